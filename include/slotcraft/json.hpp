@@ -1,0 +1,227 @@
+#pragma once
+/// \file
+/// The SPEC §8 JSON query and answer, on nlohmann::json. Every refusal names
+/// the field as a path into the document (`resources[0].weekly.mon[1][0]`).
+
+#include <slotcraft/availability.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace slotcraft {
+
+namespace detail {
+
+class json_reader {
+public:
+    using json = nlohmann::json;
+
+    static const json* member(const json& object, const char* key) {
+        const auto it = object.find(key);
+        return it == object.end() ? nullptr : &*it;
+    }
+
+    static const json& required(const json& object, const char* key, const std::string& path) {
+        const json* value = member(object, key);
+        if (value == nullptr) reject(path, "is required");
+        return *value;
+    }
+
+    static const json& object(const json& value, const std::string& path) {
+        if (!value.is_object()) reject(path, fmt::format("must be an object, got {}", value.type_name()));
+        return value;
+    }
+
+    static const json& array(const json& value, const std::string& path) {
+        if (!value.is_array()) reject(path, fmt::format("must be an array, got {}", value.type_name()));
+        return value;
+    }
+
+    static std::string_view string(const json& value, const std::string& path) {
+        if (!value.is_string()) reject(path, fmt::format("must be a string, got {}", value.type_name()));
+        return value.get_ref<const std::string&>();
+    }
+
+    static long long integer(const json& value, const std::string& path) {
+        constexpr auto lowest = static_cast<long long>(std::numeric_limits<int>::min());
+        constexpr auto highest = static_cast<long long>(std::numeric_limits<int>::max());
+        if (value.is_number_unsigned()) {
+            if (value.get<unsigned long long>() > static_cast<unsigned long long>(highest)) reject(path, "is too large");
+            return value.get<long long>();
+        }
+        if (value.is_number_integer()) {
+            const long long n = value.get<long long>();
+            if (n < lowest || n > highest) reject(path, "is out of range");
+            return n;
+        }
+        if (value.is_number_float()) {
+            // 30.0 is read as 30; fractions and values beyond int are refused.
+            const double d = value.get<double>();
+            if (!(d >= static_cast<double>(lowest) && d <= static_cast<double>(highest)) ||
+                d != static_cast<double>(static_cast<long long>(d)))
+                reject(path, fmt::format("must be a whole number, got {}", d));
+            return static_cast<long long>(d);
+        }
+        reject(path, fmt::format("must be a whole number, got {}", value.type_name()));
+    }
+
+    static instant time_point(const json& value, const std::string& path) {
+        return parse_instant(string(value, path), path);
+    }
+
+    static local_range range(const json& value, const std::string& path) {
+        if (!value.is_array() || value.size() != 2)
+            reject(path, "must be a pair [\"HH:MM\", \"HH:MM\"]");
+        return {wall_time::parse(string(value[0], path + "[0]"), path + "[0]"),
+                wall_time::parse(string(value[1], path + "[1]"), path + "[1]")};
+    }
+
+    static std::vector<local_range> ranges(const json& value, const std::string& path) {
+        std::vector<local_range> out;
+        std::size_t i = 0;
+        for (const json& item : array(value, path)) out.push_back(range(item, fmt::format("{}[{}]", path, i++)));
+        return out;
+    }
+
+    static local_date calendar_date(std::string_view text, const std::string& path) {
+        const auto y = digits(text, 0, 4);
+        const auto m = digits(text, 5, 2);
+        const auto d = digits(text, 8, 2);
+        if (text.size() != 10 || !y || !m || !d || text[4] != '-' || text[7] != '-')
+            reject(path, "expected a date YYYY-MM-DD");
+        const date::year_month_day ymd{date::year{*y}, date::month{static_cast<unsigned>(*m)},
+                                       date::day{static_cast<unsigned>(*d)}};
+        if (*y < 1 || !ymd.ok()) reject(path, "no such calendar date");
+        return local_date{ymd};
+    }
+
+    static service read_service(const json& value) {
+        object(value, "service");
+        service s;
+        if (const json* id = member(value, "id")) s.id = string(*id, "service.id");
+        const auto mins = [&](const char* key, minutes& target) {
+            if (const json* v = member(value, key)) target = minutes{integer(*v, std::string("service.") + key)};
+        };
+        s.duration = minutes{integer(required(value, "duration", "service.duration"), "service.duration")};
+        if (const json* step = member(value, "step")) s.step = minutes{integer(*step, "service.step")};
+        if (const json* align = member(value, "align")) s.align = parse_alignment(string(*align, "service.align"), "service.align");
+        mins("buffer_before", s.buffer_before);
+        mins("buffer_after", s.buffer_after);
+        mins("min_notice", s.min_notice);
+        mins("max_advance", s.max_advance);
+        if (const json* v = member(value, "capacity")) s.capacity = static_cast<int>(integer(*v, "service.capacity"));
+        if (const json* v = member(value, "max_per_day"))
+            s.max_per_day = static_cast<int>(integer(*v, "service.max_per_day"));
+        return s;
+    }
+
+    static booking read_booking(const json& value, const std::string& path) {
+        object(value, path);
+        booking b;
+        if (const json* id = member(value, "id")) b.id = string(*id, path + ".id");
+        b.time.start = time_point(required(value, "start", path + ".start"), path + ".start");
+        b.time.end = time_point(required(value, "end", path + ".end"), path + ".end");
+        if (const json* v = member(value, "service")) b.service = string(*v, path + ".service");
+        if (const json* v = member(value, "seats")) b.seats = static_cast<int>(integer(*v, path + ".seats"));
+        if (const json* v = member(value, "status"))
+            b.status = parse_booking_status(string(*v, path + ".status"), path + ".status");
+        if (const json* v = member(value, "expires")) b.expires = time_point(*v, path + ".expires");
+        if (const json* v = member(value, "buffer_before"))
+            b.buffer_before = minutes{integer(*v, path + ".buffer_before")};
+        if (const json* v = member(value, "buffer_after")) b.buffer_after = minutes{integer(*v, path + ".buffer_after")};
+        return b;
+    }
+
+    static resource read_resource(const json& value, const std::string& path) {
+        object(value, path);
+        resource r;
+        r.id = std::string(string(required(value, "id", path + ".id"), path + ".id"));
+        const std::string tz_path = path + ".timezone";
+        r.rules.time_zone = zone::locate(string(required(value, "timezone", tz_path), tz_path), tz_path);
+
+        const std::string weekly_path = path + ".weekly";
+        const json& weekly = object(required(value, "weekly", weekly_path), weekly_path);
+        static constexpr std::array<std::pair<const char*, unsigned>, 7> days{
+            {{"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 0}}};
+        for (const auto& [key, value_of_day] : weekly.items()) {
+            const auto day = std::find_if(days.begin(), days.end(), [&](const auto& d) { return key == d.first; });
+            if (day == days.end())
+                reject(weekly_path + "." + key.substr(0, 16), "unknown weekday (expected mon, tue, wed, thu, fri, sat or sun)");
+            r.rules.weekly.set(date::weekday{day->second}, ranges(value_of_day, weekly_path + "." + key));
+        }
+
+        if (const json* overrides = member(value, "overrides")) {
+            const std::string overrides_path = path + ".overrides";
+            for (const auto& [key, value_of_date] : object(*overrides, overrides_path).items()) {
+                const std::string date_path = overrides_path + "." + key.substr(0, 16);
+                r.rules.overrides[calendar_date(key, date_path)] = ranges(value_of_date, date_path);
+            }
+        }
+        if (const json* breaks = member(value, "breaks")) r.rules.breaks = ranges(*breaks, path + ".breaks");
+        if (const json* time_off = member(value, "time_off")) {
+            std::size_t i = 0;
+            for (const json& item : array(*time_off, path + ".time_off")) {
+                const std::string item_path = fmt::format("{}.time_off[{}]", path, i++);
+                object(item, item_path);
+                r.rules.time_off.push_back({time_point(required(item, "start", item_path + ".start"), item_path + ".start"),
+                                            time_point(required(item, "end", item_path + ".end"), item_path + ".end")});
+            }
+        }
+        if (const json* bookings = member(value, "bookings")) {
+            std::size_t i = 0;
+            for (const json& item : array(*bookings, path + ".bookings"))
+                r.bookings.push_back(read_booking(item, fmt::format("{}.bookings[{}]", path, i++)));
+        }
+        return r;
+    }
+};
+
+}  // namespace detail
+
+/// Reads a SPEC §8 query (already parsed JSON) and validates it (SPEC §7).
+/// \throws error (invalid_argument) naming the first bad field.
+[[nodiscard]] inline slot_query query_from_json(const nlohmann::json& document) {
+    using reader = detail::json_reader;
+    reader::object(document, "query");
+    slot_query q;
+    q.now = reader::time_point(reader::required(document, "now", "now"), "now");
+    q.from = reader::time_point(reader::required(document, "from", "from"), "from");
+    q.to = reader::time_point(reader::required(document, "to", "to"), "to");
+    if (const auto* mode = reader::member(document, "mode")) q.mode = parse_resource_mode(reader::string(*mode, "mode"), "mode");
+    q.asked = reader::read_service(reader::required(document, "service", "service"));
+    if (const auto* seats = reader::member(document, "seats")) q.seats = static_cast<int>(reader::integer(*seats, "seats"));
+    std::size_t i = 0;
+    for (const auto& item : reader::array(reader::required(document, "resources", "resources"), "resources"))
+        q.resources.push_back(reader::read_resource(item, fmt::format("resources[{}]", i++)));
+    q.validate();
+    return q;
+}
+
+/// Parses and reads a SPEC §8 query from text.
+/// \throws error (invalid_argument, field `query`) for text that is not JSON.
+[[nodiscard]] inline slot_query parse_query(std::string_view text) {
+    auto document = nlohmann::json::parse(text, nullptr, false);
+    if (document.is_discarded()) reject("query", "is not valid JSON");
+    return query_from_json(document);
+}
+
+/// The SPEC §8 answer: `{"slots": [{"start", "end", "resources", "seats_left"}]}`.
+[[nodiscard]] inline nlohmann::ordered_json slots_to_json(std::span<const slot> slots) {
+    auto list = nlohmann::ordered_json::array();
+    for (const slot& s : slots)
+        list.push_back({{"start", format_instant(s.time.start)},
+                        {"end", format_instant(s.time.end)},
+                        {"resources", s.resources},
+                        {"seats_left", s.seats_left}});
+    return nlohmann::ordered_json{{"slots", std::move(list)}};
+}
+
+/// The SPEC §8 refusal: `{"error": {"field", "message"}}`.
+[[nodiscard]] inline nlohmann::ordered_json error_to_json(const error& e) {
+    return {{"error", {{"field", e.field()}, {"message", e.reason()}}}};
+}
+
+}  // namespace slotcraft

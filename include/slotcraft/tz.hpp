@@ -1,0 +1,131 @@
+#pragma once
+/// \file
+/// Local wall time → UTC per SPEC §1, on Howard Hinnant's `date/tz.h` and the
+/// system time-zone database.
+
+#include <slotcraft/error.hpp>
+#include <slotcraft/time.hpp>
+
+#include <date/tz.h>
+
+#include <array>
+#include <chrono>
+#include <compare>
+#include <string>
+#include <string_view>
+
+namespace slotcraft {
+
+/// A wall-clock time of day, `00:00` to `24:00` (the next local midnight).
+class wall_time {
+public:
+    constexpr wall_time() = default;
+    /// \throws error (invalid_argument) unless `0 <= minutes <= 1440`.
+    static wall_time from_minutes(int minutes_since_midnight, const std::string& field = "time") {
+        if (minutes_since_midnight < 0 || minutes_since_midnight > 24 * 60)
+            reject(field, fmt::format("time of day must be 00:00..24:00 (got {} minutes)",
+                                      minutes_since_midnight));
+        return wall_time{minutes_since_midnight};
+    }
+    /// Parses exactly `HH:MM`, `00:00` to `24:00`.
+    /// \throws error (invalid_argument) naming `field`.
+    static wall_time parse(std::string_view text, const std::string& field) {
+        const auto h = detail::digits(text, 0, 2);
+        const auto m = detail::digits(text, 3, 2);
+        if (text.size() != 5 || text[2] != ':' || !h || !m)
+            reject(field, fmt::format("expected a local time HH:MM, got \"{}\"", text.substr(0, 32)));
+        if (*h > 24 || *m > 59 || (*h == 24 && *m != 0))
+            reject(field, fmt::format("local time {} is out of range 00:00..24:00", text));
+        return wall_time{*h * 60 + *m};
+    }
+
+    [[nodiscard]] constexpr minutes since_midnight() const noexcept { return minutes{minutes_}; }
+    [[nodiscard]] std::string to_string() const { return fmt::format("{:02}:{:02}", minutes_ / 60, minutes_ % 60); }
+
+    friend constexpr auto operator<=>(const wall_time&, const wall_time&) = default;
+
+private:
+    constexpr explicit wall_time(int m) : minutes_(m) {}
+    int minutes_ = 0;
+};
+
+/// A local range `[from, to)` of one day; `to <= from` runs overnight and ends
+/// on the next local date.
+struct local_range {
+    wall_time from;
+    wall_time to;
+
+    friend constexpr auto operator<=>(const local_range&, const local_range&) = default;
+    [[nodiscard]] constexpr bool overnight() const noexcept { return to <= from; }
+};
+
+/// A local calendar date (no zone attached: always used with a `zone`).
+using local_date = date::local_days;
+
+/// An IANA time zone from the system database, with SPEC §1 conversions.
+class zone {
+public:
+    /// Looks up an IANA name (`Europe/Berlin`).
+    /// \throws error (invalid_argument) naming `field` for an unknown zone.
+    static zone locate(std::string_view name, const std::string& field = "timezone") {
+        try {
+            return zone{date::locate_zone(name)};
+        } catch (const std::runtime_error&) {
+            reject(field, fmt::format("unknown time zone \"{}\"", name.substr(0, 64)));
+        }
+    }
+
+    [[nodiscard]] std::string_view name() const { return zone_->name(); }
+    [[nodiscard]] const date::time_zone* get() const noexcept { return zone_; }
+
+    /// The instant of local wall time `at` on local date `day` (SPEC §1): in a
+    /// gap the offset in force before the transition is used (the time moves
+    /// later by the gap), in an overlap the earlier instant is taken.
+    [[nodiscard]] instant to_utc(local_date day, minutes at) const {
+        const date::local_seconds local{day.time_since_epoch() + at};
+        // For a unique time `first` is the only offset; for a gap it is the one
+        // before the transition; for an overlap it is the earlier instant's.
+        const auto info = zone_->get_info(local);
+        return instant{local.time_since_epoch() - info.first.offset};
+    }
+    [[nodiscard]] instant to_utc(local_date day, wall_time at) const { return to_utc(day, at.since_midnight()); }
+
+    /// The instants whose local wall time is `at` on `day`: none in a gap,
+    /// two in an overlap (earlier first), else one.
+    struct wall_instants {
+        std::array<instant, 2> at{};
+        int count = 0;
+        [[nodiscard]] auto begin() const noexcept { return at.begin(); }
+        [[nodiscard]] auto end() const noexcept { return at.begin() + count; }
+    };
+    [[nodiscard]] wall_instants instants_at(local_date day, minutes at) const {
+        const date::local_seconds local{day.time_since_epoch() + at};
+        const auto info = zone_->get_info(local);
+        wall_instants found;
+        if (info.result == date::local_info::nonexistent) return found;
+        found.at[found.count++] = instant{local.time_since_epoch() - info.first.offset};
+        if (info.result == date::local_info::ambiguous)
+            found.at[found.count++] = instant{local.time_since_epoch() - info.second.offset};
+        return found;
+    }
+
+    /// The local wall-clock time of an instant.
+    [[nodiscard]] date::local_seconds to_local(instant t) const { return zone_->to_local(t); }
+    /// The local date an instant falls on.
+    [[nodiscard]] local_date date_of(instant t) const { return date::floor<date::days>(to_local(t)); }
+
+    /// The UTC interval of `range` on local `day` (SPEC §1); empty when the
+    /// converted end is not after the converted start.
+    [[nodiscard]] interval to_utc(local_date day, const local_range& range) const {
+        const local_date end_day = range.overnight() ? day + date::days{1} : day;
+        return {to_utc(day, range.from), to_utc(end_day, range.to)};
+    }
+
+    friend bool operator==(const zone& a, const zone& b) noexcept { return a.zone_ == b.zone_; }
+
+private:
+    explicit zone(const date::time_zone* z) : zone_(z) {}
+    const date::time_zone* zone_;
+};
+
+}  // namespace slotcraft

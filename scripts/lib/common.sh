@@ -1,0 +1,35 @@
+# Shared set-up for scripts/demo, scripts/test and scripts/fuzz (sourced, not run).
+# Installs missing Debian packages (through sudo when not root) and finds tools.
+
+SLOTCRAFT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# Debian packages the build and the tests need.
+SLOTCRAFT_BUILD_PACKAGES=(
+  g++ cmake ninja-build pkg-config tzdata
+  libhowardhinnant-date-dev libboost-date-time-dev libfmt-dev nlohmann-json3-dev doctest-dev
+)
+
+sc_as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# sc_ensure_packages PKG...: installs the packages that are not installed yet.
+sc_ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "slotcraft: installing ${missing[*]}" >&2
+  sc_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  sc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# sc_configure_build DIR [CMAKE_ARGS...]: configures and builds into DIR.
+sc_configure_build() {
+  local dir=$1; shift
+  cmake -S "$SLOTCRAFT_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+  cmake --build "$dir" --parallel "$(nproc)"
+}

@@ -192,8 +192,9 @@ inline std::string describe(reason_code code, const resource_view& view, const s
 
 }  // namespace detail
 
-/// Every reason each resource of `query` cannot take `start` (SPEC §2-§5 plus
-/// the slot grid of §3); the query range is ignored. A start that
+/// Every reason each resource of `query` cannot take `start` (SPEC §2-§5, and
+/// `off_grid` for a start inside open time that is not a candidate of §3); the
+/// query range is ignored. A start that
 /// `find_slots` lists has no reasons for the resources it lists.
 /// \throws error (invalid_argument) for bad input.
 [[nodiscard]] inline std::vector<resource_refusal> explain(const slot_query& query, instant start) {
@@ -208,8 +209,9 @@ inline std::string describe(reason_code code, const resource_view& view, const s
                 {code, b ? detail::booking_name(r, *b) : std::string{}, detail::describe(code, view, query, start, b)});
             return true;
         });
+        // Off the grid matters only inside open time; elsewhere there is no grid to miss.
         const auto grid = view.candidates();
-        if (!std::binary_search(grid.begin(), grid.end(), start))
+        if (view.open().open.part_containing(start) != nullptr && !std::binary_search(grid.begin(), grid.end(), start))
             refusal.reasons.push_back({reason_code::off_grid, {}, detail::describe(reason_code::off_grid, view, query, start, nullptr)});
         out.push_back(std::move(refusal));
     }

@@ -1,0 +1,50 @@
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace slotcraft;
+using slotcraft::test::at;
+
+TEST_CASE("an instant with an offset is read as the same point in UTC") {
+    CHECK(format_instant(at("2026-03-29T01:30:00+01:00")) == "2026-03-29T00:30:00Z");
+    CHECK(format_instant(at("2026-03-01T09:15:00+05:45")) == "2026-03-01T03:30:00Z");
+    CHECK(format_instant(at("2026-03-01T23:30:00-03:30")) == "2026-03-02T03:00:00Z");
+    CHECK(at("2026-03-29T00:30:00Z") == at("2026-03-29T00:30:00z"));
+}
+
+TEST_CASE("seconds may be left out and fractions of a second are dropped") {
+    CHECK(format_instant(at("2026-03-29T01:30Z")) == "2026-03-29T01:30:00Z");
+    CHECK(format_instant(at("2026-03-29T01:30:59.999Z")) == "2026-03-29T01:30:59Z");
+}
+
+TEST_CASE("output is always UTC with Z, also far from 1970") {
+    CHECK(format_instant(at("0001-01-01T00:00:00Z")) == "0001-01-01T00:00:00Z");
+    CHECK(format_instant(at("1969-12-31T23:59:59Z")) == "1969-12-31T23:59:59Z");
+    CHECK(format_instant(at("9999-12-31T23:59:59Z")) == "9999-12-31T23:59:59Z");
+}
+
+TEST_CASE("malformed instants are refused naming the field") {
+    for (const char* bad : {"", "2026-03-29", "2026-03-29T01:30:00", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
+                            "2026-03-29T24:00:00Z", "2026-03-29T01:60:00Z", "2026-03-29T01:30:00+1:00",
+                            "2026-03-29T01:30:00Z trailing", "2026/03/29T01:30:00Z", "2026-03-29T01:30:00.Z",
+                            "0000-01-01T00:00:00Z", "2026-03-29T01:30:00+24:00"}) {
+        CAPTURE(bad);
+        try {
+            (void)parse_instant(bad, "from");
+            FAIL("accepted");
+        } catch (const error& e) {
+            CHECK(e.category() == error_category::invalid_argument);
+            CHECK(e.field() == "from");
+        }
+    }
+}
+
+TEST_CASE("a local time of day is HH:MM from 00:00 to 24:00") {
+    CHECK(wall_time::parse("00:00", "t").since_midnight() == minutes{0});
+    CHECK(wall_time::parse("09:05", "t").since_midnight() == minutes{545});
+    CHECK(wall_time::parse("24:00", "t").since_midnight() == minutes{1440});
+    for (const char* bad : {"24:01", "25:00", "12:60", "9:00", "09:0", "0900", "-1:00", "09:00:00", ""}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS((void)wall_time::parse(bad, "t"), error);
+    }
+}

@@ -36,10 +36,10 @@ struct slot_query {
     instant from{};
     instant to{};
     resource_mode mode = resource_mode::any;
-    service asked;
+    service asked{};
     /// Seats the asker wants.
     int seats = 1;
-    std::vector<resource> resources;
+    std::vector<resource> resources{};
 
     /// Checks SPEC §7; field names are those of the JSON query.
     /// \throws error (invalid_argument) naming the field.

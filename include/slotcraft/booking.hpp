@@ -38,13 +38,13 @@ enum class booking_status {
 /// A booking of one resource, with the buffers its service had when it was made.
 struct booking {
     /// Free-form identifier used in explanations; may be empty.
-    std::string id;
-    interval time;
-    std::string service;
+    std::string id{};
+    interval time{};
+    std::string service{};
     int seats = 1;
     booking_status status = booking_status::confirmed;
     /// For holds: the hold is active while `now < expires`.
-    std::optional<instant> expires;
+    std::optional<instant> expires{};
     minutes buffer_before{0};
     minutes buffer_after{0};
 

@@ -75,8 +75,7 @@ public:
     static local_range range(const json& value, const std::string& path) {
         if (!value.is_array() || value.size() != 2)
             reject(path, "must be a pair [\"HH:MM\", \"HH:MM\"]");
-        return {wall_time::parse(string(value[0], path + "[0]"), path + "[0]"),
-                wall_time::parse(string(value[1], path + "[1]"), path + "[1]")};
+        return local_range::parse(string(value[0], path + "[0]"), string(value[1], path + "[1]"), path);
     }
 
     static std::vector<local_range> ranges(const json& value, const std::string& path) {

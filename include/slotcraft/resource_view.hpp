@@ -18,9 +18,9 @@ namespace slotcraft {
 
 /// A bookable thing with its own rules and zone: a master, a teacher, a room.
 struct resource {
-    std::string id;
-    schedule rules;
-    std::vector<booking> bookings;
+    std::string id{};
+    schedule rules{};
+    std::vector<booking> bookings{};
 };
 
 /// A resource prepared for one service, one `now` and a range of starts.

@@ -32,13 +32,13 @@ private:
 /// Everything that decides when one resource is open, in its own zone.
 struct schedule {
     zone time_zone = zone::locate("UTC");
-    weekly_hours weekly;
+    weekly_hours weekly{};
     /// Replaces the weekly ranges of one local date; an empty list is a day off.
-    std::map<local_date, std::vector<local_range>> overrides;
+    std::map<local_date, std::vector<local_range>> overrides{};
     /// Daily breaks, cut out of every local date (overrides included).
-    std::vector<local_range> breaks;
+    std::vector<local_range> breaks{};
     /// UTC intervals when the resource is away (vacation, external busy time).
-    std::vector<interval> time_off;
+    std::vector<interval> time_off{};
 
     /// `hours(D)` of SPEC §2: the override for `day` if any, else the weekly ranges.
     [[nodiscard]] std::span<const local_range> hours_on(local_date day) const {

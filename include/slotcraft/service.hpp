@@ -40,10 +40,10 @@ inline constexpr minutes max_service_minutes{366 * 24 * 60};
 
 /// A bookable service (a haircut, a lesson, a group class).
 struct service {
-    std::string id;
+    std::string id{};
     minutes duration{0};
     /// Grid step; defaults to `duration` when not set.
-    std::optional<minutes> step;
+    std::optional<minutes> step{};
     alignment align = alignment::window;
     minutes buffer_before{0};
     minutes buffer_after{0};

@@ -60,7 +60,7 @@ inline std::optional<int> digits(std::string_view text, std::size_t pos, std::si
 /// by `Z` or an offset `±HH:MM`. Fractions of a second are truncated. A local
 /// time without an offset is refused: it does not name an instant.
 /// \throws error (invalid_argument) naming `field`.
-inline instant parse_instant(std::string_view text, const std::string& field) {
+inline instant parse_instant(std::string_view text, const std::string& field = "time") {
     const auto fail = [&](const char* why) -> instant {
         reject(field, fmt::format("{} (got \"{}\"; expected ISO 8601 like 2026-03-29T01:30:00Z or "
                                   "2026-03-29T01:30:00+01:00)",

@@ -29,7 +29,7 @@ public:
     }
     /// Parses exactly `HH:MM`, `00:00` to `24:00`.
     /// \throws error (invalid_argument) naming `field`.
-    static wall_time parse(std::string_view text, const std::string& field) {
+    static wall_time parse(std::string_view text, const std::string& field = "time") {
         const auto h = detail::digits(text, 0, 2);
         const auto m = detail::digits(text, 3, 2);
         if (text.size() != 5 || text[2] != ':' || !h || !m)
@@ -54,6 +54,12 @@ private:
 struct local_range {
     wall_time from;
     wall_time to;
+
+    /// Parses two `HH:MM` times (`local_range::parse("22:00", "02:00")`).
+    /// \throws error (invalid_argument) naming `field`.
+    static local_range parse(std::string_view from, std::string_view to, const std::string& field = "range") {
+        return {wall_time::parse(from, field + "[0]"), wall_time::parse(to, field + "[1]")};
+    }
 
     friend constexpr auto operator<=>(const local_range&, const local_range&) = default;
     [[nodiscard]] constexpr bool overnight() const noexcept { return to <= from; }

@@ -20,9 +20,7 @@ inline local_date on(int y, unsigned m, unsigned d) {
     return local_date{date::year{y} / date::month{m} / date::day{d}};
 }
 
-inline local_range range(std::string_view from, std::string_view to) {
-    return {wall_time::parse(from, "from"), wall_time::parse(to, "to")};
-}
+inline local_range range(std::string_view from, std::string_view to) { return local_range::parse(from, to); }
 
 /// Local ranges as SPEC §8 JSON: `hours({{"09:00", "12:00"}})` is
 /// `[["09:00", "12:00"]]` (a bare `{{"09:00", "12:00"}}` would be an object).

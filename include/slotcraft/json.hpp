@@ -145,7 +145,9 @@ public:
         const json& weekly = object(required(value, "weekly", weekly_path), weekly_path);
         static constexpr std::array<std::pair<const char*, unsigned>, 7> days{
             {{"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 0}}};
-        for (const auto& [key, value_of_day] : weekly.items()) {
+        for (const auto& item : weekly.items()) {
+            const std::string& key = item.key();
+            const json& value_of_day = item.value();
             const auto day = std::find_if(days.begin(), days.end(), [&](const auto& d) { return key == d.first; });
             if (day == days.end())
                 reject(weekly_path + "." + key.substr(0, 16), "unknown weekday (expected mon, tue, wed, thu, fri, sat or sun)");

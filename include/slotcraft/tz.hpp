@@ -3,6 +3,7 @@
 /// Local wall time → UTC per SPEC §1, on Howard Hinnant's `date/tz.h` and the
 /// system time-zone database.
 
+#include <slotcraft/detail/zone_rules.hpp>
 #include <slotcraft/error.hpp>
 #include <slotcraft/time.hpp>
 
@@ -69,13 +70,16 @@ struct local_range {
 using local_date = date::local_days;
 
 /// An IANA time zone from the system database, with SPEC §1 conversions.
+/// After the last transition the database lists (2037 in Debian's files) the
+/// zone's ongoing rule from the same file applies.
 class zone {
 public:
     /// Looks up an IANA name (`Europe/Berlin`).
     /// \throws error (invalid_argument) naming `field` for an unknown zone.
     static zone locate(std::string_view name, const std::string& field = "timezone") {
         try {
-            return zone{date::locate_zone(name)};
+            const date::time_zone* found = date::locate_zone(name);
+            return zone{found, detail::footer_rule(found->name())};
         } catch (const std::runtime_error&) {
             reject(field, fmt::format("unknown time zone \"{}\"", name.substr(0, 64)));
         }
@@ -91,7 +95,7 @@ public:
         const date::local_seconds local{day.time_since_epoch() + at};
         // For a unique time `first` is the only offset; for a gap it is the one
         // before the transition; for an overlap it is the earlier instant's.
-        const auto info = zone_->get_info(local);
+        const auto info = detail::local_info_at(*zone_, rule_, local);
         return instant{local.time_since_epoch() - info.first.offset};
     }
     [[nodiscard]] instant to_utc(local_date day, wall_time at) const { return to_utc(day, at.since_midnight()); }
@@ -106,7 +110,7 @@ public:
     };
     [[nodiscard]] wall_instants instants_at(local_date day, minutes at) const {
         const date::local_seconds local{day.time_since_epoch() + at};
-        const auto info = zone_->get_info(local);
+        const auto info = detail::local_info_at(*zone_, rule_, local);
         wall_instants found;
         if (info.result == date::local_info::nonexistent) return found;
         found.at[found.count++] = instant{local.time_since_epoch() - info.first.offset};
@@ -116,7 +120,9 @@ public:
     }
 
     /// The local wall-clock time of an instant.
-    [[nodiscard]] date::local_seconds to_local(instant t) const { return zone_->to_local(t); }
+    [[nodiscard]] date::local_seconds to_local(instant t) const {
+        return date::local_seconds{t.time_since_epoch() + detail::offset_at(*zone_, rule_, t)};
+    }
     /// The local date an instant falls on.
     [[nodiscard]] local_date date_of(instant t) const { return date::floor<date::days>(to_local(t)); }
 
@@ -130,8 +136,9 @@ public:
     friend bool operator==(const zone& a, const zone& b) noexcept { return a.zone_ == b.zone_; }
 
 private:
-    explicit zone(const date::time_zone* z) : zone_(z) {}
+    zone(const date::time_zone* z, const detail::zone_rule* rule) : zone_(z), rule_(rule) {}
     const date::time_zone* zone_;
+    const detail::zone_rule* rule_;  // the rule after the listed transitions, if any
 };
 
 }  // namespace slotcraft

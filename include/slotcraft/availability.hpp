@@ -30,6 +30,14 @@ enum class resource_mode {
 /// The longest query range accepted (SPEC §7).
 inline constexpr std::chrono::days max_query_range{366};
 
+/// Checks the query range `[from, to)` and the seats asked (SPEC §7).
+/// \throws error (invalid_argument) naming `to` or `seats`.
+inline void validate_query_range(instant from, instant to, int seats) {
+    if (to <= from) reject("to", "must be after from");
+    if (to - from > max_query_range) reject("to", "the query range must be at most 366 days");
+    if (seats < 1) reject("seats", fmt::format("must be at least 1 (got {})", seats));
+}
+
 /// Everything needed to answer "when is this service free?" (SPEC §8).
 struct slot_query {
     instant now{};
@@ -44,10 +52,8 @@ struct slot_query {
     /// Checks SPEC §7; field names are those of the JSON query.
     /// \throws error (invalid_argument) naming the field.
     void validate() const {
-        if (to <= from) reject("to", "must be after from");
-        if (to - from > max_query_range) reject("to", "the query range must be at most 366 days");
+        validate_query_range(from, to, seats);
         asked.validate("service.");
-        if (seats < 1) reject("seats", fmt::format("must be at least 1 (got {})", seats));
         if (resources.empty()) reject("resources", "at least one resource is needed");
         std::set<std::string_view> ids;
         for (std::size_t i = 0; i < resources.size(); ++i) {

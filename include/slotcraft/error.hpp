@@ -25,18 +25,18 @@ public:
         : std::runtime_error(field.empty() ? message : field + ": " + message),
           category_(category),
           field_(std::move(field)),
-          reason_(message) {}
+          message_(message) {}
 
     [[nodiscard]] error_category category() const noexcept { return category_; }
     /// The offending field, empty when the error is not about one field.
     [[nodiscard]] const std::string& field() const noexcept { return field_; }
     /// The message without the field prefix.
-    [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
+    [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
 private:
     error_category category_;
     std::string field_;
-    std::string reason_;
+    std::string message_;
 };
 
 /// Throws an `invalid_argument` error for `field`.

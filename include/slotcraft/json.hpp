@@ -222,7 +222,7 @@ public:
 
 /// The SPEC §8 refusal: `{"error": {"field", "message"}}`.
 [[nodiscard]] inline nlohmann::ordered_json error_to_json(const error& e) {
-    return {{"error", {{"field", e.field()}, {"message", e.reason()}}}};
+    return {{"error", {{"field", e.field()}, {"message", e.message()}}}};
 }
 
 }  // namespace slotcraft

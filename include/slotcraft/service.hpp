@@ -55,6 +55,8 @@ struct service {
     /// Bookings of this service per resource and local date; 0 = unlimited.
     int max_per_day = 0;
 
+    friend bool operator==(const service&, const service&) = default;
+
     [[nodiscard]] minutes grid_step() const noexcept { return step.value_or(duration); }
     [[nodiscard]] bool is_group() const noexcept { return capacity > 1; }
 

@@ -6,7 +6,8 @@ SLOTCRAFT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Debian packages the build and the tests need.
 SLOTCRAFT_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config tzdata python3
-  libhowardhinnant-date-dev libboost-date-time-dev libfmt-dev nlohmann-json3-dev doctest-dev
+  libhowardhinnant-date-dev libboost-date-time-dev libfmt-dev nlohmann-json3-dev doctest-dev libcli11-dev
+  libsqlite3-dev sqlite3
 )
 
 sc_as_root() {

@@ -1,131 +1,216 @@
-// The `slotcraft` command line: translates between stdin/stdout and the engine.
+// The `slotcraft` command line: translates between the shell and the library.
+//
+//   slotcraft slots [--pretty] < query.json         SPEC §8, stateless
+//   slotcraft explain --start T [--pretty] < query.json
+//   slotcraft --db FILE <command> ...               catalog and bookings in a store
 
+#include "db_commands.hpp"
 #include "pretty.hpp"
 
 #include <slotcraft/json.hpp>
+#include <slotcraft/scheduler.hpp>
+#include <slotcraft/storage/sqlite_store.hpp>
 #include <slotcraft/version.hpp>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <optional>
-#include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace {
 
-constexpr std::string_view usage = R"(usage: slotcraft <command> [options] < query.json
+using ordered_json = nlohmann::ordered_json;
 
-commands:
-  slots [--pretty]                 print the free slots of a SPEC §8 query
-  explain --start INSTANT [--pretty]
-                                   say why each resource can or cannot take INSTANT
-  --version                        print the version
-
-A refused query prints {"error": {"field": ..., "message": ...}} and exits 2.
-)";
-
-constexpr int exit_refused = 2;
 constexpr int exit_usage = 64;
 
-std::string read_stdin() {
-    return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+std::string read_stdin() { return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()}; }
+
+std::string dump(const ordered_json& value) {
+    return value.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
-std::string dump(const nlohmann::ordered_json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+/// The exit status for an error: 2 bad input, 3 not found, 4 conflict, 5 storage.
+int exit_status(slotcraft::error_category category) {
+    switch (category) {
+        case slotcraft::error_category::not_found: return 3;
+        case slotcraft::error_category::conflict: return 4;
+        case slotcraft::error_category::storage: return 5;
+        case slotcraft::error_category::invalid_argument: break;
+    }
+    return 2;
 }
 
-struct options {
+std::string_view category_name(slotcraft::error_category category) {
+    switch (category) {
+        case slotcraft::error_category::not_found: return "not_found";
+        case slotcraft::error_category::conflict: return "conflict";
+        case slotcraft::error_category::storage: return "storage";
+        case slotcraft::error_category::invalid_argument: break;
+    }
+    return "invalid_argument";
+}
+
+struct query_options {
     bool pretty = false;
-    std::optional<std::string> start;
+    std::string start;
+    // --db slots
+    std::string service, from, to, location, mode = "any";
+    std::vector<std::string> resources;
+    int seats = 1;
 };
 
-std::optional<options> parse_options(std::span<char*> args) {
-    options out;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string_view arg = args[i];
-        if (arg == "--pretty") {
-            out.pretty = true;
-        } else if (arg == "--start" && i + 1 < args.size()) {
-            out.start = args[++i];
-        } else if (arg.starts_with("--start=")) {
-            out.start = std::string(arg.substr(8));
-        } else {
-            fmt::print(stderr, "slotcraft: unknown option '{}'\n{}", arg, usage);
-            return std::nullopt;
-        }
-    }
-    return out;
-}
-
-int run_slots(const options& opts) {
+int run_stateless_slots(const query_options& q) {
     const slotcraft::slot_query query = slotcraft::parse_query(read_stdin());
     const std::vector<slotcraft::slot> slots = slotcraft::find_slots(query);
-    if (opts.pretty)
-        fmt::print("{}", slotcraft::cli::slots_table(query, slots));
-    else
-        fmt::print("{}\n", dump(slotcraft::slots_to_json(slots)));
+    if (q.pretty) fmt::print("{}", slotcraft::cli::slots_table(query, slots));
+    else fmt::print("{}\n", dump(slotcraft::slots_to_json(slots)));
     return 0;
 }
 
-int run_explain(const options& opts) {
-    if (!opts.start) {
-        fmt::print(stderr, "slotcraft explain: --start INSTANT is required\n{}", usage);
-        return exit_usage;
-    }
-    const slotcraft::instant start = slotcraft::parse_instant(*opts.start, "start");
+int run_stateless_explain(const query_options& q) {
+    const slotcraft::instant start = slotcraft::parse_instant(q.start, "start");
     const slotcraft::slot_query query = slotcraft::parse_query(read_stdin());
     const auto refusals = slotcraft::explain(query, start);
-    if (opts.pretty) {
+    if (q.pretty) {
         fmt::print("{}", slotcraft::cli::refusals_text(query, start, refusals));
         return 0;
     }
-    auto resources = nlohmann::ordered_json::array();
+    auto resources = ordered_json::array();
     for (const auto& refusal : refusals) {
-        auto reasons = nlohmann::ordered_json::array();
+        auto reasons = ordered_json::array();
         for (const auto& r : refusal.reasons) {
-            nlohmann::ordered_json item{{"code", slotcraft::to_string(r.code)}, {"message", r.message}};
+            ordered_json item{{"code", slotcraft::to_string(r.code)}, {"message", r.message}};
             if (!r.booking.empty()) item["booking"] = r.booking;
             reasons.push_back(std::move(item));
         }
         resources.push_back({{"id", refusal.resource}, {"bookable", refusal.reasons.empty()}, {"reasons", reasons}});
     }
-    fmt::print("{}\n", dump(nlohmann::ordered_json{{"start", slotcraft::format_instant(start)}, {"resources", resources}}));
+    fmt::print("{}\n", dump(ordered_json{{"start", slotcraft::format_instant(start)}, {"resources", resources}}));
+    return 0;
+}
+
+int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
+    using namespace slotcraft;
+    if (q.service.empty()) reject("service", "slots with --db needs the service: slotcraft --db FILE slots SERVICE ...");
+    auto backend = open_sqlite_store(o.db);
+    scheduler s(*backend);
+    const slot_request request{.service = q.service, .resources = q.resources, .location = q.location,
+                               .from = parse_instant(q.from, "from"), .to = parse_instant(q.to, "to"),
+                               .seats = q.seats, .mode = parse_resource_mode(q.mode, "mode")};
+    const instant now = o.now.empty() ? std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())
+                                      : parse_instant(o.now, "now");
+    const auto found = s.slots(request, now);
+    if (o.json) {
+        auto list = ordered_json::array();
+        for (const located_slot& ls : found)
+            list.push_back({{"start", format_instant(ls.free.time.start)}, {"end", format_instant(ls.free.time.end)},
+                            {"resources", ls.free.resources}, {"seats_left", ls.free.seats_left},
+                            {"location", ls.location}});
+        fmt::print("{}\n", dump(ordered_json{{"slots", list}}));
+        return 0;
+    }
+    // One block per resource in its own zone; a time free at a second
+    // location carries that location's name.
+    std::vector<std::string> ids;
+    for (const located_slot& ls : found)
+        for (const std::string& id : ls.free.resources)
+            if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    std::vector<zone> zones;
+    zones.reserve(ids.size());
+    for (const std::string& id : ids) zones.push_back(zone::locate(s.resource(id)->time_zone));
+    std::vector<std::pair<std::string, const zone*>> blocks;
+    for (std::size_t i = 0; i < ids.size(); ++i) blocks.emplace_back(ids[i], &zones[i]);
+    std::vector<slot> plain;
+    std::map<instant, std::string> where;
+    for (const located_slot& ls : found) {
+        plain.push_back(ls.free);
+        where[ls.free.time.start] = ls.location;
+    }
+    const auto offered = s.service(q.service);
+    fmt::print("Free slots for {} ({} min), {} .. {}{}\n", q.service, offered->rules.duration.count(), q.from, q.to,
+               q.location.empty() ? "" : " at " + q.location);
+    const bool several_places = std::any_of(found.begin(), found.end(),
+                                            [&](const located_slot& ls) { return ls.location != found.front().location; });
+    fmt::print("{}", slotcraft::cli::times_by_day(blocks, plain, offered->rules.is_group(),
+                                                  [&](const slot& sl) {
+                                                      return several_places ? "@" + where[sl.time.start] : std::string{};
+                                                  }));
+    if (!found.empty() && !several_places) fmt::print("all at {}\n", found.front().location);
     return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::span<char*> args(argv + 1, static_cast<std::size_t>(argc > 0 ? argc - 1 : 0));
-    if (args.empty()) {
-        fmt::print(stderr, "{}", usage);
-        return exit_usage;
-    }
-    const std::string_view command = args[0];
-    if (command == "--help" || command == "-h" || command == "help") {
-        fmt::print("{}", usage);
-        return 0;
-    }
-    if (command == "--version") {
-        fmt::print("slotcraft {}\n", slotcraft::version);
-        return 0;
-    }
-    const auto opts = parse_options(args.subspan(1));
-    if (!opts) return exit_usage;
+    CLI::App app{"slotcraft: free slots and bookings, correct across time zones and DST.\n"
+                 "Without --db, `slots` and `explain` read a SPEC §8 JSON query on stdin."};
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.set_version_flag("--version", fmt::format("slotcraft {}", slotcraft::version));
+
+    slotcraft::cli::db_options o;
+    app.add_option("--db", o.db, "SQLite database file (created if missing)");
+    app.add_option("--actor", o.actor, "who acts, for the audit log (default: cli)");
+    app.add_option("--now", o.now, "the current instant, ISO 8601 (default: the system clock)");
+    app.add_flag("--json", o.json, "print JSON instead of text (store commands)");
+
+    query_options q;
+    std::function<int()> run;
+    auto* slots = app.add_subcommand("slots", "free slots: of a JSON query on stdin, or of a service with --db");
+    slots->add_flag("--pretty", q.pretty, "a table in each resource's local time (JSON query)");
+    slots->add_option("service", q.service, "with --db: the service");
+    slots->add_option("--from", q.from, "with --db: ISO 8601 instant");
+    slots->add_option("--to", q.to, "with --db: ISO 8601 instant");
+    slots->add_option("--resource", q.resources, "with --db: limit to these resources (repeatable)");
+    slots->add_option("--location", q.location, "with --db: only this location");
+    slots->add_option("--seats", q.seats, "with --db: seats wanted (default 1)");
+    slots->add_option("--mode", q.mode, "with --db: any or all (default any)");
+    slots->callback([&] { run = [&] { return o.db.empty() ? run_stateless_slots(q) : run_db_slots(o, q); }; });
+
+    auto* explain = app.add_subcommand("explain", "why each resource can or cannot take a start (JSON query on stdin)");
+    explain->add_option("--start", q.start, "ISO 8601 instant")->required();
+    explain->add_flag("--pretty", q.pretty, "readable text");
+    explain->callback([&] { run = [&] { return run_stateless_explain(q); }; });
+
+    slotcraft::cli::add_db_commands(app, o, run);
+
     try {
-        if (command == "slots") return run_slots(*opts);
-        if (command == "explain") return run_explain(*opts);
-        fmt::print(stderr, "slotcraft: unknown command '{}'\n{}", command, usage);
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        fmt::print(stderr, "slotcraft: {}\nRun with --help for usage.\n", e.what());
         return exit_usage;
+    }
+
+    try {
+        return run();
     } catch (const slotcraft::error& e) {
-        if (opts->pretty) fmt::print(stderr, "slotcraft: {}\n", e.what());
-        else fmt::print("{}\n", dump(slotcraft::error_to_json(e)));
-        return exit_refused;
+        const bool stateless = o.db.empty() && (slots->parsed() || explain->parsed());
+        if (stateless && !q.pretty) {
+            fmt::print("{}\n", dump(slotcraft::error_to_json(e)));  // SPEC §8
+            return 2;
+        }
+        if (o.json) {
+            ordered_json out{{"field", e.field()}, {"message", e.message()}, {"category", category_name(e.category())}};
+            if (const auto* refused = dynamic_cast<const slotcraft::booking_refused*>(&e)) {
+                auto reasons = ordered_json::array();
+                for (const auto& r : refused->reasons())
+                    reasons.push_back({{"code", slotcraft::to_string(r.code)}, {"booking", r.booking}, {"message", r.message}});
+                out["reasons"] = reasons;
+            }
+            fmt::print("{}\n", dump(ordered_json{{"error", out}}));
+        } else if (const auto* refused = dynamic_cast<const slotcraft::booking_refused*>(&e)) {
+            fmt::print(stderr, "slotcraft: refused:\n");
+            for (const auto& r : refused->reasons()) fmt::print(stderr, "  - {}: {}\n", slotcraft::to_string(r.code), r.message);
+        } else {
+            fmt::print(stderr, "slotcraft: {}\n", e.what());
+        }
+        return stateless ? 2 : exit_status(e.category());
     }
 }

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
+#include <optional>
 #include <vector>
 
 namespace slotcraft::cli {
@@ -11,37 +13,29 @@ namespace {
 
 constexpr std::size_t times_per_line = 8;
 
-std::string slot_label(const slot_query& query, const zone& tz, const slot& s) {
-    auto label = date::format("%R", tz.to_local(s.time.start));
-    if (query.asked.is_group()) label += fmt::format(" ({} left)", s.seats_left);
-    return label;
-}
-
 }  // namespace
 
-std::string slots_table(const slot_query& query, std::span<const slot> slots) {
+std::string times_by_day(std::span<const std::pair<std::string, const zone*>> resources, std::span<const slot> slots,
+                         bool show_seats, const std::function<std::string(const slot&)>& note) {
     std::string out;
     auto it = std::back_inserter(out);
-    fmt::format_to(it, "Free slots for {} ({} min, {} alignment), {} .. {}, {} of {} resource(s)\n",
-                   query.asked.id.empty() ? "the service" : query.asked.id, query.asked.duration.count(),
-                   to_string(query.asked.align), format_instant(query.from), format_instant(query.to),
-                   query.mode == resource_mode::any ? "any" : "all", query.resources.size());
-    for (const resource& r : query.resources) {
-        const zone& tz = r.rules.time_zone;
-        fmt::format_to(it, "\n{} ({})\n", r.id, tz.name());
+    for (const auto& [id, tz] : resources) {
+        fmt::format_to(it, "\n{} ({})\n", id, tz->name());
         std::optional<local_date> day;
         std::size_t on_line = 0;
         std::size_t listed = 0;
         for (const slot& s : slots) {
-            if (std::find(s.resources.begin(), s.resources.end(), r.id) == s.resources.end()) continue;
-            const local_date slot_day = tz.date_of(s.time.start);
+            if (std::find(s.resources.begin(), s.resources.end(), id) == s.resources.end()) continue;
+            const local_date slot_day = tz->date_of(s.time.start);
             if (day != slot_day || on_line == times_per_line) {
                 if (day != slot_day) fmt::format_to(it, "{}  {}", listed == 0 ? "" : "\n", date::format("%a %F", slot_day));
                 else fmt::format_to(it, "\n{:16}", "");
                 day = slot_day;
                 on_line = 0;
             }
-            fmt::format_to(it, "  {}", slot_label(query, tz, s));
+            fmt::format_to(it, "  {}", date::format("%R", tz->to_local(s.time.start)));
+            if (show_seats) fmt::format_to(it, " ({} left)", s.seats_left);
+            if (note) fmt::format_to(it, "{}", note(s));
             ++on_line;
             ++listed;
         }
@@ -49,6 +43,16 @@ std::string slots_table(const slot_query& query, std::span<const slot> slots) {
     }
     fmt::format_to(it, "\n{} slot(s)\n", slots.size());
     return out;
+}
+
+std::string slots_table(const slot_query& query, std::span<const slot> slots) {
+    std::vector<std::pair<std::string, const zone*>> resources;
+    for (const resource& r : query.resources) resources.emplace_back(r.id, &r.rules.time_zone);
+    return fmt::format("Free slots for {} ({} min, {} alignment), {} .. {}, {} of {} resource(s)\n{}",
+                       query.asked.id.empty() ? "the service" : query.asked.id, query.asked.duration.count(),
+                       to_string(query.asked.align), format_instant(query.from), format_instant(query.to),
+                       query.mode == resource_mode::any ? "any" : "all", query.resources.size(),
+                       times_by_day(resources, slots, query.asked.is_group(), {}));
 }
 
 std::string refusals_text(const slot_query& query, instant start, std::span<const resource_refusal> refusals) {

@@ -1,8 +1,12 @@
 // Every public header in one translation unit: compiled by a second compiler
 // (clang) so that the header-only engine does not rely on GCC-only leniency.
+#include <slotcraft/catalog_json.hpp>
 #include <slotcraft/interop/boost_date_time.hpp>
 #include <slotcraft/json.hpp>
+#include <slotcraft/scheduler.hpp>
 #include <slotcraft/slotcraft.hpp>
+#include <slotcraft/storage/memory_store.hpp>
+#include <slotcraft/storage/sqlite_store.hpp>
 
 int main() {
     const slotcraft::slot_query query = slotcraft::parse_query(

@@ -106,7 +106,7 @@ TEST_CASE("a special-valued ptime is refused with the field named") {
     }
     const auto e = refusal([] { (void)from_ptime(bpt::ptime{bpt::pos_infin}); });
     CHECK(e.field() == "time");
-    CHECK(e.reason() == "Boost ptime is +infinity");
+    CHECK(e.message() == "Boost ptime is +infinity");
 }
 
 TEST_CASE("ptime conversion covers Boost's calendar range and refuses instants outside it") {

@@ -1,0 +1,147 @@
+#pragma once
+/// \file
+/// What a store keeps: resources with their schedules per location, services,
+/// who provides what, clients with their messenger identities, settings and
+/// bookings. Plain value types; the scheduler validates them.
+
+#include <slotcraft/booking.hpp>
+#include <slotcraft/error.hpp>
+#include <slotcraft/schedule.hpp>
+#include <slotcraft/service.hpp>
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slotcraft {
+
+/// A place where resources work (a salon, a room, "online").
+struct location_record {
+    std::string id{};
+    std::string name{};
+    friend bool operator==(const location_record&, const location_record&) = default;
+};
+
+/// A resource's working rules at one location, in the resource's zone.
+struct location_schedule {
+    std::string location{};
+    weekly_hours weekly{};
+    std::map<local_date, std::vector<local_range>> overrides{};
+    std::vector<local_range> breaks{};
+    friend bool operator==(const location_schedule&, const location_schedule&) = default;
+};
+
+/// A master, a teacher, a room: one time zone, one schedule per location.
+struct resource_record {
+    std::string id{};
+    std::string name{};
+    std::string time_zone{"UTC"};  ///< IANA name
+    std::vector<location_schedule> schedules{};
+    /// UTC intervals away from every location.
+    std::vector<interval> time_off{};
+    friend bool operator==(const resource_record&, const resource_record&) = default;
+};
+
+/// A service and the locations it is offered at (empty: at every location).
+struct service_record {
+    service rules{};
+    std::string name{};
+    std::vector<std::string> locations{};
+    friend bool operator==(const service_record&, const service_record&) = default;
+};
+
+/// The messenger a client writes from.
+enum class messenger { telegram, whatsapp, vk, other };
+
+[[nodiscard]] constexpr std::string_view to_string(messenger m) noexcept {
+    switch (m) {
+        case messenger::telegram: return "telegram";
+        case messenger::whatsapp: return "whatsapp";
+        case messenger::vk: return "vk";
+        case messenger::other: break;
+    }
+    return "other";
+}
+
+/// Parses `telegram`, `whatsapp`, `vk` or `other`. \throws error naming `field`.
+[[nodiscard]] inline messenger parse_messenger(std::string_view text, const std::string& field) {
+    if (text == "telegram") return messenger::telegram;
+    if (text == "whatsapp") return messenger::whatsapp;
+    if (text == "vk") return messenger::vk;
+    if (text == "other") return messenger::other;
+    reject(field, fmt::format("unknown network \"{}\" (expected telegram, whatsapp, vk or other)", text.substr(0, 32)));
+}
+
+/// One account of a client on one messenger.
+struct identity {
+    messenger network = messenger::other;
+    std::string external_id{};
+    friend auto operator<=>(const identity&, const identity&) = default;
+};
+
+/// A person who books; one client may write from several messengers.
+struct client_record {
+    std::string id{};
+    std::string name{};
+    std::vector<identity> identities{};
+    friend bool operator==(const client_record&, const client_record&) = default;
+};
+
+/// Settings shared by every resource.
+struct settings {
+    /// Offsets before a booking's start at which reminders are due.
+    std::vector<minutes> reminder_offsets{};
+    /// Breaks that apply to every resource, on top of each schedule's own.
+    std::vector<local_range> global_breaks{};
+    /// Grid step for services that set none (else the duration).
+    std::optional<minutes> default_step{};
+    friend bool operator==(const settings&, const settings&) = default;
+};
+
+/// A stored booking or hold.
+struct booking_record {
+    std::string id{};
+    std::string resource{};
+    std::string service{};
+    std::string location{};
+    std::string client{};
+    interval time{};
+    int seats = 1;
+    booking_status status = booking_status::confirmed;
+    std::optional<instant> expires{};  ///< holds only
+    std::string hold_token{};          ///< holds only
+    minutes buffer_before{0};
+    minutes buffer_after{0};
+    std::string idempotency_key{};
+    std::string series{};  ///< shared by the bookings of one series
+    std::string cancel_reason{};
+    instant created_at{};
+    instant updated_at{};
+
+    [[nodiscard]] interval padded() const noexcept { return {time.start - buffer_before, time.end + buffer_after}; }
+    [[nodiscard]] bool active_at(instant now) const noexcept { return engine_view().active_at(now); }
+    /// The booking as the engine sees it.
+    [[nodiscard]] booking engine_view() const {
+        return booking{.id = id, .time = time, .service = service, .seats = seats, .status = status,
+                       .expires = expires, .buffer_before = buffer_before, .buffer_after = buffer_after};
+    }
+    friend bool operator==(const booking_record&, const booking_record&) = default;
+};
+
+/// One mutation, as the audit log keeps it.
+struct audit_entry {
+    std::int64_t sequence = 0;  ///< assigned by the store, increasing
+    instant at{};
+    std::string actor{};
+    std::string action{};   ///< `book`, `hold`, `confirm`, `cancel`, `reschedule`, `add_resource`, ...
+    std::string subject{};  ///< the id acted on
+    std::string before{};   ///< JSON, empty when created
+    std::string after{};    ///< JSON, empty when deleted
+    friend bool operator==(const audit_entry&, const audit_entry&) = default;
+};
+
+}  // namespace slotcraft

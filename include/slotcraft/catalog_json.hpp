@@ -1,0 +1,389 @@
+#pragma once
+/// \file
+/// JSON for the records a store keeps (catalog.hpp), on nlohmann::json.
+///
+/// One stable form used by the SQLite columns that hold structured data, the
+/// audit log's before/after, the CLI and the Python module:
+///
+/// - instants are UTC ISO 8601 strings (`"2026-03-02T09:00:00Z"`), minutes
+///   whole numbers, local ranges `["HH:MM", "HH:MM"]`;
+/// - weekly hours are `{"mon": [...], ..., "sun": [...]}`, overrides
+///   `{"YYYY-MM-DD": [[...]]}`, time off `[{"start": ..., "end": ...}]`;
+/// - a service uses the SPEC §8 names (`id`, `duration`, `step`, `align`,
+///   `buffer_before`, `buffer_after`, `min_notice`, `max_advance`, `capacity`,
+///   `max_per_day`); a `service_record` adds `name` and `locations` beside them;
+/// - optional values (`step`, `default_step`, `expires`) are left out when unset.
+///
+/// Writing emits every field, so `from_json(to_json(x)) == x` for every value.
+/// Reading checks the shape (types, ISO instants, `HH:MM`, dates, enum words,
+/// whole numbers within `int`) and throws `error` (invalid_argument) naming the
+/// field as a path (`resource.schedules[0].weekly.mon[1][0]`); a field left
+/// out takes the member's default. SPEC §7 range rules (`duration > 0`, known
+/// time zone, end after start) are the scheduler's validator's job, so that
+/// any value a store accepted reads back. Unknown keys are ignored.
+///
+/// The ADL hooks make `nlohmann::json j = record;` and `j.get<T>()` work; the
+/// `*_from_json(value, path)` functions read with a caller-chosen field path.
+
+#include <slotcraft/catalog.hpp>
+#include <slotcraft/json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace slotcraft {
+
+
+namespace detail {
+
+/// Writers and path-aware readers shared by the public functions below.
+struct catalog_json {
+    using json = nlohmann::json;
+    using reader = json_reader;
+
+    /// Weekday keys, Monday first, with their `date::weekday` encodings.
+    static constexpr std::array<std::pair<const char*, unsigned>, 7> weekdays{
+        {{"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 0}}};
+
+    // ---- writing -------------------------------------------------------
+
+    static json range(const local_range& r) { return json::array({r.from.to_string(), r.to.to_string()}); }
+
+    static json ranges(std::span<const local_range> list) {
+        json out = json::array();
+        for (const local_range& r : list) out.push_back(range(r));
+        return out;
+    }
+
+    static std::string date_text(local_date day) {
+        const date::year_month_day ymd{day};
+        return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                           static_cast<unsigned>(ymd.day()));
+    }
+
+    static json span_of(const interval& i) {
+        return json{{"start", format_instant(i.start)}, {"end", format_instant(i.end)}};
+    }
+
+    static json spans(std::span<const interval> list) {
+        json out = json::array();
+        for (const interval& i : list) out.push_back(span_of(i));
+        return out;
+    }
+
+    static json weekly(const weekly_hours& hours) {
+        json out = json::object();
+        for (const auto& [key, encoding] : weekdays) out[key] = ranges(hours.on(date::weekday{encoding}));
+        return out;
+    }
+
+    // ---- reading -------------------------------------------------------
+
+    static std::string text(const json& object, const char* key, const std::string& path) {
+        const json* value = reader::member(object, key);
+        return value == nullptr ? std::string{} : std::string(reader::string(*value, path + "." + key));
+    }
+
+    static std::string required_text(const json& object, const char* key, const std::string& path) {
+        const std::string field = path + "." + key;
+        return std::string(reader::string(reader::required(object, key, field), field));
+    }
+
+    static void read_minutes(const json& object, const char* key, const std::string& path, minutes& target) {
+        if (const json* value = reader::member(object, key)) target = minutes{reader::integer(*value, path + "." + key)};
+    }
+
+    static void read_int(const json& object, const char* key, const std::string& path, int& target) {
+        if (const json* value = reader::member(object, key))
+            target = static_cast<int>(reader::integer(*value, path + "." + key));
+    }
+
+    static void read_instant(const json& object, const char* key, const std::string& path, instant& target) {
+        if (const json* value = reader::member(object, key)) target = reader::time_point(*value, path + "." + key);
+    }
+
+    static std::vector<std::string> strings(const json& value, const std::string& path) {
+        std::vector<std::string> out;
+        std::size_t i = 0;
+        for (const json& item : reader::array(value, path))
+            out.emplace_back(reader::string(item, fmt::format("{}[{}]", path, i++)));
+        return out;
+    }
+
+    static interval read_span(const json& value, const std::string& path) {
+        reader::object(value, path);
+        return {reader::time_point(reader::required(value, "start", path + ".start"), path + ".start"),
+                reader::time_point(reader::required(value, "end", path + ".end"), path + ".end")};
+    }
+
+    static std::vector<interval> read_spans(const json& value, const std::string& path) {
+        std::vector<interval> out;
+        std::size_t i = 0;
+        for (const json& item : reader::array(value, path)) out.push_back(read_span(item, fmt::format("{}[{}]", path, i++)));
+        return out;
+    }
+
+    static weekly_hours read_weekly(const json& value, const std::string& path) {
+        weekly_hours out;
+        for (const auto& item : reader::object(value, path).items()) {
+            const std::string& key = item.key();
+            const auto day = std::find_if(weekdays.begin(), weekdays.end(), [&](const auto& d) { return key == d.first; });
+            if (day == weekdays.end())
+                reject(path + "." + key.substr(0, 16), "unknown weekday (expected mon, tue, wed, thu, fri, sat or sun)");
+            out.set(date::weekday{day->second}, reader::ranges(item.value(), path + "." + key));
+        }
+        return out;
+    }
+
+    static std::map<local_date, std::vector<local_range>> read_overrides(const json& value, const std::string& path) {
+        std::map<local_date, std::vector<local_range>> out;
+        for (const auto& item : reader::object(value, path).items()) {
+            const std::string date_path = path + "." + item.key().substr(0, 16);
+            out[reader::calendar_date(item.key(), date_path)] = reader::ranges(item.value(), date_path);
+        }
+        return out;
+    }
+};
+
+}  // namespace detail
+
+// ---- to_json -------------------------------------------------------------
+
+inline void to_json(nlohmann::json& out, messenger m) { out = std::string(to_string(m)); }
+
+inline void to_json(nlohmann::json& out, const interval& i) { out = detail::catalog_json::span_of(i); }
+
+inline void to_json(nlohmann::json& out, const location_record& l) { out = {{"id", l.id}, {"name", l.name}}; }
+
+inline void to_json(nlohmann::json& out, const location_schedule& s) {
+    using w = detail::catalog_json;
+    nlohmann::json overrides = nlohmann::json::object();
+    for (const auto& [day, list] : s.overrides) overrides[w::date_text(day)] = w::ranges(list);
+    out = {{"location", s.location},
+           {"weekly", w::weekly(s.weekly)},
+           {"overrides", std::move(overrides)},
+           {"breaks", w::ranges(s.breaks)}};
+}
+
+inline void to_json(nlohmann::json& out, const resource_record& r) {
+    nlohmann::json schedules = nlohmann::json::array();
+    for (const location_schedule& s : r.schedules) schedules.push_back(s);
+    out = {{"id", r.id},
+           {"name", r.name},
+           {"timezone", r.time_zone},
+           {"schedules", std::move(schedules)},
+           {"time_off", detail::catalog_json::spans(r.time_off)}};
+}
+
+/// The service rules with their SPEC §8 names; `step` is left out when unset.
+inline void to_json(nlohmann::json& out, const service& s) {
+    out = {{"id", s.id},
+           {"duration", s.duration.count()},
+           {"align", std::string(to_string(s.align))},
+           {"buffer_before", s.buffer_before.count()},
+           {"buffer_after", s.buffer_after.count()},
+           {"min_notice", s.min_notice.count()},
+           {"max_advance", s.max_advance.count()},
+           {"capacity", s.capacity},
+           {"max_per_day", s.max_per_day}};
+    if (s.step) out["step"] = s.step->count();
+}
+
+/// The rules' fields plus `name` and `locations`, in one object.
+inline void to_json(nlohmann::json& out, const service_record& s) {
+    to_json(out, s.rules);
+    out["name"] = s.name;
+    out["locations"] = s.locations;
+}
+
+inline void to_json(nlohmann::json& out, const identity& i) {
+    out = {{"network", std::string(to_string(i.network))}, {"external_id", i.external_id}};
+}
+
+inline void to_json(nlohmann::json& out, const client_record& c) {
+    nlohmann::json identities = nlohmann::json::array();
+    for (const identity& i : c.identities) identities.push_back(i);
+    out = {{"id", c.id}, {"name", c.name}, {"identities", std::move(identities)}};
+}
+
+inline void to_json(nlohmann::json& out, const settings& s) {
+    nlohmann::json offsets = nlohmann::json::array();
+    for (const minutes m : s.reminder_offsets) offsets.push_back(m.count());
+    out = {{"reminder_offsets", std::move(offsets)}, {"global_breaks", detail::catalog_json::ranges(s.global_breaks)}};
+    if (s.default_step) out["default_step"] = s.default_step->count();
+}
+
+inline void to_json(nlohmann::json& out, const booking_record& b) {
+    out = {{"id", b.id},
+           {"resource", b.resource},
+           {"service", b.service},
+           {"location", b.location},
+           {"client", b.client},
+           {"start", format_instant(b.time.start)},
+           {"end", format_instant(b.time.end)},
+           {"seats", b.seats},
+           {"status", std::string(to_string(b.status))},
+           {"hold_token", b.hold_token},
+           {"buffer_before", b.buffer_before.count()},
+           {"buffer_after", b.buffer_after.count()},
+           {"idempotency_key", b.idempotency_key},
+           {"series", b.series},
+           {"cancel_reason", b.cancel_reason},
+           {"created_at", format_instant(b.created_at)},
+           {"updated_at", format_instant(b.updated_at)}};
+    if (b.expires) out["expires"] = format_instant(*b.expires);
+}
+
+// ---- reading with a field path -------------------------------------------
+
+[[nodiscard]] inline messenger messenger_from_json(const nlohmann::json& value, const std::string& path) {
+    return parse_messenger(detail::json_reader::string(value, path), path);
+}
+
+[[nodiscard]] inline interval interval_from_json(const nlohmann::json& value, const std::string& path) {
+    return detail::catalog_json::read_span(value, path);
+}
+
+[[nodiscard]] inline location_record location_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    return {.id = w::required_text(value, "id", path), .name = w::text(value, "name", path)};
+}
+
+[[nodiscard]] inline location_schedule schedule_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    location_schedule out;
+    out.location = w::required_text(value, "location", path);
+    if (const auto* v = w::reader::member(value, "weekly")) out.weekly = w::read_weekly(*v, path + ".weekly");
+    if (const auto* v = w::reader::member(value, "overrides")) out.overrides = w::read_overrides(*v, path + ".overrides");
+    if (const auto* v = w::reader::member(value, "breaks")) out.breaks = w::reader::ranges(*v, path + ".breaks");
+    return out;
+}
+
+[[nodiscard]] inline resource_record resource_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    resource_record out;
+    out.id = w::required_text(value, "id", path);
+    out.name = w::text(value, "name", path);
+    if (const auto* v = w::reader::member(value, "timezone"))
+        out.time_zone = std::string(w::reader::string(*v, path + ".timezone"));
+    if (const auto* v = w::reader::member(value, "schedules")) {
+        std::size_t i = 0;
+        for (const auto& item : w::reader::array(*v, path + ".schedules"))
+            out.schedules.push_back(schedule_from_json(item, fmt::format("{}.schedules[{}]", path, i++)));
+    }
+    if (const auto* v = w::reader::member(value, "time_off")) out.time_off = w::read_spans(*v, path + ".time_off");
+    return out;
+}
+
+/// Reads service rules; the field names are `service.duration` and so on
+/// (json_reader::read_service names them so).
+[[nodiscard]] inline service service_rules_from_json(const nlohmann::json& value) {
+    return detail::json_reader::read_service(value);
+}
+
+/// Reads a service record: the rules (with a required `id`), `name`, `locations`.
+[[nodiscard]] inline service_record service_record_from_json(const nlohmann::json& value) {
+    using w = detail::catalog_json;
+    const std::string path = "service";
+    w::reader::object(value, path);
+    (void)w::required_text(value, "id", path);
+    service_record out;
+    out.rules = detail::json_reader::read_service(value);
+    out.name = w::text(value, "name", path);
+    if (const auto* v = w::reader::member(value, "locations")) out.locations = w::strings(*v, path + ".locations");
+    return out;
+}
+
+[[nodiscard]] inline identity identity_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    identity out;
+    out.network = messenger_from_json(w::reader::required(value, "network", path + ".network"), path + ".network");
+    out.external_id = w::required_text(value, "external_id", path);
+    return out;
+}
+
+[[nodiscard]] inline client_record client_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    client_record out;
+    out.id = w::required_text(value, "id", path);
+    out.name = w::text(value, "name", path);
+    if (const auto* v = w::reader::member(value, "identities")) {
+        std::size_t i = 0;
+        for (const auto& item : w::reader::array(*v, path + ".identities"))
+            out.identities.push_back(identity_from_json(item, fmt::format("{}.identities[{}]", path, i++)));
+    }
+    return out;
+}
+
+[[nodiscard]] inline settings settings_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    settings out;
+    if (const auto* v = w::reader::member(value, "reminder_offsets")) {
+        const std::string list_path = path + ".reminder_offsets";
+        std::size_t i = 0;
+        for (const auto& item : w::reader::array(*v, list_path))
+            out.reminder_offsets.emplace_back(w::reader::integer(item, fmt::format("{}[{}]", list_path, i++)));
+    }
+    if (const auto* v = w::reader::member(value, "global_breaks"))
+        out.global_breaks = w::reader::ranges(*v, path + ".global_breaks");
+    if (const auto* v = w::reader::member(value, "default_step"))
+        out.default_step = minutes{w::reader::integer(*v, path + ".default_step")};
+    return out;
+}
+
+[[nodiscard]] inline booking_record booking_record_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    (void)w::required_text(value, "id", path);
+    // The engine's part (id, start, end, service, seats, status, expires, buffers)
+    // is read by the SPEC §8 booking reader.
+    const booking core = detail::json_reader::read_booking(value, path);
+    booking_record out;
+    out.id = core.id;
+    out.service = core.service;
+    out.time = core.time;
+    out.seats = core.seats;
+    out.status = core.status;
+    out.expires = core.expires;
+    out.buffer_before = core.buffer_before;
+    out.buffer_after = core.buffer_after;
+    out.resource = w::text(value, "resource", path);
+    out.location = w::text(value, "location", path);
+    out.client = w::text(value, "client", path);
+    out.hold_token = w::text(value, "hold_token", path);
+    out.idempotency_key = w::text(value, "idempotency_key", path);
+    out.series = w::text(value, "series", path);
+    out.cancel_reason = w::text(value, "cancel_reason", path);
+    w::read_instant(value, "created_at", path, out.created_at);
+    w::read_instant(value, "updated_at", path, out.updated_at);
+    return out;
+}
+
+// ---- from_json (ADL hooks; the root of the field path is the type's name) --
+
+inline void from_json(const nlohmann::json& value, messenger& out) { out = messenger_from_json(value, "network"); }
+inline void from_json(const nlohmann::json& value, interval& out) { out = interval_from_json(value, "interval"); }
+inline void from_json(const nlohmann::json& value, location_record& out) { out = location_from_json(value, "location"); }
+inline void from_json(const nlohmann::json& value, location_schedule& out) { out = schedule_from_json(value, "schedule"); }
+inline void from_json(const nlohmann::json& value, resource_record& out) { out = resource_from_json(value, "resource"); }
+inline void from_json(const nlohmann::json& value, service& out) { out = service_rules_from_json(value); }
+inline void from_json(const nlohmann::json& value, service_record& out) { out = service_record_from_json(value); }
+inline void from_json(const nlohmann::json& value, identity& out) { out = identity_from_json(value, "identity"); }
+inline void from_json(const nlohmann::json& value, client_record& out) { out = client_from_json(value, "client"); }
+inline void from_json(const nlohmann::json& value, settings& out) { out = settings_from_json(value, "settings"); }
+inline void from_json(const nlohmann::json& value, booking_record& out) { out = booking_record_from_json(value, "booking"); }
+
+}  // namespace slotcraft

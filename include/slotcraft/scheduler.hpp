@@ -1,0 +1,136 @@
+#pragma once
+/// \file
+/// The facade bots and servers call: catalog, free slots, hold → confirm,
+/// book, cancel, reschedule, series, reminders, audit. Every write runs the
+/// engine's checks and its write inside one store transaction that
+/// serialises the writers of the resources involved.
+
+#include <slotcraft/availability.hpp>
+#include <slotcraft/catalog.hpp>
+#include <slotcraft/store.hpp>
+
+#include <chrono>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slotcraft {
+
+/// A booking refused by the engine, with every reason (category `conflict`).
+class booking_refused : public error {
+public:
+    booking_refused(std::string field, const std::string& message, std::vector<reason> reasons)
+        : error(error_category::conflict, std::move(field), message), reasons_(std::move(reasons)) {}
+    [[nodiscard]] const std::vector<reason>& reasons() const noexcept { return reasons_; }
+
+private:
+    std::vector<reason> reasons_;
+};
+
+/// "When is this service free?"
+struct slot_request {
+    std::string service{};
+    /// The resources to consider; empty: every resource providing the service.
+    std::vector<std::string> resources{};
+    /// Where; empty: every location the service is offered at.
+    std::string location{};
+    instant from{};
+    instant to{};
+    int seats = 1;
+    resource_mode mode = resource_mode::any;
+};
+
+/// A free slot and the location it is free at.
+struct located_slot {
+    slot free{};
+    std::string location{};
+    friend bool operator==(const located_slot&, const located_slot&) = default;
+};
+
+/// "Book this start." `location` may be empty when the resource works at only
+/// one location the service is offered at.
+struct booking_request {
+    std::string resource{};
+    std::string service{};
+    std::string location{};
+    std::string client{};
+    instant start{};
+    int seats = 1;
+    /// The same key again returns the first booking instead of a second one.
+    std::string idempotency_key{};
+    /// Who asks, for the audit log.
+    std::string actor{};
+};
+
+/// A reminder that is due: `offset` before the booking's start has passed.
+struct due_reminder {
+    booking_record booking{};
+    minutes offset{0};
+    friend bool operator==(const due_reminder&, const due_reminder&) = default;
+};
+
+/// The scheduling API over one store. Thread-safe as the store is.
+class scheduler {
+public:
+    /// `backend` must outlive the scheduler.
+    explicit scheduler(store& backend) : store_(backend) {}
+
+    // Catalog. Each write validates its input and is recorded in the audit log.
+    void put_location(const location_record& location, std::string_view actor = {});
+    void put_resource(const resource_record& resource, std::string_view actor = {});
+    void put_service(const service_record& service, std::string_view actor = {});
+    void link(std::string_view resource, std::string_view service, std::string_view actor = {});
+    void put_client(const client_record& client, std::string_view actor = {});
+    /// The client with identity `who`, created with `name` if there is none.
+    client_record client_for(const identity& who, std::string_view name, std::string_view actor = {});
+    void save_settings(const settings& values, std::string_view actor = {});
+
+    [[nodiscard]] std::optional<resource_record> resource(std::string_view id);
+    [[nodiscard]] std::optional<service_record> service(std::string_view id);
+    [[nodiscard]] std::optional<client_record> client(std::string_view id);
+    [[nodiscard]] std::optional<booking_record> booking(std::string_view id);
+    [[nodiscard]] settings current_settings();
+    /// Ids of the resources providing `service`.
+    [[nodiscard]] std::vector<std::string> providers(std::string_view service);
+
+    /// Free slots per SPEC, read from the store.
+    [[nodiscard]] std::vector<located_slot> slots(const slot_request& request, instant now);
+    /// Every reason `request.start` is not bookable (empty: it is).
+    [[nodiscard]] std::vector<reason> check(const booking_request& request, instant now);
+
+    /// Books `request.start` directly. \throws booking_refused with the reasons.
+    booking_record book(const booking_request& request, instant now);
+    /// Holds `request.start` for `ttl`; confirm it with the returned `hold_token`.
+    booking_record hold(const booking_request& request, minutes ttl, instant now);
+    /// Turns a live hold into a booking. \throws error (not_found, or conflict when expired).
+    booking_record confirm(std::string_view hold_token, instant now, std::string_view actor = {});
+    /// Cancels a booking or hold; cancelling twice returns the cancelled booking.
+    booking_record cancel(std::string_view booking_id, std::string_view reason, instant now,
+                          std::string_view actor = {});
+    /// Moves a booking to `new_start` in one step: the old time is released
+    /// only if the new one is taken.
+    booking_record reschedule(std::string_view booking_id, instant new_start, instant now,
+                              std::string_view actor = {});
+    /// Books every request or none (the first refusal is thrown).
+    std::vector<booking_record> book_series(std::span<const booking_request> requests, instant now);
+
+    /// Confirmed bookings not yet started whose reminder offsets have passed
+    /// and that were not marked reminded, oldest offset first.
+    [[nodiscard]] std::vector<due_reminder> due_reminders(instant now);
+    /// True for exactly one caller per booking and offset, across processes.
+    bool mark_reminded(std::string_view booking_id, minutes offset);
+
+    /// Active bookings of `resource` starting in `[from, from + days)`, by start.
+    [[nodiscard]] std::vector<booking_record> upcoming(std::string_view resource, instant from, int days);
+    /// A client's bookings: `active` ones not yet ended, else the past and cancelled ones.
+    [[nodiscard]] std::vector<booking_record> client_bookings(std::string_view client, instant now, bool active);
+
+    /// Audit entries after sequence number `after`, oldest first.
+    [[nodiscard]] std::vector<audit_entry> audit(std::int64_t after = 0, std::size_t limit = 1000);
+
+private:
+    store& store_;
+};
+
+}  // namespace slotcraft

@@ -1,0 +1,448 @@
+#include "db_commands.hpp"
+
+#include <slotcraft/catalog_json.hpp>
+#include <slotcraft/scheduler.hpp>
+#include <slotcraft/storage/sqlite_store.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <charconv>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace slotcraft::cli {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::unique_ptr<store> open_store(const std::string& where) {
+    if (where.empty()) reject("db", "--db FILE is required for this command");
+    if (where.starts_with("postgresql://") || where.starts_with("postgres://"))
+        reject("db", "PostgreSQL URIs are not supported yet; use a SQLite file path");
+    return open_sqlite_store(where);
+}
+
+instant now_of(const db_options& o) {
+    if (o.now.empty()) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return parse_instant(o.now, "now");
+}
+
+/// "09:00-13:00,14:00-18:00" (or "off" / "" for none).
+std::vector<local_range> parse_ranges(const std::string& text, const std::string& field) {
+    std::vector<local_range> out;
+    if (text.empty() || text == "off") return out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', pos), text.size());
+        const std::string piece = text.substr(pos, comma - pos);
+        const std::size_t dash = piece.find('-');
+        if (dash == std::string::npos) reject(field, fmt::format("expected HH:MM-HH:MM, got \"{}\"", piece));
+        out.push_back(local_range::parse(std::string_view(piece).substr(0, dash),
+                                         std::string_view(piece).substr(dash + 1), field));
+        pos = comma + 1;
+    }
+    return out;
+}
+
+local_date parse_date(const std::string& text, const std::string& field) {
+    const auto y = detail::digits(text, 0, 4);
+    const auto m = detail::digits(text, 5, 2);
+    const auto d = detail::digits(text, 8, 2);
+    if (text.size() != 10 || !y || !m || !d || text[4] != '-' || text[7] != '-') reject(field, "expected YYYY-MM-DD");
+    const date::year_month_day ymd{date::year{*y}, date::month{static_cast<unsigned>(*m)},
+                                   date::day{static_cast<unsigned>(*d)}};
+    if (!ymd.ok()) reject(field, "no such calendar date");
+    return local_date{ymd};
+}
+
+std::string local_span(const std::string& zone_name, interval time) {
+    const zone tz = zone::locate(zone_name);
+    return fmt::format("{} - {} {}", date::format("%a %F %R", tz.to_local(time.start)),
+                       date::format("%R", tz.to_local(time.end)), zone_name);
+}
+
+void print_booking(scheduler& s, const db_options& o, const booking_record& b) {
+    if (o.json) {
+        fmt::print("{}\n", nlohmann::json(b).dump());
+        return;
+    }
+    const auto r = s.resource(b.resource);
+    fmt::print("{}  {}  {}  {}  {}  {}{}{}\n", b.id, b.resource, b.service,
+               local_span(r ? r->time_zone : "UTC", b.time), b.location.empty() ? "-" : b.location, to_string(b.status),
+               b.client.empty() ? "" : "  client " + b.client,
+               b.hold_token.empty() || b.status != booking_status::held
+                   ? ""
+                   : fmt::format("  hold {} until {}", b.hold_token, format_instant(*b.expires)));
+}
+
+void print_done(const db_options& o, std::string_view what, std::string_view id) {
+    if (o.json) fmt::print("{}\n", json{{"ok", true}, {what, id}}.dump());
+    else fmt::print("{} {} saved\n", what, id);
+}
+
+}  // namespace
+
+void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
+    const auto with_scheduler = [&o](auto work) {
+        return [&o, work] {
+            auto backend = open_store(o.db);
+            scheduler s(*backend);
+            return work(s);
+        };
+    };
+
+    // location add ID [--name]
+    {
+        auto* location = app.add_subcommand("location", "manage locations")->require_subcommand(1);
+        auto* add = location->add_subcommand("add", "add or replace a location");
+        auto record = std::make_shared<location_record>();
+        add->add_option("id", record->id, "location id")->required();
+        add->add_option("--name", record->name, "display name");
+        add->callback([&run, record, with_scheduler, &o] {
+            run = with_scheduler([record, &o](scheduler& s) {
+                s.put_location(*record, o.actor);
+                print_done(o, "location", record->id);
+                return 0;
+            });
+        });
+    }
+
+    // resource add ID --tz ZONE [--name]
+    {
+        auto* resource = app.add_subcommand("resource", "manage resources")->require_subcommand(1);
+        auto* add = resource->add_subcommand("add", "add a resource, or rename / re-zone one keeping its schedules");
+        auto record = std::make_shared<resource_record>();
+        add->add_option("id", record->id, "resource id")->required();
+        add->add_option("--tz", record->time_zone, "IANA time zone, e.g. Europe/Moscow")->required();
+        add->add_option("--name", record->name, "display name");
+        add->callback([&run, record, with_scheduler, &o] {
+            run = with_scheduler([record, &o](scheduler& s) {
+                resource_record updated = *record;
+                if (auto existing = s.resource(record->id)) {
+                    updated.schedules = existing->schedules;
+                    updated.time_off = existing->time_off;
+                }
+                s.put_resource(updated, o.actor);
+                print_done(o, "resource", record->id);
+                return 0;
+            });
+        });
+    }
+
+    // schedule set RESOURCE LOCATION --mon R ... --break R --override DATE=R
+    {
+        auto* schedule_cmd = app.add_subcommand("schedule", "working hours of a resource at a location")
+                                 ->require_subcommand(1);
+        auto* set = schedule_cmd->add_subcommand("set", "replace the resource's schedule at one location");
+        struct args {
+            std::string resource, location;
+            std::array<std::string, 7> days;  // Monday first
+            std::vector<std::string> breaks, overrides;
+        };
+        auto a = std::make_shared<args>();
+        set->add_option("resource", a->resource)->required();
+        set->add_option("location", a->location)->required();
+        static constexpr std::array<const char*, 7> names{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        for (std::size_t i = 0; i < 7; ++i)
+            set->add_option(std::string("--") + names[i], a->days[i], "ranges, e.g. 09:00-13:00,14:00-18:00");
+        set->add_option("--break", a->breaks, "daily break, e.g. 13:00-14:00 (repeatable)");
+        set->add_option("--override", a->overrides, "DATE=RANGES or DATE=off (repeatable)");
+        set->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                auto r = s.resource(a->resource);
+                if (!r) throw error(error_category::not_found, "resource", fmt::format("no resource \"{}\"", a->resource));
+                location_schedule ls{.location = a->location};
+                for (unsigned i = 0; i < 7; ++i)
+                    ls.weekly.set(date::weekday{(i + 1) % 7}, parse_ranges(a->days[i], names[i]));
+                for (const std::string& b : a->breaks)
+                    for (const local_range& piece : parse_ranges(b, "break")) ls.breaks.push_back(piece);
+                for (const std::string& item : a->overrides) {
+                    const std::size_t eq = item.find('=');
+                    if (eq == std::string::npos) reject("override", "expected DATE=RANGES or DATE=off");
+                    ls.overrides[parse_date(item.substr(0, eq), "override")] = parse_ranges(item.substr(eq + 1), "override");
+                }
+                std::erase_if(r->schedules, [&](const location_schedule& x) { return x.location == a->location; });
+                r->schedules.push_back(std::move(ls));
+                s.put_resource(*r, o.actor);
+                print_done(o, "schedule", a->resource + "@" + a->location);
+                return 0;
+            });
+        });
+    }
+
+    // timeoff add RESOURCE FROM TO
+    {
+        auto* timeoff = app.add_subcommand("timeoff", "time away from every location")->require_subcommand(1);
+        auto* add = timeoff->add_subcommand("add", "add time off");
+        auto a = std::make_shared<std::array<std::string, 3>>();
+        add->add_option("resource", (*a)[0])->required();
+        add->add_option("from", (*a)[1], "ISO 8601 instant")->required();
+        add->add_option("to", (*a)[2], "ISO 8601 instant")->required();
+        add->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                auto r = s.resource((*a)[0]);
+                if (!r) throw error(error_category::not_found, "resource", fmt::format("no resource \"{}\"", (*a)[0]));
+                r->time_off.push_back({parse_instant((*a)[1], "from"), parse_instant((*a)[2], "to")});
+                if (r->time_off.back().empty()) reject("to", "must be after from");
+                s.put_resource(*r, o.actor);
+                print_done(o, "timeoff", (*a)[0]);
+                return 0;
+            });
+        });
+    }
+
+    // service add ID --duration N ...
+    {
+        auto* service_cmd = app.add_subcommand("service", "manage services")->require_subcommand(1);
+        auto* add = service_cmd->add_subcommand("add", "add or replace a service");
+        struct args {
+            service_record record;
+            int duration = 0, buffer_before = 0, buffer_after = 0, min_notice = 0, max_advance = 0;
+            std::optional<int> step;
+            std::string align = "window";
+        };
+        auto a = std::make_shared<args>();
+        add->add_option("id", a->record.rules.id)->required();
+        add->add_option("--duration", a->duration, "minutes")->required();
+        add->add_option("--step", a->step, "minutes (default: the duration)");
+        add->add_option("--align", a->align, "window, clock or free");
+        add->add_option("--buffer-before", a->buffer_before, "minutes");
+        add->add_option("--buffer-after", a->buffer_after, "minutes");
+        add->add_option("--min-notice", a->min_notice, "minutes");
+        add->add_option("--max-advance", a->max_advance, "minutes, 0 = unlimited");
+        add->add_option("--capacity", a->record.rules.capacity, "seats per slot");
+        add->add_option("--max-per-day", a->record.rules.max_per_day, "per resource and local date, 0 = unlimited");
+        add->add_option("--name", a->record.name, "display name");
+        add->add_option("--location", a->record.locations, "offered at (repeatable; none = everywhere)");
+        add->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                service_record record = a->record;
+                record.rules.duration = minutes{a->duration};
+                if (a->step) record.rules.step = minutes{*a->step};
+                record.rules.align = parse_alignment(a->align, "align");
+                record.rules.buffer_before = minutes{a->buffer_before};
+                record.rules.buffer_after = minutes{a->buffer_after};
+                record.rules.min_notice = minutes{a->min_notice};
+                record.rules.max_advance = minutes{a->max_advance};
+                s.put_service(record, o.actor);
+                print_done(o, "service", record.rules.id);
+                return 0;
+            });
+        });
+    }
+
+    // link RESOURCE SERVICE
+    {
+        auto* link = app.add_subcommand("link", "a resource provides a service");
+        auto a = std::make_shared<std::array<std::string, 2>>();
+        link->add_option("resource", (*a)[0])->required();
+        link->add_option("service", (*a)[1])->required();
+        link->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                s.link((*a)[0], (*a)[1], o.actor);
+                print_done(o, "link", (*a)[0] + "/" + (*a)[1]);
+                return 0;
+            });
+        });
+    }
+
+    // client add ID [--name] [--telegram X] ...
+    {
+        auto* client_cmd = app.add_subcommand("client", "manage clients")->require_subcommand(1);
+        auto* add = client_cmd->add_subcommand("add", "add or replace a client");
+        struct args {
+            client_record record;
+            std::vector<std::string> telegram, whatsapp, vk, other;
+        };
+        auto a = std::make_shared<args>();
+        add->add_option("id", a->record.id)->required();
+        add->add_option("--name", a->record.name);
+        add->add_option("--telegram", a->telegram, "Telegram user id (repeatable)");
+        add->add_option("--whatsapp", a->whatsapp, "WhatsApp number (repeatable)");
+        add->add_option("--vk", a->vk, "VK id (repeatable)");
+        add->add_option("--other", a->other, "other messenger id (repeatable)");
+        add->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                client_record record = a->record;
+                for (const auto& [network, ids] : {std::pair{messenger::telegram, &a->telegram},
+                                                   std::pair{messenger::whatsapp, &a->whatsapp},
+                                                   std::pair{messenger::vk, &a->vk}, std::pair{messenger::other, &a->other}})
+                    for (const std::string& id : *ids) record.identities.push_back({network, id});
+                s.put_client(record, o.actor);
+                print_done(o, "client", record.id);
+                return 0;
+            });
+        });
+    }
+
+    // settings [--reminders 1440,120] [--global-break R] [--default-step N]
+    {
+        auto* settings_cmd = app.add_subcommand("settings", "show or change global settings");
+        struct args {
+            std::optional<std::string> reminders;
+            std::vector<std::string> global_breaks;
+            bool clear_breaks = false;
+            std::optional<int> default_step;
+        };
+        auto a = std::make_shared<args>();
+        settings_cmd->add_option("--reminders", a->reminders, "offsets in minutes, e.g. 1440,120 ('' for none)");
+        settings_cmd->add_option("--global-break", a->global_breaks, "a break for every resource (repeatable)");
+        settings_cmd->add_flag("--no-global-breaks", a->clear_breaks, "remove the global breaks");
+        settings_cmd->add_option("--default-step", a->default_step, "minutes, for services without a step");
+        settings_cmd->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                settings values = s.current_settings();
+                const bool change = a->reminders || !a->global_breaks.empty() || a->clear_breaks || a->default_step;
+                if (a->reminders) {
+                    values.reminder_offsets.clear();
+                    std::size_t pos = 0;
+                    while (!a->reminders->empty() && pos <= a->reminders->size()) {
+                        const std::size_t comma = std::min(a->reminders->find(',', pos), a->reminders->size());
+                        const std::string piece = a->reminders->substr(pos, comma - pos);
+                        int value = 0;
+                        const auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), value);
+                        if (ec != std::errc{} || end != piece.data() + piece.size())
+                            reject("reminders", fmt::format("expected minutes, got \"{}\"", piece));
+                        values.reminder_offsets.push_back(minutes{value});
+                        pos = comma + 1;
+                    }
+                }
+                if (a->clear_breaks) values.global_breaks.clear();
+                for (const std::string& b : a->global_breaks)
+                    for (const local_range& piece : parse_ranges(b, "global_break")) values.global_breaks.push_back(piece);
+                if (a->default_step) values.default_step = minutes{*a->default_step};
+                if (change) s.save_settings(values, o.actor);
+                fmt::print("{}\n", nlohmann::json(values).dump(o.json ? -1 : 2));
+                return 0;
+            });
+        });
+    }
+
+    // slots SERVICE --from --to ... (only with --db; without it, `slots` reads a JSON query)
+    // is wired in main.cpp, which owns the `slots` name; see run_db_slots below.
+
+    // hold / book SERVICE RESOURCE START
+    for (const bool holding : {true, false}) {
+        auto* cmd = app.add_subcommand(holding ? "hold" : "book",
+                                       holding ? "hold a start for a while; confirm it with its token"
+                                               : "book a start");
+        struct args {
+            booking_request request;
+            std::string start;
+            int ttl = 10;
+        };
+        auto a = std::make_shared<args>();
+        cmd->add_option("service", a->request.service)->required();
+        cmd->add_option("resource", a->request.resource)->required();
+        cmd->add_option("start", a->start, "ISO 8601 instant")->required();
+        cmd->add_option("--client", a->request.client);
+        cmd->add_option("--seats", a->request.seats);
+        cmd->add_option("--location", a->request.location);
+        cmd->add_option("--key", a->request.idempotency_key, "idempotency key: a retry returns the same booking");
+        if (holding) cmd->add_option("--ttl", a->ttl, "minutes the hold lasts (default 10)");
+        cmd->callback([&run, a, with_scheduler, &o, holding] {
+            run = with_scheduler([a, &o, holding](scheduler& s) {
+                booking_request request = a->request;
+                request.start = parse_instant(a->start, "start");
+                request.actor = o.actor;
+                const instant now = now_of(o);
+                print_booking(s, o, holding ? s.hold(request, minutes{a->ttl}, now) : s.book(request, now));
+                return 0;
+            });
+        });
+    }
+
+    // confirm TOKEN / cancel ID / reschedule ID START
+    {
+        auto* confirm = app.add_subcommand("confirm", "turn a hold into a booking");
+        auto token = std::make_shared<std::string>();
+        confirm->add_option("token", *token, "the hold token")->required();
+        confirm->callback([&run, token, with_scheduler, &o] {
+            run = with_scheduler([token, &o](scheduler& s) {
+                print_booking(s, o, s.confirm(*token, now_of(o), o.actor));
+                return 0;
+            });
+        });
+
+        auto* cancel = app.add_subcommand("cancel", "cancel a booking or hold");
+        auto a = std::make_shared<std::array<std::string, 2>>();
+        cancel->add_option("booking", (*a)[0])->required();
+        cancel->add_option("--reason", (*a)[1]);
+        cancel->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                print_booking(s, o, s.cancel((*a)[0], (*a)[1], now_of(o), o.actor));
+                return 0;
+            });
+        });
+
+        auto* move = app.add_subcommand("reschedule", "move a booking to another start, atomically");
+        auto m = std::make_shared<std::array<std::string, 2>>();
+        move->add_option("booking", (*m)[0])->required();
+        move->add_option("start", (*m)[1], "ISO 8601 instant")->required();
+        move->callback([&run, m, with_scheduler, &o] {
+            run = with_scheduler([m, &o](scheduler& s) {
+                print_booking(s, o, s.reschedule((*m)[0], parse_instant((*m)[1], "start"), now_of(o), o.actor));
+                return 0;
+            });
+        });
+    }
+
+    // bookings --resource R [--days N] | --client C [--past]
+    {
+        auto* list = app.add_subcommand("bookings", "a resource's coming bookings, or a client's");
+        struct args {
+            std::string resource, client;
+            int days = 7;
+            bool past = false;
+        };
+        auto a = std::make_shared<args>();
+        list->add_option("--resource", a->resource);
+        list->add_option("--client", a->client);
+        list->add_option("--days", a->days, "with --resource: how many days ahead (default 7)");
+        list->add_flag("--past", a->past, "with --client: past and cancelled bookings instead of active ones");
+        list->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                if (a->resource.empty() == a->client.empty()) reject("resource", "give exactly one of --resource and --client");
+                const instant now = now_of(o);
+                const auto found = a->resource.empty() ? s.client_bookings(a->client, now, !a->past)
+                                                       : s.upcoming(a->resource, now, a->days);
+                for (const booking_record& b : found) print_booking(s, o, b);
+                if (!o.json && found.empty()) fmt::print("no bookings\n");
+                return 0;
+            });
+        });
+    }
+
+    // audit [--after N] [--limit N]
+    {
+        auto* audit = app.add_subcommand("audit", "the append-only log of every change");
+        auto a = std::make_shared<std::pair<std::int64_t, std::size_t>>(0, 100);
+        audit->add_option("--after", a->first, "show entries after this sequence number");
+        audit->add_option("--limit", a->second, "at most this many entries (default 100)");
+        audit->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                for (const audit_entry& e : s.audit(a->first, a->second)) {
+                    if (o.json) {
+                        fmt::print("{}\n", json{{"sequence", e.sequence}, {"at", format_instant(e.at)}, {"actor", e.actor},
+                                                {"action", e.action}, {"subject", e.subject},
+                                                {"before", e.before.empty() ? json() : json::parse(e.before)},
+                                                {"after", e.after.empty() ? json() : json::parse(e.after)}}
+                                               .dump());
+                    } else {
+                        fmt::print("#{:<4} {}  {:<8} {:<13} {}\n", e.sequence, format_instant(e.at),
+                                   e.actor.empty() ? "-" : e.actor, e.action, e.subject);
+                    }
+                }
+                return 0;
+            });
+        });
+    }
+}
+
+}  // namespace slotcraft::cli

@@ -1,0 +1,23 @@
+#pragma once
+// `slotcraft --db FILE ...`: the catalog and booking commands over a store.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+namespace slotcraft::cli {
+
+/// Options shared by every store command.
+struct db_options {
+    std::string db;      ///< SQLite path (PostgreSQL URIs come with the PostgreSQL store)
+    std::string actor = "cli";
+    std::string now;     ///< ISO instant; empty: the system clock
+    bool json = false;
+};
+
+/// Adds the store subcommands to `app`. Each sets `run` to the work it does;
+/// the work returns the process exit status.
+void add_db_commands(CLI::App& app, db_options& options, std::function<int()>& run);
+
+}  // namespace slotcraft::cli

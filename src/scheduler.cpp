@@ -1,0 +1,545 @@
+// The scheduler: reads the catalog and bookings from a store, asks the engine,
+// and writes inside the same transaction.
+
+#include <slotcraft/catalog_json.hpp>
+#include <slotcraft/scheduler.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+namespace slotcraft {
+
+namespace {
+
+/// Bookings up to this far from a query still matter: one local date's
+/// bookings count against the daily limit of every start on that date.
+constexpr std::chrono::days booking_margin{2};
+
+std::string random_hex(std::size_t digits) {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    std::string out;
+    while (out.size() < digits) out += fmt::format("{:016x}", engine());
+    out.resize(digits);
+    return out;
+}
+
+instant wall_clock_now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+std::string as_json(const auto& value) { return nlohmann::json(value).dump(); }
+
+void record(transaction& tx, instant at, std::string_view actor, std::string_view action, std::string_view subject,
+            std::string before, std::string after) {
+    tx.append_audit({.at = at, .actor = std::string(actor), .action = std::string(action),
+                     .subject = std::string(subject), .before = std::move(before), .after = std::move(after)});
+}
+
+[[noreturn]] void missing(std::string field, std::string_view what, std::string_view id) {
+    throw error(error_category::not_found, std::move(field), fmt::format("no {} \"{}\"", what, id));
+}
+
+/// Everything a check of one resource for one service needs.
+struct booking_context {
+    resource_record resource;
+    service_record offered;
+    settings config;
+};
+
+service engine_service(const booking_context& ctx) {
+    service out = ctx.offered.rules;
+    if (!out.step && ctx.config.default_step) out.step = ctx.config.default_step;
+    return out;
+}
+
+bool offered_at(const service_record& s, std::string_view location) {
+    return s.locations.empty() || std::find(s.locations.begin(), s.locations.end(), location) != s.locations.end();
+}
+
+/// The locations where `r` works and `s` is offered, or just `requested`.
+std::vector<std::string> eligible_locations(const resource_record& r, const service_record& s,
+                                            std::string_view requested) {
+    std::vector<std::string> out;
+    for (const location_schedule& ls : r.schedules)
+        if (offered_at(s, ls.location) && (requested.empty() || ls.location == requested)) out.push_back(ls.location);
+    return out;
+}
+
+const location_schedule& schedule_at(const resource_record& r, std::string_view location) {
+    return *std::find_if(r.schedules.begin(), r.schedules.end(),
+                         [&](const location_schedule& ls) { return ls.location == location; });
+}
+
+/// The engine's view of `ctx.resource` at `location`, with its bookings around `span`.
+resource engine_resource(transaction& tx, const booking_context& ctx, std::string_view location, interval span,
+                         std::string_view leave_out = {}) {
+    const resource_record& r = ctx.resource;
+    const location_schedule& at = schedule_at(r, location);
+    resource out{.id = r.id};
+    out.rules.time_zone = zone::locate(r.time_zone, "time_zone");
+    out.rules.weekly = at.weekly;
+    out.rules.overrides = at.overrides;
+    out.rules.breaks = at.breaks;
+    out.rules.breaks.insert(out.rules.breaks.end(), ctx.config.global_breaks.begin(), ctx.config.global_breaks.end());
+    out.rules.time_off = r.time_off;
+    const interval reach{span.start - booking_margin, span.end + booking_margin};
+    for (const booking_record& b : tx.bookings_of_resource(r.id, reach))
+        if (b.id != leave_out) out.bookings.push_back(b.engine_view());
+    return out;
+}
+
+/// The engine query for one start of one resource at one location.
+slot_query single_start_query(transaction& tx, const booking_context& ctx, std::string_view location, instant start,
+                              int seats, instant now, std::string_view leave_out) {
+    slot_query q{.now = now, .from = start, .to = start + std::chrono::seconds{1}, .asked = engine_service(ctx),
+                 .seats = seats};
+    const interval padded{start - q.asked.buffer_before, start + q.asked.duration + q.asked.buffer_after};
+    q.resources.push_back(engine_resource(tx, ctx, location, padded, leave_out));
+    return q;
+}
+
+booking_context load_context(transaction& tx, std::string_view resource_id, std::string_view service_id) {
+    auto r = tx.resource(resource_id);
+    if (!r) missing("resource", "resource", resource_id);
+    auto s = tx.service(service_id);
+    if (!s) missing("service", "service", service_id);
+    const auto provided = tx.services_of(resource_id);
+    if (std::find(provided.begin(), provided.end(), service_id) == provided.end())
+        reject("service", fmt::format("resource \"{}\" does not provide service \"{}\"", resource_id, service_id));
+    return {std::move(*r), std::move(*s), tx.load_settings()};
+}
+
+/// The location a request books at: the asked one, which must be eligible,
+/// or the only eligible one.
+std::vector<std::string> request_locations(const booking_context& ctx, std::string_view requested) {
+    auto places = eligible_locations(ctx.resource, ctx.offered, requested);
+    if (places.empty()) {
+        if (!requested.empty())
+            reject("location", fmt::format("service \"{}\" is not offered by \"{}\" at location \"{}\"",
+                                           ctx.offered.rules.id, ctx.resource.id, requested));
+        reject("location", fmt::format("resource \"{}\" works at no location where \"{}\" is offered",
+                                       ctx.resource.id, ctx.offered.rules.id));
+    }
+    return places;
+}
+
+struct checked_start {
+    std::string location;       ///< where it is bookable, if anywhere
+    std::vector<reason> reasons;  ///< of the first location tried, when bookable nowhere
+};
+
+checked_start check_start(transaction& tx, const booking_context& ctx, std::string_view requested_location,
+                          instant start, int seats, instant now, std::string_view leave_out = {}) {
+    checked_start out;
+    for (const std::string& place : request_locations(ctx, requested_location)) {
+        const slot_query q = single_start_query(tx, ctx, place, start, seats, now, leave_out);
+        auto refusal = explain(q, start).front();
+        if (refusal.reasons.empty()) return {place, {}};
+        if (out.reasons.empty()) out.reasons = std::move(refusal.reasons);
+    }
+    return out;
+}
+
+void validate_request(const booking_request& request) {
+    if (request.resource.empty()) reject("resource", "must not be empty");
+    if (request.service.empty()) reject("service", "must not be empty");
+    if (request.seats < 1) reject("seats", fmt::format("must be at least 1 (got {})", request.seats));
+}
+
+[[noreturn]] void refuse(const std::vector<reason>& reasons) {
+    std::string message = "the start is not bookable";
+    for (const reason& r : reasons) message += fmt::format("; {}: {}", to_string(r.code), r.message);
+    throw booking_refused("start", message, reasons);
+}
+
+/// Checks and writes one booking or hold inside `tx`.
+booking_record book_in(transaction& tx, const booking_request& request, instant now,
+                       std::optional<minutes> hold_for, std::string_view series = {}) {
+    validate_request(request);
+    if (!request.idempotency_key.empty()) {
+        if (auto earlier = tx.booking_by_idempotency_key(request.idempotency_key)) {
+            if (earlier->resource != request.resource || earlier->service != request.service ||
+                earlier->time.start != request.start || earlier->seats != request.seats ||
+                earlier->client != request.client)
+                throw error(error_category::conflict, "idempotency_key",
+                            "this idempotency key was used for a different booking");
+            return *earlier;
+        }
+    }
+    const booking_context ctx = load_context(tx, request.resource, request.service);
+    if (request.seats > ctx.offered.rules.capacity)
+        reject("seats", fmt::format("{} seats asked, the service has {}", request.seats, ctx.offered.rules.capacity));
+    if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
+
+    const checked_start checked = check_start(tx, ctx, request.location, request.start, request.seats, now);
+    if (checked.location.empty()) refuse(checked.reasons);
+
+    const service rules = engine_service(ctx);
+    booking_record b{.id = "bk_" + random_hex(16),
+                     .resource = request.resource,
+                     .service = request.service,
+                     .location = checked.location,
+                     .client = request.client,
+                     .time = {request.start, request.start + rules.duration},
+                     .seats = request.seats,
+                     .buffer_before = rules.buffer_before,
+                     .buffer_after = rules.buffer_after,
+                     .idempotency_key = request.idempotency_key,
+                     .series = std::string(series),
+                     .created_at = now,
+                     .updated_at = now};
+    if (hold_for) {
+        b.status = booking_status::held;
+        b.expires = now + *hold_for;
+        b.hold_token = random_hex(32);
+    }
+    tx.insert_booking(b);
+    record(tx, now, request.actor, hold_for ? "hold" : "book", b.id, {}, as_json(b));
+    return b;
+}
+
+}  // namespace
+
+// ---- catalog ----
+
+void scheduler::put_location(const location_record& location, std::string_view actor) {
+    if (location.id.empty()) reject("id", "must not be empty");
+    store_.write({}, [&](transaction& tx) {
+        const auto before = tx.location(location.id);
+        tx.put_location(location);
+        record(tx, wall_clock_now(), actor, "put_location", location.id, before ? as_json(*before) : "",
+               as_json(location));
+    });
+}
+
+void scheduler::put_resource(const resource_record& resource, std::string_view actor) {
+    if (resource.id.empty()) reject("id", "must not be empty");
+    (void)zone::locate(resource.time_zone, "time_zone");
+    for (std::size_t i = 0; i < resource.time_off.size(); ++i)
+        if (resource.time_off[i].empty()) reject(fmt::format("time_off[{}].end", i), "must be after start");
+    std::set<std::string_view> places;
+    for (std::size_t i = 0; i < resource.schedules.size(); ++i)
+        if (!places.insert(resource.schedules[i].location).second)
+            reject(fmt::format("schedules[{}].location", i), "a resource has one schedule per location");
+    const std::string id = resource.id;
+    store_.write(std::span(&id, 1), [&](transaction& tx) {
+        for (std::size_t i = 0; i < resource.schedules.size(); ++i)
+            if (!tx.location(resource.schedules[i].location))
+                missing(fmt::format("schedules[{}].location", i), "location", resource.schedules[i].location);
+        const auto before = tx.resource(resource.id);
+        tx.put_resource(resource);
+        record(tx, wall_clock_now(), actor, "put_resource", resource.id, before ? as_json(*before) : "",
+               as_json(resource));
+    });
+}
+
+void scheduler::put_service(const service_record& offered, std::string_view actor) {
+    if (offered.rules.id.empty()) reject("id", "must not be empty");
+    offered.rules.validate("");
+    store_.write({}, [&](transaction& tx) {
+        for (std::size_t i = 0; i < offered.locations.size(); ++i)
+            if (!tx.location(offered.locations[i]))
+                missing(fmt::format("locations[{}]", i), "location", offered.locations[i]);
+        const auto before = tx.service(offered.rules.id);
+        tx.put_service(offered);
+        record(tx, wall_clock_now(), actor, "put_service", offered.rules.id, before ? as_json(*before) : "",
+               as_json(offered));
+    });
+}
+
+void scheduler::link(std::string_view resource, std::string_view service, std::string_view actor) {
+    store_.write({}, [&](transaction& tx) {
+        if (!tx.resource(resource)) missing("resource", "resource", resource);
+        if (!tx.service(service)) missing("service", "service", service);
+        tx.link(resource, service);
+        record(tx, wall_clock_now(), actor, "link", fmt::format("{}/{}", resource, service), "",
+               nlohmann::json{{"resource", resource}, {"service", service}}.dump());
+    });
+}
+
+void scheduler::put_client(const client_record& client, std::string_view actor) {
+    if (client.id.empty()) reject("id", "must not be empty");
+    for (std::size_t i = 0; i < client.identities.size(); ++i)
+        if (client.identities[i].external_id.empty())
+            reject(fmt::format("identities[{}].external_id", i), "must not be empty");
+    store_.write({}, [&](transaction& tx) {
+        for (std::size_t i = 0; i < client.identities.size(); ++i)
+            if (auto owner = tx.client_by_identity(client.identities[i]); owner && owner->id != client.id)
+                throw error(error_category::conflict, fmt::format("identities[{}]", i),
+                            fmt::format("already linked to client \"{}\"", owner->id));
+        const auto before = tx.client(client.id);
+        tx.put_client(client);
+        record(tx, wall_clock_now(), actor, "put_client", client.id, before ? as_json(*before) : "", as_json(client));
+    });
+}
+
+client_record scheduler::client_for(const identity& who, std::string_view name, std::string_view actor) {
+    if (who.external_id.empty()) reject("external_id", "must not be empty");
+    return store_.write({}, [&](transaction& tx) {
+        if (auto known = tx.client_by_identity(who)) return *known;
+        client_record fresh{.id = "cl_" + random_hex(16), .name = std::string(name), .identities = {who}};
+        tx.put_client(fresh);
+        record(tx, wall_clock_now(), actor, "put_client", fresh.id, "", as_json(fresh));
+        return fresh;
+    });
+}
+
+void scheduler::save_settings(const settings& values, std::string_view actor) {
+    for (std::size_t i = 0; i < values.reminder_offsets.size(); ++i)
+        if (values.reminder_offsets[i] <= minutes{0})
+            reject(fmt::format("reminder_offsets[{}]", i), "must be > 0 minutes");
+    if (values.default_step && *values.default_step <= minutes{0}) reject("default_step", "must be > 0 minutes");
+    store_.write({}, [&](transaction& tx) {
+        const settings before = tx.load_settings();
+        tx.save_settings(values);
+        record(tx, wall_clock_now(), actor, "save_settings", "settings", as_json(before), as_json(values));
+    });
+}
+
+std::optional<resource_record> scheduler::resource(std::string_view id) {
+    return store_.read([&](transaction& tx) { return tx.resource(id); });
+}
+std::optional<service_record> scheduler::service(std::string_view id) {
+    return store_.read([&](transaction& tx) { return tx.service(id); });
+}
+std::optional<client_record> scheduler::client(std::string_view id) {
+    return store_.read([&](transaction& tx) { return tx.client(id); });
+}
+std::optional<booking_record> scheduler::booking(std::string_view id) {
+    return store_.read([&](transaction& tx) { return tx.booking(id); });
+}
+settings scheduler::current_settings() {
+    return store_.read([&](transaction& tx) { return tx.load_settings(); });
+}
+std::vector<std::string> scheduler::providers(std::string_view service) {
+    return store_.read([&](transaction& tx) { return tx.providers(service); });
+}
+
+// ---- availability ----
+
+std::vector<located_slot> scheduler::slots(const slot_request& request, instant now) {
+    validate_query_range(request.from, request.to, request.seats);
+    return store_.read([&](transaction& tx) {
+        auto offered = tx.service(request.service);
+        if (!offered) missing("service", "service", request.service);
+        if (!request.location.empty() && !tx.location(request.location))
+            missing("location", "location", request.location);
+        const settings config = tx.load_settings();
+
+        std::vector<std::string> ids = request.resources;
+        if (ids.empty()) ids = tx.providers(request.service);
+        const auto provided_by = tx.providers(request.service);
+        std::vector<booking_context> team;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            auto r = tx.resource(ids[i]);
+            if (!r) missing(fmt::format("resources[{}]", i), "resource", ids[i]);
+            if (std::find(provided_by.begin(), provided_by.end(), ids[i]) == provided_by.end())
+                reject(fmt::format("resources[{}]", i),
+                       fmt::format("resource \"{}\" does not provide service \"{}\"", ids[i], request.service));
+            team.push_back({std::move(*r), *offered, config});
+        }
+
+        // Locations in a stable order: the service's own list, else as the team works.
+        std::vector<std::string> places;
+        for (const booking_context& ctx : team)
+            for (const std::string& place : eligible_locations(ctx.resource, ctx.offered, request.location))
+                if (std::find(places.begin(), places.end(), place) == places.end()) places.push_back(place);
+
+        std::map<instant, located_slot> merged;
+        for (const std::string& place : places) {
+            slot_query q{.now = now, .from = request.from, .to = request.to, .mode = request.mode,
+                         .asked = team.empty() ? offered->rules : engine_service(team.front()),
+                         .seats = request.seats};
+            const interval reach{request.from - q.asked.buffer_before,
+                                 request.to + q.asked.duration + q.asked.buffer_after};
+            for (const booking_context& ctx : team) {
+                if (!eligible_locations(ctx.resource, ctx.offered, place).empty())
+                    q.resources.push_back(engine_resource(tx, ctx, place, reach));
+                else if (request.mode == resource_mode::all)
+                    q.resources.push_back({.id = ctx.resource.id});  // no hours here: `all` finds nothing
+            }
+            if (q.resources.empty()) continue;
+            for (slot& s : find_slots(q)) {
+                auto [it, fresh] = merged.try_emplace(s.time.start, located_slot{s, place});
+                if (fresh) continue;
+                for (std::string& id : s.resources)
+                    if (std::find(it->second.free.resources.begin(), it->second.free.resources.end(), id) ==
+                        it->second.free.resources.end())
+                        it->second.free.resources.push_back(std::move(id));
+            }
+        }
+        std::vector<located_slot> out;
+        out.reserve(merged.size());
+        for (auto& [start, s] : merged) out.push_back(std::move(s));
+        return out;
+    });
+}
+
+std::vector<reason> scheduler::check(const booking_request& request, instant now) {
+    validate_request(request);
+    return store_.read([&](transaction& tx) {
+        const booking_context ctx = load_context(tx, request.resource, request.service);
+        return check_start(tx, ctx, request.location, request.start, request.seats, now).reasons;
+    });
+}
+
+// ---- bookings ----
+
+booking_record scheduler::book(const booking_request& request, instant now) {
+    return store_.write(std::span(&request.resource, 1),
+                        [&](transaction& tx) { return book_in(tx, request, now, std::nullopt); });
+}
+
+booking_record scheduler::hold(const booking_request& request, minutes ttl, instant now) {
+    if (ttl <= minutes{0}) reject("ttl", "a hold must last more than 0 minutes");
+    return store_.write(std::span(&request.resource, 1), [&](transaction& tx) { return book_in(tx, request, now, ttl); });
+}
+
+namespace {
+
+/// Runs `change` on one stored booking with its resource's writers serialised.
+template <class Change>
+booking_record change_booking(store& backend, std::string_view field, std::optional<booking_record> found,
+                              std::string_view key, Change&& change) {
+    if (!found) missing(std::string(field), field == "hold_token" ? "hold" : "booking", key);
+    const std::string resource = found->resource;
+    const std::string id = found->id;
+    return backend.write(std::span(&resource, 1), [&](transaction& tx) {
+        auto current = tx.booking(id);
+        if (!current) missing(std::string(field), "booking", key);
+        return change(tx, *current);
+    });
+}
+
+}  // namespace
+
+booking_record scheduler::confirm(std::string_view hold_token, instant now, std::string_view actor) {
+    auto found = store_.read([&](transaction& tx) { return tx.booking_by_hold_token(hold_token); });
+    return change_booking(store_, "hold_token", found, hold_token, [&](transaction& tx, booking_record b) {
+        if (b.status == booking_status::confirmed) return b;
+        if (b.status == booking_status::cancelled)
+            throw error(error_category::conflict, "hold_token", "the hold was cancelled");
+        if (!b.active_at(now))
+            throw error(error_category::conflict, "hold_token",
+                        fmt::format("the hold expired at {}", format_instant(*b.expires)));
+        const std::string before = as_json(b);
+        b.status = booking_status::confirmed;
+        b.expires.reset();
+        b.updated_at = now;
+        tx.update_booking(b);
+        record(tx, now, actor, "confirm", b.id, before, as_json(b));
+        return b;
+    });
+}
+
+booking_record scheduler::cancel(std::string_view booking_id, std::string_view why, instant now,
+                                 std::string_view actor) {
+    auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
+    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
+        if (b.status == booking_status::cancelled) return b;
+        const std::string before = as_json(b);
+        b.status = booking_status::cancelled;
+        b.cancel_reason = std::string(why);
+        b.updated_at = now;
+        tx.update_booking(b);
+        record(tx, now, actor, "cancel", b.id, before, as_json(b));
+        return b;
+    });
+}
+
+booking_record scheduler::reschedule(std::string_view booking_id, instant new_start, instant now,
+                                     std::string_view actor) {
+    auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
+    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
+        if (!b.active_at(now))
+            throw error(error_category::conflict, "id",
+                        b.status == booking_status::cancelled ? "a cancelled booking cannot be rescheduled"
+                                                              : "the hold has expired");
+        const booking_context ctx = load_context(tx, b.resource, b.service);
+        const checked_start checked = check_start(tx, ctx, b.location, new_start, b.seats, now, b.id);
+        if (checked.location.empty()) refuse(checked.reasons);
+        const std::string before = as_json(b);
+        b.time = {new_start, new_start + b.time.length()};
+        b.updated_at = now;
+        tx.update_booking(b);
+        record(tx, now, actor, "reschedule", b.id, before, as_json(b));
+        return b;
+    });
+}
+
+std::vector<booking_record> scheduler::book_series(std::span<const booking_request> requests, instant now) {
+    std::vector<std::string> locks;
+    for (const booking_request& r : requests) locks.push_back(r.resource);
+    std::sort(locks.begin(), locks.end());
+    locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+    const std::string series = "sr_" + random_hex(16);
+    return store_.write(locks, [&](transaction& tx) {
+        std::vector<booking_record> out;
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            try {
+                out.push_back(book_in(tx, requests[i], now, std::nullopt, series));
+            } catch (const booking_refused& e) {
+                throw booking_refused(fmt::format("[{}].start", i), e.message(), e.reasons());
+            }
+        }
+        return out;
+    });
+}
+
+// ---- reminders, lists, audit ----
+
+std::vector<due_reminder> scheduler::due_reminders(instant now) {
+    return store_.read([&](transaction& tx) {
+        std::vector<minutes> offsets = tx.load_settings().reminder_offsets;
+        std::vector<due_reminder> out;
+        if (offsets.empty()) return out;
+        std::sort(offsets.begin(), offsets.end());
+        const interval coming{now + std::chrono::seconds{1}, now + offsets.back() + std::chrono::seconds{1}};
+        for (const booking_record& b : tx.confirmed_starting_in(coming)) {
+            // Only the closest offset that has passed: a booking made two hours
+            // before its start gets the two-hour reminder, not also the day-before one.
+            const auto passed = std::find_if(offsets.begin(), offsets.end(),
+                                             [&](minutes offset) { return b.time.start - offset <= now; });
+            if (passed != offsets.end() && !tx.reminded(b.id, *passed)) out.push_back({b, *passed});
+        }
+        return out;
+    });
+}
+
+bool scheduler::mark_reminded(std::string_view booking_id, minutes offset) {
+    return store_.write({}, [&](transaction& tx) {
+        if (!tx.booking(booking_id)) missing("id", "booking", booking_id);
+        return tx.mark_reminded(booking_id, offset);
+    });
+}
+
+std::vector<booking_record> scheduler::upcoming(std::string_view resource, instant from, int days) {
+    if (days < 1) reject("days", "must be at least 1");
+    return store_.read([&](transaction& tx) {
+        if (!tx.resource(resource)) missing("resource", "resource", resource);
+        const interval span{from, from + std::chrono::days{days}};
+        std::vector<booking_record> out;
+        for (booking_record& b : tx.bookings_of_resource(resource, span))
+            if (b.active_at(from) && span.contains(b.time.start)) out.push_back(std::move(b));
+        return out;
+    });
+}
+
+std::vector<booking_record> scheduler::client_bookings(std::string_view client, instant now, bool active) {
+    return store_.read([&](transaction& tx) {
+        if (!tx.client(client)) missing("client", "client", client);
+        std::vector<booking_record> out;
+        for (booking_record& b : tx.bookings_of_client(client))
+            if ((b.active_at(now) && b.time.end > now) == active) out.push_back(std::move(b));
+        return out;
+    });
+}
+
+std::vector<audit_entry> scheduler::audit(std::int64_t after, std::size_t limit) {
+    return store_.read([&](transaction& tx) { return tx.audit_log(after, limit); });
+}
+
+}  // namespace slotcraft

@@ -1,0 +1,291 @@
+// In-memory store: maps guarded by one shared mutex, with an undo log per
+// write transaction so that a failed transaction leaves the data untouched.
+
+#include <slotcraft/storage/memory_store.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace slotcraft {
+
+namespace {
+
+struct data {
+    std::map<std::string, location_record, std::less<>> locations;
+    std::map<std::string, resource_record, std::less<>> resources;
+    std::map<std::string, service_record, std::less<>> services;
+    std::set<std::pair<std::string, std::string>> links;  // (resource, service)
+    std::map<std::string, client_record, std::less<>> clients;
+    settings config;
+    std::map<std::string, booking_record, std::less<>> bookings;
+    std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
+    std::vector<audit_entry> audit;
+};
+
+template <class Map>
+std::vector<typename Map::mapped_type> values_of(const Map& map) {
+    std::vector<typename Map::mapped_type> out;
+    out.reserve(map.size());
+    for (const auto& [key, value] : map) out.push_back(value);
+    return out;
+}
+
+template <class Map>
+std::optional<typename Map::mapped_type> find_in(const Map& map, std::string_view key) {
+    const auto it = map.find(key);
+    if (it == map.end()) return std::nullopt;
+    return it->second;
+}
+
+class memory_transaction final : public transaction {
+public:
+    memory_transaction(data& d, bool writable) : data_(d), writable_(writable) {}
+
+    void roll_back() {
+        for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
+        undo_.clear();
+    }
+
+    void put_location(const location_record& location) override { put(data_.locations, location.id, location); }
+    std::optional<location_record> location(std::string_view id) override { return find_in(data_.locations, id); }
+    std::vector<location_record> locations() override { return values_of(data_.locations); }
+
+    void put_resource(const resource_record& resource) override {
+        for (std::size_t i = 0; i < resource.schedules.size(); ++i) {
+            const std::string field = fmt::format("resource.schedules[{}].location", i);
+            const std::string& place = resource.schedules[i].location;
+            if (!data_.locations.contains(place))
+                throw error(error_category::not_found, field, fmt::format("location \"{}\" does not exist", place));
+            for (std::size_t j = 0; j < i; ++j)
+                if (resource.schedules[j].location == place)
+                    reject(field, fmt::format("a second schedule for location \"{}\"", place));
+        }
+        put(data_.resources, resource.id, resource);
+    }
+    std::optional<resource_record> resource(std::string_view id) override { return find_in(data_.resources, id); }
+    std::vector<resource_record> resources() override { return values_of(data_.resources); }
+
+    void put_service(const service_record& service) override {
+        for (std::size_t i = 0; i < service.locations.size(); ++i) {
+            const std::string field = fmt::format("service.locations[{}]", i);
+            if (!data_.locations.contains(service.locations[i]))
+                throw error(error_category::not_found, field,
+                            fmt::format("location \"{}\" does not exist", service.locations[i]));
+            if (std::find(service.locations.begin(), service.locations.begin() + static_cast<std::ptrdiff_t>(i),
+                          service.locations[i]) != service.locations.begin() + static_cast<std::ptrdiff_t>(i))
+                reject(field, fmt::format("location \"{}\" is listed twice", service.locations[i]));
+        }
+        put(data_.services, service.rules.id, service);
+    }
+    std::optional<service_record> service(std::string_view id) override { return find_in(data_.services, id); }
+    std::vector<service_record> services() override { return values_of(data_.services); }
+
+    void link(std::string_view resource, std::string_view service) override {
+        must_write();
+        if (!data_.resources.contains(resource))
+            throw error(error_category::not_found, "resource", fmt::format("resource \"{}\" does not exist", resource));
+        if (!data_.services.contains(service))
+            throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service));
+        auto [it, inserted] = data_.links.emplace(std::string(resource), std::string(service));
+        if (inserted) undo_.push_back([this, key = *it] { data_.links.erase(key); });
+    }
+    void unlink(std::string_view resource, std::string_view service) override {
+        must_write();
+        const std::pair<std::string, std::string> key{std::string(resource), std::string(service)};
+        if (data_.links.erase(key) > 0) undo_.push_back([this, key] { data_.links.insert(key); });
+    }
+    std::vector<std::string> providers(std::string_view service) override {
+        std::vector<std::string> out;
+        for (const auto& [r, s] : data_.links)
+            if (s == service) out.push_back(r);
+        return out;
+    }
+    std::vector<std::string> services_of(std::string_view resource) override {
+        std::vector<std::string> out;
+        for (const auto& [r, s] : data_.links)
+            if (r == resource) out.push_back(s);
+        return out;
+    }
+
+    void put_client(const client_record& client) override {
+        for (std::size_t i = 0; i < client.identities.size(); ++i) {
+            const identity& who = client.identities[i];
+            if (auto owner = client_by_identity(who); owner && owner->id != client.id)
+                throw error(error_category::conflict, fmt::format("client.identities[{}]", i),
+                            fmt::format("{} account \"{}\" belongs to client \"{}\"", to_string(who.network),
+                                        who.external_id, owner->id));
+        }
+        put(data_.clients, client.id, client);
+    }
+    std::optional<client_record> client(std::string_view id) override { return find_in(data_.clients, id); }
+    std::optional<client_record> client_by_identity(const identity& who) override {
+        for (const auto& [id, c] : data_.clients)
+            if (std::find(c.identities.begin(), c.identities.end(), who) != c.identities.end()) return c;
+        return std::nullopt;
+    }
+
+    settings load_settings() override { return data_.config; }
+    void save_settings(const settings& values) override {
+        must_write();
+        undo_.push_back([this, old = data_.config] { data_.config = old; });
+        data_.config = values;
+    }
+
+    void insert_booking(const booking_record& booking) override {
+        if (data_.bookings.contains(booking.id))
+            throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", booking.id));
+        unique_keys(booking);
+        if (!data_.resources.contains(booking.resource))
+            throw error(error_category::not_found, "booking.resource",
+                        fmt::format("resource \"{}\" does not exist", booking.resource));
+        if (!data_.services.contains(booking.service))
+            throw error(error_category::not_found, "booking.service",
+                        fmt::format("service \"{}\" does not exist", booking.service));
+        put(data_.bookings, booking.id, booking);
+    }
+    void update_booking(const booking_record& booking) override {
+        if (!data_.bookings.contains(booking.id))
+            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking.id));
+        unique_keys(booking);
+        put(data_.bookings, booking.id, booking);
+    }
+    std::optional<booking_record> booking(std::string_view id) override { return find_in(data_.bookings, id); }
+    std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
+        return first_booking([&](const booking_record& b) { return !key.empty() && b.idempotency_key == key; });
+    }
+    std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
+        return first_booking([&](const booking_record& b) { return !token.empty() && b.hold_token == token; });
+    }
+    std::vector<booking_record> bookings_of_resource(std::string_view resource, interval span) override {
+        return bookings_where([&](const booking_record& b) { return b.resource == resource && b.padded().overlaps(span); });
+    }
+    std::vector<booking_record> bookings_of_client(std::string_view client) override {
+        return bookings_where([&](const booking_record& b) { return b.client == client; });
+    }
+    std::vector<booking_record> confirmed_starting_in(interval span) override {
+        return bookings_where([&](const booking_record& b) {
+            return b.status == booking_status::confirmed && span.contains(b.time.start);
+        });
+    }
+
+    bool mark_reminded(std::string_view booking, minutes offset) override {
+        must_write();
+        if (!data_.bookings.contains(booking))
+            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking));
+        auto [it, inserted] = data_.reminders.emplace(std::string(booking), offset.count());
+        if (inserted) undo_.push_back([this, key = *it] { data_.reminders.erase(key); });
+        return inserted;
+    }
+    bool reminded(std::string_view booking, minutes offset) override {
+        return data_.reminders.contains({std::string(booking), offset.count()});
+    }
+
+    std::int64_t append_audit(const audit_entry& entry) override {
+        must_write();
+        audit_entry stored = entry;
+        stored.sequence = data_.audit.empty() ? 1 : data_.audit.back().sequence + 1;
+        data_.audit.push_back(stored);
+        undo_.push_back([this] { data_.audit.pop_back(); });
+        return stored.sequence;
+    }
+    std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
+        std::vector<audit_entry> out;
+        for (const audit_entry& e : data_.audit) {
+            if (out.size() == limit) break;
+            if (e.sequence > after) out.push_back(e);
+        }
+        return out;
+    }
+
+private:
+    /// Idempotency keys and hold tokens belong to one booking each.
+    void unique_keys(const booking_record& booking) const {
+        for (const auto& [id, other] : data_.bookings) {
+            if (id == booking.id) continue;
+            if (!booking.idempotency_key.empty() && other.idempotency_key == booking.idempotency_key)
+                throw error(error_category::conflict, "booking.idempotency_key",
+                            "the idempotency key belongs to another booking");
+            if (!booking.hold_token.empty() && other.hold_token == booking.hold_token)
+                throw error(error_category::conflict, "booking.hold_token", "the hold token belongs to another booking");
+        }
+    }
+
+    void must_write() const {
+        if (!writable_) throw error(error_category::storage, {}, "write in a read-only transaction");
+    }
+
+    template <class Map, class Value>
+    void put(Map& map, const std::string& key, const Value& value) {
+        must_write();
+        auto it = map.find(key);
+        if (it == map.end()) {
+            map.emplace(key, value);
+            undo_.push_back([&map, key] { map.erase(key); });
+        } else {
+            undo_.push_back([&map, key, old = it->second] { map.insert_or_assign(key, old); });
+            it->second = value;
+        }
+    }
+
+    template <class Keep>
+    std::vector<booking_record> bookings_where(Keep&& keep) const {
+        std::vector<booking_record> out;
+        for (const auto& [id, b] : data_.bookings)
+            if (keep(b)) out.push_back(b);
+        std::sort(out.begin(), out.end(), [](const booking_record& a, const booking_record& b) {
+            return std::tie(a.time.start, a.id) < std::tie(b.time.start, b.id);
+        });
+        return out;
+    }
+
+    template <class Keep>
+    std::optional<booking_record> first_booking(Keep&& keep) const {
+        for (const auto& [id, b] : data_.bookings)
+            if (keep(b)) return b;
+        return std::nullopt;
+    }
+
+    data& data_;
+    bool writable_;
+    std::vector<std::function<void()>> undo_;
+};
+
+class memory_store final : public store {
+public:
+    void run(access mode, std::span<const std::string> /*locks: one writer at a time anyway*/,
+             const std::function<void(transaction&)>& work) override {
+        if (mode == access::read) {
+            const std::shared_lock lock(mutex_);
+            memory_transaction tx(data_, false);
+            work(tx);
+            return;
+        }
+        const std::unique_lock lock(mutex_);
+        memory_transaction tx(data_, true);
+        try {
+            work(tx);
+        } catch (...) {
+            tx.roll_back();
+            throw;
+        }
+    }
+
+private:
+    std::shared_mutex mutex_;
+    data data_;
+};
+
+}  // namespace
+
+std::unique_ptr<store> open_memory_store() { return std::make_unique<memory_store>(); }
+
+}  // namespace slotcraft

@@ -1,0 +1,1018 @@
+// The SQLite store (see storage/sqlite_store.hpp for the threading and error model).
+#include <slotcraft/catalog_json.hpp>
+#include <slotcraft/storage/sqlite_store.hpp>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+namespace slotcraft {
+namespace {
+
+using nlohmann::json;
+
+// ---- schema -----------------------------------------------------------------
+
+/// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
+/// never edit a script that has shipped.
+constexpr std::array<std::string_view, 1> migrations{
+    R"sql(
+CREATE TABLE locations (
+  id   TEXT NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL
+);
+CREATE TABLE resources (
+  id        TEXT NOT NULL PRIMARY KEY,
+  name      TEXT NOT NULL,
+  time_zone TEXT NOT NULL,
+  time_off  TEXT NOT NULL -- JSON [{"start", "end"}]
+);
+CREATE TABLE resource_schedules (
+  resource_id TEXT NOT NULL REFERENCES resources (id),
+  location_id TEXT NOT NULL REFERENCES locations (id),
+  position    INTEGER NOT NULL, -- order within resource_record::schedules
+  schedule    TEXT NOT NULL,    -- JSON location_schedule
+  PRIMARY KEY (resource_id, location_id)
+);
+CREATE TABLE services (
+  id      TEXT NOT NULL PRIMARY KEY,
+  service TEXT NOT NULL, -- JSON rules, SPEC §8 names
+  name    TEXT NOT NULL
+);
+CREATE TABLE service_locations (
+  service_id  TEXT NOT NULL REFERENCES services (id),
+  location_id TEXT NOT NULL REFERENCES locations (id),
+  position    INTEGER NOT NULL,
+  PRIMARY KEY (service_id, location_id)
+);
+CREATE TABLE links (
+  resource_id TEXT NOT NULL REFERENCES resources (id),
+  service_id  TEXT NOT NULL REFERENCES services (id),
+  PRIMARY KEY (resource_id, service_id)
+);
+CREATE INDEX links_service ON links (service_id, resource_id);
+CREATE TABLE clients (
+  id   TEXT NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL
+);
+CREATE TABLE client_identities (
+  network     TEXT NOT NULL CHECK (network IN ('telegram', 'whatsapp', 'vk', 'other')),
+  external_id TEXT NOT NULL,
+  client_id   TEXT NOT NULL REFERENCES clients (id),
+  position    INTEGER NOT NULL,
+  UNIQUE (network, external_id)
+);
+CREATE INDEX client_identities_client ON client_identities (client_id, position);
+CREATE TABLE settings (
+  key   TEXT NOT NULL PRIMARY KEY,
+  value TEXT NOT NULL -- JSON
+);
+CREATE TABLE bookings (
+  id                TEXT NOT NULL PRIMARY KEY,
+  resource_id       TEXT NOT NULL REFERENCES resources (id),
+  service_id        TEXT NOT NULL REFERENCES services (id),
+  location_id       TEXT NOT NULL,
+  client_id         TEXT NOT NULL,
+  start_s           INTEGER NOT NULL,
+  end_s             INTEGER NOT NULL,
+  seats             INTEGER NOT NULL CHECK (seats >= 1),
+  status            TEXT NOT NULL CHECK (status IN ('confirmed', 'held', 'cancelled')),
+  expires_s         INTEGER,
+  hold_token        TEXT NOT NULL,
+  buffer_before_min INTEGER NOT NULL CHECK (buffer_before_min >= 0),
+  buffer_after_min  INTEGER NOT NULL CHECK (buffer_after_min >= 0),
+  idempotency_key   TEXT NOT NULL,
+  series            TEXT NOT NULL,
+  cancel_reason     TEXT NOT NULL,
+  created_s         INTEGER NOT NULL,
+  updated_s         INTEGER NOT NULL,
+  CHECK (end_s > start_s)
+);
+CREATE INDEX bookings_resource_start ON bookings (resource_id, start_s);
+-- bookings_of_resource: the padded end bounds the scan on the side where history grows.
+CREATE INDEX bookings_resource_padded_end ON bookings (resource_id, end_s + buffer_after_min * 60);
+CREATE INDEX bookings_client_start ON bookings (client_id, start_s);
+CREATE INDEX bookings_confirmed_start ON bookings (start_s) WHERE status = 'confirmed';
+CREATE UNIQUE INDEX bookings_idempotency_key ON bookings (idempotency_key) WHERE idempotency_key <> '';
+CREATE UNIQUE INDEX bookings_hold_token ON bookings (hold_token) WHERE hold_token <> '';
+CREATE TABLE reminders (
+  booking_id TEXT NOT NULL REFERENCES bookings (id),
+  offset_min INTEGER NOT NULL,
+  PRIMARY KEY (booking_id, offset_min)
+);
+CREATE TABLE audit (
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_s     INTEGER NOT NULL,
+  actor    TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  subject  TEXT NOT NULL,
+  "before" TEXT NOT NULL,
+  "after"  TEXT NOT NULL
+);
+)sql",
+};
+
+constexpr int latest_version = static_cast<int>(migrations.size());
+
+// ---- handles and errors -------------------------------------------------------
+
+struct db_closer {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct stmt_finalizer {
+    void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+using db_handle = std::unique_ptr<sqlite3, db_closer>;
+using stmt_handle = std::unique_ptr<sqlite3_stmt, stmt_finalizer>;
+
+/// SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock; the
+/// transaction may be retried.
+class busy_error : public error {
+public:
+    explicit busy_error(const std::string& message) : error(error_category::storage, "", message) {}
+};
+
+bool is_busy(int rc) noexcept { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
+    const std::string message =
+        fmt::format("sqlite: {}: {}", what, db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    if (is_busy(rc)) throw busy_error(message);
+    throw error(error_category::storage, "", message);
+}
+
+[[noreturn]] void storage_failure(const std::string& message) { throw error(error_category::storage, "", message); }
+
+std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
+instant instant_of(std::int64_t s) { return instant{std::chrono::seconds{s}}; }
+
+std::string dump(const json& value, const std::string& field) {
+    try {
+        return value.dump();
+    } catch (const json::exception&) {
+        reject(field, "contains text that is not valid UTF-8");
+    }
+}
+
+/// Parses a column holding JSON; bad contents are a storage failure (the file
+/// was changed behind slotcraft's back), not the caller's bad input.
+json parse_column(std::string_view text, std::string_view where) {
+    json value = json::parse(text, nullptr, false);
+    if (value.is_discarded()) storage_failure(fmt::format("corrupt JSON in {}", where));
+    return value;
+}
+
+/// Runs `read`, turning the input error it throws into a storage failure.
+template <class Read>
+auto checked(std::string_view where, Read&& read) {
+    try {
+        return read();
+    } catch (const error& e) {
+        storage_failure(fmt::format("corrupt data in {}: {}", where, e.what()));
+    }
+}
+
+template <class Read>
+auto decode(std::string_view text, std::string_view where, Read&& read) {
+    const json value = parse_column(text, where);
+    return checked(where, [&] { return read(value); });
+}
+
+// ---- statements -----------------------------------------------------------------
+
+/// One use of a prepared statement: bind, step, read columns; reset on scope exit.
+class query {
+public:
+    query(sqlite3* db, sqlite3_stmt* stmt, bool* in_use, stmt_handle owned) noexcept
+        : db_(db), stmt_(stmt), in_use_(in_use), owned_(std::move(owned)) {}
+    query(const query&) = delete;
+    query& operator=(const query&) = delete;
+    ~query() {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        if (in_use_ != nullptr) *in_use_ = false;
+    }
+
+    query& bind(int index, std::int64_t value) {
+        check(sqlite3_bind_int64(stmt_, index, value));
+        return *this;
+    }
+    query& bind(int index, std::string_view value) {
+        check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+        return *this;
+    }
+    query& bind(int index, const std::optional<instant>& value) {
+        check(value ? sqlite3_bind_int64(stmt_, index, seconds_of(*value)) : sqlite3_bind_null(stmt_, index));
+        return *this;
+    }
+
+    /// Steps once: true for a row, false when done. \throws error otherwise.
+    bool next() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        fail(db_, rc, sqlite3_sql(stmt_));
+    }
+    /// Steps once and returns SQLite's code, for callers that map constraint failures.
+    int step() { return sqlite3_step(stmt_); }
+    void run() { (void)next(); }
+
+    [[nodiscard]] std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+    [[nodiscard]] bool null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    [[nodiscard]] std::string text(int column) const {
+        const unsigned char* data = sqlite3_column_text(stmt_, column);
+        if (data == nullptr) return {};
+        return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+    }
+
+private:
+    void check(int rc) const {
+        if (rc != SQLITE_OK) fail(db_, rc, "bind");
+    }
+
+    sqlite3* db_;
+    sqlite3_stmt* stmt_;
+    bool* in_use_;
+    stmt_handle owned_;  // set when the cached statement was busy (nested use)
+};
+
+/// One connection with its prepared-statement cache. Used by one thread at a time.
+class connection {
+public:
+    connection(const std::string& path, const sqlite_options& options) {
+        sqlite3* raw = nullptr;
+        const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                       nullptr);
+        db_.reset(raw);  // closed even when opening failed
+        if (rc != SQLITE_OK)
+            storage_failure(fmt::format("sqlite: cannot open \"{}\": {}", path,
+                                        raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+        sqlite3_extended_result_codes(raw, 1);
+        const auto timeout = std::clamp<std::int64_t>(options.busy_timeout.count(), 0, std::numeric_limits<int>::max());
+        sqlite3_busy_timeout(raw, static_cast<int>(timeout));
+        // Per-connection settings: they write nothing to the file.
+        exec("PRAGMA foreign_keys = ON");
+        exec(options.synchronous == sqlite_sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    }
+
+    [[nodiscard]] sqlite3* get() const noexcept { return db_.get(); }
+
+    /// A use of the cached statement for `sql`, which must have static storage.
+    query prepare(std::string_view sql) {
+        auto& entry = cache_[sql];
+        if (!entry.stmt) entry.stmt = compile(sql);
+        if (!entry.in_use) {
+            entry.in_use = true;
+            return query(db_.get(), entry.stmt.get(), &entry.in_use, nullptr);
+        }
+        stmt_handle fresh = compile(sql);  // the same statement used while another use is open
+        sqlite3_stmt* raw = fresh.get();
+        return query(db_.get(), raw, nullptr, std::move(fresh));
+    }
+
+    /// Runs SQL without results (PRAGMAs, BEGIN/COMMIT, migration scripts).
+    void exec(const std::string& sql) {
+        const int rc = exec_code(sql);
+        if (rc != SQLITE_OK) fail(db_.get(), rc, sql.substr(0, 40));
+    }
+    int exec_code(const std::string& sql) { return sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr); }
+
+    [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_.get()) == 0; }
+    void rollback_quietly() noexcept {
+        if (in_transaction()) (void)exec_code("ROLLBACK");
+    }
+
+    std::int64_t scalar(std::string_view sql) {
+        query q = prepare(sql);
+        if (!q.next()) storage_failure(fmt::format("sqlite: {} returned no row", sql));
+        return q.integer(0);
+    }
+
+private:
+    stmt_handle compile(std::string_view sql) {
+        sqlite3_stmt* raw = nullptr;
+        const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                          &raw, nullptr);
+        stmt_handle out(raw);
+        if (rc != SQLITE_OK) fail(db_.get(), rc, fmt::format("prepare {}", sql.substr(0, 60)));
+        return out;
+    }
+
+    struct cached {
+        stmt_handle stmt;
+        bool in_use = false;
+    };
+    db_handle db_;  // declared first: destroyed after the statements
+    std::unordered_map<std::string_view, cached> cache_;
+};
+
+// ---- the transaction ------------------------------------------------------------
+
+#define SLOTCRAFT_BOOKING_COLUMNS                                                                                   \
+    "id, resource_id, service_id, location_id, client_id, start_s, end_s, seats, status, expires_s, hold_token, " \
+    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, created_s, updated_s"
+
+booking_record booking_from_row(const query& q) {
+    booking_record b;
+    b.id = q.text(0);
+    b.resource = q.text(1);
+    b.service = q.text(2);
+    b.location = q.text(3);
+    b.client = q.text(4);
+    b.time = {instant_of(q.integer(5)), instant_of(q.integer(6))};
+    b.seats = static_cast<int>(q.integer(7));
+    try {
+        b.status = parse_booking_status(q.text(8), "status");
+    } catch (const error& e) {
+        storage_failure(fmt::format("corrupt data in bookings.status of \"{}\": {}", b.id, e.what()));
+    }
+    if (!q.null(9)) b.expires = instant_of(q.integer(9));
+    b.hold_token = q.text(10);
+    b.buffer_before = minutes{q.integer(11)};
+    b.buffer_after = minutes{q.integer(12)};
+    b.idempotency_key = q.text(13);
+    b.series = q.text(14);
+    b.cancel_reason = q.text(15);
+    b.created_at = instant_of(q.integer(16));
+    b.updated_at = instant_of(q.integer(17));
+    return b;
+}
+
+/// Binds every column but the id, in SLOTCRAFT_BOOKING_COLUMNS order, to ?2..?18.
+void bind_booking(query& q, const booking_record& b) {
+    q.bind(1, b.id)
+        .bind(2, b.resource)
+        .bind(3, b.service)
+        .bind(4, b.location)
+        .bind(5, b.client)
+        .bind(6, seconds_of(b.time.start))
+        .bind(7, seconds_of(b.time.end))
+        .bind(8, std::int64_t{b.seats})
+        .bind(9, to_string(b.status))
+        .bind(10, b.expires)
+        .bind(11, b.hold_token)
+        .bind(12, b.buffer_before.count())
+        .bind(13, b.buffer_after.count())
+        .bind(14, b.idempotency_key)
+        .bind(15, b.series)
+        .bind(16, b.cancel_reason)
+        .bind(17, seconds_of(b.created_at))
+        .bind(18, seconds_of(b.updated_at));
+}
+
+constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
+
+class sqlite_transaction final : public transaction {
+public:
+    sqlite_transaction(connection& conn, access mode) : conn_(conn), mode_(mode) {}
+
+    // ---- locations ----
+    void put_location(const location_record& l) override {
+        writing();
+        conn_.prepare("INSERT INTO locations (id, name) VALUES (?1, ?2) "
+                      "ON CONFLICT (id) DO UPDATE SET name = excluded.name")
+            .bind(1, l.id)
+            .bind(2, l.name)
+            .run();
+    }
+    std::optional<location_record> location(std::string_view id) override {
+        query q = conn_.prepare("SELECT name FROM locations WHERE id = ?1");
+        q.bind(1, id);
+        if (!q.next()) return std::nullopt;
+        return location_record{.id = std::string(id), .name = q.text(0)};
+    }
+    std::vector<location_record> locations() override {
+        std::vector<location_record> out;
+        query q = conn_.prepare("SELECT id, name FROM locations ORDER BY id");
+        while (q.next()) out.push_back({.id = q.text(0), .name = q.text(1)});
+        return out;
+    }
+
+    // ---- resources ----
+    void put_resource(const resource_record& r) override {
+        writing();
+        // Checked before anything is written, so a refused put leaves no trace
+        // even when the caller catches the error and commits.
+        for (std::size_t i = 0; i < r.schedules.size(); ++i) {
+            const std::string field = fmt::format("resource.schedules[{}].location", i);
+            const std::string& location_id = r.schedules[i].location;
+            if (!exists("SELECT 1 FROM locations WHERE id = ?1", location_id))
+                throw error(error_category::not_found, field, fmt::format("location \"{}\" does not exist", location_id));
+            for (std::size_t j = 0; j < i; ++j)
+                if (r.schedules[j].location == location_id)
+                    reject(field, fmt::format("a second schedule for location \"{}\"", location_id));
+        }
+        std::vector<std::string> schedules;
+        for (std::size_t i = 0; i < r.schedules.size(); ++i)
+            schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
+        conn_.prepare("INSERT INTO resources (id, name, time_zone, time_off) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
+                      "time_off = excluded.time_off")
+            .bind(1, r.id)
+            .bind(2, r.name)
+            .bind(3, r.time_zone)
+            .bind(4, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"))
+            .run();
+        conn_.prepare("DELETE FROM resource_schedules WHERE resource_id = ?1").bind(1, r.id).run();
+        for (std::size_t i = 0; i < r.schedules.size(); ++i) {
+            conn_.prepare("INSERT INTO resource_schedules (resource_id, location_id, position, schedule) "
+                          "VALUES (?1, ?2, ?3, ?4)")
+                .bind(1, r.id)
+                .bind(2, r.schedules[i].location)
+                .bind(3, static_cast<std::int64_t>(i))
+                .bind(4, schedules[i])
+                .run();
+        }
+    }
+    std::optional<resource_record> resource(std::string_view id) override {
+        resource_record r;
+        {
+            query q = conn_.prepare("SELECT name, time_zone, time_off FROM resources WHERE id = ?1");
+            q.bind(1, id);
+            if (!q.next()) return std::nullopt;
+            r.id = std::string(id);
+            fill_resource(r, q, 0);
+        }
+        query q = conn_.prepare("SELECT location_id, schedule FROM resource_schedules WHERE resource_id = ?1 "
+                                "ORDER BY position");
+        q.bind(1, id);
+        while (q.next()) r.schedules.push_back(schedule_of(r.id, q.text(0), q.text(1)));
+        return r;
+    }
+    std::vector<resource_record> resources() override {
+        std::vector<resource_record> out;
+        std::map<std::string, std::size_t, std::less<>> index;
+        {
+            query q = conn_.prepare("SELECT id, name, time_zone, time_off FROM resources ORDER BY id");
+            while (q.next()) {
+                resource_record& r = out.emplace_back();
+                r.id = q.text(0);
+                fill_resource(r, q, 1);
+                index.emplace(r.id, out.size() - 1);
+            }
+        }
+        query q = conn_.prepare("SELECT resource_id, location_id, schedule FROM resource_schedules "
+                                "ORDER BY resource_id, position");
+        while (q.next()) {
+            const std::string id = q.text(0);
+            if (const auto it = index.find(id); it != index.end())
+                out[it->second].schedules.push_back(schedule_of(id, q.text(1), q.text(2)));
+        }
+        return out;
+    }
+
+    // ---- services ----
+    void put_service(const service_record& s) override {
+        writing();
+        for (std::size_t i = 0; i < s.locations.size(); ++i) {
+            const std::string field = fmt::format("service.locations[{}]", i);
+            if (!exists("SELECT 1 FROM locations WHERE id = ?1", s.locations[i]))
+                throw error(error_category::not_found, field,
+                            fmt::format("location \"{}\" does not exist", s.locations[i]));
+            if (std::find(s.locations.begin(), s.locations.begin() + static_cast<std::ptrdiff_t>(i), s.locations[i]) !=
+                s.locations.begin() + static_cast<std::ptrdiff_t>(i))
+                reject(field, fmt::format("location \"{}\" is listed twice", s.locations[i]));
+        }
+        const std::string rules = dump(json(s.rules), "service");
+        conn_.prepare("INSERT INTO services (id, service, name) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (id) DO UPDATE SET service = excluded.service, name = excluded.name")
+            .bind(1, s.rules.id)
+            .bind(2, rules)
+            .bind(3, s.name)
+            .run();
+        conn_.prepare("DELETE FROM service_locations WHERE service_id = ?1").bind(1, s.rules.id).run();
+        for (std::size_t i = 0; i < s.locations.size(); ++i)
+            conn_.prepare("INSERT INTO service_locations (service_id, location_id, position) VALUES (?1, ?2, ?3)")
+                .bind(1, s.rules.id)
+                .bind(2, s.locations[i])
+                .bind(3, static_cast<std::int64_t>(i))
+                .run();
+    }
+    std::optional<service_record> service(std::string_view id) override {
+        service_record s;
+        {
+            query q = conn_.prepare("SELECT service, name FROM services WHERE id = ?1");
+            q.bind(1, id);
+            if (!q.next()) return std::nullopt;
+            fill_service(s, id, q, 0);
+        }
+        query q = conn_.prepare("SELECT location_id FROM service_locations WHERE service_id = ?1 ORDER BY position");
+        q.bind(1, id);
+        while (q.next()) s.locations.push_back(q.text(0));
+        return s;
+    }
+    std::vector<service_record> services() override {
+        std::vector<service_record> out;
+        std::map<std::string, std::size_t, std::less<>> index;
+        {
+            query q = conn_.prepare("SELECT id, service, name FROM services ORDER BY id");
+            while (q.next()) {
+                service_record& s = out.emplace_back();
+                fill_service(s, q.text(0), q, 1);
+                index.emplace(s.rules.id, out.size() - 1);
+            }
+        }
+        query q = conn_.prepare("SELECT service_id, location_id FROM service_locations ORDER BY service_id, position");
+        while (q.next())
+            if (const auto it = index.find(q.text(0)); it != index.end()) out[it->second].locations.push_back(q.text(1));
+        return out;
+    }
+
+    // ---- links ----
+    void link(std::string_view resource_id, std::string_view service_id) override {
+        writing();
+        query q = conn_.prepare("INSERT INTO links (resource_id, service_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+        q.bind(1, resource_id).bind(2, service_id);
+        const int rc = q.step();
+        if (rc == SQLITE_DONE) return;
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            if (!exists("SELECT 1 FROM resources WHERE id = ?1", resource_id))
+                throw error(error_category::not_found, "resource",
+                            fmt::format("resource \"{}\" does not exist", resource_id));
+            throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service_id));
+        }
+        fail(conn_.get(), rc, "link");
+    }
+    void unlink(std::string_view resource_id, std::string_view service_id) override {
+        writing();
+        conn_.prepare("DELETE FROM links WHERE resource_id = ?1 AND service_id = ?2")
+            .bind(1, resource_id)
+            .bind(2, service_id)
+            .run();
+    }
+    std::vector<std::string> providers(std::string_view service_id) override {
+        return strings("SELECT resource_id FROM links WHERE service_id = ?1 ORDER BY resource_id", service_id);
+    }
+    std::vector<std::string> services_of(std::string_view resource_id) override {
+        return strings("SELECT service_id FROM links WHERE resource_id = ?1 ORDER BY service_id", resource_id);
+    }
+
+    // ---- clients ----
+    void put_client(const client_record& c) override {
+        writing();
+        for (std::size_t i = 0; i < c.identities.size(); ++i) {
+            const identity& who = c.identities[i];
+            const std::string field = fmt::format("client.identities[{}]", i);
+            if (const auto owner = client_id_of(who); owner && *owner != c.id)
+                throw error(error_category::conflict, field,
+                            fmt::format("{} account \"{}\" belongs to client \"{}\"", to_string(who.network),
+                                        who.external_id, *owner));
+            if (std::find(c.identities.begin(), c.identities.begin() + static_cast<std::ptrdiff_t>(i), who) !=
+                c.identities.begin() + static_cast<std::ptrdiff_t>(i))
+                reject(field, fmt::format("{} account \"{}\" is listed twice", to_string(who.network), who.external_id));
+        }
+        conn_.prepare("INSERT INTO clients (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET name = excluded.name")
+            .bind(1, c.id)
+            .bind(2, c.name)
+            .run();
+        conn_.prepare("DELETE FROM client_identities WHERE client_id = ?1").bind(1, c.id).run();
+        for (std::size_t i = 0; i < c.identities.size(); ++i)
+            conn_.prepare("INSERT INTO client_identities (network, external_id, client_id, position) "
+                          "VALUES (?1, ?2, ?3, ?4)")
+                .bind(1, to_string(c.identities[i].network))
+                .bind(2, c.identities[i].external_id)
+                .bind(3, c.id)
+                .bind(4, static_cast<std::int64_t>(i))
+                .run();
+    }
+    std::optional<client_record> client(std::string_view id) override {
+        client_record c;
+        {
+            query q = conn_.prepare("SELECT name FROM clients WHERE id = ?1");
+            q.bind(1, id);
+            if (!q.next()) return std::nullopt;
+            c.id = std::string(id);
+            c.name = q.text(0);
+        }
+        query q = conn_.prepare("SELECT network, external_id FROM client_identities WHERE client_id = ?1 "
+                                "ORDER BY position");
+        q.bind(1, id);
+        while (q.next()) {
+            identity& who = c.identities.emplace_back();
+            try {
+                who.network = parse_messenger(q.text(0), "network");
+            } catch (const error& e) {
+                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", c.id, e.what()));
+            }
+            who.external_id = q.text(1);
+        }
+        return c;
+    }
+    std::optional<client_record> client_by_identity(const identity& who) override {
+        const auto id = client_id_of(who);
+        if (!id) return std::nullopt;
+        return client(*id);
+    }
+
+    // ---- settings ----
+    settings load_settings() override {
+        json document = json::object();
+        query q = conn_.prepare("SELECT key, value FROM settings");
+        while (q.next()) {
+            const std::string key = q.text(0);
+            document[key] = parse_column(q.text(1), "settings." + key);
+        }
+        return checked("settings", [&] { return settings_from_json(document, "settings"); });
+    }
+    void save_settings(const settings& values) override {
+        writing();
+        const json document = values;
+        for (const char* key : settings_keys) {
+            if (const auto it = document.find(key); it != document.end())
+                conn_.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                    .bind(1, key)
+                    .bind(2, dump(*it, std::string("settings.") + key))
+                    .run();
+            else
+                conn_.prepare("DELETE FROM settings WHERE key = ?1").bind(1, key).run();
+        }
+    }
+
+    // ---- bookings ----
+    void insert_booking(const booking_record& b) override {
+        writing();
+        query q = conn_.prepare("INSERT INTO bookings (" SLOTCRAFT_BOOKING_COLUMNS ") VALUES "
+                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+        bind_booking(q, b);
+        const int rc = q.step();
+        if (rc != SQLITE_DONE) booking_write_failed(rc, b, true);
+    }
+    void update_booking(const booking_record& b) override {
+        writing();
+        query q = conn_.prepare(
+            "UPDATE bookings SET resource_id = ?2, service_id = ?3, location_id = ?4, client_id = ?5, start_s = ?6, "
+            "end_s = ?7, seats = ?8, status = ?9, expires_s = ?10, hold_token = ?11, buffer_before_min = ?12, "
+            "buffer_after_min = ?13, idempotency_key = ?14, series = ?15, cancel_reason = ?16, created_s = ?17, "
+            "updated_s = ?18 WHERE id = ?1");
+        bind_booking(q, b);
+        const int rc = q.step();
+        if (rc != SQLITE_DONE) booking_write_failed(rc, b, false);
+        if (sqlite3_changes(conn_.get()) == 0)
+            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", b.id));
+    }
+    std::optional<booking_record> booking(std::string_view id) override {
+        return one_booking("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings WHERE id = ?1", id);
+    }
+    std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
+        return one_booking("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings "
+                           "WHERE idempotency_key = ?1 AND idempotency_key <> ''",
+                           key);
+    }
+    std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
+        return one_booking("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings WHERE hold_token = ?1 AND hold_token <> ''",
+                           token);
+    }
+    std::vector<booking_record> bookings_of_resource(std::string_view resource_id, interval span) override {
+        // Exact in SQL: the padded interval [start - before, end + after) overlaps span.
+        query q = conn_.prepare(bookings_of_resource_sql);
+        q.bind(1, resource_id).bind(2, seconds_of(span.start)).bind(3, seconds_of(span.end));
+        return all_bookings(q);
+    }
+    std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
+        query q = conn_.prepare("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings WHERE client_id = ?1 "
+                                "ORDER BY start_s, id");
+        q.bind(1, client_id);
+        return all_bookings(q);
+    }
+    std::vector<booking_record> confirmed_starting_in(interval span) override {
+        query q = conn_.prepare("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings "
+                                "WHERE status = 'confirmed' AND start_s >= ?1 AND start_s < ?2 ORDER BY start_s, id");
+        q.bind(1, seconds_of(span.start)).bind(2, seconds_of(span.end));
+        return all_bookings(q);
+    }
+
+    // ---- reminders ----
+    bool mark_reminded(std::string_view booking_id, minutes offset) override {
+        writing();
+        query q = conn_.prepare("INSERT INTO reminders (booking_id, offset_min) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+        q.bind(1, booking_id).bind(2, offset.count());
+        const int rc = q.step();
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
+        if (rc != SQLITE_DONE) fail(conn_.get(), rc, "mark_reminded");
+        return sqlite3_changes(conn_.get()) == 1;
+    }
+    bool reminded(std::string_view booking_id, minutes offset) override {
+        query q = conn_.prepare("SELECT 1 FROM reminders WHERE booking_id = ?1 AND offset_min = ?2");
+        q.bind(1, booking_id).bind(2, offset.count());
+        return q.next();
+    }
+
+    // ---- audit ----
+    std::int64_t append_audit(const audit_entry& e) override {
+        writing();
+        conn_.prepare("INSERT INTO audit (at_s, actor, action, subject, \"before\", \"after\") "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .bind(1, seconds_of(e.at))
+            .bind(2, e.actor)
+            .bind(3, e.action)
+            .bind(4, e.subject)
+            .bind(5, e.before)
+            .bind(6, e.after)
+            .run();
+        return sqlite3_last_insert_rowid(conn_.get());
+    }
+    std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
+        std::vector<audit_entry> out;
+        query q = conn_.prepare("SELECT seq, at_s, actor, action, subject, \"before\", \"after\" FROM audit "
+                                "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+        q.bind(1, after).bind(2, static_cast<std::int64_t>(std::min(limit, most)));
+        while (q.next())
+            out.push_back({.sequence = q.integer(0),
+                           .at = instant_of(q.integer(1)),
+                           .actor = q.text(2),
+                           .action = q.text(3),
+                           .subject = q.text(4),
+                           .before = q.text(5),
+                           .after = q.text(6)});
+        return out;
+    }
+
+    static constexpr std::string_view bookings_of_resource_sql =
+        "SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings INDEXED BY bookings_resource_padded_end "
+        "WHERE resource_id = ?1 AND end_s + buffer_after_min * 60 > ?2 AND start_s - buffer_before_min * 60 < ?3 "
+        "ORDER BY start_s, id";
+
+private:
+    void writing() const {
+        if (mode_ != access::write) storage_failure("a read transaction cannot write (use access::write)");
+    }
+
+    bool exists(std::string_view sql, std::string_view id) {
+        query q = conn_.prepare(sql);
+        q.bind(1, id);
+        return q.next();
+    }
+
+    std::vector<std::string> strings(std::string_view sql, std::string_view key) {
+        std::vector<std::string> out;
+        query q = conn_.prepare(sql);
+        q.bind(1, key);
+        while (q.next()) out.push_back(q.text(0));
+        return out;
+    }
+
+    std::optional<std::string> client_id_of(const identity& who) {
+        query q = conn_.prepare("SELECT client_id FROM client_identities WHERE network = ?1 AND external_id = ?2");
+        q.bind(1, to_string(who.network)).bind(2, who.external_id);
+        if (!q.next()) return std::nullopt;
+        return q.text(0);
+    }
+
+    std::optional<std::string> booking_with(std::string_view sql, std::string_view value) {
+        query q = conn_.prepare(sql);
+        q.bind(1, value);
+        if (!q.next()) return std::nullopt;
+        return q.text(0);
+    }
+
+    static void fill_resource(resource_record& r, const query& q, int first) {
+        r.name = q.text(first);
+        r.time_zone = q.text(first + 1);
+        const std::string where = fmt::format("resources.time_off of \"{}\"", r.id);
+        r.time_off = decode(q.text(first + 2), where,
+                            [](const json& v) { return detail::catalog_json::read_spans(v, "time_off"); });
+    }
+
+    static location_schedule schedule_of(const std::string& resource_id, std::string location_id, const std::string& text) {
+        const std::string where = fmt::format("resource_schedules.schedule of \"{}\"", resource_id);
+        location_schedule s = decode(text, where, [](const json& v) { return schedule_from_json(v, "schedule"); });
+        s.location = std::move(location_id);
+        return s;
+    }
+
+    static void fill_service(service_record& s, std::string_view id, const query& q, int first) {
+        const std::string where = fmt::format("services.service of \"{}\"", id);
+        s.rules = decode(q.text(first), where, [](const json& v) { return service_rules_from_json(v); });
+        s.rules.id = std::string(id);
+        s.name = q.text(first + 1);
+    }
+
+    std::optional<booking_record> one_booking(std::string_view sql, std::string_view key) {
+        query q = conn_.prepare(sql);
+        q.bind(1, key);
+        if (!q.next()) return std::nullopt;
+        return booking_from_row(q);
+    }
+
+    static std::vector<booking_record> all_bookings(query& q) {
+        std::vector<booking_record> out;
+        while (q.next()) out.push_back(booking_from_row(q));
+        return out;
+    }
+
+    /// Maps a failed INSERT/UPDATE of a booking to the error that explains it.
+    [[noreturn]] void booking_write_failed(int rc, const booking_record& b, bool inserting) {
+        const std::string message = sqlite3_errmsg(conn_.get());
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+            if (inserting && exists("SELECT 1 FROM bookings WHERE id = ?1", b.id))
+                throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", b.id));
+            if (!b.idempotency_key.empty())
+                if (const auto other = booking_with("SELECT id FROM bookings WHERE idempotency_key = ?1 AND "
+                                                    "idempotency_key <> ''",
+                                                    b.idempotency_key);
+                    other && *other != b.id)
+                    throw error(error_category::conflict, "booking.idempotency_key",
+                                fmt::format("idempotency key \"{}\" is already used by booking \"{}\"",
+                                            b.idempotency_key, *other));
+            if (!b.hold_token.empty())
+                if (const auto other =
+                        booking_with("SELECT id FROM bookings WHERE hold_token = ?1 AND hold_token <> ''", b.hold_token);
+                    other && *other != b.id)
+                    throw error(error_category::conflict, "booking.hold_token",
+                                fmt::format("hold token \"{}\" is already used by booking \"{}\"", b.hold_token, *other));
+            throw error(error_category::conflict, "booking", "sqlite: " + message);
+        }
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            if (!exists("SELECT 1 FROM resources WHERE id = ?1", b.resource))
+                throw error(error_category::not_found, "booking.resource",
+                            fmt::format("resource \"{}\" does not exist", b.resource));
+            throw error(error_category::not_found, "booking.service",
+                        fmt::format("service \"{}\" does not exist", b.service));
+        }
+        if (rc == SQLITE_CONSTRAINT_CHECK || rc == SQLITE_CONSTRAINT_NOTNULL) reject("booking", "sqlite: " + message);
+        fail(conn_.get(), rc, inserting ? "insert_booking" : "update_booking");
+    }
+
+    connection& conn_;
+    access mode_;
+};
+
+// ---- the store ------------------------------------------------------------------
+
+/// Reads the file's identity and refuses a foreign or newer file. Reads only.
+void check_file(connection& conn, const std::string& path) {
+    const std::int64_t application_id = conn.scalar("PRAGMA application_id");
+    const std::int64_t version = conn.scalar("PRAGMA user_version");
+    const std::int64_t objects = conn.scalar("SELECT count(*) FROM sqlite_master");
+    const bool fresh = application_id == 0 && version == 0 && objects == 0;
+    if (application_id != sqlite_application_id && !fresh)
+        storage_failure(fmt::format("\"{}\" is not a slotcraft database (its application_id is {:#x}, slotcraft's is "
+                                    "{:#x}, and it holds {} schema objects); it was left untouched",
+                                    path, application_id, sqlite_application_id, objects));
+    if (version > latest_version)
+        storage_failure(fmt::format("\"{}\" has slotcraft schema version {}, newer than this build knows ({}); "
+                                    "open it with a newer slotcraft (the file was left untouched)",
+                                    path, version, latest_version));
+}
+
+/// Brings the schema to `latest_version` in one transaction.
+void migrate(connection& conn, const std::string& path) {
+    conn.exec("BEGIN IMMEDIATE");
+    try {
+        check_file(conn, path);  // again, under the write lock: another process may have been first
+        const auto version = static_cast<int>(conn.scalar("PRAGMA user_version"));
+        if (version < latest_version) {
+            for (int v = version; v < latest_version; ++v) conn.exec(std::string(migrations[static_cast<std::size_t>(v)]));
+            // PRAGMA takes no parameters; both values are this build's constants.
+            conn.exec(fmt::format("PRAGMA application_id = {}", sqlite_application_id));
+            conn.exec(fmt::format("PRAGMA user_version = {}", latest_version));
+        }
+        conn.exec("COMMIT");
+    } catch (...) {
+        conn.rollback_quietly();
+        throw;
+    }
+}
+
+class sqlite_store final : public store {
+public:
+    sqlite_store(std::string path, const sqlite_options& options)
+        : path_(std::move(path)),
+          options_(options),
+          private_db_(path_.empty() || path_ == ":memory:"),
+          max_open_(private_db_ ? 1 : std::numeric_limits<int>::max()),
+          max_idle_(private_db_ ? 1 : std::max(1, options.max_idle_connections)) {
+        auto first = std::make_unique<connection>(path_, options_);
+        check_file(*first, path_);
+        if (!private_db_) {
+            // Persistent, written to the file header: only after the file passed check_file.
+            query q = first->prepare("PRAGMA journal_mode = WAL");
+            q.run();
+        }
+        migrate(*first, path_);
+        idle_.push_back(std::move(first));
+        open_ = 1;
+    }
+
+    void run(access mode, std::span<const std::string> /*locks: BEGIN IMMEDIATE serialises all writers*/,
+             const std::function<void(transaction& tx)>& work) override {
+        lease conn(*this);
+        const int attempts = std::max(1, options_.busy_attempts);
+        for (int attempt = 1;; ++attempt) {
+            try {
+                conn->exec(mode == access::write ? "BEGIN IMMEDIATE" : "BEGIN");
+                sqlite_transaction tx(*conn, mode);
+                work(tx);
+                commit(*conn, attempts);
+                return;
+            } catch (const busy_error&) {
+                conn->rollback_quietly();
+                if (attempt >= attempts) throw;
+                std::this_thread::sleep_for(backoff(attempt));
+            } catch (...) {
+                conn->rollback_quietly();
+                throw;
+            }
+        }
+    }
+
+private:
+    static std::chrono::milliseconds backoff(int attempt) { return std::chrono::milliseconds{10 * attempt}; }
+
+    /// A COMMIT that finds the file busy leaves the transaction open; try it again.
+    static void commit(connection& conn, int attempts) {
+        for (int attempt = 1;; ++attempt) {
+            const int rc = conn.exec_code("COMMIT");
+            if (rc == SQLITE_OK) return;
+            if (!is_busy(rc) || attempt >= attempts) fail(conn.get(), rc, "COMMIT");
+            std::this_thread::sleep_for(backoff(attempt));
+        }
+    }
+
+    /// A connection borrowed from the pool for one `run`.
+    class lease {
+    public:
+        explicit lease(sqlite_store& owner) : owner_(owner), conn_(owner.acquire()) {}
+        lease(const lease&) = delete;
+        lease& operator=(const lease&) = delete;
+        ~lease() { owner_.release(std::move(conn_)); }
+        connection* operator->() const noexcept { return conn_.get(); }
+        connection& operator*() const noexcept { return *conn_; }
+
+    private:
+        sqlite_store& owner_;
+        std::unique_ptr<connection> conn_;
+    };
+
+    std::unique_ptr<connection> acquire() {
+        std::unique_lock lock(mutex_);
+        available_.wait(lock, [&] { return !idle_.empty() || open_ < max_open_; });
+        if (!idle_.empty()) {
+            auto conn = std::move(idle_.back());
+            idle_.pop_back();
+            return conn;
+        }
+        ++open_;
+        lock.unlock();
+        try {
+            return std::make_unique<connection>(path_, options_);
+        } catch (...) {
+            lock.lock();
+            --open_;
+            available_.notify_one();
+            throw;
+        }
+    }
+
+    void release(std::unique_ptr<connection> conn) noexcept {
+        std::unique_ptr<connection> surplus;  // closed outside the lock
+        {
+            const std::lock_guard lock(mutex_);
+            if (conn->in_transaction() && !private_db_) {
+                surplus = std::move(conn);  // a transaction we could not end: drop the connection
+                --open_;
+            } else if (static_cast<int>(idle_.size()) < max_idle_) {
+                idle_.push_back(std::move(conn));
+            } else {
+                surplus = std::move(conn);
+                --open_;
+            }
+        }
+        available_.notify_one();
+    }
+
+    std::string path_;
+    sqlite_options options_;
+    bool private_db_;  // ":memory:" or "": one database per connection, so one connection
+    int max_open_;
+    int max_idle_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<connection>> idle_;
+    int open_ = 0;
+};
+
+}  // namespace
+
+int sqlite_schema_version() noexcept { return latest_version; }
+
+std::unique_ptr<store> open_sqlite_store(const std::string& path, const sqlite_options& options) {
+    return std::make_unique<sqlite_store>(path, options);
+}
+
+std::unique_ptr<store> open_sqlite_store(const std::string& path) { return open_sqlite_store(path, sqlite_options{}); }
+
+}  // namespace slotcraft

@@ -1,0 +1,374 @@
+// One suite, every store: the scheduler's behaviour must not depend on where
+// the data lives. Each backend below is a doctest template argument; the
+// PostgreSQL store joins the list when it exists.
+#include "backends.hpp"
+
+#include <slotcraft/scheduler.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+using namespace slotcraft;
+using namespace std::chrono_literals;
+
+namespace {
+
+instant at(std::string_view iso) { return parse_instant(iso); }
+
+/// Anna cuts hair in Berlin: salon A Mon-Wed, salon B Thu-Fri, 09:00-18:00
+/// with a 13:00-14:00 break; a group yoga class with 3 seats at salon A.
+void open_salon(scheduler& s) {
+    s.put_location({.id = "salon-a", .name = "Salon A"});
+    s.put_location({.id = "salon-b", .name = "Salon B"});
+    location_schedule a{.location = "salon-a", .breaks = {local_range::parse("13:00", "14:00")}};
+    location_schedule b{.location = "salon-b", .breaks = {local_range::parse("13:00", "14:00")}};
+    for (auto day : {date::Monday, date::Tuesday, date::Wednesday}) a.weekly.set(day, {local_range::parse("09:00", "18:00")});
+    for (auto day : {date::Thursday, date::Friday}) b.weekly.set(day, {local_range::parse("09:00", "18:00")});
+    s.put_resource({.id = "anna", .name = "Anna", .time_zone = "Europe/Berlin", .schedules = {a, b}});
+    s.put_service({.rules = {.id = "cut", .duration = 30min, .buffer_after = 10min}, .name = "Haircut"});
+    s.put_service({.rules = {.id = "yoga", .duration = 60min, .capacity = 3}, .name = "Yoga", .locations = {"salon-a"}});
+    s.link("anna", "cut");
+    s.link("anna", "yoga");
+    s.put_client({.id = "c1", .name = "Client One", .identities = {{messenger::telegram, "1001"}}});
+    s.put_client({.id = "c2", .name = "Client Two", .identities = {{messenger::whatsapp, "+491700000"}}});
+}
+
+const instant now = at("2026-03-01T12:00:00Z");
+const instant monday_0900 = at("2026-03-02T08:00:00Z");  // 09:00 in Berlin (CET)
+
+booking_request cut_at(instant start, std::string client = "c1") {
+    return {.resource = "anna", .service = "cut", .client = std::move(client), .start = start};
+}
+
+std::vector<instant> starts(const std::vector<located_slot>& slots) {
+    std::vector<instant> out;
+    for (const auto& s : slots) out.push_back(s.free.time.start);
+    return out;
+}
+
+bool offers(const std::vector<located_slot>& slots, instant start) {
+    const auto list = starts(slots);
+    return std::find(list.begin(), list.end(), start) != list.end();
+}
+
+slot_request monday_cuts() {
+    return {.service = "cut", .from = at("2026-03-02T00:00:00Z"), .to = at("2026-03-03T00:00:00Z")};
+}
+
+template <class Call>
+error_category category_of(Call&& call) {
+    try {
+        call();
+    } catch (const error& e) {
+        return e.category();
+    }
+    throw std::logic_error("no error was raised");
+}
+
+template <class Call>
+std::string field_of(Call&& call) {
+    try {
+        call();
+    } catch (const error& e) {
+        return e.field();
+    }
+    throw std::logic_error("no error was raised");
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conformance) {
+    Backend backend;
+    scheduler s(backend.get());
+    open_salon(s);
+
+    SUBCASE("slots come from the stored schedule in the resource's zone, at the location of that day") {
+        const auto monday = s.slots(monday_cuts(), now);
+        REQUIRE_FALSE(monday.empty());
+        CHECK(monday.front().free.time.start == monday_0900);
+        CHECK(monday.front().location == "salon-a");
+        CHECK_FALSE(offers(monday, at("2026-03-02T12:00:00Z")));  // 13:00 break
+        auto thursday = monday_cuts();
+        thursday.from = at("2026-03-05T00:00:00Z");
+        thursday.to = at("2026-03-06T00:00:00Z");
+        const auto thu = s.slots(thursday, now);
+        REQUIRE_FALSE(thu.empty());
+        CHECK(thu.front().location == "salon-b");
+    }
+
+    SUBCASE("a booked start is refused with the reason naming the booking, and its slot disappears") {
+        const booking_record first = s.book(cut_at(monday_0900), now);
+        CHECK(first.status == booking_status::confirmed);
+        CHECK(first.location == "salon-a");
+        CHECK(first.time.end == monday_0900 + 30min);
+        CHECK(first.buffer_after == 10min);
+        try {
+            (void)s.book(cut_at(monday_0900, "c2"), now);
+            FAIL("double booking accepted");
+        } catch (const booking_refused& e) {
+            CHECK(e.category() == error_category::conflict);
+            REQUIRE_FALSE(e.reasons().empty());
+            CHECK(e.reasons().front().code == reason_code::busy);
+            CHECK(e.reasons().front().booking == first.id);
+        }
+        CHECK_FALSE(offers(s.slots(monday_cuts(), now), monday_0900));
+        // 09:30 would start inside the booking's 10-minute buffer.
+        CHECK(s.check(cut_at(monday_0900 + 30min), now).front().code == reason_code::buffer);
+        CHECK(s.check(cut_at(monday_0900 + 60min), now).empty());
+    }
+
+    SUBCASE("a hold blocks the time until confirmed; confirming makes it a booking") {
+        const booking_record held = s.hold(cut_at(monday_0900), 10min, now);
+        CHECK(held.status == booking_status::held);
+        CHECK_FALSE(held.hold_token.empty());
+        CHECK(category_of([&] { (void)s.book(cut_at(monday_0900, "c2"), now); }) == error_category::conflict);
+        const booking_record confirmed = s.confirm(held.hold_token, now + 5min);
+        CHECK(confirmed.id == held.id);
+        CHECK(confirmed.status == booking_status::confirmed);
+        CHECK_FALSE(confirmed.expires.has_value());
+        CHECK(s.booking(held.id)->status == booking_status::confirmed);
+    }
+
+    SUBCASE("an expired hold blocks nothing and its token is refused") {
+        const booking_record held = s.hold(cut_at(monday_0900), 10min, now);
+        const instant later = now + 10min;
+        CHECK(offers(s.slots(monday_cuts(), later), monday_0900));
+        CHECK(field_of([&] { (void)s.confirm(held.hold_token, later); }) == "hold_token");
+        CHECK(category_of([&] { (void)s.confirm(held.hold_token, later); }) == error_category::conflict);
+        CHECK(category_of([&] { (void)s.confirm("no-such-token", now); }) == error_category::not_found);
+        CHECK(s.book(cut_at(monday_0900, "c2"), later).status == booking_status::confirmed);
+    }
+
+    SUBCASE("cancelling releases the time, and cancelling twice changes nothing") {
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        const booking_record cancelled = s.cancel(b.id, "client asked", now);
+        CHECK(cancelled.status == booking_status::cancelled);
+        CHECK(cancelled.cancel_reason == "client asked");
+        CHECK(offers(s.slots(monday_cuts(), now), monday_0900));
+        const auto audit_size = s.audit().size();
+        CHECK(s.cancel(b.id, "again", now).cancel_reason == "client asked");
+        CHECK(s.audit().size() == audit_size);
+        CHECK(category_of([&] { (void)s.cancel("bk_missing", "", now); }) == error_category::not_found);
+    }
+
+    SUBCASE("rescheduling is atomic: to a taken time it is refused and the old time stays booked") {
+        const booking_record mine = s.book(cut_at(monday_0900), now);
+        const booking_record other = s.book(cut_at(monday_0900 + 2h, "c2"), now);
+        CHECK(category_of([&] { (void)s.reschedule(mine.id, other.time.start, now); }) == error_category::conflict);
+        CHECK(s.booking(mine.id)->time.start == monday_0900);
+        CHECK_FALSE(offers(s.slots(monday_cuts(), now), monday_0900));
+
+        const booking_record moved = s.reschedule(mine.id, monday_0900 + 5h, now);  // 14:00 Berlin
+        CHECK(moved.time.start == monday_0900 + 5h);
+        CHECK(moved.time.end == monday_0900 + 5h + 30min);
+        CHECK(offers(s.slots(monday_cuts(), now), monday_0900));
+        // A booking may move into a time that only its own old buffer covered.
+        CHECK(s.reschedule(mine.id, monday_0900 + 5h + 30min, now).time.start == monday_0900 + 5h + 30min);
+    }
+
+    SUBCASE("a cancelled booking cannot be rescheduled") {
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        (void)s.cancel(b.id, "", now);
+        CHECK(category_of([&] { (void)s.reschedule(b.id, monday_0900 + 1h, now); }) == error_category::conflict);
+        CHECK(s.booking(b.id)->time.start == monday_0900);
+    }
+
+    SUBCASE("the same idempotency key returns the same booking; reused for another request it conflicts") {
+        auto request = cut_at(monday_0900);
+        request.idempotency_key = "tap-42";
+        const booking_record first = s.book(request, now);
+        const booking_record again = s.book(request, now);
+        CHECK(again.id == first.id);
+        CHECK(s.upcoming("anna", now, 7).size() == 1);
+        request.start = monday_0900 + 1h;
+        CHECK(field_of([&] { (void)s.book(request, now); }) == "idempotency_key");
+    }
+
+    SUBCASE("a series is booked all or nothing") {
+        (void)s.book(cut_at(monday_0900 + 7 * 24h, "c2"), now);  // next Monday is taken
+        std::vector<booking_request> weekly{cut_at(monday_0900), cut_at(monday_0900 + 7 * 24h),
+                                            cut_at(monday_0900 + 14 * 24h)};
+        CHECK(field_of([&] { (void)s.book_series(weekly, now); }) == "[1].start");
+        CHECK(s.upcoming("anna", now, 30).size() == 1);
+        weekly.erase(weekly.begin() + 1);
+        const auto booked = s.book_series(weekly, now);
+        REQUIRE(booked.size() == 2);
+        CHECK_FALSE(booked[0].series.empty());
+        CHECK(booked[0].series == booked[1].series);
+        CHECK(s.upcoming("anna", now, 30).size() == 3);
+    }
+
+    SUBCASE("a group class sells seats until it is full") {
+        booking_request yoga{.resource = "anna", .service = "yoga", .client = "c1", .start = monday_0900, .seats = 2};
+        (void)s.book(yoga, now);
+        slot_request ask{.service = "yoga", .from = at("2026-03-02T00:00:00Z"), .to = at("2026-03-03T00:00:00Z")};
+        const auto open = s.slots(ask, now);
+        REQUIRE_FALSE(open.empty());
+        CHECK(open.front().free.time.start == monday_0900);
+        CHECK(open.front().free.seats_left == 1);
+        yoga.client = "c2";
+        CHECK(s.check(yoga, now).front().code == reason_code::no_seats);
+        yoga.seats = 1;
+        (void)s.book(yoga, now);
+        CHECK_FALSE(offers(s.slots(ask, now), monday_0900));
+        yoga.seats = 4;
+        CHECK(field_of([&] { (void)s.book(yoga, now); }) == "seats");
+    }
+
+    SUBCASE("reminders are due once per booking at the closest passed offset") {
+        s.save_settings({.reminder_offsets = {24h, 2h}});
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        CHECK(s.due_reminders(monday_0900 - 25h).empty());
+        auto due = s.due_reminders(monday_0900 - 23h);
+        REQUIRE(due.size() == 1);
+        CHECK(due.front().booking.id == b.id);
+        CHECK(due.front().offset == 24h);
+        CHECK(s.mark_reminded(b.id, 24h));
+        CHECK_FALSE(s.mark_reminded(b.id, 24h));
+        CHECK(s.due_reminders(monday_0900 - 23h).empty());
+        due = s.due_reminders(monday_0900 - 1h);
+        REQUIRE(due.size() == 1);
+        CHECK(due.front().offset == 2h);
+        CHECK(s.due_reminders(monday_0900).empty());  // started: too late to remind
+        (void)s.cancel(b.id, "", now);
+        CHECK(s.due_reminders(monday_0900 - 1h).empty());
+    }
+
+    SUBCASE("the audit log records every mutation in order, with before and after") {
+        const auto catalog_entries = s.audit().size();
+        CHECK(catalog_entries == 9);  // 2 locations, resource, 2 services, 2 links, 2 clients
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        (void)s.reschedule(b.id, monday_0900 + 1h, now, "anna");
+        (void)s.cancel(b.id, "sick", now, "anna");
+        const auto log = s.audit(static_cast<std::int64_t>(catalog_entries));
+        REQUIRE(log.size() == 3);
+        CHECK(log[0].action == "book");
+        CHECK(log[0].before.empty());
+        CHECK(log[1].action == "reschedule");
+        CHECK(log[1].actor == "anna");
+        CHECK(log[1].before.find(format_instant(monday_0900)) != std::string::npos);
+        CHECK(log[1].after.find(format_instant(monday_0900 + 1h)) != std::string::npos);
+        CHECK(log[2].action == "cancel");
+        CHECK(log[0].sequence < log[1].sequence);
+        CHECK(log[1].sequence < log[2].sequence);
+    }
+
+    SUBCASE("bad input is refused naming the field, and nothing is written") {
+        const auto before = s.audit().size();
+        auto request = cut_at(monday_0900);
+        request.resource = "boris";
+        CHECK(category_of([&] { (void)s.book(request, now); }) == error_category::not_found);
+        request = cut_at(monday_0900);
+        request.service = "massage";
+        CHECK(field_of([&] { (void)s.book(request, now); }) == "service");
+        request = cut_at(monday_0900, "nobody");
+        CHECK(field_of([&] { (void)s.book(request, now); }) == "client");
+        s.put_service({.rules = {.id = "massage", .duration = 60min}});
+        request = cut_at(monday_0900);
+        request.service = "massage";  // exists, but Anna does not provide it
+        CHECK(category_of([&] { (void)s.book(request, now); }) == error_category::invalid_argument);
+        request = cut_at(monday_0900);
+        request.location = "salon-b";  // Anna works at salon B only Thursday and Friday: refused by hours
+        CHECK(s.check(request, now).front().code == reason_code::outside_hours);
+        booking_request yoga{.resource = "anna", .service = "yoga", .location = "salon-b", .start = monday_0900};
+        CHECK(field_of([&] { (void)s.book(yoga, now); }) == "location");
+        request = cut_at(monday_0900);
+        request.seats = 0;
+        CHECK(field_of([&] { (void)s.book(request, now); }) == "seats");
+        CHECK(field_of([&] { (void)s.hold(cut_at(monday_0900), 0min, now); }) == "ttl");
+        CHECK(field_of([&] { s.put_resource({.id = "x", .time_zone = "Mars/Base"}); }) == "time_zone");
+        CHECK(field_of([&] { s.put_service({.rules = {.id = "bad", .duration = 0min}}); }) == "duration");
+        CHECK(field_of([&] { s.link("anna", "nothing"); }) == "service");
+        CHECK(field_of([&] { (void)s.slots({.service = "cut", .from = now, .to = now}, now); }) == "to");
+        CHECK(s.audit().size() == before + 1);  // only the massage service was written
+        CHECK(s.upcoming("anna", now, 30).empty());
+    }
+
+    SUBCASE("one client writing from two messengers is one client") {
+        const client_record found = s.client_for({messenger::telegram, "1001"}, "ignored");
+        CHECK(found.id == "c1");
+        const client_record fresh = s.client_for({messenger::vk, "id777"}, "New Person");
+        CHECK(fresh.name == "New Person");
+        CHECK(s.client_for({messenger::vk, "id777"}, "").id == fresh.id);
+        client_record stealing{.id = "c2", .name = "Client Two", .identities = {{messenger::telegram, "1001"}}};
+        CHECK(category_of([&] { s.put_client(stealing); }) == error_category::conflict);
+    }
+
+    SUBCASE("bookings are listed for the resource and for the client") {
+        const booking_record past = s.book(cut_at(monday_0900), now);
+        const booking_record future = s.book(cut_at(monday_0900 + 7 * 24h), now);
+        const instant tuesday = at("2026-03-03T12:00:00Z");
+        CHECK(s.upcoming("anna", tuesday, 7).size() == 1);
+        const auto active = s.client_bookings("c1", tuesday, true);
+        REQUIRE(active.size() == 1);
+        CHECK(active.front().id == future.id);
+        const auto history = s.client_bookings("c1", tuesday, false);
+        REQUIRE(history.size() == 1);
+        CHECK(history.front().id == past.id);
+    }
+
+    SUBCASE("global breaks from the settings close every resource") {
+        s.save_settings({.global_breaks = {local_range::parse("10:00", "10:30")}});
+        const auto monday = s.slots(monday_cuts(), now);
+        CHECK_FALSE(offers(monday, monday_0900 + 60min));  // 10:00 Berlin
+        CHECK(offers(monday, monday_0900 + 90min));
+    }
+
+    SUBCASE("every store refuses the same things at the transaction level") {
+        store& raw = backend.get();
+        const auto refused = [&](auto&& work) {
+            try {
+                raw.write({}, work);
+            } catch (const error& e) {
+                return std::pair{e.category(), e.field()};
+            }
+            return std::pair{error_category::storage, std::string("nothing raised")};
+        };
+        CHECK(refused([](transaction& tx) { tx.put_resource({.id = "x", .schedules = {{.location = "nowhere"}}}); }) ==
+              std::pair{error_category::not_found, std::string("resource.schedules[0].location")});
+        CHECK(refused([](transaction& tx) { tx.put_service({.rules = {.id = "x"}, .locations = {"nowhere"}}); }) ==
+              std::pair{error_category::not_found, std::string("service.locations[0]")});
+        CHECK(refused([](transaction& tx) { tx.link("anna", "nothing"); }).first == error_category::not_found);
+        CHECK(refused([](transaction& tx) {
+                  tx.put_client({.id = "c3", .identities = {{messenger::telegram, "1001"}}});
+              }) == std::pair{error_category::conflict, std::string("client.identities[0]")});
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        booking_record copy = b;
+        copy.id = "bk_copy";
+        copy.idempotency_key = "k1";
+        CHECK(refused([&](transaction& tx) { tx.insert_booking(b); }) ==
+              std::pair{error_category::conflict, std::string("booking.id")});
+        raw.write({}, [&](transaction& tx) { tx.insert_booking(copy); });
+        booking_record third = copy;
+        third.id = "bk_third";
+        CHECK(refused([&](transaction& tx) { tx.insert_booking(third); }) ==
+              std::pair{error_category::conflict, std::string("booking.idempotency_key")});
+        third.idempotency_key.clear();
+        third.resource = "boris";
+        CHECK(refused([&](transaction& tx) { tx.insert_booking(third); }) ==
+              std::pair{error_category::not_found, std::string("booking.resource")});
+        CHECK(refused([&](transaction& tx) { tx.update_booking(third); }) ==
+              std::pair{error_category::not_found, std::string("booking")});
+        CHECK(refused([](transaction& tx) { (void)tx.mark_reminded("bk_none", minutes{60}); }).first ==
+              error_category::not_found);
+        CHECK_FALSE(raw.read([](transaction& tx) { return tx.booking_by_idempotency_key(""); }).has_value());
+        CHECK(category_of([&] { raw.read([](transaction& tx) { tx.put_location({.id = "z"}); }); }) ==
+              error_category::storage);
+    }
+
+    SUBCASE("a transaction whose work throws leaves nothing behind") {
+        const auto before = s.audit().size();
+        CHECK_THROWS_AS(backend.get().write({}, [&](transaction& tx) {
+            tx.put_location({.id = "salon-c", .name = "C"});
+            (void)tx.append_audit({.action = "test"});
+            throw std::runtime_error("changed my mind");
+        }),
+                        std::runtime_error);
+        CHECK(s.audit().size() == before);
+        CHECK_FALSE(backend.get().read([](transaction& tx) { return tx.location("salon-c"); }).has_value());
+    }
+}
+
+TEST_CASE_TEMPLATE_INVOKE(scheduler_conformance, slotcraft::test::memory_backend, slotcraft::test::sqlite_backend);

@@ -1,0 +1,255 @@
+// catalog_json.hpp: the stored JSON form of every catalog record reads back
+// exactly, uses the documented names, and refuses bad input naming the field.
+#include "support.hpp"
+
+#include <slotcraft/catalog_json.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace slotcraft;
+using slotcraft::test::at;
+using slotcraft::test::json;
+using slotcraft::test::on;
+using slotcraft::test::range;
+
+namespace {
+
+location_schedule salon_schedule() {
+    location_schedule s;
+    s.location = "salon";
+    s.weekly.set(date::Monday, {range("09:00", "13:00"), range("14:00", "18:00")});
+    s.weekly.set(date::Friday, {range("22:00", "02:00")});  // overnight
+    s.weekly.set(date::Sunday, {range("00:00", "24:00")});
+    s.overrides[on(2026, 3, 4)] = {range("10:00", "12:00")};
+    s.overrides[on(2026, 12, 31)] = {};  // a day off
+    s.breaks = {range("11:00", "11:15"), range("23:30", "00:30")};
+    return s;
+}
+
+resource_record anna() {
+    location_schedule online;
+    online.location = "online";
+    online.weekly.set(date::Wednesday, {range("07:05", "08:55")});
+    return {.id = "anna",
+            .name = "Анна Петрова",
+            .time_zone = "Europe/Berlin",
+            .schedules = {salon_schedule(), online},
+            .time_off = {{at("2026-03-05T00:00:00Z"), at("2026-03-06T00:00:00Z")},
+                         {at("2026-07-01T09:30:15Z"), at("2026-07-14T18:00:00Z")}}};
+}
+
+service cut() {
+    return {.id = "cut",
+            .duration = minutes{45},
+            .step = minutes{15},
+            .align = alignment::clock,
+            .buffer_before = minutes{5},
+            .buffer_after = minutes{10},
+            .min_notice = minutes{120},
+            .max_advance = minutes{60 * 24 * 30},
+            .capacity = 3,
+            .max_per_day = 7};
+}
+
+booking_record held_booking() {
+    return {.id = "b-17",
+            .resource = "anna",
+            .service = "cut",
+            .location = "salon",
+            .client = "c-1",
+            .time = {at("2026-03-02T09:00:00Z"), at("2026-03-02T09:45:00Z")},
+            .seats = 2,
+            .status = booking_status::held,
+            .expires = at("2026-03-01T08:10:00Z"),
+            .hold_token = "tok-9",
+            .buffer_before = minutes{5},
+            .buffer_after = minutes{10},
+            .idempotency_key = "idem-1",
+            .series = "weekly-3",
+            .cancel_reason = "",
+            .created_at = at("2026-03-01T08:00:00Z"),
+            .updated_at = at("2026-03-01T08:00:01Z")};
+}
+
+/// `from_json(to_json(x))`, also through the text form.
+template <class T>
+void check_round_trip(const T& value) {
+    const json document = value;
+    CHECK(document.get<T>() == value);
+    CHECK(json::parse(document.dump()).get<T>() == value);
+}
+
+/// The field named by the error reading `document` as `T` raises, or "" if none.
+template <class T>
+std::string refused_field(const json& document) {
+    try {
+        (void)document.get<T>();
+    } catch (const error& e) {
+        CHECK(e.category() == error_category::invalid_argument);
+        return e.field();
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("every catalog record reads back equal to what was written") {
+    check_round_trip(location_record{.id = "salon", .name = "Salon on Nevsky, 1st floor"});
+    check_round_trip(salon_schedule());
+    check_round_trip(anna());
+    check_round_trip(cut());
+    check_round_trip(service_record{.rules = cut(), .name = "Haircut", .locations = {"salon", "online"}});
+    check_round_trip(identity{.network = messenger::whatsapp, .external_id = "+7 900 000-00-00"});
+    check_round_trip(client_record{.id = "c-1",
+                                   .name = "Ivan",
+                                   .identities = {{messenger::telegram, "123456"},
+                                                  {messenger::vk, "id42"},
+                                                  {messenger::other, "email:ivan@example.org"}}});
+    check_round_trip(settings{.reminder_offsets = {minutes{1440}, minutes{60}},
+                              .global_breaks = {range("13:00", "14:00")},
+                              .default_step = minutes{20}});
+    check_round_trip(held_booking());
+    booking_record cancelled = held_booking();
+    cancelled.status = booking_status::cancelled;
+    cancelled.expires.reset();
+    cancelled.cancel_reason = "client asked";
+    check_round_trip(cancelled);
+}
+
+TEST_CASE("unset optional values stay unset through JSON and are left out") {
+    service rules = cut();
+    rules.step.reset();
+    const json document = rules;
+    CHECK_FALSE(document.contains("step"));
+    CHECK_FALSE(document.get<service>().step.has_value());
+
+    const json no_step = settings{.reminder_offsets = {minutes{30}}};
+    CHECK_FALSE(no_step.contains("default_step"));
+    CHECK_FALSE(no_step.get<settings>().default_step.has_value());
+
+    booking_record confirmed = held_booking();
+    confirmed.status = booking_status::confirmed;
+    confirmed.expires.reset();
+    const json booking_json = confirmed;
+    CHECK_FALSE(booking_json.contains("expires"));
+    CHECK(booking_json.get<booking_record>() == confirmed);
+}
+
+TEST_CASE("a service is written with the SPEC section 8 field names") {
+    const json expected = json::parse(R"({"id": "cut", "duration": 45, "step": 15, "align": "clock",
+        "buffer_before": 5, "buffer_after": 10, "min_notice": 120, "max_advance": 43200,
+        "capacity": 3, "max_per_day": 7})");
+    CHECK(json(cut()) == expected);
+
+    json record = expected;
+    record["name"] = "Haircut";
+    record["locations"] = {"salon"};
+    CHECK(json(service_record{.rules = cut(), .name = "Haircut", .locations = {"salon"}}) == record);
+}
+
+TEST_CASE("instants are UTC ISO strings, local ranges HH:MM pairs, overrides keyed by date") {
+    const json booking_json = held_booking();
+    CHECK(booking_json["start"] == "2026-03-02T09:00:00Z");
+    CHECK(booking_json["expires"] == "2026-03-01T08:10:00Z");
+    CHECK(booking_json["status"] == "held");
+    CHECK(booking_json["buffer_after"] == 10);
+
+    const json schedule = salon_schedule();
+    CHECK(schedule["weekly"]["fri"] == json::array({json::array({"22:00", "02:00"})}));
+    CHECK(schedule["weekly"]["sun"] == json::array({json::array({"00:00", "24:00"})}));
+    CHECK(schedule["weekly"]["tue"] == json::array());
+    CHECK(schedule["weekly"].size() == 7);
+    CHECK(schedule["overrides"]["2026-12-31"] == json::array());
+    CHECK(schedule["overrides"]["2026-03-04"] == json::array({json::array({"10:00", "12:00"})}));
+
+    const json resource = anna();
+    CHECK(resource["timezone"] == "Europe/Berlin");
+    CHECK(resource["time_off"][1] == json{{"start", "2026-07-01T09:30:15Z"}, {"end", "2026-07-14T18:00:00Z"}});
+
+    CHECK(json(identity{messenger::telegram, "1"})["network"] == "telegram");
+}
+
+TEST_CASE("an instant with an offset is read as the UTC instant it names") {
+    json document = held_booking();
+    document["start"] = "2026-03-02T12:00:00+03:00";
+    CHECK(document.get<booking_record>().time.start == at("2026-03-02T09:00:00Z"));
+}
+
+TEST_CASE("fields left out take the defaults of the record") {
+    const auto b = json::parse(R"({"id": "b", "start": "2026-03-02T09:00:00Z", "end": "2026-03-02T09:30:00Z"})")
+                       .get<booking_record>();
+    CHECK(b.seats == 1);
+    CHECK(b.status == booking_status::confirmed);
+    CHECK(b.resource.empty());
+    CHECK(b.created_at == instant{});
+
+    const auto r = json::parse(R"({"id": "r"})").get<resource_record>();
+    CHECK(r.time_zone == "UTC");
+    CHECK(r.schedules.empty());
+    CHECK(json::object().get<settings>() == settings{});
+}
+
+TEST_CASE("reading refuses bad input and names the field") {
+    json resource = anna();
+    resource["schedules"][0]["weekly"]["mon"][0][1] = "25:00";
+    CHECK(refused_field<resource_record>(resource) == "resource.schedules[0].weekly.mon[0][1]");
+
+    resource = anna();
+    resource["schedules"][1]["weekly"]["someday"] = json::array();
+    CHECK(refused_field<resource_record>(resource) == "resource.schedules[1].weekly.someday");
+
+    resource = anna();
+    resource["schedules"][0]["overrides"] = {{"2026-02-30", json::array()}};
+    CHECK(refused_field<resource_record>(resource) == "resource.schedules[0].overrides.2026-02-30");
+
+    resource = anna();
+    resource["time_off"][1]["end"] = "2026-07-14 18:00";
+    CHECK(refused_field<resource_record>(resource) == "resource.time_off[1].end");
+
+    resource = anna();
+    resource["schedules"][0].erase("location");
+    CHECK(refused_field<resource_record>(resource) == "resource.schedules[0].location");
+
+    json client = client_record{.id = "c", .identities = {{messenger::vk, "1"}, {messenger::vk, "2"}}};
+    client["identities"][1]["network"] = "icq";
+    CHECK(refused_field<client_record>(client) == "client.identities[1].network");
+
+    json booking_json = held_booking();
+    booking_json["status"] = "maybe";
+    CHECK(refused_field<booking_record>(booking_json) == "booking.status");
+    booking_json = held_booking();
+    booking_json["created_at"] = 1700000000;
+    CHECK(refused_field<booking_record>(booking_json) == "booking.created_at");
+    booking_json = held_booking();
+    booking_json.erase("id");
+    CHECK(refused_field<booking_record>(booking_json) == "booking.id");
+
+    json rules = cut();
+    rules["align"] = "diagonal";
+    CHECK(refused_field<service>(rules) == "service.align");
+    rules = cut();
+    rules["buffer_after"] = 2.5;
+    CHECK(refused_field<service_record>(rules) == "service.buffer_after");
+    rules = cut();
+    rules["locations"] = {"salon", 7};
+    CHECK(refused_field<service_record>(rules) == "service.locations[1]");
+
+    json values = settings{.reminder_offsets = {minutes{60}, minutes{5}}};
+    values["reminder_offsets"][1] = "5";
+    CHECK(refused_field<settings>(values) == "settings.reminder_offsets[1]");
+    values = settings{};
+    values["global_breaks"] = json::array({json::array({"12:00"})});
+    CHECK(refused_field<settings>(values) == "settings.global_breaks[0]");
+
+    CHECK(refused_field<location_record>(json::array()) == "location");
+    CHECK(refused_field<location_record>(json{{"name", "x"}}) == "location.id");
+}
+
+TEST_CASE("the readers take the caller's field path") {
+    try {
+        (void)resource_from_json(json{{"id", 5}}, "resources[3]");
+        FAIL("a numeric id was accepted");
+    } catch (const error& e) {
+        CHECK(e.field() == "resources[3].id");
+    }
+}

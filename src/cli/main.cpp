@@ -114,8 +114,7 @@ int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
         fmt::print("{}\n", dump(ordered_json{{"slots", list}}));
         return 0;
     }
-    // One block per resource in its own zone; a time free at a second
-    // location carries that location's name.
+    // One block per resource in its own zone, a line per local date and location.
     std::vector<std::string> ids;
     for (const located_slot& ls : found)
         for (const std::string& id : ls.free.resources)
@@ -134,13 +133,8 @@ int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
     const auto offered = s.service(q.service);
     fmt::print("Free slots for {} ({} min), {} .. {}{}\n", q.service, offered->rules.duration.count(), q.from, q.to,
                q.location.empty() ? "" : " at " + q.location);
-    const bool several_places = std::any_of(found.begin(), found.end(),
-                                            [&](const located_slot& ls) { return ls.location != found.front().location; });
     fmt::print("{}", slotcraft::cli::times_by_day(blocks, plain, offered->rules.is_group(),
-                                                  [&](const slot& sl) {
-                                                      return several_places ? "@" + where[sl.time.start] : std::string{};
-                                                  }));
-    if (!found.empty() && !several_places) fmt::print("all at {}\n", found.front().location);
+                                                  [&](const slot& sl) { return where[sl.time.start]; }));
     return 0;
 }
 

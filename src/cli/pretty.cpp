@@ -16,26 +16,28 @@ constexpr std::size_t times_per_line = 8;
 }  // namespace
 
 std::string times_by_day(std::span<const std::pair<std::string, const zone*>> resources, std::span<const slot> slots,
-                         bool show_seats, const std::function<std::string(const slot&)>& note) {
+                         bool show_seats, const std::function<std::string(const slot&)>& place) {
     std::string out;
     auto it = std::back_inserter(out);
     for (const auto& [id, tz] : resources) {
         fmt::format_to(it, "\n{} ({})\n", id, tz->name());
-        std::optional<local_date> day;
+        std::optional<std::pair<local_date, std::string>> line;
         std::size_t on_line = 0;
         std::size_t listed = 0;
         for (const slot& s : slots) {
             if (std::find(s.resources.begin(), s.resources.end(), id) == s.resources.end()) continue;
-            const local_date slot_day = tz->date_of(s.time.start);
-            if (day != slot_day || on_line == times_per_line) {
-                if (day != slot_day) fmt::format_to(it, "{}  {}", listed == 0 ? "" : "\n", date::format("%a %F", slot_day));
-                else fmt::format_to(it, "\n{:16}", "");
-                day = slot_day;
+            const std::pair<local_date, std::string> key{tz->date_of(s.time.start), place ? place(s) : std::string{}};
+            if (line != key) {
+                fmt::format_to(it, "{}  {}{}", listed == 0 ? "" : "\n", date::format("%a %F", key.first),
+                               key.second.empty() ? "" : "  " + key.second);
+                line = key;
+                on_line = 0;
+            } else if (on_line == times_per_line) {
+                fmt::format_to(it, "\n{:{}}", "", 16 + (key.second.empty() ? 0 : key.second.size() + 2));
                 on_line = 0;
             }
             fmt::format_to(it, "  {}", date::format("%R", tz->to_local(s.time.start)));
             if (show_seats) fmt::format_to(it, " ({} left)", s.seats_left);
-            if (note) fmt::format_to(it, "{}", note(s));
             ++on_line;
             ++listed;
         }

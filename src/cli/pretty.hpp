@@ -10,11 +10,10 @@
 
 namespace slotcraft::cli {
 
-/// Slots as one block per resource, a line per local date (and more lines
-/// past eight times), each time in that resource's zone; `note` may append
-/// to each time.
+/// Slots as one block per resource, a line per local date and `place` (more
+/// lines past eight times), each time in that resource's zone.
 std::string times_by_day(std::span<const std::pair<std::string, const zone*>> resources, std::span<const slot> slots,
-                         bool show_seats, const std::function<std::string(const slot&)>& note);
+                         bool show_seats, const std::function<std::string(const slot&)>& place);
 
 /// The free slots as one table per resource, in that resource's local time.
 std::string slots_table(const slot_query& query, std::span<const slot> slots);

@@ -6,6 +6,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -196,4 +197,124 @@ TEST_CASE("§7: unknown mode") {
     json q = query();
     q["mode"] = "either";
     expect_refused(q, "mode");
+}
+
+// ---- slotcraft --db FILE ... ----
+
+namespace {
+
+/// A SQLite file with a master, a service and a client, removed afterwards.
+struct salon_db {
+    fs::path path = fs::temp_directory_path() / ("slotcraft-cli-db-" + std::to_string(::getpid()) + ".sqlite");
+
+    salon_db() {
+        remove_files();
+        for (const char* command : {"location add salon-a", "location add salon-b",
+                                    "resource add anna --tz Europe/Moscow",
+                                    "schedule set anna salon-a --mon 09:00-18:00 --break 13:00-14:00",
+                                    "service add cut --duration 45 --step 15 --buffer-after 15 --location salon-a",
+                                    "service add yoga --duration 60 --capacity 8", "link anna cut", "link anna yoga",
+                                    "client add c1 --name Ivan --telegram 1001"})
+            REQUIRE(db(command).status == 0);
+    }
+    ~salon_db() { remove_files(); }
+
+    void remove_files() const {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix, ignored);
+    }
+
+    /// `slotcraft --db FILE --json --now 2026-03-01T00:00:00Z ARGS`.
+    outcome db(const std::string& args) const {
+        return run("--db '" + path.string() + "' --json --now 2026-03-01T00:00:00Z " + args, "");
+    }
+
+    /// The JSON error a refused command printed, checking its exit status.
+    json refusal(const std::string& args, int status) const {
+        const outcome r = db(args);
+        CHECK(r.status == status);
+        const json answer = json::parse(r.out, nullptr, false);
+        const std::string printed = r.out + r.err;
+        REQUIRE_MESSAGE(answer.contains("error"), printed);
+        return answer["error"];
+    }
+
+    std::size_t audit_size() const {
+        const std::string out = db("audit").out;
+        return static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("--db: slots, book, a refused double booking with its reason, cancel and the audit log") {
+    salon_db salon;
+    const outcome free = salon.db("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z");
+    REQUIRE(free.status == 0);
+    const json slots = json::parse(free.out)["slots"];
+    REQUIRE(slots.size() > 10);
+    CHECK(slots[0]["start"] == "2026-03-02T06:00:00Z");  // 09:00 in Moscow
+    CHECK(slots[0]["location"] == "salon-a");
+
+    const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");
+    REQUIRE(booked.status == 0);
+    const json booking = json::parse(booked.out);
+    CHECK(booking["status"] == "confirmed");
+
+    const json refused = salon.refusal("book cut anna 2026-03-02T06:30:00Z", 4);
+    CHECK(refused["category"] == "conflict");
+    CHECK(refused["reasons"][0]["code"] == "busy");
+    CHECK(refused["reasons"][0]["booking"] == booking["id"]);
+
+    CHECK(salon.db("cancel " + booking["id"].get<std::string>() + " --reason sick").status == 0);
+    CHECK(salon.db("book cut anna 2026-03-02T06:30:00Z").status == 0);
+    const std::string log = salon.db("audit").out;
+    CHECK(log.find("\"action\":\"cancel\"") != std::string::npos);
+    CHECK(salon.audit_size() == 12);  // 9 catalog changes, book, cancel, book
+}
+
+TEST_CASE("--db: hold, then confirm with the token; an expired token is refused") {
+    salon_db salon;
+    const outcome held = salon.db("hold cut anna 2026-03-02T07:00:00Z --ttl 5");
+    REQUIRE(held.status == 0);
+    const std::string token = json::parse(held.out)["hold_token"];
+    const json expired = json::parse(run("--db '" + salon.path.string() +
+                                             "' --json --now 2026-03-01T00:05:00Z confirm " + token, "").out);
+    CHECK(expired["error"]["field"] == "hold_token");
+    CHECK(json::parse(salon.db("confirm " + token).out)["status"] == "confirmed");
+}
+
+TEST_CASE("--db: bad input is refused naming the field, and nothing is written") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("book cut boris 2026-03-02T06:00:00Z", 3)["field"] == "resource");
+    CHECK(salon.refusal("book massage anna 2026-03-02T06:00:00Z", 3)["field"] == "service");
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z --client nobody", 3)["field"] == "client");
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z --location salon-b", 2)["field"] == "location");
+    CHECK(salon.refusal("book yoga anna 2026-03-02T06:00:00Z --seats 9", 2)["field"] == "seats");
+    CHECK(salon.refusal("book cut anna '2026-03-02 06:00'", 2)["field"] == "start");
+    CHECK(salon.refusal("confirm no-such-token", 3)["field"] == "hold_token");
+    CHECK(salon.refusal("resource add boris --tz Mars/Base", 2)["field"] == "time_zone");
+    CHECK(salon.refusal("schedule set anna salon-a --mon 09:00-25:00", 2)["field"] == "mon[1]");
+    CHECK(salon.refusal("service add bad --duration 0", 2)["field"] == "duration");
+    CHECK(salon.refusal("link anna massage", 3)["field"] == "service");
+    CHECK(salon.refusal("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-01T00:00:00Z", 2)["field"] == "to");
+    CHECK(salon.audit_size() == before);
+
+    const outcome ok = salon.db("book cut anna 2026-03-02T06:00:00Z");
+    const std::string id = json::parse(ok.out)["id"];
+    CHECK(salon.db("cancel " + id).status == 0);
+    CHECK(salon.refusal("reschedule " + id + " 2026-03-02T08:00:00Z", 4)["field"] == "id");
+}
+
+TEST_CASE("--db: a SQLite file that is not a slotcraft database is refused and left unchanged") {
+    const fs::path other = fs::temp_directory_path() / ("slotcraft-cli-other-" + std::to_string(::getpid()) + ".sqlite");
+    fs::remove(other);
+    REQUIRE(std::system(("sqlite3 '" + other.string() + "' 'CREATE TABLE notes(x); INSERT INTO notes VALUES (1);'").c_str()) == 0);
+    const std::string bytes_before = slurp(other);
+    const outcome r = run("--db '" + other.string() + "' --json location add salon-a", "");
+    CHECK(r.status == 5);
+    CHECK(json::parse(r.out)["error"]["category"] == "storage");
+    CHECK(slurp(other) == bytes_before);
+    fs::remove(other);
 }

@@ -73,9 +73,15 @@ const location_schedule& schedule_at(const resource_record& r, std::string_view 
                          [&](const location_schedule& ls) { return ls.location == location; });
 }
 
-/// The engine's view of `ctx.resource` at `location`, with its bookings around `span`.
-resource engine_resource(transaction& tx, const booking_context& ctx, std::string_view location, interval span,
-                         std::string_view leave_out = {}) {
+/// The bookings of `r` that can matter to starts in `span`.
+std::vector<booking_record> bookings_around(transaction& tx, const resource_record& r, interval span) {
+    return tx.bookings_of_resource(r.id, {span.start - booking_margin, span.end + booking_margin});
+}
+
+/// The engine's view of `ctx.resource` at `location`, with `bookings` (but the
+/// one with id `leave_out`).
+resource engine_resource(const booking_context& ctx, std::string_view location,
+                         std::span<const booking_record> bookings, std::string_view leave_out = {}) {
     const resource_record& r = ctx.resource;
     const location_schedule& at = schedule_at(r, location);
     resource out{.id = r.id};
@@ -85,8 +91,7 @@ resource engine_resource(transaction& tx, const booking_context& ctx, std::strin
     out.rules.breaks = at.breaks;
     out.rules.breaks.insert(out.rules.breaks.end(), ctx.config.global_breaks.begin(), ctx.config.global_breaks.end());
     out.rules.time_off = r.time_off;
-    const interval reach{span.start - booking_margin, span.end + booking_margin};
-    for (const booking_record& b : tx.bookings_of_resource(r.id, reach))
+    for (const booking_record& b : bookings)
         if (b.id != leave_out) out.bookings.push_back(b.engine_view());
     return out;
 }
@@ -97,7 +102,7 @@ slot_query single_start_query(transaction& tx, const booking_context& ctx, std::
     slot_query q{.now = now, .from = start, .to = start + std::chrono::seconds{1}, .asked = engine_service(ctx),
                  .seats = seats};
     const interval padded{start - q.asked.buffer_before, start + q.asked.duration + q.asked.buffer_after};
-    q.resources.push_back(engine_resource(tx, ctx, location, padded, leave_out));
+    q.resources.push_back(engine_resource(ctx, location, bookings_around(tx, ctx.resource, padded), leave_out));
     return q;
 }
 
@@ -329,9 +334,8 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
             missing("location", "location", request.location);
         const settings config = tx.load_settings();
 
-        std::vector<std::string> ids = request.resources;
-        if (ids.empty()) ids = tx.providers(request.service);
         const auto provided_by = tx.providers(request.service);
+        const std::vector<std::string>& ids = request.resources.empty() ? provided_by : request.resources;
         std::vector<booking_context> team;
         for (std::size_t i = 0; i < ids.size(); ++i) {
             auto r = tx.resource(ids[i]);
@@ -348,16 +352,20 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
             for (const std::string& place : eligible_locations(ctx.resource, ctx.offered, request.location))
                 if (std::find(places.begin(), places.end(), place) == places.end()) places.push_back(place);
 
+        // Each resource's bookings are read once, whatever the number of locations.
+        const slotcraft::service asked = team.empty() ? offered->rules : engine_service(team.front());
+        const interval reach{request.from - asked.buffer_before, request.to + asked.duration + asked.buffer_after};
+        std::vector<std::vector<booking_record>> bookings;
+        for (const booking_context& ctx : team) bookings.push_back(bookings_around(tx, ctx.resource, reach));
+
         std::map<instant, located_slot> merged;
         for (const std::string& place : places) {
-            slot_query q{.now = now, .from = request.from, .to = request.to, .mode = request.mode,
-                         .asked = team.empty() ? offered->rules : engine_service(team.front()),
+            slot_query q{.now = now, .from = request.from, .to = request.to, .mode = request.mode, .asked = asked,
                          .seats = request.seats};
-            const interval reach{request.from - q.asked.buffer_before,
-                                 request.to + q.asked.duration + q.asked.buffer_after};
-            for (const booking_context& ctx : team) {
+            for (std::size_t i = 0; i < team.size(); ++i) {
+                const booking_context& ctx = team[i];
                 if (!eligible_locations(ctx.resource, ctx.offered, place).empty())
-                    q.resources.push_back(engine_resource(tx, ctx, place, reach));
+                    q.resources.push_back(engine_resource(ctx, place, bookings[i]));
                 else if (request.mode == resource_mode::all)
                     q.resources.push_back({.id = ctx.resource.id});  // no hours here: `all` finds nothing
             }

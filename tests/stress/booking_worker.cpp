@@ -1,0 +1,204 @@
+// A process that books a small set of hot starts in a SQLite file, for the
+// concurrency and crash tests (tests/stress/sqlite_concurrency_test.cpp).
+//
+//   slotcraft_booking_worker DB_PATH SEED ITERATIONS [--threads N] [--max-seconds S]
+//                            [--pause-us P] [--setup]
+//
+// --setup creates the catalog (idempotently) and exits. Otherwise each thread
+// runs ITERATIONS times (or until S seconds have passed, when given), pausing
+// 0 to P microseconds (default 2000) before each step like a client between
+// requests, and books or sometimes cancels one of its own bookings. It prints
+// one flushed line per outcome after the scheduler returned, so a killed
+// worker has printed only committed changes:
+//   OK <booking id>                 the booking committed
+//   REFUSED <reason> [<booking>]    booking_refused, with the booking in the way if any
+//   CANCEL <booking id>             the cancellation committed
+// Any other exception: `ERROR <what>` on stderr, exit status 1.
+//
+// Without the pause, SQLite's busy handler (it polls with growing sleeps) lets
+// the processes that already hold the write lock keep it: other processes then
+// wait for seconds, long enough to exceed the store's busy timeout.
+#include <slotcraft/scheduler.hpp>
+#include <slotcraft/storage/sqlite_store.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+using namespace slotcraft;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The test repeats these: the day the hot starts lie on and the worker's `now`.
+constexpr auto hot_day = date::year{2030} / 6 / 3;
+const instant fixed_now = date::sys_days{date::year{2030} / 1 / 1};  // 2030-01-01T00:00:00Z
+constexpr int resource_count = 3;
+constexpr int cut_starts = 24;    // 09:00, 09:15, ... 14:45 Berlin
+constexpr int class_starts = 6;   // 12:00, 13:00, ... 17:00 Berlin: half among the cuts, half for seats only
+
+std::mutex output_mutex;
+
+void emit(std::FILE* to, const std::string& line) {
+    const std::lock_guard lock(output_mutex);
+    std::fputs(line.c_str(), to);
+    std::fputc('\n', to);
+    std::fflush(to);
+}
+
+void setup(scheduler& s) {
+    s.put_location({.id = "shop", .name = "Shop"}, "setup");
+    location_schedule always{.location = "shop"};
+    for (unsigned day = 0; day < 7; ++day) always.weekly.set(date::weekday{day}, {local_range::parse("00:00", "24:00")});
+    for (int i = 1; i <= resource_count; ++i) {
+        const std::string id = "r" + std::to_string(i);
+        s.put_resource({.id = id, .name = "Resource " + id, .time_zone = "Europe/Berlin", .schedules = {always}}, "setup");
+    }
+    s.put_service({.rules = {.id = "cut", .duration = 30min, .step = 15min, .buffer_before = 5min, .buffer_after = 10min},
+                   .name = "Cut"},
+                  "setup");
+    s.put_service({.rules = {.id = "class", .duration = 60min, .step = 60min, .capacity = 4}, .name = "Class"}, "setup");
+    for (int i = 1; i <= resource_count; ++i) {
+        s.link("r" + std::to_string(i), "cut", "setup");
+        s.link("r" + std::to_string(i), "class", "setup");
+    }
+    s.put_client({.id = "c1", .name = "Client One"}, "setup");
+}
+
+struct shared_state {
+    scheduler& s;
+    std::uint64_t seed;
+    long iterations;
+    std::chrono::steady_clock::time_point deadline;
+    std::uint64_t pause_us;
+    std::atomic<bool> failed{false};
+};
+
+std::uint64_t pick(std::mt19937_64& rng, std::uint64_t n) { return rng() % n; }
+
+void work(shared_state& state, unsigned thread_index) {
+    std::seed_seq seq{static_cast<std::uint32_t>(state.seed), static_cast<std::uint32_t>(state.seed >> 32),
+                      static_cast<std::uint32_t>(thread_index)};
+    std::mt19937_64 rng(seq);
+    const zone berlin = zone::locate("Europe/Berlin");
+    const local_date day{date::local_days{hot_day}};
+    std::vector<std::string> mine;  // this thread's bookings that are not cancelled
+
+    try {
+        for (long i = 0; i < state.iterations && !state.failed.load() && std::chrono::steady_clock::now() < state.deadline;
+             ++i) {
+            if (state.pause_us > 0)
+                std::this_thread::sleep_for(std::chrono::microseconds{static_cast<long>(pick(rng, state.pause_us + 1))});
+            if (!mine.empty() && pick(rng, 5) == 0) {
+                const std::size_t which = pick(rng, mine.size());
+                const std::string id = mine[which];
+                const booking_record cancelled = state.s.cancel(id, "stress", fixed_now, "worker");
+                if (cancelled.status != booking_status::cancelled)
+                    throw std::runtime_error("cancel of " + id + " returned a booking that is not cancelled");
+                mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(which));
+                emit(stdout, "CANCEL " + id);
+                continue;
+            }
+            booking_request request{.resource = "r" + std::to_string(1 + pick(rng, resource_count)),
+                                    .client = "c1",
+                                    .actor = "worker"};
+            if (pick(rng, 5) == 0) {
+                request.service = "class";
+                request.seats = 1 + static_cast<int>(pick(rng, 2));
+                request.start = berlin.to_utc(day, 12h + std::chrono::hours{static_cast<int>(pick(rng, class_starts))});
+            } else {
+                request.service = "cut";
+                request.start = berlin.to_utc(day, 9h + 15min * static_cast<int>(pick(rng, cut_starts)));
+            }
+            try {
+                const booking_record b = state.s.book(request, fixed_now);
+                if (b.status != booking_status::confirmed || b.time.start != request.start)
+                    throw std::runtime_error("book returned an unexpected booking " + b.id);
+                mine.push_back(b.id);
+                emit(stdout, "OK " + b.id);
+            } catch (const booking_refused& e) {
+                if (e.category() != error_category::conflict || e.reasons().empty())
+                    throw std::runtime_error(std::string("a refusal without a conflict reason: ") + e.what());
+                const reason& first = e.reasons().front();
+                emit(stdout, "REFUSED " + std::string(to_string(first.code)) +
+                                 (first.booking.empty() ? std::string() : " " + first.booking));
+            }
+        }
+    } catch (const std::exception& e) {
+        state.failed = true;
+        emit(stderr, std::string("ERROR ") + e.what());
+    }
+}
+
+[[noreturn]] void usage(const char* why) {
+    std::fprintf(stderr,
+                 "ERROR %s\nusage: slotcraft_booking_worker DB_PATH SEED ITERATIONS [--threads N] [--max-seconds S] "
+                 "[--pause-us P] [--setup]\n",
+                 why);
+    std::exit(2);
+}
+
+template <class Int>
+Int number(std::string_view text, const char* what) {
+    Int value{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size()) usage(what);
+    return value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string_view> positional;
+    unsigned threads = 1;
+    bool setup_only = false;
+    auto deadline = std::chrono::steady_clock::time_point::max();
+    std::uint64_t pause_us = 2000;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--setup") {
+            setup_only = true;
+        } else if (arg == "--threads") {
+            if (++i >= argc) usage("--threads needs a number");
+            threads = number<unsigned>(argv[i], "bad --threads");
+            if (threads < 1) usage("--threads must be at least 1");
+        } else if (arg == "--pause-us") {
+            if (++i >= argc) usage("--pause-us needs a number");
+            pause_us = number<std::uint64_t>(argv[i], "bad --pause-us");
+        } else if (arg == "--max-seconds") {
+            if (++i >= argc) usage("--max-seconds needs a number");
+            deadline = std::chrono::steady_clock::now() + std::chrono::seconds{number<unsigned>(argv[i], "bad --max-seconds")};
+        } else {
+            positional.push_back(arg);
+        }
+    }
+    if (positional.size() != 3) usage("expected DB_PATH SEED ITERATIONS");
+    const std::uint64_t seed = number<std::uint64_t>(positional[1], "bad SEED");
+    const long iterations = number<long>(positional[2], "bad ITERATIONS");
+
+    try {
+        const auto backend = open_sqlite_store(std::string(positional[0]));
+        scheduler s(*backend);
+        if (setup_only) {
+            setup(s);
+            return 0;
+        }
+        shared_state state{.s = s, .seed = seed, .iterations = iterations, .deadline = deadline,
+                           .pause_us = pause_us};
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, std::ref(state), t);
+        for (std::thread& t : pool) t.join();
+        return state.failed ? 1 : 0;
+    } catch (const std::exception& e) {
+        emit(stderr, std::string("ERROR ") + e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,392 @@
+// The SQLite store never double-books under concurrency and survives a SIGKILL.
+//
+// Worker processes (tests/stress/booking_worker.cpp) book a small set of hot
+// starts in one file, each with several threads; afterwards the file is read
+// with the sqlite3 C API and plain SQL, independently of slotcraft's code.
+#include <slotcraft/scheduler.hpp>
+#include <slotcraft/storage/sqlite_store.hpp>
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+using namespace slotcraft;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// The worker's fixed `now` (2030-01-01T00:00:00Z), well before its hot day:
+/// holds count as active while `expires_s` is after it.
+constexpr std::int64_t worker_now_s = 1893456000;
+
+/// A fresh database path and the worker output files next to it, all removed afterwards.
+class scratch {
+public:
+    scratch() {
+        static std::atomic<int> counter{0};
+        base_ = (std::filesystem::temp_directory_path() /
+                 ("slotcraft-stress-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+                    .string();
+    }
+    scratch(const scratch&) = delete;
+    scratch& operator=(const scratch&) = delete;
+    ~scratch() {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(db() + suffix, ignored);
+        for (const std::string& file : outputs_) std::filesystem::remove(file, ignored);
+    }
+
+    [[nodiscard]] std::string db() const { return base_ + ".sqlite"; }
+    std::string output(const std::string& name) {
+        outputs_.push_back(base_ + "-" + name);
+        return outputs_.back();
+    }
+
+private:
+    std::string base_;
+    std::vector<std::string> outputs_;
+};
+
+/// A running worker process; its stdout and stderr go to files.
+struct worker {
+    pid_t pid = -1;
+    std::string out;
+    std::string err;
+};
+
+worker spawn_worker(scratch& files, const std::string& name, const std::vector<std::string>& args) {
+    worker w{.out = files.output(name + ".out"), .err = files.output(name + ".err")};
+    std::vector<std::string> argv_text{SLOTCRAFT_BOOKING_WORKER};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    REQUIRE(posix_spawn_file_actions_init(&actions) == 0);
+    REQUIRE(posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, w.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644) == 0);
+    REQUIRE(posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, w.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644) == 0);
+    const int rc = posix_spawn(&w.pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE_MESSAGE(rc == 0, "cannot start " << argv[0]);
+    return w;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// Waits for `w` and returns its exit code (-signal when a signal ended it).
+int wait_for(const worker& w) {
+    int status = 0;
+    pid_t done = -1;
+    do {
+        done = ::waitpid(w.pid, &status, 0);
+    } while (done < 0 && errno == EINTR);
+    REQUIRE(done == w.pid);
+    if (WIFSIGNALED(status)) return -WTERMSIG(status);
+    return WEXITSTATUS(status);
+}
+
+/// Runs a worker to completion and requires exit status 0.
+void run_worker(scratch& files, const std::string& name, const std::vector<std::string>& args) {
+    const worker w = spawn_worker(files, name, args);
+    const int code = wait_for(w);
+    REQUIRE_MESSAGE(code == 0, name << " stderr: " << slurp(w.err));
+}
+
+/// What a worker printed. A last line without its newline is left out.
+struct printed {
+    std::vector<std::string> ok;
+    std::vector<std::string> cancelled;
+    std::size_t refused = 0;
+    std::size_t refused_no_seats = 0;  ///< refusals of a full group slot
+    std::vector<std::string> refused_by;  ///< the bookings refusals named as in the way
+    std::size_t other = 0;
+
+    void add(const std::string& text) {
+        std::size_t from = 0;
+        for (std::size_t nl = text.find('\n'); nl != std::string::npos; from = nl + 1, nl = text.find('\n', from)) {
+            const std::string line = text.substr(from, nl - from);
+            if (line.rfind("OK ", 0) == 0)
+                ok.push_back(line.substr(3));
+            else if (line.rfind("CANCEL ", 0) == 0)
+                cancelled.push_back(line.substr(7));
+            else if (line.rfind("REFUSED", 0) == 0) {
+                ++refused;
+                refused_no_seats += line.rfind("REFUSED no_seats", 0) == 0 ? 1 : 0;
+                if (const auto space = line.find(' ', 8); space != std::string::npos)
+                    refused_by.push_back(line.substr(space + 1));
+            }
+            else
+                ++other;
+        }
+    }
+};
+
+/// A read-only sqlite3 connection; slotcraft's code is not involved.
+class raw_db {
+public:
+    explicit raw_db(const std::string& path) {
+        const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
+        REQUIRE_MESSAGE(rc == SQLITE_OK, "cannot open " << path << ": " << sqlite3_errstr(rc));
+        sqlite3_busy_timeout(db_, 5000);
+    }
+    raw_db(const raw_db&) = delete;
+    raw_db& operator=(const raw_db&) = delete;
+    ~raw_db() { sqlite3_close_v2(db_); }
+
+    /// The first column of the first row, as text (empty when there is no row).
+    std::string text(const std::string& sql, std::optional<std::int64_t> p1 = {}, const std::string& p2 = {}) {
+        sqlite3_stmt* stmt = nullptr;
+        const int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+        REQUIRE_MESSAGE(rc == SQLITE_OK, sqlite3_errmsg(db_) << " in " << sql);
+        if (p1) sqlite3_bind_int64(stmt, 1, *p1);
+        if (!p2.empty()) sqlite3_bind_text(stmt, p1 ? 2 : 1, p2.c_str(), -1, SQLITE_TRANSIENT);
+        std::string out;
+        const int step = sqlite3_step(stmt);
+        if (step == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr)
+            out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+        const bool ok = step == SQLITE_ROW || step == SQLITE_DONE;
+        const std::string message = sqlite3_errmsg(db_);
+        sqlite3_finalize(stmt);
+        REQUIRE_MESSAGE(ok, message << " in " << sql);
+        return out;
+    }
+    std::int64_t count(const std::string& sql, std::optional<std::int64_t> p1 = {}) {
+        return std::stoll(text(sql, p1));
+    }
+    /// The status of booking `id`, empty when there is no such booking.
+    std::string status_of(const std::string& id) { return text("SELECT status FROM bookings WHERE id = ?1", {}, id); }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+// Active bookings with their padded intervals; ?1 is the worker's `now`.
+constexpr const char* active_bookings =
+    "WITH active AS ("
+    "  SELECT b.id, b.resource_id, b.service_id, b.start_s, b.seats,"
+    "         b.start_s - 60 * b.buffer_before_min AS padded_start, b.end_s + 60 * b.buffer_after_min AS padded_end,"
+    "         json_extract(s.service, '$.capacity') AS capacity"
+    "  FROM bookings b JOIN services s ON s.id = b.service_id"
+    "  WHERE b.status = 'confirmed' OR (b.status = 'held' AND b.expires_s > ?1)) ";
+
+/// Pairs of active bookings of one resource whose padded intervals overlap,
+/// except seats of one group slot (same group service, same start).
+const std::string overlapping_pairs =
+    std::string(active_bookings) +
+    "SELECT count(*) FROM active a JOIN active b ON a.resource_id = b.resource_id AND a.id < b.id"
+    " AND a.padded_start < b.padded_end AND b.padded_start < a.padded_end"
+    " WHERE NOT (a.service_id = b.service_id AND a.capacity > 1 AND a.start_s = b.start_s)";
+
+/// Slots (resource, service, start) whose active seats exceed the service's capacity.
+const std::string overfull_slots =
+    std::string(active_bookings) +
+    "SELECT count(*) FROM (SELECT 1 FROM active GROUP BY resource_id, service_id, start_s"
+    " HAVING sum(seats) > max(capacity))";
+
+/// Group slots holding more than one booking (the seats path was exercised).
+const std::string shared_group_slots =
+    std::string(active_bookings) +
+    "SELECT count(*) FROM (SELECT 1 FROM active WHERE capacity > 1 GROUP BY resource_id, service_id, start_s"
+    " HAVING count(*) > 1)";
+
+/// How the ids a worker printed compare with the file.
+struct id_check {
+    std::size_t missing = 0;          ///< `OK` ids with no booking in the file
+    std::size_t unprinted_cancel = 0; ///< `OK` ids cancelled in the file without a `CANCEL` line
+    std::size_t wrong_status = 0;     ///< any other status than the lines imply
+    std::size_t cancelled_unknown = 0;  ///< `CANCEL` ids never printed as `OK` (a worker cancels only its own)
+    std::string example;              ///< the first mismatch
+};
+
+/// `OK` ids must exist, be cancelled when a `CANCEL` line names them and be
+/// confirmed otherwise.
+id_check check_printed_ids(raw_db& db, const printed& all) {
+    id_check out;
+    const std::set<std::string> cancelled(all.cancelled.begin(), all.cancelled.end());
+    for (const std::string& id : all.ok) {
+        const std::string status = db.status_of(id);
+        const std::string expected = cancelled.count(id) != 0 ? "cancelled" : "confirmed";
+        if (status == expected) continue;
+        if (status.empty())
+            ++out.missing;
+        else if (status == "cancelled")
+            ++out.unprinted_cancel;
+        else
+            ++out.wrong_status;
+        if (out.example.empty()) out.example = id + " is \"" + status + "\", expected " + expected;
+    }
+    const std::set<std::string> booked(all.ok.begin(), all.ok.end());
+    for (const std::string& id : cancelled) out.cancelled_unknown += booked.count(id) == 0 ? 1 : 0;
+    return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+TEST_CASE("several threads and 4 processes booking hot starts never double-book") {
+    scratch files;
+    run_worker(files, "setup", {files.db(), "0", "0", "--setup"});
+
+    // 4 processes of 2 threads each, booking for 3 s whatever the machine's speed.
+    constexpr int processes = 4;
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<worker> workers;
+    for (int i = 0; i < processes; ++i)
+        workers.push_back(spawn_worker(files, "w" + std::to_string(i),
+                                       {files.db(), std::to_string(1000 + i), "1000000", "--threads", "2",
+                                        "--max-seconds", "3"}));
+    std::vector<int> codes;
+    for (const worker& w : workers) codes.push_back(wait_for(w));
+    const double elapsed = seconds_since(started);
+
+    printed all;
+    std::vector<printed> each(workers.size());
+    std::ostringstream per_worker;
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        CHECK_MESSAGE(codes[i] == 0, "worker " << i << " stderr: " << slurp(workers[i].err));
+        printed& one = each[i];
+        one.add(slurp(workers[i].out));
+        CHECK(one.other == 0);
+        CHECK_MESSAGE(one.ok.size() > 0, "worker " << i << " booked nothing");
+        per_worker << (i == 0 ? "" : ", ") << one.ok.size() << "/" << one.refused;
+        all.ok.insert(all.ok.end(), one.ok.begin(), one.ok.end());
+        all.cancelled.insert(all.cancelled.end(), one.cancelled.begin(), one.cancelled.end());
+        all.refused += one.refused;
+        all.refused_no_seats += one.refused_no_seats;
+    }
+    MESSAGE(processes << " workers took " << elapsed << " s: " << all.ok.size() << " OK, " << all.refused
+                      << " REFUSED (" << all.refused_no_seats << " for want of seats), " << all.cancelled.size()
+                      << " CANCEL; OK/REFUSED per worker: " << per_worker.str());
+
+    // The test contended: bookings were made and others were refused, group
+    // slots among them, and processes were refused because of each other.
+    std::map<std::string, std::size_t> booked_by;
+    for (std::size_t i = 0; i < each.size(); ++i)
+        for (const std::string& id : each[i].ok) booked_by.emplace(id, i);
+    std::size_t refused_across = 0;
+    for (std::size_t i = 0; i < each.size(); ++i)
+        for (const std::string& id : each[i].refused_by)
+            if (const auto it = booked_by.find(id); it != booked_by.end() && it->second != i) ++refused_across;
+    MESSAGE("refusals naming another process's booking: " << refused_across);
+    CHECK(all.ok.size() > 0);
+    CHECK(all.refused > 0);
+    CHECK(all.refused_no_seats > 0);
+    CHECK(refused_across > 0);
+    CHECK(std::set<std::string>(all.ok.begin(), all.ok.end()).size() == all.ok.size());
+
+    raw_db db(files.db());
+    CHECK(db.text("PRAGMA integrity_check") == "ok");
+    CHECK(db.count(overlapping_pairs, worker_now_s) == 0);
+    CHECK(db.count(overfull_slots, worker_now_s) == 0);
+    MESSAGE("group slots shared by several bookings: " << db.count(shared_group_slots, worker_now_s));
+    const id_check ids = check_printed_ids(db, all);
+    CHECK_MESSAGE(ids.missing == 0, ids.example);
+    CHECK_MESSAGE(ids.unprinted_cancel == 0, ids.example);
+    CHECK_MESSAGE(ids.wrong_status == 0, ids.example);
+    CHECK(ids.cancelled_unknown == 0);
+    // Every worker finished, so every committed booking was printed, and each
+    // booking was committed together with its audit entry.
+    CHECK(db.count("SELECT count(*) FROM bookings") == static_cast<std::int64_t>(all.ok.size()));
+    CHECK(db.count("SELECT count(*) FROM audit WHERE action = 'book'") == static_cast<std::int64_t>(all.ok.size()));
+    CHECK(db.count("SELECT count(*) FROM audit WHERE action = 'cancel'") ==
+          static_cast<std::int64_t>(all.cancelled.size()));
+}
+
+TEST_CASE("a writer killed with SIGKILL leaves a file that opens, passes integrity_check and holds exactly the "
+          "committed bookings") {
+    scratch files;
+    run_worker(files, "setup", {files.db(), "0", "0", "--setup"});
+
+    const worker w = spawn_worker(files, "victim", {files.db(), "77", "100000000", "--pause-us", "0"});
+    const auto started = std::chrono::steady_clock::now();
+    std::size_t ok_lines = 0;
+    for (;;) {
+        printed so_far;
+        so_far.add(slurp(w.out));
+        ok_lines = so_far.ok.size();
+        if (seconds_since(started) >= 1.0 && ok_lines >= 20) break;
+        int status = 0;
+        const pid_t done = ::waitpid(w.pid, &status, WNOHANG);
+        REQUIRE_MESSAGE(done == 0, "the worker ended before it was killed; stderr: " << slurp(w.err));
+        if (seconds_since(started) > 15.0) {
+            ::kill(w.pid, SIGKILL);
+            (void)wait_for(w);
+            FAIL("the worker printed only " << ok_lines << " OK lines in 15 s");
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    REQUIRE(::kill(w.pid, SIGKILL) == 0);
+    CHECK(wait_for(w) == -SIGKILL);
+
+    printed out;
+    out.add(slurp(w.out));
+    CHECK(out.other == 0);
+    MESSAGE("killed after " << seconds_since(started) << " s: " << out.ok.size() << " OK, " << out.refused
+                            << " REFUSED, " << out.cancelled.size() << " CANCEL printed");
+    REQUIRE(out.ok.size() >= 20);
+
+    std::int64_t stored = 0;
+    {
+        raw_db db(files.db());
+        CHECK(db.text("PRAGMA integrity_check") == "ok");
+        const id_check ids = check_printed_ids(db, out);
+        CHECK_MESSAGE(ids.missing == 0, ids.example);
+        CHECK_MESSAGE(ids.wrong_status == 0, ids.example);
+        CHECK(ids.cancelled_unknown == 0);
+        stored = db.count("SELECT count(*) FROM bookings");
+        CHECK(stored >= static_cast<std::int64_t>(out.ok.size()));
+        // The worker has one change in flight: a booking or a cancellation may
+        // have committed while the process was being killed, before its line.
+        const auto unprinted = stored - static_cast<std::int64_t>(out.ok.size()) +
+                               static_cast<std::int64_t>(ids.unprinted_cancel);
+        MESSAGE("changes committed but not printed: " << unprinted);
+        CHECK(unprinted <= 1);
+        // Each change was committed together with its audit entry.
+        CHECK(db.count("SELECT count(*) FROM audit WHERE action = 'book'") == stored);
+        CHECK(db.count("SELECT count(*) FROM audit WHERE action = 'cancel'") ==
+              db.count("SELECT count(*) FROM bookings WHERE status = 'cancelled'"));
+        CHECK(db.count(overlapping_pairs, worker_now_s) == 0);
+    }
+
+    // The store opens the file again and books a start the worker never tried.
+    const auto backend = open_sqlite_store(files.db());
+    scheduler s(*backend);
+    const instant now{std::chrono::seconds{worker_now_s}};
+    const instant evening = parse_instant("2030-06-03T20:00:00+02:00");
+    const booking_record fresh =
+        s.book({.resource = "r1", .service = "cut", .client = "c1", .start = evening}, now);
+    CHECK(fresh.status == booking_status::confirmed);
+    raw_db db(files.db());
+    CHECK(db.count("SELECT count(*) FROM bookings") == stored + 1);
+    CHECK(db.status_of(fresh.id) == "confirmed");
+}

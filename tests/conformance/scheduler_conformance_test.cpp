@@ -8,6 +8,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <stdexcept>
 
 using namespace slotcraft;
@@ -234,6 +236,18 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.due_reminders(monday_0900).empty());  // started: too late to remind
         (void)s.cancel(b.id, "", now);
         CHECK(s.due_reminders(monday_0900 - 1h).empty());
+    }
+
+    SUBCASE("two reminder workers racing mark a reminder exactly once") {
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        std::atomic<int> winners{0};
+        std::vector<std::thread> workers;
+        for (int i = 0; i < 8; ++i)
+            workers.emplace_back([&] {
+                if (s.mark_reminded(b.id, 2h)) ++winners;
+            });
+        for (std::thread& t : workers) t.join();
+        CHECK(winners == 1);
     }
 
     SUBCASE("the audit log records every mutation in order, with before and after") {

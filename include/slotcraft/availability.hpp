@@ -65,7 +65,8 @@ struct slot_query {
                 if (r.rules.time_off[j].empty())
                     reject(fmt::format("{}time_off[{}].end", prefix, j), "must be after start");
             for (std::size_t j = 0; j < r.bookings.size(); ++j)
-                r.bookings[j].validate(fmt::format("{}bookings[{}].", prefix, j));
+                if (auto found = r.bookings[j].problem())
+                    reject(fmt::format("{}bookings[{}].{}", prefix, j, found->first), found->second);
         }
     }
 

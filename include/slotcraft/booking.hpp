@@ -65,17 +65,18 @@ struct booking {
     /// The longest buffer accepted: 366 days.
     static constexpr minutes max_buffer{366 * 24 * 60};
 
-    /// Checks SPEC §7 for a booking; `prefix` is prepended to field names.
-    void validate(const std::string& prefix) const {
-        if (time.empty()) reject(prefix + "end", "must be after start");
-        if (seats < 1) reject(prefix + "seats", fmt::format("must be at least 1 (got {})", seats));
+    /// The first SPEC §7 problem of the booking as {field, message}, if any.
+    [[nodiscard]] std::optional<std::pair<std::string_view, std::string>> problem() const {
+        if (time.empty()) return {{"end", "must be after start"}};
+        if (seats < 1) return {{"seats", fmt::format("must be at least 1 (got {})", seats)}};
         for (const auto& [value, name] : {std::pair{buffer_before, "buffer_before"}, std::pair{buffer_after, "buffer_after"}}) {
-            if (value < minutes{0}) reject(prefix + name, fmt::format("must not be negative (got {})", value.count()));
+            if (value < minutes{0}) return {{name, fmt::format("must not be negative (got {})", value.count())}};
             if (value > max_buffer)
-                reject(prefix + name, fmt::format("must be at most {} minutes (366 days), got {}", max_buffer.count(), value.count()));
+                return {{name, fmt::format("must be at most {} minutes (366 days), got {}", max_buffer.count(), value.count())}};
         }
         if (status == booking_status::held && !expires)
-            reject(prefix + "expires", "a held booking needs the instant its hold expires");
+            return {{"expires", "a held booking needs the instant its hold expires"}};
+        return std::nullopt;
     }
 };
 

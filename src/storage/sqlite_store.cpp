@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <mutex>
+#include <random>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -153,6 +155,38 @@ bool is_busy(int rc) noexcept { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff)
 
 [[noreturn]] void storage_failure(const std::string& message) { throw error(error_category::storage, "", message); }
 
+// ---- waiting for a busy file ------------------------------------------------------
+
+using steady = std::chrono::steady_clock;
+
+/// How long to wait before polling a busy file again, after `polls` polls of
+/// this wait: 0.2 ms at first, growing slowly to 2 ms, jittered (a random
+/// 50-100 % of that) so that the waiters of several processes do not poll in
+/// step. Short sleeps matter: a writer that has just committed starts its next
+/// transaction at once, and a waiter only gets the lock if it polls in the
+/// moment between the two (SQLite's own handler sleeps up to 100 ms, so other
+/// processes starve).
+std::chrono::microseconds busy_pause(int polls, std::minstd_rand& rng) {
+    const long ceiling_us = std::min<long>(2000, 200 + 50L * std::max(0, polls));
+    std::uniform_int_distribution<long> jitter(ceiling_us / 2, ceiling_us);
+    return std::chrono::microseconds{jitter(rng)};
+}
+
+/// Sleeps `pause`, but not past `deadline`. False when the deadline has passed.
+bool sleep_before(steady::time_point deadline, std::chrono::microseconds pause) {
+    const auto now = steady::now();
+    if (now >= deadline) return false;
+    std::this_thread::sleep_for(std::min<steady::duration>(pause, deadline - now));
+    return true;
+}
+
+std::minstd_rand seeded_rng() {
+    std::random_device entropy;
+    std::seed_seq seq{entropy(), entropy(),
+                      static_cast<unsigned>(steady::now().time_since_epoch().count())};
+    return std::minstd_rand(seq);
+}
+
 std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
 instant instant_of(std::int64_t s) { return instant{std::chrono::seconds{s}}; }
 
@@ -249,7 +283,9 @@ private:
 /// One connection with its prepared-statement cache. Used by one thread at a time.
 class connection {
 public:
-    connection(const std::string& path, const sqlite_options& options) {
+    /// Opens `path`; waits for a busy file until `deadline` (see wait_until).
+    connection(const std::string& path, const sqlite_options& options, steady::time_point deadline)
+        : rng_(seeded_rng()), deadline_(deadline) {
         sqlite3* raw = nullptr;
         const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                        nullptr);
@@ -258,14 +294,27 @@ public:
             storage_failure(fmt::format("sqlite: cannot open \"{}\": {}", path,
                                         raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
         sqlite3_extended_result_codes(raw, 1);
-        const auto timeout = std::clamp<std::int64_t>(options.busy_timeout.count(), 0, std::numeric_limits<int>::max());
-        sqlite3_busy_timeout(raw, static_cast<int>(timeout));
-        // Per-connection settings: they write nothing to the file.
-        exec("PRAGMA foreign_keys = ON");
-        exec(options.synchronous == sqlite_sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        // Replaces SQLite's default handler (see busy_pause); waits until `deadline_`.
+        sqlite3_busy_handler(raw, &connection::on_busy, this);
+        // Per-connection settings: they write nothing to the file, but PRAGMA
+        // synchronous reads the schema, so it may find the file busy.
+        exec_while_busy("PRAGMA foreign_keys = ON");
+        exec_while_busy(options.synchronous == sqlite_sync::full ? "PRAGMA synchronous = FULL"
+                                                                 : "PRAGMA synchronous = NORMAL");
     }
 
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
     [[nodiscard]] sqlite3* get() const noexcept { return db_.get(); }
+
+    /// Until when a statement that finds the file busy waits for it (the
+    /// busy handler polls until then). Set by each use of the connection.
+    void wait_until(steady::time_point deadline) noexcept { deadline_ = deadline; }
+
+    /// Sleeps before the `attempt`-th retry of a whole transaction (or of a
+    /// statement SQLite does not wait for). False when the deadline has passed.
+    bool pause_before_retry(int attempt) { return sleep_before(deadline_, busy_pause(4 * attempt, rng_)); }
 
     /// A use of the cached statement for `sql`, which must have static storage.
     query prepare(std::string_view sql) {
@@ -286,6 +335,14 @@ public:
         if (rc != SQLITE_OK) fail(db_.get(), rc, sql.substr(0, 40));
     }
     int exec_code(const std::string& sql) { return sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr); }
+    /// `exec` outside a transaction, again while the file is busy, until the deadline.
+    void exec_while_busy(const std::string& sql) {
+        for (int attempt = 1;; ++attempt) {
+            const int rc = exec_code(sql);
+            if (rc == SQLITE_OK) return;
+            if (!is_busy(rc) || !pause_before_retry(attempt)) fail(db_.get(), rc, sql.substr(0, 40));
+        }
+    }
 
     [[nodiscard]] bool in_transaction() const noexcept { return sqlite3_get_autocommit(db_.get()) == 0; }
     void rollback_quietly() noexcept {
@@ -299,6 +356,12 @@ public:
     }
 
 private:
+    /// SQLite's busy handler: true (non-zero) to poll again, 0 to report busy.
+    static int on_busy(void* self, int polls) noexcept {
+        auto& conn = *static_cast<connection*>(self);
+        return sleep_before(conn.deadline_, busy_pause(polls, conn.rng_)) ? 1 : 0;
+    }
+
     stmt_handle compile(std::string_view sql) {
         sqlite3_stmt* raw = nullptr;
         const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
@@ -312,7 +375,9 @@ private:
         stmt_handle stmt;
         bool in_use = false;
     };
-    db_handle db_;  // declared first: destroyed after the statements
+    std::minstd_rand rng_;
+    steady::time_point deadline_;
+    db_handle db_;  // declared after what the busy handler uses, before the statements
     std::unordered_map<std::string_view, cached> cache_;
 };
 
@@ -852,39 +917,97 @@ private:
 
 // ---- the store ------------------------------------------------------------------
 
-/// Reads the file's identity and refuses a foreign or newer file. Reads only.
-void check_file(connection& conn, const std::string& path) {
-    const std::int64_t application_id = conn.scalar("PRAGMA application_id");
-    const std::int64_t version = conn.scalar("PRAGMA user_version");
-    const std::int64_t objects = conn.scalar("SELECT count(*) FROM sqlite_master");
-    const bool fresh = application_id == 0 && version == 0 && objects == 0;
-    if (application_id != sqlite_application_id && !fresh)
-        storage_failure(fmt::format("\"{}\" is not a slotcraft database (its application_id is {:#x}, slotcraft's is "
-                                    "{:#x}, and it holds {} schema objects); it was left untouched",
-                                    path, application_id, sqlite_application_id, objects));
-    if (version > latest_version)
-        storage_failure(fmt::format("\"{}\" has slotcraft schema version {}, newer than this build knows ({}); "
-                                    "open it with a newer slotcraft (the file was left untouched)",
-                                    path, version, latest_version));
+/// The deadline of a wait of `budget` that starts now (never overflowing).
+steady::time_point deadline_after(std::chrono::milliseconds budget) {
+    const auto now = steady::now();
+    if (budget <= std::chrono::milliseconds::zero()) return now;
+    if (budget >= std::chrono::duration_cast<std::chrono::milliseconds>(steady::time_point::max() - now))
+        return steady::time_point::max();
+    return now + budget;
 }
 
-/// Brings the schema to `latest_version` in one transaction.
+/// Runs `once`, one whole transaction (or one statement outside any), again
+/// while it finds the file busy, until the connection's deadline has passed;
+/// then the busy error becomes a plain storage error. Any other failure
+/// rolls back and propagates.
+template <class Once>
+auto retry_while_busy(connection& conn, std::chrono::milliseconds budget, Once&& once) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return once();
+        } catch (const busy_error& e) {
+            conn.rollback_quietly();
+            if (!conn.pause_before_retry(attempt))
+                storage_failure(fmt::format("{} (still busy after waiting {} ms, sqlite_options::busy_timeout)",
+                                            e.what(), budget.count()));
+        } catch (...) {
+            conn.rollback_quietly();
+            throw;
+        }
+    }
+}
+
+/// A COMMIT that finds the file busy leaves the transaction open; try it again
+/// until the deadline (a busy_error then, for retry_while_busy).
+void commit(connection& conn) {
+    for (int attempt = 1;; ++attempt) {
+        const int rc = conn.exec_code("COMMIT");
+        if (rc == SQLITE_OK) return;
+        if (!is_busy(rc) || !conn.pause_before_retry(attempt)) fail(conn.get(), rc, "COMMIT");
+    }
+}
+
+/// What identifies the file. Read inside one transaction, so that the three
+/// agree even while another process is creating the schema.
+struct file_identity {
+    std::int64_t application_id = 0;
+    std::int64_t version = 0;
+    std::int64_t objects = 0;  ///< rows of sqlite_master
+};
+
+/// Reads the identity; the caller holds a transaction. Reads only.
+file_identity read_identity(connection& conn) {
+    return {.application_id = conn.scalar("PRAGMA application_id"),
+            .version = conn.scalar("PRAGMA user_version"),
+            .objects = conn.scalar("SELECT count(*) FROM sqlite_master")};
+}
+
+/// Refuses a foreign or newer file; true when the schema must be migrated.
+/// An empty file (no schema objects, no application id) is adopted.
+bool needs_migration(const file_identity& file, const std::string& path) {
+    const bool fresh = file.application_id == 0 && file.version == 0 && file.objects == 0;
+    if (file.application_id != sqlite_application_id && !fresh)
+        storage_failure(fmt::format("\"{}\" is not a slotcraft database (its application_id is {:#x}, slotcraft's is "
+                                    "{:#x}, and it holds {} schema objects); it was left untouched",
+                                    path, file.application_id, sqlite_application_id, file.objects));
+    if (file.version > latest_version)
+        storage_failure(fmt::format("\"{}\" has slotcraft schema version {}, newer than this build knows ({}); "
+                                    "open it with a newer slotcraft (the file was left untouched)",
+                                    path, file.version, latest_version));
+    return file.version < latest_version;
+}
+
+/// Checks the file in a read transaction, which takes no write lock (the
+/// usual case: the schema is current). True when it needs migrating.
+bool check_file(connection& conn, const std::string& path) {
+    conn.exec("BEGIN");
+    const file_identity file = read_identity(conn);
+    conn.exec("COMMIT");  // a read transaction: nothing to wait for
+    return needs_migration(file, path);
+}
+
+/// Brings the schema to `latest_version` in one write transaction.
 void migrate(connection& conn, const std::string& path) {
     conn.exec("BEGIN IMMEDIATE");
-    try {
-        check_file(conn, path);  // again, under the write lock: another process may have been first
-        const auto version = static_cast<int>(conn.scalar("PRAGMA user_version"));
-        if (version < latest_version) {
-            for (int v = version; v < latest_version; ++v) conn.exec(std::string(migrations[static_cast<std::size_t>(v)]));
-            // PRAGMA takes no parameters; both values are this build's constants.
-            conn.exec(fmt::format("PRAGMA application_id = {}", sqlite_application_id));
-            conn.exec(fmt::format("PRAGMA user_version = {}", latest_version));
-        }
-        conn.exec("COMMIT");
-    } catch (...) {
-        conn.rollback_quietly();
-        throw;
+    // Again, under the write lock: another process may have been first.
+    const file_identity file = read_identity(conn);
+    if (needs_migration(file, path)) {
+        for (auto v = file.version; v < latest_version; ++v) conn.exec(std::string(migrations[static_cast<std::size_t>(v)]));
+        // PRAGMA takes no parameters; both values are this build's constants.
+        conn.exec(fmt::format("PRAGMA application_id = {}", sqlite_application_id));
+        conn.exec(fmt::format("PRAGMA user_version = {}", latest_version));
     }
+    commit(conn);
 }
 
 class sqlite_store final : public store {
@@ -895,57 +1018,38 @@ public:
           private_db_(path_.empty() || path_ == ":memory:"),
           max_open_(private_db_ ? 1 : std::numeric_limits<int>::max()),
           max_idle_(private_db_ ? 1 : std::max(1, options.max_idle_connections)) {
-        auto first = std::make_unique<connection>(path_, options_);
-        check_file(*first, path_);
+        // One deadline for the whole of opening: another process may be creating the file.
+        auto first = std::make_unique<connection>(path_, options_, deadline_after(options_.busy_timeout));
+        connection& conn = *first;
+        const bool outdated = retry_while_busy(conn, options_.busy_timeout, [&] { return check_file(conn, path_); });
         if (!private_db_) {
             // Persistent, written to the file header: only after the file passed check_file.
-            query q = first->prepare("PRAGMA journal_mode = WAL");
-            q.run();
+            // SQLite may report busy at once here (without its busy handler), so retry.
+            retry_while_busy(conn, options_.busy_timeout, [&] { conn.prepare("PRAGMA journal_mode = WAL").run(); });
         }
-        migrate(*first, path_);
+        if (outdated) retry_while_busy(conn, options_.busy_timeout, [&] { migrate(conn, path_); });
         idle_.push_back(std::move(first));
         open_ = 1;
     }
 
     void run(access mode, std::span<const std::string> /*locks: BEGIN IMMEDIATE serialises all writers*/,
              const std::function<void(transaction& tx)>& work) override {
-        lease conn(*this);
-        const int attempts = std::max(1, options_.busy_attempts);
-        for (int attempt = 1;; ++attempt) {
-            try {
-                conn->exec(mode == access::write ? "BEGIN IMMEDIATE" : "BEGIN");
-                sqlite_transaction tx(*conn, mode);
-                work(tx);
-                commit(*conn, attempts);
-                return;
-            } catch (const busy_error&) {
-                conn->rollback_quietly();
-                if (attempt >= attempts) throw;
-                std::this_thread::sleep_for(backoff(attempt));
-            } catch (...) {
-                conn->rollback_quietly();
-                throw;
-            }
-        }
+        const steady::time_point deadline = deadline_after(options_.busy_timeout);
+        lease conn(*this, deadline);
+        conn->wait_until(deadline);
+        retry_while_busy(*conn, options_.busy_timeout, [&] {
+            conn->exec(mode == access::write ? "BEGIN IMMEDIATE" : "BEGIN");
+            sqlite_transaction tx(*conn, mode);
+            work(tx);
+            commit(*conn);
+        });
     }
 
 private:
-    static std::chrono::milliseconds backoff(int attempt) { return std::chrono::milliseconds{10 * attempt}; }
-
-    /// A COMMIT that finds the file busy leaves the transaction open; try it again.
-    static void commit(connection& conn, int attempts) {
-        for (int attempt = 1;; ++attempt) {
-            const int rc = conn.exec_code("COMMIT");
-            if (rc == SQLITE_OK) return;
-            if (!is_busy(rc) || attempt >= attempts) fail(conn.get(), rc, "COMMIT");
-            std::this_thread::sleep_for(backoff(attempt));
-        }
-    }
-
     /// A connection borrowed from the pool for one `run`.
     class lease {
     public:
-        explicit lease(sqlite_store& owner) : owner_(owner), conn_(owner.acquire()) {}
+        lease(sqlite_store& owner, steady::time_point deadline) : owner_(owner), conn_(owner.acquire(deadline)) {}
         lease(const lease&) = delete;
         lease& operator=(const lease&) = delete;
         ~lease() { owner_.release(std::move(conn_)); }
@@ -957,7 +1061,8 @@ private:
         std::unique_ptr<connection> conn_;
     };
 
-    std::unique_ptr<connection> acquire() {
+    /// An idle connection, or a new one (which waits for a busy file until `deadline`).
+    std::unique_ptr<connection> acquire(steady::time_point deadline) {
         std::unique_lock lock(mutex_);
         available_.wait(lock, [&] { return !idle_.empty() || open_ < max_open_; });
         if (!idle_.empty()) {
@@ -968,7 +1073,7 @@ private:
         ++open_;
         lock.unlock();
         try {
-            return std::make_unique<connection>(path_, options_);
+            return std::make_unique<connection>(path_, options_, deadline);
         } catch (...) {
             lock.lock();
             --open_;

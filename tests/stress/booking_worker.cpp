@@ -2,31 +2,39 @@
 // concurrency and crash tests (tests/stress/sqlite_concurrency_test.cpp).
 //
 //   slotcraft_booking_worker DB_PATH SEED ITERATIONS [--threads N] [--max-seconds S]
-//                            [--pause-us P] [--setup]
+//                            [--pause-us P] [--start-at-ms T] [--setup]
 //
 // --setup creates the catalog (idempotently) and exits. Otherwise each thread
 // runs ITERATIONS times (or until S seconds have passed, when given), pausing
 // 0 to P microseconds (default 2000) before each step like a client between
-// requests, and books or sometimes cancels one of its own bookings. It prints
+// requests, and books or sometimes cancels one of its own bookings. --start-at-ms
+// waits until T (milliseconds since the Unix epoch, system clock) before
+// opening the store, so that several processes open it at the same moment. It prints
 // one flushed line per outcome after the scheduler returned, so a killed
 // worker has printed only committed changes:
 //   OK <booking id>                 the booking committed
 //   REFUSED <reason> [<booking>]    booking_refused, with the booking in the way if any
 //   CANCEL <booking id>             the cancellation committed
+// and, when all threads are done, one summary line:
+//   LATENCY <worst ms> <open ms> <calls of thread 0> <calls of thread 1> ...
+//     the slowest single book/cancel call, how long open_sqlite_store took,
+//     and how many book/cancel calls each thread completed
 // Any other exception: `ERROR <what>` on stderr, exit status 1.
 //
-// Without the pause, SQLite's busy handler (it polls with growing sleeps) lets
-// the processes that already hold the write lock keep it: other processes then
-// wait for seconds, long enough to exceed the store's busy timeout.
+// With --pause-us 0 the threads start their next transaction as soon as the
+// last one committed: the hardest case for the other processes' writers,
+// which get the write lock only if they poll for it in between.
 #include <slotcraft/scheduler.hpp>
 #include <slotcraft/storage/sqlite_store.hpp>
 
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -80,6 +88,17 @@ struct shared_state {
     std::chrono::steady_clock::time_point deadline;
     std::uint64_t pause_us;
     std::atomic<bool> failed{false};
+    std::vector<long> calls;  // per thread; each thread writes only its own
+    std::atomic<std::int64_t> worst_us{0};
+
+    /// Records one book/cancel call of thread `thread_index` that started at `start`.
+    void timed(unsigned thread_index, std::chrono::steady_clock::time_point start) {
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+        ++calls[thread_index];
+        std::int64_t seen = worst_us.load();
+        while (us.count() > seen && !worst_us.compare_exchange_weak(seen, us.count())) {
+        }
+    }
 };
 
 std::uint64_t pick(std::mt19937_64& rng, std::uint64_t n) { return rng() % n; }
@@ -100,7 +119,9 @@ void work(shared_state& state, unsigned thread_index) {
             if (!mine.empty() && pick(rng, 5) == 0) {
                 const std::size_t which = pick(rng, mine.size());
                 const std::string id = mine[which];
+                const auto started = std::chrono::steady_clock::now();
                 const booking_record cancelled = state.s.cancel(id, "stress", fixed_now, "worker");
+                state.timed(thread_index, started);
                 if (cancelled.status != booking_status::cancelled)
                     throw std::runtime_error("cancel of " + id + " returned a booking that is not cancelled");
                 mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(which));
@@ -118,13 +139,16 @@ void work(shared_state& state, unsigned thread_index) {
                 request.service = "cut";
                 request.start = berlin.to_utc(day, 9h + 15min * static_cast<int>(pick(rng, cut_starts)));
             }
+            const auto started = std::chrono::steady_clock::now();
             try {
                 const booking_record b = state.s.book(request, fixed_now);
+                state.timed(thread_index, started);
                 if (b.status != booking_status::confirmed || b.time.start != request.start)
                     throw std::runtime_error("book returned an unexpected booking " + b.id);
                 mine.push_back(b.id);
                 emit(stdout, "OK " + b.id);
             } catch (const booking_refused& e) {
+                state.timed(thread_index, started);
                 if (e.category() != error_category::conflict || e.reasons().empty())
                     throw std::runtime_error(std::string("a refusal without a conflict reason: ") + e.what());
                 const reason& first = e.reasons().front();
@@ -141,7 +165,7 @@ void work(shared_state& state, unsigned thread_index) {
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "ERROR %s\nusage: slotcraft_booking_worker DB_PATH SEED ITERATIONS [--threads N] [--max-seconds S] "
-                 "[--pause-us P] [--setup]\n",
+                 "[--pause-us P] [--start-at-ms T] [--setup]\n",
                  why);
     std::exit(2);
 }
@@ -160,8 +184,9 @@ int main(int argc, char** argv) {
     std::vector<std::string_view> positional;
     unsigned threads = 1;
     bool setup_only = false;
-    auto deadline = std::chrono::steady_clock::time_point::max();
+    std::optional<std::chrono::seconds> max_seconds;
     std::uint64_t pause_us = 2000;
+    std::optional<std::chrono::system_clock::time_point> start_at;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--setup") {
@@ -173,9 +198,13 @@ int main(int argc, char** argv) {
         } else if (arg == "--pause-us") {
             if (++i >= argc) usage("--pause-us needs a number");
             pause_us = number<std::uint64_t>(argv[i], "bad --pause-us");
+        } else if (arg == "--start-at-ms") {
+            if (++i >= argc) usage("--start-at-ms needs a number");
+            start_at = std::chrono::system_clock::time_point{
+                std::chrono::milliseconds{number<std::int64_t>(argv[i], "bad --start-at-ms")}};
         } else if (arg == "--max-seconds") {
             if (++i >= argc) usage("--max-seconds needs a number");
-            deadline = std::chrono::steady_clock::now() + std::chrono::seconds{number<unsigned>(argv[i], "bad --max-seconds")};
+            max_seconds = std::chrono::seconds{number<unsigned>(argv[i], "bad --max-seconds")};
         } else {
             positional.push_back(arg);
         }
@@ -184,18 +213,30 @@ int main(int argc, char** argv) {
     const std::uint64_t seed = number<std::uint64_t>(positional[1], "bad SEED");
     const long iterations = number<long>(positional[2], "bad ITERATIONS");
 
+    if (start_at) std::this_thread::sleep_until(*start_at);
+    const auto deadline =
+        max_seconds ? std::chrono::steady_clock::now() + *max_seconds : std::chrono::steady_clock::time_point::max();
     try {
+        const auto opening = std::chrono::steady_clock::now();
         const auto backend = open_sqlite_store(std::string(positional[0]));
+        const auto open_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - opening).count();
         scheduler s(*backend);
         if (setup_only) {
             setup(s);
             return 0;
         }
         shared_state state{.s = s, .seed = seed, .iterations = iterations, .deadline = deadline,
-                           .pause_us = pause_us};
+                           .pause_us = pause_us, .calls = std::vector<long>(threads, 0)};
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, std::ref(state), t);
         for (std::thread& t : pool) t.join();
+        char summary[96];
+        std::snprintf(summary, sizeof summary, "LATENCY %.1f %.1f", static_cast<double>(state.worst_us.load()) / 1000.0,
+                      open_ms);
+        std::string line = summary;
+        for (const long n : state.calls) line += " " + std::to_string(n);
+        emit(stdout, line);
         return state.failed ? 1 : 0;
     } catch (const std::exception& e) {
         emit(stderr, std::string("ERROR ") + e.what());

@@ -718,7 +718,6 @@ TEST_CASE("readers are not blocked by a writer of another process; a writer wait
     sqlite_options options;
     options.synchronous = sqlite_sync::normal;
     options.busy_timeout = std::chrono::milliseconds{20};
-    options.busy_attempts = 2;
     const auto db = open_sqlite_store(file.path(), options);
     put_catalog(*db);
     {
@@ -737,6 +736,58 @@ TEST_CASE("readers are not blocked by a writer of another process; a writer wait
         CHECK(tx.location("attic").has_value());
         CHECK(tx.location("cellar").has_value());
     });
+}
+
+TEST_CASE("a writer waits for another process's write lock and goes ahead once it is released") {
+    temp_db file;
+    const auto db = open_fast(file.path());
+    put_catalog(*db);
+    raw_db other(file.path());
+    other.exec("BEGIN IMMEDIATE; INSERT INTO locations (id, name) VALUES ('attic', 'Attic')");
+    std::thread release([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds{150});
+        other.exec("COMMIT");
+    });
+    write(*db, [](transaction& tx) { tx.put_location({.id = "cellar", .name = "Cellar"}); });
+    release.join();
+    read(*db, [](transaction& tx) {
+        CHECK(tx.location("attic").has_value());
+        CHECK(tx.location("cellar").has_value());
+    });
+}
+
+TEST_CASE("opening a current file does not take the write lock") {
+    temp_db file;
+    {
+        const auto db = open_fast(file.path());
+        put_catalog(*db);
+    }
+    raw_db other(file.path());
+    other.exec("BEGIN IMMEDIATE; INSERT INTO locations (id, name) VALUES ('attic', 'Attic')");
+    sqlite_options options;
+    options.synchronous = sqlite_sync::normal;
+    options.busy_timeout = std::chrono::milliseconds{20};
+    const auto db = open_sqlite_store(file.path(), options);  // another process is writing
+    read(*db, [](transaction& tx) {
+        CHECK(tx.location("salon").has_value());
+        CHECK_FALSE(tx.location("attic").has_value());
+    });
+    other.exec("COMMIT");
+    write(*db, [](transaction& tx) { tx.put_location({.id = "cellar", .name = "Cellar"}); });
+}
+
+TEST_CASE("an empty file is adopted as a new database") {
+    temp_db file;
+    { std::ofstream create(file.path(), std::ios::binary); }
+    REQUIRE(bytes_of(file.path()).empty());
+    {
+        const auto db = open_fast(file.path());
+        put_catalog(*db);
+    }
+    raw_db raw(file.path());
+    CHECK(raw.scalar("PRAGMA application_id") == sqlite_application_id);
+    CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
+    CHECK(raw.texts("PRAGMA journal_mode") == std::vector<std::string>{"wal"});
 }
 
 TEST_CASE("an in-memory store works on one private connection") {

@@ -12,12 +12,31 @@
 /// Writers: a write transaction starts with `BEGIN IMMEDIATE`, which takes the
 /// file's single write lock, so SQLite serialises all writers of the file, in
 /// this process and in others. That is stronger than the per-resource locking
-/// `store::run` promises, so `locks` is ignored. A busy file is waited for
-/// (`busy_timeout`), and a transaction that still finds it busy is retried a
-/// bounded number of times (`work` may run more than once, as `store::run`
-/// allows). A read transaction (`BEGIN`, deferred) may not write: a write in it
-/// throws `error` (storage). Do not call `run` from inside `work`: a nested
-/// write would wait for the outer one's lock.
+/// `store::run` promises, so `locks` is ignored. A read transaction (`BEGIN`,
+/// deferred) may not write: a write in it throws `error` (storage). Do not
+/// call `run` from inside `work`: a nested write would wait for the outer
+/// one's lock until `busy_timeout`, then fail.
+///
+/// Busy file: while another connection (of any process) holds the lock a
+/// statement needs, the store polls for it with short randomised sleeps
+/// (0.1-0.2 ms at first, growing slowly to 1-2 ms), not SQLite's default
+/// handler, whose sleeps of up to 100 ms let the process holding the lock
+/// keep winning it while others starve. A transaction that still finds the
+/// file busy (at `BEGIN`, inside `work`, or at `COMMIT`) is rolled back and
+/// retried, so `work` may run more than once, as `store::run` allows. All of
+/// that waiting shares one deadline per transaction, `busy_timeout` from the
+/// start of `run`; past it `run` throws `error` (storage) with SQLite's
+/// message. Waiters are not queued: under sustained contention the lock goes
+/// to whichever waiter polls first, so every writer gets turns, but not in
+/// order.
+///
+/// Opening: `open_sqlite_store` reads the file's identity (application id,
+/// schema version, schema objects) in one read transaction, so it sees
+/// another process's migration either whole or not at all, and takes the
+/// write lock only when the schema must be created or migrated (checking it
+/// again under the lock). Opening a current file therefore does not wait for
+/// writers. Several processes may open (and create) the same new file at
+/// once; each waits for the others within one `busy_timeout`.
 ///
 /// Errors: SQLite failures are `error` (storage) with SQLite's message;
 /// `update_booking` of a missing id is `not_found`; a second booking with the
@@ -57,11 +76,11 @@ enum class sqlite_sync {
 };
 
 struct sqlite_options {
-    /// How long a connection waits for another writer before SQLite reports busy.
-    std::chrono::milliseconds busy_timeout{5000};
+    /// The total time one transaction (or opening the store) may wait for
+    /// locks held by other connections, over all its retries; then `error`
+    /// (storage). Zero: fail at the first busy file.
+    std::chrono::milliseconds busy_timeout{30000};
     sqlite_sync synchronous = sqlite_sync::full;
-    /// Attempts of one transaction that keeps finding the file busy (>= 1).
-    int busy_attempts = 4;
     /// Idle connections kept open for later transactions.
     int max_idle_connections = 8;
 };

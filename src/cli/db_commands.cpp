@@ -28,11 +28,6 @@ std::unique_ptr<store> open_store(const std::string& where) {
     return open_sqlite_store(where);
 }
 
-instant now_of(const db_options& o) {
-    if (o.now.empty()) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    return parse_instant(o.now, "now");
-}
-
 /// "09:00-13:00,14:00-18:00" (or "off" / "" for none).
 std::vector<local_range> parse_ranges(const std::string& text, const std::string& field) {
     std::vector<local_range> out;
@@ -48,17 +43,6 @@ std::vector<local_range> parse_ranges(const std::string& text, const std::string
         pos = comma + 1;
     }
     return out;
-}
-
-local_date parse_date(const std::string& text, const std::string& field) {
-    const auto y = detail::digits(text, 0, 4);
-    const auto m = detail::digits(text, 5, 2);
-    const auto d = detail::digits(text, 8, 2);
-    if (text.size() != 10 || !y || !m || !d || text[4] != '-' || text[7] != '-') reject(field, "expected YYYY-MM-DD");
-    const date::year_month_day ymd{date::year{*y}, date::month{static_cast<unsigned>(*m)},
-                                   date::day{static_cast<unsigned>(*d)}};
-    if (!ymd.ok()) reject(field, "no such calendar date");
-    return local_date{ymd};
 }
 
 std::string local_span(const std::string& zone_name, interval time) {
@@ -87,6 +71,11 @@ void print_done(const db_options& o, std::string_view what, std::string_view id)
 }
 
 }  // namespace
+
+instant now_of(const db_options& o) {
+    if (o.now.empty()) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return parse_instant(o.now, "now");
+}
 
 void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
     const auto with_scheduler = [&o](auto work) {
@@ -165,7 +154,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 for (const std::string& item : a->overrides) {
                     const std::size_t eq = item.find('=');
                     if (eq == std::string::npos) reject("override", "expected DATE=RANGES or DATE=off");
-                    ls.overrides[parse_date(item.substr(0, eq), "override")] = parse_ranges(item.substr(eq + 1), "override");
+                    ls.overrides[detail::json_reader::calendar_date(item.substr(0, eq), "override")] = parse_ranges(item.substr(eq + 1), "override");
                 }
                 std::erase_if(r->schedules, [&](const location_schedule& x) { return x.location == a->location; });
                 r->schedules.push_back(std::move(ls));

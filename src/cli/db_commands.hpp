@@ -1,6 +1,8 @@
 #pragma once
 // `slotcraft --db FILE ...`: the catalog and booking commands over a store.
 
+#include <slotcraft/time.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -15,6 +17,9 @@ struct db_options {
     std::string now;     ///< ISO instant; empty: the system clock
     bool json = false;
 };
+
+/// `--now`, or the system clock when it is not given.
+[[nodiscard]] instant now_of(const db_options& options);
 
 /// Adds the store subcommands to `app`. Each sets `run` to the work it does;
 /// the work returns the process exit status.

@@ -102,9 +102,7 @@ int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
     const slot_request request{.service = q.service, .resources = q.resources, .location = q.location,
                                .from = parse_instant(q.from, "from"), .to = parse_instant(q.to, "to"),
                                .seats = q.seats, .mode = parse_resource_mode(q.mode, "mode")};
-    const instant now = o.now.empty() ? std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())
-                                      : parse_instant(o.now, "now");
-    const auto found = s.slots(request, now);
+    const auto found = s.slots(request, slotcraft::cli::now_of(o));
     if (o.json) {
         auto list = ordered_json::array();
         for (const located_slot& ls : found)

@@ -2,7 +2,7 @@
 
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/scheduler.hpp>
-#include <slotcraft/storage/sqlite_store.hpp>
+#include <slotcraft/storage/open_store.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -21,11 +21,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::unique_ptr<store> open_store(const std::string& where) {
-    if (where.empty()) reject("db", "--db FILE is required for this command");
-    if (where.starts_with("postgresql://") || where.starts_with("postgres://"))
-        reject("db", "PostgreSQL URIs are not supported yet; use a SQLite file path");
-    return open_sqlite_store(where);
+std::unique_ptr<store> open_db(const std::string& where) {
+    if (where.empty()) reject("db", "--db FILE|postgresql://... is required for this command");
+    return open_store(where);
 }
 
 /// "09:00-13:00,14:00-18:00" (or "off" / "" for none).
@@ -80,7 +78,7 @@ instant now_of(const db_options& o) {
 void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
     const auto with_scheduler = [&o](auto work) {
         return [&o, work] {
-            auto backend = open_store(o.db);
+            auto backend = open_db(o.db);
             scheduler s(*backend);
             return work(s);
         };

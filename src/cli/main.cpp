@@ -2,14 +2,14 @@
 //
 //   slotcraft slots [--pretty] < query.json         SPEC §8, stateless
 //   slotcraft explain --start T [--pretty] < query.json
-//   slotcraft --db FILE <command> ...               catalog and bookings in a store
+//   slotcraft --db FILE|URI<command> ...               catalog and bookings in a store
 
 #include "db_commands.hpp"
 #include "pretty.hpp"
 
 #include <slotcraft/json.hpp>
 #include <slotcraft/scheduler.hpp>
-#include <slotcraft/storage/sqlite_store.hpp>
+#include <slotcraft/storage/open_store.hpp>
 #include <slotcraft/version.hpp>
 
 #include <CLI/CLI.hpp>
@@ -97,7 +97,7 @@ int run_stateless_explain(const query_options& q) {
 int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
     using namespace slotcraft;
     if (q.service.empty()) reject("service", "slots with --db needs the service: slotcraft --db FILE slots SERVICE ...");
-    auto backend = open_sqlite_store(o.db);
+    auto backend = open_store(o.db);
     scheduler s(*backend);
     const slot_request request{.service = q.service, .resources = q.resources, .location = q.location,
                                .from = parse_instant(q.from, "from"), .to = parse_instant(q.to, "to"),
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", fmt::format("slotcraft {}", slotcraft::version));
 
     slotcraft::cli::db_options o;
-    app.add_option("--db", o.db, "SQLite database file (created if missing)");
+    app.add_option("--db", o.db, "the store: a SQLite file (created if missing) or postgresql://...");
     app.add_option("--actor", o.actor, "who acts, for the audit log (default: cli)");
     app.add_option("--now", o.now, "the current instant, ISO 8601 (default: the system clock)");
     app.add_flag("--json", o.json, "print JSON instead of text (store commands)");

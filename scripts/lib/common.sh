@@ -7,8 +7,11 @@ SLOTCRAFT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLOTCRAFT_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config tzdata python3
   libhowardhinnant-date-dev libboost-date-time-dev libfmt-dev nlohmann-json3-dev doctest-dev libcli11-dev
-  libsqlite3-dev sqlite3
+  libsqlite3-dev sqlite3 libpqxx-dev
 )
+
+# What scripts/test needs besides: a PostgreSQL server to start for the tests.
+SLOTCRAFT_TEST_PACKAGES=(postgresql)
 
 sc_as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

@@ -6,6 +6,8 @@
 #include <slotcraft/scheduler.hpp>
 #include <slotcraft/slotcraft.hpp>
 #include <slotcraft/storage/memory_store.hpp>
+#include <slotcraft/storage/open_store.hpp>
+#include <slotcraft/storage/postgres_store.hpp>
 #include <slotcraft/storage/sqlite_store.hpp>
 
 int main() {

@@ -4,6 +4,10 @@
 #include <slotcraft/storage/memory_store.hpp>
 #include <slotcraft/storage/sqlite_store.hpp>
 
+#ifdef SLOTCRAFT_HAS_POSTGRES
+#include "../postgres/postgres_support.hpp"
+#endif
+
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -37,5 +41,15 @@ struct sqlite_backend {
                ("slotcraft-conformance-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".sqlite");
     }
 };
+
+#ifdef SLOTCRAFT_HAS_POSTGRES
+/// A fresh schema of the test database per test, dropped afterwards.
+struct postgres_backend {
+    scratch_schema schema;
+    std::unique_ptr<store> backend = open_postgres_store(schema.uri());
+    store& get() { return *backend; }
+    ~postgres_backend() { backend.reset(); }  // before the schema is dropped
+};
+#endif
 
 }  // namespace slotcraft::test

@@ -1,15 +1,18 @@
-// A process that books a small set of hot starts in a SQLite file, for the
-// concurrency and crash tests (tests/stress/sqlite_concurrency_test.cpp).
+// A process that books a small set of hot starts in a store (a SQLite file or
+// a postgresql:// URI), for the concurrency and crash tests
+// (tests/stress/sqlite_concurrency_test.cpp, postgres_concurrency_test.cpp).
 //
-//   slotcraft_booking_worker DB_PATH SEED ITERATIONS [--threads N] [--max-seconds S]
-//                            [--pause-us P] [--start-at-ms T] [--setup]
+//   slotcraft_booking_worker DB SEED ITERATIONS [--threads N] [--max-seconds S]
+//                            [--pause-us P] [--start-at-ms T] [--random-times] [--setup]
 //
 // --setup creates the catalog (idempotently) and exits. Otherwise each thread
 // runs ITERATIONS times (or until S seconds have passed, when given), pausing
 // 0 to P microseconds (default 2000) before each step like a client between
 // requests, and books or sometimes cancels one of its own bookings. --start-at-ms
 // waits until T (milliseconds since the Unix epoch, system clock) before
-// opening the store, so that several processes open it at the same moment. It prints
+// opening the store, so that several processes open it at the same moment.
+// --random-times sends a third of the 30-minute bookings to random quarter
+// hours of the hot day and the six days after it instead. It prints
 // one flushed line per outcome after the scheduler returned, so a killed
 // worker has printed only committed changes:
 //   OK <booking id>                 the booking committed
@@ -17,7 +20,7 @@
 //   CANCEL <booking id>             the cancellation committed
 // and, when all threads are done, one summary line:
 //   LATENCY <worst ms> <open ms> <calls of thread 0> <calls of thread 1> ...
-//     the slowest single book/cancel call, how long open_sqlite_store took,
+//     the slowest single book/cancel call, how long opening the store took,
 //     and how many book/cancel calls each thread completed
 // Any other exception: `ERROR <what>` on stderr, exit status 1.
 //
@@ -25,7 +28,7 @@
 // last one committed: the hardest case for the other processes' writers,
 // which get the write lock only if they poll for it in between.
 #include <slotcraft/scheduler.hpp>
-#include <slotcraft/storage/sqlite_store.hpp>
+#include <slotcraft/storage/open_store.hpp>
 
 #include <atomic>
 #include <charconv>
@@ -87,6 +90,7 @@ struct shared_state {
     long iterations;
     std::chrono::steady_clock::time_point deadline;
     std::uint64_t pause_us;
+    bool random_times = false;
     std::atomic<bool> failed{false};
     std::vector<long> calls;  // per thread; each thread writes only its own
     std::atomic<std::int64_t> worst_us{0};
@@ -135,6 +139,10 @@ void work(shared_state& state, unsigned thread_index) {
                 request.service = "class";
                 request.seats = 1 + static_cast<int>(pick(rng, 2));
                 request.start = berlin.to_utc(day, 12h + std::chrono::hours{static_cast<int>(pick(rng, class_starts))});
+            } else if (state.random_times && pick(rng, 3) == 0) {
+                request.service = "cut";
+                const local_date when = day + date::days{static_cast<int>(pick(rng, 7))};
+                request.start = berlin.to_utc(when, 15min * static_cast<int>(pick(rng, 96)));
             } else {
                 request.service = "cut";
                 request.start = berlin.to_utc(day, 9h + 15min * static_cast<int>(pick(rng, cut_starts)));
@@ -164,8 +172,8 @@ void work(shared_state& state, unsigned thread_index) {
 
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
-                 "ERROR %s\nusage: slotcraft_booking_worker DB_PATH SEED ITERATIONS [--threads N] [--max-seconds S] "
-                 "[--pause-us P] [--start-at-ms T] [--setup]\n",
+                 "ERROR %s\nusage: slotcraft_booking_worker DB SEED ITERATIONS [--threads N] [--max-seconds S] "
+                 "[--pause-us P] [--start-at-ms T] [--random-times] [--setup]\n",
                  why);
     std::exit(2);
 }
@@ -184,6 +192,7 @@ int main(int argc, char** argv) {
     std::vector<std::string_view> positional;
     unsigned threads = 1;
     bool setup_only = false;
+    bool random_times = false;
     std::optional<std::chrono::seconds> max_seconds;
     std::uint64_t pause_us = 2000;
     std::optional<std::chrono::system_clock::time_point> start_at;
@@ -191,6 +200,8 @@ int main(int argc, char** argv) {
         const std::string_view arg = argv[i];
         if (arg == "--setup") {
             setup_only = true;
+        } else if (arg == "--random-times") {
+            random_times = true;
         } else if (arg == "--threads") {
             if (++i >= argc) usage("--threads needs a number");
             threads = number<unsigned>(argv[i], "bad --threads");
@@ -209,7 +220,7 @@ int main(int argc, char** argv) {
             positional.push_back(arg);
         }
     }
-    if (positional.size() != 3) usage("expected DB_PATH SEED ITERATIONS");
+    if (positional.size() != 3) usage("expected DB SEED ITERATIONS");
     const std::uint64_t seed = number<std::uint64_t>(positional[1], "bad SEED");
     const long iterations = number<long>(positional[2], "bad ITERATIONS");
 
@@ -218,7 +229,7 @@ int main(int argc, char** argv) {
         max_seconds ? std::chrono::steady_clock::now() + *max_seconds : std::chrono::steady_clock::time_point::max();
     try {
         const auto opening = std::chrono::steady_clock::now();
-        const auto backend = open_sqlite_store(std::string(positional[0]));
+        const auto backend = open_store(positional[0]);
         const auto open_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - opening).count();
         scheduler s(*backend);
@@ -227,7 +238,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         shared_state state{.s = s, .seed = seed, .iterations = iterations, .deadline = deadline,
-                           .pause_us = pause_us, .calls = std::vector<long>(threads, 0)};
+                           .pause_us = pause_us, .random_times = random_times, .calls = std::vector<long>(threads, 0)};
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, std::ref(state), t);
         for (std::thread& t : pool) t.join();

@@ -1,0 +1,1042 @@
+// The PostgreSQL store (see storage/postgres_store.hpp for the connection,
+// locking, retry and constraint model).
+#include <slotcraft/catalog_json.hpp>
+#include <slotcraft/storage/postgres_store.hpp>
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+namespace slotcraft {
+namespace {
+
+using nlohmann::json;
+
+// ---- schema -----------------------------------------------------------------
+
+/// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
+/// never edit a script that has shipped. Ids are `COLLATE "C"`: byte order,
+/// as the other stores sort them.
+constexpr std::array<std::string_view, 1> migrations{
+    R"sql(
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE locations (
+  id   text COLLATE "C" PRIMARY KEY,
+  name text NOT NULL
+);
+CREATE TABLE resources (
+  id        text COLLATE "C" PRIMARY KEY,
+  name      text NOT NULL,
+  time_zone text NOT NULL,
+  time_off  jsonb NOT NULL -- [{"start", "end"}]
+);
+CREATE TABLE resource_schedules (
+  resource_id text COLLATE "C" NOT NULL REFERENCES resources (id),
+  location_id text COLLATE "C" NOT NULL REFERENCES locations (id),
+  position    integer NOT NULL, -- order within resource_record::schedules
+  schedule    jsonb NOT NULL,   -- location_schedule
+  PRIMARY KEY (resource_id, location_id)
+);
+CREATE TABLE services (
+  id    text COLLATE "C" PRIMARY KEY,
+  rules jsonb NOT NULL, -- SPEC §8 names
+  name  text NOT NULL
+);
+CREATE TABLE service_locations (
+  service_id  text COLLATE "C" NOT NULL REFERENCES services (id),
+  location_id text COLLATE "C" NOT NULL REFERENCES locations (id),
+  position    integer NOT NULL,
+  PRIMARY KEY (service_id, location_id)
+);
+CREATE TABLE links (
+  resource_id text COLLATE "C" NOT NULL REFERENCES resources (id),
+  service_id  text COLLATE "C" NOT NULL REFERENCES services (id),
+  PRIMARY KEY (resource_id, service_id)
+);
+CREATE INDEX links_service ON links (service_id, resource_id);
+CREATE TABLE clients (
+  id   text COLLATE "C" PRIMARY KEY,
+  name text NOT NULL
+);
+CREATE TABLE client_identities (
+  network     text NOT NULL CHECK (network IN ('telegram', 'whatsapp', 'vk', 'other')),
+  external_id text NOT NULL,
+  client_id   text COLLATE "C" NOT NULL REFERENCES clients (id),
+  position    integer NOT NULL,
+  PRIMARY KEY (network, external_id)
+);
+CREATE INDEX client_identities_client ON client_identities (client_id, position);
+CREATE TABLE settings (
+  key   text PRIMARY KEY,
+  value jsonb NOT NULL
+);
+CREATE TABLE bookings (
+  id                text COLLATE "C" PRIMARY KEY,
+  resource_id       text COLLATE "C" NOT NULL REFERENCES resources (id),
+  service_id        text COLLATE "C" NOT NULL REFERENCES services (id),
+  location_id       text NOT NULL,
+  client_id         text COLLATE "C" NOT NULL,
+  start_at          timestamptz NOT NULL,
+  end_at            timestamptz NOT NULL,
+  padded_start      timestamptz NOT NULL,
+  padded_end        timestamptz NOT NULL,
+  seats             integer NOT NULL CHECK (seats >= 1),
+  status            text NOT NULL CHECK (status IN ('confirmed', 'held', 'cancelled')),
+  expires_at        timestamptz,
+  hold_token        text NOT NULL,
+  buffer_before_min integer NOT NULL CHECK (buffer_before_min >= 0),
+  buffer_after_min  integer NOT NULL CHECK (buffer_after_min >= 0),
+  idempotency_key   text NOT NULL,
+  series            text NOT NULL,
+  cancel_reason     text NOT NULL,
+  created_at        timestamptz NOT NULL,
+  updated_at        timestamptz NOT NULL,
+  -- The service's capacity when the booking was made (set by a trigger):
+  -- above 1 the booking is a seat of a group class.
+  capacity          integer NOT NULL DEFAULT 1,
+  -- A hold whose expiry had passed when an overlapping booking was written:
+  -- it blocks nothing any more.
+  lapsed            boolean NOT NULL DEFAULT false,
+  CHECK (end_at > start_at),
+  CHECK (padded_start = start_at - buffer_before_min * interval '1 minute'
+         AND padded_end = end_at + buffer_after_min * interval '1 minute'),
+  CONSTRAINT bookings_no_overlap EXCLUDE USING gist
+    (resource_id WITH =, tstzrange(padded_start, padded_end) WITH &&)
+    WHERE (status <> 'cancelled' AND NOT lapsed AND capacity <= 1)
+);
+CREATE INDEX bookings_resource_padded_end ON bookings (resource_id, padded_end);
+CREATE INDEX bookings_client_start ON bookings (client_id, start_at);
+CREATE INDEX bookings_confirmed_start ON bookings (start_at) WHERE status = 'confirmed';
+CREATE UNIQUE INDEX bookings_idempotency_key ON bookings (idempotency_key) WHERE idempotency_key <> '';
+CREATE UNIQUE INDEX bookings_hold_token ON bookings (hold_token) WHERE hold_token <> '';
+
+-- Seats taken per group slot; only the trigger below writes it.
+CREATE TABLE seat_counts (
+  resource_id text COLLATE "C" NOT NULL,
+  service_id  text COLLATE "C" NOT NULL,
+  start_at    timestamptz NOT NULL,
+  seats_taken integer NOT NULL CHECK (seats_taken >= 0),
+  PRIMARY KEY (resource_id, service_id, start_at)
+);
+
+CREATE FUNCTION slotcraft_booking_capacity() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.capacity := COALESCE((SELECT (rules ->> 'capacity')::integer FROM services WHERE id = NEW.service_id), 1);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER bookings_capacity BEFORE INSERT OR UPDATE OF service_id ON bookings
+  FOR EACH ROW EXECUTE FUNCTION slotcraft_booking_capacity();
+
+-- Keeps seat_counts; the upsert locks the slot's row, so concurrent writers
+-- of one slot add their seats one after the other and the last seat is sold once.
+CREATE FUNCTION slotcraft_count_seats() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  taken integer;
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.capacity > 1 AND OLD.status <> 'cancelled' AND NOT OLD.lapsed THEN
+    UPDATE seat_counts SET seats_taken = seats_taken - OLD.seats
+     WHERE resource_id = OLD.resource_id AND service_id = OLD.service_id AND start_at = OLD.start_at;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.capacity > 1 AND NEW.status <> 'cancelled' AND NOT NEW.lapsed THEN
+    INSERT INTO seat_counts AS c (resource_id, service_id, start_at, seats_taken)
+         VALUES (NEW.resource_id, NEW.service_id, NEW.start_at, NEW.seats)
+    ON CONFLICT (resource_id, service_id, start_at) DO UPDATE SET seats_taken = c.seats_taken + EXCLUDED.seats_taken
+    RETURNING seats_taken INTO taken;
+    IF taken > NEW.capacity THEN
+      RAISE EXCEPTION 'slot % of service % at % has % seats; % would be taken',
+                      NEW.resource_id, NEW.service_id, NEW.start_at, NEW.capacity, taken
+        USING ERRCODE = 'SC409';
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER bookings_seats AFTER INSERT OR UPDATE OR DELETE ON bookings
+  FOR EACH ROW EXECUTE FUNCTION slotcraft_count_seats();
+
+CREATE TABLE reminders (
+  booking_id text COLLATE "C" NOT NULL REFERENCES bookings (id),
+  offset_min integer NOT NULL,
+  PRIMARY KEY (booking_id, offset_min)
+);
+CREATE TABLE audit (
+  seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at       timestamptz NOT NULL,
+  actor    text NOT NULL,
+  action   text NOT NULL,
+  subject  text NOT NULL,
+  "before" text NOT NULL,
+  "after"  text NOT NULL
+);
+)sql",
+};
+
+constexpr int latest_version = static_cast<int>(migrations.size());
+
+/// The SQLSTATE the seat trigger raises for an over-sold slot.
+constexpr std::string_view oversold_sqlstate = "SC409";
+
+// ---- errors -------------------------------------------------------------------
+
+[[noreturn]] void storage_failure(const std::string& message) { throw error(error_category::storage, "", message); }
+
+/// A failure after which the whole transaction is run again (serialisation
+/// failure, deadlock, a connection lost before COMMIT).
+class retry_error : public error {
+public:
+    explicit retry_error(const std::string& message) : error(error_category::storage, "", message) {}
+};
+
+/// A unique value taken by a writer that committed while this transaction
+/// ran: once run again, the caller's own checks see the other record.
+class race_conflict : public error {
+public:
+    race_conflict(std::string field, const std::string& message) : error(error_category::conflict, std::move(field), message) {}
+};
+
+/// The server's message without the trailing newline libpq adds.
+std::string server_message(const std::exception& e) {
+    std::string text = e.what();
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (const auto nl = text.find('\n'); nl != std::string::npos) text.resize(nl);
+    return text;
+}
+
+/// The SQLSTATE of `e`, or what its class says when libpqxx left it empty.
+/// (Serialisation failures and deadlocks are not `sql_error`s in libpqxx 6
+/// but `transaction_rollback`s: callers catch those separately.)
+std::string sqlstate_of(const pqxx::sql_error& e) {
+    if (!e.sqlstate().empty()) return e.sqlstate();
+    if (dynamic_cast<const pqxx::unique_violation*>(&e) != nullptr) return "23505";
+    if (dynamic_cast<const pqxx::foreign_key_violation*>(&e) != nullptr) return "23503";
+    if (dynamic_cast<const pqxx::check_violation*>(&e) != nullptr) return "23514";
+    if (dynamic_cast<const pqxx::not_null_violation*>(&e) != nullptr) return "23502";
+    return {};
+}
+
+/// Turns what libpqxx threw into slotcraft's errors.
+[[noreturn]] void translate(const pqxx::sql_error& e) {
+    const std::string state = sqlstate_of(e);
+    const std::string message = "postgresql: " + server_message(e);
+    if (state.starts_with("40")) throw retry_error(message);  // transaction rollback: run it again
+    if (state == "23P01")
+        throw error(error_category::conflict, "booking",
+                    "the database refused a booking overlapping another active booking of its resource "
+                    "(constraint bookings_no_overlap): " + server_message(e));
+    if (state == oversold_sqlstate)
+        throw error(error_category::conflict, "booking.seats", "the database refused to over-sell a group slot: " +
+                                                                   server_message(e));
+    if (state == "23505") throw error(error_category::conflict, "", message);
+    if (state == "23503") throw error(error_category::not_found, "", message);
+    if (state == "23514" || state == "23502" || state == "22P02") throw error(error_category::invalid_argument, "", message);
+    if (state == "22021" || state == "22P05")
+        throw error(error_category::invalid_argument, "text", "text that is not valid UTF-8 or holds a NUL: " + message);
+    if (state == "55P03") storage_failure(message + " (waited longer than postgres_options::lock_timeout)");
+    storage_failure(message);
+}
+
+// ---- connections ----------------------------------------------------------------
+
+using steady = std::chrono::steady_clock;
+
+std::minstd_rand seeded_rng() {
+    std::random_device entropy;
+    std::seed_seq seq{entropy(), entropy(), static_cast<unsigned>(steady::now().time_since_epoch().count())};
+    return std::minstd_rand(seq);
+}
+
+/// One connection with the names of the statements prepared on it.
+struct connection {
+    explicit connection(const std::string& uri, const postgres_options& options) : pq(uri), rng(seeded_rng()) {
+        // Remembered by libpqxx and set again if it reconnects.
+        pq.set_variable("lock_timeout", std::to_string(std::max<long long>(0, options.lock_timeout.count())));
+    }
+
+    /// The name of the prepared statement for `sql`, which must have static storage.
+    const std::string& prepared(std::string_view sql) {
+        auto [it, fresh] = statements.try_emplace(sql);
+        if (fresh) {
+            it->second = "slotcraft_" + std::to_string(statements.size());
+            try {
+                pq.prepare(it->second, std::string(sql));
+            } catch (...) {
+                statements.erase(it);
+                throw;
+            }
+        }
+        return it->second;
+    }
+
+    pqxx::connection pq;
+    std::unordered_map<std::string_view, std::string> statements;
+    std::minstd_rand rng;
+};
+
+std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
+instant instant_of(const pqxx::field& f) { return instant{std::chrono::seconds{f.as<std::int64_t>()}}; }
+
+std::string dump(const json& value, const std::string& field) {
+    try {
+        return value.dump();
+    } catch (const json::exception&) {
+        reject(field, "contains text that is not valid UTF-8");
+    }
+}
+
+json parse_column(const pqxx::field& f, std::string_view where) {
+    json value = json::parse(f.c_str(), nullptr, false);
+    if (value.is_discarded()) storage_failure(fmt::format("corrupt JSON in {}", where));
+    return value;
+}
+
+template <class Read>
+auto decode(const pqxx::field& f, std::string_view where, Read&& read) {
+    const json value = parse_column(f, where);
+    try {
+        return read(value);
+    } catch (const error& e) {
+        storage_failure(fmt::format("corrupt data in {}: {}", where, e.what()));
+    }
+}
+
+// ---- the transaction ------------------------------------------------------------
+
+#define SLOTCRAFT_PG_BOOKING_COLUMNS                                                                             \
+    "id, resource_id, service_id, location_id, client_id, extract(epoch FROM start_at)::bigint, "               \
+    "extract(epoch FROM end_at)::bigint, seats, status, extract(epoch FROM expires_at)::bigint, hold_token, "    \
+    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, "                              \
+    "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint"
+
+booking_record booking_from_row(const pqxx::row& r) {
+    booking_record b;
+    b.id = r[0].c_str();
+    b.resource = r[1].c_str();
+    b.service = r[2].c_str();
+    b.location = r[3].c_str();
+    b.client = r[4].c_str();
+    b.time = {instant_of(r[5]), instant_of(r[6])};
+    b.seats = r[7].as<int>();
+    try {
+        b.status = parse_booking_status(r[8].c_str(), "status");
+    } catch (const error& e) {
+        storage_failure(fmt::format("corrupt data in bookings.status of \"{}\": {}", b.id, e.what()));
+    }
+    if (!r[9].is_null()) b.expires = instant_of(r[9]);
+    b.hold_token = r[10].c_str();
+    b.buffer_before = minutes{r[11].as<std::int64_t>()};
+    b.buffer_after = minutes{r[12].as<std::int64_t>()};
+    b.idempotency_key = r[13].c_str();
+    b.series = r[14].c_str();
+    b.cancel_reason = r[15].c_str();
+    b.created_at = instant_of(r[16]);
+    b.updated_at = instant_of(r[17]);
+    return b;
+}
+
+/// $1..$18 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
+/// statement computes the padded interval and `lapsed` from them.
+#define SLOTCRAFT_PG_BOOKING_VALUES                                                                           \
+    "$1, $2, $3, $4, $5, to_timestamp($6::bigint), to_timestamp($7::bigint), "                               \
+    "to_timestamp($6::bigint) - $12::integer * interval '1 minute', "                                        \
+    "to_timestamp($7::bigint) + $13::integer * interval '1 minute', $8::integer, $9, "                        \
+    "to_timestamp($10::bigint), $11, $12::integer, $13::integer, $14, $15, $16, to_timestamp($17::bigint), " \
+    "to_timestamp($18::bigint), COALESCE($9 = 'held' AND $10::bigint <= $18::bigint, false)"
+
+constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
+
+class postgres_transaction final : public transaction {
+public:
+    postgres_transaction(connection& conn, pqxx::transaction_base& tx, access mode)
+        : conn_(conn), tx_(tx), mode_(mode) {}
+
+    /// Set when a statement failed: PostgreSQL has aborted the transaction.
+    [[nodiscard]] const std::optional<std::string>& failed() const noexcept { return failed_; }
+
+    // ---- locations ----
+    void put_location(const location_record& l) override {
+        writing();
+        exec("INSERT INTO locations (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+             l.id, l.name);
+    }
+    std::optional<location_record> location(std::string_view id) override {
+        const pqxx::result r = exec("SELECT name FROM locations WHERE id = $1", id);
+        if (r.empty()) return std::nullopt;
+        return location_record{.id = std::string(id), .name = r[0][0].c_str()};
+    }
+    std::vector<location_record> locations() override {
+        std::vector<location_record> out;
+        for (const auto& row : exec("SELECT id, name FROM locations ORDER BY id"))
+            out.push_back({.id = row[0].c_str(), .name = row[1].c_str()});
+        return out;
+    }
+
+    // ---- resources ----
+    void put_resource(const resource_record& r) override {
+        writing();
+        // Checked before anything is written, as every store does.
+        for (std::size_t i = 0; i < r.schedules.size(); ++i) {
+            const std::string field = fmt::format("resource.schedules[{}].location", i);
+            const std::string& location_id = r.schedules[i].location;
+            if (!exists("SELECT 1 FROM locations WHERE id = $1", location_id))
+                throw error(error_category::not_found, field, fmt::format("location \"{}\" does not exist", location_id));
+            for (std::size_t j = 0; j < i; ++j)
+                if (r.schedules[j].location == location_id)
+                    reject(field, fmt::format("a second schedule for location \"{}\"", location_id));
+        }
+        std::vector<std::string> schedules;
+        for (std::size_t i = 0; i < r.schedules.size(); ++i)
+            schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
+        exec("INSERT INTO resources (id, name, time_zone, time_off) VALUES ($1, $2, $3, $4::jsonb) "
+             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
+             "time_off = excluded.time_off",
+             r.id, r.name, r.time_zone, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"));
+        exec("DELETE FROM resource_schedules WHERE resource_id = $1", r.id);
+        for (std::size_t i = 0; i < r.schedules.size(); ++i)
+            exec("INSERT INTO resource_schedules (resource_id, location_id, position, schedule) "
+                 "VALUES ($1, $2, $3::integer, $4::jsonb)",
+                 r.id, r.schedules[i].location, static_cast<std::int64_t>(i), schedules[i]);
+    }
+    std::optional<resource_record> resource(std::string_view id) override {
+        const pqxx::result head = exec("SELECT name, time_zone, time_off FROM resources WHERE id = $1", id);
+        if (head.empty()) return std::nullopt;
+        resource_record r;
+        r.id = std::string(id);
+        fill_resource(r, head[0], 0);
+        for (const auto& row : exec("SELECT location_id, schedule FROM resource_schedules WHERE resource_id = $1 "
+                                    "ORDER BY position",
+                                    id))
+            r.schedules.push_back(schedule_of(r.id, row[0].c_str(), row[1]));
+        return r;
+    }
+    std::vector<resource_record> resources() override {
+        std::vector<resource_record> out;
+        std::map<std::string, std::size_t, std::less<>> index;
+        for (const auto& row : exec("SELECT id, name, time_zone, time_off FROM resources ORDER BY id")) {
+            resource_record& r = out.emplace_back();
+            r.id = row[0].c_str();
+            fill_resource(r, row, 1);
+            index.emplace(r.id, out.size() - 1);
+        }
+        for (const auto& row : exec("SELECT resource_id, location_id, schedule FROM resource_schedules "
+                                    "ORDER BY resource_id, position")) {
+            const std::string id = row[0].c_str();
+            if (const auto it = index.find(id); it != index.end())
+                out[it->second].schedules.push_back(schedule_of(id, row[1].c_str(), row[2]));
+        }
+        return out;
+    }
+
+    // ---- services ----
+    void put_service(const service_record& s) override {
+        writing();
+        for (std::size_t i = 0; i < s.locations.size(); ++i) {
+            const std::string field = fmt::format("service.locations[{}]", i);
+            if (!exists("SELECT 1 FROM locations WHERE id = $1", s.locations[i]))
+                throw error(error_category::not_found, field,
+                            fmt::format("location \"{}\" does not exist", s.locations[i]));
+            if (std::find(s.locations.begin(), s.locations.begin() + static_cast<std::ptrdiff_t>(i), s.locations[i]) !=
+                s.locations.begin() + static_cast<std::ptrdiff_t>(i))
+                reject(field, fmt::format("location \"{}\" is listed twice", s.locations[i]));
+        }
+        exec("INSERT INTO services (id, rules, name) VALUES ($1, $2::jsonb, $3) "
+             "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, name = excluded.name",
+             s.rules.id, dump(json(s.rules), "service"), s.name);
+        exec("DELETE FROM service_locations WHERE service_id = $1", s.rules.id);
+        for (std::size_t i = 0; i < s.locations.size(); ++i)
+            exec("INSERT INTO service_locations (service_id, location_id, position) VALUES ($1, $2, $3::integer)",
+                 s.rules.id, s.locations[i], static_cast<std::int64_t>(i));
+    }
+    std::optional<service_record> service(std::string_view id) override {
+        const pqxx::result head = exec("SELECT rules, name FROM services WHERE id = $1", id);
+        if (head.empty()) return std::nullopt;
+        service_record s;
+        fill_service(s, id, head[0], 0);
+        for (const auto& row : exec("SELECT location_id FROM service_locations WHERE service_id = $1 ORDER BY position", id))
+            s.locations.push_back(row[0].c_str());
+        return s;
+    }
+    std::vector<service_record> services() override {
+        std::vector<service_record> out;
+        std::map<std::string, std::size_t, std::less<>> index;
+        for (const auto& row : exec("SELECT id, rules, name FROM services ORDER BY id")) {
+            service_record& s = out.emplace_back();
+            fill_service(s, row[0].c_str(), row, 1);
+            index.emplace(s.rules.id, out.size() - 1);
+        }
+        for (const auto& row : exec("SELECT service_id, location_id FROM service_locations ORDER BY service_id, position"))
+            if (const auto it = index.find(std::string_view(row[0].c_str())); it != index.end())
+                out[it->second].locations.push_back(row[1].c_str());
+        return out;
+    }
+
+    // ---- links ----
+    void link(std::string_view resource_id, std::string_view service_id) override {
+        writing();
+        if (!exists("SELECT 1 FROM resources WHERE id = $1", resource_id))
+            throw error(error_category::not_found, "resource", fmt::format("resource \"{}\" does not exist", resource_id));
+        if (!exists("SELECT 1 FROM services WHERE id = $1", service_id))
+            throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service_id));
+        exec("INSERT INTO links (resource_id, service_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", resource_id, service_id);
+    }
+    void unlink(std::string_view resource_id, std::string_view service_id) override {
+        writing();
+        exec("DELETE FROM links WHERE resource_id = $1 AND service_id = $2", resource_id, service_id);
+    }
+    std::vector<std::string> providers(std::string_view service_id) override {
+        return strings(exec("SELECT resource_id FROM links WHERE service_id = $1 ORDER BY resource_id", service_id));
+    }
+    std::vector<std::string> services_of(std::string_view resource_id) override {
+        return strings(exec("SELECT service_id FROM links WHERE resource_id = $1 ORDER BY service_id", resource_id));
+    }
+
+    // ---- clients ----
+    void put_client(const client_record& c) override {
+        writing();
+        for (std::size_t i = 0; i < c.identities.size(); ++i) {
+            const identity& who = c.identities[i];
+            const std::string field = fmt::format("client.identities[{}]", i);
+            if (const auto owner = client_id_of(who); owner && *owner != c.id)
+                throw error(error_category::conflict, field,
+                            fmt::format("{} account \"{}\" belongs to client \"{}\"", to_string(who.network),
+                                        who.external_id, *owner));
+            if (std::find(c.identities.begin(), c.identities.begin() + static_cast<std::ptrdiff_t>(i), who) !=
+                c.identities.begin() + static_cast<std::ptrdiff_t>(i))
+                reject(field, fmt::format("{} account \"{}\" is listed twice", to_string(who.network), who.external_id));
+        }
+        exec("INSERT INTO clients (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name", c.id,
+             c.name);
+        exec("DELETE FROM client_identities WHERE client_id = $1", c.id);
+        for (std::size_t i = 0; i < c.identities.size(); ++i) {
+            const pqxx::result r = exec("INSERT INTO client_identities (network, external_id, client_id, position) "
+                                        "VALUES ($1, $2, $3, $4::integer) ON CONFLICT DO NOTHING",
+                                        std::string(to_string(c.identities[i].network)), c.identities[i].external_id,
+                                        c.id, static_cast<std::int64_t>(i));
+            if (r.affected_rows() == 0)  // another writer gave it to a client meanwhile
+                throw race_conflict(fmt::format("client.identities[{}]", i),
+                                    fmt::format("{} account \"{}\" was just given to another client",
+                                                to_string(c.identities[i].network), c.identities[i].external_id));
+        }
+    }
+    std::optional<client_record> client(std::string_view id) override {
+        const pqxx::result head = exec("SELECT name FROM clients WHERE id = $1", id);
+        if (head.empty()) return std::nullopt;
+        client_record c{.id = std::string(id), .name = head[0][0].c_str()};
+        for (const auto& row : exec("SELECT network, external_id FROM client_identities WHERE client_id = $1 "
+                                    "ORDER BY position",
+                                    id)) {
+            identity& who = c.identities.emplace_back();
+            try {
+                who.network = parse_messenger(row[0].c_str(), "network");
+            } catch (const error& e) {
+                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", c.id, e.what()));
+            }
+            who.external_id = row[1].c_str();
+        }
+        return c;
+    }
+    std::optional<client_record> client_by_identity(const identity& who) override {
+        const auto id = client_id_of(who);
+        if (!id) return std::nullopt;
+        return client(*id);
+    }
+
+    // ---- settings ----
+    settings load_settings() override {
+        json document = json::object();
+        for (const auto& row : exec("SELECT key, value FROM settings")) {
+            const std::string key = row[0].c_str();
+            document[key] = parse_column(row[1], "settings." + key);
+        }
+        try {
+            return settings_from_json(document, "settings");
+        } catch (const error& e) {
+            storage_failure(fmt::format("corrupt data in settings: {}", e.what()));
+        }
+    }
+    void save_settings(const settings& values) override {
+        writing();
+        const json document = values;
+        for (const char* key : settings_keys) {
+            if (const auto it = document.find(key); it != document.end())
+                exec("INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     std::string(key), dump(*it, std::string("settings.") + key));
+            else
+                exec("DELETE FROM settings WHERE key = $1", std::string(key));
+        }
+    }
+
+    // ---- bookings ----
+    void insert_booking(const booking_record& b) override {
+        writing();
+        if (!exists("SELECT 1 FROM resources WHERE id = $1", b.resource))
+            throw error(error_category::not_found, "booking.resource",
+                        fmt::format("resource \"{}\" does not exist", b.resource));
+        if (!exists("SELECT 1 FROM services WHERE id = $1", b.service))
+            throw error(error_category::not_found, "booking.service",
+                        fmt::format("service \"{}\" does not exist", b.service));
+        lapse_expired_holds(b);
+        const pqxx::result r = write_booking(
+            "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
+            "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
+            "series, cancel_reason, created_at, updated_at, lapsed) VALUES (" SLOTCRAFT_PG_BOOKING_VALUES
+            ") ON CONFLICT DO NOTHING",
+            b);
+        if (r.affected_rows() == 1) return;
+        // A unique value or the overlap constraint stood in the way; say which.
+        if (exists("SELECT 1 FROM bookings WHERE id = $1", b.id))
+            throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", b.id));
+        value_owner_conflicts(b, true);
+        throw error(error_category::conflict, "booking", overlap_message(b));
+    }
+    void update_booking(const booking_record& b) override {
+        writing();
+        if (!exists("SELECT 1 FROM bookings WHERE id = $1", b.id))
+            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", b.id));
+        value_owner_conflicts(b, false);
+        lapse_expired_holds(b);
+        (void)write_booking(
+            "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
+            "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
+            "series, cancel_reason, created_at, updated_at, lapsed) = (" SLOTCRAFT_PG_BOOKING_VALUES ") WHERE id = $1",
+            b);
+    }
+    std::optional<booking_record> booking(std::string_view id) override {
+        return one_booking(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE id = $1", id));
+    }
+    std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
+        return one_booking(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings "
+                                "WHERE idempotency_key = $1 AND idempotency_key <> ''",
+                                key));
+    }
+    std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
+        return one_booking(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings "
+                                "WHERE hold_token = $1 AND hold_token <> ''",
+                                token));
+    }
+    std::vector<booking_record> bookings_of_resource(std::string_view resource_id, interval span) override {
+        return all_bookings(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE resource_id = $1 "
+                                 "AND padded_end > to_timestamp($2::bigint) AND padded_start < to_timestamp($3::bigint) "
+                                 "ORDER BY start_at, id",
+                                 resource_id, seconds_of(span.start), seconds_of(span.end)));
+    }
+    std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
+        return all_bookings(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE client_id = $1 "
+                                 "ORDER BY start_at, id",
+                                 client_id));
+    }
+    std::vector<booking_record> confirmed_starting_in(interval span) override {
+        return all_bookings(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE status = 'confirmed' "
+                                 "AND start_at >= to_timestamp($1::bigint) AND start_at < to_timestamp($2::bigint) "
+                                 "ORDER BY start_at, id",
+                                 seconds_of(span.start), seconds_of(span.end)));
+    }
+
+    // ---- reminders ----
+    bool mark_reminded(std::string_view booking_id, minutes offset) override {
+        writing();
+        if (!exists("SELECT 1 FROM bookings WHERE id = $1", booking_id))
+            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
+        return exec("INSERT INTO reminders (booking_id, offset_min) VALUES ($1, $2::integer) ON CONFLICT DO NOTHING",
+                    booking_id, offset.count())
+                   .affected_rows() == 1;
+    }
+    bool reminded(std::string_view booking_id, minutes offset) override {
+        return !exec("SELECT 1 FROM reminders WHERE booking_id = $1 AND offset_min = $2::integer", booking_id,
+                     offset.count())
+                    .empty();
+    }
+
+    // ---- audit ----
+    std::int64_t append_audit(const audit_entry& e) override {
+        writing();
+        // Held to COMMIT: entries become visible in sequence order (see the header).
+        exec("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft audit', 0))");
+        return exec("INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
+                    "VALUES (to_timestamp($1::bigint), $2, $3, $4, $5, $6) RETURNING seq",
+                    seconds_of(e.at), e.actor, e.action, e.subject, e.before, e.after)[0][0]
+            .as<std::int64_t>();
+    }
+    std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
+        std::vector<audit_entry> out;
+        const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+        for (const auto& row : exec("SELECT seq, extract(epoch FROM at)::bigint, actor, action, subject, \"before\", "
+                                    "\"after\" FROM audit WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint",
+                                    after, static_cast<std::int64_t>(std::min(limit, most))))
+            out.push_back({.sequence = row[0].as<std::int64_t>(),
+                           .at = instant_of(row[1]),
+                           .actor = row[2].c_str(),
+                           .action = row[3].c_str(),
+                           .subject = row[4].c_str(),
+                           .before = row[5].c_str(),
+                           .after = row[6].c_str()});
+        return out;
+    }
+
+    /// Takes the advisory lock of each name, in order.
+    void lock(std::span<const std::string> names) {
+        for (const std::string& name : names)
+            exec("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft lock ' || $1, 0))", name);
+    }
+
+    /// Runs the statement `sql` (static storage) with `args` as $1, $2, ...;
+    /// what the server refuses becomes an `error`.
+    template <class... Args>
+    pqxx::result exec(std::string_view sql, const Args&... args) {
+        if (failed_) storage_failure("postgresql: the transaction was aborted by an earlier failed statement (" +
+                                     *failed_ + ")");
+        try {
+            return tx_.exec_prepared(conn_.prepared(sql), param(args)...);
+        } catch (const pqxx::sql_error& e) {
+            failed_ = server_message(e);
+            translate(e);
+        } catch (const pqxx::transaction_rollback& e) {  // serialisation failure, deadlock
+            failed_ = server_message(e);
+            throw retry_error("postgresql: " + server_message(e));
+        } catch (const pqxx::in_doubt_error& e) {
+            failed_ = server_message(e);
+            storage_failure("postgresql: " + server_message(e));
+        } catch (const pqxx::broken_connection& e) {
+            failed_ = server_message(e);
+            throw retry_error("postgresql: the connection broke: " + server_message(e));
+        } catch (const pqxx::failure& e) {
+            failed_ = server_message(e);
+            storage_failure("postgresql: " + server_message(e));
+        }
+    }
+
+private:
+    static std::string param(const std::string& text) { return param(std::string_view(text)); }
+    static std::string param(std::string_view text) {
+        if (text.find('\0') != std::string_view::npos) reject("text", "a text holds a NUL character");
+        return std::string(text);
+    }
+    static std::int64_t param(std::int64_t number) { return number; }
+    /// A nullable bigint: libpqxx sends a null `const char*` as NULL.
+    static const char* param(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
+
+    void writing() const {
+        if (mode_ != access::write) storage_failure("a read transaction cannot write (use access::write)");
+    }
+
+    template <class Key>
+    bool exists(std::string_view sql, const Key& key) {
+        return !exec(sql, key).empty();
+    }
+
+    static std::vector<std::string> strings(const pqxx::result& r) {
+        std::vector<std::string> out;
+        out.reserve(r.size());
+        for (const auto& row : r) out.emplace_back(row[0].c_str());
+        return out;
+    }
+
+    std::optional<std::string> client_id_of(const identity& who) {
+        const pqxx::result r = exec("SELECT client_id FROM client_identities WHERE network = $1 AND external_id = $2",
+                                    std::string(to_string(who.network)), who.external_id);
+        if (r.empty()) return std::nullopt;
+        return std::string(r[0][0].c_str());
+    }
+
+    /// Marks `lapsed` the expired holds of b's resource that overlap b, with
+    /// `b.updated_at` as the time, so the constraint lets `b` take their time.
+    void lapse_expired_holds(const booking_record& b) {
+        if (b.status == booking_status::cancelled) return;
+        const interval padded = b.padded();
+        exec("UPDATE bookings SET lapsed = true WHERE resource_id = $1 AND status = 'held' AND NOT lapsed "
+             "AND expires_at <= to_timestamp($2::bigint) AND padded_end > to_timestamp($3::bigint) "
+             "AND padded_start < to_timestamp($4::bigint) AND id <> $5",
+             b.resource, seconds_of(b.updated_at), seconds_of(padded.start), seconds_of(padded.end), b.id);
+    }
+
+    pqxx::result write_booking(std::string_view sql, const booking_record& b) {
+        const std::optional<std::string> expires =
+            b.expires ? std::optional<std::string>(std::to_string(seconds_of(*b.expires))) : std::nullopt;
+        return exec(sql, b.id, b.resource, b.service, b.location, b.client, seconds_of(b.time.start),
+                    seconds_of(b.time.end), std::int64_t{b.seats}, std::string(to_string(b.status)), expires,
+                    b.hold_token, b.buffer_before.count(), b.buffer_after.count(), b.idempotency_key, b.series,
+                    b.cancel_reason, seconds_of(b.created_at), seconds_of(b.updated_at));
+    }
+
+    /// conflict when b's idempotency key or hold token belongs to another booking.
+    void value_owner_conflicts(const booking_record& b, bool inserting) {
+        const auto other = [&](std::string_view sql, const std::string& value) -> std::optional<std::string> {
+            if (value.empty()) return std::nullopt;
+            const pqxx::result r = exec(sql, value, b.id);
+            if (r.empty()) return std::nullopt;
+            return std::string(r[0][0].c_str());
+        };
+        if (const auto owner = other("SELECT id FROM bookings WHERE idempotency_key = $1 AND id <> $2", b.idempotency_key)) {
+            const std::string message = fmt::format("idempotency key \"{}\" is already used by booking \"{}\"",
+                                                    b.idempotency_key, *owner);
+            // Inserting, the caller's check did not see it: a writer that just committed.
+            if (inserting) throw race_conflict("booking.idempotency_key", message);
+            throw error(error_category::conflict, "booking.idempotency_key", message);
+        }
+        if (const auto owner = other("SELECT id FROM bookings WHERE hold_token = $1 AND id <> $2", b.hold_token))
+            throw error(error_category::conflict, "booking.hold_token",
+                        fmt::format("hold token \"{}\" is already used by booking \"{}\"", b.hold_token, *owner));
+    }
+
+    std::string overlap_message(const booking_record& b) {
+        const interval padded = b.padded();
+        const pqxx::result r = exec(
+            "SELECT id FROM bookings WHERE resource_id = $1 AND status <> 'cancelled' AND NOT lapsed AND capacity <= 1 "
+            "AND padded_end > to_timestamp($2::bigint) AND padded_start < to_timestamp($3::bigint) AND id <> $4 "
+            "ORDER BY start_at LIMIT 1",
+            b.resource, seconds_of(padded.start), seconds_of(padded.end), b.id);
+        return fmt::format("the database refused booking \"{}\": it overlaps {} of resource \"{}\" "
+                           "(constraint bookings_no_overlap)",
+                           b.id, r.empty() ? std::string("another active booking") : "booking \"" + std::string(r[0][0].c_str()) + "\"",
+                           b.resource);
+    }
+
+    static void fill_resource(resource_record& r, const pqxx::row& row, int first) {
+        r.name = row[first].c_str();
+        r.time_zone = row[first + 1].c_str();
+        r.time_off = decode(row[first + 2], fmt::format("resources.time_off of \"{}\"", r.id),
+                            [](const json& v) { return detail::catalog_json::read_spans(v, "time_off"); });
+    }
+
+    static location_schedule schedule_of(const std::string& resource_id, std::string location_id, const pqxx::field& f) {
+        location_schedule s = decode(f, fmt::format("resource_schedules.schedule of \"{}\"", resource_id),
+                                     [](const json& v) { return schedule_from_json(v, "schedule"); });
+        s.location = std::move(location_id);
+        return s;
+    }
+
+    static void fill_service(service_record& s, std::string_view id, const pqxx::row& row, int first) {
+        s.rules = decode(row[first], fmt::format("services.rules of \"{}\"", id),
+                         [](const json& v) { return service_rules_from_json(v); });
+        s.rules.id = std::string(id);
+        s.name = row[first + 1].c_str();
+    }
+
+    static std::optional<booking_record> one_booking(const pqxx::result& r) {
+        if (r.empty()) return std::nullopt;
+        return booking_from_row(r[0]);
+    }
+
+    static std::vector<booking_record> all_bookings(const pqxx::result& r) {
+        std::vector<booking_record> out;
+        out.reserve(r.size());
+        for (const auto& row : r) out.push_back(booking_from_row(row));
+        return out;
+    }
+
+    connection& conn_;
+    pqxx::transaction_base& tx_;
+    access mode_;
+    std::optional<std::string> failed_;
+};
+
+// ---- opening and migrating ----------------------------------------------------------
+
+/// The schema version found in the connection's search path; 0 when there is none.
+int read_version(pqxx::transaction_base& tx) {
+    // pg_class through the statement's snapshot, not to_regclass(): the
+    // catalog cache may not yet know a table another process just committed.
+    if (!tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                  "ON n.oid = c.relnamespace WHERE c.relname = 'slotcraft_schema' AND n.nspname = current_schema())")[0]
+             .as<bool>())
+        return 0;
+    const pqxx::result r = tx.exec("SELECT version FROM slotcraft_schema");
+    if (r.size() != 1) storage_failure("postgresql: table slotcraft_schema does not hold exactly one row");
+    return r[0][0].as<int>();
+}
+
+/// True when the schema must be created or migrated; refuses a newer one.
+bool needs_migration(int version) {
+    if (version > latest_version)
+        storage_failure(fmt::format("postgresql: the database has slotcraft schema version {}, newer than this build "
+                                    "knows ({}); open it with a newer slotcraft (nothing was changed)",
+                                    version, latest_version));
+    return version < latest_version;
+}
+
+void migrate(connection& conn) {
+    pqxx::work tx(conn.pq);
+    // One lock for the whole database: the extension is shared by every schema.
+    tx.exec("SELECT pg_advisory_xact_lock(hashtextextended('slotcraft migrate', 0))");
+    const int version = read_version(tx);  // again, under the lock: another process may have been first
+    if (!needs_migration(version)) return;
+    if (version == 0)
+        tx.exec0("CREATE TABLE slotcraft_schema (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), "
+                 "version integer NOT NULL)");
+    for (int v = version; v < latest_version; ++v) tx.exec0(std::string(migrations[static_cast<std::size_t>(v)]));
+    tx.exec0(fmt::format("INSERT INTO slotcraft_schema (version) VALUES ({0}) "
+                         "ON CONFLICT (only_row) DO UPDATE SET version = {0}",
+                         latest_version));
+    tx.commit();
+}
+
+/// Runs `step` (opening work outside any store transaction), turning what
+/// libpqxx throws into `error` (storage).
+template <class Step>
+auto opening(Step&& step) {
+    try {
+        return step();
+    } catch (const error&) {
+        throw;
+    } catch (const pqxx::broken_connection& e) {
+        storage_failure("postgresql: cannot connect: " + server_message(e));
+    } catch (const std::exception& e) {
+        storage_failure("postgresql: cannot open the store: " + server_message(e));
+    }
+}
+
+// ---- the store ------------------------------------------------------------------
+
+class postgres_store final : public store {
+public:
+    postgres_store(std::string uri, const postgres_options& options)
+        : uri_(std::move(uri)), options_(options), max_idle_(std::max(1, options.max_idle_connections)) {
+        auto first = opening([&] { return std::make_unique<connection>(uri_, options_); });
+        opening([&] {
+            bool outdated = false;
+            {
+                pqxx::read_transaction tx(first->pq);
+                outdated = needs_migration(read_version(tx));
+            }
+            for (int attempt = 1; outdated; ++attempt) {
+                try {
+                    migrate(*first);
+                    outdated = false;
+                } catch (const pqxx::transaction_rollback&) {  // a deadlock with another opener
+                    if (attempt >= options_.max_attempts) throw;
+                }
+            }
+        });
+        idle_.push_back(std::move(first));
+    }
+
+    void run(access mode, std::span<const std::string> locks,
+             const std::function<void(transaction& tx)>& work) override {
+        std::vector<std::string> names(locks.begin(), locks.end());
+        std::sort(names.begin(), names.end());
+        names.erase(std::unique(names.begin(), names.end()), names.end());
+
+        const int attempts = std::max(1, options_.max_attempts);
+        for (int attempt = 1;; ++attempt) {
+            lease conn(*this);
+            try {
+                if (mode == access::write) {
+                    pqxx::work tx(conn->pq);
+                    once(*conn, tx, mode, names, work);
+                } else {
+                    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn->pq);
+                    once(*conn, tx, mode, names, work);
+                }
+                return;
+            } catch (const race_conflict& e) {
+                // Once more is enough: the other writer has committed, and the
+                // caller's checks now see its record.
+                if (attempt >= std::min(2, attempts)) throw error(error_category::conflict, e.field(), e.what());
+            } catch (const retry_error& e) {
+                if (attempt >= attempts)
+                    storage_failure(fmt::format("{} (given up after {} attempts)", e.what(), attempts));
+            } catch (const pqxx::broken_connection& e) {  // at BEGIN, before anything was sent
+                if (attempt >= attempts)
+                    storage_failure(fmt::format("postgresql: the connection broke: {} (given up after {} attempts)",
+                                                server_message(e), attempts));
+            }
+            pause_before_retry(*conn, attempt);
+        }
+    }
+
+private:
+    static void once(connection& conn, pqxx::transaction_base& tx, access mode, std::span<const std::string> locks,
+                     const std::function<void(transaction& tx)>& work) {
+        postgres_transaction t(conn, tx, mode);
+        t.lock(locks);
+        work(t);
+        if (t.failed())
+            storage_failure("postgresql: a statement of this transaction failed (" + *t.failed() +
+                            "), so it was rolled back");
+        try {
+            tx.commit();
+        } catch (const pqxx::in_doubt_error& e) {
+            storage_failure("postgresql: the connection broke during COMMIT; whether it committed is unknown: " +
+                            server_message(e));
+        } catch (const pqxx::sql_error& e) {
+            translate(e);
+        } catch (const pqxx::transaction_rollback& e) {
+            throw retry_error("postgresql: " + server_message(e));
+        } catch (const pqxx::broken_connection& e) {
+            storage_failure("postgresql: the connection broke during COMMIT; whether it committed is unknown: " +
+                            server_message(e));
+        }
+    }
+
+    static void pause_before_retry(connection& conn, int attempt) {
+        const long ceiling_us = std::min<long>(50000, 500L << std::min(attempt, 7));
+        std::uniform_int_distribution<long> jitter(ceiling_us / 4, ceiling_us);
+        std::this_thread::sleep_for(std::chrono::microseconds{jitter(conn.rng)});
+    }
+
+    /// A connection borrowed from the pool for one attempt of a `run`.
+    class lease {
+    public:
+        explicit lease(postgres_store& owner) : owner_(owner), conn_(owner.acquire()) {}
+        lease(const lease&) = delete;
+        lease& operator=(const lease&) = delete;
+        ~lease() { owner_.release(std::move(conn_)); }
+        connection* operator->() const noexcept { return conn_.get(); }
+        connection& operator*() const noexcept { return *conn_; }
+
+    private:
+        postgres_store& owner_;
+        std::unique_ptr<connection> conn_;
+    };
+
+    std::unique_ptr<connection> acquire() {
+        {
+            const std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                auto conn = std::move(idle_.back());
+                idle_.pop_back();
+                return conn;
+            }
+        }
+        return opening([&] { return std::make_unique<connection>(uri_, options_); });
+    }
+
+    void release(std::unique_ptr<connection> conn) noexcept {
+        std::unique_ptr<connection> surplus;  // closed outside the lock
+        const std::lock_guard lock(mutex_);
+        if (conn->pq.is_open() && static_cast<int>(idle_.size()) < max_idle_)
+            idle_.push_back(std::move(conn));
+        else
+            surplus = std::move(conn);
+    }
+
+    std::string uri_;
+    postgres_options options_;
+    int max_idle_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<connection>> idle_;
+};
+
+}  // namespace
+
+int postgres_schema_version() noexcept { return latest_version; }
+
+std::unique_ptr<store> open_postgres_store(const std::string& uri, const postgres_options& options) {
+    return std::make_unique<postgres_store>(uri, options);
+}
+
+std::unique_ptr<store> open_postgres_store(const std::string& uri) { return open_postgres_store(uri, postgres_options{}); }
+
+}  // namespace slotcraft

@@ -1,0 +1,308 @@
+// What only the PostgreSQL store does: the database's own defences against
+// double booking and over-selling, lapsed holds, schema versions, retries of
+// deadlocks and races, advisory locks, connection errors. The behaviour every
+// store shares is the conformance suite's (compiled into this program too).
+#include "postgres_support.hpp"
+
+#include <slotcraft/scheduler.hpp>
+#include <slotcraft/storage/postgres_store.hpp>
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <latch>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace slotcraft {
+namespace {
+
+using namespace std::chrono_literals;
+using test::scratch_schema;
+
+const instant now = parse_instant("2030-01-01T00:00:00Z");
+const instant monday_0900 = parse_instant("2030-01-07T08:00:00Z");  // 09:00 Berlin
+
+/// A schema with a salon, Anna (open around the clock) and two services:
+/// `cut` (30 min, buffers 5 before and 10 after) and `class` (60 min, 3 seats).
+struct salon {
+    scratch_schema schema;
+    std::unique_ptr<store> db = open_postgres_store(schema.uri());
+    scheduler s{*db};
+
+    salon() {
+        s.put_location({.id = "shop", .name = "Shop"});
+        location_schedule always{.location = "shop"};
+        for (unsigned day = 0; day < 7; ++day) always.weekly.set(date::weekday{day}, {local_range::parse("00:00", "24:00")});
+        s.put_resource({.id = "anna", .name = "Anna", .time_zone = "Europe/Berlin", .schedules = {always}});
+        s.put_service({.rules = {.id = "cut", .duration = 30min, .buffer_before = 5min, .buffer_after = 10min}, .name = "Cut"});
+        s.put_service({.rules = {.id = "class", .duration = 60min, .capacity = 3}, .name = "Class"});
+        s.link("anna", "cut");
+        s.link("anna", "class");
+    }
+
+    /// A booking record as the scheduler would write it, for writes past it.
+    static booking_record raw(std::string id, std::string service, instant start, minutes length, int seats = 1) {
+        const bool cut = service == "cut";
+        return {.id = std::move(id), .resource = "anna", .service = std::move(service), .location = "shop",
+                .time = {start, start + length}, .seats = seats,
+                .buffer_before = cut ? 5min : 0min, .buffer_after = cut ? 10min : 0min,
+                .created_at = now, .updated_at = now};
+    }
+
+    std::int64_t count(const std::string& sql) {
+        auto conn = schema.connect();
+        pqxx::nontransaction tx(conn);
+        return tx.exec1(sql)[0].as<std::int64_t>();
+    }
+};
+
+std::pair<error_category, std::string> refusal(store& db, const std::function<void(transaction&)>& work) {
+    try {
+        db.write({}, work);
+    } catch (const error& e) {
+        return {e.category(), e.field()};
+    }
+    return {error_category::storage, "nothing raised"};
+}
+
+TEST_CASE("the database refuses an overlapping booking written past the scheduler, as a conflict") {
+    salon t;
+    (void)t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
+    // 09:35 starts inside the first booking's 10-minute buffer after.
+    const booking_record late = salon::raw("bk_raw", "cut", monday_0900 + 35min, 30min);
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.insert_booking(late); }) ==
+          std::pair{error_category::conflict, std::string("booking")});
+    CHECK(t.count("SELECT count(*) FROM bookings") == 1);
+    // Once the padded intervals only touch, the database accepts it.
+    const booking_record touching = salon::raw("bk_touching", "cut", monday_0900 + 45min, 30min);
+    t.db->write({}, [&](transaction& tx) { tx.insert_booking(touching); });
+    CHECK(t.count("SELECT count(*) FROM bookings") == 2);
+}
+
+TEST_CASE("an update that moves a booking onto another is refused by the constraint and changes nothing") {
+    salon t;
+    const booking_record first = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
+    const booking_record second = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900 + 2h}, now);
+    booking_record moved = second;
+    moved.time = {monday_0900 + 15min, monday_0900 + 45min};
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.update_booking(moved); }).first == error_category::conflict);
+    CHECK(t.db->read([&](transaction& tx) { return tx.booking(second.id); }) == second);
+    // A cancelled booking blocks nothing, in the database as in the engine.
+    (void)t.s.cancel(first.id, "test", now);
+    t.db->write({}, [&](transaction& tx) { tx.update_booking(moved); });
+    CHECK(t.db->read([&](transaction& tx) { return tx.booking(second.id); })->time == moved.time);
+}
+
+TEST_CASE("the database never sells more seats of a group slot than its capacity") {
+    salon t;
+    const booking_record two = salon::raw("bk_two", "class", monday_0900, 60min, 2);
+    booking_record another_two = salon::raw("bk_another_two", "class", monday_0900, 60min, 2);
+    t.db->write({}, [&](transaction& tx) { tx.insert_booking(two); });
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.insert_booking(another_two); }) ==
+          std::pair{error_category::conflict, std::string("booking.seats")});
+    CHECK(t.count("SELECT seats_taken FROM seat_counts") == 2);
+    another_two.seats = 1;  // the last seat
+    t.db->write({}, [&](transaction& tx) { tx.insert_booking(another_two); });
+    CHECK(t.count("SELECT seats_taken FROM seat_counts") == 3);
+    // Cancelling gives the seats back.
+    booking_record cancelled = two;
+    cancelled.status = booking_status::cancelled;
+    t.db->write({}, [&](transaction& tx) { tx.update_booking(cancelled); });
+    CHECK(t.count("SELECT seats_taken FROM seat_counts") == 1);
+}
+
+TEST_CASE("threads racing for the last seats through raw writes never over-sell") {
+    salon t;
+    std::atomic<int> sold{0};
+    std::atomic<int> refused{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&, i] {
+            const booking_record b = salon::raw("bk_seat_" + std::to_string(i), "class", monday_0900, 60min);
+            try {
+                t.db->write({}, [&](transaction& tx) { tx.insert_booking(b); });  // no lock: only the database decides
+                ++sold;
+            } catch (const error& e) {
+                if (e.category() == error_category::conflict) ++refused;
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(sold == 3);
+    CHECK(refused == 5);
+    CHECK(t.count("SELECT sum(seats) FROM bookings WHERE status <> 'cancelled'") == 3);
+}
+
+TEST_CASE("an expired hold stops blocking: a booking over it succeeds and the hold still reads as it was") {
+    salon t;
+    const booking_record hold = t.s.hold({.resource = "anna", .service = "cut", .start = monday_0900}, 10min, now);
+    const instant later = now + 11min;
+    const booking_record taken = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, later);
+    CHECK(taken.status == booking_status::confirmed);
+    CHECK(t.db->read([&](transaction& tx) { return tx.booking(hold.id); }) == hold);
+    CHECK(t.count("SELECT count(*) FROM bookings WHERE lapsed") == 1);
+    try {
+        (void)t.s.confirm(hold.hold_token, later);
+        FAIL("an expired hold was confirmed");
+    } catch (const error& e) {
+        CHECK(e.category() == error_category::conflict);
+    }
+    // A live hold is active: the database refuses a booking over it.
+    const booking_record live =
+        t.s.hold({.resource = "anna", .service = "cut", .start = monday_0900 + 2h}, 10min, later);
+    const booking_record over = salon::raw("bk_over", "cut", monday_0900 + 2h, 30min);
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.insert_booking(over); }).first == error_category::conflict);
+    CHECK(t.db->read([&](transaction& tx) { return tx.booking(live.id); })->status == booking_status::held);
+}
+
+TEST_CASE("a database with a newer slotcraft schema is refused and left unchanged") {
+    scratch_schema schema;
+    { (void)open_postgres_store(schema.uri()); }
+    {
+        auto conn = schema.connect();
+        pqxx::work tx(conn);
+        CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version());
+        tx.exec0("UPDATE slotcraft_schema SET version = version + 1");
+        tx.commit();
+    }
+    try {
+        (void)open_postgres_store(schema.uri());
+        FAIL("a newer schema was opened");
+    } catch (const error& e) {
+        CHECK(e.category() == error_category::storage);
+        CHECK(std::string(e.what()).find("newer than this build") != std::string::npos);
+    }
+    auto conn = schema.connect();
+    pqxx::nontransaction tx(conn);
+    CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version() + 1);
+}
+
+TEST_CASE("reopening a database keeps its data, and eight processes' worth of stores may create one at once") {
+    scratch_schema schema;
+    std::vector<std::thread> openers;
+    std::atomic<int> opened{0};
+    std::atomic<int> failed{0};
+    for (int i = 0; i < 8; ++i)
+        openers.emplace_back([&] {
+            try {
+                auto db = open_postgres_store(schema.uri());
+                db->write({}, [](transaction& tx) { tx.put_location({.id = "shop", .name = "Shop"}); });
+                ++opened;
+            } catch (const std::exception& e) {
+                ++failed;
+                MESSAGE("opening failed: " << std::string(e.what()));
+            }
+        });
+    for (auto& th : openers) th.join();
+    CHECK(opened == 8);
+    CHECK(failed == 0);
+    auto again = open_postgres_store(schema.uri());
+    CHECK(again->read([](transaction& tx) { return tx.locations(); }) ==
+          std::vector<location_record>{{.id = "shop", .name = "Shop"}});
+}
+
+TEST_CASE("a server that cannot be reached is a storage error that does not show the password") {
+    try {
+        (void)open_postgres_store("postgresql://someone:s3cret-pw@127.0.0.1:1/nowhere?connect_timeout=2");
+        FAIL("a store opened on port 1");
+    } catch (const error& e) {
+        CHECK(e.category() == error_category::storage);
+        CHECK(std::string(e.what()).find("s3cret-pw") == std::string::npos);
+        CHECK(std::string(e.what()).find("postgresql") != std::string::npos);
+    }
+    CHECK_THROWS_AS((void)open_postgres_store("postgresql://[broken"), error);
+}
+
+TEST_CASE("text PostgreSQL cannot hold is bad input naming the field, and nothing is written") {
+    salon t;
+    CHECK(refusal(*t.db, [](transaction& tx) { tx.put_location({.id = std::string("a\0b", 3), .name = "NUL"}); }) ==
+          std::pair{error_category::invalid_argument, std::string("text")});
+    CHECK(refusal(*t.db, [](transaction& tx) { tx.put_location({.id = "bad", .name = "\xff\xfe"}); }) ==
+          std::pair{error_category::invalid_argument, std::string("text")});
+    CHECK(t.count("SELECT count(*) FROM locations") == 1);
+}
+
+TEST_CASE("a deadlock between two writers is retried, and both commit") {
+    salon t;
+    const booking_record x = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
+    const booking_record y = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900 + 2h}, now);
+    std::latch both_hold_one(2);
+    std::atomic<int> runs{0};
+    const auto writer = [&](const booking_record& first, const booking_record& second, const std::string& why) {
+        bool first_attempt = true;
+        t.db->write({}, [&](transaction& tx) {  // no advisory lock: the rows' locks meet
+            ++runs;
+            booking_record a = first;
+            a.cancel_reason = why;
+            tx.update_booking(a);
+            if (first_attempt) {
+                first_attempt = false;
+                both_hold_one.arrive_and_wait();
+            }
+            booking_record b = second;
+            b.cancel_reason = why;
+            tx.update_booking(b);
+        });
+    };
+    std::thread one([&] { writer(x, y, "one"); });
+    std::thread two([&] { writer(y, x, "two"); });
+    one.join();
+    two.join();
+    CHECK(runs == 3);  // PostgreSQL broke the cycle by failing one of them once
+    const auto reasons = t.db->read([&](transaction& tx) {
+        return std::pair{tx.booking(x.id)->cancel_reason, tx.booking(y.id)->cancel_reason};
+    });
+    CHECK(reasons.first == reasons.second);  // the retried writer ran whole, after the other
+}
+
+TEST_CASE("writers naming the same lock run one after the other, in any process") {
+    salon t;
+    auto other_process = open_postgres_store(t.schema.uri());  // its own pool, as another process has
+    const std::string anna = "anna";
+    std::latch first_inside(1);
+    std::chrono::steady_clock::time_point first_done;
+    std::chrono::steady_clock::time_point second_started;
+    std::thread first([&] {
+        t.db->write(std::span(&anna, 1), [&](transaction& tx) {
+            (void)tx.resource("anna");
+            first_inside.count_down();
+            std::this_thread::sleep_for(300ms);
+            first_done = std::chrono::steady_clock::now();
+        });
+    });
+    first_inside.wait();
+    other_process->write(std::span(&anna, 1),
+                         [&](transaction&) { second_started = std::chrono::steady_clock::now(); });
+    first.join();
+    CHECK(second_started >= first_done);
+}
+
+TEST_CASE("a client identity taken by a writer that commits meanwhile is retried, then refused with its owner") {
+    salon t;
+    std::latch first_wrote(1);
+    std::thread first([&] {
+        t.db->write({}, [&](transaction& tx) {
+            tx.put_client({.id = "c1", .name = "One", .identities = {{messenger::telegram, "42"}}});
+            first_wrote.count_down();
+            std::this_thread::sleep_for(300ms);  // the second writer waits on the unique index meanwhile
+        });
+    });
+    first_wrote.wait();
+    try {
+        t.db->write({}, [](transaction& tx) {
+            tx.put_client({.id = "c2", .name = "Two", .identities = {{messenger::telegram, "42"}}});
+        });
+        FAIL("one identity was given to two clients");
+    } catch (const error& e) {
+        CHECK(e.category() == error_category::conflict);
+        CHECK(e.field() == "client.identities[0]");
+        CHECK(std::string(e.what()).find("belongs to client \"c1\"") != std::string::npos);  // seen on the retry
+    }
+    first.join();
+    CHECK(t.count("SELECT count(*) FROM clients") == 1);
+}
+
+}  // namespace
+}  // namespace slotcraft

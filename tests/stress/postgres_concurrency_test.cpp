@@ -1,0 +1,125 @@
+// The PostgreSQL store never double-books or over-sells with many processes
+// on one database. Worker processes (tests/stress/booking_worker.cpp), each
+// with its own connection, book hot starts and random times; afterwards the
+// tables are read with plain SQL through libpqxx, independently of the
+// store's code and of its constraint.
+#include "../postgres/postgres_support.hpp"
+#include "workers.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace slotcraft;
+using namespace slotcraft::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Active bookings with their padded intervals and their service's capacity
+/// as it is now; $1 is the worker's `now` in seconds.
+constexpr const char* active_bookings =
+    "WITH active AS ("
+    "  SELECT b.id, b.resource_id, b.service_id, b.start_at, b.seats,"
+    "         b.start_at - b.buffer_before_min * interval '1 minute' AS padded_start,"
+    "         b.end_at + b.buffer_after_min * interval '1 minute' AS padded_end,"
+    "         (s.rules ->> 'capacity')::integer AS capacity"
+    "  FROM bookings b JOIN services s ON s.id = b.service_id"
+    "  WHERE b.status = 'confirmed' OR (b.status = 'held' AND b.expires_at > to_timestamp($1::bigint))) ";
+
+const std::string overlapping_pairs =
+    std::string(active_bookings) +
+    "SELECT count(*) FROM active a JOIN active b ON a.resource_id = b.resource_id AND a.id < b.id"
+    " AND a.padded_start < b.padded_end AND b.padded_start < a.padded_end"
+    " WHERE NOT (a.service_id = b.service_id AND a.capacity > 1 AND a.start_at = b.start_at)";
+
+const std::string overfull_slots =
+    std::string(active_bookings) +
+    "SELECT count(*) FROM (SELECT 1 FROM active GROUP BY resource_id, service_id, start_at"
+    " HAVING sum(seats) > max(capacity)) AS full_slots";
+
+const std::string shared_group_slots =
+    std::string(active_bookings) +
+    "SELECT count(*) FROM (SELECT 1 FROM active WHERE capacity > 1 GROUP BY resource_id, service_id, start_at"
+    " HAVING count(*) > 1) AS shared";
+
+}  // namespace
+
+TEST_CASE("eight processes booking hot slots and random times on one PostgreSQL database never double-book") {
+    scratch_schema schema;
+    scratch files;
+    run_worker(files, "setup", {schema.uri(), "0", "0", "--setup"});
+
+    constexpr int processes = 8;
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<worker> workers;
+    for (int i = 0; i < processes; ++i)
+        workers.push_back(spawn_worker(files, "w" + std::to_string(i),
+                                       {schema.uri(), std::to_string(2000 + i), "1000000", "--max-seconds", "4",
+                                        "--random-times", "--start-at-ms", start_in(500ms)}));
+    std::vector<int> codes;
+    for (const worker& w : workers) codes.push_back(wait_for(w));
+    const double elapsed = seconds_since(started);
+
+    printed all;
+    std::vector<printed> each(workers.size());
+    std::ostringstream per_worker;
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        CHECK_MESSAGE(codes[i] == 0, "worker " << i << " stderr: " << slurp(workers[i].err));
+        printed& one = each[i];
+        one.add(slurp(workers[i].out));
+        CHECK(one.other == 0);
+        CHECK_MESSAGE(one.ok.size() > 0, "worker " << i << " booked nothing");
+        per_worker << (i == 0 ? "" : ", ") << one.ok.size() << "/" << one.refused;
+        all.ok.insert(all.ok.end(), one.ok.begin(), one.ok.end());
+        all.cancelled.insert(all.cancelled.end(), one.cancelled.begin(), one.cancelled.end());
+        all.refused += one.refused;
+        all.refused_no_seats += one.refused_no_seats;
+    }
+    MESSAGE(processes << " workers took " << elapsed << " s: " << all.ok.size() << " OK, " << all.refused
+                      << " REFUSED (" << all.refused_no_seats << " for want of seats), " << all.cancelled.size()
+                      << " CANCEL; OK/REFUSED per worker: " << per_worker.str());
+
+    // The processes contended with each other, for plain slots and for seats.
+    std::map<std::string, std::size_t> booked_by;
+    for (std::size_t i = 0; i < each.size(); ++i)
+        for (const std::string& id : each[i].ok) booked_by.emplace(id, i);
+    std::size_t refused_across = 0;
+    for (std::size_t i = 0; i < each.size(); ++i)
+        for (const std::string& id : each[i].refused_by)
+            if (const auto it = booked_by.find(id); it != booked_by.end() && it->second != i) ++refused_across;
+    MESSAGE("refusals naming another process's booking: " << refused_across);
+    CHECK(all.refused > 0);
+    CHECK(all.refused_no_seats > 0);
+    CHECK(refused_across > 0);
+    CHECK(std::set<std::string>(all.ok.begin(), all.ok.end()).size() == all.ok.size());
+
+    auto conn = schema.connect();
+    pqxx::nontransaction sql(conn);
+    const auto count = [&](const std::string& query) { return sql.exec1(query)[0].as<std::int64_t>(); };
+    const auto count_at_now = [&](const std::string& query) {
+        return sql.exec_params1(query, worker_now_s)[0].as<std::int64_t>();
+    };
+    CHECK(count_at_now(overlapping_pairs) == 0);
+    CHECK(count_at_now(overfull_slots) == 0);
+    MESSAGE("group slots shared by several bookings: " << count_at_now(shared_group_slots));
+    const id_check ids = check_printed_ids(
+        [&](const std::string& id) {
+            const pqxx::result r = sql.exec_params("SELECT status FROM bookings WHERE id = $1", id);
+            return r.empty() ? std::string() : std::string(r[0][0].c_str());
+        },
+        all);
+    CHECK_MESSAGE(ids.missing == 0, ids.example);
+    CHECK_MESSAGE(ids.unprinted_cancel == 0, ids.example);
+    CHECK_MESSAGE(ids.wrong_status == 0, ids.example);
+    CHECK(ids.cancelled_unknown == 0);
+    // Every worker finished, so every committed booking was printed, each
+    // committed together with its audit entry.
+    CHECK(count("SELECT count(*) FROM bookings") == static_cast<std::int64_t>(all.ok.size()));
+    CHECK(count("SELECT count(*) FROM audit WHERE action = 'book'") == static_cast<std::int64_t>(all.ok.size()));
+    CHECK(count("SELECT count(*) FROM audit WHERE action = 'cancel'") == static_cast<std::int64_t>(all.cancelled.size()));
+}

@@ -39,6 +39,10 @@ sc_pg_start() {
     -o "-c listen_addresses='' -c unix_socket_directories='$dir/socket' -p $port -c fsync=off -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
   sc_pg_as_owner "$bin/createdb" -h "$dir/socket" -p "$port" -U postgres slotcraft_test
+  # In public, once: each test works in a schema of its own and drops it after,
+  # and a store creating the extension would put it in (and drop it with) that schema.
+  sc_pg_as_owner "$bin/psql" -q -h "$dir/socket" -p "$port" -U postgres -d slotcraft_test \
+    -c "CREATE EXTENSION btree_gist SCHEMA public" >/dev/null
   export SLOTCRAFT_TEST_POSTGRES_URI="postgresql:///slotcraft_test?host=$dir/socket&port=$port&user=postgres"
   echo "slotcraft: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for the tests at $SLOTCRAFT_TEST_POSTGRES_URI" >&2
 }

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -241,6 +240,8 @@ std::string sqlstate_of(const pqxx::sql_error& e) {
     if (state == "23505") throw error(error_category::conflict, "", message);
     if (state == "23503") throw error(error_category::not_found, "", message);
     if (state == "23514" || state == "23502" || state == "22P02") throw error(error_category::invalid_argument, "", message);
+    if (state == "22008" || state == "22003")
+        throw error(error_category::invalid_argument, "time", "a time or number PostgreSQL cannot store: " + message);
     if (state == "22021" || state == "22P05")
         throw error(error_category::invalid_argument, "text", "text that is not valid UTF-8 or holds a NUL: " + message);
     if (state == "55P03") storage_failure(message + " (waited longer than postgres_options::lock_timeout)");

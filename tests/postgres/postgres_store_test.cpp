@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 namespace slotcraft {
 namespace {
 
@@ -203,6 +205,27 @@ TEST_CASE("reopening a database keeps its data, and eight processes' worth of st
           std::vector<location_record>{{.id = "shop", .name = "Shop"}});
 }
 
+TEST_CASE("opening an empty database creates the extension btree_gist and the schema") {
+    const std::string database = "slotcraft_fresh_" + std::to_string(::getpid());
+    const auto admin = [](const std::string& sql) {
+        pqxx::connection conn{test::postgres_test_uri()};
+        pqxx::nontransaction tx(conn);
+        tx.exec0(sql);
+    };
+    admin("CREATE DATABASE " + database);
+    const std::string base = test::postgres_test_uri();
+    const std::string uri = base + (base.find('?') == std::string::npos ? "?" : "&") + "dbname=" + database;
+    {
+        auto db = open_postgres_store(uri);
+        db->write({}, [](transaction& tx) { tx.put_location({.id = "shop", .name = "Shop"}); });
+        pqxx::connection conn{uri};
+        pqxx::nontransaction tx(conn);
+        CHECK(tx.exec1("SELECT count(*) FROM pg_extension WHERE extname = 'btree_gist'")[0].as<int>() == 1);
+        CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version());
+    }
+    admin("DROP DATABASE " + database + " WITH (FORCE)");
+}
+
 TEST_CASE("a server that cannot be reached is a storage error that does not show the password") {
     try {
         (void)open_postgres_store("postgresql://someone:s3cret-pw@127.0.0.1:1/nowhere?connect_timeout=2");
@@ -215,13 +238,18 @@ TEST_CASE("a server that cannot be reached is a storage error that does not show
     CHECK_THROWS_AS((void)open_postgres_store("postgresql://[broken"), error);
 }
 
-TEST_CASE("text PostgreSQL cannot hold is bad input naming the field, and nothing is written") {
+TEST_CASE("text and times PostgreSQL cannot hold are bad input naming the field, and nothing is written") {
     salon t;
     CHECK(refusal(*t.db, [](transaction& tx) { tx.put_location({.id = std::string("a\0b", 3), .name = "NUL"}); }) ==
           std::pair{error_category::invalid_argument, std::string("text")});
     CHECK(refusal(*t.db, [](transaction& tx) { tx.put_location({.id = "bad", .name = "\xff\xfe"}); }) ==
           std::pair{error_category::invalid_argument, std::string("text")});
     CHECK(t.count("SELECT count(*) FROM locations") == 1);
+    const instant far = instant{std::chrono::seconds{std::int64_t{1} << 50}};  // tens of millions of years ahead
+    const booking_record distant = salon::raw("bk_distant", "cut", far, 30min);
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.insert_booking(distant); }) ==
+          std::pair{error_category::invalid_argument, std::string("time")});
+    CHECK(t.count("SELECT count(*) FROM bookings") == 0);
 }
 
 TEST_CASE("a deadlock between two writers is retried, and both commit") {

@@ -1,7 +1,11 @@
 #pragma once
 // The PostgreSQL test database: its URI comes from SLOTCRAFT_TEST_POSTGRES_URI
 // (scripts/test starts a throwaway server and sets it). Each test works in a
-// schema of its own, so tests may run in parallel on one database.
+// schema of its own, so tests may run in parallel on one database. The
+// database must already have the extension btree_gist in a schema no test
+// drops (scripts/lib/postgres.sh creates it in public): a store that finds it
+// missing creates it in its own schema, and dropping that schema would take
+// the extension away from every other test's tables.
 
 #include <slotcraft/storage/postgres_store.hpp>
 

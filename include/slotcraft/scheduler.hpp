@@ -70,6 +70,48 @@ struct due_reminder {
     friend bool operator==(const due_reminder&, const due_reminder&) = default;
 };
 
+/// How `book_recurring` books a series.
+enum class series_mode {
+    all_or_nothing,  ///< every occurrence or none: the first refusal is thrown
+    what_is_free,    ///< the free occurrences; each refused one is reported with its reasons
+};
+
+/// "Book this every Tuesday": the first occurrence and an RFC 5545 RRULE.
+struct recurring_request {
+    /// The first occurrence; every occurrence keeps its local wall time in the
+    /// resource's zone. A non-empty idempotency key makes each occurrence's
+    /// key `KEY@START`, so a retried request returns the same bookings.
+    booking_request first{};
+    /// The rule, e.g. `FREQ=WEEKLY;BYDAY=TU;COUNT=10` (see expand_recurrence).
+    std::string rrule{};
+    /// EXDATEs: local dates (in the resource's zone) left out of the series.
+    std::vector<local_date> except_dates{};
+    series_mode mode = series_mode::all_or_nothing;
+};
+
+/// An occurrence that was not booked, and why.
+struct refused_occurrence {
+    instant start{};
+    std::vector<reason> reasons{};
+    friend bool operator==(const refused_occurrence&, const refused_occurrence&) = default;
+};
+
+/// What `book_recurring` did.
+struct series_outcome {
+    /// The id the booked occurrences share (`booking_record::series`); empty
+    /// when none was booked.
+    std::string series{};
+    std::vector<booking_record> booked{};
+    std::vector<refused_occurrence> refused{};
+};
+
+/// Which occurrences of a series `cancel_series` cancels.
+enum class series_scope {
+    this_one,            ///< only the booking named
+    this_and_following,  ///< it and the series' later occurrences
+    all,                 ///< every occurrence of its series
+};
+
 /// The scheduling API over one store. Thread-safe as the store is.
 class scheduler {
 public:
@@ -114,6 +156,16 @@ public:
                               std::string_view actor = {});
     /// Books every request or none (the first refusal is thrown).
     std::vector<booking_record> book_series(std::span<const booking_request> requests, instant now);
+    /// Books the occurrences of a recurrence rule in one transaction, all or
+    /// nothing or what is free (`request.mode`). \throws booking_refused
+    /// (field `occurrences[i].start`) for the first refused occurrence of an
+    /// all-or-nothing series; error (invalid_argument, field `rrule`) for a
+    /// rule outside the supported subset.
+    series_outcome book_recurring(const recurring_request& request, instant now);
+    /// Cancels the booking `booking_id` and, by `scope`, other active
+    /// occurrences of its series; returns the bookings cancelled now, by start.
+    std::vector<booking_record> cancel_series(std::string_view booking_id, series_scope scope, std::string_view reason,
+                                              instant now, std::string_view actor = {});
 
     /// Confirmed bookings not yet started whose reminder offsets have passed
     /// and that were not marked reminded, oldest offset first.

@@ -7,7 +7,7 @@ SLOTCRAFT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLOTCRAFT_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config tzdata python3
   libhowardhinnant-date-dev libboost-date-time-dev libfmt-dev nlohmann-json3-dev doctest-dev libcli11-dev
-  libsqlite3-dev sqlite3 libpqxx-dev
+  libsqlite3-dev sqlite3 libpqxx-dev libical-dev
 )
 
 # What scripts/test needs besides: a PostgreSQL server to start for the tests.

@@ -70,6 +70,29 @@ void print_done(const db_options& o, std::string_view what, std::string_view id)
 
 }  // namespace
 
+void print_series(scheduler& s, const db_options& o, const series_outcome& out) {
+    if (o.json) {
+        json refused = json::array();
+        for (const refused_occurrence& r : out.refused) {
+            json reasons = json::array();
+            for (const reason& why : r.reasons)
+                reasons.push_back({{"code", to_string(why.code)}, {"booking", why.booking}, {"message", why.message}});
+            refused.push_back({{"start", format_instant(r.start)}, {"reasons", reasons}});
+        }
+        json booked = json::array();
+        for (const booking_record& b : out.booked) booked.push_back(json(nlohmann::json(b)));
+        fmt::print("{}\n", json{{"series", out.series}, {"booked", booked}, {"refused", refused}}.dump());
+        return;
+    }
+    for (const booking_record& b : out.booked) print_booking(s, o, b);
+    for (const refused_occurrence& r : out.refused) {
+        fmt::print("refused {}:\n", format_instant(r.start));
+        for (const reason& why : r.reasons) fmt::print("  - {}: {}\n", to_string(why.code), why.message);
+    }
+    fmt::print("series {}: {} booked, {} refused\n", out.series.empty() ? "-" : out.series, out.booked.size(),
+               out.refused.size());
+}
+
 instant now_of(const db_options& o) {
     if (o.now.empty()) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     return parse_instant(o.now, "now");
@@ -323,6 +346,9 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             booking_request request;
             std::string start;
             int ttl = 10;
+            std::string rrule;
+            std::vector<std::string> except;
+            bool what_is_free = false;
         };
         auto a = std::make_shared<args>();
         cmd->add_option("service", a->request.service)->required();
@@ -332,14 +358,32 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         cmd->add_option("--seats", a->request.seats);
         cmd->add_option("--location", a->request.location);
         cmd->add_option("--key", a->request.idempotency_key, "idempotency key: a retry returns the same booking");
-        if (holding) cmd->add_option("--ttl", a->ttl, "minutes the hold lasts (default 10)");
+        if (holding) {
+            cmd->add_option("--ttl", a->ttl, "minutes the hold lasts (default 10)");
+        } else {
+            cmd->add_option("--rrule", a->rrule, "book a series: an RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10");
+            cmd->add_option("--except", a->except, "with --rrule: a local date (YYYY-MM-DD) to leave out");
+            cmd->add_flag("--what-is-free", a->what_is_free,
+                          "with --rrule: book the free occurrences and list the refused ones (default: all or none)");
+        }
         cmd->callback([&run, a, with_scheduler, &o, holding] {
             run = with_scheduler([a, &o, holding](scheduler& s) {
                 booking_request request = a->request;
                 request.start = parse_instant(a->start, "start");
                 request.actor = o.actor;
                 const instant now = now_of(o);
-                print_booking(s, o, holding ? s.hold(request, minutes{a->ttl}, now) : s.book(request, now));
+                if (a->rrule.empty()) {
+                    if (!a->except.empty() || a->what_is_free)
+                        reject("rrule", "--except and --what-is-free need --rrule");
+                    print_booking(s, o, holding ? s.hold(request, minutes{a->ttl}, now) : s.book(request, now));
+                    return 0;
+                }
+                recurring_request series{.first = request, .rrule = a->rrule,
+                                         .mode = a->what_is_free ? series_mode::what_is_free : series_mode::all_or_nothing};
+                for (std::size_t i = 0; i < a->except.size(); ++i)
+                    series.except_dates.push_back(
+                        detail::json_reader::calendar_date(a->except[i], fmt::format("except[{}]", i)));
+                print_series(s, o, s.book_recurring(series, now));
                 return 0;
             });
         });
@@ -358,12 +402,24 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
 
         auto* cancel = app.add_subcommand("cancel", "cancel a booking or hold");
-        auto a = std::make_shared<std::array<std::string, 2>>();
+        auto a = std::make_shared<std::array<std::string, 3>>();
         cancel->add_option("booking", (*a)[0])->required();
         cancel->add_option("--reason", (*a)[1]);
+        cancel->add_option("--series", (*a)[2], "also other occurrences of its series: following | all");
         cancel->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
-                print_booking(s, o, s.cancel((*a)[0], (*a)[1], now_of(o), o.actor));
+                const std::string& scope = (*a)[2];
+                if (scope.empty()) {
+                    print_booking(s, o, s.cancel((*a)[0], (*a)[1], now_of(o), o.actor));
+                    return 0;
+                }
+                if (scope != "following" && scope != "all")
+                    reject("series", fmt::format("expected following or all, got \"{}\"", scope));
+                const auto cancelled =
+                    s.cancel_series((*a)[0], scope == "all" ? series_scope::all : series_scope::this_and_following,
+                                    (*a)[1], now_of(o), o.actor);
+                for (const booking_record& b : cancelled) print_booking(s, o, b);
+                if (!o.json) fmt::print("{} booking(s) cancelled\n", cancelled.size());
                 return 0;
             });
         });

@@ -318,3 +318,41 @@ TEST_CASE("--db: a SQLite file that is not a slotcraft database is refused and l
     CHECK(slurp(other) == bytes_before);
     fs::remove(other);
 }
+
+TEST_CASE("--db book --rrule books a weekly series, what is free, and cancel --series all cancels it") {
+    salon_db salon;
+    REQUIRE(salon.db("book cut anna 2026-03-09T06:00:00Z --client c1").status == 0);  // in the way on the 9th
+    const outcome r =
+        salon.db("book cut anna 2026-03-02T06:00:00Z --client c1 --rrule 'FREQ=WEEKLY;BYDAY=MO;COUNT=4' "
+                 "--except 2026-03-23 --what-is-free");
+    REQUIRE_MESSAGE(r.status == 0, r.out << r.err);
+    const json out = json::parse(r.out);
+    REQUIRE(out["booked"].size() == 2);
+    CHECK(out["booked"][0]["start"] == "2026-03-02T06:00:00Z");
+    CHECK(out["booked"][1]["start"] == "2026-03-16T06:00:00Z");
+    REQUIRE(out["refused"].size() == 1);
+    CHECK(out["refused"][0]["start"] == "2026-03-09T06:00:00Z");
+    CHECK(out["refused"][0]["reasons"][0]["code"] == "busy");
+
+    const std::string second = out["booked"][1]["id"];
+    const outcome cancelled = salon.db("cancel " + second + " --series all --reason moved");
+    REQUIRE(cancelled.status == 0);
+    CHECK(std::count(cancelled.out.begin(), cancelled.out.end(), '\n') == 2);  // both occurrences
+}
+
+TEST_CASE("--db book --rrule refuses bad input naming the field, and writes nothing") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z --rrule 'FREQ=WEEKLY;BYDAY=MO'", 2)["field"] == "rrule");
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z --rrule 'FREQ=HOURLY;COUNT=2'", 2)["field"] == "rrule");
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z --except 2026-03-09", 2)["field"] == "rrule");
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z --rrule 'FREQ=WEEKLY;COUNT=2' --except 2026-13-01", 2)
+              ["field"] == "except[0]");
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z --rrule 'FREQ=WEEKLY;COUNT=2' --except 2026-03-09 "
+                        "--except someday",
+                        2)["field"] == "except[1]");
+    const json taken = salon.refusal("book cut anna 2026-03-02T10:30:00Z --rrule 'FREQ=WEEKLY;COUNT=2'", 4);
+    CHECK(taken["field"] == "occurrences[0].start");  // 13:30 in Moscow: the break
+    CHECK(salon.refusal("cancel bk_none --series sometimes", 2)["field"] == "series");
+    CHECK(salon.audit_size() == before);
+}

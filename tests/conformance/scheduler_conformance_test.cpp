@@ -331,6 +331,84 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(offers(monday, monday_0900 + 90min));
     }
 
+    SUBCASE("a weekly series keeps 17:00 in Berlin across the DST change and books what is free") {
+        const instant tuesday_1700 = at("2026-03-17T16:00:00Z");  // CET; from 29 March Berlin is on CEST
+        const booking_record in_the_way = s.book(cut_at(at("2026-03-24T16:00:00Z"), "c2"), now);
+        recurring_request weekly{.first = cut_at(tuesday_1700), .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+                                 .mode = series_mode::what_is_free};
+        const series_outcome out = s.book_recurring(weekly, now);
+        REQUIRE(out.booked.size() == 2);
+        CHECK(out.booked[0].time.start == tuesday_1700);
+        CHECK(out.booked[1].time.start == at("2026-03-31T15:00:00Z"));  // 17:00 CEST
+        CHECK(out.booked[0].series == out.series);
+        CHECK(out.booked[1].series == out.series);
+        CHECK_FALSE(out.series.empty());
+        REQUIRE(out.refused.size() == 1);
+        CHECK(out.refused[0].start == at("2026-03-24T16:00:00Z"));
+        REQUIRE_FALSE(out.refused[0].reasons.empty());
+        CHECK(out.refused[0].reasons[0].code == reason_code::busy);
+        CHECK(out.refused[0].reasons[0].booking == in_the_way.id);
+    }
+
+    SUBCASE("an all-or-nothing series with one taken date books nothing and names the occurrence") {
+        (void)s.book(cut_at(at("2026-03-24T16:00:00Z"), "c2"), now);
+        const auto audit_before = s.audit().size();
+        recurring_request weekly{.first = cut_at(at("2026-03-17T16:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=3"};
+        try {
+            (void)s.book_recurring(weekly, now);
+            FAIL("a series with a taken date was booked");
+        } catch (const booking_refused& e) {
+            CHECK(e.field() == "occurrences[1].start");
+            CHECK(e.reasons().front().code == reason_code::busy);
+        }
+        CHECK(s.client_bookings("c1", now, true).empty());
+        CHECK(s.audit().size() == audit_before);
+        // With that date left out (EXDATE) the rest is booked.
+        weekly.except_dates = {date::local_days{date::year{2026} / 3 / 24}};
+        CHECK(s.book_recurring(weekly, now).booked.size() == 2);
+    }
+
+    SUBCASE("a retried series with an idempotency key returns the same bookings") {
+        recurring_request weekly{.first = cut_at(at("2026-03-17T16:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=2"};
+        weekly.first.idempotency_key = "tuesdays";
+        const series_outcome first = s.book_recurring(weekly, now);
+        const series_outcome again = s.book_recurring(weekly, now);
+        CHECK(again.booked == first.booked);
+        CHECK(again.series == first.series);
+        CHECK(s.client_bookings("c1", now, true).size() == 2);
+    }
+
+    SUBCASE("cancelling one occurrence, this and the following, or the whole series") {
+        recurring_request weekly{.first = cut_at(at("2026-03-17T16:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=4"};
+        const series_outcome out = s.book_recurring(weekly, now);
+        REQUIRE(out.booked.size() == 4);
+        CHECK(s.cancel_series(out.booked[0].id, series_scope::this_one, "ill", now).size() == 1);
+        const auto following = s.cancel_series(out.booked[2].id, series_scope::this_and_following, "moved away", now);
+        REQUIRE(following.size() == 2);
+        CHECK(following[0].id == out.booked[2].id);
+        CHECK(following[1].id == out.booked[3].id);
+        CHECK(s.booking(out.booked[1].id)->status == booking_status::confirmed);
+        const auto rest = s.cancel_series(out.booked[3].id, series_scope::all, "done", now);
+        REQUIRE(rest.size() == 1);  // only the one still active
+        CHECK(rest[0].id == out.booked[1].id);
+        CHECK(rest[0].cancel_reason == "done");
+        CHECK(s.client_bookings("c1", now, true).empty());
+        CHECK(category_of([&] { (void)s.cancel_series("bk_none", series_scope::all, "", now); }) ==
+              error_category::not_found);
+    }
+
+    SUBCASE("a series with a bad rule is refused naming the field, and nothing is written") {
+        const auto audit_before = s.audit().size();
+        recurring_request bad{.first = cut_at(at("2026-03-17T16:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=TU"};
+        CHECK(field_of([&] { (void)s.book_recurring(bad, now); }) == "rrule");  // never ends
+        bad.rrule = "FREQ=WEEKLY;BYDAY=MO;COUNT=2";  // 17 March is a Tuesday
+        CHECK(field_of([&] { (void)s.book_recurring(bad, now); }) == "rrule");
+        bad.rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=2";
+        bad.first.resource = "nobody";
+        CHECK(category_of([&] { (void)s.book_recurring(bad, now); }) == error_category::not_found);
+        CHECK(s.audit().size() == audit_before);
+    }
+
     SUBCASE("every store refuses the same things at the transaction level") {
         store& raw = backend.get();
         const auto refused = [&](auto&& work) {

@@ -2,6 +2,7 @@
 // and writes inside the same transaction.
 
 #include <slotcraft/catalog_json.hpp>
+#include <slotcraft/ical.hpp>
 #include <slotcraft/recurrence.hpp>
 #include <slotcraft/scheduler.hpp>
 
@@ -556,6 +557,56 @@ std::vector<booking_record> scheduler::cancel_series(std::string_view booking_id
         }
         return out;
     });
+}
+
+std::string scheduler::export_ics(const calendar_selection& what, instant now) {
+    const int chosen = (what.resource.empty() ? 0 : 1) + (what.client.empty() ? 0 : 1) + (what.booking.empty() ? 0 : 1);
+    if (chosen != 1) reject("selection", "name exactly one of resource, client or booking");
+    const std::vector<calendar_entry> entries = store_.read([&](transaction& tx) {
+        std::vector<booking_record> bookings;
+        if (!what.resource.empty()) {
+            if (!tx.resource(what.resource)) missing("resource", "resource", what.resource);
+            const date::years reach{1000};
+            bookings = tx.bookings_of_resource(what.resource, {now - reach, now + reach});
+        } else if (!what.client.empty()) {
+            if (!tx.client(what.client)) missing("client", "client", what.client);
+            bookings = tx.bookings_of_client(what.client);
+        } else {
+            auto one = tx.booking(what.booking);
+            if (!one) missing("booking", "booking", what.booking);
+            bookings.push_back(std::move(*one));
+        }
+        std::map<std::string, std::string, std::less<>> names;  // "kind:id" -> name, read once each
+        const auto name_of = [&](std::string_view kind, const std::string& id) -> const std::string& {
+            const std::string key = fmt::format("{}:{}", kind, id);
+            auto it = names.find(key);
+            if (it != names.end()) return it->second;
+            std::string name;
+            if (kind == "service") {
+                if (auto s = tx.service(id)) name = s->name;
+            } else if (kind == "location") {
+                if (auto l = tx.location(id)) name = l->name;
+            } else if (kind == "resource") {
+                if (auto r = tx.resource(id)) name = r->name;
+            } else if (auto c = tx.client(id)) {
+                name = c->name;
+            }
+            return names.emplace(key, name.empty() ? id : name).first->second;
+        };
+        std::vector<calendar_entry> out;
+        for (booking_record& b : bookings) {
+            calendar_entry e{.summary = name_of("service", b.service),
+                             .location = b.location.empty() ? std::string() : name_of("location", b.location),
+                             .description = "With " + name_of("resource", b.resource)};
+            if (!b.client.empty()) e.description += " for " + name_of("client", b.client);
+            if (b.seats > 1) e.description += fmt::format(", {} seats", b.seats);
+            if (!b.cancel_reason.empty()) e.description += ". Cancelled: " + b.cancel_reason;
+            e.booking = std::move(b);
+            out.push_back(std::move(e));
+        }
+        return out;
+    });
+    return write_ics(entries, now);
 }
 
 // ---- reminders, lists, audit ----

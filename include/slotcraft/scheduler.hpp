@@ -112,6 +112,13 @@ enum class series_scope {
     all,                 ///< every occurrence of its series
 };
 
+/// Whose bookings an iCalendar export holds: set exactly one.
+struct calendar_selection {
+    std::string resource{};
+    std::string client{};
+    std::string booking{};
+};
+
 /// The scheduling API over one store. Thread-safe as the store is.
 class scheduler {
 public:
@@ -177,6 +184,12 @@ public:
     [[nodiscard]] std::vector<booking_record> upcoming(std::string_view resource, instant from, int days);
     /// A client's bookings: `active` ones not yet ended, else the past and cancelled ones.
     [[nodiscard]] std::vector<booking_record> client_bookings(std::string_view client, instant now, bool active);
+
+    /// An iCalendar file (RFC 5545, see ical.hpp) of every booking, any
+    /// status, of a resource, of a client, or one booking. \throws error
+    /// (invalid_argument) unless exactly one of `what` is set; not_found for
+    /// an unknown id.
+    [[nodiscard]] std::string export_ics(const calendar_selection& what, instant now);
 
     /// Audit entries after sequence number `after`, oldest first.
     [[nodiscard]] std::vector<audit_entry> audit(std::int64_t after = 0, std::size_t limit = 1000);

@@ -10,8 +10,9 @@ SLOTCRAFT_BUILD_PACKAGES=(
   libsqlite3-dev sqlite3 libpqxx-dev libical-dev
 )
 
-# What scripts/test needs besides: a PostgreSQL server to start for the tests.
-SLOTCRAFT_TEST_PACKAGES=(postgresql)
+# What scripts/test needs besides: a PostgreSQL server to start for the tests,
+# and a second iCalendar reader to check exported files with.
+SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar)
 
 sc_as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

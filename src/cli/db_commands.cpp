@@ -436,6 +436,21 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
+    // export-ics --resource R | --client C | --booking B
+    {
+        auto* ics = app.add_subcommand("export-ics", "an iCalendar (.ics) file of bookings, on stdout");
+        auto what = std::make_shared<calendar_selection>();
+        ics->add_option("--resource", what->resource, "every booking of this resource");
+        ics->add_option("--client", what->client, "every booking of this client");
+        ics->add_option("--booking", what->booking, "this booking");
+        ics->callback([&run, what, with_scheduler, &o] {
+            run = with_scheduler([what, &o](scheduler& s) {
+                fmt::print("{}", s.export_ics(*what, now_of(o)));
+                return 0;
+            });
+        });
+    }
+
     // bookings --resource R [--days N] | --client C [--past]
     {
         auto* list = app.add_subcommand("bookings", "a resource's coming bookings, or a client's");

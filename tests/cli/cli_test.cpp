@@ -356,3 +356,17 @@ TEST_CASE("--db book --rrule refuses bad input naming the field, and writes noth
     CHECK(salon.refusal("cancel bk_none --series sometimes", 2)["field"] == "series");
     CHECK(salon.audit_size() == before);
 }
+
+TEST_CASE("--db export-ics prints an iCalendar file of a resource's bookings, and refuses a missing selection") {
+    salon_db salon;
+    const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");
+    REQUIRE(booked.status == 0);
+    const std::string id = json::parse(booked.out)["id"];
+    const outcome ics = salon.db("export-ics --resource anna");
+    REQUIRE(ics.status == 0);
+    CHECK(ics.out.rfind("BEGIN:VCALENDAR\r\n", 0) == 0);
+    CHECK(ics.out.find("UID:" + id + "@slotcraft\r\n") != std::string::npos);
+    CHECK(ics.out.find("DTSTART:20260302T060000Z\r\n") != std::string::npos);
+    CHECK(salon.refusal("export-ics", 2)["field"] == "selection");
+    CHECK(salon.refusal("export-ics --resource boris", 3)["field"] == "resource");
+}

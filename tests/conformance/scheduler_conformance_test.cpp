@@ -409,6 +409,24 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.audit().size() == audit_before);
     }
 
+    SUBCASE("an iCalendar export holds one event per booking, cancelled ones marked, for a resource or a client") {
+        const booking_record kept = s.book(cut_at(monday_0900), now);
+        const booking_record dropped = s.book(cut_at(monday_0900 + 2h, "c2"), now);
+        (void)s.cancel(dropped.id, "ill", now);
+        const std::string anna = s.export_ics({.resource = "anna"}, now);
+        CHECK(anna.find("UID:" + kept.id + "@slotcraft\r\n") != std::string::npos);
+        CHECK(anna.find("UID:" + dropped.id + "@slotcraft\r\n") != std::string::npos);
+        CHECK(anna.find("STATUS:CANCELLED\r\n") != std::string::npos);
+        CHECK(anna.find("DTSTART:20260302T080000Z\r\n") != std::string::npos);
+        CHECK(anna.find("SUMMARY:Haircut\r\n") != std::string::npos);
+        const std::string c1 = s.export_ics({.client = "c1"}, now);
+        CHECK(c1.find(kept.id) != std::string::npos);
+        CHECK(c1.find(dropped.id) == std::string::npos);
+        CHECK(field_of([&] { (void)s.export_ics({}, now); }) == "selection");
+        CHECK(field_of([&] { (void)s.export_ics({.resource = "anna", .client = "c1"}, now); }) == "selection");
+        CHECK(category_of([&] { (void)s.export_ics({.booking = "bk_none"}, now); }) == error_category::not_found);
+    }
+
     SUBCASE("every store refuses the same things at the transaction level") {
         store& raw = backend.get();
         const auto refused = [&](auto&& work) {

@@ -191,6 +191,13 @@ public:
     /// an unknown id.
     [[nodiscard]] std::string export_ics(const calendar_selection& what, instant now);
 
+    /// Adds the busy time of an iCalendar file overlapping `window` (see
+    /// read_ics_busy; floating and all-day times in the resource's zone) to
+    /// the time off of `resource`, in one write; returns the intervals added
+    /// (those already there are not added again). A refused file writes nothing.
+    std::vector<interval> import_ics(std::string_view resource, std::string_view ics, interval window,
+                                     std::string_view actor = {});
+
     /// Audit entries after sequence number `after`, oldest first.
     [[nodiscard]] std::vector<audit_entry> audit(std::int64_t after = 0, std::size_t limit = 1000);
 

@@ -9,9 +9,11 @@
 
 #include <array>
 #include <charconv>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -446,6 +448,36 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         ics->callback([&run, what, with_scheduler, &o] {
             run = with_scheduler([what, &o](scheduler& s) {
                 fmt::print("{}", s.export_ics(*what, now_of(o)));
+                return 0;
+            });
+        });
+    }
+
+    // import-ics RESOURCE FILE [--from T] [--to T]
+    {
+        auto* ics = app.add_subcommand("import-ics", "busy time from an iCalendar (.ics) file becomes time off");
+        auto a = std::make_shared<std::array<std::string, 4>>();
+        ics->add_option("resource", (*a)[0])->required();
+        ics->add_option("file", (*a)[1], "the .ics file")->required();
+        ics->add_option("--from", (*a)[2], "ISO 8601 instant; default: now");
+        ics->add_option("--to", (*a)[3], "ISO 8601 instant; default: a year after --from");
+        ics->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                std::ifstream in((*a)[1], std::ios::binary);
+                if (!in) reject("file", fmt::format("cannot read \"{}\"", (*a)[1]));
+                std::ostringstream text;
+                text << in.rdbuf();
+                const instant from = (*a)[2].empty() ? now_of(o) : parse_instant((*a)[2], "from");
+                const instant to = (*a)[3].empty() ? from + date::days{365} : parse_instant((*a)[3], "to");
+                const auto added = s.import_ics((*a)[0], text.str(), {from, to}, o.actor);
+                if (o.json) {
+                    json out = json::array();
+                    for (const interval& i : added) out.push_back({{"start", format_instant(i.start)}, {"end", format_instant(i.end)}});
+                    fmt::print("{}\n", json{{"added", out}}.dump());
+                } else {
+                    for (const interval& i : added) fmt::print("time off {} - {}\n", format_instant(i.start), format_instant(i.end));
+                    fmt::print("{} interval(s) of time off added to {}\n", added.size(), (*a)[0]);
+                }
                 return 0;
             });
         });

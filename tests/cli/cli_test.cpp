@@ -370,3 +370,24 @@ TEST_CASE("--db export-ics prints an iCalendar file of a resource's bookings, an
     CHECK(salon.refusal("export-ics", 2)["field"] == "selection");
     CHECK(salon.refusal("export-ics --resource boris", 3)["field"] == "resource");
 }
+
+TEST_CASE("--db import-ics adds an .ics file's busy time as time off; a bad file names its line and writes nothing") {
+    salon_db salon;
+    const fs::path ics = fs::temp_directory_path() / ("slotcraft-cli-" + std::to_string(::getpid()) + ".ics");
+    std::ofstream(ics, std::ios::binary)
+        << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+           "DTSTART:20260302T060000Z\r\nDTEND:20260302T070000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    const outcome imported = salon.db("import-ics anna '" + ics.string() + "'");
+    REQUIRE_MESSAGE(imported.status == 0, imported.out << imported.err);
+    CHECK(json::parse(imported.out)["added"].size() == 1);
+    CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z", 4)["reasons"][0]["code"] == "time_off");
+
+    const std::size_t before = salon.audit_size();
+    std::ofstream(ics, std::ios::binary) << "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260399T060000Z\r\n";
+    const json bad = salon.refusal("import-ics anna '" + ics.string() + "'", 2);
+    CHECK(bad["field"] == "ics");
+    CHECK(bad["message"].get<std::string>().find("line 3") != std::string::npos);
+    CHECK(salon.refusal("import-ics anna /nonexistent/file.ics", 2)["field"] == "file");
+    CHECK(salon.audit_size() == before);
+    fs::remove(ics);
+}

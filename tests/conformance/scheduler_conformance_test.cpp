@@ -427,6 +427,27 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(category_of([&] { (void)s.export_ics({.booking = "bk_none"}, now); }) == error_category::not_found);
     }
 
+    SUBCASE("busy time imported from an iCalendar file closes slots; a malformed file changes nothing") {
+        const std::string ics =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:dentist\r\n"
+            "DTSTART;TZID=Europe/Berlin:20260302T100000\r\nDTEND;TZID=Europe/Berlin:20260302T110000\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n";
+        const interval window{now, now + date::days{30}};
+        const auto added = s.import_ics("anna", ics, window, "test");
+        REQUIRE(added.size() == 1);
+        CHECK(added[0] == interval{at("2026-03-02T09:00:00Z"), at("2026-03-02T10:00:00Z")});
+        const auto monday = s.slots(monday_cuts(), now);
+        CHECK_FALSE(offers(monday, at("2026-03-02T09:00:00Z")));
+        CHECK(offers(monday, at("2026-03-02T10:00:00Z")));
+        CHECK(s.import_ics("anna", ics, window, "test").empty());  // already there
+        const auto audit_before = s.audit().size();
+        const auto time_off_before = s.resource("anna")->time_off;
+        CHECK(field_of([&] { (void)s.import_ics("anna", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", window); }) == "ics");
+        CHECK(s.resource("anna")->time_off == time_off_before);
+        CHECK(s.audit().size() == audit_before);
+        CHECK(category_of([&] { (void)s.import_ics("nobody", ics, window); }) == error_category::not_found);
+    }
+
     SUBCASE("every store refuses the same things at the transaction level") {
         store& raw = backend.get();
         const auto refused = [&](auto&& work) {

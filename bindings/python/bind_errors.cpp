@@ -39,11 +39,19 @@ std::string_view category_name(error_category c) {
     return "unknown";
 }
 
+/// A Python str of C++ text; bytes that are not UTF-8 (a message that quotes
+/// cut-off input) are replaced instead of failing inside the translator.
+py::str text_of(const std::string& text) {
+    PyObject* out = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace");
+    if (out == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(out);
+}
+
 void raise(const py::object& cls, const std::string& text, const std::string& field, const std::string& message,
            std::string_view category, py::object reasons) {
-    py::object exc = cls(py::str(text));
-    exc.attr("field") = field;
-    exc.attr("message") = message;
+    py::object exc = cls(text_of(text));
+    exc.attr("field") = text_of(field);
+    exc.attr("message") = text_of(message);
     exc.attr("category") = py::str(std::string(category));
     exc.attr("reasons") = std::move(reasons);
     PyErr_SetObject(cls.ptr(), exc.ptr());

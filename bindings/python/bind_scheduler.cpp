@@ -221,6 +221,9 @@ void register_scheduler(py::module_& m) {
                                  .to = to_instant(end, "end"),
                                  .seats = to_int(seats, "seats"),
                                  .mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode)};
+            // Named as the Python arguments are (the C++ check calls the end `to`).
+            if (request.to <= request.from) reject("end", "must be after start");
+            if (request.to - request.from > max_query_range) reject("end", "the query range must be at most 366 days");
             const instant at = now_or_clock(now);
             return without_gil([&] { return s.impl.slots(request, at); });
         },

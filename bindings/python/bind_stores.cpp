@@ -14,10 +14,10 @@ namespace {
 
 /// A str or an os.PathLike (a SQLite file).
 std::string to_target(py::handle value, const std::string& field) {
-    if (PyUnicode_Check(value.ptr())) return value.cast<std::string>();
+    if (PyUnicode_Check(value.ptr())) return to_text(value, field);
     if (py::hasattr(value, "__fspath__")) {
         const py::object path = py::module_::import("os").attr("fspath")(value);
-        if (PyUnicode_Check(path.ptr())) return path.cast<std::string>();
+        if (PyUnicode_Check(path.ptr())) return to_text(path, field);
     }
     reject(field, "must be a str or an os.PathLike, got " + type_name(value));
 }

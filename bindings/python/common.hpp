@@ -108,7 +108,7 @@ nlohmann::json to_json_document(py::handle value, const std::string& root);
 template <class Enum, class Parse>
 Enum to_enum(py::handle value, const std::string& field, Parse parse) {
     if (py::isinstance<Enum>(value)) return value.cast<Enum>();
-    if (PyUnicode_Check(value.ptr())) return parse(value.cast<std::string>(), field);
+    if (PyUnicode_Check(value.ptr())) return parse(to_text(value, field), field);
     reject(field, "must be a slotcraft." + std::string(py::str(py::type::of<Enum>().attr("__name__"))) +
                       " or its name as a str, got " + type_name(value));
 }

@@ -155,7 +155,7 @@ py::object from_date(local_date day) {
 wall_time to_wall_time(py::handle value, const std::string& field) {
     datetime_api();
     PyObject* obj = value.ptr();
-    if (PyUnicode_Check(obj)) return wall_time::parse(value.cast<std::string>(), field);
+    if (PyUnicode_Check(obj)) return wall_time::parse(to_text(value, field), field);
     if (!PyTime_Check(obj)) reject(field, "must be a datetime.time or \"HH:MM\", got " + type_name(value));
     if (!py::reinterpret_borrow<py::object>(value).attr("tzinfo").is_none())
         reject(field, "a local time takes its zone from the resource; give a datetime.time without tzinfo");
@@ -199,7 +199,7 @@ weekly_hours to_weekly(py::handle value, const std::string& field) {
     weekly_hours out;
     for (const auto& [key, ranges] : py::reinterpret_borrow<py::dict>(value)) {
         if (!PyUnicode_Check(key.ptr())) reject(field, "weekday keys must be str, got " + type_name(key));
-        const std::string name = key.cast<std::string>();
+        const std::string name = to_text(key, field);
         const auto day = std::find_if(weekdays.begin(), weekdays.end(), [&](const auto& d) { return name == d.first; });
         if (day == weekdays.end())
             reject(field + "." + name.substr(0, 16), "unknown weekday (expected " + weekday_keys() + ")");
@@ -259,7 +259,13 @@ py::list from_intervals(const std::vector<interval>& list) {
 
 std::string to_text(py::handle value, const std::string& field) {
     if (!PyUnicode_Check(value.ptr())) reject(field, "must be a str, got " + type_name(value));
-    return value.cast<std::string>();
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
+    if (utf8 == nullptr) {
+        PyErr_Clear();
+        reject(field, "must be valid Unicode text (it holds a lone surrogate)");
+    }
+    return {utf8, static_cast<std::size_t>(size)};
 }
 
 std::vector<std::string> to_texts(py::handle value, const std::string& field) {
@@ -291,12 +297,12 @@ bool to_bool(py::handle value, const std::string& field) {
 
 zone to_zone(py::handle value, const std::string& field) {
     if (py::isinstance<zone>(value)) return value.cast<zone>();
-    if (PyUnicode_Check(value.ptr())) return zone::locate(value.cast<std::string>(), field);
+    if (PyUnicode_Check(value.ptr())) return zone::locate(to_text(value, field), field);
     const py::object zoneinfo = py::module_::import("zoneinfo").attr("ZoneInfo");
     if (py::isinstance(value, zoneinfo)) {
         const py::object key = py::reinterpret_borrow<py::object>(value).attr("key");
         if (!PyUnicode_Check(key.ptr())) reject(field, "a ZoneInfo without an IANA key (read from a file) is not supported");
-        return zone::locate(key.cast<std::string>(), field);
+        return zone::locate(to_text(key, field), field);
     }
     reject(field, "must be an IANA time zone name or a zoneinfo.ZoneInfo, got " + type_name(value));
 }
@@ -319,13 +325,13 @@ nlohmann::json to_json(py::handle value, const std::string& field) {
     if (PyBool_Check(obj)) return obj == Py_True;
     if (PyLong_Check(obj)) return to_int64(value, field);
     if (PyFloat_Check(obj)) return value.cast<double>();
-    if (PyUnicode_Check(obj)) return value.cast<std::string>();
+    if (PyUnicode_Check(obj)) return to_text(value, field.empty() ? "query" : field);
     if (PyDateTime_Check(obj)) return format_instant(to_instant(value, field));
     if (PyDict_Check(obj)) {
         nlohmann::json out = nlohmann::json::object();
         for (const auto& [key, item] : py::reinterpret_borrow<py::dict>(value)) {
             if (!PyUnicode_Check(key.ptr())) reject(field, "keys must be str, got " + type_name(key));
-            const std::string name = key.cast<std::string>();
+            const std::string name = to_text(key, field.empty() ? "query" : field);
             out[name] = to_json(item, field.empty() ? name : field + "." + name);
         }
         return out;
@@ -350,7 +356,7 @@ py::object from_json(const nlohmann::json& value) {
 nlohmann::json to_json_document(py::handle value, const std::string& root) {
     const std::string field = root.empty() ? "query" : root;
     if (PyUnicode_Check(value.ptr())) {
-        auto document = nlohmann::json::parse(value.cast<std::string>(), nullptr, false);
+        auto document = nlohmann::json::parse(to_text(value, field), nullptr, false);
         if (document.is_discarded()) reject(field, "is not valid JSON");
         return document;
     }

@@ -7,6 +7,7 @@ are UTC), durations ``timedelta`` of whole minutes, local dates and times
 See docs/python.md.
 """
 
+from ._core import __version__ as __version__
 from ._core import (
     Align,
     AuditEntry,
@@ -46,7 +47,6 @@ from ._core import (
     Store,
     Window,
     Zone,
-    __version__,
     explain,
     find_slots,
     format_instant,

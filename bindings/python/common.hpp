@@ -71,7 +71,7 @@ py::object from_wall_time(wall_time t);
 local_range to_range(py::handle value, const std::string& field);
 std::vector<local_range> to_ranges(py::handle value, const std::string& field);
 py::list from_ranges(const std::vector<local_range>& ranges);
-/// `{"mon": [ranges], ...}`; weekdays left out have no hours.
+/// `{"mon": [ranges], ...}` (any Mapping); weekdays left out have no hours.
 weekly_hours to_weekly(py::handle value, const std::string& field);
 py::dict from_weekly(const weekly_hours& hours);
 std::map<local_date, std::vector<local_range>> to_overrides(py::handle value, const std::string& field);

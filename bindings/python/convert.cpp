@@ -26,7 +26,12 @@ constexpr long long micro = 1'000'000;
 
 long long floor_div(long long a, long long b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-/// Total microseconds of a timedelta.
+/// Whole seconds of a timedelta (without its microseconds); never overflows.
+long long delta_seconds(PyObject* delta) {
+    return static_cast<long long>(PyDateTime_DELTA_GET_DAYS(delta)) * 86400 + PyDateTime_DELTA_GET_SECONDS(delta);
+}
+
+/// Total microseconds of a timedelta shorter than about 290,000 years (UTC offsets).
 long long delta_microseconds(PyObject* delta) {
     return (static_cast<long long>(PyDateTime_DELTA_GET_DAYS(delta)) * 86400 + PyDateTime_DELTA_GET_SECONDS(delta)) *
                micro +
@@ -39,6 +44,14 @@ constexpr std::array<std::pair<const char*, unsigned>, 7> weekdays{
     {{"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 0}}};
 
 std::string indexed(const std::string& field, std::size_t i) { return fmt::format("{}[{}]", field, i); }
+
+/// A dict, or any other collections.abc.Mapping copied into one; else nullopt.
+std::optional<py::dict> as_dict(py::handle value) {
+    if (PyDict_Check(value.ptr())) return py::reinterpret_borrow<py::dict>(value);
+    if (py::isinstance(value, py::module_::import("collections.abc").attr("Mapping")))
+        return py::dict(py::reinterpret_borrow<py::object>(value));
+    return std::nullopt;
+}
 
 bool is_pair(py::handle value) {
     return (PyTuple_Check(value.ptr()) || PyList_Check(value.ptr())) && py::len(value) == 2;
@@ -107,10 +120,10 @@ minutes to_minutes(py::handle value, const std::string& field) {
     datetime_api();
     if (!PyDelta_Check(value.ptr()))
         reject(field, "must be a datetime.timedelta (whole minutes), got " + type_name(value));
-    const long long total = delta_microseconds(value.ptr());
-    if (total % (60 * micro) != 0)
+    const long long seconds = delta_seconds(value.ptr());
+    if (PyDateTime_DELTA_GET_MICROSECONDS(value.ptr()) != 0 || seconds % 60 != 0)
         reject(field, fmt::format("must be whole minutes, got {}", py::str(value).cast<std::string>()));
-    return minutes{total / (60 * micro)};
+    return minutes{seconds / 60};
 }
 
 py::object from_seconds(std::chrono::seconds value) {
@@ -126,9 +139,9 @@ py::object from_minutes(minutes value) { return from_seconds(std::chrono::second
 std::chrono::milliseconds to_milliseconds(py::handle value, const std::string& field) {
     datetime_api();
     if (!PyDelta_Check(value.ptr())) reject(field, "must be a datetime.timedelta, got " + type_name(value));
-    const long long total = delta_microseconds(value.ptr());
-    if (total < 0) reject(field, "must not be negative");
-    return std::chrono::milliseconds{total / 1000};
+    const long long seconds = delta_seconds(value.ptr());
+    if (seconds < 0) reject(field, "must not be negative");
+    return std::chrono::milliseconds{seconds * 1000 + PyDateTime_DELTA_GET_MICROSECONDS(value.ptr()) / 1000};
 }
 
 // ---- local dates and times ----
@@ -194,10 +207,10 @@ py::list from_ranges(const std::vector<local_range>& ranges) {
 }
 
 weekly_hours to_weekly(py::handle value, const std::string& field) {
-    if (!PyDict_Check(value.ptr()))
-        reject(field, "must be a dict of weekday (" + weekday_keys() + ") to ranges, got " + type_name(value));
+    const auto days = as_dict(value);
+    if (!days) reject(field, "must be a dict of weekday (" + weekday_keys() + ") to ranges, got " + type_name(value));
     weekly_hours out;
-    for (const auto& [key, ranges] : py::reinterpret_borrow<py::dict>(value)) {
+    for (const auto& [key, ranges] : *days) {
         if (!PyUnicode_Check(key.ptr())) reject(field, "weekday keys must be str, got " + type_name(key));
         const std::string name = to_text(key, field);
         const auto day = std::find_if(weekdays.begin(), weekdays.end(), [&](const auto& d) { return name == d.first; });
@@ -218,9 +231,10 @@ py::dict from_weekly(const weekly_hours& hours) {
 }
 
 std::map<local_date, std::vector<local_range>> to_overrides(py::handle value, const std::string& field) {
-    if (!PyDict_Check(value.ptr())) reject(field, "must be a dict of datetime.date to ranges, got " + type_name(value));
+    const auto dates = as_dict(value);
+    if (!dates) reject(field, "must be a dict of datetime.date to ranges, got " + type_name(value));
     std::map<local_date, std::vector<local_range>> out;
-    for (const auto& [key, ranges] : py::reinterpret_borrow<py::dict>(value)) {
+    for (const auto& [key, ranges] : *dates) {
         const local_date day = to_date(key, field);
         out[day] = to_ranges(ranges, field + "." + date::format("%F", day));
     }

@@ -11,8 +11,8 @@ _Time = time | str
 _Range = LocalRange | tuple[_Time, _Time] | list[_Time]
 _Span = Interval | tuple[datetime, datetime] | list[datetime]
 _Zone = str | ZoneInfo | Zone
-_Weekly = dict[str, Sequence[_Range]]
-_Overrides = dict[date, Sequence[_Range]]
+_Weekly = Mapping[str, Sequence[_Range]]
+_Overrides = Mapping[date, Sequence[_Range]]
 _Json = dict[str, Any]
 
 # ---- errors ----------------------------------------------------------------

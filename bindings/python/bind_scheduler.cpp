@@ -1,0 +1,369 @@
+// The scheduler facade: catalog, slots, hold -> confirm, book, cancel,
+// reschedule, series, reminders, audit. Every call converts its Python
+// arguments first, then runs with the GIL released (store I/O and engine
+// work), so other Python threads go on meanwhile. `now` defaults to the wall
+// clock (whole seconds).
+
+#include "stores.hpp"
+
+#include <slotcraft/catalog_json.hpp>
+#include <slotcraft/scheduler.hpp>
+
+namespace slotcraft::python {
+
+namespace {
+
+/// A Scheduler and the store it runs on (kept alive as long as it is used).
+struct py_scheduler {
+    store_handle handle;
+    scheduler impl;
+    explicit py_scheduler(store_handle h) : handle(std::move(h)), impl(*handle.backend) {}
+};
+
+store_handle to_store(py::handle value) {
+    if (py::isinstance<store_handle>(value)) return value.cast<store_handle>();
+    return open_target(value, "store");
+}
+
+booking_request make_request(py::handle resource, py::handle service, py::handle start, py::handle location,
+                             py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor) {
+    return booking_request{.resource = to_text(resource, "resource"),
+                           .service = to_text(service, "service"),
+                           .location = to_text(location, "location"),
+                           .client = to_text(client, "client"),
+                           .start = to_instant(start, "start"),
+                           .seats = to_int(seats, "seats"),
+                           .idempotency_key = to_text(idempotency_key, "idempotency_key"),
+                           .actor = to_text(actor, "actor")};
+}
+
+std::string request_repr(const booking_request& r) {
+    return "BookingRequest(" + r.resource + ", " + r.service + ", " + format_instant(r.start) +
+           (r.location.empty() ? "" : ", location=" + r.location) + (r.client.empty() ? "" : ", client=" + r.client) +
+           (r.seats == 1 ? "" : ", seats=" + std::to_string(r.seats)) + ")";
+}
+
+}  // namespace
+
+void register_scheduler(py::module_& m) {
+    // ---- BookingRequest ----
+    py::class_<booking_request> cls_request(m, "BookingRequest",
+                                            "\"Book this start\": for book_series (book and hold take the same "
+                                            "fields as arguments).");
+    cls_request.def(py::init(&make_request), py::arg("resource"), py::arg("service"), py::arg("start"), py::kw_only(),
+                    py::arg("location") = "", py::arg("client") = "", py::arg("seats") = 1,
+                    py::arg("idempotency_key") = "", py::arg("actor") = "");
+    field<as_text>(cls_request, "resource", &booking_request::resource);
+    field<as_text>(cls_request, "service", &booking_request::service);
+    field<as_text>(cls_request, "location", &booking_request::location, "\"\": the only location that fits.");
+    field<as_text>(cls_request, "client", &booking_request::client);
+    field<as_instant>(cls_request, "start", &booking_request::start);
+    field<as_int>(cls_request, "seats", &booking_request::seats);
+    field<as_text>(cls_request, "idempotency_key", &booking_request::idempotency_key,
+                   "The same key again returns the first booking.");
+    field<as_text>(cls_request, "actor", &booking_request::actor, "Who asks, for the audit log.");
+    cls_request.def("__repr__", &request_repr);
+
+    // ---- results ----
+    py::class_<located_slot>(m, "LocatedSlot", "A free slot and the location it is free at.")
+        .def_readonly("slot", &located_slot::free)
+        .def_readonly("location", &located_slot::location)
+        .def_property_readonly("start", [](const located_slot& s) { return from_instant(s.free.time.start); })
+        .def_property_readonly("end", [](const located_slot& s) { return from_instant(s.free.time.end); })
+        .def_property_readonly("resources", [](const located_slot& s) { return py::cast(s.free.resources); },
+                               "The free resources, preferred first.")
+        .def_property_readonly("seats_left", [](const located_slot& s) { return s.free.seats_left; })
+        .def("__eq__",
+             [](const located_slot& a, py::handle b) -> py::object {
+                 if (!py::isinstance<located_slot>(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+                 return py::bool_(a == b.cast<const located_slot&>());
+             })
+        .def("__repr__", [](const located_slot& s) {
+            std::string ids;
+            for (const auto& id : s.free.resources) ids += (ids.empty() ? "" : ",") + id;
+            return "LocatedSlot(" + format_instant(s.free.time.start) + ", " + format_instant(s.free.time.end) +
+                   ", [" + ids + "], location='" + s.location + "', seats_left=" + std::to_string(s.free.seats_left) +
+                   ")";
+        });
+
+    py::class_<due_reminder>(m, "DueReminder", "A reminder that is due: `offset` before the booking's start has passed.")
+        .def_readonly("booking", &due_reminder::booking)
+        .def_property_readonly("offset", [](const due_reminder& r) { return from_minutes(r.offset); })
+        .def("__repr__", [](const due_reminder& r) {
+            return "DueReminder('" + r.booking.id + "', " + std::to_string(r.offset.count()) + " min)";
+        });
+
+    // ---- Scheduler ----
+    py::class_<py_scheduler> cls(m, "Scheduler",
+                                 "The scheduling API over one store; thread-safe. Every write runs the engine's "
+                                 "checks and the write in one store transaction.");
+    cls.def(py::init([](py::handle store) { return std::make_unique<py_scheduler>(to_store(store)); }),
+            py::arg("store"),
+            "`store`: a Store, or a target for open_store() (a SQLite path, \"memory:\", \"postgresql://...\").")
+        .def_property_readonly(
+            "store", [](const py_scheduler& s) { return s.handle; }, "The Store this scheduler runs on.");
+
+    // Catalog.
+    cls.def(
+        "put_location",
+        [](py_scheduler& s, py::handle location, py::handle actor) {
+            const auto value = to_value<location_record>(location, "location");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.put_location(value, who); });
+        },
+        py::arg("location"), py::kw_only(), py::arg("actor") = "", "Inserts or replaces a location (audited).");
+    cls.def(
+        "put_resource",
+        [](py_scheduler& s, py::handle resource, py::handle actor) {
+            const auto value = to_value<resource_record>(resource, "resource");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.put_resource(value, who); });
+        },
+        py::arg("resource"), py::kw_only(), py::arg("actor") = "",
+        "Inserts or replaces a resource; its locations must exist.");
+    cls.def(
+        "put_service",
+        [](py_scheduler& s, py::handle offered, py::handle actor) {
+            const service_record value = py::isinstance<service>(offered)
+                                             ? service_record{offered.cast<service>(), "", {}}
+                                             : to_value<service_record>(offered, "service");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.put_service(value, who); });
+        },
+        py::arg("service"), py::kw_only(), py::arg("actor") = "",
+        "Inserts or replaces a service (a ServiceRecord, or a Service offered everywhere).");
+    cls.def(
+        "link",
+        [](py_scheduler& s, py::handle resource, py::handle offered, py::handle actor) {
+            const auto r = to_text(resource, "resource");
+            const auto sv = to_text(offered, "service");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.link(r, sv, who); });
+        },
+        py::arg("resource"), py::arg("service"), py::kw_only(), py::arg("actor") = "",
+        "Records that `resource` provides `service`.");
+    cls.def(
+        "put_client",
+        [](py_scheduler& s, py::handle client, py::handle actor) {
+            const auto value = to_value<client_record>(client, "client");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.put_client(value, who); });
+        },
+        py::arg("client"), py::kw_only(), py::arg("actor") = "",
+        "Inserts or replaces a client; Conflict when an identity belongs to another client.");
+    cls.def(
+        "client_for",
+        [](py_scheduler& s, py::handle who, py::handle name, py::handle actor) {
+            const auto id = to_value<identity>(who, "identity");
+            const auto n = to_text(name, "name");
+            const auto a = to_text(actor, "actor");
+            return without_gil([&] { return s.impl.client_for(id, n, a); });
+        },
+        py::arg("identity"), py::arg("name") = "", py::kw_only(), py::arg("actor") = "",
+        "The client with this identity, created with `name` if there is none.");
+    cls.def(
+        "save_settings",
+        [](py_scheduler& s, py::handle values, py::handle actor) {
+            const auto value = to_value<settings>(values, "settings");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.save_settings(value, who); });
+        },
+        py::arg("settings"), py::kw_only(), py::arg("actor") = "");
+
+    cls.def(
+        "resource",
+        [](py_scheduler& s, py::handle id) {
+            const auto key = to_text(id, "id");
+            return without_gil([&] { return s.impl.resource(key); });
+        },
+        py::arg("id"), "The resource, or None.");
+    cls.def(
+        "service",
+        [](py_scheduler& s, py::handle id) {
+            const auto key = to_text(id, "id");
+            return without_gil([&] { return s.impl.service(key); });
+        },
+        py::arg("id"), "The service record, or None.");
+    cls.def(
+        "client",
+        [](py_scheduler& s, py::handle id) {
+            const auto key = to_text(id, "id");
+            return without_gil([&] { return s.impl.client(key); });
+        },
+        py::arg("id"), "The client, or None.");
+    cls.def(
+        "booking",
+        [](py_scheduler& s, py::handle id) {
+            const auto key = to_text(id, "id");
+            return without_gil([&] { return s.impl.booking(key); });
+        },
+        py::arg("id"), "The booking or hold, or None.");
+    cls.def(
+        "settings", [](py_scheduler& s) { return without_gil([&] { return s.impl.current_settings(); }); },
+        "The current settings.");
+    cls.def(
+        "providers",
+        [](py_scheduler& s, py::handle service_id) {
+            const auto key = to_text(service_id, "service");
+            return without_gil([&] { return s.impl.providers(key); });
+        },
+        py::arg("service"), "Ids of the resources providing `service`, ascending.");
+
+    // Availability.
+    cls.def(
+        "slots",
+        [](py_scheduler& s, py::handle service_id, py::handle start, py::handle end, py::handle resources,
+           py::handle location, py::handle seats, py::handle mode, py::handle now) {
+            slot_request request{.service = to_text(service_id, "service"),
+                                 .resources = to_texts(resources, "resources"),
+                                 .location = to_text(location, "location"),
+                                 .from = to_instant(start, "start"),
+                                 .to = to_instant(end, "end"),
+                                 .seats = to_int(seats, "seats"),
+                                 .mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode)};
+            // Named as the Python arguments are (the C++ check calls the end `to`).
+            if (request.to <= request.from) reject("end", "must be after start");
+            if (request.to - request.from > max_query_range) reject("end", "the query range must be at most 366 days");
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.slots(request, at); });
+        },
+        py::arg("service"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::list(),
+        py::arg("location") = "", py::arg("seats") = 1, py::arg("mode") = resource_mode::any,
+        py::arg("now") = py::none(),
+        "Free slots of `service` starting in [start, end), by start. `resources`: [] means every provider; "
+        "`location`: \"\" means every location the service is offered at.");
+    cls.def(
+        "check",
+        [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle location,
+           py::handle client, py::handle seats, py::handle now) {
+            const booking_request request = make_request(resource, service_id, start, location, client, seats,
+                                                         py::str(""), py::str(""));
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.check(request, at); });
+        },
+        py::arg("resource"), py::arg("service"), py::arg("start"), py::kw_only(), py::arg("location") = "",
+        py::arg("client") = "", py::arg("seats") = 1, py::arg("now") = py::none(),
+        "Every reason `start` is not bookable (an empty list: it is).");
+
+    // Bookings.
+    cls.def(
+        "book",
+        [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle location,
+           py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor, py::handle now) {
+            const booking_request request =
+                make_request(resource, service_id, start, location, client, seats, idempotency_key, actor);
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.book(request, at); });
+        },
+        py::arg("resource"), py::arg("service"), py::arg("start"), py::kw_only(), py::arg("location") = "",
+        py::arg("client") = "", py::arg("seats") = 1, py::arg("idempotency_key") = "", py::arg("actor") = "",
+        py::arg("now") = py::none(),
+        "Books `start` if every check passes at the moment of the write; else raises Conflict with the reasons.");
+    cls.def(
+        "hold",
+        [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle ttl,
+           py::handle location, py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor,
+           py::handle now) {
+            const booking_request request =
+                make_request(resource, service_id, start, location, client, seats, idempotency_key, actor);
+            const minutes lasting = to_minutes(ttl, "ttl");
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.hold(request, lasting, at); });
+        },
+        py::arg("resource"), py::arg("service"), py::arg("start"), py::arg("ttl"), py::kw_only(),
+        py::arg("location") = "", py::arg("client") = "", py::arg("seats") = 1, py::arg("idempotency_key") = "",
+        py::arg("actor") = "", py::arg("now") = py::none(),
+        "Holds `start` for `ttl`; confirm it with the returned record's hold_token.");
+    cls.def(
+        "confirm",
+        [](py_scheduler& s, py::handle hold_token, py::handle now, py::handle actor) {
+            const auto token = to_text(hold_token, "hold_token");
+            const instant at = now_or_clock(now);
+            const auto who = to_text(actor, "actor");
+            return without_gil([&] { return s.impl.confirm(token, at, who); });
+        },
+        py::arg("hold_token"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
+        "Turns a live hold into a booking: NotFound for an unknown token, Conflict when expired or cancelled.");
+    cls.def(
+        "cancel",
+        [](py_scheduler& s, py::handle booking_id, py::handle reason_text, py::handle now, py::handle actor) {
+            const auto id = to_text(booking_id, "id");
+            const auto why = to_text(reason_text, "reason");
+            const instant at = now_or_clock(now);
+            const auto who = to_text(actor, "actor");
+            return without_gil([&] { return s.impl.cancel(id, why, at, who); });
+        },
+        py::arg("id"), py::arg("reason") = "", py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
+        "Cancels a booking or hold; cancelling again returns the cancelled booking.");
+    cls.def(
+        "reschedule",
+        [](py_scheduler& s, py::handle booking_id, py::handle new_start, py::handle now, py::handle actor) {
+            const auto id = to_text(booking_id, "id");
+            const instant to = to_instant(new_start, "new_start");
+            const instant at = now_or_clock(now);
+            const auto who = to_text(actor, "actor");
+            return without_gil([&] { return s.impl.reschedule(id, to, at, who); });
+        },
+        py::arg("id"), py::arg("new_start"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
+        "Moves a booking in one step: the old time is released only if the new one is taken.");
+    cls.def(
+        "book_series",
+        [](py_scheduler& s, py::handle requests, py::handle now) {
+            const auto list = to_values<booking_request>(requests, "requests");
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.book_series(list, at); });
+        },
+        py::arg("requests"), py::kw_only(), py::arg("now") = py::none(),
+        "Books every request or none; a refusal names the request (`[2].start`).");
+
+    // Reminders, lists, audit.
+    cls.def(
+        "due_reminders",
+        [](py_scheduler& s, py::handle now) {
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.due_reminders(at); });
+        },
+        py::kw_only(), py::arg("now") = py::none(),
+        "Confirmed bookings not yet started whose closest passed reminder offset was not marked.");
+    cls.def(
+        "mark_reminded",
+        [](py_scheduler& s, py::handle booking_id, py::handle offset) {
+            const auto id = to_text(booking_id, "id");
+            const minutes by = to_minutes(offset, "offset");
+            return without_gil([&] { return s.impl.mark_reminded(id, by); });
+        },
+        py::arg("id"), py::arg("offset"), "True for exactly one caller per booking and offset, across processes.");
+    cls.def(
+        "upcoming",
+        [](py_scheduler& s, py::handle resource, py::handle start, py::handle days) {
+            const auto id = to_text(resource, "resource");
+            const instant from = to_instant(start, "start");
+            const int count = to_int(days, "days");
+            return without_gil([&] { return s.impl.upcoming(id, from, count); });
+        },
+        py::arg("resource"), py::arg("start"), py::arg("days"),
+        "Active bookings of `resource` starting in [start, start + days), by start.");
+    cls.def(
+        "client_bookings",
+        [](py_scheduler& s, py::handle client, py::handle active, py::handle now) {
+            const auto id = to_text(client, "client");
+            const bool want_active = to_bool(active, "active");
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.client_bookings(id, at, want_active); });
+        },
+        py::arg("client"), py::kw_only(), py::arg("active") = true, py::arg("now") = py::none(),
+        "A client's active bookings not yet ended, or (active=False) the past and cancelled ones.");
+    cls.def(
+        "audit",
+        [](py_scheduler& s, py::handle after, py::handle limit) {
+            const long long from = to_int64(after, "after");
+            const long long count = to_int64(limit, "limit");
+            if (count < 0) reject("limit", "must not be negative");
+            return without_gil([&] { return s.impl.audit(from, static_cast<std::size_t>(count)); });
+        },
+        py::kw_only(), py::arg("after") = 0, py::arg("limit") = 1000,
+        "Audit entries with a sequence number above `after`, oldest first, at most `limit`.");
+    cls.def("__repr__", [](const py_scheduler& s) { return "Scheduler(Store('" + s.handle.target + "'))"; });
+}
+
+}  // namespace slotcraft::python

@@ -1,0 +1,200 @@
+"""The stateless engine: the SPEC §8 query as Python objects and as a dict, explanations, DST."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import slotcraft as sc
+from conftest import minutes, utc
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+# SPEC §8's example query, as a dict.
+SPEC_QUERY = {
+    "now": "2026-03-01T08:00:00Z",
+    "from": "2026-03-02T00:00:00Z",
+    "to": "2026-03-09T00:00:00Z",
+    "mode": "any",
+    "service": {"id": "cut", "duration": 30, "step": 15, "align": "window", "buffer_before": 0, "buffer_after": 10,
+                "min_notice": 120, "max_advance": 0, "capacity": 1, "max_per_day": 0},
+    "seats": 1,
+    "resources": [
+        {"id": "anna", "timezone": "Europe/Berlin",
+         "weekly": {"mon": [["09:00", "13:00"], ["14:00", "18:00"]], "tue": [], "wed": [], "thu": [], "fri": [],
+                    "sat": [], "sun": []},
+         "overrides": {"2026-03-04": [["10:00", "12:00"]]},
+         "breaks": [["11:00", "11:15"]],
+         "time_off": [{"start": "2026-03-05T00:00:00Z", "end": "2026-03-06T00:00:00Z"}],
+         "bookings": [{"start": "2026-03-02T09:00:00Z", "end": "2026-03-02T09:30:00Z", "service": "cut", "seats": 1,
+                       "status": "confirmed", "buffer_before": 0, "buffer_after": 10}]}
+    ],
+}
+
+
+def spec_query_as_objects() -> sc.Query:
+    anna = sc.Resource(
+        "anna",
+        ZoneInfo("Europe/Berlin"),
+        weekly={"mon": [("09:00", "13:00"), (time(14), time(18))]},
+        overrides={date(2026, 3, 4): [("10:00", "12:00")]},
+        breaks=[("11:00", "11:15")],
+        time_off=[(utc("2026-03-05T00:00"), utc("2026-03-06T00:00"))],
+        bookings=[sc.Booking(utc("2026-03-02T09:00"), utc("2026-03-02T09:30"), service="cut", buffer_after=minutes(10))],
+    )
+    cut = sc.Service("cut", minutes(30), step=minutes(15), buffer_after=minutes(10), min_notice=minutes(120))
+    return sc.Query(utc("2026-03-01T08:00"), utc("2026-03-02T00:00"), utc("2026-03-09T00:00"), cut, [anna])
+
+
+def test_query_objects_dict_and_json_text_give_the_same_slots() -> None:
+    from_objects = sc.find_slots(spec_query_as_objects())
+    assert from_objects == sc.find_slots(SPEC_QUERY)
+    assert from_objects == sc.find_slots(json.dumps(SPEC_QUERY))
+    assert from_objects == sc.find_slots(sc.Query.from_dict(SPEC_QUERY))
+    assert from_objects == sc.find_slots(sc.Query.from_json(json.dumps(SPEC_QUERY)))
+    # Monday 09:00-13:00 and 14:00-18:00 Berlin, a 09:00Z booking + 10 min buffer, an 11:00 break.
+    assert from_objects[0].start == utc("2026-03-02T08:00")
+    assert utc("2026-03-02T09:00") not in [s.start for s in from_objects]
+    assert all(s.resources == ["anna"] and s.seats_left == 1 for s in from_objects)
+
+
+def test_slots_to_dict_is_the_spec_answer() -> None:
+    answer = sc.slots_to_dict(sc.find_slots(SPEC_QUERY))
+    assert answer["slots"][0] == {"start": "2026-03-02T08:00:00Z", "end": "2026-03-02T08:30:00Z",
+                                  "resources": ["anna"], "seats_left": 1}
+    assert sc.find_slots(SPEC_QUERY)[0].to_dict() == answer["slots"][0]
+    assert json.loads(json.dumps(answer)) == answer
+
+
+def test_a_dict_may_hold_aware_datetimes_for_instants() -> None:
+    query = copy.deepcopy(SPEC_QUERY)
+    query["now"] = datetime(2026, 3, 1, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert sc.find_slots(query) == sc.find_slots(SPEC_QUERY)
+    query["now"] = datetime(2026, 3, 1, 8, 0)
+    with pytest.raises(sc.InvalidArgument) as refused:
+        sc.find_slots(query)
+    assert refused.value.field == "now"
+
+
+def test_explain_gives_every_reason_per_resource() -> None:
+    q = spec_query_as_objects()
+    busy = sc.explain(q, utc("2026-03-02T09:15"))
+    assert [r.resource for r in busy] == ["anna"]
+    assert [r.code for r in busy[0].reasons] == [sc.ReasonCode.busy]
+    assert busy[0].reasons[0].to_dict()["code"] == "busy"
+    lunch = sc.explain(SPEC_QUERY, utc("2026-03-02T10:00"))[0].reasons
+    assert [r.code for r in lunch] == [sc.ReasonCode.on_break]
+    assert lunch[0].to_dict()["code"] == "break"
+    assert sc.explain(q, utc("2026-03-02T08:00"))[0].reasons == []
+    assert [r.code for r in sc.explain(q, utc("2026-03-02T08:05"))[0].reasons] == [sc.ReasonCode.off_grid]
+
+
+def test_dst_spring_forward_through_aware_datetimes() -> None:
+    """New York, Sunday 2026-03-08: 02:00-03:00 does not exist. Hours 01:00-04:00 are two real hours."""
+    ny = sc.Resource("ny", "America/New_York", weekly={"sun": [("01:00", "04:00")]})
+    q = sc.Query(
+        datetime(2026, 3, 1, tzinfo=NEW_YORK),
+        datetime(2026, 3, 8, 0, 0, tzinfo=NEW_YORK),
+        datetime(2026, 3, 9, 0, 0, tzinfo=NEW_YORK),
+        sc.Service("call", minutes(30)),
+        [ny],
+    )
+    starts = [s.start for s in sc.find_slots(q)]
+    assert starts == [utc("2026-03-08T06:00"), utc("2026-03-08T06:30"), utc("2026-03-08T07:00"), utc("2026-03-08T07:30")]
+    assert [t.astimezone(NEW_YORK).strftime("%H:%M %Z") for t in starts] == ["01:00 EST", "01:30 EST", "03:00 EDT", "03:30 EDT"]
+
+
+def test_dst_fall_back_through_aware_datetimes() -> None:
+    """New York, Sunday 2026-11-01: 01:00-02:00 happens twice. Hours 00:00-03:00 are four real hours."""
+    ny = sc.Resource("ny", NEW_YORK, weekly={"sun": [("00:00", "03:00")]})
+    q = sc.Query(
+        datetime(2026, 10, 1, tzinfo=NEW_YORK),
+        datetime(2026, 11, 1, tzinfo=NEW_YORK),
+        datetime(2026, 11, 2, tzinfo=NEW_YORK),
+        sc.Service("call", minutes(60)),
+        [ny],
+    )
+    starts = [s.start for s in sc.find_slots(q)]
+    second_one_oclock = datetime(2026, 11, 1, 1, 0, fold=1, tzinfo=NEW_YORK)  # EST
+    # (PEP 495: an ambiguous time never compares equal across zones, so compare in UTC.)
+    assert starts == [utc("2026-11-01T04:00"), utc("2026-11-01T05:00"), second_one_oclock.astimezone(timezone.utc),
+                      utc("2026-11-01T07:00")]
+    assert sc.explain(q, second_one_oclock)[0].reasons == []
+    assert sc.explain(q, datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK))[0].reasons[0].code == sc.ReasonCode.off_grid
+
+
+def test_any_mode_prefers_the_least_booked_resource_and_all_mode_needs_everyone() -> None:
+    day = {"mon": [("09:00", "11:00")]}
+    a = sc.Resource("a", "UTC", weekly=day, bookings=[sc.Booking(utc("2026-03-02T09:00"), utc("2026-03-02T10:00"))])
+    b = sc.Resource("b", "UTC", weekly=day)
+    svc = sc.Service("s", minutes(60))
+    q = sc.Query(utc("2026-03-01T00:00"), utc("2026-03-02T00:00"), utc("2026-03-03T00:00"), svc, [a, b])
+    assert [(s.start, s.resources) for s in sc.find_slots(q)] == [
+        (utc("2026-03-02T09:00"), ["b"]),
+        (utc("2026-03-02T10:00"), ["b", "a"]),
+    ]
+    q.mode = "all"
+    assert q.mode == sc.Mode.all
+    assert [(s.start, s.resources) for s in sc.find_slots(q)] == [(utc("2026-03-02T10:00"), ["a", "b"])]
+
+
+def test_holds_block_until_they_expire_and_cancelled_bookings_block_nothing() -> None:
+    hold = sc.Booking(utc("2026-03-02T09:00"), utc("2026-03-02T10:00"), status="held", expires=utc("2026-03-01T12:00"))
+    gone = sc.Booking(utc("2026-03-02T10:00"), utc("2026-03-02T11:00"), status=sc.BookingStatus.cancelled)
+    r = sc.Resource("r", weekly={"mon": [("09:00", "11:00")]}, bookings=[hold, gone])
+    q = sc.Query(utc("2026-03-01T11:00"), utc("2026-03-02T00:00"), utc("2026-03-03T00:00"), sc.Service("s", minutes(60)), [r])
+    assert [s.start for s in sc.find_slots(q)] == [utc("2026-03-02T10:00")]
+    q.now = utc("2026-03-01T12:00")
+    assert [s.start for s in sc.find_slots(q)] == [utc("2026-03-02T09:00"), utc("2026-03-02T10:00")]
+    assert hold.active_at(utc("2026-03-01T11:59")) and not hold.active_at(utc("2026-03-01T12:00"))
+    assert hold.padded == sc.Interval(hold.start, hold.end)
+
+
+def test_engine_objects_expose_and_update_their_fields() -> None:
+    s = sc.Service("cut", minutes(30))
+    assert (s.step, s.grid_step, s.align, s.capacity, s.is_group) == (None, minutes(30), sc.Align.window, 1, False)
+    s.step, s.align, s.capacity = minutes(15), "clock", 4
+    assert (s.grid_step, s.align, s.is_group) == (minutes(15), sc.Align.clock, True)
+    assert s.to_dict()["align"] == "clock" and sc.Service.from_dict(s.to_dict()) == s
+
+    r = sc.Resource("r", "Asia/Kathmandu")
+    r.rules.breaks = [("12:00", "12:30")]  # `rules` is the resource's own schedule, not a copy
+    assert r.rules.breaks == [sc.LocalRange("12:00", "12:30")]
+    assert r.rules.time_zone == "Asia/Kathmandu"
+    r.rules.weekly = {"tue": [("08:00", "10:00")]}
+    assert r.rules.hours_on(date(2026, 3, 3)) == [sc.LocalRange("08:00", "10:00")]
+    assert r.rules.hours_on(date(2026, 3, 4)) == []
+
+    q = spec_query_as_objects()
+    q.service.duration = minutes(60)  # `service` is the query's own, too
+    assert q.service.duration == minutes(60)
+    assert q.resources[0].id == "anna" and q.start < q.end
+
+
+def test_open_time_shows_the_windows_of_each_local_date() -> None:
+    rules = sc.Schedule("Europe/Berlin", weekly={"mon": [("09:00", "13:00")]}, breaks=[("11:00", "11:15")])
+    opened = sc.open_time(rules, utc("2026-03-02T00:00"), utc("2026-03-03T00:00"))
+    assert [(w.day, w.span) for w in opened.windows] == [
+        (date(2026, 3, 2), sc.Interval(utc("2026-03-02T08:00"), utc("2026-03-02T10:00"))),
+        (date(2026, 3, 2), sc.Interval(utc("2026-03-02T10:15"), utc("2026-03-02T12:00"))),
+    ]
+    assert opened.hours.parts == [sc.Interval(utc("2026-03-02T08:00"), utc("2026-03-02T12:00"))]
+    assert opened.open == sc.IntervalSet([w.span for w in opened.windows])
+    assert opened.time_off == sc.IntervalSet()
+    assert len(opened.breaks) > 0
+
+
+def test_query_validate_names_fields_as_the_spec_json_does() -> None:
+    q = spec_query_as_objects()
+    q.validate()
+    q.service.duration = timedelta(0)
+    with pytest.raises(sc.InvalidArgument) as refused:
+        q.validate()
+    assert refused.value.field == "service.duration"
+    with pytest.raises(sc.InvalidArgument) as again:
+        sc.find_slots(q)
+    assert again.value.field == "service.duration"

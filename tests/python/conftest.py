@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -50,10 +53,37 @@ def build_salon(target: str) -> sc.Scheduler:
     return s
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+def _postgres_uri() -> str | None:
+    """The test server's URI (scripts/test starts one); with
+    SLOTCRAFT_REQUIRE_POSTGRES=1 a build with the PostgreSQL store must have it."""
+    uri = os.environ.get("SLOTCRAFT_TEST_POSTGRES_URI") or None
+    if uri is None and sc.postgres_store_available() and os.environ.get("SLOTCRAFT_REQUIRE_POSTGRES") == "1":
+        raise RuntimeError("SLOTCRAFT_REQUIRE_POSTGRES=1 but SLOTCRAFT_TEST_POSTGRES_URI is not set")
+    return uri if sc.postgres_store_available() else None
+
+
+_schemas = itertools.count()
+
+
+def _psql(uri: str, sql: str) -> None:
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c", sql], check=True, capture_output=True)
+
+
+@pytest.fixture(params=["memory", "sqlite", *(["postgres"] if _postgres_uri() else [])])
 def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Every test using it runs once on the in-memory store and once on a SQLite file."""
-    return "memory:" if request.param == "memory" else str(tmp_path / "salon.sqlite")
+    """Every test using it runs on the in-memory store, on a SQLite file and,
+    when the PostgreSQL store is built and a test server runs, in a fresh
+    schema of the test database."""
+    if request.param == "memory":
+        return "memory:"
+    if request.param == "sqlite":
+        return str(tmp_path / "salon.sqlite")
+    uri = _postgres_uri()
+    assert uri is not None
+    schema = f"py_{os.getpid()}_{next(_schemas)}"
+    _psql(uri, f"CREATE SCHEMA {schema}")
+    request.addfinalizer(lambda: _psql(uri, f"DROP SCHEMA {schema} CASCADE"))
+    return f"{uri}{'&' if '?' in uri else '?'}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture

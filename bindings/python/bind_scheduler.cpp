@@ -93,6 +93,23 @@ void register_scheduler(py::module_& m) {
             return "DueReminder('" + r.booking.id + "', " + std::to_string(r.offset.count()) + " min)";
         });
 
+    py::class_<refused_occurrence>(m, "RefusedOccurrence", "An occurrence of a series that was not booked, and why.")
+        .def_property_readonly("start", [](const refused_occurrence& r) { return from_instant(r.start); })
+        .def_readonly("reasons", &refused_occurrence::reasons)
+        .def("__repr__", [](const refused_occurrence& r) {
+            return "RefusedOccurrence(" + format_instant(r.start) + ", " + std::to_string(r.reasons.size()) +
+                   " reason(s))";
+        });
+
+    py::class_<series_outcome>(m, "SeriesOutcome", "What book_recurring did: the booked and the refused occurrences.")
+        .def_readonly("series", &series_outcome::series, "The id the booked occurrences share ('' when none was).")
+        .def_readonly("booked", &series_outcome::booked)
+        .def_readonly("refused", &series_outcome::refused)
+        .def("__repr__", [](const series_outcome& o) {
+            return "SeriesOutcome('" + o.series + "', booked=" + std::to_string(o.booked.size()) +
+                   ", refused=" + std::to_string(o.refused.size()) + ")";
+        });
+
     // ---- Scheduler ----
     py::class_<py_scheduler> cls(m, "Scheduler",
                                  "The scheduling API over one store; thread-safe. Every write runs the engine's "
@@ -315,6 +332,77 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("requests"), py::kw_only(), py::arg("now") = py::none(),
         "Books every request or none; a refusal names the request (`[2].start`).");
+
+    cls.def(
+        "book_recurring",
+        [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle rrule,
+           py::handle except_dates, py::handle what_is_free, py::handle location, py::handle client, py::handle seats,
+           py::handle idempotency_key, py::handle actor, py::handle now) {
+            recurring_request request{
+                .first = make_request(resource, service_id, start, location, client, seats, idempotency_key, actor),
+                .rrule = to_text(rrule, "rrule"),
+                .mode = to_bool(what_is_free, "what_is_free") ? series_mode::what_is_free : series_mode::all_or_nothing};
+            if (!py::isinstance<py::iterable>(except_dates) || py::isinstance<py::str>(except_dates))
+                reject("except_dates", "expected a sequence of dates");
+            std::size_t i = 0;
+            for (py::handle day : except_dates)
+                request.except_dates.push_back(to_date(day, "except_dates[" + std::to_string(i++) + "]"));
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.book_recurring(request, at); });
+        },
+        py::arg("resource"), py::arg("service"), py::arg("start"), py::arg("rrule"), py::kw_only(),
+        py::arg("except_dates") = py::tuple(), py::arg("what_is_free") = false, py::arg("location") = "",
+        py::arg("client") = "", py::arg("seats") = 1, py::arg("idempotency_key") = "", py::arg("actor") = "",
+        py::arg("now") = py::none(),
+        "Books the occurrences of an RFC 5545 RRULE from `start`, each at the same local wall time: all or none "
+        "(Conflict names `occurrences[i].start`), or with what_is_free=True the free ones, the others listed in "
+        "`refused`.");
+    cls.def(
+        "cancel_series",
+        [](py_scheduler& s, py::handle booking_id, py::handle scope, py::handle reason_text, py::handle now,
+           py::handle actor) {
+            const auto id = to_text(booking_id, "id");
+            const auto which = to_text(scope, "scope");
+            series_scope chosen = series_scope::this_one;
+            if (which == "following")
+                chosen = series_scope::this_and_following;
+            else if (which == "all")
+                chosen = series_scope::all;
+            else if (which != "this")
+                reject("scope", "expected 'this', 'following' or 'all', got '" + which + "'");
+            const auto why = to_text(reason_text, "reason");
+            const instant at = now_or_clock(now);
+            const auto who = to_text(actor, "actor");
+            return without_gil([&] { return s.impl.cancel_series(id, chosen, why, at, who); });
+        },
+        py::arg("id"), py::arg("scope"), py::arg("reason") = "", py::kw_only(), py::arg("now") = py::none(),
+        py::arg("actor") = "",
+        "Cancels the booking and, with scope 'following' or 'all', the later or all active occurrences of its "
+        "series; returns the bookings cancelled now, by start.");
+    cls.def(
+        "export_ics",
+        [](py_scheduler& s, py::handle resource, py::handle client, py::handle booking_id, py::handle now) {
+            const calendar_selection what{.resource = to_text(resource, "resource"),
+                                          .client = to_text(client, "client"),
+                                          .booking = to_text(booking_id, "booking")};
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.export_ics(what, at); });
+        },
+        py::kw_only(), py::arg("resource") = "", py::arg("client") = "", py::arg("booking") = "",
+        py::arg("now") = py::none(),
+        "An iCalendar (RFC 5545) file of every booking of a resource, a client, or one booking (name exactly one).");
+    cls.def(
+        "import_ics",
+        [](py_scheduler& s, py::handle resource, py::handle ics, py::handle start, py::handle end, py::handle actor) {
+            const auto id = to_text(resource, "resource");
+            const auto text = to_text(ics, "ics");
+            const interval window{to_instant(start, "start"), to_instant(end, "end")};
+            const auto who = to_text(actor, "actor");
+            return without_gil([&] { return s.impl.import_ics(id, text, window, who); });
+        },
+        py::arg("resource"), py::arg("ics"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("actor") = "",
+        "Adds the busy time of an iCalendar file within [start, end) to the resource's time off; returns the "
+        "intervals added. A malformed file raises InvalidArgument naming its line, and nothing is written.");
 
     // Reminders, lists, audit.
     cls.def(

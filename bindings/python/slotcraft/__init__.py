@@ -25,6 +25,8 @@ from ._core import (
     InvalidArgument,
     LocalRange,
     LocatedSlot,
+    RefusedOccurrence,
+    SeriesOutcome,
     Location,
     LocationSchedule,
     Messenger,
@@ -115,4 +117,6 @@ __all__ = [
     "BookingRequest",
     "LocatedSlot",
     "DueReminder",
+    "RefusedOccurrence",
+    "SeriesOutcome",
 ]

@@ -1,0 +1,96 @@
+"""Recurring series (RRULE) and iCalendar export/import from Python."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import slotcraft as sc
+from conftest import NOW, utc
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_a_weekly_series_keeps_17_00_in_berlin_across_dst_and_books_what_is_free(salon: sc.Scheduler) -> None:
+    salon.book("boris", "cut", utc("2027-03-23T16:00"), now=NOW)  # boris, not anna: does not block
+    in_the_way = salon.book("anna", "cut", utc("2027-03-23T16:00"), client="c1", now=NOW)
+    out = salon.book_recurring(
+        "anna", "cut", datetime(2027, 3, 16, 17, 0, tzinfo=BERLIN), "FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+        what_is_free=True, client="c1", now=NOW,
+    )
+    assert isinstance(out, sc.SeriesOutcome)
+    assert [b.start for b in out.booked] == [utc("2027-03-16T16:00"), utc("2027-03-30T15:00")]
+    assert all(b.start.astimezone(BERLIN).hour == 17 for b in out.booked)
+    assert {b.series for b in out.booked} == {out.series}
+    assert [r.start for r in out.refused] == [utc("2027-03-23T16:00")]
+    assert out.refused[0].reasons[0].code == sc.ReasonCode.busy
+    assert out.refused[0].reasons[0].booking == in_the_way.id
+
+
+def test_an_all_or_nothing_series_raises_conflict_naming_the_occurrence_and_books_nothing(salon: sc.Scheduler) -> None:
+    salon.book("anna", "cut", utc("2027-03-23T16:00"), now=NOW)
+    with pytest.raises(sc.Conflict) as refused:
+        salon.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY;BYDAY=TU;COUNT=3", client="c1", now=NOW)
+    assert refused.value.field == "occurrences[1].start"
+    assert salon.client_bookings("c1", now=NOW) == []
+    out = salon.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+                               except_dates=[date(2027, 3, 23)], client="c1", now=NOW)
+    assert len(out.booked) == 2 and out.refused == []
+
+
+def test_cancel_series_cancels_this_and_following_or_all(salon: sc.Scheduler) -> None:
+    out = salon.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY;BYDAY=TU;COUNT=4", client="c1", now=NOW)
+    ids = [b.id for b in out.booked]
+    assert [b.id for b in salon.cancel_series(ids[2], "following", "moving", now=NOW)] == ids[2:]
+    assert [b.id for b in salon.cancel_series(ids[0], "all", now=NOW)] == ids[:2]
+    assert salon.cancel_series(ids[0], "this", now=NOW) == []  # already cancelled
+    with pytest.raises(sc.InvalidArgument) as bad:
+        salon.cancel_series(ids[0], "some", now=NOW)
+    assert bad.value.field == "scope"
+
+
+def test_export_ics_holds_every_booking_and_import_ics_turns_busy_time_into_time_off(salon: sc.Scheduler) -> None:
+    booked = salon.book("anna", "cut", utc("2027-03-01T09:00"), client="c1", now=NOW)
+    ics = salon.export_ics(resource="anna", now=NOW)
+    assert ics.startswith("BEGIN:VCALENDAR\r\n")
+    assert f"UID:{booked.id}@slotcraft\r\n" in ics
+    with pytest.raises(sc.InvalidArgument) as none_named:
+        salon.export_ics(now=NOW)
+    assert none_named.value.field == "selection"
+
+    busy = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x\r\n"
+        "DTSTART;TZID=Europe/Berlin:20270302T100000\r\nDURATION:PT1H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    added = salon.import_ics("anna", busy, NOW, NOW + timedelta(days=30))
+    assert [(i.start, i.end) for i in added] == [(utc("2027-03-02T09:00"), utc("2027-03-02T10:00"))]
+    assert salon.check("anna", "cut", utc("2027-03-02T09:00"), now=NOW)[0].code == sc.ReasonCode.time_off
+    with pytest.raises(sc.InvalidArgument) as malformed:
+        salon.import_ics("anna", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2027-13-01\r\n", NOW, NOW + timedelta(days=1))
+    assert malformed.value.field == "ics"
+    assert "line 3" in str(malformed.value)
+
+
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda s: s.book_recurring("anna", "cut", datetime(2027, 3, 16, 16), "FREQ=WEEKLY;COUNT=2", now=NOW), "start"),
+        (lambda s: s.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY", now=NOW), "rrule"),
+        (lambda s: s.book_recurring("anna", "cut", utc("2027-03-16T16:00"), 7, now=NOW), "rrule"),
+        (lambda s: s.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY;COUNT=2",
+                                    except_dates="2027-03-23", now=NOW), "except_dates"),
+        (lambda s: s.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY;COUNT=2",
+                                    except_dates=["2027-03-23"], now=NOW), "except_dates[0]"),
+        (lambda s: s.import_ics("anna", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", NOW, NOW), "window"),
+        (lambda s: s.import_ics("anna", "x", datetime(2027, 3, 1), NOW), "start"),
+        (lambda s: s.export_ics(resource="anna", client="c1", now=NOW), "selection"),
+    ],
+)
+def test_bad_input_to_series_and_ics_calls_names_the_field(salon: sc.Scheduler, call, field: str) -> None:
+    before = len(salon.audit())
+    with pytest.raises(sc.InvalidArgument) as bad:
+        call(salon)
+    assert bad.value.field == field
+    assert len(salon.audit()) == before

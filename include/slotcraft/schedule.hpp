@@ -6,6 +6,7 @@
 #include <slotcraft/interval_set.hpp>
 #include <slotcraft/tz.hpp>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <span>
@@ -70,34 +71,72 @@ struct open_time {
 [[nodiscard]] inline std::pair<local_date, local_date> dates_touching(const zone& tz, interval span) {
     return {tz.date_of(span.start) - date::days{2}, tz.date_of(span.end) + date::days{1}};
 }
+/// As above, with the zone's offsets already read.
+[[nodiscard]] inline std::pair<local_date, local_date> dates_touching(const zone_offsets& tz, interval span) {
+    return {tz.date_of(span.start) - date::days{2}, tz.date_of(span.end) + date::days{1}};
+}
 
-/// Computes the open time of `rules` for every local date that can touch `span`.
-[[nodiscard]] inline open_time compute_open_time(const schedule& rules, interval span) {
-    const auto [first, last] = dates_touching(rules.time_zone, span);
+/// Computes the open time of `rules` for every local date that can touch
+/// `span`, with `offsets` of `rules.time_zone` covering `span`.
+[[nodiscard]] inline open_time compute_open_time(const schedule& rules, interval span, const zone_offsets& offsets) {
+    const auto [first, last] = dates_touching(offsets, span);
     open_time out;
     out.time_off = interval_set(rules.time_off);
 
     std::vector<interval> pieces;
+    pieces.reserve(static_cast<std::size_t>((last - first).count() + 3) * rules.breaks.size());
     for (local_date day = first - date::days{1}; day <= last + date::days{1}; day += date::days{1})
-        for (const local_range& range : rules.breaks) pieces.push_back(rules.time_zone.to_utc(day, range));
+        for (const local_range& range : rules.breaks) pieces.push_back(offsets.to_utc(day, range));
     out.breaks = interval_set(std::move(pieces));
-    const interval_set closed = out.breaks | out.time_off;
+    interval_set breaks_and_time_off;
+    if (!out.time_off.empty()) breaks_and_time_off = out.breaks | out.time_off;
+    const std::span<const interval> cuts = out.time_off.empty() ? out.breaks.parts() : breaks_and_time_off.parts();
 
+    const auto days = static_cast<std::size_t>((last - first).count() + 1);
     std::vector<interval> all_hours;
-    std::vector<interval> all_open;
+    all_hours.reserve(days * 2);
+    out.windows.reserve(days * 2);
+    std::vector<interval> day_hours;
     for (local_date day = first; day <= last; day += date::days{1}) {
-        pieces.clear();
-        for (const local_range& range : rules.hours_on(day)) pieces.push_back(rules.time_zone.to_utc(day, range));
-        const interval_set hours_of_day(pieces);
-        for (const interval& part : hours_of_day) all_hours.push_back(part);
-        for (const interval& part : hours_of_day - closed) {
-            out.windows.push_back({day, part});
-            all_open.push_back(part);
+        // hours(D), converted and united (usually one or two ranges, in order).
+        day_hours.clear();
+        for (const local_range& range : rules.hours_on(day)) {
+            const interval piece = offsets.to_utc(day, range);
+            if (!piece.empty()) day_hours.push_back(piece);
+        }
+        if (!std::is_sorted(day_hours.begin(), day_hours.end())) std::sort(day_hours.begin(), day_hours.end());
+        std::size_t kept = 0;
+        for (const interval& piece : day_hours) {
+            if (kept > 0 && piece.start <= day_hours[kept - 1].end)
+                day_hours[kept - 1].end = std::max(day_hours[kept - 1].end, piece.end);
+            else
+                day_hours[kept++] = piece;
+        }
+        day_hours.resize(kept);
+        // open(D) = hours(D) minus breaks and time off; its maximal parts are the windows.
+        for (interval part : day_hours) {
+            all_hours.push_back(part);
+            auto cut = std::lower_bound(cuts.begin(), cuts.end(), part.start,
+                                        [](const interval& c, instant t) { return c.end <= t; });
+            for (; cut != cuts.end() && cut->start < part.end; ++cut) {
+                if (cut->start > part.start) out.windows.push_back({day, {part.start, cut->start}});
+                part.start = std::max(part.start, cut->end);
+                if (part.empty()) break;
+            }
+            if (!part.empty()) out.windows.push_back({day, part});
         }
     }
     out.hours = interval_set(std::move(all_hours));
+    std::vector<interval> all_open;
+    all_open.reserve(out.windows.size());
+    for (const window& w : out.windows) all_open.push_back(w.span);
     out.open = interval_set(std::move(all_open));
     return out;
+}
+
+/// Computes the open time of `rules` for every local date that can touch `span`.
+[[nodiscard]] inline open_time compute_open_time(const schedule& rules, interval span) {
+    return compute_open_time(rules, span, zone_offsets(rules.time_zone, span));
 }
 
 }  // namespace slotcraft

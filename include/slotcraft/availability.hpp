@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,15 +62,16 @@ struct slot_query {
         validate_query_range(from, to, seats);
         asked.validate("service.");
         if (resources.empty()) reject("resources", "at least one resource is needed");
-        // The first resource whose id an earlier one has (sorting, not a set of every id).
-        std::vector<std::size_t> by_id(resources.size());
-        for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
-        std::sort(by_id.begin(), by_id.end(), [&](std::size_t a, std::size_t b) {
-            return resources[a].id != resources[b].id ? resources[a].id < resources[b].id : a < b;
-        });
+        // The first resource whose id an earlier one has: sorted by hash, only
+        // equal hashes compare the ids.
+        std::vector<std::pair<std::size_t, std::size_t>> by_hash(resources.size());  // {hash, position}
+        for (std::size_t i = 0; i < by_hash.size(); ++i) by_hash[i] = {std::hash<std::string_view>{}(resources[i].id), i};
+        std::sort(by_hash.begin(), by_hash.end());
         std::size_t duplicate = resources.size();
-        for (std::size_t k = 1; k < by_id.size(); ++k)
-            if (resources[by_id[k]].id == resources[by_id[k - 1]].id) duplicate = std::min(duplicate, by_id[k]);
+        for (std::size_t k = 1; k < by_hash.size(); ++k)
+            for (std::size_t j = k; j-- > 0 && by_hash[j].first == by_hash[k].first;)
+                if (resources[by_hash[j].second].id == resources[by_hash[k].second].id)
+                    duplicate = std::min(duplicate, by_hash[k].second);  // the later of the two: (hash, position) order
 
         for (std::size_t i = 0; i < resources.size(); ++i) {
             const resource& r = resources[i];
@@ -184,7 +187,7 @@ private:
 
 /// The free slots of `query` (SPEC §3-§6), ordered by start, with resources
 /// as positions in `query.resources`. With `query.limit`, the starts are
-/// searched from `from` onwards in growing spans (a day, then two, four, ...)
+/// searched from `from` onwards in growing spans (a week, then two, four, ...)
 /// and each resource stops at its own first `limit` free starts, so the work
 /// done depends on how soon the slots come, not on the length of the range.
 /// \throws error (invalid_argument) for bad input, before any work.
@@ -205,17 +208,26 @@ private:
 
     slot_table out;
     std::vector<std::vector<free_start>> free(n);
+    std::vector<instant> scratch;
     std::vector<std::size_t> listed;  // resources with free starts in the span, in SPEC §6 order
     std::vector<std::size_t> next(n, 0);
-    std::chrono::seconds span_length = query.limit > 0 ? std::chrono::seconds{std::chrono::days{1}} : query.to - query.from;
+    // With a limit: a week first, then twice as long each time. Once some
+    // start is found, each view ends at the bound, so an early answer costs
+    // little more than the days up to it.
+    std::chrono::seconds span_length = query.limit > 0 ? std::chrono::seconds{std::chrono::days{7}} : query.to - query.from;
+    std::optional<resource_view> view;  // one view, reset for each resource: its memory is reused
     for (instant span_start = query.from; span_start < query.to; span_start += span_length, span_length *= 2) {
         const interval span{span_start, std::min(query.to, span_start + span_length)};
         listed.clear();
         detail::smallest_starts first_starts(any ? query.limit : 0);
         bool all_free_somewhere = true;
         for (std::size_t i = 0; i < n && all_free_somewhere; ++i) {
-            const resource_view view(query.resources[i], query.asked, query.now, span, offsets[i]);
-            free[i] = view.free_starts(query.seats, per_resource, first_starts.bound());
+            // Starts after the bound cannot be among the first `limit`: the view need not reach them.
+            const instant bound = first_starts.bound();
+            const interval starts{span.start, bound < span.end ? bound + std::chrono::seconds{1} : span.end};
+            if (view) view->reset(query.resources[i], starts, offsets[i]);
+            else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i]);
+            view->free_starts(query.seats, free[i], scratch, per_resource, bound);
             next[i] = 0;
             for (const free_start& f : free[i]) first_starts.add(f.start);
             if (!free[i].empty()) listed.push_back(i);
@@ -228,6 +240,17 @@ private:
                 return la != lb ? la < lb : query.resources[a].id < query.resources[b].id;
             });
 
+        if (listed.size() == 1 && (any || n == 1)) {
+            // One list: it is the answer for this span.
+            const std::size_t i = listed.front();
+            for (const free_start& f : free[i]) {
+                out.rows.push_back({{f.start, f.start + query.asked.duration}, f.seats_left,
+                                    static_cast<std::uint32_t>(out.members.size()), 1});
+                out.members.push_back(static_cast<std::uint32_t>(i));
+                if (query.limit > 0 && out.rows.size() == query.limit) return out;
+            }
+            continue;
+        }
         // Merge the sorted per-resource lists by start.
         for (;;) {
             instant start = instant::max();

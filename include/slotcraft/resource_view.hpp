@@ -45,25 +45,54 @@ public:
     /// resources of one query in one zone can share them); nullptr reads them.
     resource_view(const resource& res, const service& svc, instant now, interval starts,
                   std::shared_ptr<const zone_offsets> offsets)
-        : resource_(&res), service_(&svc), now_(now), starts_(starts), offsets_(std::move(offsets)) {
+        : service_(&svc), now_(now) {
+        reset(res, starts, std::move(offsets));
+    }
+
+    /// Prepares the view for another resource and range of starts (same
+    /// service and `now`), keeping the memory it has, so that going through
+    /// many resources with one view allocates almost nothing.
+    void reset(const resource& res, interval starts, std::shared_ptr<const zone_offsets> offsets) {
+        const service& svc = *service_;
+        resource_ = &res;
+        starts_ = starts;
         const interval reach{starts.start, starts.end + svc.duration};
+        offsets_ = std::move(offsets);
         if (!offsets_ || !(offsets_->time_zone() == res.rules.time_zone))
             offsets_ = std::make_shared<const zone_offsets>(res.rules.time_zone, reach);
-        open_ = compute_open_time(res.rules, reach, *offsets_);
+        compute_open_time(res.rules, reach, *offsets_, open_);
 
+        active_.clear();
+        seats_taken_.clear();
+        per_day_.clear();
+        longest_padded_ = std::chrono::seconds{0};
         active_.reserve(res.bookings.size());
         for (const booking& b : res.bookings) {
-            if (!b.active_at(now)) continue;
+            if (!b.active_at(now_)) continue;
             const bool seats_only = shares_seats(b);
             active_.push_back({b.padded(), b.time, &b, seats_only});
             longest_padded_ = std::max(longest_padded_, b.padded().length());
             if (seats_only) seats_taken_.emplace_back(b.time.start, b.seats);
             if (svc.max_per_day > 0 && b.service == svc.id) per_day_.emplace_back(offsets_->date_of(b.time.start), 1);
         }
-        // Ties keep the input order, so explanations list bookings the same way every time.
-        std::sort(active_.begin(), active_.end(), [](const active_booking& a, const active_booking& b) {
+        // By padded start; ties keep the input order, so explanations list
+        // bookings the same way every time. Bookings read from a store usually
+        // come sorted already; otherwise small {start, position} keys are
+        // sorted and the bookings gathered in that order.
+        const auto by_padded_start = [](const active_booking& a, const active_booking& b) {
             return a.padded.start != b.padded.start ? a.padded.start < b.padded.start : a.source < b.source;
-        });
+        };
+        if (active_.size() <= 64) {
+            if (!std::is_sorted(active_.begin(), active_.end(), by_padded_start))
+                std::sort(active_.begin(), active_.end(), by_padded_start);
+        } else if (!std::is_sorted(active_.begin(), active_.end(), by_padded_start)) {
+            order_.clear();
+            for (std::size_t i = 0; i < active_.size(); ++i) order_.push_back({active_[i].padded.start, i});
+            std::sort(order_.begin(), order_.end());
+            unsorted_.swap(active_);
+            active_.clear();
+            for (const auto& key : order_) active_.push_back(unsorted_[key.second]);
+        }
         sum_by_key(seats_taken_);
         sum_by_key(per_day_);
     }
@@ -89,16 +118,23 @@ public:
     /// after `until`.
     [[nodiscard]] std::vector<free_start> free_starts(int seats, std::size_t max_count = SIZE_MAX,
                                                       instant until = instant::max()) const {
-        std::vector<instant> starts;
-        collect_candidates(starts);
         std::vector<free_start> out;
-        out.reserve(std::min(starts.size(), max_count));
+        std::vector<instant> scratch;
+        free_starts(seats, out, scratch, max_count, until);
+        return out;
+    }
+    /// As above, into `out` (replacing its contents), with `scratch` for the
+    /// candidates: once both have grown, no allocation.
+    void free_starts(int seats, std::vector<free_start>& out, std::vector<instant>& scratch,
+                     std::size_t max_count = SIZE_MAX, instant until = instant::max()) const {
+        out.clear();
+        scratch.clear();
+        collect_candidates(scratch);
         sweep_cursor cursor;
-        for (instant s : starts) {
+        for (instant s : scratch) {
             if (out.size() >= max_count || s > until) break;
             if (check_at(s, seats, stop_at_first{}, &cursor)) out.push_back({s, service_->capacity - cursor.taken});
         }
-        return out;
     }
 
     /// Seats of the same group service already taken at `s` (0 for a
@@ -231,7 +267,8 @@ private:
     template <class Key, class Value>
     static void sum_by_key(std::vector<std::pair<Key, Value>>& entries) {
         if (entries.empty()) return;
-        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+        if (!std::is_sorted(entries.begin(), entries.end(), by_key)) std::sort(entries.begin(), entries.end(), by_key);
         std::size_t kept = 0;
         for (std::size_t i = 1; i < entries.size(); ++i) {
             if (entries[i].first == entries[kept].first) entries[kept].second += entries[i].second;
@@ -250,6 +287,13 @@ private:
     void collect_candidates(std::vector<instant>& out) const {
         const service& svc = *service_;
         const minutes step = svc.grid_step();
+        if (svc.align != alignment::clock) {
+            std::size_t most = 0;  // an upper bound of the grid points, to allocate once
+            for (const window& w : open_.windows)
+                if (w.span.end > starts_.start && w.span.start < starts_.end)
+                    most += static_cast<std::size_t>((std::min(w.span.end, starts_.end) - std::max(w.span.start, starts_.start)) / step) + 1;
+            out.reserve(out.size() + most);
+        }
         switch (svc.align) {
             case alignment::window:
                 for (const window& w : open_.windows) add_grid(w.span, step, out);
@@ -309,13 +353,15 @@ private:
         for (const instant stop = std::min(piece.end, starts_.end); t < stop; t += step) out.push_back(t);
     }
 
-    const resource* resource_;
+    const resource* resource_ = nullptr;
     const service* service_;
     instant now_;
-    interval starts_;
+    interval starts_{};
     std::shared_ptr<const zone_offsets> offsets_;
     open_time open_;
     std::vector<active_booking> active_;  // by padded start
+    std::vector<active_booking> unsorted_;                 // sorting buffers, kept for reuse
+    std::vector<std::pair<instant, std::size_t>> order_;
     std::chrono::seconds longest_padded_{0};
     std::vector<std::pair<instant, long long>> seats_taken_;  // by start, summed
     std::vector<std::pair<local_date, int>> per_day_;         // by date, summed

@@ -243,16 +243,16 @@ json run_worker(const options& o) {
     const std::string& w = o.worker;
     if (w.size() == 2 && w[0] == 'W') return run_query_workload(w, o);
     const int writers = w.ends_with("x8") ? 8 : 1;
-    if (w.starts_with("B1-memory")) return run_booking_rate(fmt::format("B1 memory, {} writer(s)", writers), "memory:", writers, o);
+    if (w.starts_with("B1-memory")) return run_booking_rate(fmt::format("B1 memory, {} writer{}", writers, writers > 1 ? "s" : ""), "memory:", writers, o);
     if (w.starts_with("B1-sqlite")) {
         const std::string path = temp_sqlite_path();
-        json row = run_booking_rate(fmt::format("B1 SQLite, {} writer(s)", writers), path, writers, o);
+        json row = run_booking_rate(fmt::format("B1 SQLite, {} writer{}", writers, writers > 1 ? "s" : ""), path, writers, o);
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
         return row;
     }
     if (w.starts_with("B1-postgres")) {
         const char* uri = std::getenv("SLOTCRAFT_BENCH_POSTGRES_URI");
-        return run_booking_rate(fmt::format("B1 PostgreSQL, {} writer(s)", writers), uri ? uri : "", writers, o);
+        return run_booking_rate(fmt::format("B1 PostgreSQL, {} writer{}", writers, writers > 1 ? "s" : ""), uri ? uri : "", writers, o);
     }
     throw std::invalid_argument("unknown row " + w);
 }
@@ -293,10 +293,14 @@ int run_table(const std::string& self, const options& o) {
     bool failed = false;
     fmt::print("slotcraft benchmarks (seed {}, at least {} s per measurement, single thread unless noted)\n\n", o.seed,
                o.min_time);
-    fmt::print("| workload | resources | bookings | days | queries/s | median µs/query | median µs with ids (find_slots) | slots/query | slots/s | baseline µs/query | speedup vs baseline | peak RSS MiB | answers |\n");
-    fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    bool query_header = false;
     for (const std::string w : {"W1", "W2", "W3", "W4"}) {
         if (!wanted(o, w)) continue;
+        if (!query_header) {
+            fmt::print("| workload | resources | bookings | days | queries/s | median µs/query | median µs with ids (find_slots) | slots/query | slots/s | baseline µs/query | speedup vs baseline | peak RSS MiB | answers |\n");
+            fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            query_header = true;
+        }
         const json r = run_child(self, w, o);
         const std::string difference = r.value("difference", "");
         failed = failed || !difference.empty();
@@ -318,13 +322,13 @@ int run_table(const std::string& self, const options& o) {
     for (const std::string& row : rows) {
         if (!wanted(o, row)) continue;
         if (!header) {
-            fmt::print("\n| booking rate (B1) | writers | bookings | bookings/s | p50 µs | p99 µs | peak RSS MiB | check |\n");
+            fmt::print("{}| booking rate (B1) | writers | bookings | bookings/s | p50 µs | p99 µs | peak RSS MiB | check |\n", query_header ? "\n" : "");
             fmt::print("|---|---:|---:|---:|---:|---:|---:|---|\n");
             header = true;
         }
         if (row.starts_with("B1-postgres")) {
             if (std::getenv("SLOTCRAFT_BENCH_POSTGRES_URI") == nullptr) {
-                fmt::print("| B1 PostgreSQL, {} writer(s) | skipped: SLOTCRAFT_BENCH_POSTGRES_URI is not set |\n", row.ends_with("x8") ? 8 : 1);
+                fmt::print("| B1 PostgreSQL, {} | skipped: SLOTCRAFT_BENCH_POSTGRES_URI is not set |\n", row.ends_with("x8") ? "8 writers" : "1 writer");
                 continue;
             }
             if (!postgres_store_available()) {

@@ -6,7 +6,11 @@
 #include <slotcraft/resource_view.hpp>
 
 #include <algorithm>
-#include <set>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -48,6 +52,9 @@ struct slot_query {
     /// Seats the asker wants.
     int seats = 1;
     std::vector<resource> resources{};
+    /// At most this many slots, the earliest; 0 = all. The work stops as soon
+    /// as they are known (an extension of SPEC §8, see docs/semantics.md).
+    std::size_t limit = 0;
 
     /// Checks SPEC §7; field names are those of the JSON query.
     /// \throws error (invalid_argument) naming the field.
@@ -55,18 +62,27 @@ struct slot_query {
         validate_query_range(from, to, seats);
         asked.validate("service.");
         if (resources.empty()) reject("resources", "at least one resource is needed");
-        std::set<std::string_view> ids;
+        // The first resource whose id an earlier one has: sorted by hash, only
+        // equal hashes compare the ids.
+        std::vector<std::pair<std::size_t, std::size_t>> by_hash(resources.size());  // {hash, position}
+        for (std::size_t i = 0; i < by_hash.size(); ++i) by_hash[i] = {std::hash<std::string_view>{}(resources[i].id), i};
+        std::sort(by_hash.begin(), by_hash.end());
+        std::size_t duplicate = resources.size();
+        for (std::size_t k = 1; k < by_hash.size(); ++k)
+            for (std::size_t j = k; j-- > 0 && by_hash[j].first == by_hash[k].first;)
+                if (resources[by_hash[j].second].id == resources[by_hash[k].second].id)
+                    duplicate = std::min(duplicate, by_hash[k].second);  // the later of the two: (hash, position) order
+
         for (std::size_t i = 0; i < resources.size(); ++i) {
             const resource& r = resources[i];
-            const std::string prefix = fmt::format("resources[{}].", i);
-            if (r.id.empty()) reject(prefix + "id", "must not be empty");
-            if (!ids.insert(r.id).second) reject(prefix + "id", fmt::format("duplicate resource id \"{}\"", r.id));
+            if (r.id.empty()) reject(fmt::format("resources[{}].id", i), "must not be empty");
+            if (i == duplicate) reject(fmt::format("resources[{}].id", i), fmt::format("duplicate resource id \"{}\"", r.id));
             for (std::size_t j = 0; j < r.rules.time_off.size(); ++j)
                 if (r.rules.time_off[j].empty())
-                    reject(fmt::format("{}time_off[{}].end", prefix, j), "must be after start");
+                    reject(fmt::format("resources[{}].time_off[{}].end", i, j), "must be after start");
             for (std::size_t j = 0; j < r.bookings.size(); ++j)
                 if (auto found = r.bookings[j].problem())
-                    reject(fmt::format("{}bookings[{}].{}", prefix, j, found->first), found->second);
+                    reject(fmt::format("resources[{}].bookings[{}].{}", i, j, found->first), found->second);
         }
     }
 
@@ -83,68 +99,186 @@ struct slot {
     friend bool operator==(const slot&, const slot&) = default;
 };
 
-namespace detail {
+/// The free slots of a query with each slot's resources given as positions
+/// in `slot_query::resources`, all kept in one array: the answer of
+/// `find_slots` without copying a resource id per slot.
+struct slot_table {
+    /// One free slot; its resources are `members[first, first + count)`.
+    struct row {
+        interval time;
+        long long seats_left = 0;
+        std::uint32_t first = 0;
+        std::uint32_t count = 0;
+        friend constexpr bool operator==(const row&, const row&) = default;
+    };
+    std::vector<row> rows;
+    std::vector<std::uint32_t> members;
 
-struct resource_slot {
-    instant start;
-    long long seats_left;
+    [[nodiscard]] std::size_t size() const noexcept { return rows.size(); }
+    [[nodiscard]] bool empty() const noexcept { return rows.empty(); }
+    /// The positions of `r`'s resources, preferred first (`any`) or in query order (`all`).
+    [[nodiscard]] std::span<const std::uint32_t> resources_of(const row& r) const noexcept {
+        return std::span<const std::uint32_t>(members).subspan(r.first, r.count);
+    }
+    /// The slots with their resource ids, as `find_slots` gives them.
+    [[nodiscard]] std::vector<slot> to_slots(const slot_query& query) const {
+        std::vector<slot> out;
+        out.reserve(rows.size());
+        for (const row& r : rows) {
+            slot s{r.time, {}, r.seats_left};
+            s.resources.reserve(r.count);
+            for (std::uint32_t i : resources_of(r)) s.resources.push_back(query.resources[i].id);
+            out.push_back(std::move(s));
+        }
+        return out;
+    }
+    friend bool operator==(const slot_table&, const slot_table&) = default;
 };
 
-inline std::vector<resource_slot> free_starts(const resource_view& view, int seats) {
-    std::vector<resource_slot> out;
-    for (instant s : view.candidates())
-        if (view.bookable(s, seats)) out.push_back({s, view.seats_left(s)});
+namespace detail {
+
+/// The offsets of each resource's zone over the whole query, read once per
+/// distinct zone.
+inline std::vector<std::shared_ptr<const zone_offsets>> offsets_by_resource(const slot_query& q) {
+    const interval reach{q.from, q.to + q.asked.duration};
+    std::vector<std::shared_ptr<const zone_offsets>> out;
+    out.reserve(q.resources.size());
+    std::vector<std::shared_ptr<const zone_offsets>> distinct;
+    for (const resource& r : q.resources) {
+        const auto known = std::find_if(distinct.begin(), distinct.end(),
+                                        [&](const auto& o) { return o->time_zone() == r.rules.time_zone; });
+        if (known != distinct.end()) {
+            out.push_back(*known);
+        } else {
+            distinct.push_back(std::make_shared<const zone_offsets>(r.rules.time_zone, reach));
+            out.push_back(distinct.back());
+        }
+    }
     return out;
 }
 
+/// Active bookings of `r` starting inside `range` (the SPEC §6 preference key).
+inline std::size_t load_of(const resource& r, instant now, interval range) {
+    return static_cast<std::size_t>(std::count_if(r.bookings.begin(), r.bookings.end(), [&](const booking& b) {
+        return b.active_at(now) && range.contains(b.time.start);
+    }));
+}
+
+/// The `limit` smallest distinct starts seen so far (for `limit` up to 64).
+class smallest_starts {
+public:
+    explicit smallest_starts(std::size_t limit) : limit_(limit <= 64 ? limit : 0) {}
+    void add(instant t) {
+        if (limit_ == 0 || (kept_.size() == limit_ && t >= kept_.back())) return;
+        const auto at = std::lower_bound(kept_.begin(), kept_.end(), t);
+        if (at != kept_.end() && *at == t) return;
+        kept_.insert(at, t);
+        if (kept_.size() > limit_) kept_.pop_back();
+    }
+    /// No start after this one can be among the first `limit`.
+    [[nodiscard]] instant bound() const { return limit_ > 0 && kept_.size() == limit_ ? kept_.back() : instant::max(); }
+
+private:
+    std::size_t limit_;
+    std::vector<instant> kept_;
+};
+
 }  // namespace detail
+
+/// The free slots of `query` (SPEC §3-§6), ordered by start, with resources
+/// as positions in `query.resources`. With `query.limit`, the starts are
+/// searched from `from` onwards in growing spans (a week, then two, four, ...)
+/// and each resource stops at its own first `limit` free starts, so the work
+/// done depends on how soon the slots come, not on the length of the range.
+/// \throws error (invalid_argument) for bad input, before any work.
+[[nodiscard]] inline slot_table find_slot_table(const slot_query& query) {
+    query.validate();
+    const std::size_t n = query.resources.size();
+    const bool any = query.mode == resource_mode::any;
+    const auto offsets = detail::offsets_by_resource(query);
+    // `any`: a resource's starts after its own `limit`-th free one cannot be
+    // among the first `limit` slots. `all` needs every resource at each start.
+    const std::size_t per_resource = any && query.limit > 0 ? query.limit : SIZE_MAX;
+
+    std::vector<std::size_t> load(n, SIZE_MAX);  // filled when first needed
+    const auto load_of = [&](std::size_t i) {
+        if (load[i] == SIZE_MAX) load[i] = detail::load_of(query.resources[i], query.now, query.range());
+        return load[i];
+    };
+
+    slot_table out;
+    std::vector<std::vector<free_start>> free(n);
+    std::vector<instant> scratch;
+    std::vector<std::size_t> listed;  // resources with free starts in the span, in SPEC §6 order
+    std::vector<std::size_t> next(n, 0);
+    // With a limit: a week first, then twice as long each time. Once some
+    // start is found, each view ends at the bound, so an early answer costs
+    // little more than the days up to it.
+    std::chrono::seconds span_length = query.limit > 0 ? std::chrono::seconds{std::chrono::days{7}} : query.to - query.from;
+    std::optional<resource_view> view;  // one view, reset for each resource: its memory is reused
+    for (instant span_start = query.from; span_start < query.to; span_start += span_length, span_length *= 2) {
+        const interval span{span_start, std::min(query.to, span_start + span_length)};
+        listed.clear();
+        detail::smallest_starts first_starts(any ? query.limit : 0);
+        bool all_free_somewhere = true;
+        for (std::size_t i = 0; i < n && all_free_somewhere; ++i) {
+            // Starts after the bound cannot be among the first `limit`: the view need not reach them.
+            const instant bound = first_starts.bound();
+            const interval starts{span.start, bound < span.end ? bound + std::chrono::seconds{1} : span.end};
+            if (view) view->reset(query.resources[i], starts, offsets[i]);
+            else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i]);
+            view->free_starts(query.seats, free[i], scratch, per_resource, bound);
+            next[i] = 0;
+            for (const free_start& f : free[i]) first_starts.add(f.start);
+            if (!free[i].empty()) listed.push_back(i);
+            else if (!any) all_free_somewhere = false;  // `all`: nothing in this span
+        }
+        if (!all_free_somewhere) continue;
+        if (any)
+            std::sort(listed.begin(), listed.end(), [&](std::size_t a, std::size_t b) {
+                const std::size_t la = load_of(a), lb = load_of(b);
+                return la != lb ? la < lb : query.resources[a].id < query.resources[b].id;
+            });
+
+        if (listed.size() == 1 && (any || n == 1)) {
+            // One list: it is the answer for this span.
+            const std::size_t i = listed.front();
+            for (const free_start& f : free[i]) {
+                out.rows.push_back({{f.start, f.start + query.asked.duration}, f.seats_left,
+                                    static_cast<std::uint32_t>(out.members.size()), 1});
+                out.members.push_back(static_cast<std::uint32_t>(i));
+                if (query.limit > 0 && out.rows.size() == query.limit) return out;
+            }
+            continue;
+        }
+        // Merge the sorted per-resource lists by start.
+        for (;;) {
+            instant start = instant::max();
+            for (std::size_t i : listed)
+                if (next[i] < free[i].size()) start = std::min(start, free[i][next[i]].start);
+            if (start == instant::max()) break;
+
+            slot_table::row row{{start, start + query.asked.duration}, 0, static_cast<std::uint32_t>(out.members.size()), 0};
+            for (std::size_t i : listed) {
+                if (next[i] >= free[i].size() || free[i][next[i]].start != start) continue;
+                const long long left = free[i][next[i]++].seats_left;
+                // `any`: the preferred (first) resource's seats; `all`: the minimum.
+                if (row.count == 0 || (!any && left < row.seats_left)) row.seats_left = left;
+                out.members.push_back(static_cast<std::uint32_t>(i));
+                ++row.count;
+            }
+            if (any || row.count == n) out.rows.push_back(row);
+            else out.members.resize(row.first);
+            if (query.limit > 0 && out.rows.size() == query.limit) return out;
+        }
+    }
+    return out;
+}
 
 /// The free slots of `query` (SPEC §3-§6), ordered by start.
 /// \throws error (invalid_argument) for bad input, before any work.
 [[nodiscard]] inline std::vector<slot> find_slots(const slot_query& query) {
-    query.validate();
-    const std::size_t n = query.resources.size();
-    std::vector<resource_view> views;
-    views.reserve(n);
-    for (const resource& r : query.resources) views.emplace_back(r, query.asked, query.now, query.range());
-
-    // Per resource: its free starts; the preference order of SPEC §6 `any`.
-    std::vector<std::vector<detail::resource_slot>> free(n);
-    for (std::size_t i = 0; i < n; ++i) free[i] = detail::free_starts(views[i], query.seats);
-    std::vector<std::size_t> order(n);
-    for (std::size_t i = 0; i < n; ++i) order[i] = i;
-    if (query.mode == resource_mode::any) {
-        std::vector<std::size_t> load(n);
-        for (std::size_t i = 0; i < n; ++i) load[i] = views[i].bookings_starting_in(query.range());
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return std::tie(load[a], query.resources[a].id) < std::tie(load[b], query.resources[b].id);
-        });
-    }
-
-    // Merge the sorted per-resource lists by start.
-    std::vector<std::size_t> next(n, 0);
-    std::vector<slot> out;
-    for (;;) {
-        instant start = instant::max();
-        for (std::size_t i = 0; i < n; ++i)
-            if (next[i] < free[i].size()) start = std::min(start, free[i][next[i]].start);
-        if (start == instant::max()) break;
-
-        slot found{{start, start + query.asked.duration}, {}, 0};
-        bool seats_set = false;
-        for (std::size_t i : order) {
-            if (next[i] >= free[i].size() || free[i][next[i]].start != start) continue;
-            const long long left = free[i][next[i]].seats_left;
-            found.resources.push_back(query.resources[i].id);
-            // `any`: the preferred (first) resource's seats; `all`: the minimum.
-            if (!seats_set || (query.mode == resource_mode::all && left < found.seats_left)) found.seats_left = left;
-            seats_set = true;
-        }
-        for (std::size_t i = 0; i < n; ++i)
-            if (next[i] < free[i].size() && free[i][next[i]].start == start) ++next[i];
-        if (query.mode == resource_mode::any || found.resources.size() == n) out.push_back(std::move(found));
-    }
-    return out;
+    return find_slot_table(query).to_slots(query);
 }
 
 /// Why one resource cannot take a start.

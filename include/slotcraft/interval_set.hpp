@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <iterator>
 #include <span>
 #include <utility>
 #include <vector>
@@ -30,7 +31,11 @@ public:
 
     friend bool operator==(const interval_set&, const interval_set&) = default;
 
-    /// Adds one interval. Appending in ascending order is amortised O(1).
+    /// Empties the set, keeping its memory for what is added next.
+    void clear() noexcept { parts_.clear(); }
+
+    /// Adds one interval. Appending in ascending order is amortised O(1);
+    /// anything else merges it into place.
     void add(interval piece) {
         if (piece.empty()) return;
         if (parts_.empty() || parts_.back().end < piece.start) {
@@ -41,8 +46,18 @@ public:
             parts_.back().end = std::max(parts_.back().end, piece.end);
             return;
         }
-        parts_.push_back(piece);
-        normalize();
+        // The parts that overlap or touch `piece` are [first, last).
+        const auto first = std::lower_bound(parts_.begin(), parts_.end(), piece.start,
+                                            [](const interval& p, instant t) { return p.end < t; });
+        const auto last = std::upper_bound(first, parts_.end(), piece.end,
+                                           [](instant t, const interval& p) { return t < p.start; });
+        if (first == last) {
+            parts_.insert(first, piece);
+            return;
+        }
+        first->start = std::min(first->start, piece.start);
+        first->end = std::max(std::prev(last)->end, piece.end);
+        parts_.erase(std::next(first), last);
     }
 
     /// The maximal part containing `t`, or nullptr.
@@ -132,7 +147,7 @@ public:
 private:
     void normalize() {
         std::erase_if(parts_, [](const interval& p) { return p.empty(); });
-        std::sort(parts_.begin(), parts_.end());
+        if (!std::is_sorted(parts_.begin(), parts_.end())) std::sort(parts_.begin(), parts_.end());
         std::size_t kept = 0;
         for (std::size_t i = 0; i < parts_.size(); ++i) {
             if (kept > 0 && parts_[i].start <= parts_[kept - 1].end)

@@ -194,6 +194,11 @@ public:
     if (const auto* mode = reader::member(document, "mode")) q.mode = parse_resource_mode(reader::string(*mode, "mode"), "mode");
     q.asked = reader::read_service(reader::required(document, "service", "service"));
     if (const auto* seats = reader::member(document, "seats")) q.seats = static_cast<int>(reader::integer(*seats, "seats"));
+    if (const auto* limit = reader::member(document, "limit")) {
+        const long long value = reader::integer(*limit, "limit");
+        if (value < 0) reject("limit", fmt::format("must not be negative (got {})", value));
+        q.limit = static_cast<std::size_t>(value);
+    }
     std::size_t i = 0;
     for (const auto& item : reader::array(reader::required(document, "resources", "resources"), "resources"))
         q.resources.push_back(reader::read_resource(item, fmt::format("resources[{}]", i++)));

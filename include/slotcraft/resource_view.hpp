@@ -10,8 +10,12 @@
 #include <slotcraft/service.hpp>
 
 #include <algorithm>
-#include <map>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace slotcraft {
@@ -23,24 +27,74 @@ struct resource {
     std::vector<booking> bookings{};
 };
 
+/// A start that passes every check, with the seats left at it.
+struct free_start {
+    instant start;
+    long long seats_left;
+    friend constexpr bool operator==(const free_start&, const free_start&) = default;
+};
+
 /// A resource prepared for one service, one `now` and a range of starts.
 class resource_view {
 public:
     /// Prepares `res` for starts in `starts`. `res` and `svc` must outlive the view.
     resource_view(const resource& res, const service& svc, instant now, interval starts)
-        : resource_(&res), service_(&svc), now_(now), starts_(starts) {
-        const interval reach{starts.start, starts.end + svc.duration};
-        open_ = compute_open_time(res.rules, reach);
+        : resource_view(res, svc, now, starts, nullptr) {}
 
+    /// As above, with `offsets` of the resource's zone covering `starts` (the
+    /// resources of one query in one zone can share them); nullptr reads them.
+    resource_view(const resource& res, const service& svc, instant now, interval starts,
+                  std::shared_ptr<const zone_offsets> offsets)
+        : service_(&svc), now_(now) {
+        reset(res, starts, std::move(offsets));
+    }
+
+    /// Prepares the view for another resource and range of starts (same
+    /// service and `now`), keeping the memory it has, so that going through
+    /// many resources with one view allocates almost nothing.
+    void reset(const resource& res, interval starts, std::shared_ptr<const zone_offsets> offsets) {
+        const service& svc = *service_;
+        resource_ = &res;
+        starts_ = starts;
+        const interval reach{starts.start, starts.end + svc.duration};
+        offsets_ = std::move(offsets);
+        if (!offsets_ || !(offsets_->time_zone() == res.rules.time_zone))
+            offsets_ = std::make_shared<const zone_offsets>(res.rules.time_zone, reach);
+        compute_open_time(res.rules, reach, *offsets_, open_);
+
+        active_.clear();
+        seats_taken_.clear();
+        per_day_.clear();
+        longest_padded_ = std::chrono::seconds{0};
+        active_.reserve(res.bookings.size());
         for (const booking& b : res.bookings) {
-            if (!b.active_at(now)) continue;
-            active_.push_back(&b);
+            if (!b.active_at(now_)) continue;
+            const bool seats_only = shares_seats(b);
+            active_.push_back({b.padded(), b.time, &b, seats_only});
             longest_padded_ = std::max(longest_padded_, b.padded().length());
-            if (shares_seats(b)) seats_taken_[b.time.start] += b.seats;
-            if (svc.max_per_day > 0 && b.service == svc.id) ++per_day_[res.rules.time_zone.date_of(b.time.start)];
+            if (seats_only) seats_taken_.emplace_back(b.time.start, b.seats);
+            if (svc.max_per_day > 0 && b.service == svc.id) per_day_.emplace_back(offsets_->date_of(b.time.start), 1);
         }
-        std::sort(active_.begin(), active_.end(),
-                  [](const booking* a, const booking* b) { return a->padded().start < b->padded().start; });
+        // By padded start; ties keep the input order, so explanations list
+        // bookings the same way every time. Bookings read from a store usually
+        // come sorted already; otherwise small {start, position} keys are
+        // sorted and the bookings gathered in that order.
+        const auto by_padded_start = [](const active_booking& a, const active_booking& b) {
+            return a.padded.start != b.padded.start ? a.padded.start < b.padded.start : a.source < b.source;
+        };
+        if (active_.size() <= 64) {
+            if (!std::is_sorted(active_.begin(), active_.end(), by_padded_start))
+                std::sort(active_.begin(), active_.end(), by_padded_start);
+        } else if (!std::is_sorted(active_.begin(), active_.end(), by_padded_start)) {
+            order_.clear();
+            for (std::size_t i = 0; i < active_.size(); ++i) order_.push_back({active_[i].padded.start, i});
+            std::sort(order_.begin(), order_.end());
+            unsorted_.swap(active_);
+            active_.clear();
+            for (const auto& key : order_) active_.push_back(unsorted_[key.second]);
+        }
+        sum_by_key(seats_taken_);
+        sum_by_key(per_day_);
     }
 
     [[nodiscard]] const resource& source() const noexcept { return *resource_; }
@@ -52,6 +106,86 @@ public:
     /// stop at that reason. Returns true when `s` passes every check.
     template <class Refuse>
     bool check(instant s, int seats, Refuse&& refuse) const {
+        return check_at(s, seats, refuse, nullptr);
+    }
+
+    /// True when `s` passes every check (the listing path: stops at the first failure).
+    [[nodiscard]] bool bookable(instant s, int seats) const { return check_at(s, seats, stop_at_first{}, nullptr); }
+
+    /// The candidate starts that pass every check, in order, with the seats
+    /// left at each: `bookable` and `seats_left` of every candidate, checked in
+    /// one sweep. Stops after `max_count` of them or at the first candidate
+    /// after `until`.
+    [[nodiscard]] std::vector<free_start> free_starts(int seats, std::size_t max_count = SIZE_MAX,
+                                                      instant until = instant::max()) const {
+        std::vector<free_start> out;
+        std::vector<instant> scratch;
+        free_starts(seats, out, scratch, max_count, until);
+        return out;
+    }
+    /// As above, into `out` (replacing its contents), with `scratch` for the
+    /// candidates: once both have grown, no allocation.
+    void free_starts(int seats, std::vector<free_start>& out, std::vector<instant>& scratch,
+                     std::size_t max_count = SIZE_MAX, instant until = instant::max()) const {
+        out.clear();
+        scratch.clear();
+        collect_candidates(scratch);
+        sweep_cursor cursor;
+        for (instant s : scratch) {
+            if (out.size() >= max_count || s > until) break;
+            if (check_at(s, seats, stop_at_first{}, &cursor)) out.push_back({s, service_->capacity - cursor.taken});
+        }
+    }
+
+    /// Seats of the same group service already taken at `s` (0 for a
+    /// one-seat service, whose bookings are obstacles, not seats).
+    [[nodiscard]] long long seats_taken(instant s) const {
+        const auto it = std::lower_bound(seats_taken_.begin(), seats_taken_.end(), s,
+                                         [](const auto& entry, instant t) { return entry.first < t; });
+        return it != seats_taken_.end() && it->first == s ? it->second : 0;
+    }
+    [[nodiscard]] long long seats_left(instant s) const { return service_->capacity - seats_taken(s); }
+
+    /// Active bookings (of any service) starting inside `range`.
+    [[nodiscard]] std::size_t bookings_starting_in(interval range) const {
+        return static_cast<std::size_t>(std::count_if(
+            active_.begin(), active_.end(), [&](const active_booking& b) { return range.contains(b.time.start); }));
+    }
+
+    /// The candidate starts of SPEC §3 inside the view's range of starts,
+    /// sorted and unique, before any check.
+    [[nodiscard]] std::vector<instant> candidates() const {
+        std::vector<instant> out;
+        collect_candidates(out);
+        return out;
+    }
+
+private:
+    /// An active booking as the checks read it.
+    struct active_booking {
+        interval padded;
+        interval time;
+        const booking* source;
+        bool seats_only;  // a booking of the same group service: takes seats at its start, blocks nothing
+    };
+
+    /// `refuse` of the listing path: any failure ends the check.
+    struct stop_at_first {
+        bool operator()(reason_code, const booking*) const noexcept { return false; }
+    };
+
+    /// Where the checks of increasing starts have got to, so that each
+    /// lookup moves forward instead of searching again.
+    struct sweep_cursor {
+        std::size_t open_part = 0;
+        std::size_t first_booking = 0;
+        std::size_t seat_entry = 0;
+        long long taken = 0;  // seats taken at the last start that got that far
+    };
+
+    template <class Refuse>
+    bool check_at(instant s, int seats, Refuse&& refuse, sweep_cursor* cursor) const {
+        constexpr bool first_failure_ends = std::is_same_v<std::remove_cvref_t<Refuse>, stop_at_first>;
         const service& svc = *service_;
         bool passed = true;
         const auto report = [&](reason_code code, const booking* in_the_way = nullptr) {
@@ -64,7 +198,8 @@ public:
             return false;
 
         const interval core{s, s + svc.duration};
-        if (!open_.open.covers(core)) {
+        if (!open_covers(core, cursor)) {
+            if constexpr (first_failure_ends) return false;  // some reason below applies; which one does not matter
             const interval_set hours = open_.hours.clipped_to(core);
             if (!hours.covers(core) && !report(reason_code::outside_hours)) return false;
             const interval_set breaks = open_.breaks.clipped_to(core) & hours;
@@ -74,88 +209,137 @@ public:
         }
 
         const interval padded{s - svc.buffer_before, core.end + svc.buffer_after};
-        const auto first = std::lower_bound(active_.begin(), active_.end(), padded.start - longest_padded_,
-                                            [](const booking* b, instant t) { return b->padded().start <= t; });
-        for (auto it = first; it != active_.end() && (*it)->padded().start < padded.end; ++it) {
-            const booking& b = **it;
-            if (!b.padded().overlaps(padded) || (shares_seats(b) && b.time.start == s)) continue;
-            if (!report(b.time.overlaps(core) ? reason_code::busy : reason_code::buffer, &b)) return false;
+        // Only bookings whose padded start is after `padded.start - longest_padded_` can reach `padded`.
+        const instant reach_back = padded.start - longest_padded_;
+        std::size_t first = 0;
+        if (cursor != nullptr) {
+            while (cursor->first_booking < active_.size() && active_[cursor->first_booking].padded.start <= reach_back)
+                ++cursor->first_booking;
+            first = cursor->first_booking;
+        } else {
+            first = static_cast<std::size_t>(
+                std::upper_bound(active_.begin(), active_.end(), reach_back,
+                                 [](instant t, const active_booking& b) { return t < b.padded.start; }) -
+                active_.begin());
+        }
+        for (std::size_t i = first; i < active_.size() && active_[i].padded.start < padded.end; ++i) {
+            const active_booking& b = active_[i];
+            if (!b.padded.overlaps(padded) || (b.seats_only && b.time.start == s)) continue;
+            if (!report(b.time.overlaps(core) ? reason_code::busy : reason_code::buffer, b.source)) return false;
         }
 
-        if (seats_taken(s) + seats > svc.capacity && !report(reason_code::no_seats)) return false;
+        long long taken = 0;
+        if (!seats_taken_.empty()) {
+            if (cursor != nullptr) {
+                while (cursor->seat_entry < seats_taken_.size() && seats_taken_[cursor->seat_entry].first < s)
+                    ++cursor->seat_entry;
+                if (cursor->seat_entry < seats_taken_.size() && seats_taken_[cursor->seat_entry].first == s)
+                    taken = seats_taken_[cursor->seat_entry].second;
+            } else {
+                taken = seats_taken(s);
+            }
+        }
+        if (cursor != nullptr) cursor->taken = taken;
+        if (taken + seats > svc.capacity && !report(reason_code::no_seats)) return false;
 
         if (svc.max_per_day > 0) {
-            const auto day = per_day_.find(resource_->rules.time_zone.date_of(s));
-            if (day != per_day_.end() && day->second >= svc.max_per_day && !report(reason_code::daily_limit))
+            const local_date day = offsets_->date_of(s);
+            const auto it = std::lower_bound(per_day_.begin(), per_day_.end(), day,
+                                             [](const auto& entry, local_date d) { return entry.first < d; });
+            if (it != per_day_.end() && it->first == day && it->second >= svc.max_per_day &&
+                !report(reason_code::daily_limit))
                 return false;
         }
         return passed;
     }
 
-    /// True when `s` passes every check (the listing path: stops at the first failure).
-    [[nodiscard]] bool bookable(instant s, int seats) const {
-        return check(s, seats, [](reason_code, const booking*) { return false; });
+    /// True when the non-empty `core` lies inside one maximal part of open time.
+    [[nodiscard]] bool open_covers(const interval& core, sweep_cursor* cursor) const noexcept {
+        if (cursor == nullptr) return open_.open.covers(core);
+        const std::span<const interval> parts = open_.open.parts();
+        while (cursor->open_part < parts.size() && parts[cursor->open_part].end <= core.start) ++cursor->open_part;
+        if (cursor->open_part == parts.size()) return false;
+        const interval& part = parts[cursor->open_part];
+        return part.start <= core.start && core.end <= part.end;
     }
 
-    /// Seats of the same group service already taken at `s` (0 for a
-    /// one-seat service, whose bookings are obstacles, not seats).
-    [[nodiscard]] long long seats_taken(instant s) const {
-        const auto it = seats_taken_.find(s);
-        return it == seats_taken_.end() ? 0 : it->second;
+    /// Sorts `entries` by key and adds up the values of equal keys.
+    template <class Key, class Value>
+    static void sum_by_key(std::vector<std::pair<Key, Value>>& entries) {
+        if (entries.empty()) return;
+        const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+        if (!std::is_sorted(entries.begin(), entries.end(), by_key)) std::sort(entries.begin(), entries.end(), by_key);
+        std::size_t kept = 0;
+        for (std::size_t i = 1; i < entries.size(); ++i) {
+            if (entries[i].first == entries[kept].first) entries[kept].second += entries[i].second;
+            else entries[++kept] = entries[i];
+        }
+        entries.resize(kept + 1);
     }
-    [[nodiscard]] long long seats_left(instant s) const { return service_->capacity - seats_taken(s); }
 
-    /// Active bookings (of any service) starting inside `range`.
-    [[nodiscard]] std::size_t bookings_starting_in(interval range) const {
-        return static_cast<std::size_t>(std::count_if(
-            active_.begin(), active_.end(), [&](const booking* b) { return range.contains(b->time.start); }));
+    /// A booking of the same group service uses seats instead of blocking time.
+    [[nodiscard]] bool shares_seats(const booking& b) const {
+        return service_->is_group() && b.service == service_->id;
     }
 
-    /// The candidate starts of SPEC §3 inside the view's range of starts,
-    /// sorted and unique, before any check.
-    [[nodiscard]] std::vector<instant> candidates() const {
-        std::vector<instant> out;
+    /// Appends the candidate starts of SPEC §3 inside the view's range of
+    /// starts to the empty `out`, sorted and unique.
+    void collect_candidates(std::vector<instant>& out) const {
         const service& svc = *service_;
         const minutes step = svc.grid_step();
+        if (svc.align != alignment::clock) {
+            std::size_t most = 0;  // an upper bound of the grid points, to allocate once
+            for (const window& w : open_.windows)
+                if (w.span.end > starts_.start && w.span.start < starts_.end)
+                    most += static_cast<std::size_t>((std::min(w.span.end, starts_.end) - std::max(w.span.start, starts_.start)) / step) + 1;
+            out.reserve(out.size() + most);
+        }
         switch (svc.align) {
             case alignment::window:
                 for (const window& w : open_.windows) add_grid(w.span, step, out);
                 break;
             case alignment::free: {
+                // Each window minus the obstacles, swept in order.
                 const interval_set obstacles = widened_bookings();
-                for (const window& w : open_.windows)
-                    for (const interval& piece : interval_set{w.span} - obstacles.clipped_to(w.span))
-                        add_grid(piece, step, out);
+                const std::span<const interval> cuts = obstacles.parts();
+                for (const window& w : open_.windows) {
+                    interval piece = w.span;
+                    auto cut = std::lower_bound(cuts.begin(), cuts.end(), piece.start,
+                                                [](const interval& c, instant t) { return c.end <= t; });
+                    for (; cut != cuts.end() && cut->start < piece.end; ++cut) {
+                        if (cut->start > piece.start) add_grid({piece.start, cut->start}, step, out);
+                        piece.start = std::max(piece.start, cut->end);
+                        if (piece.empty()) break;
+                    }
+                    if (!piece.empty()) add_grid(piece, step, out);
+                }
                 break;
             }
             case alignment::clock: {
-                const zone& tz = resource_->rules.time_zone;
-                const auto [first, last] = dates_touching(tz, starts_);
+                const auto [first, last] = dates_touching(*offsets_, starts_);
                 for (local_date day = first; day <= last; day += date::days{1})
                     for (minutes wall{0}; wall < date::days{1}; wall += step)
-                        for (instant t : tz.instants_at(day, wall))
+                        for (instant t : offsets_->instants_at(day, wall))
                             if (starts_.contains(t) && open_.open.part_containing(t)) out.push_back(t);
                 break;
             }
         }
-        std::sort(out.begin(), out.end());
-        out.erase(std::unique(out.begin(), out.end()), out.end());
-        return out;
-    }
-
-private:
-    /// A booking of the same group service uses seats instead of blocking time.
-    [[nodiscard]] bool shares_seats(const booking& b) const {
-        return service_->is_group() && b.service == service_->id;
+        // Windows of one date come in order; only dates whose hours overlap
+        // (overnight ranges, DST) leave something to sort.
+        if (std::adjacent_find(out.begin(), out.end(), std::greater_equal<>{}) != out.end()) {
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+        }
     }
 
     /// SPEC §3 `free`: every obstacle's padded interval, widened by the
     /// asked service's own buffers.
     [[nodiscard]] interval_set widened_bookings() const {
         std::vector<interval> pieces;
-        for (const booking* b : active_)
-            if (!shares_seats(*b))
-                pieces.push_back({b->padded().start - service_->buffer_after, b->padded().end + service_->buffer_before});
+        pieces.reserve(active_.size());
+        for (const active_booking& b : active_)
+            if (!b.seats_only)
+                pieces.push_back({b.padded.start - service_->buffer_after, b.padded.end + service_->buffer_before});
         return interval_set(std::move(pieces));
     }
 
@@ -169,15 +353,18 @@ private:
         for (const instant stop = std::min(piece.end, starts_.end); t < stop; t += step) out.push_back(t);
     }
 
-    const resource* resource_;
+    const resource* resource_ = nullptr;
     const service* service_;
     instant now_;
-    interval starts_;
+    interval starts_{};
+    std::shared_ptr<const zone_offsets> offsets_;
     open_time open_;
-    std::vector<const booking*> active_;  // by padded start
+    std::vector<active_booking> active_;  // by padded start
+    std::vector<active_booking> unsorted_;                 // sorting buffers, kept for reuse
+    std::vector<std::pair<instant, std::size_t>> order_;
     std::chrono::seconds longest_padded_{0};
-    std::map<instant, long long> seats_taken_;
-    std::map<local_date, int> per_day_;
+    std::vector<std::pair<instant, long long>> seats_taken_;  // by start, summed
+    std::vector<std::pair<local_date, int>> per_day_;         // by date, summed
 };
 
 }  // namespace slotcraft

@@ -6,6 +6,7 @@
 #include <slotcraft/interval_set.hpp>
 #include <slotcraft/tz.hpp>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <span>
@@ -64,40 +65,91 @@ struct open_time {
     interval_set time_off;        ///< the resource's time off
 };
 
-/// The local dates whose hours can touch `span`: any date's ranges lie within
-/// its own and the next local day, so a margin of two dates on each side
-/// covers every offset and transition.
+/// The local dates whose hours can touch `span`: from the day before the
+/// local date of `span.start` (its overnight ranges reach into that date) to
+/// the local date of `span.end`. A date's ranges and breaks lie within its
+/// own and the next local day, so earlier dates end by the local midnight
+/// at or before `span.start` and later ones begin after `span.end`.
 [[nodiscard]] inline std::pair<local_date, local_date> dates_touching(const zone& tz, interval span) {
-    return {tz.date_of(span.start) - date::days{2}, tz.date_of(span.end) + date::days{1}};
+    return {tz.date_of(span.start) - date::days{1}, tz.date_of(span.end)};
+}
+/// As above, with the zone's offsets already read.
+[[nodiscard]] inline std::pair<local_date, local_date> dates_touching(const zone_offsets& tz, interval span) {
+    return {tz.date_of(span.start) - date::days{1}, tz.date_of(span.end)};
+}
+
+/// Computes the open time of `rules` for every local date that can touch
+/// `span` into `out`, reusing its memory, with `offsets` of
+/// `rules.time_zone` covering `span`.
+inline void compute_open_time(const schedule& rules, interval span, const zone_offsets& offsets, open_time& out) {
+    const auto [first, last] = dates_touching(offsets, span);
+    out.windows.clear();
+    out.open.clear();
+    out.hours.clear();
+    out.breaks.clear();
+    if (rules.time_off.empty()) out.time_off.clear();
+    else out.time_off = interval_set(rules.time_off);  // any order: one sort, not an insertion each
+    for (local_date day = first - date::days{1}; day <= last + date::days{1}; day += date::days{1})
+        for (const local_range& range : rules.breaks) out.breaks.add(offsets.to_utc(day, range));
+    interval_set breaks_and_time_off;
+    if (!out.time_off.empty()) breaks_and_time_off = out.breaks | out.time_off;
+    const std::span<const interval> cuts = out.time_off.empty() ? out.breaks.parts() : breaks_and_time_off.parts();
+
+    const auto days = static_cast<std::size_t>((last - first).count() + 1);
+    out.windows.reserve(days * 2);
+    std::array<interval, 8> few{};  // hours(D) of up to 8 ranges without allocating
+    std::vector<interval> many;
+    for (local_date day = first; day <= last; day += date::days{1}) {
+        // hours(D), converted and united (usually one or two ranges, in order).
+        const std::span<const local_range> ranges = rules.hours_on(day);
+        std::span<interval> day_hours;
+        if (ranges.size() <= few.size()) {
+            day_hours = std::span<interval>(few.data(), ranges.size());
+        } else {
+            many.resize(ranges.size());
+            day_hours = many;
+        }
+        std::size_t count = 0;
+        for (const local_range& range : ranges) {
+            const interval piece = offsets.to_utc(day, range);
+            if (!piece.empty()) day_hours[count++] = piece;
+        }
+        day_hours = day_hours.first(count);
+        if (!std::is_sorted(day_hours.begin(), day_hours.end())) std::sort(day_hours.begin(), day_hours.end());
+        std::size_t kept = 0;
+        for (const interval& piece : day_hours) {
+            if (kept > 0 && piece.start <= day_hours[kept - 1].end)
+                day_hours[kept - 1].end = std::max(day_hours[kept - 1].end, piece.end);
+            else
+                day_hours[kept++] = piece;
+        }
+        // open(D) = hours(D) minus breaks and time off; its maximal parts are the windows.
+        for (interval part : day_hours.first(kept)) {
+            out.hours.add(part);
+            auto cut = std::lower_bound(cuts.begin(), cuts.end(), part.start,
+                                        [](const interval& c, instant t) { return c.end <= t; });
+            for (; cut != cuts.end() && cut->start < part.end; ++cut) {
+                if (cut->start > part.start) out.windows.push_back({day, {part.start, cut->start}});
+                part.start = std::max(part.start, cut->end);
+                if (part.empty()) break;
+            }
+            if (!part.empty()) out.windows.push_back({day, part});
+        }
+    }
+    for (const window& w : out.windows) out.open.add(w.span);
+}
+
+/// Computes the open time of `rules` for every local date that can touch
+/// `span`, with `offsets` of `rules.time_zone` covering `span`.
+[[nodiscard]] inline open_time compute_open_time(const schedule& rules, interval span, const zone_offsets& offsets) {
+    open_time out;
+    compute_open_time(rules, span, offsets, out);
+    return out;
 }
 
 /// Computes the open time of `rules` for every local date that can touch `span`.
 [[nodiscard]] inline open_time compute_open_time(const schedule& rules, interval span) {
-    const auto [first, last] = dates_touching(rules.time_zone, span);
-    open_time out;
-    out.time_off = interval_set(rules.time_off);
-
-    std::vector<interval> pieces;
-    for (local_date day = first - date::days{1}; day <= last + date::days{1}; day += date::days{1})
-        for (const local_range& range : rules.breaks) pieces.push_back(rules.time_zone.to_utc(day, range));
-    out.breaks = interval_set(std::move(pieces));
-    const interval_set closed = out.breaks | out.time_off;
-
-    std::vector<interval> all_hours;
-    std::vector<interval> all_open;
-    for (local_date day = first; day <= last; day += date::days{1}) {
-        pieces.clear();
-        for (const local_range& range : rules.hours_on(day)) pieces.push_back(rules.time_zone.to_utc(day, range));
-        const interval_set hours_of_day(pieces);
-        for (const interval& part : hours_of_day) all_hours.push_back(part);
-        for (const interval& part : hours_of_day - closed) {
-            out.windows.push_back({day, part});
-            all_open.push_back(part);
-        }
-    }
-    out.hours = interval_set(std::move(all_hours));
-    out.open = interval_set(std::move(all_open));
-    return out;
+    return compute_open_time(rules, span, zone_offsets(rules.time_zone, span));
 }
 
 }  // namespace slotcraft

@@ -14,6 +14,7 @@
 #include <compare>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slotcraft {
 
@@ -135,10 +136,115 @@ public:
 
     friend bool operator==(const zone& a, const zone& b) noexcept { return a.zone_ == b.zone_; }
 
+    /// The period (UTC offset and its bounds) in force at `t`.
+    [[nodiscard]] date::sys_info period_at(instant t) const { return detail::sys_info_at(*zone_, rule_, t); }
+
 private:
     zone(const date::time_zone* z, const detail::zone_rule* rule) : zone_(z), rule_(rule) {}
     const date::time_zone* zone_;
     const detail::zone_rule* rule_;  // the rule after the listed transitions, if any
+};
+
+/// The UTC offsets of one zone around a span of instants, read from the
+/// database once, so that the conversions of `zone` cost a few comparisons
+/// instead of a database lookup each. Answers are those of `zone` for every
+/// input: a local time near a transition (in a gap, an overlap, or too close
+/// to one to be sure) and any time outside the span are asked of `zone`.
+class zone_offsets {
+public:
+    /// Reads the offsets of `tz` that can matter to local dates around `span`
+    /// (a week of margin on each side).
+    zone_offsets(const zone& tz, interval span) : zone_(tz) {
+        const instant cover_start = span.start - margin;
+        const instant cover_end = span.end + margin;
+        // The periods overlapping the cover, consecutive equal offsets merged.
+        for (instant t = cover_start; t < cover_end;) {
+            const date::sys_info info = tz.period_at(t);
+            if (info.end <= t) break;  // no progress: leave the rest to `zone`
+            const instant begin = std::max(info.begin, t);
+            if (!periods_.empty() && periods_.back().offset == info.offset && periods_.back().end == begin)
+                periods_.back().end = info.end;
+            else
+                periods_.push_back({begin, info.end, info.offset});
+            t = info.end;
+        }
+        if (periods_.empty()) return;
+        periods_.front().begin = std::max(periods_.front().begin, cover_start);
+        periods_.back().end = std::min(periods_.back().end, cover_end);
+        // A local time is unique in period i when it lies in i's local range
+        // and in no other period's; one day inside each end of the cover, no
+        // period outside it can reach.
+        const std::chrono::seconds day{86400};
+        for (std::size_t i = 0; i < periods_.size(); ++i) {
+            const period& p = periods_[i];
+            std::chrono::seconds lo = p.begin.time_since_epoch() + p.offset;
+            std::chrono::seconds hi = p.end.time_since_epoch() + p.offset;
+            for (std::size_t j = 0; j < periods_.size(); ++j) {
+                if (j < i) lo = std::max(lo, periods_[j].end.time_since_epoch() + periods_[j].offset);
+                if (j > i) hi = std::min(hi, periods_[j].begin.time_since_epoch() + periods_[j].offset);
+            }
+            lo = std::max(lo, cover_start.time_since_epoch() + 2 * day);
+            hi = std::min(hi, cover_end.time_since_epoch() - 2 * day);
+            if (lo < hi) unique_.push_back({date::local_seconds{lo}, date::local_seconds{hi}, p.offset});
+        }
+    }
+
+    [[nodiscard]] const zone& time_zone() const noexcept { return zone_; }
+
+    /// As `zone::to_utc`.
+    [[nodiscard]] instant to_utc(local_date day, minutes at) const {
+        const date::local_seconds local{day.time_since_epoch() + at};
+        if (const local_period* p = unique_at(local)) return instant{local.time_since_epoch() - p->offset};
+        return zone_.to_utc(day, at);
+    }
+    [[nodiscard]] instant to_utc(local_date day, wall_time at) const { return to_utc(day, at.since_midnight()); }
+    /// As `zone::to_utc` for a range.
+    [[nodiscard]] interval to_utc(local_date day, const local_range& range) const {
+        const local_date end_day = range.overnight() ? day + date::days{1} : day;
+        return {to_utc(day, range.from), to_utc(end_day, range.to)};
+    }
+    /// As `zone::instants_at`.
+    [[nodiscard]] zone::wall_instants instants_at(local_date day, minutes at) const {
+        const date::local_seconds local{day.time_since_epoch() + at};
+        if (const local_period* p = unique_at(local)) {
+            zone::wall_instants found;
+            found.at[found.count++] = instant{local.time_since_epoch() - p->offset};
+            return found;
+        }
+        return zone_.instants_at(day, at);
+    }
+    /// As `zone::to_local`.
+    [[nodiscard]] date::local_seconds to_local(instant t) const {
+        for (const period& p : periods_)
+            if (p.begin <= t && t < p.end) return date::local_seconds{t.time_since_epoch() + p.offset};
+        return zone_.to_local(t);
+    }
+    /// As `zone::date_of`.
+    [[nodiscard]] local_date date_of(instant t) const { return date::floor<date::days>(to_local(t)); }
+
+private:
+    static constexpr std::chrono::days margin{7};
+
+    struct period {
+        instant begin;
+        instant end;
+        std::chrono::seconds offset;
+    };
+    struct local_period {
+        date::local_seconds begin;
+        date::local_seconds end;
+        std::chrono::seconds offset;
+    };
+
+    [[nodiscard]] const local_period* unique_at(date::local_seconds t) const noexcept {
+        for (const local_period& p : unique_)
+            if (p.begin <= t && t < p.end) return &p;
+        return nullptr;
+    }
+
+    zone zone_;
+    std::vector<period> periods_;        // by time, disjoint
+    std::vector<local_period> unique_;   // local times that map to exactly one instant
 };
 
 }  // namespace slotcraft

@@ -2,6 +2,7 @@
 //
 //   slotcraft slots [--pretty] < query.json         SPEC §8, stateless
 //   slotcraft explain --start T [--pretty] < query.json
+//   slotcraft bench QUERY.json [--repeat N]            times a SPEC §8 query in-process
 //   slotcraft --db FILE|URI<command> ...               catalog and bookings in a store
 
 #include "db_commands.hpp"
@@ -15,8 +16,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+#include <chrono>
+#include <fstream>
 #include <iostream>
 #include <iterator>
+#include <stdexcept>
 #include <map>
 #include <optional>
 #include <string>
@@ -91,6 +96,32 @@ int run_stateless_explain(const query_options& q) {
         resources.push_back({{"id", refusal.resource}, {"bookable", refusal.reasons.empty()}, {"reasons", reasons}});
     }
     fmt::print("{}\n", dump(ordered_json{{"start", slotcraft::format_instant(start)}, {"resources", resources}}));
+    return 0;
+}
+
+/// `slotcraft bench`: parses the query once, computes it once to warm up,
+/// then `repeat` times, and prints the rate.
+int run_bench(const std::string& file, const std::string& repeat_text) {
+    long long repeat = 0;
+    const auto [end, problem] = std::from_chars(repeat_text.data(), repeat_text.data() + repeat_text.size(), repeat);
+    if (problem != std::errc{} || end != repeat_text.data() + repeat_text.size() || repeat < 1 || repeat > 1'000'000'000)
+        slotcraft::reject("repeat", fmt::format("must be a whole number from 1 to 1000000000 (got \"{}\")", repeat_text.substr(0, 32)));
+    std::ifstream in(file, std::ios::binary);
+    if (!in) slotcraft::reject("file", fmt::format("cannot read \"{}\"", file));
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) slotcraft::reject("file", fmt::format("cannot read \"{}\"", file));
+    const slotcraft::slot_query query = slotcraft::parse_query(text);
+
+    const std::size_t slots = slotcraft::find_slot_table(query).size();  // warm-up
+    std::size_t checksum = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (long long i = 0; i < repeat; ++i) checksum += slotcraft::find_slot_table(query).size();
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (checksum != slots * static_cast<std::size_t>(repeat)) throw std::logic_error("the answer changed between runs");
+    ordered_json out{{"queries_per_s", static_cast<double>(repeat) / elapsed},
+                     {"slots_per_query", slots},
+                     {"repeat", repeat}};
+    fmt::print("{}\n", dump(out));
     return 0;
 }
 
@@ -169,6 +200,13 @@ int main(int argc, char** argv) {
     explain->add_flag("--pretty", q.pretty, "readable text");
     explain->callback([&] { run = [&] { return run_stateless_explain(q); }; });
 
+    std::string bench_file;
+    std::string bench_repeat = "100";
+    auto* bench = app.add_subcommand("bench", "time a SPEC §8 JSON query in-process: parse once, compute N times");
+    bench->add_option("query", bench_file, "the query file (SPEC §8 JSON)")->required();
+    bench->add_option("--repeat", bench_repeat, "how many times to compute it after a warm-up (default 100)");
+    bench->callback([&] { run = [&] { return run_bench(bench_file, bench_repeat); }; });
+
     slotcraft::cli::add_db_commands(app, o, run);
 
     try {
@@ -183,7 +221,7 @@ int main(int argc, char** argv) {
     try {
         return run();
     } catch (const slotcraft::error& e) {
-        const bool stateless = o.db.empty() && (slots->parsed() || explain->parsed());
+        const bool stateless = (o.db.empty() && (slots->parsed() || explain->parsed())) || bench->parsed();
         if (stateless && !q.pretty) {
             fmt::print("{}\n", dump(slotcraft::error_to_json(e)));  // SPEC §8
             return 2;

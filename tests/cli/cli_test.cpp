@@ -199,6 +199,64 @@ TEST_CASE("§7: unknown mode") {
     expect_refused(q, "mode");
 }
 
+// ---- slotcraft bench QUERY.json ----
+
+namespace {
+
+/// A query file for `slotcraft bench`, removed afterwards.
+struct query_file {
+    fs::path path = fs::temp_directory_path() / ("slotcraft-cli-bench-" + std::to_string(::getpid()) + ".json");
+    explicit query_file(const std::string& text) { std::ofstream(path) << text; }
+    ~query_file() {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+    }
+};
+
+/// Runs `slotcraft bench ARGS` and expects a refusal naming `field`.
+void expect_bench_refused(const std::string& args, const std::string& field) {
+    const outcome r = run("bench " + args, "");
+    CHECK(r.status == 2);
+    const json answer = json::parse(r.out, nullptr, false);
+    const std::string printed = r.out + r.err;
+    REQUIRE_MESSAGE(answer.contains("error"), printed);
+    CHECK(answer["error"]["field"] == field);
+    CHECK_FALSE(answer["error"]["message"].get<std::string>().empty());
+}
+
+}  // namespace
+
+TEST_CASE("bench times a query file and prints its rate, the slots per query and the repeat count") {
+    json q = query();
+    q["resources"][0]["weekly"]["mon"] = json::parse(R"([["09:00", "12:00"]])");
+    const query_file file(q.dump());
+    const json slots = json::parse(run("slots", q.dump()).out);
+    const outcome r = run("bench '" + file.path.string() + "' --repeat 7", "");
+    const std::string printed = r.out + r.err;
+    REQUIRE_MESSAGE(r.status == 0, printed);
+    const json answer = json::parse(r.out);
+    CHECK(answer["repeat"] == 7);
+    CHECK(answer["slots_per_query"] == slots["slots"].size());
+    CHECK(answer["slots_per_query"].get<int>() > 1);
+    CHECK(answer["queries_per_s"].get<double>() > 0);
+}
+
+TEST_CASE("bench refuses a missing file, text that is not JSON and an invalid query, naming the field") {
+    expect_bench_refused("'/nonexistent/slotcraft-query.json'", "file");
+    const query_file garbage("{not json");
+    expect_bench_refused("'" + garbage.path.string() + "'", "query");
+    json q = query();
+    q["service"]["duration"] = 0;
+    const query_file invalid(q.dump());
+    expect_bench_refused("'" + invalid.path.string() + "'", "service.duration");
+}
+
+TEST_CASE("bench refuses a --repeat that is not a whole number from 1, naming it") {
+    const query_file file(query().dump());
+    for (const char* repeat : {"0", "-3", "abc", "2.5", "99999999999"})
+        expect_bench_refused("'" + file.path.string() + "' --repeat " + repeat, "repeat");
+}
+
 // ---- slotcraft --db FILE ... ----
 
 namespace {

@@ -95,3 +95,25 @@ TEST_CASE("adding out of order still leaves a sorted merged set") {
     REQUIRE(set.size() == 1);
     CHECK(set.parts()[0] == iv("2026-01-01T09:00:00Z", "2026-01-01T13:00:00Z"));
 }
+
+TEST_CASE("adding pieces one by one in any order gives the union of all of them") {
+    // A small linear congruential generator: the same pieces on every platform.
+    std::uint64_t state = 12345;
+    const auto next = [&](int n) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<int>((state >> 33) % static_cast<std::uint64_t>(n));
+    };
+    const instant base = at("2026-01-01T00:00:00Z");
+    for (int round = 0; round < 200; ++round) {
+        std::vector<interval> pieces;
+        interval_set one_by_one;
+        for (int i = 0, count = 1 + next(12); i < count; ++i) {
+            const instant start = base + minutes{5 * next(40)};
+            const interval piece{start, start + minutes{5 * next(8)}};  // some empty, some touching
+            pieces.push_back(piece);
+            one_by_one.add(piece);
+        }
+        CAPTURE(round);
+        CHECK(one_by_one == interval_set(pieces));
+    }
+}

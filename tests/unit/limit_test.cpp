@@ -1,0 +1,106 @@
+// `limit` (an extension of SPEC §8): the first slots of the full answer,
+// found without computing the rest; and the compact slot table.
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace slotcraft;
+using slotcraft::test::json;
+
+namespace {
+
+/// Four people over three weeks, in zones around the world (`any`) or in
+/// Europe (`all`, so that their hours overlap); two are away the first week
+/// and two are booked part of every day, so the first slots come late and
+/// from different people.
+json mixed_team(const char* mode) {
+    const bool together = std::string_view(mode) == "all";
+    json q = test::base_query();
+    q["mode"] = mode;
+    q["from"] = "2026-03-02T00:00:00Z";
+    q["to"] = "2026-03-23T00:00:00Z";
+    q["now"] = "2026-03-01T00:00:00Z";
+    q["service"] = {{"id", "call"}, {"duration", 45}, {"step", 15}, {"buffer_after", 5}};
+    q["resources"] = json::array();
+    const json day = test::hours({{"09:00", "12:00"}, {"13:00", "17:00"}});
+    const json week = {{"mon", day}, {"tue", day}, {"wed", day}, {"thu", day}, {"fri", day}};
+    const std::vector<std::pair<const char*, const char*>> people{
+        {"ana", together ? "Europe/London" : "America/New_York"},
+        {"raj", together ? "Europe/Lisbon" : "Asia/Kathmandu"},
+        {"eva", "Europe/Berlin"},
+        {"tom", together ? "Europe/Paris" : "Australia/Sydney"}};
+    for (const auto& [id, zone_name] : people)
+        q["resources"].push_back({{"id", id}, {"timezone", zone_name}, {"weekly", week}, {"bookings", json::array()}});
+    // raj and tom are away for the first week; ana is booked most mornings.
+    q["resources"][1]["time_off"] = {{{"start", "2026-03-01T00:00:00Z"}, {"end", "2026-03-09T00:00:00Z"}}};
+    q["resources"][3]["time_off"] = {{{"start", "2026-03-01T00:00:00Z"}, {"end", "2026-03-09T06:00:00Z"}}};
+    for (int d = 2; d <= 20; ++d) {
+        const std::string date = fmt::format("2026-03-{:02}", d);
+        q["resources"][0]["bookings"].push_back(
+            {{"start", date + "T14:00:00Z"}, {"end", date + "T16:30:00Z"}, {"service", "call"}});
+        q["resources"][2]["bookings"].push_back(
+            {{"start", date + "T08:00:00Z"}, {"end", date + "T10:45:00Z"}, {"service", "call"}});
+    }
+    return q;
+}
+
+std::vector<slot> first(std::vector<slot> all, std::size_t n) {
+    if (all.size() > n) all.resize(n);
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("limit gives the first slots of the full answer, in any and all mode") {
+    for (const char* mode : {"any", "all"}) {
+        json q = mixed_team(mode);
+        const std::vector<slot> all = test::slots_of(q);
+        REQUIRE(all.size() > 3);
+        for (int limit : {1, 2, 3, 17, 100, 5000}) {
+            CAPTURE(mode);
+            CAPTURE(limit);
+            q["limit"] = limit;
+            CHECK(test::slots_of(q) == first(all, static_cast<std::size_t>(limit)));
+        }
+    }
+}
+
+TEST_CASE("limit finds the first slot when it lies weeks after from") {
+    json q = mixed_team("any");
+    for (json& r : q["resources"])
+        r["time_off"] = {{{"start", "2026-03-01T00:00:00Z"}, {"end", "2026-03-18T12:00:00Z"}}};
+    const std::vector<slot> all = test::slots_of(q);
+    REQUIRE_FALSE(all.empty());
+    CHECK(all.front().time.start >= test::at("2026-03-18T12:00:00Z"));
+    q["limit"] = 1;
+    CHECK(test::slots_of(q) == first(all, 1));
+    q["mode"] = "all";
+    const std::vector<slot> together = [&] { json full = q; full.erase("limit"); return test::slots_of(full); }();
+    CHECK(test::slots_of(q) == first(together, 1));
+}
+
+TEST_CASE("limit 0 or no limit means every slot; a negative limit is refused naming it") {
+    json q = mixed_team("any");
+    const std::vector<slot> all = test::slots_of(q);
+    q["limit"] = 0;
+    CHECK(test::slots_of(q) == all);
+    q["limit"] = -1;
+    CHECK(test::refused_field(q) == "limit");
+    q["limit"] = "one";
+    CHECK(test::refused_field(q) == "limit");
+}
+
+TEST_CASE("the slot table names each slot's resources by their position in the query") {
+    const slot_query q = query_from_json(mixed_team("any"));
+    const slot_table table = find_slot_table(q);
+    const std::vector<slot> slots = find_slots(q);
+    REQUIRE(table.size() == slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        const auto& row = table.rows[i];
+        CHECK(row.time == slots[i].time);
+        CHECK(row.seats_left == slots[i].seats_left);
+        std::vector<std::string> ids;
+        for (std::uint32_t r : table.resources_of(row)) ids.push_back(q.resources[r].id);
+        CHECK(ids == slots[i].resources);
+    }
+}

@@ -102,3 +102,42 @@ TEST_CASE("an unknown time zone is refused naming the field") {
         CHECK(e.field() == "resources[0].timezone");
     }
 }
+
+namespace {
+/// Counts the answers of `zone_offsets` that differ from the zone's own, every
+/// 15 minutes of local time and of UTC from a week before `from` to a week after `to`.
+std::string offsets_mismatch(std::string_view zone_name, std::string_view from, std::string_view to) {
+    const zone tz = zone::locate(zone_name);
+    const interval span{at(from), at(to)};
+    const zone_offsets cached(tz, span);
+    for (local_date day = tz.date_of(span.start) - date::days{7}; day <= tz.date_of(span.end) + date::days{7};
+         day += date::days{1}) {
+        for (minutes m{0}; m <= minutes{24 * 60}; m += minutes{15}) {
+            if (cached.to_utc(day, m) != tz.to_utc(day, m))
+                return fmt::format("to_utc {} {}", date::format("%F", day), m.count());
+            const auto mine = cached.instants_at(day, m);
+            const auto theirs = tz.instants_at(day, m);
+            if (!std::equal(mine.begin(), mine.end(), theirs.begin(), theirs.end()))
+                return fmt::format("instants_at {} {}", date::format("%F", day), m.count());
+        }
+    }
+    for (instant t = span.start - date::days{7}; t < span.end + date::days{7}; t += minutes{15})
+        if (cached.to_local(t) != tz.to_local(t) || cached.date_of(t) != tz.date_of(t))
+            return "to_local " + format_instant(t);
+    // Far outside the span it asks the zone.
+    const instant later = span.end + date::days{200};
+    if (cached.to_local(later) != tz.to_local(later)) return "to_local far away";
+    return {};
+}
+}  // namespace
+
+TEST_CASE("zone_offsets gives the zone's own answers around DST changes, in gaps and overlaps, and after 2037") {
+    CHECK(offsets_mismatch("America/New_York", "2026-03-05T00:00:00Z", "2026-03-12T00:00:00Z") == "");
+    CHECK(offsets_mismatch("America/New_York", "2026-10-28T00:00:00Z", "2026-11-04T00:00:00Z") == "");
+    CHECK(offsets_mismatch("Europe/Berlin", "2026-02-02T00:00:00Z", "2026-05-03T00:00:00Z") == "");
+    CHECK(offsets_mismatch("Australia/Lord_Howe", "2026-04-01T00:00:00Z", "2026-04-08T00:00:00Z") == "");
+    CHECK(offsets_mismatch("America/Santiago", "2026-09-01T00:00:00Z", "2026-09-10T00:00:00Z") == "");
+    CHECK(offsets_mismatch("Asia/Kathmandu", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z") == "");
+    CHECK(offsets_mismatch("Europe/Dublin", "2041-03-20T00:00:00Z", "2041-04-05T00:00:00Z") == "");
+    CHECK(offsets_mismatch("America/New_York", "2037-10-25T00:00:00Z", "2038-03-20T00:00:00Z") == "");
+}

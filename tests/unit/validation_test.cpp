@@ -162,6 +162,24 @@ TEST_CASE("a held booking without its expiry, duplicate ids and no resources are
     CHECK(refused_field(q) == "resources");
 }
 
+TEST_CASE("among many resources the first problem in query order is named, a repeated id included") {
+    json q = valid();
+    const json one = q["resources"][0];
+    q["resources"] = json::array();
+    for (const char* id : {"a", "b", "c", "b", "a"}) {
+        json r = one;
+        r["id"] = id;
+        q["resources"].push_back(r);
+    }
+    CHECK(refused_field(q) == "resources[3].id");
+    q["resources"][2]["bookings"][0]["seats"] = 0;  // an earlier problem wins
+    CHECK(refused_field(q) == "resources[2].bookings[0].seats");
+    q["resources"][2]["bookings"][0]["seats"] = 1;
+    q["resources"][4]["id"] = "d";
+    q["resources"][3]["id"] = "e";
+    CHECK(refused_field(q) == "");
+}
+
 TEST_CASE("text that is not JSON is refused as the query") {
     try {
         (void)parse_query("{\"now\": ");

@@ -1,0 +1,424 @@
+// slotcraft_bench: slot throughput (W1-W4) and booking rate (B1), each row
+// run in its own child process so that its peak memory is its own; every
+// slot answer is compared with the straightforward baseline (baseline.hpp)
+// and any difference fails the run. bench/README.md describes the workloads;
+// scripts/bench builds and runs this.
+//
+//   slotcraft_bench [--min-time SECONDS] [--only W1,W3,B1] [--seed N]
+//   slotcraft_bench --scaling [--min-time SECONDS]
+//   slotcraft_bench --dump W1|W2|W3|W4 [--seed N]     the query as SPEC §8 JSON
+
+#include "baseline.hpp"
+#include "workloads.hpp"
+
+#include <slotcraft/json.hpp>
+#include <slotcraft/scheduler.hpp>
+#include <slotcraft/storage/open_store.hpp>
+
+#include <fmt/format.h>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace slotcraft;
+using nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+struct options {
+    double min_time = 1.0;
+    std::uint64_t seed = 2026;
+    std::vector<std::string> only;
+    bool scaling = false;
+    std::string dump;
+    std::string worker;  // internal: run one row and print it as JSON
+};
+
+double seconds_since(clock_type::time_point start) {
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+/// Peak resident set size of this process so far, in MiB.
+double peak_rss_mib() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+struct timing {
+    double queries_per_s = 0;
+    double median_us = 0;
+    std::size_t runs = 0;
+};
+
+/// Runs `work` once to warm up, then again and again for at least
+/// `min_time` seconds (and at least 3 times).
+timing time_it(double min_time, const std::function<void()>& work) {
+    work();
+    std::vector<double> each;
+    const auto start = clock_type::now();
+    do {
+        const auto t0 = clock_type::now();
+        work();
+        each.push_back(seconds_since(t0));
+    } while (seconds_since(start) < min_time || each.size() < 3);
+    const double total = seconds_since(start);
+    std::sort(each.begin(), each.end());
+    return {static_cast<double>(each.size()) / total, each[each.size() / 2] * 1e6, each.size()};
+}
+
+json workload_query(const std::string& name, std::uint64_t seed) {
+    if (name == "W1") return bench::w1_query(seed);
+    if (name == "W2") return bench::w2_query(seed + 1);
+    if (name == "W3") return bench::w3_query(seed + 2);
+    if (name == "W4") return bench::w4_query(seed + 3);
+    throw std::invalid_argument("unknown workload " + name);
+}
+
+std::string describe(const slot& s) {
+    return fmt::format("{} [{}] seats_left {}", format_instant(s.time.start), fmt::join(s.resources, ","), s.seats_left);
+}
+
+/// The first difference between two answers, or "".
+std::string first_difference(const std::vector<slot>& fast, const std::vector<slot>& base) {
+    for (std::size_t i = 0; i < std::min(fast.size(), base.size()); ++i)
+        if (!(fast[i] == base[i]))
+            return fmt::format("slot {}: engine {} vs baseline {}", i, describe(fast[i]), describe(base[i]));
+    if (fast.size() != base.size())
+        return fmt::format("engine has {} slots, baseline {}", fast.size(), base.size());
+    return {};
+}
+
+/// One W row: the engine timed, its peak memory, the baseline timed, the answers compared.
+json run_query_workload(const std::string& name, const options& o) {
+    const slot_query query = query_from_json(workload_query(name, o.seed));
+    std::size_t slots = 0;
+    const timing fast = time_it(o.min_time, [&] { slots = find_slot_table(query).size(); });
+    const double rss = peak_rss_mib();
+    const timing with_ids = time_it(o.min_time / 4, [&] { (void)find_slots(query); });
+
+    // The baseline has no `limit`: it computes everything and keeps the first slots.
+    std::vector<slot> base;
+    const timing baseline = time_it(o.min_time, [&] {
+        base = bench::baseline::find_slots(query);
+        if (query.limit > 0 && base.size() > query.limit) base.resize(query.limit);
+    });
+    std::string difference = first_difference(find_slots(query), base);
+    if (difference.empty() && query.limit > 0) {
+        // With a limit, the answer is the first slots of the full computation.
+        slot_query full = query;
+        full.limit = 0;
+        std::vector<slot> all = find_slots(full);
+        if (all.size() > query.limit) all.resize(query.limit);
+        difference = first_difference(find_slots(query), all);
+        if (!difference.empty()) difference = "limit vs full computation: " + difference;
+    }
+    std::size_t bookings = 0;
+    for (const resource& r : query.resources) bookings += r.bookings.size();
+    return {{"row", name},
+            {"resources", query.resources.size()},
+            {"bookings", bookings},
+            {"days", (query.to - query.from) / std::chrono::days{1}},
+            {"queries_per_s", fast.queries_per_s},
+            {"median_us", fast.median_us},
+            {"find_slots_median_us", with_ids.median_us},
+            {"slots_per_query", slots},
+            {"slots_per_s", fast.queries_per_s * static_cast<double>(slots)},
+            {"baseline_queries_per_s", baseline.queries_per_s},
+            {"baseline_median_us", baseline.median_us},
+            {"speedup", baseline.median_us / fast.median_us},
+            {"peak_rss_mib", rss},
+            {"difference", difference}};
+}
+
+// ---- B1: booking rate through the scheduler ----
+
+/// A studio of `rooms` rooms open around the clock in UTC, one 30-minute
+/// service; ids carry `tag` so that a reused PostgreSQL database is no problem.
+void open_studio(scheduler& s, const std::string& tag, int rooms) {
+    s.put_location({.id = tag + "-studio"});
+    s.put_service({.rules = {.id = tag + "-session", .duration = std::chrono::minutes{30}}});
+    location_schedule open{.location = tag + "-studio"};
+    for (unsigned d = 0; d < 7; ++d) open.weekly.set(date::weekday{d}, {local_range::parse("00:00", "24:00")});
+    for (int r = 0; r < rooms; ++r) {
+        const std::string id = fmt::format("{}-room{:02}", tag, r);
+        s.put_resource({.id = id, .time_zone = "UTC", .schedules = {open}});
+        s.link(id, tag + "-session");
+    }
+}
+
+json run_booking_rate(const std::string& label, const std::string& target, int writers, const options& o) {
+    const std::string tag = fmt::format("b1-{}-{}", ::getpid(), std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
+    constexpr int rooms = 16;
+    auto backend = open_store(target);
+    scheduler setup(*backend);
+    open_studio(setup, tag, rooms);
+
+    const instant now = parse_instant("2027-01-01T00:00:00Z");
+    const instant base = parse_instant("2027-01-04T00:00:00Z");
+    std::atomic<bool> stop{false};
+    std::atomic<long> refused{0};
+    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(writers));
+    std::vector<std::thread> threads;
+    const auto start = clock_type::now();
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back([&, w] {
+            scheduler s(*backend);
+            auto& mine = latencies[static_cast<std::size_t>(w)];
+            // Writer w books the half-hours of its own rooms w, w + writers, ... in turn.
+            const long own_rooms = std::max(1, rooms / writers);
+            for (long k = 0; !stop.load(std::memory_order_relaxed); ++k) {
+                const long room = (w + writers * (k % own_rooms)) % rooms;
+                const long half_hour = k / own_rooms;
+                const booking_request request{.resource = fmt::format("{}-room{:02}", tag, room),
+                                              .service = tag + "-session",
+                                              .start = base + std::chrono::minutes{30} * half_hour};
+                const auto t0 = clock_type::now();
+                try {
+                    (void)s.book(request, now);
+                } catch (const error&) {
+                    refused.fetch_add(1);
+                }
+                mine.push_back(seconds_since(t0) * 1e6);
+                if (seconds_since(start) >= o.min_time) stop.store(true);
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    const double elapsed = seconds_since(start);
+    const double rss = peak_rss_mib();
+
+    std::vector<double> all;
+    for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    const auto percentile = [&](double p) { return all.empty() ? 0.0 : all[static_cast<std::size_t>(p * static_cast<double>(all.size() - 1))]; };
+
+    // Check the result the straightforward way: no two active bookings of a room overlap.
+    std::string difference;
+    std::size_t stored = 0;
+    backend->read([&](transaction& tx) {
+        for (int r = 0; r < rooms; ++r) {
+            auto list = tx.bookings_of_resource(fmt::format("{}-room{:02}", tag, r), {base - std::chrono::days{1}, base + std::chrono::days{4000}});
+            stored += list.size();
+            for (std::size_t i = 0; i < list.size(); ++i)
+                for (std::size_t j = i + 1; j < list.size(); ++j)
+                    if (list[i].time.overlaps(list[j].time) && difference.empty())
+                        difference = fmt::format("double booking of room {} at {}", r, format_instant(list[i].time.start));
+        }
+        return 0;
+    });
+    const long booked = static_cast<long>(all.size()) - refused.load();
+    if (difference.empty() && static_cast<long>(stored) != booked)
+        difference = fmt::format("{} bookings succeeded but {} are stored", booked, stored);
+    if (difference.empty() && refused.load() > 0) difference = fmt::format("{} bookings refused", refused.load());
+    return {{"row", label},
+            {"writers", writers},
+            {"bookings", booked},
+            {"bookings_per_s", static_cast<double>(booked) / elapsed},
+            {"p50_us", percentile(0.50)},
+            {"p99_us", percentile(0.99)},
+            {"peak_rss_mib", rss},
+            {"difference", difference}};
+}
+
+std::string temp_sqlite_path() {
+    return (std::filesystem::temp_directory_path() / fmt::format("slotcraft-bench-{}.sqlite", ::getpid())).string();
+}
+
+json run_worker(const options& o) {
+    const std::string& w = o.worker;
+    if (w.size() == 2 && w[0] == 'W') return run_query_workload(w, o);
+    const int writers = w.ends_with("x8") ? 8 : 1;
+    if (w.starts_with("B1-memory")) return run_booking_rate(fmt::format("B1 memory, {} writer{}", writers, writers > 1 ? "s" : ""), "memory:", writers, o);
+    if (w.starts_with("B1-sqlite")) {
+        const std::string path = temp_sqlite_path();
+        json row = run_booking_rate(fmt::format("B1 SQLite, {} writer{}", writers, writers > 1 ? "s" : ""), path, writers, o);
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        return row;
+    }
+    if (w.starts_with("B1-postgres")) {
+        const char* uri = std::getenv("SLOTCRAFT_BENCH_POSTGRES_URI");
+        return run_booking_rate(fmt::format("B1 PostgreSQL, {} writer{}", writers, writers > 1 ? "s" : ""), uri ? uri : "", writers, o);
+    }
+    throw std::invalid_argument("unknown row " + w);
+}
+
+/// Runs one row in a child process (this program with --worker) and reads its JSON line.
+json run_child(const std::string& self, const std::string& row, const options& o) {
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(pipe_fds[1], STDOUT_FILENO);
+        ::close(pipe_fds[0]);
+        ::close(pipe_fds[1]);
+        const std::string min_time = fmt::format("{}", o.min_time);
+        const std::string seed = std::to_string(o.seed);
+        ::execl(self.c_str(), self.c_str(), "--worker", row.c_str(), "--min-time", min_time.c_str(), "--seed",
+                seed.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::close(pipe_fds[1]);
+    std::string out;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return {{"row", row}, {"difference", fmt::format("the worker failed (status {}): {}", status, out)}};
+    return json::parse(out);
+}
+
+bool wanted(const options& o, const std::string& row) {
+    if (o.only.empty()) return true;
+    return std::any_of(o.only.begin(), o.only.end(), [&](const std::string& w) { return row.starts_with(w); });
+}
+
+int run_table(const std::string& self, const options& o) {
+    bool failed = false;
+    fmt::print("slotcraft benchmarks (seed {}, at least {} s per measurement, single thread unless noted)\n\n", o.seed,
+               o.min_time);
+    bool query_header = false;
+    for (const std::string w : {"W1", "W2", "W3", "W4"}) {
+        if (!wanted(o, w)) continue;
+        if (!query_header) {
+            fmt::print("| workload | resources | bookings | days | queries/s | median µs/query | median µs with ids (find_slots) | slots/query | slots/s | baseline µs/query | speedup vs baseline | peak RSS MiB | answers |\n");
+            fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            query_header = true;
+        }
+        const json r = run_child(self, w, o);
+        const std::string difference = r.value("difference", "");
+        failed = failed || !difference.empty();
+        if (!r.contains("queries_per_s")) {
+            fmt::print("| {} | failed: {} |\n", w, difference);
+            continue;
+        }
+        fmt::print("| {} | {} | {} | {} | {:.0f} | {:.1f} | {:.1f} | {} | {:.0f} | {:.0f} | {:.0f}x | {:.1f} | {} |\n", w,
+                   r["resources"].get<int>(), r["bookings"].get<int>(), r["days"].get<int>(), r["queries_per_s"].get<double>(),
+                   r["median_us"].get<double>(), r["find_slots_median_us"].get<double>(), r["slots_per_query"].get<int>(),
+                   r["slots_per_s"].get<double>(), r["baseline_median_us"].get<double>(), r["speedup"].get<double>(),
+                   r["peak_rss_mib"].get<double>(), difference.empty() ? "equal to baseline" : "DIFFERENT: " + difference);
+    }
+
+    std::vector<std::string> rows;
+    for (const char* store : {"memory", "sqlite", "postgres"})
+        for (const char* writers : {"x1", "x8"}) rows.push_back(fmt::format("B1-{}-{}", store, writers));
+    bool header = false;
+    for (const std::string& row : rows) {
+        if (!wanted(o, row)) continue;
+        if (!header) {
+            fmt::print("{}| booking rate (B1) | writers | bookings | bookings/s | p50 µs | p99 µs | peak RSS MiB | check |\n", query_header ? "\n" : "");
+            fmt::print("|---|---:|---:|---:|---:|---:|---:|---|\n");
+            header = true;
+        }
+        if (row.starts_with("B1-postgres")) {
+            if (std::getenv("SLOTCRAFT_BENCH_POSTGRES_URI") == nullptr) {
+                fmt::print("| B1 PostgreSQL, {} | skipped: SLOTCRAFT_BENCH_POSTGRES_URI is not set |\n", row.ends_with("x8") ? "8 writers" : "1 writer");
+                continue;
+            }
+            if (!postgres_store_available()) {
+                fmt::print("| B1 PostgreSQL | skipped: this build has no PostgreSQL store (SLOTCRAFT_BUILD_POSTGRES=OFF) |\n");
+                continue;
+            }
+        }
+        const json r = run_child(self, row, o);
+        const std::string difference = r.value("difference", "");
+        failed = failed || !difference.empty();
+        if (!r.contains("bookings_per_s")) {
+            fmt::print("| {} | failed: {} |\n", row, difference);
+            continue;
+        }
+        fmt::print("| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} |\n", r["row"].get<std::string>(), r["writers"].get<int>(),
+                   r["bookings"].get<long>(), r["bookings_per_s"].get<double>(), r["p50_us"].get<double>(),
+                   r["p99_us"].get<double>(), r["peak_rss_mib"].get<double>(),
+                   difference.empty() ? "no double booking, all stored" : "FAILED: " + difference);
+    }
+    if (failed) fmt::print(stderr, "\nslotcraft_bench: an answer differs from the baseline or a check failed (see the table)\n");
+    return failed ? 1 : 0;
+}
+
+/// How the cost of a query grows with bookings, days and resources.
+int run_scaling(const options& o) {
+    struct point {
+        std::string what;
+        int size;
+        json query;
+    };
+    std::vector<point> points;
+    for (int n : {125, 500, 2000}) points.push_back({"W1, bookings", n, bench::w1_query(o.seed, n, 90)});
+    for (int d : {30, 90, 270}) points.push_back({"W1, days (500 bookings)", d, bench::w1_query(o.seed, 500, d)});
+    for (int n : {10, 50, 250}) points.push_back({"W2, resources (200 bookings each)", n, bench::w2_query(o.seed + 1, n, 200, 30)});
+    for (int n : {100, 1000, 10000}) points.push_back({"W3, resources (first slot)", n, bench::w3_query(o.seed + 2, n, 30)});
+    fmt::print("| series | size | slots/query | median µs/query | µs per unit of size |\n|---|---:|---:|---:|---:|\n");
+    for (const point& p : points) {
+        const slot_query q = query_from_json(p.query);
+        std::size_t slots = 0;
+        const timing t = time_it(o.min_time, [&] { slots = find_slot_table(q).size(); });
+        fmt::print("| {} | {} | {} | {:.1f} | {:.3f} |\n", p.what, p.size, slots, t.median_us, t.median_us / p.size);
+    }
+    return 0;
+}
+
+options parse_args(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--min-time") o.min_time = std::stod(value());
+        else if (arg == "--seed") o.seed = std::stoull(value());
+        else if (arg == "--scaling") o.scaling = true;
+        else if (arg == "--dump") o.dump = value();
+        else if (arg == "--worker") o.worker = value();
+        else if (arg == "--only") {
+            const std::string list = value();
+            for (std::size_t start = 0; start <= list.size();) {
+                const std::size_t comma = std::min(list.find(',', start), list.size());
+                if (comma > start) o.only.push_back(list.substr(start, comma - start));
+                start = comma + 1;
+            }
+        } else {
+            throw std::invalid_argument("unknown argument " + arg);
+        }
+    }
+    if (!(o.min_time > 0)) throw std::invalid_argument("--min-time must be > 0");
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const options o = parse_args(argc, argv);
+        if (!o.dump.empty()) {
+            fmt::print("{}\n", workload_query(o.dump, o.seed).dump());
+            return 0;
+        }
+        if (!o.worker.empty()) {
+            fmt::print("{}\n", run_worker(o).dump());
+            return 0;
+        }
+        if (o.scaling) return run_scaling(o);
+        return run_table(std::filesystem::canonical("/proc/self/exe").string(), o);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "slotcraft_bench: {}\n", e.what());
+        return 2;
+    }
+}

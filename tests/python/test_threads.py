@@ -85,9 +85,9 @@ def test_threads_holding_and_confirming_one_start_leave_one_booking(salon: sc.Sc
 
 
 def long_query() -> sc.Query:
-    """About half a second of engine work: every minute of most of a year, four resources."""
+    """Half a second or more of engine work: every minute of most of a year, twelve resources."""
     always = {day: [("00:00", "24:00")] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-    team = [sc.Resource(f"r{i}", "Europe/Berlin", weekly=always, breaks=[("12:00", "12:07")]) for i in range(4)]
+    team = [sc.Resource(f"r{i}", "Europe/Berlin", weekly=always, breaks=[("12:00", "12:07")]) for i in range(12)]
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     return sc.Query(start, start, start + timedelta(days=300), sc.Service("s", minutes(5), step=minutes(1)), team)
 
@@ -96,10 +96,10 @@ def long_scheduler_call() -> Callable[[], Any]:
     s = sc.Scheduler("memory:")
     s.put_location(sc.Location("here"))
     always = {day: [("00:00", "24:00")] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-    for i in range(4):
+    for i in range(12):
         s.put_resource(sc.ResourceRecord(f"r{i}", "Europe/Berlin", schedules=[sc.LocationSchedule("here", weekly=always)]))
     s.put_service(sc.Service("s", minutes(5), step=minutes(1)))
-    for i in range(4):
+    for i in range(12):
         s.link(f"r{i}", "s")
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     return lambda: s.slots("s", start, start + timedelta(days=300), now=start)

@@ -445,18 +445,27 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
     });
 }
 
+namespace {
+
+/// Cancels the active booking `b` inside `tx`, with its audit entry.
+booking_record cancel_in(transaction& tx, booking_record b, std::string_view why, instant now, std::string_view actor) {
+    const std::string before = as_json(b);
+    b.status = booking_status::cancelled;
+    b.cancel_reason = std::string(why);
+    b.updated_at = now;
+    tx.update_booking(b);
+    record(tx, now, actor, "cancel", b.id, before, as_json(b));
+    return b;
+}
+
+}  // namespace
+
 booking_record scheduler::cancel(std::string_view booking_id, std::string_view why, instant now,
                                  std::string_view actor) {
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
     return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
         if (b.status == booking_status::cancelled) return b;
-        const std::string before = as_json(b);
-        b.status = booking_status::cancelled;
-        b.cancel_reason = std::string(why);
-        b.updated_at = now;
-        tx.update_booking(b);
-        record(tx, now, actor, "cancel", b.id, before, as_json(b));
-        return b;
+        return cancel_in(tx, std::move(b), why, now, actor);
     });
 }
 
@@ -547,13 +556,7 @@ std::vector<booking_record> scheduler::cancel_series(std::string_view booking_id
         for (booking_record b : tx.bookings_of_resource(found->resource, around)) {
             if (b.series != found->series || b.status == booking_status::cancelled) continue;
             if (scope == series_scope::this_and_following && b.time.start < found->time.start) continue;
-            const std::string before = as_json(b);
-            b.status = booking_status::cancelled;
-            b.cancel_reason = std::string(why);
-            b.updated_at = now;
-            tx.update_booking(b);
-            record(tx, now, actor, "cancel", b.id, before, as_json(b));
-            out.push_back(std::move(b));
+            out.push_back(cancel_in(tx, std::move(b), why, now, actor));
         }
         return out;
     });

@@ -3,6 +3,8 @@
 
 #include <slotcraft/storage/memory_store.hpp>
 
+#include "write_checks.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,30 +62,14 @@ public:
     std::vector<location_record> locations() override { return values_of(data_.locations); }
 
     void put_resource(const resource_record& resource) override {
-        for (std::size_t i = 0; i < resource.schedules.size(); ++i) {
-            const std::string field = fmt::format("resource.schedules[{}].location", i);
-            const std::string& place = resource.schedules[i].location;
-            if (!data_.locations.contains(place))
-                throw error(error_category::not_found, field, fmt::format("location \"{}\" does not exist", place));
-            for (std::size_t j = 0; j < i; ++j)
-                if (resource.schedules[j].location == place)
-                    reject(field, fmt::format("a second schedule for location \"{}\"", place));
-        }
+        detail::check_resource_write(resource, [&](const std::string& id) { return data_.locations.contains(id); });
         put(data_.resources, resource.id, resource);
     }
     std::optional<resource_record> resource(std::string_view id) override { return find_in(data_.resources, id); }
     std::vector<resource_record> resources() override { return values_of(data_.resources); }
 
     void put_service(const service_record& service) override {
-        for (std::size_t i = 0; i < service.locations.size(); ++i) {
-            const std::string field = fmt::format("service.locations[{}]", i);
-            if (!data_.locations.contains(service.locations[i]))
-                throw error(error_category::not_found, field,
-                            fmt::format("location \"{}\" does not exist", service.locations[i]));
-            if (std::find(service.locations.begin(), service.locations.begin() + static_cast<std::ptrdiff_t>(i),
-                          service.locations[i]) != service.locations.begin() + static_cast<std::ptrdiff_t>(i))
-                reject(field, fmt::format("location \"{}\" is listed twice", service.locations[i]));
-        }
+        detail::check_service_write(service, [&](const std::string& id) { return data_.locations.contains(id); });
         put(data_.services, service.rules.id, service);
     }
     std::optional<service_record> service(std::string_view id) override { return find_in(data_.services, id); }
@@ -117,13 +103,10 @@ public:
     }
 
     void put_client(const client_record& client) override {
-        for (std::size_t i = 0; i < client.identities.size(); ++i) {
-            const identity& who = client.identities[i];
-            if (auto owner = client_by_identity(who); owner && owner->id != client.id)
-                throw error(error_category::conflict, fmt::format("client.identities[{}]", i),
-                            fmt::format("{} account \"{}\" belongs to client \"{}\"", to_string(who.network),
-                                        who.external_id, owner->id));
-        }
+        detail::check_client_write(client, [&](const identity& who) -> std::optional<std::string> {
+            if (auto owner = client_by_identity(who)) return owner->id;
+            return std::nullopt;
+        });
         put(data_.clients, client.id, client);
     }
     std::optional<client_record> client(std::string_view id) override { return find_in(data_.clients, id); }

@@ -3,6 +3,8 @@
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/postgres_store.hpp>
 
+#include "write_checks.hpp"
+
 #include <pqxx/pqxx>
 
 #include <algorithm>
@@ -386,16 +388,11 @@ public:
     // ---- resources ----
     void put_resource(const resource_record& r) override {
         writing();
-        // Checked before anything is written, as every store does.
-        for (std::size_t i = 0; i < r.schedules.size(); ++i) {
-            const std::string field = fmt::format("resource.schedules[{}].location", i);
-            const std::string& location_id = r.schedules[i].location;
-            if (!exists("SELECT 1 FROM locations WHERE id = $1", location_id))
-                throw error(error_category::not_found, field, fmt::format("location \"{}\" does not exist", location_id));
-            for (std::size_t j = 0; j < i; ++j)
-                if (r.schedules[j].location == location_id)
-                    reject(field, fmt::format("a second schedule for location \"{}\"", location_id));
-        }
+        // Checked before anything is written, so a refused put leaves no trace
+        // even when the caller catches the error and commits.
+        detail::check_resource_write(r, [&](const std::string& id) {
+            return exists("SELECT 1 FROM locations WHERE id = $1", id);
+        });
         std::vector<std::string> schedules;
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
@@ -442,15 +439,9 @@ public:
     // ---- services ----
     void put_service(const service_record& s) override {
         writing();
-        for (std::size_t i = 0; i < s.locations.size(); ++i) {
-            const std::string field = fmt::format("service.locations[{}]", i);
-            if (!exists("SELECT 1 FROM locations WHERE id = $1", s.locations[i]))
-                throw error(error_category::not_found, field,
-                            fmt::format("location \"{}\" does not exist", s.locations[i]));
-            if (std::find(s.locations.begin(), s.locations.begin() + static_cast<std::ptrdiff_t>(i), s.locations[i]) !=
-                s.locations.begin() + static_cast<std::ptrdiff_t>(i))
-                reject(field, fmt::format("location \"{}\" is listed twice", s.locations[i]));
-        }
+        detail::check_service_write(s, [&](const std::string& id) {
+            return exists("SELECT 1 FROM locations WHERE id = $1", id);
+        });
         exec("INSERT INTO services (id, rules, name) VALUES ($1, $2::jsonb, $3) "
              "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, name = excluded.name",
              s.rules.id, dump(json(s.rules), "service"), s.name);
@@ -505,17 +496,7 @@ public:
     // ---- clients ----
     void put_client(const client_record& c) override {
         writing();
-        for (std::size_t i = 0; i < c.identities.size(); ++i) {
-            const identity& who = c.identities[i];
-            const std::string field = fmt::format("client.identities[{}]", i);
-            if (const auto owner = client_id_of(who); owner && *owner != c.id)
-                throw error(error_category::conflict, field,
-                            fmt::format("{} account \"{}\" belongs to client \"{}\"", to_string(who.network),
-                                        who.external_id, *owner));
-            if (std::find(c.identities.begin(), c.identities.begin() + static_cast<std::ptrdiff_t>(i), who) !=
-                c.identities.begin() + static_cast<std::ptrdiff_t>(i))
-                reject(field, fmt::format("{} account \"{}\" is listed twice", to_string(who.network), who.external_id));
-        }
+        detail::check_client_write(c, [&](const identity& who) { return client_id_of(who); });
         exec("INSERT INTO clients (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name", c.id,
              c.name);
         exec("DELETE FROM client_identities WHERE client_id = $1", c.id);

@@ -466,6 +466,10 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(refused([](transaction& tx) {
                   tx.put_client({.id = "c3", .identities = {{messenger::telegram, "1001"}}});
               }) == std::pair{error_category::conflict, std::string("client.identities[0]")});
+        CHECK(refused([](transaction& tx) {
+                  tx.put_client({.id = "c3", .identities = {{messenger::vk, "7"}, {messenger::vk, "7"}}});
+              }) == std::pair{error_category::invalid_argument, std::string("client.identities[1]")});
+        CHECK_FALSE(raw.read([](transaction& tx) { return tx.client("c3"); }).has_value());
         const booking_record b = s.book(cut_at(monday_0900), now);
         booking_record copy = b;
         copy.id = "bk_copy";

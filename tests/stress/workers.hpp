@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -193,6 +194,51 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 inline std::string start_in(std::chrono::milliseconds delay) {
     const auto at = std::chrono::system_clock::now() + delay;
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count());
+}
+
+/// What a run of workers printed, after they all ended.
+struct contended_run {
+    printed all;                     ///< every worker's lines together
+    std::vector<printed> each;       ///< per worker
+    std::size_t refused_across = 0;  ///< refusals naming a booking another worker made
+};
+
+/// Waits for `workers` (started at `started`), checks that each exited with 0,
+/// printed only known lines and booked something, and that no booking id was
+/// printed twice; reports the counts.
+inline contended_run collect(const std::vector<worker>& workers, std::chrono::steady_clock::time_point started) {
+    std::vector<int> codes;
+    for (const worker& w : workers) codes.push_back(wait_for(w));
+    const double elapsed = seconds_since(started);
+
+    contended_run run;
+    run.each.resize(workers.size());
+    std::ostringstream per_worker;
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        CHECK_MESSAGE(codes[i] == 0, "worker " << i << " stderr: " << slurp(workers[i].err));
+        printed& one = run.each[i];
+        one.add(slurp(workers[i].out));
+        CHECK(one.other == 0);
+        CHECK_MESSAGE(one.ok.size() > 0, "worker " << i << " booked nothing");
+        per_worker << (i == 0 ? "" : ", ") << one.ok.size() << "/" << one.refused;
+        run.all.ok.insert(run.all.ok.end(), one.ok.begin(), one.ok.end());
+        run.all.cancelled.insert(run.all.cancelled.end(), one.cancelled.begin(), one.cancelled.end());
+        run.all.refused += one.refused;
+        run.all.refused_no_seats += one.refused_no_seats;
+    }
+    MESSAGE(workers.size() << " workers took " << elapsed << " s: " << run.all.ok.size() << " OK, "
+                           << run.all.refused << " REFUSED (" << run.all.refused_no_seats << " for want of seats), "
+                           << run.all.cancelled.size() << " CANCEL; OK/REFUSED per worker: " << per_worker.str());
+
+    std::map<std::string, std::size_t> booked_by;
+    for (std::size_t i = 0; i < run.each.size(); ++i)
+        for (const std::string& id : run.each[i].ok) booked_by.emplace(id, i);
+    for (std::size_t i = 0; i < run.each.size(); ++i)
+        for (const std::string& id : run.each[i].refused_by)
+            if (const auto it = booked_by.find(id); it != booked_by.end() && it->second != i) ++run.refused_across;
+    MESSAGE("refusals naming another process's booking: " << run.refused_across);
+    CHECK(std::set<std::string>(run.all.ok.begin(), run.all.ok.end()).size() == run.all.ok.size());
+    return run;
 }
 
 }  // namespace slotcraft::test

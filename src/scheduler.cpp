@@ -2,6 +2,7 @@
 // and writes inside the same transaction.
 
 #include <slotcraft/catalog_json.hpp>
+#include <slotcraft/csv.hpp>
 #include <slotcraft/ical.hpp>
 #include <slotcraft/recurrence.hpp>
 #include <slotcraft/scheduler.hpp>
@@ -13,6 +14,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 namespace slotcraft {
 
@@ -562,6 +564,40 @@ std::vector<booking_record> scheduler::cancel_series(std::string_view booking_id
     });
 }
 
+namespace {
+
+/// The names of catalog records, each read once per transaction.
+class catalog_names {
+public:
+    explicit catalog_names(transaction& tx) : tx_(tx) {}
+
+    /// The name of the `kind` ("service", "location", "resource" or "client")
+    /// with id `id`; empty when it has none or does not exist.
+    const std::string& of(std::string_view kind, const std::string& id) {
+        const std::string key = fmt::format("{}:{}", kind, id);
+        if (const auto it = names_.find(key); it != names_.end()) return it->second;
+        return names_.emplace(key, read(kind, id)).first->second;
+    }
+
+private:
+    std::string read(std::string_view kind, const std::string& id) {
+        if (id.empty()) return {};
+        if (kind == "service") return name_in(tx_.service(id));
+        if (kind == "location") return name_in(tx_.location(id));
+        if (kind == "resource") return name_in(tx_.resource(id));
+        return name_in(tx_.client(id));
+    }
+    template <class Record>
+    static std::string name_in(const std::optional<Record>& record) {
+        return record ? record->name : std::string();
+    }
+
+    transaction& tx_;
+    std::map<std::string, std::string, std::less<>> names_;
+};
+
+}  // namespace
+
 std::string scheduler::export_ics(const calendar_selection& what, instant now) {
     const int chosen = (what.resource.empty() ? 0 : 1) + (what.client.empty() ? 0 : 1) + (what.booking.empty() ? 0 : 1);
     if (chosen != 1) reject("selection", "name exactly one of resource, client or booking");
@@ -579,22 +615,10 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
             if (!one) missing("booking", "booking", what.booking);
             bookings.push_back(std::move(*one));
         }
-        std::map<std::string, std::string, std::less<>> names;  // "kind:id" -> name, read once each
-        const auto name_of = [&](std::string_view kind, const std::string& id) -> const std::string& {
-            const std::string key = fmt::format("{}:{}", kind, id);
-            auto it = names.find(key);
-            if (it != names.end()) return it->second;
-            std::string name;
-            if (kind == "service") {
-                if (auto s = tx.service(id)) name = s->name;
-            } else if (kind == "location") {
-                if (auto l = tx.location(id)) name = l->name;
-            } else if (kind == "resource") {
-                if (auto r = tx.resource(id)) name = r->name;
-            } else if (auto c = tx.client(id)) {
-                name = c->name;
-            }
-            return names.emplace(key, name.empty() ? id : name).first->second;
+        catalog_names names(tx);
+        const auto name_of = [&](std::string_view kind, const std::string& id) {
+            const std::string& name = names.of(kind, id);
+            return name.empty() ? id : name;
         };
         std::vector<calendar_entry> out;
         for (booking_record& b : bookings) {
@@ -610,6 +634,51 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
         return out;
     });
     return write_ics(entries, now);
+}
+
+std::string scheduler::bookings_csv(const booking_filter& filter) {
+    if (filter.period.empty()) reject("period", "the report's period must end after it starts");
+    return store_.read([&](transaction& tx) {
+        std::vector<resource_record> chosen;
+        if (filter.resources.empty()) {
+            chosen = tx.resources();
+        } else {
+            for (std::size_t i = 0; i < filter.resources.size(); ++i) {
+                auto r = tx.resource(filter.resources[i]);
+                if (!r) missing(fmt::format("resources[{}]", i), "resource", filter.resources[i]);
+                chosen.push_back(std::move(*r));
+            }
+        }
+        std::vector<std::pair<booking_record, const resource_record*>> rows;
+        for (const resource_record& r : chosen)
+            for (booking_record& b : tx.bookings_of_resource(r.id, filter.period)) {
+                if (!filter.period.contains(b.time.start)) continue;
+                if (!filter.service.empty() && b.service != filter.service) continue;
+                if (!filter.client.empty() && b.client != filter.client) continue;
+                if (filter.status && b.status != *filter.status) continue;
+                rows.emplace_back(std::move(b), &r);
+            }
+        std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.first.time.start, a.first.id) < std::tie(b.first.time.start, b.first.id);
+        });
+        catalog_names names(tx);
+        const auto name_of = [&](std::string_view kind, const std::string& id) { return names.of(kind, id); };
+        std::string out;
+        append_csv_record(out, {"id", "resource", "resource_name", "service", "service_name", "location",
+                                "location_name", "client", "client_name", "start_utc", "end_utc", "start_local",
+                                "end_local", "time_zone", "seats", "status", "series", "cancel_reason", "created_utc"});
+        for (const auto& [b, r] : rows) {
+            const zone tz = zone::locate(r->time_zone, "time_zone");
+            const std::string local_start = date::format("%FT%T", tz.to_local(b.time.start));
+            const std::string local_end = date::format("%FT%T", tz.to_local(b.time.end));
+            append_csv_record(out, {b.id, r->id, r->name, b.service, name_of("service", b.service), b.location,
+                                    name_of("location", b.location), b.client, name_of("client", b.client),
+                                    format_instant(b.time.start), format_instant(b.time.end), local_start, local_end,
+                                    r->time_zone, std::to_string(b.seats), to_string(b.status), b.series,
+                                    b.cancel_reason, format_instant(b.created_at)});
+        }
+        return out;
+    });
 }
 
 std::vector<interval> scheduler::import_ics(std::string_view resource_id, std::string_view ics, interval window,

@@ -392,6 +392,23 @@ void register_scheduler(py::module_& m) {
         py::arg("now") = py::none(),
         "An iCalendar (RFC 5545) file of every booking of a resource, a client, or one booking (name exactly one).");
     cls.def(
+        "bookings_csv",
+        [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
+           py::handle client, py::handle status) {
+            booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
+                                  .service = to_text(service_id, "service"),
+                                  .client = to_text(client, "client")};
+            if (!py::isinstance<py::iterable>(resources) || py::isinstance<py::str>(resources))
+                reject("resources", "expected a sequence of resource ids");
+            std::size_t i = 0;
+            for (py::handle id : resources) filter.resources.push_back(to_text(id, "resources[" + std::to_string(i++) + "]"));
+            if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
+            return without_gil([&] { return s.impl.bookings_csv(filter); });
+        },
+        py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("service") = "",
+        py::arg("client") = "", py::arg("status") = py::none(),
+        "An RFC 4180 CSV of the bookings starting in [start, end), by start, narrowed by the filters given.");
+    cls.def(
         "import_ics",
         [](py_scheduler& s, py::handle resource, py::handle ics, py::handle start, py::handle end, py::handle actor) {
             const auto id = to_text(resource, "resource");

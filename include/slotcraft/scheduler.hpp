@@ -119,6 +119,16 @@ struct calendar_selection {
     std::string booking{};
 };
 
+/// Which bookings a report lists: those starting in `period`, narrowed by
+/// the filters that are set.
+struct booking_filter {
+    interval period{};
+    std::vector<std::string> resources{};  ///< empty: every resource
+    std::string service{};                 ///< empty: every service
+    std::string client{};                  ///< empty: every client
+    std::optional<booking_status> status{};
+};
+
 /// The scheduling API over one store. Thread-safe as the store is.
 class scheduler {
 public:
@@ -190,6 +200,14 @@ public:
     /// (invalid_argument) unless exactly one of `what` is set; not_found for
     /// an unknown id.
     [[nodiscard]] std::string export_ics(const calendar_selection& what, instant now);
+
+    /// An RFC 4180 CSV of the bookings `filter` selects, by start then id:
+    /// a header row, then id, resource, service, location, client (ids and
+    /// names), start and end in UTC and in the resource's local time, its
+    /// zone, seats, status, series, cancel reason, created. \throws error
+    /// (invalid_argument, field `period`) for an empty period; not_found for
+    /// an unknown resource.
+    [[nodiscard]] std::string bookings_csv(const booking_filter& filter);
 
     /// Adds the busy time of an iCalendar file overlapping `window` (see
     /// read_ics_busy; floating and all-day times in the resource's zone) to

@@ -453,6 +453,31 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
+    // report --from T --to T [--resource R]... [--service S] [--client C] [--status S]
+    {
+        auto* report = app.add_subcommand("report", "a CSV (RFC 4180) of the bookings starting in a period");
+        struct args {
+            std::string from, to, status;
+            booking_filter filter;
+        };
+        auto a = std::make_shared<args>();
+        report->add_option("--from", a->from, "ISO 8601 instant")->required();
+        report->add_option("--to", a->to, "ISO 8601 instant")->required();
+        report->add_option("--resource", a->filter.resources, "only this resource (repeatable)");
+        report->add_option("--service", a->filter.service, "only this service");
+        report->add_option("--client", a->filter.client, "only this client");
+        report->add_option("--status", a->status, "only confirmed, held or cancelled bookings");
+        report->callback([&run, a, with_scheduler] {
+            run = with_scheduler([a](scheduler& s) {
+                booking_filter filter = a->filter;
+                filter.period = {parse_instant(a->from, "from"), parse_instant(a->to, "to")};
+                if (!a->status.empty()) filter.status = parse_booking_status(a->status, "status");
+                fmt::print("{}", s.bookings_csv(filter));
+                return 0;
+            });
+        });
+    }
+
     // import-ics RESOURCE FILE [--from T] [--to T]
     {
         auto* ics = app.add_subcommand("import-ics", "busy time from an iCalendar (.ics) file becomes time off");

@@ -449,3 +449,20 @@ TEST_CASE("--db import-ics adds an .ics file's busy time as time off; a bad file
     CHECK(salon.audit_size() == before);
     fs::remove(ics);
 }
+
+TEST_CASE("--db report prints a CSV of a period's bookings and refuses bad filters naming the field") {
+    salon_db salon;
+    const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");
+    REQUIRE(booked.status == 0);
+    const std::string id = json::parse(booked.out)["id"];
+    const outcome csv = salon.db("report --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --resource anna");
+    REQUIRE(csv.status == 0);
+    CHECK(csv.out.rfind("id,resource,", 0) == 0);
+    CHECK(csv.out.find("\r\n" + id + ",anna,") != std::string::npos);
+    CHECK(salon.refusal("report --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --status done", 2)["field"] ==
+          "status");
+    CHECK(salon.refusal("report --from 2026-03-03T00:00:00Z --to 2026-03-02T00:00:00Z", 2)["field"] == "period");
+    CHECK(salon.refusal("report --from yesterday --to 2026-03-02T00:00:00Z", 2)["field"] == "from");
+    CHECK(salon.refusal("report --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --resource boris", 3)["field"] ==
+          "resources[0]");
+}

@@ -448,6 +448,33 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(category_of([&] { (void)s.import_ics("nobody", ics, window); }) == error_category::not_found);
     }
 
+    SUBCASE("a CSV report lists the bookings of a period by start, quoted where RFC 4180 says, with filters") {
+        s.put_location({.id = "salon-a", .name = "Salon A, \"Mitte\""});
+        const booking_record later = s.book(cut_at(monday_0900 + 2h, "c2"), now);
+        const booking_record first = s.book(cut_at(monday_0900), now);
+        (void)s.book(cut_at(monday_0900 + 7 * 24h), now);  // outside the period
+        (void)s.cancel(later.id, "ill, sorry", now);
+        const interval monday{at("2026-03-02T00:00:00Z"), at("2026-03-03T00:00:00Z")};
+        const std::string csv = s.bookings_csv({.period = monday});
+        const auto first_row = csv.find("\r\n" + first.id + ",");
+        const auto later_row = csv.find("\r\n" + later.id + ",");
+        CHECK(csv.rfind("id,resource,resource_name,service,", 0) == 0);
+        REQUIRE(first_row != std::string::npos);
+        REQUIRE(later_row != std::string::npos);
+        CHECK(first_row < later_row);
+        CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);  // header and two bookings
+        CHECK(csv.find(",\"Salon A, \"\"Mitte\"\"\",") != std::string::npos);
+        CHECK(csv.find(",2026-03-02T09:00:00,2026-03-02T09:30:00,Europe/Berlin,") != std::string::npos);
+        CHECK(csv.find(",\"ill, sorry\",") != std::string::npos);
+        const std::string confirmed = s.bookings_csv({.period = monday, .status = booking_status::confirmed});
+        CHECK(confirmed.find(later.id) == std::string::npos);
+        CHECK(confirmed.find(first.id) != std::string::npos);
+        CHECK(s.bookings_csv({.period = monday, .client = "c2"}).find(first.id) == std::string::npos);
+        CHECK(field_of([&] { (void)s.bookings_csv({.period = {monday.end, monday.start}}); }) == "period");
+        CHECK(category_of([&] { (void)s.bookings_csv({.period = monday, .resources = {"nobody"}}); }) ==
+              error_category::not_found);
+    }
+
     SUBCASE("every store refuses the same things at the transaction level") {
         store& raw = backend.get();
         const auto refused = [&](auto&& work) {

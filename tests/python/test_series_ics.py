@@ -73,6 +73,22 @@ def test_export_ics_holds_every_booking_and_import_ics_turns_busy_time_into_time
     assert "line 3" in str(malformed.value)
 
 
+def test_bookings_csv_reads_back_with_the_csv_module_and_filters(salon: sc.Scheduler) -> None:
+    import csv
+    import io
+
+    kept = salon.book("anna", "cut", utc("2027-03-01T09:00"), client="c1", now=NOW)
+    dropped = salon.book("boris", "cut", utc("2027-03-01T08:00"), now=NOW)
+    salon.cancel(dropped.id, 'ill, "really"', now=NOW)
+    text = salon.bookings_csv(utc("2027-03-01T00:00"), utc("2027-03-02T00:00"))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["id"] for r in rows] == [dropped.id, kept.id]
+    assert rows[0]["cancel_reason"] == 'ill, "really"'
+    assert rows[1]["start_local"] == "2027-03-01T10:00:00" and rows[1]["client_name"] == "Client One"
+    only = salon.bookings_csv(utc("2027-03-01T00:00"), utc("2027-03-02T00:00"), resources=["anna"], status="confirmed")
+    assert [r["id"] for r in csv.DictReader(io.StringIO(only, newline=""))] == [kept.id]
+
+
 @pytest.mark.parametrize(
     "call, field",
     [
@@ -86,6 +102,9 @@ def test_export_ics_holds_every_booking_and_import_ics_turns_busy_time_into_time
         (lambda s: s.import_ics("anna", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", NOW, NOW), "window"),
         (lambda s: s.import_ics("anna", "x", datetime(2027, 3, 1), NOW), "start"),
         (lambda s: s.export_ics(resource="anna", client="c1", now=NOW), "selection"),
+        (lambda s: s.bookings_csv(NOW, NOW - timedelta(days=1)), "period"),
+        (lambda s: s.bookings_csv(NOW, NOW + timedelta(days=1), status="done"), "status"),
+        (lambda s: s.bookings_csv(NOW, NOW + timedelta(days=1), resources="anna"), "resources"),
     ],
 )
 def test_bad_input_to_series_and_ics_calls_names_the_field(salon: sc.Scheduler, call, field: str) -> None:

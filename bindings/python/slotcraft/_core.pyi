@@ -645,6 +645,16 @@ class Scheduler:
     def export_ics(
         self, *, resource: str = "", client: str = "", booking: str = "", now: datetime | None = None
     ) -> str: ...
+    def bookings_csv(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        resources: Sequence[str] = (),
+        service: str = "",
+        client: str = "",
+        status: str | None = None,
+    ) -> str: ...
     def import_ics(self, resource: str, ics: str, start: datetime, end: datetime, *, actor: str = "") -> list[Interval]: ...
     def due_reminders(self, *, now: datetime | None = None) -> list[DueReminder]: ...
     def mark_reminded(self, id: str, offset: timedelta) -> bool: ...

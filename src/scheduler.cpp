@@ -649,14 +649,16 @@ std::string scheduler::bookings_csv(const booking_filter& filter) {
                 chosen.push_back(std::move(*r));
             }
         }
-        std::vector<std::pair<booking_record, const resource_record*>> rows;
-        for (const resource_record& r : chosen)
-            for (booking_record& b : tx.bookings_of_resource(r.id, filter.period)) {
+        std::vector<zone> zones;  // of chosen[i], located once
+        for (const resource_record& r : chosen) zones.push_back(zone::locate(r.time_zone, "time_zone"));
+        std::vector<std::pair<booking_record, std::size_t>> rows;  // with the position of its resource in `chosen`
+        for (std::size_t i = 0; i < chosen.size(); ++i)
+            for (booking_record& b : tx.bookings_of_resource(chosen[i].id, filter.period)) {
                 if (!filter.period.contains(b.time.start)) continue;
                 if (!filter.service.empty() && b.service != filter.service) continue;
                 if (!filter.client.empty() && b.client != filter.client) continue;
                 if (filter.status && b.status != *filter.status) continue;
-                rows.emplace_back(std::move(b), &r);
+                rows.emplace_back(std::move(b), i);
             }
         std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
             return std::tie(a.first.time.start, a.first.id) < std::tie(b.first.time.start, b.first.id);
@@ -667,8 +669,9 @@ std::string scheduler::bookings_csv(const booking_filter& filter) {
         append_csv_record(out, {"id", "resource", "resource_name", "service", "service_name", "location",
                                 "location_name", "client", "client_name", "start_utc", "end_utc", "start_local",
                                 "end_local", "time_zone", "seats", "status", "series", "cancel_reason", "created_utc"});
-        for (const auto& [b, r] : rows) {
-            const zone tz = zone::locate(r->time_zone, "time_zone");
+        for (const auto& [b, i] : rows) {
+            const resource_record* r = &chosen[i];
+            const zone& tz = zones[i];
             const std::string local_start = date::format("%FT%T", tz.to_local(b.time.start));
             const std::string local_end = date::format("%FT%T", tz.to_local(b.time.end));
             append_csv_record(out, {b.id, r->id, r->name, b.service, name_of("service", b.service), b.location,

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "run_cli.hpp"
+
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -19,33 +21,9 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-struct outcome {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// Runs `slotcraft ARGS` with `input` on stdin.
-outcome run(const std::string& args, const std::string& input) {
-    static std::atomic<int> counter{0};
-    const fs::path dir = fs::temp_directory_path() / ("slotcraft-cli-test-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(counter++));
-    fs::create_directories(dir);
-    std::ofstream(dir / "in") << input;
-    const std::string command = std::string("'") + SLOTCRAFT_CLI + "' " + args + " < '" + (dir / "in").string() +
-                                "' > '" + (dir / "out").string() + "' 2> '" + (dir / "err").string() + "'";
-    const int raw = std::system(command.c_str());
-    outcome result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir / "out"), slurp(dir / "err")};
-    fs::remove_all(dir);
-    return result;
-}
+using slotcraft::test::outcome;
+using slotcraft::test::run;
+using slotcraft::test::slurp;
 
 json query() {
     return json::parse(R"({

@@ -1,51 +1,21 @@
 // The CLI on a PostgreSQL database (`--db postgresql://...`): the same
 // commands as on a SQLite file, and a clear error for a server it cannot reach.
+#include "../cli/run_cli.hpp"
 #include "postgres_support.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace {
 
 using nlohmann::json;
-namespace fs = std::filesystem;
-
-struct outcome {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using slotcraft::test::outcome;
 
 /// Runs `slotcraft --db URI --json --now 2026-03-01T00:00:00Z ARGS`.
 outcome cli(const std::string& uri, const std::string& args) {
-    static std::atomic<int> counter{0};
-    const fs::path dir = fs::temp_directory_path() / ("slotcraft-pg-cli-" + std::to_string(::getpid()) + "-" +
-                                                      std::to_string(counter++));
-    fs::create_directories(dir);
-    const std::string command = std::string("'") + SLOTCRAFT_CLI + "' --db '" + uri +
-                                "' --json --now 2026-03-01T00:00:00Z " + args + " > '" + (dir / "out").string() +
-                                "' 2> '" + (dir / "err").string() + "' < /dev/null";
-    const int raw = std::system(command.c_str());
-    outcome result{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(dir / "out"), slurp(dir / "err")};
-    fs::remove_all(dir);
-    return result;
+    return slotcraft::test::run("--db '" + uri + "' --json --now 2026-03-01T00:00:00Z " + args, "");
 }
 
 }  // namespace

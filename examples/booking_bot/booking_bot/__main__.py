@@ -33,7 +33,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reminder-interval", type=float, default=30.0, metavar="SECONDS")
     p.add_argument("--reminder-offsets", metavar="MIN,MIN",
                    help="reminder offsets in minutes saved in slotcraft's settings (default when none: 1440,120)")
-    p.add_argument("--throttle", default="30/60", metavar="N/SECONDS", help="at most N updates per user per window")
+    p.add_argument("--throttle", default="20/10", metavar="N/SECONDS", help="at most N updates per user per window (default 20/10; 0/1 turns it off)")
     p.add_argument("--hold-minutes", type=int, default=10, help="how long a tapped time is held for confirming")
     p.add_argument("--workers", type=int, default=4, help="threads handling updates (one user's updates stay in order)")
     p.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))

@@ -164,7 +164,7 @@ class BotProcess:
     def args(self) -> list[str]:
         return [sys.executable, "-m", "booking_bot", "--db", self.db, "--transport", "telegram",
                 "--api-base", self.api.url, "--token-env", "BOT_TOKEN", "--clock-file", str(self.clock.path),
-                "--poll-timeout", "1", "--reminder-interval", "0.2", *self.extra]
+                "--poll-timeout", "1", "--reminder-interval", "0.2", "--throttle", "200/10", *self.extra]
 
     def start(self) -> BotProcess:
         with open(self.log_path, "ab") as log:

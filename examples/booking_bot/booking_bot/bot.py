@@ -468,7 +468,13 @@ class Bot:
     def st_reg_service(self, user: dict, text: str) -> None:
         draft = user["data"]["draft"]
         service = parse_service(text)
-        service["id"] = f"{draft['master_id']}-s{len(draft['services']) + 1}"
+        replace = user["data"].get("replace")
+        if replace:
+            service["id"] = replace
+            draft["services"] = [service if s["id"] == replace else s for s in draft["services"]]
+            self.next_section(user, "services", "")
+            return
+        service["id"] = f"{draft['master_id']}-s{self.store.service_count(draft['master_id']) + len(draft['services']) + 1}"
         draft["services"].append(service)
         self.set_state(user, "reg_more_services", user["data"])
         self.prompt(user)
@@ -566,15 +572,41 @@ class Bot:
         master_id = self.require_master(user)
         if master_id is None:
             return
-        states = {"name": "reg_name", "tz": "reg_tz", "places": "reg_place", "services": "reg_service"}
+        states = {"name": "reg_name", "tz": "reg_tz", "places": "reg_place", "services": "", "addsvc": "reg_service"}
         if section not in states:
             self.say(user, "stale_button")
+            return
+        if section == "services":
+            rows = [[btn("btn_service_edit", f"sv:e:{sid}", name=self.service_name(sid)),
+                     btn("btn_service_remove", f"sv:x:{sid}", name=self.service_name(sid))]
+                    for sid, _ in self.store.services(master_id)]
+            self.say(user, "ask_services_edit", [*rows, [btn("btn_service_add", "ed:addsvc")]])
             return
         draft = self.load_draft(master_id)
         if section == "places":
             draft["places"] = []
-        self.set_state(user, states[section], {"draft": draft, "edit": section})
+        self.set_state(user, states[section], {"draft": draft, "edit": "services" if section == "addsvc" else section})
         self.prompt(user)
+
+    def cb_sv(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`e:<service>` replaces a service (same id: bookings keep it), `x:<service>` removes it."""
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        action, _, service_id = rest.partition(":")
+        if service_id not in dict(self.store.services(master_id)):
+            self.say(user, "stale_button")
+            return
+        if action == "e":
+            self.set_state(user, "reg_service", {"draft": self.load_draft(master_id), "edit": "services", "replace": service_id})
+            self.prompt(user)
+        elif action == "x":
+            # slotcraft has no unlink: the link stays, the bot stops offering the service.
+            self.store.remove_service(service_id)
+            log.info("action removed service=%s master=%s", service_id, master_id)
+            self.say(user, "service_removed", name=self.service_name(service_id))
+        else:
+            self.say(user, "stale_button")
 
     def cmd_link(self, user: dict, arg: str) -> None:
         master_id = self.require_master(user)

@@ -20,7 +20,7 @@ SCHEMA = [
         places TEXT NOT NULL DEFAULT '{}')""",
     """CREATE TABLE IF NOT EXISTS bot_services (
         service_id TEXT PRIMARY KEY, master_id TEXT NOT NULL, position INTEGER NOT NULL,
-        price TEXT NOT NULL DEFAULT '')""",
+        price TEXT NOT NULL DEFAULT '', removed INTEGER NOT NULL DEFAULT 0)""",
     """CREATE TABLE IF NOT EXISTS bot_clients (
         master_id TEXT NOT NULL, user_id TEXT NOT NULL, joined TEXT NOT NULL,
         PRIMARY KEY (master_id, user_id))""",
@@ -156,7 +156,7 @@ class BotStore:
         return [
             (r[0], r[1])
             for r in self.all(
-                "SELECT service_id, price FROM bot_services WHERE master_id = ? ORDER BY position", (master_id,)
+                "SELECT service_id, price FROM bot_services WHERE master_id = ? AND removed = 0 ORDER BY position", (master_id,)
             )
         ]
 
@@ -166,6 +166,14 @@ class BotStore:
             "ON CONFLICT (service_id) DO UPDATE SET position = excluded.position, price = excluded.price",
             (service_id, master_id, position, price),
         )
+
+    def remove_service(self, service_id: str) -> None:
+        self.run("UPDATE bot_services SET removed = 1 WHERE service_id = ?", (service_id,))
+
+    def service_count(self, master_id: str) -> int:
+        """Every service id the master ever had, removed ones too (ids are never reused)."""
+        row = self.one("SELECT count(*) FROM bot_services WHERE master_id = ? AND removed = 1", (master_id,))
+        return int(row[0]) if row else 0
 
     def link_client(self, master_id: str, user_id: str, at: str) -> None:
         self.run(

@@ -117,6 +117,7 @@ def test_edit_days_off_and_links(world: World) -> None:
     master.expect("saved")
     master.send("/edit")
     master.press_key(master.expect("ask_edit"), "btn_edit_services")
+    master.press_key(master.expect("ask_services_edit"), "btn_service_add")
     master.expect("ask_service")
     master.send("Beard; 20; 10 EUR")
     master.press_key(master.expect("ask_more_services"), "btn_finish")
@@ -160,6 +161,36 @@ def test_edit_days_off_and_links(world: World) -> None:
     client.send("/book")
     client.press(client.expect("pick_service"), HAIRCUT)
     assert [t for t, _ in buttons(client.expect("pick_day"))] == ["Mon 29.03", "Mon 05.04"]
+
+    # Change one service, remove another.
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_services")
+    listing = master.expect("ask_services_edit")
+    assert [t for t, _ in buttons(listing)] == ["✎ Haircut", "✖ Haircut", "✎ Beard", "✖ Beard", "Add a service"]
+    master.press(listing, "✎ Haircut")
+    master.expect("ask_service")
+    master.send("Haircut; forty")
+    master.expect("bad_service")
+    master.send("Haircut; 45; 30 EUR")
+    master.expect("saved")
+    master.press(listing, "✖ Beard")
+    master.expect("service_removed", name="Beard")
+    client.send("/book")
+    services = client.expect("pick_service")
+    assert [t for t, _ in buttons(services)] == ["Haircut, 45 min, 30 EUR"]
+    client.press_data(services, f"b:s:m{master.id}-s2")  # Beard's old button
+    client.expect("stale_button")
+    haircut = s.service(f"m{master.id}-s1")
+    assert haircut is not None and haircut.rules.duration == timedelta(minutes=45)
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_services")
+    master.press_key(master.expect("ask_services_edit"), "btn_service_add")
+    master.send("Color; 90")
+    master.press_key(master.expect("ask_more_services"), "btn_finish")
+    master.expect("saved")
+    assert s.service(f"m{master.id}-s3") is not None and s.service(f"m{master.id}-s3").name == "Color"
+    client.send("/book")
+    assert [t for t, _ in buttons(client.expect("pick_service"))] == ["Haircut, 45 min, 30 EUR", "Color, 90 min"]
 
 
 def test_master_sees_cancels_and_moves_bookings(world: World) -> None:

@@ -174,9 +174,10 @@ class BotProcess:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def wait_log(self, pattern: str, timeout: float = WAIT) -> None:
+    def wait_log(self, pattern: str, timeout: float = WAIT, count: int = 1) -> None:
+        """Waits until the log has `count` lines matching `pattern`."""
         deadline = time.monotonic() + timeout
-        while not re.search(pattern, self.log()):
+        while len(re.findall(pattern, self.log())) < count:
             assert self.proc is not None and self.proc.poll() is None, f"the bot exited:\n{self.log()[-3000:]}"
             if time.monotonic() > deadline:
                 raise AssertionError(f"no {pattern!r} in the bot's log after {timeout} s:\n{self.log()[-3000:]}")
@@ -280,5 +281,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     yield w
     w.close()
     assert w.api.bad_requests == [], f"the bot made requests the Bot API refuses: {w.api.bad_requests}"
+    if any("--reminders" not in b.extra for b in w.bots):
+        assert re.search(r"update \d+ from user=\d+ kind=", w.logs()), "updates are not logged"
     assert TOKEN not in w.logs(), "the bot token appeared in a log"
     assert TOKEN.split(":")[1] not in w.logs()

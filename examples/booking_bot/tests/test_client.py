@@ -305,7 +305,7 @@ def test_flooding_user_is_throttled(world: World) -> None:
     flooder = world.user("Flo")
     for _ in range(12):
         flooder.send("/help")
-    bot.wait_log(rf"(update \d+ from user={flooder.id} kind=text.*){{12}}".replace(".*", "[\\s\\S]*"))
+    bot.wait_log(rf"update \d+ from user={flooder.id} kind=text", count=12)
     flooder.expect("throttled")
     assert flooder.count("welcome") == 5
     assert flooder.count("throttled") == 1

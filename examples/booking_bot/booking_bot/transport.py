@@ -183,7 +183,7 @@ class ConsoleTransport:
         self._out = stdout or sys.stdout
         self._queue: queue.Queue[dict] = queue.Queue()
         self._user = 1
-        self._next_update = 1
+        self._next_update = int(time.time() * 1000)  # unique across runs: handled ids are remembered in the database
         self._next_message = 1
         self._buttons: dict[int, list[tuple[str, str, int]]] = {}
         self._lock = threading.Lock()

@@ -76,6 +76,10 @@ def test_console_transport_needs_no_token(tmp_path: Path) -> None:
     assert "#1 I am a master: register" in r.stdout
     assert "You are registered! Your personal booking link for clients:\nhttps://t.me/console_bot?start=" in r.stdout
     assert "Ваша ссылка для записи: https://t.me/console_bot?start=" in r.stdout
+    # A second session on the same database is answered too (and remembers the language).
+    r = run("--db", str(tmp_path / "c.sqlite"), "--transport", "console", "--reminders", "off", env=env, stdin="/link\n")
+    assert r.returncode == 0, r.stderr
+    assert "Ваша ссылка для записи: https://t.me/console_bot?start=" in r.stdout
 
 
 def test_the_token_is_redacted_from_every_record(capsys) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from .bot import Bot
 
@@ -32,12 +33,15 @@ def run_pass(bot: Bot, worker: str) -> int:
 
 
 def run(bot: Bot, interval: float, stop: threading.Event, worker: str) -> None:
+    """A pass every `interval` seconds, on multiples of it on the system clock:
+    workers started apart still pass at the same moments (and so race for the
+    same reminders, which is what `mark_reminded` is for)."""
     while not stop.is_set():
         try:
             run_pass(bot, worker)
         except Exception:
             log.exception("reminder pass failed")
-        stop.wait(interval)
+        stop.wait(interval - time.time() % interval)
 
 
 def start_thread(bot: Bot, interval: float, stop: threading.Event, worker: str) -> threading.Thread:

@@ -225,6 +225,9 @@ class World:
         self.bots.append(b)
         return b
 
+    def clock_now(self) -> datetime:
+        return datetime.fromisoformat(self.clock.path.read_text(encoding="utf-8"))
+
     def user(self, name: str, lang: str = "en") -> TgUser:
         return TgUser(self.api, next(self._uids), name, lang)
 

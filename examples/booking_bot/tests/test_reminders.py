@@ -64,3 +64,34 @@ def test_master_cancel_stops_reminders(world: World) -> None:
     client.expect("notice_master_cancelled", when="Sat 27.03 15:00")
     passed(world, datetime(2027, 3, 27, 13, 0, tzinfo=timezone.utc))  # 1 h before: both offsets have passed
     assert client.count("reminder_hours") == 0
+
+
+
+def test_three_workers_each_reminder_once(world: World) -> None:
+    world.bot()
+    master = world.user("Anna")
+    code = world.register_master(master, services=("Yoga; 60; seats 8",))
+    clients = [world.user(name) for name in ("Ann", "Ben", "Cid", "Dan")]
+    for c in clients:
+        c.send(f"/start {code}")
+        c.expect("welcome_client")
+    # 32 bookings, made through slotcraft itself: every client in each of
+    # Sunday's eight classes (09:00-17:00 CEST, 07:00-15:00 UTC, not 13:00).
+    s = sc.Scheduler(world.db)
+    hours = (9, 10, 11, 12, 14, 15, 16, 17)
+    for c in clients:
+        client = s.client_for(sc.Identity("telegram", str(c.id)))
+        for h in hours:
+            s.book(f"m{master.id}", f"m{master.id}-s1", datetime(2027, 3, 28, h - 2, tzinfo=timezone.utc),
+                   client=client.id, now=world.clock_now())
+    world.bot("--reminders", "only")
+    world.bot("--reminders", "only")
+    # Saturday 15:30 UTC: all 32 24-hour reminders are due at once, and three
+    # workers passing at the same moments race for each of them.
+    for second in range(3):
+        passed(world, datetime(2027, 3, 27, 15, 30, second, tzinfo=timezone.utc))
+    for c in clients:
+        for h in hours:
+            assert c.count("reminder_hours", hours=24, when=f"Sun 28.03 {h:02}:00") == 1, (c.name, h)
+        assert c.count("reminder_hours") == len(hours)
+    assert len(re.findall(r"reminder sent booking=", world.logs())) == 32

@@ -41,6 +41,11 @@ def test_booking_through_the_buttons(world: World) -> None:
     assert "17:30" in labels and "17:40" not in labels and "18:00" not in labels
     client.press(times, "10:00")
     confirm = client.expect("confirm_booking", service="Haircut", when="Sun 28.03 10:00", place="Salon")
+    s = sc.Scheduler(world.db)
+    [held] = [b for b in s.upcoming(f"m{master.id}", datetime(2027, 3, 26, 12, tzinfo=timezone.utc), 3)
+              if b.status == sc.BookingStatus.held]  # the time is held while the client decides
+    assert held.start == datetime(2027, 3, 28, 8, 0, tzinfo=timezone.utc) and held.expires is not None
+    assert held.expires == datetime(2027, 3, 26, 12, 10, tzinfo=timezone.utc)  # --hold-minutes 10 on the bot's clock
     client.press_key(confirm, "btn_confirm")
     client.expect("booked", service="Haircut", master="Anna", when="Sun 28.03 10:00", place="Salon")
     master.expect("notice_new_booking", client="Carl", service="Haircut", when="Sun 28.03 10:00")

@@ -287,18 +287,20 @@ def test_hold_expires_and_abandoned_hold_is_released(world: World) -> None:
     world.bot("--hold-minutes", "5")
     master, a, b = world.user("Anna"), world.user("Ann"), world.user("Ben")
     code = world.register_master(master)
+    offers = {}
     for c in (a, b):
         c.send(f"/start {code}")
         c.send("/book")
         c.press(c.expect("pick_service"), HAIRCUT)
         c.press(c.expect("pick_day"), "Sat 27.03")
-    a.press(a.expect("pick_time"), "10:00")
+        offers[c.name] = c.expect("pick_time")  # both see 10:00 free
+    a.press(offers["Ann"], "10:00")
     confirm = a.expect("confirm_booking", minutes=5)
     world.clock.set(datetime(2027, 3, 26, 12, 6, tzinfo=timezone.utc))  # 6 minutes later: the hold has expired
     a.press_key(confirm, "btn_confirm")
     a.expect("hold_expired")
     a.expect("pick_day")
-    b.press(b.expect("pick_time"), "10:00")  # free again
+    b.press(offers["Ben"], "10:00")  # free again
     b.press_key(b.expect("confirm_booking"), "btn_abort")
     b.expect("booking_aborted")
     assert confirmed(world, f"m{master.id}") == []

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 from conftest import World, buttons
 
-BERLIN = ZoneInfo("Europe/Berlin")
 HAIRCUT = "Haircut, 30 min, 25 EUR"
 
 

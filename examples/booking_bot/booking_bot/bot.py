@@ -338,6 +338,7 @@ class Bot:
             return
         if not text:
             raise InputError("empty_text")
+        text = text[:3800]  # relayed with a header, it must still fit Telegram's 4096 characters
         log.info("action state=%s user=%s", state, user["user_id"])
         getattr(self, "st_" + state)(user, text)
 
@@ -978,7 +979,7 @@ class Bot:
             return
         name = self.master_name(master_id)
         lines = [self.t(user, "history_line_client" if sender == "client" else "history_line_master",
-                        master=name, text=text, at=at[:16].replace("T", " ")) for sender, text, at in messages]
+                        master=name, text=text[:300], at=at[:16].replace("T", " ")) for sender, text, at in messages]
         self.say(user, "history", master=name, lines="\n".join(lines))
 
     def cb_hist(self, user: dict, rest: str, message_id: int | None) -> None:

@@ -44,6 +44,12 @@ class ApiError(RuntimeError):
     pass
 
 
+class RetryAfter(Exception):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 class TelegramTransport:
     """The Bot API at `api_base` (https://api.telegram.org by default)."""
 
@@ -55,6 +61,18 @@ class TelegramTransport:
         self._username: str | None = None
 
     def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30) -> Any:
+        """One Bot API call; a 429 (flood control) is retried after the pause Telegram asks for, up to 3 times."""
+        for attempt in range(4):
+            try:
+                return self._call_once(method, params, timeout)
+            except RetryAfter as e:
+                if attempt == 3:
+                    raise ApiError(f"{method}: still rate-limited after {attempt} retries") from None
+                log.warning("%s: rate-limited by Telegram, retrying in %s s", method, e.seconds)
+                time.sleep(e.seconds)
+        raise AssertionError("unreachable")
+
+    def _call_once(self, method: str, params: dict[str, Any] | None, timeout: float) -> Any:
         body = json.dumps(params or {}).encode()
         request = urllib.request.Request(
             f"{self.api_base}/bot{self._token}/{method}", data=body, headers={"Content-Type": "application/json"}
@@ -71,6 +89,9 @@ class TelegramTransport:
             # The URL holds the token: never let it into the message.
             raise ApiError(f"{method}: {type(e).__name__}: {getattr(e, 'reason', e)}") from None
         if not answer.get("ok"):
+            retry_after = (answer.get("parameters") or {}).get("retry_after")
+            if answer.get("error_code") == 429 and isinstance(retry_after, (int, float)):
+                raise RetryAfter(min(float(retry_after), 60.0))
             raise ApiError(f"{method}: {answer.get('error_code')} {answer.get('description')}")
         return answer.get("result")
 

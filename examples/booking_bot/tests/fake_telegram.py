@@ -23,9 +23,9 @@ BOT_USER = {"id": 700000001, "is_bot": True, "first_name": "Slotcraft Test", "us
 
 
 class ApiRefusal(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
         super().__init__(description)
-        self.code, self.description = code, description
+        self.code, self.description, self.parameters = code, description, parameters
 
 
 class FakeTelegram:
@@ -42,6 +42,8 @@ class FakeTelegram:
         self.webhooks: list[dict] = []
         self.calls: list[str] = []  # methods called, for the polling tests
         self.bad_requests: list[str] = []
+        self.flood: dict[str, int] = {}  # method → how many next calls get 429
+        self.flooded: list[str] = []
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -79,8 +81,11 @@ class FakeTelegram:
                     params = self._params()
                     result = api.call(parts[2], params)
                 except ApiRefusal as e:
-                    api.bad_requests.append(f"{parts[2]}: {e.description}")
-                    self._answer(e.code, {"ok": False, "error_code": e.code, "description": e.description})
+                    (api.flooded if e.code == 429 else api.bad_requests).append(f"{parts[2]}: {e.description}")
+                    answer = {"ok": False, "error_code": e.code, "description": e.description}
+                    if e.parameters:
+                        answer["parameters"] = e.parameters
+                    self._answer(e.code, answer)
                     return
                 self._answer(200, {"ok": True, "result": result})
 
@@ -110,6 +115,9 @@ class FakeTelegram:
     def call(self, method: str, p: dict[str, Any]) -> Any:
         with self.cond:
             self.calls.append(method)
+            if self.flood.get(method, 0) > 0:  # Telegram's flood control, as the real API answers it
+                self.flood[method] -= 1
+                raise ApiRefusal(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         handler = getattr(self, "api_" + method, None)
         if handler is None:
             raise ApiRefusal(404, "Not Found: method not found")

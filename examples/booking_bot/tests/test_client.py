@@ -146,10 +146,14 @@ def test_relay_in_both_directions_and_history(world: World) -> None:
 
     master.send("/broadcast")
     master.expect("ask_broadcast")
+    with world.api.cond:
+        world.api.flood["sendMessage"] = 2  # Telegram's flood control answers 429 twice: the bot waits and retries
     master.send("Closed on Monday")
     master.expect("broadcast_sent", count=2)
     for c in (client, other):
         c.expect("broadcast", master="Anna", text="Closed on Monday")
+    assert world.api.flooded == ["sendMessage: Too Many Requests: retry after 1"] * 2
+    assert "rate-limited by Telegram" in world.logs()
 
 
 def test_switching_masters(world: World) -> None:

@@ -615,10 +615,42 @@ class Bot:
             self.say(user, "your_link", link=self.link(master_id))
 
     def cmd_dayoff(self, user: dict, arg: str) -> None:
-        if self.require_master(user) is None:
+        master_id = self.require_master(user)
+        if master_id is None:
             return
+        r = self.s.resource(master_id)
+        assert r is not None
+        zone = ZoneInfo(r.time_zone)
+        now = self.now()
+        rows = []
+        for span in r.time_off:
+            if span.end > now:
+                first = span.start.astimezone(zone).date()
+                last = (span.end - timedelta(seconds=1)).astimezone(zone).date()
+                rows.append([btn("btn_dayoff_remove", f"do:x:{int(span.start.timestamp())}", first=first.isoformat(),
+                                 last=last.isoformat())])
+        if rows:
+            self.say(user, "daysoff_list", rows)
         self.set_state(user, "dayoff")
         self.prompt(user)
+
+    def cb_do(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`x:<epoch>`: removes the time off starting then."""
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        r = self.s.resource(master_id)
+        assert r is not None
+        action, _, start = rest.partition(":")
+        kept = [span for span in r.time_off if str(int(span.start.timestamp())) != start]
+        if action != "x" or len(kept) == len(r.time_off):
+            self.say(user, "stale_button")
+            return
+        r.time_off = kept
+        self.s.put_resource(r, actor=self.actor(user))
+        self.say(user, "dayoff_removed")
+        if user["state"]:
+            self.prompt(user)
 
     def st_dayoff(self, user: dict, text: str) -> None:
         master_id = self.store.master_of_user(user["user_id"])

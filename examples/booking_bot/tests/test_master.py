@@ -150,6 +150,21 @@ def test_edit_days_off_and_links(world: World) -> None:
     client.press(services, "Beard, 20 min, 10 EUR")
     days = [t for t, _ in buttons(client.expect("pick_day"))]
     assert "Sat 27.03" not in days and "Sun 28.03" in days and "Fri 26.03" in days
+    master.send("/dayoff")
+    master.send("2027-04-01..2027-04-02")
+    master.expect("dayoff_saved", first="2027-04-01", last="2027-04-02", clashing=0)
+    master.send("/dayoff")
+    listing = master.expect("daysoff_list")
+    assert [t for t, _ in buttons(listing)] == ["✖ 2027-03-27 to 2027-03-27", "✖ 2027-04-01 to 2027-04-02"]
+    master.press(listing, "✖ 2027-04-01 to 2027-04-02")
+    master.expect("dayoff_removed")
+    master.expect("ask_dayoff")  # still asking for a new day off
+    master.press(listing, "✖ 2027-04-01 to 2027-04-02")
+    master.expect("stale_button")
+    master.send("/cancel")
+    master.expect("dialog_cancelled")
+    r = s.resource(f"m{master.id}")
+    assert r is not None and len(r.time_off) == 1
     master.send("/edit")
     master.press_key(master.expect("ask_edit"), "btn_edit_places")
     master.expect("ask_place")

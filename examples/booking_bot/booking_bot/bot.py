@@ -859,7 +859,7 @@ class Bot:
             self.cmd_book(user, "")
             return
         if action == "ok":
-            self.confirm(user)
+            self.confirm(user, message_id)
             return
         if action == "no":
             self.release_hold(user)
@@ -914,7 +914,7 @@ class Bot:
     def st_confirm(self, user: dict, text: str) -> None:
         raise InputError("use_buttons")
 
-    def confirm(self, user: dict) -> None:
+    def confirm(self, user: dict, message_id: int | None) -> None:
         user.update(self.reload(user))
         if user["state"] != "confirm":
             self.say(user, "stale_button")
@@ -931,6 +931,9 @@ class Bot:
         self.set_state(user, "")
         zone = self.master_zone(b.resource)
         log.info("action booked user=%s booking=%s", user["user_id"], b.id)
+        if message_id is not None:  # the question loses its buttons: it has been answered
+            self.edit(user, message_id, "confirm_done", service=self.service_name(b.service),
+                      when=self.when(user, b.start, zone))
         self.say(user, "booked", service=self.service_name(b.service), when=self.when(user, b.start, zone),
                  place=self.store.place_name(b.resource, b.location), master=self.master_name(b.resource))
         master = self.master_user(b.resource)

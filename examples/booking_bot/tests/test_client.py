@@ -46,6 +46,9 @@ def test_booking_through_the_buttons(world: World) -> None:
     assert held.expires == datetime(2027, 3, 26, 12, 10, tzinfo=timezone.utc)  # --hold-minutes 10 on the bot's clock
     client.press_key(confirm, "btn_confirm")
     client.expect("booked", service="Haircut", master="Anna", when="Sun 28.03 10:00", place="Salon")
+    # The answered question is edited in place: its buttons are gone.
+    assert confirm["text"] == "Haircut, Sun 28.03 10:00: confirmed." and "reply_markup" not in confirm
+    assert [e["message_id"] for e in world.api.edits] == [confirm["message_id"]]
     master.expect("notice_new_booking", client="Carl", service="Haircut", when="Sun 28.03 10:00")
 
     [b] = confirmed(world, f"m{master.id}")
@@ -273,7 +276,7 @@ def test_garbage_at_each_client_step_keeps_the_dialog(world: World) -> None:
     client.expect("unknown_command")
     client.press_key(confirm, "btn_confirm")
     client.expect("booked", when="Sat 27.03 10:00")
-    client.press_key(confirm, "btn_confirm")  # a second tap books nothing more
+    client.press_data(confirm, "b:ok")  # a double tap, sent before the buttons went: books nothing more
     client.expect("stale_button")
     assert len(confirmed(world, f"m{master.id}")) == 1
     client.send("/write")

@@ -12,8 +12,9 @@ SLOTCRAFT_BUILD_PACKAGES=(
 )
 
 # What scripts/test needs besides: a PostgreSQL server to start for the tests,
-# and a second iCalendar reader to check exported files with.
-SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar)
+# a second iCalendar reader to check exported files with, and the PostgreSQL
+# driver the booking bot example keeps its own tables with.
+SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-psycopg2)
 
 sc_as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

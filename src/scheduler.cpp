@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <random>
 #include <set>
@@ -484,9 +485,41 @@ booking_record scheduler::reschedule(std::string_view booking_id, instant new_st
         if (checked.location.empty()) refuse(checked.reasons);
         const std::string before = as_json(b);
         b.time = {new_start, new_start + b.time.length()};
+        b.attendance = attendance_status::unmarked;  // a mark was for the old time
         b.updated_at = now;
         tx.update_booking(b);
         record(tx, now, actor, "reschedule", b.id, before, as_json(b));
+        return b;
+    });
+}
+
+booking_record scheduler::mark_attendance(std::string_view booking_id, attendance_status value, instant now,
+                                          std::string_view actor) {
+    switch (value) {
+        case attendance_status::unmarked:
+        case attendance_status::attended:
+        case attendance_status::no_show: break;
+        default: reject("attendance", "expected attended, no_show or unmarked");
+    }
+    auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
+    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
+        if (b.status == booking_status::cancelled)
+            throw error(error_category::conflict, "id",
+                        fmt::format("booking \"{}\" was cancelled: its attendance cannot be marked", b.id));
+        if (b.status != booking_status::confirmed)
+            throw error(error_category::conflict, "id",
+                        fmt::format("\"{}\" is a hold, not a confirmed booking: its attendance cannot be marked", b.id));
+        if (b.time.start > now)
+            throw error(error_category::conflict, "id",
+                        fmt::format("booking \"{}\" starts at {}, after now ({}): attendance is marked once it has "
+                                    "started",
+                                    b.id, format_instant(b.time.start), format_instant(now)));
+        if (b.attendance == value) return b;
+        const std::string before = as_json(b);
+        b.attendance = value;
+        b.updated_at = now;
+        tx.update_booking(b);
+        record(tx, now, actor, "attendance", b.id, before, as_json(b));
         return b;
     });
 }
@@ -596,6 +629,19 @@ private:
     std::map<std::string, std::string, std::less<>> names_;
 };
 
+/// The resources a report covers: those named (not_found `resources[i]` for
+/// an unknown one), else every resource; in the order named.
+std::vector<resource_record> report_resources(transaction& tx, const std::vector<std::string>& named) {
+    std::vector<resource_record> chosen;
+    if (named.empty()) return tx.resources();
+    for (std::size_t i = 0; i < named.size(); ++i) {
+        auto r = tx.resource(named[i]);
+        if (!r) missing(fmt::format("resources[{}]", i), "resource", named[i]);
+        chosen.push_back(std::move(*r));
+    }
+    return chosen;
+}
+
 }  // namespace
 
 std::string scheduler::export_ics(const calendar_selection& what, instant now) {
@@ -639,16 +685,7 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
 std::string scheduler::bookings_csv(const booking_filter& filter) {
     if (filter.period.empty()) reject("period", "the report's period must end after it starts");
     return store_.read([&](transaction& tx) {
-        std::vector<resource_record> chosen;
-        if (filter.resources.empty()) {
-            chosen = tx.resources();
-        } else {
-            for (std::size_t i = 0; i < filter.resources.size(); ++i) {
-                auto r = tx.resource(filter.resources[i]);
-                if (!r) missing(fmt::format("resources[{}]", i), "resource", filter.resources[i]);
-                chosen.push_back(std::move(*r));
-            }
-        }
+        const std::vector<resource_record> chosen = report_resources(tx, filter.resources);
         std::vector<zone> zones;  // of chosen[i], located once
         for (const resource_record& r : chosen) zones.push_back(zone::locate(r.time_zone, "time_zone"));
         std::vector<std::pair<booking_record, std::size_t>> rows;  // with the position of its resource in `chosen`
@@ -668,7 +705,8 @@ std::string scheduler::bookings_csv(const booking_filter& filter) {
         std::string out;
         append_csv_record(out, {"id", "resource", "resource_name", "service", "service_name", "location",
                                 "location_name", "client", "client_name", "start_utc", "end_utc", "start_local",
-                                "end_local", "time_zone", "seats", "status", "series", "cancel_reason", "created_utc"});
+                                "end_local", "time_zone", "seats", "status", "attendance", "series", "cancel_reason",
+                                "created_utc"});
         for (const auto& [b, i] : rows) {
             const resource_record* r = &chosen[i];
             const zone& tz = zones[i];
@@ -677,8 +715,36 @@ std::string scheduler::bookings_csv(const booking_filter& filter) {
             append_csv_record(out, {b.id, r->id, r->name, b.service, name_of("service", b.service), b.location,
                                     name_of("location", b.location), b.client, name_of("client", b.client),
                                     format_instant(b.time.start), format_instant(b.time.end), local_start, local_end,
-                                    r->time_zone, std::to_string(b.seats), to_string(b.status), b.series,
-                                    b.cancel_reason, format_instant(b.created_at)});
+                                    r->time_zone, std::to_string(b.seats), to_string(b.status),
+                                    to_string(b.attendance), b.series, b.cancel_reason, format_instant(b.created_at)});
+        }
+        return out;
+    });
+}
+
+std::string scheduler::attendance_csv(const booking_filter& filter) {
+    if (filter.period.empty()) reject("period", "the report's period must end after it starts");
+    return store_.read([&](transaction& tx) {
+        std::vector<resource_record> chosen = report_resources(tx, filter.resources);
+        std::sort(chosen.begin(), chosen.end(),
+                  [](const resource_record& a, const resource_record& b) { return a.id < b.id; });
+        std::string out;
+        append_csv_record(out, {"resource", "resource_name", "bookings", "attended", "no_show", "unmarked", "cancelled"});
+        for (const resource_record& r : chosen) {
+            std::array<long long, 4> counts{};  // attended, no_show, unmarked, cancelled
+            for (const booking_record& b : tx.bookings_of_resource(r.id, filter.period)) {
+                if (!filter.period.contains(b.time.start) || b.status == booking_status::held) continue;
+                if (!filter.service.empty() && b.service != filter.service) continue;
+                if (!filter.client.empty() && b.client != filter.client) continue;
+                if (filter.status && b.status != *filter.status) continue;
+                if (b.status == booking_status::cancelled) ++counts[3];
+                else if (b.attendance == attendance_status::attended) ++counts[0];
+                else if (b.attendance == attendance_status::no_show) ++counts[1];
+                else ++counts[2];
+            }
+            const long long total = counts[0] + counts[1] + counts[2] + counts[3];
+            append_csv_record(out, {r.id, r.name, std::to_string(total), std::to_string(counts[0]),
+                                    std::to_string(counts[1]), std::to_string(counts[2]), std::to_string(counts[3])});
         }
         return out;
     });

@@ -184,6 +184,15 @@ public:
     std::vector<booking_record> cancel_series(std::string_view booking_id, series_scope scope, std::string_view reason,
                                               instant now, std::string_view actor = {});
 
+    /// Marks whether the client came to a confirmed booking whose start is at
+    /// or before `now` (`unmarked` takes a mark back); audited as `attendance`.
+    /// Marking the value it has returns the booking unchanged. \throws error:
+    /// not_found (field `id`) for an unknown booking; conflict (field `id`)
+    /// for a cancelled booking, an unconfirmed hold or one not yet started;
+    /// invalid_argument (field `attendance`) for a value outside the enum.
+    booking_record mark_attendance(std::string_view booking_id, attendance_status value, instant now,
+                                   std::string_view actor = {});
+
     /// Confirmed bookings not yet started whose reminder offsets have passed
     /// and that were not marked reminded, oldest offset first.
     [[nodiscard]] std::vector<due_reminder> due_reminders(instant now);
@@ -204,10 +213,18 @@ public:
     /// An RFC 4180 CSV of the bookings `filter` selects, by start then id:
     /// a header row, then id, resource, service, location, client (ids and
     /// names), start and end in UTC and in the resource's local time, its
-    /// zone, seats, status, series, cancel reason, created. \throws error
+    /// zone, seats, status, attendance, series, cancel reason, created. \throws error
     /// (invalid_argument, field `period`) for an empty period; not_found for
     /// an unknown resource.
     [[nodiscard]] std::string bookings_csv(const booking_filter& filter);
+
+    /// An RFC 4180 CSV of attendance: one row per resource `filter` selects
+    /// (every resource when it names none), by id, counting the bookings that
+    /// start in the period and pass the filters: `bookings` (the sum),
+    /// `attended`, `no_show`, `unmarked` (confirmed ones not marked, started
+    /// or not) and `cancelled`; unconfirmed holds are not counted. \throws
+    /// as bookings_csv.
+    [[nodiscard]] std::string attendance_csv(const booking_filter& filter);
 
     /// Adds the busy time of an iCalendar file overlapping `window` (see
     /// read_ics_busy; floating and all-day times in the resource's zone) to

@@ -475,6 +475,94 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               error_category::not_found);
     }
 
+    SUBCASE("attendance is marked once a booking has started, can be taken back, and is audited") {
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        const instant started = monday_0900 + 5min;
+        const auto audit_before = s.audit().size();
+        // Not yet started, unknown, a bad value: refused naming the field, nothing written.
+        CHECK(category_of([&] { (void)s.mark_attendance(b.id, attendance_status::attended, monday_0900 - 1s); }) ==
+              error_category::conflict);
+        CHECK(field_of([&] { (void)s.mark_attendance(b.id, attendance_status::attended, monday_0900 - 1s); }) == "id");
+        CHECK(category_of([&] { (void)s.mark_attendance("bk_none", attendance_status::attended, started); }) ==
+              error_category::not_found);
+        CHECK(field_of([&] { (void)s.mark_attendance("bk_none", attendance_status::attended, started); }) == "id");
+        CHECK(field_of([&] { (void)s.mark_attendance(b.id, static_cast<attendance_status>(7), started); }) ==
+              "attendance");
+        CHECK(s.booking(b.id)->attendance == attendance_status::unmarked);
+        CHECK(s.audit().size() == audit_before);
+
+        const booking_record marked = s.mark_attendance(b.id, attendance_status::attended, monday_0900, "desk");
+        CHECK(marked.attendance == attendance_status::attended);
+        CHECK(marked.updated_at == monday_0900);
+        CHECK(s.booking(b.id) == marked);
+        const audit_entry entry = s.audit().back();
+        CHECK(entry.action == "attendance");
+        CHECK(entry.actor == "desk");
+        CHECK(entry.subject == b.id);
+        CHECK(entry.before.find("\"attendance\":\"unmarked\"") != std::string::npos);
+        CHECK(entry.after.find("\"attendance\":\"attended\"") != std::string::npos);
+        // The same mark again changes nothing; another value and `unmarked` replace it.
+        CHECK(s.mark_attendance(b.id, attendance_status::attended, started + 1h) == marked);
+        CHECK(s.audit().size() == audit_before + 1);
+        CHECK(s.mark_attendance(b.id, attendance_status::no_show, started).attendance == attendance_status::no_show);
+        CHECK(s.mark_attendance(b.id, attendance_status::unmarked, started).attendance == attendance_status::unmarked);
+        CHECK(s.booking(b.id)->attendance == attendance_status::unmarked);
+        CHECK(s.audit().size() == audit_before + 3);
+
+        // A mark belongs to the time it was made for: moving the booking drops it.
+        (void)s.mark_attendance(b.id, attendance_status::attended, started);
+        const booking_record moved = s.reschedule(b.id, monday_0900 + 24h, started, "desk");
+        CHECK(moved.attendance == attendance_status::unmarked);
+
+        // Cancelled bookings and unconfirmed holds cannot be marked.
+        (void)s.cancel(b.id, "", started);
+        const booking_record held = s.hold(cut_at(monday_0900 + 2h), 600min, now);
+        const auto audit_cancelled = s.audit().size();
+        CHECK(category_of([&] { (void)s.mark_attendance(b.id, attendance_status::no_show, started + 48h); }) ==
+              error_category::conflict);
+        CHECK(field_of([&] { (void)s.mark_attendance(b.id, attendance_status::no_show, started + 48h); }) == "id");
+        CHECK(field_of([&] { (void)s.mark_attendance(held.id, attendance_status::attended, monday_0900 + 3h); }) ==
+              "id");
+        CHECK(s.booking(held.id)->attendance == attendance_status::unmarked);
+        CHECK(s.audit().size() == audit_cancelled);
+    }
+
+    SUBCASE("the attendance report counts attended, no-show, unmarked and cancelled bookings per resource") {
+        s.put_resource({.id = "boris", .name = "Boris, \"B\"", .time_zone = "Europe/Berlin",
+                        .schedules = {{.location = "salon-a"}}});
+        const booking_record came = s.book(cut_at(monday_0900), now);
+        const booking_record stayed_away = s.book(cut_at(monday_0900 + 2h, "c2"), now);
+        const booking_record called_off = s.book(cut_at(monday_0900 + 6h), now);
+        (void)s.book(cut_at(monday_0900 + 7h), now);  // not marked
+        (void)s.book(cut_at(monday_0900 + 7 * 24h), now);  // outside the period
+        (void)s.hold(cut_at(monday_0900 + 8h), 10min, now);  // a hold is not a booking
+        (void)s.cancel(called_off.id, "", now);
+        const instant evening = monday_0900 + 9h;
+        (void)s.mark_attendance(came.id, attendance_status::attended, evening);
+        (void)s.mark_attendance(stayed_away.id, attendance_status::no_show, evening);
+        const interval monday{at("2026-03-02T00:00:00Z"), at("2026-03-03T00:00:00Z")};
+        CHECK(s.attendance_csv({.period = monday}) ==
+              "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\n"
+              "anna,Anna,4,1,1,1,1\r\n"
+              "boris,\"Boris, \"\"B\"\"\",0,0,0,0,0\r\n");
+        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .client = "c2"}) ==
+              "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\nanna,Anna,1,0,1,0,0\r\n");
+        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .service = "yoga"}).ends_with(
+            "anna,Anna,0,0,0,0,0\r\n"));
+        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .status = booking_status::cancelled})
+                  .ends_with("anna,Anna,1,0,0,0,1\r\n"));
+        // The bookings report shows each booking's mark.
+        const std::string bookings = s.bookings_csv({.period = monday});
+        CHECK(bookings.find(",status,attendance,series,") != std::string::npos);
+        CHECK(bookings.find(",confirmed,attended,") != std::string::npos);
+        CHECK(bookings.find(",confirmed,no_show,") != std::string::npos);
+        CHECK(field_of([&] { (void)s.attendance_csv({.period = {monday.end, monday.start}}); }) == "period");
+        CHECK(category_of([&] { (void)s.attendance_csv({.period = monday, .resources = {"anna", "nobody"}}); }) ==
+              error_category::not_found);
+        CHECK(field_of([&] { (void)s.attendance_csv({.period = monday, .resources = {"anna", "nobody"}}); }) ==
+              "resources[1]");
+    }
+
     SUBCASE("every store refuses the same things at the transaction level") {
         store& raw = backend.get();
         const auto refused = [&](auto&& work) {

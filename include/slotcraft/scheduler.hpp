@@ -129,6 +129,26 @@ struct booking_filter {
     std::optional<booking_status> status{};
 };
 
+/// How a load report groups the local dates of each resource.
+enum class load_grouping {
+    day,   ///< one row per local date
+    week,  ///< one row per ISO 8601 week (`2027-W09`) of local dates
+};
+
+/// Parses `day` or `week`. \throws error naming `field`.
+[[nodiscard]] inline load_grouping parse_load_grouping(std::string_view text, const std::string& field) {
+    if (text == "day") return load_grouping::day;
+    if (text == "week") return load_grouping::week;
+    reject(field, fmt::format("unknown grouping \"{}\" (expected day or week)", text.substr(0, 32)));
+}
+
+/// Which resources a load report covers, over which period, by day or week.
+struct load_request {
+    interval period{};
+    std::vector<std::string> resources{};  ///< empty: every resource
+    load_grouping by = load_grouping::day;
+};
+
 /// The scheduling API over one store. Thread-safe as the store is.
 class scheduler {
 public:
@@ -225,6 +245,17 @@ public:
     /// or not) and `cancelled`; unconfirmed holds are not counted. \throws
     /// as bookings_csv.
     [[nodiscard]] std::string attendance_csv(const booking_filter& filter);
+
+    /// An RFC 4180 CSV of each resource's load: for every local date (or ISO
+    /// week of local dates) in its zone touching `request.period`, the hours
+    /// it is open (SPEC §2: schedules of every location, overrides, breaks,
+    /// time off) and the hours booked (the union of the core intervals of
+    /// bookings active at `now`, so seats of one class count once, whether
+    /// inside open time or not), both within the day's real length (23 or 25
+    /// hours on a DST change) clipped to the period, and booked / open.
+    /// \throws error (invalid_argument, field `period`) for an empty period or
+    /// one over 366 days; not_found (`resources[i]`) for an unknown resource.
+    [[nodiscard]] std::string load_csv(const load_request& request, instant now);
 
     /// Adds the busy time of an iCalendar file overlapping `window` (see
     /// read_ics_busy; floating and all-day times in the resource's zone) to

@@ -563,6 +563,67 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               "resources[1]");
     }
 
+    SUBCASE("the load report gives open and booked hours per local day and ISO week, DST days 23 hours long") {
+        // A studio in Berlin open around the clock; clocks go forward on Sunday 2026-03-29.
+        location_schedule always{.location = "salon-a"};
+        for (auto day : {date::Monday, date::Tuesday, date::Wednesday, date::Thursday, date::Friday, date::Saturday,
+                         date::Sunday})
+            always.weekly.set(day, {local_range::parse("00:00", "24:00")});
+        always.overrides[local_date{date::year{2026} / 3 / 25}] = {local_range::parse("09:00", "17:00")};
+        s.put_resource({.id = "studio", .name = "Studio", .time_zone = "Europe/Berlin", .schedules = {always},
+                        .time_off = {{at("2026-03-24T10:00:00Z"), at("2026-03-24T12:00:00Z")}}});
+        s.put_service({.rules = {.id = "hire", .duration = 120min, .step = 60min}, .name = "Hire"});
+        for (const char* offered : {"cut", "yoga", "hire"}) s.link("studio", offered);
+        const auto studio = [](std::string_view service, instant start, std::string client = "c1") {
+            return booking_request{.resource = "studio", .service = std::string(service), .client = std::move(client),
+                                   .start = start};
+        };
+        (void)s.book(studio("yoga", at("2026-03-23T09:00:00Z")), now);        // Mon 10:00-11:00, two seats of
+        (void)s.book(studio("yoga", at("2026-03-23T09:00:00Z"), "c2"), now);  // one class: one hour
+        const booking_record off = s.book(studio("cut", at("2026-03-25T09:00:00Z")), now);  // Wed, cancelled
+        (void)s.cancel(off.id, "", now);
+        (void)s.hold(studio("cut", at("2026-03-26T09:00:00Z")), 10min, now);  // Thu, lapsed by the report's now
+        (void)s.book(studio("hire", at("2026-03-27T22:00:00Z")), now);  // Fri 23:00 - Sat 01:00
+        (void)s.book(studio("cut", at("2026-03-29T00:30:00Z")), now);   // Sun 01:30-02:00 CET
+        const instant report_now = at("2026-03-20T00:00:00Z");
+        const interval week{at("2026-03-22T23:00:00Z"), at("2026-03-29T22:00:00Z")};  // local Mon 00:00 - Mon 00:00
+        const std::string header = "resource,resource_name,time_zone,period,days,open_hours,booked_hours,utilisation\r\n";
+        CHECK(s.load_csv({.period = week, .resources = {"studio"}}, report_now) ==
+              header +
+                  "studio,Studio,Europe/Berlin,2026-03-23,1,24.00,1.00,0.0417\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-24,1,22.00,0.00,0.0000\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-25,1,8.00,0.00,0.0000\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-26,1,24.00,0.00,0.0000\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-27,1,24.00,1.00,0.0417\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-28,1,24.00,1.00,0.0417\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-29,1,23.00,0.50,0.0217\r\n");
+        CHECK(s.load_csv({.period = week, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-W13,7,149.00,3.50,0.0235\r\n");
+        // A period ending in the next week gives that week's part; the edges clip the days.
+        const interval longer{week.start, at("2026-03-30T22:00:00Z")};
+        CHECK(s.load_csv({.period = longer, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-W13,7,149.00,3.50,0.0235\r\n"
+                       "studio,Studio,Europe/Berlin,2026-W14,1,24.00,0.00,0.0000\r\n");
+        const interval part{at("2026-03-23T06:00:00Z"), at("2026-03-23T12:00:00Z")};
+        CHECK(s.load_csv({.period = part, .resources = {"studio"}}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-03-23,1,6.00,1.00,0.1667\r\n");
+        // Anna (Mon-Fri 09:00-18:00, a 13:00 break) is in the unfiltered report; a day without hours has no utilisation.
+        const std::string all = s.load_csv({.period = week}, report_now);
+        CHECK(all.find("anna,Anna,Europe/Berlin,2026-03-23,1,8.00,0.00,0.0000\r\n") != std::string::npos);
+        CHECK(all.find("anna,Anna,Europe/Berlin,2026-03-29,1,0.00,0.00,\r\n") != std::string::npos);
+        // ISO weeks at a year's end: 2027-01-01 (a Friday) is in week 53 of 2026.
+        const interval new_year{at("2026-12-27T23:00:00Z"), at("2027-01-03T23:00:00Z")};
+        CHECK(s.load_csv({.period = new_year, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-W53,7,168.00,0.00,0.0000\r\n");
+        CHECK(field_of([&] { (void)s.load_csv({.period = {week.end, week.start}}, report_now); }) == "period");
+        CHECK(field_of([&] { (void)s.load_csv({.period = {week.start, week.start + date::days{367}}}, report_now); }) ==
+              "period");
+        CHECK(field_of([&] { (void)s.load_csv({.period = week, .resources = {"nobody"}}, report_now); }) ==
+              "resources[0]");
+        CHECK(field_of([&] { (void)s.load_csv({.period = week, .by = static_cast<load_grouping>(9)}, report_now); }) ==
+              "by");
+    }
+
     SUBCASE("every store refuses the same things at the transaction level") {
         store& raw = backend.get();
         const auto refused = [&](auto&& work) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <random>
 #include <set>
@@ -82,19 +83,21 @@ std::vector<booking_record> bookings_around(transaction& tx, const resource_reco
     return tx.bookings_of_resource(r.id, {span.start - booking_margin, span.end + booking_margin});
 }
 
+/// The engine's rules of `r` at one of its locations: the schedule there,
+/// the global breaks, the resource's time off.
+schedule rules_at(const resource_record& r, const location_schedule& at, const settings& config) {
+    schedule out{.time_zone = zone::locate(r.time_zone, "time_zone"), .weekly = at.weekly, .overrides = at.overrides,
+                 .breaks = at.breaks, .time_off = r.time_off};
+    out.breaks.insert(out.breaks.end(), config.global_breaks.begin(), config.global_breaks.end());
+    return out;
+}
+
 /// The engine's view of `ctx.resource` at `location`, with `bookings` (but the
 /// one with id `leave_out`).
 resource engine_resource(const booking_context& ctx, std::string_view location,
                          std::span<const booking_record> bookings, std::string_view leave_out = {}) {
     const resource_record& r = ctx.resource;
-    const location_schedule& at = schedule_at(r, location);
-    resource out{.id = r.id};
-    out.rules.time_zone = zone::locate(r.time_zone, "time_zone");
-    out.rules.weekly = at.weekly;
-    out.rules.overrides = at.overrides;
-    out.rules.breaks = at.breaks;
-    out.rules.breaks.insert(out.rules.breaks.end(), ctx.config.global_breaks.begin(), ctx.config.global_breaks.end());
-    out.rules.time_off = r.time_off;
+    resource out{.id = r.id, .rules = rules_at(r, schedule_at(r, location), ctx.config)};
     for (const booking_record& b : bookings)
         if (b.id != leave_out) out.bookings.push_back(b.engine_view());
     return out;
@@ -484,9 +487,41 @@ booking_record scheduler::reschedule(std::string_view booking_id, instant new_st
         if (checked.location.empty()) refuse(checked.reasons);
         const std::string before = as_json(b);
         b.time = {new_start, new_start + b.time.length()};
+        b.attendance = attendance_status::unmarked;  // a mark was for the old time
         b.updated_at = now;
         tx.update_booking(b);
         record(tx, now, actor, "reschedule", b.id, before, as_json(b));
+        return b;
+    });
+}
+
+booking_record scheduler::mark_attendance(std::string_view booking_id, attendance_status value, instant now,
+                                          std::string_view actor) {
+    switch (value) {
+        case attendance_status::unmarked:
+        case attendance_status::attended:
+        case attendance_status::no_show: break;
+        default: reject("attendance", "expected attended, no_show or unmarked");
+    }
+    auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
+    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
+        if (b.status == booking_status::cancelled)
+            throw error(error_category::conflict, "id",
+                        fmt::format("booking \"{}\" was cancelled: its attendance cannot be marked", b.id));
+        if (b.status != booking_status::confirmed)
+            throw error(error_category::conflict, "id",
+                        fmt::format("\"{}\" is a hold, not a confirmed booking: its attendance cannot be marked", b.id));
+        if (b.time.start > now)
+            throw error(error_category::conflict, "id",
+                        fmt::format("booking \"{}\" starts at {}, after now ({}): attendance is marked once it has "
+                                    "started",
+                                    b.id, format_instant(b.time.start), format_instant(now)));
+        if (b.attendance == value) return b;
+        const std::string before = as_json(b);
+        b.attendance = value;
+        b.updated_at = now;
+        tx.update_booking(b);
+        record(tx, now, actor, "attendance", b.id, before, as_json(b));
         return b;
     });
 }
@@ -596,6 +631,19 @@ private:
     std::map<std::string, std::string, std::less<>> names_;
 };
 
+/// The resources a report covers: those named (not_found `resources[i]` for
+/// an unknown one), else every resource; in the order named.
+std::vector<resource_record> report_resources(transaction& tx, const std::vector<std::string>& named) {
+    std::vector<resource_record> chosen;
+    if (named.empty()) return tx.resources();
+    for (std::size_t i = 0; i < named.size(); ++i) {
+        auto r = tx.resource(named[i]);
+        if (!r) missing(fmt::format("resources[{}]", i), "resource", named[i]);
+        chosen.push_back(std::move(*r));
+    }
+    return chosen;
+}
+
 }  // namespace
 
 std::string scheduler::export_ics(const calendar_selection& what, instant now) {
@@ -639,16 +687,7 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
 std::string scheduler::bookings_csv(const booking_filter& filter) {
     if (filter.period.empty()) reject("period", "the report's period must end after it starts");
     return store_.read([&](transaction& tx) {
-        std::vector<resource_record> chosen;
-        if (filter.resources.empty()) {
-            chosen = tx.resources();
-        } else {
-            for (std::size_t i = 0; i < filter.resources.size(); ++i) {
-                auto r = tx.resource(filter.resources[i]);
-                if (!r) missing(fmt::format("resources[{}]", i), "resource", filter.resources[i]);
-                chosen.push_back(std::move(*r));
-            }
-        }
+        const std::vector<resource_record> chosen = report_resources(tx, filter.resources);
         std::vector<zone> zones;  // of chosen[i], located once
         for (const resource_record& r : chosen) zones.push_back(zone::locate(r.time_zone, "time_zone"));
         std::vector<std::pair<booking_record, std::size_t>> rows;  // with the position of its resource in `chosen`
@@ -668,7 +707,8 @@ std::string scheduler::bookings_csv(const booking_filter& filter) {
         std::string out;
         append_csv_record(out, {"id", "resource", "resource_name", "service", "service_name", "location",
                                 "location_name", "client", "client_name", "start_utc", "end_utc", "start_local",
-                                "end_local", "time_zone", "seats", "status", "series", "cancel_reason", "created_utc"});
+                                "end_local", "time_zone", "seats", "status", "attendance", "series", "cancel_reason",
+                                "created_utc"});
         for (const auto& [b, i] : rows) {
             const resource_record* r = &chosen[i];
             const zone& tz = zones[i];
@@ -677,8 +717,113 @@ std::string scheduler::bookings_csv(const booking_filter& filter) {
             append_csv_record(out, {b.id, r->id, r->name, b.service, name_of("service", b.service), b.location,
                                     name_of("location", b.location), b.client, name_of("client", b.client),
                                     format_instant(b.time.start), format_instant(b.time.end), local_start, local_end,
-                                    r->time_zone, std::to_string(b.seats), to_string(b.status), b.series,
-                                    b.cancel_reason, format_instant(b.created_at)});
+                                    r->time_zone, std::to_string(b.seats), to_string(b.status),
+                                    to_string(b.attendance), b.series, b.cancel_reason, format_instant(b.created_at)});
+        }
+        return out;
+    });
+}
+
+namespace {
+
+/// The ISO 8601 week of a date, `2027-W09`: the week of its Thursday, in the
+/// Thursday's year.
+std::string iso_week_of(local_date day) {
+    const local_date thursday = day - date::days{date::weekday{day}.iso_encoding() - 1} + date::days{3};
+    const date::year_month_day ymd{thursday};
+    const local_date first_of_year{ymd.year() / date::January / 1};
+    return fmt::format("{:04}-W{:02}", static_cast<int>(ymd.year()), (thursday - first_of_year).count() / 7 + 1);
+}
+
+std::chrono::seconds length_of(const interval_set& set) {
+    std::chrono::seconds out{0};
+    for (const interval& part : set) out += part.length();
+    return out;
+}
+
+std::string hours_text(std::chrono::seconds length) {
+    return fmt::format("{:.2f}", std::chrono::duration<double, std::ratio<3600>>(length).count());
+}
+
+}  // namespace
+
+std::string scheduler::attendance_csv(const booking_filter& filter) {
+    if (filter.period.empty()) reject("period", "the report's period must end after it starts");
+    return store_.read([&](transaction& tx) {
+        std::vector<resource_record> chosen = report_resources(tx, filter.resources);
+        std::sort(chosen.begin(), chosen.end(),
+                  [](const resource_record& a, const resource_record& b) { return a.id < b.id; });
+        std::string out;
+        append_csv_record(out, {"resource", "resource_name", "bookings", "attended", "no_show", "unmarked", "cancelled"});
+        for (const resource_record& r : chosen) {
+            std::array<long long, 4> counts{};  // attended, no_show, unmarked, cancelled
+            for (const booking_record& b : tx.bookings_of_resource(r.id, filter.period)) {
+                if (!filter.period.contains(b.time.start) || b.status == booking_status::held) continue;
+                if (!filter.service.empty() && b.service != filter.service) continue;
+                if (!filter.client.empty() && b.client != filter.client) continue;
+                if (filter.status && b.status != *filter.status) continue;
+                if (b.status == booking_status::cancelled) ++counts[3];
+                else if (b.attendance == attendance_status::attended) ++counts[0];
+                else if (b.attendance == attendance_status::no_show) ++counts[1];
+                else ++counts[2];
+            }
+            const long long total = counts[0] + counts[1] + counts[2] + counts[3];
+            append_csv_record(out, {r.id, r.name, std::to_string(total), std::to_string(counts[0]),
+                                    std::to_string(counts[1]), std::to_string(counts[2]), std::to_string(counts[3])});
+        }
+        return out;
+    });
+}
+
+std::string scheduler::load_csv(const load_request& request, instant now) {
+    if (request.period.empty()) reject("period", "the report's period must end after it starts");
+    if (request.period.length() > date::days{366}) reject("period", "a load report covers at most 366 days");
+    if (request.by != load_grouping::day && request.by != load_grouping::week) reject("by", "expected day or week");
+    return store_.read([&](transaction& tx) {
+        std::vector<resource_record> chosen = report_resources(tx, request.resources);
+        std::sort(chosen.begin(), chosen.end(),
+                  [](const resource_record& a, const resource_record& b) { return a.id < b.id; });
+        const settings config = tx.load_settings();
+        std::string out;
+        append_csv_record(out, {"resource", "resource_name", "time_zone", "period", "days", "open_hours",
+                                "booked_hours", "utilisation"});
+        for (const resource_record& r : chosen) {
+            const zone tz = zone::locate(r.time_zone, "time_zone");
+            // Open time: the engine's, at every location (a resource is open where any schedule opens it).
+            interval_set open;
+            for (const location_schedule& at : r.schedules)
+                open |= compute_open_time(rules_at(r, at, config), request.period).open;
+            interval_set booked;
+            for (const booking_record& b : tx.bookings_of_resource(r.id, request.period))
+                if (b.active_at(now)) booked.add(b.time);
+            open = open.clipped_to(request.period);
+            booked = booked.clipped_to(request.period);
+
+            struct row {
+                std::string period;
+                int days = 0;
+                std::chrono::seconds open{0}, booked{0};
+            };
+            std::vector<row> rows;
+            const local_date last = tz.date_of(request.period.end - std::chrono::seconds{1});
+            for (local_date day = tz.date_of(request.period.start); day <= last; day += date::days{1}) {
+                const interval whole{tz.to_utc(day, minutes{0}), tz.to_utc(day + date::days{1}, minutes{0})};
+                const std::string key =
+                    request.by == load_grouping::day ? date::format("%F", day) : iso_week_of(day);
+                if (rows.empty() || rows.back().period != key) rows.push_back({.period = key});
+                row& current = rows.back();
+                ++current.days;
+                current.open += length_of(open.clipped_to(whole));
+                current.booked += length_of(booked.clipped_to(whole));
+            }
+            for (const row& line : rows) {
+                const std::string use =
+                    line.open.count() == 0
+                        ? std::string()
+                        : fmt::format("{:.4f}", std::chrono::duration<double>(line.booked) / line.open);
+                append_csv_record(out, {r.id, r.name, r.time_zone, line.period, std::to_string(line.days),
+                                        hours_text(line.open), hours_text(line.booked), use});
+            }
         }
         return out;
     });

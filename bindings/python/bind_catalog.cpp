@@ -183,6 +183,11 @@ void register_catalog(py::module_& m) {
     value_equality(cls_settings);
 
     // ---- stored bookings (read-only: the scheduler writes them) ----
+    py::enum_<attendance_status>(m, "Attendance", "Whether the client came, marked once the booking has started.")
+        .value("unmarked", attendance_status::unmarked)
+        .value("attended", attendance_status::attended)
+        .value("no_show", attendance_status::no_show);
+
     py::class_<booking_record> cls_booking(m, "BookingRecord", "A stored booking or hold (read-only).");
     readonly<as_text>(cls_booking, "id", &booking_record::id);
     readonly<as_text>(cls_booking, "resource", &booking_record::resource);
@@ -201,6 +206,8 @@ void register_catalog(py::module_& m) {
     readonly<as_text>(cls_booking, "idempotency_key", &booking_record::idempotency_key);
     readonly<as_text>(cls_booking, "series", &booking_record::series);
     readonly<as_text>(cls_booking, "cancel_reason", &booking_record::cancel_reason);
+    readonly<as_enum<attendance_status, &parse_attendance>>(cls_booking, "attendance", &booking_record::attendance,
+                                                            "Set with Scheduler.mark_attendance.");
     readonly<as_instant>(cls_booking, "created_at", &booking_record::created_at);
     readonly<as_instant>(cls_booking, "updated_at", &booking_record::updated_at);
     cls_booking.def_property_readonly("padded", &booking_record::padded)

@@ -43,6 +43,15 @@ std::string request_repr(const booking_request& r) {
            (r.seats == 1 ? "" : ", seats=" + std::to_string(r.seats)) + ")";
 }
 
+/// A sequence of resource ids (not one str), refused naming `resources[i]`.
+std::vector<std::string> resource_ids(py::handle resources) {
+    if (!py::isinstance<py::iterable>(resources) || py::isinstance<py::str>(resources))
+        reject("resources", "expected a sequence of resource ids");
+    std::vector<std::string> out;
+    for (py::handle id : resources) out.push_back(to_text(id, "resources[" + std::to_string(out.size()) + "]"));
+    return out;
+}
+
 }  // namespace
 
 void register_scheduler(py::module_& m) {
@@ -324,6 +333,18 @@ void register_scheduler(py::module_& m) {
         py::arg("id"), py::arg("new_start"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
         "Moves a booking in one step: the old time is released only if the new one is taken.");
     cls.def(
+        "mark_attendance",
+        [](py_scheduler& s, py::handle booking_id, py::handle value, py::handle now, py::handle actor) {
+            const auto id = to_text(booking_id, "id");
+            const attendance_status mark = to_enum<attendance_status>(value, "attendance", &parse_attendance);
+            const instant at = now_or_clock(now);
+            const auto who = to_text(actor, "actor");
+            return without_gil([&] { return s.impl.mark_attendance(id, mark, at, who); });
+        },
+        py::arg("id"), py::arg("attendance"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
+        "Marks a confirmed booking whose start has passed attended, no_show or unmarked again: NotFound for an "
+        "unknown id, Conflict (field `id`) for a cancelled booking, a hold or one not yet started.");
+    cls.def(
         "book_series",
         [](py_scheduler& s, py::handle requests, py::handle now) {
             const auto list = to_values<booking_request>(requests, "requests");
@@ -396,18 +417,43 @@ void register_scheduler(py::module_& m) {
         [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
            py::handle client, py::handle status) {
             booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
+                                  .resources = resource_ids(resources),
                                   .service = to_text(service_id, "service"),
                                   .client = to_text(client, "client")};
-            if (!py::isinstance<py::iterable>(resources) || py::isinstance<py::str>(resources))
-                reject("resources", "expected a sequence of resource ids");
-            std::size_t i = 0;
-            for (py::handle id : resources) filter.resources.push_back(to_text(id, "resources[" + std::to_string(i++) + "]"));
             if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
             return without_gil([&] { return s.impl.bookings_csv(filter); });
         },
         py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("service") = "",
         py::arg("client") = "", py::arg("status") = py::none(),
         "An RFC 4180 CSV of the bookings starting in [start, end), by start, narrowed by the filters given.");
+    cls.def(
+        "attendance_csv",
+        [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
+           py::handle client, py::handle status) {
+            booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
+                                  .resources = resource_ids(resources),
+                                  .service = to_text(service_id, "service"),
+                                  .client = to_text(client, "client")};
+            if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
+            return without_gil([&] { return s.impl.attendance_csv(filter); });
+        },
+        py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("service") = "",
+        py::arg("client") = "", py::arg("status") = py::none(),
+        "An RFC 4180 CSV, one row per resource: the bookings starting in [start, end) that pass the filters, "
+        "attended, no_show, unmarked and cancelled (holds are not counted).");
+    cls.def(
+        "load_csv",
+        [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle by, py::handle now) {
+            const load_request request{.period = {to_instant(start, "start"), to_instant(end, "end")},
+                                       .resources = resource_ids(resources),
+                                       .by = parse_load_grouping(to_text(by, "by"), "by")};
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.load_csv(request, at); });
+        },
+        py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("by") = "day",
+        py::arg("now") = py::none(),
+        "An RFC 4180 CSV of open and booked hours per resource and local date (by='day') or ISO week (by='week') "
+        "in [start, end), with booked / open.");
     cls.def(
         "import_ics",
         [](py_scheduler& s, py::handle resource, py::handle ics, py::handle start, py::handle end, py::handle actor) {

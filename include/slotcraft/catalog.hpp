@@ -102,6 +102,30 @@ struct settings {
     friend bool operator==(const settings&, const settings&) = default;
 };
 
+/// Whether the client came to a booking, once its start has passed.
+enum class attendance_status {
+    unmarked,  ///< not marked (yet)
+    attended,
+    no_show,
+};
+
+/// Parses `unmarked`, `attended` or `no_show` (also `no-show`). \throws error naming `field`.
+[[nodiscard]] inline attendance_status parse_attendance(std::string_view text, const std::string& field) {
+    if (text == "unmarked") return attendance_status::unmarked;
+    if (text == "attended") return attendance_status::attended;
+    if (text == "no_show" || text == "no-show") return attendance_status::no_show;
+    reject(field, fmt::format("unknown attendance \"{}\" (expected attended, no_show or unmarked)", text.substr(0, 32)));
+}
+
+[[nodiscard]] constexpr std::string_view to_string(attendance_status a) noexcept {
+    switch (a) {
+        case attendance_status::attended: return "attended";
+        case attendance_status::no_show: return "no_show";
+        case attendance_status::unmarked: break;
+    }
+    return "unmarked";
+}
+
 /// A stored booking or hold.
 struct booking_record {
     std::string id{};
@@ -119,6 +143,8 @@ struct booking_record {
     std::string idempotency_key{};
     std::string series{};  ///< shared by the bookings of one series
     std::string cancel_reason{};
+    /// Marked with scheduler::mark_attendance once the start has passed.
+    attendance_status attendance = attendance_status::unmarked;
     instant created_at{};
     instant updated_at{};
 

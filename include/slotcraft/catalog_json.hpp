@@ -236,6 +236,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
            {"idempotency_key", b.idempotency_key},
            {"series", b.series},
            {"cancel_reason", b.cancel_reason},
+           {"attendance", std::string(to_string(b.attendance))},
            {"created_at", format_instant(b.created_at)},
            {"updated_at", format_instant(b.updated_at)}};
     if (b.expires) out["expires"] = format_instant(*b.expires);
@@ -367,6 +368,8 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     out.idempotency_key = w::text(value, "idempotency_key", path);
     out.series = w::text(value, "series", path);
     out.cancel_reason = w::text(value, "cancel_reason", path);
+    if (const auto* v = w::reader::member(value, "attendance"))
+        out.attendance = parse_attendance(w::reader::string(*v, path + ".attendance"), path + ".attendance");
     w::read_instant(value, "created_at", path, out.created_at);
     w::read_instant(value, "updated_at", path, out.updated_at);
     return out;

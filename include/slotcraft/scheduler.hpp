@@ -129,6 +129,26 @@ struct booking_filter {
     std::optional<booking_status> status{};
 };
 
+/// How a load report groups the local dates of each resource.
+enum class load_grouping {
+    day,   ///< one row per local date
+    week,  ///< one row per ISO 8601 week (`2027-W09`) of local dates
+};
+
+/// Parses `day` or `week`. \throws error naming `field`.
+[[nodiscard]] inline load_grouping parse_load_grouping(std::string_view text, const std::string& field) {
+    if (text == "day") return load_grouping::day;
+    if (text == "week") return load_grouping::week;
+    reject(field, fmt::format("unknown grouping \"{}\" (expected day or week)", text.substr(0, 32)));
+}
+
+/// Which resources a load report covers, over which period, by day or week.
+struct load_request {
+    interval period{};
+    std::vector<std::string> resources{};  ///< empty: every resource
+    load_grouping by = load_grouping::day;
+};
+
 /// The scheduling API over one store. Thread-safe as the store is.
 class scheduler {
 public:
@@ -184,6 +204,15 @@ public:
     std::vector<booking_record> cancel_series(std::string_view booking_id, series_scope scope, std::string_view reason,
                                               instant now, std::string_view actor = {});
 
+    /// Marks whether the client came to a confirmed booking whose start is at
+    /// or before `now` (`unmarked` takes a mark back); audited as `attendance`.
+    /// Marking the value it has returns the booking unchanged. \throws error:
+    /// not_found (field `id`) for an unknown booking; conflict (field `id`)
+    /// for a cancelled booking, an unconfirmed hold or one not yet started;
+    /// invalid_argument (field `attendance`) for a value outside the enum.
+    booking_record mark_attendance(std::string_view booking_id, attendance_status value, instant now,
+                                   std::string_view actor = {});
+
     /// Confirmed bookings not yet started whose reminder offsets have passed
     /// and that were not marked reminded, oldest offset first.
     [[nodiscard]] std::vector<due_reminder> due_reminders(instant now);
@@ -204,10 +233,29 @@ public:
     /// An RFC 4180 CSV of the bookings `filter` selects, by start then id:
     /// a header row, then id, resource, service, location, client (ids and
     /// names), start and end in UTC and in the resource's local time, its
-    /// zone, seats, status, series, cancel reason, created. \throws error
+    /// zone, seats, status, attendance, series, cancel reason, created. \throws error
     /// (invalid_argument, field `period`) for an empty period; not_found for
     /// an unknown resource.
     [[nodiscard]] std::string bookings_csv(const booking_filter& filter);
+
+    /// An RFC 4180 CSV of attendance: one row per resource `filter` selects
+    /// (every resource when it names none), by id, counting the bookings that
+    /// start in the period and pass the filters: `bookings` (the sum),
+    /// `attended`, `no_show`, `unmarked` (confirmed ones not marked, started
+    /// or not) and `cancelled`; unconfirmed holds are not counted. \throws
+    /// as bookings_csv.
+    [[nodiscard]] std::string attendance_csv(const booking_filter& filter);
+
+    /// An RFC 4180 CSV of each resource's load: for every local date (or ISO
+    /// week of local dates) in its zone touching `request.period`, the hours
+    /// it is open (SPEC §2: schedules of every location, overrides, breaks,
+    /// time off) and the hours booked (the union of the core intervals of
+    /// bookings active at `now`, so seats of one class count once, whether
+    /// inside open time or not), both within the day's real length (23 or 25
+    /// hours on a DST change) clipped to the period, and booked / open.
+    /// \throws error (invalid_argument, field `period`) for an empty period or
+    /// one over 366 days; not_found (`resources[i]`) for an unknown resource.
+    [[nodiscard]] std::string load_csv(const load_request& request, instant now);
 
     /// Adds the busy time of an iCalendar file overlapping `window` (see
     /// read_ics_busy; floating and all-day times in the resource's zone) to

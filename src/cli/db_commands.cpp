@@ -57,8 +57,9 @@ void print_booking(scheduler& s, const db_options& o, const booking_record& b) {
         return;
     }
     const auto r = s.resource(b.resource);
-    fmt::print("{}  {}  {}  {}  {}  {}{}{}\n", b.id, b.resource, b.service,
+    fmt::print("{}  {}  {}  {}  {}  {}{}{}{}\n", b.id, b.resource, b.service,
                local_span(r ? r->time_zone : "UTC", b.time), b.location.empty() ? "-" : b.location, to_string(b.status),
+               b.attendance == attendance_status::unmarked ? "" : fmt::format("  {}", to_string(b.attendance)),
                b.client.empty() ? "" : "  client " + b.client,
                b.hold_token.empty() || b.status != booking_status::held
                    ? ""
@@ -436,6 +437,18 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 return 0;
             });
         });
+
+        auto* attend = app.add_subcommand("attend", "mark whether the client came to a booking that has started");
+        auto at = std::make_shared<std::array<std::string, 2>>();
+        attend->add_option("booking", (*at)[0])->required();
+        attend->add_option("attendance", (*at)[1], "attended, no-show (or no_show) or unmarked")->required();
+        attend->callback([&run, at, with_scheduler, &o] {
+            run = with_scheduler([at, &o](scheduler& s) {
+                const attendance_status value = parse_attendance((*at)[1], "attendance");
+                print_booking(s, o, s.mark_attendance((*at)[0], value, now_of(o), o.actor));
+                return 0;
+            });
+        });
     }
 
     // export-ics --resource R | --client C | --booking B
@@ -453,11 +466,12 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
-    // report --from T --to T [--resource R]... [--service S] [--client C] [--status S]
+    // report [--kind bookings|attendance|load] --from T --to T [--resource R]... [--service S] [--client C]
+    //        [--status S] [--by day|week]
     {
-        auto* report = app.add_subcommand("report", "a CSV (RFC 4180) of the bookings starting in a period");
+        auto* report = app.add_subcommand("report", "a CSV (RFC 4180) of the bookings, attendance or load in a period");
         struct args {
-            std::string from, to, status;
+            std::string from, to, status, kind = "bookings", by;
             booking_filter filter;
         };
         auto a = std::make_shared<args>();
@@ -467,12 +481,29 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         report->add_option("--service", a->filter.service, "only this service");
         report->add_option("--client", a->filter.client, "only this client");
         report->add_option("--status", a->status, "only confirmed, held or cancelled bookings");
-        report->callback([&run, a, with_scheduler] {
-            run = with_scheduler([a](scheduler& s) {
+        report->add_option("--kind", a->kind, "bookings (default), attendance or load");
+        report->add_option("--by", a->by, "with --kind load: day (default) or week");
+        report->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
                 booking_filter filter = a->filter;
                 filter.period = {parse_instant(a->from, "from"), parse_instant(a->to, "to")};
                 if (!a->status.empty()) filter.status = parse_booking_status(a->status, "status");
-                fmt::print("{}", s.bookings_csv(filter));
+                if (a->kind != "load" && !a->by.empty()) reject("by", "--by goes with --kind load");
+                if (a->kind == "bookings") {
+                    fmt::print("{}", s.bookings_csv(filter));
+                } else if (a->kind == "attendance") {
+                    fmt::print("{}", s.attendance_csv(filter));
+                } else if (a->kind == "load") {
+                    if (!filter.service.empty()) reject("service", "a load report counts every service");
+                    if (!filter.client.empty()) reject("client", "a load report counts every client");
+                    if (filter.status) reject("status", "a load report counts the active bookings");
+                    const load_request request{.period = filter.period, .resources = filter.resources,
+                                               .by = a->by.empty() ? load_grouping::day : parse_load_grouping(a->by, "by")};
+                    fmt::print("{}", s.load_csv(request, now_of(o)));
+                } else {
+                    reject("kind", fmt::format("unknown report \"{}\" (expected bookings, attendance or load)",
+                                               a->kind.substr(0, 32)));
+                }
                 return 0;
             });
         });

@@ -31,7 +31,7 @@ using nlohmann::json;
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped. Ids are `COLLATE "C"`: byte order,
 /// as the other stores sort them.
-constexpr std::array<std::string_view, 1> migrations{
+constexpr std::array<std::string_view, 2> migrations{
     R"sql(
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE TABLE locations (
@@ -182,6 +182,11 @@ CREATE TABLE audit (
   "after"  text NOT NULL
 );
 )sql",
+    // 2: attendance, marked once a booking's start has passed.
+    R"sql(
+ALTER TABLE bookings ADD COLUMN attendance text NOT NULL DEFAULT 'unmarked'
+  CHECK (attendance IN ('unmarked', 'attended', 'no_show'));
+)sql",
 };
 
 constexpr int latest_version = static_cast<int>(migrations.size());
@@ -320,7 +325,7 @@ auto decode(const pqxx::field& f, std::string_view where, Read&& read) {
     "id, resource_id, service_id, location_id, client_id, extract(epoch FROM start_at)::bigint, "               \
     "extract(epoch FROM end_at)::bigint, seats, status, extract(epoch FROM expires_at)::bigint, hold_token, "    \
     "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, "                              \
-    "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint"
+    "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint, attendance"
 
 booking_record booking_from_row(const pqxx::row& r) {
     booking_record b;
@@ -345,17 +350,22 @@ booking_record booking_from_row(const pqxx::row& r) {
     b.cancel_reason = r[15].c_str();
     b.created_at = instant_of(r[16]);
     b.updated_at = instant_of(r[17]);
+    try {
+        b.attendance = parse_attendance(r[18].c_str(), "attendance");
+    } catch (const error& e) {
+        storage_failure(fmt::format("corrupt data in bookings.attendance of \"{}\": {}", b.id, e.what()));
+    }
     return b;
 }
 
-/// $1..$18 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
+/// $1..$19 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
 /// statement computes the padded interval and `lapsed` from them.
 #define SLOTCRAFT_PG_BOOKING_VALUES                                                                           \
     "$1, $2, $3, $4, $5, to_timestamp($6::bigint), to_timestamp($7::bigint), "                               \
     "to_timestamp($6::bigint) - $12::integer * interval '1 minute', "                                        \
     "to_timestamp($7::bigint) + $13::integer * interval '1 minute', $8::integer, $9, "                        \
     "to_timestamp($10::bigint), $11, $12::integer, $13::integer, $14, $15, $16, to_timestamp($17::bigint), " \
-    "to_timestamp($18::bigint), COALESCE($9 = 'held' AND $10::bigint <= $18::bigint, false)"
+    "to_timestamp($18::bigint), COALESCE($9 = 'held' AND $10::bigint <= $18::bigint, false), $19"
 
 constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
 
@@ -573,7 +583,7 @@ public:
         const pqxx::result r = write_booking(
             "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
             "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-            "series, cancel_reason, created_at, updated_at, lapsed) VALUES (" SLOTCRAFT_PG_BOOKING_VALUES
+            "series, cancel_reason, created_at, updated_at, lapsed, attendance) VALUES (" SLOTCRAFT_PG_BOOKING_VALUES
             ") ON CONFLICT DO NOTHING",
             b);
         if (r.affected_rows() == 1) return;
@@ -592,7 +602,7 @@ public:
         (void)write_booking(
             "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
             "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-            "series, cancel_reason, created_at, updated_at, lapsed) = (" SLOTCRAFT_PG_BOOKING_VALUES ") WHERE id = $1",
+            "series, cancel_reason, created_at, updated_at, lapsed, attendance) = (" SLOTCRAFT_PG_BOOKING_VALUES ") WHERE id = $1",
             b);
     }
     std::optional<booking_record> booking(std::string_view id) override {
@@ -749,7 +759,8 @@ private:
         return exec(sql, b.id, b.resource, b.service, b.location, b.client, seconds_of(b.time.start),
                     seconds_of(b.time.end), std::int64_t{b.seats}, std::string(to_string(b.status)), expires,
                     b.hold_token, b.buffer_before.count(), b.buffer_after.count(), b.idempotency_key, b.series,
-                    b.cancel_reason, seconds_of(b.created_at), seconds_of(b.updated_at));
+                    b.cancel_reason, seconds_of(b.created_at), seconds_of(b.updated_at),
+                    std::string(to_string(b.attendance)));
     }
 
     /// conflict when b's idempotency key or hold token belongs to another booking.

@@ -29,7 +29,7 @@ using nlohmann::json;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped.
-constexpr std::array<std::string_view, 1> migrations{
+constexpr std::array<std::string_view, 2> migrations{
     R"sql(
 CREATE TABLE locations (
   id   TEXT NOT NULL PRIMARY KEY,
@@ -123,6 +123,11 @@ CREATE TABLE audit (
   "before" TEXT NOT NULL,
   "after"  TEXT NOT NULL
 );
+)sql",
+    // 2: attendance, marked once a booking's start has passed.
+    R"sql(
+ALTER TABLE bookings ADD COLUMN attendance TEXT NOT NULL DEFAULT 'unmarked'
+  CHECK (attendance IN ('unmarked', 'attended', 'no_show'));
 )sql",
 };
 
@@ -387,7 +392,7 @@ private:
 
 #define SLOTCRAFT_BOOKING_COLUMNS                                                                                   \
     "id, resource_id, service_id, location_id, client_id, start_s, end_s, seats, status, expires_s, hold_token, " \
-    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, created_s, updated_s"
+    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, created_s, updated_s, attendance"
 
 booking_record booking_from_row(const query& q) {
     booking_record b;
@@ -412,10 +417,15 @@ booking_record booking_from_row(const query& q) {
     b.cancel_reason = q.text(15);
     b.created_at = instant_of(q.integer(16));
     b.updated_at = instant_of(q.integer(17));
+    try {
+        b.attendance = parse_attendance(q.text(18), "attendance");
+    } catch (const error& e) {
+        storage_failure(fmt::format("corrupt data in bookings.attendance of \"{}\": {}", b.id, e.what()));
+    }
     return b;
 }
 
-/// Binds every column but the id, in SLOTCRAFT_BOOKING_COLUMNS order, to ?2..?18.
+/// Binds every column, in SLOTCRAFT_BOOKING_COLUMNS order, to ?1..?19.
 void bind_booking(query& q, const booking_record& b) {
     q.bind(1, b.id)
         .bind(2, b.resource)
@@ -434,7 +444,8 @@ void bind_booking(query& q, const booking_record& b) {
         .bind(15, b.series)
         .bind(16, b.cancel_reason)
         .bind(17, seconds_of(b.created_at))
-        .bind(18, seconds_of(b.updated_at));
+        .bind(18, seconds_of(b.updated_at))
+        .bind(19, to_string(b.attendance));
 }
 
 constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
@@ -688,7 +699,7 @@ public:
     void insert_booking(const booking_record& b) override {
         writing();
         query q = conn_.prepare("INSERT INTO bookings (" SLOTCRAFT_BOOKING_COLUMNS ") VALUES "
-                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
         bind_booking(q, b);
         const int rc = q.step();
         if (rc != SQLITE_DONE) booking_write_failed(rc, b, true);
@@ -699,7 +710,7 @@ public:
             "UPDATE bookings SET resource_id = ?2, service_id = ?3, location_id = ?4, client_id = ?5, start_s = ?6, "
             "end_s = ?7, seats = ?8, status = ?9, expires_s = ?10, hold_token = ?11, buffer_before_min = ?12, "
             "buffer_after_min = ?13, idempotency_key = ?14, series = ?15, cancel_reason = ?16, created_s = ?17, "
-            "updated_s = ?18 WHERE id = ?1");
+            "updated_s = ?18, attendance = ?19 WHERE id = ?1");
         bind_booking(q, b);
         const int rc = q.step();
         if (rc != SQLITE_DONE) booking_write_failed(rc, b, false);

@@ -260,9 +260,12 @@ struct salon_db {
         for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix, ignored);
     }
 
-    /// `slotcraft --db FILE --json --now 2026-03-01T00:00:00Z ARGS`.
+    /// The `--now` of every command.
+    std::string now = "2026-03-01T00:00:00Z";
+
+    /// `slotcraft --db FILE --json --now NOW ARGS`.
     outcome db(const std::string& args) const {
-        return run("--db '" + path.string() + "' --json --now 2026-03-01T00:00:00Z " + args, "");
+        return run("--db '" + path.string() + "' --json --now " + now + " " + args, "");
     }
 
     /// The JSON error a refused command printed, checking its exit status.
@@ -443,4 +446,57 @@ TEST_CASE("--db report prints a CSV of a period's bookings and refuses bad filte
     CHECK(salon.refusal("report --from yesterday --to 2026-03-02T00:00:00Z", 2)["field"] == "from");
     CHECK(salon.refusal("report --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --resource boris", 3)["field"] ==
           "resources[0]");
+}
+
+TEST_CASE("--db attend marks a started booking, refuses bad input naming the field, and reports show the marks") {
+    salon_db salon;
+    const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");  // 09:00 in Moscow
+    REQUIRE(booked.status == 0);
+    const std::string id = json::parse(booked.out)["id"];
+    const std::size_t audit_before = salon.audit_size();
+    // Not started yet (--now 2026-03-01), a bad value, an unknown booking: refused, nothing written.
+    CHECK(salon.refusal("attend " + id + " attended", 4)["field"] == "id");
+    salon.now = "2026-03-02T07:00:00Z";
+    CHECK(salon.refusal("attend " + id + " late", 2)["field"] == "attendance");
+    CHECK(salon.refusal("attend bk_nobody attended", 3)["field"] == "id");
+    CHECK(salon.audit_size() == audit_before);
+
+    const outcome marked = salon.db("attend " + id + " no-show");
+    REQUIRE(marked.status == 0);
+    CHECK(json::parse(marked.out)["attendance"] == "no_show");
+    CHECK(salon.audit_size() == audit_before + 1);
+    const outcome again = salon.db("attend " + id + " attended");
+    REQUIRE(again.status == 0);
+    CHECK(json::parse(again.out)["attendance"] == "attended");
+
+    const std::string period = "--from 2026-03-02T00:00:00+03:00 --to 2026-03-09T00:00:00+03:00";
+    const outcome bookings = salon.db("report " + period);
+    CHECK(bookings.out.find(",confirmed,attended,") != std::string::npos);
+    const outcome attendance = salon.db("report --kind attendance " + period);
+    REQUIRE(attendance.status == 0);
+    CHECK(attendance.out ==
+          "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\nanna,,1,1,0,0,0\r\n");
+
+    // Monday 09:00-18:00 with a 13:00 break is 8 hours open; the 45-minute cut is booked.
+    const outcome by_day = salon.db("report --kind load " + period);
+    REQUIRE(by_day.status == 0);
+    CHECK(by_day.out.rfind("resource,resource_name,time_zone,period,days,open_hours,booked_hours,utilisation\r\n", 0) ==
+          0);
+    CHECK(by_day.out.find("\r\nanna,,Europe/Moscow,2026-03-02,1,8.00,0.75,") != std::string::npos);
+    CHECK(by_day.out.find("\r\nanna,,Europe/Moscow,2026-03-08,1,0.00,0.00,\r\n") != std::string::npos);
+    CHECK(std::count(by_day.out.begin(), by_day.out.end(), '\n') == 8);
+    const outcome by_week = salon.db("report --kind load --by week --resource anna " + period);
+    REQUIRE(by_week.status == 0);
+    CHECK(by_week.out.find("\r\nanna,,Europe/Moscow,2026-W10,7,8.00,0.75,") != std::string::npos);
+    CHECK(std::count(by_week.out.begin(), by_week.out.end(), '\n') == 2);
+
+    CHECK(salon.refusal("report --kind nope " + period, 2)["field"] == "kind");
+    CHECK(salon.refusal("report --kind load --by month " + period, 2)["field"] == "by");
+    CHECK(salon.refusal("report --by week " + period, 2)["field"] == "by");
+    CHECK(salon.refusal("report --kind load --service cut " + period, 2)["field"] == "service");
+    CHECK(salon.refusal("report --kind load --status confirmed " + period, 2)["field"] == "status");
+    CHECK(salon.refusal("report --kind load --from 2026-03-02T00:00:00Z --to 2027-03-09T00:00:00Z", 2)["field"] ==
+          "period");
+    CHECK(salon.refusal("report --kind attendance --resource boris " + period, 3)["field"] == "resources[0]");
+    CHECK(salon.audit_size() == audit_before + 2);
 }

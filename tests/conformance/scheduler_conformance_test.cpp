@@ -475,6 +475,155 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               error_category::not_found);
     }
 
+    SUBCASE("attendance is marked once a booking has started, can be taken back, and is audited") {
+        const booking_record b = s.book(cut_at(monday_0900), now);
+        const instant started = monday_0900 + 5min;
+        const auto audit_before = s.audit().size();
+        // Not yet started, unknown, a bad value: refused naming the field, nothing written.
+        CHECK(category_of([&] { (void)s.mark_attendance(b.id, attendance_status::attended, monday_0900 - 1s); }) ==
+              error_category::conflict);
+        CHECK(field_of([&] { (void)s.mark_attendance(b.id, attendance_status::attended, monday_0900 - 1s); }) == "id");
+        CHECK(category_of([&] { (void)s.mark_attendance("bk_none", attendance_status::attended, started); }) ==
+              error_category::not_found);
+        CHECK(field_of([&] { (void)s.mark_attendance("bk_none", attendance_status::attended, started); }) == "id");
+        CHECK(field_of([&] { (void)s.mark_attendance(b.id, static_cast<attendance_status>(7), started); }) ==
+              "attendance");
+        CHECK(s.booking(b.id)->attendance == attendance_status::unmarked);
+        CHECK(s.audit().size() == audit_before);
+
+        const booking_record marked = s.mark_attendance(b.id, attendance_status::attended, monday_0900, "desk");
+        CHECK(marked.attendance == attendance_status::attended);
+        CHECK(marked.updated_at == monday_0900);
+        CHECK(s.booking(b.id) == marked);
+        const audit_entry entry = s.audit().back();
+        CHECK(entry.action == "attendance");
+        CHECK(entry.actor == "desk");
+        CHECK(entry.subject == b.id);
+        CHECK(entry.before.find("\"attendance\":\"unmarked\"") != std::string::npos);
+        CHECK(entry.after.find("\"attendance\":\"attended\"") != std::string::npos);
+        // The same mark again changes nothing; another value and `unmarked` replace it.
+        CHECK(s.mark_attendance(b.id, attendance_status::attended, started + 1h) == marked);
+        CHECK(s.audit().size() == audit_before + 1);
+        CHECK(s.mark_attendance(b.id, attendance_status::no_show, started).attendance == attendance_status::no_show);
+        CHECK(s.mark_attendance(b.id, attendance_status::unmarked, started).attendance == attendance_status::unmarked);
+        CHECK(s.booking(b.id)->attendance == attendance_status::unmarked);
+        CHECK(s.audit().size() == audit_before + 3);
+
+        // A mark belongs to the time it was made for: moving the booking drops it.
+        (void)s.mark_attendance(b.id, attendance_status::attended, started);
+        const booking_record moved = s.reschedule(b.id, monday_0900 + 24h, started, "desk");
+        CHECK(moved.attendance == attendance_status::unmarked);
+
+        // Cancelled bookings and unconfirmed holds cannot be marked.
+        (void)s.cancel(b.id, "", started);
+        const booking_record held = s.hold(cut_at(monday_0900 + 2h), 600min, now);
+        const auto audit_cancelled = s.audit().size();
+        CHECK(category_of([&] { (void)s.mark_attendance(b.id, attendance_status::no_show, started + 48h); }) ==
+              error_category::conflict);
+        CHECK(field_of([&] { (void)s.mark_attendance(b.id, attendance_status::no_show, started + 48h); }) == "id");
+        CHECK(field_of([&] { (void)s.mark_attendance(held.id, attendance_status::attended, monday_0900 + 3h); }) ==
+              "id");
+        CHECK(s.booking(held.id)->attendance == attendance_status::unmarked);
+        CHECK(s.audit().size() == audit_cancelled);
+    }
+
+    SUBCASE("the attendance report counts attended, no-show, unmarked and cancelled bookings per resource") {
+        s.put_resource({.id = "boris", .name = "Boris, \"B\"", .time_zone = "Europe/Berlin",
+                        .schedules = {{.location = "salon-a"}}});
+        const booking_record came = s.book(cut_at(monday_0900), now);
+        const booking_record stayed_away = s.book(cut_at(monday_0900 + 2h, "c2"), now);
+        const booking_record called_off = s.book(cut_at(monday_0900 + 6h), now);
+        (void)s.book(cut_at(monday_0900 + 7h), now);  // not marked
+        (void)s.book(cut_at(monday_0900 + 7 * 24h), now);  // outside the period
+        (void)s.hold(cut_at(monday_0900 + 8h), 10min, now);  // a hold is not a booking
+        (void)s.cancel(called_off.id, "", now);
+        const instant evening = monday_0900 + 9h;
+        (void)s.mark_attendance(came.id, attendance_status::attended, evening);
+        (void)s.mark_attendance(stayed_away.id, attendance_status::no_show, evening);
+        const interval monday{at("2026-03-02T00:00:00Z"), at("2026-03-03T00:00:00Z")};
+        CHECK(s.attendance_csv({.period = monday}) ==
+              "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\n"
+              "anna,Anna,4,1,1,1,1\r\n"
+              "boris,\"Boris, \"\"B\"\"\",0,0,0,0,0\r\n");
+        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .client = "c2"}) ==
+              "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\nanna,Anna,1,0,1,0,0\r\n");
+        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .service = "yoga"}).ends_with(
+            "anna,Anna,0,0,0,0,0\r\n"));
+        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .status = booking_status::cancelled})
+                  .ends_with("anna,Anna,1,0,0,0,1\r\n"));
+        // The bookings report shows each booking's mark.
+        const std::string bookings = s.bookings_csv({.period = monday});
+        CHECK(bookings.find(",status,attendance,series,") != std::string::npos);
+        CHECK(bookings.find(",confirmed,attended,") != std::string::npos);
+        CHECK(bookings.find(",confirmed,no_show,") != std::string::npos);
+        CHECK(field_of([&] { (void)s.attendance_csv({.period = {monday.end, monday.start}}); }) == "period");
+        CHECK(category_of([&] { (void)s.attendance_csv({.period = monday, .resources = {"anna", "nobody"}}); }) ==
+              error_category::not_found);
+        CHECK(field_of([&] { (void)s.attendance_csv({.period = monday, .resources = {"anna", "nobody"}}); }) ==
+              "resources[1]");
+    }
+
+    SUBCASE("the load report gives open and booked hours per local day and ISO week, DST days 23 hours long") {
+        // A studio in Berlin open around the clock; clocks go forward on Sunday 2026-03-29.
+        location_schedule always{.location = "salon-a"};
+        for (auto day : {date::Monday, date::Tuesday, date::Wednesday, date::Thursday, date::Friday, date::Saturday,
+                         date::Sunday})
+            always.weekly.set(day, {local_range::parse("00:00", "24:00")});
+        always.overrides[local_date{date::year{2026} / 3 / 25}] = {local_range::parse("09:00", "17:00")};
+        s.put_resource({.id = "studio", .name = "Studio", .time_zone = "Europe/Berlin", .schedules = {always},
+                        .time_off = {{at("2026-03-24T10:00:00Z"), at("2026-03-24T12:00:00Z")}}});
+        s.put_service({.rules = {.id = "hire", .duration = 120min, .step = 60min}, .name = "Hire"});
+        for (const char* offered : {"cut", "yoga", "hire"}) s.link("studio", offered);
+        const auto studio = [](std::string_view service, instant start, std::string client = "c1") {
+            return booking_request{.resource = "studio", .service = std::string(service), .client = std::move(client),
+                                   .start = start};
+        };
+        (void)s.book(studio("yoga", at("2026-03-23T09:00:00Z")), now);        // Mon 10:00-11:00, two seats of
+        (void)s.book(studio("yoga", at("2026-03-23T09:00:00Z"), "c2"), now);  // one class: one hour
+        const booking_record off = s.book(studio("cut", at("2026-03-25T09:00:00Z")), now);  // Wed, cancelled
+        (void)s.cancel(off.id, "", now);
+        (void)s.hold(studio("cut", at("2026-03-26T09:00:00Z")), 10min, now);  // Thu, lapsed by the report's now
+        (void)s.book(studio("hire", at("2026-03-27T22:00:00Z")), now);  // Fri 23:00 - Sat 01:00
+        (void)s.book(studio("cut", at("2026-03-29T00:30:00Z")), now);   // Sun 01:30-02:00 CET
+        const instant report_now = at("2026-03-20T00:00:00Z");
+        const interval week{at("2026-03-22T23:00:00Z"), at("2026-03-29T22:00:00Z")};  // local Mon 00:00 - Mon 00:00
+        const std::string header = "resource,resource_name,time_zone,period,days,open_hours,booked_hours,utilisation\r\n";
+        CHECK(s.load_csv({.period = week, .resources = {"studio"}}, report_now) ==
+              header +
+                  "studio,Studio,Europe/Berlin,2026-03-23,1,24.00,1.00,0.0417\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-24,1,22.00,0.00,0.0000\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-25,1,8.00,0.00,0.0000\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-26,1,24.00,0.00,0.0000\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-27,1,24.00,1.00,0.0417\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-28,1,24.00,1.00,0.0417\r\n"
+                  "studio,Studio,Europe/Berlin,2026-03-29,1,23.00,0.50,0.0217\r\n");
+        CHECK(s.load_csv({.period = week, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-W13,7,149.00,3.50,0.0235\r\n");
+        // A period ending in the next week gives that week's part; the edges clip the days.
+        const interval longer{week.start, at("2026-03-30T22:00:00Z")};
+        CHECK(s.load_csv({.period = longer, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-W13,7,149.00,3.50,0.0235\r\n"
+                       "studio,Studio,Europe/Berlin,2026-W14,1,24.00,0.00,0.0000\r\n");
+        const interval part{at("2026-03-23T06:00:00Z"), at("2026-03-23T12:00:00Z")};
+        CHECK(s.load_csv({.period = part, .resources = {"studio"}}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-03-23,1,6.00,1.00,0.1667\r\n");
+        // Anna (Mon-Fri 09:00-18:00, a 13:00 break) is in the unfiltered report; a day without hours has no utilisation.
+        const std::string all = s.load_csv({.period = week}, report_now);
+        CHECK(all.find("anna,Anna,Europe/Berlin,2026-03-23,1,8.00,0.00,0.0000\r\n") != std::string::npos);
+        CHECK(all.find("anna,Anna,Europe/Berlin,2026-03-29,1,0.00,0.00,\r\n") != std::string::npos);
+        // ISO weeks at a year's end: 2027-01-01 (a Friday) is in week 53 of 2026.
+        const interval new_year{at("2026-12-27T23:00:00Z"), at("2027-01-03T23:00:00Z")};
+        CHECK(s.load_csv({.period = new_year, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+              header + "studio,Studio,Europe/Berlin,2026-W53,7,168.00,0.00,0.0000\r\n");
+        CHECK(field_of([&] { (void)s.load_csv({.period = {week.end, week.start}}, report_now); }) == "period");
+        CHECK(field_of([&] { (void)s.load_csv({.period = {week.start, week.start + date::days{367}}}, report_now); }) ==
+              "period");
+        CHECK(field_of([&] { (void)s.load_csv({.period = week, .resources = {"nobody"}}, report_now); }) ==
+              "resources[0]");
+        CHECK(field_of([&] { (void)s.load_csv({.period = week, .by = static_cast<load_grouping>(9)}, report_now); }) ==
+              "by");
+    }
+
     SUBCASE("every store refuses the same things at the transaction level") {
         store& raw = backend.get();
         const auto refused = [&](auto&& work) {

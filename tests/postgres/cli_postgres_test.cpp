@@ -20,7 +20,7 @@ outcome cli(const std::string& uri, const std::string& args) {
 
 }  // namespace
 
-TEST_CASE("the CLI books, refuses a double booking with its reason and cancels on a PostgreSQL database") {
+TEST_CASE("the CLI books, refuses a double booking with its reason, marks attendance, reports and cancels on a PostgreSQL database") {
     slotcraft::test::scratch_schema schema;
     const std::string uri = schema.uri();
     for (const char* command : {"location add salon-a", "resource add anna --tz Europe/Moscow",
@@ -44,6 +44,15 @@ TEST_CASE("the CLI books, refuses a double booking with its reason and cancels o
     const json refusal = json::parse(again.out, nullptr, false);
     REQUIRE_MESSAGE(refusal.contains("error"), again.out << again.err);
     CHECK(refusal["error"]["reasons"][0]["code"] == "busy");
+
+    const outcome attended = slotcraft::test::run(
+        "--db '" + uri + "' --json --now 2026-03-02T07:00:00Z attend " + id + " attended", "");
+    REQUIRE(attended.status == 0);
+    CHECK(json::parse(attended.out)["attendance"] == "attended");
+    const std::string period = "--from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z";
+    CHECK(cli(uri, "report --kind attendance " + period).out.find("\r\nanna,,1,1,0,0,0\r\n") != std::string::npos);
+    CHECK(cli(uri, "report --kind load " + period).out.find("\r\nanna,,Europe/Moscow,2026-03-02,1,8.00,0.75,") !=
+          std::string::npos);
 
     CHECK(cli(uri, "cancel " + id).status == 0);
     CHECK(cli(uri, "book cut anna 2026-03-02T06:30:00Z --client c1").status == 0);

@@ -181,6 +181,28 @@ TEST_CASE("a database with a newer slotcraft schema is refused and left unchange
     CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version() + 1);
 }
 
+TEST_CASE("a version 1 database is upgraded on open: its bookings are kept, unmarked, and can be marked") {
+    salon t;
+    const booking_record kept = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
+    t.db.reset();
+    {
+        // Version 2 only added bookings.attendance: without it the schema is version 1.
+        auto conn = t.schema.connect();
+        pqxx::work tx(conn);
+        tx.exec0("ALTER TABLE bookings DROP COLUMN attendance");
+        tx.exec0("UPDATE slotcraft_schema SET version = 1");
+        tx.commit();
+    }
+    auto db = open_postgres_store(t.schema.uri());
+    CHECK(t.count("SELECT version FROM slotcraft_schema") == postgres_schema_version());
+    CHECK(t.count("SELECT count(*) FROM bookings WHERE attendance = 'unmarked'") == 1);
+    scheduler s(*db);
+    CHECK(s.booking(kept.id) == kept);
+    CHECK(s.mark_attendance(kept.id, attendance_status::attended, monday_0900 + 1h).attendance ==
+          attendance_status::attended);
+    CHECK(t.count("SELECT count(*) FROM bookings WHERE attendance = 'attended'") == 1);
+}
+
 TEST_CASE("reopening a database keeps its data, and eight processes' worth of stores may create one at once") {
     scratch_schema schema;
     std::vector<std::thread> openers;

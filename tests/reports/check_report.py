@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Reads `slotcraft report` with Python's csv module, an RFC 4180 reader that
-shares no code with slotcraft: names with commas, quotes and line breaks
-must come back whole, one record per booking.
+"""Reads `slotcraft report` (bookings, attendance, load) with Python's csv
+module, an RFC 4180 reader that shares no code with slotcraft: names with
+commas, quotes and line breaks must come back whole, one record per booking.
 
     check_report.py --cli build/slotcraft
 """
@@ -42,6 +42,9 @@ def main():
             for start in ("2026-03-02T10:00:00Z", "2026-03-02T08:00:00Z")
         ]
         raw = run(cli, db, "report", "--from", "2026-03-02T00:00:00Z", "--to", "2026-03-03T00:00:00Z")
+        week = ("--from", "2026-03-02T00:00:00+01:00", "--to", "2026-03-09T00:00:00+01:00")
+        attendance = run(cli, db, "report", "--kind", "attendance", *week)
+        load = run(cli, db, "report", "--kind", "load", "--by", "week", *week)
 
     assert raw.endswith(b"\r\n") and b"\r\n" in raw
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
@@ -54,7 +57,16 @@ def main():
         assert r["time_zone"] == "Europe/Berlin"
         assert r["status"] == "confirmed"
     assert rows[0]["start_utc"] == "2026-03-02T08:00:00Z" and rows[0]["start_local"] == "2026-03-02T09:00:00"
-    print(f"ok: {len(rows)} records read back by Python's csv module")
+    assert rows[0]["attendance"] == "unmarked"
+
+    counts = list(csv.DictReader(io.StringIO(attendance.decode("utf-8"), newline="")))
+    assert counts == [{"resource": "anna", "resource_name": "Anna, die Friseurin", "bookings": "2", "attended": "0",
+                       "no_show": "0", "unmarked": "2", "cancelled": "0"}], counts
+    weeks = list(csv.DictReader(io.StringIO(load.decode("utf-8"), newline="")))
+    assert weeks == [{"resource": "anna", "resource_name": "Anna, die Friseurin", "time_zone": "Europe/Berlin",
+                      "period": "2026-W10", "days": "7", "open_hours": "9.00", "booked_hours": "1.00",
+                      "utilisation": "0.1111"}], weeks
+    print(f"ok: {len(rows)} bookings, {len(counts)} attendance and {len(weeks)} load records read back by Python's csv module")
 
 
 if __name__ == "__main__":

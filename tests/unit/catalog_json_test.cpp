@@ -114,6 +114,12 @@ TEST_CASE("every catalog record reads back equal to what was written") {
     cancelled.expires.reset();
     cancelled.cancel_reason = "client asked";
     check_round_trip(cancelled);
+    booking_record came = held_booking();
+    came.status = booking_status::confirmed;
+    came.expires.reset();
+    came.attendance = attendance_status::no_show;
+    check_round_trip(came);
+    CHECK(json(came)["attendance"] == "no_show");
 }
 
 TEST_CASE("unset optional values stay unset through JSON and are left out") {
@@ -182,6 +188,7 @@ TEST_CASE("fields left out take the defaults of the record") {
     CHECK(b.status == booking_status::confirmed);
     CHECK(b.resource.empty());
     CHECK(b.created_at == instant{});
+    CHECK(b.attendance == attendance_status::unmarked);
 
     const auto r = json::parse(R"({"id": "r"})").get<resource_record>();
     CHECK(r.time_zone == "UTC");
@@ -223,6 +230,11 @@ TEST_CASE("reading refuses bad input and names the field") {
     booking_json = held_booking();
     booking_json.erase("id");
     CHECK(refused_field<booking_record>(booking_json) == "booking.id");
+    booking_json = held_booking();
+    booking_json["attendance"] = "late";
+    CHECK(refused_field<booking_record>(booking_json) == "booking.attendance");
+    booking_json["attendance"] = 1;
+    CHECK(refused_field<booking_record>(booking_json) == "booking.attendance");
 
     json rules = cut();
     rules["align"] = "diagonal";

@@ -405,6 +405,33 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version() + 1);
 }
 
+TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked, and can be marked") {
+    temp_db file;
+    const booking_record kept = booking_at("b-kept", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
+    {
+        const auto db = open_fast(file.path());
+        put_catalog(*db);
+        write(*db, [&](transaction& tx) { tx.insert_booking(kept); });
+    }
+    {
+        // Version 2 only added bookings.attendance: without it the file is a version 1 file.
+        raw_db raw(file.path());
+        raw.exec("ALTER TABLE bookings DROP COLUMN attendance; PRAGMA user_version = 1");
+        REQUIRE(raw.texts("SELECT name FROM pragma_table_info('bookings') WHERE name = 'attendance'").empty());
+    }
+    const auto db = open_fast(file.path());
+    {
+        raw_db raw(file.path());
+        CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
+        CHECK(raw.texts("SELECT attendance FROM bookings") == std::vector<std::string>{"unmarked"});
+    }
+    read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == kept); });
+    booking_record marked = kept;
+    marked.attendance = attendance_status::no_show;
+    write(*db, [&](transaction& tx) { tx.update_booking(marked); });
+    read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept")->attendance == attendance_status::no_show); });
+}
+
 TEST_CASE("mark_reminded is true for the first caller only, also across store objects") {
     temp_db file;
     const auto first = open_fast(file.path());

@@ -10,6 +10,7 @@ See docs/python.md.
 from ._core import __version__ as __version__
 from ._core import (
     Align,
+    Attendance,
     AuditEntry,
     Booking,
     BookingRecord,
@@ -105,6 +106,7 @@ __all__ = [
     "Client",
     "Settings",
     "BookingRecord",
+    "Attendance",
     "AuditEntry",
     # stores and the scheduler
     "Store",

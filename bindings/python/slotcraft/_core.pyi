@@ -109,6 +109,18 @@ class BookingStatus:
     def __int__(self) -> int: ...
     def __hash__(self) -> int: ...
 
+class Attendance:
+    unmarked: ClassVar[Attendance]
+    attended: ClassVar[Attendance]
+    no_show: ClassVar[Attendance]
+    def __init__(self, value: int) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+    def __int__(self) -> int: ...
+    def __hash__(self) -> int: ...
+
 class Mode:
     any: ClassVar[Mode]
     all: ClassVar[Mode]
@@ -449,6 +461,8 @@ class BookingRecord:
     @property
     def cancel_reason(self) -> str: ...
     @property
+    def attendance(self) -> Attendance: ...
+    @property
     def created_at(self) -> datetime: ...
     @property
     def updated_at(self) -> datetime: ...
@@ -622,6 +636,9 @@ class Scheduler:
     def reschedule(
         self, id: str, new_start: datetime, *, now: datetime | None = None, actor: str = ""
     ) -> BookingRecord: ...
+    def mark_attendance(
+        self, id: str, attendance: Attendance | str, *, now: datetime | None = None, actor: str = ""
+    ) -> BookingRecord: ...
     def book_series(self, requests: Sequence[BookingRequest], *, now: datetime | None = None) -> list[BookingRecord]: ...
     def book_recurring(
         self,
@@ -654,6 +671,25 @@ class Scheduler:
         service: str = "",
         client: str = "",
         status: str | None = None,
+    ) -> str: ...
+    def attendance_csv(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        resources: Sequence[str] = (),
+        service: str = "",
+        client: str = "",
+        status: str | None = None,
+    ) -> str: ...
+    def load_csv(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        resources: Sequence[str] = (),
+        by: str = "day",
+        now: datetime | None = None,
     ) -> str: ...
     def import_ics(self, resource: str, ics: str, start: datetime, end: datetime, *, actor: str = "") -> list[Interval]: ...
     def due_reminders(self, *, now: datetime | None = None) -> list[DueReminder]: ...

@@ -169,6 +169,16 @@ void register_scheduler(py::module_& m) {
         py::arg("resource"), py::arg("service"), py::kw_only(), py::arg("actor") = "",
         "Records that `resource` provides `service`.");
     cls.def(
+        "unlink",
+        [](py_scheduler& s, py::handle resource, py::handle offered, py::handle actor) {
+            const auto r = to_text(resource, "resource");
+            const auto sv = to_text(offered, "service");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.unlink(r, sv, who); });
+        },
+        py::arg("resource"), py::arg("service"), py::kw_only(), py::arg("actor") = "",
+        "`resource` no longer provides `service` (its bookings stay); nothing happens if it did not.");
+    cls.def(
         "put_client",
         [](py_scheduler& s, py::handle client, py::handle actor) {
             const auto value = to_value<client_record>(client, "client");
@@ -196,6 +206,16 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("settings"), py::kw_only(), py::arg("actor") = "");
 
+    cls.def(
+        "location",
+        [](py_scheduler& s, py::handle id) {
+            const auto key = to_text(id, "id");
+            return without_gil([&] { return s.impl.location(key); });
+        },
+        py::arg("id"), "The location, or None.");
+    cls.def(
+        "locations", [](py_scheduler& s) { return without_gil([&] { return s.impl.locations(); }); },
+        "Every location, by id.");
     cls.def(
         "resource",
         [](py_scheduler& s, py::handle id) {
@@ -234,6 +254,13 @@ void register_scheduler(py::module_& m) {
             return without_gil([&] { return s.impl.providers(key); });
         },
         py::arg("service"), "Ids of the resources providing `service`, ascending.");
+    cls.def(
+        "services_of",
+        [](py_scheduler& s, py::handle resource_id) {
+            const auto key = to_text(resource_id, "resource");
+            return without_gil([&] { return s.impl.services_of(key); });
+        },
+        py::arg("resource"), "Ids of the services `resource` provides, ascending.");
 
     // Availability.
     cls.def(

@@ -671,6 +671,30 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               error_category::storage);
     }
 
+    SUBCASE("an unlinked service is no longer offered, its bookings stay, and unlinking twice changes nothing") {
+        CHECK(s.locations() == std::vector<location_record>{{"salon-a", "Salon A"}, {"salon-b", "Salon B"}});
+        CHECK(s.location("salon-b")->name == "Salon B");
+        CHECK_FALSE(s.location("nowhere").has_value());
+        CHECK(s.services_of("anna") == std::vector<std::string>{"cut", "yoga"});
+        const booking_record kept = s.book(cut_at(monday_0900), now);
+        const auto audited = s.audit().size();
+
+        s.unlink("anna", "cut", "owner");
+        CHECK(s.services_of("anna") == std::vector<std::string>{"yoga"});
+        CHECK(s.providers("cut").empty());
+        CHECK(s.slots(monday_cuts(), now).empty());
+        CHECK(s.booking(kept.id)->status == booking_status::confirmed);
+        CHECK(s.audit().size() == audited + 1);
+        CHECK(s.audit().back().action == "unlink");
+
+        s.unlink("anna", "cut");
+        CHECK(s.audit().size() == audited + 1);
+        CHECK(field_of([&] { s.unlink("nobody", "cut"); }) == "resource");
+        CHECK(field_of([&] { s.unlink("anna", "nothing"); }) == "service");
+        CHECK(s.audit().size() == audited + 1);
+        CHECK(s.services_of("anna") == std::vector<std::string>{"yoga"});
+    }
+
     SUBCASE("lookups by resource, idempotency key and hold token follow every write and every rollback") {
         store& raw = backend.get();
         const auto of_anna = [&](interval span) {

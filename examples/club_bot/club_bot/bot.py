@@ -679,7 +679,9 @@ class ClubBot(BotCore):
         """The teacher the client belongs to (of their latest booking), if that teacher is on the bot; else operators."""
         if not user.get("client_id"):
             return ""
-        bookings = sorted(self.s.client_bookings(user["client_id"], active=False, now=self.now()), key=lambda b: b.start)
+        cid, now = user["client_id"], self.now()
+        every = self.s.client_bookings(cid, now=now) + self.s.client_bookings(cid, active=False, now=now)  # coming + past
+        bookings = sorted((b for b in every if b.status == sc.BookingStatus.confirmed), key=lambda b: b.start)
         for b in reversed(bookings):
             uid = self.store.teacher_user(b.resource)
             if uid:

@@ -1,0 +1,45 @@
+"""Admin settings: slot length (the subjects' duration and the grid), global
+breaks, and reminder offsets (the reminder arrives once, at the right time)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from conftest import Club
+
+
+def test_slot_length_breaks_and_reminders(club: Club) -> None:
+    bot = club.bot()
+    anna = club.user("Anna")
+    sid = club.add_subject("Drums", 1)
+    club.teach(club.add_teacher(anna), sid)
+    admin = club.admin
+    admin.send("/settings")
+    assert admin.match(admin.expect("settings"), "settings") == {"slot": "60", "reminders": "1440, 120", "breaks": "-"}
+    admin.send("/settings slot 5")
+    admin.expect("bad_slot")
+    admin.send("/settings reminders soon")
+    admin.expect("bad_offsets")
+    admin.send("/settings breaks 11:00-99:00")
+    admin.expect("bad_range")
+    admin.send("/settings slot 30")
+    admin.expect("settings", slot=30)
+    admin.send("/settings breaks 11:00-11:30")
+    admin.expect("settings", breaks="11:00-11:30")
+    admin.send("/settings reminders 60")
+    admin.expect("settings", reminders="60")
+    anna.send("/settings slot 45")
+    anna.expect("not_allowed", role="teacher")
+
+    bob = club.user("Bob")
+    assert club.times(bob, "Drums", "Anna", "Mon 29.03") == ["10:00", "10:30", "11:30", "12:00", "12:30", "13:00", "13:30"]
+    club.book(bob, "Drums", "Anna", "Mon 29.03", "10:30")
+    # Monday 10:30 CEST = 08:30 UTC; 60 minutes before is 07:30 UTC.
+    club.set_clock(datetime(2027, 3, 29, 7, 29, tzinfo=timezone.utc))
+    bot.wait_log(r"reminder pass worker=\S+ now=2027-03-29T07:29:00")
+    assert bob.count("reminder") == 0
+    club.set_clock(datetime(2027, 3, 29, 7, 30, tzinfo=timezone.utc))
+    bob.expect("reminder", subject="Drums", teacher="Anna", when="Mon 29.03 10:30")
+    club.set_clock(datetime(2027, 3, 29, 7, 31, tzinfo=timezone.utc))
+    bot.wait_log(r"reminder pass worker=\S+ now=2027-03-29T07:31:00")
+    assert bob.count("reminder") == 1

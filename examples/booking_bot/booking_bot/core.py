@@ -59,14 +59,18 @@ class BotCore:
     def t(self, user: dict, key: str, **params: Any) -> str:
         return self.catalogs.text(user["lang"], key, **params)
 
-    def say(self, user: dict, key: str, buttons: list[list[Button]] | None = None, **params: Any) -> dict:
-        keyboard = [[(self.t(user, k, **p), data) for k, data, p in row] for row in buttons] if buttons else None
-        log.info("send chat=%s key=%s", user["chat_id"], key)
-        return self.transport.send_message(user["chat_id"], self.t(user, key, **params), keyboard)
+    def keyboard(self, user: dict, buttons: list[list[Button]] | None) -> list[list[tuple[str, str]]] | None:
+        return [[(self.t(user, k, **p), data) for k, data, p in row] for row in buttons] if buttons else None
 
-    def edit(self, user: dict, message_id: int, key: str, **params: Any) -> None:
+    def say(self, user: dict, key: str, buttons: list[list[Button]] | None = None, **params: Any) -> dict:
+        log.info("send chat=%s key=%s", user["chat_id"], key)
+        return self.transport.send_message(user["chat_id"], self.t(user, key, **params), self.keyboard(user, buttons))
+
+    def edit(self, user: dict, message_id: int, key: str, buttons: list[list[Button]] | None = None,
+             **params: Any) -> None:
+        """Replaces a message's text (and its buttons: none unless given)."""
         log.info("edit chat=%s message=%s key=%s", user["chat_id"], message_id, key)
-        self.transport.edit_message(user["chat_id"], message_id, self.t(user, key, **params))
+        self.transport.edit_message(user["chat_id"], message_id, self.t(user, key, **params), self.keyboard(user, buttons))
 
     def now(self) -> datetime:
         return self.clock.now()

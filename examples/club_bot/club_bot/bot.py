@@ -40,7 +40,7 @@ STAFF = (ADMIN, TEACHER)
 ROLES: dict[str, tuple[str, ...]] = {
     "start": ALL, "help": ALL, "lang": ALL, "cancel": ALL,
     "settings": (ADMIN,), "subject": (ADMIN,), "subjects": (ADMIN,), "teacher": (ADMIN,), "teachers": (ADMIN,),
-    "teach": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
+    "teach": (ADMIN,), "hours": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
     "faqs": (ADMIN,), "stats": (ADMIN,),
     "poll": (TEACHER,), "queue": STAFF,
     "book": (CLIENT,), "my": (CLIENT,), "person": (CLIENT,),
@@ -304,6 +304,19 @@ class ClubBot(BotCore):
         self.say(user, "linked", teacher=self.teacher_name(words[0]),
                  subjects=", ".join(self.subject_name(s) for s in words[1:]))
 
+    def cmd_hours(self, user: dict, arg: str) -> None:
+        """`/hours t1 mon-fri 10:00-14:00 [| sat 10:00-12:00]`: a teacher's usual hours (what the poll offers)."""
+        rid, _, hours = arg.strip().partition(" ")
+        r = self.s.resource(rid) if rid in [t[0] for t in self.store.teachers()] else None
+        if r is None or not hours.strip():
+            raise InputError("bad_hours_cmd")
+        weekly = parse_hours(hours.replace("|", "\n"))
+        schedules = r.schedules
+        schedules[0].weekly = weekly
+        r.schedules = schedules
+        self.s.put_resource(r, actor=self.actor(user))
+        self.say(user, "hours_set", teacher=self.teacher_name(rid))
+
     # ---- admin: reports -------------------------------------------------------------------------
 
     def day_span(self, day: date) -> tuple[datetime, datetime]:
@@ -365,15 +378,22 @@ class ClubBot(BotCore):
             return []
         step = self.slot_length()
         ranges = r.schedules[0].weekly.get(["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.weekday()], [])
+        breaks = [self.local_span(day, x) for x in [*r.schedules[0].breaks, *self.s.settings().global_breaks]]
         out = []
         for rng in ranges:
-            a, b = rng.to_strings()
-            t = datetime.combine(day, time.fromisoformat(a))
-            end = datetime.combine(day, time.fromisoformat(b)) if b != "24:00" else datetime.combine(day + timedelta(days=1), time(0))
+            t, end = self.local_span(day, rng)
             while t + step <= end:
-                out.append(t.strftime("%H:%M"))
+                if not any(t < b_end and b_start < t + step for b_start, b_end in breaks):
+                    out.append(t.strftime("%H:%M"))
                 t += step
         return out
+
+    @staticmethod
+    def local_span(day: date, rng: sc.LocalRange) -> tuple[datetime, datetime]:
+        """A local range on `day` as naive wall times (an end of 24:00 is the next midnight)."""
+        a, b = rng.to_strings()
+        end = datetime.combine(day + timedelta(days=1), time(0)) if b == "24:00" else datetime.combine(day, time.fromisoformat(b))
+        return datetime.combine(day, time.fromisoformat(a)), end
 
     def poll_keyboard(self, rid: str, day: date) -> list[list[Button]]:
         ticked = set(self.store.answer(rid, day.isoformat()) or [])
@@ -451,9 +471,7 @@ class ClubBot(BotCore):
         self.apply_answer(rid, day, sorted(ticked), self.actor(user))
         log.info("action poll answer resource=%s day=%s slots=%s", rid, day, ",".join(sorted(ticked)))
         if message_id is not None:
-            keyboard = [[(self.t(user, k, **p), d) for k, d, p in row] for row in self.poll_keyboard(rid, day)]
-            self.transport.edit_message(user["chat_id"], message_id,
-                                        self.t(user, "poll", day=self.day_label(user, day)), keyboard)
+            self.edit(user, message_id, "poll", self.poll_keyboard(rid, day), day=self.day_label(user, day))
 
     # ---- admin: planning the next days ---------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from conftest import Club
+from conftest import Club, buttons
 
 
 def test_slot_length_breaks_and_reminders(club: Club) -> None:
@@ -43,3 +43,23 @@ def test_slot_length_breaks_and_reminders(club: Club) -> None:
     club.set_clock(datetime(2027, 3, 29, 7, 31, tzinfo=timezone.utc))
     bot.wait_log(r"reminder pass worker=\S+ now=2027-03-29T07:31:00")
     assert bob.count("reminder") == 1
+
+
+def test_usual_hours_and_breaks_shape_the_poll(club: Club) -> None:
+    club.bot()
+    anna = club.user("Anna")
+    rid = club.add_teacher(anna)
+    admin = club.admin
+    admin.send("/settings slot 30")
+    admin.expect("settings", slot=30)
+    admin.send("/settings breaks 11:00-11:30")
+    admin.expect("settings", breaks="11:00-11:30")
+    admin.send(f"/hours {rid} mon-sun 10:00-12:00")
+    admin.expect("hours_set", teacher="Anna")
+    admin.send("/hours t9 mon 10:00-12:00")
+    admin.expect("bad_hours_cmd")
+    admin.send(f"/hours {rid} someday 10:00-12:00")
+    admin.expect("bad_days")
+    anna.send("/poll")
+    poll = anna.expect("poll", day="Sun 28.03")
+    assert [t for t, _ in buttons(poll)] == ["▫️ 10:00", "▫️ 10:30", "▫️ 11:30", "I can't that day"]

@@ -527,6 +527,13 @@ class ClubBot(BotCore):
         return self.s.slots(sid, start, end, resources=resources, mode="any", now=self.now())
 
     def cb_bk(self, user: dict, rest: str, message_id: int | None) -> None:
+        try:
+            self.booking_step(user, rest)
+        except (ValueError, sc.NotFound, sc.InvalidArgument):  # a forged or outdated button: a bad date, id or time
+            log.warning("booking button %r refused for user=%s", rest[:64], user["user_id"])
+            self.say(user, "stale_button")
+
+    def booking_step(self, user: dict, rest: str) -> None:
         step, *args = rest.split(":")
         if step == "start":
             subjects = self.store.subjects()
@@ -539,14 +546,14 @@ class ClubBot(BotCore):
             rows = [[btn("label", f"bk:t:{sid}:{rid}", text=self.teacher_name(rid))] for rid in self.s.providers(sid)]
             rows.append([btn("btn_any_teacher", f"bk:t:{sid}:*")])
             self.say(user, "pick_teacher", rows, subject=self.subject_name(sid))
-        elif step == "t" and len(args) == 2:
+        elif step == "t" and len(args) == 2 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             sid, who = args
             days = sorted({s.start.astimezone(self.zone).date() for s in self.free(sid, who)})
             if not days:
                 self.say(user, "no_days")
                 return
             self.say(user, "pick_day", [[btn("label", f"bk:d:{sid}:{who}:{ymd(d)}", text=self.day_label(user, d))] for d in days])
-        elif step == "d" and len(args) == 3:
+        elif step == "d" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             sid, who, day = args[0], args[1], parse_ymd(args[2])
             slots = self.free(sid, who, day)
             if not slots:
@@ -556,7 +563,7 @@ class ClubBot(BotCore):
                          f"bk:h:{sid}:{who}:{int(s.start.timestamp())}",
                          text=s.start.astimezone(self.zone).strftime("%H:%M"), seats=s.seats_left)] for s in slots]
             self.say(user, "pick_time", rows, day=self.day_label(user, day))
-        elif step == "h" and len(args) == 3:
+        elif step == "h" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             self.take_hold(user, args[0], args[1], datetime.fromtimestamp(int(args[2]), timezone.utc))
         elif step == "ok":
             self.confirm(user)

@@ -44,6 +44,10 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
     nothing = cid.expect("no_bookings")
     cid.press_data(nothing, data)
     cid.expect("not_yours")
+    # Forged booking buttons: a bad date, a teacher who does not teach it, a time that is not a number.
+    for forged in (f"bk:d:{yoga}:{t_anna}:2027133", f"bk:h:{chess}:{t_boris}:1806300000", f"bk:h:{yoga}:*:soon"):
+        cid.press_data(nothing, forged)
+        cid.expect("stale_button")
 
     # Roles: a teacher cannot export, a client cannot change settings or take conversations.
     anna.send("/csv 2027-03-29")

@@ -620,6 +620,7 @@ class ClubBot(BotCore):
         log.info("action booked booking=%s user=%s", b.id, user["user_id"])
         self.say(user, "booked", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
                  when=self.when(user, b.start))
+        self.tell_teacher(b, "teacher_booked", user["name"])
 
     def cmd_my(self, user: dict, arg: str) -> None:
         self.cb_my(user, "list", None)
@@ -643,9 +644,15 @@ class ClubBot(BotCore):
                 return
             if b.status == sc.BookingStatus.confirmed:
                 self.s.cancel(b.id, "cancelled by the client", now=self.now(), actor=self.actor(user))
+                self.tell_teacher(b, "teacher_cancelled", user["name"])
             self.say(user, "booking_cancelled", when=self.when(user, b.start))
             return
         self.say(user, "stale_button")
+
+    def tell_teacher(self, b: sc.BookingRecord, key: str, client: str) -> None:
+        teacher = self.store.user(self.store.teacher_user(b.resource))
+        if teacher is not None:
+            self.say(teacher, key, client=client, subject=self.subject_name(b.service), when=self.when(teacher, b.start))
 
     def remind(self, b: sc.BookingRecord, offset: timedelta) -> bool:
         user = self.user_of_client(b.client)

@@ -29,6 +29,8 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
     assert club.times(ann, "Yoga", "Anna", "Mon 29.03")[:2] == ["10:00 (2 left)", "11:00 (2 left)"]
     club.book(ann, "Yoga", "Anna", "Mon 29.03", "10:00 (2 left)")
     club.book(ben, "Yoga", "Anna", "Mon 29.03", "10:00 (1 left)")
+    anna.expect("teacher_booked", client="Ann", subject="Yoga", when="Mon 29.03 10:00")
+    anna.expect("teacher_booked", client="Ben", subject="Yoga", when="Mon 29.03 10:00")
     offered = club.times(cid, "Yoga", "Anna", "Mon 29.03")
     assert offered and not any(t.startswith("10:00") for t in offered), offered
     # "Any teacher" offers Boris's afternoon too.
@@ -83,5 +85,6 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
     # Ann cancels her own booking: a seat is free again.
     ann.press(mine, "Cancel this booking")
     ann.expect("booking_cancelled")
+    anna.expect("teacher_cancelled", client="Ann", subject="Yoga", when="Mon 29.03 10:00")
     assert "10:00 (1 left)" in club.times(cid, "Yoga", "Anna", "Mon 29.03")
     bot.wait_log(r"refused op: for user=\d+ role=client")

@@ -48,7 +48,7 @@ def test_every_key_named_in_code_exists_and_no_literal_text_is_sent() -> None:
                 continue
             f = node.func
             name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-            index = {"say": 1, "t": 1, "edit": 2, "say_on": 2, "btn": 0, "InputError": 0}.get(name)
+            index = {"say": 1, "t": 1, "edit": 2, "say_on": 2, "tell_teacher": 1, "btn": 0, "InputError": 0}.get(name)
             if index is None or len(node.args) <= index:
                 continue
             key = node.args[index]

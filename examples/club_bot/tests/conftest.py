@@ -56,10 +56,10 @@ START = datetime(2027, 3, 27, 12, 0, tzinfo=timezone.utc)
 class Club:
     """One fake Bot API, one database, one clock, the club bot, its admin."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, db: str | None = None) -> None:
         self.tmp = tmp_path
         self.api = FakeTelegram(TOKEN)
-        self.db = str(tmp_path / "club.sqlite")
+        self.db = db or str(tmp_path / "club.sqlite")
         self.clock = e2e.ClockFile(tmp_path / "clock.txt", START)
         self.bots: list[ClubBotProcess] = []
         self._uids = itertools.count(2001)

@@ -115,8 +115,8 @@ class ClubBot(BotCore):
         super().on_text(user, text)
 
     def on_button(self, user: dict, data: str, message_id: int | None) -> None:
-        head = data.partition(":")[0] + ":"
-        if head in ROLES and not self.allowed(user, head):
+        head = data.partition(":")[0]
+        if hasattr(self, "cb_" + head) and not self.allowed(user, head + ":"):  # a handler not in ROLES: nobody
             return
         super().on_button(user, data, message_id)
 
@@ -269,10 +269,15 @@ class ClubBot(BotCore):
     def cmd_teacher(self, user: dict, arg: str) -> None:
         """`/teacher Name; mon-fri 10:00-14:00[, ...][; breaks 12:00-12:30]`"""
         parts = [p.strip() for p in arg.split(";")]
-        if len(parts) < 2 or not parts[0]:
+        if not 2 <= len(parts) <= 3 or not parts[0]:
             raise InputError("bad_teacher")
         weekly = parse_hours(parts[1].replace("|", "\n"))
-        breaks = parse_ranges(parts[2].split(None, 1)[1]) if len(parts) > 2 and " " in parts[2] else []
+        breaks = []
+        if len(parts) == 3:
+            word, _, ranges = parts[2].partition(" ")
+            if word.lower() not in ("breaks", "перерывы") or not ranges.strip():
+                raise InputError("bad_teacher")
+            breaks = parse_ranges(ranges)
         rid = f"t{len(self.store.teachers()) + 1}"
         self.s.put_resource(sc.ResourceRecord(rid, self.zone.key, name=parts[0][:64], schedules=[
             sc.LocationSchedule(LOCATION, weekly=weekly, breaks=breaks)]), actor=self.actor(user))

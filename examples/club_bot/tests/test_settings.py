@@ -63,3 +63,14 @@ def test_usual_hours_and_breaks_shape_the_poll(club: Club) -> None:
     anna.send("/poll")
     poll = anna.expect("poll", day="Sun 28.03")
     assert [t for t, _ in buttons(poll)] == ["▫️ 10:00", "▫️ 10:30", "▫️ 11:30", "I can't that day"]
+
+
+def test_a_teachers_own_breaks_shape_the_poll(club: Club) -> None:
+    club.bot()
+    club.admin.send("/teacher Boris; mon-sun 10:00-13:00; lunch 11:00-12:00")
+    club.admin.expect("bad_teacher")
+    boris = club.user("Boris")
+    club.add_teacher(boris, "mon-sun 10:00-13:00; breaks 11:00-12:00")
+    boris.send("/poll")
+    poll = boris.expect("poll", day="Sun 28.03")
+    assert [t for t, _ in buttons(poll)] == ["▫️ 10:00", "▫️ 12:00", "I can't that day"]

@@ -97,3 +97,24 @@ def test_client_of_a_teacher_is_handed_to_that_teacher(club: Club) -> None:
     anna.expect("conversation", name="Bob")
     anna.send("Да, напишите, на когда.")
     bob.expect("operator_says", name="Anna", text="Да, напишите, на когда.")
+
+
+def test_faq_is_managed_by_the_admin_only(club: Club) -> None:
+    club.bot()
+    admin, ann = club.admin, club.user("Ann", "ru")
+    admin.send("/faqs")
+    admin.expect("faq_empty")
+    admin.send("/faq Сколько стоит занятие? | 20 евро.")
+    admin.expect("faq_added")
+    ann.send("сколько стоят занятия")
+    ann.expect("faq_answer", answer="20 евро.")
+    ann.send("/faq Hack? | yes")
+    ann.expect("not_allowed", role="клиент")
+    admin.send("/faqs")
+    item = admin.expect("faq_item", question="Сколько стоит занятие?", answer="20 евро.")
+    ann.press_data(ann.messages()[-1], buttons(item)[0][1])  # the admin's button, forged by a client
+    ann.expect("not_allowed", role="клиент")
+    admin.press_key(item, "btn_remove")
+    admin.expect("faq_removed")
+    ann.send("сколько стоят занятия")
+    ann.expect("handed_over")

@@ -13,13 +13,14 @@ teacher's overrides for those dates."""
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import slotcraft as sc
-from booking_bot.bot import parse_breaks, parse_hours, parse_ranges
+from booking_bot.bot import DAYS, ORDER, parse_breaks, parse_hours, parse_ranges
 from booking_bot.clock import Clock
 from booking_bot.core import BotCore, Button, InputError, btn
 from booking_bot.throttle import Throttle
@@ -40,13 +41,13 @@ STAFF = (ADMIN, TEACHER)
 ROLES: dict[str, tuple[str, ...]] = {
     "start": ALL, "help": ALL, "lang": ALL, "cancel": ALL,
     "settings": (ADMIN,), "subject": (ADMIN,), "subjects": (ADMIN,), "teacher": (ADMIN,), "teachers": (ADMIN,),
-    "teach": (ADMIN,), "hours": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
+    "teach": (ADMIN,), "hours": (ADMIN,), "session": (ADMIN,), "sessions": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
     "faqs": (ADMIN,), "stats": (ADMIN,),
     "poll": (TEACHER,), "queue": STAFF,
     "book": (CLIENT,), "my": (CLIENT,), "person": (CLIENT,),
     # buttons
     "lang:": ALL, "pl:": (TEACHER,), "bk:": (CLIENT,), "my:": (CLIENT,), "sp:": (CLIENT,), "op:": STAFF,
-    "fq:": (ADMIN,),
+    "fq:": (ADMIN,), "ss:": (ADMIN,),
 }
 
 PROMPTS = {"confirm": "ask_confirm", "op_reply": "ask_op_reply"}
@@ -322,6 +323,35 @@ class ClubBot(BotCore):
         self.s.put_resource(r, actor=self.actor(user))
         self.say(user, "hours_set", teacher=self.teacher_name(rid))
 
+    def cmd_session(self, user: dict, arg: str) -> None:
+        """`/session t1 s1 mon 10:00`: a weekly session in the timetable. A subject with sessions is offered
+        to clients only at the sessions /plan created; one without is offered whenever its teachers are free."""
+        words = arg.lower().split()
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", words[3]) if len(words) == 4 else None
+        if (m is None or words[2] not in DAYS or words[1] not in self.store.subjects()
+                or words[0] not in self.s.providers(words[1]) or int(m.group(1)) > 23 or int(m.group(2)) > 59):
+            raise InputError("bad_session")
+        at = f"{int(m.group(1)):02}:{m.group(2)}"
+        weekday = ORDER.index(DAYS[words[2]])
+        self.store.add_template(words[0], words[1], weekday, at)
+        self.say(user, "session_added", teacher=self.teacher_name(words[0]), subject=self.subject_name(words[1]),
+                 wd=self.t(user, f"wd_{weekday}"), time=at)
+
+    def cmd_sessions(self, user: dict, arg: str) -> None:
+        items = self.store.templates()
+        if not items:
+            self.say(user, "sessions_empty")
+        for template_id, rid, sid, weekday, at in items:
+            self.say(user, "session_item", [[btn("btn_remove", f"ss:rm:{template_id}")]], teacher=self.teacher_name(rid),
+                     subject=self.subject_name(sid), wd=self.t(user, f"wd_{weekday}"), time=at)
+
+    def cb_ss(self, user: dict, rest: str, message_id: int | None) -> None:
+        what, _, template_id = rest.partition(":")
+        if what == "rm" and template_id.isdigit() and self.store.remove_template(int(template_id)):
+            self.say(user, "session_removed")
+        else:
+            self.say(user, "stale_button")
+
     # ---- admin: reports -------------------------------------------------------------------------
 
     def day_span(self, day: date) -> tuple[datetime, datetime]:
@@ -509,6 +539,17 @@ class ClubBot(BotCore):
                     if b.status == sc.BookingStatus.confirmed and not inside:
                         conflicts.append(self.t(user, "conflict_booking", teacher=self.teacher_name(rid),
                                                 when=self.when(user, b.start), subject=self.subject_name(b.service)))
+            for _, rid, sid, weekday, at in self.store.templates():
+                if weekday != day.weekday():
+                    continue
+                if at in (self.store.answer(rid, day.isoformat()) or []):
+                    start = datetime.combine(day, time.fromisoformat(at), self.zone).astimezone(timezone.utc)
+                    self.store.put_session(rid, sid, start.isoformat())
+                    parts.append(self.t(user, "plan_session", time=at, subject=self.subject_name(sid),
+                                        teacher=self.teacher_name(rid)))
+                else:
+                    conflicts.append(self.t(user, "conflict_template", teacher=self.teacher_name(rid),
+                                            subject=self.subject_name(sid), day=self.day_label(user, day), time=at))
             for sid in self.store.subjects():
                 if not any(self.store.answer(r, day.isoformat()) for r in self.s.providers(sid)):
                     conflicts.append(self.t(user, "conflict_subject", subject=self.subject_name(sid),
@@ -529,7 +570,16 @@ class ClubBot(BotCore):
         if start >= end:
             return []
         resources = [who] if who != "*" else []
-        return self.s.slots(sid, start, end, resources=resources, mode="any", now=self.now())
+        slots = self.s.slots(sid, start, end, resources=resources, mode="any", now=self.now())
+        return [x for x in slots if self.bookable(sid, x)]
+
+    def bookable(self, sid: str, slot: sc.LocatedSlot) -> list[str]:
+        """The teachers a client may book at this free slot: all of them, or for a timetabled subject
+        those with a planned session then."""
+        if not self.store.timetabled(sid):
+            return slot.resources
+        planned = self.store.sessions(sid)
+        return [r for r in slot.resources if (r, slot.start.isoformat()) in planned]
 
     def cb_bk(self, user: dict, rest: str, message_id: int | None) -> None:
         try:
@@ -589,7 +639,7 @@ class ClubBot(BotCore):
         if not match:
             self.say(user, "slot_gone")
             return
-        for rid in match[0].resources:
+        for rid in self.bookable(sid, match[0]):
             try:
                 hold = self.s.hold(rid, sid, start, self.hold_ttl, location=LOCATION, client=cid,
                                    actor=self.actor(user), now=self.now())

@@ -24,6 +24,14 @@ CLUB_SCHEMA = (
     # One row per teacher and local date the poll went out: inserted once, across processes.
     """CREATE TABLE IF NOT EXISTS club_polls_sent (
         resource_id TEXT NOT NULL, day TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (resource_id, day))""",
+    # The weekly timetable: teacher, subject, weekday (0 = Monday), local start time.
+    """CREATE TABLE IF NOT EXISTS club_templates (
+        template_id {serial} PRIMARY KEY, resource_id TEXT NOT NULL, service_id TEXT NOT NULL, weekday INTEGER NOT NULL,
+        at TEXT NOT NULL, removed INTEGER NOT NULL DEFAULT 0)""",
+    # Sessions /plan created from the templates: the only times a timetabled subject is offered.
+    """CREATE TABLE IF NOT EXISTS club_sessions (
+        resource_id TEXT NOT NULL, service_id TEXT NOT NULL, start_utc TEXT NOT NULL,
+        PRIMARY KEY (resource_id, service_id, start_utc))""",
     """CREATE TABLE IF NOT EXISTS club_faq (
         faq_id {serial} PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL, removed INTEGER NOT NULL DEFAULT 0)""",
     # What the FAQ did with each question: answered, helped, handed (to a person).
@@ -96,6 +104,33 @@ class ClubStore(BotStore):
         """True once per teacher and local date, whichever process asks first."""
         return self.run("INSERT INTO club_polls_sent (resource_id, day, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                         (resource_id, day, at)) == 1
+
+    # ---- timetable templates and planned sessions ------------------------------------------
+
+    def templates(self) -> list[tuple[int, str, str, int, str]]:
+        """(template_id, resource_id, service_id, weekday, HH:MM), by weekday and time."""
+        return [(int(r[0]), r[1], r[2], int(r[3]), r[4]) for r in self.all(
+            "SELECT template_id, resource_id, service_id, weekday, at FROM club_templates WHERE removed = 0 "
+            "ORDER BY weekday, at, template_id")]
+
+    def add_template(self, resource_id: str, service_id: str, weekday: int, at: str) -> None:
+        self.run("INSERT INTO club_templates (resource_id, service_id, weekday, at) VALUES (?, ?, ?, ?)",
+                 (resource_id, service_id, weekday, at))
+
+    def remove_template(self, template_id: int) -> bool:
+        return self.run("UPDATE club_templates SET removed = 1 WHERE template_id = ? AND removed = 0", (template_id,)) == 1
+
+    def timetabled(self, service_id: str) -> bool:
+        return self.one("SELECT 1 FROM club_templates WHERE service_id = ? AND removed = 0", (service_id,)) is not None
+
+    def put_session(self, resource_id: str, service_id: str, start_utc: str) -> None:
+        self.run("INSERT INTO club_sessions (resource_id, service_id, start_utc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                 (resource_id, service_id, start_utc))
+
+    def sessions(self, service_id: str) -> set[tuple[str, str]]:
+        """(resource_id, start in UTC ISO 8601) of the subject's planned sessions."""
+        return {(r[0], r[1]) for r in self.all("SELECT resource_id, start_utc FROM club_sessions WHERE service_id = ?",
+                                               (service_id,))}
 
     # ---- FAQ ---------------------------------------------------------------------------------
 

@@ -122,8 +122,8 @@ class Club:
         client.send("/book")
         client.press(client.expect("pick_subject"), subject)
         client.press(client.expect("pick_teacher"), teacher_label)
-        days = client.expect("pick_day")
-        if day_label not in [t for t, _ in buttons(days)]:
+        key, days = client.expect_one_of("pick_day", "no_days")
+        if key == "no_days" or day_label not in [t for t, _ in buttons(days)]:
             return []
         client.press(days, day_label)
         key, message = client.expect_one_of("pick_time", "no_times")

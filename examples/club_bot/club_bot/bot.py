@@ -50,9 +50,6 @@ ROLES: dict[str, tuple[str, ...]] = {
     "fq:": (ADMIN,), "ss:": (ADMIN,),
 }
 
-PROMPTS = {"confirm": "ask_confirm", "op_reply": "ask_op_reply"}
-
-
 def ymd(day: date) -> str:
     return day.strftime("%Y%m%d")
 
@@ -171,12 +168,14 @@ class ClubBot(BotCore):
     def cmd_start(self, user: dict, arg: str) -> None:
         if arg.startswith("t-"):
             rid = self.store.teacher_by_code(arg[2:])
-            if rid is None or self.role(user) == ADMIN or not self.store.claim_teacher(rid, user["user_id"]):
+            # One Telegram user is one teacher, and an admin stays an admin.
+            if rid is None or self.role(user) != CLIENT or not self.store.claim_teacher(rid, user["user_id"]):
                 self.say(user, "bad_invite")
                 return
             log.info("action teacher joined user=%s resource=%s", user["user_id"], rid)
             self.say(user, "welcome_teacher", name=self.teacher_name(rid))
             return
+        self.release_hold(user)
         self.set_state(user, "")
         self.cmd_help(user, "")
 

@@ -23,6 +23,16 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
     t_boris = club.add_teacher(boris, "mon-fri 15:00-17:00")
     club.teach(t_anna, yoga, chess)
     club.teach(t_boris, yoga)
+    # An invitation is for one new teacher: a teacher cannot take a second one, a used one is dead.
+    club.admin.send("/teacher Carl; mon 10:00-11:00")
+    link = club.admin.match(club.admin.expect("teacher_added", name="Carl"), "teacher_added")["link"]
+    anna.send("/start " + link.rsplit("=", 1)[1])
+    anna.expect("bad_invite")
+    carl, dan = club.user("Carl"), club.user("Dan")
+    carl.send("/start " + link.rsplit("=", 1)[1])
+    carl.expect("welcome_teacher", name="Carl")
+    dan.send("/start " + link.rsplit("=", 1)[1])
+    dan.expect("bad_invite")
 
     # Two seats at Monday 10:00 with Anna: Ann and Ben get them, Cid does not.
     ann, ben, cid = club.user("Ann"), club.user("Ben"), club.user("Cid")

@@ -13,20 +13,19 @@ import logging
 import re
 import secrets
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
 from . import i18n
 from .clock import Clock
+from .core import BotCore, Button, InputError, btn
 from .storage import BotStore
 from .throttle import Throttle
 from .transport import Transport
 
 log = logging.getLogger("booking_bot")
-
-Button = tuple[str, str, dict[str, Any]]
 
 DAYS = {
     "mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat", "sun": "sun",
@@ -52,19 +51,6 @@ PROMPTS = {
     "review_text": "ask_review_text",
     "confirm": "ask_confirm",
 }
-
-
-def btn(key: str, data: str, **params: Any) -> Button:
-    """A button: its label is the catalog text `key` with `params`."""
-    return (key, data, params)
-
-
-class InputError(Exception):
-    """Garbage input: `key` is the catalog text that explains what is expected."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 # ---- parsing what masters type ------------------------------------------------
@@ -162,7 +148,9 @@ def parse_dates(text: str) -> tuple[date, date]:
 # ---- the bot --------------------------------------------------------------------
 
 
-class Bot:
+class Bot(BotCore):
+    catalogs = i18n.BOOKING
+
     def __init__(
         self,
         scheduler: sc.Scheduler,
@@ -174,15 +162,11 @@ class Bot:
         hold_ttl: timedelta = timedelta(minutes=10),
         horizon_days: int = 14,
     ) -> None:
+        super().__init__(store, transport, clock, throttle)
         self.s = scheduler
-        self.store = store
-        self.transport = transport
-        self.clock = clock
-        self.throttle = throttle
         self.hold_ttl = hold_ttl
         self.horizon = timedelta(days=horizon_days)
-        self._username: str | None = None
-        self.commands: dict[str, Callable[[dict, str], None]] = {
+        self.commands = {
             "start": self.cmd_start, "help": self.cmd_help, "menu": self.cmd_help, "lang": self.cmd_lang,
             "cancel": self.cmd_cancel,
             # masters
@@ -193,29 +177,7 @@ class Bot:
             "review": self.cmd_review, "masters": self.cmd_masters,
         }
 
-    # ---- output: the only calls of the transport's send/edit -------------------------
-
-    def t(self, user: dict, key: str, **params: Any) -> str:
-        return i18n.text(user["lang"], key, **params)
-
-    def say(self, user: dict, key: str, buttons: list[list[Button]] | None = None, **params: Any) -> dict:
-        keyboard = [[(self.t(user, k, **p), data) for k, data, p in row] for row in buttons] if buttons else None
-        log.info("send chat=%s key=%s", user["chat_id"], key)
-        return self.transport.send_message(user["chat_id"], self.t(user, key, **params), keyboard)
-
-    def edit(self, user: dict, message_id: int, key: str, **params: Any) -> None:
-        log.info("edit chat=%s message=%s key=%s", user["chat_id"], message_id, key)
-        self.transport.edit_message(user["chat_id"], message_id, self.t(user, key, **params))
-
     # ---- helpers --------------------------------------------------------------------
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def username(self) -> str:
-        if self._username is None:
-            self._username = self.transport.username()
-        return self._username
 
     def actor(self, user: dict) -> str:
         return f"telegram:{user['user_id']}"
@@ -245,15 +207,6 @@ class Bot:
         row = self.store.master_row(master_id)
         return f"https://t.me/{self.username()}?start={row[1] if row else ''}"
 
-    def reload(self, user: dict) -> dict:
-        fresh = self.store.user(user["user_id"])
-        assert fresh is not None
-        return fresh
-
-    def set_state(self, user: dict, state: str, data: dict | None = None) -> None:
-        self.store.set_state(user["user_id"], state, data)
-        user["state"], user["data"] = state, data or {}
-
     def prompt(self, user: dict) -> None:
         """Repeats what the current dialog step waits for (after garbage, /lang, a restart)."""
         state, data = user["state"], user["data"]
@@ -272,84 +225,6 @@ class Bot:
             self.say(user, PROMPTS[state])
         else:
             self.cmd_help(user, "")
-
-    # ---- updates ------------------------------------------------------------------------
-
-    def handle_update(self, update: dict) -> None:
-        message = update.get("message")
-        query = update.get("callback_query")
-        source = message or query
-        if not source or "from" not in source:
-            log.info("update %s ignored (kind not handled)", update.get("update_id"))
-            return
-        sender = source["from"]
-        chat = (message or query.get("message") or {}).get("chat") or {"id": sender["id"]}
-        user_id = str(sender["id"])
-        kind = "callback" if query else ("text" if message.get("text") is not None else "other")
-        if not self.store.first_time(int(update["update_id"]), self.now().isoformat()):
-            log.info("update %s from user=%s skipped: already handled", update["update_id"], user_id)
-            return
-        log.info("update %s from user=%s kind=%s", update["update_id"], user_id, kind)
-        name = " ".join(x for x in (sender.get("first_name"), sender.get("last_name")) if x) or user_id
-        lang = "ru" if str(sender.get("language_code", "")).startswith("ru") else "en"
-        user = self.store.touch_user(user_id, str(chat["id"]), name, lang)
-        if not user["lang"]:
-            self.store.set_field(user_id, "lang", lang)
-            user["lang"] = lang
-        verdict = self.throttle.check(user_id)
-        if verdict != "ok":
-            log.warning("throttled user=%s (%s)", user_id, verdict)
-            if query:
-                self.transport.answer_callback(query["id"])
-            if verdict == "warn":
-                self.say(user, "throttled")
-            return
-        try:
-            if query:
-                self.transport.answer_callback(query["id"])
-                self.on_button(user, str(query.get("data", "")), (query.get("message") or {}).get("message_id"))
-            elif kind == "text":
-                self.on_text(user, message["text"].strip())
-            else:
-                self.say(user, "only_text")
-                self.prompt(user)
-        except InputError as e:
-            self.say(user, e.key, **e.params)
-            self.prompt(self.reload(user))
-        except Exception:
-            log.exception("update %s from user=%s failed", update["update_id"], user_id)
-            self.say(user, "error_generic")
-
-    def on_text(self, user: dict, text: str) -> None:
-        if text.startswith("/"):
-            command, _, arg = text.partition(" ")
-            handler = self.commands.get(command[1:].split("@")[0].lower())
-            log.info("action command=%s user=%s", command[:32], user["user_id"])
-            if handler is None:
-                self.say(user, "unknown_command")
-                self.prompt(user)
-            else:
-                handler(user, arg.strip())
-            return
-        state = user["state"]
-        if not state:
-            self.say(user, "idle_text")
-            self.cmd_help(user, "")
-            return
-        if not text:
-            raise InputError("empty_text")
-        text = text[:3800]  # relayed with a header, it must still fit Telegram's 4096 characters
-        log.info("action state=%s user=%s", state, user["user_id"])
-        getattr(self, "st_" + state)(user, text)
-
-    def on_button(self, user: dict, data: str, message_id: int | None) -> None:
-        log.info("action button=%s user=%s", data, user["user_id"])
-        head, _, rest = data.partition(":")
-        handler = getattr(self, "cb_" + head.replace("-", "_"), None)
-        if handler is None:
-            self.say(user, "stale_button")
-            return
-        handler(user, rest, message_id)
 
     # ---- common commands -------------------------------------------------------------------
 

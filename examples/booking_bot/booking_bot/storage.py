@@ -44,12 +44,13 @@ def is_postgres(target: str) -> bool:
 class BotStore:
     """One connection per thread; every statement commits on its own."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, extra_schema: tuple[str, ...] = ()) -> None:
+        """`extra_schema`: another bot's own tables (the club bot's `club_*`), created beside these."""
         self.target = target
         self.pg = is_postgres(target)
         self._local = threading.local()
         serial = "BIGSERIAL" if self.pg else "INTEGER"
-        for ddl in SCHEMA:
+        for ddl in [*SCHEMA, *extra_schema]:
             self.run(ddl.replace("{serial}", serial))
 
     def _conn(self) -> Any:

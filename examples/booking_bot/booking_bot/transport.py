@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import queue
+import secrets
 import sys
 import threading
 import time
@@ -31,6 +32,7 @@ class Transport(Protocol):
     def send_message(self, chat_id: str, text: str, keyboard: Keyboard | None = None) -> dict: ...
     def edit_message(self, chat_id: str, message_id: int, text: str, keyboard: Keyboard | None = None) -> None: ...
     def answer_callback(self, callback_id: str, text: str = "") -> None: ...
+    def send_document(self, chat_id: str, filename: str, data: bytes, caption: str = "") -> dict: ...
     def close(self) -> None: ...
 
 
@@ -38,6 +40,19 @@ def _markup(keyboard: Keyboard | None) -> dict | None:
     if not keyboard:
         return None
     return {"inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row] for row in keyboard]}
+
+
+def _multipart(params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    boundary = f"slotcraft{secrets.token_hex(12)}"
+    parts: list[bytes] = []
+    for name, value in params.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, data) in files.items():
+        safe = filename.replace('"', "").replace("\r", "").replace("\n", "")
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{safe}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class ApiError(RuntimeError):
@@ -60,11 +75,12 @@ class TelegramTransport:
         self._offset: int | None = None
         self._username: str | None = None
 
-    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30) -> Any:
+    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30,
+             files: dict[str, tuple[str, bytes]] | None = None) -> Any:
         """One Bot API call; a 429 (flood control) is retried after the pause Telegram asks for, up to 3 times."""
         for attempt in range(4):
             try:
-                return self._call_once(method, params, timeout)
+                return self._call_once(method, params, timeout, files)
             except RetryAfter as e:
                 if attempt == 3:
                     raise ApiError(f"{method}: still rate-limited after {attempt} retries") from None
@@ -72,10 +88,14 @@ class TelegramTransport:
                 time.sleep(e.seconds)
         raise AssertionError("unreachable")
 
-    def _call_once(self, method: str, params: dict[str, Any] | None, timeout: float) -> Any:
-        body = json.dumps(params or {}).encode()
+    def _call_once(self, method: str, params: dict[str, Any] | None, timeout: float,
+                   files: dict[str, tuple[str, bytes]] | None = None) -> Any:
+        if files:
+            body, kind = _multipart(params or {}, files)
+        else:
+            body, kind = json.dumps(params or {}).encode(), "application/json"
         request = urllib.request.Request(
-            f"{self.api_base}/bot{self._token}/{method}", data=body, headers={"Content-Type": "application/json"}
+            f"{self.api_base}/bot{self._token}/{method}", data=body, headers={"Content-Type": kind}
         )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -131,6 +151,13 @@ class TelegramTransport:
         if text:
             params["text"] = text
         self.call("answerCallbackQuery", params)
+
+    def send_document(self, chat_id: str, filename: str, data: bytes, caption: str = "") -> dict:
+        """A file (a CSV report, an .ics calendar) uploaded as multipart/form-data, as the Bot API requires."""
+        params: dict[str, Any] = {"chat_id": chat_id}
+        if caption:
+            params["caption"] = caption
+        return self.call("sendDocument", params, files={"document": (filename, data)})
 
     def close(self) -> None:
         pass
@@ -286,6 +313,14 @@ class ConsoleTransport:
     def answer_callback(self, callback_id: str, text: str = "") -> None:
         if text:
             self._out.write(f"[notice] {text}\n")
+
+    def send_document(self, chat_id: str, filename: str, data: bytes, caption: str = "") -> dict:
+        """The file is written to the current directory; the terminal shows where."""
+        with open(filename, "wb") as f:
+            f.write(data)
+        message_id, self._next_message = self._next_message, self._next_message + 1
+        self._show(chat_id, f"{caption} [file {filename}, {len(data)} bytes]".strip(), None, message_id)
+        return {"message_id": message_id, "chat": {"id": int(chat_id)}}
 
     def close(self) -> None:
         pass

@@ -29,10 +29,10 @@ TOKEN = "123456789:AAE-t0kenThatMustNeverAppearInLogs_xyz"
 WAIT = 20.0  # seconds: a generous deadline for a loaded 2-core machine; passing runs never wait this long
 
 
-def template_regex(lang: str, key: str, **fixed: str) -> re.Pattern:
+def template_regex(lang: str, key: str, catalogs: i18n.Catalogs = i18n.BOOKING, **fixed: str) -> re.Pattern:
     """The catalog text `key` as a regex: its placeholders match anything unless given in `fixed`."""
     parts = []
-    for literal, field, _, _ in string.Formatter().parse(i18n.catalog(lang)[key]):
+    for literal, field, _, _ in string.Formatter().parse(catalogs.catalog(lang)[key]):
         parts.append(re.escape(literal))
         if field is not None:
             parts.append(re.escape(str(fixed[field])) if field in fixed else f"(?P<{field}>.*?)")
@@ -41,6 +41,8 @@ def template_regex(lang: str, key: str, **fixed: str) -> re.Pattern:
 
 class TgUser:
     """A Telegram user in a private chat with the bot (chat id = user id)."""
+
+    catalogs = i18n.BOOKING  # the club bot's tests use theirs
 
     def __init__(self, api: FakeTelegram, uid: int, name: str, lang: str = "en") -> None:
         self.api, self.id, self.name, self.lang = api, uid, name, lang
@@ -75,7 +77,7 @@ class TgUser:
         raise AssertionError(f"no button {label!r} on {message['text']!r}; there are {[t for t, _ in buttons(message)]}")
 
     def press_key(self, message: dict, key: str, **params: Any) -> None:
-        self.press(message, i18n.text(self.lang, key, **params))
+        self.press(message, self.catalogs.text(self.lang, key, **params))
 
     def messages(self) -> list[dict]:
         return self.api.sent_to(self.id)
@@ -83,7 +85,7 @@ class TgUser:
     def expect(self, key: str, timeout: float = WAIT, **fixed: Any) -> dict:
         """The next message (from the cursor on) whose text is the catalog text
         `key`; earlier messages are passed over. Moves the cursor past it."""
-        pattern = template_regex(self.lang, key, **{k: str(v) for k, v in fixed.items()})
+        pattern = template_regex(self.lang, key, self.catalogs, **{k: str(v) for k, v in fixed.items()})
 
         def find() -> tuple[int, dict] | None:
             mine = [m for m in self.api.sent if m["chat"]["id"] == self.id]
@@ -102,7 +104,7 @@ class TgUser:
 
     def expect_one_of(self, *keys: str, timeout: float = WAIT) -> tuple[str, dict]:
         """The next message that is one of the catalog texts `keys`: (key, message)."""
-        patterns = [(k, template_regex(self.lang, k)) for k in keys]
+        patterns = [(k, template_regex(self.lang, k, self.catalogs)) for k in keys]
 
         def find() -> tuple[int, str, dict] | None:
             mine = [m for m in self.api.sent if m["chat"]["id"] == self.id]
@@ -117,12 +119,12 @@ class TgUser:
         return key, message
 
     def match(self, message: dict, key: str) -> dict[str, str]:
-        m = template_regex(self.lang, key).fullmatch(message["text"])
+        m = template_regex(self.lang, key, self.catalogs).fullmatch(message["text"])
         assert m, f"{message['text']!r} is not {key}"
         return m.groupdict()
 
     def count(self, key: str, **fixed: Any) -> int:
-        pattern = template_regex(self.lang, key, **{k: str(v) for k, v in fixed.items()})
+        pattern = template_regex(self.lang, key, self.catalogs, **{k: str(v) for k, v in fixed.items()})
         return sum(1 for m in self.messages() if pattern.fullmatch(m["text"]))
 
 
@@ -142,9 +144,9 @@ class ClockFile:
         os.replace(tmp, self.path)  # atomic: the bot never reads half a file
 
 
-def bot_env() -> dict[str, str]:
+def bot_env(paths: tuple[Path, ...] = (EXAMPLE,)) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(EXAMPLE), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (*map(str, paths), env.get("PYTHONPATH", "")) if p)
     env["BOT_TOKEN"] = TOKEN
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
@@ -155,6 +157,8 @@ class BotProcess:
     that survives restarts."""
 
     _ids = itertools.count(1)
+    module = "booking_bot"  # the club bot's tests run theirs
+    paths: tuple[Path, ...] = (EXAMPLE,)
 
     def __init__(self, api: FakeTelegram, db: str, clock: ClockFile, workdir: Path, *extra: str) -> None:
         self.api, self.db, self.clock, self.extra = api, db, clock, list(extra)
@@ -162,13 +166,13 @@ class BotProcess:
         self.proc: subprocess.Popen | None = None
 
     def args(self) -> list[str]:
-        return [sys.executable, "-m", "booking_bot", "--db", self.db, "--transport", "telegram",
+        return [sys.executable, "-m", self.module, "--db", self.db, "--transport", "telegram",
                 "--api-base", self.api.url, "--token-env", "BOT_TOKEN", "--clock-file", str(self.clock.path),
                 "--poll-timeout", "1", "--reminder-interval", "0.2", "--throttle", "200/10", *self.extra]
 
     def start(self) -> BotProcess:
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(self.args(), env=bot_env(), stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(self.args(), env=bot_env(self.paths), stdout=log, stderr=subprocess.STDOUT)
         return self
 
     def log(self) -> str:

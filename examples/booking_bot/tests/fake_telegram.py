@@ -5,9 +5,9 @@ with the real API's JSON shapes: `{"ok": true, "result": ...}` or
 `{"ok": false, "error_code": ..., "description": ...}`. Implemented:
 getMe, getUpdates (long polling with `timeout` and `offset`: an offset
 confirms every update before it), sendMessage, editMessageText,
-answerCallbackQuery (with the checks Telegram makes that a bot could trip
-over: text length, callback_data of 1-64 bytes, known message and callback
-ids) and setWebhook. Tests push Updates (text messages, `/start <payload>`,
+sendDocument (multipart/form-data), answerCallbackQuery (with the checks
+Telegram makes that a bot could trip over: text length, callback_data of
+1-64 bytes, known message and callback ids) and setWebhook. Tests push Updates (text messages, `/start <payload>`,
 callback queries from button presses) and read what the bot sent."""
 
 from __future__ import annotations
@@ -16,10 +16,24 @@ import json
 import threading
 import time
 import urllib.parse
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 BOT_USER = {"id": 700000001, "is_bot": True, "first_name": "Slotcraft Test", "username": "slotcraft_test_bot"}
+
+
+def _multipart(kind: str, body: bytes) -> dict[str, Any]:
+    """Form fields as text; an uploaded file as {"filename": ..., "data": bytes}."""
+    message = BytesParser(policy=default).parsebytes(f"Content-Type: {kind}\r\n\r\n".encode() + body)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        data = part.get_payload(decode=True) or b""
+        fields[name] = {"filename": filename, "data": data} if filename else data.decode()
+    return fields
 
 
 class ApiRefusal(Exception):
@@ -38,6 +52,7 @@ class FakeTelegram:
         self.messages: dict[tuple[int, int], dict] = {}  # (chat, message_id) → Message
         self.sent: list[dict] = []  # every sendMessage result, in order
         self.edits: list[dict] = []
+        self.documents: list[dict] = []  # every sendDocument: chat, filename, data (bytes), caption
         self.callbacks: dict[str, dict] = {}  # callback_query id → its answer (None until answered)
         self.webhooks: list[dict] = []
         self.calls: list[str] = []  # methods called, for the polling tests
@@ -57,6 +72,8 @@ class FakeTelegram:
                     kind = self.headers.get("Content-Type", "")
                     if kind.startswith("application/json"):
                         query.update(json.loads(body))
+                    elif kind.startswith("multipart/form-data"):
+                        query.update(_multipart(kind, body))
                     else:
                         query.update(dict(urllib.parse.parse_qsl(body.decode())))
                 return query
@@ -184,6 +201,25 @@ class FakeTelegram:
             self.edits.append(dict(message))
             self.cond.notify_all()
             return dict(message)
+
+    def api_sendDocument(self, p: dict) -> dict:  # noqa: N802
+        document = p.get("document")
+        if not isinstance(document, dict) or not document.get("filename"):
+            raise ApiRefusal(400, "Bad Request: there is no document in the request")
+        if not document["data"]:
+            raise ApiRefusal(400, "Bad Request: file must be non-empty")
+        chat_id = int(p["chat_id"])
+        with self.cond:
+            message = {"message_id": self.next_message_id, "from": dict(BOT_USER),
+                       "chat": {"id": chat_id, "type": "private"}, "date": int(time.time()),
+                       "document": {"file_name": document["filename"], "file_size": len(document["data"])}}
+            if p.get("caption"):
+                message["caption"] = p["caption"]
+            self.next_message_id += 1
+            self.documents.append({"chat": chat_id, "filename": document["filename"], "data": document["data"],
+                                   "caption": p.get("caption", "")})
+            self.cond.notify_all()
+            return message
 
     def api_answerCallbackQuery(self, p: dict) -> bool:  # noqa: N802
         with self.cond:

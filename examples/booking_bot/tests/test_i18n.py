@@ -50,8 +50,9 @@ def calls(tree: ast.AST, names: set[str]) -> list[ast.Call]:
 
 
 def test_handlers_send_only_catalog_texts() -> None:
-    source = (PACKAGE / "bot.py").read_text(encoding="utf-8")
-    tree = ast.parse(source)
+    # The dialogs (bot.py) and what they share with the club bot (core.py: say, edit, the update loop).
+    trees = [ast.parse((PACKAGE / name).read_text(encoding="utf-8")) for name in ("bot.py", "core.py")]
+    tree = ast.Module(body=[node for t in trees for node in t.body], type_ignores=[])
     catalog = i18n.catalog("en")
     keyed = calls(tree, {"say", "t", "btn", "InputError", "edit"})
     assert len(keyed) > 80

@@ -188,8 +188,14 @@ def test_edit_days_off_and_links(world: World) -> None:
     master.expect("bad_service")
     master.send("Haircut; 45; 30 EUR")
     master.expect("saved")
+    # Removing Beard unlinks it in slotcraft: no time is offered for it there, not only in the bot.
+    beard, anna = f"m{master.id}-s2", f"m{master.id}"
+    now = world.clock_now()
+    assert s.slots(beard, now, now + timedelta(days=14), now=now)
     master.press(listing, "✖ Beard")
     master.expect("service_removed", name="Beard")
+    assert s.providers(beard) == [] and s.services_of(anna) == [f"m{master.id}-s1"]
+    assert s.slots(beard, now, now + timedelta(days=14), now=now) == []
     client.send("/book")
     services = client.expect("pick_service")
     assert [t for t, _ in buttons(services)] == ["Haircut, 45 min, 30 EUR"]

@@ -805,6 +805,12 @@ class Bot(BotCore):
             self.say(user, "stale_button")
             return
         hold = self.s.booking(user["data"]["hold_id"])
+        if hold is not None and hold.service not in self.s.services_of(hold.resource):
+            # Removed while the client was deciding: slotcraft would still confirm a hold taken before.
+            self.release_hold(user)
+            self.set_state(user, "")
+            self.say(user, "service_withdrawn", service=self.service_name(hold.service))
+            return
         try:
             b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
         except (sc.Conflict, sc.NotFound):

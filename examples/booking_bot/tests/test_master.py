@@ -192,10 +192,20 @@ def test_edit_days_off_and_links(world: World) -> None:
     beard, anna = f"m{master.id}-s2", f"m{master.id}"
     now = world.clock_now()
     assert s.slots(beard, now, now + timedelta(days=14), now=now)
+    client.send("/book")  # Carl is deciding on a Beard time meanwhile
+    client.press(client.expect("pick_service"), "Beard, 20 min, 10 EUR")
+    days = client.expect("pick_day")
+    client.press_data(days, buttons(days)[0][1])
+    times = client.expect("pick_time")
+    client.press_data(times, buttons(times)[0][1])
+    deciding = client.expect("confirm_booking")
     master.press(listing, "✖ Beard")
     master.expect("service_removed", name="Beard")
     assert s.providers(beard) == [] and s.services_of(anna) == [f"m{master.id}-s1"]
     assert s.slots(beard, now, now + timedelta(days=14), now=now) == []
+    client.press_key(deciding, "btn_confirm")
+    client.expect("service_withdrawn", service="Beard")
+    assert not [b for b in s.upcoming(anna, now, 14) if b.service == beard and b.status != sc.BookingStatus.cancelled]
     client.send("/book")
     services = client.expect("pick_service")
     assert [t for t, _ in buttons(services)] == ["Haircut, 45 min, 30 EUR"]

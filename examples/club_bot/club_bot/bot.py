@@ -758,6 +758,13 @@ class ClubBot(BotCore):
         if user["state"] != "confirm":
             self.say(user, "stale_button")
             return
+        held = self.s.booking(user["data"].get("booking", ""))
+        if held is not None and held.resource not in self.s.providers(held.service):
+            # Unlinked while the client was deciding: slotcraft would still confirm a hold taken before.
+            self.release_hold(user)
+            self.set_state(user, "")
+            self.say(user, "slot_gone")
+            return
         try:
             b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
         except sc.Error:

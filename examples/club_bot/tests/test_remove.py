@@ -66,10 +66,20 @@ def test_unteach_seats_remove_subject_and_teacher(club: Club) -> None:
     club.admin.send(f"/unteach {t_boris} {piano}")
     club.admin.expect("not_taught", teacher="Boris", subjects="Piano")
 
-    # Anna stops teaching Yoga: slotcraft offers Yoga only with Boris; Ann's booking with Anna stays.
+    # Anna stops teaching Yoga while Dan is confirming a time with her: slotcraft offers Yoga only with
+    # Boris, Dan's held time is released, Ann's booking with Anna stays.
     assert {t_anna, t_boris} == {r for x in day_slots(s, yoga) for r in x.resources}
+    dan = club.user("Dan")
+    dan.send("/book")
+    dan.press(dan.expect("pick_subject"), "Yoga")
+    dan.press(dan.expect("pick_teacher"), "Anna")
+    dan.press(dan.expect("pick_day"), "Mon 29.03")
+    dan.press(dan.expect("pick_time"), "11:00 (2 left)")
+    deciding = dan.expect("confirm_booking", teacher="Anna")
     club.admin.send(f"/unteach {t_anna} {yoga}")
     club.admin.expect("unlinked", teacher="Anna", subjects="Yoga", future=1)
+    dan.press_key(deciding, "btn_confirm")
+    dan.expect("slot_gone")
     assert s.providers(yoga) == [t_boris]
     assert s.services_of(t_anna) == [chess, piano]
     left = day_slots(s, yoga)

@@ -653,6 +653,8 @@ class Bot(BotCore):
     # ---- free days and times (shared by booking and moving) --------------------------------------
 
     def free_slots(self, master_id: str, service_id: str) -> list[sc.LocatedSlot]:
+        if service_id not in self.s.services_of(master_id):
+            return []  # removed: slotcraft offers it no more (and refuses to list it for this master)
         now = self.now()
         return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], now=now)
 

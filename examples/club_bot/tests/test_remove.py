@@ -7,7 +7,7 @@ admin may do it, and garbage input gets a usage text."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -164,6 +164,7 @@ class Bot(BotCore):
     ) -> None:
         super().__init__(store, transport, clock, throttle)
         self.s = scheduler
+        self.unlink_removed()
         self.hold_ttl = hold_ttl
         self.horizon = timedelta(days=horizon_days)
         self.commands = {
@@ -176,6 +177,13 @@ class Bot(BotCore):
             "book": self.cmd_book, "my": self.cmd_my, "write": self.cmd_write, "history": self.cmd_history,
             "review": self.cmd_review, "masters": self.cmd_masters,
         }
+
+    def unlink_removed(self) -> None:
+        """A service removed before the bot unlinked removed services (older databases) is unlinked now."""
+        for service_id, master_id in self.store.removed_services():
+            if self.s.resource(master_id) is not None and service_id in self.s.services_of(master_id):
+                self.s.unlink(master_id, service_id, actor="booking_bot")
+                log.info("unlinked service=%s master=%s (removed earlier)", service_id, master_id)
 
     # ---- helpers --------------------------------------------------------------------
 
@@ -194,6 +202,10 @@ class Bot(BotCore):
         local = instant.astimezone(zone)
         return self.t(user, "when", wd=self.t(user, f"wd_{local.weekday()}"), date=local.strftime("%d.%m"),
                       time=local.strftime("%H:%M"))
+
+    def place_name(self, location_id: str) -> str:
+        loc = self.s.location(location_id)
+        return (loc.name or location_id) if loc else location_id
 
     def service_name(self, service_id: str) -> str:
         rec = self.s.service(service_id)
@@ -387,11 +399,9 @@ class Bot(BotCore):
     def save_master(self, user: dict, draft: dict) -> None:
         master_id = draft["master_id"]
         actor = self.actor(user)
-        names = {}
         schedules = []
         for i, place in enumerate(draft["places"], 1):
             location = f"{master_id}-p{i}"
-            names[location] = place["name"]
             self.s.put_location(sc.Location(location, name=place["name"]), actor=actor)
             schedules.append(sc.LocationSchedule(location, weekly=place["weekly"], breaks=place["breaks"]))
         old = self.s.resource(master_id)
@@ -407,7 +417,6 @@ class Bot(BotCore):
             self.s.link(master_id, service["id"], actor=actor)
             self.store.put_service(service["id"], master_id, i, service["price"])
         self.store.add_master(master_id, user["user_id"], secrets.token_urlsafe(6))
-        self.store.set_places(master_id, names)
         log.info("action saved master=%s places=%d services=%d", master_id, len(schedules), len(draft["services"]))
 
     def load_draft(self, master_id: str) -> dict:
@@ -416,7 +425,7 @@ class Bot(BotCore):
         places = []
         for sched in r.schedules:
             places.append({
-                "name": self.store.place_name(master_id, sched.location),
+                "name": self.place_name(sched.location),
                 "weekly": {d: [rg.to_strings() for rg in ranges] for d, ranges in sched.weekly.items()},
                 "breaks": [rg.to_strings() for rg in sched.breaks],
             })
@@ -477,7 +486,8 @@ class Bot(BotCore):
             self.set_state(user, "reg_service", {"draft": self.load_draft(master_id), "edit": "services", "replace": service_id})
             self.prompt(user)
         elif action == "x":
-            # slotcraft has no unlink: the link stays, the bot stops offering the service.
+            # slotcraft stops offering it (its bookings stay); the bot's row keeps the id from being reused.
+            self.s.unlink(master_id, service_id, actor=self.actor(user))
             self.store.remove_service(service_id)
             log.info("action removed service=%s master=%s", service_id, master_id)
             self.say(user, "service_removed", name=self.service_name(service_id))
@@ -577,7 +587,7 @@ class Bot(BotCore):
             client = self.s.client(b.client) if b.client else None
             self.say(user, "master_booking", [[btn("btn_cancel", f"k:x:{b.id}"), btn("btn_move", f"k:r:{b.id}")]],
                      when=self.when(user, b.start, zone), service=self.service_name(b.service),
-                     client=(client.name if client else "-"), place=self.store.place_name(master_id, b.location))
+                     client=(client.name if client else "-"), place=self.place_name(b.location))
 
     def own_booking(self, user: dict, booking_id: str, as_master: bool) -> sc.BookingRecord | None:
         b = self.s.booking(booking_id)
@@ -643,6 +653,8 @@ class Bot(BotCore):
     # ---- free days and times (shared by booking and moving) --------------------------------------
 
     def free_slots(self, master_id: str, service_id: str) -> list[sc.LocatedSlot]:
+        if service_id not in self.s.services_of(master_id):
+            return []  # removed: slotcraft offers it no more (and refuses to list it for this master)
         now = self.now()
         return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], now=now)
 
@@ -777,7 +789,7 @@ class Bot(BotCore):
         self.set_state(user, "confirm", {"hold": hold.hold_token, "hold_id": hold.id})
         self.say(user, "confirm_booking", [[btn("btn_confirm", "b:ok"), btn("btn_abort", "b:no")]],
                  service=self.service_name(service_id), when=self.when(user, start, zone),
-                 place=self.store.place_name(master_id, hold.location), minutes=self.hold_ttl // timedelta(minutes=1))
+                 place=self.place_name(hold.location), minutes=self.hold_ttl // timedelta(minutes=1))
 
     def release_hold(self, user: dict) -> None:
         hold_id = user["data"].get("hold_id") if user["state"] == "confirm" else None
@@ -795,6 +807,12 @@ class Bot(BotCore):
             self.say(user, "stale_button")
             return
         hold = self.s.booking(user["data"]["hold_id"])
+        if hold is not None and hold.service not in self.s.services_of(hold.resource):
+            # Removed while the client was deciding: slotcraft would still confirm a hold taken before.
+            self.release_hold(user)
+            self.set_state(user, "")
+            self.say(user, "service_withdrawn", service=self.service_name(hold.service))
+            return
         try:
             b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
         except (sc.Conflict, sc.NotFound):
@@ -810,7 +828,7 @@ class Bot(BotCore):
             self.edit(user, message_id, "confirm_done", service=self.service_name(b.service),
                       when=self.when(user, b.start, zone))
         self.say(user, "booked", service=self.service_name(b.service), when=self.when(user, b.start, zone),
-                 place=self.store.place_name(b.resource, b.location), master=self.master_name(b.resource))
+                 place=self.place_name(b.location), master=self.master_name(b.resource))
         master = self.master_user(b.resource)
         if master is not None:
             self.say(master, "notice_new_booking", client=user["name"], service=self.service_name(b.service),
@@ -829,7 +847,7 @@ class Bot(BotCore):
             zone = self.master_zone(b.resource)
             self.say(user, "client_booking", [[btn("btn_cancel", f"c:x:{b.id}"), btn("btn_reschedule", f"c:r:{b.id}")]],
                      when=self.when(user, b.start, zone), service=self.service_name(b.service),
-                     master=self.master_name(b.resource), place=self.store.place_name(b.resource, b.location))
+                     master=self.master_name(b.resource), place=self.place_name(b.location))
 
     def cb_my(self, user: dict, rest: str, message_id: int | None) -> None:
         self.cmd_my(user, "")
@@ -947,5 +965,5 @@ class Bot(BotCore):
         key = "reminder_hours" if offset % timedelta(hours=1) == timedelta(0) else "reminder_minutes"
         self.say(user, key, hours=hours, minutes=offset // timedelta(minutes=1), service=self.service_name(b.service),
                  master=self.master_name(b.resource), when=self.when(user, b.start, zone),
-                 place=self.store.place_name(b.resource, b.location))
+                 place=self.place_name(b.location))
         return True

@@ -16,8 +16,9 @@ SCHEMA = [
         lang TEXT NOT NULL DEFAULT '', state TEXT NOT NULL DEFAULT '', data TEXT NOT NULL DEFAULT '{}',
         active_master TEXT NOT NULL DEFAULT '', client_id TEXT NOT NULL DEFAULT '')""",
     """CREATE TABLE IF NOT EXISTS bot_masters (
-        master_id TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE,
-        places TEXT NOT NULL DEFAULT '{}')""",
+        master_id TEXT PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, code TEXT NOT NULL UNIQUE)""",
+    # The master's services in their order, with what slotcraft does not model (the price); a removed one stays
+    # (removed = 1, and unlinked in slotcraft) so its id is never reused.
     """CREATE TABLE IF NOT EXISTS bot_services (
         service_id TEXT PRIMARY KEY, master_id TEXT NOT NULL, position INTEGER NOT NULL,
         price TEXT NOT NULL DEFAULT '', removed INTEGER NOT NULL DEFAULT 0)""",
@@ -171,6 +172,10 @@ class BotStore:
     def remove_service(self, service_id: str) -> None:
         self.run("UPDATE bot_services SET removed = 1 WHERE service_id = ?", (service_id,))
 
+    def removed_services(self) -> list[tuple[str, str]]:
+        """(service_id, master_id) of every removed service."""
+        return [(r[0], r[1]) for r in self.all("SELECT service_id, master_id FROM bot_services WHERE removed = 1")]
+
     def service_count(self, master_id: str) -> int:
         """Every service id the master ever had, removed ones too (ids are never reused)."""
         row = self.one("SELECT count(*) FROM bot_services WHERE master_id = ? AND removed = 1", (master_id,))
@@ -224,12 +229,3 @@ class BotStore:
             self.run("INSERT INTO bot_updates (update_id, at) VALUES (?, ?) ON CONFLICT (update_id) DO NOTHING", (update_id, at))
             == 1
         )
-
-    # ---- place names (slotcraft's Scheduler writes locations but reads none back) --
-
-    def set_places(self, master_id: str, names: dict[str, str]) -> None:
-        self.run("UPDATE bot_masters SET places = ? WHERE master_id = ?", (json.dumps(names, ensure_ascii=False), master_id))
-
-    def place_name(self, master_id: str, location_id: str) -> str:
-        row = self.one("SELECT places FROM bot_masters WHERE master_id = ?", (master_id,))
-        return json.loads(row[0]).get(location_id, location_id) if row else location_id

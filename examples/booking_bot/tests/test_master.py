@@ -188,8 +188,36 @@ def test_edit_days_off_and_links(world: World) -> None:
     master.expect("bad_service")
     master.send("Haircut; 45; 30 EUR")
     master.expect("saved")
+    # Removing Beard unlinks it in slotcraft: no time is offered for it there, not only in the bot.
+    beard, anna = f"m{master.id}-s2", f"m{master.id}"
+    now = world.clock_now()
+    assert s.slots(beard, now, now + timedelta(days=14), now=now)
+    client.send("/book")  # Carl has booked a Beard time, and is deciding on another meanwhile
+    client.press(client.expect("pick_service"), "Beard, 20 min, 10 EUR")
+    days = client.expect("pick_day")
+    client.press_data(days, buttons(days)[0][1])
+    times = client.expect("pick_time")
+    client.press_data(times, buttons(times)[0][1])
+    client.press_key(client.expect("confirm_booking"), "btn_confirm")
+    client.expect("booked", service="Beard")
+    client.send("/book")
+    client.press(client.expect("pick_service"), "Beard, 20 min, 10 EUR")
+    days = client.expect("pick_day")
+    client.press_data(days, buttons(days)[0][1])
+    times = client.expect("pick_time")
+    client.press_data(times, buttons(times)[0][1])
+    deciding = client.expect("confirm_booking")
     master.press(listing, "✖ Beard")
     master.expect("service_removed", name="Beard")
+    assert s.providers(beard) == [] and s.services_of(anna) == [f"m{master.id}-s1"]
+    assert s.slots(beard, now, now + timedelta(days=14), now=now) == []
+    client.press_key(deciding, "btn_confirm")
+    client.expect("service_withdrawn", service="Beard")
+    [kept] = [b for b in s.upcoming(anna, now, 14) if b.service == beard and b.status != sc.BookingStatus.cancelled]
+    assert kept.status == sc.BookingStatus.confirmed  # the booking made before stays; the hold is gone
+    client.send("/my")  # it can be cancelled but not moved: there is no time for a removed service
+    client.press_key(client.expect("client_booking", service="Beard"), "btn_reschedule")
+    client.expect("no_free_days")
     client.send("/book")
     services = client.expect("pick_service")
     assert [t for t, _ in buttons(services)] == ["Haircut, 45 min, 30 EUR"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 
 import slotcraft as sc
@@ -61,3 +62,23 @@ def test_restart_while_a_client_confirms(world: World) -> None:
     # Nothing was answered twice across the restarts.
     assert client.count("booked") == 1
     assert client.count("welcome_client") == 1
+
+
+def test_a_service_removed_by_an_older_bot_is_unlinked_at_start(world: World) -> None:
+    """Before slotcraft had `unlink`, removing a service only hid it in `bot_services`; the link stayed and
+    slotcraft still offered it. Started on such a database, the bot unlinks it."""
+    bot = world.bot()
+    master = world.user("Anna")
+    world.register_master(master, services=("Haircut; 30", "Beard; 20"))
+    bot.stop()
+    anna, beard = f"m{master.id}", f"m{master.id}-s2"
+    s = sc.Scheduler(world.db)
+    assert s.services_of(anna) == [f"m{master.id}-s1", beard]
+    with sqlite3.connect(world.db) as db:  # what the older bot did on "✖ Beard"
+        db.execute("UPDATE bot_services SET removed = 1 WHERE service_id = ?", (beard,))
+    world.bot().wait_log(rf"unlinked service={beard} master={anna} \(removed earlier\)")
+    assert s.services_of(anna) == [f"m{master.id}-s1"] and s.providers(beard) == []
+    world.bots[-1].stop()
+    again = world.bot()
+    again.wait_log(r"booking_bot started")  # logged after the unlinking pass
+    assert "unlinked service=" not in again.log()  # nothing left to unlink

@@ -41,7 +41,8 @@ STAFF = (ADMIN, TEACHER)
 ROLES: dict[str, tuple[str, ...]] = {
     "start": ALL, "help": ALL, "lang": ALL, "cancel": ALL,
     "settings": (ADMIN,), "subject": (ADMIN,), "subjects": (ADMIN,), "teacher": (ADMIN,), "teachers": (ADMIN,),
-    "teach": (ADMIN,), "hours": (ADMIN,), "session": (ADMIN,), "sessions": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
+    "teach": (ADMIN,), "unteach": (ADMIN,), "seats": (ADMIN,), "rmsubject": (ADMIN,), "rmteacher": (ADMIN,),
+    "hours": (ADMIN,), "session": (ADMIN,), "sessions": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
     "faqs": (ADMIN,), "stats": (ADMIN,),
     "poll": (TEACHER,), "queue": STAFF,
     "book": (CLIENT,), "my": (CLIENT,), "person": (CLIENT,),
@@ -251,7 +252,7 @@ class ClubBot(BotCore):
                 seats = int(words[1])
             else:
                 raise InputError("bad_subject")
-        sid = f"s{len(self.store.subjects()) + 1}"
+        sid = f"s{self.store.subject_count() + 1}"
         rules = sc.Service(sid, self.slot_length(), capacity=seats)
         self.s.put_service(sc.ServiceRecord(rules, name=parts[0][:64], locations=[LOCATION]), actor=self.actor(user))
         self.store.add_subject(sid)
@@ -278,7 +279,7 @@ class ClubBot(BotCore):
             if word.lower() not in ("breaks", "перерывы") or not ranges.strip():
                 raise InputError("bad_teacher")
             breaks = parse_ranges(ranges)
-        rid = f"t{len(self.store.teachers()) + 1}"
+        rid = f"t{self.store.teacher_count() + 1}"
         self.s.put_resource(sc.ResourceRecord(rid, self.zone.key, name=parts[0][:64], schedules=[
             sc.LocationSchedule(LOCATION, weekly=weekly, breaks=breaks)]), actor=self.actor(user))
         code = secrets.token_urlsafe(9)
@@ -292,7 +293,7 @@ class ClubBot(BotCore):
             r = self.s.resource(rid)
             hours = "; ".join(f"{d} " + ", ".join("-".join(x.to_strings()) for x in rs)
                               for d, rs in (r.schedules[0].weekly.items() if r else []))
-            subjects = ", ".join(self.subject_name(s) for s in self.store.subjects() if rid in self.s.providers(s)) or "-"
+            subjects = ", ".join(self.subject_name(s) for s in self.s.services_of(rid)) or "-"
             lines.append(self.t(user, "teacher_line", id=rid, name=self.teacher_name(rid), hours=hours,
                                 subjects=subjects, joined=self.t(user, "yes" if uid else "no")))
         self.say(user, "teachers", list="\n".join(lines) or self.t(user, "none"))
@@ -308,6 +309,99 @@ class ClubBot(BotCore):
             self.s.link(words[0], sid, actor=self.actor(user))
         self.say(user, "linked", teacher=self.teacher_name(words[0]),
                  subjects=", ".join(self.subject_name(s) for s in words[1:]))
+
+    def cmd_unteach(self, user: dict, arg: str) -> None:
+        """`/unteach t1 s1 [s2 ...]`: the teacher no longer teaches these subjects (`Scheduler.unlink`: slotcraft stops
+        offering them with this teacher; their bookings stay). Their weekly sessions of those subjects go too."""
+        words = arg.split()
+        teachers = [t[0] for t in self.store.teachers()]
+        subjects = self.store.subjects()
+        if len(words) < 2 or words[0] not in teachers or any(w not in subjects for w in words[1:]):
+            raise InputError("bad_unteach")
+        rid, sids = words[0], list(dict.fromkeys(words[1:]))
+        taught = self.s.services_of(rid)
+        strangers = [sid for sid in sids if sid not in taught]
+        if strangers:
+            raise InputError("not_taught", teacher=self.teacher_name(rid),
+                             subjects=", ".join(self.subject_name(s) for s in strangers))
+        for sid in sids:
+            self.s.unlink(rid, sid, actor=self.actor(user))
+            self.store.remove_templates(resource_id=rid, service_id=sid)
+        log.info("action unlinked teacher=%s subjects=%s user=%s", rid, ",".join(sids), user["user_id"])
+        self.say(user, "unlinked", teacher=self.teacher_name(rid), subjects=", ".join(self.subject_name(s) for s in sids),
+                 future=self.future_count(rid, sids))
+
+    def cmd_seats(self, user: dict, arg: str) -> None:
+        """`/seats s1 N`: a subject's seats (the service's capacity). Bookings already made keep their seats."""
+        words = arg.split()
+        if (len(words) != 2 or words[0] not in self.store.subjects() or not words[1].isdigit()
+                or not 1 <= int(words[1]) <= 100):
+            raise InputError("bad_seats")
+        sid, seats = words[0], int(words[1])
+        rec = self.s.service(sid)
+        assert rec is not None
+        rules = rec.rules
+        rules.capacity = seats
+        self.s.put_service(sc.ServiceRecord(rules, name=rec.name, locations=rec.locations), actor=self.actor(user))
+        log.info("action seats subject=%s seats=%d user=%s", sid, seats, user["user_id"])
+        self.say(user, "seats_set", subject=self.subject_name(sid), seats=seats)
+
+    def cmd_rmsubject(self, user: dict, arg: str) -> None:
+        """`/rmsubject s1`: unlinked from every teacher (slotcraft offers it no more), gone from the lists and the
+        timetable. Its bookings stay: the coming ones are listed for the admin to keep or cancel."""
+        sid = arg.strip()
+        if sid not in self.store.subjects():
+            raise InputError("bad_rmsubject")
+        for rid in self.s.providers(sid):
+            self.s.unlink(rid, sid, actor=self.actor(user))
+        self.store.remove_templates(service_id=sid)
+        self.store.remove("subject", sid, self.now().isoformat())
+        coming = self.future_bookings([t[0] for t in self.store.teachers(removed=True)], [sid])
+        log.info("action removed subject=%s coming=%d user=%s", sid, len(coming), user["user_id"])
+        self.say(user, "subject_removed", subject=self.subject_name(sid), future=len(coming),
+                 list=self.booking_lines(user, coming))
+
+    def cmd_rmteacher(self, user: dict, arg: str) -> None:
+        """`/rmteacher t1`: unlinked from all subjects (slotcraft offers them no more), no longer a teacher on the bot
+        (the role, the poll, the invite and their clients' questions go), gone from the timetable. Their bookings
+        stay: the reply says how many are still to come and lists them."""
+        rid = arg.strip()
+        if rid not in [t[0] for t in self.store.teachers()]:
+            raise InputError("bad_rmteacher")
+        uid = self.store.teacher_user(rid)
+        for sid in self.s.services_of(rid):
+            self.s.unlink(rid, sid, actor=self.actor(user))
+        self.store.remove_templates(resource_id=rid)
+        self.store.remove("teacher", rid, self.now().isoformat())
+        requeued = 0
+        if uid:
+            requeued = self.store.requeue(uid)
+            former = self.store.user(uid)
+            if former is not None and former["state"]:
+                self.set_state(former, "")
+        coming = self.future_bookings([rid])
+        log.info("action removed teacher=%s coming=%d requeued=%d user=%s", rid, len(coming), requeued, user["user_id"])
+        self.say(user, "teacher_removed", teacher=self.teacher_name(rid), future=len(coming), convs=requeued,
+                 list=self.booking_lines(user, coming))
+
+    def future_bookings(self, rids: list[str], sids: list[str] | None = None) -> list[sc.BookingRecord]:
+        """Confirmed bookings still to come of these teachers (of these subjects, if given), by start."""
+        out = [b for rid in rids for b in self.s.upcoming(rid, self.now(), 3660)
+               if b.status == sc.BookingStatus.confirmed and (sids is None or b.service in sids)]
+        return sorted(out, key=lambda b: (b.start, b.resource))
+
+    def future_count(self, rid: str, sids: list[str]) -> int:
+        return len(self.future_bookings([rid], sids))
+
+    def booking_lines(self, user: dict, bookings: list[sc.BookingRecord], limit: int = 20) -> str:
+        lines = []
+        for b in bookings[:limit]:
+            client = self.s.client(b.client) if b.client else None
+            lines.append(self.t(user, "booking_line", when=self.when(user, b.start), teacher=self.teacher_name(b.resource),
+                                subject=self.subject_name(b.service), client=client.name if client else "?"))
+        if len(bookings) > limit:
+            lines.append(self.t(user, "and_more", n=len(bookings) - limit))
+        return "\n".join(lines) or self.t(user, "none")
 
     def cmd_hours(self, user: dict, arg: str) -> None:
         """`/hours t1 mon-fri 10:00-14:00 [| sat 10:00-12:00]`: a teacher's usual hours (what the poll offers)."""
@@ -362,7 +456,7 @@ class ClubBot(BotCore):
         day = parse_date(arg) if arg else self.today()
         rows: dict[tuple, list[str]] = {}
         start, _ = self.day_span(day)
-        for rid, _, _ in self.store.teachers():
+        for rid, _, _ in self.store.teachers(removed=True):  # a removed teacher's bookings stay, so are listed
             for b in self.s.upcoming(rid, start, 1):
                 if b.status != sc.BookingStatus.confirmed:
                     continue
@@ -397,7 +491,7 @@ class ClubBot(BotCore):
 
     def cmd_ics(self, user: dict, arg: str) -> None:
         rid = arg.strip()
-        if rid not in [t[0] for t in self.store.teachers()]:
+        if rid not in [t[0] for t in self.store.teachers(removed=True)]:
             raise InputError("bad_ics")
         data = self.s.export_ics(resource=rid, now=self.now()).encode("utf-8")
         self.transport.send_document(user["chat_id"], f"{rid}.ics", data,
@@ -663,6 +757,13 @@ class ClubBot(BotCore):
     def confirm(self, user: dict) -> None:
         if user["state"] != "confirm":
             self.say(user, "stale_button")
+            return
+        held = self.s.booking(user["data"].get("booking", ""))
+        if held is not None and held.resource not in self.s.providers(held.service):
+            # Unlinked while the client was deciding: slotcraft would still confirm a hold taken before.
+            self.release_hold(user)
+            self.set_state(user, "")
+            self.say(user, "slot_gone")
             return
         try:
             b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))

@@ -11,12 +11,17 @@ import json
 from booking_bot.storage import BotStore
 
 CLUB_SCHEMA = (
-    # slotcraft cannot list resources or services: the club keeps the lists (and invite codes).
+    # slotcraft cannot list resources or services: the club keeps the lists (and invite codes). Rows are never
+    # deleted: a removed teacher or subject is in club_removed, and its id is not reused.
     """CREATE TABLE IF NOT EXISTS club_teachers (
         resource_id TEXT PRIMARY KEY, position INTEGER NOT NULL, code TEXT NOT NULL UNIQUE,
         user_id TEXT NOT NULL DEFAULT '')""",
     """CREATE TABLE IF NOT EXISTS club_subjects (
         service_id TEXT PRIMARY KEY, position INTEGER NOT NULL)""",
+    # Teachers and subjects the admin removed (kind 'teacher' or 'subject'). slotcraft keeps their records and
+    # bookings; the club stops listing them. A table of its own so older databases need no column added.
+    """CREATE TABLE IF NOT EXISTS club_removed (
+        kind TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (kind, id))""",
     # A teacher's answers to the daily poll: the start times ticked for a day.
     """CREATE TABLE IF NOT EXISTS club_answers (
         resource_id TEXT NOT NULL, day TEXT NOT NULL, slots TEXT NOT NULL, at TEXT NOT NULL,
@@ -57,25 +62,35 @@ class ClubStore(BotStore):
 
     # ---- teachers and subjects ----------------------------------------------------------
 
-    def teachers(self) -> list[tuple[str, str, str]]:
-        """(resource_id, code, user_id) in the order they were added."""
-        return [(r[0], r[1], r[2]) for r in self.all("SELECT resource_id, code, user_id FROM club_teachers ORDER BY position")]
+    def teachers(self, removed: bool = False) -> list[tuple[str, str, str]]:
+        """(resource_id, code, user_id) in the order they were added; with `removed`, removed ones too."""
+        where = "" if removed else " WHERE resource_id NOT IN (SELECT id FROM club_removed WHERE kind = 'teacher')"
+        return [(r[0], r[1], r[2]) for r in self.all(f"SELECT resource_id, code, user_id FROM club_teachers{where} ORDER BY position")]
+
+    def teacher_count(self) -> int:
+        """Every teacher ever added, removed ones too (ids are never reused)."""
+        row = self.one("SELECT count(*) FROM club_teachers")
+        return int(row[0]) if row else 0
 
     def add_teacher(self, resource_id: str, code: str) -> None:
-        row = self.one("SELECT count(*) FROM club_teachers")
         self.run("INSERT INTO club_teachers (resource_id, position, code) VALUES (?, ?, ?)",
-                 (resource_id, int(row[0]) if row else 0, code))
+                 (resource_id, self.teacher_count(), code))
 
     def teacher_by_code(self, code: str) -> str | None:
-        row = self.one("SELECT resource_id FROM club_teachers WHERE code = ?", (code,))
+        row = self.one("SELECT resource_id FROM club_teachers WHERE code = ? AND resource_id NOT IN "
+                       "(SELECT id FROM club_removed WHERE kind = 'teacher')", (code,))
         return row[0] if row else None
 
     def teacher_of_user(self, user_id: str) -> str | None:
-        row = self.one("SELECT resource_id FROM club_teachers WHERE user_id = ?", (user_id,))
+        """The teacher this Telegram user is (a removed teacher is nobody's)."""
+        row = self.one("SELECT resource_id FROM club_teachers WHERE user_id = ? AND resource_id NOT IN "
+                       "(SELECT id FROM club_removed WHERE kind = 'teacher')", (user_id,))
         return row[0] if row else None
 
     def teacher_user(self, resource_id: str) -> str:
-        row = self.one("SELECT user_id FROM club_teachers WHERE resource_id = ?", (resource_id,))
+        """The Telegram user of a teacher on the bot ('' for one not joined or removed)."""
+        row = self.one("SELECT user_id FROM club_teachers WHERE resource_id = ? AND resource_id NOT IN "
+                       "(SELECT id FROM club_removed WHERE kind = 'teacher')", (resource_id,))
         return row[0] if row else ""
 
     def claim_teacher(self, resource_id: str, user_id: str) -> bool:
@@ -83,11 +98,27 @@ class ClubStore(BotStore):
                         (user_id, resource_id)) == 1
 
     def subjects(self) -> list[str]:
-        return [r[0] for r in self.all("SELECT service_id FROM club_subjects ORDER BY position")]
+        return [r[0] for r in self.all("SELECT service_id FROM club_subjects WHERE service_id NOT IN "
+                                       "(SELECT id FROM club_removed WHERE kind = 'subject') ORDER BY position")]
+
+    def subject_count(self) -> int:
+        """Every subject ever added, removed ones too (ids are never reused)."""
+        row = self.one("SELECT count(*) FROM club_subjects")
+        return int(row[0]) if row else 0
 
     def add_subject(self, service_id: str) -> None:
-        row = self.one("SELECT count(*) FROM club_subjects")
-        self.run("INSERT INTO club_subjects (service_id, position) VALUES (?, ?)", (service_id, int(row[0]) if row else 0))
+        self.run("INSERT INTO club_subjects (service_id, position) VALUES (?, ?)", (service_id, self.subject_count()))
+
+    def remove(self, kind: str, id: str, at: str) -> bool:
+        """Marks a teacher or subject removed; False if it already was."""
+        assert kind in ("teacher", "subject")
+        return self.run("INSERT INTO club_removed (kind, id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (kind, id, at)) == 1
+
+    def remove_templates(self, resource_id: str = "", service_id: str = "") -> int:
+        """Removes the weekly sessions of a teacher, a subject, or one pair of them; how many."""
+        assert resource_id or service_id
+        return self.run("UPDATE club_templates SET removed = 1 WHERE removed = 0 AND (? = '' OR resource_id = ?) "
+                        "AND (? = '' OR service_id = ?)", (resource_id, resource_id, service_id, service_id))
 
     # ---- the daily poll -------------------------------------------------------------------
 
@@ -192,6 +223,11 @@ class ClubStore(BotStore):
         marks = ", ".join("?" for _ in owners)
         return self.run(f"UPDATE club_convs SET status = 'taken', operator = ? WHERE conv_id = ? AND status = 'open' "
                         f"AND owner IN ({marks})", (operator, conv_id, *owners)) == 1
+
+    def requeue(self, user_id: str) -> int:
+        """A removed teacher's conversations that are not closed go back to the shared queue (the admins'); how many."""
+        return self.run("UPDATE club_convs SET owner = '', operator = '', status = 'open' WHERE status <> 'closed' "
+                        "AND (owner = ? OR operator = ?)", (user_id, user_id))
 
     def first_reply(self, conv_id: int, at: str) -> None:
         self.run("UPDATE club_convs SET first_reply_at = ? WHERE conv_id = ? AND first_reply_at = ''", (at, conv_id))

@@ -46,7 +46,8 @@ def test_poll_booking_and_support_on_postgres(pg_club: Club) -> None:
     club.bot()
     anna = club.user("Anna")
     sid = club.add_subject("Yoga", 2)
-    club.teach(club.add_teacher(anna), sid)
+    tid = club.add_teacher(anna)
+    club.teach(tid, sid)
     club.set_clock(datetime(2027, 3, 27, 17, 0, tzinfo=timezone.utc))
     sunday = anna.expect("poll", day="Sun 28.03")
     anna.press(sunday, "▫️ 11:00")
@@ -65,3 +66,13 @@ def test_poll_booking_and_support_on_postgres(pg_club: Club) -> None:
     club.admin.send("/stats")
     stats = club.admin.match(club.admin.expect("stats"), "stats")
     assert (stats["faq"], stats["handed"], stats["after_faq"]) == ("1", "1", "1")
+    # Removing the teacher (her taken conversation goes back to the shared queue), then the subject.
+    club.admin.send(f"/rmteacher {tid}")
+    club.admin.expect("teacher_removed", teacher="Anna", future=1, convs=1)
+    club.admin.send("/queue")
+    club.admin.expect("queue_item", name="Ann")
+    club.admin.send(f"/rmsubject {sid}")
+    club.admin.expect("subject_removed", subject="Yoga", future=1)
+    s = sc.Scheduler(club.db)
+    assert s.services_of(tid) == [] and s.providers(sid) == []
+    assert club.add_subject("Chess", 1) == "s2"

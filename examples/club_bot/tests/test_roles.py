@@ -14,4 +14,4 @@ def test_every_handler_has_roles() -> None:
     assert all(roles and set(roles) <= set(ALL) for roles in ROLES.values())
     # The admin-only area.
     admin_only = {k for k, roles in ROLES.items() if roles == ("admin",)}
-    assert {"settings", "teacher", "subject", "teach", "hours", "day", "csv", "ics", "plan", "faq", "stats"} <= admin_only
+    assert {"settings", "teacher", "subject", "teach", "unteach", "seats", "rmsubject", "rmteacher", "hours", "day", "csv", "ics", "plan", "faq", "stats"} <= admin_only

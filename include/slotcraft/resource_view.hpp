@@ -66,14 +66,25 @@ public:
         seats_taken_.clear();
         per_day_.clear();
         longest_padded_ = std::chrono::seconds{0};
+        // A booking matters to a start in `starts` when it can overlap the
+        // start's padded interval, or (`free` alignment) cut a window that
+        // the start's grid is laid on. Beyond both it is left out; a booking
+        // of the service still counts towards its local date's limit.
+        interval matters = reach;
+        for (const window& w : open_.windows)
+            if (w.span.overlaps(reach)) matters = {std::min(matters.start, w.span.start), std::max(matters.end, w.span.end)};
+        const std::chrono::seconds widen = svc.buffer_before + svc.buffer_after;
+        matters = {matters.start - widen, matters.end + widen};
         active_.reserve(res.bookings.size());
         for (const booking& b : res.bookings) {
             if (!b.active_at(now_)) continue;
-            const bool seats_only = shares_seats(b);
-            active_.push_back({b.padded(), b.time, &b, seats_only});
-            longest_padded_ = std::max(longest_padded_, b.padded().length());
-            if (seats_only) seats_taken_.emplace_back(b.time.start, b.seats);
             if (svc.max_per_day > 0 && b.service == svc.id) per_day_.emplace_back(offsets_->date_of(b.time.start), 1);
+            const interval padded = b.padded();
+            if (!padded.overlaps(matters)) continue;
+            const bool seats_only = shares_seats(b);
+            active_.push_back({padded, b.time, &b, seats_only});
+            longest_padded_ = std::max(longest_padded_, padded.length());
+            if (seats_only) seats_taken_.emplace_back(b.time.start, b.seats);
         }
         // By padded start; ties keep the input order, so explanations list
         // bookings the same way every time. Bookings read from a store usually

@@ -572,6 +572,12 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
             }
         }
         if (!out.booked.empty()) out.series = out.booked.front().series;  // a retried request: the first one's
+        if (out.series == series) {
+            std::string rule = request.rrule;
+            if (rule.starts_with("RRULE:")) rule.erase(0, 6);
+            tx.put_series({.id = series, .resource = request.first.resource, .rrule = std::move(rule),
+                           .first_start = request.first.start, .except_dates = request.except_dates});
+        }
         return out;
     });
 }

@@ -427,6 +427,25 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(category_of([&] { (void)s.export_ics({.booking = "bk_none"}, now); }) == error_category::not_found);
     }
 
+    SUBCASE("a booked series keeps its rule, its first start and its EXDATEs") {
+        recurring_request weekly{.first = cut_at(at("2026-03-17T08:00:00Z")), .rrule = "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=5",
+                                 .except_dates = {local_date{date::year{2026} / 4 / 7}}};
+        const series_outcome out = s.book_recurring(weekly, now);
+        REQUIRE(out.booked.size() == 4);
+        const series_record kept{.id = out.series, .resource = "anna", .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=5",
+                                 .first_start = at("2026-03-17T08:00:00Z"),
+                                 .except_dates = {local_date{date::year{2026} / 4 / 7}}};
+        CHECK(backend.get().read([&](transaction& tx) { return tx.series(out.series); }) == kept);
+        // A retry with the same key returns the first series and keeps its rule.
+        recurring_request wednesdays{.first = cut_at(at("2026-03-18T08:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=WE;COUNT=2"};
+        wednesdays.first.idempotency_key = "wednesdays";
+        const series_outcome keyed = s.book_recurring(wednesdays, now);
+        REQUIRE(keyed.booked.size() == 2);
+        CHECK(s.book_recurring(wednesdays, now + 1h).series == keyed.series);
+        CHECK(backend.get().read([&](transaction& tx) { return tx.series(keyed.series); })->rrule ==
+              "FREQ=WEEKLY;BYDAY=WE;COUNT=2");
+    }
+
     SUBCASE("busy time imported from an iCalendar file closes slots; a malformed file changes nothing") {
         const std::string ics =
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:dentist\r\n"
@@ -666,6 +685,9 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               std::pair{error_category::not_found, std::string("booking")});
         CHECK(refused([](transaction& tx) { (void)tx.mark_reminded("bk_none", minutes{60}); }).first ==
               error_category::not_found);
+        CHECK(refused([](transaction& tx) { tx.put_series({.id = "sr_x", .resource = "boris", .rrule = "FREQ=DAILY"}); }) ==
+              std::pair{error_category::not_found, std::string("series.resource")});
+        CHECK_FALSE(raw.read([](transaction& tx) { return tx.series("sr_x"); }).has_value());
         CHECK_FALSE(raw.read([](transaction& tx) { return tx.booking_by_idempotency_key(""); }).has_value());
         CHECK(category_of([&] { raw.read([](transaction& tx) { tx.put_location({.id = "z"}); }); }) ==
               error_category::storage);

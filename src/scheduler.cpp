@@ -272,6 +272,18 @@ void scheduler::link(std::string_view resource, std::string_view service, std::s
     });
 }
 
+void scheduler::unlink(std::string_view resource, std::string_view service, std::string_view actor) {
+    store_.write({}, [&](transaction& tx) {
+        if (!tx.resource(resource)) missing("resource", "resource", resource);
+        if (!tx.service(service)) missing("service", "service", service);
+        const auto offered = tx.services_of(resource);
+        if (std::find(offered.begin(), offered.end(), service) == offered.end()) return;
+        tx.unlink(resource, service);
+        record(tx, wall_clock_now(), actor, "unlink", fmt::format("{}/{}", resource, service),
+               nlohmann::json{{"resource", resource}, {"service", service}}.dump(), "");
+    });
+}
+
 void scheduler::put_client(const client_record& client, std::string_view actor) {
     if (client.id.empty()) reject("id", "must not be empty");
     for (std::size_t i = 0; i < client.identities.size(); ++i)
@@ -311,6 +323,12 @@ void scheduler::save_settings(const settings& values, std::string_view actor) {
     });
 }
 
+std::optional<location_record> scheduler::location(std::string_view id) {
+    return store_.read([&](transaction& tx) { return tx.location(id); });
+}
+std::vector<location_record> scheduler::locations() {
+    return store_.read([](transaction& tx) { return tx.locations(); });
+}
 std::optional<resource_record> scheduler::resource(std::string_view id) {
     return store_.read([&](transaction& tx) { return tx.resource(id); });
 }
@@ -328,6 +346,9 @@ settings scheduler::current_settings() {
 }
 std::vector<std::string> scheduler::providers(std::string_view service) {
     return store_.read([&](transaction& tx) { return tx.providers(service); });
+}
+std::vector<std::string> scheduler::services_of(std::string_view resource) {
+    return store_.read([&](transaction& tx) { return tx.services_of(resource); });
 }
 
 // ---- availability ----

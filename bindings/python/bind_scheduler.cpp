@@ -169,6 +169,16 @@ void register_scheduler(py::module_& m) {
         py::arg("resource"), py::arg("service"), py::kw_only(), py::arg("actor") = "",
         "Records that `resource` provides `service`.");
     cls.def(
+        "unlink",
+        [](py_scheduler& s, py::handle resource, py::handle offered, py::handle actor) {
+            const auto r = to_text(resource, "resource");
+            const auto sv = to_text(offered, "service");
+            const auto who = to_text(actor, "actor");
+            without_gil([&] { s.impl.unlink(r, sv, who); });
+        },
+        py::arg("resource"), py::arg("service"), py::kw_only(), py::arg("actor") = "",
+        "`resource` no longer provides `service` (its bookings stay); nothing happens if it did not.");
+    cls.def(
         "put_client",
         [](py_scheduler& s, py::handle client, py::handle actor) {
             const auto value = to_value<client_record>(client, "client");
@@ -196,6 +206,16 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("settings"), py::kw_only(), py::arg("actor") = "");
 
+    cls.def(
+        "location",
+        [](py_scheduler& s, py::handle id) {
+            const auto key = to_text(id, "id");
+            return without_gil([&] { return s.impl.location(key); });
+        },
+        py::arg("id"), "The location, or None.");
+    cls.def(
+        "locations", [](py_scheduler& s) { return without_gil([&] { return s.impl.locations(); }); },
+        "Every location, by id.");
     cls.def(
         "resource",
         [](py_scheduler& s, py::handle id) {
@@ -234,6 +254,13 @@ void register_scheduler(py::module_& m) {
             return without_gil([&] { return s.impl.providers(key); });
         },
         py::arg("service"), "Ids of the resources providing `service`, ascending.");
+    cls.def(
+        "services_of",
+        [](py_scheduler& s, py::handle resource_id) {
+            const auto key = to_text(resource_id, "resource");
+            return without_gil([&] { return s.impl.services_of(key); });
+        },
+        py::arg("resource"), "Ids of the services `resource` provides, ascending.");
 
     // Availability.
     cls.def(
@@ -412,35 +439,28 @@ void register_scheduler(py::module_& m) {
         py::kw_only(), py::arg("resource") = "", py::arg("client") = "", py::arg("booking") = "",
         py::arg("now") = py::none(),
         "An iCalendar (RFC 5545) file of every booking of a resource, a client, or one booking (name exactly one).");
-    cls.def(
-        "bookings_csv",
-        [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
-           py::handle client, py::handle status) {
-            booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
-                                  .resources = resource_ids(resources),
-                                  .service = to_text(service_id, "service"),
-                                  .client = to_text(client, "client")};
-            if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
-            return without_gil([&] { return s.impl.bookings_csv(filter); });
-        },
-        py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("service") = "",
-        py::arg("client") = "", py::arg("status") = py::none(),
-        "An RFC 4180 CSV of the bookings starting in [start, end), by start, narrowed by the filters given.");
-    cls.def(
-        "attendance_csv",
-        [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
-           py::handle client, py::handle status) {
-            booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
-                                  .resources = resource_ids(resources),
-                                  .service = to_text(service_id, "service"),
-                                  .client = to_text(client, "client")};
-            if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
-            return without_gil([&] { return s.impl.attendance_csv(filter); });
-        },
-        py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("service") = "",
-        py::arg("client") = "", py::arg("status") = py::none(),
-        "An RFC 4180 CSV, one row per resource: the bookings starting in [start, end) that pass the filters, "
-        "attended, no_show, unmarked and cancelled (holds are not counted).");
+    // The reports over a booking_filter: the same arguments, another report.
+    const auto filtered_report = [&cls](const char* name, std::string (scheduler::*report)(const booking_filter&),
+                                        const char* doc) {
+        cls.def(
+            name,
+            [report](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
+                     py::handle client, py::handle status) {
+                booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
+                                      .resources = resource_ids(resources),
+                                      .service = to_text(service_id, "service"),
+                                      .client = to_text(client, "client")};
+                if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
+                return without_gil([&] { return (s.impl.*report)(filter); });
+            },
+            py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(),
+            py::arg("service") = "", py::arg("client") = "", py::arg("status") = py::none(), doc);
+    };
+    filtered_report("bookings_csv", &scheduler::bookings_csv,
+                    "An RFC 4180 CSV of the bookings starting in [start, end), by start, narrowed by the filters given.");
+    filtered_report("attendance_csv", &scheduler::attendance_csv,
+                    "An RFC 4180 CSV, one row per resource: the bookings starting in [start, end) that pass the "
+                    "filters, attended, no_show, unmarked and cancelled (holds are not counted).");
     cls.def(
         "load_csv",
         [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle by, py::handle now) {

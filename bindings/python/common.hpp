@@ -27,6 +27,11 @@
 
 namespace py = pybind11;
 
+// A slot's resource ids (boost small_vector) cross as a list of str, like a std::vector.
+template <typename T, std::size_t N>
+struct pybind11::detail::type_caster<boost::container::small_vector<T, N>>
+    : list_caster<boost::container::small_vector<T, N>, T> {};
+
 namespace slotcraft::python {
 
 // ---- registration, one function per binding file -------------------------

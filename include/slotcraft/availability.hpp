@@ -5,6 +5,8 @@
 
 #include <slotcraft/resource_view.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -89,11 +91,15 @@ struct slot_query {
     [[nodiscard]] interval range() const noexcept { return {from, to}; }
 };
 
+/// The ids of a slot's resources. Most slots have one: it is kept inline, so
+/// a slot of one resource with a short id allocates nothing.
+using resource_ids = boost::container::small_vector<std::string, 1>;
+
 /// A free slot: its core time, the free resources (preferred first in `any`
 /// mode, query order in `all` mode) and the seats left.
 struct slot {
     interval time;
-    std::vector<std::string> resources;
+    resource_ids resources;
     long long seats_left = 0;
 
     friend bool operator==(const slot&, const slot&) = default;
@@ -125,10 +131,9 @@ struct slot_table {
         std::vector<slot> out;
         out.reserve(rows.size());
         for (const row& r : rows) {
-            slot s{r.time, {}, r.seats_left};
+            slot& s = out.emplace_back(slot{r.time, {}, r.seats_left});
             s.resources.reserve(r.count);
             for (std::uint32_t i : resources_of(r)) s.resources.push_back(query.resources[i].id);
-            out.push_back(std::move(s));
         }
         return out;
     }

@@ -160,11 +160,17 @@ public:
     void put_resource(const resource_record& resource, std::string_view actor = {});
     void put_service(const service_record& service, std::string_view actor = {});
     void link(std::string_view resource, std::string_view service, std::string_view actor = {});
+    /// `resource` no longer provides `service` (its bookings stay); nothing
+    /// happens if it did not. \throws error (not_found) for an unknown id.
+    void unlink(std::string_view resource, std::string_view service, std::string_view actor = {});
     void put_client(const client_record& client, std::string_view actor = {});
     /// The client with identity `who`, created with `name` if there is none.
     client_record client_for(const identity& who, std::string_view name, std::string_view actor = {});
     void save_settings(const settings& values, std::string_view actor = {});
 
+    [[nodiscard]] std::optional<location_record> location(std::string_view id);
+    /// Every location, by id.
+    [[nodiscard]] std::vector<location_record> locations();
     [[nodiscard]] std::optional<resource_record> resource(std::string_view id);
     [[nodiscard]] std::optional<service_record> service(std::string_view id);
     [[nodiscard]] std::optional<client_record> client(std::string_view id);
@@ -172,6 +178,8 @@ public:
     [[nodiscard]] settings current_settings();
     /// Ids of the resources providing `service`.
     [[nodiscard]] std::vector<std::string> providers(std::string_view service);
+    /// Ids of the services `resource` provides.
+    [[nodiscard]] std::vector<std::string> services_of(std::string_view resource);
 
     /// Free slots per SPEC, read from the store.
     [[nodiscard]] std::vector<located_slot> slots(const slot_request& request, instant now);

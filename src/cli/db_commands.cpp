@@ -250,16 +250,19 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
-    // link RESOURCE SERVICE
-    {
-        auto* link = app.add_subcommand("link", "a resource provides a service");
+    // link / unlink RESOURCE SERVICE
+    for (const bool linking : {true, false}) {
+        const std::string name = linking ? "link" : "unlink";
+        auto* cmd = app.add_subcommand(name, linking ? "a resource provides a service"
+                                                     : "a resource no longer provides a service (its bookings stay)");
         auto a = std::make_shared<std::array<std::string, 2>>();
-        link->add_option("resource", (*a)[0])->required();
-        link->add_option("service", (*a)[1])->required();
-        link->callback([&run, a, with_scheduler, &o] {
-            run = with_scheduler([a, &o](scheduler& s) {
-                s.link((*a)[0], (*a)[1], o.actor);
-                print_done(o, "link", (*a)[0] + "/" + (*a)[1]);
+        cmd->add_option("resource", (*a)[0])->required();
+        cmd->add_option("service", (*a)[1])->required();
+        cmd->callback([&run, a, with_scheduler, &o, linking, name] {
+            run = with_scheduler([a, &o, linking, name](scheduler& s) {
+                if (linking) s.link((*a)[0], (*a)[1], o.actor);
+                else s.unlink((*a)[0], (*a)[1], o.actor);
+                print_done(o, name, (*a)[0] + "/" + (*a)[1]);
                 return 0;
             });
         });

@@ -8,9 +8,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -29,6 +31,13 @@ struct data {
     std::map<std::string, client_record, std::less<>> clients;
     settings config;
     std::map<std::string, booking_record, std::less<>> bookings;
+    // Indexes of `bookings`, kept by put_booking: per resource its bookings
+    // by padded start, the longest padded length it ever had (an upper bound:
+    // not lowered when that booking changes), and the owners of keys and tokens.
+    std::map<std::string, std::set<std::pair<instant, std::string>>, std::less<>> by_padded_start;
+    std::map<std::string, std::chrono::seconds, std::less<>> longest_padded;
+    std::map<std::string, std::string, std::less<>> by_idempotency_key;
+    std::map<std::string, std::string, std::less<>> by_hold_token;
     std::map<std::string, series_record, std::less<>> series;
     std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
     std::vector<audit_entry> audit;
@@ -134,23 +143,34 @@ public:
         if (!data_.services.contains(booking.service))
             throw error(error_category::not_found, "booking.service",
                         fmt::format("service \"{}\" does not exist", booking.service));
-        put(data_.bookings, booking.id, booking);
+        put_booking(booking);
     }
     void update_booking(const booking_record& booking) override {
         if (!data_.bookings.contains(booking.id))
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking.id));
         unique_keys(booking);
-        put(data_.bookings, booking.id, booking);
+        put_booking(booking);
     }
     std::optional<booking_record> booking(std::string_view id) override { return find_in(data_.bookings, id); }
     std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
-        return first_booking([&](const booking_record& b) { return !key.empty() && b.idempotency_key == key; });
+        return booking_keyed(data_.by_idempotency_key, key);
     }
     std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
-        return first_booking([&](const booking_record& b) { return !token.empty() && b.hold_token == token; });
+        return booking_keyed(data_.by_hold_token, token);
     }
     std::vector<booking_record> bookings_of_resource(std::string_view resource, interval span) override {
-        return bookings_where([&](const booking_record& b) { return b.resource == resource && b.padded().overlaps(span); });
+        std::vector<booking_record> out;
+        const auto index = data_.by_padded_start.find(resource);
+        if (index == data_.by_padded_start.end()) return out;
+        // A booking whose padded interval reaches `span` starts at most its longest padded length before it.
+        const auto longest = data_.longest_padded.find(resource)->second;
+        for (auto it = index->second.lower_bound({span.start - longest, std::string{}});
+             it != index->second.end() && it->first < span.end; ++it) {
+            const booking_record& b = data_.bookings.find(it->second)->second;
+            if (b.padded().overlaps(span)) out.push_back(b);
+        }
+        sort_by_start(out);
+        return out;
     }
     std::vector<booking_record> bookings_of_client(std::string_view client) override {
         return bookings_where([&](const booking_record& b) { return b.client == client; });
@@ -202,14 +222,53 @@ public:
 private:
     /// Idempotency keys and hold tokens belong to one booking each.
     void unique_keys(const booking_record& booking) const {
-        for (const auto& [id, other] : data_.bookings) {
-            if (id == booking.id) continue;
-            if (!booking.idempotency_key.empty() && other.idempotency_key == booking.idempotency_key)
-                throw error(error_category::conflict, "booking.idempotency_key",
-                            "the idempotency key belongs to another booking");
-            if (!booking.hold_token.empty() && other.hold_token == booking.hold_token)
-                throw error(error_category::conflict, "booking.hold_token", "the hold token belongs to another booking");
+        const auto owned_by_other = [&](const auto& index, const std::string& key) {
+            const auto it = index.find(key);
+            return !key.empty() && it != index.end() && it->second != booking.id;
+        };
+        if (owned_by_other(data_.by_idempotency_key, booking.idempotency_key))
+            throw error(error_category::conflict, "booking.idempotency_key", "the idempotency key belongs to another booking");
+        if (owned_by_other(data_.by_hold_token, booking.hold_token))
+            throw error(error_category::conflict, "booking.hold_token", "the hold token belongs to another booking");
+    }
+
+    /// Stores `booking` (new or changed) with its index entries; undone with the transaction.
+    void put_booking(const booking_record& booking) {
+        must_write();
+        std::optional<booking_record> old;
+        if (const auto it = data_.bookings.find(booking.id); it != data_.bookings.end()) old = it->second;
+        replace_booking(old ? &*old : nullptr, &booking);
+        undo_.push_back([this, old, booking] { replace_booking(&booking, old ? &*old : nullptr); });
+    }
+
+    void replace_booking(const booking_record* before, const booking_record* after) {
+        if (before) {
+            data_.by_padded_start[before->resource].erase({before->padded().start, before->id});
+            if (!before->idempotency_key.empty()) data_.by_idempotency_key.erase(before->idempotency_key);
+            if (!before->hold_token.empty()) data_.by_hold_token.erase(before->hold_token);
+            if (!after) data_.bookings.erase(before->id);
         }
+        if (after) {
+            data_.bookings.insert_or_assign(after->id, *after);
+            data_.by_padded_start[after->resource].insert({after->padded().start, after->id});
+            auto& longest = data_.longest_padded[after->resource];
+            longest = std::max(longest, after->padded().length());
+            if (!after->idempotency_key.empty()) data_.by_idempotency_key.insert_or_assign(after->idempotency_key, after->id);
+            if (!after->hold_token.empty()) data_.by_hold_token.insert_or_assign(after->hold_token, after->id);
+        }
+    }
+
+    std::optional<booking_record> booking_keyed(const std::map<std::string, std::string, std::less<>>& index,
+                                                std::string_view key) const {
+        const auto it = key.empty() ? index.end() : index.find(key);
+        if (it == index.end()) return std::nullopt;
+        return data_.bookings.find(it->second)->second;
+    }
+
+    static void sort_by_start(std::vector<booking_record>& bookings) {
+        std::sort(bookings.begin(), bookings.end(), [](const booking_record& a, const booking_record& b) {
+            return std::tie(a.time.start, a.id) < std::tie(b.time.start, b.id);
+        });
     }
 
     void must_write() const {
@@ -234,17 +293,8 @@ private:
         std::vector<booking_record> out;
         for (const auto& [id, b] : data_.bookings)
             if (keep(b)) out.push_back(b);
-        std::sort(out.begin(), out.end(), [](const booking_record& a, const booking_record& b) {
-            return std::tie(a.time.start, a.id) < std::tie(b.time.start, b.id);
-        });
+        sort_by_start(out);
         return out;
-    }
-
-    template <class Keep>
-    std::optional<booking_record> first_booking(Keep&& keep) const {
-        for (const auto& [id, b] : data_.bookings)
-            if (keep(b)) return b;
-        return std::nullopt;
     }
 
     data& data_;

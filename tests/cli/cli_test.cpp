@@ -346,6 +346,17 @@ TEST_CASE("--db: bad input is refused naming the field, and nothing is written")
     CHECK(salon.refusal("reschedule " + id + " 2026-03-02T08:00:00Z", 4)["field"] == "id");
 }
 
+TEST_CASE("--db unlink: the service is no longer offered; unknown ids are refused naming the field, writing nothing") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("unlink boris cut", 3)["field"] == "resource");
+    CHECK(salon.refusal("unlink anna massage", 3)["field"] == "service");
+    CHECK(salon.audit_size() == before);
+    REQUIRE(salon.db("unlink anna cut").status == 0);
+    CHECK(salon.audit_size() == before + 1);
+    CHECK(json::parse(salon.db("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z").out)["slots"].empty());
+}
+
 TEST_CASE("--db: a SQLite file that is not a slotcraft database is refused and left unchanged") {
     const fs::path other = fs::temp_directory_path() / ("slotcraft-cli-other-" + std::to_string(::getpid()) + ".sqlite");
     fs::remove(other);

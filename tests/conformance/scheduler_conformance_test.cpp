@@ -754,6 +754,78 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               error_category::storage);
     }
 
+    SUBCASE("an unlinked service is no longer offered, its bookings stay, and unlinking twice changes nothing") {
+        CHECK(s.locations() == std::vector<location_record>{{"salon-a", "Salon A"}, {"salon-b", "Salon B"}});
+        CHECK(s.location("salon-b")->name == "Salon B");
+        CHECK_FALSE(s.location("nowhere").has_value());
+        CHECK(s.services_of("anna") == std::vector<std::string>{"cut", "yoga"});
+        const booking_record kept = s.book(cut_at(monday_0900), now);
+        const auto audited = s.audit().size();
+
+        s.unlink("anna", "cut", "owner");
+        CHECK(s.services_of("anna") == std::vector<std::string>{"yoga"});
+        CHECK(s.providers("cut").empty());
+        CHECK(s.slots(monday_cuts(), now).empty());
+        CHECK(s.booking(kept.id)->status == booking_status::confirmed);
+        CHECK(s.audit().size() == audited + 1);
+        CHECK(s.audit().back().action == "unlink");
+
+        s.unlink("anna", "cut");
+        CHECK(s.audit().size() == audited + 1);
+        CHECK(field_of([&] { s.unlink("nobody", "cut"); }) == "resource");
+        CHECK(field_of([&] { s.unlink("anna", "nothing"); }) == "service");
+        CHECK(s.audit().size() == audited + 1);
+        CHECK(s.services_of("anna") == std::vector<std::string>{"yoga"});
+    }
+
+    SUBCASE("lookups by resource, idempotency key and hold token follow every write and every rollback") {
+        store& raw = backend.get();
+        const auto of_anna = [&](interval span) {
+            return raw.read([&](transaction& tx) { return tx.bookings_of_resource("anna", span); });
+        };
+        const auto by_key = [&](std::string_view key) {
+            return raw.read([&](transaction& tx) { return tx.booking_by_idempotency_key(key); });
+        };
+        booking_request tap = cut_at(monday_0900);
+        tap.idempotency_key = "tap-1";
+        const booking_record b = s.book(tap, now);
+        // 09:00-09:30 with a 10-minute buffer: only the buffer reaches [09:35, 10:00).
+        CHECK(of_anna({monday_0900 + 35min, monday_0900 + 60min}).size() == 1);
+        CHECK(of_anna({monday_0900 + 40min, monday_0900 + 60min}).empty());
+        CHECK(of_anna({monday_0900 - 60min, monday_0900}).empty());
+
+        booking_record ghost = b;
+        ghost.id = "bk_ghost";
+        ghost.idempotency_key = "ghost-key";
+        ghost.hold_token = "ghost-token";
+        ghost.time = {b.time.start + 48h, b.time.end + 48h};
+        const auto rolled_back = [&](auto&& work) {
+            CHECK_THROWS_AS(raw.write({}, [&](transaction& tx) {
+                work(tx);
+                throw std::runtime_error("changed my mind");
+            }),
+                            std::runtime_error);
+        };
+        rolled_back([&](transaction& tx) { tx.insert_booking(ghost); });
+        CHECK_FALSE(by_key("ghost-key").has_value());
+        CHECK_FALSE(raw.read([](transaction& tx) { return tx.booking_by_hold_token("ghost-token"); }).has_value());
+        CHECK(of_anna(ghost.time).empty());
+
+        booking_record moved = b;
+        moved.idempotency_key = "tap-2";
+        moved.time = {b.time.start + 2h, b.time.end + 2h};
+        rolled_back([&](transaction& tx) { tx.update_booking(moved); });
+        CHECK(by_key("tap-1").value().id == b.id);
+        CHECK_FALSE(by_key("tap-2").has_value());
+        CHECK(of_anna(moved.time).empty());
+
+        const booking_record rescheduled = s.reschedule(b.id, b.time.start + 2h, now);
+        CHECK(of_anna(b.time).empty());
+        REQUIRE(of_anna(rescheduled.time).size() == 1);
+        CHECK(of_anna(rescheduled.time).front().id == b.id);
+        CHECK(by_key("tap-1").value().time == rescheduled.time);
+    }
+
     SUBCASE("a transaction whose work throws leaves nothing behind") {
         const auto before = s.audit().size();
         CHECK_THROWS_AS(backend.get().write({}, [&](transaction& tx) {

@@ -187,6 +187,23 @@ def test_catalog_reads_return_what_was_written_and_none_for_unknown_or_empty_ids
         assert lookup("") is None
 
 
+def test_locations_and_services_of_read_the_catalog_and_unlink_stops_offering_a_service(salon: sc.Scheduler) -> None:
+    assert salon.locations() == [sc.Location("salon", name="Salon")]
+    assert salon.location("salon") == sc.Location("salon", name="Salon")
+    assert salon.location("ghost") is None
+    assert salon.services_of("anna") == ["cut", "yoga"]
+    kept = salon.book("anna", "cut", utc("2027-03-01T08:00"), now=NOW)
+
+    salon.unlink("anna", "cut", actor="owner")
+    assert salon.services_of("anna") == ["yoga"]
+    assert salon.providers("cut") == ["boris"]
+    free = salon.slots("cut", MONDAY, MONDAY + timedelta(days=1), now=NOW)
+    assert {tuple(s.resources) for s in free} == {("boris",)}
+    assert salon.booking(kept.id).status == sc.BookingStatus.confirmed
+    salon.unlink("anna", "cut")  # not linked any more: nothing happens
+    assert salon.services_of("anna") == ["yoga"]
+
+
 def test_client_for_finds_or_creates_one_client_per_identity(salon: sc.Scheduler) -> None:
     known = salon.client_for(sc.Identity("telegram", "tg-1"), "ignored")
     assert known.id == "c1"

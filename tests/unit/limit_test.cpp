@@ -99,7 +99,7 @@ TEST_CASE("the slot table names each slot's resources by their position in the q
         const auto& row = table.rows[i];
         CHECK(row.time == slots[i].time);
         CHECK(row.seats_left == slots[i].seats_left);
-        std::vector<std::string> ids;
+        resource_ids ids;
         for (std::uint32_t r : table.resources_of(row)) ids.push_back(q.resources[r].id);
         CHECK(ids == slots[i].resources);
     }

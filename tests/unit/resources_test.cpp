@@ -6,7 +6,7 @@
 using namespace slotcraft;
 using slotcraft::test::json;
 using slotcraft::test::slots_of;
-using Ids = std::vector<std::string>;
+using Ids = slotcraft::resource_ids;
 
 namespace {
 json team(const char* mode) {

@@ -1,0 +1,969 @@
+"""The dialogs of masters and clients.
+
+Every text a user sees comes from the message catalogs (`i18n/*.json`):
+handlers name a catalog key and its parameters (`self.say(user, "key", ...)`,
+`btn("key", data)`), and `say` / `edit` are the only places that call the
+transport. Scheduling goes through slotcraft's public API only; the bot's own
+data lives in `bot_*` tables (storage.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import slotcraft as sc
+
+from . import i18n
+from .clock import Clock
+from .core import BotCore, Button, InputError, btn
+from .storage import BotStore
+from .throttle import Throttle
+from .transport import Transport
+
+log = logging.getLogger("booking_bot")
+
+DAYS = {
+    "mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat", "sun": "sun",
+    "пн": "mon", "вт": "tue", "ср": "wed", "чт": "thu", "пт": "fri", "сб": "sat", "вс": "sun",
+}
+ORDER = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+# The prompt each dialog state repeats after garbage input or a restart.
+PROMPTS = {
+    "reg_name": "ask_name",
+    "reg_tz": "ask_tz",
+    "reg_place": "ask_place",
+    "reg_hours": "ask_hours",
+    "reg_breaks": "ask_breaks",
+    "reg_more_places": "ask_more_places",
+    "reg_service": "ask_service",
+    "reg_more_services": "ask_more_services",
+    "dayoff": "ask_dayoff",
+    "broadcast": "ask_broadcast",
+    "reply": "ask_reply",
+    "write": "ask_write",
+    "review_text": "ask_review_text",
+    "confirm": "ask_confirm",
+}
+
+
+# ---- parsing what masters type ------------------------------------------------
+
+
+def parse_ranges(text: str) -> list[tuple[str, str]]:
+    ranges = []
+    for part in re.split(r"[,;]", text):
+        m = RANGE.match(part.strip())
+        if not m:
+            raise InputError("bad_range", text=part.strip())
+        h1, m1, h2, m2 = (int(x) for x in m.groups())
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2) or (h1, m1) >= (h2, m2):
+            raise InputError("bad_range", text=part.strip())
+        ranges.append((f"{h1:02}:{m1:02}", f"{h2:02}:{m2:02}"))
+    return ranges
+
+
+def parse_days(text: str) -> list[str]:
+    days: list[str] = []
+    for part in text.lower().split(","):
+        part = part.strip()
+        if "-" in part:
+            a, _, b = part.partition("-")
+            if a.strip() not in DAYS or b.strip() not in DAYS:
+                raise InputError("bad_days", text=part)
+            i, j = ORDER.index(DAYS[a.strip()]), ORDER.index(DAYS[b.strip()])
+            if i > j:
+                raise InputError("bad_days", text=part)
+            days += ORDER[i : j + 1]
+        elif part in DAYS:
+            days.append(DAYS[part])
+        else:
+            raise InputError("bad_days", text=part)
+    return days
+
+
+def parse_hours(text: str) -> dict[str, list[tuple[str, str]]]:
+    """`mon-fri 09:00-18:00` lines (`sat 10:00-13:00, 14:00-16:00`) → weekly hours."""
+    weekly: dict[str, list[tuple[str, str]]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        days, _, ranges = line.partition(" ")
+        if not ranges.strip():
+            raise InputError("bad_hours")
+        for day in parse_days(days):
+            weekly.setdefault(day, []).extend(parse_ranges(ranges))
+    if not weekly:
+        raise InputError("bad_hours")
+    return weekly
+
+
+def parse_breaks(text: str) -> list[tuple[str, str]]:
+    if text.strip().lower() in ("-", "no", "none", "нет"):
+        return []
+    return parse_ranges(text)
+
+
+def parse_service(text: str) -> dict[str, Any]:
+    """`Haircut; 30; 25 EUR; buffer 10; seats 1`: name and minutes, then optional parts."""
+    parts = [p.strip() for p in text.split(";")]
+    if len(parts) < 2 or not parts[0] or not parts[1].isdigit():
+        raise InputError("bad_service")
+    minutes = int(parts[1])
+    if not 5 <= minutes <= 720:
+        raise InputError("bad_duration")
+    service = {"name": parts[0][:64], "minutes": minutes, "price": "", "buffer": 0, "seats": 1}
+    for part in parts[2:]:
+        words = part.lower().split()
+        if len(words) == 2 and words[0] in ("buffer", "буфер") and words[1].isdigit() and int(words[1]) <= 240:
+            service["buffer"] = int(words[1])
+        elif len(words) == 2 and words[0] in ("seats", "мест", "места") and words[1].isdigit() and 1 <= int(words[1]) <= 100:
+            service["seats"] = int(words[1])
+        elif words and words[0] in ("buffer", "буфер", "seats", "мест", "места"):
+            raise InputError("bad_service")
+        elif part:
+            service["price"] = part[:32]
+    return service
+
+
+def parse_dates(text: str) -> tuple[date, date]:
+    a, _, b = text.strip().partition("..")
+    try:
+        first = date.fromisoformat(a.strip())
+        last = date.fromisoformat(b.strip()) if b else first
+    except ValueError:
+        raise InputError("bad_dayoff") from None
+    if last < first or (last - first).days > 366:
+        raise InputError("bad_dayoff")
+    return first, last
+
+
+# ---- the bot --------------------------------------------------------------------
+
+
+class Bot(BotCore):
+    catalogs = i18n.BOOKING
+
+    def __init__(
+        self,
+        scheduler: sc.Scheduler,
+        store: BotStore,
+        transport: Transport,
+        clock: Clock,
+        throttle: Throttle,
+        *,
+        hold_ttl: timedelta = timedelta(minutes=10),
+        horizon_days: int = 14,
+    ) -> None:
+        super().__init__(store, transport, clock, throttle)
+        self.s = scheduler
+        self.unlink_removed()
+        self.hold_ttl = hold_ttl
+        self.horizon = timedelta(days=horizon_days)
+        self.commands = {
+            "start": self.cmd_start, "help": self.cmd_help, "menu": self.cmd_help, "lang": self.cmd_lang,
+            "cancel": self.cmd_cancel,
+            # masters
+            "edit": self.cmd_edit, "link": self.cmd_link, "bookings": self.cmd_bookings, "dayoff": self.cmd_dayoff,
+            "broadcast": self.cmd_broadcast,
+            # clients
+            "book": self.cmd_book, "my": self.cmd_my, "write": self.cmd_write, "history": self.cmd_history,
+            "review": self.cmd_review, "masters": self.cmd_masters,
+        }
+
+    def unlink_removed(self) -> None:
+        """A service removed before the bot unlinked removed services (older databases) is unlinked now."""
+        for service_id, master_id in self.store.removed_services():
+            if self.s.resource(master_id) is not None and service_id in self.s.services_of(master_id):
+                self.s.unlink(master_id, service_id, actor="booking_bot")
+                log.info("unlinked service=%s master=%s (removed earlier)", service_id, master_id)
+
+    # ---- helpers --------------------------------------------------------------------
+
+    def actor(self, user: dict) -> str:
+        return f"telegram:{user['user_id']}"
+
+    def master_name(self, master_id: str) -> str:
+        r = self.s.resource(master_id)
+        return r.name if r else master_id
+
+    def master_zone(self, master_id: str) -> ZoneInfo:
+        r = self.s.resource(master_id)
+        return ZoneInfo(r.time_zone if r else "UTC")
+
+    def when(self, user: dict, instant: datetime, zone: ZoneInfo) -> str:
+        local = instant.astimezone(zone)
+        return self.t(user, "when", wd=self.t(user, f"wd_{local.weekday()}"), date=local.strftime("%d.%m"),
+                      time=local.strftime("%H:%M"))
+
+    def place_name(self, location_id: str) -> str:
+        loc = self.s.location(location_id)
+        return (loc.name or location_id) if loc else location_id
+
+    def service_name(self, service_id: str) -> str:
+        rec = self.s.service(service_id)
+        return (rec.name or rec.id) if rec else service_id
+
+    def master_user(self, master_id: str) -> dict | None:
+        row = self.store.master_row(master_id)
+        return self.store.user(row[0]) if row else None
+
+    def link(self, master_id: str) -> str:
+        row = self.store.master_row(master_id)
+        return f"https://t.me/{self.username()}?start={row[1] if row else ''}"
+
+    def prompt(self, user: dict) -> None:
+        """Repeats what the current dialog step waits for (after garbage, /lang, a restart)."""
+        state, data = user["state"], user["data"]
+        if state == "reg_hours" or state == "reg_breaks":
+            self.say(user, PROMPTS[state], place=data["draft"]["places"][-1]["name"])
+        elif state == "reg_more_places":
+            self.say(user, "ask_more_places", [[btn("btn_add_place", "rp:more"), btn("btn_next", "rp:done")]])
+        elif state == "reg_more_services":
+            self.say(user, "ask_more_services", [[btn("btn_add_service", "rs:more"), btn("btn_finish", "rs:done")]])
+        elif state == "reply":
+            peer = self.store.user(data["to"])
+            self.say(user, "ask_reply", name=peer["name"] if peer else "?")
+        elif state == "confirm":
+            self.say(user, "ask_confirm", [[btn("btn_confirm", "b:ok"), btn("btn_abort", "b:no")]])
+        elif state in PROMPTS:
+            self.say(user, PROMPTS[state])
+        else:
+            self.cmd_help(user, "")
+
+    # ---- common commands -------------------------------------------------------------------
+
+    def cmd_start(self, user: dict, arg: str) -> None:
+        if arg:
+            master_id = self.store.master_by_code(arg)
+            if master_id is None:
+                self.say(user, "bad_link")
+                return
+            client = self.s.client_for(sc.Identity("telegram", user["user_id"]), user["name"], actor=self.actor(user))
+            self.store.set_field(user["user_id"], "client_id", client.id)
+            self.store.link_client(master_id, user["user_id"], self.now().isoformat())
+            self.store.set_field(user["user_id"], "active_master", master_id)
+            self.set_state(user, "")
+            log.info("action client user=%s joined master=%s", user["user_id"], master_id)
+            self.say(user, "welcome_client", self.client_menu(), master=self.master_name(master_id))
+            return
+        if user["state"]:
+            self.prompt(user)
+        else:
+            self.cmd_help(user, "")
+
+    def cmd_help(self, user: dict, arg: str) -> None:
+        user = self.reload(user)
+        if self.store.master_of_user(user["user_id"]):
+            self.say(user, "master_menu")
+        if user["active_master"]:
+            self.say(user, "client_menu", self.client_menu(), master=self.master_name(user["active_master"]))
+        elif not self.store.master_of_user(user["user_id"]):
+            self.say(user, "welcome", [[btn("btn_register", "reg")]])
+
+    def client_menu(self) -> list[list[Button]]:
+        return [
+            [btn("btn_book", "b:svc"), btn("btn_my", "my")],
+            [btn("btn_write", "wr"), btn("btn_history", "hist")],
+            [btn("btn_review", "rv"), btn("btn_masters", "ms")],
+        ]
+
+    def cmd_lang(self, user: dict, arg: str) -> None:
+        if arg in i18n.LANGS:
+            self.cb_lang(user, arg, None)
+            return
+        self.say(user, "ask_lang", [[btn("lang_name_en", "lang:en"), btn("lang_name_ru", "lang:ru")]])
+
+    def cb_lang(self, user: dict, lang: str, message_id: int | None) -> None:
+        if lang not in i18n.LANGS:
+            self.say(user, "stale_button")
+            return
+        self.store.set_field(user["user_id"], "lang", lang)
+        user["lang"] = lang
+        self.say(user, "lang_set")
+        if user["state"]:
+            self.prompt(user)
+
+    def cmd_cancel(self, user: dict, arg: str) -> None:
+        self.release_hold(user)
+        self.set_state(user, "")
+        self.say(user, "dialog_cancelled")
+
+    # ---- master: registration and editing ------------------------------------------------
+
+    def cb_reg(self, user: dict, rest: str, message_id: int | None) -> None:
+        if self.store.master_of_user(user["user_id"]):
+            self.say(user, "already_master")
+            return
+        draft = {"master_id": f"m{user['user_id']}", "places": [], "services": []}
+        self.set_state(user, "reg_name", {"draft": draft, "edit": ""})
+        self.say(user, "ask_name")
+
+    def st_reg_name(self, user: dict, text: str) -> None:
+        if len(text) > 64:
+            raise InputError("bad_name")
+        user["data"]["draft"]["name"] = text
+        self.next_section(user, "name", "reg_tz")
+
+    def st_reg_tz(self, user: dict, text: str) -> None:
+        try:
+            zone = sc.Zone(text)
+            ZoneInfo(zone.name)
+        except (sc.InvalidArgument, ValueError, KeyError):
+            raise InputError("bad_tz", text=text[:64]) from None
+        user["data"]["draft"]["tz"] = zone.name
+        if user["data"]["edit"] != "tz":
+            user["data"]["draft"]["places"] = []
+        self.next_section(user, "tz", "reg_place")
+
+    def st_reg_place(self, user: dict, text: str) -> None:
+        if len(text) > 64:
+            raise InputError("bad_name")
+        user["data"]["draft"]["places"].append({"name": text, "weekly": {}, "breaks": []})
+        self.set_state(user, "reg_hours", user["data"])
+        self.prompt(user)
+
+    def st_reg_hours(self, user: dict, text: str) -> None:
+        user["data"]["draft"]["places"][-1]["weekly"] = parse_hours(text)
+        self.set_state(user, "reg_breaks", user["data"])
+        self.prompt(user)
+
+    def st_reg_breaks(self, user: dict, text: str) -> None:
+        user["data"]["draft"]["places"][-1]["breaks"] = parse_breaks(text)
+        self.set_state(user, "reg_more_places", user["data"])
+        self.prompt(user)
+
+    def st_reg_more_places(self, user: dict, text: str) -> None:
+        raise InputError("use_buttons")
+
+    def cb_rp(self, user: dict, rest: str, message_id: int | None) -> None:
+        if user["state"] != "reg_more_places":
+            self.say(user, "stale_button")
+            return
+        if rest == "more":
+            self.set_state(user, "reg_place", user["data"])
+            self.say(user, "ask_place")
+        else:
+            self.next_section(user, "places", "reg_service")
+
+    def st_reg_service(self, user: dict, text: str) -> None:
+        draft = user["data"]["draft"]
+        service = parse_service(text)
+        replace = user["data"].get("replace")
+        if replace:
+            service["id"] = replace
+            draft["services"] = [service if s["id"] == replace else s for s in draft["services"]]
+            self.next_section(user, "services", "")
+            return
+        service["id"] = f"{draft['master_id']}-s{self.store.service_count(draft['master_id']) + len(draft['services']) + 1}"
+        draft["services"].append(service)
+        self.set_state(user, "reg_more_services", user["data"])
+        self.prompt(user)
+
+    def st_reg_more_services(self, user: dict, text: str) -> None:
+        raise InputError("use_buttons")
+
+    def cb_rs(self, user: dict, rest: str, message_id: int | None) -> None:
+        if user["state"] != "reg_more_services":
+            self.say(user, "stale_button")
+            return
+        if rest == "more":
+            self.set_state(user, "reg_service", user["data"])
+            self.say(user, "ask_service")
+        else:
+            self.next_section(user, "services", "")
+
+    def next_section(self, user: dict, section: str, next_state: str) -> None:
+        """After a section of the registration: the next one, or save when it
+        was the one being edited (or the last one)."""
+        data = user["data"]
+        if data["edit"] == section or not next_state:
+            self.save_master(user, data["draft"])
+            self.set_state(user, "")
+            if data["edit"]:
+                self.say(user, "saved")
+            else:
+                self.say(user, "registered", link=self.link(data["draft"]["master_id"]))
+                self.say(user, "master_menu")
+            return
+        self.set_state(user, next_state, data)
+        self.prompt(user)
+
+    def save_master(self, user: dict, draft: dict) -> None:
+        master_id = draft["master_id"]
+        actor = self.actor(user)
+        schedules = []
+        for i, place in enumerate(draft["places"], 1):
+            location = f"{master_id}-p{i}"
+            self.s.put_location(sc.Location(location, name=place["name"]), actor=actor)
+            schedules.append(sc.LocationSchedule(location, weekly=place["weekly"], breaks=place["breaks"]))
+        old = self.s.resource(master_id)
+        self.s.put_resource(
+            sc.ResourceRecord(master_id, draft["tz"], name=draft["name"], schedules=schedules,
+                              time_off=old.time_off if old else []),
+            actor=actor,
+        )
+        for i, service in enumerate(draft["services"]):
+            rules = sc.Service(service["id"], timedelta(minutes=service["minutes"]),
+                               buffer_after=timedelta(minutes=service["buffer"]), capacity=service["seats"])
+            self.s.put_service(sc.ServiceRecord(rules, name=service["name"]), actor=actor)
+            self.s.link(master_id, service["id"], actor=actor)
+            self.store.put_service(service["id"], master_id, i, service["price"])
+        self.store.add_master(master_id, user["user_id"], secrets.token_urlsafe(6))
+        log.info("action saved master=%s places=%d services=%d", master_id, len(schedules), len(draft["services"]))
+
+    def load_draft(self, master_id: str) -> dict:
+        r = self.s.resource(master_id)
+        assert r is not None
+        places = []
+        for sched in r.schedules:
+            places.append({
+                "name": self.place_name(sched.location),
+                "weekly": {d: [rg.to_strings() for rg in ranges] for d, ranges in sched.weekly.items()},
+                "breaks": [rg.to_strings() for rg in sched.breaks],
+            })
+        services = []
+        for service_id, price in self.store.services(master_id):
+            rec = self.s.service(service_id)
+            if rec is None:
+                continue
+            services.append({"id": service_id, "name": rec.name, "minutes": rec.rules.duration // timedelta(minutes=1),
+                             "price": price, "buffer": rec.rules.buffer_after // timedelta(minutes=1),
+                             "seats": rec.rules.capacity})
+        return {"master_id": master_id, "name": r.name, "tz": r.time_zone, "places": places, "services": services}
+
+    def require_master(self, user: dict) -> str | None:
+        master_id = self.store.master_of_user(user["user_id"])
+        if master_id is None:
+            self.say(user, "not_master", [[btn("btn_register", "reg")]])
+        return master_id
+
+    def cmd_edit(self, user: dict, arg: str) -> None:
+        if self.require_master(user) is None:
+            return
+        self.say(user, "ask_edit", [
+            [btn("btn_edit_name", "ed:name"), btn("btn_edit_tz", "ed:tz")],
+            [btn("btn_edit_places", "ed:places"), btn("btn_edit_services", "ed:services")],
+        ])
+
+    def cb_ed(self, user: dict, section: str, message_id: int | None) -> None:
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        states = {"name": "reg_name", "tz": "reg_tz", "places": "reg_place", "services": "", "addsvc": "reg_service"}
+        if section not in states:
+            self.say(user, "stale_button")
+            return
+        if section == "services":
+            rows = [[btn("btn_service_edit", f"sv:e:{sid}", name=self.service_name(sid)),
+                     btn("btn_service_remove", f"sv:x:{sid}", name=self.service_name(sid))]
+                    for sid, _ in self.store.services(master_id)]
+            self.say(user, "ask_services_edit", [*rows, [btn("btn_service_add", "ed:addsvc")]])
+            return
+        draft = self.load_draft(master_id)
+        if section == "places":
+            draft["places"] = []
+        self.set_state(user, states[section], {"draft": draft, "edit": "services" if section == "addsvc" else section})
+        self.prompt(user)
+
+    def cb_sv(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`e:<service>` replaces a service (same id: bookings keep it), `x:<service>` removes it."""
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        action, _, service_id = rest.partition(":")
+        if service_id not in dict(self.store.services(master_id)):
+            self.say(user, "stale_button")
+            return
+        if action == "e":
+            self.set_state(user, "reg_service", {"draft": self.load_draft(master_id), "edit": "services", "replace": service_id})
+            self.prompt(user)
+        elif action == "x":
+            # slotcraft stops offering it (its bookings stay); the bot's row keeps the id from being reused.
+            self.s.unlink(master_id, service_id, actor=self.actor(user))
+            self.store.remove_service(service_id)
+            log.info("action removed service=%s master=%s", service_id, master_id)
+            self.say(user, "service_removed", name=self.service_name(service_id))
+        else:
+            self.say(user, "stale_button")
+
+    def cmd_link(self, user: dict, arg: str) -> None:
+        master_id = self.require_master(user)
+        if master_id is not None:
+            self.say(user, "your_link", link=self.link(master_id))
+
+    def cmd_dayoff(self, user: dict, arg: str) -> None:
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        r = self.s.resource(master_id)
+        assert r is not None
+        zone = ZoneInfo(r.time_zone)
+        now = self.now()
+        rows = []
+        for span in r.time_off:
+            if span.end > now:
+                first = span.start.astimezone(zone).date()
+                last = (span.end - timedelta(seconds=1)).astimezone(zone).date()
+                rows.append([btn("btn_dayoff_remove", f"do:x:{int(span.start.timestamp())}", first=first.isoformat(),
+                                 last=last.isoformat())])
+        if rows:
+            self.say(user, "daysoff_list", rows)
+        self.set_state(user, "dayoff")
+        self.prompt(user)
+
+    def cb_do(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`x:<epoch>`: removes the time off starting then."""
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        r = self.s.resource(master_id)
+        assert r is not None
+        action, _, start = rest.partition(":")
+        kept = [span for span in r.time_off if str(int(span.start.timestamp())) != start]
+        if action != "x" or len(kept) == len(r.time_off):
+            self.say(user, "stale_button")
+            return
+        r.time_off = kept
+        self.s.put_resource(r, actor=self.actor(user))
+        self.say(user, "dayoff_removed")
+        if user["state"]:
+            self.prompt(user)
+
+    def st_dayoff(self, user: dict, text: str) -> None:
+        master_id = self.store.master_of_user(user["user_id"])
+        assert master_id is not None
+        first, last = parse_dates(text)
+        r = self.s.resource(master_id)
+        assert r is not None
+        zone = sc.Zone(r.time_zone)
+        span = sc.Interval(zone.to_utc(first, "00:00"), zone.to_utc(last + timedelta(days=1), "00:00"))
+        r.time_off = [*r.time_off, span]
+        self.s.put_resource(r, actor=self.actor(user))
+        days = (last - first).days + 1
+        clashing = [b for b in self.s.upcoming(master_id, span.start, days)
+                    if b.status == sc.BookingStatus.confirmed and b.start < span.end]
+        self.set_state(user, "")
+        self.say(user, "dayoff_saved", first=first.isoformat(), last=last.isoformat(), clashing=len(clashing))
+
+    def cmd_broadcast(self, user: dict, arg: str) -> None:
+        if self.require_master(user) is None:
+            return
+        self.set_state(user, "broadcast")
+        self.prompt(user)
+
+    def st_broadcast(self, user: dict, text: str) -> None:
+        master_id = self.store.master_of_user(user["user_id"])
+        assert master_id is not None
+        name = self.master_name(master_id)
+        sent = 0
+        for client_user_id in self.store.clients_of_master(master_id):
+            client = self.store.user(client_user_id)
+            if client is None or client_user_id == user["user_id"]:
+                continue
+            self.store.add_message(master_id, client_user_id, "broadcast", text, self.now().isoformat())
+            self.say(client, "broadcast", master=name, text=text)
+            sent += 1
+        self.set_state(user, "")
+        self.say(user, "broadcast_sent", count=sent)
+
+    # ---- master: bookings -------------------------------------------------------------------
+
+    def cmd_bookings(self, user: dict, arg: str) -> None:
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        zone = self.master_zone(master_id)
+        bookings = [b for b in self.s.upcoming(master_id, self.now(), 7) if b.status == sc.BookingStatus.confirmed]
+        self.say(user, "bookings_header", count=len(bookings))
+        for b in bookings:
+            client = self.s.client(b.client) if b.client else None
+            self.say(user, "master_booking", [[btn("btn_cancel", f"k:x:{b.id}"), btn("btn_move", f"k:r:{b.id}")]],
+                     when=self.when(user, b.start, zone), service=self.service_name(b.service),
+                     client=(client.name if client else "-"), place=self.place_name(b.location))
+
+    def own_booking(self, user: dict, booking_id: str, as_master: bool) -> sc.BookingRecord | None:
+        b = self.s.booking(booking_id)
+        if as_master:
+            ok = b is not None and b.resource == self.store.master_of_user(user["user_id"])
+        else:
+            ok = b is not None and bool(user["client_id"]) and b.client == user["client_id"]
+        if not ok or b is None or b.status != sc.BookingStatus.confirmed or b.end <= self.now():
+            self.say(user, "booking_gone")
+            return None
+        return b
+
+    def cb_k(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.booking_action(user, rest, as_master=True)
+
+    def cb_c(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.booking_action(user, rest, as_master=False)
+
+    def booking_action(self, user: dict, rest: str, as_master: bool) -> None:
+        """`x:<id>` cancel, `r:<id>` pick a new day, `d:<id>:<day>` times, `t:<id>:<epoch>` move."""
+        action, _, arg = rest.partition(":")
+        booking_id, _, value = arg.partition(":")
+        b = self.own_booking(user, booking_id, as_master)
+        if b is None:
+            return
+        prefix = "k" if as_master else "c"
+        zone = self.master_zone(b.resource)
+        if action == "x":
+            self.s.cancel(b.id, "master" if as_master else "client", now=self.now(), actor=self.actor(user))
+            self.say(user, "cancelled", when=self.when(user, b.start, zone), service=self.service_name(b.service))
+            self.notify_other_side(b, as_master, "notice_master_cancelled", "notice_client_cancelled", zone)
+        elif action == "r":
+            self.show_days(user, b.resource, b.service, f"{prefix}:d:{b.id}")
+        elif action == "d":
+            self.show_times(user, b.resource, b.service, self.parse_day(value), f"{prefix}:t:{b.id}", f"{prefix}:r:{b.id}")
+        elif action == "t":
+            start = datetime.fromtimestamp(int(value), timezone.utc)
+            try:
+                moved = self.s.reschedule(b.id, start, now=self.now(), actor=self.actor(user))
+            except sc.Conflict:
+                self.say(user, "slot_taken")
+                self.show_times(user, b.resource, b.service, start.astimezone(zone).date(), f"{prefix}:t:{b.id}",
+                                f"{prefix}:r:{b.id}")
+                return
+            self.say(user, "moved", old=self.when(user, b.start, zone), new=self.when(user, moved.start, zone),
+                     service=self.service_name(b.service))
+            self.notify_other_side(moved, as_master, "notice_master_moved", "notice_client_moved", zone, old=b.start)
+        else:
+            self.say(user, "stale_button")
+
+    def notify_other_side(self, b: sc.BookingRecord, by_master: bool, to_client: str, to_master: str, zone: ZoneInfo,
+                          old: datetime | None = None) -> None:
+        other = self.store.user_by_client(b.client) if by_master else self.master_user(b.resource)
+        if other is None:
+            log.warning("booking %s: nobody to tell", b.id)
+            return
+        params = {"when": self.when(other, b.start, zone), "service": self.service_name(b.service),
+                  "master": self.master_name(b.resource), "client": (self.s.client(b.client).name if b.client else "-")}
+        if old is not None:
+            params["old"] = self.when(other, old, zone)
+        self.say(other, to_client if by_master else to_master, **params)
+
+    # ---- free days and times (shared by booking and moving) --------------------------------------
+
+    def free_slots(self, master_id: str, service_id: str) -> list[sc.LocatedSlot]:
+        if service_id not in self.s.services_of(master_id):
+            return []  # removed: slotcraft offers it no more (and refuses to list it for this master)
+        now = self.now()
+        return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], now=now)
+
+    @staticmethod
+    def parse_day(text: str) -> date:
+        try:
+            return datetime.strptime(text, "%Y%m%d").date()
+        except ValueError:
+            raise InputError("stale_button") from None
+
+    def show_days(self, user: dict, master_id: str, service_id: str, prefix: str) -> None:
+        zone = self.master_zone(master_id)
+        days: list[date] = []
+        for slot in self.free_slots(master_id, service_id):
+            day = slot.start.astimezone(zone).date()
+            if day not in days:
+                days.append(day)
+        if not days:
+            self.say(user, "no_free_days")
+            return
+        buttons = [btn("day_button", f"{prefix}:{d:%Y%m%d}", wd=self.t(user, f"wd_{d.weekday()}"), date=d.strftime("%d.%m"))
+                   for d in days]
+        self.say(user, "pick_day", [buttons[i : i + 3] for i in range(0, len(buttons), 3)],
+                 service=self.service_name(service_id))
+
+    def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str) -> None:
+        zone = self.master_zone(master_id)
+        starts = [s.start for s in self.free_slots(master_id, service_id) if s.start.astimezone(zone).date() == day]
+        if not starts:
+            self.say(user, "no_free_times", [[btn("btn_other_day", back)]])
+            return
+        buttons = [btn("time_button", f"{prefix}:{int(t.timestamp())}", time=t.astimezone(zone).strftime("%H:%M"))
+                   for t in starts[:40]]
+        rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)] + [[btn("btn_other_day", back)]]
+        self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"))
+
+    # ---- client: masters and booking ----------------------------------------------------------------
+
+    def require_client(self, user: dict) -> str | None:
+        user.update(self.reload(user))
+        if not user["active_master"]:
+            self.say(user, "no_master")
+        return user["active_master"] or None
+
+    def cmd_masters(self, user: dict, arg: str) -> None:
+        masters = self.store.masters_of_client(user["user_id"])
+        if not masters:
+            self.say(user, "no_master")
+            return
+        current = self.reload(user)["active_master"]
+        self.say(user, "pick_master", [[btn("master_button_active" if m == current else "master_button", f"m:{m}",
+                                           name=self.master_name(m))] for m in masters])
+
+    def cb_ms(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.cmd_masters(user, "")
+
+    def cb_m(self, user: dict, master_id: str, message_id: int | None) -> None:
+        if master_id not in self.store.masters_of_client(user["user_id"]):
+            self.say(user, "stale_button")
+            return
+        self.release_hold(user)
+        self.set_state(user, "")
+        self.store.set_field(user["user_id"], "active_master", master_id)
+        self.say(user, "switched", self.client_menu(), master=self.master_name(master_id))
+
+    def cmd_book(self, user: dict, arg: str) -> None:
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        services = self.store.services(master_id)
+        if not services:
+            self.say(user, "no_services")
+            return
+        rows = []
+        for service_id, price in services:
+            rec = self.s.service(service_id)
+            if rec is None:
+                continue
+            minutes = rec.rules.duration // timedelta(minutes=1)
+            key = "service_button_price" if price else "service_button"
+            rows.append([btn(key, f"b:s:{service_id}", name=rec.name, minutes=minutes, price=price)])
+        self.say(user, "pick_service", rows)
+
+    def cb_b(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`svc` services, `s:<service>` days, `d:<service>:<day>` times,
+        `t:<service>:<epoch>` hold, `ok` confirm, `no` give up."""
+        action, _, arg = rest.partition(":")
+        if action == "svc":
+            self.cmd_book(user, "")
+            return
+        if action == "ok":
+            self.confirm(user, message_id)
+            return
+        if action == "no":
+            self.release_hold(user)
+            self.set_state(user, "")
+            self.say(user, "booking_aborted")
+            return
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        service_id, _, value = arg.partition(":")
+        if service_id not in dict(self.store.services(master_id)):
+            self.say(user, "stale_button")
+            return
+        if action == "s":
+            self.show_days(user, master_id, service_id, f"b:d:{service_id}")
+        elif action == "d":
+            self.show_times(user, master_id, service_id, self.parse_day(value), f"b:t:{service_id}", f"b:s:{service_id}")
+        elif action == "t" and value.isdigit():
+            self.take_hold(user, master_id, service_id, datetime.fromtimestamp(int(value), timezone.utc))
+        else:
+            self.say(user, "stale_button")
+
+    def take_hold(self, user: dict, master_id: str, service_id: str, start: datetime) -> None:
+        zone = self.master_zone(master_id)
+        self.release_hold(user)
+        day = start.astimezone(zone).date()
+        slot = next((s for s in self.free_slots(master_id, service_id) if s.start == start), None)
+        hold = None
+        if slot is not None:
+            try:
+                hold = self.s.hold(master_id, service_id, start, self.hold_ttl, location=slot.location,
+                                   client=user["client_id"], now=self.now(), actor=self.actor(user))
+            except sc.Conflict as e:
+                log.info("action hold refused user=%s: %s", user["user_id"], [r.code.name for r in e.reasons])
+        if hold is None:
+            self.say(user, "slot_taken")
+            self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
+            return
+        log.info("action hold user=%s booking=%s", user["user_id"], hold.id)
+        self.set_state(user, "confirm", {"hold": hold.hold_token, "hold_id": hold.id})
+        self.say(user, "confirm_booking", [[btn("btn_confirm", "b:ok"), btn("btn_abort", "b:no")]],
+                 service=self.service_name(service_id), when=self.when(user, start, zone),
+                 place=self.place_name(hold.location), minutes=self.hold_ttl // timedelta(minutes=1))
+
+    def release_hold(self, user: dict) -> None:
+        hold_id = user["data"].get("hold_id") if user["state"] == "confirm" else None
+        if hold_id:
+            b = self.s.booking(hold_id)
+            if b is not None and b.status == sc.BookingStatus.held:
+                self.s.cancel(hold_id, "released", now=self.now(), actor=self.actor(user))
+
+    def st_confirm(self, user: dict, text: str) -> None:
+        raise InputError("use_buttons")
+
+    def confirm(self, user: dict, message_id: int | None) -> None:
+        user.update(self.reload(user))
+        if user["state"] != "confirm":
+            self.say(user, "stale_button")
+            return
+        hold = self.s.booking(user["data"]["hold_id"])
+        if hold is not None and hold.service not in self.s.services_of(hold.resource):
+            # Removed while the client was deciding: slotcraft would still confirm a hold taken before.
+            self.release_hold(user)
+            self.set_state(user, "")
+            self.say(user, "service_withdrawn", service=self.service_name(hold.service))
+            return
+        try:
+            b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
+        except (sc.Conflict, sc.NotFound):
+            self.set_state(user, "")
+            self.say(user, "hold_expired")
+            if hold is not None:
+                self.show_days(user, hold.resource, hold.service, f"b:d:{hold.service}")
+            return
+        self.set_state(user, "")
+        zone = self.master_zone(b.resource)
+        log.info("action booked user=%s booking=%s", user["user_id"], b.id)
+        if message_id is not None:  # the question loses its buttons: it has been answered
+            self.edit(user, message_id, "confirm_done", service=self.service_name(b.service),
+                      when=self.when(user, b.start, zone))
+        self.say(user, "booked", service=self.service_name(b.service), when=self.when(user, b.start, zone),
+                 place=self.place_name(b.location), master=self.master_name(b.resource))
+        master = self.master_user(b.resource)
+        if master is not None:
+            self.say(master, "notice_new_booking", client=user["name"], service=self.service_name(b.service),
+                     when=self.when(master, b.start, zone))
+
+    def cmd_my(self, user: dict, arg: str) -> None:
+        user.update(self.reload(user))
+        bookings = []
+        if user["client_id"]:
+            bookings = [b for b in self.s.client_bookings(user["client_id"], active=True, now=self.now())
+                        if b.status == sc.BookingStatus.confirmed]
+        if not bookings:
+            self.say(user, "no_bookings")
+            return
+        for b in bookings:
+            zone = self.master_zone(b.resource)
+            self.say(user, "client_booking", [[btn("btn_cancel", f"c:x:{b.id}"), btn("btn_reschedule", f"c:r:{b.id}")]],
+                     when=self.when(user, b.start, zone), service=self.service_name(b.service),
+                     master=self.master_name(b.resource), place=self.place_name(b.location))
+
+    def cb_my(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.cmd_my(user, "")
+
+    # ---- relay, history, reviews ---------------------------------------------------------------------
+
+    def cmd_write(self, user: dict, arg: str) -> None:
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        self.set_state(user, "write")
+        self.prompt(user)
+
+    def cb_wr(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.cmd_write(user, "")
+
+    def st_write(self, user: dict, text: str) -> None:
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        self.store.add_message(master_id, user["user_id"], "client", text, self.now().isoformat())
+        master = self.master_user(master_id)
+        if master is not None:
+            self.say(master, "msg_from_client", [[btn("btn_reply", f"rep:{user['user_id']}")]], client=user["name"], text=text)
+        self.set_state(user, "")
+        self.say(user, "sent_to_master", master=self.master_name(master_id))
+
+    def cb_rep(self, user: dict, client_user_id: str, message_id: int | None) -> None:
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        if client_user_id not in self.store.clients_of_master(master_id):
+            self.say(user, "stale_button")
+            return
+        self.set_state(user, "reply", {"to": client_user_id})
+        self.prompt(user)
+
+    def st_reply(self, user: dict, text: str) -> None:
+        master_id = self.store.master_of_user(user["user_id"])
+        client = self.store.user(user["data"]["to"])
+        if master_id is None or client is None:
+            self.set_state(user, "")
+            self.say(user, "stale_button")
+            return
+        self.store.add_message(master_id, client["user_id"], "master", text, self.now().isoformat())
+        self.say(client, "msg_from_master", master=self.master_name(master_id), text=text)
+        self.set_state(user, "")
+        self.say(user, "sent_to_client", client=client["name"])
+
+    def cmd_history(self, user: dict, arg: str) -> None:
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        messages = self.store.history(master_id, user["user_id"])
+        if not messages:
+            self.say(user, "history_empty")
+            return
+        name = self.master_name(master_id)
+        lines = [self.t(user, "history_line_client" if sender == "client" else "history_line_master",
+                        master=name, text=text[:300], at=at[:16].replace("T", " ")) for sender, text, at in messages]
+        self.say(user, "history", master=name, lines="\n".join(lines))
+
+    def cb_hist(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.cmd_history(user, "")
+
+    def cmd_review(self, user: dict, arg: str) -> None:
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        now = self.now()
+        visits = [b for b in self.s.client_bookings(user["client_id"], active=False, now=now)
+                  if b.status == sc.BookingStatus.confirmed and b.resource == master_id and b.end <= now
+                  and not self.store.reviewed(b.id)] if user["client_id"] else []
+        if not visits:
+            self.say(user, "no_visits")
+            return
+        b = max(visits, key=lambda v: v.start)
+        stars = [btn("star_button", f"rv:{b.id}:{n}", n=n) for n in range(1, 6)]
+        self.say(user, "ask_rating", [stars], service=self.service_name(b.service),
+                 when=self.when(user, b.start, self.master_zone(master_id)))
+
+    def cb_rv(self, user: dict, rest: str, message_id: int | None) -> None:
+        if not rest:
+            self.cmd_review(user, "")
+            return
+        booking_id, _, rating = rest.partition(":")
+        b = self.s.booking(booking_id)
+        if b is None or b.client != user["client_id"] or rating not in ("1", "2", "3", "4", "5") or self.store.reviewed(b.id):
+            self.say(user, "stale_button")
+            return
+        self.set_state(user, "review_text", {"booking": booking_id, "rating": int(rating)})
+        self.prompt(user)
+
+    def st_review_text(self, user: dict, text: str) -> None:
+        b = self.s.booking(user["data"]["booking"])
+        assert b is not None
+        rating = user["data"]["rating"]
+        text = "" if text == "-" else text
+        self.store.add_review(b.id, b.resource, user["user_id"], rating, text, self.now().isoformat())
+        self.set_state(user, "")
+        self.say(user, "review_thanks")
+        master = self.master_user(b.resource)
+        if master is not None:
+            self.say(master, "notice_review", client=user["name"], rating=rating, text=text or "-")
+
+    # ---- reminders (called by the worker) ----------------------------------------------------------------
+
+    def remind(self, b: sc.BookingRecord, offset: timedelta) -> bool:
+        user = self.store.user_by_client(b.client) if b.client else None
+        if user is None:
+            log.warning("reminder for booking %s: the client has no chat", b.id)
+            return False
+        zone = self.master_zone(b.resource)
+        hours = offset // timedelta(hours=1)
+        key = "reminder_hours" if offset % timedelta(hours=1) == timedelta(0) else "reminder_minutes"
+        self.say(user, key, hours=hours, minutes=offset // timedelta(minutes=1), service=self.service_name(b.service),
+                 master=self.master_name(b.resource), when=self.when(user, b.start, zone),
+                 place=self.place_name(b.location))
+        return True

@@ -1,0 +1,168 @@
+"""What every bot here shares: the update loop's handling of one update
+(de-duplication, logging, users and their language, throttling, dispatch to
+`cmd_*` / `st_*` / `cb_*` handlers) and the only calls that send text.
+
+Subclasses set `self.commands`, define `prompt(user)` (what the current
+dialog step waits for) and `cmd_help(user, arg)`, and name their catalogs in
+`catalogs`. The booking bot (bot.py) and the club bot (examples/club_bot)
+build on it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Callable
+
+from .clock import Clock
+from .i18n import Catalogs
+from .storage import BotStore
+from .throttle import Throttle
+from .transport import Transport
+
+log = logging.getLogger("booking_bot")
+
+Button = tuple[str, str, dict[str, Any]]
+
+
+def btn(key: str, data: str, **params: Any) -> Button:
+    """A button: its label is the catalog text `key` with `params`."""
+    return (key, data, params)
+
+
+class InputError(Exception):
+    """Garbage input: `key` is the catalog text that explains what is expected."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+class BotCore:
+    catalogs: Catalogs
+
+    def __init__(self, store: BotStore, transport: Transport, clock: Clock, throttle: Throttle) -> None:
+        self.store = store
+        self.transport = transport
+        self.clock = clock
+        self.throttle = throttle
+        self._username: str | None = None
+        self.commands: dict[str, Callable[[dict, str], None]] = {}
+
+    def prompt(self, user: dict) -> None:
+        raise NotImplementedError
+
+    def cmd_help(self, user: dict, arg: str) -> None:
+        raise NotImplementedError
+
+    # ---- output: the only calls of the transport's send/edit -------------------------
+
+    def t(self, user: dict, key: str, **params: Any) -> str:
+        return self.catalogs.text(user["lang"], key, **params)
+
+    def keyboard(self, user: dict, buttons: list[list[Button]] | None) -> list[list[tuple[str, str]]] | None:
+        return [[(self.t(user, k, **p), data) for k, data, p in row] for row in buttons] if buttons else None
+
+    def say(self, user: dict, key: str, buttons: list[list[Button]] | None = None, **params: Any) -> dict:
+        log.info("send chat=%s key=%s", user["chat_id"], key)
+        return self.transport.send_message(user["chat_id"], self.t(user, key, **params), self.keyboard(user, buttons))
+
+    def edit(self, user: dict, message_id: int, key: str, buttons: list[list[Button]] | None = None,
+             **params: Any) -> None:
+        """Replaces a message's text (and its buttons: none unless given)."""
+        log.info("edit chat=%s message=%s key=%s", user["chat_id"], message_id, key)
+        self.transport.edit_message(user["chat_id"], message_id, self.t(user, key, **params), self.keyboard(user, buttons))
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def username(self) -> str:
+        if self._username is None:
+            self._username = self.transport.username()
+        return self._username
+
+    def reload(self, user: dict) -> dict:
+        fresh = self.store.user(user["user_id"])
+        assert fresh is not None
+        return fresh
+
+    def set_state(self, user: dict, state: str, data: dict | None = None) -> None:
+        self.store.set_state(user["user_id"], state, data)
+        user["state"], user["data"] = state, data or {}
+
+    # ---- updates ------------------------------------------------------------------------
+
+    def handle_update(self, update: dict) -> None:
+        message = update.get("message")
+        query = update.get("callback_query")
+        source = message or query
+        if not source or "from" not in source:
+            log.info("update %s ignored (kind not handled)", update.get("update_id"))
+            return
+        sender = source["from"]
+        chat = (message or query.get("message") or {}).get("chat") or {"id": sender["id"]}
+        user_id = str(sender["id"])
+        kind = "callback" if query else ("text" if message.get("text") is not None else "other")
+        if not self.store.first_time(int(update["update_id"]), self.now().isoformat()):
+            log.info("update %s from user=%s skipped: already handled", update["update_id"], user_id)
+            return
+        log.info("update %s from user=%s kind=%s", update["update_id"], user_id, kind)
+        name = " ".join(x for x in (sender.get("first_name"), sender.get("last_name")) if x) or user_id
+        lang = "ru" if str(sender.get("language_code", "")).startswith("ru") else "en"
+        user = self.store.touch_user(user_id, str(chat["id"]), name, lang)
+        if not user["lang"]:
+            self.store.set_field(user_id, "lang", lang)
+            user["lang"] = lang
+        verdict = self.throttle.check(user_id)
+        if verdict != "ok":
+            log.warning("throttled user=%s (%s)", user_id, verdict)
+            if query:
+                self.transport.answer_callback(query["id"])
+            if verdict == "warn":
+                self.say(user, "throttled")
+            return
+        try:
+            if query:
+                self.transport.answer_callback(query["id"])
+                self.on_button(user, str(query.get("data", "")), (query.get("message") or {}).get("message_id"))
+            elif kind == "text":
+                self.on_text(user, message["text"].strip())
+            else:
+                self.say(user, "only_text")
+                self.prompt(user)
+        except InputError as e:
+            self.say(user, e.key, **e.params)
+            self.prompt(self.reload(user))
+        except Exception:
+            log.exception("update %s from user=%s failed", update["update_id"], user_id)
+            self.say(user, "error_generic")
+
+    def on_text(self, user: dict, text: str) -> None:
+        if text.startswith("/"):
+            command, _, arg = text.partition(" ")
+            handler = self.commands.get(command[1:].split("@")[0].lower())
+            log.info("action command=%s user=%s", command[:32], user["user_id"])
+            if handler is None:
+                self.say(user, "unknown_command")
+                self.prompt(user)
+            else:
+                handler(user, arg.strip())
+            return
+        state = user["state"]
+        if not state:
+            self.say(user, "idle_text")
+            self.cmd_help(user, "")
+            return
+        if not text:
+            raise InputError("empty_text")
+        text = text[:3800]  # relayed with a header, it must still fit Telegram's 4096 characters
+        log.info("action state=%s user=%s", state, user["user_id"])
+        getattr(self, "st_" + state)(user, text)
+
+    def on_button(self, user: dict, data: str, message_id: int | None) -> None:
+        log.info("action button=%s user=%s", data, user["user_id"])
+        head, _, rest = data.partition(":")
+        handler = getattr(self, "cb_" + head.replace("-", "_"), None)
+        if handler is None:
+            self.say(user, "stale_button")
+            return
+        handler(user, rest, message_id)

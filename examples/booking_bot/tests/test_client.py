@@ -1,0 +1,324 @@
+"""A client's side, end to end: booking through the buttons, two clients
+racing for one slot, own bookings, relay and history, switching masters,
+the language, reviews, garbage input and flood control."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import slotcraft as sc
+from conftest import World, buttons
+
+HAIRCUT = "Haircut, 30 min, 25 EUR"
+
+
+def confirmed(world: World, master_id: str) -> list[sc.BookingRecord]:
+    s = sc.Scheduler(world.db)
+    start = datetime(2027, 3, 26, tzinfo=timezone.utc)
+    return [b for b in s.upcoming(master_id, start, 14) if b.status == sc.BookingStatus.confirmed]
+
+
+def test_booking_through_the_buttons(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    menu = client.expect("welcome_client", master="Anna")
+    client.press_key(menu, "btn_book")
+    services = client.expect("pick_service")
+    assert [t for t, _ in buttons(services)] == [HAIRCUT]
+    client.press(services, HAIRCUT)
+    days = client.expect("pick_day", service="Haircut")
+    # Friday 12:00 UTC is 13:00 in Berlin, on the break: Friday still has 14:00-17:30 free.
+    assert [t for t, _ in buttons(days)][:3] == ["Fri 26.03", "Sat 27.03", "Sun 28.03"]
+    client.press(days, "Sun 28.03")  # the first day of summer time
+    times = client.expect("pick_time", wd="Sun", date="28.03")
+    labels = [t for t, _ in buttons(times)]
+    assert labels[0] == "09:00" and "12:00" in labels and "13:00" not in labels  # the break
+    assert "17:30" in labels and "17:40" not in labels and "18:00" not in labels
+    client.press(times, "10:00")
+    confirm = client.expect("confirm_booking", service="Haircut", when="Sun 28.03 10:00", place="Salon")
+    s = sc.Scheduler(world.db)
+    [held] = [b for b in s.upcoming(f"m{master.id}", datetime(2027, 3, 26, 12, tzinfo=timezone.utc), 3)
+              if b.status == sc.BookingStatus.held]  # the time is held while the client decides
+    assert held.start == datetime(2027, 3, 28, 8, 0, tzinfo=timezone.utc) and held.expires is not None
+    assert held.expires == datetime(2027, 3, 26, 12, 10, tzinfo=timezone.utc)  # --hold-minutes 10 on the bot's clock
+    client.press_key(confirm, "btn_confirm")
+    client.expect("booked", service="Haircut", master="Anna", when="Sun 28.03 10:00", place="Salon")
+    # The answered question is edited in place: its buttons are gone.
+    assert confirm["text"] == "Haircut, Sun 28.03 10:00: confirmed." and "reply_markup" not in confirm
+    assert [e["message_id"] for e in world.api.edits] == [confirm["message_id"]]
+    master.expect("notice_new_booking", client="Carl", service="Haircut", when="Sun 28.03 10:00")
+
+    [b] = confirmed(world, f"m{master.id}")
+    assert b.start == datetime(2027, 3, 28, 8, 0, tzinfo=timezone.utc)  # 10:00 CEST
+    assert b.buffer_after == timedelta(minutes=10)
+    assert sc.Scheduler(world.db).client(b.client).identities[0].external_id == str(client.id)
+
+    # The booked time and its buffer are gone from the buttons.
+    client.send("/book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    client.press(client.expect("pick_day"), "Sun 28.03")
+    labels = [t for t, _ in buttons(client.expect("pick_time"))]
+    assert "10:00" not in labels and "09:00" in labels and "11:00" in labels
+
+
+def test_two_clients_racing_for_one_slot(world: World) -> None:
+    world.bot()
+    master = world.user("Anna")
+    code = world.register_master(master)
+    racers = [world.user("Ann"), world.user("Ben")]
+    offers = []
+    for c in racers:
+        c.send(f"/start {code}")
+        c.expect("welcome_client")
+        c.send("/book")
+        c.press(c.expect("pick_service"), HAIRCUT)
+        c.press(c.expect("pick_day"), "Sat 27.03")
+        offers.append(c.expect("pick_time"))
+    for c, offer in zip(racers, offers):  # both taps reach the bot back to back
+        c.press(offer, "11:00")
+    outcome = {c.name: c.expect_one_of("confirm_booking", "slot_taken") for c in racers}
+    assert sorted(k for k, _ in outcome.values()) == ["confirm_booking", "slot_taken"], outcome
+    winner = next(c for c in racers if outcome[c.name][0] == "confirm_booking")
+    loser = next(c for c in racers if c is not winner)
+    fresh = [t for t, _ in buttons(loser.expect("pick_time", wd="Sat", date="27.03"))]
+    assert "11:00" not in fresh and "10:00" in fresh
+    winner.press_key(outcome[winner.name][1], "btn_confirm")
+    winner.expect("booked", when="Sat 27.03 11:00")
+    # The loser pressing the stale 11:00 again is refused again.
+    loser.press(offers[racers.index(loser)], "11:00")
+    loser.expect("slot_taken")
+
+    [b] = confirmed(world, f"m{master.id}")
+    assert b.start == datetime(2027, 3, 27, 10, 0, tzinfo=timezone.utc)
+    assert sc.Scheduler(world.db).client(b.client).identities[0].external_id == str(winner.id)
+
+
+def test_own_bookings_reschedule_and_cancel(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    world.book(client, HAIRCUT, "Sat 27.03", "10:00")
+    client.send("/my")
+    mine = client.expect("client_booking", when="Sat 27.03 10:00", service="Haircut", master="Anna", place="Salon")
+    client.press_key(mine, "btn_reschedule")
+    client.press(client.expect("pick_day"), "Sun 28.03")
+    client.press(client.expect("pick_time"), "11:00")
+    client.expect("moved", old="Sat 27.03 10:00", new="Sun 28.03 11:00", service="Haircut")
+    master.expect("notice_client_moved", client="Carl", old="Sat 27.03 10:00", when="Sun 28.03 11:00")
+    [b] = confirmed(world, f"m{master.id}")
+    assert b.start == datetime(2027, 3, 28, 9, 0, tzinfo=timezone.utc)
+
+    client.send("/my")
+    client.press_key(client.expect("client_booking", when="Sun 28.03 11:00"), "btn_cancel")
+    client.expect("cancelled", when="Sun 28.03 11:00")
+    master.expect("notice_client_cancelled", client="Carl", when="Sun 28.03 11:00")
+    assert confirmed(world, f"m{master.id}") == []
+    client.send("/my")
+    client.expect("no_bookings")
+    # The old message's button now finds the booking gone.
+    client.press_key(mine, "btn_cancel")
+    client.expect("booking_gone")
+
+
+def test_relay_in_both_directions_and_history(world: World) -> None:
+    world.bot()
+    master, client, other = world.user("Anna"), world.user("Carl"), world.user("Dora")
+    code = world.register_master(master)
+    for c in (client, other):
+        c.send(f"/start {code}")
+        c.expect("welcome_client")
+    client.send("/write")
+    client.expect("ask_write")
+    client.send("Can I bring my son?")
+    client.expect("sent_to_master", master="Anna")
+    note = master.expect("msg_from_client", client="Carl", text="Can I bring my son?")
+    master.press_key(note, "btn_reply")
+    master.expect("ask_reply", name="Carl")
+    master.send("Yes, of course")
+    master.expect("sent_to_client", client="Carl")
+    client.expect("msg_from_master", master="Anna", text="Yes, of course")
+    assert other.count("msg_from_master", master="Anna", text="Yes, of course") == 0
+
+    client.send("/history")
+    history = client.expect("history", master="Anna")["text"]
+    assert history.index("you: Can I bring my son?") < history.index("Anna: Yes, of course")
+
+    master.send("/broadcast")
+    master.expect("ask_broadcast")
+    with world.api.cond:
+        world.api.flood["sendMessage"] = 2  # Telegram's flood control answers 429 twice: the bot waits and retries
+    master.send("Closed on Monday")
+    master.expect("broadcast_sent", count=2)
+    for c in (client, other):
+        c.expect("broadcast", master="Anna", text="Closed on Monday")
+    assert world.api.flooded == ["sendMessage: Too Many Requests: retry after 1"] * 2
+    assert "rate-limited by Telegram" in world.logs()
+
+
+def test_switching_masters(world: World) -> None:
+    world.bot()
+    anna, boris, client = world.user("Anna"), world.user("Boris"), world.user("Carl")
+    code_a = world.register_master(anna)
+    code_b = world.register_master(boris, services=("Shave; 20",))
+    assert code_a != code_b
+    client.send(f"/start {code_a}")
+    client.expect("welcome_client", master="Anna")
+    client.send(f"/start {code_b}")
+    client.expect("welcome_client", master="Boris")
+    client.send("/book")
+    assert [t for t, _ in buttons(client.expect("pick_service"))] == ["Shave, 20 min"]
+    client.send("/masters")
+    choice = client.expect("pick_master")
+    assert [t for t, _ in buttons(choice)] == ["Anna", "✓ Boris"]
+    client.press(choice, "Anna")
+    client.expect("switched", master="Anna")
+    client.send("/book")
+    assert [t for t, _ in buttons(client.expect("pick_service"))] == [HAIRCUT]
+    world.book(client, HAIRCUT, "Sat 27.03", "09:00")
+    assert len(confirmed(world, f"m{anna.id}")) == 1 and confirmed(world, f"m{boris.id}") == []
+    # A client who only has Boris's link sees only Boris.
+    dora = world.user("Dora")
+    dora.send(f"/start {code_b}")
+    dora.expect("welcome_client", master="Boris")
+    dora.send("/masters")
+    assert [t for t, _ in buttons(dora.expect("pick_master"))] == ["✓ Boris"]
+
+
+def test_language_switch(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    client.expect("welcome_client")
+    client.send("/lang")
+    choice = client.expect("ask_lang")
+    assert [t for t, _ in buttons(choice)] == ["English", "Русский"]
+    client.press(choice, "Русский")
+    client.lang = "ru"
+    client.expect("lang_set")
+    client.send("/book")
+    services = client.expect("pick_service")
+    assert services["text"] == "Выберите услугу:"
+    client.press(services, "Haircut, 30 мин, 25 EUR")
+    assert [t for t, _ in buttons(client.expect("pick_day"))][1] == "сб 27.03"
+    # Chosen per user: the master still reads English.
+    master.send("/link")
+    master.expect("your_link")
+    # A Telegram client set to Russian gets Russian from the start.
+    dima = world.user("Дима", lang="ru")
+    dima.send(f"/start {code}")
+    assert dima.expect("welcome_client", master="Anna")["text"].startswith("Добро пожаловать")
+    client.send("/lang en")
+    client.lang = "en"
+    client.expect("lang_set")
+
+
+def test_review_after_a_visit(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    client.send("/review")
+    client.expect("no_visits")
+    world.book(client, HAIRCUT, "Sat 27.03", "10:00")
+    world.clock.set(datetime(2027, 3, 27, 9, 31, tzinfo=timezone.utc))  # the visit ended at 09:30 UTC
+    client.send("/review")
+    ask = client.expect("ask_rating", service="Haircut", when="Sat 27.03 10:00")
+    assert [t for t, _ in buttons(ask)] == ["1★", "2★", "3★", "4★", "5★"]
+    client.press(ask, "5★")
+    client.expect("ask_review_text")
+    client.send("Great cut")
+    client.expect("review_thanks")
+    master.expect("notice_review", client="Carl", rating=5, text="Great cut")
+    client.send("/review")
+    client.expect("no_visits")
+    client.press(ask, "4★")  # one review per visit
+    client.expect("stale_button")
+
+
+def test_garbage_at_each_client_step_keeps_the_dialog(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send("/book")
+    client.expect("no_master")
+    client.send("/start nosuchcode")
+    client.expect("bad_link")
+    client.send(f"/start {code}")
+    client.expect("welcome_client")
+    client.send("hello?")
+    client.expect("idle_text")
+    client.send("/frobnicate")
+    client.expect("unknown_command")
+    client.send_sticker()
+    client.expect("only_text")
+    client.send("/book")
+    services = client.expect("pick_service")
+    client.press_data(services, "b:s:no-such-service")
+    client.expect("stale_button")
+    client.press_data(services, "zz:1")
+    client.expect("stale_button")
+    client.press(services, HAIRCUT)
+    days = client.expect("pick_day")
+    client.press_data(days, re.sub(r"\d{8}$", "2027x3", buttons(days)[0][1]))
+    client.expect("stale_button")
+    client.press(days, "Sat 27.03")
+    client.press(client.expect("pick_time"), "10:00")
+    confirm = client.expect("confirm_booking")
+    client.send("yes please")
+    client.expect("use_buttons")
+    client.expect("ask_confirm")  # the question again: the hold and the dialog are kept
+    client.send("/frobnicate")
+    client.expect("unknown_command")
+    client.press_key(confirm, "btn_confirm")
+    client.expect("booked", when="Sat 27.03 10:00")
+    client.press_data(confirm, "b:ok")  # a double tap, sent before the buttons went: books nothing more
+    client.expect("stale_button")
+    assert len(confirmed(world, f"m{master.id}")) == 1
+    client.send("/write")
+    client.expect("ask_write")
+    client.send("/cancel")
+    client.expect("dialog_cancelled")
+    client.send("just text")
+    client.expect("idle_text")
+    assert master.count("msg_from_client") == 0
+
+
+def test_hold_expires_and_abandoned_hold_is_released(world: World) -> None:
+    world.bot("--hold-minutes", "5")
+    master, a, b = world.user("Anna"), world.user("Ann"), world.user("Ben")
+    code = world.register_master(master)
+    offers = {}
+    for c in (a, b):
+        c.send(f"/start {code}")
+        c.send("/book")
+        c.press(c.expect("pick_service"), HAIRCUT)
+        c.press(c.expect("pick_day"), "Sat 27.03")
+        offers[c.name] = c.expect("pick_time")  # both see 10:00 free
+    a.press(offers["Ann"], "10:00")
+    confirm = a.expect("confirm_booking", minutes=5)
+    world.clock.set(datetime(2027, 3, 26, 12, 6, tzinfo=timezone.utc))  # 6 minutes later: the hold has expired
+    a.press_key(confirm, "btn_confirm")
+    a.expect("hold_expired")
+    a.expect("pick_day")
+    b.press(offers["Ben"], "10:00")  # free again
+    b.press_key(b.expect("confirm_booking"), "btn_abort")
+    b.expect("booking_aborted")
+    assert confirmed(world, f"m{master.id}") == []
+    world.book(a, HAIRCUT, "Sat 27.03", "10:00")  # released: a can take it
+
+
+def test_flooding_user_is_throttled(world: World) -> None:
+    bot = world.bot("--throttle", "5/60")
+    flooder = world.user("Flo")
+    for _ in range(12):
+        flooder.send("/help")
+    bot.wait_log(rf"update \d+ from user={flooder.id} kind=text", count=12)
+    flooder.expect("throttled")
+    assert flooder.count("welcome") == 5
+    assert flooder.count("throttled") == 1
+    assert "throttled user=" in bot.log()

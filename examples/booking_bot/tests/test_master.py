@@ -1,0 +1,277 @@
+"""A master's side, end to end: registration (with garbage at every step),
+editing, days off, the link, the next 7 days' bookings, cancelling and moving
+a booking (the client is told)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import slotcraft as sc
+from conftest import World, buttons
+
+HAIRCUT = "Haircut, 30 min, 25 EUR"
+
+
+def test_registration_with_garbage_at_every_step(world: World) -> None:
+    world.bot()
+    master = world.user("Anna")
+    master.send("/bookings")
+    master.expect("not_master")
+    master.send("/start")
+    master.press_key(master.expect("welcome"), "btn_register")
+    master.expect("ask_name")
+    master.send("x" * 65)
+    master.expect("bad_name")
+    master.expect("ask_name")
+    master.send("Anna Schmidt")
+    master.expect("ask_tz")
+    master.send("Mars/Olympus_Mons")
+    master.expect("bad_tz", text="Mars/Olympus_Mons")
+    master.expect("ask_tz")
+    master.send("Europe/Berlin")
+    master.expect("ask_place")
+    master.send("Salon")
+    master.expect("ask_hours", place="Salon")
+    for garbage, key, params in [
+        ("whenever", "bad_hours", {}),
+        ("someday 09:00-18:00", "bad_days", {"text": "someday"}),
+        ("mon-fri 18:00-09:00", "bad_range", {"text": "18:00-09:00"}),
+        ("fri-mon 09:00-18:00", "bad_days", {"text": "fri-mon"}),
+        ("mon 25:00-26:00", "bad_range", {"text": "25:00-26:00"}),
+    ]:
+        master.send(garbage)
+        master.expect(key, **params)
+        master.expect("ask_hours", place="Salon")
+    master.send("mon-fri 09:00-18:00\nsat 10:00-13:00, 14:00-16:00")
+    master.expect("ask_breaks", place="Salon")
+    master.send("lunch")
+    master.expect("bad_range", text="lunch")
+    master.expect("ask_breaks", place="Salon")
+    master.send("13:00-14:00")
+    more = master.expect("ask_more_places")
+    master.send("what now?")
+    master.expect("use_buttons")
+    master.expect("ask_more_places")
+    master.press_key(more, "btn_add_place")
+    master.expect("ask_place")
+    master.send("Home studio")
+    master.expect("ask_hours", place="Home studio")
+    master.send("sun 12:00-16:00")
+    master.send("none")
+    master.press_key(master.expect("ask_more_places"), "btn_next")
+    master.expect("ask_service")
+    for garbage, key in [("Haircut", "bad_service"), ("Haircut; long", "bad_service"), ("Haircut; 2", "bad_duration"),
+                         ("Haircut; 30; buffer x", "bad_service")]:
+        master.send(garbage)
+        master.expect(key)
+        master.expect("ask_service")
+    master.send("Haircut; 30; 25 EUR; buffer 10")
+    master.press_key(master.expect("ask_more_services"), "btn_add_service")
+    master.expect("ask_service")
+    master.send("Yoga; 60; seats 3")
+    master.press_key(master.expect("ask_more_services"), "btn_finish")
+    link = master.expect("registered")["text"].rsplit("\n", 1)[1]
+    master.expect("master_menu")
+    master.send("/link")
+    master.expect("your_link", link=link)
+
+    s = sc.Scheduler(world.db)
+    r = s.resource(f"m{master.id}")
+    assert r is not None and r.name == "Anna Schmidt" and r.time_zone == "Europe/Berlin"
+    salon, home = r.schedules
+    assert {d: [x.to_strings() for x in v] for d, v in salon.weekly.items() if v} == {
+        **{d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")},
+        "sat": [("10:00", "13:00"), ("14:00", "16:00")]}
+    assert [x.to_strings() for x in salon.breaks] == [("13:00", "14:00")]
+    assert {d: [x.to_strings() for x in v] for d, v in home.weekly.items() if v} == {"sun": [("12:00", "16:00")]}
+    assert home.breaks == []
+    yoga = s.service(f"m{master.id}-s2")
+    assert yoga is not None and yoga.name == "Yoga" and yoga.rules.capacity == 3
+    assert yoga.rules.duration == timedelta(minutes=60)
+    assert s.providers(f"m{master.id}-s1") == [f"m{master.id}"]
+
+    # A client sees the second place's Sunday hours.
+    client = world.user("Carl")
+    client.send(f"/start {link.rsplit('=', 1)[1]}")
+    client.send("/book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    client.press(client.expect("pick_day"), "Sun 28.03")
+    offer = client.expect("pick_time")
+    times = [t for t, _ in buttons(offer)]
+    assert times[0] == "12:00" and "09:00" not in times
+    client.press(offer, "12:00")
+    client.expect("confirm_booking", place="Home studio")
+
+
+def test_edit_days_off_and_links(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    master.send("/edit")
+    menu = master.expect("ask_edit")
+    master.press_key(menu, "btn_edit_tz")
+    master.expect("ask_tz")
+    master.send("Nowhere/Special")
+    master.expect("bad_tz")
+    master.send("Europe/Moscow")
+    master.expect("saved")
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_services")
+    master.press_key(master.expect("ask_services_edit"), "btn_service_add")
+    master.expect("ask_service")
+    master.send("Beard; 20; 10 EUR")
+    master.press_key(master.expect("ask_more_services"), "btn_finish")
+    master.expect("saved")
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_name")
+    master.send("Anna S.")
+    master.expect("saved")
+    s = sc.Scheduler(world.db)
+    r = s.resource(f"m{master.id}")
+    assert r is not None and r.time_zone == "Europe/Moscow" and r.name == "Anna S." and len(r.schedules) == 1
+
+    master.send("/dayoff")
+    master.expect("ask_dayoff")
+    for garbage in ("tomorrow", "2027-03-30..2027-03-28", "2027-02-30"):
+        master.send(garbage)
+        master.expect("bad_dayoff")
+        master.expect("ask_dayoff")
+    master.send("2027-03-27")
+    master.expect("dayoff_saved", first="2027-03-27", last="2027-03-27", clashing=0)
+    r = s.resource(f"m{master.id}")
+    assert r is not None and [(i.start, i.end) for i in r.time_off] == [
+        (datetime(2027, 3, 26, 21, tzinfo=timezone.utc), datetime(2027, 3, 27, 21, tzinfo=timezone.utc))]
+
+    client.send(f"/start {code}")
+    client.expect("welcome_client", master="Anna S.")
+    client.send("/book")
+    services = client.expect("pick_service")
+    assert [t for t, _ in buttons(services)] == [HAIRCUT, "Beard, 20 min, 10 EUR"]
+    client.press(services, "Beard, 20 min, 10 EUR")
+    days = [t for t, _ in buttons(client.expect("pick_day"))]
+    assert "Sat 27.03" not in days and "Sun 28.03" in days and "Fri 26.03" in days
+    master.send("/dayoff")
+    master.send("2027-04-01..2027-04-02")
+    master.expect("dayoff_saved", first="2027-04-01", last="2027-04-02", clashing=0)
+    master.send("/dayoff")
+    listing = master.expect("daysoff_list")
+    assert [t for t, _ in buttons(listing)] == ["✖ 2027-03-27 to 2027-03-27", "✖ 2027-04-01 to 2027-04-02"]
+    master.press(listing, "✖ 2027-04-01 to 2027-04-02")
+    master.expect("dayoff_removed")
+    master.expect("ask_dayoff")  # still asking for a new day off
+    master.press(listing, "✖ 2027-04-01 to 2027-04-02")
+    master.expect("stale_button")
+    master.send("/cancel")
+    master.expect("dialog_cancelled")
+    r = s.resource(f"m{master.id}")
+    assert r is not None and len(r.time_off) == 1
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_places")
+    master.expect("ask_place")
+    master.send("New salon")
+    master.send("mon 10:00-12:00")
+    master.send("none")
+    master.press_key(master.expect("ask_more_places"), "btn_next")
+    master.expect("saved")
+    client.send("/book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    assert [t for t, _ in buttons(client.expect("pick_day"))] == ["Mon 29.03", "Mon 05.04"]
+
+    # Change one service, remove another.
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_services")
+    listing = master.expect("ask_services_edit")
+    assert [t for t, _ in buttons(listing)] == ["✎ Haircut", "✖ Haircut", "✎ Beard", "✖ Beard", "Add a service"]
+    master.press(listing, "✎ Haircut")
+    master.expect("ask_service")
+    master.send("Haircut; forty")
+    master.expect("bad_service")
+    master.send("Haircut; 45; 30 EUR")
+    master.expect("saved")
+    # Removing Beard unlinks it in slotcraft: no time is offered for it there, not only in the bot.
+    beard, anna = f"m{master.id}-s2", f"m{master.id}"
+    now = world.clock_now()
+    assert s.slots(beard, now, now + timedelta(days=14), now=now)
+    client.send("/book")  # Carl has booked a Beard time, and is deciding on another meanwhile
+    client.press(client.expect("pick_service"), "Beard, 20 min, 10 EUR")
+    days = client.expect("pick_day")
+    client.press_data(days, buttons(days)[0][1])
+    times = client.expect("pick_time")
+    client.press_data(times, buttons(times)[0][1])
+    client.press_key(client.expect("confirm_booking"), "btn_confirm")
+    client.expect("booked", service="Beard")
+    client.send("/book")
+    client.press(client.expect("pick_service"), "Beard, 20 min, 10 EUR")
+    days = client.expect("pick_day")
+    client.press_data(days, buttons(days)[0][1])
+    times = client.expect("pick_time")
+    client.press_data(times, buttons(times)[0][1])
+    deciding = client.expect("confirm_booking")
+    master.press(listing, "✖ Beard")
+    master.expect("service_removed", name="Beard")
+    assert s.providers(beard) == [] and s.services_of(anna) == [f"m{master.id}-s1"]
+    assert s.slots(beard, now, now + timedelta(days=14), now=now) == []
+    client.press_key(deciding, "btn_confirm")
+    client.expect("service_withdrawn", service="Beard")
+    [kept] = [b for b in s.upcoming(anna, now, 14) if b.service == beard and b.status != sc.BookingStatus.cancelled]
+    assert kept.status == sc.BookingStatus.confirmed  # the booking made before stays; the hold is gone
+    client.send("/my")  # it can be cancelled but not moved: there is no time for a removed service
+    client.press_key(client.expect("client_booking", service="Beard"), "btn_reschedule")
+    client.expect("no_free_days")
+    client.send("/book")
+    services = client.expect("pick_service")
+    assert [t for t, _ in buttons(services)] == ["Haircut, 45 min, 30 EUR"]
+    client.press_data(services, f"b:s:m{master.id}-s2")  # Beard's old button
+    client.expect("stale_button")
+    haircut = s.service(f"m{master.id}-s1")
+    assert haircut is not None and haircut.rules.duration == timedelta(minutes=45)
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_services")
+    master.press_key(master.expect("ask_services_edit"), "btn_service_add")
+    master.send("Color; 90")
+    master.press_key(master.expect("ask_more_services"), "btn_finish")
+    master.expect("saved")
+    assert s.service(f"m{master.id}-s3") is not None and s.service(f"m{master.id}-s3").name == "Color"
+    client.send("/book")
+    assert [t for t, _ in buttons(client.expect("pick_service"))] == ["Haircut, 45 min, 30 EUR", "Color, 90 min"]
+
+
+def test_master_sees_cancels_and_moves_bookings(world: World) -> None:
+    world.bot()
+    master, carl, dora = world.user("Anna"), world.user("Carl"), world.user("Dora")
+    code = world.register_master(master)
+    for c in (carl, dora):
+        c.send(f"/start {code}")
+    world.book(carl, HAIRCUT, "Sat 27.03", "10:00")
+    world.book(dora, HAIRCUT, "Sun 28.03", "15:00")
+    world.book(carl, HAIRCUT, "Mon 05.04", "10:00")  # beyond the next 7 days
+    master.send("/bookings")
+    master.expect("bookings_header", count=2)
+    first = master.expect("master_booking", when="Sat 27.03 10:00", service="Haircut", client="Carl", place="Salon")
+    second = master.expect("master_booking", when="Sun 28.03 15:00", client="Dora")
+
+    master.press_key(first, "btn_cancel")
+    master.expect("cancelled", when="Sat 27.03 10:00")
+    carl.expect("notice_master_cancelled", master="Anna", service="Haircut", when="Sat 27.03 10:00")
+    assert dora.count("notice_master_cancelled") == 0
+
+    master.press_key(second, "btn_move")
+    master.press(master.expect("pick_day"), "Tue 30.03")
+    master.press(master.expect("pick_time"), "16:00")
+    master.expect("moved", old="Sun 28.03 15:00", new="Tue 30.03 16:00")
+    dora.expect("notice_master_moved", master="Anna", old="Sun 28.03 15:00", when="Tue 30.03 16:00")
+
+    s = sc.Scheduler(world.db)
+    active = [b for b in s.upcoming(f"m{master.id}", datetime(2027, 3, 26, tzinfo=timezone.utc), 14)
+              if b.status == sc.BookingStatus.confirmed]
+    assert [b.start for b in active] == [datetime(2027, 3, 30, 14, tzinfo=timezone.utc),
+                                        datetime(2027, 4, 5, 8, tzinfo=timezone.utc)]
+    master.press_key(first, "btn_move")  # cancelled already
+    master.expect("booking_gone")
+    # Another master cannot touch Anna's bookings with a forged button.
+    boris = world.user("Boris")
+    world.register_master(boris)
+    boris.press_data(boris.messages()[-1], f"k:x:{active[0].id}")
+    boris.expect("booking_gone")
+    assert s.booking(active[0].id).status == sc.BookingStatus.confirmed
+    assert date(2027, 3, 30) == active[0].start.date()

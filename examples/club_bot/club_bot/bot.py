@@ -1,0 +1,1004 @@
+"""The club's dialogs: admin commands, the teachers' daily poll, clients
+booking subjects (group sessions with seats), and support hand-off.
+
+Roles: admins are named on the command line (`--admins`), teachers join by
+the invite link an admin gets with `/teacher`, everyone else is a client.
+`ROLES` says who may use each command and each button prefix; `on_text` and
+`on_button` check it before any handler runs. Every text is a catalog key
+(`i18n/*.json`). Scheduling is slotcraft's public API only: teachers are
+resources at one location, subjects are services (duration = the slot
+length, capacity = seats), links are `Scheduler.link`, poll answers are the
+teacher's overrides for those dates."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import slotcraft as sc
+from booking_bot.bot import DAYS, ORDER, parse_breaks, parse_hours, parse_ranges
+from booking_bot.clock import Clock
+from booking_bot.core import BotCore, Button, InputError, btn
+from booking_bot.throttle import Throttle
+from booking_bot.transport import Transport
+
+from . import faq
+from .i18n import CLUB, LANGS
+from .storage import ClubStore
+
+log = logging.getLogger("club_bot")
+
+LOCATION = "club"
+ADMIN, TEACHER, CLIENT = "admin", "teacher", "client"
+ALL = (ADMIN, TEACHER, CLIENT)
+STAFF = (ADMIN, TEACHER)
+
+# Who may use each command and each button (by the prefix of its data).
+ROLES: dict[str, tuple[str, ...]] = {
+    "start": ALL, "help": ALL, "lang": ALL, "cancel": ALL,
+    "settings": (ADMIN,), "subject": (ADMIN,), "subjects": (ADMIN,), "teacher": (ADMIN,), "teachers": (ADMIN,),
+    "teach": (ADMIN,), "unteach": (ADMIN,), "seats": (ADMIN,), "rmsubject": (ADMIN,), "rmteacher": (ADMIN,),
+    "hours": (ADMIN,), "session": (ADMIN,), "sessions": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
+    "faqs": (ADMIN,), "stats": (ADMIN,),
+    "poll": (TEACHER,), "queue": STAFF,
+    "book": (CLIENT,), "my": (CLIENT,), "person": (CLIENT,),
+    # buttons
+    "lang:": ALL, "pl:": (TEACHER,), "bk:": (CLIENT,), "my:": (CLIENT,), "sp:": (CLIENT,), "op:": STAFF,
+    "fq:": (ADMIN,), "ss:": (ADMIN,),
+}
+
+def ymd(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def parse_ymd(text: str) -> date:
+    return datetime.strptime(text, "%Y%m%d").date()
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError("bad_date", text=text.strip()[:40]) from None
+
+
+class ClubBot(BotCore):
+    catalogs = CLUB
+
+    def __init__(self, scheduler: sc.Scheduler, store: ClubStore, transport: Transport, clock: Clock,
+                 throttle: Throttle, *, admins: set[str], zone: str, poll_at: time, days_ahead: int = 3,
+                 faq_threshold: float = 0.5, hold_ttl: timedelta = timedelta(minutes=10)) -> None:
+        super().__init__(store, transport, clock, throttle)
+        self.s = scheduler
+        self.store: ClubStore = store
+        self.admins = admins
+        self.zone = ZoneInfo(zone)
+        self.poll_at = poll_at
+        self.days_ahead = days_ahead
+        self.faq_threshold = faq_threshold
+        self.hold_ttl = hold_ttl
+        # Replies go back on the messenger the client wrote from; Telegram is the only one wired up here.
+        self.transports: dict[str, Transport] = {"telegram": transport}
+        self.commands = {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("cmd_")}
+
+    # ---- roles --------------------------------------------------------------------------------
+
+    def role(self, user: dict) -> str:
+        if user["user_id"] in self.admins:
+            return ADMIN
+        if self.store.teacher_of_user(user["user_id"]):
+            return TEACHER
+        return CLIENT
+
+    def allowed(self, user: dict, what: str) -> bool:
+        role = self.role(user)
+        ok = role in ROLES.get(what, ())
+        if not ok:
+            log.warning("refused %s for user=%s role=%s", what, user["user_id"], role)
+            self.say(user, "not_allowed", role=self.t(user, f"role_{role}"))
+        return ok
+
+    def on_text(self, user: dict, text: str) -> None:
+        if text.startswith("/"):
+            command = text.partition(" ")[0][1:].split("@")[0].lower()
+            if command in self.commands and not self.allowed(user, command):
+                return
+        elif not user["state"] and self.role(user) == CLIENT:
+            log.info("action support user=%s", user["user_id"])
+            self.support_text(user, text[:3800])
+            return
+        super().on_text(user, text)
+
+    def on_button(self, user: dict, data: str, message_id: int | None) -> None:
+        head = data.partition(":")[0]
+        if hasattr(self, "cb_" + head) and not self.allowed(user, head + ":"):  # a handler not in ROLES: nobody
+            return
+        super().on_button(user, data, message_id)
+
+    # ---- helpers --------------------------------------------------------------------------------
+
+    def actor(self, user: dict) -> str:
+        return f"telegram:{user['user_id']}"
+
+    def teacher_name(self, rid: str) -> str:
+        r = self.s.resource(rid)
+        return (r.name or rid) if r else rid
+
+    def subject_name(self, sid: str) -> str:
+        r = self.s.service(sid)
+        return (r.name or sid) if r else sid
+
+    def day_label(self, user: dict, day: date) -> str:
+        return self.t(user, "day", wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"))
+
+    def when(self, user: dict, instant: datetime) -> str:
+        local = instant.astimezone(self.zone)
+        return self.t(user, "when", day=self.day_label(user, local.date()), time=local.strftime("%H:%M"))
+
+    def today(self) -> date:
+        return self.now().astimezone(self.zone).date()
+
+    def slot_length(self) -> timedelta:
+        return self.s.settings().default_step or timedelta(minutes=60)
+
+    def client_id(self, user: dict) -> str:
+        if not user.get("client_id"):
+            client = self.s.client_for(sc.Identity("telegram", user["user_id"]), user["name"], actor=self.actor(user))
+            self.store.set_field(user["user_id"], "client_id", client.id)
+            user["client_id"] = client.id
+        return user["client_id"]
+
+    def user_of_client(self, client_id: str) -> dict | None:
+        return self.store.user_by_client(client_id) if client_id else None
+
+    def prompt(self, user: dict) -> None:
+        state = user["state"]
+        if state == "confirm":
+            self.say(user, "ask_confirm", [[btn("btn_confirm", "bk:ok"), btn("btn_abort", "bk:no")]])
+        elif state == "op_reply":
+            self.say(user, "ask_op_reply", [[btn("btn_close", f"op:close:{user['data']['conv']}")]])
+        else:
+            self.cmd_help(user, "")
+
+    # ---- common commands -------------------------------------------------------------------------
+
+    def cmd_start(self, user: dict, arg: str) -> None:
+        if arg.startswith("t-"):
+            rid = self.store.teacher_by_code(arg[2:])
+            # One Telegram user is one teacher, and an admin stays an admin.
+            if rid is None or self.role(user) != CLIENT or not self.store.claim_teacher(rid, user["user_id"]):
+                self.say(user, "bad_invite")
+                return
+            log.info("action teacher joined user=%s resource=%s", user["user_id"], rid)
+            self.say(user, "welcome_teacher", name=self.teacher_name(rid))
+            return
+        self.release_hold(user)
+        self.set_state(user, "")
+        self.cmd_help(user, "")
+
+    def cmd_help(self, user: dict, arg: str) -> None:
+        role = self.role(user)
+        if role == CLIENT:
+            self.say(user, "menu_client", [[btn("btn_book", "bk:start"), btn("btn_my", "my:list")]])
+        else:
+            self.say(user, f"menu_{role}")
+
+    def cmd_lang(self, user: dict, arg: str) -> None:
+        if arg in LANGS:
+            self.cb_lang(user, arg, None)
+            return
+        self.say(user, "ask_lang", [[btn("lang_name_en", "lang:en"), btn("lang_name_ru", "lang:ru")]])
+
+    def cb_lang(self, user: dict, lang: str, message_id: int | None) -> None:
+        if lang not in LANGS:
+            self.say(user, "stale_button")
+            return
+        self.store.set_field(user["user_id"], "lang", lang)
+        user["lang"] = lang
+        self.say(user, "lang_set")
+
+    def cmd_cancel(self, user: dict, arg: str) -> None:
+        self.release_hold(user)
+        self.set_state(user, "")
+        self.say(user, "dialog_cancelled")
+
+    # ---- admin: settings, teachers, subjects ------------------------------------------------
+
+    def cmd_settings(self, user: dict, arg: str) -> None:
+        st = self.s.settings()
+        what, _, value = arg.partition(" ")
+        value = value.strip()
+        if what == "slot":
+            if not value.isdigit() or not 10 <= int(value) <= 240:
+                raise InputError("bad_slot")
+            length = timedelta(minutes=int(value))
+            st.default_step = length
+            for sid in self.store.subjects():
+                rec = self.s.service(sid)
+                if rec is not None:
+                    rules = rec.rules
+                    rules.duration = length
+                    self.s.put_service(sc.ServiceRecord(rules, name=rec.name, locations=rec.locations), actor=self.actor(user))
+        elif what == "reminders":
+            parts = [p.strip() for p in value.split(",")]
+            if not all(p.isdigit() and 0 < int(p) <= 10080 for p in parts):
+                raise InputError("bad_offsets")
+            st.reminder_offsets = [timedelta(minutes=int(p)) for p in parts]
+        elif what == "breaks":
+            st.global_breaks = parse_breaks(value)
+        elif what:
+            raise InputError("bad_settings")
+        if what:
+            self.s.save_settings(st, actor=self.actor(user))
+            log.info("action settings %s=%s user=%s", what, value, user["user_id"])
+            st = self.s.settings()
+        self.say(user, "settings", slot=self.slot_length() // timedelta(minutes=1),
+                 reminders=", ".join(str(o // timedelta(minutes=1)) for o in st.reminder_offsets) or "-",
+                 breaks=", ".join("-".join(r.to_strings()) for r in st.global_breaks) or "-")
+
+    def cmd_subject(self, user: dict, arg: str) -> None:
+        """`/subject Name; seats N`"""
+        parts = [p.strip() for p in arg.split(";")]
+        if not parts[0]:
+            raise InputError("bad_subject")
+        seats = 1
+        for part in parts[1:]:
+            words = part.lower().split()
+            if len(words) == 2 and words[0] in ("seats", "мест") and words[1].isdigit() and 1 <= int(words[1]) <= 100:
+                seats = int(words[1])
+            else:
+                raise InputError("bad_subject")
+        sid = f"s{self.store.subject_count() + 1}"
+        rules = sc.Service(sid, self.slot_length(), capacity=seats)
+        self.s.put_service(sc.ServiceRecord(rules, name=parts[0][:64], locations=[LOCATION]), actor=self.actor(user))
+        self.store.add_subject(sid)
+        self.say(user, "subject_added", id=sid, name=parts[0][:64], seats=seats)
+
+    def cmd_subjects(self, user: dict, arg: str) -> None:
+        lines = []
+        for sid in self.store.subjects():
+            rec = self.s.service(sid)
+            teachers = ", ".join(self.teacher_name(r) for r in self.s.providers(sid)) or "-"
+            lines.append(self.t(user, "subject_line", id=sid, name=self.subject_name(sid),
+                                seats=rec.rules.capacity if rec else 1, teachers=teachers))
+        self.say(user, "subjects", list="\n".join(lines) or self.t(user, "none"))
+
+    def cmd_teacher(self, user: dict, arg: str) -> None:
+        """`/teacher Name; mon-fri 10:00-14:00[, ...][; breaks 12:00-12:30]`"""
+        parts = [p.strip() for p in arg.split(";")]
+        if not 2 <= len(parts) <= 3 or not parts[0]:
+            raise InputError("bad_teacher")
+        weekly = parse_hours(parts[1].replace("|", "\n"))
+        breaks = []
+        if len(parts) == 3:
+            word, _, ranges = parts[2].partition(" ")
+            if word.lower() not in ("breaks", "перерывы") or not ranges.strip():
+                raise InputError("bad_teacher")
+            breaks = parse_ranges(ranges)
+        rid = f"t{self.store.teacher_count() + 1}"
+        self.s.put_resource(sc.ResourceRecord(rid, self.zone.key, name=parts[0][:64], schedules=[
+            sc.LocationSchedule(LOCATION, weekly=weekly, breaks=breaks)]), actor=self.actor(user))
+        code = secrets.token_urlsafe(9)
+        self.store.add_teacher(rid, code)
+        self.say(user, "teacher_added", id=rid, name=parts[0][:64],
+                 link=f"https://t.me/{self.username()}?start=t-{code}")
+
+    def cmd_teachers(self, user: dict, arg: str) -> None:
+        lines = []
+        for rid, code, uid in self.store.teachers():
+            r = self.s.resource(rid)
+            hours = "; ".join(f"{d} " + ", ".join("-".join(x.to_strings()) for x in rs)
+                              for d, rs in (r.schedules[0].weekly.items() if r else []))
+            subjects = ", ".join(self.subject_name(s) for s in self.s.services_of(rid)) or "-"
+            lines.append(self.t(user, "teacher_line", id=rid, name=self.teacher_name(rid), hours=hours,
+                                subjects=subjects, joined=self.t(user, "yes" if uid else "no")))
+        self.say(user, "teachers", list="\n".join(lines) or self.t(user, "none"))
+
+    def cmd_teach(self, user: dict, arg: str) -> None:
+        """`/teach t1 s1 s2`: the teacher teaches these subjects."""
+        words = arg.split()
+        teachers = [t[0] for t in self.store.teachers()]
+        subjects = self.store.subjects()
+        if len(words) < 2 or words[0] not in teachers or any(w not in subjects for w in words[1:]):
+            raise InputError("bad_teach")
+        for sid in words[1:]:
+            self.s.link(words[0], sid, actor=self.actor(user))
+        self.say(user, "linked", teacher=self.teacher_name(words[0]),
+                 subjects=", ".join(self.subject_name(s) for s in words[1:]))
+
+    def cmd_unteach(self, user: dict, arg: str) -> None:
+        """`/unteach t1 s1 [s2 ...]`: the teacher no longer teaches these subjects (`Scheduler.unlink`: slotcraft stops
+        offering them with this teacher; their bookings stay). Their weekly sessions of those subjects go too."""
+        words = arg.split()
+        teachers = [t[0] for t in self.store.teachers()]
+        subjects = self.store.subjects()
+        if len(words) < 2 or words[0] not in teachers or any(w not in subjects for w in words[1:]):
+            raise InputError("bad_unteach")
+        rid, sids = words[0], list(dict.fromkeys(words[1:]))
+        taught = self.s.services_of(rid)
+        strangers = [sid for sid in sids if sid not in taught]
+        if strangers:
+            raise InputError("not_taught", teacher=self.teacher_name(rid),
+                             subjects=", ".join(self.subject_name(s) for s in strangers))
+        for sid in sids:
+            self.s.unlink(rid, sid, actor=self.actor(user))
+            self.store.remove_templates(resource_id=rid, service_id=sid)
+        log.info("action unlinked teacher=%s subjects=%s user=%s", rid, ",".join(sids), user["user_id"])
+        self.say(user, "unlinked", teacher=self.teacher_name(rid), subjects=", ".join(self.subject_name(s) for s in sids),
+                 future=self.future_count(rid, sids))
+
+    def cmd_seats(self, user: dict, arg: str) -> None:
+        """`/seats s1 N`: a subject's seats (the service's capacity). Bookings already made keep their seats."""
+        words = arg.split()
+        if (len(words) != 2 or words[0] not in self.store.subjects() or not words[1].isdigit()
+                or not 1 <= int(words[1]) <= 100):
+            raise InputError("bad_seats")
+        sid, seats = words[0], int(words[1])
+        rec = self.s.service(sid)
+        assert rec is not None
+        rules = rec.rules
+        rules.capacity = seats
+        self.s.put_service(sc.ServiceRecord(rules, name=rec.name, locations=rec.locations), actor=self.actor(user))
+        log.info("action seats subject=%s seats=%d user=%s", sid, seats, user["user_id"])
+        self.say(user, "seats_set", subject=self.subject_name(sid), seats=seats)
+
+    def cmd_rmsubject(self, user: dict, arg: str) -> None:
+        """`/rmsubject s1`: unlinked from every teacher (slotcraft offers it no more), gone from the lists and the
+        timetable. Its bookings stay: the coming ones are listed for the admin to keep or cancel."""
+        sid = arg.strip()
+        if sid not in self.store.subjects():
+            raise InputError("bad_rmsubject")
+        for rid in self.s.providers(sid):
+            self.s.unlink(rid, sid, actor=self.actor(user))
+        self.store.remove_templates(service_id=sid)
+        self.store.remove("subject", sid, self.now().isoformat())
+        coming = self.future_bookings([t[0] for t in self.store.teachers(removed=True)], [sid])
+        log.info("action removed subject=%s coming=%d user=%s", sid, len(coming), user["user_id"])
+        self.say(user, "subject_removed", subject=self.subject_name(sid), future=len(coming),
+                 list=self.booking_lines(user, coming))
+
+    def cmd_rmteacher(self, user: dict, arg: str) -> None:
+        """`/rmteacher t1`: unlinked from all subjects (slotcraft offers them no more), no longer a teacher on the bot
+        (the role, the poll, the invite and their clients' questions go), gone from the timetable. Their bookings
+        stay: the reply says how many are still to come and lists them."""
+        rid = arg.strip()
+        if rid not in [t[0] for t in self.store.teachers()]:
+            raise InputError("bad_rmteacher")
+        uid = self.store.teacher_user(rid)
+        for sid in self.s.services_of(rid):
+            self.s.unlink(rid, sid, actor=self.actor(user))
+        self.store.remove_templates(resource_id=rid)
+        self.store.remove("teacher", rid, self.now().isoformat())
+        requeued = 0
+        if uid:
+            requeued = self.store.requeue(uid)
+            former = self.store.user(uid)
+            if former is not None and former["state"]:
+                self.set_state(former, "")
+        coming = self.future_bookings([rid])
+        log.info("action removed teacher=%s coming=%d requeued=%d user=%s", rid, len(coming), requeued, user["user_id"])
+        self.say(user, "teacher_removed", teacher=self.teacher_name(rid), future=len(coming), convs=requeued,
+                 list=self.booking_lines(user, coming))
+
+    def future_bookings(self, rids: list[str], sids: list[str] | None = None) -> list[sc.BookingRecord]:
+        """Confirmed bookings still to come of these teachers (of these subjects, if given), by start."""
+        out = [b for rid in rids for b in self.s.upcoming(rid, self.now(), 3660)
+               if b.status == sc.BookingStatus.confirmed and (sids is None or b.service in sids)]
+        return sorted(out, key=lambda b: (b.start, b.resource))
+
+    def future_count(self, rid: str, sids: list[str]) -> int:
+        return len(self.future_bookings([rid], sids))
+
+    def booking_lines(self, user: dict, bookings: list[sc.BookingRecord], limit: int = 20) -> str:
+        lines = []
+        for b in bookings[:limit]:
+            client = self.s.client(b.client) if b.client else None
+            lines.append(self.t(user, "booking_line", when=self.when(user, b.start), teacher=self.teacher_name(b.resource),
+                                subject=self.subject_name(b.service), client=client.name if client else "?"))
+        if len(bookings) > limit:
+            lines.append(self.t(user, "and_more", n=len(bookings) - limit))
+        return "\n".join(lines) or self.t(user, "none")
+
+    def cmd_hours(self, user: dict, arg: str) -> None:
+        """`/hours t1 mon-fri 10:00-14:00 [| sat 10:00-12:00]`: a teacher's usual hours (what the poll offers)."""
+        rid, _, hours = arg.strip().partition(" ")
+        r = self.s.resource(rid) if rid in [t[0] for t in self.store.teachers()] else None
+        if r is None or not hours.strip():
+            raise InputError("bad_hours_cmd")
+        weekly = parse_hours(hours.replace("|", "\n"))
+        schedules = r.schedules
+        schedules[0].weekly = weekly
+        r.schedules = schedules
+        self.s.put_resource(r, actor=self.actor(user))
+        self.say(user, "hours_set", teacher=self.teacher_name(rid))
+
+    def cmd_session(self, user: dict, arg: str) -> None:
+        """`/session t1 s1 mon 10:00`: a weekly session in the timetable. A subject with sessions is offered
+        to clients only at the sessions /plan created; one without is offered whenever its teachers are free."""
+        words = arg.lower().split()
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", words[3]) if len(words) == 4 else None
+        if (m is None or words[2] not in DAYS or words[1] not in self.store.subjects()
+                or words[0] not in self.s.providers(words[1]) or int(m.group(1)) > 23 or int(m.group(2)) > 59):
+            raise InputError("bad_session")
+        at = f"{int(m.group(1)):02}:{m.group(2)}"
+        weekday = ORDER.index(DAYS[words[2]])
+        self.store.add_template(words[0], words[1], weekday, at)
+        self.say(user, "session_added", teacher=self.teacher_name(words[0]), subject=self.subject_name(words[1]),
+                 wd=self.t(user, f"wd_{weekday}"), time=at)
+
+    def cmd_sessions(self, user: dict, arg: str) -> None:
+        items = self.store.templates()
+        if not items:
+            self.say(user, "sessions_empty")
+        for template_id, rid, sid, weekday, at in items:
+            self.say(user, "session_item", [[btn("btn_remove", f"ss:rm:{template_id}")]], teacher=self.teacher_name(rid),
+                     subject=self.subject_name(sid), wd=self.t(user, f"wd_{weekday}"), time=at)
+
+    def cb_ss(self, user: dict, rest: str, message_id: int | None) -> None:
+        what, _, template_id = rest.partition(":")
+        if what == "rm" and template_id.isdigit() and self.store.remove_template(int(template_id)):
+            self.say(user, "session_removed")
+        else:
+            self.say(user, "stale_button")
+
+    # ---- admin: reports -------------------------------------------------------------------------
+
+    def day_span(self, day: date) -> tuple[datetime, datetime]:
+        start = datetime.combine(day, time(0), self.zone).astimezone(timezone.utc)
+        end = datetime.combine(day + timedelta(days=1), time(0), self.zone).astimezone(timezone.utc)
+        return start, end
+
+    def cmd_day(self, user: dict, arg: str) -> None:
+        day = parse_date(arg) if arg else self.today()
+        rows: dict[tuple, list[str]] = {}
+        start, _ = self.day_span(day)
+        for rid, _, _ in self.store.teachers(removed=True):  # a removed teacher's bookings stay, so are listed
+            for b in self.s.upcoming(rid, start, 1):
+                if b.status != sc.BookingStatus.confirmed:
+                    continue
+                client = self.s.client(b.client) if b.client else None
+                rows.setdefault((b.start, rid, b.service), []).append((client.name if client else "?") +
+                                                                      (f" x{b.seats}" if b.seats > 1 else ""))
+        lines = []
+        for (at, rid, sid), names in sorted(rows.items()):
+            rec = self.s.service(sid)
+            capacity = rec.rules.capacity if rec else 1
+            local = at.astimezone(self.zone)
+            lines.append(self.t(user, "table_line", time=local.strftime("%H:%M"), teacher=self.teacher_name(rid),
+                                subject=self.subject_name(sid), taken=len(names), seats=capacity,
+                                clients=", ".join(names)))
+        self.say(user, "day_table", day=self.day_label(user, day), table="\n".join(lines) or self.t(user, "none"))
+
+    def cmd_csv(self, user: dict, arg: str) -> None:
+        """`/csv 2027-03-29 [2027-04-04]`: bookings of those local days, as slotcraft's CSV report."""
+        words = arg.split()
+        if not 1 <= len(words) <= 2:
+            raise InputError("bad_csv")
+        first = parse_date(words[0])
+        last = parse_date(words[1]) if len(words) == 2 else first
+        if last < first or (last - first).days > 366:
+            raise InputError("bad_csv")
+        start, _ = self.day_span(first)
+        _, end = self.day_span(last)
+        data = self.s.bookings_csv(start, end).encode("utf-8")
+        self.transport.send_document(user["chat_id"], f"bookings-{first}-{last}.csv", data,
+                                     self.t(user, "csv_caption", first=first.isoformat(), last=last.isoformat()))
+        log.info("action csv user=%s bytes=%d", user["user_id"], len(data))
+
+    def cmd_ics(self, user: dict, arg: str) -> None:
+        rid = arg.strip()
+        if rid not in [t[0] for t in self.store.teachers(removed=True)]:
+            raise InputError("bad_ics")
+        data = self.s.export_ics(resource=rid, now=self.now()).encode("utf-8")
+        self.transport.send_document(user["chat_id"], f"{rid}.ics", data,
+                                     self.t(user, "ics_caption", teacher=self.teacher_name(rid)))
+
+    # ---- the daily poll -------------------------------------------------------------------------
+
+    def usual_slots(self, rid: str, day: date) -> list[str]:
+        """Start times (HH:MM) of slot-length pieces of the teacher's usual hours that day."""
+        r = self.s.resource(rid)
+        if r is None or not r.schedules:
+            return []
+        step = self.slot_length()
+        ranges = r.schedules[0].weekly.get(["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.weekday()], [])
+        breaks = [self.local_span(day, x) for x in [*r.schedules[0].breaks, *self.s.settings().global_breaks]]
+        out = []
+        for rng in ranges:
+            t, end = self.local_span(day, rng)
+            while t + step <= end:
+                if not any(t < b_end and b_start < t + step for b_start, b_end in breaks):
+                    out.append(t.strftime("%H:%M"))
+                t += step
+        return out
+
+    @staticmethod
+    def local_span(day: date, rng: sc.LocalRange) -> tuple[datetime, datetime]:
+        """A local range on `day` as naive wall times (an end of 24:00 is the next midnight)."""
+        a, b = rng.to_strings()
+        end = datetime.combine(day + timedelta(days=1), time(0)) if b == "24:00" else datetime.combine(day, time.fromisoformat(b))
+        return datetime.combine(day, time.fromisoformat(a)), end
+
+    def poll_keyboard(self, rid: str, day: date) -> list[list[Button]]:
+        ticked = set(self.store.answer(rid, day.isoformat()) or [])
+        flat = [btn("poll_on" if s in ticked else "poll_off", f"pl:{ymd(day)}:{s.replace(':', '')}", time=s)
+                for s in self.usual_slots(rid, day)]
+        rows = [flat[i: i + 4] for i in range(0, len(flat), 4)]
+        rows.append([btn("btn_day_off", f"pl:{ymd(day)}:off")])
+        return rows
+
+    def send_poll(self, rid: str, days: list[date]) -> None:
+        user = self.store.user(self.store.teacher_user(rid))
+        if user is None:
+            return
+        for day in days:
+            if self.usual_slots(rid, day):
+                self.say(user, "poll", self.poll_keyboard(rid, day), day=self.day_label(user, day))
+        log.info("poll sent resource=%s days=%s", rid, ",".join(d.isoformat() for d in days))
+
+    def poll_pass(self) -> int:
+        """Sends today's poll to each teacher once it is `poll_at` local time (safe in many processes)."""
+        now = self.now()
+        local = now.astimezone(self.zone)
+        if local.time() < self.poll_at:
+            return 0
+        sent = 0
+        for rid, _, uid in self.store.teachers():
+            if uid and self.store.claim_poll(rid, local.date().isoformat(), now.isoformat()):
+                self.send_poll(rid, [local.date() + timedelta(days=1), local.date() + timedelta(days=2)])
+                sent += 1
+        return sent
+
+    def cmd_poll(self, user: dict, arg: str) -> None:
+        rid = self.store.teacher_of_user(user["user_id"])
+        assert rid is not None
+        self.send_poll(rid, [self.today() + timedelta(days=1), self.today() + timedelta(days=2)])
+
+    def apply_answer(self, rid: str, day: date, slots: list[str], actor: str) -> None:
+        """The answer becomes the teacher's override for that date: the ticked slots, merged."""
+        step = self.slot_length()
+        ranges: list[list[datetime]] = []
+        for s in sorted(slots):
+            a = datetime.combine(day, time.fromisoformat(s))
+            if ranges and ranges[-1][1] == a:
+                ranges[-1][1] = a + step
+            else:
+                ranges.append([a, a + step])
+        local = [(a.strftime("%H:%M"), b.strftime("%H:%M") if b.date() == day else "24:00") for a, b in ranges]
+        r = self.s.resource(rid)
+        assert r is not None
+        schedules = r.schedules
+        overrides = schedules[0].overrides
+        overrides[day] = local
+        schedules[0].overrides = overrides
+        r.schedules = schedules
+        self.s.put_resource(r, actor=actor)
+
+    def cb_pl(self, user: dict, rest: str, message_id: int | None) -> None:
+        rid = self.store.teacher_of_user(user["user_id"])
+        day_text, _, slot = rest.partition(":")
+        try:
+            day = parse_ymd(day_text)
+        except ValueError:
+            self.say(user, "stale_button")
+            return
+        usual = self.usual_slots(rid, day)
+        if day <= self.today() or (slot != "off" and f"{slot[:2]}:{slot[2:]}" not in usual):
+            self.say(user, "poll_closed")
+            return
+        if slot == "off":
+            ticked: set[str] = set()
+        else:
+            ticked = set(self.store.answer(rid, day.isoformat()) or [])
+            ticked ^= {f"{slot[:2]}:{slot[2:]}"}
+        self.store.set_answer(rid, day.isoformat(), sorted(ticked), self.now().isoformat())
+        self.apply_answer(rid, day, sorted(ticked), self.actor(user))
+        log.info("action poll answer resource=%s day=%s slots=%s", rid, day, ",".join(sorted(ticked)))
+        if message_id is not None:
+            self.edit(user, message_id, "poll", self.poll_keyboard(rid, day), day=self.day_label(user, day))
+
+    # ---- admin: planning the next days ---------------------------------------------------------
+
+    def cmd_plan(self, user: dict, arg: str) -> None:
+        """`/plan [2|3]`: fixes the next days' hours of every teacher (their answers, or their usual hours
+        where they did not answer) and lists the conflicts."""
+        n = int(arg) if arg.strip().isdigit() else self.days_ahead
+        if not 1 <= n <= 7:
+            raise InputError("bad_plan")
+        lines, conflicts = [], []
+        for i in range(1, n + 1):
+            day = self.today() + timedelta(days=i)
+            parts = []
+            for rid, _, _ in self.store.teachers():
+                answer = self.store.answer(rid, day.isoformat())
+                source = "from_answers" if answer is not None else "from_template"
+                slots = answer if answer is not None else self.usual_slots(rid, day)
+                if answer is None:
+                    self.store.set_answer(rid, day.isoformat(), slots, self.now().isoformat())
+                    self.apply_answer(rid, day, slots, self.actor(user))
+                if slots:
+                    parts.append(self.t(user, "plan_teacher", teacher=self.teacher_name(rid),
+                                        slots=" ".join(slots), source=self.t(user, source)))
+                start, _ = self.day_span(day)
+                step = self.slot_length()
+                for b in self.s.upcoming(rid, start, 1):
+                    local = b.start.astimezone(self.zone)
+                    pieces = max(1, (b.end - b.start) // step)
+                    inside = all((local + k * step).strftime("%H:%M") in slots for k in range(pieces))
+                    if b.status == sc.BookingStatus.confirmed and not inside:
+                        conflicts.append(self.t(user, "conflict_booking", teacher=self.teacher_name(rid),
+                                                when=self.when(user, b.start), subject=self.subject_name(b.service)))
+            for _, rid, sid, weekday, at in self.store.templates():
+                if weekday != day.weekday():
+                    continue
+                if at in (self.store.answer(rid, day.isoformat()) or []):
+                    start = datetime.combine(day, time.fromisoformat(at), self.zone).astimezone(timezone.utc)
+                    self.store.put_session(rid, sid, start.isoformat())
+                    parts.append(self.t(user, "plan_session", time=at, subject=self.subject_name(sid),
+                                        teacher=self.teacher_name(rid)))
+                else:
+                    conflicts.append(self.t(user, "conflict_template", teacher=self.teacher_name(rid),
+                                            subject=self.subject_name(sid), day=self.day_label(user, day), time=at))
+            for sid in self.store.subjects():
+                if not any(self.store.answer(r, day.isoformat()) for r in self.s.providers(sid)):
+                    conflicts.append(self.t(user, "conflict_subject", subject=self.subject_name(sid),
+                                            day=self.day_label(user, day)))
+            lines.append(self.t(user, "plan_day", day=self.day_label(user, day),
+                                teachers="\n".join(parts) or self.t(user, "none")))
+        log.info("action plan days=%d conflicts=%d user=%s", n, len(conflicts), user["user_id"])
+        self.say(user, "plan", plan="\n".join(lines), conflicts="\n".join(conflicts) or self.t(user, "no_conflicts"))
+
+    # ---- clients: booking ---------------------------------------------------------------------
+
+    def cmd_book(self, user: dict, arg: str) -> None:
+        self.cb_bk(user, "start", None)
+
+    def free(self, sid: str, who: str, day: date | None = None) -> list[sc.LocatedSlot]:
+        start = self.now() if day is None else max(self.now(), self.day_span(day)[0])
+        end = self.day_span(self.today() + timedelta(days=self.days_ahead))[1] if day is None else self.day_span(day)[1]
+        if start >= end:
+            return []
+        resources = [who] if who != "*" else []
+        slots = self.s.slots(sid, start, end, resources=resources, mode="any", now=self.now())
+        return [x for x in slots if self.bookable(sid, x)]
+
+    def bookable(self, sid: str, slot: sc.LocatedSlot) -> list[str]:
+        """The teachers a client may book at this free slot: all of them, or for a timetabled subject
+        those with a planned session then."""
+        if not self.store.timetabled(sid):
+            return slot.resources
+        planned = self.store.sessions(sid)
+        return [r for r in slot.resources if (r, slot.start.isoformat()) in planned]
+
+    def cb_bk(self, user: dict, rest: str, message_id: int | None) -> None:
+        try:
+            self.booking_step(user, rest)
+        except (ValueError, sc.NotFound, sc.InvalidArgument):  # a forged or outdated button: a bad date, id or time
+            log.warning("booking button %r refused for user=%s", rest[:64], user["user_id"])
+            self.say(user, "stale_button")
+
+    def booking_step(self, user: dict, rest: str) -> None:
+        step, *args = rest.split(":")
+        if step == "start":
+            subjects = self.store.subjects()
+            if not subjects:
+                self.say(user, "no_subjects")
+                return
+            self.say(user, "pick_subject", [[btn("label", f"bk:s:{sid}", text=self.subject_name(sid))] for sid in subjects])
+        elif step == "s" and len(args) == 1 and args[0] in self.store.subjects():
+            sid = args[0]
+            rows = [[btn("label", f"bk:t:{sid}:{rid}", text=self.teacher_name(rid))] for rid in self.s.providers(sid)]
+            rows.append([btn("btn_any_teacher", f"bk:t:{sid}:*")])
+            self.say(user, "pick_teacher", rows, subject=self.subject_name(sid))
+        elif step == "t" and len(args) == 2 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
+            sid, who = args
+            days = sorted({s.start.astimezone(self.zone).date() for s in self.free(sid, who)})
+            if not days:
+                self.say(user, "no_days")
+                return
+            self.say(user, "pick_day", [[btn("label", f"bk:d:{sid}:{who}:{ymd(d)}", text=self.day_label(user, d))] for d in days])
+        elif step == "d" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
+            sid, who, day = args[0], args[1], parse_ymd(args[2])
+            slots = self.free(sid, who, day)
+            if not slots:
+                self.say(user, "no_times")
+                return
+            rows = [[btn("time_seats" if s.seats_left > 1 or self.is_group(sid) else "label",
+                         f"bk:h:{sid}:{who}:{int(s.start.timestamp())}",
+                         text=s.start.astimezone(self.zone).strftime("%H:%M"), seats=s.seats_left)] for s in slots]
+            self.say(user, "pick_time", rows, day=self.day_label(user, day))
+        elif step == "h" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
+            self.take_hold(user, args[0], args[1], datetime.fromtimestamp(int(args[2]), timezone.utc))
+        elif step == "ok":
+            self.confirm(user)
+        elif step == "no":
+            self.cmd_cancel(user, "")
+        else:
+            self.say(user, "stale_button")
+
+    def is_group(self, sid: str) -> bool:
+        rec = self.s.service(sid)
+        return bool(rec and rec.rules.capacity > 1)
+
+    def take_hold(self, user: dict, sid: str, who: str, start: datetime) -> None:
+        self.release_hold(user)
+        cid = self.client_id(user)
+        day = start.astimezone(self.zone).date()
+        match = [s for s in self.free(sid, who, day) if s.start == start]
+        if not match:
+            self.say(user, "slot_gone")
+            return
+        for rid in self.bookable(sid, match[0]):
+            try:
+                hold = self.s.hold(rid, sid, start, self.hold_ttl, location=LOCATION, client=cid,
+                                   actor=self.actor(user), now=self.now())
+            except sc.Conflict:
+                continue
+            self.set_state(user, "confirm", {"hold": hold.hold_token, "booking": hold.id})
+            self.say(user, "confirm_booking", [[btn("btn_confirm", "bk:ok"), btn("btn_abort", "bk:no")]],
+                     subject=self.subject_name(sid), teacher=self.teacher_name(rid), when=self.when(user, start))
+            return
+        self.say(user, "slot_gone")
+
+    def release_hold(self, user: dict) -> None:
+        if user["state"] == "confirm" and user["data"].get("booking"):
+            try:
+                self.s.cancel(user["data"]["booking"], "hold released", now=self.now(), actor=self.actor(user))
+            except sc.Error:
+                pass
+
+    def st_confirm(self, user: dict, text: str) -> None:
+        raise InputError("use_buttons")
+
+    def confirm(self, user: dict) -> None:
+        if user["state"] != "confirm":
+            self.say(user, "stale_button")
+            return
+        held = self.s.booking(user["data"].get("booking", ""))
+        if held is not None and held.resource not in self.s.providers(held.service):
+            # Unlinked while the client was deciding: slotcraft would still confirm a hold taken before.
+            self.release_hold(user)
+            self.set_state(user, "")
+            self.say(user, "slot_gone")
+            return
+        try:
+            b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
+        except sc.Error:
+            self.set_state(user, "")
+            self.say(user, "slot_gone")
+            return
+        self.set_state(user, "")
+        log.info("action booked booking=%s user=%s", b.id, user["user_id"])
+        self.say(user, "booked", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
+                 when=self.when(user, b.start))
+        self.tell_teacher(b, "teacher_booked", user["name"])
+
+    def cmd_my(self, user: dict, arg: str) -> None:
+        self.cb_my(user, "list", None)
+
+    def cb_my(self, user: dict, rest: str, message_id: int | None) -> None:
+        cid = self.client_id(user)
+        if rest == "list":
+            mine = [b for b in self.s.client_bookings(cid, now=self.now()) if b.status == sc.BookingStatus.confirmed]
+            if not mine:
+                self.say(user, "no_bookings")
+            for b in mine:
+                self.say(user, "my_booking", [[btn("btn_cancel_booking", f"my:c:{b.id}")]],
+                         subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
+                         when=self.when(user, b.start))
+            return
+        if rest.startswith("c:"):
+            b = self.s.booking(rest[2:])
+            if b is None or b.client != cid:  # never another client's booking, whatever the button says
+                log.warning("refused booking %s to user=%s: not theirs", rest[2:], user["user_id"])
+                self.say(user, "not_yours")
+                return
+            if b.status == sc.BookingStatus.confirmed:
+                self.s.cancel(b.id, "cancelled by the client", now=self.now(), actor=self.actor(user))
+                self.tell_teacher(b, "teacher_cancelled", user["name"])
+            self.say(user, "booking_cancelled", when=self.when(user, b.start))
+            return
+        self.say(user, "stale_button")
+
+    def tell_teacher(self, b: sc.BookingRecord, key: str, client: str) -> None:
+        teacher = self.store.user(self.store.teacher_user(b.resource))
+        if teacher is not None:
+            self.say(teacher, key, client=client, subject=self.subject_name(b.service), when=self.when(teacher, b.start))
+
+    def remind(self, b: sc.BookingRecord, offset: timedelta) -> bool:
+        user = self.user_of_client(b.client)
+        if user is None:
+            return False
+        self.say(user, "reminder", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
+                 when=self.when(user, b.start))
+        return True
+
+    # ---- support: FAQ and hand-off ------------------------------------------------------------
+
+    def support_text(self, user: dict, text: str) -> None:
+        conv = self.store.open_conv_of(user["user_id"])
+        if conv is not None:
+            self.store.add_conv_message(conv["conv_id"], "client", text, self.now().isoformat())
+            if conv["status"] == "taken":
+                op = self.store.user(conv["operator"])
+                if op:
+                    self.say(op, "client_says", [[btn("btn_reply", f"op:take:{conv['conv_id']}")]],
+                             name=user["name"], text=text)
+            self.say(user, "added_to_conversation")
+            return
+        match = faq.best(text, self.store.faqs(), self.faq_threshold)
+        if match is None:
+            log.info("action faq miss user=%s", user["user_id"])
+            self.hand_over(user, text, "no_match")
+            return
+        faq_id, answer, score = match
+        event = self.store.faq_event(user["user_id"], faq_id, text, "answered", self.now().isoformat())
+        log.info("action faq hit faq=%s score=%.2f user=%s", faq_id, score, user["user_id"])
+        self.say(user, "faq_answer", [[btn("btn_helped", f"sp:ok:{event}"), btn("btn_person", f"sp:hand:{event}")]],
+                 answer=answer)
+
+    def cmd_person(self, user: dict, arg: str) -> None:
+        if self.store.open_conv_of(user["user_id"]) is not None:
+            self.say(user, "added_to_conversation")
+            return
+        self.hand_over(user, arg, "asked")
+
+    def cb_sp(self, user: dict, rest: str, message_id: int | None) -> None:
+        what, _, event = rest.partition(":")
+        row = self.store.faq_event_row(int(event), user["user_id"]) if event.isdigit() else None
+        if row is None or row[2] != "answered":
+            self.say(user, "stale_button")
+            return
+        if what == "ok":
+            self.store.set_faq_outcome(int(event), "helped")
+            self.say(user, "glad_it_helped")
+        elif what == "hand":
+            self.store.set_faq_outcome(int(event), "handed")
+            self.hand_over(user, row[1], "faq_not_enough")
+        else:
+            self.say(user, "stale_button")
+
+    def owner_of(self, user: dict) -> str:
+        """The teacher the client belongs to (of their latest booking), if that teacher is on the bot; else operators."""
+        if not user.get("client_id"):
+            return ""
+        cid, now = user["client_id"], self.now()
+        every = self.s.client_bookings(cid, now=now) + self.s.client_bookings(cid, active=False, now=now)  # coming + past
+        bookings = sorted((b for b in every if b.status == sc.BookingStatus.confirmed), key=lambda b: b.start)
+        for b in reversed(bookings):
+            uid = self.store.teacher_user(b.resource)
+            if uid:
+                return uid
+        return ""
+
+    def operators_for(self, owner: str) -> list[str]:
+        return [owner] if owner else sorted(self.admins)
+
+    def hand_over(self, user: dict, text: str, via: str) -> None:
+        owner = self.owner_of(user)
+        conv = self.store.open_conv(user["user_id"], "telegram", user["chat_id"], owner, via, self.now().isoformat())
+        if text:
+            self.store.add_conv_message(conv["conv_id"], "client", text, self.now().isoformat())
+        log.info("action handed over conv=%s owner=%s user=%s", conv["conv_id"], owner or "operators", user["user_id"])
+        self.say(user, "handed_over")
+        for uid in self.operators_for(owner):
+            op = self.store.user(uid)
+            if op:
+                self.say(op, "new_conversation", [[btn("btn_take", f"op:take:{conv['conv_id']}")]],
+                         name=user["name"], text=text or "-")
+
+    def my_owners(self, user: dict) -> list[str]:
+        """The queues this staff member serves: their own clients, and the shared one for admins."""
+        return [user["user_id"], ""] if self.role(user) == ADMIN else [user["user_id"]]
+
+    def cmd_queue(self, user: dict, arg: str) -> None:
+        convs = self.store.queue(self.my_owners(user))
+        if not convs:
+            self.say(user, "queue_empty")
+        for c in convs:
+            client = self.store.user(c["client_user_id"])
+            last = self.store.conv_messages(c["conv_id"], 1)
+            self.say(user, "queue_item", [[btn("btn_take", f"op:take:{c['conv_id']}")]],
+                     name=client["name"] if client else "?", text=last[0][1] if last else "-")
+
+    def cb_op(self, user: dict, rest: str, message_id: int | None) -> None:
+        what, _, conv_text = rest.partition(":")
+        conv = self.store.conv(int(conv_text)) if conv_text.isdigit() else None
+        if conv is None:
+            self.say(user, "stale_button")
+            return
+        if what == "take":
+            mine = conv["status"] == "taken" and conv["operator"] == user["user_id"]
+            if not mine and not self.store.take(conv["conv_id"], user["user_id"], self.my_owners(user)):
+                self.say(user, "already_taken")
+                return
+            history = "\n".join(self.t(user, f"from_{s}", text=t) for s, t in self.store.conv_messages(conv["conv_id"]))
+            client = self.store.user(conv["client_user_id"])
+            self.set_state(user, "op_reply", {"conv": conv["conv_id"]})
+            self.say(user, "conversation", [[btn("btn_close", f"op:close:{conv['conv_id']}")]],
+                     name=client["name"] if client else "?", history=history or "-")
+        elif what == "close":
+            if not self.store.close_conv(conv["conv_id"], user["user_id"], self.now().isoformat()):
+                self.say(user, "stale_button")
+                return
+            if user["state"] == "op_reply":
+                self.set_state(user, "")
+            client = self.store.user(conv["client_user_id"])
+            if client:
+                self.say_on(conv["messenger"], client, "conv_closed")
+            self.say(user, "closed")
+        else:
+            self.say(user, "stale_button")
+
+    def say_on(self, messenger: str, user: dict, key: str, **params: Any) -> None:
+        """A message on the messenger the client wrote from (its chat there)."""
+        transport = self.transports[messenger]
+        log.info("send messenger=%s chat=%s key=%s", messenger, user["chat_id"], key)
+        transport.send_message(user["chat_id"], self.t(user, key, **params))
+
+    def st_op_reply(self, user: dict, text: str) -> None:
+        conv = self.store.conv(int(user["data"]["conv"]))
+        if conv is None or conv["status"] != "taken" or conv["operator"] != user["user_id"]:
+            self.set_state(user, "")
+            self.say(user, "stale_button")
+            return
+        now = self.now().isoformat()
+        self.store.add_conv_message(conv["conv_id"], "operator", text, now)
+        self.store.first_reply(conv["conv_id"], now)
+        client = self.store.user(conv["client_user_id"])
+        if client:
+            self.say_on(conv["messenger"], client, "operator_says", name=user["name"], text=text)
+        self.say(user, "delivered", [[btn("btn_close", f"op:close:{conv['conv_id']}")]])
+
+    # ---- admin: FAQ and statistics ------------------------------------------------------------
+
+    def cmd_faq(self, user: dict, arg: str) -> None:
+        """`/faq question | answer`"""
+        question, sep, answer = arg.partition("|")
+        if not sep or not faq.words(question) or not answer.strip():
+            raise InputError("bad_faq")
+        self.store.add_faq(question.strip()[:500], answer.strip()[:3000])
+        self.say(user, "faq_added")
+
+    def cmd_faqs(self, user: dict, arg: str) -> None:
+        items = self.store.faqs()
+        if not items:
+            self.say(user, "faq_empty")
+        for faq_id, q, a in items:
+            self.say(user, "faq_item", [[btn("btn_remove", f"fq:rm:{faq_id}")]], question=q, answer=a)
+
+    def cb_fq(self, user: dict, rest: str, message_id: int | None) -> None:
+        what, _, faq_id = rest.partition(":")
+        if what == "rm" and faq_id.isdigit() and self.store.remove_faq(int(faq_id)):
+            self.say(user, "faq_removed")
+        else:
+            self.say(user, "stale_button")
+
+    def cmd_stats(self, user: dict, arg: str) -> None:
+        counts = self.store.faq_counts()
+        convs = self.store.convs()
+        waits: dict[str, list[float]] = {}
+        for c in convs:
+            if c["first_reply_at"]:
+                secs = (datetime.fromisoformat(c["first_reply_at"]) - datetime.fromisoformat(c["opened_at"])).total_seconds()
+                waits.setdefault(c["operator"], []).append(secs)
+        every = [w for ws in waits.values() for w in ws]
+
+        def minutes(ws: list[float]) -> str:
+            return f"{sum(ws) / len(ws) / 60:.1f}" if ws else "-"
+
+        per_op = []
+        for op in sorted({c["operator"] for c in convs if c["operator"]}):
+            mine = [c for c in convs if c["operator"] == op]
+            u = self.store.user(op)
+            per_op.append(self.t(user, "stats_operator", name=u["name"] if u else op, taken=len(mine),
+                                 closed=sum(1 for c in mine if c["status"] == "closed"), wait=minutes(waits.get(op, []))))
+        faq_answered = counts.get("answered", 0) + counts.get("helped", 0) + counts.get("handed", 0)
+        self.say(user, "stats", faq=faq_answered, helped=counts.get("helped", 0),
+                 handed=len(convs), after_faq=counts.get("handed", 0), wait=minutes(every),
+                 open=sum(1 for c in convs if c["status"] != "closed"),
+                 operators="\n".join(per_op) or self.t(user, "none"))

@@ -54,13 +54,107 @@ icalcomponent* event_of(const calendar_entry& entry, instant stamp) {
     return event;
 }
 
+bool is_utc(const std::string& time_zone) { return time_zone == "UTC" || time_zone == "Etc/UTC"; }
+
+/// The wall time of `t` on the local date of `on` in `tz`, with `TZID`
+/// `tz_name` (or in UTC for a UTC zone).
+icalproperty* with_wall_time(icalproperty* p, const zone& tz, const std::string& tz_name, instant on,
+                             std::chrono::seconds wall) {
+    if (is_utc(tz_name)) {
+        icalproperty_set_value(p, icalvalue_new_datetime(utc(on)));
+        return p;
+    }
+    const date::local_seconds local = date::local_seconds{tz.date_of(on)} + wall;
+    const auto day = date::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss clock{local - day};
+    icaltimetype t = icaltime_null_time();
+    t.year = static_cast<int>(ymd.year());
+    t.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    t.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    t.hour = static_cast<int>(clock.hours().count());
+    t.minute = static_cast<int>(clock.minutes().count());
+    t.second = static_cast<int>(clock.seconds().count());
+    icalproperty_set_value(p, icalvalue_new_datetime(t));
+    icalproperty_add_parameter(p, icalparameter_new_tzid(tz_name.c_str()));
+    return p;
+}
+
+/// The series' master VEVENT followed by its cancelled overrides.
+std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
+    const zone tz = zone::locate(s.time_zone, "time_zone");
+    const instant first = s.rule.first_start;
+    const std::chrono::seconds wall = tz.to_local(first) - date::local_seconds{tz.date_of(first)};
+    const std::string uid = s.rule.id + "@slotcraft";
+    calendar_entry master = s.master;
+    master.booking.series.clear();  // the series is the event itself
+    icalcomponent* event = event_of(master, stamp);
+    const auto replace = [&](icalproperty_kind kind, icalproperty* value) {
+        icalproperty* old = icalcomponent_get_first_property(event, kind);
+        icalcomponent_remove_property(event, old);
+        icalproperty_free(old);
+        icalcomponent_add_property(event, value);
+    };
+    replace(ICAL_UID_PROPERTY, icalproperty_new_uid(uid.c_str()));
+    replace(ICAL_DTSTART_PROPERTY, with_wall_time(icalproperty_new_dtstart(utc(first)), tz, s.time_zone, first, wall));
+    const instant first_end = first + s.length;
+    const std::chrono::seconds end_wall = tz.to_local(first_end) - date::local_seconds{tz.date_of(first_end)};
+    replace(ICAL_DTEND_PROPERTY,
+            with_wall_time(icalproperty_new_dtend(utc(first_end)), tz, s.time_zone, first_end, end_wall));
+    icalcomponent_add_property(event, icalproperty_new_rrule(icalrecurrencetype_from_string(s.rule.rrule.c_str())));
+    for (const instant skipped : s.excluded)
+        icalcomponent_add_property(event,
+                                   with_wall_time(icalproperty_new_exdate(utc(skipped)), tz, s.time_zone, skipped, wall));
+    std::vector<icalcomponent*> out{event};
+    for (const auto& [occurrence, entry] : s.cancelled) {
+        calendar_entry moved = entry;
+        moved.booking.series.clear();
+        icalcomponent* override_event = event_of(moved, stamp);
+        icalproperty* old = icalcomponent_get_first_property(override_event, ICAL_UID_PROPERTY);
+        icalcomponent_remove_property(override_event, old);
+        icalproperty_free(old);
+        icalcomponent_add_property(override_event, icalproperty_new_uid(uid.c_str()));
+        icalcomponent_add_property(override_event, with_wall_time(icalproperty_new_recurrenceid(utc(occurrence)), tz,
+                                                                  s.time_zone, occurrence, wall));
+        out.push_back(override_event);
+    }
+    return out;
+}
+
+/// The VTIMEZONE libical builds from the system's zone data, with `TZID` the IANA name.
+icalcomponent* vtimezone_of(const std::string& time_zone) {
+    icaltimezone* known = icaltimezone_get_builtin_timezone(time_zone.c_str());
+    icalcomponent* source = known != nullptr ? icaltimezone_get_component(known) : nullptr;
+    if (source == nullptr) reject("time_zone", fmt::format("libical has no VTIMEZONE for \"{}\"", time_zone));
+    icalcomponent* copy = icalcomponent_new_clone(source);
+    icalproperty* tzid = icalcomponent_get_first_property(copy, ICAL_TZID_PROPERTY);
+    icalproperty_set_tzid(tzid, time_zone.c_str());
+    return copy;
+}
+
 }  // namespace
 
-std::string write_ics(std::span<const calendar_entry> entries, instant stamp) {
+bool ics_zone_available(const std::string& time_zone) {
+    if (is_utc(time_zone)) return true;
+    icaltimezone* known = icaltimezone_get_builtin_timezone(time_zone.c_str());
+    return known != nullptr && icaltimezone_get_component(known) != nullptr;
+}
+
+std::string write_ics(std::span<const calendar_entry> entries, instant stamp) { return write_ics(entries, {}, stamp); }
+
+std::string write_ics(std::span<const calendar_entry> entries, std::span<const calendar_series> series,
+                      instant stamp) {
     const component_handle calendar(icalcomponent_new_vcalendar());
     icalcomponent_add_property(calendar.get(), icalproperty_new_version("2.0"));
     icalcomponent_add_property(calendar.get(), icalproperty_new_prodid("-//slotcraft//slotcraft//EN"));
     icalcomponent_add_property(calendar.get(), icalproperty_new_calscale("GREGORIAN"));
+    std::vector<std::string> zones;
+    for (const calendar_series& s : series)
+        if (!is_utc(s.time_zone) && std::find(zones.begin(), zones.end(), s.time_zone) == zones.end())
+            zones.push_back(s.time_zone);
+    for (const std::string& name : zones) icalcomponent_add_component(calendar.get(), vtimezone_of(name));
+    for (const calendar_series& s : series)
+        for (icalcomponent* event : events_of(s, stamp)) icalcomponent_add_component(calendar.get(), event);
     for (const calendar_entry& entry : entries) icalcomponent_add_component(calendar.get(), event_of(entry, stamp));
     char* text = icalcomponent_as_ical_string_r(calendar.get());  // folded at 75 octets, CRLF line ends
     const std::unique_ptr<char, decltype(&icalmemory_free_buffer)> owned(text, &icalmemory_free_buffer);

@@ -593,6 +593,12 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
             }
         }
         if (!out.booked.empty()) out.series = out.booked.front().series;  // a retried request: the first one's
+        if (out.series == series) {
+            std::string rule = request.rrule;
+            if (rule.starts_with("RRULE:")) rule.erase(0, 6);
+            tx.put_series({.id = series, .resource = request.first.resource, .rrule = std::move(rule),
+                           .first_start = request.first.start, .except_dates = request.except_dates});
+        }
         return out;
     });
 }
@@ -667,9 +673,91 @@ std::vector<resource_record> report_resources(transaction& tx, const std::vector
 
 }  // namespace
 
+namespace {
+
+/// The rule of a series in the form RFC 5545 wants next to a DTSTART with a
+/// TZID: an UNTIL becomes the UTC instant of the last occurrence (the same
+/// occurrences; slotcraft also accepts a local date or wall time).
+std::string exported_rule(const std::string& rule, const std::vector<instant>& occurrences) {
+    if (rule.find("UNTIL=") == std::string::npos) return rule;
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= rule.size()) {
+        const std::size_t end = std::min(rule.find(';', pos), rule.size());
+        const std::string part = rule.substr(pos, end - pos);
+        if (!part.starts_with("UNTIL=")) out += (out.empty() ? "" : ";") + part;
+        pos = end + 1;
+    }
+    return out + date::format(";UNTIL=%Y%m%dT%H%M%SZ", occurrences.back());
+}
+
+/// Takes the bookings of series whose rule is stored out of `bookings` and
+/// returns them as calendar series: the occurrences booked at the start the
+/// rule gives them are the rule's; those not booked there are EXDATEs; a
+/// cancelled one is an override. A moved occurrence stays in `bookings` as an
+/// event of its own (its original date is an EXDATE), as does every booking
+/// of a series without a stored rule, in a zone libical cannot describe, or
+/// whose rule no longer fits its first start (the resource changed zone).
+template <class EntryOf>
+std::vector<calendar_series> take_series(transaction& tx, std::vector<booking_record>& bookings, EntryOf&& entry_of) {
+    std::map<std::string, std::vector<booking_record>> by_series;
+    for (const booking_record& b : bookings)
+        if (!b.series.empty()) by_series[b.series].push_back(b);
+    std::vector<calendar_series> out;
+    std::set<std::string> taken;  // booking ids now in a series' events
+    for (auto& [id, members] : by_series) {
+        const auto rule = tx.series(id);
+        if (!rule) continue;
+        const auto owner = tx.resource(rule->resource);
+        if (!owner || !ics_zone_available(owner->time_zone)) continue;
+        const zone tz = zone::locate(owner->time_zone, "time_zone");
+        std::vector<instant> occurrences;
+        try {
+            occurrences = expand_recurrence(rule->rrule, tz, rule->first_start);
+        } catch (const error&) {
+            continue;
+        }
+        calendar_series s{.rule = *rule, .time_zone = owner->time_zone, .length = std::chrono::duration_cast<minutes>(
+                                                                              members.front().time.length())};
+        s.rule.rrule = exported_rule(rule->rrule, occurrences);
+        booking_record summary = members.front();
+        for (const booking_record& b : members) {
+            summary.created_at = std::min(summary.created_at, b.created_at);
+            summary.updated_at = std::max(summary.updated_at, b.updated_at);
+        }
+        const bool any_active = std::any_of(members.begin(), members.end(), [](const booking_record& b) {
+            return b.status != booking_status::cancelled;
+        });
+        summary.status = any_active ? booking_status::confirmed : booking_status::cancelled;
+        summary.cancel_reason.clear();
+        for (const instant start : occurrences) {
+            const auto at = [&](bool active) {
+                return std::find_if(members.begin(), members.end(), [&](const booking_record& b) {
+                    return b.time.start == start && (b.status != booking_status::cancelled) == active;
+                });
+            };
+            if (const auto live = at(true); live != members.end()) {
+                taken.insert(live->id);
+            } else if (const auto gone = at(false); gone != members.end()) {
+                taken.insert(gone->id);
+                s.cancelled.emplace_back(start, entry_of(*gone));
+            } else {
+                s.excluded.push_back(start);
+            }
+        }
+        s.master = entry_of(summary);
+        out.push_back(std::move(s));
+    }
+    std::erase_if(bookings, [&](const booking_record& b) { return taken.contains(b.id); });
+    return out;
+}
+
+}  // namespace
+
 std::string scheduler::export_ics(const calendar_selection& what, instant now) {
     const int chosen = (what.resource.empty() ? 0 : 1) + (what.client.empty() ? 0 : 1) + (what.booking.empty() ? 0 : 1);
     if (chosen != 1) reject("selection", "name exactly one of resource, client or booking");
+    std::vector<calendar_series> series;
     const std::vector<calendar_entry> entries = store_.read([&](transaction& tx) {
         std::vector<booking_record> bookings;
         if (!what.resource.empty()) {
@@ -689,8 +777,7 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
             const std::string& name = names.of(kind, id);
             return name.empty() ? id : name;
         };
-        std::vector<calendar_entry> out;
-        for (booking_record& b : bookings) {
+        const auto entry_of = [&](booking_record b) {
             calendar_entry e{.summary = name_of("service", b.service),
                              .location = b.location.empty() ? std::string() : name_of("location", b.location),
                              .description = "With " + name_of("resource", b.resource)};
@@ -698,11 +785,16 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
             if (b.seats > 1) e.description += fmt::format(", {} seats", b.seats);
             if (!b.cancel_reason.empty()) e.description += ". Cancelled: " + b.cancel_reason;
             e.booking = std::move(b);
-            out.push_back(std::move(e));
-        }
+            return e;
+        };
+        // One booking is its own event; a resource's or client's series are recurring events.
+        series.clear();  // the store may run this more than once
+        if (what.booking.empty()) series = take_series(tx, bookings, entry_of);
+        std::vector<calendar_entry> out;
+        for (booking_record& b : bookings) out.push_back(entry_of(std::move(b)));
         return out;
     });
-    return write_ics(entries, now);
+    return write_ics(entries, series, now);
 }
 
 std::string scheduler::bookings_csv(const booking_filter& filter) {

@@ -158,6 +158,17 @@ struct booking_record {
     friend bool operator==(const booking_record&, const booking_record&) = default;
 };
 
+/// The rule a recurring series was booked from (scheduler::book_recurring),
+/// so that an export can write it as an RRULE.
+struct series_record {
+    std::string id{};        ///< the `series` of its bookings
+    std::string resource{};
+    std::string rrule{};     ///< the RRULE value, without `RRULE:`
+    instant first_start{};   ///< DTSTART: its local wall time in the resource's zone anchors the rule
+    std::vector<local_date> except_dates{};  ///< EXDATEs, local dates
+    friend bool operator==(const series_record&, const series_record&) = default;
+};
+
 /// One mutation, as the audit log keeps it.
 struct audit_entry {
     std::int64_t sequence = 0;  ///< assigned by the store, increasing

@@ -68,6 +68,21 @@ struct catalog_json {
                            static_cast<unsigned>(ymd.day()));
     }
 
+    static json dates(std::span<const local_date> days) {
+        json out = json::array();
+        for (const local_date day : days) out.push_back(date_text(day));
+        return out;
+    }
+
+    static std::vector<local_date> read_dates(const json& value, const std::string& path) {
+        std::vector<local_date> out;
+        for (const json& item : reader::array(value, path)) {
+            const std::string item_path = fmt::format("{}[{}]", path, out.size());
+            out.push_back(reader::calendar_date(reader::string(item, item_path), item_path));
+        }
+        return out;
+    }
+
     static json span_of(const interval& i) {
         return json{{"start", format_instant(i.start)}, {"end", format_instant(i.end)}};
     }

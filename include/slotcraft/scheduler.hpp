@@ -233,7 +233,10 @@ public:
     [[nodiscard]] std::vector<booking_record> client_bookings(std::string_view client, instant now, bool active);
 
     /// An iCalendar file (RFC 5545, see ical.hpp) of every booking, any
-    /// status, of a resource, of a client, or one booking. \throws error
+    /// status, of a resource, of a client, or one booking. For a resource or
+    /// a client, a series booked with book_recurring is one recurring event
+    /// (RRULE and EXDATEs in the resource's zone, cancelled occurrences as
+    /// overrides; docs/storage.md). \throws error
     /// (invalid_argument) unless exactly one of `what` is set; not_found for
     /// an unknown id.
     [[nodiscard]] std::string export_ics(const calendar_selection& what, instant now);

@@ -80,6 +80,11 @@ public:
     /// Confirmed bookings starting inside `span`, by start.
     [[nodiscard]] virtual std::vector<booking_record> confirmed_starting_in(interval span) = 0;
 
+    /// Records the rule of a booked series (insert or replace by id);
+    /// not_found (`series.resource`) for an unknown resource.
+    virtual void put_series(const series_record& series) = 0;
+    [[nodiscard]] virtual std::optional<series_record> series(std::string_view id) = 0;
+
     // Reminders: at most once per booking and offset, even across processes.
     /// Records the reminder; true only for the first caller; not_found for an
     /// unknown booking.

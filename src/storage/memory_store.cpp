@@ -38,6 +38,7 @@ struct data {
     std::map<std::string, std::chrono::seconds, std::less<>> longest_padded;
     std::map<std::string, std::string, std::less<>> by_idempotency_key;
     std::map<std::string, std::string, std::less<>> by_hold_token;
+    std::map<std::string, series_record, std::less<>> series;
     std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
     std::vector<audit_entry> audit;
 };
@@ -179,6 +180,15 @@ public:
             return b.status == booking_status::confirmed && span.contains(b.time.start);
         });
     }
+
+    void put_series(const series_record& series) override {
+        must_write();
+        if (!data_.resources.contains(series.resource))
+            throw error(error_category::not_found, "series.resource",
+                        fmt::format("resource \"{}\" does not exist", series.resource));
+        put(data_.series, series.id, series);
+    }
+    std::optional<series_record> series(std::string_view id) override { return find_in(data_.series, id); }
 
     bool mark_reminded(std::string_view booking, minutes offset) override {
         must_write();

@@ -31,7 +31,7 @@ using nlohmann::json;
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped. Ids are `COLLATE "C"`: byte order,
 /// as the other stores sort them.
-constexpr std::array<std::string_view, 2> migrations{
+constexpr std::array<std::string_view, 3> migrations{
     R"sql(
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE TABLE locations (
@@ -186,6 +186,16 @@ CREATE TABLE audit (
     R"sql(
 ALTER TABLE bookings ADD COLUMN attendance text NOT NULL DEFAULT 'unmarked'
   CHECK (attendance IN ('unmarked', 'attended', 'no_show'));
+)sql",
+    // 3: the rules of recurring series, for RRULE in iCalendar exports.
+    R"sql(
+CREATE TABLE series (
+  id           text COLLATE "C" PRIMARY KEY,
+  resource_id  text COLLATE "C" NOT NULL REFERENCES resources (id),
+  rrule        text NOT NULL,
+  first_start  timestamptz NOT NULL,
+  except_dates jsonb NOT NULL -- ["YYYY-MM-DD"]
+);
 )sql",
 };
 
@@ -637,6 +647,31 @@ public:
     }
 
     // ---- reminders ----
+    void put_series(const series_record& s) override {
+        writing();
+        if (!exists("SELECT 1 FROM resources WHERE id = $1", s.resource))
+            throw error(error_category::not_found, "series.resource",
+                        fmt::format("resource \"{}\" does not exist", s.resource));
+        exec("INSERT INTO series (id, resource_id, rrule, first_start, except_dates) "
+             "VALUES ($1, $2, $3, to_timestamp($4::bigint), $5::jsonb) "
+             "ON CONFLICT (id) DO UPDATE SET resource_id = excluded.resource_id, rrule = excluded.rrule, "
+             "first_start = excluded.first_start, except_dates = excluded.except_dates",
+             s.id, s.resource, s.rrule, seconds_of(s.first_start),
+             dump(detail::catalog_json::dates(s.except_dates), "series.except_dates"));
+    }
+    std::optional<series_record> series(std::string_view id) override {
+        const pqxx::result r = exec(
+            "SELECT id, resource_id, rrule, extract(epoch FROM first_start)::bigint, except_dates FROM series "
+            "WHERE id = $1",
+            id);
+        if (r.empty()) return std::nullopt;
+        series_record out{.id = r[0][0].c_str(), .resource = r[0][1].c_str(), .rrule = r[0][2].c_str(),
+                          .first_start = instant_of(r[0][3])};
+        out.except_dates = decode(r[0][4], fmt::format("series.except_dates of \"{}\"", out.id),
+                                  [](const json& v) { return detail::catalog_json::read_dates(v, "except_dates"); });
+        return out;
+    }
+
     bool mark_reminded(std::string_view booking_id, minutes offset) override {
         writing();
         if (!exists("SELECT 1 FROM bookings WHERE id = $1", booking_id))

@@ -29,7 +29,7 @@ using nlohmann::json;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped.
-constexpr std::array<std::string_view, 2> migrations{
+constexpr std::array<std::string_view, 3> migrations{
     R"sql(
 CREATE TABLE locations (
   id   TEXT NOT NULL PRIMARY KEY,
@@ -128,6 +128,16 @@ CREATE TABLE audit (
     R"sql(
 ALTER TABLE bookings ADD COLUMN attendance TEXT NOT NULL DEFAULT 'unmarked'
   CHECK (attendance IN ('unmarked', 'attended', 'no_show'));
+)sql",
+    // 3: the rules of recurring series, for RRULE in iCalendar exports.
+    R"sql(
+CREATE TABLE series (
+  id            TEXT NOT NULL PRIMARY KEY,
+  resource_id   TEXT NOT NULL REFERENCES resources (id),
+  rrule         TEXT NOT NULL,
+  first_start_s INTEGER NOT NULL,
+  except_dates  TEXT NOT NULL -- JSON ["YYYY-MM-DD"]
+);
 )sql",
 };
 
@@ -749,6 +759,34 @@ public:
     }
 
     // ---- reminders ----
+    void put_series(const series_record& s) override {
+        writing();
+        query q = conn_.prepare(
+            "INSERT INTO series (id, resource_id, rrule, first_start_s, except_dates) VALUES (?1, ?2, ?3, ?4, ?5) "
+            "ON CONFLICT (id) DO UPDATE SET resource_id = excluded.resource_id, rrule = excluded.rrule, "
+            "first_start_s = excluded.first_start_s, except_dates = excluded.except_dates");
+        q.bind(1, s.id)
+            .bind(2, s.resource)
+            .bind(3, s.rrule)
+            .bind(4, seconds_of(s.first_start))
+            .bind(5, dump(detail::catalog_json::dates(s.except_dates), "series.except_dates"));
+        const int rc = q.step();
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            throw error(error_category::not_found, "series.resource",
+                        fmt::format("resource \"{}\" does not exist", s.resource));
+        if (rc != SQLITE_DONE) fail(conn_.get(), rc, "put_series");
+    }
+    std::optional<series_record> series(std::string_view id) override {
+        query q = conn_.prepare("SELECT id, resource_id, rrule, first_start_s, except_dates FROM series WHERE id = ?1");
+        q.bind(1, id);
+        if (!q.next()) return std::nullopt;
+        series_record out{.id = q.text(0), .resource = q.text(1), .rrule = q.text(2),
+                          .first_start = instant_of(q.integer(3))};
+        out.except_dates = decode(q.text(4), fmt::format("series.except_dates of \"{}\"", out.id),
+                                  [](const json& v) { return detail::catalog_json::read_dates(v, "except_dates"); });
+        return out;
+    }
+
     bool mark_reminded(std::string_view booking_id, minutes offset) override {
         writing();
         query q = conn_.prepare("INSERT INTO reminders (booking_id, offset_min) VALUES (?1, ?2) ON CONFLICT DO NOTHING");

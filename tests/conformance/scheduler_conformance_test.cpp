@@ -427,6 +427,86 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(category_of([&] { (void)s.export_ics({.booking = "bk_none"}, now); }) == error_category::not_found);
     }
 
+    SUBCASE("a booked series keeps its rule, its first start and its EXDATEs") {
+        recurring_request weekly{.first = cut_at(at("2026-03-17T08:00:00Z")), .rrule = "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=5",
+                                 .except_dates = {local_date{date::year{2026} / 4 / 7}}};
+        const series_outcome out = s.book_recurring(weekly, now);
+        REQUIRE(out.booked.size() == 4);
+        const series_record kept{.id = out.series, .resource = "anna", .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=5",
+                                 .first_start = at("2026-03-17T08:00:00Z"),
+                                 .except_dates = {local_date{date::year{2026} / 4 / 7}}};
+        CHECK(backend.get().read([&](transaction& tx) { return tx.series(out.series); }) == kept);
+        // A retry with the same key returns the first series and keeps its rule.
+        recurring_request wednesdays{.first = cut_at(at("2026-03-18T08:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=WE;COUNT=2"};
+        wednesdays.first.idempotency_key = "wednesdays";
+        const series_outcome keyed = s.book_recurring(wednesdays, now);
+        REQUIRE(keyed.booked.size() == 2);
+        CHECK(s.book_recurring(wednesdays, now + 1h).series == keyed.series);
+        CHECK(backend.get().read([&](transaction& tx) { return tx.series(keyed.series); })->rrule ==
+              "FREQ=WEEKLY;BYDAY=WE;COUNT=2");
+    }
+
+    SUBCASE("a series is exported as one event with its RRULE in the resource's zone, EXDATEs and overrides") {
+        // Tuesdays 09:00 in Berlin, across the change to summer time on 29 March.
+        recurring_request weekly{.first = cut_at(at("2026-03-17T08:00:00Z")), .rrule = "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=5",
+                                 .except_dates = {local_date{date::year{2026} / 4 / 7}}};
+        const series_outcome out = s.book_recurring(weekly, now);
+        REQUIRE(out.booked.size() == 4);
+        (void)s.cancel(out.booked[1].id, "ill", now);                                   // 24 March
+        const booking_record moved = s.reschedule(out.booked[3].id, at("2026-04-14T08:00:00Z"), now);  // 14 April, 10:00
+        const std::string ics = s.export_ics({.resource = "anna"}, now);
+        const std::string uid = "UID:" + out.series + "@slotcraft\r\n";
+        CHECK(ics.find("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n") != std::string::npos);
+        CHECK(ics.find(uid) != std::string::npos);
+        CHECK(ics.find(uid, ics.find(uid) + 1) != std::string::npos);  // the master and the cancelled override
+        CHECK(ics.find("DTSTART;TZID=Europe/Berlin:20260317T090000\r\n") != std::string::npos);
+        CHECK(ics.find("DTEND;TZID=Europe/Berlin:20260317T093000\r\n") != std::string::npos);
+        CHECK(ics.find("RRULE:FREQ=WEEKLY;") != std::string::npos);
+        CHECK(ics.find("EXDATE;TZID=Europe/Berlin:20260407T090000\r\n") != std::string::npos);
+        CHECK(ics.find("EXDATE;TZID=Europe/Berlin:20260414T090000\r\n") != std::string::npos);
+        CHECK(ics.find("RECURRENCE-ID;TZID=Europe/Berlin:20260324T090000\r\n") != std::string::npos);
+        CHECK(ics.find("STATUS:CANCELLED\r\n") != std::string::npos);
+        CHECK(ics.find("UID:" + moved.id + "@slotcraft\r\n") != std::string::npos);  // moved: an event of its own
+        CHECK(ics.find("DTSTART:20260414T080000Z\r\n") != std::string::npos);
+        for (const std::size_t i : {0, 1, 2}) CHECK(ics.find("UID:" + out.booked[i].id) == std::string::npos);
+        CHECK(s.export_ics({.client = "c1"}, now).find(uid) != std::string::npos);
+        // One booking of a series is just that booking.
+        const std::string one = s.export_ics({.booking = out.booked[0].id}, now);
+        CHECK(one.find("UID:" + out.booked[0].id + "@slotcraft\r\n") != std::string::npos);
+        CHECK(one.find("RRULE:") == std::string::npos);
+        // A resource moved to a zone where the first start is on another weekday no
+        // longer fits its rule: its bookings are exported one by one.
+        resource_record anna = *s.resource("anna");
+        anna.time_zone = "Pacific/Pago_Pago";  // 08:00Z on Tuesday is Monday 21:00 there
+        s.put_resource(anna);
+        const std::string elsewhere = s.export_ics({.resource = "anna"}, now);
+        CHECK(elsewhere.find("RRULE:") == std::string::npos);
+        CHECK(elsewhere.find("UID:" + out.booked[0].id + "@slotcraft\r\n") != std::string::npos);
+        anna.time_zone = "Europe/Berlin";
+        s.put_resource(anna);
+        // A series whose rule is not stored (book_series) stays one event per booking.
+        const auto pair = s.book_series(std::vector<booking_request>{cut_at(monday_0900), cut_at(monday_0900 + 24h)}, now);
+        CHECK(s.export_ics({.resource = "anna"}, now).find("UID:" + pair[1].id + "@slotcraft\r\n") != std::string::npos);
+    }
+
+    SUBCASE("an UNTIL of a local date is exported as the UTC instant of the last occurrence") {
+        const series_outcome out =
+            s.book_recurring({.first = cut_at(at("2026-03-17T08:00:00Z")), .rrule = "FREQ=WEEKLY;UNTIL=20260331;BYDAY=TU"},
+                             now);
+        REQUIRE(out.booked.size() == 3);
+        const std::string ics = s.export_ics({.resource = "anna"}, now);
+        CHECK(ics.find("UNTIL=20260331T070000Z") != std::string::npos);
+        CHECK(ics.find("UNTIL=20260331;") == std::string::npos);
+        // A series cancelled as a whole is a cancelled event with cancelled occurrences.
+        (void)s.cancel_series(out.booked[0].id, series_scope::all, "", now);
+        const std::string gone = s.export_ics({.resource = "anna"}, now);
+        std::size_t cancelled = 0;
+        for (std::size_t at = gone.find("STATUS:CANCELLED"); at != std::string::npos; at = gone.find("STATUS:CANCELLED", at + 1))
+            ++cancelled;
+        CHECK(cancelled == 4);
+        CHECK(gone.find("STATUS:CONFIRMED") == std::string::npos);
+    }
+
     SUBCASE("busy time imported from an iCalendar file closes slots; a malformed file changes nothing") {
         const std::string ics =
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:dentist\r\n"
@@ -666,6 +746,9 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               std::pair{error_category::not_found, std::string("booking")});
         CHECK(refused([](transaction& tx) { (void)tx.mark_reminded("bk_none", minutes{60}); }).first ==
               error_category::not_found);
+        CHECK(refused([](transaction& tx) { tx.put_series({.id = "sr_x", .resource = "boris", .rrule = "FREQ=DAILY"}); }) ==
+              std::pair{error_category::not_found, std::string("series.resource")});
+        CHECK_FALSE(raw.read([](transaction& tx) { return tx.series("sr_x"); }).has_value());
         CHECK_FALSE(raw.read([](transaction& tx) { return tx.booking_by_idempotency_key(""); }).has_value());
         CHECK(category_of([&] { raw.read([](transaction& tx) { tx.put_location({.id = "z"}); }); }) ==
               error_category::storage);

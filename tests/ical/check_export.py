@@ -54,6 +54,7 @@ def unescape(text):
 
 
 def events_of(lines):
+    """Each VEVENT as {name: [values]}, parameters dropped."""
     events, current = [], None
     for line in lines:
         if line == "BEGIN:VEVENT":
@@ -63,8 +64,11 @@ def events_of(lines):
             current = None
         elif current is not None:
             name, _, value = line.partition(":")
-            current[name.split(";")[0]] = value
+            current.setdefault(name.split(";")[0], []).append(value)
     return events
+
+
+UTC = dt.timezone.utc
 
 
 def main():
@@ -75,38 +79,68 @@ def main():
         db = os.path.join(tmp, "ics.sqlite")
         location_name = "Салон на Тверской, 1; этаж 2 — " + "очень длинное название " * 3
         for command in (["location", "add", "salon", "--name", location_name],
-                        ["resource", "add", "anna", "--tz", "Europe/Moscow"],
+                        ["resource", "add", "anna", "--tz", "Europe/Berlin"],
                         ["schedule", "set", "anna", "salon", "--tue", "09:00-19:00"],
                         ["service", "add", "cut", "--duration", "45", "--name", "Стрижка, мытьё", "--location", "salon"],
                         ["link", "anna", "cut"]):
             run(cli, db, *command)
-        series = json.loads(run(cli, db, "book", "cut", "anna", "2026-03-17T06:00:00Z",
-                                "--rrule", "FREQ=WEEKLY;BYDAY=TU;COUNT=3"))
+        # Tuesdays 09:00 in Berlin across the change to summer time (29 March), 7 April left out.
+        series = json.loads(run(cli, db, "book", "cut", "anna", "2026-03-17T08:00:00Z",
+                                "--rrule", "FREQ=WEEKLY;BYDAY=TU;COUNT=5", "--except", "2026-04-07"))
         ids = [b["id"] for b in series["booked"]]
-        run(cli, db, "cancel", ids[1], "--reason", "болеет")
+        assert len(ids) == 4, series
+        run(cli, db, "cancel", ids[1], "--reason", "болеет")  # 24 March
+        run(cli, db, "reschedule", ids[3], "2026-04-14T08:30:00Z")  # 14 April, 10:30 instead of 09:00
         raw = run(cli, db, "export-ics", "--resource", "anna")
 
-    events = events_of(unfold(raw))
-    assert [e["UID"] for e in events] == [i + "@slotcraft" for i in ids], events
-    assert [e["STATUS"] for e in events] == ["CONFIRMED", "CANCELLED", "CONFIRMED"]
-    starts = [dt.datetime.strptime(e["DTSTART"], "%Y%m%dT%H%M%SZ") for e in events]
-    assert starts == [dt.datetime(2026, 3, d, 6, 0) for d in (17, 24, 31)], starts
-    assert all(unescape(e["LOCATION"]) == location_name for e in events)
-    assert unescape(events[0]["SUMMARY"]) == "Стрижка, мытьё"
-    assert len({e["RELATED-TO"] for e in events}) == 1
+    lines = unfold(raw)
+    events = events_of(lines)
+    uid = series["series"] + "@slotcraft"
+    master = next(e for e in events if "RRULE" in e)
+    assert master["UID"] == [uid], master
+    assert "DTSTART;TZID=Europe/Berlin:20260317T090000" in lines
+    assert sorted(line for line in lines if line.startswith("EXDATE")) == [
+        "EXDATE;TZID=Europe/Berlin:20260407T090000", "EXDATE;TZID=Europe/Berlin:20260414T090000"]
+    assert "RECURRENCE-ID;TZID=Europe/Berlin:20260324T090000" in lines
+    assert "TZID:Europe/Berlin" in lines
+    override = next(e for e in events if "RECURRENCE-ID" in e)
+    assert override["UID"] == [uid] and override["STATUS"] == ["CANCELLED"]
+    moved = next(e for e in events if e["UID"] == [ids[3] + "@slotcraft"])
+    assert moved["DTSTART"] == ["20260414T083000Z"]
+    assert len(events) == 3, events
+    assert unescape(master["LOCATION"][0]) == location_name
+    assert unescape(master["SUMMARY"][0]) == "Стрижка, мытьё"
 
     try:
         import icalendar  # Debian python3-icalendar
+        from dateutil.rrule import rrulestr  # its dependency python3-dateutil
+        from zoneinfo import ZoneInfo
     except ImportError:
         print("python3-icalendar is not installed: checked with the standard library only")
         return
+    berlin = ZoneInfo("Europe/Berlin")
     calendar = icalendar.Calendar.from_ical(raw)
-    parsed = [c for c in calendar.walk("VEVENT")]
-    assert [str(c["UID"]) for c in parsed] == [i + "@slotcraft" for i in ids]
-    assert [c.decoded("DTSTART") for c in parsed] == [s.replace(tzinfo=dt.timezone.utc) for s in starts]
-    assert str(parsed[0]["LOCATION"]) == location_name
-    assert str(parsed[1]["STATUS"]) == "CANCELLED"
-    print(f"ok: {len(parsed)} events, checked with the standard library and icalendar {icalendar.__version__}")
+    parsed = list(calendar.walk("VEVENT"))
+    rule_event = next(c for c in parsed if "RRULE" in c)
+    start = rule_event.decoded("DTSTART")
+    assert start.tzinfo is not None and start.astimezone(UTC) == dt.datetime(2026, 3, 17, 8, 0, tzinfo=UTC)
+    # Expand the rule in local wall time, as RFC 5545 does for a DTSTART with a TZID.
+    wall = start.replace(tzinfo=None)
+    exdates = rule_event.get("EXDATE")
+    exdates = exdates if isinstance(exdates, list) else [exdates]
+    skipped = {d.dt.replace(tzinfo=None) for group in exdates for d in group.dts}
+    local = [t for t in rrulestr(rule_event["RRULE"].to_ical().decode(), dtstart=wall) if t not in skipped]
+    instants = [t.replace(tzinfo=berlin).astimezone(UTC) for t in local]
+    assert instants == [dt.datetime(2026, 3, 17, 8, 0, tzinfo=UTC), dt.datetime(2026, 3, 24, 8, 0, tzinfo=UTC),
+                        dt.datetime(2026, 3, 31, 7, 0, tzinfo=UTC)], instants  # 09:00 local each, CET then CEST
+    cancelled = next(c for c in parsed if "RECURRENCE-ID" in c)
+    assert cancelled.decoded("RECURRENCE-ID").astimezone(UTC) == instants[1]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    alone = next(c for c in parsed if str(c["UID"]) == ids[3] + "@slotcraft")
+    assert alone.decoded("DTSTART") == dt.datetime(2026, 4, 14, 8, 30, tzinfo=UTC)
+    assert str(rule_event["LOCATION"]) == location_name
+    print(f"ok: a series of {len(instants)} occurrences, a cancelled override and a moved one, checked with the "
+          f"standard library and icalendar {icalendar.__version__} (expanded with dateutil)")
 
 
 if __name__ == "__main__":

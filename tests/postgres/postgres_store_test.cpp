@@ -181,26 +181,33 @@ TEST_CASE("a database with a newer slotcraft schema is refused and left unchange
     CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version() + 1);
 }
 
-TEST_CASE("a version 1 database is upgraded on open: its bookings are kept, unmarked, and can be marked") {
+TEST_CASE("a version 1 database is upgraded on open: its bookings are kept, unmarked, and can be marked; series rules can be kept") {
     salon t;
     const booking_record kept = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
     t.db.reset();
     {
-        // Version 2 only added bookings.attendance: without it the schema is version 1.
+        // Versions 2 and 3 only added bookings.attendance and the table series:
+        // without them the schema is version 1.
         auto conn = t.schema.connect();
         pqxx::work tx(conn);
         tx.exec0("ALTER TABLE bookings DROP COLUMN attendance");
+        tx.exec0("DROP TABLE series");
         tx.exec0("UPDATE slotcraft_schema SET version = 1");
         tx.commit();
     }
     auto db = open_postgres_store(t.schema.uri());
     CHECK(t.count("SELECT version FROM slotcraft_schema") == postgres_schema_version());
     CHECK(t.count("SELECT count(*) FROM bookings WHERE attendance = 'unmarked'") == 1);
+    CHECK(t.count("SELECT count(*) FROM series") == 0);
     scheduler s(*db);
     CHECK(s.booking(kept.id) == kept);
     CHECK(s.mark_attendance(kept.id, attendance_status::attended, monday_0900 + 1h).attendance ==
           attendance_status::attended);
     CHECK(t.count("SELECT count(*) FROM bookings WHERE attendance = 'attended'") == 1);
+    const series_record rule{.id = "sr_1", .resource = "anna", .rrule = "FREQ=WEEKLY;COUNT=3", .first_start = monday_0900,
+                             .except_dates = {local_date{date::year{2030} / 1 / 14}}};
+    db->write({}, [&](transaction& tx) { tx.put_series(rule); });
+    CHECK(db->read([](transaction& tx) { return tx.series("sr_1"); }) == rule);
 }
 
 TEST_CASE("reopening a database keeps its data, and eight processes' worth of stores may create one at once") {

@@ -73,6 +73,19 @@ def test_export_ics_holds_every_booking_and_import_ics_turns_busy_time_into_time
     assert "line 3" in str(malformed.value)
 
 
+def test_a_booked_series_exports_as_one_recurring_event_in_the_resources_zone(salon: sc.Scheduler) -> None:
+    out = salon.book_recurring("anna", "cut", datetime(2027, 3, 16, 17, 0, tzinfo=BERLIN), "FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+                               except_dates=[date(2027, 3, 23)], client="c1", now=NOW)
+    salon.cancel(out.booked[1].id, now=NOW)
+    ics = salon.export_ics(client="c1", now=NOW).replace("\r\n ", "")
+    assert f"UID:{out.series}@slotcraft\r\n" in ics
+    assert "DTSTART;TZID=Europe/Berlin:20270316T170000\r\n" in ics
+    assert "RRULE:FREQ=WEEKLY;COUNT=3;BYDAY=TU\r\n" in ics
+    assert "EXDATE;TZID=Europe/Berlin:20270323T170000\r\n" in ics
+    assert "RECURRENCE-ID;TZID=Europe/Berlin:20270330T170000\r\n" in ics
+    assert all(f"UID:{b.id}@slotcraft" not in ics for b in out.booked)
+
+
 def test_bookings_csv_reads_back_with_the_csv_module_and_filters(salon: sc.Scheduler) -> None:
     import csv
     import io

@@ -405,7 +405,7 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version() + 1);
 }
 
-TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked, and can be marked") {
+TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked, and can be marked; series rules can be kept") {
     temp_db file;
     const booking_record kept = booking_at("b-kept", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
     {
@@ -414,9 +414,10 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
         write(*db, [&](transaction& tx) { tx.insert_booking(kept); });
     }
     {
-        // Version 2 only added bookings.attendance: without it the file is a version 1 file.
+        // Versions 2 and 3 only added bookings.attendance and the table series:
+        // without them the file is a version 1 file.
         raw_db raw(file.path());
-        raw.exec("ALTER TABLE bookings DROP COLUMN attendance; PRAGMA user_version = 1");
+        raw.exec("ALTER TABLE bookings DROP COLUMN attendance; DROP TABLE series; PRAGMA user_version = 1");
         REQUIRE(raw.texts("SELECT name FROM pragma_table_info('bookings') WHERE name = 'attendance'").empty());
     }
     const auto db = open_fast(file.path());
@@ -424,12 +425,21 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
         raw_db raw(file.path());
         CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
         CHECK(raw.texts("SELECT attendance FROM bookings") == std::vector<std::string>{"unmarked"});
+        CHECK(raw.scalar("SELECT count(*) FROM series") == 0);
     }
     read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == kept); });
     booking_record marked = kept;
     marked.attendance = attendance_status::no_show;
     write(*db, [&](transaction& tx) { tx.update_booking(marked); });
     read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept")->attendance == attendance_status::no_show); });
+    const series_record rule{.id = "sr_1", .resource = "anna", .rrule = "FREQ=WEEKLY;COUNT=3",
+                             .first_start = at("2026-03-02T10:00:00Z"),
+                             .except_dates = {local_date{date::year{2026} / 3 / 9}}};
+    write(*db, [&](transaction& tx) { tx.put_series(rule); });
+    read(*db, [&](transaction& tx) {
+        CHECK(tx.series("sr_1") == rule);
+        CHECK_FALSE(tx.series("sr_2").has_value());
+    });
 }
 
 TEST_CASE("mark_reminded is true for the first caller only, also across store objects") {

@@ -131,9 +131,11 @@ struct slot_table {
         std::vector<slot> out;
         out.reserve(rows.size());
         for (const row& r : rows) {
-            slot& s = out.emplace_back(slot{r.time, {}, r.seats_left});
+            slot& s = out.emplace_back();
+            s.time = r.time;
+            s.seats_left = r.seats_left;
             s.resources.reserve(r.count);
-            for (std::uint32_t i : resources_of(r)) s.resources.push_back(query.resources[i].id);
+            for (std::uint32_t i : resources_of(r)) s.resources.emplace_back(query.resources[i].id);
         }
         return out;
     }

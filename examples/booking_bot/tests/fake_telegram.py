@@ -13,15 +13,39 @@ callback queries from button presses) and read what the bot sent."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from email.parser import BytesParser
 from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 BOT_USER = {"id": 700000001, "is_bot": True, "first_name": "Slotcraft Test", "username": "slotcraft_test_bot"}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a bot's webhook)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post_update(url: str, update: dict, secret: str | None) -> int:
+    """POSTs `update` to a bot's webhook as Telegram does (with the secret-token header unless None); the HTTP status."""
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, data=json.dumps(update).encode(), headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        e.close()
+        return e.code
 
 
 def _multipart(kind: str, body: bytes) -> dict[str, Any]:

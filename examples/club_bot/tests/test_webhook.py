@@ -4,34 +4,17 @@ message, a document) through the Bot API as with long polling."""
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import urllib.error
-import urllib.request
+
+from fake_telegram import free_port, post_update
 
 from conftest import ADMIN_ID, Club
 
 SECRET = "club-webhook-s3cret_7"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def post(port: int, update: dict, secret: str | None) -> int:
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/hook", data=json.dumps(update).encode(), headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as e:
-        e.close()
-        return e.code
+    return post_update(f"http://127.0.0.1:{port}/hook", update, secret)
 
 
 def message(n: int, uid: int, text: str) -> dict:

@@ -5,8 +5,6 @@ unless SLOTCRAFT_REQUIRE_POSTGRES=1 says it must run."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -14,31 +12,17 @@ from typing import Iterator
 import pytest
 
 import slotcraft as sc
+from pg_schema import scratch_schema
+
 from conftest import Club
-
-
-def postgres_uri() -> str | None:
-    uri = os.environ.get("SLOTCRAFT_TEST_POSTGRES_URI") or None
-    if uri is None and os.environ.get("SLOTCRAFT_REQUIRE_POSTGRES") == "1":
-        raise RuntimeError("SLOTCRAFT_REQUIRE_POSTGRES=1 but SLOTCRAFT_TEST_POSTGRES_URI is not set")
-    return uri if uri and sc.postgres_store_available() else None
-
-
-def psql(uri: str, sql: str) -> None:
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c", sql], check=True, capture_output=True)
 
 
 @pytest.fixture
 def pg_club(tmp_path: Path) -> Iterator[Club]:
-    uri = postgres_uri()
-    if uri is None:
-        pytest.skip("no PostgreSQL test server (SLOTCRAFT_TEST_POSTGRES_URI) or slotcraft built without it")
-    schema = f"club_{os.getpid()}"
-    psql(uri, f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-    c = Club(tmp_path, f"{uri}{'&' if '?' in uri else '?'}options=-csearch_path%3D{schema}")
-    yield c
-    c.close()
-    psql(uri, f"DROP SCHEMA {schema} CASCADE")
+    with scratch_schema("club") as uri:
+        c = Club(tmp_path, uri)
+        yield c
+        c.close()
 
 
 def test_poll_booking_and_support_on_postgres(pg_club: Club) -> None:

@@ -250,6 +250,8 @@ private:
         if (listed.size() == 1 && (any || n == 1)) {
             // One list: it is the answer for this span.
             const std::size_t i = listed.front();
+            out.rows.reserve(out.rows.size() + free[i].size());
+            out.members.reserve(out.members.size() + free[i].size());
             for (const free_start& f : free[i]) {
                 out.rows.push_back({{f.start, f.start + query.asked.duration}, f.seats_left,
                                     static_cast<std::uint32_t>(out.members.size()), 1});

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -76,34 +77,19 @@ public:
         const std::chrono::seconds widen = svc.buffer_before + svc.buffer_after;
         matters = {matters.start - widen, matters.end + widen};
         active_.reserve(res.bookings.size());
+        bool in_order = true;  // by padded start, as bookings read from a store come
         for (const booking& b : res.bookings) {
             if (!b.active_at(now_)) continue;
             if (svc.max_per_day > 0 && b.service == svc.id) per_day_.emplace_back(offsets_->date_of(b.time.start), 1);
             const interval padded = b.padded();
             if (!padded.overlaps(matters)) continue;
             const bool seats_only = shares_seats(b);
+            if (!active_.empty() && padded.start < active_.back().padded.start) in_order = false;
             active_.push_back({padded, b.time, &b, seats_only});
             longest_padded_ = std::max(longest_padded_, padded.length());
             if (seats_only) seats_taken_.emplace_back(b.time.start, b.seats);
         }
-        // By padded start; ties keep the input order, so explanations list
-        // bookings the same way every time. Bookings read from a store usually
-        // come sorted already; otherwise small {start, position} keys are
-        // sorted and the bookings gathered in that order.
-        const auto by_padded_start = [](const active_booking& a, const active_booking& b) {
-            return a.padded.start != b.padded.start ? a.padded.start < b.padded.start : a.source < b.source;
-        };
-        if (active_.size() <= 64) {
-            if (!std::is_sorted(active_.begin(), active_.end(), by_padded_start))
-                std::sort(active_.begin(), active_.end(), by_padded_start);
-        } else if (!std::is_sorted(active_.begin(), active_.end(), by_padded_start)) {
-            order_.clear();
-            for (std::size_t i = 0; i < active_.size(); ++i) order_.push_back({active_[i].padded.start, i});
-            std::sort(order_.begin(), order_.end());
-            unsorted_.swap(active_);
-            active_.clear();
-            for (const auto& key : order_) active_.push_back(unsorted_[key.second]);
-        }
+        if (!in_order) sort_active();
         sum_by_key(seats_taken_);
         sum_by_key(per_day_);
     }
@@ -141,6 +127,11 @@ public:
         out.clear();
         scratch.clear();
         collect_candidates(scratch);
+        out.reserve(std::min(scratch.size(), max_count));
+        if (seats_taken_.empty()) {
+            free_starts_between_obstacles(seats, out, scratch, max_count, until);
+            return;
+        }
         sweep_cursor cursor;
         for (instant s : scratch) {
             if (out.size() >= max_count || s > until) break;
@@ -253,15 +244,82 @@ private:
         if (cursor != nullptr) cursor->taken = taken;
         if (taken + seats > svc.capacity && !report(reason_code::no_seats)) return false;
 
-        if (svc.max_per_day > 0) {
-            const local_date day = offsets_->date_of(s);
-            const auto it = std::lower_bound(per_day_.begin(), per_day_.end(), day,
-                                             [](const auto& entry, local_date d) { return entry.first < d; });
-            if (it != per_day_.end() && it->first == day && it->second >= svc.max_per_day &&
-                !report(reason_code::daily_limit))
-                return false;
-        }
+        if (day_is_full(s) && !report(reason_code::daily_limit)) return false;
         return passed;
+    }
+
+    /// `free_starts` when no booking shares seats with the service (every
+    /// one-seat service): then the checks of SPEC §2-§4 and §5's notice and
+    /// advance limits together allow a set of starts, the open parts shrunk
+    /// by the duration and cut to the limits, minus the starts whose padded
+    /// interval would meet a booking's. The candidates are taken run by run
+    /// from its pieces instead of being checked one by one; only the daily
+    /// limit is still looked up per start.
+    void free_starts_between_obstacles(int seats, std::vector<free_start>& out, std::span<const instant> candidates,
+                                       std::size_t max_count, instant until) const {
+        const service& svc = *service_;
+        if (seats > svc.capacity) return;  // no seats at any start
+        using std::chrono::seconds;
+        const seconds duration = svc.duration;
+        // Booking `b` is in the way of start `s` when [s - before, s + duration + after)
+        // overlaps b.padded: b.padded.start - duration - after < s < b.padded.end + before.
+        // In whole seconds that is the run [b.padded.start - duration - after + 1s, b.padded.end + before).
+        const seconds run_from = -(duration + svc.buffer_after) + seconds{1};
+        const seconds run_to = svc.buffer_before;
+        const instant earliest = now_ + svc.min_notice;
+        const instant latest = svc.max_advance > minutes{0} ? now_ + svc.max_advance : instant::max();
+
+        // The starts some booking is in the way of, as merged runs in order
+        // (the bookings are sorted by padded start, and so are the runs' starts).
+        const active_booking* next_booking = active_.data();
+        const active_booking* const bookings_end = next_booking + active_.size();
+        interval blocked{};
+        const auto next_blocked = [&] {
+            if (next_booking == bookings_end) {
+                blocked = {instant::max(), instant::max()};
+                return;
+            }
+            blocked = {next_booking->padded.start + run_from, next_booking->padded.end + run_to};
+            for (++next_booking; next_booking != bookings_end && next_booking->padded.start + run_from <= blocked.end;
+                 ++next_booking)
+                blocked.end = std::max(blocked.end, next_booking->padded.end + run_to);
+        };
+        next_blocked();
+
+        const instant* candidate = candidates.data();
+        // Candidates after `until` are never listed.
+        const instant* const candidates_end = std::upper_bound(candidate, candidate + candidates.size(), until);
+        for (const interval& part : open_.open.parts()) {
+            // Starts whose core [s, s + duration) lies inside `part`, within the limits.
+            instant from = std::max(part.start, earliest);
+            const instant to = std::min(part.end - duration + seconds{1}, latest);
+            while (from < to) {
+                while (blocked.end <= from) next_blocked();
+                if (blocked.start <= from) {
+                    from = blocked.end;
+                    continue;
+                }
+                const instant free_until = std::min(to, blocked.start);  // [from, free_until) is allowed
+                while (candidate != candidates_end && *candidate < from) ++candidate;
+                const instant* const run_begin = candidate;
+                while (candidate != candidates_end && *candidate < free_until) ++candidate;
+                for (const instant* s = run_begin; s != candidate; ++s) {
+                    if (out.size() >= max_count) return;
+                    if (svc.max_per_day == 0 || !day_is_full(*s)) out.push_back({*s, svc.capacity});
+                }
+                from = free_until;
+            }
+            if (candidate == candidates_end) return;
+        }
+    }
+
+    /// True when the service's daily limit is reached on the local date of `s`.
+    [[nodiscard]] bool day_is_full(instant s) const {
+        if (service_->max_per_day <= 0) return false;
+        const local_date day = offsets_->date_of(s);
+        const auto it = std::lower_bound(per_day_.begin(), per_day_.end(), day,
+                                         [](const auto& entry, local_date d) { return entry.first < d; });
+        return it != per_day_.end() && it->first == day && it->second >= service_->max_per_day;
     }
 
     /// True when the non-empty `core` lies inside one maximal part of open time.
@@ -272,6 +330,27 @@ private:
         if (cursor->open_part == parts.size()) return false;
         const interval& part = parts[cursor->open_part];
         return part.start <= core.start && core.end <= part.end;
+    }
+
+    /// Sorts the active bookings by padded start; ties keep the input order,
+    /// so explanations list bookings the same way every time. A few are
+    /// sorted directly, many as small {start, position} keys, gathered in
+    /// that order afterwards.
+    void sort_active() {
+        if (active_.size() <= 64) {
+            std::sort(active_.begin(), active_.end(), [](const active_booking& a, const active_booking& b) {
+                return a.padded.start != b.padded.start ? a.padded.start < b.padded.start : a.source < b.source;
+            });
+            return;
+        }
+        order_.clear();
+        order_.reserve(active_.size());
+        for (std::size_t i = 0; i < active_.size(); ++i) order_.push_back({active_[i].padded.start, i});
+        std::sort(order_.begin(), order_.end());
+        unsorted_.swap(active_);
+        active_.clear();
+        active_.reserve(unsorted_.size());
+        for (const auto& key : order_) active_.push_back(unsorted_[key.second]);
     }
 
     /// Sorts `entries` by key and adds up the values of equal keys.
@@ -305,9 +384,10 @@ private:
                     most += static_cast<std::size_t>((std::min(w.span.end, starts_.end) - std::max(w.span.start, starts_.start)) / step) + 1;
             out.reserve(out.size() + most);
         }
+        bool in_order = true;  // strictly increasing
         switch (svc.align) {
             case alignment::window:
-                for (const window& w : open_.windows) add_grid(w.span, step, out);
+                for (const window& w : open_.windows) add_grid(w.span, step, out, in_order);
                 break;
             case alignment::free: {
                 // Each window minus the obstacles, swept in order.
@@ -318,11 +398,11 @@ private:
                     auto cut = std::lower_bound(cuts.begin(), cuts.end(), piece.start,
                                                 [](const interval& c, instant t) { return c.end <= t; });
                     for (; cut != cuts.end() && cut->start < piece.end; ++cut) {
-                        if (cut->start > piece.start) add_grid({piece.start, cut->start}, step, out);
+                        if (cut->start > piece.start) add_grid({piece.start, cut->start}, step, out, in_order);
                         piece.start = std::max(piece.start, cut->end);
                         if (piece.empty()) break;
                     }
-                    if (!piece.empty()) add_grid(piece, step, out);
+                    if (!piece.empty()) add_grid(piece, step, out, in_order);
                 }
                 break;
             }
@@ -332,12 +412,13 @@ private:
                     for (minutes wall{0}; wall < date::days{1}; wall += step)
                         for (instant t : offsets_->instants_at(day, wall))
                             if (starts_.contains(t) && open_.open.part_containing(t)) out.push_back(t);
+                in_order = std::adjacent_find(out.begin(), out.end(), std::greater_equal<>{}) == out.end();
                 break;
             }
         }
         // Windows of one date come in order; only dates whose hours overlap
         // (overnight ranges, DST) leave something to sort.
-        if (std::adjacent_find(out.begin(), out.end(), std::greater_equal<>{}) != out.end()) {
+        if (!in_order) {
             std::sort(out.begin(), out.end());
             out.erase(std::unique(out.begin(), out.end()), out.end());
         }
@@ -354,14 +435,18 @@ private:
         return interval_set(std::move(pieces));
     }
 
-    /// `piece.start + k*step` below `piece.end`, restricted to the range of starts.
-    void add_grid(const interval& piece, minutes step, std::vector<instant>& out) const {
+    /// Appends `piece.start + k*step` below `piece.end`, restricted to the
+    /// range of starts; clears `in_order` when they do not all come after
+    /// what `out` holds.
+    void add_grid(const interval& piece, minutes step, std::vector<instant>& out, bool& in_order) const {
         instant t = piece.start;
         if (t < starts_.start) {
             const auto steps_behind = (starts_.start - t + step - std::chrono::seconds{1}) / step;
             t += steps_behind * step;
         }
-        for (const instant stop = std::min(piece.end, starts_.end); t < stop; t += step) out.push_back(t);
+        const instant stop = std::min(piece.end, starts_.end);
+        if (t < stop && !out.empty() && t <= out.back()) in_order = false;
+        for (; t < stop; t += step) out.push_back(t);
     }
 
     const resource* resource_ = nullptr;

@@ -1,0 +1,114 @@
+// resource_view::free_starts, the listing path, against resource_view::bookable,
+// the per-start check that explanations use: on random resources both must
+// accept exactly the same candidates with the same seats left.
+#include "support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include <random>
+
+using namespace slotcraft;
+
+namespace {
+
+/// Random rules, bookings and services in a zone with a DST change inside the range.
+class random_views {
+public:
+    explicit random_views(unsigned seed) : rng_(seed) {}
+
+    int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+    bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+
+    local_range some_range() {
+        const int from = pick(0, 23 * 4) * 15;
+        const int to = chance(0.1) ? pick(0, 24 * 4) * 15 : std::min(24 * 60, from + pick(2, 40) * 15);  // some overnight
+        const auto wall = [](int m) { return fmt::format("{:02}:{:02}", m / 60, m % 60); };
+        return local_range::parse(wall(from), wall(to == 24 * 60 ? 0 : to));
+    }
+
+    resource some_resource(interval range, const std::string& service_id) {
+        resource r{"r", {}, {}};
+        r.rules.time_zone = zone::locate(chance(0.5) ? "Europe/Berlin" : "America/New_York");
+        for (unsigned d = 0; d < 7; ++d) {
+            std::vector<local_range> ranges;
+            for (int k = pick(0, 2); k > 0; --k) ranges.push_back(some_range());
+            r.rules.weekly.set(date::weekday{d}, std::move(ranges));
+        }
+        for (int k = pick(0, 2); k > 0; --k) r.rules.breaks.push_back(some_range());
+        if (chance(0.3)) {
+            const instant start = range.start + std::chrono::minutes{pick(0, 34 * 24 * 60)};
+            r.rules.time_off.push_back({start, start + std::chrono::minutes{pick(1, 3 * 24 * 60)}});
+        }
+        for (int k = pick(0, 80); k > 0; --k) {
+            booking b;
+            b.time.start = range.start - std::chrono::hours{24} + std::chrono::minutes{pick(0, 36 * 24 * 4) * 15 + (chance(0.1) ? pick(1, 14) : 0)};
+            b.time.end = b.time.start + std::chrono::minutes{pick(1, 16) * 15};
+            b.service = chance(0.5) ? service_id : "other";
+            b.buffer_before = std::chrono::minutes{chance(0.3) ? pick(1, 60) : 0};
+            b.buffer_after = std::chrono::minutes{chance(0.3) ? pick(1, 60) : 0};
+            b.seats = pick(1, 2);
+            const int state = pick(0, 9);
+            if (state == 0) b.status = booking_status::cancelled;
+            if (state == 1) {
+                b.status = booking_status::held;
+                b.expires = range.start + std::chrono::hours{pick(-24, 24)};
+            }
+            r.bookings.push_back(b);
+        }
+        return r;
+    }
+
+    service some_service() {
+        service s;
+        s.id = "svc";
+        s.duration = std::chrono::minutes{pick(1, 8) * 15 + (chance(0.1) ? pick(1, 14) : 0)};
+        if (chance(0.5)) s.step = std::chrono::minutes{pick(1, 6) * 5};
+        const int align = pick(0, 2);
+        s.align = align == 0 ? alignment::window : align == 1 ? alignment::free : alignment::clock;
+        s.buffer_before = std::chrono::minutes{chance(0.4) ? pick(1, 45) : 0};
+        s.buffer_after = std::chrono::minutes{chance(0.4) ? pick(1, 45) : 0};
+        s.min_notice = std::chrono::minutes{chance(0.4) ? pick(1, 3 * 24 * 60) : 0};
+        s.max_advance = std::chrono::minutes{chance(0.3) ? pick(1, 20 * 24 * 60) : 0};
+        s.capacity = chance(0.3) ? pick(2, 4) : 1;
+        s.max_per_day = chance(0.3) ? pick(1, 3) : 0;
+        return s;
+    }
+
+private:
+    std::mt19937 rng_;
+};
+
+/// What `free_starts` must answer: every candidate `bookable` accepts, in order.
+std::vector<free_start> checked_one_by_one(const resource_view& view, int seats, std::size_t max_count, instant until) {
+    std::vector<free_start> out;
+    for (instant s : view.candidates()) {
+        if (out.size() >= max_count || s > until) break;
+        if (view.bookable(s, seats)) out.push_back({s, view.seats_left(s)});
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("listing free starts accepts exactly the candidates that pass every check one by one") {
+    // Across the spring DST changes of New York (March 8) and Berlin (March 29).
+    const interval range{test::at("2026-03-01T00:00:00Z"), test::at("2026-04-05T00:00:00Z")};
+    random_views make(20261201);
+    int listed = 0;
+    for (int round = 0; round < 400; ++round) {
+        const service svc = make.some_service();
+        const resource res = make.some_resource(range, svc.id);
+        const instant now = range.start + std::chrono::minutes{make.pick(-2 * 24 * 60, 4 * 24 * 60)};
+        const resource_view view(res, svc, now, range);
+        const int seats = make.pick(1, svc.capacity + 1);
+        const std::size_t max_count = make.chance(0.2) ? static_cast<std::size_t>(make.pick(0, 20)) : SIZE_MAX;
+        const instant until = make.chance(0.2) ? range.start + std::chrono::minutes{make.pick(0, 20 * 24 * 60)} : instant::max();
+        CAPTURE(round);
+        const std::vector<free_start> got = view.free_starts(seats, max_count, until);
+        REQUIRE(got == checked_one_by_one(view, seats, max_count, until));
+        listed += static_cast<int>(got.size());
+    }
+    CHECK(listed > 1000);  // the rounds list starts, not only refusals
+}

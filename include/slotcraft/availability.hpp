@@ -236,7 +236,8 @@ private:
             else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i]);
             view->free_starts(query.seats, free[i], scratch, per_resource, bound);
             next[i] = 0;
-            for (const free_start& f : free[i]) first_starts.add(f.start);
+            if (any && query.limit > 0)
+                for (const free_start& f : free[i]) first_starts.add(f.start);
             if (!free[i].empty()) listed.push_back(i);
             else if (!any) all_free_somewhere = false;  // `all`: nothing in this span
         }

@@ -1,8 +1,9 @@
 #pragma once
 /// \file
 /// One resource prepared to answer questions about one service at one `now`:
-/// candidate starts (SPEC §3) and the checks of SPEC §2-§5. Listing slots and
-/// explaining a refusal both go through `resource_view::check`.
+/// candidate starts (SPEC §3) and the checks of SPEC §2-§5. Explaining a
+/// refusal goes through `resource_view::check`; listing slots gives the same
+/// answer as `bookable` on every candidate, computed in one sweep.
 
 #include <slotcraft/booking.hpp>
 #include <slotcraft/reason.hpp>
@@ -110,7 +111,7 @@ public:
     [[nodiscard]] bool bookable(instant s, int seats) const { return check_at(s, seats, stop_at_first{}, nullptr); }
 
     /// The candidate starts that pass every check, in order, with the seats
-    /// left at each: `bookable` and `seats_left` of every candidate, checked in
+    /// left at each: `bookable` and `seats_left` of every candidate, found in
     /// one sweep. Stops after `max_count` of them or at the first candidate
     /// after `until`.
     [[nodiscard]] std::vector<free_start> free_starts(int seats, std::size_t max_count = SIZE_MAX,
@@ -132,6 +133,7 @@ public:
             free_starts_between_obstacles(seats, out, scratch, max_count, until);
             return;
         }
+        // Bookings sharing seats: each candidate checked in order, with cursors.
         sweep_cursor cursor;
         for (instant s : scratch) {
             if (out.size() >= max_count || s > until) break;

@@ -107,7 +107,7 @@ public:
         return check_at(s, seats, refuse, nullptr);
     }
 
-    /// True when `s` passes every check (the listing path: stops at the first failure).
+    /// True when `s` passes every check (stops at the first failure).
     [[nodiscard]] bool bookable(instant s, int seats) const { return check_at(s, seats, stop_at_first{}, nullptr); }
 
     /// The candidate starts that pass every check, in order, with the seats
@@ -307,7 +307,7 @@ private:
                 while (candidate != candidates_end && *candidate < free_until) ++candidate;
                 for (const instant* s = run_begin; s != candidate; ++s) {
                     if (out.size() >= max_count) return;
-                    if (svc.max_per_day == 0 || !day_is_full(*s)) out.push_back({*s, svc.capacity});
+                    if (!day_is_full(*s)) out.push_back({*s, svc.capacity});
                 }
                 from = free_until;
             }

@@ -3,6 +3,7 @@
 
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/csv.hpp>
+#include <slotcraft/day_grid.hpp>
 #include <slotcraft/ical.hpp>
 #include <slotcraft/recurrence.hpp>
 #include <slotcraft/scheduler.hpp>
@@ -47,11 +48,29 @@ void record(transaction& tx, instant at, std::string_view actor, std::string_vie
     throw error(error_category::not_found, std::move(field), fmt::format("no {} \"{}\"", what, id));
 }
 
+/// Refuses a record that was archived: it is never offered or booked again.
+void refuse_archived(bool archived, std::string field, std::string_view what, std::string_view id) {
+    if (archived)
+        throw error(error_category::conflict, std::move(field),
+                    fmt::format("{} \"{}\" is archived: it is not offered or booked any more", what, id));
+}
+
+using id_set = std::set<std::string, std::less<>>;
+
+/// The ids of the archived locations.
+id_set archived_locations(transaction& tx) {
+    id_set out;
+    for (const location_record& l : tx.locations())
+        if (l.archived) out.insert(l.id);
+    return out;
+}
+
 /// Everything a check of one resource for one service needs.
 struct booking_context {
     resource_record resource;
     service_record offered;
     settings config;
+    id_set closed_places;  ///< archived locations
 };
 
 service engine_service(const booking_context& ctx) {
@@ -64,12 +83,14 @@ bool offered_at(const service_record& s, std::string_view location) {
     return s.locations.empty() || std::find(s.locations.begin(), s.locations.end(), location) != s.locations.end();
 }
 
-/// The locations where `r` works and `s` is offered, or just `requested`.
-std::vector<std::string> eligible_locations(const resource_record& r, const service_record& s,
-                                            std::string_view requested) {
+/// The locations (not archived) where `ctx.resource` works and its service
+/// is offered, or just `requested`.
+std::vector<std::string> eligible_locations(const booking_context& ctx, std::string_view requested) {
     std::vector<std::string> out;
-    for (const location_schedule& ls : r.schedules)
-        if (offered_at(s, ls.location) && (requested.empty() || ls.location == requested)) out.push_back(ls.location);
+    for (const location_schedule& ls : ctx.resource.schedules)
+        if (offered_at(ctx.offered, ls.location) && (requested.empty() || ls.location == requested) &&
+            !ctx.closed_places.contains(ls.location))
+            out.push_back(ls.location);
     return out;
 }
 
@@ -93,13 +114,17 @@ schedule rules_at(const resource_record& r, const location_schedule& at, const s
 }
 
 /// The engine's view of `ctx.resource` at `location`, with `bookings` (but the
-/// one with id `leave_out`).
+/// one with id `leave_out`); those made at another location are `elsewhere`.
 resource engine_resource(const booking_context& ctx, std::string_view location,
                          std::span<const booking_record> bookings, std::string_view leave_out = {}) {
     const resource_record& r = ctx.resource;
     resource out{.id = r.id, .rules = rules_at(r, schedule_at(r, location), ctx.config)};
-    for (const booking_record& b : bookings)
-        if (b.id != leave_out) out.bookings.push_back(b.engine_view());
+    out.bookings.reserve(bookings.size());
+    for (const booking_record& b : bookings) {
+        if (b.id == leave_out) continue;
+        booking& seen = out.bookings.emplace_back(b.engine_view());
+        seen.elsewhere = !b.location.empty() && b.location != location;
+    }
     return out;
 }
 
@@ -113,21 +138,26 @@ slot_query single_start_query(transaction& tx, const booking_context& ctx, std::
     return q;
 }
 
+/// The resource and service of a booking, as the catalog has them now: both
+/// exist, neither is archived, and the resource provides the service.
 booking_context load_context(transaction& tx, std::string_view resource_id, std::string_view service_id) {
     auto r = tx.resource(resource_id);
     if (!r) missing("resource", "resource", resource_id);
+    refuse_archived(r->archived, "resource", "resource", resource_id);
     auto s = tx.service(service_id);
     if (!s) missing("service", "service", service_id);
+    refuse_archived(s->archived, "service", "service", service_id);
     const auto provided = tx.services_of(resource_id);
     if (std::find(provided.begin(), provided.end(), service_id) == provided.end())
         reject("service", fmt::format("resource \"{}\" does not provide service \"{}\"", resource_id, service_id));
-    return {std::move(*r), std::move(*s), tx.load_settings()};
+    return {std::move(*r), std::move(*s), tx.load_settings(), archived_locations(tx)};
 }
 
 /// The location a request books at: the asked one, which must be eligible,
 /// or the only eligible one.
 std::vector<std::string> request_locations(const booking_context& ctx, std::string_view requested) {
-    auto places = eligible_locations(ctx.resource, ctx.offered, requested);
+    refuse_archived(ctx.closed_places.contains(requested), "location", "location", requested);
+    auto places = eligible_locations(ctx, requested);
     if (places.empty()) {
         if (!requested.empty())
             reject("location", fmt::format("service \"{}\" is not offered by \"{}\" at location \"{}\"",
@@ -161,10 +191,34 @@ void validate_request(const booking_request& request) {
     if (request.seats < 1) reject("seats", fmt::format("must be at least 1 (got {})", request.seats));
 }
 
+/// Refuses a duration, offset or TTL outside (0, max_scheduler_minutes].
+void check_minutes(minutes value, const std::string& field) {
+    if (value <= minutes{0}) reject(field, fmt::format("must be more than 0 minutes (got {})", value.count()));
+    if (value > max_scheduler_minutes)
+        reject(field, fmt::format("must be at most {} minutes (366 days), got {}", max_scheduler_minutes.count(),
+                                  value.count()));
+}
+
 [[noreturn]] void refuse(const std::vector<reason>& reasons) {
     std::string message = "the start is not bookable";
     for (const reason& r : reasons) message += fmt::format("; {}: {}", to_string(r.code), r.message);
     throw booking_refused("start", message, reasons);
+}
+
+/// Gives `b` what a new booking of its service at `start` would have: the
+/// place it is bookable at (`place`, or any eligible one when empty) and the
+/// service's current length and buffers, after the same complete check as
+/// `book` with `b` itself left out. What `confirm` and `reschedule` write
+/// (docs/semantics.md). \throws booking_refused with the reasons.
+void rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now) {
+    const booking_context ctx = load_context(tx, b.resource, b.service);
+    const checked_start checked = check_start(tx, ctx, place, start, b.seats, now, b.id);
+    if (checked.location.empty()) refuse(checked.reasons);
+    const service rules = engine_service(ctx);
+    b.location = checked.location;
+    b.time = {start, start + rules.duration};
+    b.buffer_before = rules.buffer_before;
+    b.buffer_after = rules.buffer_after;
 }
 
 /// Checks and writes one booking or hold inside `tx`.
@@ -213,6 +267,96 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
     return b;
 }
 
+// ---- archiving ----
+
+template <class Record>
+constexpr std::string_view kind_name() {
+    if constexpr (std::is_same_v<Record, location_record>) return "location";
+    else if constexpr (std::is_same_v<Record, resource_record>) return "resource";
+    else return "service";
+}
+
+template <class Record>
+std::optional<Record> stored(transaction& tx, std::string_view id) {
+    if constexpr (std::is_same_v<Record, location_record>) return tx.location(id);
+    else if constexpr (std::is_same_v<Record, resource_record>) return tx.resource(id);
+    else return tx.service(id);
+}
+
+void put_record(transaction& tx, const location_record& l) { tx.put_location(l); }
+void put_record(transaction& tx, const resource_record& r) { tx.put_resource(r); }
+void put_record(transaction& tx, const service_record& s) { tx.put_service(s); }
+
+/// Refuses (conflict, field `id`) to archive a record while an active
+/// booking made with it has not ended at `now`.
+template <class Record>
+void refuse_while_booked(transaction& tx, std::string_view id, instant now) {
+    std::vector<std::string> owners;  // the resources whose bookings can be the record's
+    if constexpr (std::is_same_v<Record, resource_record>) {
+        owners.emplace_back(id);
+    } else {
+        for (const resource_record& r : tx.resources()) owners.push_back(r.id);
+    }
+    const date::years reach{1000};
+    std::size_t count = 0;
+    std::optional<booking_record> first;
+    for (const std::string& owner : owners)
+        for (booking_record& b : tx.bookings_of_resource(owner, {now, now + reach})) {
+            if (!b.active_at(now) || b.time.end <= now) continue;
+            if constexpr (std::is_same_v<Record, location_record>) {
+                if (b.location != id) continue;
+            } else if constexpr (std::is_same_v<Record, service_record>) {
+                if (b.service != id) continue;
+            }
+            ++count;
+            if (!first || b.time.start < first->time.start) first = std::move(b);
+        }
+    if (count > 0)
+        throw error(error_category::conflict, "id",
+                    fmt::format("{} \"{}\" has {} active booking(s) not yet ended (the first: {} at {}); cancel or "
+                                "move them before archiving it",
+                                kind_name<Record>(), id, count, first->id, format_instant(first->time.start)));
+}
+
+/// The resource locks archiving `Record` takes: the resource itself, or
+/// (a location or service) every resource, so that no booking can slip in
+/// between the check and the write.
+template <class Record>
+std::vector<std::string> archive_locks(store& backend, std::string_view id, bool archiving) {
+    if constexpr (std::is_same_v<Record, resource_record>) return {std::string(id)};
+    std::vector<std::string> out;
+    if (!archiving) return out;
+    for (const resource_record& r : backend.read([](transaction& tx) { return tx.resources(); })) out.push_back(r.id);
+    return out;
+}
+
+/// Archives (or restores) the record `id`, audited as `archive_<kind>` (or `restore_<kind>`).
+template <class Record>
+void change_archived(store& backend, std::string_view id, bool archived, instant now, std::string_view actor) {
+    const std::vector<std::string> locks = archive_locks<Record>(backend, id, archived);
+    backend.write(locks, [&](transaction& tx) {
+        auto current = stored<Record>(tx, id);
+        if (!current) missing("id", kind_name<Record>(), id);
+        if (current->archived == archived) return;
+        if (archived) refuse_while_booked<Record>(tx, id, now);
+        const std::string before = as_json(*current);
+        current->archived = archived;
+        put_record(tx, *current);
+        record(tx, now, actor, fmt::format("{}_{}", archived ? "archive" : "restore", kind_name<Record>()), id, before,
+               as_json(*current));
+    });
+}
+
+/// `put_*` keeps a record's archived state: archive_* and restore_* change it
+/// (archiving has its own check and audit entry).
+template <class Record>
+void check_archived_kept(const Record& wanted, const std::optional<Record>& before) {
+    const bool stored = before && before->archived;
+    if (wanted.archived != stored)
+        reject("archived", fmt::format("{0} put cannot {1} it: use {1}_{0}", kind_name<Record>(),
+                                       wanted.archived ? "archive" : "restore"));
+}
+
 }  // namespace
 
 // ---- catalog ----
@@ -221,6 +365,7 @@ void scheduler::put_location(const location_record& location, std::string_view a
     if (location.id.empty()) reject("id", "must not be empty");
     store_.write({}, [&](transaction& tx) {
         const auto before = tx.location(location.id);
+        check_archived_kept(location, before);
         tx.put_location(location);
         record(tx, wall_clock_now(), actor, "put_location", location.id, before ? as_json(*before) : "",
                as_json(location));
@@ -242,6 +387,7 @@ void scheduler::put_resource(const resource_record& resource, std::string_view a
             if (!tx.location(resource.schedules[i].location))
                 missing(fmt::format("schedules[{}].location", i), "location", resource.schedules[i].location);
         const auto before = tx.resource(resource.id);
+        check_archived_kept(resource, before);
         tx.put_resource(resource);
         record(tx, wall_clock_now(), actor, "put_resource", resource.id, before ? as_json(*before) : "",
                as_json(resource));
@@ -256,16 +402,40 @@ void scheduler::put_service(const service_record& offered, std::string_view acto
             if (!tx.location(offered.locations[i]))
                 missing(fmt::format("locations[{}]", i), "location", offered.locations[i]);
         const auto before = tx.service(offered.rules.id);
+        check_archived_kept(offered, before);
         tx.put_service(offered);
         record(tx, wall_clock_now(), actor, "put_service", offered.rules.id, before ? as_json(*before) : "",
                as_json(offered));
     });
 }
 
+void scheduler::archive_location(std::string_view id, instant now, std::string_view actor) {
+    change_archived<location_record>(store_, id, true, now, actor);
+}
+void scheduler::archive_resource(std::string_view id, instant now, std::string_view actor) {
+    change_archived<resource_record>(store_, id, true, now, actor);
+}
+void scheduler::archive_service(std::string_view id, instant now, std::string_view actor) {
+    change_archived<service_record>(store_, id, true, now, actor);
+}
+void scheduler::restore_location(std::string_view id, std::string_view actor) {
+    change_archived<location_record>(store_, id, false, wall_clock_now(), actor);
+}
+void scheduler::restore_resource(std::string_view id, std::string_view actor) {
+    change_archived<resource_record>(store_, id, false, wall_clock_now(), actor);
+}
+void scheduler::restore_service(std::string_view id, std::string_view actor) {
+    change_archived<service_record>(store_, id, false, wall_clock_now(), actor);
+}
+
 void scheduler::link(std::string_view resource, std::string_view service, std::string_view actor) {
     store_.write({}, [&](transaction& tx) {
-        if (!tx.resource(resource)) missing("resource", "resource", resource);
-        if (!tx.service(service)) missing("service", "service", service);
+        const auto r = tx.resource(resource);
+        if (!r) missing("resource", "resource", resource);
+        refuse_archived(r->archived, "resource", "resource", resource);
+        const auto s = tx.service(service);
+        if (!s) missing("service", "service", service);
+        refuse_archived(s->archived, "service", "service", service);
         tx.link(resource, service);
         record(tx, wall_clock_now(), actor, "link", fmt::format("{}/{}", resource, service), "",
                nlohmann::json{{"resource", resource}, {"service", service}}.dump());
@@ -313,9 +483,8 @@ client_record scheduler::client_for(const identity& who, std::string_view name, 
 
 void scheduler::save_settings(const settings& values, std::string_view actor) {
     for (std::size_t i = 0; i < values.reminder_offsets.size(); ++i)
-        if (values.reminder_offsets[i] <= minutes{0})
-            reject(fmt::format("reminder_offsets[{}]", i), "must be > 0 minutes");
-    if (values.default_step && *values.default_step <= minutes{0}) reject("default_step", "must be > 0 minutes");
+        check_minutes(values.reminder_offsets[i], fmt::format("reminder_offsets[{}]", i));
+    if (values.default_step) check_minutes(*values.default_step, "default_step");
     store_.write({}, [&](transaction& tx) {
         const settings before = tx.load_settings();
         tx.save_settings(values);
@@ -326,8 +495,36 @@ void scheduler::save_settings(const settings& values, std::string_view actor) {
 std::optional<location_record> scheduler::location(std::string_view id) {
     return store_.read([&](transaction& tx) { return tx.location(id); });
 }
-std::vector<location_record> scheduler::locations() {
-    return store_.read([](transaction& tx) { return tx.locations(); });
+namespace {
+
+/// `records` without the archived ones, unless `archived` includes them.
+template <class Record>
+std::vector<Record> listed(std::vector<Record> records, archived_records archived) {
+    if (archived == archived_records::hide) std::erase_if(records, [](const Record& r) { return r.archived; });
+    return records;
+}
+
+/// The ids of `ids` whose record `find` finds and is not archived, unless `archived` includes them.
+template <class Find>
+std::vector<std::string> listed_ids(std::vector<std::string> ids, archived_records archived, Find&& find) {
+    if (archived == archived_records::hide)
+        std::erase_if(ids, [&](const std::string& id) {
+            const auto record = find(id);
+            return !record || record->archived;
+        });
+    return ids;
+}
+
+}  // namespace
+
+std::vector<location_record> scheduler::locations(archived_records archived) {
+    return store_.read([&](transaction& tx) { return listed(tx.locations(), archived); });
+}
+std::vector<resource_record> scheduler::resources(archived_records archived) {
+    return store_.read([&](transaction& tx) { return listed(tx.resources(), archived); });
+}
+std::vector<service_record> scheduler::services(archived_records archived) {
+    return store_.read([&](transaction& tx) { return listed(tx.services(), archived); });
 }
 std::optional<resource_record> scheduler::resource(std::string_view id) {
     return store_.read([&](transaction& tx) { return tx.resource(id); });
@@ -344,11 +541,15 @@ std::optional<booking_record> scheduler::booking(std::string_view id) {
 settings scheduler::current_settings() {
     return store_.read([&](transaction& tx) { return tx.load_settings(); });
 }
-std::vector<std::string> scheduler::providers(std::string_view service) {
-    return store_.read([&](transaction& tx) { return tx.providers(service); });
+std::vector<std::string> scheduler::providers(std::string_view service, archived_records archived) {
+    return store_.read([&](transaction& tx) {
+        return listed_ids(tx.providers(service), archived, [&](const std::string& id) { return tx.resource(id); });
+    });
 }
-std::vector<std::string> scheduler::services_of(std::string_view resource) {
-    return store_.read([&](transaction& tx) { return tx.services_of(resource); });
+std::vector<std::string> scheduler::services_of(std::string_view resource, archived_records archived) {
+    return store_.read([&](transaction& tx) {
+        return listed_ids(tx.services_of(resource), archived, [&](const std::string& id) { return tx.service(id); });
+    });
 }
 
 // ---- availability ----
@@ -358,67 +559,106 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
     return store_.read([&](transaction& tx) {
         auto offered = tx.service(request.service);
         if (!offered) missing("service", "service", request.service);
-        if (!request.location.empty() && !tx.location(request.location))
-            missing("location", "location", request.location);
+        refuse_archived(offered->archived, "service", "service", request.service);
+        id_set closed_places = archived_locations(tx);
+        if (!request.location.empty()) {
+            if (!tx.location(request.location)) missing("location", "location", request.location);
+            refuse_archived(closed_places.contains(request.location), "location", "location", request.location);
+        }
+        if (!request.ignore_booking.empty() && !tx.booking(request.ignore_booking))
+            missing("ignore_booking", "booking", request.ignore_booking);
         const settings config = tx.load_settings();
 
+        // The team: the resources named (each must be active and provide the
+        // service), else every active provider.
         const auto provided_by = tx.providers(request.service);
         const std::vector<std::string>& ids = request.resources.empty() ? provided_by : request.resources;
         std::vector<booking_context> team;
         for (std::size_t i = 0; i < ids.size(); ++i) {
             auto r = tx.resource(ids[i]);
-            if (!r) missing(fmt::format("resources[{}]", i), "resource", ids[i]);
+            const std::string field = fmt::format("resources[{}]", i);
+            if (!r) missing(field, "resource", ids[i]);
+            if (r->archived && request.resources.empty()) continue;
+            refuse_archived(r->archived, field, "resource", ids[i]);
             if (std::find(provided_by.begin(), provided_by.end(), ids[i]) == provided_by.end())
-                reject(fmt::format("resources[{}]", i),
-                       fmt::format("resource \"{}\" does not provide service \"{}\"", ids[i], request.service));
-            team.push_back({std::move(*r), *offered, config});
+                reject(field, fmt::format("resource \"{}\" does not provide service \"{}\"", ids[i], request.service));
+            team.push_back({std::move(*r), *offered, config, closed_places});
+        }
+        if (team.empty()) return std::vector<located_slot>{};
+
+        // Where: every location some member can serve the service at, by id.
+        std::vector<std::vector<std::string>> places_of;  // of team[i]
+        std::set<std::string> places;
+        for (const booking_context& ctx : team) {
+            places_of.push_back(eligible_locations(ctx, request.location));
+            places.insert(places_of.back().begin(), places_of.back().end());
         }
 
-        // Locations in a stable order: the service's own list, else as the team works.
-        std::vector<std::string> places;
-        for (const booking_context& ctx : team)
-            for (const std::string& place : eligible_locations(ctx.resource, ctx.offered, request.location))
-                if (std::find(places.begin(), places.end(), place) == places.end()) places.push_back(place);
-
         // Each resource's bookings are read once, whatever the number of locations.
-        const slotcraft::service asked = team.empty() ? offered->rules : engine_service(team.front());
+        const slotcraft::service asked = engine_service(team.front());
         const interval reach{request.from - asked.buffer_before, request.to + asked.duration + asked.buffer_after};
         std::vector<std::vector<booking_record>> bookings;
         for (const booking_context& ctx : team) bookings.push_back(bookings_around(tx, ctx.resource, reach));
 
-        std::map<instant, located_slot> merged;
+        // One query per location with the members working there: each slot
+        // lists only resources free at its location, in SPEC §6 order, with
+        // that location's seats. `all` needs every member at the location.
+        std::vector<located_slot> out;
         for (const std::string& place : places) {
             slot_query q{.now = now, .from = request.from, .to = request.to, .mode = request.mode, .asked = asked,
                          .seats = request.seats};
-            for (std::size_t i = 0; i < team.size(); ++i) {
-                const booking_context& ctx = team[i];
-                if (!eligible_locations(ctx.resource, ctx.offered, place).empty())
-                    q.resources.push_back(engine_resource(ctx, place, bookings[i]));
-                else if (request.mode == resource_mode::all)
-                    q.resources.push_back({.id = ctx.resource.id});  // no hours here: `all` finds nothing
-            }
-            if (q.resources.empty()) continue;
-            for (slot& s : find_slots(q)) {
-                auto [it, fresh] = merged.try_emplace(s.time.start, located_slot{s, place});
-                if (fresh) continue;
-                for (std::string& id : s.resources)
-                    if (std::find(it->second.free.resources.begin(), it->second.free.resources.end(), id) ==
-                        it->second.free.resources.end())
-                        it->second.free.resources.push_back(std::move(id));
-            }
+            for (std::size_t i = 0; i < team.size(); ++i)
+                if (std::find(places_of[i].begin(), places_of[i].end(), place) != places_of[i].end())
+                    q.resources.push_back(engine_resource(team[i], place, bookings[i], request.ignore_booking));
+            if (q.resources.empty() || (request.mode == resource_mode::all && q.resources.size() < team.size())) continue;
+            for (slot& s : find_slots(q)) out.push_back({std::move(s), place});
         }
-        std::vector<located_slot> out;
-        out.reserve(merged.size());
-        for (auto& [start, s] : merged) out.push_back(std::move(s));
+        // By start; the locations of one start stay in id order.
+        std::stable_sort(out.begin(), out.end(), [](const located_slot& a, const located_slot& b) {
+            return a.free.time.start < b.free.time.start;
+        });
         return out;
     });
 }
 
-std::vector<reason> scheduler::check(const booking_request& request, instant now) {
+std::vector<reason> scheduler::check(const booking_request& request, instant now, std::string_view ignore_booking) {
     validate_request(request);
     return store_.read([&](transaction& tx) {
         const booking_context ctx = load_context(tx, request.resource, request.service);
-        return check_start(tx, ctx, request.location, request.start, request.seats, now).reasons;
+        if (request.seats > ctx.offered.rules.capacity)
+            reject("seats", fmt::format("{} seats asked, the service has {}", request.seats, ctx.offered.rules.capacity));
+        if (!ignore_booking.empty() && !tx.booking(ignore_booking)) missing("ignore_booking", "booking", ignore_booking);
+        return check_start(tx, ctx, request.location, request.start, request.seats, now, ignore_booking).reasons;
+    });
+}
+
+std::vector<instant> scheduler::day_grid(std::string_view resource_id, std::string_view location, local_date day,
+                                         const slotcraft::service& asked, bool usual_hours) {
+    asked.validate("service.");
+    return store_.read([&](transaction& tx) {
+        auto r = tx.resource(resource_id);
+        if (!r) missing("resource", "resource", resource_id);
+        const id_set closed_places = archived_locations(tx);
+        std::vector<const location_schedule*> open_places;
+        for (const location_schedule& ls : r->schedules)
+            if (!closed_places.contains(ls.location) && (location.empty() || ls.location == location))
+                open_places.push_back(&ls);
+        if (open_places.empty()) {
+            if (location.empty()) return std::vector<instant>{};
+            reject("location", fmt::format("resource \"{}\" has no schedule at location \"{}\"", resource_id, location));
+        }
+        if (open_places.size() > 1)
+            reject("location", fmt::format("resource \"{}\" works at {} locations: name one", resource_id,
+                                           open_places.size()));
+        const settings config = tx.load_settings();
+        slotcraft::service rules = asked;
+        if (!rules.step && config.default_step) rules.step = config.default_step;
+        schedule at = rules_at(*r, *open_places.front(), config);
+        if (usual_hours) {
+            at.overrides.erase(day);
+            at.time_off.clear();
+        }
+        return slotcraft::day_grid(at, day, rules);
     });
 }
 
@@ -430,7 +670,7 @@ booking_record scheduler::book(const booking_request& request, instant now) {
 }
 
 booking_record scheduler::hold(const booking_request& request, minutes ttl, instant now) {
-    if (ttl <= minutes{0}) reject("ttl", "a hold must last more than 0 minutes");
+    check_minutes(ttl, "ttl");
     return store_.write(std::span(&request.resource, 1), [&](transaction& tx) { return book_in(tx, request, now, ttl); });
 }
 
@@ -462,6 +702,14 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
             throw error(error_category::conflict, "hold_token",
                         fmt::format("the hold expired at {}", format_instant(*b.expires)));
         const std::string before = as_json(b);
+        try {
+            rebook(tx, b, b.time.start, b.location, now);
+        } catch (const error& e) {
+            // The token is the only input: a catalog that no longer allows the
+            // hold (an unlinked service, a location it is no longer offered at) is a conflict.
+            if (e.category() != error_category::invalid_argument) throw;
+            throw error(error_category::conflict, e.field(), e.message());
+        }
         b.status = booking_status::confirmed;
         b.expires.reset();
         b.updated_at = now;
@@ -496,18 +744,15 @@ booking_record scheduler::cancel(std::string_view booking_id, std::string_view w
 }
 
 booking_record scheduler::reschedule(std::string_view booking_id, instant new_start, instant now,
-                                     std::string_view actor) {
+                                     std::string_view actor, std::string_view location) {
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
     return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
         if (!b.active_at(now))
             throw error(error_category::conflict, "id",
                         b.status == booking_status::cancelled ? "a cancelled booking cannot be rescheduled"
                                                               : "the hold has expired");
-        const booking_context ctx = load_context(tx, b.resource, b.service);
-        const checked_start checked = check_start(tx, ctx, b.location, new_start, b.seats, now, b.id);
-        if (checked.location.empty()) refuse(checked.reasons);
         const std::string before = as_json(b);
-        b.time = {new_start, new_start + b.time.length()};
+        rebook(tx, b, new_start, std::string(location.empty() ? std::string_view(b.location) : location), now);
         b.attendance = attendance_status::unmarked;  // a mark was for the old time
         b.updated_at = now;
         tx.update_booking(b);
@@ -797,7 +1042,7 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
     return write_ics(entries, series, now);
 }
 
-std::string scheduler::bookings_csv(const booking_filter& filter) {
+std::string scheduler::bookings_csv(const booking_filter& filter, byte_order_mark bom) {
     if (filter.period.empty()) reject("period", "the report's period must end after it starts");
     return store_.read([&](transaction& tx) {
         const std::vector<resource_record> chosen = report_resources(tx, filter.resources);
@@ -817,7 +1062,7 @@ std::string scheduler::bookings_csv(const booking_filter& filter) {
         });
         catalog_names names(tx);
         const auto name_of = [&](std::string_view kind, const std::string& id) { return names.of(kind, id); };
-        std::string out;
+        std::string out = csv_start(bom);
         append_csv_record(out, {"id", "resource", "resource_name", "service", "service_name", "location",
                                 "location_name", "client", "client_name", "start_utc", "end_utc", "start_local",
                                 "end_local", "time_zone", "seats", "status", "attendance", "series", "cancel_reason",
@@ -860,13 +1105,13 @@ std::string hours_text(std::chrono::seconds length) {
 
 }  // namespace
 
-std::string scheduler::attendance_csv(const booking_filter& filter) {
+std::string scheduler::attendance_csv(const booking_filter& filter, byte_order_mark bom) {
     if (filter.period.empty()) reject("period", "the report's period must end after it starts");
     return store_.read([&](transaction& tx) {
         std::vector<resource_record> chosen = report_resources(tx, filter.resources);
         std::sort(chosen.begin(), chosen.end(),
                   [](const resource_record& a, const resource_record& b) { return a.id < b.id; });
-        std::string out;
+        std::string out = csv_start(bom);
         append_csv_record(out, {"resource", "resource_name", "bookings", "attended", "no_show", "unmarked", "cancelled"});
         for (const resource_record& r : chosen) {
             std::array<long long, 4> counts{};  // attended, no_show, unmarked, cancelled
@@ -888,7 +1133,7 @@ std::string scheduler::attendance_csv(const booking_filter& filter) {
     });
 }
 
-std::string scheduler::load_csv(const load_request& request, instant now) {
+std::string scheduler::load_csv(const load_request& request, instant now, byte_order_mark bom) {
     if (request.period.empty()) reject("period", "the report's period must end after it starts");
     if (request.period.length() > date::days{366}) reject("period", "a load report covers at most 366 days");
     if (request.by != load_grouping::day && request.by != load_grouping::week) reject("by", "expected day or week");
@@ -897,7 +1142,7 @@ std::string scheduler::load_csv(const load_request& request, instant now) {
         std::sort(chosen.begin(), chosen.end(),
                   [](const resource_record& a, const resource_record& b) { return a.id < b.id; });
         const settings config = tx.load_settings();
-        std::string out;
+        std::string out = csv_start(bom);
         append_csv_record(out, {"resource", "resource_name", "time_zone", "period", "days", "open_hours",
                                 "booked_hours", "utilisation"});
         for (const resource_record& r : chosen) {
@@ -985,6 +1230,7 @@ std::vector<due_reminder> scheduler::due_reminders(instant now) {
 }
 
 bool scheduler::mark_reminded(std::string_view booking_id, minutes offset) {
+    check_minutes(offset, "offset");
     return store_.write({}, [&](transaction& tx) {
         if (!tx.booking(booking_id)) missing("id", "booking", booking_id);
         return tx.mark_reminded(booking_id, offset);
@@ -992,7 +1238,8 @@ bool scheduler::mark_reminded(std::string_view booking_id, minutes offset) {
 }
 
 std::vector<booking_record> scheduler::upcoming(std::string_view resource, instant from, int days) {
-    if (days < 1) reject("days", "must be at least 1");
+    if (days < 1 || days > max_upcoming_days)
+        reject("days", fmt::format("must be from 1 to {} (got {})", max_upcoming_days, days));
     return store_.read([&](transaction& tx) {
         if (!tx.resource(resource)) missing("resource", "resource", resource);
         const interval span{from, from + std::chrono::days{days}};

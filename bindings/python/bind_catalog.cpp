@@ -33,12 +33,14 @@ void from_dict_method(py::class_<T, Options...>& cls, const char* root, Read rea
 void register_catalog(py::module_& m) {
     // ---- Location ----
     py::class_<location_record> cls_location(m, "Location", "A place where resources work: a salon, a room, online.");
-    cls_location.def(py::init([](py::handle id, py::handle name) {
-                         return location_record{to_text(id, "id"), to_text(name, "name")};
+    cls_location.def(py::init([](py::handle id, py::handle name, py::handle archived) {
+                         return location_record{to_text(id, "id"), to_text(name, "name"), to_bool(archived, "archived")};
                      }),
-                     py::arg("id"), py::kw_only(), py::arg("name") = "");
+                     py::arg("id"), py::kw_only(), py::arg("name") = "", py::arg("archived") = false);
     field<as_text>(cls_location, "id", &location_record::id);
     field<as_text>(cls_location, "name", &location_record::name);
+    field<as_bool>(cls_location, "archived", &location_record::archived,
+                   "Retired with Scheduler.archive_location: never offered or booked again.");
     to_dict_method(cls_location);
     from_dict_method(cls_location, "location", [](const nlohmann::json& j, const std::string& p) { return location_from_json(j, p); });
     json_repr(cls_location, "Location");
@@ -70,17 +72,18 @@ void register_catalog(py::module_& m) {
     py::class_<resource_record> cls_resource(m, "ResourceRecord",
                                              "A master, teacher or room: one zone, one schedule per location.");
     cls_resource.def(py::init([](py::handle id, py::handle time_zone, py::handle name, py::handle schedules,
-                                 py::handle time_off) {
+                                 py::handle time_off, py::handle archived) {
                          resource_record r;
                          r.id = to_text(id, "id");
                          r.time_zone = std::string(to_zone(time_zone, "time_zone").name());
                          r.name = to_text(name, "name");
                          r.schedules = to_values<location_schedule>(schedules, "schedules");
                          r.time_off = to_intervals(time_off, "time_off");
+                         r.archived = to_bool(archived, "archived");
                          return r;
                      }),
                      py::arg("id"), py::arg("time_zone") = "UTC", py::kw_only(), py::arg("name") = "",
-                     py::arg("schedules") = py::list(), py::arg("time_off") = py::list());
+                     py::arg("schedules") = py::list(), py::arg("time_off") = py::list(), py::arg("archived") = false);
     field<as_text>(cls_resource, "id", &resource_record::id);
     field<as_text>(cls_resource, "name", &resource_record::name);
     cls_resource.def_property(
@@ -89,6 +92,8 @@ void register_catalog(py::module_& m) {
         "The IANA name (set from a str or a zoneinfo.ZoneInfo).");
     field<as_values<location_schedule>>(cls_resource, "schedules", &resource_record::schedules);
     field<as_intervals>(cls_resource, "time_off", &resource_record::time_off);
+    field<as_bool>(cls_resource, "archived", &resource_record::archived,
+                   "Retired with Scheduler.archive_resource: never offered or booked again.");
     to_dict_method(cls_resource);
     from_dict_method(cls_resource, "resource", [](const nlohmann::json& j, const std::string& p) { return resource_from_json(j, p); });
     json_repr(cls_resource, "ResourceRecord");
@@ -98,11 +103,12 @@ void register_catalog(py::module_& m) {
     py::class_<service_record> cls_service(m, "ServiceRecord",
                                            "A stored service: the rules, a name, the locations it is offered at "
                                            "(none: everywhere).");
-    cls_service.def(py::init([](py::handle rules, py::handle name, py::handle locations) {
+    cls_service.def(py::init([](py::handle rules, py::handle name, py::handle locations, py::handle archived) {
                         return service_record{to_value<service>(rules, "rules"), to_text(name, "name"),
-                                              to_texts(locations, "locations")};
+                                              to_texts(locations, "locations"), to_bool(archived, "archived")};
                     }),
-                    py::arg("rules"), py::kw_only(), py::arg("name") = "", py::arg("locations") = py::list());
+                    py::arg("rules"), py::kw_only(), py::arg("name") = "", py::arg("locations") = py::list(),
+                    py::arg("archived") = false);
     cls_service.def_property(
         "rules", [](service_record& s) -> service& { return s.rules; },
         [](service_record& s, py::handle v) { s.rules = to_value<service>(v, "rules"); },
@@ -110,6 +116,8 @@ void register_catalog(py::module_& m) {
     cls_service.def_property_readonly("id", [](const service_record& s) { return s.rules.id; }, "rules.id");
     field<as_text>(cls_service, "name", &service_record::name);
     field<as_texts>(cls_service, "locations", &service_record::locations);
+    field<as_bool>(cls_service, "archived", &service_record::archived,
+                   "Retired with Scheduler.archive_service: never offered or booked again.");
     to_dict_method(cls_service);
     cls_service.def_static(
         "from_dict", [](py::handle data) { return service_record_from_json(to_json_document(data, "service")); },

@@ -43,6 +43,16 @@ std::string request_repr(const booking_request& r) {
            (r.seats == 1 ? "" : ", seats=" + std::to_string(r.seats)) + ")";
 }
 
+/// `archived_records` from a Python bool `include_archived`.
+archived_records archived_from(py::handle include_archived) {
+    return to_bool(include_archived, "include_archived") ? archived_records::include : archived_records::hide;
+}
+
+/// `byte_order_mark` from a Python bool `bom`.
+byte_order_mark bom_from(py::handle bom) {
+    return to_bool(bom, "bom") ? byte_order_mark::write : byte_order_mark::omit;
+}
+
 /// A sequence of resource ids (not one str), refused naming `resources[i]`.
 std::vector<std::string> resource_ids(py::handle resources) {
     if (!py::isinstance<py::iterable>(resources) || py::isinstance<py::str>(resources))
@@ -214,8 +224,29 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("id"), "The location, or None.");
     cls.def(
-        "locations", [](py_scheduler& s) { return without_gil([&] { return s.impl.locations(); }); },
-        "Every location, by id.");
+        "locations",
+        [](py_scheduler& s, py::handle include_archived) {
+            const archived_records which = archived_from(include_archived);
+            return without_gil([&] { return s.impl.locations(which); });
+        },
+        py::kw_only(), py::arg("include_archived") = false,
+        "Every location, by id; archived ones only with include_archived=True.");
+    cls.def(
+        "resources",
+        [](py_scheduler& s, py::handle include_archived) {
+            const archived_records which = archived_from(include_archived);
+            return without_gil([&] { return s.impl.resources(which); });
+        },
+        py::kw_only(), py::arg("include_archived") = false,
+        "Every resource, by id; archived ones only with include_archived=True.");
+    cls.def(
+        "services",
+        [](py_scheduler& s, py::handle include_archived) {
+            const archived_records which = archived_from(include_archived);
+            return without_gil([&] { return s.impl.services(which); });
+        },
+        py::kw_only(), py::arg("include_archived") = false,
+        "Every service record, by id; archived ones only with include_archived=True.");
     cls.def(
         "resource",
         [](py_scheduler& s, py::handle id) {
@@ -249,31 +280,66 @@ void register_scheduler(py::module_& m) {
         "The current settings.");
     cls.def(
         "providers",
-        [](py_scheduler& s, py::handle service_id) {
+        [](py_scheduler& s, py::handle service_id, py::handle include_archived) {
             const auto key = to_text(service_id, "service");
-            return without_gil([&] { return s.impl.providers(key); });
+            const archived_records which = archived_from(include_archived);
+            return without_gil([&] { return s.impl.providers(key, which); });
         },
-        py::arg("service"), "Ids of the resources providing `service`, ascending.");
+        py::arg("service"), py::kw_only(), py::arg("include_archived") = false,
+        "Ids of the resources providing `service`, ascending; archived ones only with include_archived=True.");
     cls.def(
         "services_of",
-        [](py_scheduler& s, py::handle resource_id) {
+        [](py_scheduler& s, py::handle resource_id, py::handle include_archived) {
             const auto key = to_text(resource_id, "resource");
-            return without_gil([&] { return s.impl.services_of(key); });
+            const archived_records which = archived_from(include_archived);
+            return without_gil([&] { return s.impl.services_of(key, which); });
         },
-        py::arg("resource"), "Ids of the services `resource` provides, ascending.");
+        py::arg("resource"), py::kw_only(), py::arg("include_archived") = false,
+        "Ids of the services `resource` provides, ascending; archived ones only with include_archived=True.");
+
+    // Archiving: one pair of methods per kind of record, all alike.
+    const auto archiving = [&cls](const char* kind, void (scheduler::*archive)(std::string_view, instant, std::string_view),
+                                  void (scheduler::*restore)(std::string_view, std::string_view)) {
+        cls.def(
+            ("archive_" + std::string(kind)).c_str(),
+            [archive](py_scheduler& s, py::handle id, py::handle now, py::handle actor) {
+                const auto key = to_text(id, "id");
+                const instant at = now_or_clock(now);
+                const auto who = to_text(actor, "actor");
+                without_gil([&] { (s.impl.*archive)(key, at, who); });
+            },
+            py::arg("id"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
+            ("Archives the " + std::string(kind) +
+             ": never offered or booked again, its bookings stay readable (audited). NotFound for an unknown id; "
+             "Conflict (field `id`) while an active booking of it has not ended.")
+                .c_str());
+        cls.def(
+            ("restore_" + std::string(kind)).c_str(),
+            [restore](py_scheduler& s, py::handle id, py::handle actor) {
+                const auto key = to_text(id, "id");
+                const auto who = to_text(actor, "actor");
+                without_gil([&] { (s.impl.*restore)(key, who); });
+            },
+            py::arg("id"), py::kw_only(), py::arg("actor") = "",
+            ("Takes an archived " + std::string(kind) + " back into use (audited). NotFound for an unknown id.").c_str());
+    };
+    archiving("location", &scheduler::archive_location, &scheduler::restore_location);
+    archiving("resource", &scheduler::archive_resource, &scheduler::restore_resource);
+    archiving("service", &scheduler::archive_service, &scheduler::restore_service);
 
     // Availability.
     cls.def(
         "slots",
         [](py_scheduler& s, py::handle service_id, py::handle start, py::handle end, py::handle resources,
-           py::handle location, py::handle seats, py::handle mode, py::handle now) {
+           py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking, py::handle now) {
             slot_request request{.service = to_text(service_id, "service"),
                                  .resources = to_texts(resources, "resources"),
                                  .location = to_text(location, "location"),
                                  .from = to_instant(start, "start"),
                                  .to = to_instant(end, "end"),
                                  .seats = to_int(seats, "seats"),
-                                 .mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode)};
+                                 .mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode),
+                                 .ignore_booking = to_text(ignore_booking, "ignore_booking")};
             // Named as the Python arguments are (the C++ check calls the end `to`).
             if (request.to <= request.from) reject("end", "must be after start");
             if (request.to - request.from > max_query_range) reject("end", "the query range must be at most 366 days");
@@ -282,21 +348,55 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("service"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::list(),
         py::arg("location") = "", py::arg("seats") = 1, py::arg("mode") = resource_mode::any,
-        py::arg("now") = py::none(),
-        "Free slots of `service` starting in [start, end), by start. `resources`: [] means every provider; "
-        "`location`: \"\" means every location the service is offered at.");
+        py::arg("ignore_booking") = "", py::arg("now") = py::none(),
+        "Free slots of `service` starting in [start, end): one per start and location, by start then location id, "
+        "each with the resources free there. `resources`: [] means every provider; `location`: \"\" means every "
+        "location the service is offered at; `ignore_booking`: a booking left out as if cancelled (the starts "
+        "reschedule accepts for it).");
     cls.def(
         "check",
         [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle location,
-           py::handle client, py::handle seats, py::handle now) {
+           py::handle client, py::handle seats, py::handle ignore_booking, py::handle now) {
             const booking_request request = make_request(resource, service_id, start, location, client, seats,
                                                          py::str(""), py::str(""));
+            const auto ignored = to_text(ignore_booking, "ignore_booking");
             const instant at = now_or_clock(now);
-            return without_gil([&] { return s.impl.check(request, at); });
+            return without_gil([&] { return s.impl.check(request, at, ignored); });
         },
         py::arg("resource"), py::arg("service"), py::arg("start"), py::kw_only(), py::arg("location") = "",
-        py::arg("client") = "", py::arg("seats") = 1, py::arg("now") = py::none(),
-        "Every reason `start` is not bookable (an empty list: it is).");
+        py::arg("client") = "", py::arg("seats") = 1, py::arg("ignore_booking") = "", py::arg("now") = py::none(),
+        "Every reason `start` is not bookable (an empty list: it is), with the booking `ignore_booking` left out as "
+        "if cancelled.");
+    cls.def(
+        "day_grid",
+        [](py_scheduler& s, py::handle resource, py::handle day, py::handle asked, py::handle location,
+           py::handle usual_hours) {
+            const auto id = to_text(resource, "resource");
+            const local_date date = to_date(day, "day");
+            const auto where = to_text(location, "location");
+            const bool usual = to_bool(usual_hours, "usual_hours");
+            std::vector<instant> starts;
+            if (py::isinstance<service>(asked)) {
+                const service rules = asked.cast<service>();
+                starts = without_gil([&] { return s.impl.day_grid(id, where, date, rules, usual); });
+            } else {
+                const auto service_id = to_text(asked, "service");
+                starts = without_gil([&] {
+                    const auto offered = s.impl.service(service_id);
+                    if (!offered)
+                        throw error(error_category::not_found, "service", fmt::format("no service \"{}\"", service_id));
+                    return s.impl.day_grid(id, where, date, offered->rules, usual);
+                });
+            }
+            py::list out;
+            for (const instant t : starts) out.append(from_instant(t));
+            return out;
+        },
+        py::arg("resource"), py::arg("day"), py::arg("service"), py::kw_only(), py::arg("location") = "",
+        py::arg("usual_hours") = false,
+        "The starts the listing lays on local date `day` of `resource` at `location` (\"\": its only location) "
+        "for `service` (a Service, or a stored service's id), before bookings and limits. With usual_hours=True "
+        "the date's override and the time off are left out: the weekly hours minus breaks.");
 
     // Bookings.
     cls.def(
@@ -336,7 +436,9 @@ void register_scheduler(py::module_& m) {
             return without_gil([&] { return s.impl.confirm(token, at, who); });
         },
         py::arg("hold_token"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
-        "Turns a live hold into a booking: NotFound for an unknown token, Conflict when expired or cancelled.");
+        "Turns a live hold into a booking after the same checks as book (the hold itself left out), with the "
+        "service's current length and buffers: NotFound for an unknown token, Conflict when expired, cancelled or "
+        "no longer bookable (the hold then stays as it was).");
     cls.def(
         "cancel",
         [](py_scheduler& s, py::handle booking_id, py::handle reason_text, py::handle now, py::handle actor) {
@@ -350,15 +452,20 @@ void register_scheduler(py::module_& m) {
         "Cancels a booking or hold; cancelling again returns the cancelled booking.");
     cls.def(
         "reschedule",
-        [](py_scheduler& s, py::handle booking_id, py::handle new_start, py::handle now, py::handle actor) {
+        [](py_scheduler& s, py::handle booking_id, py::handle new_start, py::handle location, py::handle now,
+           py::handle actor) {
             const auto id = to_text(booking_id, "id");
             const instant to = to_instant(new_start, "new_start");
+            const auto where = to_text(location, "location");
             const instant at = now_or_clock(now);
             const auto who = to_text(actor, "actor");
-            return without_gil([&] { return s.impl.reschedule(id, to, at, who); });
+            return without_gil([&] { return s.impl.reschedule(id, to, at, who, where); });
         },
-        py::arg("id"), py::arg("new_start"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
-        "Moves a booking in one step: the old time is released only if the new one is taken.");
+        py::arg("id"), py::arg("new_start"), py::kw_only(), py::arg("location") = "", py::arg("now") = py::none(),
+        py::arg("actor") = "",
+        "Moves a booking in one step (to `location` too; \"\": it stays where it is): the old time is released only "
+        "if the new one is taken. It is checked and written as a new booking of its service, with the service's "
+        "current length and buffers; slots(ignore_booking=id) lists the starts it accepts.");
     cls.def(
         "mark_attendance",
         [](py_scheduler& s, py::handle booking_id, py::handle value, py::handle now, py::handle actor) {
@@ -440,38 +547,45 @@ void register_scheduler(py::module_& m) {
         py::arg("now") = py::none(),
         "An iCalendar (RFC 5545) file of every booking of a resource, a client, or one booking (name exactly one).");
     // The reports over a booking_filter: the same arguments, another report.
-    const auto filtered_report = [&cls](const char* name, std::string (scheduler::*report)(const booking_filter&),
+    const auto filtered_report = [&cls](const char* name,
+                                        std::string (scheduler::*report)(const booking_filter&, byte_order_mark),
                                         const char* doc) {
         cls.def(
             name,
             [report](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
-                     py::handle client, py::handle status) {
+                     py::handle client, py::handle status, py::handle bom) {
                 booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
                                       .resources = resource_ids(resources),
                                       .service = to_text(service_id, "service"),
                                       .client = to_text(client, "client")};
                 if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
-                return without_gil([&] { return (s.impl.*report)(filter); });
+                const byte_order_mark mark = bom_from(bom);
+                return without_gil([&] { return (s.impl.*report)(filter, mark); });
             },
             py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(),
-            py::arg("service") = "", py::arg("client") = "", py::arg("status") = py::none(), doc);
+            py::arg("service") = "", py::arg("client") = "", py::arg("status") = py::none(), py::arg("bom") = true,
+            doc);
     };
     filtered_report("bookings_csv", &scheduler::bookings_csv,
-                    "An RFC 4180 CSV of the bookings starting in [start, end), by start, narrowed by the filters given.");
+                    "An RFC 4180 CSV of the bookings starting in [start, end), by start, narrowed by the filters "
+                    "given. For spreadsheets: a UTF-8 BOM first (bom=False leaves it out), formula-like cells "
+                    "neutralised with a leading '.");
     filtered_report("attendance_csv", &scheduler::attendance_csv,
                     "An RFC 4180 CSV, one row per resource: the bookings starting in [start, end) that pass the "
                     "filters, attended, no_show, unmarked and cancelled (holds are not counted).");
     cls.def(
         "load_csv",
-        [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle by, py::handle now) {
+        [](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle by, py::handle now,
+           py::handle bom) {
             const load_request request{.period = {to_instant(start, "start"), to_instant(end, "end")},
                                        .resources = resource_ids(resources),
                                        .by = parse_load_grouping(to_text(by, "by"), "by")};
             const instant at = now_or_clock(now);
-            return without_gil([&] { return s.impl.load_csv(request, at); });
+            const byte_order_mark mark = bom_from(bom);
+            return without_gil([&] { return s.impl.load_csv(request, at, mark); });
         },
         py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("by") = "day",
-        py::arg("now") = py::none(),
+        py::arg("now") = py::none(), py::arg("bom") = true,
         "An RFC 4180 CSV of open and booked hours per resource and local date (by='day') or ISO week (by='week') "
         "in [start, end), with booked / open.");
     cls.def(

@@ -157,6 +157,10 @@ struct as_int {
     static int to(py::handle v, const std::string& f) { return to_int(v, f); }
     static py::object from(int n) { return py::int_(n); }
 };
+struct as_bool {
+    static bool to(py::handle v, const std::string& f) { return to_bool(v, f); }
+    static py::object from(bool b) { return py::bool_(b); }
+};
 struct as_instant {
     static instant to(py::handle v, const std::string& f) { return to_instant(v, f); }
     static py::object from(instant t) { return from_instant(t); }

@@ -47,6 +47,11 @@ struct booking {
     std::optional<instant> expires{};
     minutes buffer_before{0};
     minutes buffer_after{0};
+    /// Made at another place than the one asked about (the scheduler's
+    /// locations): a booking of the same group service then blocks its time
+    /// instead of sharing its seats, as one resource cannot hold a class at
+    /// two places at once.
+    bool elsewhere = false;
 
     /// `[start - buffer_before, end + buffer_after)`.
     [[nodiscard]] interval padded() const noexcept {

@@ -23,6 +23,8 @@ namespace slotcraft {
 struct location_record {
     std::string id{};
     std::string name{};
+    /// Retired (scheduler::archive_location): never offered or booked again.
+    bool archived = false;
     friend bool operator==(const location_record&, const location_record&) = default;
 };
 
@@ -43,6 +45,8 @@ struct resource_record {
     std::vector<location_schedule> schedules{};
     /// UTC intervals away from every location.
     std::vector<interval> time_off{};
+    /// Retired (scheduler::archive_resource): never offered or booked again.
+    bool archived = false;
     friend bool operator==(const resource_record&, const resource_record&) = default;
 };
 
@@ -51,6 +55,8 @@ struct service_record {
     service rules{};
     std::string name{};
     std::vector<std::string> locations{};
+    /// Retired (scheduler::archive_service): never offered or booked again.
+    bool archived = false;
     friend bool operator==(const service_record&, const service_record&) = default;
 };
 

@@ -11,7 +11,8 @@
 ///   `{"YYYY-MM-DD": [[...]]}`, time off `[{"start": ..., "end": ...}]`;
 /// - a service uses the SPEC §8 names (`id`, `duration`, `step`, `align`,
 ///   `buffer_before`, `buffer_after`, `min_notice`, `max_advance`, `capacity`,
-///   `max_per_day`); a `service_record` adds `name` and `locations` beside them;
+///   `max_per_day`); a `service_record` adds `name`, `locations` and
+///   `archived` beside them; locations and resources have `archived` too;
 /// - optional values (`step`, `default_step`, `expires`) are left out when unset.
 ///
 /// Writing emits every field, so `from_json(to_json(x)) == x` for every value.
@@ -115,6 +116,10 @@ struct catalog_json {
         if (const json* value = reader::member(object, key)) target = minutes{reader::integer(*value, path + "." + key)};
     }
 
+    static void read_flag(const json& object, const char* key, const std::string& path, bool& target) {
+        if (const json* value = reader::member(object, key)) target = reader::boolean(*value, path + "." + key);
+    }
+
     static void read_int(const json& object, const char* key, const std::string& path, int& target) {
         if (const json* value = reader::member(object, key))
             target = static_cast<int>(reader::integer(*value, path + "." + key));
@@ -175,7 +180,9 @@ inline void to_json(nlohmann::json& out, messenger m) { out = std::string(to_str
 
 inline void to_json(nlohmann::json& out, const interval& i) { out = detail::catalog_json::span_of(i); }
 
-inline void to_json(nlohmann::json& out, const location_record& l) { out = {{"id", l.id}, {"name", l.name}}; }
+inline void to_json(nlohmann::json& out, const location_record& l) {
+    out = {{"id", l.id}, {"name", l.name}, {"archived", l.archived}};
+}
 
 inline void to_json(nlohmann::json& out, const location_schedule& s) {
     using w = detail::catalog_json;
@@ -194,7 +201,8 @@ inline void to_json(nlohmann::json& out, const resource_record& r) {
            {"name", r.name},
            {"timezone", r.time_zone},
            {"schedules", std::move(schedules)},
-           {"time_off", detail::catalog_json::spans(r.time_off)}};
+           {"time_off", detail::catalog_json::spans(r.time_off)},
+           {"archived", r.archived}};
 }
 
 /// The service rules with their SPEC §8 names; `step` is left out when unset.
@@ -216,6 +224,7 @@ inline void to_json(nlohmann::json& out, const service_record& s) {
     to_json(out, s.rules);
     out["name"] = s.name;
     out["locations"] = s.locations;
+    out["archived"] = s.archived;
 }
 
 inline void to_json(nlohmann::json& out, const identity& i) {
@@ -270,7 +279,9 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline location_record location_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
-    return {.id = w::required_text(value, "id", path), .name = w::text(value, "name", path)};
+    location_record out{.id = w::required_text(value, "id", path), .name = w::text(value, "name", path)};
+    w::read_flag(value, "archived", path, out.archived);
+    return out;
 }
 
 [[nodiscard]] inline location_schedule schedule_from_json(const nlohmann::json& value, const std::string& path) {
@@ -298,6 +309,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
             out.schedules.push_back(schedule_from_json(item, fmt::format("{}.schedules[{}]", path, i++)));
     }
     if (const auto* v = w::reader::member(value, "time_off")) out.time_off = w::read_spans(*v, path + ".time_off");
+    w::read_flag(value, "archived", path, out.archived);
     return out;
 }
 
@@ -317,6 +329,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     out.rules = detail::json_reader::read_service(value);
     out.name = w::text(value, "name", path);
     if (const auto* v = w::reader::member(value, "locations")) out.locations = w::strings(*v, path + ".locations");
+    w::read_flag(value, "archived", path, out.archived);
     return out;
 }
 

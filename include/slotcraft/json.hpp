@@ -45,6 +45,11 @@ public:
         return value.get_ref<const std::string&>();
     }
 
+    static bool boolean(const json& value, const std::string& path) {
+        if (!value.is_boolean()) reject(path, fmt::format("must be true or false, got {}", value.type_name()));
+        return value.get<bool>();
+    }
+
     static long long integer(const json& value, const std::string& path) {
         constexpr auto lowest = static_cast<long long>(std::numeric_limits<int>::min());
         constexpr auto highest = static_cast<long long>(std::numeric_limits<int>::max());

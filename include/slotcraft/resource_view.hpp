@@ -369,9 +369,9 @@ private:
         entries.resize(kept + 1);
     }
 
-    /// A booking of the same group service uses seats instead of blocking time.
+    /// A booking of the same group service (at the same place) uses seats instead of blocking time.
     [[nodiscard]] bool shares_seats(const booking& b) const {
-        return service_->is_group() && b.service == service_->id;
+        return service_->is_group() && b.service == service_->id && !b.elsewhere;
     }
 
     /// Appends the candidate starts of SPEC §3 inside the view's range of

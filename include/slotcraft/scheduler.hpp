@@ -7,6 +7,7 @@
 
 #include <slotcraft/availability.hpp>
 #include <slotcraft/catalog.hpp>
+#include <slotcraft/csv.hpp>
 #include <slotcraft/store.hpp>
 
 #include <chrono>
@@ -39,9 +40,14 @@ struct slot_request {
     instant to{};
     int seats = 1;
     resource_mode mode = resource_mode::any;
+    /// A booking to leave out, as if it were cancelled: with its resource and
+    /// service, the starts `reschedule` would move it to. Empty: none.
+    std::string ignore_booking{};
 };
 
-/// A free slot and the location it is free at.
+/// A free slot at one location: the resources free there (SPEC §6 order in
+/// `any` mode) and that location's seats left. A start free at two
+/// locations is two slots.
 struct located_slot {
     slot free{};
     std::string location{};
@@ -149,6 +155,15 @@ struct load_request {
     load_grouping by = load_grouping::day;
 };
 
+/// The longest hold TTL, reminder offset and default step accepted: 366 days.
+inline constexpr minutes max_scheduler_minutes = max_service_minutes;
+
+/// The most days `upcoming` looks ahead: 3,660.
+inline constexpr int max_upcoming_days = 3660;
+
+/// Whether catalog listings show archived records.
+enum class archived_records { hide, include };
+
 /// The scheduling API over one store. Thread-safe as the store is.
 class scheduler {
 public:
@@ -163,42 +178,95 @@ public:
     /// `resource` no longer provides `service` (its bookings stay); nothing
     /// happens if it did not. \throws error (not_found) for an unknown id.
     void unlink(std::string_view resource, std::string_view service, std::string_view actor = {});
+    /// Archives a location, resource or service: it is never offered or
+    /// booked again (nor confirmed, nor moved to), its bookings stay readable,
+    /// and listings hide it unless asked. Archiving twice changes nothing.
+    /// Audited (`archive_location`, ...). \throws error: not_found (field
+    /// `id`) for an unknown id; conflict (field `id`) while an active booking
+    /// of it has not yet ended at `now` (cancel or move those first).
+    void archive_location(std::string_view id, instant now, std::string_view actor = {});
+    void archive_resource(std::string_view id, instant now, std::string_view actor = {});
+    void archive_service(std::string_view id, instant now, std::string_view actor = {});
+    /// Takes an archived record back into use (audited as `restore_location`,
+    /// ...; restoring an active one changes nothing). \throws error
+    /// (not_found, field `id`) for an unknown id.
+    void restore_location(std::string_view id, std::string_view actor = {});
+    void restore_resource(std::string_view id, std::string_view actor = {});
+    void restore_service(std::string_view id, std::string_view actor = {});
+
     void put_client(const client_record& client, std::string_view actor = {});
     /// The client with identity `who`, created with `name` if there is none.
     client_record client_for(const identity& who, std::string_view name, std::string_view actor = {});
     void save_settings(const settings& values, std::string_view actor = {});
 
+    /// A record by id, archived or not.
     [[nodiscard]] std::optional<location_record> location(std::string_view id);
-    /// Every location, by id.
-    [[nodiscard]] std::vector<location_record> locations();
+    /// Every location, by id; archived ones only with `archived_records::include`.
+    [[nodiscard]] std::vector<location_record> locations(archived_records archived = archived_records::hide);
     [[nodiscard]] std::optional<resource_record> resource(std::string_view id);
+    /// Every resource, by id; archived ones only with `archived_records::include`.
+    [[nodiscard]] std::vector<resource_record> resources(archived_records archived = archived_records::hide);
     [[nodiscard]] std::optional<service_record> service(std::string_view id);
+    /// Every service, by id; archived ones only with `archived_records::include`.
+    [[nodiscard]] std::vector<service_record> services(archived_records archived = archived_records::hide);
     [[nodiscard]] std::optional<client_record> client(std::string_view id);
     [[nodiscard]] std::optional<booking_record> booking(std::string_view id);
     [[nodiscard]] settings current_settings();
-    /// Ids of the resources providing `service`.
-    [[nodiscard]] std::vector<std::string> providers(std::string_view service);
-    /// Ids of the services `resource` provides.
-    [[nodiscard]] std::vector<std::string> services_of(std::string_view resource);
+    /// Ids of the resources providing `service`, ascending; archived ones
+    /// only with `archived_records::include`.
+    [[nodiscard]] std::vector<std::string> providers(std::string_view service,
+                                                     archived_records archived = archived_records::hide);
+    /// Ids of the services `resource` provides, ascending; archived ones only
+    /// with `archived_records::include`.
+    [[nodiscard]] std::vector<std::string> services_of(std::string_view resource,
+                                                       archived_records archived = archived_records::hide);
 
-    /// Free slots per SPEC, read from the store.
+    /// Free slots per SPEC, read from the store: one per start and location,
+    /// ordered by start, then location id (see located_slot). Booking a
+    /// listed slot with its location and any resource it names succeeds
+    /// (`check` is empty), with the same `now` and nothing written between.
+    /// \throws error: invalid_argument naming the field; not_found for an
+    /// unknown service, location, resource or `ignore_booking`; conflict
+    /// for an archived service, location or named resource.
     [[nodiscard]] std::vector<located_slot> slots(const slot_request& request, instant now);
-    /// Every reason `request.start` is not bookable (empty: it is).
-    [[nodiscard]] std::vector<reason> check(const booking_request& request, instant now);
+    /// Every reason `request.start` is not bookable (empty: it is), with
+    /// the booking `ignore_booking` left out as if cancelled (the check of
+    /// `reschedule`). \throws as book does, without writing.
+    [[nodiscard]] std::vector<reason> check(const booking_request& request, instant now,
+                                            std::string_view ignore_booking = {});
+    /// The starts the listing lays on local date `day` of `resource` at
+    /// `location` (empty: its only location) for `asked` (SPEC §3 before
+    /// bookings and limits; see day_grid): the service's own step, or the
+    /// settings' default step when it has none; global breaks apply. With
+    /// `usual_hours`, the date's override and the resource's time off are
+    /// left out: the weekly hours minus breaks, what a poll asks the resource
+    /// to confirm. \throws error naming the field (`service.duration`, ...).
+    [[nodiscard]] std::vector<instant> day_grid(std::string_view resource, std::string_view location, local_date day,
+                                                const slotcraft::service& asked, bool usual_hours = false);
 
     /// Books `request.start` directly. \throws booking_refused with the reasons.
     booking_record book(const booking_request& request, instant now);
-    /// Holds `request.start` for `ttl`; confirm it with the returned `hold_token`.
+    /// Holds `request.start` for `ttl` (more than 0, at most 366 days);
+    /// confirm it with the returned `hold_token`.
     booking_record hold(const booking_request& request, minutes ttl, instant now);
-    /// Turns a live hold into a booking. \throws error (not_found, or conflict when expired).
+    /// Turns a live hold into a booking: the same complete check as `book` at
+    /// `now` (catalog, hours, bookings, notice, limits; the hold itself left
+    /// out), and the booking takes the service's current length and buffers
+    /// (docs/semantics.md). A refused confirm leaves the hold as it was.
+    /// \throws error (not_found; conflict when expired or cancelled);
+    /// booking_refused with the reasons.
     booking_record confirm(std::string_view hold_token, instant now, std::string_view actor = {});
     /// Cancels a booking or hold; cancelling twice returns the cancelled booking.
     booking_record cancel(std::string_view booking_id, std::string_view reason, instant now,
                           std::string_view actor = {});
-    /// Moves a booking to `new_start` in one step: the old time is released
-    /// only if the new one is taken.
+    /// Moves a booking to `new_start` (and to `location`; empty: it stays
+    /// where it is) in one step: the old time is released only if the new
+    /// one is taken. The moved booking is checked and written as a new
+    /// booking of its service would be, with the service's current length
+    /// and buffers, leaving itself out (docs/semantics.md); the starts
+    /// `slots` lists with `ignore_booking` are the ones it accepts.
     booking_record reschedule(std::string_view booking_id, instant new_start, instant now,
-                              std::string_view actor = {});
+                              std::string_view actor = {}, std::string_view location = {});
     /// Books every request or none (the first refusal is thrown).
     std::vector<booking_record> book_series(std::span<const booking_request> requests, instant now);
     /// Books the occurrences of a recurrence rule in one transaction, all or
@@ -227,7 +295,8 @@ public:
     /// True for exactly one caller per booking and offset, across processes.
     bool mark_reminded(std::string_view booking_id, minutes offset);
 
-    /// Active bookings of `resource` starting in `[from, from + days)`, by start.
+    /// Active bookings of `resource` starting in `[from, from + days)`, by
+    /// start; `days` from 1 to max_upcoming_days.
     [[nodiscard]] std::vector<booking_record> upcoming(std::string_view resource, instant from, int days);
     /// A client's bookings: `active` ones not yet ended, else the past and cancelled ones.
     [[nodiscard]] std::vector<booking_record> client_bookings(std::string_view client, instant now, bool active);
@@ -241,13 +310,19 @@ public:
     /// an unknown id.
     [[nodiscard]] std::string export_ics(const calendar_selection& what, instant now);
 
+    /// The three reports below are CSV files for spreadsheets (csv.hpp): a
+    /// UTF-8 byte order mark first unless `bom` omits it, and every cell a
+    /// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first)
+    /// written with a `'` in front.
+
     /// An RFC 4180 CSV of the bookings `filter` selects, by start then id:
     /// a header row, then id, resource, service, location, client (ids and
     /// names), start and end in UTC and in the resource's local time, its
     /// zone, seats, status, attendance, series, cancel reason, created. \throws error
     /// (invalid_argument, field `period`) for an empty period; not_found for
     /// an unknown resource.
-    [[nodiscard]] std::string bookings_csv(const booking_filter& filter);
+    [[nodiscard]] std::string bookings_csv(const booking_filter& filter,
+                                           byte_order_mark bom = byte_order_mark::write);
 
     /// An RFC 4180 CSV of attendance: one row per resource `filter` selects
     /// (every resource when it names none), by id, counting the bookings that
@@ -255,7 +330,8 @@ public:
     /// `attended`, `no_show`, `unmarked` (confirmed ones not marked, started
     /// or not) and `cancelled`; unconfirmed holds are not counted. \throws
     /// as bookings_csv.
-    [[nodiscard]] std::string attendance_csv(const booking_filter& filter);
+    [[nodiscard]] std::string attendance_csv(const booking_filter& filter,
+                                             byte_order_mark bom = byte_order_mark::write);
 
     /// An RFC 4180 CSV of each resource's load: for every local date (or ISO
     /// week of local dates) in its zone touching `request.period`, the hours
@@ -266,7 +342,8 @@ public:
     /// hours on a DST change) clipped to the period, and booked / open.
     /// \throws error (invalid_argument, field `period`) for an empty period or
     /// one over 366 days; not_found (`resources[i]`) for an unknown resource.
-    [[nodiscard]] std::string load_csv(const load_request& request, instant now);
+    [[nodiscard]] std::string load_csv(const load_request& request, instant now,
+                                       byte_order_mark bom = byte_order_mark::write);
 
     /// Adds the busy time of an iCalendar file overlapping `window` (see
     /// read_ics_busy; floating and all-day times in the resource's zone) to

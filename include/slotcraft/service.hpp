@@ -35,8 +35,12 @@ enum class alignment {
     return "window";
 }
 
-/// The longest duration, step, buffer or notice accepted: 366 days.
+/// The longest duration, step, buffer or notice accepted: 366 days. The
+/// scheduler holds hold TTLs, reminder offsets and the default step to it too.
 inline constexpr minutes max_service_minutes{366 * 24 * 60};
+
+/// The longest booking window (`max_advance`) accepted: 3,660 days, about ten years.
+inline constexpr minutes max_advance_minutes{3660 * 24 * 60};
 
 /// A bookable service (a haircut, a lesson, a group class).
 struct service {
@@ -82,6 +86,9 @@ struct service {
         non_negative(min_notice, "min_notice");
         if (max_advance < minutes{0})
             reject(prefix + "max_advance", fmt::format("must not be negative (got {})", max_advance.count()));
+        if (max_advance > max_advance_minutes)
+            reject(prefix + "max_advance", fmt::format("must be at most {} minutes (3660 days), got {}",
+                                                       max_advance_minutes.count(), max_advance.count()));
         if (capacity < 1) reject(prefix + "capacity", fmt::format("must be at least 1 (got {})", capacity));
         if (max_per_day < 0)
             reject(prefix + "max_per_day", fmt::format("must not be negative (got {})", max_per_day));

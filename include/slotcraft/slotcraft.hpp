@@ -4,6 +4,7 @@
 
 #include <slotcraft/availability.hpp>
 #include <slotcraft/booking.hpp>
+#include <slotcraft/day_grid.hpp>
 #include <slotcraft/error.hpp>
 #include <slotcraft/interval_set.hpp>
 #include <slotcraft/reason.hpp>

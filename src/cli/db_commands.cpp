@@ -140,6 +140,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 if (auto existing = s.resource(record->id)) {
                     updated.schedules = existing->schedules;
                     updated.time_off = existing->time_off;
+                    updated.archived = existing->archived;
                 }
                 s.put_resource(updated, o.actor);
                 print_done(o, "resource", record->id);
@@ -216,8 +217,9 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         auto* add = service_cmd->add_subcommand("add", "add or replace a service");
         struct args {
             service_record record;
-            int duration = 0, buffer_before = 0, buffer_after = 0, min_notice = 0, max_advance = 0;
-            std::optional<int> step;
+            // Wider than int, so that a number too large reaches the validator, which names the field and its bound.
+            long long duration = 0, buffer_before = 0, buffer_after = 0, min_notice = 0, max_advance = 0;
+            std::optional<long long> step;
             std::string align = "window";
         };
         auto a = std::make_shared<args>();
@@ -268,6 +270,58 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
+    // location list / resource list / service list [--archived]
+    for (const char* kind : {"location", "resource", "service"}) {
+        auto* parent = app.get_subcommand(kind);
+        auto* list = parent->add_subcommand("list", fmt::format("every {}, by id", kind));
+        auto with_archived = std::make_shared<bool>(false);
+        list->add_flag("--archived", *with_archived, "also the archived ones");
+        const std::string what = kind;
+        list->callback([&run, with_archived, with_scheduler, &o, what] {
+            run = with_scheduler([with_archived, &o, what](scheduler& s) {
+                const archived_records which = *with_archived ? archived_records::include : archived_records::hide;
+                const auto print = [&](const auto& records, auto&& id_of, auto&& name_of) {
+                    for (const auto& r : records) {
+                        if (o.json) fmt::print("{}\n", nlohmann::json(r).dump());
+                        else fmt::print("{}  {}{}\n", id_of(r), name_of(r).empty() ? "-" : name_of(r),
+                                        r.archived ? "  archived" : "");
+                    }
+                    if (!o.json && records.empty()) fmt::print("no {}s\n", what);
+                };
+                const auto name = [](const auto& r) -> const std::string& { return r.name; };
+                if (what == "location") print(s.locations(which), [](const location_record& r) { return r.id; }, name);
+                else if (what == "resource") print(s.resources(which), [](const resource_record& r) { return r.id; }, name);
+                else print(s.services(which), [](const service_record& r) { return r.rules.id; }, name);
+                return 0;
+            });
+        });
+    }
+
+    // archive / restore location|resource|service ID
+    for (const bool archiving : {true, false}) {
+        auto* cmd = app.add_subcommand(archiving ? "archive" : "restore",
+                                       archiving ? "retire a location, resource or service: never offered or booked "
+                                                   "again, its bookings stay"
+                                                 : "take an archived location, resource or service back into use");
+        auto a = std::make_shared<std::array<std::string, 2>>();
+        cmd->add_option("kind", (*a)[0], "location, resource or service")->required();
+        cmd->add_option("id", (*a)[1])->required();
+        cmd->callback([&run, a, with_scheduler, &o, archiving] {
+            run = with_scheduler([a, &o, archiving](scheduler& s) {
+                const std::string& kind = (*a)[0];
+                const std::string& id = (*a)[1];
+                const instant now = now_of(o);
+                if (kind == "location") archiving ? s.archive_location(id, now, o.actor) : s.restore_location(id, o.actor);
+                else if (kind == "resource") archiving ? s.archive_resource(id, now, o.actor) : s.restore_resource(id, o.actor);
+                else if (kind == "service") archiving ? s.archive_service(id, now, o.actor) : s.restore_service(id, o.actor);
+                else reject("kind", fmt::format("expected location, resource or service, got \"{}\"", kind.substr(0, 32)));
+                if (o.json) fmt::print("{}\n", json{{"ok", true}, {kind, id}, {"archived", archiving}}.dump());
+                else fmt::print("{} {} {}\n", kind, id, archiving ? "archived" : "restored");
+                return 0;
+            });
+        });
+    }
+
     // client add ID [--name] [--telegram X] ...
     {
         auto* client_cmd = app.add_subcommand("client", "manage clients")->require_subcommand(1);
@@ -304,7 +358,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             std::optional<std::string> reminders;
             std::vector<std::string> global_breaks;
             bool clear_breaks = false;
-            std::optional<int> default_step;
+            std::optional<long long> default_step;
         };
         auto a = std::make_shared<args>();
         settings_cmd->add_option("--reminders", a->reminders, "offsets in minutes, e.g. 1440,120 ('' for none)");
@@ -321,7 +375,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                     while (!a->reminders->empty() && pos <= a->reminders->size()) {
                         const std::size_t comma = std::min(a->reminders->find(',', pos), a->reminders->size());
                         const std::string piece = a->reminders->substr(pos, comma - pos);
-                        int value = 0;
+                        long long value = 0;
                         const auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), value);
                         if (ec != std::errc{} || end != piece.data() + piece.size())
                             reject("reminders", fmt::format("expected minutes, got \"{}\"", piece));
@@ -351,7 +405,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         struct args {
             booking_request request;
             std::string start;
-            int ttl = 10;
+            long long ttl = 10;
             std::string rrule;
             std::vector<std::string> except;
             bool what_is_free = false;
@@ -395,6 +449,42 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
+    // check SERVICE RESOURCE START [--location] [--client] [--seats] [--ignore-booking]
+    {
+        auto* cmd = app.add_subcommand("check", "every reason a start is not bookable; exit status 4 when it is not");
+        struct args {
+            booking_request request;
+            std::string start, ignore_booking;
+        };
+        auto a = std::make_shared<args>();
+        cmd->add_option("service", a->request.service)->required();
+        cmd->add_option("resource", a->request.resource)->required();
+        cmd->add_option("start", a->start, "ISO 8601 instant")->required();
+        cmd->add_option("--client", a->request.client);
+        cmd->add_option("--seats", a->request.seats);
+        cmd->add_option("--location", a->request.location);
+        cmd->add_option("--ignore-booking", a->ignore_booking, "leave this booking out, as if cancelled (a move)");
+        cmd->callback([&run, a, with_scheduler, &o] {
+            run = with_scheduler([a, &o](scheduler& s) {
+                booking_request request = a->request;
+                request.start = parse_instant(a->start, "start");
+                const auto reasons = s.check(request, now_of(o), a->ignore_booking);
+                if (o.json) {
+                    json list = json::array();
+                    for (const reason& why : reasons)
+                        list.push_back({{"code", to_string(why.code)}, {"booking", why.booking}, {"message", why.message}});
+                    fmt::print("{}\n", json{{"bookable", reasons.empty()}, {"reasons", list}}.dump());
+                } else if (reasons.empty()) {
+                    fmt::print("bookable\n");
+                } else {
+                    fmt::print("not bookable:\n");
+                    for (const reason& why : reasons) fmt::print("  - {}: {}\n", to_string(why.code), why.message);
+                }
+                return reasons.empty() ? 0 : 4;
+            });
+        });
+    }
+
     // confirm TOKEN / cancel ID / reschedule ID START
     {
         auto* confirm = app.add_subcommand("confirm", "turn a hold into a booking");
@@ -430,13 +520,15 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             });
         });
 
-        auto* move = app.add_subcommand("reschedule", "move a booking to another start, atomically");
-        auto m = std::make_shared<std::array<std::string, 2>>();
+        auto* move = app.add_subcommand("reschedule", "move a booking to another start (and place), atomically");
+        auto m = std::make_shared<std::array<std::string, 3>>();
         move->add_option("booking", (*m)[0])->required();
         move->add_option("start", (*m)[1], "ISO 8601 instant")->required();
+        move->add_option("--location", (*m)[2], "move it to this location too (default: it stays where it is)");
         move->callback([&run, m, with_scheduler, &o] {
             run = with_scheduler([m, &o](scheduler& s) {
-                print_booking(s, o, s.reschedule((*m)[0], parse_instant((*m)[1], "start"), now_of(o), o.actor));
+                print_booking(s, o,
+                              s.reschedule((*m)[0], parse_instant((*m)[1], "start"), now_of(o), o.actor, (*m)[2]));
                 return 0;
             });
         });
@@ -476,6 +568,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         struct args {
             std::string from, to, status, kind = "bookings", by;
             booking_filter filter;
+            bool no_bom = false;
         };
         auto a = std::make_shared<args>();
         report->add_option("--from", a->from, "ISO 8601 instant")->required();
@@ -486,23 +579,26 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         report->add_option("--status", a->status, "only confirmed, held or cancelled bookings");
         report->add_option("--kind", a->kind, "bookings (default), attendance or load");
         report->add_option("--by", a->by, "with --kind load: day (default) or week");
+        report->add_flag("--no-bom", a->no_bom,
+                         "leave out the UTF-8 byte order mark that spreadsheet programs need to read non-Latin text");
         report->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
                 booking_filter filter = a->filter;
                 filter.period = {parse_instant(a->from, "from"), parse_instant(a->to, "to")};
                 if (!a->status.empty()) filter.status = parse_booking_status(a->status, "status");
                 if (a->kind != "load" && !a->by.empty()) reject("by", "--by goes with --kind load");
+                const byte_order_mark bom = a->no_bom ? byte_order_mark::omit : byte_order_mark::write;
                 if (a->kind == "bookings") {
-                    fmt::print("{}", s.bookings_csv(filter));
+                    fmt::print("{}", s.bookings_csv(filter, bom));
                 } else if (a->kind == "attendance") {
-                    fmt::print("{}", s.attendance_csv(filter));
+                    fmt::print("{}", s.attendance_csv(filter, bom));
                 } else if (a->kind == "load") {
                     if (!filter.service.empty()) reject("service", "a load report counts every service");
                     if (!filter.client.empty()) reject("client", "a load report counts every client");
                     if (filter.status) reject("status", "a load report counts the active bookings");
                     const load_request request{.period = filter.period, .resources = filter.resources,
                                                .by = a->by.empty() ? load_grouping::day : parse_load_grouping(a->by, "by")};
-                    fmt::print("{}", s.load_csv(request, now_of(o)));
+                    fmt::print("{}", s.load_csv(request, now_of(o), bom));
                 } else {
                     reject("kind", fmt::format("unknown report \"{}\" (expected bookings, attendance or load)",
                                                a->kind.substr(0, 32)));

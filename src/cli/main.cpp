@@ -64,7 +64,7 @@ struct query_options {
     bool pretty = false;
     std::string start;
     // --db slots
-    std::string service, from, to, location, mode = "any";
+    std::string service, from, to, location, mode = "any", ignore_booking;
     std::vector<std::string> resources;
     int seats = 1;
 };
@@ -132,7 +132,8 @@ int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
     scheduler s(*backend);
     const slot_request request{.service = q.service, .resources = q.resources, .location = q.location,
                                .from = parse_instant(q.from, "from"), .to = parse_instant(q.to, "to"),
-                               .seats = q.seats, .mode = parse_resource_mode(q.mode, "mode")};
+                               .seats = q.seats, .mode = parse_resource_mode(q.mode, "mode"),
+                               .ignore_booking = q.ignore_booking};
     const auto found = s.slots(request, slotcraft::cli::now_of(o));
     if (o.json) {
         auto list = ordered_json::array();
@@ -153,17 +154,15 @@ int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
     for (const std::string& id : ids) zones.push_back(zone::locate(s.resource(id)->time_zone));
     std::vector<std::pair<std::string, const zone*>> blocks;
     for (std::size_t i = 0; i < ids.size(); ++i) blocks.emplace_back(ids[i], &zones[i]);
-    std::vector<slot> plain;
-    std::map<instant, std::string> where;
-    for (const located_slot& ls : found) {
-        plain.push_back(ls.free);
-        where[ls.free.time.start] = ls.location;
-    }
+    std::vector<slot> plain;  // plain[i] is found[i]'s slot
+    plain.reserve(found.size());
+    for (const located_slot& ls : found) plain.push_back(ls.free);
     const auto offered = s.service(q.service);
     fmt::print("Free slots for {} ({} min), {} .. {}{}\n", q.service, offered->rules.duration.count(), q.from, q.to,
                q.location.empty() ? "" : " at " + q.location);
-    fmt::print("{}", slotcraft::cli::times_by_day(blocks, plain, offered->rules.is_group(),
-                                                  [&](const slot& sl) { return where[sl.time.start]; }));
+    fmt::print("{}", slotcraft::cli::times_by_day(blocks, plain, offered->rules.is_group(), [&](const slot& sl) {
+                   return found[static_cast<std::size_t>(&sl - plain.data())].location;
+               }));
     return 0;
 }
 
@@ -193,6 +192,8 @@ int main(int argc, char** argv) {
     slots->add_option("--location", q.location, "with --db: only this location");
     slots->add_option("--seats", q.seats, "with --db: seats wanted (default 1)");
     slots->add_option("--mode", q.mode, "with --db: any or all (default any)");
+    slots->add_option("--ignore-booking", q.ignore_booking,
+                      "with --db: leave this booking out, as if cancelled (where `reschedule` can move it)");
     slots->callback([&] { run = [&] { return o.db.empty() ? run_stateless_slots(q) : run_db_slots(o, q); }; });
 
     auto* explain = app.add_subcommand("explain", "why each resource can or cannot take a start (JSON query on stdin)");

@@ -31,7 +31,7 @@ using nlohmann::json;
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped. Ids are `COLLATE "C"`: byte order,
 /// as the other stores sort them.
-constexpr std::array<std::string_view, 3> migrations{
+constexpr std::array<std::string_view, 4> migrations{
     R"sql(
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE TABLE locations (
@@ -196,6 +196,12 @@ CREATE TABLE series (
   first_start  timestamptz NOT NULL,
   except_dates jsonb NOT NULL -- ["YYYY-MM-DD"]
 );
+)sql",
+    // 4: archived locations, resources and services are never offered or booked again.
+    R"sql(
+ALTER TABLE locations ADD COLUMN archived boolean NOT NULL DEFAULT false;
+ALTER TABLE resources ADD COLUMN archived boolean NOT NULL DEFAULT false;
+ALTER TABLE services ADD COLUMN archived boolean NOT NULL DEFAULT false;
 )sql",
 };
 
@@ -390,18 +396,19 @@ public:
     // ---- locations ----
     void put_location(const location_record& l) override {
         writing();
-        exec("INSERT INTO locations (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-             l.id, l.name);
+        exec("INSERT INTO locations (id, name, archived) VALUES ($1, $2, $3) "
+             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, archived = excluded.archived",
+             l.id, l.name, l.archived);
     }
     std::optional<location_record> location(std::string_view id) override {
-        const pqxx::result r = exec("SELECT name FROM locations WHERE id = $1", id);
+        const pqxx::result r = exec("SELECT name, archived FROM locations WHERE id = $1", id);
         if (r.empty()) return std::nullopt;
-        return location_record{.id = std::string(id), .name = r[0][0].c_str()};
+        return location_record{.id = std::string(id), .name = r[0][0].c_str(), .archived = r[0][1].as<bool>()};
     }
     std::vector<location_record> locations() override {
         std::vector<location_record> out;
-        for (const auto& row : exec("SELECT id, name FROM locations ORDER BY id"))
-            out.push_back({.id = row[0].c_str(), .name = row[1].c_str()});
+        for (const auto& row : exec("SELECT id, name, archived FROM locations ORDER BY id"))
+            out.push_back({.id = row[0].c_str(), .name = row[1].c_str(), .archived = row[2].as<bool>()});
         return out;
     }
 
@@ -416,10 +423,10 @@ public:
         std::vector<std::string> schedules;
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
-        exec("INSERT INTO resources (id, name, time_zone, time_off) VALUES ($1, $2, $3, $4::jsonb) "
+        exec("INSERT INTO resources (id, name, time_zone, time_off, archived) VALUES ($1, $2, $3, $4::jsonb, $5) "
              "ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
-             "time_off = excluded.time_off",
-             r.id, r.name, r.time_zone, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"));
+             "time_off = excluded.time_off, archived = excluded.archived",
+             r.id, r.name, r.time_zone, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"), r.archived);
         exec("DELETE FROM resource_schedules WHERE resource_id = $1", r.id);
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             exec("INSERT INTO resource_schedules (resource_id, location_id, position, schedule) "
@@ -427,7 +434,7 @@ public:
                  r.id, r.schedules[i].location, static_cast<std::int64_t>(i), schedules[i]);
     }
     std::optional<resource_record> resource(std::string_view id) override {
-        const pqxx::result head = exec("SELECT name, time_zone, time_off FROM resources WHERE id = $1", id);
+        const pqxx::result head = exec("SELECT name, time_zone, time_off, archived FROM resources WHERE id = $1", id);
         if (head.empty()) return std::nullopt;
         resource_record r;
         r.id = std::string(id);
@@ -441,7 +448,7 @@ public:
     std::vector<resource_record> resources() override {
         std::vector<resource_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
-        for (const auto& row : exec("SELECT id, name, time_zone, time_off FROM resources ORDER BY id")) {
+        for (const auto& row : exec("SELECT id, name, time_zone, time_off, archived FROM resources ORDER BY id")) {
             resource_record& r = out.emplace_back();
             r.id = row[0].c_str();
             fill_resource(r, row, 1);
@@ -462,16 +469,16 @@ public:
         detail::check_service_write(s, [&](const std::string& id) {
             return exists("SELECT 1 FROM locations WHERE id = $1", id);
         });
-        exec("INSERT INTO services (id, rules, name) VALUES ($1, $2::jsonb, $3) "
-             "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, name = excluded.name",
-             s.rules.id, dump(json(s.rules), "service"), s.name);
+        exec("INSERT INTO services (id, rules, name, archived) VALUES ($1, $2::jsonb, $3, $4) "
+             "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, name = excluded.name, archived = excluded.archived",
+             s.rules.id, dump(json(s.rules), "service"), s.name, s.archived);
         exec("DELETE FROM service_locations WHERE service_id = $1", s.rules.id);
         for (std::size_t i = 0; i < s.locations.size(); ++i)
             exec("INSERT INTO service_locations (service_id, location_id, position) VALUES ($1, $2, $3::integer)",
                  s.rules.id, s.locations[i], static_cast<std::int64_t>(i));
     }
     std::optional<service_record> service(std::string_view id) override {
-        const pqxx::result head = exec("SELECT rules, name FROM services WHERE id = $1", id);
+        const pqxx::result head = exec("SELECT rules, name, archived FROM services WHERE id = $1", id);
         if (head.empty()) return std::nullopt;
         service_record s;
         fill_service(s, id, head[0], 0);
@@ -482,7 +489,7 @@ public:
     std::vector<service_record> services() override {
         std::vector<service_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
-        for (const auto& row : exec("SELECT id, rules, name FROM services ORDER BY id")) {
+        for (const auto& row : exec("SELECT id, rules, name, archived FROM services ORDER BY id")) {
             service_record& s = out.emplace_back();
             fill_service(s, row[0].c_str(), row, 1);
             index.emplace(s.rules.id, out.size() - 1);
@@ -751,6 +758,7 @@ private:
         return std::string(text);
     }
     static std::int64_t param(std::int64_t number) { return number; }
+    static bool param(bool flag) { return flag; }
     /// A nullable bigint: libpqxx sends a null `const char*` as NULL.
     static const char* param(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
 
@@ -836,6 +844,7 @@ private:
         r.time_zone = row[first + 1].c_str();
         r.time_off = decode(row[first + 2], fmt::format("resources.time_off of \"{}\"", r.id),
                             [](const json& v) { return detail::catalog_json::read_spans(v, "time_off"); });
+        r.archived = row[first + 3].as<bool>();
     }
 
     static location_schedule schedule_of(const std::string& resource_id, std::string location_id, const pqxx::field& f) {
@@ -850,6 +859,7 @@ private:
                          [](const json& v) { return service_rules_from_json(v); });
         s.rules.id = std::string(id);
         s.name = row[first + 1].c_str();
+        s.archived = row[first + 2].as<bool>();
     }
 
     static std::optional<booking_record> one_booking(const pqxx::result& r) {

@@ -29,7 +29,7 @@ using nlohmann::json;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped.
-constexpr std::array<std::string_view, 3> migrations{
+constexpr std::array<std::string_view, 4> migrations{
     R"sql(
 CREATE TABLE locations (
   id   TEXT NOT NULL PRIMARY KEY,
@@ -138,6 +138,12 @@ CREATE TABLE series (
   first_start_s INTEGER NOT NULL,
   except_dates  TEXT NOT NULL -- JSON ["YYYY-MM-DD"]
 );
+)sql",
+    // 4: archived locations, resources and services are never offered or booked again.
+    R"sql(
+ALTER TABLE locations ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
+ALTER TABLE resources ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
+ALTER TABLE services ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
 )sql",
 };
 
@@ -467,22 +473,23 @@ public:
     // ---- locations ----
     void put_location(const location_record& l) override {
         writing();
-        conn_.prepare("INSERT INTO locations (id, name) VALUES (?1, ?2) "
-                      "ON CONFLICT (id) DO UPDATE SET name = excluded.name")
+        conn_.prepare("INSERT INTO locations (id, name, archived) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, archived = excluded.archived")
             .bind(1, l.id)
             .bind(2, l.name)
+            .bind(3, std::int64_t{l.archived})
             .run();
     }
     std::optional<location_record> location(std::string_view id) override {
-        query q = conn_.prepare("SELECT name FROM locations WHERE id = ?1");
+        query q = conn_.prepare("SELECT name, archived FROM locations WHERE id = ?1");
         q.bind(1, id);
         if (!q.next()) return std::nullopt;
-        return location_record{.id = std::string(id), .name = q.text(0)};
+        return location_record{.id = std::string(id), .name = q.text(0), .archived = q.integer(1) != 0};
     }
     std::vector<location_record> locations() override {
         std::vector<location_record> out;
-        query q = conn_.prepare("SELECT id, name FROM locations ORDER BY id");
-        while (q.next()) out.push_back({.id = q.text(0), .name = q.text(1)});
+        query q = conn_.prepare("SELECT id, name, archived FROM locations ORDER BY id");
+        while (q.next()) out.push_back({.id = q.text(0), .name = q.text(1), .archived = q.integer(2) != 0});
         return out;
     }
 
@@ -497,13 +504,14 @@ public:
         std::vector<std::string> schedules;
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
-        conn_.prepare("INSERT INTO resources (id, name, time_zone, time_off) VALUES (?1, ?2, ?3, ?4) "
+        conn_.prepare("INSERT INTO resources (id, name, time_zone, time_off, archived) VALUES (?1, ?2, ?3, ?4, ?5) "
                       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
-                      "time_off = excluded.time_off")
+                      "time_off = excluded.time_off, archived = excluded.archived")
             .bind(1, r.id)
             .bind(2, r.name)
             .bind(3, r.time_zone)
             .bind(4, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"))
+            .bind(5, std::int64_t{r.archived})
             .run();
         conn_.prepare("DELETE FROM resource_schedules WHERE resource_id = ?1").bind(1, r.id).run();
         for (std::size_t i = 0; i < r.schedules.size(); ++i) {
@@ -519,7 +527,7 @@ public:
     std::optional<resource_record> resource(std::string_view id) override {
         resource_record r;
         {
-            query q = conn_.prepare("SELECT name, time_zone, time_off FROM resources WHERE id = ?1");
+            query q = conn_.prepare("SELECT name, time_zone, time_off, archived FROM resources WHERE id = ?1");
             q.bind(1, id);
             if (!q.next()) return std::nullopt;
             r.id = std::string(id);
@@ -535,7 +543,7 @@ public:
         std::vector<resource_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
         {
-            query q = conn_.prepare("SELECT id, name, time_zone, time_off FROM resources ORDER BY id");
+            query q = conn_.prepare("SELECT id, name, time_zone, time_off, archived FROM resources ORDER BY id");
             while (q.next()) {
                 resource_record& r = out.emplace_back();
                 r.id = q.text(0);
@@ -560,11 +568,13 @@ public:
             return exists("SELECT 1 FROM locations WHERE id = ?1", id);
         });
         const std::string rules = dump(json(s.rules), "service");
-        conn_.prepare("INSERT INTO services (id, service, name) VALUES (?1, ?2, ?3) "
-                      "ON CONFLICT (id) DO UPDATE SET service = excluded.service, name = excluded.name")
+        conn_.prepare("INSERT INTO services (id, service, name, archived) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT (id) DO UPDATE SET service = excluded.service, name = excluded.name, "
+                      "archived = excluded.archived")
             .bind(1, s.rules.id)
             .bind(2, rules)
             .bind(3, s.name)
+            .bind(4, std::int64_t{s.archived})
             .run();
         conn_.prepare("DELETE FROM service_locations WHERE service_id = ?1").bind(1, s.rules.id).run();
         for (std::size_t i = 0; i < s.locations.size(); ++i)
@@ -577,7 +587,7 @@ public:
     std::optional<service_record> service(std::string_view id) override {
         service_record s;
         {
-            query q = conn_.prepare("SELECT service, name FROM services WHERE id = ?1");
+            query q = conn_.prepare("SELECT service, name, archived FROM services WHERE id = ?1");
             q.bind(1, id);
             if (!q.next()) return std::nullopt;
             fill_service(s, id, q, 0);
@@ -591,7 +601,7 @@ public:
         std::vector<service_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
         {
-            query q = conn_.prepare("SELECT id, service, name FROM services ORDER BY id");
+            query q = conn_.prepare("SELECT id, service, name, archived FROM services ORDER BY id");
             while (q.next()) {
                 service_record& s = out.emplace_back();
                 fill_service(s, q.text(0), q, 1);
@@ -878,6 +888,7 @@ private:
         const std::string where = fmt::format("resources.time_off of \"{}\"", r.id);
         r.time_off = decode(q.text(first + 2), where,
                             [](const json& v) { return detail::catalog_json::read_spans(v, "time_off"); });
+        r.archived = q.integer(first + 3) != 0;
     }
 
     static location_schedule schedule_of(const std::string& resource_id, std::string location_id, const std::string& text) {
@@ -892,6 +903,7 @@ private:
         s.rules = decode(q.text(first), where, [](const json& v) { return service_rules_from_json(v); });
         s.rules.id = std::string(id);
         s.name = q.text(first + 1);
+        s.archived = q.integer(first + 2) != 0;
     }
 
     std::optional<booking_record> one_booking(std::string_view sql, std::string_view key) {

@@ -449,8 +449,11 @@ TEST_CASE("--db report prints a CSV of a period's bookings and refuses bad filte
     const std::string id = json::parse(booked.out)["id"];
     const outcome csv = salon.db("report --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --resource anna");
     REQUIRE(csv.status == 0);
-    CHECK(csv.out.rfind("id,resource,", 0) == 0);
+    CHECK(csv.out.rfind("\xEF\xBB\xBF" "id,resource,", 0) == 0);  // a UTF-8 BOM for spreadsheets first
     CHECK(csv.out.find("\r\n" + id + ",anna,") != std::string::npos);
+    const outcome plain = salon.db("report --no-bom --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z");
+    REQUIRE(plain.status == 0);
+    CHECK(plain.out == csv.out.substr(3));
     CHECK(salon.refusal("report --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --status done", 2)["field"] ==
           "status");
     CHECK(salon.refusal("report --from 2026-03-03T00:00:00Z --to 2026-03-02T00:00:00Z", 2)["field"] == "period");
@@ -483,13 +486,13 @@ TEST_CASE("--db attend marks a started booking, refuses bad input naming the fie
     const std::string period = "--from 2026-03-02T00:00:00+03:00 --to 2026-03-09T00:00:00+03:00";
     const outcome bookings = salon.db("report " + period);
     CHECK(bookings.out.find(",confirmed,attended,") != std::string::npos);
-    const outcome attendance = salon.db("report --kind attendance " + period);
+    const outcome attendance = salon.db("report --no-bom --kind attendance " + period);
     REQUIRE(attendance.status == 0);
     CHECK(attendance.out ==
           "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\nanna,,1,1,0,0,0\r\n");
 
     // Monday 09:00-18:00 with a 13:00 break is 8 hours open; the 45-minute cut is booked.
-    const outcome by_day = salon.db("report --kind load " + period);
+    const outcome by_day = salon.db("report --no-bom --kind load " + period);
     REQUIRE(by_day.status == 0);
     CHECK(by_day.out.rfind("resource,resource_name,time_zone,period,days,open_hours,booked_hours,utilisation\r\n", 0) ==
           0);
@@ -510,4 +513,78 @@ TEST_CASE("--db attend marks a started booking, refuses bad input naming the fie
           "period");
     CHECK(salon.refusal("report --kind attendance --resource boris " + period, 3)["field"] == "resources[0]");
     CHECK(salon.audit_size() == audit_before + 2);
+}
+
+TEST_CASE("--db: a start free at two locations is two slots, and reschedule --location moves a booking there") {
+    salon_db salon;
+    // Anna also works at salon B on Mondays, afternoons only; the cut is offered there too.
+    REQUIRE(salon.db("schedule set anna salon-b --mon 14:00-18:00").status == 0);
+    REQUIRE(salon.db("service add cut --duration 45 --step 15 --buffer-after 15").status == 0);
+    const json slots = json::parse(salon.db("slots cut --from 2026-03-02T11:00:00Z --to 2026-03-02T11:00:01Z").out)["slots"];
+    REQUIRE(slots.size() == 2);  // 14:00 in Moscow, at both places
+    CHECK(slots[0]["location"] == "salon-a");
+    CHECK(slots[1]["location"] == "salon-b");
+    CHECK(slots[1]["resources"] == json::array({"anna"}));
+
+    const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --location salon-a --client c1");
+    REQUIRE(booked.status == 0);
+    const std::string id = json::parse(booked.out)["id"];
+    // Where the booking can move: its own time is free again when it is left out.
+    const json moves =
+        json::parse(salon.db("slots cut --from 2026-03-02T06:00:00Z --to 2026-03-02T06:00:01Z --ignore-booking " + id).out)["slots"];
+    REQUIRE(moves.size() == 1);
+    CHECK(salon.db("check cut anna 2026-03-02T06:00:00Z").status == 4);
+    CHECK(json::parse(salon.db("check cut anna 2026-03-02T06:00:00Z").out)["reasons"][0]["code"] == "busy");
+    CHECK(json::parse(salon.db("check cut anna 2026-03-02T06:00:00Z --ignore-booking " + id).out)["bookable"] == true);
+    // 09:00 is not open at salon B: refused with the reason, and the booking stays.
+    CHECK(salon.refusal("reschedule " + id + " 2026-03-02T06:00:00Z --location salon-b", 4)["reasons"][0]["code"] ==
+          "outside_hours");
+    const outcome moved = salon.db("reschedule " + id + " 2026-03-02T12:00:00Z --location salon-b");
+    REQUIRE(moved.status == 0);
+    CHECK(json::parse(moved.out)["location"] == "salon-b");
+    CHECK(json::parse(moved.out)["start"] == "2026-03-02T12:00:00Z");
+    CHECK(salon.refusal("reschedule " + id + " 2026-03-02T12:00:00Z --location mars", 2)["field"] == "location");
+    CHECK(salon.refusal("check cut anna 2026-03-02T06:00:00Z --ignore-booking bk_none", 3)["field"] == "ignore_booking");
+}
+
+TEST_CASE("--db archive retires a location, resource or service; list shows it only with --archived") {
+    salon_db salon;
+    const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");
+    REQUIRE(booked.status == 0);
+    const std::string id = json::parse(booked.out)["id"];
+    const std::size_t before = salon.audit_size();
+    // A resource with a booking not yet ended cannot be archived.
+    CHECK(salon.refusal("archive resource anna", 4)["field"] == "id");
+    CHECK(salon.refusal("archive service cut", 4)["field"] == "id");
+    CHECK(salon.refusal("archive location salon-a", 4)["field"] == "id");
+    CHECK(salon.refusal("archive planet anna", 2)["field"] == "kind");
+    CHECK(salon.refusal("archive location nowhere", 3)["field"] == "id");
+    CHECK(salon.audit_size() == before);
+
+    REQUIRE(salon.db("cancel " + id).status == 0);
+    REQUIRE(salon.db("archive service cut").status == 0);
+    CHECK(salon.audit_size() == before + 2);
+    CHECK(salon.db("service list").out.find("\"cut\"") == std::string::npos);
+    CHECK(salon.db("service list --archived").out.find("\"archived\":true") != std::string::npos);
+    CHECK(salon.refusal("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z", 4)["field"] == "service");
+    CHECK(salon.refusal("book cut anna 2026-03-02T08:00:00Z", 4)["field"] == "service");
+    CHECK(salon.db("bookings --client c1 --past").out.find(id) != std::string::npos);  // its bookings stay readable
+    REQUIRE(salon.db("restore service cut").status == 0);
+    CHECK(salon.db("book cut anna 2026-03-02T08:00:00Z").status == 0);
+    REQUIRE(salon.db("archive location salon-b").status == 0);
+    CHECK(salon.db("location list").out.find("salon-b") == std::string::npos);
+    CHECK(salon.db("location list --archived").out.find("salon-b") != std::string::npos);
+}
+
+TEST_CASE("--db: minutes beyond their bounds are refused naming the field, and nothing is written") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("service add far --duration 30 --max-advance 2147483648", 2)["field"] == "max_advance");
+    CHECK(salon.refusal("service add far --duration 30 --max-advance 5270401", 2)["field"] == "max_advance");
+    CHECK(salon.refusal("service add far --duration 527041", 2)["field"] == "duration");
+    CHECK(salon.refusal("settings --reminders 2147483648", 2)["field"] == "reminder_offsets[0]");
+    CHECK(salon.refusal("settings --default-step 527041", 2)["field"] == "default_step");
+    CHECK(salon.refusal("hold cut anna 2026-03-02T06:00:00Z --ttl 1000000000000", 2)["field"] == "ttl");
+    CHECK(salon.audit_size() == before);
+    CHECK(salon.db("service add far --duration 30 --max-advance 5270400").status == 0);  // ten years is the bound
 }

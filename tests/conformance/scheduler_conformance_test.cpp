@@ -535,7 +535,7 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         (void)s.book(cut_at(monday_0900 + 7 * 24h), now);  // outside the period
         (void)s.cancel(later.id, "ill, sorry", now);
         const interval monday{at("2026-03-02T00:00:00Z"), at("2026-03-03T00:00:00Z")};
-        const std::string csv = s.bookings_csv({.period = monday});
+        const std::string csv = s.bookings_csv({.period = monday}, byte_order_mark::omit);
         const auto first_row = csv.find("\r\n" + first.id + ",");
         const auto later_row = csv.find("\r\n" + later.id + ",");
         CHECK(csv.rfind("id,resource,resource_name,service,", 0) == 0);
@@ -621,11 +621,11 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         (void)s.mark_attendance(came.id, attendance_status::attended, evening);
         (void)s.mark_attendance(stayed_away.id, attendance_status::no_show, evening);
         const interval monday{at("2026-03-02T00:00:00Z"), at("2026-03-03T00:00:00Z")};
-        CHECK(s.attendance_csv({.period = monday}) ==
+        CHECK(s.attendance_csv({.period = monday}, byte_order_mark::omit) ==
               "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\n"
               "anna,Anna,4,1,1,1,1\r\n"
               "boris,\"Boris, \"\"B\"\"\",0,0,0,0,0\r\n");
-        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .client = "c2"}) ==
+        CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .client = "c2"}, byte_order_mark::omit) ==
               "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\nanna,Anna,1,0,1,0,0\r\n");
         CHECK(s.attendance_csv({.period = monday, .resources = {"anna"}, .service = "yoga"}).ends_with(
             "anna,Anna,0,0,0,0,0\r\n"));
@@ -668,7 +668,7 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         const instant report_now = at("2026-03-20T00:00:00Z");
         const interval week{at("2026-03-22T23:00:00Z"), at("2026-03-29T22:00:00Z")};  // local Mon 00:00 - Mon 00:00
         const std::string header = "resource,resource_name,time_zone,period,days,open_hours,booked_hours,utilisation\r\n";
-        CHECK(s.load_csv({.period = week, .resources = {"studio"}}, report_now) ==
+        CHECK(s.load_csv({.period = week, .resources = {"studio"}}, report_now, byte_order_mark::omit) ==
               header +
                   "studio,Studio,Europe/Berlin,2026-03-23,1,24.00,1.00,0.0417\r\n"
                   "studio,Studio,Europe/Berlin,2026-03-24,1,22.00,0.00,0.0000\r\n"
@@ -677,15 +677,15 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
                   "studio,Studio,Europe/Berlin,2026-03-27,1,24.00,1.00,0.0417\r\n"
                   "studio,Studio,Europe/Berlin,2026-03-28,1,24.00,1.00,0.0417\r\n"
                   "studio,Studio,Europe/Berlin,2026-03-29,1,23.00,0.50,0.0217\r\n");
-        CHECK(s.load_csv({.period = week, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+        CHECK(s.load_csv({.period = week, .resources = {"studio"}, .by = load_grouping::week}, report_now, byte_order_mark::omit) ==
               header + "studio,Studio,Europe/Berlin,2026-W13,7,149.00,3.50,0.0235\r\n");
         // A period ending in the next week gives that week's part; the edges clip the days.
         const interval longer{week.start, at("2026-03-30T22:00:00Z")};
-        CHECK(s.load_csv({.period = longer, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+        CHECK(s.load_csv({.period = longer, .resources = {"studio"}, .by = load_grouping::week}, report_now, byte_order_mark::omit) ==
               header + "studio,Studio,Europe/Berlin,2026-W13,7,149.00,3.50,0.0235\r\n"
                        "studio,Studio,Europe/Berlin,2026-W14,1,24.00,0.00,0.0000\r\n");
         const interval part{at("2026-03-23T06:00:00Z"), at("2026-03-23T12:00:00Z")};
-        CHECK(s.load_csv({.period = part, .resources = {"studio"}}, report_now) ==
+        CHECK(s.load_csv({.period = part, .resources = {"studio"}}, report_now, byte_order_mark::omit) ==
               header + "studio,Studio,Europe/Berlin,2026-03-23,1,6.00,1.00,0.1667\r\n");
         // Anna (Mon-Fri 09:00-18:00, a 13:00 break) is in the unfiltered report; a day without hours has no utilisation.
         const std::string all = s.load_csv({.period = week}, report_now);
@@ -693,7 +693,7 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(all.find("anna,Anna,Europe/Berlin,2026-03-29,1,0.00,0.00,\r\n") != std::string::npos);
         // ISO weeks at a year's end: 2027-01-01 (a Friday) is in week 53 of 2026.
         const interval new_year{at("2026-12-27T23:00:00Z"), at("2027-01-03T23:00:00Z")};
-        CHECK(s.load_csv({.period = new_year, .resources = {"studio"}, .by = load_grouping::week}, report_now) ==
+        CHECK(s.load_csv({.period = new_year, .resources = {"studio"}, .by = load_grouping::week}, report_now, byte_order_mark::omit) ==
               header + "studio,Studio,Europe/Berlin,2026-W53,7,168.00,0.00,0.0000\r\n");
         CHECK(field_of([&] { (void)s.load_csv({.period = {week.end, week.start}}, report_now); }) == "period");
         CHECK(field_of([&] { (void)s.load_csv({.period = {week.start, week.start + date::days{367}}}, report_now); }) ==

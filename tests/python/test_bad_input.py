@@ -253,6 +253,31 @@ CASES: list[Case] = [
     ("client_bookings: text active", lambda s: s.client_bookings("c1", active="yes", now=NOW), sc.InvalidArgument, "active"),
     ("audit: negative limit", lambda s: s.audit(limit=-1), sc.InvalidArgument, "limit"),
     ("audit: text after", lambda s: s.audit(after="0"), sc.InvalidArgument, "after"),
+    # ---- bounds: every duration, offset and TTL has one ----
+    ("put_service: max_advance over 3660 days", lambda s: s.put_service(sc.Service("far", minutes(30), max_advance=minutes(2**31))), sc.InvalidArgument, "max_advance"),
+    ("save_settings: offset over 366 days", lambda s: s.save_settings(sc.Settings(reminder_offsets=[minutes(2**31)])), sc.InvalidArgument, "reminder_offsets[0]"),
+    ("save_settings: step over 366 days", lambda s: s.save_settings(sc.Settings(default_step=minutes(527041))), sc.InvalidArgument, "default_step"),
+    ("hold: ttl over 366 days", lambda s: s.hold("anna", "cut", T, minutes(10**12), now=NOW), sc.InvalidArgument, "ttl"),
+    ("mark_reminded: offset over 366 days", lambda s: s.mark_reminded("nope", minutes(2**31)), sc.InvalidArgument, "offset"),
+    ("upcoming: days over 3660", lambda s: s.upcoming("anna", T, 3661), sc.InvalidArgument, "days"),
+    # ---- moving, archiving, the day's grid ----
+    ("slots: unknown ignore_booking", lambda s: s.slots("cut", T, T + minutes(60), ignore_booking="bk_none", now=NOW), sc.NotFound, "ignore_booking"),
+    ("slots: int ignore_booking", lambda s: s.slots("cut", T, T + minutes(60), ignore_booking=5, now=NOW), sc.InvalidArgument, "ignore_booking"),
+    ("check: unknown ignore_booking", lambda s: s.check("anna", "cut", T, ignore_booking="bk_none", now=NOW), sc.NotFound, "ignore_booking"),
+    ("reschedule: int location", lambda s: s.reschedule("nope", T, location=5, now=NOW), sc.InvalidArgument, "location"),
+    ("archive_resource: unknown id", lambda s: s.archive_resource("ghost", now=NOW), sc.NotFound, "id"),
+    ("archive_location: int id", lambda s: s.archive_location(7, now=NOW), sc.InvalidArgument, "id"),
+    ("archive_service: naive now", lambda s: s.archive_service("cut", now=NAIVE), sc.InvalidArgument, "now"),
+    ("restore_service: unknown id", lambda s: s.restore_service("ghost"), sc.NotFound, "id"),
+    ("locations: text include_archived", lambda s: s.locations(include_archived="yes"), sc.InvalidArgument, "include_archived"),
+    ("providers: int include_archived", lambda s: s.providers("cut", include_archived=1), sc.InvalidArgument, "include_archived"),
+    ("bookings_csv: text bom", lambda s: s.bookings_csv(T, T + minutes(60), bom="no"), sc.InvalidArgument, "bom"),
+    ("Location: text archived", lambda s: sc.Location("x", archived="no"), sc.InvalidArgument, "archived"),
+    ("day_grid: unknown resource", lambda s: s.day_grid("ghost", date(2027, 3, 1), "cut"), sc.NotFound, "resource"),
+    ("day_grid: a datetime day", lambda s: s.day_grid("anna", T, "cut"), sc.InvalidArgument, "day"),
+    ("day_grid: unknown service", lambda s: s.day_grid("anna", date(2027, 3, 1), "ghost"), sc.NotFound, "service"),
+    ("day_grid: unknown location", lambda s: s.day_grid("anna", date(2027, 3, 1), "cut", location="mars"), sc.InvalidArgument, "location"),
+    ("day_grid: int usual_hours", lambda s: s.day_grid("anna", date(2027, 3, 1), "cut", usual_hours=1), sc.InvalidArgument, "usual_hours"),
 ]
 
 

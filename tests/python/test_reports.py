@@ -16,7 +16,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    assert text.startswith("\ufeff")  # the UTF-8 BOM spreadsheet programs need
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
 
 
 def test_mark_attendance_once_started_take_it_back_and_count_it(salon: sc.Scheduler) -> None:

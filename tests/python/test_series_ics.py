@@ -93,13 +93,28 @@ def test_bookings_csv_reads_back_with_the_csv_module_and_filters(salon: sc.Sched
     kept = salon.book("anna", "cut", utc("2027-03-01T09:00"), client="c1", now=NOW)
     dropped = salon.book("boris", "cut", utc("2027-03-01T08:00"), now=NOW)
     salon.cancel(dropped.id, 'ill, "really"', now=NOW)
-    text = salon.bookings_csv(utc("2027-03-01T00:00"), utc("2027-03-02T00:00"))
+    text = salon.bookings_csv(utc("2027-03-01T00:00"), utc("2027-03-02T00:00"), bom=False)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [r["id"] for r in rows] == [dropped.id, kept.id]
     assert rows[0]["cancel_reason"] == 'ill, "really"'
     assert rows[1]["start_local"] == "2027-03-01T10:00:00" and rows[1]["client_name"] == "Client One"
     only = salon.bookings_csv(utc("2027-03-01T00:00"), utc("2027-03-02T00:00"), resources=["anna"], status="confirmed")
-    assert [r["id"] for r in csv.DictReader(io.StringIO(only, newline=""))] == [kept.id]
+    assert only.startswith("\ufeff")  # by default, the BOM spreadsheets need to read UTF-8
+    assert [r["id"] for r in csv.DictReader(io.StringIO(only[1:], newline=""))] == [kept.id]
+
+
+def test_report_cells_a_spreadsheet_would_run_are_neutralised(salon: sc.Scheduler) -> None:
+    import csv
+    import io
+
+    salon.put_client(sc.Client("evil", name="=HYPERLINK(\"http://x\";\"Жми\")"))
+    booked = salon.book("anna", "cut", utc("2027-03-01T09:00"), client="evil", now=NOW)
+    salon.cancel(booked.id, "+1 @2 -3", now=NOW)
+    text = salon.bookings_csv(utc("2027-03-01T00:00"), utc("2027-03-02T00:00"), bom=False)
+    (row,) = csv.DictReader(io.StringIO(text, newline=""))
+    assert row["client_name"] == "'=HYPERLINK(\"http://x\";\"Жми\")"
+    assert row["cancel_reason"] == "'+1 @2 -3"
+    assert row["client"] == "evil" and row["seats"] == "1"
 
 
 @pytest.mark.parametrize(

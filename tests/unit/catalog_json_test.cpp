@@ -150,7 +150,10 @@ TEST_CASE("a service is written with the SPEC section 8 field names") {
     json record = expected;
     record["name"] = "Haircut";
     record["locations"] = {"salon"};
+    record["archived"] = false;
     CHECK(json(service_record{.rules = cut(), .name = "Haircut", .locations = {"salon"}}) == record);
+    record["archived"] = true;
+    CHECK(record.get<service_record>().archived);
 }
 
 TEST_CASE("instants are UTC ISO strings, local ranges HH:MM pairs, overrides keyed by date") {

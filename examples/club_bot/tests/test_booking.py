@@ -79,7 +79,7 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
     # CSV of Monday, parsed back.
     club.admin.send("/csv 2027-03-29")
     doc = club.api.wait(lambda: [d for d in club.api.documents if d["filename"].endswith(".csv")], 20, "the CSV")[0]
-    rows = list(csv.DictReader(io.StringIO(doc["data"].decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(doc["data"].decode("utf-8-sig"))))
     confirmed = [r for r in rows if r.get("status") == "confirmed"]
     assert len(confirmed) == 2, rows
     assert {r["resource"] for r in confirmed} == {t_anna} and {r["service"] for r in confirmed} == {yoga}

@@ -21,11 +21,11 @@ namespace slotcraft {
 /// later reads of the same transaction; all of them commit together or not
 /// at all. Not thread-safe: one transaction belongs to one thread.
 ///
-/// Every adapter behaves the same (tests/conformance checks it): a refused
-/// write changes nothing; a reference to a missing record is `not_found`; a
-/// second owner of a unique value is `conflict`; lookups by an empty key
-/// find nothing; booking lists are ordered by start, then id. A write in a
-/// read transaction is `storage`.
+/// Every adapter behaves the same (tests/storage/store_contract_test.cpp
+/// checks it on each): a refused write changes nothing; a reference to a
+/// missing record is `not_found`; a second owner of a unique value is
+/// `conflict`; lookups by an empty key find nothing; booking lists are ordered
+/// by start, then id. A write in a read transaction is `storage`.
 class transaction {
 public:
     virtual ~transaction() = default;

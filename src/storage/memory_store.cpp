@@ -72,6 +72,7 @@ public:
     std::vector<location_record> locations() override { return values_of(data_.locations); }
 
     void put_resource(const resource_record& resource) override {
+        must_write();
         detail::check_resource_write(resource, [&](const std::string& id) { return data_.locations.contains(id); });
         put(data_.resources, resource.id, resource);
     }
@@ -79,6 +80,7 @@ public:
     std::vector<resource_record> resources() override { return values_of(data_.resources); }
 
     void put_service(const service_record& service) override {
+        must_write();
         detail::check_service_write(service, [&](const std::string& id) { return data_.locations.contains(id); });
         put(data_.services, service.rules.id, service);
     }
@@ -113,6 +115,7 @@ public:
     }
 
     void put_client(const client_record& client) override {
+        must_write();
         detail::check_client_write(client, [&](const identity& who) -> std::optional<std::string> {
             if (auto owner = client_by_identity(who)) return owner->id;
             return std::nullopt;
@@ -134,21 +137,19 @@ public:
     }
 
     void insert_booking(const booking_record& booking) override {
+        must_write();
         if (data_.bookings.contains(booking.id))
             throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", booking.id));
         unique_keys(booking);
-        if (!data_.resources.contains(booking.resource))
-            throw error(error_category::not_found, "booking.resource",
-                        fmt::format("resource \"{}\" does not exist", booking.resource));
-        if (!data_.services.contains(booking.service))
-            throw error(error_category::not_found, "booking.service",
-                        fmt::format("service \"{}\" does not exist", booking.service));
+        references(booking);
         put_booking(booking);
     }
     void update_booking(const booking_record& booking) override {
+        must_write();
         if (!data_.bookings.contains(booking.id))
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking.id));
         unique_keys(booking);
+        references(booking);
         put_booking(booking);
     }
     std::optional<booking_record> booking(std::string_view id) override { return find_in(data_.bookings, id); }
@@ -230,6 +231,16 @@ private:
             throw error(error_category::conflict, "booking.idempotency_key", "the idempotency key belongs to another booking");
         if (owned_by_other(data_.by_hold_token, booking.hold_token))
             throw error(error_category::conflict, "booking.hold_token", "the hold token belongs to another booking");
+    }
+
+    /// The booking's resource and service exist (the other stores' foreign keys).
+    void references(const booking_record& booking) const {
+        if (!data_.resources.contains(booking.resource))
+            throw error(error_category::not_found, "booking.resource",
+                        fmt::format("resource \"{}\" does not exist", booking.resource));
+        if (!data_.services.contains(booking.service))
+            throw error(error_category::not_found, "booking.service",
+                        fmt::format("service \"{}\" does not exist", booking.service));
     }
 
     /// Stores `booking` (new or changed) with its index entries; undone with the transaction.

@@ -1,7 +1,7 @@
 #pragma once
 // The checks every store makes before it writes a catalog record, so that a
 // refused write leaves no trace and every store refuses it the same way
-// (tests/conformance). Each takes the store's own lookup.
+// (tests/storage/store_contract_test.cpp). Each takes the store's own lookup.
 
 #include <slotcraft/catalog.hpp>
 #include <slotcraft/error.hpp>

@@ -1,7 +1,8 @@
 // What only the PostgreSQL store does: the database's own defences against
 // double booking and over-selling, lapsed holds, schema versions, retries of
 // deadlocks and races, advisory locks, connection errors. The behaviour every
-// store shares is the conformance suite's (compiled into this program too).
+// store shares is the scheduler conformance suite's and the store contract
+// suite's (tests/storage/), both compiled into this program too.
 #include "postgres_support.hpp"
 
 #include <slotcraft/scheduler.hpp>

@@ -191,6 +191,12 @@ void validate_request(const booking_request& request) {
     if (request.seats < 1) reject("seats", fmt::format("must be at least 1 (got {})", request.seats));
 }
 
+/// Refuses a request for more seats than the service has at all.
+void refuse_more_seats_than(const booking_context& ctx, int seats) {
+    if (seats > ctx.offered.rules.capacity)
+        reject("seats", fmt::format("{} seats asked, the service has {}", seats, ctx.offered.rules.capacity));
+}
+
 /// Refuses a duration, offset or TTL outside (0, max_scheduler_minutes].
 void check_minutes(minutes value, const std::string& field) {
     if (value <= minutes{0}) reject(field, fmt::format("must be more than 0 minutes (got {})", value.count()));
@@ -236,8 +242,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
         }
     }
     const booking_context ctx = load_context(tx, request.resource, request.service);
-    if (request.seats > ctx.offered.rules.capacity)
-        reject("seats", fmt::format("{} seats asked, the service has {}", request.seats, ctx.offered.rules.capacity));
+    refuse_more_seats_than(ctx, request.seats);
     if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
 
     const checked_start checked = check_start(tx, ctx, request.location, request.start, request.seats, now);
@@ -625,8 +630,7 @@ std::vector<reason> scheduler::check(const booking_request& request, instant now
     validate_request(request);
     return store_.read([&](transaction& tx) {
         const booking_context ctx = load_context(tx, request.resource, request.service);
-        if (request.seats > ctx.offered.rules.capacity)
-            reject("seats", fmt::format("{} seats asked, the service has {}", request.seats, ctx.offered.rules.capacity));
+        refuse_more_seats_than(ctx, request.seats);
         if (!ignore_booking.empty() && !tx.booking(ignore_booking)) missing("ignore_booking", "booking", ignore_booking);
         return check_start(tx, ctx, request.location, request.start, request.seats, now, ignore_booking).reasons;
     });

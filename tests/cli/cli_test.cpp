@@ -312,7 +312,7 @@ TEST_CASE("--db: slots, book, a refused double booking with its reason, cancel a
     CHECK(salon.audit_size() == 12);  // 9 catalog changes, book, cancel, book
 }
 
-TEST_CASE("--db: hold, then confirm with the token; an expired token is refused") {
+TEST_CASE("--db: hold, then confirm with the token, and an expired token is refused") {
     salon_db salon;
     const outcome held = salon.db("hold cut anna 2026-03-02T07:00:00Z --ttl 5");
     REQUIRE(held.status == 0);
@@ -346,7 +346,7 @@ TEST_CASE("--db: bad input is refused naming the field, and nothing is written")
     CHECK(salon.refusal("reschedule " + id + " 2026-03-02T08:00:00Z", 4)["field"] == "id");
 }
 
-TEST_CASE("--db unlink: the service is no longer offered; unknown ids are refused naming the field, writing nothing") {
+TEST_CASE("--db unlink: the service is no longer offered, and unknown ids are refused naming the field, writing nothing") {
     salon_db salon;
     const std::size_t before = salon.audit_size();
     CHECK(salon.refusal("unlink boris cut", 3)["field"] == "resource");
@@ -421,7 +421,7 @@ TEST_CASE("--db export-ics prints an iCalendar file of a resource's bookings, an
     CHECK(salon.refusal("export-ics --resource boris", 3)["field"] == "resource");
 }
 
-TEST_CASE("--db import-ics adds an .ics file's busy time as time off; a bad file names its line and writes nothing") {
+TEST_CASE("--db import-ics adds an .ics file's busy time as time off, and a bad file names its line and writes nothing") {
     salon_db salon;
     const fs::path ics = fs::temp_directory_path() / ("slotcraft-cli-" + std::to_string(::getpid()) + ".ics");
     std::ofstream(ics, std::ios::binary)
@@ -547,7 +547,7 @@ TEST_CASE("--db: a start free at two locations is two slots, and reschedule --lo
     CHECK(salon.refusal("check cut anna 2026-03-02T06:00:00Z --ignore-booking bk_none", 3)["field"] == "ignore_booking");
 }
 
-TEST_CASE("--db archive retires a location, resource or service; list shows it only with --archived") {
+TEST_CASE("--db archive retires a location, resource or service, and list shows it only with --archived") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");
     REQUIRE(booked.status == 0);

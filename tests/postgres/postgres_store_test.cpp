@@ -182,17 +182,19 @@ TEST_CASE("a database with a newer slotcraft schema is refused and left unchange
     CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version() + 1);
 }
 
-TEST_CASE("a version 1 database is upgraded on open: its bookings are kept, unmarked, and can be marked; series rules can be kept") {
+TEST_CASE("a version 1 database is upgraded on open: its bookings are kept, unmarked, and can be marked, and series rules can be kept") {
     salon t;
     const booking_record kept = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
     t.db.reset();
     {
-        // Versions 2 and 3 only added bookings.attendance and the table series:
-        // without them the schema is version 1.
+        // Versions 2, 3 and 4 only added bookings.attendance, the table series
+        // and the archived flags: without them the schema is version 1.
         auto conn = t.schema.connect();
         pqxx::work tx(conn);
         tx.exec0("ALTER TABLE bookings DROP COLUMN attendance");
         tx.exec0("DROP TABLE series");
+        for (const char* table : {"locations", "resources", "services"})
+            tx.exec0(std::string("ALTER TABLE ") + table + " DROP COLUMN archived");
         tx.exec0("UPDATE slotcraft_schema SET version = 1");
         tx.commit();
     }
@@ -202,6 +204,8 @@ TEST_CASE("a version 1 database is upgraded on open: its bookings are kept, unma
     CHECK(t.count("SELECT count(*) FROM series") == 0);
     scheduler s(*db);
     CHECK(s.booking(kept.id) == kept);
+    CHECK_FALSE(s.resource("anna")->archived);  // version 4: nothing archived yet
+    CHECK(s.locations().size() == db->read([](transaction& tx) { return tx.locations(); }).size());
     CHECK(s.mark_attendance(kept.id, attendance_status::attended, monday_0900 + 1h).attendance ==
           attendance_status::attended);
     CHECK(t.count("SELECT count(*) FROM bookings WHERE attendance = 'attended'") == 1);

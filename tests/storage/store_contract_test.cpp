@@ -7,6 +7,7 @@
 // flags say so. The PostgreSQL store runs this suite in its own test program
 // (skipped without a server), like the scheduler suite.
 #include "../conformance/backends.hpp"
+#include "sample_records.hpp"
 
 #include <slotcraft/store.hpp>
 
@@ -25,6 +26,7 @@
 #include <vector>
 
 using namespace slotcraft;
+using namespace slotcraft::test::samples;
 
 namespace doctest {
 template <>
@@ -37,7 +39,6 @@ namespace {
 
 instant at(std::string_view iso) { return parse_instant(iso, "test"); }
 local_date on(int y, unsigned m, unsigned d) { return local_date{date::year{y} / date::month{m} / date::day{d}}; }
-local_range range(std::string_view from, std::string_view to) { return local_range::parse(from, to); }
 
 const char* name_of(error_category category) {
     switch (category) {
@@ -76,120 +77,6 @@ error_category category_of(Action&& action) {
     return refusal(std::forward<Action>(action)).category;
 }
 
-location_record salon() { return {.id = "salon", .name = "Salon"}; }
-/// Archived, as are boris() and group_class(): stores keep the flag like any other field.
-location_record online() { return {.id = "online", .name = "Online", .archived = true}; }
-
-resource_record anna() {
-    location_schedule at_salon;
-    at_salon.location = "salon";
-    at_salon.weekly.set(date::Monday, {range("09:00", "13:00"), range("14:00", "18:00")});
-    at_salon.weekly.set(date::Friday, {range("22:00", "02:00")});
-    at_salon.overrides[on(2026, 3, 4)] = {range("10:00", "12:00")};
-    at_salon.overrides[on(2026, 3, 8)] = {};
-    at_salon.breaks = {range("11:00", "11:15")};
-    location_schedule at_home;
-    at_home.location = "online";
-    at_home.weekly.set(date::Sunday, {range("00:00", "24:00")});
-    // "salon" < "online" is false: the order kept is the order put, not the id order.
-    return {.id = "anna",
-            .name = "Anna",
-            .time_zone = "Europe/Berlin",
-            .schedules = {at_salon, at_home},
-            .time_off = {{at("2026-03-05T00:00:00Z"), at("2026-03-06T00:00:00Z")}}};
-}
-
-resource_record boris() { return {.id = "boris", .name = "Boris", .time_zone = "Asia/Kathmandu", .archived = true}; }
-
-/// Two seats per slot: held() takes both.
-service_record cut() {
-    return {.rules = {.id = "cut",
-                      .duration = minutes{30},
-                      .step = minutes{15},
-                      .align = alignment::free,
-                      .buffer_before = minutes{5},
-                      .buffer_after = minutes{10},
-                      .min_notice = minutes{60},
-                      .max_advance = minutes{43200},
-                      .capacity = 2,
-                      .max_per_day = 4},
-            .name = "Haircut",
-            .locations = {"salon", "online"}};
-}
-
-/// One seat: overlapping active bookings of it are double bookings.
-service_record yoga() { return {.rules = {.id = "yoga", .duration = minutes{60}}, .name = "Yoga"}; }
-
-/// A group class with room for every overlapping booking the tests write, so
-/// that their data is valid also where the database refuses overlaps.
-service_record group_class() {
-    return {.rules = {.id = "class", .duration = minutes{30}, .capacity = 10}, .name = "Class", .archived = true};
-}
-
-client_record ivan() {
-    return {.id = "ivan", .name = "Ivan", .identities = {{messenger::vk, "id7"}, {messenger::telegram, "555"}}};
-}
-
-settings some_settings() {
-    return {.reminder_offsets = {minutes{1440}, minutes{60}},
-            .global_breaks = {range("13:00", "14:00")},
-            .default_step = minutes{20}};
-}
-
-/// A confirmed seat of anna's group class for ivan.
-booking_record booking_at(std::string id, std::string_view start, std::string_view end) {
-    return {.id = std::move(id),
-            .resource = "anna",
-            .service = "class",
-            .location = "salon",
-            .client = "ivan",
-            .time = {at(start), at(end)},
-            .created_at = at("2026-03-01T08:00:00Z"),
-            .updated_at = at("2026-03-01T08:00:00Z")};
-}
-
-/// A hold with every optional field set.
-booking_record held() {
-    booking_record b = booking_at("b-held", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
-    b.service = "cut";
-    b.status = booking_status::held;
-    b.expires = at("2026-03-01T08:10:00Z");
-    b.hold_token = "tok-1";
-    b.seats = 2;
-    b.buffer_before = minutes{5};
-    b.buffer_after = minutes{10};
-    b.idempotency_key = "idem-1";
-    b.series = "s-1";
-    b.cancel_reason = "none yet";
-    b.attendance = attendance_status::no_show;
-    b.updated_at = at("2026-03-01T08:01:00Z");
-    return b;
-}
-
-series_record weekly_series() {
-    return {.id = "s-1",
-            .resource = "anna",
-            .rrule = "FREQ=WEEKLY;COUNT=3",
-            .first_start = at("2026-03-02T10:00:00Z"),
-            .except_dates = {on(2026, 3, 9)}};
-}
-
-/// The catalog every booking test relies on.
-void put_catalog(store& db) {
-    db.write({}, [](transaction& tx) {
-        tx.put_location(salon());
-        tx.put_location(online());
-        tx.put_resource(anna());
-        tx.put_resource(boris());
-        tx.put_service(cut());
-        tx.put_service(yoga());
-        tx.put_service(group_class());
-        tx.put_client(ivan());
-    });
-}
-
-void write(store& db, const std::function<void(transaction&)>& work) { db.run(access::write, {}, work); }
-void read(store& db, const std::function<void(transaction&)>& work) { db.run(access::read, {}, work); }
 
 std::vector<std::string> ids_of(const std::vector<booking_record>& bookings) {
     std::vector<std::string> out;

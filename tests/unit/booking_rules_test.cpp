@@ -45,7 +45,7 @@ TEST_CASE("a booking's own buffer before pushes earlier slots away") {
     CHECK(starts_of(q) == Starts{"2026-03-02T09:00:00Z", "2026-03-02T09:15:00Z", "2026-03-02T10:30:00Z"});
 }
 
-TEST_CASE("buffers may reach outside open time; only the core must fit") {
+TEST_CASE("buffers may reach outside open time, and only the core must fit") {
     json q = base_query();
     q["service"] = {{"duration", 60}, {"buffer_before", 15}, {"buffer_after", 15}};
     q["resources"][0]["weekly"]["mon"] = test::hours({{"09:00", "10:00"}});
@@ -61,7 +61,7 @@ TEST_CASE("cancelled bookings block nothing") {
     CHECK(starts_of(q) == Starts{"2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z"});
 }
 
-TEST_CASE("a hold blocks until it expires; at its expiry it blocks nothing") {
+TEST_CASE("a hold blocks until it expires, and at its expiry it blocks nothing") {
     json q = base_query();
     q["now"] = "2026-03-01T10:00:00Z";
     q["resources"][0]["weekly"]["mon"] = test::hours({{"09:00", "10:00"}});

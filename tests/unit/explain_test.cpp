@@ -51,7 +51,7 @@ TEST_CASE("a start in a break, in time off, or both, names each") {
     CHECK(reasons_at(q, "2026-03-02T11:00:00Z") == Codes{reason_code::on_break, reason_code::time_off});
 }
 
-TEST_CASE("a start overlapping a booking is busy and names it; one touching only its buffer is a buffer clash") {
+TEST_CASE("a start overlapping a booking is busy and names it, and one touching only its buffer is a buffer clash") {
     const json q = working_day();
     CHECK(reasons_at(q, "2026-03-02T10:00:00Z") == Codes{reason_code::busy});
     CHECK(explain(query_from_json(q), test::at("2026-03-02T10:00:00Z")).front().reasons.front().booking == "b-7");

@@ -29,7 +29,7 @@ std::string refusal(const std::string& text) {
     return "nothing raised";
 }
 
-TEST_CASE("UTC, zoned, floating and all-day events become busy intervals; transparent and cancelled ones do not") {
+TEST_CASE("UTC, zoned, floating and all-day events become busy intervals, and transparent and cancelled ones do not") {
     const auto busy = read_ics_busy(calendar("BEGIN:VEVENT\r\nUID:1\r\nDTSTART:20260302T100000Z\r\nDTEND:20260302T110000Z\r\nEND:VEVENT\r\n"
                                              "BEGIN:VEVENT\r\nUID:2\r\nDTSTART;TZID=America/New_York:20260303T090000\r\n"
                                              "DURATION:PT30M\r\nEND:VEVENT\r\n"

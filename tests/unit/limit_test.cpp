@@ -79,7 +79,7 @@ TEST_CASE("limit finds the first slot when it lies weeks after from") {
     CHECK(test::slots_of(q) == first(together, 1));
 }
 
-TEST_CASE("limit 0 or no limit means every slot; a negative limit is refused naming it") {
+TEST_CASE("limit 0 or no limit means every slot, and a negative limit is refused naming it") {
     json q = mixed_team("any");
     const std::vector<slot> all = test::slots_of(q);
     q["limit"] = 0;

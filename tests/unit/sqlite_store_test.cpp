@@ -4,6 +4,7 @@
 // private connection. The contract every store shares is
 // tests/storage/store_contract_test.cpp's.
 #include "support.hpp"
+#include "../storage/sample_records.hpp"
 
 #include <slotcraft/storage/sqlite_store.hpp>
 
@@ -22,6 +23,7 @@ using namespace slotcraft;
 using slotcraft::test::at;
 using slotcraft::test::on;
 using slotcraft::test::range;
+using namespace slotcraft::test::samples;
 
 namespace {
 
@@ -106,97 +108,6 @@ error_category category_of(Action&& action) {
     return error_category::storage;
 }
 
-location_record salon() { return {.id = "salon", .name = "Salon"}; }
-location_record online() { return {.id = "online", .name = "Online"}; }
-
-resource_record anna() {
-    location_schedule at_salon;
-    at_salon.location = "salon";
-    at_salon.weekly.set(date::Monday, {range("09:00", "13:00"), range("14:00", "18:00")});
-    at_salon.weekly.set(date::Friday, {range("22:00", "02:00")});
-    at_salon.overrides[on(2026, 3, 4)] = {range("10:00", "12:00")};
-    at_salon.overrides[on(2026, 3, 8)] = {};
-    at_salon.breaks = {range("11:00", "11:15")};
-    location_schedule at_home;
-    at_home.location = "online";
-    at_home.weekly.set(date::Sunday, {range("00:00", "24:00")});
-    // "salon" < "online" is false: the order kept is the order put, not the id order.
-    return {.id = "anna",
-            .name = "Anna",
-            .time_zone = "Europe/Berlin",
-            .schedules = {at_salon, at_home},
-            .time_off = {{at("2026-03-05T00:00:00Z"), at("2026-03-06T00:00:00Z")}}};
-}
-
-resource_record boris() { return {.id = "boris", .name = "Boris", .time_zone = "Asia/Kathmandu"}; }
-
-service_record cut() {
-    return {.rules = {.id = "cut",
-                      .duration = minutes{30},
-                      .step = minutes{15},
-                      .align = alignment::free,
-                      .buffer_before = minutes{5},
-                      .buffer_after = minutes{10},
-                      .min_notice = minutes{60},
-                      .max_advance = minutes{43200},
-                      .capacity = 2,
-                      .max_per_day = 4},
-            .name = "Haircut",
-            .locations = {"salon", "online"}};
-}
-
-service_record yoga() { return {.rules = {.id = "yoga", .duration = minutes{60}}, .name = "Yoga"}; }
-
-client_record ivan() {
-    return {.id = "ivan", .name = "Ivan", .identities = {{messenger::vk, "id7"}, {messenger::telegram, "555"}}};
-}
-
-settings some_settings() {
-    return {.reminder_offsets = {minutes{1440}, minutes{60}},
-            .global_breaks = {range("13:00", "14:00")},
-            .default_step = minutes{20}};
-}
-
-booking_record booking_at(std::string id, std::string_view start, std::string_view end) {
-    return {.id = std::move(id),
-            .resource = "anna",
-            .service = "cut",
-            .location = "salon",
-            .client = "ivan",
-            .time = {at(start), at(end)},
-            .created_at = at("2026-03-01T08:00:00Z"),
-            .updated_at = at("2026-03-01T08:00:00Z")};
-}
-
-booking_record held() {
-    booking_record b = booking_at("b-held", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
-    b.status = booking_status::held;
-    b.expires = at("2026-03-01T08:10:00Z");
-    b.hold_token = "tok-1";
-    b.seats = 2;
-    b.buffer_before = minutes{5};
-    b.buffer_after = minutes{10};
-    b.idempotency_key = "idem-1";
-    b.series = "s-1";
-    b.updated_at = at("2026-03-01T08:01:00Z");
-    return b;
-}
-
-/// The catalog every booking test relies on.
-void put_catalog(store& db) {
-    db.write({}, [](transaction& tx) {
-        tx.put_location(salon());
-        tx.put_location(online());
-        tx.put_resource(anna());
-        tx.put_resource(boris());
-        tx.put_service(cut());
-        tx.put_service(yoga());
-        tx.put_client(ivan());
-    });
-}
-
-void write(store& db, const std::function<void(transaction&)>& work) { db.run(access::write, {}, work); }
-void read(store& db, const std::function<void(transaction&)>& work) { db.run(access::read, {}, work); }
 
 }  // namespace
 
@@ -209,7 +120,7 @@ TEST_CASE("every record put survives the file being closed and reopened") {
             CHECK(tx.resource("anna") == anna());
             CHECK(tx.resources() == std::vector{anna(), boris()});
             CHECK(tx.service("cut") == cut());
-            CHECK(tx.services() == std::vector{cut(), yoga()});
+            CHECK(tx.services() == std::vector{group_class(), cut(), yoga()});
             CHECK(tx.providers("cut") == std::vector<std::string>{"anna", "boris"});
             CHECK(tx.services_of("anna") == std::vector<std::string>{"cut", "yoga"});
             CHECK(tx.client("ivan") == ivan());
@@ -325,7 +236,7 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version() + 1);
 }
 
-TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked, and can be marked; series rules can be kept") {
+TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked, and can be marked, and series rules can be kept") {
     temp_db file;
     const booking_record kept = booking_at("b-kept", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
     {
@@ -334,10 +245,12 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
         write(*db, [&](transaction& tx) { tx.insert_booking(kept); });
     }
     {
-        // Versions 2 and 3 only added bookings.attendance and the table series:
-        // without them the file is a version 1 file.
+        // Versions 2, 3 and 4 only added bookings.attendance, the table series
+        // and the archived flags: without them the file is a version 1 file.
         raw_db raw(file.path());
-        raw.exec("ALTER TABLE bookings DROP COLUMN attendance; DROP TABLE series; PRAGMA user_version = 1");
+        raw.exec("ALTER TABLE bookings DROP COLUMN attendance; DROP TABLE series; "
+                 "ALTER TABLE locations DROP COLUMN archived; ALTER TABLE resources DROP COLUMN archived; "
+                 "ALTER TABLE services DROP COLUMN archived; PRAGMA user_version = 1");
         REQUIRE(raw.texts("SELECT name FROM pragma_table_info('bookings') WHERE name = 'attendance'").empty());
     }
     const auto db = open_fast(file.path());
@@ -347,7 +260,12 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
         CHECK(raw.texts("SELECT attendance FROM bookings") == std::vector<std::string>{"unmarked"});
         CHECK(raw.scalar("SELECT count(*) FROM series") == 0);
     }
-    read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == kept); });
+    read(*db, [&](transaction& tx) {
+        CHECK(tx.booking("b-kept") == kept);
+        CHECK_FALSE(tx.location("online")->archived);  // version 4: nothing archived yet
+        CHECK_FALSE(tx.resource("boris")->archived);
+        CHECK_FALSE(tx.service("class")->archived);
+    });
     booking_record marked = kept;
     marked.attendance = attendance_status::no_show;
     write(*db, [&](transaction& tx) { tx.update_booking(marked); });
@@ -362,7 +280,7 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
     });
 }
 
-TEST_CASE("readers are not blocked by a writer of another process; a writer waits, then gives up") {
+TEST_CASE("readers are not blocked by a writer of another process, and a writer waits, then gives up") {
     temp_db file;
     sqlite_options options;
     options.synchronous = sqlite_sync::normal;

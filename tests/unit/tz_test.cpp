@@ -77,7 +77,7 @@ TEST_CASE("an overnight range ends on the next local date") {
     CHECK(whole_day.length() == std::chrono::hours{24});
 }
 
-TEST_CASE("a range lying inside a gap keeps its length; one ending in the gap before it starts is empty") {
+TEST_CASE("a range lying inside a gap keeps its length, and one ending in the gap before it starts is empty") {
     const zone ny = zone::locate("America/New_York");
     CHECK(ny.to_utc(on(2026, 3, 8), test::range("02:00", "02:30")) ==
           interval{at("2026-03-08T07:00:00Z"), at("2026-03-08T07:30:00Z")});

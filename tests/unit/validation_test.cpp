@@ -85,7 +85,7 @@ TEST_CASE("capacity and seats below 1 are refused") {
     CHECK(refused_field(q) == "resources[0].bookings[0].seats");
 }
 
-TEST_CASE("a query range longer than 366 days is refused; exactly 366 days is accepted") {
+TEST_CASE("a query range longer than 366 days is refused, and exactly 366 days is accepted") {
     json q = valid();
     q["from"] = "2026-01-01T00:00:00Z";
     q["to"] = "2027-01-02T00:00:00Z";

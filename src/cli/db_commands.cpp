@@ -66,6 +66,24 @@ void print_booking(scheduler& s, const db_options& o, const booking_record& b) {
                    : fmt::format("  hold {} until {}", b.hold_token, format_instant(*b.expires)));
 }
 
+/// SERVICE RESOURCE START [--client C] [--seats N] [--location L]: what asks about one start.
+void add_request_options(CLI::App& cmd, booking_request& request, std::string& start) {
+    cmd.add_option("service", request.service)->required();
+    cmd.add_option("resource", request.resource)->required();
+    cmd.add_option("start", start, "ISO 8601 instant")->required();
+    cmd.add_option("--client", request.client);
+    cmd.add_option("--seats", request.seats);
+    cmd.add_option("--location", request.location);
+}
+
+/// Reasons as the JSON of a refusal: [{"code", "booking", "message"}].
+json reasons_json(const std::vector<reason>& reasons) {
+    json out = json::array();
+    for (const reason& why : reasons)
+        out.push_back({{"code", to_string(why.code)}, {"booking", why.booking}, {"message", why.message}});
+    return out;
+}
+
 void print_done(const db_options& o, std::string_view what, std::string_view id) {
     if (o.json) fmt::print("{}\n", json{{"ok", true}, {what, id}}.dump());
     else fmt::print("{} {} saved\n", what, id);
@@ -76,12 +94,8 @@ void print_done(const db_options& o, std::string_view what, std::string_view id)
 void print_series(scheduler& s, const db_options& o, const series_outcome& out) {
     if (o.json) {
         json refused = json::array();
-        for (const refused_occurrence& r : out.refused) {
-            json reasons = json::array();
-            for (const reason& why : r.reasons)
-                reasons.push_back({{"code", to_string(why.code)}, {"booking", why.booking}, {"message", why.message}});
-            refused.push_back({{"start", format_instant(r.start)}, {"reasons", reasons}});
-        }
+        for (const refused_occurrence& r : out.refused)
+            refused.push_back({{"start", format_instant(r.start)}, {"reasons", reasons_json(r.reasons)}});
         json booked = json::array();
         for (const booking_record& b : out.booked) booked.push_back(json(nlohmann::json(b)));
         fmt::print("{}\n", json{{"series", out.series}, {"booked", booked}, {"refused", refused}}.dump());
@@ -411,12 +425,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             bool what_is_free = false;
         };
         auto a = std::make_shared<args>();
-        cmd->add_option("service", a->request.service)->required();
-        cmd->add_option("resource", a->request.resource)->required();
-        cmd->add_option("start", a->start, "ISO 8601 instant")->required();
-        cmd->add_option("--client", a->request.client);
-        cmd->add_option("--seats", a->request.seats);
-        cmd->add_option("--location", a->request.location);
+        add_request_options(*cmd, a->request, a->start);
         cmd->add_option("--key", a->request.idempotency_key, "idempotency key: a retry returns the same booking");
         if (holding) {
             cmd->add_option("--ttl", a->ttl, "minutes the hold lasts (default 10)");
@@ -457,12 +466,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             std::string start, ignore_booking;
         };
         auto a = std::make_shared<args>();
-        cmd->add_option("service", a->request.service)->required();
-        cmd->add_option("resource", a->request.resource)->required();
-        cmd->add_option("start", a->start, "ISO 8601 instant")->required();
-        cmd->add_option("--client", a->request.client);
-        cmd->add_option("--seats", a->request.seats);
-        cmd->add_option("--location", a->request.location);
+        add_request_options(*cmd, a->request, a->start);
         cmd->add_option("--ignore-booking", a->ignore_booking, "leave this booking out, as if cancelled (a move)");
         cmd->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
@@ -470,10 +474,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 request.start = parse_instant(a->start, "start");
                 const auto reasons = s.check(request, now_of(o), a->ignore_booking);
                 if (o.json) {
-                    json list = json::array();
-                    for (const reason& why : reasons)
-                        list.push_back({{"code", to_string(why.code)}, {"booking", why.booking}, {"message", why.message}});
-                    fmt::print("{}\n", json{{"bookable", reasons.empty()}, {"reasons", list}}.dump());
+                    fmt::print("{}\n", json{{"bookable", reasons.empty()}, {"reasons", reasons_json(reasons)}}.dump());
                 } else if (reasons.empty()) {
                     fmt::print("bookable\n");
                 } else {

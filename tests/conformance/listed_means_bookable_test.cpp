@@ -3,6 +3,7 @@
 // every store. tests/conformance/scheduler_random_test.cpp checks the same
 // promise on random catalogs.
 #include "backends.hpp"
+#include "refusals.hpp"
 
 #include <slotcraft/scheduler.hpp>
 
@@ -12,6 +13,7 @@
 #include <stdexcept>
 
 using namespace slotcraft;
+using slotcraft::test::field_of;
 using namespace std::chrono_literals;
 
 namespace {
@@ -64,15 +66,6 @@ bool any_double_booking(scheduler& s, const std::vector<std::string>& resources)
     return false;
 }
 
-template <class Call>
-std::string field_of(Call&& call) {
-    try {
-        call();
-    } catch (const error& e) {
-        return e.field();
-    }
-    throw std::logic_error("no error was raised");
-}
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 // PostgreSQL store runs the same suite in its own test program (skipped
 // without a server).
 #include "backends.hpp"
+#include "refusals.hpp"
 
 #include <slotcraft/scheduler.hpp>
 
@@ -14,6 +15,8 @@
 #include <stdexcept>
 
 using namespace slotcraft;
+using slotcraft::test::field_of;
+using slotcraft::test::category_of;
 using namespace std::chrono_literals;
 
 namespace {
@@ -60,25 +63,6 @@ slot_request monday_cuts() {
     return {.service = "cut", .from = at("2026-03-02T00:00:00Z"), .to = at("2026-03-03T00:00:00Z")};
 }
 
-template <class Call>
-error_category category_of(Call&& call) {
-    try {
-        call();
-    } catch (const error& e) {
-        return e.category();
-    }
-    throw std::logic_error("no error was raised");
-}
-
-template <class Call>
-std::string field_of(Call&& call) {
-    try {
-        call();
-    } catch (const error& e) {
-        return e.field();
-    }
-    throw std::logic_error("no error was raised");
-}
 
 }  // namespace
 

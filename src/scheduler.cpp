@@ -636,33 +636,55 @@ std::vector<reason> scheduler::check(const booking_request& request, instant now
     });
 }
 
+namespace {
+
+/// The engine's rules of `resource_id` at `location` (its only active
+/// location when empty), as listings see them; nullopt when it has no
+/// schedule and none was named.
+std::optional<schedule> rules_of(transaction& tx, std::string_view resource_id, std::string_view location,
+                                 const settings& config) {
+    auto r = tx.resource(resource_id);
+    if (!r) missing("resource", "resource", resource_id);
+    const id_set closed_places = archived_locations(tx);
+    std::vector<const location_schedule*> open_places;
+    for (const location_schedule& ls : r->schedules)
+        if (!closed_places.contains(ls.location) && (location.empty() || ls.location == location))
+            open_places.push_back(&ls);
+    if (open_places.empty()) {
+        if (location.empty()) return std::nullopt;
+        reject("location", fmt::format("resource \"{}\" has no schedule at location \"{}\"", resource_id, location));
+    }
+    if (open_places.size() > 1)
+        reject("location",
+               fmt::format("resource \"{}\" works at {} locations: name one", resource_id, open_places.size()));
+    return rules_at(*r, *open_places.front(), config);
+}
+
+}  // namespace
+
+slotcraft::open_time scheduler::open_time(std::string_view resource_id, std::string_view location, interval span) {
+    if (span.empty()) reject("span", "must end after it starts");
+    if (span.length() > max_query_range) reject("span", "must be at most 366 days");
+    return store_.read([&](transaction& tx) {
+        const auto rules = rules_of(tx, resource_id, location, tx.load_settings());
+        return rules ? compute_open_time(*rules, span) : slotcraft::open_time{};
+    });
+}
+
 std::vector<instant> scheduler::day_grid(std::string_view resource_id, std::string_view location, local_date day,
                                          const slotcraft::service& asked, bool usual_hours) {
     asked.validate("service.");
     return store_.read([&](transaction& tx) {
-        auto r = tx.resource(resource_id);
-        if (!r) missing("resource", "resource", resource_id);
-        const id_set closed_places = archived_locations(tx);
-        std::vector<const location_schedule*> open_places;
-        for (const location_schedule& ls : r->schedules)
-            if (!closed_places.contains(ls.location) && (location.empty() || ls.location == location))
-                open_places.push_back(&ls);
-        if (open_places.empty()) {
-            if (location.empty()) return std::vector<instant>{};
-            reject("location", fmt::format("resource \"{}\" has no schedule at location \"{}\"", resource_id, location));
-        }
-        if (open_places.size() > 1)
-            reject("location", fmt::format("resource \"{}\" works at {} locations: name one", resource_id,
-                                           open_places.size()));
         const settings config = tx.load_settings();
+        auto at = rules_of(tx, resource_id, location, config);
+        if (!at) return std::vector<instant>{};
         slotcraft::service rules = asked;
         if (!rules.step && config.default_step) rules.step = config.default_step;
-        schedule at = rules_at(*r, *open_places.front(), config);
         if (usual_hours) {
-            at.overrides.erase(day);
-            at.time_off.clear();
+            at->overrides.erase(day);
+            at->time_off.clear();
         }
-        return slotcraft::day_grid(at, day, rules);
+        return slotcraft::day_grid(*at, day, rules);
     });
 }
 

@@ -368,6 +368,20 @@ void register_scheduler(py::module_& m) {
         "Every reason `start` is not bookable (an empty list: it is), with the booking `ignore_booking` left out as "
         "if cancelled.");
     cls.def(
+        "open_time",
+        [](py_scheduler& s, py::handle resource, py::handle start, py::handle end, py::handle location) {
+            const auto id = to_text(resource, "resource");
+            const interval span{to_instant(start, "start"), to_instant(end, "end")};
+            // Named as the Python arguments are (the C++ check calls the pair `span`).
+            if (span.empty()) reject("end", "must be after start");
+            if (span.length() > max_query_range) reject("end", "must be at most 366 days after start");
+            const auto where = to_text(location, "location");
+            return without_gil([&] { return s.impl.open_time(id, where, span); });
+        },
+        py::arg("resource"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("location") = "",
+        "The open time (SPEC §2) of `resource` at `location` (\"\": its only location) around [start, end): that "
+        "location's schedule, the global breaks and the time off, as listings and checks see it.");
+    cls.def(
         "day_grid",
         [](py_scheduler& s, py::handle resource, py::handle day, py::handle asked, py::handle location,
            py::handle usual_hours) {

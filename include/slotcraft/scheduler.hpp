@@ -234,6 +234,13 @@ public:
     /// `reschedule`). \throws as book does, without writing.
     [[nodiscard]] std::vector<reason> check(const booking_request& request, instant now,
                                             std::string_view ignore_booking = {});
+    /// The open time (SPEC §2) of `resource` at `location` (empty: its only
+    /// location) around `span`: that location's schedule, the global breaks
+    /// and the resource's time off, as listings and checks see it.
+    /// \throws error: not_found (`resource`); invalid_argument (`location`)
+    /// for a location it has no schedule at, or none named when it has several;
+    /// (`span`) for an empty span or one over 366 days.
+    [[nodiscard]] slotcraft::open_time open_time(std::string_view resource, std::string_view location, interval span);
     /// The starts the listing lays on local date `day` of `resource` at
     /// `location` (empty: its only location) for `asked` (SPEC §3 before
     /// bookings and limits; see day_grid): the service's own step, or the

@@ -300,6 +300,14 @@ TEST_CASE_TEMPLATE_DEFINE("listed means bookable on every store", Backend, liste
         CHECK(s.day_grid("anna", "north", monday_date, half_hour) == std::vector<instant>{monday_1000 + 2h, monday_1000 + 2h + 30min});
         CHECK(s.day_grid("anna", "north", monday_date, half_hour, true) == listed);
         CHECK(field_of([&] { (void)s.day_grid("dora", "", monday_date, half_hour); }) == "location");  // two places
+        // The open time the grid is laid on: the override's hour, the same at north by name.
+        CHECK(s.open_time("anna", "", monday).open.parts().size() == 1);
+        CHECK(s.open_time("anna", "north", monday).open.covers({monday_1000 + 2h, monday_1000 + 3h}));
+        CHECK_FALSE(s.open_time("anna", "north", monday).open.covers({monday_1000, monday_1000 + 1h}));
+        CHECK(s.open_time("dora", "south", monday).open.covers({monday_1000, monday_1000 + 1h}));
+        CHECK(field_of([&] { (void)s.open_time("dora", "", monday); }) == "location");
+        CHECK(field_of([&] { (void)s.open_time("anna", "", {monday.end, monday.start}); }) == "span");
+        CHECK(field_of([&] { (void)s.open_time("nobody", "", monday); }) == "resource");
         CHECK(field_of([&] { (void)s.day_grid("anna", "south", monday_date, half_hour); }) == "location");
         CHECK(field_of([&] { (void)s.day_grid("nobody", "", monday_date, half_hour); }) == "resource");
         CHECK(field_of([&] { (void)s.day_grid("anna", "", monday_date, {.id = "poll", .duration = 0min}); }) ==

@@ -56,14 +56,16 @@ PROMPTS = {
 # ---- parsing what masters type ------------------------------------------------
 
 
-def parse_ranges(text: str) -> list[tuple[str, str]]:
+def parse_ranges(text: str, *, overnight: bool = False) -> list[tuple[str, str]]:
+    """`10:00-14:00, 15:00-18:00`; with `overnight`, an end before the start runs into the next day (`22:00-02:00`)."""
     ranges = []
     for part in re.split(r"[,;]", text):
         m = RANGE.match(part.strip())
         if not m:
             raise InputError("bad_range", text=part.strip())
         h1, m1, h2, m2 = (int(x) for x in m.groups())
-        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2) or (h1, m1) >= (h2, m2):
+        backwards = (h1, m1) > (h2, m2) and not overnight
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2) or (h1, m1) == (h2, m2) or backwards:
             raise InputError("bad_range", text=part.strip())
         ranges.append((f"{h1:02}:{m1:02}", f"{h2:02}:{m2:02}"))
     return ranges
@@ -88,8 +90,8 @@ def parse_days(text: str) -> list[str]:
     return days
 
 
-def parse_hours(text: str) -> dict[str, list[tuple[str, str]]]:
-    """`mon-fri 09:00-18:00` lines (`sat 10:00-13:00, 14:00-16:00`) → weekly hours."""
+def parse_hours(text: str, *, overnight: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """`mon-fri 09:00-18:00` lines (`sat 10:00-13:00, 14:00-16:00`) → weekly hours (`overnight`: see parse_ranges)."""
     weekly: dict[str, list[tuple[str, str]]] = {}
     for line in text.splitlines():
         line = line.strip()
@@ -99,7 +101,7 @@ def parse_hours(text: str) -> dict[str, list[tuple[str, str]]]:
         if not ranges.strip():
             raise InputError("bad_hours")
         for day in parse_days(days):
-            weekly.setdefault(day, []).extend(parse_ranges(ranges))
+            weekly.setdefault(day, []).extend(parse_ranges(ranges, overnight=overnight))
     if not weekly:
         raise InputError("bad_hours")
     return weekly
@@ -607,7 +609,9 @@ class Bot(BotCore):
         self.booking_action(user, rest, as_master=False)
 
     def booking_action(self, user: dict, rest: str, as_master: bool) -> None:
-        """`x:<id>` cancel, `r:<id>` pick a new day, `d:<id>:<day>` times, `t:<id>:<epoch>` move."""
+        """`x:<id>` cancel, `r:<id>` pick a new day, `d:<id>:<day>` times, `t:<id>:<epoch>:<place>` move there.
+        The days and times offered are slotcraft's for this very move (`slots(..., ignore_booking=<id>)`: the
+        booking left out, each time at its place), so every one is a time `reschedule` accepts."""
         action, _, arg = rest.partition(":")
         booking_id, _, value = arg.partition(":")
         b = self.own_booking(user, booking_id, as_master)
@@ -620,20 +624,30 @@ class Bot(BotCore):
             self.say(user, "cancelled", when=self.when(user, b.start, zone), service=self.service_name(b.service))
             self.notify_other_side(b, as_master, "notice_master_cancelled", "notice_client_cancelled", zone)
         elif action == "r":
-            self.show_days(user, b.resource, b.service, f"{prefix}:d:{b.id}")
+            self.show_days(user, b.resource, b.service, f"{prefix}:d:{b.id}", moving=b.id)
         elif action == "d":
-            self.show_times(user, b.resource, b.service, self.parse_day(value), f"{prefix}:t:{b.id}", f"{prefix}:r:{b.id}")
+            self.show_times(user, b.resource, b.service, self.parse_day(value), f"{prefix}:t:{b.id}", f"{prefix}:r:{b.id}",
+                            moving=b.id)
         elif action == "t":
-            start = datetime.fromtimestamp(int(value), timezone.utc)
+            picked = self.time_button(b.resource, value)
+            if picked is None:
+                self.say(user, "stale_button")
+                return
+            start, location = picked[0], picked[1] or b.location  # a button without a place: the booking's own
+            if start == b.start and location == b.location:
+                self.say(user, "not_moved", when=self.when(user, b.start, zone), place=self.place_name(b.location))
+                return
             try:
-                moved = self.s.reschedule(b.id, start, now=self.now(), actor=self.actor(user))
-            except sc.Conflict:
+                moved = self.s.reschedule(b.id, start, location=location, now=self.now(), actor=self.actor(user))
+            except (sc.Conflict, sc.InvalidArgument) as e:
+                log.info("action move refused user=%s booking=%s field=%s", user["user_id"], b.id, e.field)
                 self.say(user, "slot_taken")
                 self.show_times(user, b.resource, b.service, start.astimezone(zone).date(), f"{prefix}:t:{b.id}",
-                                f"{prefix}:r:{b.id}")
+                                f"{prefix}:r:{b.id}", moving=b.id)
                 return
+            log.info("action moved user=%s booking=%s location=%s", user["user_id"], b.id, moved.location)
             self.say(user, "moved", old=self.when(user, b.start, zone), new=self.when(user, moved.start, zone),
-                     service=self.service_name(b.service))
+                     service=self.service_name(b.service), place=self.place_name(moved.location))
             self.notify_other_side(moved, as_master, "notice_master_moved", "notice_client_moved", zone, old=b.start)
         else:
             self.say(user, "stale_button")
@@ -645,6 +659,7 @@ class Bot(BotCore):
             log.warning("booking %s: nobody to tell", b.id)
             return
         params = {"when": self.when(other, b.start, zone), "service": self.service_name(b.service),
+                  "place": self.place_name(b.location),
                   "master": self.master_name(b.resource), "client": (self.s.client(b.client).name if b.client else "-")}
         if old is not None:
             params["old"] = self.when(other, old, zone)
@@ -652,11 +667,13 @@ class Bot(BotCore):
 
     # ---- free days and times (shared by booking and moving) --------------------------------------
 
-    def free_slots(self, master_id: str, service_id: str) -> list[sc.LocatedSlot]:
+    def free_slots(self, master_id: str, service_id: str, moving: str = "") -> list[sc.LocatedSlot]:
+        """slotcraft's free times of the master for the service, one per start and place; `moving`: the times
+        that booking could be moved to (it is left out, as if cancelled)."""
         if service_id not in self.s.services_of(master_id):
             return []  # removed: slotcraft offers it no more (and refuses to list it for this master)
         now = self.now()
-        return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], now=now)
+        return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], ignore_booking=moving, now=now)
 
     @staticmethod
     def parse_day(text: str) -> date:
@@ -665,10 +682,30 @@ class Bot(BotCore):
         except ValueError:
             raise InputError("stale_button") from None
 
-    def show_days(self, user: dict, master_id: str, service_id: str, prefix: str) -> None:
+    @staticmethod
+    def place_key(master_id: str, location: str) -> str:
+        """What a time button carries of its place: the location id without the master's prefix (`p2`), so the
+        button's data stays within Telegram's 64 bytes."""
+        return location.removeprefix(f"{master_id}-")
+
+    def time_button(self, master_id: str, value: str) -> tuple[datetime, str | None] | None:
+        """`<epoch>:<place>` of a time button: the start and the master's location (None: a button from before
+        the buttons carried a place); None for a place that is not the master's or a garbled value."""
+        epoch, _, key = value.partition(":")
+        if not epoch.isdigit():
+            return None
+        start = datetime.fromtimestamp(int(epoch), timezone.utc)
+        if not key:
+            return start, None
+        r = self.s.resource(master_id)
+        places = [ls.location for ls in r.schedules] if r else []
+        location = next((loc for loc in places if self.place_key(master_id, loc) == key), None)
+        return (start, location) if location else None
+
+    def show_days(self, user: dict, master_id: str, service_id: str, prefix: str, moving: str = "") -> None:
         zone = self.master_zone(master_id)
         days: list[date] = []
-        for slot in self.free_slots(master_id, service_id):
+        for slot in self.free_slots(master_id, service_id, moving):
             day = slot.start.astimezone(zone).date()
             if day not in days:
                 days.append(day)
@@ -680,15 +717,24 @@ class Bot(BotCore):
         self.say(user, "pick_day", [buttons[i : i + 3] for i in range(0, len(buttons), 3)],
                  service=self.service_name(service_id))
 
-    def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str) -> None:
+    def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str,
+                   moving: str = "") -> None:
+        """One button per free time and place (`<prefix>:<epoch>:<place>`); with several places each names its own."""
         zone = self.master_zone(master_id)
-        starts = [s.start for s in self.free_slots(master_id, service_id) if s.start.astimezone(zone).date() == day]
-        if not starts:
+        slots = [s for s in self.free_slots(master_id, service_id, moving) if s.start.astimezone(zone).date() == day]
+        if not slots:
             self.say(user, "no_free_times", [[btn("btn_other_day", back)]])
             return
-        buttons = [btn("time_button", f"{prefix}:{int(t.timestamp())}", time=t.astimezone(zone).strftime("%H:%M"))
-                   for t in starts[:40]]
-        rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)] + [[btn("btn_other_day", back)]]
+        r = self.s.resource(master_id)
+        several = r is not None and len(r.schedules) > 1
+        buttons: list[Button] = []
+        for s in slots[:40]:
+            data = f"{prefix}:{int(s.start.timestamp())}:{self.place_key(master_id, s.location)}"
+            at = s.start.astimezone(zone).strftime("%H:%M")
+            buttons.append(btn("time_place_button", data, time=at, place=self.place_name(s.location)) if several
+                           else btn("time_button", data, time=at))
+        width = 2 if several else 4
+        rows = [buttons[i : i + width] for i in range(0, len(buttons), width)] + [[btn("btn_other_day", back)]]
         self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"))
 
     # ---- client: masters and booking ----------------------------------------------------------------
@@ -740,7 +786,7 @@ class Bot(BotCore):
 
     def cb_b(self, user: dict, rest: str, message_id: int | None) -> None:
         """`svc` services, `s:<service>` days, `d:<service>:<day>` times,
-        `t:<service>:<epoch>` hold, `ok` confirm, `no` give up."""
+        `t:<service>:<epoch>:<place>` hold, `ok` confirm, `no` give up."""
         action, _, arg = rest.partition(":")
         if action == "svc":
             self.cmd_book(user, "")
@@ -764,16 +810,18 @@ class Bot(BotCore):
             self.show_days(user, master_id, service_id, f"b:d:{service_id}")
         elif action == "d":
             self.show_times(user, master_id, service_id, self.parse_day(value), f"b:t:{service_id}", f"b:s:{service_id}")
-        elif action == "t" and value.isdigit():
-            self.take_hold(user, master_id, service_id, datetime.fromtimestamp(int(value), timezone.utc))
+        elif action == "t" and (picked := self.time_button(master_id, value)) is not None:
+            self.take_hold(user, master_id, service_id, *picked)
         else:
             self.say(user, "stale_button")
 
-    def take_hold(self, user: dict, master_id: str, service_id: str, start: datetime) -> None:
+    def take_hold(self, user: dict, master_id: str, service_id: str, start: datetime, location: str | None) -> None:
+        """Holds the time at the button's place (`location`; None, from an older button: the one place free then)."""
         zone = self.master_zone(master_id)
         self.release_hold(user)
         day = start.astimezone(zone).date()
-        slot = next((s for s in self.free_slots(master_id, service_id) if s.start == start), None)
+        match = [s for s in self.free_slots(master_id, service_id) if s.start == start and location in (None, s.location)]
+        slot = match[0] if len(match) == 1 else None
         hold = None
         if slot is not None:
             try:
@@ -807,19 +855,25 @@ class Bot(BotCore):
             self.say(user, "stale_button")
             return
         hold = self.s.booking(user["data"]["hold_id"])
-        if hold is not None and hold.service not in self.s.services_of(hold.resource):
-            # Removed while the client was deciding: slotcraft would still confirm a hold taken before.
-            self.release_hold(user)
-            self.set_state(user, "")
-            self.say(user, "service_withdrawn", service=self.service_name(hold.service))
-            return
         try:
             b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
-        except (sc.Conflict, sc.NotFound):
+        except (sc.Conflict, sc.NotFound) as e:
+            # slotcraft confirms only what book would accept now (the link, the place, hours, other bookings, the
+            # hold's expiry) and keeps a refused hold as it was: the bot releases it.
+            log.info("action confirm refused user=%s field=%s", user["user_id"], e.field)
+            self.release_hold(user)
             self.set_state(user, "")
-            self.say(user, "hold_expired")
-            if hold is not None:
-                self.show_days(user, hold.resource, hold.service, f"b:d:{hold.service}")
+            if hold is None or e.field in ("hold_token", ""):
+                self.say(user, "hold_expired")
+                if hold is not None:
+                    self.show_days(user, hold.resource, hold.service, f"b:d:{hold.service}")
+            elif e.field == "service":
+                self.say(user, "service_withdrawn", service=self.service_name(hold.service))
+            else:
+                zone = self.master_zone(hold.resource)
+                self.say(user, "slot_taken")
+                self.show_times(user, hold.resource, hold.service, hold.start.astimezone(zone).date(),
+                                f"b:t:{hold.service}", f"b:s:{hold.service}")
             return
         self.set_state(user, "")
         zone = self.master_zone(b.resource)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import slotcraft as sc
-from conftest import World, buttons
+from conftest import TgUser, World, buttons
 
 HAIRCUT = "Haircut, 30 min, 25 EUR"
 
@@ -90,7 +90,7 @@ def test_registration_with_garbage_at_every_step(world: World) -> None:
     assert yoga.rules.duration == timedelta(minutes=60)
     assert s.providers(f"m{master.id}-s1") == [f"m{master.id}"]
 
-    # A client sees the second place's Sunday hours.
+    # A client sees the second place's Sunday hours (with two places, each time names its place).
     client = world.user("Carl")
     client.send(f"/start {link.rsplit('=', 1)[1]}")
     client.send("/book")
@@ -98,8 +98,8 @@ def test_registration_with_garbage_at_every_step(world: World) -> None:
     client.press(client.expect("pick_day"), "Sun 28.03")
     offer = client.expect("pick_time")
     times = [t for t, _ in buttons(offer)]
-    assert times[0] == "12:00" and "09:00" not in times
-    client.press(offer, "12:00")
+    assert times[0] == "12:00 · Home studio" and not any(t.startswith("09:00") for t in times)
+    client.press(offer, "12:00 · Home studio")
     client.expect("confirm_booking", place="Home studio")
 
 
@@ -275,3 +275,108 @@ def test_master_sees_cancels_and_moves_bookings(world: World) -> None:
     boris.expect("booking_gone")
     assert s.booking(active[0].id).status == sc.BookingStatus.confirmed
     assert date(2027, 3, 30) == active[0].start.date()
+
+
+# ---- several places: each time is offered at its place, and a move goes where the time is free -----------------
+
+
+def register_with_places(master: TgUser, places: list[tuple[str, str]]) -> str:
+    """Registers a Berlin master with these (name, hours) places, no breaks, and a 30-minute haircut; the link's payload."""
+    master.send("/start")
+    master.press_key(master.expect("welcome"), "btn_register")
+    master.expect("ask_name")
+    master.send(master.name)
+    master.expect("ask_tz")
+    master.send("Europe/Berlin")
+    for i, (name, hours) in enumerate(places):
+        master.expect("ask_place")
+        master.send(name)
+        master.expect("ask_hours", place=name)
+        master.send(hours)
+        master.expect("ask_breaks", place=name)
+        master.send("none")
+        master.press_key(master.expect("ask_more_places"), "btn_add_place" if i + 1 < len(places) else "btn_next")
+    master.expect("ask_service")
+    master.send("Haircut; 30; 25 EUR")
+    master.press_key(master.expect("ask_more_services"), "btn_finish")
+    return master.expect("registered")["text"].split("\n")[-1].rsplit("=", 1)[1]
+
+
+def test_move_offers_only_what_reschedule_accepts_and_can_change_the_place(world: World) -> None:
+    world.bot()
+    master, carl = world.user("Anna"), world.user("Carl")
+    code = register_with_places(master, [("Salon", "mon-fri 09:00-12:00"), ("Home studio", "sun 12:00-14:00")])
+    anna, haircut = f"m{master.id}", f"m{master.id}-s1"
+    salon, home = f"{anna}-p1", f"{anna}-p2"
+    carl.send(f"/start {code}")
+    carl.send("/book")
+    carl.press(carl.expect("pick_service"), HAIRCUT)
+    carl.press(carl.expect("pick_day"), "Mon 29.03")
+    monday = carl.expect("pick_time")
+    carl.press_data(monday, next(d for t, d in buttons(monday) if t.startswith("10:00")))  # only the salon is open
+    carl.press_key(carl.expect("confirm_booking", place="Salon"), "btn_confirm")
+    carl.expect("booked", when="Mon 29.03 10:00", place="Salon")
+    s = sc.Scheduler(world.db)
+    [b] = [x for x in s.upcoming(anna, world.clock_now(), 14) if x.status == sc.BookingStatus.confirmed]
+    assert b.location == salon and b.start == datetime(2027, 3, 29, 8, tzinfo=timezone.utc)
+
+    carl.send("/my")
+    carl.press_key(carl.expect("client_booking", when="Mon 29.03 10:00", place="Salon"), "btn_reschedule")
+    days = carl.expect("pick_day")
+    labels = [t for t, _ in buttons(days)]
+    assert labels[:2] == ["Sun 28.03", "Mon 29.03"] and "Sat 27.03" not in labels, labels
+    offered: dict[str, list[tuple[str, str]]] = {}
+    for day in labels:
+        carl.press(days, day)
+        times = carl.expect("pick_time")
+        offered[day] = [(t, d) for t, d in buttons(times) if t != "Another day"]
+        assert offered[day], day
+        for label, data in offered[day]:
+            # c:t:<booking>:<epoch>[:<place>]: what reschedule gets; without a place the booking keeps its own.
+            assert len(data.encode()) <= 64, data
+            parts = data.split(":")
+            start = datetime.fromtimestamp(int(parts[3]), timezone.utc)
+            place = f"{anna}-{parts[4]}" if len(parts) > 4 else b.location
+            reasons = s.check(anna, haircut, start, location=place, ignore_booking=b.id, now=world.clock_now())
+            assert reasons == [], (day, label, [r.message for r in reasons])
+    assert [t for t, _ in offered["Sun 28.03"]] == ["12:00 · Home studio", "12:30 · Home studio", "13:00 · Home studio",
+                                                    "13:30 · Home studio"]
+    assert "10:00 · Salon" in [t for t, _ in offered["Mon 29.03"]]  # its own time: the booking is left out
+
+    # Its own time changes nothing; Sunday's 12:00 is free only at home, and the booking moves there.
+    carl.press_data(days, dict(offered["Mon 29.03"])["10:00 · Salon"])
+    carl.expect("not_moved", when="Mon 29.03 10:00", place="Salon")
+    assert s.booking(b.id).start == b.start and s.booking(b.id).location == salon
+    carl.press_data(days, dict(offered["Sun 28.03"])["12:00 · Home studio"])
+    carl.expect("moved", old="Mon 29.03 10:00", new="Sun 28.03 12:00", place="Home studio")
+    master.expect("notice_client_moved", client="Carl", when="Sun 28.03 12:00", place="Home studio")
+    moved = s.booking(b.id)
+    assert moved.location == home and moved.start == datetime(2027, 3, 28, 10, tzinfo=timezone.utc)
+    assert moved.status == sc.BookingStatus.confirmed
+
+
+def test_two_places_open_at_once_list_each_time_per_place(world: World) -> None:
+    world.bot()
+    master, dora = world.user("Anna"), world.user("Dora")
+    code = register_with_places(master, [("Salon", "mon-sun 09:00-11:00"), ("Studio", "mon-sun 10:00-11:00")])
+    anna = f"m{master.id}"
+    dora.send(f"/start {code}")
+    dora.send("/book")
+    dora.press(dora.expect("pick_service"), HAIRCUT)
+    dora.press(dora.expect("pick_day"), "Sat 27.03")
+    offer = dora.expect("pick_time", wd="Sat", date="27.03")
+    assert [t for t, _ in buttons(offer)] == [
+        "09:00 · Salon", "09:30 · Salon", "10:00 · Salon", "10:00 · Studio", "10:30 · Salon", "10:30 · Studio",
+        "Another day"]
+    dora.press(offer, "10:00 · Studio")
+    dora.press_key(dora.expect("confirm_booking", when="Sat 27.03 10:00", place="Studio"), "btn_confirm")
+    dora.expect("booked", when="Sat 27.03 10:00", place="Studio")
+    s = sc.Scheduler(world.db)
+    [b] = [x for x in s.upcoming(anna, world.clock_now(), 3) if x.status == sc.BookingStatus.confirmed]
+    assert b.location == f"{anna}-p2" and b.start == datetime(2027, 3, 27, 9, tzinfo=timezone.utc)
+    # Anna cannot be in two places: 10:00 is gone at both.
+    dora.send("/book")
+    dora.press(dora.expect("pick_service"), HAIRCUT)
+    dora.press(dora.expect("pick_day"), "Sat 27.03")
+    assert [t for t, _ in buttons(dora.expect("pick_time"))] == [
+        "09:00 · Salon", "09:30 · Salon", "10:30 · Salon", "10:30 · Studio", "Another day"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -272,7 +273,7 @@ class ClubBot(BotCore):
         parts = [p.strip() for p in arg.split(";")]
         if not 2 <= len(parts) <= 3 or not parts[0]:
             raise InputError("bad_teacher")
-        weekly = parse_hours(parts[1].replace("|", "\n"))
+        weekly = parse_hours(parts[1].replace("|", "\n"), overnight=True)
         breaks = []
         if len(parts) == 3:
             word, _, ranges = parts[2].partition(" ")
@@ -409,7 +410,7 @@ class ClubBot(BotCore):
         r = self.s.resource(rid) if rid in [t[0] for t in self.store.teachers()] else None
         if r is None or not hours.strip():
             raise InputError("bad_hours_cmd")
-        weekly = parse_hours(hours.replace("|", "\n"))
+        weekly = parse_hours(hours.replace("|", "\n"), overnight=True)
         schedules = r.schedules
         schedules[0].weekly = weekly
         r.schedules = schedules
@@ -498,35 +499,51 @@ class ClubBot(BotCore):
                                      self.t(user, "ics_caption", teacher=self.teacher_name(rid)))
 
     # ---- the daily poll -------------------------------------------------------------------------
+    #
+    # The poll asks about slotcraft's own grid (`Scheduler.day_grid` of the teacher's usual hours), so the poll,
+    # the listing and booking share one grid; the bot only shows its instants in local time and writes the
+    # ticked ones back as that date's override. Buttons and answers carry instants (UTC), never wall times: on
+    # the day the clocks go back a wall time happens twice.
 
-    def usual_slots(self, rid: str, day: date) -> list[str]:
-        """Start times (HH:MM) of slot-length pieces of the teacher's usual hours that day."""
-        r = self.s.resource(rid)
-        if r is None or not r.schedules:
-            return []
+    def poll_service(self) -> sc.Service:
+        """What a poll slot is: one slot length, on a grid of the slot length (as every subject's)."""
         step = self.slot_length()
-        ranges = r.schedules[0].weekly.get(["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.weekday()], [])
-        breaks = [self.local_span(day, x) for x in [*r.schedules[0].breaks, *self.s.settings().global_breaks]]
-        out = []
-        for rng in ranges:
-            t, end = self.local_span(day, rng)
-            while t + step <= end:
-                if not any(t < b_end and b_start < t + step for b_start, b_end in breaks):
-                    out.append(t.strftime("%H:%M"))
-                t += step
-        return out
+        return sc.Service("poll", step, step=step)
 
-    @staticmethod
-    def local_span(day: date, rng: sc.LocalRange) -> tuple[datetime, datetime]:
-        """A local range on `day` as naive wall times (an end of 24:00 is the next midnight)."""
-        a, b = rng.to_strings()
-        end = datetime.combine(day + timedelta(days=1), time(0)) if b == "24:00" else datetime.combine(day, time.fromisoformat(b))
-        return datetime.combine(day, time.fromisoformat(a)), end
+    def usual_grid(self, rid: str, day: date) -> list[datetime]:
+        """The starts the poll offers for local date `day`: the teacher's weekly hours minus breaks (the date's
+        override ignored), as slotcraft lays them (an overnight range belongs to the date it starts on)."""
+        if self.s.resource(rid) is None:
+            return []
+        return self.s.day_grid(rid, day, self.poll_service(), location=LOCATION, usual_hours=True)
+
+    def clock_labels(self, instants: list[datetime]) -> list[str]:
+        """Each instant's local HH:MM; a wall time that occurs twice among them (the hour the clocks go back)
+        also names its zone abbreviation, so the two can be told apart."""
+        local = [t.astimezone(self.zone) for t in instants]
+        seen = Counter(x.strftime("%H:%M") for x in local)
+        return [x.strftime("%H:%M %Z") if seen[x.strftime("%H:%M")] > 1 else x.strftime("%H:%M") for x in local]
+
+    def answer_starts(self, rid: str, day: date, grid: list[datetime]) -> list[datetime] | None:
+        """The teacher's answer for `day` (None: not answered), as instants. Answers stored before they were
+        instants are local HH:MM: each is read as the starts of `grid` shown with that time."""
+        stored = self.store.answer(rid, day.isoformat())
+        if stored is None:
+            return None
+        labels = [t.astimezone(self.zone).strftime("%H:%M") for t in grid]
+        out: set[datetime] = set()
+        for item in stored:
+            if re.fullmatch(r"\d\d:\d\d", item):
+                out.update(t for t, label in zip(grid, labels) if label == item)
+            else:
+                out.add(sc.parse_instant(item))
+        return sorted(out)
 
     def poll_keyboard(self, rid: str, day: date) -> list[list[Button]]:
-        ticked = set(self.store.answer(rid, day.isoformat()) or [])
-        flat = [btn("poll_on" if s in ticked else "poll_off", f"pl:{ymd(day)}:{s.replace(':', '')}", time=s)
-                for s in self.usual_slots(rid, day)]
+        grid = self.usual_grid(rid, day)
+        ticked = set(self.answer_starts(rid, day, grid) or [])
+        flat = [btn("poll_on" if t in ticked else "poll_off", f"pl:{ymd(day)}:{int(t.timestamp())}", time=label)
+                for t, label in zip(grid, self.clock_labels(grid))]
         rows = [flat[i: i + 4] for i in range(0, len(flat), 4)]
         rows.append([btn("btn_day_off", f"pl:{ymd(day)}:off")])
         return rows
@@ -536,7 +553,7 @@ class ClubBot(BotCore):
         if user is None:
             return
         for day in days:
-            if self.usual_slots(rid, day):
+            if self.usual_grid(rid, day):
                 self.say(user, "poll", self.poll_keyboard(rid, day), day=self.day_label(user, day))
         log.info("poll sent resource=%s days=%s", rid, ",".join(d.isoformat() for d in days))
 
@@ -558,46 +575,99 @@ class ClubBot(BotCore):
         assert rid is not None
         self.send_poll(rid, [self.today() + timedelta(days=1), self.today() + timedelta(days=2)])
 
-    def apply_answer(self, rid: str, day: date, slots: list[str], actor: str) -> None:
-        """The answer becomes the teacher's override for that date: the ticked slots, merged."""
+    def local_range(self, day: date, start: datetime, end: datetime) -> tuple[str, str] | None:
+        """`[start, end)` as a local range of date `day`'s override ("24:00" is the next local midnight; an end
+        on the next date runs overnight), or None when no range of `day` names exactly these instants: a range
+        cannot start after the next midnight, and a wall time of the hour the clocks go back reads as its
+        earlier instant (SPEC §1). slotcraft's own conversion (`Zone.to_utc`) is the judge."""
+        a, b = start.astimezone(self.zone), end.astimezone(self.zone)
+        next_day = day + timedelta(days=1)
+        if a.date() == day:
+            first = a.strftime("%H:%M")
+        elif a.date() == next_day and a.strftime("%H:%M") == "00:00":
+            first = "24:00"
+        else:
+            return None
+        if b.date() == next_day and b.strftime("%H:%M") == "00:00" and first != "24:00":
+            last = "24:00"
+        elif b.date() == day or (b.date() == next_day and b.strftime("%H:%M") <= first):  # overnight: to <= from
+            last = b.strftime("%H:%M")
+        else:
+            return None
+        zone = sc.Zone(self.zone.key)
+        if zone.to_utc(a.date(), a.strftime("%H:%M")) != start or zone.to_utc(b.date(), b.strftime("%H:%M")) != end:
+            return None
+        return first, last
+
+    def apply_answer(self, rid: str, day: date, starts: list[datetime], actor: str) -> bool:
+        """The answer becomes the teacher's override for that date: the ticked starts merged into ranges by real
+        time (a start one slot length after the previous one continues its range). False, and nothing changed,
+        when the override cannot name exactly these starts (see `local_range`)."""
         step = self.slot_length()
-        ranges: list[list[datetime]] = []
-        for s in sorted(slots):
-            a = datetime.combine(day, time.fromisoformat(s))
-            if ranges and ranges[-1][1] == a:
-                ranges[-1][1] = a + step
+        runs: list[list[datetime]] = []
+        for t in sorted(starts):
+            if runs and runs[-1][1] == t:
+                runs[-1][1] = t + step
             else:
-                ranges.append([a, a + step])
-        local = [(a.strftime("%H:%M"), b.strftime("%H:%M") if b.date() == day else "24:00") for a, b in ranges]
+                runs.append([t, t + step])
+        ranges = [self.local_range(day, a, b) for a, b in runs]
+        if any(x is None for x in ranges):
+            return False
         r = self.s.resource(rid)
         assert r is not None
+        self.put_override(r, day, ranges, actor)
+        return True
+
+    def put_override(self, r: sc.ResourceRecord, day: date, ranges: list[tuple[str, str]] | list[sc.LocalRange],
+                     actor: str) -> None:
+        """Sets the override of `day` in the teacher's schedule at the club."""
         schedules = r.schedules
         overrides = schedules[0].overrides
-        overrides[day] = local
+        overrides[day] = ranges
         schedules[0].overrides = overrides
         r.schedules = schedules
         self.s.put_resource(r, actor=actor)
 
+    def repeated_hour(self, grid: list[datetime]) -> set[datetime]:
+        """The starts of `grid` whose local wall time happens twice (the hour the clocks go back)."""
+        zone = sc.Zone(self.zone.key)
+        return {t for t in grid if len(zone.instants_at(t.astimezone(self.zone).date(),
+                                                         t.astimezone(self.zone).strftime("%H:%M"))) > 1}
+
     def cb_pl(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`pl:<day>:<epoch>` ticks or unticks the start at that instant, `pl:<day>:off` is a day off. A start
+        not on the day's grid (a forged button, or hours changed since the poll) is refused."""
         rid = self.store.teacher_of_user(user["user_id"])
+        assert rid is not None
         day_text, _, slot = rest.partition(":")
         try:
             day = parse_ymd(day_text)
         except ValueError:
             self.say(user, "stale_button")
             return
-        usual = self.usual_slots(rid, day)
-        if day <= self.today() or (slot != "off" and f"{slot[:2]}:{slot[2:]}" not in usual):
+        grid = self.usual_grid(rid, day) if day > self.today() else []
+        labels = self.clock_labels(grid)
+        pressed = [t for t in grid if slot.isdigit() and int(t.timestamp()) == int(slot)]
+        if not pressed and re.fullmatch(r"\d{4}", slot):  # a poll sent before the buttons carried instants
+            pressed = [t for t, label in zip(grid, labels) if label == f"{slot[:2]}:{slot[2:]}"]
+        if not grid or (slot != "off" and len(pressed) != 1):
             self.say(user, "poll_closed")
             return
         if slot == "off":
-            ticked: set[str] = set()
+            wanted: set[datetime] = set()
         else:
-            ticked = set(self.store.answer(rid, day.isoformat()) or [])
-            ticked ^= {f"{slot[:2]}:{slot[2:]}"}
-        self.store.set_answer(rid, day.isoformat(), sorted(ticked), self.now().isoformat())
-        self.apply_answer(rid, day, sorted(ticked), self.actor(user))
-        log.info("action poll answer resource=%s day=%s slots=%s", rid, day, ",".join(sorted(ticked)))
+            # The hour the clocks go back is ticked as one: a local range cannot hold one of its two 02:00s alone.
+            repeated = self.repeated_hour(grid)
+            group = repeated if pressed[0] in repeated else set(pressed)
+            ticked = set(self.answer_starts(rid, day, grid) or []) & set(grid)
+            wanted = ticked - group if pressed[0] in ticked else ticked | group
+        if not self.apply_answer(rid, day, sorted(wanted), self.actor(user)):
+            log.info("action poll answer refused resource=%s day=%s pressed=%s", rid, day, slot)
+            self.say(user, "poll_cannot", time=labels[grid.index(pressed[0])] if pressed else "-",
+                     day=self.day_label(user, day))
+            return
+        self.store.set_answer(rid, day.isoformat(), [sc.format_instant(t) for t in sorted(wanted)], self.now().isoformat())
+        log.info("action poll answer resource=%s day=%s slots=%s", rid, day, ",".join(self.clock_labels(sorted(wanted))))
         if message_id is not None:
             self.edit(user, message_id, "poll", self.poll_keyboard(rid, day), day=self.day_label(user, day))
 
@@ -610,33 +680,33 @@ class ClubBot(BotCore):
         if not 1 <= n <= 7:
             raise InputError("bad_plan")
         lines, conflicts = [], []
+        zone = sc.Zone(self.zone.key)
         for i in range(1, n + 1):
             day = self.today() + timedelta(days=i)
             parts = []
+            answers: dict[str, set[datetime]] = {}
             for rid, _, _ in self.store.teachers():
-                answer = self.store.answer(rid, day.isoformat())
+                grid = self.usual_grid(rid, day)
+                answer = self.answer_starts(rid, day, grid)
                 source = "from_answers" if answer is not None else "from_template"
-                slots = answer if answer is not None else self.usual_slots(rid, day)
                 if answer is None:
-                    self.store.set_answer(rid, day.isoformat(), slots, self.now().isoformat())
-                    self.apply_answer(rid, day, slots, self.actor(user))
-                if slots:
+                    answer = grid
+                    self.keep_usual_hours(rid, day, self.actor(user))
+                    self.store.set_answer(rid, day.isoformat(), [sc.format_instant(t) for t in grid], self.now().isoformat())
+                answers[rid] = set(answer)
+                if answer:
                     parts.append(self.t(user, "plan_teacher", teacher=self.teacher_name(rid),
-                                        slots=" ".join(slots), source=self.t(user, source)))
+                                        slots=" ".join(self.clock_labels(answer)), source=self.t(user, source)))
                 start, _ = self.day_span(day)
-                step = self.slot_length()
                 for b in self.s.upcoming(rid, start, 1):
-                    local = b.start.astimezone(self.zone)
-                    pieces = max(1, (b.end - b.start) // step)
-                    inside = all((local + k * step).strftime("%H:%M") in slots for k in range(pieces))
-                    if b.status == sc.BookingStatus.confirmed and not inside:
+                    if b.status == sc.BookingStatus.confirmed and not self.hours_cover(rid, b):
                         conflicts.append(self.t(user, "conflict_booking", teacher=self.teacher_name(rid),
                                                 when=self.when(user, b.start), subject=self.subject_name(b.service)))
             for _, rid, sid, weekday, at in self.store.templates():
                 if weekday != day.weekday():
                     continue
-                if at in (self.store.answer(rid, day.isoformat()) or []):
-                    start = datetime.combine(day, time.fromisoformat(at), self.zone).astimezone(timezone.utc)
+                start = zone.to_utc(day, at)
+                if start in answers.get(rid, set()):
                     self.store.put_session(rid, sid, start.isoformat())
                     parts.append(self.t(user, "plan_session", time=at, subject=self.subject_name(sid),
                                         teacher=self.teacher_name(rid)))
@@ -651,6 +721,17 @@ class ClubBot(BotCore):
                                 teachers="\n".join(parts) or self.t(user, "none")))
         log.info("action plan days=%d conflicts=%d user=%s", n, len(conflicts), user["user_id"])
         self.say(user, "plan", plan="\n".join(lines), conflicts="\n".join(conflicts) or self.t(user, "no_conflicts"))
+
+    def keep_usual_hours(self, rid: str, day: date, actor: str) -> None:
+        """No answer for `day`: the teacher's weekly hours of that weekday become the date's override as they are."""
+        r = self.s.resource(rid)
+        assert r is not None
+        self.put_override(r, day, list(r.schedules[0].weekly.get(ORDER[day.weekday()], [])), actor)
+
+    def hours_cover(self, rid: str, b: sc.BookingRecord) -> bool:
+        """Whether the teacher's hours cover the booking: slotcraft's open time of the teacher at the club (weekly
+        hours, the dates' overrides, their breaks and everyone's, time off)."""
+        return self.s.open_time(rid, b.start, b.end, location=LOCATION).open.covers((b.start, b.end))
 
     # ---- clients: booking ---------------------------------------------------------------------
 
@@ -707,9 +788,10 @@ class ClubBot(BotCore):
             if not slots:
                 self.say(user, "no_times")
                 return
+            labels = self.clock_labels([s.start for s in slots])
             rows = [[btn("time_seats" if s.seats_left > 1 or self.is_group(sid) else "label",
-                         f"bk:h:{sid}:{who}:{int(s.start.timestamp())}",
-                         text=s.start.astimezone(self.zone).strftime("%H:%M"), seats=s.seats_left)] for s in slots]
+                         f"bk:h:{sid}:{who}:{int(s.start.timestamp())}", text=label, seats=s.seats_left)]
+                    for s, label in zip(slots, labels)]
             self.say(user, "pick_time", rows, day=self.day_label(user, day))
         elif step == "h" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             self.take_hold(user, args[0], args[1], datetime.fromtimestamp(int(args[2]), timezone.utc))
@@ -758,16 +840,13 @@ class ClubBot(BotCore):
         if user["state"] != "confirm":
             self.say(user, "stale_button")
             return
-        held = self.s.booking(user["data"].get("booking", ""))
-        if held is not None and held.resource not in self.s.providers(held.service):
-            # Unlinked while the client was deciding: slotcraft would still confirm a hold taken before.
-            self.release_hold(user)
-            self.set_state(user, "")
-            self.say(user, "slot_gone")
-            return
         try:
             b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
-        except sc.Error:
+        except sc.Error as e:
+            # No longer bookable (taken, unlinked, hours changed, expired): slotcraft keeps a refused hold, so it is
+            # released here at once.
+            log.info("action confirm refused user=%s field=%s", user["user_id"], e.field)
+            self.release_hold(user)
             self.set_state(user, "")
             self.say(user, "slot_gone")
             return

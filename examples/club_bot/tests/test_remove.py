@@ -79,7 +79,8 @@ def test_unteach_seats_remove_subject_and_teacher(club: Club) -> None:
     club.admin.send(f"/unteach {t_anna} {yoga}")
     club.admin.expect("unlinked", teacher="Anna", subjects="Yoga", future=1)
     dan.press_key(deciding, "btn_confirm")
-    dan.expect("slot_gone")
+    dan.expect("slot_gone")  # slotcraft's confirm refuses the unlinked pair; the bot releases the hold
+    assert not [b for b in s.upcoming(t_anna, START, 30) if b.status == sc.BookingStatus.held]
     assert s.providers(yoga) == [t_boris]
     assert s.services_of(t_anna) == [chess, piano]
     left = day_slots(s, yoga)

@@ -192,3 +192,25 @@ def test_the_fall_back_poll_tells_the_two_hours_apart(club: Club) -> None:
     club.book(bob, "Piano", "Pia", "Sun 31.10", "02:00 CET")
     [b] = [b for b in s.upcoming(rid, utc("2027-10-30T00:00"), 3) if b.status == sc.BookingStatus.confirmed]
     assert b.start == utc("2027-10-31T01:00")
+
+
+def test_a_time_ticked_inside_time_off_is_kept_and_the_time_off_still_closes_it(club: Club) -> None:
+    club.bot()
+    anna = club.user("Anna")
+    sid = club.add_subject("Math", 1)
+    rid = club.add_teacher(anna)
+    club.teach(rid, sid)
+    # Anna is away 11:00-12:00 on Sunday 28 March (CEST): the poll still asks about her usual hours.
+    s = sc.Scheduler(club.db)
+    r = s.resource(rid)
+    r.time_off = [sc.Interval(datetime(2027, 3, 28, 9, 0, tzinfo=timezone.utc), datetime(2027, 3, 28, 10, 0, tzinfo=timezone.utc))]
+    s.put_resource(r)
+    club.set_clock(datetime(2027, 3, 27, 17, 0, tzinfo=timezone.utc))
+    sunday = anna.expect("poll", day="Sun 28.03")
+    assert [t for t, _ in buttons(sunday)][:4] == ["▫️ 10:00", "▫️ 11:00", "▫️ 12:00", "▫️ 13:00"]
+    anna.press(sunday, "▫️ 11:00")
+    club.api.wait(lambda: any("✅ 11:00" in [t for t, _ in buttons(e)] for e in club.api.edits), 20, "the tick shown")
+    anna.press(sunday, "▫️ 12:00")
+    club.api.wait(lambda: any({"✅ 11:00", "✅ 12:00"} <= {t for t, _ in buttons(e)} for e in club.api.edits), 20,
+                  "both ticks shown")
+    assert club.times(club.user("Bob"), "Math", "Anna", "Sun 28.03") == ["12:00"]  # 11:00 is her time off

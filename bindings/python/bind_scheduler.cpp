@@ -223,30 +223,20 @@ void register_scheduler(py::module_& m) {
             return without_gil([&] { return s.impl.location(key); });
         },
         py::arg("id"), "The location, or None.");
-    cls.def(
-        "locations",
-        [](py_scheduler& s, py::handle include_archived) {
-            const archived_records which = archived_from(include_archived);
-            return without_gil([&] { return s.impl.locations(which); });
-        },
-        py::kw_only(), py::arg("include_archived") = false,
-        "Every location, by id; archived ones only with include_archived=True.");
-    cls.def(
-        "resources",
-        [](py_scheduler& s, py::handle include_archived) {
-            const archived_records which = archived_from(include_archived);
-            return without_gil([&] { return s.impl.resources(which); });
-        },
-        py::kw_only(), py::arg("include_archived") = false,
-        "Every resource, by id; archived ones only with include_archived=True.");
-    cls.def(
-        "services",
-        [](py_scheduler& s, py::handle include_archived) {
-            const archived_records which = archived_from(include_archived);
-            return without_gil([&] { return s.impl.services(which); });
-        },
-        py::kw_only(), py::arg("include_archived") = false,
-        "Every service record, by id; archived ones only with include_archived=True.");
+    // The catalog listings: every record of a kind, by id, archived ones only when asked.
+    const auto listing = [&cls](const char* name, auto list, const char* doc) {
+        cls.def(
+            name,
+            [list](py_scheduler& s, py::handle include_archived) {
+                const archived_records which = archived_from(include_archived);
+                return without_gil([&] { return (s.impl.*list)(which); });
+            },
+            py::kw_only(), py::arg("include_archived") = false, doc);
+    };
+    listing("locations", &scheduler::locations, "Every location, by id; archived ones only with include_archived=True.");
+    listing("resources", &scheduler::resources, "Every resource, by id; archived ones only with include_archived=True.");
+    listing("services", &scheduler::services,
+            "Every service record, by id; archived ones only with include_archived=True.");
     cls.def(
         "resource",
         [](py_scheduler& s, py::handle id) {

@@ -113,46 +113,9 @@ error_category category_of(Action&& action) {
 
 TEST_CASE("every record put survives the file being closed and reopened") {
     temp_db file;
-    const auto check_all = [](store& db) {
-        read(db, [](transaction& tx) {
-            CHECK(tx.location("salon") == salon());
-            CHECK(tx.locations() == std::vector{online(), salon()});
-            CHECK(tx.resource("anna") == anna());
-            CHECK(tx.resources() == std::vector{anna(), boris()});
-            CHECK(tx.service("cut") == cut());
-            CHECK(tx.services() == std::vector{group_class(), cut(), yoga()});
-            CHECK(tx.providers("cut") == std::vector<std::string>{"anna", "boris"});
-            CHECK(tx.services_of("anna") == std::vector<std::string>{"cut", "yoga"});
-            CHECK(tx.client("ivan") == ivan());
-            CHECK(tx.client_by_identity({messenger::telegram, "555"}) == ivan());
-            CHECK(tx.load_settings() == some_settings());
-            CHECK(tx.booking("b-held") == held());
-            CHECK(tx.booking_by_idempotency_key("idem-1") == held());
-            CHECK(tx.booking_by_hold_token("tok-1") == held());
-            CHECK(tx.bookings_of_client("ivan") == std::vector{held()});
-            CHECK(tx.reminded("b-held", minutes{60}));
-            const auto log = tx.audit_log(0, 10);
-            REQUIRE(log.size() == 1);
-            CHECK(log[0].after == R"({"id": "b-held"})");
-            CHECK(log[0].at == at("2026-03-01T08:00:00Z"));
-        });
-    };
-    {
-        const auto db = open_fast(file.path());
-        put_catalog(*db);
-        write(*db, [](transaction& tx) {
-            tx.link("anna", "cut");
-            tx.link("anna", "yoga");
-            tx.link("boris", "cut");
-            tx.save_settings(some_settings());
-            tx.insert_booking(held());
-            CHECK(tx.mark_reminded("b-held", minutes{60}));
-            (void)tx.append_audit({.at = at("2026-03-01T08:00:00Z"), .actor = "bot", .action = "hold",
-                                   .subject = "b-held", .after = R"({"id": "b-held"})"});
-        });
-    }  // every connection closed
+    write_samples(*open_fast(file.path()));  // every connection closed afterwards
     const auto reopened = open_fast(file.path());
-    check_all(*reopened);
+    read(*reopened, check_samples);
 }
 
 TEST_CASE("a new file is marked with slotcraft's application id and the current schema version") {

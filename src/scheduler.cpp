@@ -1213,26 +1213,28 @@ std::string scheduler::load_csv(const load_request& request, instant now, byte_o
     });
 }
 
-std::vector<interval> scheduler::import_ics(std::string_view resource_id, std::string_view ics, interval window,
-                                            std::string_view actor) {
+ics_import scheduler::import_ics(std::string_view resource_id, std::string_view ics, interval window,
+                                 std::string_view actor) {
     if (window.empty()) reject("window", "the import window must end after it starts");
     const auto found = resource(resource_id);
     if (!found) missing("resource", "resource", resource_id);
-    const std::vector<interval> busy = read_ics_busy(ics, zone::locate(found->time_zone, "time_zone"), window);
+    ics_busy read = read_ics(ics, zone::locate(found->time_zone, "time_zone"), window);
     const std::string id(resource_id);
-    return store_.write(std::span(&id, 1), [&](transaction& tx) {
+    std::vector<interval> added = store_.write(std::span(&id, 1), [&](transaction& tx) {
         auto r = tx.resource(id);
         if (!r) missing("resource", "resource", id);
         const std::string before = as_json(*r);
-        std::vector<interval> added;
-        for (const interval& piece : busy)
-            if (std::find(r->time_off.begin(), r->time_off.end(), piece) == r->time_off.end()) added.push_back(piece);
-        if (added.empty()) return added;
-        r->time_off.insert(r->time_off.end(), added.begin(), added.end());
+        const std::set<interval> known(r->time_off.begin(), r->time_off.end());
+        std::vector<interval> fresh;
+        for (const interval& piece : read.busy)
+            if (!known.contains(piece)) fresh.push_back(piece);
+        if (fresh.empty()) return fresh;
+        r->time_off.insert(r->time_off.end(), fresh.begin(), fresh.end());
         tx.put_resource(*r);
         record(tx, wall_clock_now(), actor, "import_ics", id, before, as_json(*r));
-        return added;
+        return fresh;
     });
+    return {std::move(added), std::move(read.skipped)};
 }
 
 // ---- reminders, lists, audit ----

@@ -602,8 +602,9 @@ void register_scheduler(py::module_& m) {
             return without_gil([&] { return s.impl.import_ics(id, text, window, who); });
         },
         py::arg("resource"), py::arg("ics"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("actor") = "",
-        "Adds the busy time of an iCalendar file within [start, end) to the resource's time off; returns the "
-        "intervals added. A malformed file raises InvalidArgument naming its line, and nothing is written.");
+        "Adds the busy time of an iCalendar file within [start, end) to the resource's time off (docs/calendars.md); "
+        "returns an IcsImport: the intervals added and the lines skipped. A file whose busy time would be wrong "
+        "raises InvalidArgument naming its line, and nothing is written.");
 
     // Reminders, lists, audit.
     cls.def(

@@ -39,6 +39,7 @@ namespace slotcraft::python {
 void register_errors(py::module_& m);
 void register_time(py::module_& m);
 void register_engine(py::module_& m);
+void register_calendar(py::module_& m);
 void register_catalog(py::module_& m);
 void register_stores(py::module_& m);
 void register_scheduler(py::module_& m);

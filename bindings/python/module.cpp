@@ -14,6 +14,7 @@ PYBIND11_MODULE(_core, m) {
     register_errors(m);
     register_time(m);     // Interval, LocalRange, Zone: used by the later areas' conversions
     register_engine(m);   // Reason: raised with Conflict
+    register_calendar(m); // IcsImport: returned by Scheduler.import_ics
     register_catalog(m);
     register_stores(m);
     register_scheduler(m);

@@ -6,6 +6,8 @@
 #include <slotcraft/catalog.hpp>
 #include <slotcraft/tz.hpp>
 
+#include <compare>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,18 +58,43 @@ struct calendar_series {
 [[nodiscard]] std::string write_ics(std::span<const calendar_entry> entries, std::span<const calendar_series> series,
                                     instant stamp);
 
-/// The busy time of an iCalendar file: every VEVENT that overlaps `window`,
-/// recurring ones expanded (RRULE with EXDATE, RDATE ignored) up to the
-/// window's end; events with `TRANSP:TRANSPARENT` or `STATUS:CANCELLED`
-/// block nothing and are left out. Times with `Z` are UTC; with a `TZID`
-/// that names an IANA zone, that zone's wall time (otherwise the file's
-/// VTIMEZONE of that name); without either ("floating"), and all-day events
-/// (`VALUE=DATE`, whole local days), in `floating`. An event without `DTEND`
-/// or `DURATION` lasts a day when all-day and blocks nothing otherwise.
-/// Sorted by start, overlapping ones merged.
+/// A line of an iCalendar file that read_ics passed over, and why.
+struct ics_skipped_line {
+    std::size_t line = 0;  ///< the physical line, from 1
+    std::string reason;
+    friend auto operator<=>(const ics_skipped_line&, const ics_skipped_line&) = default;
+};
+
+/// What read_ics found: the busy time and the lines it passed over.
+struct ics_busy {
+    std::vector<interval> busy;                ///< sorted, overlapping and touching ones merged
+    std::vector<ics_skipped_line> skipped;     ///< at most 1000, then one line saying how many more
+};
+
+/// The largest iCalendar text read_ics reads (16 MiB).
+inline constexpr std::size_t max_ics_bytes = std::size_t{16} * 1024 * 1024;
+
+/// The busy time of an iCalendar text (RFC 5545) in `window`, read the way
+/// docs/calendars.md describes: every VEVENT of every VCALENDAR in the text
+/// that overlaps `window` (whole, not cut to it) and is neither
+/// `STATUS:CANCELLED` nor `TRANSP:TRANSPARENT`; recurring ones expanded (every
+/// RRULE, RDATE including periods, less EXDATE and EXRULE) with
+/// `RECURRENCE-ID` overrides taking out the occurrence they replace; of
+/// several versions of one event the highest `SEQUENCE`. Times with `Z` are
+/// UTC; a `TZID` that names an IANA zone is that zone, any other the file's
+/// VTIMEZONE of that name; floating times and all-day events (whole local
+/// days) are in `floating`. Each occurrence lasts the event's exact length
+/// (nominal days for all-day events and DURATION days), so DST changes do not
+/// stretch it.
+///
+/// Lines that are not content lines and text outside any VCALENDAR are
+/// skipped and listed; properties that do not shape busy time are not read.
 /// \throws error (invalid_argument, field `ics`) naming the line of the
-/// first problem: a line that is not `NAME[;PARAMS]:VALUE`, an unbalanced
-/// BEGIN/END, a bad date or rule, a VEVENT without DTSTART, an unknown TZID.
-[[nodiscard]] std::vector<interval> read_ics_busy(std::string_view text, const zone& floating, interval window);
+/// first problem that would make busy time wrong: an unbalanced BEGIN/END, no
+/// VCALENDAR, a VEVENT without DTSTART, an unreadable date, duration, rule,
+/// SEQUENCE, an unknown TZID, DTEND before DTSTART, `RANGE=THISANDFUTURE`, an
+/// event with more than 100,000 occurrences before the window's end; a text
+/// over `max_ics_bytes`. Field `window` for an empty window.
+[[nodiscard]] ics_busy read_ics(std::string_view text, const zone& floating, interval window);
 
 }  // namespace slotcraft

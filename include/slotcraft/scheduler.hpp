@@ -8,6 +8,7 @@
 #include <slotcraft/availability.hpp>
 #include <slotcraft/catalog.hpp>
 #include <slotcraft/csv.hpp>
+#include <slotcraft/ical.hpp>
 #include <slotcraft/store.hpp>
 
 #include <chrono>
@@ -116,6 +117,13 @@ enum class series_scope {
     this_one,            ///< only the booking named
     this_and_following,  ///< it and the series' later occurrences
     all,                 ///< every occurrence of its series
+};
+
+/// What scheduler::import_ics did: the time off it added and the lines of
+/// the file it skipped.
+struct ics_import {
+    std::vector<interval> added;
+    std::vector<ics_skipped_line> skipped;
 };
 
 /// Whose bookings an iCalendar export holds: set exactly one.
@@ -353,11 +361,11 @@ public:
                                        byte_order_mark bom = byte_order_mark::write);
 
     /// Adds the busy time of an iCalendar file overlapping `window` (see
-    /// read_ics_busy; floating and all-day times in the resource's zone) to
-    /// the time off of `resource`, in one write; returns the intervals added
-    /// (those already there are not added again). A refused file writes nothing.
-    std::vector<interval> import_ics(std::string_view resource, std::string_view ics, interval window,
-                                     std::string_view actor = {});
+    /// read_ics; floating and all-day times in the resource's zone) to the
+    /// time off of `resource`, in one write; returns the intervals added
+    /// (those already there are not added again) and the lines read_ics
+    /// skipped. A refused file writes nothing.
+    ics_import import_ics(std::string_view resource, std::string_view ics, interval window, std::string_view actor = {});
 
     /// Audit entries after sequence number `after`, oldest first.
     [[nodiscard]] std::vector<audit_entry> audit(std::int64_t after = 0, std::size_t limit = 1000);

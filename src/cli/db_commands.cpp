@@ -625,14 +625,19 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 text << in.rdbuf();
                 const instant from = (*a)[2].empty() ? now_of(o) : parse_instant((*a)[2], "from");
                 const instant to = (*a)[3].empty() ? from + date::days{365} : parse_instant((*a)[3], "to");
-                const auto added = s.import_ics((*a)[0], text.str(), {from, to}, o.actor);
+                const ics_import done = s.import_ics((*a)[0], text.str(), {from, to}, o.actor);
                 if (o.json) {
-                    json out = json::array();
-                    for (const interval& i : added) out.push_back({{"start", format_instant(i.start)}, {"end", format_instant(i.end)}});
-                    fmt::print("{}\n", json{{"added", out}}.dump());
+                    json added = json::array();
+                    for (const interval& i : done.added)
+                        added.push_back({{"start", format_instant(i.start)}, {"end", format_instant(i.end)}});
+                    json skipped = json::array();
+                    for (const ics_skipped_line& l : done.skipped) skipped.push_back({{"line", l.line}, {"reason", l.reason}});
+                    fmt::print("{}\n", json{{"added", added}, {"skipped", skipped}}.dump());
                 } else {
-                    for (const interval& i : added) fmt::print("time off {} - {}\n", format_instant(i.start), format_instant(i.end));
-                    fmt::print("{} interval(s) of time off added to {}\n", added.size(), (*a)[0]);
+                    for (const interval& i : done.added)
+                        fmt::print("time off {} - {}\n", format_instant(i.start), format_instant(i.end));
+                    for (const ics_skipped_line& l : done.skipped) fmt::print("skipped line {}: {}\n", l.line, l.reason);
+                    fmt::print("{} interval(s) of time off added to {}\n", done.added.size(), (*a)[0]);
                 }
                 return 0;
             });

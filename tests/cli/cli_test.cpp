@@ -425,11 +425,13 @@ TEST_CASE("--db import-ics adds an .ics file's busy time as time off, and a bad 
     salon_db salon;
     const fs::path ics = fs::temp_directory_path() / ("slotcraft-cli-" + std::to_string(::getpid()) + ".ics");
     std::ofstream(ics, std::ios::binary)
-        << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x\r\n"
-           "DTSTART:20260302T060000Z\r\nDTEND:20260302T070000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x\r\nDESCRIPTION:\r\n"
+           "an unfolded line\r\nDTSTART:20260302T060000Z\r\nDTEND:20260302T070000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     const outcome imported = salon.db("import-ics anna '" + ics.string() + "'");
     REQUIRE_MESSAGE(imported.status == 0, imported.out << imported.err);
     CHECK(json::parse(imported.out)["added"].size() == 1);
+    CHECK(json::parse(imported.out)["skipped"] ==
+          json::parse(R"([{"line": 7, "reason": "not a content line NAME[;PARAM=VALUE]:VALUE"}])"));
     CHECK(salon.refusal("book cut anna 2026-03-02T06:00:00Z", 4)["reasons"][0]["code"] == "time_off");
 
     const std::size_t before = salon.audit_size();

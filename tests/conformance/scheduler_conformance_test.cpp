@@ -453,6 +453,10 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(ics.find("UID:" + moved.id + "@slotcraft\r\n") != std::string::npos);  // moved: an event of its own
         CHECK(ics.find("DTSTART:20260414T080000Z\r\n") != std::string::npos);
         for (const std::size_t i : {0, 1, 2}) CHECK(ics.find("UID:" + out.booked[i].id) == std::string::npos);
+        // Read back, the file blocks exactly the active occurrences: the cancelled one's override takes it out.
+        const interval year{now, now + date::days{365}};
+        CHECK(read_ics(ics, zone::locate("UTC"), year).busy ==
+              std::vector<interval>{out.booked[0].time, out.booked[2].time, moved.time});
         CHECK(s.export_ics({.client = "c1"}, now).find(uid) != std::string::npos);
         // One booking of a series is just that booking.
         const std::string one = s.export_ics({.booking = out.booked[0].id}, now);
@@ -481,6 +485,9 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         const std::string ics = s.export_ics({.resource = "anna"}, now);
         CHECK(ics.find("UNTIL=20260331T070000Z") != std::string::npos);
         CHECK(ics.find("UNTIL=20260331;") == std::string::npos);
+        // Read back east of UTC, the UTC UNTIL keeps the last occurrence.
+        const std::vector<interval> read = read_ics(ics, zone::locate("UTC"), {now, now + date::days{365}}).busy;
+        CHECK(read == std::vector<interval>{out.booked[0].time, out.booked[1].time, out.booked[2].time});
         // A series cancelled as a whole is a cancelled event with cancelled occurrences.
         (void)s.cancel_series(out.booked[0].id, series_scope::all, "", now);
         const std::string gone = s.export_ics({.resource = "anna"}, now);
@@ -497,13 +504,13 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
             "DTSTART;TZID=Europe/Berlin:20260302T100000\r\nDTEND;TZID=Europe/Berlin:20260302T110000\r\n"
             "END:VEVENT\r\nEND:VCALENDAR\r\n";
         const interval window{now, now + date::days{30}};
-        const auto added = s.import_ics("anna", ics, window, "test");
+        const auto added = s.import_ics("anna", ics, window, "test").added;
         REQUIRE(added.size() == 1);
         CHECK(added[0] == interval{at("2026-03-02T09:00:00Z"), at("2026-03-02T10:00:00Z")});
         const auto monday = s.slots(monday_cuts(), now);
         CHECK_FALSE(offers(monday, at("2026-03-02T09:00:00Z")));
         CHECK(offers(monday, at("2026-03-02T10:00:00Z")));
-        CHECK(s.import_ics("anna", ics, window, "test").empty());  // already there
+        CHECK(s.import_ics("anna", ics, window, "test").added.empty());  // already there
         const auto audit_before = s.audit().size();
         const auto time_off_before = s.resource("anna")->time_off;
         CHECK(field_of([&] { (void)s.import_ics("anna", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", window); }) == "ics");

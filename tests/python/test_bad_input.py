@@ -282,6 +282,20 @@ CASES: list[Case] = [
     ("day_grid: unknown service", lambda s: s.day_grid("anna", date(2027, 3, 1), "ghost"), sc.NotFound, "service"),
     ("day_grid: unknown location", lambda s: s.day_grid("anna", date(2027, 3, 1), "cut", location="mars"), sc.InvalidArgument, "location"),
     ("day_grid: int usual_hours", lambda s: s.day_grid("anna", date(2027, 3, 1), "cut", usual_hours=1), sc.InvalidArgument, "usual_hours"),
+    # ---- calendars ----
+    ("read_ics: bytes", lambda s: sc.read_ics(b"BEGIN:VCALENDAR", "UTC", T, T + minutes(60)), sc.InvalidArgument, "ics"),
+    ("read_ics: unknown zone", lambda s: sc.read_ics("", "Mars/Base", T, T + minutes(60)), sc.InvalidArgument, "zone"),
+    ("read_ics: naive start", lambda s: sc.read_ics("", "UTC", NAIVE, T), sc.InvalidArgument, "start"),
+    ("read_ics: end before start", lambda s: sc.read_ics("", "UTC", T, T - minutes(1)), sc.InvalidArgument, "end"),
+    ("read_ics: no VCALENDAR", lambda s: sc.read_ics("SUMMARY:x\r\n", "UTC", T, T + minutes(60)), sc.InvalidArgument, "ics"),
+    ("read_ics: unknown TZID", lambda s: sc.read_ics("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Mars:20270101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "UTC", T, T + minutes(60)), sc.InvalidArgument, "ics"),
+    ("expand_recurrence: hourly", lambda s: sc.expand_recurrence("FREQ=HOURLY;COUNT=2", "UTC", T), sc.InvalidArgument, "rrule"),
+    ("expand_recurrence: no end", lambda s: sc.expand_recurrence("FREQ=DAILY", "UTC", T), sc.InvalidArgument, "rrule"),
+    ("expand_recurrence: int rule", lambda s: sc.expand_recurrence(5, "UTC", T), sc.InvalidArgument, "rrule"),
+    ("expand_recurrence: unknown zone", lambda s: sc.expand_recurrence("FREQ=DAILY;COUNT=2", "Mars/Base", T), sc.InvalidArgument, "zone"),
+    ("expand_recurrence: naive start", lambda s: sc.expand_recurrence("FREQ=DAILY;COUNT=2", "UTC", NAIVE), sc.InvalidArgument, "first_start"),
+    ("expand_recurrence: text except_dates", lambda s: sc.expand_recurrence("FREQ=DAILY;COUNT=2", "UTC", T, "2027-03-01"), sc.InvalidArgument, "except_dates"),
+    ("expand_recurrence: empty series", lambda s: sc.expand_recurrence("FREQ=DAILY;UNTIL=20270101", "UTC", T), sc.InvalidArgument, "rrule"),
 ]
 
 

@@ -64,13 +64,19 @@ def test_export_ics_holds_every_booking_and_import_ics_turns_busy_time_into_time
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x\r\n"
         "DTSTART;TZID=Europe/Berlin:20270302T100000\r\nDURATION:PT1H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    added = salon.import_ics("anna", busy, NOW, NOW + timedelta(days=30))
-    assert [(i.start, i.end) for i in added] == [(utc("2027-03-02T09:00"), utc("2027-03-02T10:00"))]
+    done = salon.import_ics("anna", busy, NOW, NOW + timedelta(days=30))
+    assert [(i.start, i.end) for i in done.added] == [(utc("2027-03-02T09:00"), utc("2027-03-02T10:00"))]
+    assert done.skipped == []
     assert salon.check("anna", "cut", utc("2027-03-02T09:00"), now=NOW)[0].code == sc.ReasonCode.time_off
     with pytest.raises(sc.InvalidArgument) as malformed:
         salon.import_ics("anna", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2027-13-01\r\n", NOW, NOW + timedelta(days=1))
     assert malformed.value.field == "ics"
     assert "line 3" in str(malformed.value)
+    # A line that does not shape busy time is skipped and listed, the rest imported.
+    odd = busy.replace("UID:x", "UID:y\r\nnot a property").replace("20270302T1", "20270303T1")
+    done = salon.import_ics("anna", odd, NOW, NOW + timedelta(days=30))
+    assert [(i.start, i.end) for i in done.added] == [(utc("2027-03-03T09:00"), utc("2027-03-03T10:00"))]
+    assert [(s.line, s.reason) for s in done.skipped] == [(6, "not a content line NAME[;PARAM=VALUE]:VALUE")]
 
 
 def test_a_booked_series_exports_as_one_recurring_event_in_the_resources_zone(salon: sc.Scheduler) -> None:
@@ -129,6 +135,7 @@ def test_report_cells_a_spreadsheet_would_run_are_neutralised(salon: sc.Schedule
                                     except_dates=["2027-03-23"], now=NOW), "except_dates[0]"),
         (lambda s: s.import_ics("anna", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", NOW, NOW), "window"),
         (lambda s: s.import_ics("anna", "x", datetime(2027, 3, 1), NOW), "start"),
+        (lambda s: s.import_ics("anna", "x" * (16 * 1024 * 1024 + 1), NOW, NOW + timedelta(days=1)), "ics"),
         (lambda s: s.export_ics(resource="anna", client="c1", now=NOW), "selection"),
         (lambda s: s.bookings_csv(NOW, NOW - timedelta(days=1)), "period"),
         (lambda s: s.bookings_csv(NOW, NOW + timedelta(days=1), status="done"), "status"),

@@ -1,4 +1,4 @@
-// RRULE expansion in local time (src/recurrence.cpp over libical). Expected
+// RRULE expansion in local time (src/recurrence.cpp over src/rrule.cpp). Expected
 // instants follow zdump: Berlin moves to CEST on 2026-03-29; New York to EDT
 // on 2026-03-08 (02:00 -> 03:00) and back to EST on 2026-11-01 (02:00 -> 01:00).
 #include <slotcraft/error.hpp>
@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -77,15 +78,90 @@ TEST_CASE("rules outside the supported subset are refused, naming the field rrul
     const instant tuesday = at("2026-03-17T16:00:00Z");
     CHECK(refused_field("", tuesday, berlin) == "rrule");
     CHECK(refused_field("FREQ=WEEKLY;BYDAY=TU", tuesday, berlin) == "rrule");            // never ends
-    CHECK(refused_field("FREQ=YEARLY;COUNT=2", tuesday, berlin) == "rrule");             // FREQ
-    CHECK(refused_field("FREQ=WEEKLY;BYSETPOS=1;COUNT=2", tuesday, berlin) == "rrule");  // unsupported part
+    CHECK(refused_field("FREQ=HOURLY;COUNT=2", tuesday, berlin) == "rrule");             // finer than daily
+    CHECK(refused_field("FREQ=WEEKLY;BYFOO=1;COUNT=2", tuesday, berlin) == "rrule");     // not RFC 5545
+    CHECK(refused_field("FREQ=WEEKLY;COUNT=2;UNTIL=20270101", tuesday, berlin) == "rrule");
+    CHECK(refused_field("FREQ=WEEKLY;BYMONTHDAY=1;COUNT=2", tuesday, berlin) == "rrule");
+    CHECK(refused_field("FREQ=MONTHLY;BYYEARDAY=1;COUNT=2", tuesday, berlin) == "rrule");
+    CHECK(refused_field("FREQ=MONTHLY;BYWEEKNO=1;COUNT=2", tuesday, berlin) == "rrule");
+    CHECK(refused_field("FREQ=DAILY;BYSECOND=30;COUNT=2", tuesday, berlin) == "rrule");  // not on whole minutes
     CHECK(refused_field("FREQ=WEEKLY;BYDAY=XX;COUNT=2", tuesday, berlin) == "rrule");    // bad value
     CHECK(refused_field("FREQ=WEEKLY;BYDAY=2TU;COUNT=2", tuesday, berlin) == "rrule");   // position needs MONTHLY
     CHECK(refused_field("FREQ=WEEKLY;COUNT=5000", tuesday, berlin) == "rrule");          // too many
     CHECK(refused_field("FREQ=DAILY;UNTIL=21260101", tuesday, berlin) == "rrule");       // too many
     CHECK(refused_field("FREQ=WEEKLY;BYDAY=MO;COUNT=2", tuesday, berlin) == "rrule");    // not its first occurrence
-    CHECK(refused_field("FREQ=WEEKLY;;COUNT=2", tuesday, berlin) == "rrule");
+    CHECK(refused_field("FREQ=WEEKLY;COUNT=2;COUNT=3", tuesday, berlin) == "rrule");
     CHECK(refused_field("garbage", tuesday, berlin) == "rrule");
+}
+
+/// The occurrences as local "YYYY-MM-DD HH:MM" in `where`.
+std::vector<std::string> walls(const std::vector<instant>& starts, const zone& where) {
+    std::vector<std::string> out;
+    for (const instant t : starts) out.push_back(date::format("%F %R", where.to_local(t)));
+    return out;
+}
+
+/// The occurrences of `rule` from local "YYYY-MM-DD HH:MM" `first` in `where`, as local times.
+std::vector<std::string> walls_of(std::string_view rule, const zone& where, const std::string& first) {
+    std::istringstream in(first);
+    date::local_seconds local{};
+    in >> date::parse("%F %R", local);
+    REQUIRE(!in.fail());
+    const local_date day = date::floor<date::days>(local);
+    return walls(expand_recurrence(rule, where, where.to_utc(day, std::chrono::duration_cast<minutes>(local - day))), where);
+}
+
+TEST_CASE("a negative BYMONTHDAY under FREQ=DAILY counts from the month's end") {
+    CHECK(walls_of("FREQ=DAILY;BYMONTHDAY=15,-1;COUNT=4", berlin, "2027-01-15 10:00") ==
+          std::vector<std::string>{"2027-01-15 10:00", "2027-01-31 10:00", "2027-02-15 10:00", "2027-02-28 10:00"});
+}
+
+TEST_CASE("weeks start on WKST when INTERVAL skips weeks, whatever day WKST is") {
+    CHECK(walls_of("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,SU;WKST=TU;COUNT=8", berlin, "2027-01-25 10:00") ==
+          std::vector<std::string>{"2027-01-25 10:00", "2027-02-07 10:00", "2027-02-08 10:00", "2027-02-21 10:00",
+                                   "2027-02-22 10:00", "2027-03-07 10:00", "2027-03-08 10:00", "2027-03-21 10:00"});
+    // The same rule with Monday weeks pairs Monday with the Sunday after it.
+    CHECK(walls_of("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,SU;COUNT=4", berlin, "2027-01-25 10:00") ==
+          std::vector<std::string>{"2027-01-25 10:00", "2027-01-31 10:00", "2027-02-08 10:00", "2027-02-14 10:00"});
+}
+
+TEST_CASE("a series that would be empty is refused: UNTIL before the first start, or every occurrence excepted") {
+    const instant first = at("2027-01-04T09:00:00Z");
+    CHECK(refused_field("FREQ=DAILY;UNTIL=20270103", first, berlin) == "rrule");
+    CHECK(refused_field("FREQ=DAILY;UNTIL=20270104T085959Z", first, berlin) == "rrule");
+    const std::vector<local_date> both{local_date{date::year{2027} / 1 / 4}, local_date{date::year{2027} / 1 / 5}};
+    CHECK_THROWS_AS((void)expand_recurrence("FREQ=DAILY;COUNT=2", berlin, first, both), error);
+}
+
+TEST_CASE("a UTC UNTIL at the last occurrence keeps it in zones east of UTC") {
+    CHECK(walls_of("FREQ=DAILY;UNTIL=20270106T090000Z", berlin, "2027-01-04 10:00").size() == 3);
+    const zone tokyo = zone::locate("Asia/Tokyo");
+    CHECK(walls_of("FREQ=DAILY;UNTIL=20270106T000000Z", tokyo, "2027-01-04 09:00").size() == 3);
+    const zone sydney = zone::locate("Australia/Sydney");  // AEDT, UTC+11
+    CHECK(walls_of("FREQ=WEEKLY;UNTIL=20270117T230000Z", sydney, "2027-01-04 10:00") ==
+          std::vector<std::string>{"2027-01-04 10:00", "2027-01-11 10:00", "2027-01-18 10:00"});
+}
+
+TEST_CASE("YEARLY, BYMONTH, BYSETPOS, BYYEARDAY, BYWEEKNO, positions in the year and lower-case names expand as "
+          "RFC 5545 says") {
+    CHECK(walls_of("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=4", berlin, "2027-01-29 18:00") ==
+          std::vector<std::string>{"2027-01-29 18:00", "2027-02-26 18:00", "2027-03-31 18:00", "2027-04-30 18:00"});
+    CHECK(walls_of("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=3", berlin, "2027-03-28 09:00") ==
+          std::vector<std::string>{"2027-03-28 09:00", "2028-03-26 09:00", "2029-03-25 09:00"});
+    CHECK(walls_of("FREQ=YEARLY;BYYEARDAY=1,-1;COUNT=4", berlin, "2027-01-01 09:00") ==
+          std::vector<std::string>{"2027-01-01 09:00", "2027-12-31 09:00", "2028-01-01 09:00", "2028-12-31 09:00"});
+    CHECK(walls_of("FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO;COUNT=3", berlin, "2027-05-17 09:00") ==
+          std::vector<std::string>{"2027-05-17 09:00", "2028-05-15 09:00", "2029-05-14 09:00"});
+    CHECK(walls_of("FREQ=YEARLY;BYDAY=20MO;COUNT=3", berlin, "2027-05-17 09:00") ==
+          std::vector<std::string>{"2027-05-17 09:00", "2028-05-15 09:00", "2029-05-14 09:00"});
+    CHECK(walls_of("freq=yearly;bymonth=2;bymonthday=29;count=2", berlin, "2028-02-29 09:00") ==
+          std::vector<std::string>{"2028-02-29 09:00", "2032-02-29 09:00"});
+    CHECK(walls_of("FREQ=DAILY;BYHOUR=9,14;BYMINUTE=30;COUNT=4", berlin, "2027-03-01 09:30") ==
+          std::vector<std::string>{"2027-03-01 09:30", "2027-03-01 14:30", "2027-03-02 09:30", "2027-03-02 14:30"});
+    // A BYDAY mixing a position and plain days is their union (python-dateutil gives nothing here).
+    CHECK(walls_of("FREQ=MONTHLY;BYDAY=1MO,TU;COUNT=6", berlin, "2027-01-04 09:00") ==
+          std::vector<std::string>{"2027-01-04 09:00", "2027-01-05 09:00", "2027-01-12 09:00", "2027-01-19 09:00",
+                                   "2027-01-26 09:00", "2027-02-01 09:00"});
 }
 
 }  // namespace

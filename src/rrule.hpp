@@ -1,0 +1,59 @@
+#pragma once
+// RFC 5545 recurrence rules, parsed and expanded in local wall time: the one
+// expander behind expand_recurrence (booking series) and read_ics (busy time).
+// docs/calendars.md says what it does where RFC 5545 leaves a choice.
+
+#include <slotcraft/time.hpp>
+
+#include <date/date.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slotcraft::detail {
+
+enum class frequency { daily, weekly, monthly, yearly };
+
+/// One BYDAY entry: every `day` (position 0), or the n-th / n-th last of the
+/// month or year.
+struct weekday_position {
+    int position = 0;
+    date::weekday day{};
+};
+
+/// An UNTIL: a date bounds local dates, a date-time without `Z` wall times,
+/// one with `Z` instants.
+struct rrule_until {
+    enum class kind { date, floating, utc };
+    kind form = kind::date;
+    date::local_seconds local{};  ///< the date (at 00:00) or the wall time
+    instant utc{};                ///< for kind::utc
+};
+
+struct rrule {
+    frequency freq = frequency::daily;
+    int interval = 1;
+    std::optional<long long> count;
+    std::optional<rrule_until> until;
+    std::vector<int> by_second, by_minute, by_hour, by_month_day, by_year_day, by_week_no, by_month, by_set_pos;
+    std::vector<weekday_position> by_day;
+    date::weekday week_start = date::Monday;
+};
+
+/// Parses an RRULE value (an optional leading `RRULE:` is accepted; names in
+/// any case). \throws error (invalid_argument, field `field`) for a part that
+/// is not RFC 5545, a frequency finer than DAILY, or a combination RFC 5545
+/// forbids, naming the part.
+[[nodiscard]] rrule parse_rrule(std::string_view text, const std::string& field = "rrule");
+
+/// Calls `next` with the rule's occurrences at or after `start` (the rule's
+/// DTSTART, which anchors the periods and the defaults), oldest first, as
+/// local wall times, until `next` returns false or the periods pass
+/// `last_day`. COUNT and UNTIL are the caller's to apply.
+void expand_rrule(const rrule& rule, date::local_seconds start, date::local_days last_day,
+                  const std::function<bool(date::local_seconds)>& next);
+
+}  // namespace slotcraft::detail

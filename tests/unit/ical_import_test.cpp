@@ -86,7 +86,7 @@ const std::string weekly_berlin =
     "BEGIN:VEVENT\r\nUID:w@x\r\nDTSTART;TZID=Europe/Berlin:20260302T100000\r\nDTEND;TZID=Europe/Berlin:20260302T110000\r\n"
     "RRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n";
 
-TEST_CASE("a RECURRENCE-ID override takes out the occurrence it replaces; a cancelled or transparent one leaves it free") {
+TEST_CASE("a RECURRENCE-ID override takes out the occurrence it replaces, and a cancelled or transparent one leaves it free") {
     // Moved: 9 March 10:00 -> 12 March 15:00.
     CHECK(busy_2026(weekly_berlin + "BEGIN:VEVENT\r\nUID:w@x\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260309T100000\r\n"
                                     "DTSTART;TZID=Europe/Berlin:20260312T150000\r\nDTEND;TZID=Europe/Berlin:20260312T160000\r\n"

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 #include <libical/ical.h>
+#include <unicode/ucal.h>
 
 #include <algorithm>
 #include <array>
@@ -149,6 +150,21 @@ bool shapes_busy_time(std::string_view name) {
     return std::find(busy_properties.begin(), busy_properties.end(), name) != busy_properties.end();
 }
 
+/// A TEXT value with RFC 5545 §3.3.11's escapes (`\\,` `\\;` `\\\\` `\\n`) undone.
+std::string unescaped(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+            const char next = text[++i];
+            out += (next == 'n' || next == 'N') ? '\n' : next;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
 // ---- the file's structure ---------------------------------------------------------
 
 struct raw_event {
@@ -228,7 +244,7 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
             continue;
         }
         if (in_event && shapes_busy_time(parsed->name)) event->properties.push_back(std::move(*parsed));
-        else if (zone_lines && open.back() == "VTIMEZONE" && parsed->name == "TZID") zone_id = parsed->value;
+        else if (zone_lines && open.back() == "VTIMEZONE" && parsed->name == "TZID") zone_id = unescaped(parsed->value);
     }
     if (!open.empty()) bad_file(lines.back().number, fmt::format("{} is not closed", open.back()));
     if (outside_from != 0) skipped.add(outside_from, "text outside BEGIN:VCALENDAR ... END:VCALENDAR");
@@ -303,19 +319,47 @@ public:
     [[nodiscard]] const wall_clock& floating() const { return floating_; }
     [[nodiscard]] const wall_clock& utc() const { return utc_; }
 
+    /// The clock of a TZID: an IANA name; else the file's VTIMEZONE of that
+    /// name; else an IANA name after a path prefix (`/mozilla.org/20050126_1/Europe/Berlin`,
+    /// as libical and Thunderbird write them); else a Windows zone name
+    /// (`W. Europe Standard Time`) by CLDR's table, through ICU.
     const wall_clock& named(const std::string& tzid, std::size_t line) {
         if (const auto found = clocks_.find(tzid); found != clocks_.end()) return found->second;
+        if (const zone* z = iana(tzid)) return clocks_.emplace(tzid, wall_clock::of(*z)).first->second;
+        if (const auto own = calendar_.time_zones.find(tzid); own != calendar_.time_zones.end())
+            return clocks_.emplace(tzid, wall_clock::of(vtimezone_of(tzid, own->second, line))).first->second;
+        for (std::size_t slash = tzid.find('/'); slash != std::string::npos; slash = tzid.find('/', slash + 1))
+            if (const zone* z = iana(tzid.substr(slash + 1))) return clocks_.emplace(tzid, wall_clock::of(*z)).first->second;
+        if (const zone* z = windows_zone(tzid)) return clocks_.emplace(tzid, wall_clock::of(*z)).first->second;
+        bad_file(line, fmt::format("TZID \"{}\" is neither an IANA or Windows zone nor a VTIMEZONE of the file",
+                                   tzid.substr(0, 80)));
+    }
+
+private:
+    const zone* iana(const std::string& name) {
+        if (name.empty() || name.size() > 64) return nullptr;
         try {
-            zones_.push_back(std::make_unique<zone>(zone::locate(tzid, "tzid")));
-            return clocks_.emplace(tzid, wall_clock::of(*zones_.back())).first->second;
+            zones_.push_back(std::make_unique<zone>(zone::locate(name, "tzid")));
+            return zones_.back().get();
         } catch (const error&) {
+            return nullptr;
         }
-        const auto own = calendar_.time_zones.find(tzid);
-        if (own == calendar_.time_zones.end())
-            bad_file(line, fmt::format("TZID \"{}\" is neither an IANA zone nor a VTIMEZONE of the file",
-                                       tzid.substr(0, 80)));
+    }
+
+    const zone* windows_zone(const std::string& name) {
+        if (name.empty() || name.size() > 64) return nullptr;
+        std::u16string wide(name.begin(), name.end());
+        std::array<UChar, 64> id{};
+        UErrorCode status = U_ZERO_ERROR;
+        const int32_t length = ucal_getTimeZoneIDForWindowsID(wide.data(), static_cast<int32_t>(wide.size()), nullptr,
+                                                              id.data(), static_cast<int32_t>(id.size()), &status);
+        if (U_FAILURE(status) || length <= 0 || length >= static_cast<int32_t>(id.size())) return nullptr;
+        return iana(std::string(id.begin(), id.begin() + length));
+    }
+
+    icaltimezone* vtimezone_of(const std::string& tzid, const std::vector<std::string>& lines, std::size_t line) {
         std::string text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n";
-        for (const std::string& l : own->second) text += l + "\r\n";
+        for (const std::string& l : lines) text += l + "\r\n";
         text += "END:VCALENDAR\r\n";
         const std::unique_ptr<icalcomponent, component_free> parsed(icalparser_parse_string(text.c_str()));
         icalcomponent* vtimezone =
@@ -329,10 +373,9 @@ public:
             bad_file(line, fmt::format("libical cannot read the VTIMEZONE \"{}\"", tzid.substr(0, 80)));
         }
         own_.push_back(std::move(z));
-        return clocks_.emplace(tzid, wall_clock::of(own_.back().get())).first->second;
+        return own_.back().get();
     }
 
-private:
     wall_clock floating_;
     wall_clock utc_ = wall_clock::utc();
     const raw_calendar& calendar_;
@@ -367,6 +410,8 @@ struct date_time_text {
 };
 
 std::optional<date_time_text> parse_date_time(std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
     if (v.size() != 8 && v.size() != 15 && !(v.size() == 16 && (v[15] == 'Z' || v[15] == 'z'))) return std::nullopt;
     const auto y = digits(v, 0, 4);
     const auto m = digits(v, 4, 2);
@@ -390,15 +435,52 @@ struct length {
     std::chrono::seconds exact{0};
 };
 
+/// `[+|-]P nW` or `[+|-]P [nD] [T [nH] [nM] [nS]]`; refused past a century,
+/// which no real event lasts (libical's own reader overflows silently there).
 std::optional<length> parse_duration(std::string_view text) {
-    const icaldurationtype d = icaldurationtype_from_string(std::string(text).c_str());
-    if (icaldurationtype_is_bad_duration(d) != 0 || text.empty()) {
-        icalerror_clear_errno();
-        return std::nullopt;
+    constexpr long long century_seconds = 36525LL * 24 * 3600;
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    long long sign = 1;
+    if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+        sign = text.front() == '-' ? -1 : 1;
+        text.remove_prefix(1);
     }
-    const long long sign = d.is_neg != 0 ? -1 : 1;
-    return length{.days = sign * (static_cast<long long>(d.weeks) * 7 + d.days),
-                  .exact = sign * (std::chrono::hours{d.hours} + minutes{d.minutes} + std::chrono::seconds{d.seconds})};
+    if (text.size() < 3 || (text.front() != 'P' && text.front() != 'p')) return std::nullopt;
+    text.remove_prefix(1);
+    length out;
+    bool in_time = false;
+    bool any = false;
+    std::string_view units = "WD";  // the units still allowed, in order
+    while (!text.empty()) {
+        if (!in_time && (text.front() == 'T' || text.front() == 't')) {
+            in_time = true;
+            units = "HMS";
+            text.remove_prefix(1);
+            if (text.empty()) return std::nullopt;
+            continue;
+        }
+        long long n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        const std::size_t digits = static_cast<std::size_t>(end - text.data());
+        if (ec != std::errc{} || digits == 0 || digits >= text.size() || n > century_seconds) return std::nullopt;
+        const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text[digits])));
+        const std::size_t at = units.find(unit);
+        if (at == std::string_view::npos) return std::nullopt;
+        if (unit == 'W') {
+            if (digits + 1 != text.size()) return std::nullopt;  // weeks stand alone
+            out.days += 7 * n;
+        } else if (unit == 'D') {
+            out.days += n;
+        } else {
+            out.exact += std::chrono::seconds{n * (unit == 'H' ? 3600 : unit == 'M' ? 60 : 1)};
+        }
+        units.remove_prefix(at + 1);
+        text.remove_prefix(digits + 1);
+        any = true;
+    }
+    if (!any || out.days * 86400 + out.exact.count() > century_seconds) return std::nullopt;
+    return length{.days = sign * out.days, .exact = sign * out.exact};
 }
 
 std::vector<std::string_view> items_of(std::string_view value) {
@@ -427,6 +509,7 @@ struct event {
     long long sequence = 0;
     bool blocks = true;
     std::optional<moment> recurrence_id;
+    bool this_and_future = false;  ///< RANGE=THISANDFUTURE: the override moves every later occurrence too
     moment start;
     length span;
     std::vector<detail::rrule> rules, exclusion_rules;
@@ -442,17 +525,24 @@ struct event {
 
 class event_reader {
 public:
-    explicit event_reader(zone_book& zones) : zones_(zones) {}
+    event_reader(zone_book& zones, skip_list& skipped) : zones_(zones), skipped_(skipped) {}
 
     /// A DATE or DATE-TIME, with `fallback` the clock of floating date-times.
     moment time_of(const property& p, std::string_view value, const wall_clock* fallback) {
         const auto parsed = parse_date_time(value);
         if (!parsed)
             bad_file(p.line, fmt::format("{}: \"{}\" is not a date or date-time", p.name, value.substr(0, 40)));
+        if (const std::string* type = p.param("VALUE")) {
+            const std::string wanted = upper(*type);
+            if ((wanted == "DATE" && !parsed->is_date) || (wanted == "DATE-TIME" && parsed->is_date))
+                bad_file(p.line, fmt::format("{}: \"{}\" is not a {} (VALUE={})", p.name, value.substr(0, 40),
+                                             wanted == "DATE" ? "date" : "date-time", wanted));
+        }
         moment out{.is_date = parsed->is_date, .local = parsed->local, .clock = nullptr, .at = {}};
         if (parsed->is_date) out.clock = &zones_.floating();
         else if (parsed->utc) out.clock = &zones_.utc();
-        else if (const std::string* tzid = p.param("TZID")) out.clock = &zones_.named(*tzid, p.line);
+        else if (const std::string* tzid = p.param("TZID"); tzid != nullptr && !tzid->empty())
+            out.clock = &zones_.named(*tzid, p.line);
         else out.clock = fallback != nullptr ? fallback : &zones_.floating();
         out.at = out.clock->at(out.local);
         return out;
@@ -466,12 +556,17 @@ public:
         }
     }
 
-    event read(const raw_event& raw) {
+    /// The event, or nothing for a VEVENT without DTSTART (RFC 5545 allows
+    /// one in a scheduling message; it blocks no time).
+    std::optional<event> read(const raw_event& raw) {
         event out;
         out.line = raw.line;
         out.order = raw.order;
         const property* start = raw.first("DTSTART");
-        if (start == nullptr) bad_file(raw.line, "a VEVENT without DTSTART");
+        if (start == nullptr) {
+            skipped_.add(raw.line, "a VEVENT without DTSTART blocks no time");
+            return std::nullopt;
+        }
         out.start = time_of(*start, start->value, nullptr);
         // Floating EXDATE, RDATE and RECURRENCE-ID values of a zoned event are on its clock.
         const wall_clock* own = out.start.clock;
@@ -486,13 +581,15 @@ public:
         if (const property* transp = raw.first("TRANSP"); transp != nullptr && upper(transp->value) == "TRANSPARENT")
             out.blocks = false;
         if (const property* rid = raw.first("RECURRENCE-ID")) {
-            if (const std::string* range = rid->param("RANGE"); range != nullptr && upper(*range) == "THISANDFUTURE")
-                bad_file(rid->line, "RECURRENCE-ID with RANGE=THISANDFUTURE is not supported");
+            const std::string* range = rid->param("RANGE");
+            out.this_and_future = range != nullptr && upper(*range) == "THISANDFUTURE";
             out.recurrence_id = time_of(*rid, rid->value, own);
         }
         out.span = span_of(raw, out.start);
         for (const property& p : raw.properties) {
-            if (p.name == "RRULE") out.rules.push_back(rule_of(p));
+            if ((p.name == "RRULE" || p.name == "EXRULE") && p.value.find_first_not_of(" \t") == std::string::npos)
+                skipped_.add(p.line, fmt::format("an empty {} repeats nothing", p.name));
+            else if (p.name == "RRULE") out.rules.push_back(rule_of(p));
             else if (p.name == "EXRULE") out.exclusion_rules.push_back(rule_of(p));
             else if (p.name == "EXDATE")
                 for (const std::string_view v : items_of(p.value)) out.excluded.push_back(time_of(p, v, own));
@@ -529,6 +626,7 @@ private:
         const std::size_t slash = v.find('/');
         if (slash == std::string_view::npos) return {time_of(p, v, own), std::nullopt};
         const moment from = time_of(p, v.substr(0, slash), own);
+        if (from.is_date) bad_file(p.line, "an RDATE period starts with a date-time, not a date");
         const std::string_view second = v.substr(slash + 1);
         instant to;
         if (!second.empty() && (second.front() == 'P' || second.front() == '+' || second.front() == '-')) {
@@ -536,19 +634,22 @@ private:
             if (!d) bad_file(p.line, fmt::format("RDATE: \"{}\" is not a duration", second.substr(0, 40)));
             to = (d->days == 0 ? from.at : from.clock->at(from.local + date::days{d->days})) + d->exact;
         } else {
-            to = time_of(p, second, own).at;
+            const moment end = time_of(p, second, own);
+            if (end.is_date) bad_file(p.line, "an RDATE period ends with a date-time or a duration, not a date");
+            to = end.at;
         }
         if (to < from.at) bad_file(p.line, "an RDATE period ends before it starts");
         return {from, to};
     }
 
     zone_book& zones_;
+    skip_list& skipped_;
 };
 
 // ---- occurrences ----------------------------------------------------------------------
 
-/// The most occurrences of one event expanded up to the window's end.
-constexpr long long max_event_occurrences = 100000;
+/// The most occurrences of a file's events expanded, from their starts up to the window's end.
+constexpr long long max_file_occurrences = 1'000'000;
 
 bool past(const detail::rrule_until& until, date::local_seconds at, instant start) {
     switch (until.form) {
@@ -568,7 +669,7 @@ struct occurrence {
 /// DTSTART first (RFC 5545: it always is one, and COUNT counts it) when
 /// `with_start`.
 void expand(const event& e, const detail::rrule& rule, bool with_start, date::local_days last_day,
-            std::vector<occurrence>& out) {
+            long long& budget, std::vector<occurrence>& out) {
     long long produced = 0;
     if (with_start) {
         out.push_back({e.start, std::nullopt});
@@ -581,10 +682,13 @@ void expand(const event& e, const detail::rrule& rule, bool with_start, date::lo
         if (is_start && with_start) return true;
         if (rule.count && ++produced > *rule.count) return false;
         const instant at = e.start.clock->at(local);
-        if (rule.until && past(*rule.until, local, at)) return false;
-        if (out.size() >= static_cast<std::size_t>(max_event_occurrences))
-            bad_file(e.line, fmt::format("an event with more than {} occurrences before the window's end",
-                                         max_event_occurrences));
+        // Past a UTC UNTIL a wall time moved later by a DST gap may be followed by an earlier instant.
+        if (rule.until && past(*rule.until, local, at))
+            return rule.until->form == detail::rrule_until::kind::utc && at <= rule.until->utc + date::days{1};
+        if (--budget < 0)
+            bad_file(e.line, fmt::format("the file's events have more than {} occurrences before the window's end "
+                                         "(this one passed it)",
+                                         max_file_occurrences));
         out.push_back({{e.start.is_date, local, e.start.clock, at}, std::nullopt});
         return true;
     });
@@ -606,32 +710,42 @@ ics_busy read_ics(std::string_view text, const zone& floating, interval window) 
     // The version of each event that counts: the highest SEQUENCE, on a tie the later one.
     std::vector<event> events;
     std::unordered_map<std::string, std::size_t> version_of;
+    event_reader reader(zones, skipped);
     for (const raw_event& raw : calendar.events) {
-        event e = event_reader(zones).read(raw);
-        const auto [found, fresh] = version_of.try_emplace(e.key, events.size());
-        if (fresh) events.push_back(std::move(e));
-        else if (e.sequence >= events[found->second].sequence) events[found->second] = std::move(e);
+        std::optional<event> e = reader.read(raw);
+        if (!e) continue;
+        const auto [found, fresh] = version_of.try_emplace(e->key, events.size());
+        if (fresh) events.push_back(std::move(*e));
+        else if (e->sequence >= events[found->second].sequence) events[found->second] = std::move(*e);
     }
-    std::unordered_map<std::string, std::vector<const event*>> overrides;  // by UID
+    std::set<std::string> masters;  // UIDs with an event that is not an override
     for (const event& e : events)
-        if (e.recurrence_id && !e.uid.empty()) overrides[e.uid].push_back(&e);
+        if (!e.recurrence_id && !e.uid.empty()) masters.insert(e.uid);
+    std::unordered_map<std::string, std::vector<const event*>> overrides;  // of those masters, by UID
+    for (const event& e : events)
+        if (e.recurrence_id && masters.contains(e.uid)) overrides[e.uid].push_back(&e);
+
     const date::local_days last_day = date::floor<date::days>(date::local_days{} + window.end.time_since_epoch()) + date::days{2};
+    long long budget = max_file_occurrences;
     std::vector<interval> busy;
     const auto keep = [&](instant from, instant to) {
         if (to > from && to > window.start && from < window.end) busy.push_back({from, to});
     };
     for (const event& e : events) {
-        if (e.recurrence_id) {
-            // An override blocks its own time; it took its occurrence out of its master below.
+        if (e.recurrence_id && masters.contains(e.uid)) {
+            // An override blocks its own time (its master leaves that occurrence out below, or,
+            // with RANGE=THISANDFUTURE, moves it there with the later ones).
             if (e.blocks) keep(e.start.at, e.end_of(e.start));
             continue;
         }
+        // An event, or an override whose master is not in the stream: its own occurrences.
+        if (!e.blocks) continue;  // its overrides still block on their own
         std::vector<occurrence> found;
         if (e.rules.empty()) found.push_back({e.start, std::nullopt});
-        for (const detail::rrule& rule : e.rules) expand(e, rule, true, last_day, found);
+        for (const detail::rrule& rule : e.rules) expand(e, rule, true, last_day, budget, found);
         for (const extra_date& extra : e.extra) found.push_back({extra.start, extra.end});
         std::vector<occurrence> dropped;
-        for (const detail::rrule& rule : e.exclusion_rules) expand(e, rule, false, last_day, dropped);
+        for (const detail::rrule& rule : e.exclusion_rules) expand(e, rule, false, last_day, budget, dropped);
         std::set<instant> gone;
         std::set<date::local_days> gone_days;
         for (const occurrence& o : dropped) gone.insert(o.start.at);
@@ -639,20 +753,45 @@ ics_busy read_ics(std::string_view text, const zone& floating, interval window) 
             if (m.is_date && !e.start.is_date) gone_days.insert(date::floor<date::days>(m.local));
             else gone.insert(m.at);
         }
-        if (const auto o = overrides.find(e.uid); o != overrides.end())
+        std::vector<const event*> ranges;  // RANGE=THISANDFUTURE overrides, by RECURRENCE-ID
+        if (const auto o = overrides.find(e.uid); o != overrides.end() && !e.recurrence_id)
             for (const event* changed : o->second) {
-                if (changed->recurrence_id->is_date && !e.start.is_date)
+                if (changed->this_and_future) ranges.push_back(changed);
+                else if (changed->recurrence_id->is_date && !e.start.is_date)
                     gone_days.insert(date::floor<date::days>(changed->recurrence_id->local));
                 else gone.insert(changed->recurrence_id->at);
             }
-        if (!e.blocks) continue;
+        std::sort(ranges.begin(), ranges.end(),
+                  [](const event* a, const event* b) { return a->recurrence_id->at < b->recurrence_id->at; });
         std::stable_sort(found.begin(), found.end(), [](const occurrence& a, const occurrence& b) { return a.start.at < b.start.at; });
-        std::optional<instant> previous;
-        for (const occurrence& o : found) {
-            if (previous == o.start.at) continue;  // one start given twice (a rule and an RDATE) is one occurrence
-            previous = o.start.at;
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            const occurrence& o = found[i];
+            // One start given twice (a rule and an RDATE period) is one occurrence: the longest.
+            if (i + 1 < found.size() && found[i + 1].start.at == o.start.at) {
+                const instant mine = o.end ? *o.end : e.end_of(o.start);
+                const instant theirs = found[i + 1].end ? *found[i + 1].end : e.end_of(found[i + 1].start);
+                if (mine > theirs) found[i + 1] = o;
+                continue;
+            }
             if (gone.contains(o.start.at) || gone_days.contains(date::floor<date::days>(o.start.local))) continue;
-            keep(o.start.at, o.end ? *o.end : e.end_of(o.start));
+            // The latest THISANDFUTURE override at or before this occurrence moves it by the
+            // override's own shift (in wall time when both are on one clock) and gives it its length.
+            const auto after = std::upper_bound(ranges.begin(), ranges.end(), o.start.at,
+                                                [](instant t, const event* r) { return t < r->recurrence_id->at; });
+            if (after == ranges.begin()) {
+                keep(o.start.at, o.end ? *o.end : e.end_of(o.start));
+                continue;
+            }
+            const event& range = **std::prev(after);
+            if (!range.blocks) continue;
+            moment moved = o.start;
+            if (range.start.clock == range.recurrence_id->clock && moved.clock == range.start.clock) {
+                moved.local += range.start.local - range.recurrence_id->local;
+                moved.at = moved.clock->at(moved.local);
+            } else {
+                moved.at += range.start.at - range.recurrence_id->at;
+            }
+            keep(moved.at, range.end_of(moved));
         }
     }
     const interval_set merged(std::move(busy));

@@ -25,6 +25,12 @@ bool past(const detail::rrule_until& until, date::local_seconds at, instant star
     return false;
 }
 
+/// Past a UTC UNTIL, whether to look on: wall times in a DST gap move later
+/// (SPEC §1), so an instant past UNTIL may be followed by one before it, for a day.
+bool keep_looking(const detail::rrule_until& until, instant start) {
+    return until.form == detail::rrule_until::kind::utc && start <= until.utc + date::days{1};
+}
+
 }  // namespace
 
 std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where, instant first_start,
@@ -35,13 +41,13 @@ std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where
         bad_rule(fmt::format("COUNT may be at most {}", max_recurrence_occurrences));
 
     const date::local_seconds anchor = where.to_local(first_start);
-    // 400 Gregorian years repeat the calendar: a rule with no occurrence in them has none.
-    const date::year_month_day anchor_day{date::floor<date::days>(anchor)};
-    const date::local_days horizon{(anchor_day.year() + date::years{400}) / 1 / 1};
+    // The rule ends by COUNT or UNTIL (the expander itself stops where no occurrence can follow).
+    const date::local_days last_day =
+        rule.until ? date::floor<date::days>(rule.until->local) + date::days{1} : date::local_days{date::year{9999} / 12 / 31};
     std::vector<instant> out;
     long long produced = 0;
     std::optional<date::local_seconds> first;
-    detail::expand_rrule(rule, anchor, horizon, [&](date::local_seconds at) {
+    detail::expand_rrule(rule, anchor, last_day, [&](date::local_seconds at) {
         if (!first) {
             first = at;
             if (at != anchor)
@@ -55,7 +61,7 @@ std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where
         if (wall % minutes{1} != std::chrono::seconds{0})
             bad_rule("occurrences start on whole minutes: BYSECOND may only be 0");
         const instant start = where.to_utc(day, std::chrono::duration_cast<minutes>(wall));
-        if (rule.until && past(*rule.until, at, start)) return false;
+        if (rule.until && past(*rule.until, at, start)) return keep_looking(*rule.until, start);
         if (std::find(except_dates.begin(), except_dates.end(), day) == except_dates.end()) out.push_back(start);
         if (out.size() > max_recurrence_occurrences)
             bad_rule(fmt::format("more than {} occurrences; end the rule sooner", max_recurrence_occurrences));

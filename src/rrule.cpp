@@ -32,7 +32,7 @@ public:
     long long number(std::string_view part, std::string_view text, long long low, long long high) const {
         long long value = 0;
         const char* first = text.data();
-        if (!text.empty() && text.front() == '+') ++first;
+        if (!text.empty() && text.front() == '+' && low < 0) ++first;  // a sign only where negatives are allowed
         const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
         if (text.empty() || ec != std::errc{} || end != text.data() + text.size())
             fail(fmt::format("{}: \"{}\" is not a whole number", part, text.substr(0, 32)));
@@ -96,7 +96,10 @@ public:
         std::size_t pos = 0;
         while (pos <= text.size()) {
             const std::size_t end = std::min(text.find(',', pos), text.size());
-            each(text.substr(pos, end - pos));
+            std::string_view item = text.substr(pos, end - pos);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);  // "MO, TU" as Exchange writes it
+            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            each(item);
             pos = end + 1;
         }
     }
@@ -206,7 +209,6 @@ rrule parse_rrule(std::string_view text, const std::string& field) {
             parse.fail(fmt::format("\"{}\" is not a NAME=VALUE part", part.substr(0, 40)));
         const std::string name(part.substr(0, eq));
         const std::string_view value = part.substr(eq + 1);
-        if (name.starts_with("X-")) continue;  // RFC 5545 x-name parts carry nothing we read
         if (std::find(seen.begin(), seen.end(), name) != seen.end())
             parse.fail(fmt::format("the part {} is given twice", name));
         seen.push_back(name);
@@ -285,6 +287,7 @@ void expand_rrule(const rrule& given, date::local_seconds start, date::local_day
     const date::year_month_day first_ymd{first_day};
     const date::local_days first_week = first_day - (date::weekday{first_day} - rule.week_start);
     std::vector<date::local_seconds> period;
+    date::local_days last_match = first_day;
     for (long long k = 0;; ++k) {
         const long long step = k * rule.interval;
         date::local_days from;
@@ -308,7 +311,11 @@ void expand_rrule(const rrule& given, date::local_seconds start, date::local_day
                 break;
             }
         }
-        if (from > last_day || from > date::local_days{date::year{9999} / 1 / 1}) return;
+        // The Gregorian calendar repeats every 400 years, so periods of `interval` repeat within
+        // 400 * interval years: a rule with no occurrence in that long has none after it.
+        if (from > last_day || from > date::local_days{date::year{9999} / 1 / 1} ||
+            from - last_match > date::days{146097LL * rule.interval})
+            return;
         period.clear();
         for (date::local_days day = from; day <= to; day += date::days{1})
             if (day_matches(rule, day))
@@ -324,6 +331,7 @@ void expand_rrule(const rrule& given, date::local_seconds start, date::local_day
             chosen.erase(std::unique(chosen.begin(), chosen.end()), chosen.end());
             period.swap(chosen);
         }
+        if (!period.empty()) last_match = date::floor<date::days>(period.back());
         for (const auto at : period)
             if (at >= start && !next(at)) return;
     }

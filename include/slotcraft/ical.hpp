@@ -82,19 +82,20 @@ inline constexpr std::size_t max_ics_bytes = std::size_t{16} * 1024 * 1024;
 /// `RECURRENCE-ID` overrides taking out the occurrence they replace; of
 /// several versions of one event the highest `SEQUENCE`. Times with `Z` are
 /// UTC; a `TZID` that names an IANA zone is that zone, any other the file's
-/// VTIMEZONE of that name; floating times and all-day events (whole local
-/// days) are in `floating`. Each occurrence lasts the event's exact length
-/// (nominal days for all-day events and DURATION days), so DST changes do not
-/// stretch it.
+/// VTIMEZONE of that name (or an IANA name after a path prefix, or a Windows
+/// zone name); floating times and all-day events (whole local days) are in
+/// `floating`. Each occurrence lasts the event's exact length (nominal days
+/// for all-day events and DURATION days), so DST changes do not stretch it.
 ///
-/// Lines that are not content lines and text outside any VCALENDAR are
-/// skipped and listed; properties that do not shape busy time are not read.
+/// Lines that are not content lines, text outside any VCALENDAR, VEVENTs
+/// without DTSTART and empty RRULEs are skipped and listed; properties that
+/// do not shape busy time are not read.
 /// \throws error (invalid_argument, field `ics`) naming the line of the
 /// first problem that would make busy time wrong: an unbalanced BEGIN/END, no
-/// VCALENDAR, a VEVENT without DTSTART, an unreadable date, duration, rule,
-/// SEQUENCE, an unknown TZID, DTEND before DTSTART, `RANGE=THISANDFUTURE`, an
-/// event with more than 100,000 occurrences before the window's end; a text
-/// over `max_ics_bytes`. Field `window` for an empty window.
+/// VCALENDAR, an unreadable date, duration, rule or SEQUENCE, an unknown
+/// TZID, DTEND before DTSTART, a value its VALUE parameter does not allow,
+/// more than 1,000,000 occurrences of the file's events before the window's end; a text over `max_ics_bytes`. Field `window` for an
+/// empty window.
 [[nodiscard]] ics_busy read_ics(std::string_view text, const zone& floating, interval window);
 
 }  // namespace slotcraft

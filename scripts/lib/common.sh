@@ -7,14 +7,15 @@ SLOTCRAFT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLOTCRAFT_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config tzdata python3
   libhowardhinnant-date-dev libboost-dev libboost-date-time-dev libfmt-dev nlohmann-json3-dev doctest-dev libcli11-dev
-  libsqlite3-dev sqlite3 libpqxx-dev libical-dev
+  libsqlite3-dev sqlite3 libpqxx-dev libical-dev libicu-dev
   python3-dev pybind11-dev python3-pybind11 python3-pytest python3-pip python3-setuptools python3-wheel
 )
 
 # What scripts/test needs besides: a PostgreSQL server to start for the tests,
-# a second iCalendar reader to check exported files with, and the PostgreSQL
+# a second iCalendar reader and recurrence expander (python3-icalendar,
+# python3-dateutil) to check exported and imported files with, and the PostgreSQL
 # driver the booking bot example keeps its own tables with.
-SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-psycopg2)
+SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-dateutil python3-psycopg2)
 
 sc_as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

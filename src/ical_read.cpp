@@ -651,15 +651,6 @@ private:
 /// The most occurrences of a file's events expanded, from their starts up to the window's end.
 constexpr long long max_file_occurrences = 1'000'000;
 
-bool past(const detail::rrule_until& until, date::local_seconds at, instant start) {
-    switch (until.form) {
-        case detail::rrule_until::kind::date: return date::floor<date::days>(at) > date::floor<date::days>(until.local);
-        case detail::rrule_until::kind::floating: return at > until.local;
-        case detail::rrule_until::kind::utc: return start > until.utc;
-    }
-    return false;
-}
-
 struct occurrence {
     moment start;
     std::optional<instant> end;
@@ -682,9 +673,7 @@ void expand(const event& e, const detail::rrule& rule, bool with_start, date::lo
         if (is_start && with_start) return true;
         if (rule.count && ++produced > *rule.count) return false;
         const instant at = e.start.clock->at(local);
-        // Past a UTC UNTIL a wall time moved later by a DST gap may be followed by an earlier instant.
-        if (rule.until && past(*rule.until, local, at))
-            return rule.until->form == detail::rrule_until::kind::utc && at <= rule.until->utc + date::days{1};
+        if (rule.until && detail::past_until(*rule.until, local, at)) return detail::may_come_back(*rule.until, at);
         if (--budget < 0)
             bad_file(e.line, fmt::format("the file's events have more than {} occurrences before the window's end "
                                          "(this one passed it)",

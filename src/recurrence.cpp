@@ -15,22 +15,6 @@ namespace {
 
 [[noreturn]] void bad_rule(const std::string& message) { reject("rrule", message); }
 
-/// Whether an occurrence at local `at` (instant `start`) is past UNTIL.
-bool past(const detail::rrule_until& until, date::local_seconds at, instant start) {
-    switch (until.form) {
-        case detail::rrule_until::kind::date: return date::floor<date::days>(at) > date::floor<date::days>(until.local);
-        case detail::rrule_until::kind::floating: return at > until.local;
-        case detail::rrule_until::kind::utc: return start > until.utc;
-    }
-    return false;
-}
-
-/// Past a UTC UNTIL, whether to look on: wall times in a DST gap move later
-/// (SPEC §1), so an instant past UNTIL may be followed by one before it, for a day.
-bool keep_looking(const detail::rrule_until& until, instant start) {
-    return until.form == detail::rrule_until::kind::utc && start <= until.utc + date::days{1};
-}
-
 }  // namespace
 
 std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where, instant first_start,
@@ -61,7 +45,7 @@ std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where
         if (wall % minutes{1} != std::chrono::seconds{0})
             bad_rule("occurrences start on whole minutes: BYSECOND may only be 0");
         const instant start = where.to_utc(day, std::chrono::duration_cast<minutes>(wall));
-        if (rule.until && past(*rule.until, at, start)) return keep_looking(*rule.until, start);
+        if (rule.until && detail::past_until(*rule.until, at, start)) return detail::may_come_back(*rule.until, start);
         if (std::find(except_dates.begin(), except_dates.end(), day) == except_dates.end()) out.push_back(start);
         if (out.size() > max_recurrence_occurrences)
             bad_rule(fmt::format("more than {} occurrences; end the rule sooner", max_recurrence_occurrences));

@@ -272,6 +272,19 @@ rrule parse_rrule(std::string_view text, const std::string& field) {
     return rule;
 }
 
+bool past_until(const rrule_until& until, date::local_seconds local, instant at) {
+    switch (until.form) {
+        case rrule_until::kind::date: return date::floor<date::days>(local) > date::floor<date::days>(until.local);
+        case rrule_until::kind::floating: return local > until.local;
+        case rrule_until::kind::utc: return at > until.utc;
+    }
+    return false;
+}
+
+bool may_come_back(const rrule_until& until, instant at) {
+    return until.form == rrule_until::kind::utc && at <= until.utc + date::days{1};
+}
+
 void expand_rrule(const rrule& given, date::local_seconds start, date::local_days last_day,
                   const std::function<bool(date::local_seconds)>& next) {
     const rrule rule = with_defaults(given, start);

@@ -49,6 +49,13 @@ struct rrule {
 /// forbids, naming the part.
 [[nodiscard]] rrule parse_rrule(std::string_view text, const std::string& field = "rrule");
 
+/// Whether an occurrence at wall time `local` (instant `at`) is past UNTIL.
+[[nodiscard]] bool past_until(const rrule_until& until, date::local_seconds local, instant at);
+
+/// Past a UTC UNTIL, whether to look on: wall times in a DST gap move later
+/// (SPEC §1), so an instant past UNTIL may be followed by one before it, for a day.
+[[nodiscard]] bool may_come_back(const rrule_until& until, instant at);
+
 /// Calls `next` with the rule's occurrences at or after `start` (the rule's
 /// DTSTART, which anchors the periods and the defaults), oldest first, as
 /// local wall times, until `next` returns false or the periods pass

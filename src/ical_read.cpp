@@ -357,9 +357,38 @@ private:
         return iana(std::string(id.begin(), id.begin() + length));
     }
 
+    /// libical's own expansion of a VTIMEZONE's rules runs for as long as a
+    /// rule says (a change every minute, or a rule that never matches): only
+    /// yearly changes at one time of day that happen are handed to it.
+    static void check_zone_rule(const std::string& tzid, std::string_view rule_text, std::size_t line) {
+        const auto refuse = [&](const std::string& why) {
+            bad_file(line, fmt::format("the VTIMEZONE \"{}\" has a rule that is not a yearly change ({}): {}",
+                                       tzid.substr(0, 80), why, rule_text.substr(0, 80)));
+        };
+        detail::rrule rule;
+        try {
+            rule = detail::parse_rrule(rule_text, "RRULE");
+        } catch (const error& e) {
+            refuse(e.what());
+        }
+        if (rule.freq != detail::frequency::yearly || rule.interval != 1) refuse("FREQ=YEARLY with INTERVAL=1");
+        if (rule.by_hour.size() > 1 || rule.by_minute.size() > 1 || rule.by_second.size() > 1)
+            refuse("one time of day");
+        bool happens = false;
+        const date::local_seconds some_start{date::local_days{date::year{2000} / 1 / 1}};
+        detail::expand_rrule(rule, some_start, date::local_days{date::year{2400} / 1 / 1}, [&](date::local_seconds) {
+            happens = true;
+            return false;
+        });
+        if (!happens) refuse("it never happens");
+    }
+
     icaltimezone* vtimezone_of(const std::string& tzid, const std::vector<std::string>& lines, std::size_t line) {
         std::string text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n";
-        for (const std::string& l : lines) text += l + "\r\n";
+        for (const std::string& l : lines) {
+            if (name_of(l) == "RRULE") check_zone_rule(tzid, std::string_view(l).substr(l.find(':') + 1), line);
+            text += l + "\r\n";
+        }
         text += "END:VCALENDAR\r\n";
         const std::unique_ptr<icalcomponent, component_free> parsed(icalparser_parse_string(text.c_str()));
         icalcomponent* vtimezone =

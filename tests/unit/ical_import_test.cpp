@@ -276,5 +276,19 @@ TEST_CASE("an override whose master is not in the file is an event of its own, i
                                 span("2026-03-03T11:00:00Z", "2026-03-03T12:00:00Z")});
 }
 
+TEST_CASE("a VTIMEZONE rule that is not a yearly change is refused before libical expands it") {
+    const auto with_rule = [](const std::string& rule) {
+        return calendar("BEGIN:VTIMEZONE\r\nTZID:Odd\r\nBEGIN:STANDARD\r\nDTSTART:19501029T020000\r\nTZOFFSETFROM:+0200\r\n"
+                        "TZOFFSETTO:+0100\r\nRRULE:" + rule + "\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+                        "BEGIN:VEVENT\r\nUID:o\r\nDTSTART;TZID=Odd:20260302T100000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n");
+    };
+    CHECK(busy_of(with_rule("FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"), berlin, year_2026) ==
+          std::vector<interval>{span("2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z")});
+    // A change every minute, and one that never happens (30 February), would keep libical busy for minutes.
+    CHECK(refusal(with_rule("FREQ=DAILY;BYHOUR=0,1,2;BYMINUTE=0,1,2,3")).find("line 15: the VTIMEZONE \"Odd\"") !=
+          std::string::npos);
+    CHECK(refusal(with_rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")).find("never happens") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace slotcraft

@@ -1,0 +1,67 @@
+"""The API as a FastAPI router to mount anywhere, and as the app
+`python -m slotcraft.server` serves."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+import slotcraft as sc
+
+from .auth import Authenticator, guard
+from .context import Clock, Context, wall_clock
+from .errors import ErrorBody, error_response
+from .keys import ApiKeys
+from .routes import MODULES, all_rules
+from .routing import ApiRoute
+
+# The variable the app factory reads its database from (set by `python -m slotcraft.server --db`).
+DB_VARIABLE = "SLOTCRAFT_SERVER_DB"
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorBody, "description": "Refused: the error names the field and, for a start "
+            "that is not bookable (409), every reason"},
+    503: {"model": ErrorBody, "description": "The database is not available"},
+}
+
+
+def router(scheduler: sc.Scheduler, *, auth: Authenticator, clock: Clock = wall_clock) -> APIRouter:
+    """The slotcraft API over `scheduler`, to mount into a FastAPI app
+    (`app.include_router(router(...), prefix="/v1")`). Every route asks `auth`
+    who is calling and answers errors in slotcraft's shape (errors.py)."""
+    ctx = Context(scheduler, clock, guard(auth, all_rules()))
+    api = APIRouter(route_class=ApiRoute, dependencies=[Depends(ctx.caller)], responses=ERROR_RESPONSES)
+    for module in MODULES:
+        api.include_router(module.routes(ctx))
+    return api
+
+
+async def _answer_error(request: Request, error: Exception) -> JSONResponse:
+    return error_response(error)
+
+
+def create_app(scheduler: sc.Scheduler, auth: Authenticator, *, clock: Clock = wall_clock) -> FastAPI:
+    """The API under /v1, its OpenAPI document at /v1/openapi.json, and
+    errors outside the routes (an unknown path, a bug) in the same shape."""
+    app = FastAPI(
+        title="slotcraft",
+        version=sc.__version__,
+        openapi_url="/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        exception_handlers={HTTPException: _answer_error, Exception: _answer_error},
+    )
+    app.include_router(router(scheduler, auth=auth, clock=clock), prefix="/v1")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on the database named by $SLOTCRAFT_SERVER_DB, with its API keys
+    (uvicorn's factory: each worker process opens its own Scheduler)."""
+    scheduler = sc.Scheduler(os.environ[DB_VARIABLE])
+    return create_app(scheduler, ApiKeys(scheduler))

@@ -1,0 +1,104 @@
+"""One error shape for every answer, the CLI's:
+`{"error": {"field": "...", "message": "...", "reasons": [...]}}`.
+
+`field` names what the client sent (a query parameter, a body field, a header),
+`reasons` lists every reason a start is not bookable (code, booking, message).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+
+import slotcraft as sc
+
+log = logging.getLogger(__name__)
+
+STATUS_OF_CATEGORY: Mapping[str, int] = {"invalid_argument": 400, "not_found": 404, "conflict": 409}
+
+
+class ApiError(HTTPException):
+    """An answer other than 2xx from the server's own checks (auth, roles, limits)."""
+
+    def __init__(
+        self, status: int, message: str, *, field: str = "", headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(status, message, headers=dict(headers or {}))
+        self.field = field
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+# The errors a route answers itself; anything else propagates to the app's 500 handler.
+ANSWERED: tuple[type[Exception], ...] = (sc.Error, RequestValidationError, HTTPException)
+
+
+class Reason(BaseModel):
+    code: str
+    booking: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+    reasons: list[Reason]
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer (documented in the OpenAPI document)."""
+
+    error: ErrorDetail
+
+
+def error_body(message: str, field: str = "", reasons: Sequence[sc.Reason] = ()) -> dict[str, Any]:
+    return {"error": {"field": field, "message": message, "reasons": [r.to_dict() for r in reasons]}}
+
+
+def _validation_field(location: Sequence[str | int]) -> str:
+    """`("body", "resources", 0, "id")` → `resources[0].id`, as slotcraft names fields."""
+    field = ""
+    for part in location[1:]:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else part)
+    return field or str(location[0])
+
+
+def error_response(error: Exception) -> JSONResponse:
+    """The answer for an error: an `ANSWERED` one says what went wrong, anything
+    else (a bug) is a 500 that says nothing more."""
+    if isinstance(error, ApiError):
+        return JSONResponse(error_body(error.message, error.field), error.status_code, headers=error.headers)
+    if isinstance(error, sc.StorageError):
+        log.warning("the store failed: %s", error)  # its text may quote SQL: kept out of the answer
+        return JSONResponse(error_body("the database is not available"), 503)
+    if isinstance(error, sc.Error):
+        status = STATUS_OF_CATEGORY.get(error.category, 500)
+        return JSONResponse(error_body(error.message, error.field, error.reasons), status)
+    if isinstance(error, RequestValidationError):
+        first = error.errors()[0]
+        if first["type"] == "value_error.jsondecode":
+            return JSONResponse(error_body(f"not JSON: {first['msg']}", "body"), 400)
+        return JSONResponse(error_body(first["msg"], _validation_field(first["loc"])), 400)
+    if isinstance(error, HTTPException):
+        return JSONResponse(error_body(str(error.detail)), error.status_code, headers=error.headers)
+    return JSONResponse(error_body("internal error"), 500)
+
+
+@contextmanager
+def fields_named(**names: str) -> Iterator[None]:
+    """Reports a scheduler argument under the name the client sent it as
+    (`fields_named(start="from")`: the scheduler's `start` is the query's `from`)."""
+    try:
+        yield
+    except sc.Error as error:
+        error.field = names.get(error.field, error.field)
+        raise

@@ -1,0 +1,187 @@
+"""API keys for bots and workers, in the table `server_api_keys` of the
+scheduler's own database (a SQLite file through `sqlite3`, PostgreSQL through
+Debian's `python3-psycopg2`, a private in-memory SQLite database beside a
+`memory:` store). slotcraft's own tables are not touched.
+
+A key reads `sck_<id>_<secret>`: the id finds the row, the secret is stored
+only as an scrypt hash, so the key is shown once, when it is created.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+import sqlite3
+import threading
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, cast
+
+from starlette.requests import Request
+
+import slotcraft as sc
+
+from .auth import ROLES, Principal, Role, bearer_token, unauthorized
+from .errors import ApiError
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS server_api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    resource TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT '',
+    secret_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT NOT NULL DEFAULT '')"""
+
+COLUMNS = "id, name, role, resource, client, created_at, revoked_at"
+
+# The secret is 256 random bits, so no one guesses it; the hash keeps a copied
+# table useless. scrypt's cost goes into each hash, so it can be raised later.
+SCRYPT_COST = {"n": 1 << 14, "r": 8, "p": 1}
+VERIFIED_CACHE_SIZE = 1024
+
+
+def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * r * (n + p + 2), dklen=32)
+
+
+def hash_secret(secret: str) -> str:
+    """`scrypt$<n>$<r>$<p>$<salt>$<digest>` (base64)."""
+    salt = secrets.token_bytes(16)
+    cost = SCRYPT_COST
+    digest = _scrypt(secret, salt, cost["n"], cost["r"], cost["p"])
+    parts = ("scrypt", str(cost["n"]), str(cost["r"]), str(cost["p"]), base64.b64encode(salt).decode(),
+             base64.b64encode(digest).decode())
+    return "$".join(parts)
+
+
+def secret_matches(secret: str, stored: str) -> bool:
+    _, n, r, p, salt, digest = stored.split("$")
+    computed = _scrypt(secret, base64.b64decode(salt), int(n), int(r), int(p))
+    return hmac.compare_digest(computed, base64.b64decode(digest))
+
+
+def _now() -> str:
+    return sc.format_instant(datetime.now(timezone.utc))
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A key as listed: everything but its secret."""
+
+    id: str
+    name: str
+    role: Role
+    resource: str
+    client: str
+    created_at: str
+    revoked_at: str
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(role=self.role, actor=f"key:{self.id}", resource=self.resource, client=self.client)
+
+
+class ApiKeys:
+    """The API keys of the database `scheduler` keeps its data in; an `Authenticator`."""
+
+    def __init__(self, scheduler: sc.Scheduler) -> None:
+        target = scheduler.store.target
+        self._postgres = target.startswith(("postgresql://", "postgres://"))
+        self._scheduler = scheduler
+        self._lock = threading.Lock()
+        self._verified: dict[str, str] = {}  # sha256 of a key → the secret_hash it matched
+        self._db: Any
+        self._db_errors: tuple[type[Exception], ...]
+        if self._postgres:
+            import psycopg2  # Debian's python3-psycopg2
+
+            self._db, self._db_errors = psycopg2.connect(target), (psycopg2.Error,)
+            self._db.autocommit = True
+        else:
+            path = ":memory:" if target == "memory:" else target
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            self._db_errors = (sqlite3.Error,)
+        self._run(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _run(self, sql: str, params: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+        if self._postgres:
+            sql = sql.replace("?", "%s")
+        with self._lock:
+            try:
+                with closing(self._db.cursor()) as cursor:
+                    cursor.execute(sql, tuple(params))
+                    return list(cursor.fetchall()) if cursor.description else []
+            except self._db_errors as error:
+                log.warning("the key store failed: %s", error)
+                raise ApiError(503, "the key store is not available") from error
+
+    def create(self, name: str, role: str, *, resource: str = "", client: str = "") -> tuple[ApiKey, str]:
+        """A new key and its text, which is not stored and cannot be shown again.
+        `staff` keys name an existing resource, `client` keys an existing client."""
+        if not name.strip():
+            raise ApiError(400, "give the key a name", field="name")
+        if role not in ROLES:
+            raise ApiError(400, f"unknown role {role!r} (expected {', '.join(ROLES)})", field="role")
+        if (role == "staff") != bool(resource):
+            raise ApiError(400, "a staff key, and only a staff key, names a resource", field="resource")
+        if (role == "client") != bool(client):
+            raise ApiError(400, "a client key, and only a client key, names a client", field="client")
+        if resource and self._scheduler.resource(resource) is None:
+            raise ApiError(404, f'no resource "{resource}"', field="resource")
+        if client and self._scheduler.client(client) is None:
+            raise ApiError(404, f'no client "{client}"', field="client")
+        key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        created = _now()
+        self._run(
+            "INSERT INTO server_api_keys (id, name, role, resource, client, secret_hash, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key_id, name, role, resource, client, hash_secret(secret), created),
+        )
+        return ApiKey(key_id, name, cast(Role, role), resource, client, created, ""), f"sck_{key_id}_{secret}"
+
+    def all(self) -> list[ApiKey]:
+        return [ApiKey(*row) for row in self._run(f"SELECT {COLUMNS} FROM server_api_keys ORDER BY created_at, id")]
+
+    def revoke(self, key_id: str) -> bool:
+        """Revokes a key at once, in every process; False when there is no such live key."""
+        revoked = "UPDATE server_api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = '' RETURNING id"
+        return bool(self._run(revoked, (_now(), key_id)))
+
+    def verify(self, text: str) -> ApiKey | None:
+        """The live key `text` is, or None."""
+        prefix, _, rest = text.partition("_")
+        key_id, _, secret = rest.partition("_")
+        if prefix != "sck" or not secret:
+            return None
+        rows = self._run(
+            f"SELECT {COLUMNS}, secret_hash FROM server_api_keys WHERE id = ? AND revoked_at = ''", (key_id,)
+        )
+        if not rows:
+            return None
+        *columns, stored = rows[0]
+        fingerprint = hashlib.sha256(text.encode()).hexdigest()
+        if self._verified.get(fingerprint) != stored:
+            if not secret_matches(secret, stored):
+                return None
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                self._verified.clear()
+            self._verified[fingerprint] = stored
+        return ApiKey(*columns)
+
+    def principal(self, request: Request) -> Principal:
+        key = self.verify(bearer_token(request))
+        if key is None:
+            raise unauthorized("unknown or revoked API key")
+        return key.principal

@@ -1,0 +1,63 @@
+"""The JSON of what the server answers and reads: instants in ISO 8601 UTC
+(`Z`), and beside them the resource's zone and local wall time for people."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import slotcraft as sc
+
+
+class Instant(datetime):
+    """An ISO 8601 instant with `Z` or an offset, read as slotcraft reads it
+    (`slotcraft.parse_instant`): a date alone or a local time is refused."""
+
+    @classmethod
+    def __get_validators__(cls) -> Iterator[Callable[[object], datetime]]:
+        yield cls.parse
+
+    @classmethod
+    def parse(cls, value: object) -> datetime:
+        if not isinstance(value, str):
+            raise TypeError("expected an ISO 8601 instant as text, like 2027-03-01T08:00:00Z")
+        try:
+            return sc.parse_instant(value)
+        except sc.InvalidArgument as error:
+            raise ValueError(error.message) from None
+
+    @classmethod
+    def __modify_schema__(cls, schema: dict[str, Any]) -> None:
+        schema.update(type="string", format="date-time", example="2027-03-01T08:00:00Z")
+
+
+def local_time(t: datetime, zone: str) -> str:
+    """`t` on the wall clock of `zone`, with its offset: 2027-03-01T09:00:00+01:00."""
+    return t.astimezone(ZoneInfo(zone)).isoformat()
+
+
+def booking_view(booking: sc.BookingRecord, zone: str) -> dict[str, Any]:
+    """The record's JSON (docs/storage.md) and its local start and end in the resource's zone."""
+    return {
+        **booking.to_dict(),
+        "time_zone": zone,
+        "local_start": local_time(booking.start, zone),
+        "local_end": local_time(booking.end, zone),
+    }
+
+
+def slot_view(slot: sc.LocatedSlot, zones: Mapping[str, str]) -> dict[str, Any]:
+    """A free slot; its local times are in the zone of its first resource."""
+    zone = zones[slot.resources[0]]
+    return {
+        "start": sc.format_instant(slot.start),
+        "end": sc.format_instant(slot.end),
+        "local_start": local_time(slot.start, zone),
+        "local_end": local_time(slot.end, zone),
+        "time_zone": zone,
+        "location": slot.location,
+        "resources": slot.resources,
+        "seats_left": slot.seats_left,
+    }

@@ -1,0 +1,96 @@
+"""The one error shape outside the routes' own checks: limits, unknown paths, failures, bugs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.requests import Request
+
+import slotcraft as sc
+import slotcraft.server as server
+from conftest import build_salon
+from slotcraft.server.routing import MAX_BODY_BYTES
+
+from .conftest import Api, error_of
+
+
+def test_a_body_over_the_limit_is_413(memory_api: Api) -> None:
+    padded = {"resource": "anna", "service": "cut", "start": "2027-03-01T08:00:00Z", "client": "x" * MAX_BODY_BYTES}
+    assert error_of(memory_api.admin.post("/v1/bookings", padded), 413)["field"] == "body"
+
+
+def test_a_streamed_body_over_the_limit_is_413_without_a_length(memory_api: Api) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(MAX_BODY_BYTES // 4096 + 2):
+            yield b" " * 4096
+
+    response = memory_api.http.post(
+        "/v1/bookings", content=chunks(), headers={"Authorization": f"Bearer {memory_api.texts['admin']}"}
+    )
+    assert "content-length" not in response.request.headers
+    assert error_of(response, 413)["field"] == "body"
+
+
+def test_a_body_that_is_not_json_is_400(memory_api: Api) -> None:
+    response = memory_api.http.post(
+        "/v1/bookings", content=b'{"resource": ', headers={"Authorization": f"Bearer {memory_api.texts['admin']}",
+                                                           "Content-Type": "application/json"})
+    assert error_of(response, 400)["field"] == "body"
+
+
+def test_unknown_paths_and_methods_answer_in_the_shape(memory_api: Api) -> None:
+    error_of(memory_api.admin.get("/v1/nothing"), 404)
+    error_of(memory_api.admin.get("/elsewhere"), 404)
+    error_of(memory_api.http.delete("/v1/locations"), 405)
+
+
+def test_the_key_store_failing_is_503(memory_api: Api) -> None:
+    memory_api.keys.close()
+    error_of(memory_api.admin.get("/v1/locations"), 503)
+
+
+def test_the_store_failing_is_503_without_its_sql(tmp_path: Path) -> None:
+    db = tmp_path / "salon.sqlite"
+    scheduler = build_salon(str(db))
+    keys = server.ApiKeys(scheduler)
+    http = TestClient(server.create_app(scheduler, keys))
+    admin = {"Authorization": f"Bearer {keys.create('ops', 'admin')[1]}"}
+    with sqlite3.connect(db) as raw:
+        raw.execute("ALTER TABLE bookings RENAME TO lost")
+    response = http.get("/v1/bookings/bk_1", headers=admin)
+    assert error_of(response, 503)["message"] == "the database is not available"
+    assert "SELECT" not in response.text
+    keys.close()
+
+
+class Broken:
+    """An authenticator with a bug in it."""
+
+    def principal(self, request: Request) -> server.Principal:
+        raise RuntimeError("a secret detail")
+
+
+def test_a_bug_is_a_500_that_tells_nothing(memory_salon: sc.Scheduler) -> None:
+    http = TestClient(server.create_app(memory_salon, Broken()), raise_server_exceptions=False)
+    response = http.get("/v1/locations")
+    assert error_of(response, 500)["message"] == "internal error"
+    assert "secret" not in response.text and "Traceback" not in response.text
+
+
+def test_the_openapi_document_lists_every_route_and_no_422(memory_api: Api) -> None:
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    assert len(operations) == 16
+    assert all("422" not in op["responses"] for op in operations)
+    assert all(op["responses"]["4XX"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+               for op in operations)
+    assert "/v1/bookings/{id}/reschedule" in document["paths"]
+
+
+@pytest.mark.parametrize("path", ["/v1/docs", "/docs", "/redoc"])
+def test_no_reference_page_loads_assets_from_a_cdn(memory_api: Api, path: str) -> None:
+    assert memory_api.anonymous.get(path).status_code == 404

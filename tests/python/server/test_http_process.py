@@ -1,0 +1,119 @@
+"""`python3 -m slotcraft.server` started as a user starts it, keys made with its `keys` commands."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, datetime, time as wall, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+import slotcraft as sc
+from conftest import build_salon
+
+SERVER = [sys.executable, "-m", "slotcraft.server"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def keys(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*SERVER, "keys", *args], capture_output=True, text=True, timeout=60)
+
+
+def next_monday_at_ten_berlin() -> str:
+    """A bookable start whatever day the test runs: 10:00 Berlin on a Monday 1-2 weeks ahead."""
+    today = date.today()
+    monday = today + timedelta(days=7 + (7 - today.weekday()) % 7)
+    return sc.format_instant(datetime.combine(monday, wall(10), tzinfo=ZoneInfo("Europe/Berlin")))
+
+
+@pytest.fixture(params=[1, 2], ids=["one_worker", "two_workers"])
+def running(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The server on a salon's SQLite file: its base URL and the file."""
+    db = tmp_path / "salon.sqlite"
+    build_salon(str(db))
+    port = free_port()
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [*SERVER, "--db", str(db), "--port", str(port), "--workers", str(request.param)],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, (tmp_path / "server.log").read_text()
+        try:
+            if httpx.get(f"{base}/v1/openapi.json", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(0.1)
+    yield base, db
+    process.send_signal(signal.SIGINT)
+    try:
+        assert process.wait(timeout=30) == 0, (tmp_path / "server.log").read_text()
+    finally:
+        process.kill()
+        log.close()
+
+
+def test_book_through_a_running_server(running: tuple[str, Path]) -> None:
+    base, db = running
+    created = keys("create", "--db", str(db), "--role", "client", "--client", "c1", "--name", "bot")
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip()
+    assert key.startswith("sck_") and "not shown again" in created.stderr
+    start = next_monday_at_ten_berlin()
+
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=10) as http:
+        day_after = sc.format_instant(sc.parse_instant(start) + timedelta(days=1))
+        slots = http.get("/v1/slots", params={"service": "cut", "from": start, "to": day_after, "limit": 1})
+        assert slots.status_code == 200, slots.text
+        assert slots.json()["slots"][0]["local_start"].startswith(start[:10] + "T10:00:00+0")
+        body = {"resource": "anna", "service": "cut", "start": start}
+        booked = http.post("/v1/bookings", json=body, headers={"Idempotency-Key": "first"})
+        assert booked.status_code == 201, booked.text
+        again = http.post("/v1/bookings", json=body, headers={"Idempotency-Key": "first"})
+        assert again.json()["id"] == booked.json()["id"]
+        refused = http.post("/v1/bookings", json=body)
+        assert refused.status_code == 409
+        assert [r["code"] for r in refused.json()["error"]["reasons"]] == ["busy"]
+        assert httpx.get(f"{base}/v1/bookings/{booked.json()['id']}").status_code == 401
+
+        listed = keys("list", "--db", str(db))
+        assert listed.returncode == 0 and " client " in listed.stdout and key not in listed.stdout
+        key_id = key.split("_")[1]
+        assert keys("revoke", "--db", str(db), key_id).returncode == 0
+        assert http.get(f"/v1/bookings/{booked.json()['id']}").status_code == 401
+        assert keys("revoke", "--db", str(db), key_id).returncode == 1
+
+    assert sc.Scheduler(str(db)).booking(booked.json()["id"]).client == "c1"
+
+
+def test_bad_arguments_stop_before_serving(tmp_path: Path) -> None:
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_text("not a database")
+    for args, says in (
+        (["--db", str(foreign)], "slotcraft.server"),
+        (["--db", "memory:", "--workers", "2"], "workers"),
+        (["--db", str(tmp_path / "x.sqlite"), "--workers", "0"], "--workers"),
+        ([], "--db"),
+    ):
+        run = subprocess.run([*SERVER, *args], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 2, (args, run.stderr)
+        assert says in run.stderr
+    bad_role = keys("create", "--db", str(tmp_path / "k.sqlite"), "--role", "staff", "--name", "x")
+    assert (bad_role.returncode, "resource" in bad_role.stderr) == (2, True)

@@ -24,6 +24,8 @@
 namespace slotcraft {
 namespace {
 
+using detail::upper;
+
 [[noreturn]] void bad_file(std::size_t line, const std::string& message) {
     reject("ics", fmt::format("line {}: {}", line, message));
 }
@@ -75,12 +77,6 @@ std::vector<content_line> unfold(std::string_view text, skip_list& skipped) {
             out.push_back({number, std::string(line)});
         }
     }
-    return out;
-}
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
     return out;
 }
 

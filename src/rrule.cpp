@@ -12,13 +12,14 @@
 #include <utility>
 
 namespace slotcraft::detail {
-namespace {
 
 std::string upper(std::string_view text) {
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
     return out;
 }
+
+namespace {
 
 constexpr std::array<std::pair<std::string_view, unsigned>, 7> weekday_names{
     {{"SU", 0}, {"MO", 1}, {"TU", 2}, {"WE", 3}, {"TH", 4}, {"FR", 5}, {"SA", 6}}};

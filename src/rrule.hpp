@@ -15,6 +15,9 @@
 
 namespace slotcraft::detail {
 
+/// `text` in upper case (ASCII): iCalendar names and rule parts are case-insensitive.
+[[nodiscard]] std::string upper(std::string_view text);
+
 enum class frequency { daily, weekly, monthly, yearly };
 
 /// One BYDAY entry: every `day` (position 0), or the n-th / n-th last of the

@@ -16,6 +16,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <span>
 #include <tuple>
 
 namespace slotcraft {
@@ -539,6 +540,9 @@ std::optional<service_record> scheduler::service(std::string_view id) {
 }
 std::optional<client_record> scheduler::client(std::string_view id) {
     return store_.read([&](transaction& tx) { return tx.client(id); });
+}
+std::vector<client_record> scheduler::clients() {
+    return store_.read([&](transaction& tx) { return tx.clients(); });
 }
 std::optional<booking_record> scheduler::booking(std::string_view id) {
     return store_.read([&](transaction& tx) { return tx.booking(id); });
@@ -1068,24 +1072,41 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
     return write_ics(entries, series, now);
 }
 
+namespace {
+
+/// The bookings of `chosen` that `filter` admits, each with the position of
+/// its resource in `chosen`, by start then id.
+std::vector<std::pair<booking_record, std::size_t>> filtered_bookings(transaction& tx, const booking_filter& filter,
+                                                                      std::span<const resource_record> chosen) {
+    std::vector<std::pair<booking_record, std::size_t>> rows;
+    for (std::size_t i = 0; i < chosen.size(); ++i)
+        for (booking_record& b : tx.bookings_of_resource(chosen[i].id, filter.period))
+            if (filter.admits(b)) rows.emplace_back(std::move(b), i);
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.first.time.start, a.first.id) < std::tie(b.first.time.start, b.first.id);
+    });
+    return rows;
+}
+
+}  // namespace
+
+std::vector<booking_record> scheduler::bookings(const booking_filter& filter) {
+    if (filter.period.empty()) reject("period", "the period must end after it starts");
+    return store_.read([&](transaction& tx) {
+        const std::vector<resource_record> chosen = report_resources(tx, filter.resources);
+        std::vector<booking_record> out;
+        for (auto& row : filtered_bookings(tx, filter, chosen)) out.push_back(std::move(row.first));
+        return out;
+    });
+}
+
 std::string scheduler::bookings_csv(const booking_filter& filter, byte_order_mark bom) {
     if (filter.period.empty()) reject("period", "the report's period must end after it starts");
     return store_.read([&](transaction& tx) {
         const std::vector<resource_record> chosen = report_resources(tx, filter.resources);
         std::vector<zone> zones;  // of chosen[i], located once
         for (const resource_record& r : chosen) zones.push_back(zone::locate(r.time_zone, "time_zone"));
-        std::vector<std::pair<booking_record, std::size_t>> rows;  // with the position of its resource in `chosen`
-        for (std::size_t i = 0; i < chosen.size(); ++i)
-            for (booking_record& b : tx.bookings_of_resource(chosen[i].id, filter.period)) {
-                if (!filter.period.contains(b.time.start)) continue;
-                if (!filter.service.empty() && b.service != filter.service) continue;
-                if (!filter.client.empty() && b.client != filter.client) continue;
-                if (filter.status && b.status != *filter.status) continue;
-                rows.emplace_back(std::move(b), i);
-            }
-        std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-            return std::tie(a.first.time.start, a.first.id) < std::tie(b.first.time.start, b.first.id);
-        });
+        const auto rows = filtered_bookings(tx, filter, chosen);
         catalog_names names(tx);
         const auto name_of = [&](std::string_view kind, const std::string& id) { return names.of(kind, id); };
         std::string out = csv_start(bom);
@@ -1142,10 +1163,7 @@ std::string scheduler::attendance_csv(const booking_filter& filter, byte_order_m
         for (const resource_record& r : chosen) {
             std::array<long long, 4> counts{};  // attended, no_show, unmarked, cancelled
             for (const booking_record& b : tx.bookings_of_resource(r.id, filter.period)) {
-                if (!filter.period.contains(b.time.start) || b.status == booking_status::held) continue;
-                if (!filter.service.empty() && b.service != filter.service) continue;
-                if (!filter.client.empty() && b.client != filter.client) continue;
-                if (filter.status && b.status != *filter.status) continue;
+                if (!filter.admits(b) || b.status == booking_status::held) continue;
                 if (b.status == booking_status::cancelled) ++counts[3];
                 else if (b.attendance == attendance_status::attended) ++counts[0];
                 else if (b.attendance == attendance_status::no_show) ++counts[1];

@@ -259,6 +259,9 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("id"), "The client, or None.");
     cls.def(
+        "clients", [](py_scheduler& s) { return without_gil([&] { return s.impl.clients(); }); },
+        "Every client, by id.");
+    cls.def(
         "booking",
         [](py_scheduler& s, py::handle id) {
             const auto key = to_text(id, "id");
@@ -550,19 +553,36 @@ void register_scheduler(py::module_& m) {
         py::kw_only(), py::arg("resource") = "", py::arg("client") = "", py::arg("booking") = "",
         py::arg("now") = py::none(),
         "An iCalendar (RFC 5545) file of every booking of a resource, a client, or one booking (name exactly one).");
-    // The reports over a booking_filter: the same arguments, another report.
-    const auto filtered_report = [&cls](const char* name,
-                                        std::string (scheduler::*report)(const booking_filter&, byte_order_mark),
-                                        const char* doc) {
+    // The listing and the reports over a booking_filter: the same arguments.
+    const auto filter_from = [](py::handle start, py::handle end, py::handle resources, py::handle service_id,
+                                py::handle client, py::handle status) {
+        booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
+                              .resources = resource_ids(resources),
+                              .service = to_text(service_id, "service"),
+                              .client = to_text(client, "client")};
+        if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
+        return filter;
+    };
+    cls.def(
+        "bookings",
+        [filter_from](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
+                      py::handle client, py::handle status) {
+            const booking_filter filter = filter_from(start, end, resources, service_id, client, status);
+            return without_gil([&] { return s.impl.bookings(filter); });
+        },
+        py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::tuple(), py::arg("service") = "",
+        py::arg("client") = "", py::arg("status") = py::none(),
+        "The bookings and holds of any status starting in [start, end), by start then id, narrowed by the "
+        "filters given (the rows of bookings_csv).");
+    const auto filtered_report = [&cls, filter_from](const char* name,
+                                                     std::string (scheduler::*report)(const booking_filter&,
+                                                                                      byte_order_mark),
+                                                     const char* doc) {
         cls.def(
             name,
-            [report](py_scheduler& s, py::handle start, py::handle end, py::handle resources, py::handle service_id,
-                     py::handle client, py::handle status, py::handle bom) {
-                booking_filter filter{.period = {to_instant(start, "start"), to_instant(end, "end")},
-                                      .resources = resource_ids(resources),
-                                      .service = to_text(service_id, "service"),
-                                      .client = to_text(client, "client")};
-                if (!status.is_none()) filter.status = parse_booking_status(to_text(status, "status"), "status");
+            [report, filter_from](py_scheduler& s, py::handle start, py::handle end, py::handle resources,
+                                  py::handle service_id, py::handle client, py::handle status, py::handle bom) {
+                const booking_filter filter = filter_from(start, end, resources, service_id, client, status);
                 const byte_order_mark mark = bom_from(bom);
                 return without_gil([&] { return (s.impl.*report)(filter, mark); });
             },

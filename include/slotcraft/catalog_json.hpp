@@ -31,8 +31,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -114,6 +118,16 @@ struct catalog_json {
 
     static void read_minutes(const json& object, const char* key, const std::string& path, minutes& target) {
         if (const json* value = reader::member(object, key)) target = minutes{reader::integer(*value, path + "." + key)};
+    }
+
+    /// Refuses a member of `object` that `known` does not name: a misspelt
+    /// field is an error naming it, never a silent default.
+    static void only_known(const json& object, const std::string& path, std::initializer_list<std::string_view> known) {
+        for (const auto& item : object.items()) {
+            const std::string& key = item.key();
+            if (std::find(known.begin(), known.end(), key) == known.end())
+                reject(path + "." + key.substr(0, 32), fmt::format("unknown field (expected {})", fmt::join(known, ", ")));
+        }
     }
 
     static void read_flag(const json& object, const char* key, const std::string& path, bool& target) {
@@ -279,6 +293,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline location_record location_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
+    w::only_known(value, path, {"id", "name", "archived"});
     location_record out{.id = w::required_text(value, "id", path), .name = w::text(value, "name", path)};
     w::read_flag(value, "archived", path, out.archived);
     return out;
@@ -287,6 +302,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline location_schedule schedule_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
+    w::only_known(value, path, {"location", "weekly", "overrides", "breaks"});
     location_schedule out;
     out.location = w::required_text(value, "location", path);
     if (const auto* v = w::reader::member(value, "weekly")) out.weekly = w::read_weekly(*v, path + ".weekly");
@@ -298,6 +314,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline resource_record resource_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
+    w::only_known(value, path, {"id", "name", "timezone", "schedules", "time_off", "archived"});
     resource_record out;
     out.id = w::required_text(value, "id", path);
     out.name = w::text(value, "name", path);
@@ -324,6 +341,9 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     using w = detail::catalog_json;
     const std::string path = "service";
     w::reader::object(value, path);
+    w::only_known(value, path,
+                  {"id", "name", "locations", "archived", "duration", "step", "align", "buffer_before", "buffer_after",
+                   "min_notice", "max_advance", "capacity", "max_per_day"});
     (void)w::required_text(value, "id", path);
     service_record out;
     out.rules = detail::json_reader::read_service(value);
@@ -336,6 +356,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline identity identity_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
+    w::only_known(value, path, {"network", "external_id"});
     identity out;
     out.network = messenger_from_json(w::reader::required(value, "network", path + ".network"), path + ".network");
     out.external_id = w::required_text(value, "external_id", path);
@@ -345,6 +366,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline client_record client_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
+    w::only_known(value, path, {"id", "name", "identities"});
     client_record out;
     out.id = w::required_text(value, "id", path);
     out.name = w::text(value, "name", path);
@@ -359,6 +381,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline settings settings_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
+    w::only_known(value, path, {"reminder_offsets", "global_breaks", "default_step"});
     settings out;
     if (const auto* v = w::reader::member(value, "reminder_offsets")) {
         const std::string list_path = path + ".reminder_offsets";

@@ -141,6 +141,12 @@ struct booking_filter {
     std::string service{};                 ///< empty: every service
     std::string client{};                  ///< empty: every client
     std::optional<booking_status> status{};
+
+    /// Whether `b` starts in the period and passes the filters that are set.
+    [[nodiscard]] bool admits(const booking_record& b) const {
+        return period.contains(b.time.start) && (service.empty() || b.service == service) &&
+               (client.empty() || b.client == client) && (!status || b.status == *status);
+    }
 };
 
 /// How a load report groups the local dates of each resource.
@@ -218,7 +224,13 @@ public:
     /// Every service, by id; archived ones only with `archived_records::include`.
     [[nodiscard]] std::vector<service_record> services(archived_records archived = archived_records::hide);
     [[nodiscard]] std::optional<client_record> client(std::string_view id);
+    /// Every client, by id.
+    [[nodiscard]] std::vector<client_record> clients();
     [[nodiscard]] std::optional<booking_record> booking(std::string_view id);
+    /// The bookings `filter` admits, by start then id (the rows of bookings_csv).
+    /// \throws error (invalid_argument `period`) for an empty period,
+    /// (not_found `resources[i]`) for an unknown resource.
+    [[nodiscard]] std::vector<booking_record> bookings(const booking_filter& filter);
     [[nodiscard]] settings current_settings();
     /// Ids of the resources providing `service`, ascending; archived ones
     /// only with `archived_records::include`.

@@ -58,6 +58,8 @@ public:
     virtual void put_client(const client_record& client) = 0;
     [[nodiscard]] virtual std::optional<client_record> client(std::string_view id) = 0;
     [[nodiscard]] virtual std::optional<client_record> client_by_identity(const identity& who) = 0;
+    /// Every client, by id, with their identities.
+    [[nodiscard]] virtual std::vector<client_record> clients() = 0;
 
     [[nodiscard]] virtual settings load_settings() = 0;
     virtual void save_settings(const settings& values) = 0;

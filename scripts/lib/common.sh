@@ -13,14 +13,14 @@ SLOTCRAFT_BUILD_PACKAGES=(
 
 # What the HTTP API (python3 -m slotcraft.server) runs on; on a PostgreSQL
 # database it keeps its API keys through python3-psycopg2 too.
-SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn)
+SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 python3-reportlab fonts-dejavu-core)
 
 # What scripts/test needs besides: a PostgreSQL server to start for the tests,
 # a second iCalendar reader and recurrence expander (python3-icalendar,
 # python3-dateutil) to check exported and imported files with, the PostgreSQL
 # driver the booking bot example and the HTTP API keep their own tables with,
 # and the HTTP API with the client its tests call it with (python3-httpx).
-SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-dateutil python3-psycopg2
+SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-dateutil python3-psycopg2 python3-pypdf
   "${SLOTCRAFT_SERVER_PACKAGES[@]}" python3-httpx)
 
 sc_as_root() {

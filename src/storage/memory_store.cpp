@@ -128,6 +128,11 @@ public:
             if (std::find(c.identities.begin(), c.identities.end(), who) != c.identities.end()) return c;
         return std::nullopt;
     }
+    std::vector<client_record> clients() override {
+        std::vector<client_record> out;
+        for (const auto& [id, c] : data_.clients) out.push_back(c);
+        return out;
+    }
 
     settings load_settings() override { return data_.config; }
     void save_settings(const settings& values) override {

@@ -560,6 +560,27 @@ public:
         if (!id) return std::nullopt;
         return client(*id);
     }
+    std::vector<client_record> clients() override {
+        std::vector<client_record> out;
+        for (const auto& row : exec("SELECT id, name FROM clients ORDER BY id"))
+            out.push_back({.id = row[0].c_str(), .name = row[1].c_str()});
+        // Identities in the clients' order, so each client's are a run.
+        auto c = out.begin();
+        for (const auto& row : exec("SELECT client_id, network, external_id FROM client_identities "
+                                    "ORDER BY client_id, position")) {
+            const std::string owner = row[0].c_str();
+            while (c != out.end() && c->id < owner) ++c;
+            if (c == out.end() || c->id != owner) continue;
+            identity& who = c->identities.emplace_back();
+            try {
+                who.network = parse_messenger(row[1].c_str(), "network");
+            } catch (const error& e) {
+                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", owner, e.what()));
+            }
+            who.external_id = row[2].c_str();
+        }
+        return out;
+    }
 
     // ---- settings ----
     settings load_settings() override {

@@ -689,6 +689,28 @@ public:
         if (!id) return std::nullopt;
         return client(*id);
     }
+    std::vector<client_record> clients() override {
+        std::vector<client_record> out;
+        query names = conn_.prepare("SELECT id, name FROM clients ORDER BY id");
+        while (names.next()) out.push_back({.id = names.text(0), .name = names.text(1)});
+        // Identities in the clients' order, so each client's are a run.
+        query q = conn_.prepare("SELECT client_id, network, external_id FROM client_identities "
+                                "ORDER BY client_id, position");
+        auto c = out.begin();
+        while (q.next()) {
+            const std::string owner = q.text(0);
+            while (c != out.end() && c->id < owner) ++c;
+            if (c == out.end() || c->id != owner) continue;
+            identity& who = c->identities.emplace_back();
+            try {
+                who.network = parse_messenger(q.text(1), "network");
+            } catch (const error& e) {
+                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", owner, e.what()));
+            }
+            who.external_id = q.text(2);
+        }
+        return out;
+    }
 
     // ---- settings ----
     settings load_settings() override {

@@ -169,6 +169,36 @@ def test_upcoming_and_client_bookings(salon: sc.Scheduler) -> None:
     assert [x.id for x in salon.client_bookings("c1", active=False, now=NOW)] == [b.id]
 
 
+def test_bookings_lists_every_status_in_a_period_by_start_narrowed_by_each_filter(salon: sc.Scheduler) -> None:
+    late = salon.book("boris", "cut", utc("2027-03-01T09:00"), client="c1", now=NOW)
+    early = salon.book("anna", "cut", utc("2027-03-01T08:00"), now=NOW)
+    held = salon.hold("anna", "yoga", utc("2027-03-02T08:00"), minutes(10), client="c1", now=NOW)
+    gone = salon.book("anna", "cut", utc("2027-03-03T08:00"), now=NOW)
+    salon.cancel(gone.id, now=NOW)
+    outside = salon.book("anna", "cut", utc("2027-03-08T08:00"), now=NOW)
+    week = (MONDAY, MONDAY + timedelta(days=7))
+
+    def ids(**filters: object) -> list[str]:
+        return [b.id for b in salon.bookings(*week, **filters)]
+
+    assert ids() == [early.id, late.id, held.id, gone.id]
+    assert outside.id not in ids() and [b.id for b in salon.bookings(MONDAY, utc("2027-03-08T08:01"))][-1] == outside.id
+    assert ids(resources=["boris"]) == [late.id]
+    assert ids(client="c1") == [late.id, held.id]
+    assert ids(service="yoga") == [held.id]
+    assert ids(status="cancelled") == [gone.id]
+    assert ids(status="held") == [held.id]
+    assert ids(resources=["anna"], status="confirmed") == [early.id]
+
+
+def test_clients_lists_every_client_by_id(salon: sc.Scheduler) -> None:
+    assert [c.id for c in salon.clients()] == ["c1"]
+    salon.put_client(sc.Client("a0", name="Аня", identities=[sc.Identity("vk", "id1"), sc.Identity("telegram", "7")]))
+    found = salon.clients()
+    assert [c.id for c in found] == ["a0", "c1"]
+    assert found[0] == salon.client("a0") and found[0].name == "Аня"
+
+
 def test_catalog_reads_return_what_was_written_and_none_for_unknown_or_empty_ids(salon: sc.Scheduler) -> None:
     anna = salon.resource("anna")
     assert anna is not None

@@ -115,6 +115,7 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
             CHECK(tx.providers("nothing").empty());
             CHECK(tx.services_of("nobody").empty());
             CHECK_FALSE(tx.client("no one").has_value());
+            CHECK(tx.clients().empty());
             CHECK_FALSE(tx.client_by_identity({messenger::vk, "x"}).has_value());
             CHECK_FALSE(tx.booking("b").has_value());
             CHECK_FALSE(tx.booking_by_idempotency_key("idem").has_value());
@@ -127,6 +128,20 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
             CHECK(tx.load_settings() == settings{});
             CHECK(tx.audit_log(0, 100).empty());
         });
+    }
+
+    SUBCASE("clients lists every client by id, each with their own identities in their order") {
+        put_catalog(db);
+        const client_record olga{.id = "olga", .name = "Olga", .identities = {{messenger::whatsapp, "+7"}}};
+        const client_record anon{.id = "a-0", .name = "Anonymous"};
+        const client_record zoe{.id = "zoe", .name = "Zoë",
+                                .identities = {{messenger::telegram, "9"}, {messenger::vk, "z"}, {messenger::telegram, "1"}}};
+        write(db, [&](transaction& tx) {
+            tx.put_client(zoe);
+            tx.put_client(olga);
+            tx.put_client(anon);
+        });
+        read(db, [&](transaction& tx) { CHECK(tx.clients() == std::vector<client_record>{anon, ivan(), olga, zoe}); });
     }
 
     SUBCASE("put replaces a record with the same id, schedules, locations and identities included") {

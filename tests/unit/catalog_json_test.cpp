@@ -260,6 +260,35 @@ TEST_CASE("reading refuses bad input and names the field") {
     CHECK(refused_field<location_record>(json{{"name", "x"}}) == "location.id");
 }
 
+TEST_CASE("a misspelt or unknown field is refused naming it, never read as a default") {
+    json resource = anna();
+    resource["time_zone"] = "Europe/Berlin";  // the field is `timezone`
+    CHECK(refused_field<resource_record>(resource) == "resource.time_zone");
+    resource = anna();
+    resource["schedules"][1]["break"] = json::array();
+    CHECK(refused_field<resource_record>(resource) == "resource.schedules[1].break");
+
+    json rules = cut();
+    rules["buffer"] = 20;
+    CHECK(refused_field<service_record>(rules) == "service.buffer");
+    json client = client_record{.id = "c", .identities = {{messenger::vk, "1"}}};
+    client["identities"][0]["id"] = "1";
+    CHECK(refused_field<client_record>(client) == "client.identities[0].id");
+    client = client_record{.id = "c"};
+    client["phone"] = "+49";
+    CHECK(refused_field<client_record>(client) == "client.phone");
+    CHECK(refused_field<settings>(json{{"slot_length", 30}}) == "settings.slot_length");
+    CHECK(refused_field<location_record>(json{{"id", "x"}, {"archive", true}}) == "location.archive");
+
+    // Every field a record writes is one it reads.
+    CHECK_NOTHROW((void)json(anna()).get<resource_record>());
+    CHECK_NOTHROW((void)json(cut()).get<service_record>());
+    const settings every{.reminder_offsets = {minutes{60}}, .global_breaks = {{}}, .default_step = minutes{15}};
+    CHECK_NOTHROW((void)json(every).get<settings>());
+    CHECK_NOTHROW((void)json(client_record{.id = "c", .identities = {{messenger::vk, "1"}}}).get<client_record>());
+    CHECK_NOTHROW((void)json(location_record{.id = "x", .archived = true}).get<location_record>());
+}
+
 TEST_CASE("the readers take the caller's field path") {
     try {
         (void)resource_from_json(json{{"id", 5}}, "resources[3]");

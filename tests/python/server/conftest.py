@@ -51,6 +51,12 @@ class Caller:
     def post(self, path: str, json: Any = None, headers: dict[str, str] | None = None) -> httpx.Response:
         return self.http.post(path, json=json, headers=self._headers(headers))
 
+    def put(self, path: str, json: Any = None, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.http.put(path, json=json, headers=self._headers(headers))
+
+    def delete(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        return self.http.delete(path, headers=self._headers(headers))
+
 
 @dataclass
 class Api:

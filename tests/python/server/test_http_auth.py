@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 import slotcraft as sc
 import slotcraft.server as server
 from conftest import build_salon
-from slotcraft.server.routes import all_rules
+from slotcraft.server.routes import all_public, all_rules
 
 from .conftest import ROLES, Api, error_of
 
@@ -22,32 +22,39 @@ def api_routes(api: Api) -> list[APIRoute]:
 
 
 def test_every_route_has_a_rule_and_every_rule_a_route(memory_api: Api) -> None:
-    rules = all_rules()
+    rules, public = all_rules(), all_public()
     names = [r.name for r in api_routes(memory_api)]
-    assert len(names) == len(set(names)) == 16
-    assert [n for n in names if n not in rules] == []
-    assert sorted(rules) == sorted(names)
+    assert len(names) == len(set(names))
+    assert [n for n in names if n not in rules and n not in public] == []
+    assert sorted([*rules, *public]) == sorted(names)
 
 
 def test_every_route_against_every_role(memory_api: Api) -> None:
-    """Refused roles get 403 before anything is read; allowed ones never get 401 or 403
-    (their requests here are empty, so they get 200, 400 or 404); no key is 401."""
-    rules = all_rules()
+    """Refused roles get the route's 403 (no field) before anything is read; allowed
+    ones never get 401 nor that 403 (their requests here are empty, so they get
+    200, 400, 404, or a 403 naming what they may not touch: another client's
+    record); no key is 401."""
+    rules, public = all_rules(), all_public()
     checked = 0
     for route in api_routes(memory_api):
         path = re.sub(r"\{\w+\}", "nope", route.path)
         for method in route.methods:
             for role in (*ROLES, None):
                 response = memory_api.http.request(method, path, headers=_bearer(memory_api, role))
-                if role is None:
+                refused_by_route = response.status_code == 403 and response.json()["error"]["field"] == ""
+                if route.name in public:
+                    expected = {400, 401, 403, 404}  # its own credentials are missing, whatever the key
+                elif role is None:
                     expected = {401}
                 elif role in rules[route.name]:
-                    expected = {200, 400, 404}
+                    expected = {200, 400, 403, 404}
+                    assert not refused_by_route, (method, path, role, response.text)
                 else:
                     expected = {403}
+                    assert refused_by_route, (method, path, role, response.text)
                 assert response.status_code in expected, (method, path, role, response.text)
                 checked += 1
-    assert checked == 16 * 4
+    assert checked == len(api_routes(memory_api)) * 4
 
 
 def _bearer(api: Api, role: str | None) -> dict[str, str]:

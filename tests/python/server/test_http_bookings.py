@@ -154,7 +154,10 @@ def test_a_clients_bookings_active_or_past_and_cancelled(memory_api: Api) -> Non
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({}, "resource"),
+        ({}, "from"),
+        ({"resource": "anna", "from": WEEK["from"], "to": WEEK["to"], "status": "gone"}, "status"),
+        ({"from": WEEK["from"], "to": WEEK["to"], "cursor": "not-a-cursor"}, "cursor"),
+        ({"from": WEEK["from"], "to": WEEK["to"], "limit": "0"}, "limit"),
         ({"resource": "anna", "to": WEEK["to"]}, "from"),
         ({"resource": "anna", "from": WEEK["from"]}, "to"),
         ({"resource": "anna", "from": WEEK["to"], "to": WEEK["from"]}, "to"),
@@ -196,3 +199,46 @@ def test_reschedule_moves_or_answers_409_with_the_reasons(api: Api) -> None:
 def test_reschedule_bad_input_names_the_field(memory_api: Api, body: dict, field: str, status: int) -> None:
     booking = memory_api.admin.post("/v1/bookings", cut()).json()
     assert error_of(memory_api.admin.post(f"/v1/bookings/{booking['id']}/reschedule", body), status)["field"] == field
+
+
+def test_the_booking_list_filters_by_status_service_client_and_pages_by_start(memory_api: Api) -> None:
+    admin = memory_api.admin
+    ids = [admin.post("/v1/bookings", cut(f"2027-03-0{day}T08:00:00Z", client="c1" if day % 2 else "")).json()["id"]
+           for day in (5, 1, 3, 2, 4)]
+    by_start = [ids[1], ids[3], ids[2], ids[4], ids[0]]
+    yoga = admin.post("/v1/bookings", {"resource": "anna", "service": "yoga", "start": "2027-03-01T10:00:00Z"}).json()
+    admin.post(f"/v1/bookings/{ids[3]}/cancel")
+    listed = lambda **q: [b["id"] for b in admin.get("/v1/bookings", **WEEK, **q).json()["bookings"]]  # noqa: E731
+    assert listed() == [by_start[0], yoga["id"], *by_start[1:]]
+    assert listed(status="cancelled") == [ids[3]]
+    assert listed(service="yoga") == [yoga["id"]]
+    assert listed(client="c1") == [ids[1], ids[2], ids[0]]
+    assert listed(resources=["boris"]) == []
+    pages, cursor = [], ""
+    while True:
+        answer = admin.get("/v1/bookings", **WEEK, limit="2", **({"cursor": cursor} if cursor else {})).json()
+        pages.append([b["id"] for b in answer["bookings"]])
+        if not (cursor := answer["next"]):
+            break
+    assert pages == [[by_start[0], yoga["id"]], by_start[1:3], by_start[3:5]]
+    assert error_of(admin.get("/v1/bookings", resources=["anna", "zed"], **WEEK), 404)["field"] == "resources[1]"
+
+
+def test_a_client_lists_only_their_own_bookings_in_a_period(memory_api: Api) -> None:
+    own = memory_api.admin.post("/v1/bookings", cut(client="c1")).json()
+    memory_api.admin.post("/v1/bookings", cut(TEN))
+    assert [b["id"] for b in memory_api.client.get("/v1/bookings", **WEEK).json()["bookings"]] == [own["id"]]
+    assert error_of(memory_api.client.get("/v1/bookings", client="c2", **WEEK), 403)["field"] == "client"
+
+
+def test_attendance_is_marked_by_staff_once_the_start_has_passed(memory_api: Api) -> None:
+    booking = memory_api.client.post("/v1/bookings", cut()).json()
+    early = error_of(memory_api.staff.post(f"/v1/bookings/{booking['id']}/attendance", {"attendance": "attended"}), 409)
+    assert early["field"]
+    memory_api.clock.now = memory_api.clock.now.replace(day=1, month=3, hour=9)
+    marked = memory_api.staff.post(f"/v1/bookings/{booking['id']}/attendance", {"attendance": "no_show"})
+    assert (marked.status_code, marked.json()["attendance"]) == (200, "no_show")
+    assert error_of(memory_api.staff.post(f"/v1/bookings/{booking['id']}/attendance", {"attendance": "late"}), 400)[
+        "field"] == "attendance"
+    assert error_of(memory_api.client.post(f"/v1/bookings/{booking['id']}/attendance", {"attendance": "attended"}), 403)
+    assert memory_api.scheduler.booking(booking["id"]).attendance == sc.Attendance.no_show

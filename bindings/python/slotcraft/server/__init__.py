@@ -5,6 +5,7 @@ from .app import app_from_environment, create_app, router
 from .auth import Authenticator, Principal, Role
 from .errors import ApiError
 from .keys import ApiKey, ApiKeys
+from .limits import Limits
 
 __all__ = [
     "router",
@@ -16,4 +17,5 @@ __all__ = [
     "ApiError",
     "ApiKey",
     "ApiKeys",
+    "Limits",
 ]

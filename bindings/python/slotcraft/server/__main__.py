@@ -15,12 +15,19 @@ from collections.abc import Sequence
 
 import slotcraft as sc
 
-from .app import DB_VARIABLE
+from .app import DB_VARIABLE, PER_ADDRESS_VARIABLE, PER_KEY_VARIABLE
 from .errors import ApiError
 from .keys import ApiKeys
+from .limits import Limits
 
 PROG = "python3 -m slotcraft.server"
 DB_HELP = "a SQLite file (created if missing) or postgresql://..."
+
+
+def _per_minute(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of requests a minute, got {text!r}")
+    return int(text)
 
 
 def _workers(text: str) -> int:
@@ -39,6 +46,12 @@ def serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=_workers, default=1, help="processes, each with its own connections")
+    parser.add_argument("--per-key", type=_per_minute, default=Limits.per_key, metavar="N",
+                        help="requests a minute per API key and worker (0: no limit)")
+    parser.add_argument("--per-address", type=_per_minute, default=Limits.per_address, metavar="N",
+                        help="requests a minute per client address and worker (0: no limit)")
+    parser.add_argument("--trusted-proxy", default="", metavar="ADDRESSES",
+                        help="addresses of reverse proxies whose X-Forwarded-For names the client (comma-separated)")
     return parser
 
 
@@ -67,12 +80,16 @@ def serve(args: argparse.Namespace) -> int:
     # starts, and a new SQLite file gets its tables before the workers race to make them.
     ApiKeys(sc.Scheduler(args.db)).close()
     os.environ[DB_VARIABLE] = args.db
+    os.environ[PER_KEY_VARIABLE] = str(args.per_key)
+    os.environ[PER_ADDRESS_VARIABLE] = str(args.per_address)
     uvicorn.run(
         "slotcraft.server.app:app_from_environment",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
+        proxy_headers=bool(args.trusted_proxy),
+        forwarded_allow_ips=args.trusted_proxy or None,
     )
     return 0
 

@@ -17,11 +17,14 @@ from .auth import Authenticator, guard
 from .context import Clock, Context, wall_clock
 from .errors import ErrorBody, error_response
 from .keys import ApiKeys
+from .limits import Limits, RateLimiter
 from .routes import MODULES, all_rules
 from .routing import ApiRoute
 
-# The variable the app factory reads its database from (set by `python -m slotcraft.server --db`).
+# The variables the app factory reads its database and limits from (set by `python -m slotcraft.server`).
 DB_VARIABLE = "SLOTCRAFT_SERVER_DB"
+PER_KEY_VARIABLE = "SLOTCRAFT_SERVER_PER_KEY"
+PER_ADDRESS_VARIABLE = "SLOTCRAFT_SERVER_PER_ADDRESS"
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ErrorBody, "description": "Refused: the error names the field and, for a start "
@@ -30,14 +33,26 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def router(scheduler: sc.Scheduler, *, auth: Authenticator, clock: Clock = wall_clock) -> APIRouter:
+def router(
+    scheduler: sc.Scheduler, *, auth: Authenticator, clock: Clock = wall_clock, limits: Limits = Limits()
+) -> APIRouter:
     """The slotcraft API over `scheduler`, to mount into a FastAPI app
     (`app.include_router(router(...), prefix="/v1")`). Every route asks `auth`
-    who is calling and answers errors in slotcraft's shape (errors.py)."""
-    ctx = Context(scheduler, clock, guard(auth, all_rules()))
-    api = APIRouter(route_class=ApiRoute, dependencies=[Depends(ctx.caller)], responses=ERROR_RESPONSES)
+    who is calling and answers errors in slotcraft's shape (errors.py); callers
+    and client addresses are held to `limits`."""
+    ctx = Context(scheduler, clock, guard(auth, all_rules(), RateLimiter(limits.per_key, "per key")))
+    per_address = RateLimiter(limits.per_address, "from one address")
+
+    def address_limit(request: Request) -> None:
+        per_address.take(request.client.host if request.client else "")
+
+    api = APIRouter(route_class=ApiRoute, responses=ERROR_RESPONSES, dependencies=[Depends(address_limit)])
+    guarded = APIRouter(route_class=ApiRoute, dependencies=[Depends(ctx.caller)])
     for module in MODULES:
-        api.include_router(module.routes(ctx))
+        guarded.include_router(module.routes(ctx))
+        if hasattr(module, "public_routes"):
+            api.include_router(module.public_routes(ctx))
+    api.include_router(guarded)
     return api
 
 
@@ -45,7 +60,9 @@ async def _answer_error(request: Request, error: Exception) -> JSONResponse:
     return error_response(error)
 
 
-def create_app(scheduler: sc.Scheduler, auth: Authenticator, *, clock: Clock = wall_clock) -> FastAPI:
+def create_app(
+    scheduler: sc.Scheduler, auth: Authenticator, *, clock: Clock = wall_clock, limits: Limits = Limits()
+) -> FastAPI:
     """The API under /v1, its OpenAPI document at /v1/openapi.json, and
     errors outside the routes (an unknown path, a bug) in the same shape."""
     app = FastAPI(
@@ -56,7 +73,7 @@ def create_app(scheduler: sc.Scheduler, auth: Authenticator, *, clock: Clock = w
         redoc_url=None,
         exception_handlers={HTTPException: _answer_error, Exception: _answer_error},
     )
-    app.include_router(router(scheduler, auth=auth, clock=clock), prefix="/v1")
+    app.include_router(router(scheduler, auth=auth, clock=clock, limits=limits), prefix="/v1")
     return app
 
 
@@ -64,4 +81,6 @@ def app_from_environment() -> FastAPI:
     """The app on the database named by $SLOTCRAFT_SERVER_DB, with its API keys
     (uvicorn's factory: each worker process opens its own Scheduler)."""
     scheduler = sc.Scheduler(os.environ[DB_VARIABLE])
-    return create_app(scheduler, ApiKeys(scheduler))
+    limits = Limits(int(os.environ.get(PER_KEY_VARIABLE, Limits.per_key)),
+                    int(os.environ.get(PER_ADDRESS_VARIABLE, Limits.per_address)))
+    return create_app(scheduler, ApiKeys(scheduler), limits=limits)

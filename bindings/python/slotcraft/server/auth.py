@@ -20,6 +20,7 @@ from starlette.requests import Request
 import slotcraft as sc
 
 from .errors import ApiError
+from .limits import RateLimiter
 
 Role = Literal["admin", "staff", "client"]
 ROLES: tuple[Role, ...] = ("admin", "staff", "client")
@@ -56,12 +57,12 @@ class Principal:
             return [self.resource]
         return [self.own_resource(r, f"resources[{i}]") for i, r in enumerate(resources)]
 
-    def own_client(self, client: str) -> str:
+    def own_client(self, client: str, field: str = "client") -> str:
         """`client`, or a client's own id when none is named; another client's is refused."""
         if self.role != "client":
             return client
         if client not in ("", self.client):
-            raise self._refuse(f'client "{client}"', "client")
+            raise self._refuse(f'client "{client}"', field)
         return self.client
 
     def check_booking(self, booking: sc.BookingRecord) -> None:
@@ -95,11 +96,13 @@ def bearer_token(request: Request) -> str:
 Caller = Callable[[Request], Principal]
 
 
-def guard(auth: Authenticator, rules: Rules) -> Caller:
-    """The dependency every route runs first: the caller, if their role is allowed there."""
+def guard(auth: Authenticator, rules: Rules, per_caller: RateLimiter) -> Caller:
+    """The dependency every route runs first: the caller, if their role is allowed
+    there and they are within their requests per minute."""
 
     def caller(request: Request) -> Principal:
         who = auth.principal(request)
+        per_caller.take(who.actor)
         route: APIRoute = request.scope["route"]
         if who.role not in rules.get(route.name, frozenset()):
             raise ApiError(403, f"the {who.role} role may not use {request.method} {route.path}")

@@ -102,3 +102,17 @@ def fields_named(**names: str) -> Iterator[None]:
     except sc.Error as error:
         error.field = names.get(error.field, error.field)
         raise
+
+
+@contextmanager
+def body_fields(record: str) -> Iterator[None]:
+    """Reports a field of a record read from the body as the body names it:
+    slotcraft's `resource.schedules[0].location` is the body's `schedules[0].location`."""
+    try:
+        yield
+    except sc.Error as error:
+        if error.field.startswith(record + "."):
+            error.field = error.field[len(record) + 1:]
+        elif error.field == record:
+            error.field = "body"
+        raise

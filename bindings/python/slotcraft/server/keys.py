@@ -1,7 +1,5 @@
 """API keys for bots and workers, in the table `server_api_keys` of the
-scheduler's own database (a SQLite file through `sqlite3`, PostgreSQL through
-Debian's `python3-psycopg2`, a private in-memory SQLite database beside a
-`memory:` store). slotcraft's own tables are not touched.
+scheduler's own database (serverdb.py).
 
 A key reads `sck_<id>_<secret>`: the id finds the row, the secret is stored
 only as an scrypt hash, so the key is shown once, when it is created.
@@ -12,15 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import logging
 import secrets
-import sqlite3
-import threading
-from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import cast
 
 from starlette.requests import Request
 
@@ -28,8 +21,7 @@ import slotcraft as sc
 
 from .auth import ROLES, Principal, Role, bearer_token, unauthorized
 from .errors import ApiError
-
-log = logging.getLogger(__name__)
+from .serverdb import ServerDb
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS server_api_keys (
     id TEXT PRIMARY KEY,
@@ -94,38 +86,12 @@ class ApiKeys:
     """The API keys of the database `scheduler` keeps its data in; an `Authenticator`."""
 
     def __init__(self, scheduler: sc.Scheduler) -> None:
-        target = scheduler.store.target
-        self._postgres = target.startswith(("postgresql://", "postgres://"))
+        self._db = ServerDb(scheduler, [SCHEMA])
         self._scheduler = scheduler
-        self._lock = threading.Lock()
         self._verified: dict[str, str] = {}  # sha256 of a key → the secret_hash it matched
-        self._db: Any
-        self._db_errors: tuple[type[Exception], ...]
-        if self._postgres:
-            import psycopg2  # Debian's python3-psycopg2
-
-            self._db, self._db_errors = psycopg2.connect(target), (psycopg2.Error,)
-            self._db.autocommit = True
-        else:
-            path = ":memory:" if target == "memory:" else target
-            self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-            self._db_errors = (sqlite3.Error,)
-        self._run(SCHEMA)
 
     def close(self) -> None:
         self._db.close()
-
-    def _run(self, sql: str, params: Sequence[str] = ()) -> list[tuple[Any, ...]]:
-        if self._postgres:
-            sql = sql.replace("?", "%s")
-        with self._lock:
-            try:
-                with closing(self._db.cursor()) as cursor:
-                    cursor.execute(sql, tuple(params))
-                    return list(cursor.fetchall()) if cursor.description else []
-            except self._db_errors as error:
-                log.warning("the key store failed: %s", error)
-                raise ApiError(503, "the key store is not available") from error
 
     def create(self, name: str, role: str, *, resource: str = "", client: str = "") -> tuple[ApiKey, str]:
         """A new key and its text, which is not stored and cannot be shown again.
@@ -144,7 +110,7 @@ class ApiKeys:
             raise ApiError(404, f'no client "{client}"', field="client")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         created = _now()
-        self._run(
+        self._db.run(
             "INSERT INTO server_api_keys (id, name, role, resource, client, secret_hash, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (key_id, name, role, resource, client, hash_secret(secret), created),
@@ -152,12 +118,12 @@ class ApiKeys:
         return ApiKey(key_id, name, cast(Role, role), resource, client, created, ""), f"sck_{key_id}_{secret}"
 
     def all(self) -> list[ApiKey]:
-        return [ApiKey(*row) for row in self._run(f"SELECT {COLUMNS} FROM server_api_keys ORDER BY created_at, id")]
+        return [ApiKey(*row) for row in self._db.run(f"SELECT {COLUMNS} FROM server_api_keys ORDER BY created_at, id")]
 
     def revoke(self, key_id: str) -> bool:
         """Revokes a key at once, in every process; False when there is no such live key."""
         revoked = "UPDATE server_api_keys SET revoked_at = ? WHERE id = ? AND revoked_at = '' RETURNING id"
-        return bool(self._run(revoked, (_now(), key_id)))
+        return bool(self._db.run(revoked, (_now(), key_id)))
 
     def verify(self, text: str) -> ApiKey | None:
         """The live key `text` is, or None."""
@@ -165,7 +131,7 @@ class ApiKeys:
         key_id, _, secret = rest.partition("_")
         if prefix != "sck" or not secret:
             return None
-        rows = self._run(
+        rows = self._db.run(
             f"SELECT {COLUMNS}, secret_hash FROM server_api_keys WHERE id = ? AND revoked_at = ''", (key_id,)
         )
         if not rows:

@@ -1,14 +1,28 @@
 """The route modules: each builds its routes with `routes(ctx)` and keeps the
-roles allowed on them in `ROLES`, by route name."""
+roles allowed on them in `ROLES`, by route name.
+
+A module may also build `public_routes(ctx)`: routes that check their own
+credentials (a calendar feed's token in its URL) instead of the caller's key.
+Their names are in the module's `PUBLIC`, and in no `ROLES` table."""
 
 from __future__ import annotations
 
 from types import ModuleType
 
 from ..auth import Role, Rules
-from . import bookings, catalog, holds, slots
+from . import bookings, catalog, clients, holds, series, slots
 
-MODULES: tuple[ModuleType, ...] = (catalog, slots, bookings, holds)
+MODULES: tuple[ModuleType, ...] = (catalog, clients, slots, bookings, holds, series)
+
+
+def all_public() -> frozenset[str]:
+    """The names of the routes that check their own credentials."""
+    names: set[str] = set()
+    for module in MODULES:
+        names |= getattr(module, "PUBLIC", frozenset())
+    if clash := names & all_rules().keys():
+        raise ValueError(f"routes both public and guarded: {sorted(clash)}")
+    return frozenset(names)
 
 
 def all_rules() -> Rules:

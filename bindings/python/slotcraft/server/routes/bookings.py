@@ -3,8 +3,7 @@ reschedule. Staff act on their own resource's bookings, clients on their own."""
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query
@@ -12,9 +11,10 @@ from pydantic import BaseModel, StrictInt, StrictStr
 
 import slotcraft as sc
 
-from ..auth import EVERYONE, Principal, Rules
+from ..auth import EVERYONE, STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
+from ..paging import cursor_query, limit_query, paged
 from ..routing import ApiRoute
 from ..views import Instant, booking_view
 
@@ -24,7 +24,11 @@ ROLES: Rules = {
     "list_bookings": EVERYONE,
     "cancel_booking": EVERYONE,
     "reschedule_booking": EVERYONE,
+    "mark_attendance": STAFF,
 }
+
+# The longest period a listing covers (as a report or /v1/slots).
+MAX_PERIOD = timedelta(days=366)
 
 
 class NewBooking(BaseModel, extra="forbid"):
@@ -40,6 +44,10 @@ class Cancellation(BaseModel, extra="forbid"):
     reason: StrictStr = ""
 
 
+class AttendanceMark(BaseModel, extra="forbid"):
+    attendance: StrictStr
+
+
 class Move(BaseModel, extra="forbid"):
     start: Instant
     location: StrictStr = ""
@@ -51,8 +59,8 @@ def idempotency_key() -> Any:
     return Header(default="", alias="Idempotency-Key", max_length=255)
 
 
-def _starting_in(bookings: list[sc.BookingRecord], start: datetime | None, end: datetime | None) -> list[sc.BookingRecord]:
-    return [b for b in bookings if (start is None or b.start >= start) and (end is None or b.start < end)]
+def _booking_key(booking: sc.BookingRecord) -> list[str]:
+    return [sc.format_instant(booking.start), booking.id]
 
 
 def routes(ctx: Context) -> APIRouter:
@@ -83,37 +91,53 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/bookings", name="list_bookings")
     def list_bookings(
-        resource: str = "",
-        client: str = "",
         start: Instant | None = Query(default=None, alias="from"),
         end: Instant | None = Query(default=None, alias="to"),
+        resources: list[str] = Query(default=[]),
+        resource: str = "",
+        service: str = "",
+        client: str = "",
+        status: str | None = None,
         active: bool = True,
+        limit: int = limit_query(),
+        cursor: str = cursor_query(),
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
-        """A resource's active bookings starting in [from, to) (of `client` only,
-        when named); or a client's bookings (`active`: not yet ended, else the
-        past and cancelled ones), starting in [from, to) when given."""
+        """Bookings and holds starting in [from, to), by start, of any status unless
+        `status` is named, narrowed by `resources` (or `resource`), `service`,
+        `client`. Without a period, a client's bookings: `active` ones not yet
+        ended, else the past and cancelled ones. Staff see their own resource's,
+        clients their own."""
         client = who.own_client(client)
-        if who.role == "staff":
-            resource = who.own_resource(resource or who.resource)
+        named = [who.own_resource(r, f"resources[{i}]") for i, r in enumerate(resources)]
         if resource:
-            if start is None or end is None:
-                raise ApiError(400, "a resource's bookings are listed in a range: give from and to",
-                               field="to" if start else "from")
-            days = math.ceil((end - start) / timedelta(days=1))
-            try:
-                found = scheduler.upcoming(resource, start, days)
-            except sc.InvalidArgument as error:
-                if error.field != "days":
-                    raise
-                raise ApiError(400, f"to - from in days {error.message}", field="to") from None
-            found = [b for b in _starting_in(found, start, end) if not client or b.client == client]
-        elif client:
-            found = _starting_in(scheduler.client_bookings(client, active=active, now=ctx.clock()), start, end)
+            named.append(who.own_resource(resource))
+        if not named and who.role == "staff":
+            named = [who.resource]
+        if start is None and end is None:
+            if not client:
+                raise ApiError(400, "give a period (from and to), or a client", field="from")
+            found = scheduler.client_bookings(client, active=active, now=ctx.clock())
+            if who.role == "staff":
+                found = [b for b in found if b.resource == who.resource]
         else:
-            raise ApiError(400, "give a resource or a client", field="resource")
+            if start is None or end is None:
+                raise ApiError(400, "give both ends of the period", field="to" if start else "from")
+            if end - start > MAX_PERIOD:
+                raise ApiError(400, f"the period is over {MAX_PERIOD.days} days", field="to")
+            with fields_named(start="from", end="to", period="to"):
+                found = scheduler.bookings(start, end, resources=named, service=service,
+                                           client=client, status=status)
         zones = ctx.zones()
-        return {"bookings": [booking_view(b, zones[b.resource]) for b in found]}
+        return paged("bookings", found, _booking_key, lambda b: booking_view(b, zones[b.resource]),
+                     cursor=cursor, limit=limit)
+
+    @api.post("/bookings/{id}/attendance", name="mark_attendance")
+    def mark_attendance(id: str, mark: AttendanceMark, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """Whether the client came: `attended`, `no_show`, or `unmarked` again; once the start has passed."""
+        ctx.booking(id, who)
+        marked = scheduler.mark_attendance(id, mark.attendance, actor=who.actor, now=ctx.clock())
+        return ctx.booking_view(marked)
 
     @api.post("/bookings/{id}/cancel", name="cancel_booking")
     def cancel_booking(

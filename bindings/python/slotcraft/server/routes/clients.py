@@ -1,0 +1,97 @@
+"""Clients and their messenger identities. Admins and staff list and read
+them; a client reads and changes only their own record; a bot finds (or makes)
+the client behind a messenger account with `POST /v1/clients/by-identity`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Response
+from pydantic import BaseModel, StrictStr
+
+import slotcraft as sc
+
+from ..auth import EVERYONE, STAFF, Principal, Role, Rules
+from ..context import Context
+from ..errors import ApiError, body_fields
+from ..paging import cursor_query, limit_query, paged
+from ..routing import ApiRoute
+
+ROLES: Rules = {
+    "list_clients": STAFF,
+    "get_client": EVERYONE,
+    "put_client": EVERYONE,
+    "client_by_identity": frozenset[Role]({"admin"}),
+}
+
+
+class IdentityLookup(BaseModel, extra="forbid"):
+    network: StrictStr
+    external_id: StrictStr
+    name: StrictStr = ""
+
+
+def _found(client: sc.Client | None, id: str) -> sc.Client:
+    if client is None:
+        raise ApiError(404, f'no client "{id}"', field="id")
+    return client
+
+
+def routes(ctx: Context) -> APIRouter:
+    api = APIRouter(route_class=ApiRoute, tags=["clients"])
+    scheduler = ctx.scheduler
+
+    @api.get("/clients", name="list_clients")
+    def list_clients(
+        name: str = "",
+        network: str = "",
+        external_id: str = "",
+        limit: int = limit_query(),
+        cursor: str = cursor_query(),
+    ) -> dict[str, Any]:
+        """Clients by id; `name`: whose name contains it (any case); `network` and
+        `external_id`: the one with that messenger account."""
+        found = scheduler.clients()
+        if name:
+            found = [c for c in found if name.casefold() in c.name.casefold()]
+        if network or external_id:
+            if not (network and external_id):
+                raise ApiError(400, "give network and external_id together", field="external_id" if network else "network")
+            with body_fields("identity"):
+                wanted = sc.Identity(network, external_id)
+            found = [c for c in found if wanted in c.identities]
+        return paged("clients", found, lambda c: [c.id], sc.Client.to_dict, cursor=cursor, limit=limit)
+
+    @api.get("/clients/{id}", name="get_client")
+    def get_client(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        return _found(scheduler.client(who.own_client(id, field="id")), id).to_dict()
+
+    @api.put("/clients/{id}", name="put_client", status_code=201)
+    def put_client(
+        id: str,
+        response: Response,
+        body: dict[str, Any] = Body(..., example={"name": "Анна", "identities": [{"network": "telegram", "external_id": "42"}]}),
+        who: Principal = Depends(ctx.caller),
+    ) -> dict[str, Any]:
+        """Creates or replaces a client: name and messenger identities (an identity
+        another client has is a 409 naming it). A client changes only their own."""
+        who.own_client(id, field="id")
+        if who.role == "client" and scheduler.client(id) is None:
+            raise ApiError(404, f'no client "{id}"', field="id")
+        if body.get("id", id) != id:
+            raise ApiError(400, f'the body names client "{body["id"]}", the path "{id}"', field="id")
+        existed = scheduler.client(id) is not None
+        with body_fields("client"):
+            scheduler.put_client(sc.Client.from_dict({**body, "id": id}), actor=who.actor)
+        response.status_code = 200 if existed else 201
+        return get_client(id, who)
+
+    @api.post("/clients/by-identity", name="client_by_identity")
+    def client_by_identity(lookup: IdentityLookup, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """The client with this messenger account, made with `name` if there is none
+        (asking again finds the same client: it is safe to retry)."""
+        with body_fields("identity"):
+            identity = sc.Identity(lookup.network, lookup.external_id)
+            return scheduler.client_for(identity, lookup.name, actor=who.actor).to_dict()
+
+    return api

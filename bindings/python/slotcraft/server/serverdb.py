@@ -1,0 +1,62 @@
+"""The server's own tables (API keys, feed tokens, ...) in the scheduler's
+database: a SQLite file through `sqlite3`, PostgreSQL through Debian's
+`python3-psycopg2`, a private in-memory SQLite database beside a `memory:`
+store. slotcraft's own tables are never touched.
+
+Statements are written with `?` placeholders and run on either database.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Sequence
+from contextlib import closing
+from typing import Any
+
+import slotcraft as sc
+
+from .errors import ApiError
+
+log = logging.getLogger(__name__)
+
+
+class ServerDb:
+    """One connection to the database `scheduler` keeps its data in, shared by
+    the threads of one process (a lock serialises statements)."""
+
+    def __init__(self, scheduler: sc.Scheduler, schema: Sequence[str] = ()) -> None:
+        target = scheduler.store.target
+        self.postgres = target.startswith(("postgresql://", "postgres://"))
+        self._lock = threading.Lock()
+        self._db: Any
+        self._db_errors: tuple[type[Exception], ...]
+        if self.postgres:
+            import psycopg2  # Debian's python3-psycopg2
+
+            self._db, self._db_errors = psycopg2.connect(target), (psycopg2.Error,)
+            self._db.autocommit = True
+        else:
+            path = ":memory:" if target == "memory:" else target
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            self._db_errors = (sqlite3.Error,)
+        for statement in schema:
+            self.run(statement)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Runs one statement in its own transaction; its rows, if it returns any.
+        A failing database is a 503 that does not quote the SQL."""
+        if self.postgres:
+            sql = sql.replace("?", "%s")
+        with self._lock:
+            try:
+                with closing(self._db.cursor()) as cursor:
+                    cursor.execute(sql, tuple(params))
+                    return list(cursor.fetchall()) if cursor.description else []
+            except self._db_errors as error:
+                log.warning("the server's tables failed: %s", error)
+                raise ApiError(503, "the database is not available") from error

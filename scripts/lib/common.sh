@@ -13,14 +13,15 @@ SLOTCRAFT_BUILD_PACKAGES=(
 
 # What the HTTP API (python3 -m slotcraft.server) runs on; on a PostgreSQL
 # database it keeps its API keys through python3-psycopg2 too.
-SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 python3-reportlab fonts-dejavu-core)
+SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 python3-reportlab fonts-dejavu-core
+  python3-httpx)
 
 # What scripts/test needs besides: a PostgreSQL server to start for the tests,
 # a second iCalendar reader and recurrence expander (python3-icalendar,
 # python3-dateutil) to check exported and imported files with, the PostgreSQL
 # driver the booking bot example and the HTTP API keep their own tables with,
 # and the HTTP API with the client its tests call it with (python3-httpx).
-SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-dateutil python3-psycopg2 python3-pypdf
+SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-dateutil python3-psycopg2 python3-pypdf python3-jsonschema
   "${SLOTCRAFT_SERVER_PACKAGES[@]}" python3-httpx)
 
 sc_as_root() {
@@ -39,6 +40,13 @@ sc_ensure_packages() {
   echo "slotcraft: installing ${missing[*]}" >&2
   sc_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   sc_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# sc_ensure_npm: npm, for the browser-side libraries the build installs with
+# `npm ci` (web/package-lock.json). Debian's nodejs and npm unless a Node.js
+# with its own npm is already installed (NodeSource's nodejs package has one).
+sc_ensure_npm() {
+  command -v npm >/dev/null 2>&1 || sc_ensure_packages nodejs npm
 }
 
 # sc_configure_build DIR [CMAKE_ARGS...]: configures and builds into DIR.

@@ -108,7 +108,7 @@ def test_all_is_exactly_the_public_names_of_the_core_module() -> None:
     assert set(slotcraft.__all__) == public(dir(_core))
     for name in slotcraft.__all__:
         assert getattr(slotcraft, name) is getattr(_core, name)
-    assert public(vars(slotcraft)) - {"_core", "server"} == set(slotcraft.__all__)  # server: the HTTP API subpackage
+    assert public(vars(slotcraft)) - {"_core", "server", "client"} == set(slotcraft.__all__)  # server: the HTTP API subpackage
 
 
 def test_stub_lists_every_public_name_of_the_module_and_no_other() -> None:

@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import slotcraft as sc
@@ -24,6 +24,9 @@ from .core import BotCore, Button, InputError, btn
 from .storage import BotStore
 from .throttle import Throttle
 from .transport import Transport
+
+if TYPE_CHECKING:
+    from slotcraft.client import RemoteScheduler
 
 log = logging.getLogger("booking_bot")
 
@@ -155,7 +158,7 @@ class Bot(BotCore):
 
     def __init__(
         self,
-        scheduler: sc.Scheduler,
+        scheduler: sc.Scheduler | RemoteScheduler,  # slotcraft on the database, or over its HTTP API (--api)
         store: BotStore,
         transport: Transport,
         clock: Clock,

@@ -18,8 +18,11 @@ from .transport import ConsoleTransport, TelegramTransport, Transport, WebhookTr
 log = logging.getLogger("booking_bot")
 
 
-def add_common_options(p: argparse.ArgumentParser, reminder_modes: tuple[str, ...]) -> None:
-    p.add_argument("--db", required=True, help="a SQLite file (created when missing) or a postgresql:// URI")
+DB_HELP = "a SQLite file (created when missing) or a postgresql:// URI"
+
+
+def add_common_options(p: argparse.ArgumentParser, reminder_modes: tuple[str, ...], db_help: str = DB_HELP) -> None:
+    p.add_argument("--db", required=True, help=db_help)
     p.add_argument("--transport", choices=("telegram", "webhook", "console"), default="telegram",
                    help="telegram: long polling; webhook: an HTTP endpoint Telegram posts to; console: this terminal")
     p.add_argument("--token-env", default="BOT_TOKEN", metavar="VAR",
@@ -67,9 +70,12 @@ def check_common_options(p: argparse.ArgumentParser, args: argparse.Namespace) -
         p.error("--workers must be at least 1")
 
 
-def open_state(prog: str, args: argparse.Namespace, make_store: Callable[[str], Any]) -> tuple | None:
-    """The clock, slotcraft's Scheduler and the bot's own store on `args.db`;
-    None after printing an error naming the option that was wrong."""
+def open_state(prog: str, args: argparse.Namespace, make_store: Callable[[str], Any],
+               scheduler: Any = None) -> tuple | None:
+    """The clock, slotcraft's Scheduler and the bot's own store on `args.db`
+    (`scheduler`: slotcraft elsewhere, e.g. over its HTTP API: `args.db` then holds
+    only the bot's own tables); None after printing an error naming the option
+    that was wrong."""
     import slotcraft as sc
 
     from .clock import Clock
@@ -80,7 +86,8 @@ def open_state(prog: str, args: argparse.Namespace, make_store: Callable[[str], 
         print(f"{prog}: error: --clock-file: {e}", file=sys.stderr)
         return None
     try:
-        scheduler = sc.Scheduler(args.db)  # first: slotcraft adopts only an empty SQLite file
+        if scheduler is None:
+            scheduler = sc.Scheduler(args.db)  # first: slotcraft adopts only an empty SQLite file
         store = make_store(args.db)
     except Exception as e:  # noqa: BLE001 (any database failure is a start-up error)
         print(f"{prog}: error: --db: {e}", file=sys.stderr)

@@ -1,6 +1,12 @@
 """Fixtures of the booking bot's end-to-end tests: the fake Bot API, the bot as
 a separate process, Telegram users who type and press buttons, a clock file,
-and a master registered through the dialog."""
+and a master registered through the dialog.
+
+The bot reaches slotcraft in one of two ways (a World's mode): "local", slotcraft
+on the bot's database; "api", slotcraft's HTTP API on the world's database
+and clock, served from a thread of the test process, with the bot on a
+database of its own (`--api URL`, the key in SLOTCRAFT_API_KEY). Tests run in
+both with `@pytest.mark.parametrize("world", MODES, indirect=True)`."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import signal
 import string
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +33,7 @@ from booking_bot import i18n  # noqa: E402
 from fake_telegram import FakeTelegram  # noqa: E402
 
 TOKEN = "123456789:AAE-t0kenThatMustNeverAppearInLogs_xyz"
+MODES = ["local", "api"]
 WAIT = 20.0  # seconds: a generous deadline for a loaded 2-core machine; passing runs never wait this long
 
 
@@ -164,6 +172,7 @@ class BotProcess:
         self.api, self.db, self.clock, self.extra = api, db, clock, list(extra)
         self.log_path = workdir / f"bot{next(self._ids)}.log"
         self.proc: subprocess.Popen | None = None
+        self.env: dict[str, str] = {}  # beside bot_env()
 
     def args(self) -> list[str]:
         return [sys.executable, "-m", self.module, "--db", self.db, "--transport", "telegram",
@@ -172,7 +181,8 @@ class BotProcess:
 
     def start(self) -> BotProcess:
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(self.args(), env=bot_env(self.paths), stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(self.args(), env={**bot_env(self.paths), **self.env}, stdout=log,
+                                         stderr=subprocess.STDOUT)
         return self
 
     def log(self) -> str:
@@ -213,20 +223,64 @@ class BotProcess:
 START = datetime(2027, 3, 26, 12, 0, tzinfo=timezone.utc)
 
 
-class World:
-    """One fake Bot API, one database, one clock and the bot processes on them."""
+class ApiServer:
+    """slotcraft's HTTP API (the app `python3 -m slotcraft.server` serves) on `db`,
+    with the clock of `clock_file`, in a thread of the test process; `key` is an
+    admin key. Without rate limits: a test's bots are all one key."""
 
-    def __init__(self, tmp_path: Path, db: str) -> None:
+    def __init__(self, db: str, clock_file: Path) -> None:
+        import uvicorn  # Debian's python3-uvicorn
+
+        import slotcraft as sc
+        import slotcraft.server as server
+        from booking_bot.clock import Clock
+
+        scheduler = sc.Scheduler(db)
+        self.keys = server.ApiKeys(scheduler)
+        _, self.key = self.keys.create("booking bot", "admin")
+        app = server.create_app(scheduler, self.keys, clock=Clock(str(clock_file)).now, limits=server.Limits(0, 0))
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, loop="asyncio", http="h11", ws="none",
+                                lifespan="off", log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="slotcraft-api", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + WAIT
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "the API server did not start"
+            time.sleep(0.01)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def close(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(WAIT)
+        self.keys.close()
+
+
+class World:
+    """One fake Bot API, one database, one clock and the bot processes on them;
+    in mode "api" also slotcraft's HTTP API on that database, which the bots use
+    with databases of their own (`bot_db`)."""
+
+    def __init__(self, tmp_path: Path, db: str, mode: str = "local", server: Any = None) -> None:
+        """`server`: the API the bots use in mode "api" (anything with `url` and
+        `key`; by default an ApiServer on `db` and the world's clock, closed with the world)."""
         self.tmp = tmp_path
         self.api = FakeTelegram(TOKEN)
         self.db = db
         self.clock = ClockFile(tmp_path / "clock.txt", START)
+        self._own_server = mode == "api" and server is None
+        self.server = ApiServer(db, self.clock.path) if self._own_server else server
+        self.bot_db = str(tmp_path / "bot-own.sqlite") if self.server else db
         self.bots: list[BotProcess] = []
         self._uids = itertools.count(1001)
 
     def bot(self, *extra: str) -> BotProcess:
-        b = BotProcess(self.api, self.db, self.clock, self.tmp, *extra).start()
-        self.bots.append(b)
+        via = ("--api", self.server.url) if self.server else ()
+        b = BotProcess(self.api, self.bot_db, self.clock, self.tmp, *via, *extra)
+        if self.server:
+            b.env["SLOTCRAFT_API_KEY"] = self.server.key
+        self.bots.append(b.start())
         return b
 
     def clock_now(self) -> datetime:
@@ -238,6 +292,8 @@ class World:
     def close(self) -> None:
         for b in self.bots:
             b.stop()
+        if self._own_server:
+            self.server.close()
         self.api.close()
 
     def logs(self) -> str:
@@ -283,8 +339,9 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path, str(tmp_path / "bot.sqlite"))
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """Mode "local" unless a test parametrizes it (`indirect=True`) with MODES."""
+    w = World(tmp_path, str(tmp_path / "bot.sqlite"), getattr(request, "param", "local"))
     yield w
     w.close()
     assert w.api.bad_requests == [], f"the bot made requests the Bot API refuses: {w.api.bad_requests}"
@@ -292,3 +349,6 @@ def world(tmp_path: Path) -> Iterator[World]:
         assert re.search(r"update \d+ from user=\d+ kind=", w.logs()), "updates are not logged"
     assert TOKEN not in w.logs(), "the bot token appeared in a log"
     assert TOKEN.split(":")[1] not in w.logs()
+    if w.server:
+        assert w.server.key.split("_", 2)[2] not in w.logs(), "the API key appeared in a log"
+        assert f"api={w.server.url}" in w.logs()

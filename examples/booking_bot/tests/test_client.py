@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 import slotcraft as sc
-from conftest import World, buttons
+from conftest import MODES, World, buttons
 
 HAIRCUT = "Haircut, 30 min, 25 EUR"
 
@@ -19,6 +21,7 @@ def confirmed(world: World, master_id: str) -> list[sc.BookingRecord]:
     return [b for b in s.upcoming(master_id, start, 14) if b.status == sc.BookingStatus.confirmed]
 
 
+@pytest.mark.parametrize("world", MODES, indirect=True)
 def test_booking_through_the_buttons(world: World) -> None:
     world.bot()
     master, client = world.user("Anna"), world.user("Carl")
@@ -64,6 +67,7 @@ def test_booking_through_the_buttons(world: World) -> None:
     assert "10:00" not in labels and "09:00" in labels and "11:00" in labels
 
 
+@pytest.mark.parametrize("world", MODES, indirect=True)
 def test_two_clients_racing_for_one_slot(world: World) -> None:
     world.bot()
     master = world.user("Anna")

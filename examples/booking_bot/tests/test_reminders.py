@@ -1,14 +1,19 @@
 """Reminders: delivered once, at the right instant, across the change to
 summer time in Berlin (Sunday 28 March 2027, 01:00 UTC), with two reminder
-workers (the bot's thread and a `--reminders only` process) racing."""
+workers (the bot's thread and a `--reminders only` process) racing; with
+slotcraft on the bot's database and through its HTTP API."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 import slotcraft as sc
-from conftest import World
+from conftest import MODES, World
+
+pytestmark = pytest.mark.parametrize("world", MODES, indirect=True)
 
 
 def passed(world: World, when: datetime) -> None:

@@ -17,7 +17,7 @@ import slotcraft.server as server
 from conftest import NOW
 from slotcraft.server import keys as api_keys
 
-ROLES = ("admin", "staff", "client")
+ROLES = ("admin", "staff", "client", "worker")
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +97,7 @@ def _api(scheduler: sc.Scheduler) -> Iterator[Api]:
     api.texts["admin"] = keys.create("ops", "admin")[1]
     api.texts["staff"] = keys.create("anna's phone", "staff", resource="anna")[1]
     api.texts["client"] = keys.create("client one's bot", "client", client="c1")[1]
+    api.texts["worker"] = keys.create("reminder sender", "worker")[1]
     yield api
     api.http.close()
     keys.close()

@@ -122,3 +122,19 @@ def test_explain_for_staff_is_their_own_resource_and_clients_may_not(memory_api:
 )
 def test_explain_bad_input_names_the_parameter(memory_api: Api, params: dict, field: str, status: int) -> None:
     assert error_of(memory_api.admin.get("/v1/slots/explain", **params), status)["field"] == field
+
+
+def test_slots_for_a_move_leave_that_booking_out_only_for_who_may_see_it(memory_api: Api) -> None:
+    booking = memory_api.client.post("/v1/bookings", {"resource": "anna", "service": "cut",
+                                                      "start": "2027-03-01T08:00:00Z"}).json()
+    day = {"from": "2027-03-01T00:00:00Z", "to": "2027-03-02T00:00:00Z"}
+    starts = lambda **q: [s["start"] for s in memory_api.client.get(  # noqa: E731
+        "/v1/slots", service="cut", resources="anna", **day, **q).json()["slots"]]
+    assert "2027-03-01T08:00:00Z" not in starts()
+    assert "2027-03-01T08:00:00Z" in starts(ignore_booking=booking["id"])
+    other = memory_api.admin.post("/v1/bookings", {"resource": "boris", "service": "cut",
+                                                   "start": "2027-03-01T08:00:00Z"}).json()
+    refused = memory_api.client.get("/v1/slots", service="cut", ignore_booking=other["id"], **day)
+    assert error_of(refused, 403)["field"] == "ignore_booking"
+    assert error_of(memory_api.admin.get("/v1/slots", service="cut", ignore_booking="bk_none", **day), 404)[
+        "field"] == "ignore_booking"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import slotcraft as sc
 
 from .app import DB_VARIABLE, PER_ADDRESS_VARIABLE, PER_KEY_VARIABLE
+from .auth import ROLES
 from .errors import ApiError
 from .keys import ApiKeys
 from .limits import Limits
@@ -59,7 +60,7 @@ def keys_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"{PROG} keys", description="Manages the API keys of a database.")
     actions = parser.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="create a key and print it, once")
-    create.add_argument("--role", required=True, choices=("admin", "staff", "client"))
+    create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--resource", default="", help="a staff key's resource")
     create.add_argument("--client", default="", help="a client key's client")
     create.add_argument("--name", required=True, help="who or what uses the key")

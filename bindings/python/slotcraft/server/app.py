@@ -16,6 +16,7 @@ import slotcraft as sc
 from .auth import Authenticator, guard
 from .context import Clock, Context, wall_clock
 from .errors import ErrorBody, error_response
+from . import reference
 from .keys import ApiKeys
 from .limits import Limits, RateLimiter
 from .routes import MODULES, all_rules
@@ -63,8 +64,9 @@ async def _answer_error(request: Request, error: Exception) -> JSONResponse:
 def create_app(
     scheduler: sc.Scheduler, auth: Authenticator, *, clock: Clock = wall_clock, limits: Limits = Limits()
 ) -> FastAPI:
-    """The API under /v1, its OpenAPI document at /v1/openapi.json, and
-    errors outside the routes (an unknown path, a bug) in the same shape."""
+    """The API under /v1, its OpenAPI document at /v1/openapi.json, a
+    reference page over it at /v1/reference, and errors outside the routes
+    (an unknown path, a bug) in the same shape."""
     app = FastAPI(
         title="slotcraft",
         version=sc.__version__,
@@ -74,6 +76,7 @@ def create_app(
         exception_handlers={HTTPException: _answer_error, Exception: _answer_error},
     )
     app.include_router(router(scheduler, auth=auth, clock=clock, limits=limits), prefix="/v1")
+    app.include_router(reference.routes(), prefix="/v1")
     return app
 
 

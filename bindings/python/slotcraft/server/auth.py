@@ -22,11 +22,14 @@ import slotcraft as sc
 from .errors import ApiError
 from .limits import RateLimiter
 
-Role = Literal["admin", "staff", "client"]
-ROLES: tuple[Role, ...] = ("admin", "staff", "client")
+Role = Literal["admin", "staff", "client", "worker"]
+ROLES: tuple[Role, ...] = ("admin", "staff", "client", "worker")
 
-EVERYONE: frozenset[Role] = frozenset(ROLES)
+# The people, and the bots acting for them; a `worker` key (a reminder sender,
+# an audit follower) may use only the routes that name it.
+EVERYONE: frozenset[Role] = frozenset({"admin", "staff", "client"})
 STAFF: frozenset[Role] = frozenset({"admin", "staff"})
+WORKERS: frozenset[Role] = frozenset({"admin", "worker"})
 
 # Route name → the roles allowed on it. A route missing from the table is refused to everyone.
 Rules = Mapping[str, frozenset[Role]]
@@ -35,7 +38,8 @@ Rules = Mapping[str, frozenset[Role]]
 @dataclass(frozen=True)
 class Principal:
     """The caller: `admin` may do everything, `staff` only act on `resource`,
-    `client` only on the bookings of `client`. `actor` goes into the audit log."""
+    `client` only on the bookings of `client`, `worker` only what workers do
+    (reminders, the audit log). `actor` goes into the audit log."""
 
     role: Role
     actor: str
@@ -65,14 +69,14 @@ class Principal:
             raise self._refuse(f'client "{client}"', field)
         return self.client
 
-    def check_booking(self, booking: sc.BookingRecord) -> None:
+    def check_booking(self, booking: sc.BookingRecord, field: str = "id") -> None:
         mine = (
             self.role == "admin"
             or (self.role == "staff" and booking.resource == self.resource)
             or (self.role == "client" and booking.client == self.client)
         )
         if not mine:
-            raise self._refuse(f'booking "{booking.id}"', "id")
+            raise self._refuse(f'booking "{booking.id}"', field)
 
 
 class Authenticator(Protocol):

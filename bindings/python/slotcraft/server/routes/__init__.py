@@ -10,9 +10,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..auth import Role, Rules
-from . import bookings, catalog, clients, holds, series, slots
+from . import bookings, calendars, catalog, clients, holds, reports, series, slots, workers
 
-MODULES: tuple[ModuleType, ...] = (catalog, clients, slots, bookings, holds, series)
+MODULES: tuple[ModuleType, ...] = (catalog, clients, slots, bookings, holds, series, reports, calendars, workers)
 
 
 def all_public() -> frozenset[str]:

@@ -31,7 +31,7 @@ ROLES: Rules = {
 MAX_PERIOD = timedelta(days=366)
 
 
-class NewBooking(BaseModel, extra="forbid"):
+class NewBooking(BaseModel):
     resource: StrictStr
     service: StrictStr
     start: Instant
@@ -39,18 +39,35 @@ class NewBooking(BaseModel, extra="forbid"):
     client: StrictStr = ""
     seats: StrictInt = 1
 
+    class Config:
+        extra = "forbid"
+        schema_extra = {"example": {"resource": "anna", "service": "cut", "start": "2027-03-01T08:00:00Z",
+                                    "client": "c1"}}
 
-class Cancellation(BaseModel, extra="forbid"):
+
+class Cancellation(BaseModel):
     reason: StrictStr = ""
 
+    class Config:
+        extra = "forbid"
+        schema_extra = {"example": {"reason": "the client is ill"}}
 
-class AttendanceMark(BaseModel, extra="forbid"):
+
+class AttendanceMark(BaseModel):
     attendance: StrictStr
 
+    class Config:
+        extra = "forbid"
+        schema_extra = {"example": {"attendance": "attended"}}
 
-class Move(BaseModel, extra="forbid"):
+
+class Move(BaseModel):
     start: Instant
     location: StrictStr = ""
+
+    class Config:
+        extra = "forbid"
+        schema_extra = {"example": {"start": "2027-03-01T10:00:00Z"}}
 
 
 def idempotency_key() -> Any:
@@ -71,6 +88,9 @@ def routes(ctx: Context) -> APIRouter:
     def create_booking(
         booking: NewBooking, key: str = idempotency_key(), who: Principal = Depends(ctx.caller)
     ) -> dict[str, Any]:
+        """Books a start, checked as every listed slot is (one check serves both);
+        409 with every reason when it is not bookable. The same `Idempotency-Key`
+        and body answer the first booking again; another body with it is a 409."""
         with fields_named(idempotency_key="Idempotency-Key"):
             booked = scheduler.book(
                 who.own_resource(booking.resource),
@@ -87,6 +107,7 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/bookings/{id}", name="get_booking")
     def get_booking(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """One booking or hold, with its local times in the resource's zone."""
         return ctx.booking_view(ctx.booking(id, who))
 
     @api.get("/bookings", name="list_bookings")
@@ -143,12 +164,15 @@ def routes(ctx: Context) -> APIRouter:
     def cancel_booking(
         id: str, cancellation: Cancellation | None = Body(default=None), who: Principal = Depends(ctx.caller)
     ) -> dict[str, Any]:
+        """Cancels a booking or hold, keeping `reason`; cancelling twice answers the same booking."""
         ctx.booking(id, who)
         reason = cancellation.reason if cancellation else ""
         return ctx.booking_view(scheduler.cancel(id, reason, actor=who.actor, now=ctx.clock()))
 
     @api.post("/bookings/{id}/reschedule", name="reschedule_booking")
     def reschedule_booking(id: str, move: Move, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """Moves a booking to `start` (and `location`), checked as a new booking that
+        ignores the booking itself; 409 with every reason leaves it where it was."""
         ctx.booking(id, who)
         moved = scheduler.reschedule(id, move.start, location=move.location, actor=who.actor, now=ctx.clock())
         return ctx.booking_view(moved)

@@ -22,6 +22,7 @@ from ..context import Context
 from ..errors import ApiError, body_fields, fields_named
 from ..paging import cursor_query, limit_query, paged
 from ..routing import ApiRoute
+from ..schemas import LOCATION, RESOURCE, SERVICE, SETTINGS, request_body
 
 ADMIN: frozenset[Role] = frozenset({"admin"})
 
@@ -50,7 +51,7 @@ ROLES: Rules = {
 Record = TypeVar("Record", sc.Location, sc.ResourceRecord, sc.ServiceRecord)
 
 # A whole record as the body of a PUT: its JSON form, the id optional (the path names it).
-RECORD_BODY = Body(..., example={"name": "Salon Nord"})
+RECORD_BODY = Body(...)
 
 
 def _found(record: Record | None, kind: str, id: str, field: str = "id") -> Record:
@@ -94,14 +95,16 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/locations", name="list_locations")
     def list_locations(archived: bool = False, limit: int = limit_query(), cursor: str = cursor_query()) -> dict[str, Any]:
+        """Locations by id; archived ones only with `archived=true`."""
         found = scheduler.locations(include_archived=archived)
         return paged("locations", found, _id_key, sc.Location.to_dict, cursor=cursor, limit=limit)
 
     @api.get("/locations/{id}", name="get_location")
     def get_location(id: str) -> dict[str, Any]:
+        """One location, archived or not."""
         return _found(scheduler.location(id), "location", id).to_dict()
 
-    @api.put("/locations/{id}", name="put_location", status_code=201)
+    @api.put("/locations/{id}", name="put_location", status_code=201, openapi_extra=request_body(LOCATION, "location"))
     def put_location(
         id: str, response: Response, body: dict[str, Any] = RECORD_BODY, who: Principal = Depends(ctx.caller)
     ) -> dict[str, Any]:
@@ -122,6 +125,7 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/locations/{id}/restore", name="restore_location")
     def restore_location(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """Takes an archived location back: offered and bookable again."""
         scheduler.restore_location(id, actor=who.actor)
         return _found(scheduler.location(id), "location", id).to_dict()
 
@@ -147,9 +151,10 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/resources/{id}", name="get_resource")
     def get_resource(id: str) -> dict[str, Any]:
+        """One resource, archived or not, with the services it provides."""
         return resource_view(_found(scheduler.resource(id), "resource", id))
 
-    @api.put("/resources/{id}", name="put_resource", status_code=201)
+    @api.put("/resources/{id}", name="put_resource", status_code=201, openapi_extra=request_body(RESOURCE, "resource"))
     def put_resource(
         id: str, response: Response, body: dict[str, Any] = RECORD_BODY, who: Principal = Depends(ctx.caller)
     ) -> dict[str, Any]:
@@ -172,6 +177,7 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/resources/{id}/restore", name="restore_resource")
     def restore_resource(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """Takes an archived resource back: bookable again."""
         scheduler.restore_resource(id, actor=who.actor)
         return get_resource(id)
 
@@ -213,9 +219,10 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/services/{id}", name="get_service")
     def get_service(id: str) -> dict[str, Any]:
+        """One service, archived or not, with its providers."""
         return service_view(_found(scheduler.service(id), "service", id))
 
-    @api.put("/services/{id}", name="put_service", status_code=201)
+    @api.put("/services/{id}", name="put_service", status_code=201, openapi_extra=request_body(SERVICE, "service"))
     def put_service(
         id: str, response: Response, body: dict[str, Any] = RECORD_BODY, who: Principal = Depends(ctx.caller)
     ) -> dict[str, Any]:
@@ -236,6 +243,7 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/services/{id}/restore", name="restore_service")
     def restore_service(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """Takes an archived service back: bookable again."""
         scheduler.restore_service(id, actor=who.actor)
         return get_service(id)
 
@@ -246,9 +254,9 @@ def routes(ctx: Context) -> APIRouter:
         """Reminder offsets and global breaks (minutes, HH:MM pairs) and the default step."""
         return scheduler.settings().to_dict()
 
-    @api.put("/settings", name="put_settings")
+    @api.put("/settings", name="put_settings", openapi_extra=request_body(SETTINGS, "settings"))
     def put_settings(
-        body: dict[str, Any] = Body(..., example={"reminder_offsets": [1440, 60], "global_breaks": [["13:00", "14:00"]]}),
+        body: dict[str, Any] = Body(...),
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Replaces the settings: a field left out takes its default."""

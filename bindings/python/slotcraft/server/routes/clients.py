@@ -16,6 +16,7 @@ from ..context import Context
 from ..errors import ApiError, body_fields
 from ..paging import cursor_query, limit_query, paged
 from ..routing import ApiRoute
+from ..schemas import CLIENT, request_body
 
 ROLES: Rules = {
     "list_clients": STAFF,
@@ -25,10 +26,14 @@ ROLES: Rules = {
 }
 
 
-class IdentityLookup(BaseModel, extra="forbid"):
+class IdentityLookup(BaseModel):
     network: StrictStr
     external_id: StrictStr
     name: StrictStr = ""
+
+    class Config:
+        extra = "forbid"
+        schema_extra = {"example": {"network": "telegram", "external_id": "42", "name": "Анна"}}
 
 
 def _found(client: sc.Client | None, id: str) -> sc.Client:
@@ -64,13 +69,14 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/clients/{id}", name="get_client")
     def get_client(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+        """One client with their messenger identities; a client reads only their own."""
         return _found(scheduler.client(who.own_client(id, field="id")), id).to_dict()
 
-    @api.put("/clients/{id}", name="put_client", status_code=201)
+    @api.put("/clients/{id}", name="put_client", status_code=201, openapi_extra=request_body(CLIENT, "client"))
     def put_client(
         id: str,
         response: Response,
-        body: dict[str, Any] = Body(..., example={"name": "Анна", "identities": [{"network": "telegram", "external_id": "42"}]}),
+        body: dict[str, Any] = Body(...),
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Creates or replaces a client: name and messenger identities (an identity

@@ -29,10 +29,19 @@ class NewSeries(NewBooking):
     except_dates: list[date] = []
     what_is_free: StrictBool = False
 
+    class Config:
+        schema_extra = {"example": {"resource": "anna", "service": "cut", "start": "2027-03-02T08:00:00Z",
+                                    "rrule": "FREQ=WEEKLY;BYDAY=TU;COUNT=10", "except_dates": ["2027-03-16"],
+                                    "client": "c1"}}
 
-class SeriesCancellation(BaseModel, extra="forbid"):
+
+class SeriesCancellation(BaseModel):
     scope: StrictStr = "this"
     reason: StrictStr = ""
+
+    class Config:
+        extra = "forbid"
+        schema_extra = {"example": {"scope": "following", "reason": "the course ends early"}}
 
 
 def routes(ctx: Context) -> APIRouter:

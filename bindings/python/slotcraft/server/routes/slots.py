@@ -34,10 +34,14 @@ def routes(ctx: Context) -> APIRouter:
         mode: str = "any",
         seats: int = 1,
         limit: int | None = Query(default=None, ge=1),
+        ignore_booking: str = "",
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """The free slots of `service` starting in [from, to): one per start and
-        location, with the resources free there; at most `limit` of them."""
+        location, with the resources free there; at most `limit` of them.
+        `ignore_booking`: as if that booking were not there (where it could move)."""
+        if ignore_booking and (moving := scheduler.booking(ignore_booking)) is not None:
+            who.check_booking(moving, field="ignore_booking")
         with fields_named(start="from", end="to"):
             found = scheduler.slots(
                 service,
@@ -47,6 +51,7 @@ def routes(ctx: Context) -> APIRouter:
                 location=location,
                 seats=seats,
                 mode=mode,
+                ignore_booking=ignore_booking,
                 now=ctx.clock(),
             )
         zones = ctx.zones()

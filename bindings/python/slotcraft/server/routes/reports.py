@@ -1,0 +1,174 @@
+"""Reports as files: bookings, attendance and load over a period, as the
+scheduler's own CSV (RFC 4180, UTF-8 with a BOM so that spreadsheets read
+Cyrillic) or as a PDF drawn from that same CSV (../pdf.py). Staff get their
+own resource's; clients none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from starlette.responses import Response
+
+from .. import pdf
+from ..auth import STAFF, Principal, Rules
+from ..context import Context
+from ..errors import ApiError, fields_named
+from ..routing import ApiRoute
+from ..views import Instant
+from .bookings import MAX_PERIOD
+
+ROLES: Rules = {
+    "bookings_report_csv": STAFF,
+    "bookings_report_pdf": STAFF,
+    "attendance_report_csv": STAFF,
+    "attendance_report_pdf": STAFF,
+    "load_report_csv": STAFF,
+    "load_report_pdf": STAFF,
+}
+
+CSV_TYPE = "text/csv"  # Starlette adds "; charset=utf-8"
+PDF_TYPE = "application/pdf"
+
+
+def _file_response(media_type: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI description of a route answering a file of `media_type`."""
+    return {200: {"content": {media_type: {}}, "description": "The report, as an attachment"}}
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """What a report covers, as the scheduler takes it: `resources` is already
+    a staff member's own when they named none."""
+
+    start: datetime
+    end: datetime
+    resources: list[str]
+    service: str = ""
+    client: str = ""
+    status: str | None = None
+
+    def filename(self, report: str, extension: str) -> str:
+        return f"{report}-{self.start:%Y-%m-%d}-{self.end:%Y-%m-%d}.{extension}"
+
+    def filters(self) -> list[tuple[str, str]]:
+        """The filters as the PDF states them under the period."""
+        return [
+            ("Resources", ", ".join(self.resources) or "all"),
+            ("Service", self.service or "all"),
+            ("Client", self.client or "all"),
+            ("Status", self.status or "any"),
+        ]
+
+
+def _attachment(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _within_limit(start: datetime, end: datetime) -> None:
+    """Refuses a period longer than a listing covers (the scheduler refuses one that ends before it starts)."""
+    if end - start > MAX_PERIOD:
+        raise ApiError(400, f"the period is over {MAX_PERIOD.days} days", field="to")
+
+
+def routes(ctx: Context) -> APIRouter:
+    api = APIRouter(route_class=ApiRoute, tags=["reports"])
+    scheduler = ctx.scheduler
+
+    def known_service(service: str) -> str:
+        if service and scheduler.service(service) is None:
+            raise ApiError(404, f'no service "{service}"', field="service")
+        return service
+
+    def known_client(client: str) -> str:
+        if client and scheduler.client(client) is None:
+            raise ApiError(404, f'no client "{client}"', field="client")
+        return client
+
+    def booking_query(
+        start: Instant = Query(alias="from"),
+        end: Instant = Query(alias="to"),
+        resources: list[str] = Query(default=[]),
+        service: str = "",
+        client: str = "",
+        status: str | None = None,
+        who: Principal = Depends(ctx.caller),
+    ) -> ReportQuery:
+        """The period [from, to) and the filters of the bookings and attendance reports."""
+        _within_limit(start, end)
+        return ReportQuery(start, end, who.own_resources(resources), known_service(service), known_client(client),
+                           status)
+
+    def load_query(
+        start: Instant = Query(alias="from"),
+        end: Instant = Query(alias="to"),
+        resources: list[str] = Query(default=[]),
+        who: Principal = Depends(ctx.caller),
+    ) -> ReportQuery:
+        """The period [from, to) and the resources of the load report."""
+        _within_limit(start, end)
+        return ReportQuery(start, end, who.own_resources(resources))
+
+    def bookings_csv(q: ReportQuery) -> str:
+        with fields_named(start="from", end="to", period="to"):
+            return scheduler.bookings_csv(q.start, q.end, resources=q.resources, service=q.service,
+                                          client=q.client, status=q.status)
+
+    def attendance_csv(q: ReportQuery) -> str:
+        with fields_named(start="from", end="to", period="to"):
+            return scheduler.attendance_csv(q.start, q.end, resources=q.resources, service=q.service,
+                                            client=q.client, status=q.status)
+
+    def load_csv(q: ReportQuery, by: str) -> str:
+        with fields_named(start="from", end="to", period="to"):
+            return scheduler.load_csv(q.start, q.end, resources=q.resources, by=by, now=ctx.clock())
+
+    def heading(title: str, q: ReportQuery, filters: list[tuple[str, str]]) -> pdf.Heading:
+        return pdf.Heading(title, q.start, q.end, filters, ctx.clock())
+
+    @api.get("/reports/bookings.csv", name="bookings_report_csv", response_class=Response,
+             responses=_file_response(CSV_TYPE))
+    def bookings_report_csv(q: ReportQuery = Depends(booking_query)) -> Response:
+        """The bookings and holds starting in [from, to), one a row, by start; narrowed
+        by `resources`, `service`, `client` and `status`; at most 366 days."""
+        return _attachment(bookings_csv(q).encode(), CSV_TYPE, q.filename("bookings", "csv"))
+
+    @api.get("/reports/bookings.pdf", name="bookings_report_pdf", response_class=Response,
+             responses=_file_response(PDF_TYPE))
+    def bookings_report_pdf(q: ReportQuery = Depends(booking_query)) -> Response:
+        """The bookings report as a table, with the bookings by status and the seats in all."""
+        report = pdf.bookings_pdf(bookings_csv(q), heading("Bookings", q, q.filters()))
+        return _attachment(report, PDF_TYPE, q.filename("bookings", "pdf"))
+
+    @api.get("/reports/attendance.csv", name="attendance_report_csv", response_class=Response,
+             responses=_file_response(CSV_TYPE))
+    def attendance_report_csv(q: ReportQuery = Depends(booking_query)) -> Response:
+        """Per resource, the bookings starting in [from, to) that pass the filters:
+        attended, no-show, unmarked and cancelled (holds are not counted)."""
+        return _attachment(attendance_csv(q).encode(), CSV_TYPE, q.filename("attendance", "csv"))
+
+    @api.get("/reports/attendance.pdf", name="attendance_report_pdf", response_class=Response,
+             responses=_file_response(PDF_TYPE))
+    def attendance_report_pdf(q: ReportQuery = Depends(booking_query)) -> Response:
+        """The attendance report as a table, with each count over the resources."""
+        report = pdf.attendance_pdf(attendance_csv(q), heading("Attendance", q, q.filters()))
+        return _attachment(report, PDF_TYPE, q.filename("attendance", "pdf"))
+
+    @api.get("/reports/load.csv", name="load_report_csv", response_class=Response,
+             responses=_file_response(CSV_TYPE))
+    def load_report_csv(q: ReportQuery = Depends(load_query), by: str = "day") -> Response:
+        """Open and booked hours per resource and local day (`by=day`) or ISO week (`by=week`) in [from, to)."""
+        return _attachment(load_csv(q, by).encode(), CSV_TYPE, q.filename("load", "csv"))
+
+    @api.get("/reports/load.pdf", name="load_report_pdf", response_class=Response,
+             responses=_file_response(PDF_TYPE))
+    def load_report_pdf(q: ReportQuery = Depends(load_query), by: str = "day") -> Response:
+        """The load report as a table under a bar chart of open and booked hours per day or week."""
+        filters = [*q.filters()[:1], ("By", by)]
+        report = pdf.load_pdf(load_csv(q, by), heading("Load", q, filters), by)
+        return _attachment(report, PDF_TYPE, q.filename("load", "pdf"))
+
+    return api

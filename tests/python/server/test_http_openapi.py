@@ -1,0 +1,144 @@
+"""The OpenAPI document: every route described, every request body with an
+example that validates against its schema (python3-jsonschema) and that the
+route itself accepts; the record schemas name exactly the fields slotcraft reads."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from fastapi.routing import APIRoute
+
+import slotcraft as sc
+from slotcraft.server import schemas
+
+from .conftest import Api
+
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
+    document = api.anonymous.get("/v1/openapi.json").json()
+    return [(method, path, op) for path, item in document["paths"].items() for method, op in item.items()
+            if method in METHODS]
+
+
+def body_example(document: dict[str, Any], op: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
+    """The schema of an operation's JSON body (refs resolved) and its example."""
+    if "application/json" not in op.get("requestBody", {}).get("content", {}):
+        return None  # no body, or a file (an .ics import): its example is checked by its own tests
+    content = op["requestBody"]["content"]["application/json"]
+    schema = content["schema"]
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    example = content.get("example", schema.get("example"))
+    return {**schema, "components": document["components"]}, example
+
+
+def test_every_route_is_in_the_document_with_a_description(memory_api: Api) -> None:
+    routes = [r for r in memory_api.app.routes if isinstance(r, APIRoute) and r.include_in_schema]
+    assert len(routes) > 40
+    documented = {(m, p) for m, p, _ in operations(memory_api)}
+    for route in routes:
+        for method in route.methods:
+            assert (method.lower(), route.path) in documented, route.path
+    undescribed = [f"{m} {p}" for m, p, op in operations(memory_api) if not (op.get("description") or "").strip()]
+    assert undescribed == []
+
+
+def test_every_request_body_has_an_example_that_validates_against_its_schema(memory_api: Api) -> None:
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    checked = 0
+    for method, path, op in operations(memory_api):
+        found = body_example(document, op)
+        if found is None:
+            continue
+        schema, example = found
+        assert example is not None, f"{method} {path} has no example"
+        jsonschema.validate(example, schema)  # the document's components ride along, so its $refs resolve
+        checked += 1
+    assert checked >= 12
+
+
+@pytest.mark.parametrize(
+    ("schema", "record"),
+    [
+        (schemas.LOCATION, sc.Location("x", name="n")),
+        (schemas.RESOURCE, sc.ResourceRecord("x", "UTC", schedules=[sc.LocationSchedule("salon")])),
+        (schemas.SERVICE, sc.ServiceRecord(sc.Service("x", timedelta(minutes=5)))),
+        (schemas.CLIENT, sc.Client("x", identities=[sc.Identity("vk", "1")])),
+        (schemas.SETTINGS, sc.Settings(default_step=timedelta(minutes=5))),
+    ],
+)
+def test_a_record_schema_names_the_fields_slotcraft_writes_and_validates_what_it_writes(
+    schema: dict[str, Any], record: Any
+) -> None:
+    written = record.to_dict()
+    assert set(schema["properties"]) - {"step"} == set(written) - {"step"}
+    jsonschema.validate(written, schema)
+    for list_field, item_schema in (("schedules", schemas.SCHEDULE), ("identities", schemas.IDENTITY)):
+        for item in written.get(list_field, []):
+            assert set(item_schema["properties"]) == set(item)
+
+
+def test_a_record_schema_refuses_what_slotcraft_refuses_an_unknown_field(memory_api: Api) -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**schemas.EXAMPLES["resource"], "time_zone": "UTC"}, schemas.RESOURCE)
+    assert memory_api.admin.put("/v1/resources/x", {**schemas.EXAMPLES["resource"], "time_zone": "UTC"}).status_code == 400
+
+
+# Path parameters filled so every example is sent to its route on the salon.
+def _fill(path: str, booking: str) -> str:
+    names = {"id": booking, "service": "yoga"}
+    if path.startswith(("/v1/locations/", "/v1/resources/", "/v1/services/", "/v1/clients/")):
+        kind = path.split("/")[2]
+        names["id"] = {"locations": "annex", "resources": "carl", "services": "nails", "clients": "c9"}[kind]
+    return re.sub(r"\{(\w+)\}", lambda m: names[m.group(1)], path)
+
+
+def test_every_example_is_accepted_by_its_route(memory_api: Api) -> None:
+    """Sent as an admin on the salon, no example is a 400: each says what the route takes."""
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    memory_api.clock.now = memory_api.clock.now.replace(month=2, day=1)
+    booking = memory_api.admin.post("/v1/bookings", {"resource": "anna", "service": "cut",
+                                                     "start": "2027-03-03T08:00:00Z"}).json()["id"]
+    sent = 0
+    for method, path, op in operations(memory_api):
+        found = body_example(document, op)
+        if found is None or "/holds/confirm" in path:
+            continue
+        _, example = found
+        answer = memory_api.admin.http.request(method.upper(), _fill(path, booking), json=example,
+                                               headers={"Authorization": f"Bearer {memory_api.texts['admin']}"})
+        assert answer.status_code != 400, (method, path, answer.text)
+        assert answer.status_code < 500, (method, path, answer.text)
+        sent += 1
+    assert sent >= 12
+
+
+def test_the_reference_page_loads_every_file_from_the_server_itself(memory_api: Api) -> None:
+    page = memory_api.anonymous.get("/v1/reference")
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    linked = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert len(linked) == 3
+    for url in linked:
+        assert not re.match(r"^(\w+:)?//", url), url  # nothing from another host
+        asset = memory_api.anonymous.get(f"/v1/{url}")
+        assert asset.status_code == 200, url
+        assert len(asset.content) > (50 if url.endswith("start.js") else 10_000)
+    assert "openapi.json" in memory_api.anonymous.get("/v1/reference/start.js").text
+    assert memory_api.anonymous.get("/v1/reference/../keys.py").status_code == 404
+    assert memory_api.anonymous.get("/v1/reference/package.json").status_code == 404
+
+
+def test_without_its_built_files_the_reference_page_says_so(memory_api: Api, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    monkeypatch.setenv("SLOTCRAFT_WEB_ASSETS", str(tmp_path))
+    refused = memory_api.anonymous.get("/v1/reference")
+    assert refused.status_code == 503 and "npm ci" in refused.json()["error"]["message"]

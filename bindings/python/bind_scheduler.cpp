@@ -8,6 +8,12 @@
 
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/scheduler.hpp>
+#include <slotcraft/tz.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <span>
 
 namespace slotcraft::python {
 
@@ -35,6 +41,99 @@ booking_request make_request(py::handle resource, py::handle service, py::handle
                            .seats = to_int(seats, "seats"),
                            .idempotency_key = to_text(idempotency_key, "idempotency_key"),
                            .actor = to_text(actor, "actor")};
+}
+
+slot_request make_slot_request(py::handle service_id, py::handle start, py::handle end, py::handle resources,
+                               py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking) {
+    slot_request request{.service = to_text(service_id, "service"),
+                         .resources = to_texts(resources, "resources"),
+                         .location = to_text(location, "location"),
+                         .from = to_instant(start, "start"),
+                         .to = to_instant(end, "end"),
+                         .seats = to_int(seats, "seats"),
+                         .mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode),
+                         .ignore_booking = to_text(ignore_booking, "ignore_booking")};
+    // Named as the Python arguments are (the C++ check calls the end `to`).
+    if (request.to <= request.from) reject("end", "must be after start");
+    if (request.to - request.from > max_query_range) reject("end", "the query range must be at most 366 days");
+    return request;
+}
+
+/// Appends `t` as ISO 8601 wall time, 2027-03-01T09:00:00.
+template <class Clock>
+void append_wall_time(std::string& out, std::chrono::time_point<Clock, std::chrono::seconds> t) {
+    const auto day = date::floor<date::days>(t);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss time{t - day};
+    fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", int(ymd.year()),
+                   unsigned(ymd.month()), unsigned(ymd.day()), time.hours().count(), time.minutes().count(),
+                   time.seconds().count());
+}
+
+/// Appends `t` on the wall clock of `z` with its offset, as Python's
+/// isoformat writes it: 2027-03-01T09:00:00+01:00. `known` keeps the zone's
+/// last period, which most neighbouring slots share.
+void append_local_time(std::string& out, instant t, const date::time_zone& z, date::sys_info& known) {
+    if (t < known.begin || t >= known.end) known = z.get_info(t);
+    const std::chrono::seconds offset = known.offset;
+    append_wall_time(out, date::local_seconds{(t + offset).time_since_epoch()});
+    const date::hh_mm_ss magnitude{offset < std::chrono::seconds{0} ? -offset : offset};
+    fmt::format_to(std::back_inserter(out), "{}{:02}:{:02}", offset < std::chrono::seconds{0} ? '-' : '+',
+                   magnitude.hours().count(), magnitude.minutes().count());
+    if (magnitude.seconds().count() != 0) fmt::format_to(std::back_inserter(out), ":{:02}", magnitude.seconds().count());
+}
+
+/// The answer of slotcraft.server's GET /v1/slots (its views.slot_view, made
+/// here: in Python it was most of the route's time): at most `limit` slots (0:
+/// all), each in UTC and on the wall clock of its first resource's zone.
+std::string located_slots_json(scheduler& s, std::span<const located_slot> found, std::size_t limit) {
+    struct zone_of_resource {
+        const date::time_zone* zone;
+        std::string quoted_name;
+        date::sys_info known{};
+    };
+    std::map<std::string, zone_of_resource, std::less<>> zones;
+    std::map<std::string, std::string, std::less<>> quoted;  // text -> its JSON string
+    const auto quote = [&](const std::string& text) -> const std::string& {
+        auto at = quoted.find(text);
+        if (at == quoted.end()) at = quoted.emplace(text, nlohmann::json(text).dump()).first;
+        return at->second;
+    };
+    const auto zone_of = [&](const std::string& resource) -> zone_of_resource& {
+        auto at = zones.find(resource);
+        if (at == zones.end()) {
+            const auto record = s.resource(resource);
+            const zone z = zone::locate(record ? record->time_zone : "UTC");
+            at = zones.emplace(resource, zone_of_resource{z.get(), nlohmann::json(z.name()).dump()}).first;
+        }
+        return at->second;
+    };
+    const auto shown = found.first(limit == 0 ? found.size() : std::min(limit, found.size()));
+    std::string out = "{\"slots\":[";
+    out.reserve(shown.size() * 256 + 16);
+    for (const located_slot& ls : shown) {
+        zone_of_resource& z = zone_of(ls.free.resources.front());
+        out += &ls == shown.data() ? "{\"start\":\"" : ",{\"start\":\"";
+        append_wall_time(out, ls.free.time.start);
+        out += "Z\",\"end\":\"";
+        append_wall_time(out, ls.free.time.end);
+        out += "Z\",\"local_start\":\"";
+        append_local_time(out, ls.free.time.start, *z.zone, z.known);
+        out += "\",\"local_end\":\"";
+        append_local_time(out, ls.free.time.end, *z.zone, z.known);
+        out += "\",\"time_zone\":";
+        out += z.quoted_name;
+        out += ",\"location\":";
+        out += quote(ls.location);
+        out += ",\"resources\":[";
+        for (const std::string& id : ls.free.resources) {
+            if (&id != ls.free.resources.data()) out += ',';
+            out += quote(id);
+        }
+        fmt::format_to(std::back_inserter(out), "],\"seats_left\":{}}}", ls.free.seats_left);
+    }
+    out += "]}";
+    return out;
 }
 
 std::string request_repr(const booking_request& r) {
@@ -325,17 +424,8 @@ void register_scheduler(py::module_& m) {
         "slots",
         [](py_scheduler& s, py::handle service_id, py::handle start, py::handle end, py::handle resources,
            py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking, py::handle now) {
-            slot_request request{.service = to_text(service_id, "service"),
-                                 .resources = to_texts(resources, "resources"),
-                                 .location = to_text(location, "location"),
-                                 .from = to_instant(start, "start"),
-                                 .to = to_instant(end, "end"),
-                                 .seats = to_int(seats, "seats"),
-                                 .mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode),
-                                 .ignore_booking = to_text(ignore_booking, "ignore_booking")};
-            // Named as the Python arguments are (the C++ check calls the end `to`).
-            if (request.to <= request.from) reject("end", "must be after start");
-            if (request.to - request.from > max_query_range) reject("end", "the query range must be at most 366 days");
+            const slot_request request =
+                make_slot_request(service_id, start, end, resources, location, seats, mode, ignore_booking);
             const instant at = now_or_clock(now);
             return without_gil([&] { return s.impl.slots(request, at); });
         },
@@ -346,6 +436,25 @@ void register_scheduler(py::module_& m) {
         "each with the resources free there. `resources`: [] means every provider; `location`: \"\" means every "
         "location the service is offered at; `ignore_booking`: a booking left out as if cancelled (the starts "
         "reschedule accepts for it).");
+    cls.def(
+        "slots_json",
+        [](py_scheduler& s, py::handle service_id, py::handle start, py::handle end, py::handle resources,
+           py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking, py::handle now,
+           py::handle limit) {
+            const slot_request request =
+                make_slot_request(service_id, start, end, resources, location, seats, mode, ignore_booking);
+            const instant at = now_or_clock(now);
+            const int asked = limit.is_none() ? 0 : to_int(limit, "limit");
+            if (!limit.is_none() && asked < 1) reject("limit", "must be at least 1");
+            const auto most = static_cast<std::size_t>(asked);
+            return without_gil([&] { return located_slots_json(s.impl, s.impl.slots(request, at), most); });
+        },
+        py::arg("service"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::list(),
+        py::arg("location") = "", py::arg("seats") = 1, py::arg("mode") = resource_mode::any,
+        py::arg("ignore_booking") = "", py::arg("now") = py::none(), py::arg("limit") = py::none(),
+        "`slots` as the JSON text slotcraft.server answers: `{\"slots\": [{start, end, local_start, local_end, "
+        "time_zone, location, resources, seats_left}]}`, the local times in the zone of each slot's first resource; "
+        "at most `limit` slots (None: all).");
     cls.def(
         "check",
         [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle location,

@@ -12,9 +12,10 @@ SLOTCRAFT_BUILD_PACKAGES=(
 )
 
 # What the HTTP API (python3 -m slotcraft.server) runs on; on a PostgreSQL
-# database it keeps its API keys through python3-psycopg2 too.
+# database it keeps its API keys through python3-psycopg2 too, and it hashes
+# users' passwords with python3-argon2.
 SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 python3-reportlab fonts-dejavu-core
-  python3-httpx)
+  python3-httpx python3-argon2)
 
 # What scripts/test needs besides: a PostgreSQL server to start for the tests,
 # a second iCalendar reader and recurrence expander (python3-icalendar,

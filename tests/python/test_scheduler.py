@@ -29,6 +29,36 @@ def test_slots_are_located_and_listed_in_utc(salon: sc.Scheduler) -> None:
     assert first.slot.time == sc.Interval(first.start, first.end)
 
 
+def test_slots_json_is_the_slots_in_utc_and_on_the_first_resources_wall_clock_across_dst(
+    salon: sc.Scheduler,
+) -> None:
+    """Berlin moves to summer time on 2027-03-28: the Friday before is UTC+1, the Monday after UTC+2."""
+    friday, monday = utc("2027-03-26T00:00"), utc("2027-03-29T00:00")
+    answer = json.loads(salon.slots_json("cut", friday, monday + timedelta(days=1), resources=["boris"], now=NOW))
+    slots = answer["slots"]
+    assert list(answer) == ["slots"]
+    listed = salon.slots("cut", friday, monday + timedelta(days=1), resources=["boris"], now=NOW)
+    assert [(s["start"], s["end"], s["resources"], s["seats_left"], s["location"]) for s in slots] == [
+        (sc.format_instant(x.start), sc.format_instant(x.end), x.resources, x.seats_left, x.location) for x in listed]
+    assert slots[0] == {"start": "2027-03-26T08:00:00Z", "end": "2027-03-26T08:30:00Z",
+                        "local_start": "2027-03-26T09:00:00+01:00", "local_end": "2027-03-26T09:30:00+01:00",
+                        "time_zone": "Europe/Berlin", "location": "salon", "resources": ["boris"], "seats_left": 1}
+    after = [s for s in slots if s["start"] >= "2027-03-29"][0]
+    assert (after["start"], after["local_start"]) == ("2027-03-29T07:00:00Z", "2027-03-29T09:00:00+02:00")
+    for s in slots:  # the local time is the UTC one moved by its offset, whatever the day
+        local = datetime.fromisoformat(s["local_start"])
+        assert local == datetime.fromisoformat(s["start"].replace("Z", "+00:00"))
+        assert local.utcoffset() == BERLIN.utcoffset(local.replace(tzinfo=None))
+
+
+def test_slots_json_keeps_the_first_limit_slots(salon: sc.Scheduler) -> None:
+    day = (MONDAY, MONDAY + timedelta(days=1))
+    every = json.loads(salon.slots_json("cut", *day, now=NOW))["slots"]
+    assert len(every) == 16 and every[0]["resources"] == ["anna", "boris"]
+    assert json.loads(salon.slots_json("cut", *day, now=NOW, limit=3))["slots"] == every[:3]
+    assert json.loads(salon.slots_json("cut", *day, now=NOW, limit=100))["slots"] == every
+
+
 def test_slots_take_resources_location_seats_and_mode(salon: sc.Scheduler) -> None:
     day = (MONDAY, MONDAY + timedelta(days=1))
     only_boris = salon.slots("cut", *day, resources=["boris"], now=NOW)

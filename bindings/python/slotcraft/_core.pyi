@@ -639,6 +639,20 @@ class Scheduler:
         ignore_booking: str = "",
         now: datetime | None = None,
     ) -> list[LocatedSlot]: ...
+    def slots_json(
+        self,
+        service: str,
+        start: datetime,
+        end: datetime,
+        *,
+        resources: Sequence[str] = ...,
+        location: str = "",
+        seats: int = 1,
+        mode: Mode | str = ...,
+        ignore_booking: str = "",
+        now: datetime | None = None,
+        limit: int | None = None,
+    ) -> str: ...
     def check(
         self,
         resource: str,

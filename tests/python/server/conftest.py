@@ -17,6 +17,8 @@ import slotcraft.server as server
 from conftest import NOW
 from slotcraft.server import keys as api_keys
 
+from .receiver import Receiver, running_receiver
+
 ROLES = ("admin", "staff", "client", "worker")
 
 
@@ -123,3 +125,10 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["error"]["message"]
     error: dict[str, Any] = body["error"]
     return error
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1 (receiver.py)."""
+    with running_receiver() as found:
+        yield found

@@ -1,6 +1,7 @@
-"""The OpenAPI document: every route described, every request body with an
-example that validates against its schema (python3-jsonschema) and that the
-route itself accepts; the record schemas name exactly the fields slotcraft reads."""
+"""The OpenAPI document: every route described with a summary, every parameter
+described, every error documented in the one shape; every example (of a
+request body or a parameter) valid against its schema (python3-jsonschema) and
+accepted by its route; the record schemas name exactly the fields slotcraft reads."""
 
 from __future__ import annotations
 
@@ -14,17 +15,76 @@ import pytest
 from fastapi.routing import APIRoute
 
 import slotcraft as sc
-from slotcraft.server import schemas
+from slotcraft.server import params, schemas
 
 from .conftest import Api
 
 METHODS = ("get", "put", "post", "delete", "patch")
 
+ERROR_SCHEMA = "#/components/schemas/ErrorBody"
 
-def operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
-    document = api.anonymous.get("/v1/openapi.json").json()
+Document = dict[str, Any]
+
+
+def operations_of(document: Document) -> list[tuple[str, str, dict[str, Any]]]:
     return [(method, path, op) for path, item in document["paths"].items() for method, op in item.items()
             if method in METHODS]
+
+
+def operations(api: Api) -> list[tuple[str, str, dict[str, Any]]]:
+    return operations_of(api.anonymous.get("/v1/openapi.json").json())
+
+
+def parameters_of(document: Document) -> list[tuple[str, dict[str, Any]]]:
+    """Every parameter of every operation, with where it is: `GET /v1/slots query from`."""
+    return [(f"{method.upper()} {path} {param['in']} {param['name']}", param)
+            for method, path, op in operations_of(document) for param in op.get("parameters", [])]
+
+
+def undescribed_operations(document: Document) -> list[str]:
+    return [f"{method.upper()} {path}" for method, path, op in operations_of(document)
+            if not (op.get("summary") or "").strip() or not (op.get("description") or "").strip()]
+
+
+def undescribed_parameters(document: Document) -> list[str]:
+    return [where for where, param in parameters_of(document) if not (param.get("description") or "").strip()]
+
+
+def undocumented_errors(document: Document) -> list[str]:
+    """The operations with no 4xx answer documented, or one not in the error shape."""
+    problems = []
+    for method, path, op in operations_of(document):
+        errors = {code: answer for code, answer in op.get("responses", {}).items() if str(code).startswith("4")}
+        schemas_of = {code: answer.get("content", {}).get("application/json", {}).get("schema", {})
+                      for code, answer in errors.items()}
+        if not errors or any(schema.get("$ref") != ERROR_SCHEMA for schema in schemas_of.values()):
+            problems.append(f"{method.upper()} {path}: {sorted(errors)}")
+    return problems
+
+
+def parameter_examples(param: dict[str, Any]) -> list[Any]:
+    """A parameter's examples: its `example`, its `examples`, its schema's `example`."""
+    found = [param["example"]] if "example" in param else []
+    found += [example["value"] for example in param.get("examples", {}).values() if "value" in example]
+    return found + ([param["schema"]["example"]] if "example" in param.get("schema", {}) else [])
+
+
+def invalid_parameter_examples(document: Document) -> list[str]:
+    """The examples that break their parameter's schema, the instants slotcraft
+    would not read, and the path parameters without an example."""
+    problems = []
+    for where, param in parameters_of(document):
+        examples = parameter_examples(param)
+        if param["in"] == "path" and not examples:
+            problems.append(f"{where}: no example")
+        for example in examples:
+            try:
+                jsonschema.validate(example, {**param["schema"], "components": document["components"]})
+                if param["schema"].get("format") == "date-time":
+                    sc.parse_instant(example)
+            except (jsonschema.ValidationError, sc.Error) as error:
+                problems.append(f"{where}: {example!r}: {error}")
+    return problems
 
 
 def body_example(document: dict[str, Any], op: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
@@ -39,15 +99,53 @@ def body_example(document: dict[str, Any], op: dict[str, Any]) -> tuple[dict[str
     return {**schema, "components": document["components"]}, example
 
 
-def test_every_route_is_in_the_document_with_a_description(memory_api: Api) -> None:
+def test_every_route_is_in_the_document_with_a_summary_and_a_description(memory_api: Api) -> None:
     routes = [r for r in memory_api.app.routes if isinstance(r, APIRoute) and r.include_in_schema]
     assert len(routes) > 40
-    documented = {(m, p) for m, p, _ in operations(memory_api)}
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    documented = {(m, p) for m, p, _ in operations_of(document)}
     for route in routes:
         for method in route.methods:
             assert (method.lower(), route.path) in documented, route.path
-    undescribed = [f"{m} {p}" for m, p, op in operations(memory_api) if not (op.get("description") or "").strip()]
-    assert undescribed == []
+    assert undescribed_operations(document) == []
+
+
+def test_every_parameter_is_described(memory_api: Api) -> None:
+    """Query, path and header parameters alike: what it is, its format, what leaving it out means."""
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    assert len(parameters_of(document)) > 100
+    assert undescribed_parameters(document) == []
+
+
+def test_every_operation_documents_its_errors_in_the_one_shape(memory_api: Api) -> None:
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    assert undocumented_errors(document) == []
+    shape = document["components"]["schemas"]["ErrorBody"]
+    assert shape["required"] == ["error"]
+
+
+def test_every_parameter_example_validates_against_its_schema(memory_api: Api) -> None:
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    assert sum(len(parameter_examples(param)) for _, param in parameters_of(document)) > 60
+    assert invalid_parameter_examples(document) == []
+
+
+def test_the_checks_of_the_document_find_what_is_missing(memory_api: Api) -> None:
+    """Each check above reports an operation or a parameter stripped of what it needs."""
+    document = memory_api.anonymous.get("/v1/openapi.json").json()
+    checks = (undescribed_operations, undescribed_parameters, undocumented_errors, invalid_parameter_examples)
+    before = [set(check(document)) for check in checks]
+    slots = document["paths"]["/v1/slots"]["get"]
+    seats = next(param for param in slots["parameters"] if param["name"] == "seats")
+    del slots["summary"]
+    del seats["description"]
+    seats["example"] = "three"
+    del document["paths"]["/v1/bookings/{id}"]["get"]["parameters"][0]["example"]
+    document["paths"]["/v1/slots/explain"]["get"]["responses"].pop("4XX")
+    found = [sorted(problem.split(":")[0] for problem in set(check(document)) - old)
+             for check, old in zip(checks, before)]
+    assert found == [["GET /v1/slots"], ["GET /v1/slots query seats"], ["GET /v1/slots/explain"],
+                     ["GET /v1/bookings/{id} path id", "GET /v1/slots query seats"]]
 
 
 def test_every_request_body_has_an_example_that_validates_against_its_schema(memory_api: Api) -> None:
@@ -118,6 +216,29 @@ def test_every_example_is_accepted_by_its_route(memory_api: Api) -> None:
         assert answer.status_code < 500, (method, path, answer.text)
         sent += 1
     assert sent >= 12
+
+
+def test_every_parameter_example_is_accepted_by_its_route(memory_api: Api) -> None:
+    """Each GET sent as an admin on the salon with every parameter at its example
+    is no 400 (a 404 for an id the salon lacks is fine): the examples are values the route takes."""
+    memory_api.clock.now = memory_api.clock.now.replace(month=2, day=1)
+    booking = memory_api.admin.post("/v1/bookings", {"resource": "anna", "service": "cut",
+                                                     "start": "2027-03-03T08:00:00Z"}).json()["id"]
+    sent = 0
+    for method, path, op in operations(memory_api):
+        if method != "get":
+            continue
+        given = {(param["in"], param["name"]): parameter_examples(param)[0]
+                 for param in op.get("parameters", []) if parameter_examples(param)}
+        given = {where: booking if value == params.EXAMPLE_BOOKING else value for where, value in given.items()}
+        url = re.sub(r"\{(\w+)\}", lambda m: str(given[("path", m.group(1))]), path)
+        query = {name: value for (where, name), value in given.items() if where == "query"}
+        headers = {name: value for (where, name), value in given.items() if where == "header"}
+        answer = memory_api.admin.get(url, headers=headers, **query)
+        assert answer.status_code != 400, (path, query, answer.text)
+        assert answer.status_code < 500, (path, answer.text)
+        sent += bool(query)
+    assert sent >= 15
 
 
 def test_the_reference_page_loads_every_file_from_the_server_itself(memory_api: Api) -> None:

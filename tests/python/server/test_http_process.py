@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time as wall, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ import slotcraft as sc
 from conftest import build_salon
 
 SERVER = [sys.executable, "-m", "slotcraft.server"]
+PASSWORD = "correct horse battery"
 
 
 def free_port() -> int:
@@ -40,34 +42,42 @@ def next_monday_at_ten_berlin() -> str:
     return sc.format_instant(datetime.combine(monday, wall(10), tzinfo=ZoneInfo("Europe/Berlin")))
 
 
+@contextmanager
+def serving(db: Path, log_path: Path, *options: str) -> Iterator[str]:
+    """The server on `db` with `options`, from its start (its base URL) to a clean stop."""
+    port = free_port()
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [*SERVER, "--db", str(db), "--port", str(port), *options],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            assert process.poll() is None, log_path.read_text()
+            try:
+                if httpx.get(f"{base}/v1/openapi.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.1)
+        yield base
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0, log_path.read_text()
+    finally:
+        process.kill()
+        process.wait()
+        log.close()
+
+
 @pytest.fixture(params=[1, 2], ids=["one_worker", "two_workers"])
 def running(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The server on a salon's SQLite file: its base URL and the file."""
     db = tmp_path / "salon.sqlite"
     build_salon(str(db))
-    port = free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [*SERVER, "--db", str(db), "--port", str(port), "--workers", str(request.param)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, (tmp_path / "server.log").read_text()
-        try:
-            if httpx.get(f"{base}/v1/openapi.json", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-            time.sleep(0.1)
-    yield base, db
-    process.send_signal(signal.SIGINT)
-    try:
-        assert process.wait(timeout=30) == 0, (tmp_path / "server.log").read_text()
-    finally:
-        process.kill()
-        log.close()
+    with serving(db, tmp_path / "server.log", "--workers", str(request.param)) as base:
+        yield base, db
 
 
 def test_book_through_a_running_server(running: tuple[str, Path]) -> None:
@@ -117,3 +127,35 @@ def test_bad_arguments_stop_before_serving(tmp_path: Path) -> None:
         assert says in run.stderr
     bad_role = keys("create", "--db", str(tmp_path / "k.sqlite"), "--role", "staff", "--name", "x")
     assert (bad_role.returncode, "resource" in bad_role.stderr) == (2, True)
+
+
+def _sign_in_cookie(base: str, forwarded_for: str) -> str:
+    """The Set-Cookie of a sign-in that a proxy forwarded from `forwarded_for` over https."""
+    signed_in = httpx.post(f"{base}/v1/session", json={"login": "ada", "password": PASSWORD}, timeout=10,
+                           headers={"X-Forwarded-For": forwarded_for, "X-Forwarded-Proto": "https"})
+    assert signed_in.status_code == 200, signed_in.text
+    return signed_in.headers["set-cookie"]
+
+
+def _answers(base: str, *forwarded_for: str) -> list[int]:
+    """The statuses of keyless requests, one from each of `forwarded_for` as a proxy forwards them."""
+    return [httpx.get(f"{base}/v1/locations", headers={"X-Forwarded-For": address}, timeout=10).status_code
+            for address in forwarded_for]
+
+
+def test_behind_a_trusted_proxy_its_forwarded_headers_name_the_client_and_the_scheme(tmp_path: Path) -> None:
+    """Each X-Forwarded-For address has its own --per-address bucket and X-Forwarded-Proto
+    makes the session cookie Secure, from the --trusted-proxy only: from anyone else, every
+    request counts against the address that sent it, and the cookie is for plain http."""
+    db = tmp_path / "salon.sqlite"
+    build_salon(str(db))
+    user = subprocess.run([*SERVER, "users", "create", "--db", str(db), "--login", "ada", "--role", "admin",
+                           "--name", "Ada", "--password-stdin"], input=PASSWORD + "\n", capture_output=True,
+                          text=True, timeout=60)
+    assert user.returncode == 0, user.stderr
+    with serving(db, tmp_path / "proxied.log", "--per-address", "2", "--trusted-proxy", "127.0.0.1") as base:
+        assert _answers(base, "203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2") == [401, 401, 429, 401]
+        assert "; Secure" in _sign_in_cookie(base, "203.0.113.3")
+    with serving(db, tmp_path / "direct.log", "--per-address", "2") as base:
+        assert "; Secure" not in _sign_in_cookie(base, "203.0.113.3")
+        assert _answers(base, "203.0.113.1", "203.0.113.2") == [401, 429]

@@ -25,6 +25,7 @@ import slotcraft as sc
 import slotcraft.server as server
 from conftest import _postgres_uri, build_salon
 
+from .receiver import Receiver
 from .test_http_process import SERVER, free_port
 
 CLIENTS = 16
@@ -230,9 +231,13 @@ def test_sixteen_clients_racing_through_four_workers_never_double_book(target: s
     assert every == set(outcome.booked.values())
 
 
-def test_a_worker_killed_mid_run_loses_no_committed_booking(target: str, tmp_path: Path) -> None:
+def test_a_worker_killed_mid_run_loses_no_committed_booking_nor_its_webhook(
+    target: str, tmp_path: Path, receiver: Receiver
+) -> None:
     build_salon(target)
     key = _admin_key(target)
+    hooks = server.Webhooks(sc.Scheduler(target))
+    hooks.create(receiver.url, ["booking.created"])
     running = _start(target, tmp_path, workers=4)
     outcome = Outcome()
     clients = threading.Thread(target=_run_clients, args=(running.base, key, outcome))
@@ -262,3 +267,11 @@ def test_a_worker_killed_mid_run_loses_no_committed_booking(target: str, tmp_pat
     _check_database(target, outcome)
     every = {row[0] for row in _sql_rows(target, "SELECT id FROM bookings")}
     assert every == set(outcome.booked.values())
+
+    # Every committed booking is in the audit log, the webhooks' outbox, the killed worker's too.
+    try:
+        server.Dispatcher(hooks).run_once()
+    finally:
+        hooks.close()
+    told = [r.event["data"]["booking"]["id"] for r in receiver.accepted()]
+    assert sorted(told) == sorted(every)

@@ -6,6 +6,7 @@ from .auth import Authenticator, Principal, Role
 from .errors import ApiError
 from .keys import ApiKey, ApiKeys
 from .limits import Limits
+from .webhooks import Dispatcher, Webhooks
 
 __all__ = [
     "router",
@@ -18,4 +19,6 @@ __all__ = [
     "ApiKey",
     "ApiKeys",
     "Limits",
+    "Webhooks",
+    "Dispatcher",
 ]

@@ -30,6 +30,7 @@ ROLES: tuple[Role, ...] = ("admin", "staff", "client", "worker")
 EVERYONE: frozenset[Role] = frozenset({"admin", "staff", "client"})
 STAFF: frozenset[Role] = frozenset({"admin", "staff"})
 WORKERS: frozenset[Role] = frozenset({"admin", "worker"})
+ADMIN: frozenset[Role] = frozenset({"admin"})
 
 # Route name → the roles allowed on it. A route missing from the table is refused to everyone.
 Rules = Mapping[str, frozenset[Role]]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import slotcraft as sc
 
@@ -13,7 +14,21 @@ from .auth import Caller, Principal
 from .errors import ApiError
 from .views import booking_view
 
+if TYPE_CHECKING:
+    from .accounts import Accounts
+
 Clock = Callable[[], datetime]
+
+
+class ServerTables(Protocol):
+    """A store of the server's own tables (serverdb.py): feed tokens, webhooks, ..."""
+
+    def __init__(self, scheduler: sc.Scheduler, clock: Clock) -> None: ...
+
+    def close(self) -> None: ...
+
+
+Tables = TypeVar("Tables", bound=ServerTables)
 
 
 def wall_clock() -> datetime:
@@ -26,6 +41,18 @@ class Context:
     clock: Clock
     # The dependency that authenticates the caller and checks their role on the route.
     caller: Caller
+    # The users and API keys that `caller` signs in with, when they are the server's own (accounts.py).
+    accounts: Accounts | None = None
+    _tables: dict[type[Any], Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def tables(self, kind: type[Tables]) -> Tables:
+        """The one `kind` the routes of this context share (a `memory:` store's
+        server tables live in that one connection), closed when the context goes."""
+        if kind not in self._tables:
+            opened = self._tables[kind] = kind(self.scheduler, self.clock)
+            weakref.finalize(self, opened.close)
+        found: Tables = self._tables[kind]
+        return found
 
     def zones(self) -> dict[str, str]:
         """The time zone of every resource, archived ones too."""

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import cast
@@ -61,6 +62,25 @@ def secret_matches(secret: str, stored: str) -> bool:
     return hmac.compare_digest(computed, base64.b64decode(digest))
 
 
+def checked_role(
+    scheduler: sc.Scheduler, role: str, resource: str, client: str, *, roles: Sequence[Role], holder: str
+) -> Role:
+    """`role`, if it is one of `roles` and `resource` and `client` fit it: a
+    staff `holder` (a key, a user) names an existing resource, a client one an
+    existing client, any other neither."""
+    if role not in roles:
+        raise ApiError(400, f"unknown role {role!r} (expected {', '.join(roles)})", field="role")
+    if (role == "staff") != bool(resource):
+        raise ApiError(400, f"a staff {holder}, and only a staff {holder}, names a resource", field="resource")
+    if (role == "client") != bool(client):
+        raise ApiError(400, f"a client {holder}, and only a client {holder}, names a client", field="client")
+    if resource and scheduler.resource(resource) is None:
+        raise ApiError(404, f'no resource "{resource}"', field="resource")
+    if client and scheduler.client(client) is None:
+        raise ApiError(404, f'no client "{client}"', field="client")
+    return cast(Role, role)
+
+
 def _now() -> str:
     return sc.format_instant(datetime.now(timezone.utc))
 
@@ -90,6 +110,11 @@ class ApiKeys:
         self._scheduler = scheduler
         self._verified: dict[str, str] = {}  # sha256 of a key → the secret_hash it matched
 
+    @property
+    def db(self) -> ServerDb:
+        """The connection the keys are kept through, for other server tables to share."""
+        return self._db
+
     def close(self) -> None:
         self._db.close()
 
@@ -98,16 +123,7 @@ class ApiKeys:
         `staff` keys name an existing resource, `client` keys an existing client."""
         if not name.strip():
             raise ApiError(400, "give the key a name", field="name")
-        if role not in ROLES:
-            raise ApiError(400, f"unknown role {role!r} (expected {', '.join(ROLES)})", field="role")
-        if (role == "staff") != bool(resource):
-            raise ApiError(400, "a staff key, and only a staff key, names a resource", field="resource")
-        if (role == "client") != bool(client):
-            raise ApiError(400, "a client key, and only a client key, names a client", field="client")
-        if resource and self._scheduler.resource(resource) is None:
-            raise ApiError(404, f'no resource "{resource}"', field="resource")
-        if client and self._scheduler.client(client) is None:
-            raise ApiError(404, f'no client "{client}"', field="client")
+        checked_role(self._scheduler, role, resource, client, roles=ROLES, holder="key")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         created = _now()
         self._db.run(

@@ -25,11 +25,13 @@ MAX_LIMIT = 1000
 
 
 def limit_query() -> Any:
-    return Query(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="items per page")
+    return Query(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT,
+                 description=f"items per page, 1 to {MAX_LIMIT} ({DEFAULT_LIMIT} by default)", example=20)
 
 
 def cursor_query() -> Any:
-    return Query(default="", max_length=1024, description="the `next` of the previous page")
+    return Query(default="", max_length=1024, description="the `next` of the previous page, passed back "
+                 "unchanged; none: the first page")
 
 
 def encode_cursor(key: Key) -> str:

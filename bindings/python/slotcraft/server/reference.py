@@ -39,7 +39,12 @@ START = 'window.ui = SwaggerUIBundle({url: "openapi.json", dom_id: "#reference",
 
 
 def assets_dir() -> Path:
+    """Where the built files are: a folder per npm package (`swagger-ui-dist/`, `fullcalendar/`)."""
     return Path(os.environ.get(WEB_VARIABLE) or Path(sc.__file__).parent / "web")
+
+
+def swagger_dir() -> Path:
+    return assets_dir() / "swagger-ui-dist"
 
 
 def routes() -> APIRouter:
@@ -47,8 +52,8 @@ def routes() -> APIRouter:
 
     @api.get("/reference")
     def reference_page() -> Response:
-        if not (assets_dir() / "swagger-ui-bundle.js").is_file():
-            raise ApiError(503, f"the reference page's files are not built in {assets_dir()} "
+        if not (swagger_dir() / "swagger-ui-bundle.js").is_file():
+            raise ApiError(503, f"the reference page's files are not built in {swagger_dir()} "
                            "(the build installs them with npm ci from web/package-lock.json)")
         return HTMLResponse(PAGE, headers={"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
                                            "style-src 'self' 'unsafe-inline'"})
@@ -59,7 +64,7 @@ def routes() -> APIRouter:
 
     @api.get("/reference/{name}")
     def reference_asset(name: str) -> Response:
-        path = assets_dir() / name
+        path = swagger_dir() / name
         if name not in ASSETS or not path.is_file():
             raise ApiError(404, f"no file {name!r} of the reference page", field="name")
         return FileResponse(path, media_type=ASSETS[name], headers={"Cache-Control": "public, max-age=3600"})

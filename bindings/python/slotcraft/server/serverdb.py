@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from typing import Any
 
 import slotcraft as sc
@@ -50,13 +50,45 @@ class ServerDb:
     def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one statement in its own transaction; its rows, if it returns any.
         A failing database is a 503 that does not quote the SQL."""
-        if self.postgres:
-            sql = sql.replace("?", "%s")
-        with self._lock:
+        with self._lock, self._failing_as_503(), closing(self._db.cursor()) as cursor:
+            return Transaction(cursor, self.postgres).run(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Statements that commit together, or not at all when the block raises.
+        It starts as a writer (SQLite: `BEGIN IMMEDIATE`), so two processes that
+        read and then update the same rows take turns; on PostgreSQL lock the rows
+        read with `FOR UPDATE` (`Transaction.for_update`)."""
+        with self._lock, self._failing_as_503(), closing(self._db.cursor()) as cursor:
+            cursor.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
             try:
-                with closing(self._db.cursor()) as cursor:
-                    cursor.execute(sql, tuple(params))
-                    return list(cursor.fetchall()) if cursor.description else []
-            except self._db_errors as error:
-                log.warning("the server's tables failed: %s", error)
-                raise ApiError(503, "the database is not available") from error
+                yield Transaction(cursor, self.postgres)
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+            cursor.execute("COMMIT")
+
+    @contextmanager
+    def _failing_as_503(self) -> Iterator[None]:
+        try:
+            yield
+        except self._db_errors as error:
+            log.warning("the server's tables failed: %s", error)
+            raise ApiError(503, "the database is not available") from error
+
+
+class Transaction:
+    """Statements with `?` placeholders on an open cursor of either database."""
+
+    def __init__(self, cursor: Any, postgres: bool) -> None:
+        self._cursor = cursor
+        self.postgres = postgres
+
+    @property
+    def for_update(self) -> str:
+        """What ends a SELECT whose rows the transaction goes on to change."""
+        return " FOR UPDATE" if self.postgres else ""
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self._cursor.execute(sql.replace("?", "%s") if self.postgres else sql, tuple(params))
+        return list(self._cursor.fetchall()) if self._cursor.description else []

@@ -1,9 +1,10 @@
 """The JSON of what the server answers and reads: instants in ISO 8601 UTC
-(`Z`), and beside them the resource's zone and local wall time for people."""
+(`Z`), and beside them the resource's zone and local wall time for people.
+Free slots are written in that shape by `Scheduler.slots_json` itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,19 +46,4 @@ def booking_view(booking: sc.BookingRecord, zone: str) -> dict[str, Any]:
         "time_zone": zone,
         "local_start": local_time(booking.start, zone),
         "local_end": local_time(booking.end, zone),
-    }
-
-
-def slot_view(slot: sc.LocatedSlot, zones: Mapping[str, str]) -> dict[str, Any]:
-    """A free slot; its local times are in the zone of its first resource."""
-    zone = zones[slot.resources[0]]
-    return {
-        "start": sc.format_instant(slot.start),
-        "end": sc.format_instant(slot.end),
-        "local_start": local_time(slot.start, zone),
-        "local_end": local_time(slot.end, zone),
-        "time_zone": zone,
-        "location": slot.location,
-        "resources": slot.resources,
-        "seats_left": slot.seats_left,
     }

@@ -2,7 +2,8 @@
 roles allowed on them in `ROLES`, by route name.
 
 A module may also build `public_routes(ctx)`: routes that check their own
-credentials (a calendar feed's token in its URL) instead of the caller's key.
+credentials (a calendar feed's token in its URL, a sign-in's password)
+instead of the caller's key or session.
 Their names are in the module's `PUBLIC`, and in no `ROLES` table."""
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..auth import Role, Rules
-from . import bookings, calendars, catalog, clients, holds, reports, series, slots, workers
+from . import accounts, bookings, calendars, catalog, clients, holds, reports, series, slots, webhooks, workers
 
-MODULES: tuple[ModuleType, ...] = (catalog, clients, slots, bookings, holds, series, reports, calendars, workers)
+MODULES: tuple[ModuleType, ...] = (
+    catalog, clients, slots, bookings, holds, series, reports, calendars, workers, webhooks, accounts)
 
 
 def all_public() -> frozenset[str]:

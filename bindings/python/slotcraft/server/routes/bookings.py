@@ -15,6 +15,7 @@ from ..auth import EVERYONE, STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
 from ..paging import cursor_query, limit_query, paged
+from ..params import booking_path, period_from, period_to, resources_query, service_filter, status_filter
 from ..routing import ApiRoute
 from ..views import Instant, booking_view
 
@@ -70,10 +71,17 @@ class Move(BaseModel):
         schema_extra = {"example": {"start": "2027-03-01T10:00:00Z"}}
 
 
+BOOKING_ID = booking_path()
+
+
 def idempotency_key() -> Any:
     """The `Idempotency-Key` header: the same key and body answer the first
     booking again; the same key with another body is a 409."""
-    return Header(default="", alias="Idempotency-Key", max_length=255)
+    return Header(default="", alias="Idempotency-Key", max_length=255,
+                  description="up to 255 characters the caller picks for this request (an order's id, a UUID): "
+                  "sent again with the same body, it answers what the first request made instead of making "
+                  "it twice, so a request whose answer was lost can be retried; with another body it is a 409. "
+                  "None: each request makes anew", example="order-1")
 
 
 def _booking_key(booking: sc.BookingRecord) -> list[str]:
@@ -106,20 +114,23 @@ def routes(ctx: Context) -> APIRouter:
         return ctx.booking_view(booked)
 
     @api.get("/bookings/{id}", name="get_booking")
-    def get_booking(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def get_booking(id: str = BOOKING_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """One booking or hold, with its local times in the resource's zone."""
         return ctx.booking_view(ctx.booking(id, who))
 
     @api.get("/bookings", name="list_bookings")
     def list_bookings(
-        start: Instant | None = Query(default=None, alias="from"),
-        end: Instant | None = Query(default=None, alias="to"),
-        resources: list[str] = Query(default=[]),
-        resource: str = "",
-        service: str = "",
-        client: str = "",
-        status: str | None = None,
-        active: bool = True,
+        start: Instant | None = period_from(None, meaning="; none (and no `to`): a client's bookings"),
+        end: Instant | None = period_to(None),
+        resources: list[str] = resources_query(),
+        resource: str = Query("", description="a resource's id, as one more of `resources`", example="anna"),
+        service: str = service_filter(),
+        client: str = Query("", description="a client's id: only their bookings; none: everyone's. Without a "
+                            "period, whose bookings to list. A client gets their own and may name only "
+                            "themselves", example="c1"),
+        status: str | None = status_filter(),
+        active: bool = Query(True, description="without a period: true (the default) for the client's bookings "
+                             "not yet ended, false for their past and cancelled ones"),
         limit: int = limit_query(),
         cursor: str = cursor_query(),
         who: Principal = Depends(ctx.caller),
@@ -154,7 +165,9 @@ def routes(ctx: Context) -> APIRouter:
                      cursor=cursor, limit=limit)
 
     @api.post("/bookings/{id}/attendance", name="mark_attendance")
-    def mark_attendance(id: str, mark: AttendanceMark, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def mark_attendance(
+        id: str = BOOKING_ID, *, mark: AttendanceMark, who: Principal = Depends(ctx.caller)
+    ) -> dict[str, Any]:
         """Whether the client came: `attended`, `no_show`, or `unmarked` again; once the start has passed."""
         ctx.booking(id, who)
         marked = scheduler.mark_attendance(id, mark.attendance, actor=who.actor, now=ctx.clock())
@@ -162,7 +175,9 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/bookings/{id}/cancel", name="cancel_booking")
     def cancel_booking(
-        id: str, cancellation: Cancellation | None = Body(default=None), who: Principal = Depends(ctx.caller)
+        id: str = BOOKING_ID,
+        cancellation: Cancellation | None = Body(default=None),
+        who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Cancels a booking or hold, keeping `reason`; cancelling twice answers the same booking."""
         ctx.booking(id, who)
@@ -170,7 +185,9 @@ def routes(ctx: Context) -> APIRouter:
         return ctx.booking_view(scheduler.cancel(id, reason, actor=who.actor, now=ctx.clock()))
 
     @api.post("/bookings/{id}/reschedule", name="reschedule_booking")
-    def reschedule_booking(id: str, move: Move, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def reschedule_booking(
+        id: str = BOOKING_ID, *, move: Move, who: Principal = Depends(ctx.caller)
+    ) -> dict[str, Any]:
         """Moves a booking to `start` (and `location`), checked as a new booking that
         ignores the booking itself; 409 with every reason leaves it where it was."""
         ctx.booking(id, who)

@@ -10,7 +10,6 @@ whether the resource exists."""
 from __future__ import annotations
 
 import hashlib
-import weakref
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -25,6 +24,7 @@ from ..auth import STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
 from ..feeds import FeedTokens
+from ..params import STAFF_OWN_RESOURCE, period_from, period_to, resource_path
 from ..routing import ApiRoute
 from ..views import Instant
 
@@ -55,22 +55,7 @@ ICS_BODY: dict[str, Any] = {
     }
 }
 
-_feed_tokens: dict[int, FeedTokens] = {}
-
-
-def feed_tokens(ctx: Context) -> FeedTokens:
-    """The feed tokens that `routes(ctx)` and `public_routes(ctx)` share: one
-    instance (a `memory:` store's server tables live in its own connection),
-    closed when the context goes."""
-    key = id(ctx)
-    if key not in _feed_tokens:
-        _feed_tokens[key] = FeedTokens(ctx.scheduler, ctx.clock)
-        weakref.finalize(ctx, _close_feed_tokens, key)
-    return _feed_tokens[key]
-
-
-def _close_feed_tokens(key: int) -> None:
-    _feed_tokens.pop(key).close()
+OWN_RESOURCE_ID = resource_path(f"; {STAFF_OWN_RESOURCE}")
 
 
 def feed_etag(ics: str) -> str:
@@ -107,7 +92,7 @@ def ics_text(body: bytes) -> str:
 def routes(ctx: Context) -> APIRouter:
     api = APIRouter(route_class=ApiRoute, tags=["calendars"])
     scheduler = ctx.scheduler
-    feeds = feed_tokens(ctx)
+    feeds = ctx.tables(FeedTokens)
 
     def existing_resource(id: str, who: Principal) -> str:
         who.own_resource(id, field="id")
@@ -116,7 +101,9 @@ def routes(ctx: Context) -> APIRouter:
         return id
 
     @api.post("/resources/{id}/feed", name="create_feed", status_code=201)
-    def create_feed(id: str, request: Request, who: Principal = Depends(ctx.caller)) -> dict[str, str]:
+    def create_feed(
+        request: Request, id: str = OWN_RESOURCE_ID, who: Principal = Depends(ctx.caller)
+    ) -> dict[str, str]:
         """A new subscription URL of the resource's bookings; the one before stops
         working. Its token is shown only now."""
         token = feeds.create(existing_resource(id, who))
@@ -124,7 +111,7 @@ def routes(ctx: Context) -> APIRouter:
         return {"url": f"{path}?token={token}", "token": token}
 
     @api.delete("/resources/{id}/feed", name="revoke_feed", status_code=204)
-    def revoke_feed(id: str, who: Principal = Depends(ctx.caller)) -> Response:
+    def revoke_feed(id: str = OWN_RESOURCE_ID, who: Principal = Depends(ctx.caller)) -> Response:
         """Revokes the resource's subscription URL: calendar apps get a 404 from now on."""
         if not feeds.revoke(existing_resource(id, who)):
             raise ApiError(404, f'resource "{id}" has no calendar feed', field="id")
@@ -132,9 +119,9 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/resources/{id}/import", name="import_ics", openapi_extra=ICS_BODY)
     def import_ics(
-        id: str,
-        start: Instant | None = Query(default=None, alias="from", description="default: now"),
-        end: Instant | None = Query(default=None, alias="to", description="default: a year after `from`"),
+        id: str = OWN_RESOURCE_ID,
+        start: Instant | None = period_from(None, meaning="; none: now"),
+        end: Instant | None = period_to(None, meaning="; none: a year after `from`"),
         body: bytes = Depends(raw_body),
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
@@ -157,7 +144,7 @@ def routes(ctx: Context) -> APIRouter:
 
 def public_routes(ctx: Context) -> APIRouter:
     api = APIRouter(route_class=ApiRoute, tags=["calendars"])
-    feeds = feed_tokens(ctx)
+    feeds = ctx.tables(FeedTokens)
 
     @api.get(
         "/calendars/{resource}.ics",
@@ -169,9 +156,14 @@ def public_routes(ctx: Context) -> APIRouter:
         },
     )
     def calendar_feed(
-        resource: str,
-        token: str = Query(default="", description="the token POST /resources/{id}/feed answered"),
-        if_none_match: str = Header(default="", alias="If-None-Match"),
+        resource: str = resource_path(),
+        token: str = Query(default="", description="the feed's secret: the `token` that POST "
+                           "/v1/resources/{id}/feed answered (a wrong, replaced or revoked one is a 404)",
+                           example="Zp3x9QeV0bS7mK2rT5wY8aD1fG4hJ6lN0cB3vX7zQ2E"),
+        if_none_match: str = Header(default="", alias="If-None-Match",
+                                    description="the `ETag` of a feed polled before: while the feed's events "
+                                    "are the same, the answer is a 304 without a body",
+                                    example='W/"9b2c41d07be35a6e18c4f0d27a9b3e51"'),
     ) -> Response:
         """The resource's bookings as iCalendar (RFC 5545), for calendar apps to
         subscribe to; no API key, the token of its URL instead."""

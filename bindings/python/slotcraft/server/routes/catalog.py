@@ -13,18 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Response
 
 import slotcraft as sc
 
-from ..auth import EVERYONE, STAFF, Principal, Role, Rules
+from ..auth import ADMIN, EVERYONE, STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, body_fields, fields_named
 from ..paging import cursor_query, limit_query, paged
+from ..params import STAFF_OWN_RESOURCE, resource_path
 from ..routing import ApiRoute
 from ..schemas import LOCATION, RESOURCE, SERVICE, SETTINGS, request_body
-
-ADMIN: frozenset[Role] = frozenset({"admin"})
 
 ROLES: Rules = {
     "list_locations": EVERYONE,
@@ -52,6 +51,15 @@ Record = TypeVar("Record", sc.Location, sc.ResourceRecord, sc.ServiceRecord)
 
 # A whole record as the body of a PUT: its JSON form, the id optional (the path names it).
 RECORD_BODY = Body(...)
+
+LOCATION_ID = Path(description="the location's id", example="salon")
+RESOURCE_ID = resource_path()
+OWN_RESOURCE_ID = resource_path(f"; {STAFF_OWN_RESOURCE}")
+SERVICE_ID = Path(description="the service's id", example="cut")
+
+
+def _archived_query(kind: str) -> Any:
+    return Query(False, description=f"true: archived {kind} too; false (the default): only those in use")
 
 
 def _found(record: Record | None, kind: str, id: str, field: str = "id") -> Record:
@@ -94,19 +102,25 @@ def routes(ctx: Context) -> APIRouter:
     # ---- locations ----
 
     @api.get("/locations", name="list_locations")
-    def list_locations(archived: bool = False, limit: int = limit_query(), cursor: str = cursor_query()) -> dict[str, Any]:
+    def list_locations(
+        archived: bool = _archived_query("locations"), limit: int = limit_query(), cursor: str = cursor_query()
+    ) -> dict[str, Any]:
         """Locations by id; archived ones only with `archived=true`."""
         found = scheduler.locations(include_archived=archived)
         return paged("locations", found, _id_key, sc.Location.to_dict, cursor=cursor, limit=limit)
 
     @api.get("/locations/{id}", name="get_location")
-    def get_location(id: str) -> dict[str, Any]:
+    def get_location(id: str = LOCATION_ID) -> dict[str, Any]:
         """One location, archived or not."""
         return _found(scheduler.location(id), "location", id).to_dict()
 
     @api.put("/locations/{id}", name="put_location", status_code=201, openapi_extra=request_body(LOCATION, "location"))
     def put_location(
-        id: str, response: Response, body: dict[str, Any] = RECORD_BODY, who: Principal = Depends(ctx.caller)
+        id: str = LOCATION_ID,
+        *,
+        response: Response,
+        body: dict[str, Any] = RECORD_BODY,
+        who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Creates or replaces a location."""
         location = _from_body(sc.Location.from_dict, "location", id, body)
@@ -118,13 +132,13 @@ def routes(ctx: Context) -> APIRouter:
         return _found(scheduler.location(id), "location", id).to_dict()
 
     @api.post("/locations/{id}/archive", name="archive_location")
-    def archive_location(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def archive_location(id: str = LOCATION_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Archives a location: refused while bookings there are still to come."""
         scheduler.archive_location(id, now=ctx.clock(), actor=who.actor)
         return _found(scheduler.location(id), "location", id).to_dict()
 
     @api.post("/locations/{id}/restore", name="restore_location")
-    def restore_location(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def restore_location(id: str = LOCATION_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Takes an archived location back: offered and bookable again."""
         scheduler.restore_location(id, actor=who.actor)
         return _found(scheduler.location(id), "location", id).to_dict()
@@ -133,9 +147,11 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/resources", name="list_resources")
     def list_resources(
-        archived: bool = False,
-        service: str = "",
-        location: str = "",
+        archived: bool = _archived_query("resources"),
+        service: str = Query("", description="a service's id: only the resources providing it (404 when there "
+                             "is no such service); none: every resource", example="cut"),
+        location: str = Query("", description="a location's id: only the resources with hours there; "
+                              "none: every resource", example="salon"),
         limit: int = limit_query(),
         cursor: str = cursor_query(),
     ) -> dict[str, Any]:
@@ -150,13 +166,17 @@ def routes(ctx: Context) -> APIRouter:
         return paged("resources", found, _id_key, resource_view, cursor=cursor, limit=limit)
 
     @api.get("/resources/{id}", name="get_resource")
-    def get_resource(id: str) -> dict[str, Any]:
+    def get_resource(id: str = RESOURCE_ID) -> dict[str, Any]:
         """One resource, archived or not, with the services it provides."""
         return resource_view(_found(scheduler.resource(id), "resource", id))
 
     @api.put("/resources/{id}", name="put_resource", status_code=201, openapi_extra=request_body(RESOURCE, "resource"))
     def put_resource(
-        id: str, response: Response, body: dict[str, Any] = RECORD_BODY, who: Principal = Depends(ctx.caller)
+        id: str = OWN_RESOURCE_ID,
+        *,
+        response: Response,
+        body: dict[str, Any] = RECORD_BODY,
+        who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Creates or replaces a resource: its zone, hours per location, breaks,
         date overrides and time off. Staff change only their own."""
@@ -170,26 +190,30 @@ def routes(ctx: Context) -> APIRouter:
         return get_resource(id)
 
     @api.post("/resources/{id}/archive", name="archive_resource")
-    def archive_resource(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def archive_resource(id: str = RESOURCE_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Archives a resource: refused while it has bookings still to come."""
         scheduler.archive_resource(id, now=ctx.clock(), actor=who.actor)
         return get_resource(id)
 
     @api.post("/resources/{id}/restore", name="restore_resource")
-    def restore_resource(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def restore_resource(id: str = RESOURCE_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Takes an archived resource back: bookable again."""
         scheduler.restore_resource(id, actor=who.actor)
         return get_resource(id)
 
     @api.put("/resources/{id}/services/{service}", name="link_service")
-    def link_service(id: str, service: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def link_service(
+        id: str = RESOURCE_ID, service: str = SERVICE_ID, who: Principal = Depends(ctx.caller)
+    ) -> dict[str, Any]:
         """The resource provides the service from now on (again: nothing happens)."""
         with body_fields("link"):
             scheduler.link(id, service, actor=who.actor)
         return get_resource(id)
 
     @api.delete("/resources/{id}/services/{service}", name="unlink_service")
-    def unlink_service(id: str, service: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def unlink_service(
+        id: str = RESOURCE_ID, service: str = SERVICE_ID, who: Principal = Depends(ctx.caller)
+    ) -> dict[str, Any]:
         """The resource stops providing the service; its bookings stay."""
         _found(scheduler.resource(id), "resource", id)
         if scheduler.service(service) is None:
@@ -201,9 +225,11 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/services", name="list_services")
     def list_services(
-        archived: bool = False,
-        resource: str = "",
-        location: str = "",
+        archived: bool = _archived_query("services"),
+        resource: str = Query("", description="a resource's id: only the services it provides (404 when there "
+                              "is no such resource); none: every service", example="anna"),
+        location: str = Query("", description="a location's id: only the services offered there (those offered "
+                              "everywhere too); none: every service", example="salon"),
         limit: int = limit_query(),
         cursor: str = cursor_query(),
     ) -> dict[str, Any]:
@@ -218,13 +244,17 @@ def routes(ctx: Context) -> APIRouter:
         return paged("services", found, _id_key, service_view, cursor=cursor, limit=limit)
 
     @api.get("/services/{id}", name="get_service")
-    def get_service(id: str) -> dict[str, Any]:
+    def get_service(id: str = SERVICE_ID) -> dict[str, Any]:
         """One service, archived or not, with its providers."""
         return service_view(_found(scheduler.service(id), "service", id))
 
     @api.put("/services/{id}", name="put_service", status_code=201, openapi_extra=request_body(SERVICE, "service"))
     def put_service(
-        id: str, response: Response, body: dict[str, Any] = RECORD_BODY, who: Principal = Depends(ctx.caller)
+        id: str = SERVICE_ID,
+        *,
+        response: Response,
+        body: dict[str, Any] = RECORD_BODY,
+        who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Creates or replaces a service: duration, buffers, notice, capacity, where it is offered."""
         service = _from_body(sc.ServiceRecord.from_dict, "service", id, body)
@@ -236,13 +266,13 @@ def routes(ctx: Context) -> APIRouter:
         return get_service(id)
 
     @api.post("/services/{id}/archive", name="archive_service")
-    def archive_service(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def archive_service(id: str = SERVICE_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Archives a service: refused while it has bookings still to come."""
         scheduler.archive_service(id, now=ctx.clock(), actor=who.actor)
         return get_service(id)
 
     @api.post("/services/{id}/restore", name="restore_service")
-    def restore_service(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def restore_service(id: str = SERVICE_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Takes an archived service back: bookable again."""
         scheduler.restore_service(id, actor=who.actor)
         return get_service(id)

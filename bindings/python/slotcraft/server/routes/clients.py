@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Response
 from pydantic import BaseModel, StrictStr
 
 import slotcraft as sc
@@ -36,6 +36,9 @@ class IdentityLookup(BaseModel):
         schema_extra = {"example": {"network": "telegram", "external_id": "42", "name": "Анна"}}
 
 
+CLIENT_ID = Path(description="the client's id; a client may name only their own", example="c1")
+
+
 def _found(client: sc.Client | None, id: str) -> sc.Client:
     if client is None:
         raise ApiError(404, f'no client "{id}"', field="id")
@@ -48,9 +51,12 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/clients", name="list_clients")
     def list_clients(
-        name: str = "",
-        network: str = "",
-        external_id: str = "",
+        name: str = Query("", description="only the clients whose name contains this, in any case; "
+                          "none: every client", example="Анна"),
+        network: str = Query("", description="with `external_id`: the client with this messenger account; "
+                             "telegram, whatsapp, vk or other", example="telegram"),
+        external_id: str = Query("", description="with `network`: the account's id in that messenger",
+                                 example="42"),
         limit: int = limit_query(),
         cursor: str = cursor_query(),
     ) -> dict[str, Any]:
@@ -68,13 +74,14 @@ def routes(ctx: Context) -> APIRouter:
         return paged("clients", found, lambda c: [c.id], sc.Client.to_dict, cursor=cursor, limit=limit)
 
     @api.get("/clients/{id}", name="get_client")
-    def get_client(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def get_client(id: str = CLIENT_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """One client with their messenger identities; a client reads only their own."""
         return _found(scheduler.client(who.own_client(id, field="id")), id).to_dict()
 
     @api.put("/clients/{id}", name="put_client", status_code=201, openapi_extra=request_body(CLIENT, "client"))
     def put_client(
-        id: str,
+        id: str = CLIENT_ID,
+        *,
         response: Response,
         body: dict[str, Any] = Body(...),
         who: Principal = Depends(ctx.caller),

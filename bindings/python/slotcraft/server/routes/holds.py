@@ -17,6 +17,7 @@ import slotcraft as sc
 from ..auth import EVERYONE, Principal, Role, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
+from ..params import booking_path
 from ..routing import ApiRoute
 from .bookings import NewBooking, idempotency_key
 
@@ -29,6 +30,8 @@ ROLES: Rules = {
     # first: they confirm by id.
     "confirm_hold_by_token": frozenset[Role]({"admin"}),
 }
+
+HOLD_ID = booking_path("hold")
 
 
 class NewHold(NewBooking):
@@ -76,7 +79,7 @@ def routes(ctx: Context) -> APIRouter:
         return ctx.booking_view(held)
 
     @api.post("/holds/{id}/confirm", name="confirm_hold")
-    def confirm_hold(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def confirm_hold(id: str = HOLD_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Confirms a hold into a booking, checked again as a booking at this moment;
         409 when it expired, was released, or the start is no longer bookable."""
         with fields_named(hold_token="id"):
@@ -91,7 +94,7 @@ def routes(ctx: Context) -> APIRouter:
         return ctx.booking_view(confirmed)
 
     @api.post("/holds/{id}/release", name="release_hold")
-    def release_hold(id: str, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
+    def release_hold(id: str = HOLD_ID, who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Frees a held start at once (the hold is cancelled); a confirmed one is a 409."""
         if hold_of(id, who).status == sc.BookingStatus.confirmed:
             raise ApiError(409, "the hold was confirmed: cancel the booking instead", field="id")

@@ -16,6 +16,7 @@ from .. import pdf
 from ..auth import STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
+from ..params import period_from, period_to, resources_query, service_filter, status_filter
 from ..routing import ApiRoute
 from ..views import Instant
 from .bookings import MAX_PERIOD
@@ -31,6 +32,9 @@ ROLES: Rules = {
 
 CSV_TYPE = "text/csv"  # Starlette adds "; charset=utf-8"
 PDF_TYPE = "application/pdf"
+
+BY = Query("day", description="`day` (the default): a row per resource and local day; `week`: per ISO week",
+           example="week")
 
 
 def _file_response(media_type: str) -> dict[int | str, dict[str, Any]]:
@@ -89,12 +93,13 @@ def routes(ctx: Context) -> APIRouter:
         return client
 
     def booking_query(
-        start: Instant = Query(alias="from"),
-        end: Instant = Query(alias="to"),
-        resources: list[str] = Query(default=[]),
-        service: str = "",
-        client: str = "",
-        status: str | None = None,
+        start: Instant = period_from(),
+        end: Instant = period_to(),
+        resources: list[str] = resources_query(),
+        service: str = service_filter(),
+        client: str = Query("", description="a client's id: only their bookings; none: everyone's",
+                            example="c1"),
+        status: str | None = status_filter(),
         who: Principal = Depends(ctx.caller),
     ) -> ReportQuery:
         """The period [from, to) and the filters of the bookings and attendance reports."""
@@ -103,9 +108,9 @@ def routes(ctx: Context) -> APIRouter:
                            status)
 
     def load_query(
-        start: Instant = Query(alias="from"),
-        end: Instant = Query(alias="to"),
-        resources: list[str] = Query(default=[]),
+        start: Instant = period_from(),
+        end: Instant = period_to(),
+        resources: list[str] = resources_query(),
         who: Principal = Depends(ctx.caller),
     ) -> ReportQuery:
         """The period [from, to) and the resources of the load report."""
@@ -159,13 +164,13 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/reports/load.csv", name="load_report_csv", response_class=Response,
              responses=_file_response(CSV_TYPE))
-    def load_report_csv(q: ReportQuery = Depends(load_query), by: str = "day") -> Response:
+    def load_report_csv(q: ReportQuery = Depends(load_query), by: str = BY) -> Response:
         """Open and booked hours per resource and local day (`by=day`) or ISO week (`by=week`) in [from, to)."""
         return _attachment(load_csv(q, by).encode(), CSV_TYPE, q.filename("load", "csv"))
 
     @api.get("/reports/load.pdf", name="load_report_pdf", response_class=Response,
              responses=_file_response(PDF_TYPE))
-    def load_report_pdf(q: ReportQuery = Depends(load_query), by: str = "day") -> Response:
+    def load_report_pdf(q: ReportQuery = Depends(load_query), by: str = BY) -> Response:
         """The load report as a table under a bar chart of open and booked hours per day or week."""
         filters = [*q.filters()[:1], ("By", by)]
         report = pdf.load_pdf(load_csv(q, by), heading("Load", q, filters), by)

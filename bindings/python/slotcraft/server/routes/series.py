@@ -15,6 +15,7 @@ import slotcraft as sc
 from ..auth import EVERYONE, Principal, Rules
 from ..context import Context
 from ..errors import fields_named
+from ..params import booking_path
 from ..routing import ApiRoute
 from .bookings import NewBooking, idempotency_key
 
@@ -82,7 +83,9 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/bookings/{id}/cancel-series", name="cancel_series")
     def cancel_series(
-        id: str, cancellation: SeriesCancellation | None = Body(default=None), who: Principal = Depends(ctx.caller)
+        id: str = booking_path("occurrence"),
+        cancellation: SeriesCancellation | None = Body(default=None),
+        who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Cancels the booking and, by `scope` (`this`, `following` or `all`), the
         other active occurrences of its series; answers the bookings cancelled now."""

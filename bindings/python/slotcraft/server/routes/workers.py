@@ -72,7 +72,9 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.get("/audit", name="audit_log")
     def audit_log(
-        after: int = Query(default=0, ge=0, le=MAX_SEQUENCE, description="the `next` of the previous page"),
+        after: int = Query(default=0, ge=0, le=MAX_SEQUENCE, description="an entry's `sequence`: the entries "
+                           "after it (the `next` of the previous page, or the last `sequence` seen); 0, the default: "
+                           "from the first", example=0),
         limit: int = limit_query(),
     ) -> dict[str, Any]:
         """Every change, oldest first, after the entry numbered `after`; `next` is

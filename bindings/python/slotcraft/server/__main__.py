@@ -30,6 +30,7 @@ from .auth import ROLES
 from .errors import ApiError
 from .keys import ApiKeys
 from .limits import Limits
+from .tcp import NoDelayH11Protocol
 from .passwords import check_password, hash_password
 from .users import USER_ROLES
 from .webhooks import SEND_TIMEOUT, Dispatcher, Webhooks
@@ -151,6 +152,7 @@ def serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        http=NoDelayH11Protocol,
         proxy_headers=bool(args.trusted_proxy),
         forwarded_allow_ips=args.trusted_proxy or None,
     )

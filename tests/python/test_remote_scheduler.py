@@ -4,9 +4,7 @@ give the same answers and the same errors, through the API run in-process
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -25,7 +23,7 @@ import slotcraft as sc
 import slotcraft.client as remote
 import slotcraft.server as server
 from conftest import MONDAY, NOW, build_salon, minutes, utc
-from server.test_http_process import SERVER, free_port, next_monday_at_ten_berlin  # tests/python/server
+from server.test_http_process import free_port, next_monday_at_ten_berlin, serving  # tests/python/server
 from slotcraft.client import RemoteError, RemoteScheduler
 from slotcraft.server import keys as api_keys
 
@@ -516,29 +514,8 @@ def running(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`python3 -m slotcraft.server` on a salon's SQLite file: its address and the file."""
     db = tmp_path / "salon.sqlite"
     build_salon(str(db))
-    port = free_port()
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([*SERVER, "--db", str(db), "--port", str(port)], stdout=log,
-                                   stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                if httpx.get(f"{base}/v1/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, log_path.read_text()
-                time.sleep(0.1)
-        try:
-            yield base, db
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            finally:
-                process.kill()
+    with serving(db, tmp_path / "server.log") as base:
+        yield base, db
 
 
 def test_a_bot_books_through_a_running_server(running: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:

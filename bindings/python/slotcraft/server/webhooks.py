@@ -457,7 +457,7 @@ class Webhooks:
         """Up to `limit` deliveries due by `now`, each with its subscription's
         address and secret, claimed for `lease`: no other worker takes them
         until it lapses."""
-        skip_locked = " FOR UPDATE SKIP LOCKED" if self._db.postgres else ""
+        skip_locked = " FOR UPDATE OF d SKIP LOCKED" if self._db.postgres else ""
         with self._db.transaction() as tx:
             due = tx.run(
                 "SELECT d.id FROM server_webhook_deliveries d JOIN server_webhooks w ON w.id = d.subscription "

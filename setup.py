@@ -43,6 +43,10 @@ class CMakeBuild(build_ext):
         subprocess.run(configure, check=True)
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 1)
         subprocess.run(["cmake", "--build", str(build_dir), "--target", "slotcraft_python", "--parallel", jobs], check=True)
+        # The browser-side libraries the server's pages load (npm ci from web/package-lock.json);
+        # without npm the package installs and its pages say the libraries are missing.
+        if shutil.which("npm"):
+            subprocess.run(["cmake", "--build", str(build_dir), "--target", "slotcraft_web"], check=True)
 
         suffix = sysconfig.get_config_var("EXT_SUFFIX")
         built = build_dir / "python" / "slotcraft" / f"_core{suffix}"
@@ -51,6 +55,9 @@ class CMakeBuild(build_ext):
         target = Path(self.get_ext_fullpath(ext.name))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(built, target)
+        web = build_dir / "python" / "slotcraft" / "web"
+        if web.is_dir():
+            shutil.copytree(web, target.parent / "web", dirs_exist_ok=True)
 
 
 setup(

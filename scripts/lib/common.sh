@@ -21,9 +21,11 @@ SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 pyth
 # a second iCalendar reader and recurrence expander (python3-icalendar,
 # python3-dateutil) to check exported and imported files with, the PostgreSQL
 # driver the booking bot example and the HTTP API keep their own tables with,
-# and the HTTP API with the client its tests call it with (python3-httpx).
+# and the HTTP API with the client its tests call it with (python3-httpx); the
+# admin panel's browser tests drive headless Chromium with Selenium and read
+# PDF reports with pdftotext (poppler-utils).
 SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-dateutil python3-psycopg2 python3-pypdf python3-jsonschema
-  "${SLOTCRAFT_SERVER_PACKAGES[@]}" python3-httpx)
+  "${SLOTCRAFT_SERVER_PACKAGES[@]}" python3-httpx chromium chromium-driver python3-selenium poppler-utils)
 
 sc_as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

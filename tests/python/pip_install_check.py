@@ -5,8 +5,8 @@ Copies the sources the package build needs into WORK/src (so the check leaves
 nothing in the source tree and sees only what is committed or about to be),
 runs `python -m pip install --no-build-isolation --no-deps --target WORK/site`
 with the same interpreter, and in a fresh process, from another directory,
-imports slotcraft from WORK/site, checks that py.typed and the stub were
-installed, and books a slot. Run by CTest as `python_pip_install`.
+imports slotcraft from WORK/site, checks that py.typed, the stub and the
+server's pages' files were installed, and books a slot. Run by CTest as `python_pip_install`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import textwrap
 from pathlib import Path
 
 # What setup.py's CMake build reads (no tests, CLI or examples are built).
-NEEDED = ["CMakeLists.txt", "pyproject.toml", "setup.py", "cmake", "include", "src", "bindings", "README.md"]
+NEEDED = ["CMakeLists.txt", "pyproject.toml", "setup.py", "cmake", "include", "src", "bindings", "web", "README.md"]
 
 IMPORT_CHECK = textwrap.dedent(
     """
@@ -35,6 +35,10 @@ IMPORT_CHECK = textwrap.dedent(
     assert package.parent == site, f"imported {package}, not from {site}"
     assert (package / "py.typed").is_file() and (package / "_core.pyi").is_file()
     assert list(package.glob("_core*.so")), "no compiled module installed"
+    # The server's pages: their own scripts and the npm libraries they load.
+    for page in ("server/static/admin/main.js", "server/static/book/main.js", "server/static/book/book.css",
+                 "web/fullcalendar/index.global.min.js", "web/swagger-ui-dist/swagger-ui-bundle.js"):
+        assert (package / page).is_file(), f"{page} was not installed"
 
     s = sc.Scheduler("memory:")
     s.put_location(sc.Location("salon"))

@@ -19,7 +19,7 @@ from .accounts import Accounts
 from .auth import Authenticator, guard
 from .context import Clock, Context, wall_clock
 from .errors import ErrorBody, error_response
-from . import reference, web
+from . import admin, booking_page, reference, web
 from .keys import ApiKeys
 from .limits import Limits, RateLimiter
 from .routes import MODULES, all_rules
@@ -115,6 +115,8 @@ def create_app(
     app.include_router(api, prefix="/v1")
     app.include_router(reference.routes(), prefix="/v1")
     app.include_router(web.routes())
+    app.include_router(booking_page.routes())
+    app.include_router(admin.routes())
     return app
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..auth import Role, Rules
-from . import accounts, bookings, calendars, catalog, clients, holds, reports, series, slots, webhooks, workers
+from . import (accounts, booking, bookings, calendars, catalog, clients, holds, links, reports, series, slots, webhooks,
+               workers)
 
 MODULES: tuple[ModuleType, ...] = (
-    catalog, clients, slots, bookings, holds, series, reports, calendars, workers, webhooks, accounts)
+    catalog, clients, slots, bookings, holds, series, reports, calendars, workers, webhooks, accounts, links, booking)
 
 
 def all_public() -> frozenset[str]:

@@ -1,0 +1,253 @@
+"""The public booking page (/book/<id>) in headless Chromium on a 390 x 844
+phone screen, against the server started as a process on a SQLite file: a
+client books with the keyboard and gets the .ics file and the manage link; two
+browsers race for one time and the loser sees fresh times; the Telegram Mini
+App entry books as the Telegram user, and refuses a forged initData plainly.
+Screenshots: browser.screenshot_dir()."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+import pytest
+
+import slotcraft as sc
+from slotcraft.server.telegram import BOT_TOKEN_VARIABLE
+
+from .browser import Page, Session, create_user, missing_browser, page, serving
+
+pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
+
+BOT_TOKEN = "4242:browser-test-bot"
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+EVERY_DAY = {day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+@dataclass
+class Site:
+    base: str
+    db: Path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The server (with a Telegram bot token) on a SQLite file; an admin makes,
+    through the API, a salon with three masters in Berlin working every day, each
+    with a booking link of their own: one per scenario."""
+    folder = tmp_path_factory.mktemp("book")
+    db = folder / "salon.sqlite"
+    create_user(db, "ada", "admin")
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv(BOT_TOKEN_VARIABLE, BOT_TOKEN)
+        with serving(db, folder / "server.log") as base:
+            admin = Session(base, "ada")
+            admin.send("PUT", "/v1/locations/salon", {"name": "Salon"}, 201)
+            admin.send("PUT", "/v1/services/cut", {"name": "Haircut", "duration": 30, "buffer_after": 10}, 201)
+            admin.send("PUT", "/v1/services/color", {"name": "Colouring", "duration": 90}, 201)
+            for master in ("anna", "boris", "carla"):
+                admin.send("PUT", f"/v1/resources/{master}", {
+                    "name": master.title(), "timezone": "Europe/Berlin",
+                    "schedules": [{"location": "salon", "weekly": EVERY_DAY, "breaks": [["13:00", "14:00"]]}]}, 201)
+                for service in ("cut", "color"):
+                    admin.send("PUT", f"/v1/resources/{master}/services/{service}", None)
+                admin.send("PUT", f"/v1/booking-links/{master}", {"title": f"{master.title()}'s chair",
+                                                                  "resource": master}, 201)
+            admin.close()
+            yield Site(base, db)
+
+
+@contextmanager
+def phone(site: Site, scenario: str, *, time_zone: str = "Asia/Tokyo", language: str = "en-US") -> Iterator[Page]:
+    """A browser with a phone's 390 x 844 screen; screenshots named book-<scenario>-..."""
+    with page(site.base, f"book-{scenario}", time_zone=time_zone, language=language) as opened:
+        opened.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        yield opened
+
+
+def press(element: Any, key: str) -> None:
+    """A key on `element` (focused first), by its name in Selenium's Keys: ENTER, SPACE."""
+    from selenium.webdriver.common.keys import Keys
+
+    element.send_keys(getattr(Keys, key))
+
+
+def choose_haircut_and_give_details(browser: Page, name: str, contact: str) -> None:
+    """Service and details with the keyboard: Space on the radio, Enter in the form."""
+    browser.wait(lambda d: browser.script("return document.querySelectorAll('input[name=service]').length") == 2)
+    haircut = browser.find("#service-1")
+    assert browser.script("return arguments[0].labels[0].textContent", haircut).startswith("Haircut")
+    press(haircut, "SPACE")
+    browser.find("#name").send_keys(name)
+    browser.find("#contact").send_keys(contact)
+    press(browser.find("#contact"), "ENTER")
+    browser.wait(lambda d: browser.script("return document.activeElement.id") == "step-time", "the time step has no focus")
+
+
+def first_free_day(browser: Page) -> None:
+    """Opens the first day with free time (Enter on it); the first of its times gets the focus."""
+    press(browser.find("button.day:not([disabled])"), "ENTER")
+    browser.wait(lambda d: "time" in browser.script("return document.activeElement.className"), "no time has focus")
+
+
+def shown_starts(browser: Page) -> list[str]:
+    starts: list[str] = browser.script("return [...document.querySelectorAll('button.time')].map(b => b.dataset.start)")
+    return starts
+
+
+def signed_init_data(bot_token: str, user_id: int) -> str:
+    """initData as Telegram signs it (core.telegram.org/bots/webapps), computed here, not by the server."""
+    fields = {"auth_date": str(int(time.time())), "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
+              "user": json.dumps({"id": user_id, "first_name": "Иван", "last_name": "Petrov", "language_code": "ru"},
+                                 ensure_ascii=False, separators=(",", ":"))}
+    check = "\n".join(f"{key}={fields[key]}" for key in sorted(fields))
+    secret = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()
+    return urlencode({**fields, "hash": hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()})
+
+
+def mini_app_path(link: str, init_data: str) -> str:
+    """The URL Telegram opens for a web_app button: the initData in the fragment."""
+    return f"/book/{link}#tgWebAppData={quote(init_data)}&tgWebAppVersion=7.0&tgWebAppPlatform=android"
+
+
+def test_a_client_books_with_the_keyboard_on_a_phone_and_gets_the_ics_and_the_manage_link(site: Site) -> None:
+    with phone(site, "keyboard") as browser:
+        book_and_cancel_with_the_keyboard(site, browser)
+
+
+def book_and_cancel_with_the_keyboard(site: Site, browser: Page) -> None:
+    browser.open("/book/anna")
+    browser.wait(lambda d: browser.find("#title").text == "Anna's chair")
+    assert "Europe/Berlin" in browser.find("#subtitle").text
+    choose_haircut_and_give_details(browser, "Ann Smith", "ann@example.org")
+    assert browser.unlabelled_fields() == []
+    assert "Asia/Tokyo" in browser.find(".zones").text and "Europe/Berlin" in browser.find(".zones").text
+    browser.shot("days")
+    first_free_day(browser)
+    start = browser.script("return document.activeElement.dataset.start")
+    browser.shot("times")
+    press(browser.script("return document.activeElement"), "ENTER")
+    confirm = browser.find("#confirm-button")
+    browser.wait(lambda d: browser.script("return document.activeElement.id") == "confirm-button")
+    assert "held for you" in browser.find(".held").text
+    when = browser.find(".summary").text
+    assert "your time" in when and "Europe/Berlin" in when and "Ann Smith" in when
+    assert browser.script("return document.documentElement.scrollWidth") <= PHONE["width"]
+    browser.shot("held")
+    press(confirm, "ENTER")
+    browser.wait(lambda d: browser.find("#done-title").text == "You are booked")
+    browser.shot("booked")
+
+    ics = httpx.get(browser.find("#ics-link").get_attribute("href"), timeout=10)
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert f"DTSTART:{start.replace('-', '').replace(':', '')}" in ics.text
+    (booking,) = [b for b in sc.Scheduler(str(site.db)).bookings(sc.parse_instant(start),
+                                                                  sc.parse_instant(start) + timedelta(minutes=1))
+                  if b.resource == "anna"]
+    client = sc.Scheduler(str(site.db)).client(booking.client)
+    assert (booking.status, client.name) == (sc.BookingStatus.confirmed, "Ann Smith")
+    assert client.identities == [sc.Identity("other", "email:ann@example.org")]
+
+    press(browser.find("#manage-link"), "ENTER")
+    browser.wait(lambda d: browser.find("#manage-title").text == "Booking details")
+    press(browser.find("#move-button"), "ENTER")
+    first_free_day(browser)
+    if shown_starts(browser) == [start]:  # its time is the day's only one: the next day's
+        press(browser.find(f"#day-{browser.find('button.day[aria-pressed=true]').get_attribute('data-day')} ~ "
+                           "button.day:not([disabled])"), "ENTER")
+        browser.wait(lambda d: start not in shown_starts(browser))
+    moved_to = next(s for s in shown_starts(browser) if s != start)
+    press(browser.find(f'button.time[data-start="{moved_to}"]'), "ENTER")
+    browser.wait(lambda d: browser.find("#notice").text == "Moved: the new time is above.")
+    browser.shot("moved")
+    assert sc.Scheduler(str(site.db)).booking(booking.id).start == sc.parse_instant(moved_to)
+    press(browser.find("#cancel-button"), "ENTER")
+    press(browser.find("#cancel-yes"), "ENTER")
+    browser.wait(lambda d: "Cancelled" in browser.find(".status").text)
+    browser.shot("cancelled")
+    assert sc.Scheduler(str(site.db)).booking(booking.id).status == sc.BookingStatus.cancelled
+
+
+def test_a_second_browser_racing_for_the_same_time_loses_and_sees_fresh_times(site: Site) -> None:
+    with phone(site, "race-winner", time_zone="Europe/Berlin") as winner, \
+            phone(site, "race-loser", time_zone="America/New_York", language="ru-RU") as loser:
+        for browser, name in ((winner, "Wanda Winner"), (loser, "Лев Проигравший")):
+            browser.open("/book/boris")
+            choose_haircut_and_give_details(browser, name, f"{name.split()[0].lower()}@example.org")
+        assert loser.find("#step-time").text == "3. Выберите день и время"
+        first_free_day(winner)
+        first = winner.script("return document.activeElement.dataset.start")
+        # the loser's day of that instant, in the loser's own zone
+        loser_day = loser.script("const t = new Date(arguments[0]); return [t.getFullYear(), t.getMonth() + 1, "
+                                 "t.getDate()].map((n) => String(n).padStart(2, '0')).join('-')", first)
+        press(loser.find(f"#day-{loser_day}"), "ENTER")
+        loser.wait(lambda d: first in shown_starts(loser), "the loser's page does not list the time")
+        loser.shot("before")
+
+        press(winner.script("return document.activeElement"), "ENTER")
+        winner.find("#confirm-button")
+        loser.expect_refusal("/holds", 409)
+        press(loser.find(f'button.time[data-start="{first}"]'), "ENTER")
+        loser.wait(lambda d: "только что заняли" in loser.find("#time-notice").text, "the loser is not told")
+        assert loser.script("return document.activeElement.id") == "time-notice"
+        loser.wait(lambda d: shown_starts(loser) and first not in shown_starts(loser), "the taken time is still shown")
+        loser.shot("lost")
+        assert loser.script("return document.querySelector('#confirm-button')") is None
+
+        winner.find("#confirm-button").click()
+        winner.wait(lambda d: winner.find("#done-title").text == "You are booked")
+        winner.shot("booked")
+    start = sc.parse_instant(first)
+    (booked,) = [b for b in sc.Scheduler(str(site.db)).bookings(start, start + timedelta(minutes=1)) if b.resource == "boris"]
+    assert sc.Scheduler(str(site.db)).client(booked.client).name == "Wanda Winner"
+
+
+def test_the_mini_app_books_as_the_telegram_user(site: Site) -> None:
+    with phone(site, "mini-app") as browser:
+        book_in_the_mini_app(site, browser)
+
+
+def book_in_the_mini_app(site: Site, browser: Page) -> None:
+    browser.open(mini_app_path("carla", signed_init_data(BOT_TOKEN, 777000111)))
+    press(browser.find("#service-1"), "SPACE")
+    browser.wait(lambda d: browser.find(".who").text == "Запись на имя Иван Petrov (Telegram)")
+    assert browser.script("return document.querySelector('#name')") is None  # no form: Telegram said who
+    browser.shot("russian")
+    press(browser.find("#language"), "ENTER")
+    browser.wait(lambda d: browser.find(".who").text == "Booking as Иван Petrov (Telegram)")
+    first_free_day(browser)
+    press(browser.script("return document.activeElement"), "ENTER")
+    press(browser.find("#confirm-button"), "ENTER")
+    browser.wait(lambda d: browser.find("#done-title").text == "You are booked")
+    browser.shot("booked")
+    scheduler = sc.Scheduler(str(site.db))
+    (client,) = [c for c in scheduler.clients() if sc.Identity("telegram", "777000111") in c.identities]
+    assert client.name == "Иван Petrov"
+
+
+def test_the_mini_app_refuses_a_forged_init_data_plainly_and_books_nothing(site: Site) -> None:
+    with phone(site, "mini-app-forged") as browser:
+        refuse_a_forged_init_data(site, browser)
+
+
+def refuse_a_forged_init_data(site: Site, browser: Page) -> None:
+    clients_before = len(sc.Scheduler(str(site.db)).clients())
+    forged = signed_init_data("4242:not-this-bots-token", 666)
+    browser.expect_refusal("/telegram/session", 401)
+    browser.open(mini_app_path("carla", forged))
+    refusal = browser.find("[role=alert]")
+    browser.wait(lambda d: "Telegram could not confirm who you are" in refusal.text)
+    assert "init_data" in refusal.text and "Open the page again from the bot" in refusal.text
+    assert browser.script("return document.querySelectorAll('input, button.day, button.time').length") == 0
+    browser.shot("refused")
+    assert len(sc.Scheduler(str(site.db)).clients()) == clients_before

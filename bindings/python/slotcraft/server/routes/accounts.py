@@ -8,20 +8,22 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field, StrictStr
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ..accounts import SESSION_COOKIE, Accounts, session_cookie
-from ..auth import ADMIN, EVERYONE, Rules
+from ..auth import ADMIN, EVERYONE, Principal, Rules
 from ..context import Context
 from ..errors import ApiError
+from ..idempotency import IdempotentAnswers, answered_once
 from ..keys import ApiKey
 from ..paging import cursor_query, limit_query, paged
 from ..passwords import MAX_PASSWORD_LENGTH
 from ..routing import ApiRoute
 from ..users import MAX_NAME_LENGTH, Status, User, login_key
+from .bookings import idempotency_key
 
 ROLES: Rules = {
     "get_session": EVERYONE,
@@ -125,6 +127,7 @@ def routes(ctx: Context) -> APIRouter:
         return api
     accounts: Accounts = ctx.accounts
     users = accounts.users
+    answers = ctx.tables(IdempotentAnswers)
 
     def found(id: str) -> User:
         user = users.get(id)
@@ -168,12 +171,17 @@ def routes(ctx: Context) -> APIRouter:
         return found(id).view()
 
     @api.post("/users", name="create_user", status_code=201)
-    def create_user(body: NewUser) -> dict[str, Any]:
+    def create_user(body: NewUser, response: Response, key: str = idempotency_key(),
+                    who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Makes a user without a password, and an invite for them: its `token`,
         shown only now, lets them set their password once, within 7 days
-        (`POST /v1/invites/accept`)."""
-        user = users.create(body.login, body.name, body.role, resource=body.resource, client=body.client)
-        return {"user": user.view(), "invite": users.invite(user.id).view()}
+        (`POST /v1/invites/accept`). The same `Idempotency-Key` and body answer
+        the first answer again, token included."""
+        def make() -> dict[str, Any]:
+            user = users.create(body.login, body.name, body.role, resource=body.resource, client=body.client)
+            return {"user": user.view(), "invite": users.invite(user.id).view()}
+        answer: dict[str, Any] = answered_once(answers, response, who, key, ["create_user", body.dict()], make)
+        return answer
 
     @api.patch("/users/{id}", name="update_user")
     def update_user(body: UserChanges, id: str = user_id_path()) -> dict[str, Any]:
@@ -194,11 +202,14 @@ def routes(ctx: Context) -> APIRouter:
         return accounts.disable(id, False).view()
 
     @api.post("/users/{id}/invite", name="invite_user", status_code=201)
-    def invite_user(id: str = user_id_path()) -> dict[str, str]:
+    def invite_user(response: Response, id: str = user_id_path(), key: str = idempotency_key(),
+                    who: Principal = Depends(ctx.caller)) -> dict[str, str]:
         """A new invite for the user, replacing the one before: for an invite
         lost, or a password forgotten (accepting it sets a new one and ends their
-        sessions)."""
-        return users.invite(id).view()
+        sessions). The same `Idempotency-Key` answers the same invite again."""
+        answer: dict[str, str] = answered_once(answers, response, who, key, ["invite_user", id],
+                                               lambda: users.invite(id).view())
+        return answer
 
     @api.get("/keys", name="list_keys")
     def list_keys(limit: int = limit_query(), cursor: str = cursor_query()) -> dict[str, Any]:
@@ -207,11 +218,16 @@ def routes(ctx: Context) -> APIRouter:
         return paged("keys", keys, lambda k: [k.created_at, k.id], key_view, cursor=cursor, limit=limit)
 
     @api.post("/keys", name="create_key", status_code=201)
-    def create_key(body: NewKey) -> dict[str, Any]:
+    def create_key(body: NewKey, response: Response, key: str = idempotency_key(),
+                   who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """A new API key. `key` is the text to send (`Authorization: Bearer
-        <key>`), shown only now: the server keeps only a hash of it."""
-        key, text = accounts.keys.create(body.name, body.role, resource=body.resource, client=body.client)
-        return {**key_view(key), "key": text}
+        <key>`), shown only now: the server keeps only a hash of it. The same
+        `Idempotency-Key` and body answer the first key again, its text included."""
+        def make() -> dict[str, Any]:
+            made, text = accounts.keys.create(body.name, body.role, resource=body.resource, client=body.client)
+            return {**key_view(made), "key": text}
+        answer: dict[str, Any] = answered_once(answers, response, who, key, ["create_key", body.dict()], make)
+        return answer
 
     @api.delete("/keys/{id}", name="revoke_key", status_code=204)
     def revoke_key(id: str = Path(..., description="the key's id", example="4592feeefeec")) -> Response:

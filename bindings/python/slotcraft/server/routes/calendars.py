@@ -24,9 +24,11 @@ from ..auth import STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
 from ..feeds import FeedTokens
+from ..idempotency import IdempotentAnswers, answered_once
 from ..params import STAFF_OWN_RESOURCE, period_from, period_to, resource_path
 from ..routing import ApiRoute
 from ..views import Instant
+from .bookings import idempotency_key
 
 ROLES: Rules = {
     "create_feed": STAFF,
@@ -93,6 +95,7 @@ def routes(ctx: Context) -> APIRouter:
     api = APIRouter(route_class=ApiRoute, tags=["calendars"])
     scheduler = ctx.scheduler
     feeds = ctx.tables(FeedTokens)
+    answers = ctx.tables(IdempotentAnswers)
 
     def existing_resource(id: str, who: Principal) -> str:
         who.own_resource(id, field="id")
@@ -102,13 +105,17 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/resources/{id}/feed", name="create_feed", status_code=201)
     def create_feed(
-        request: Request, id: str = OWN_RESOURCE_ID, who: Principal = Depends(ctx.caller)
+        request: Request, response: Response, id: str = OWN_RESOURCE_ID, key: str = idempotency_key(),
+        who: Principal = Depends(ctx.caller)
     ) -> dict[str, str]:
         """A new subscription URL of the resource's bookings; the one before stops
-        working. Its token is shown only now."""
-        token = feeds.create(existing_resource(id, who))
-        path = request.url_for("calendar_feed", resource=quote(id, safe="")).path
-        return {"url": f"{path}?token={token}", "token": token}
+        working. Its token is shown only now (and to the same `Idempotency-Key` again)."""
+        def make() -> dict[str, str]:
+            token = feeds.create(existing_resource(id, who))
+            path = request.url_for("calendar_feed", resource=quote(id, safe="")).path
+            return {"url": f"{path}?token={token}", "token": token}
+        answer: dict[str, str] = answered_once(answers, response, who, key, ["create_feed", id], make)
+        return answer
 
     @api.delete("/resources/{id}/feed", name="revoke_feed", status_code=204)
     def revoke_feed(id: str = OWN_RESOURCE_ID, who: Principal = Depends(ctx.caller)) -> Response:
@@ -119,25 +126,34 @@ def routes(ctx: Context) -> APIRouter:
 
     @api.post("/resources/{id}/import", name="import_ics", openapi_extra=ICS_BODY)
     def import_ics(
+        response: Response,
         id: str = OWN_RESOURCE_ID,
         start: Instant | None = period_from(None, meaning="; none: now"),
         end: Instant | None = period_to(None, meaning="; none: a year after `from`"),
         body: bytes = Depends(raw_body),
+        key: str = idempotency_key(),
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """The busy time of the .ics file in the body (`Content-Type: text/calendar`)
         overlapping [from, to) becomes time off of the resource. Importing a file
-        again adds nothing new; lines that could not be read are listed."""
+        again adds nothing new; lines that could not be read are listed. The same
+        `Idempotency-Key` and file answer the first import's answer again."""
         who.own_resource(id, field="id")
         start = start or ctx.clock()
         end = end or start + DEFAULT_IMPORT_WINDOW
-        with fields_named(resource="id", ics="body", window="to"):
-            done = scheduler.import_ics(id, ics_text(body), start, end, actor=who.actor)
-        return {
-            "added": len(done.added),
-            "time_off": [{"start": sc.format_instant(i.start), "end": sc.format_instant(i.end)} for i in done.added],
-            "skipped": [{"line": s.line, "reason": s.reason} for s in done.skipped],
-        }
+
+        def make() -> dict[str, Any]:
+            with fields_named(resource="id", ics="body", window="to"):
+                done = scheduler.import_ics(id, ics_text(body), start, end, actor=who.actor)
+            return {
+                "added": len(done.added),
+                "time_off": [{"start": sc.format_instant(i.start), "end": sc.format_instant(i.end)}
+                             for i in done.added],
+                "skipped": [{"line": s.line, "reason": s.reason} for s in done.skipped],
+            }
+        request = ["import_ics", id, start, end, hashlib.sha256(body).hexdigest()]
+        answer: dict[str, Any] = answered_once(answers, response, who, key, request, make)
+        return answer
 
     return api
 

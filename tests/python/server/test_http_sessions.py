@@ -249,6 +249,70 @@ def test_failures_and_disabling_hold_across_processes_sharing_the_database(tmp_p
         k.close()
 
 
+NEW_PASSWORD = "battery staple horse"
+
+
+def test_a_signed_in_user_changes_their_password_and_their_other_sessions_end(api: Api) -> None:
+    make_user(api, "anna", "staff", resource="anna")
+    with browser(api, "anna") as phone, browser(api, "anna") as laptop:
+        old_cookie = laptop.http.cookies["slotcraft_session"]
+        changed = laptop.send("POST", "/v1/session/password", {"password": PASSWORD, "new_password": NEW_PASSWORD})
+        assert changed.status_code == 200, changed.text
+        assert set(changed.json()) == {"user", "csrf_token", "expires_at"}
+        assert laptop.http.cookies["slotcraft_session"] != old_cookie
+        laptop.csrf = changed.json()["csrf_token"]
+        assert laptop.get("/v1/session").json() == changed.json()
+        assert laptop.send("POST", "/v1/bookings", cut()).status_code == 201
+        assert error_of(phone.get("/v1/locations"), 401)["field"] == "slotcraft_session"
+    assert session_row_count(api) == 1
+    with browser(api) as other:
+        assert error_of(other.sign_in("anna", PASSWORD), 401)
+        assert other.sign_in("anna", NEW_PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"password": "wrong wrong wrong", "new_password": NEW_PASSWORD}, 403, "password"),
+    ({"password": PASSWORD, "new_password": "short"}, 400, "new_password"),
+    ({"password": PASSWORD, "new_password": PASSWORD}, 400, "new_password"),
+    ({"password": PASSWORD}, 400, "new_password"),
+    ({"password": PASSWORD, "new_password": 1234567890123}, 400, "new_password"),
+    ({"password": PASSWORD, "new_password": NEW_PASSWORD, "login": "anna"}, 400, "login"),
+], ids=["wrong_current", "too_short", "unchanged", "missing", "not_text", "unknown_field"])
+def test_a_refused_password_change_names_the_field_and_changes_nothing(
+    memory_api: Api, body: dict[str, Any], status: int, field: str
+) -> None:
+    make_user(memory_api, "anna", "staff", resource="anna")
+    with browser(memory_api, "anna") as anna:
+        cookie = anna.http.cookies["slotcraft_session"]
+        assert error_of(anna.send("POST", "/v1/session/password", body), status)["field"] == field
+        assert anna.http.cookies["slotcraft_session"] == cookie
+        assert anna.get("/v1/session").status_code == 200
+    with browser(memory_api) as again:
+        assert again.sign_in("anna", PASSWORD).status_code == 200
+
+
+def test_guessing_the_current_password_is_throttled_as_sign_ins_are(memory_api: Api) -> None:
+    make_user(memory_api, "anna", "staff", resource="anna")
+    with browser(memory_api, "anna") as stolen:
+        for _ in range(5):
+            error_of(stolen.send("POST", "/v1/session/password",
+                                 {"password": "guess guess", "new_password": NEW_PASSWORD}), 403)
+        held = stolen.send("POST", "/v1/session/password", {"password": PASSWORD, "new_password": NEW_PASSWORD})
+        assert error_of(held, 429)["field"] == "password" and held.headers["retry-after"]
+    with browser(memory_api) as owner:
+        assert error_of(owner.sign_in("anna", PASSWORD), 429)
+
+
+def test_a_password_change_needs_a_session_and_its_csrf_token(memory_api: Api) -> None:
+    body = {"password": PASSWORD, "new_password": NEW_PASSWORD}
+    assert error_of(memory_api.admin.post("/v1/session/password", body), 404)["field"] == "Authorization"
+    make_user(memory_api, "anna", "staff", resource="anna")
+    with browser(memory_api, "anna") as anna:
+        assert error_of(anna.send("POST", "/v1/session/password", body, csrf=""), 403)["field"] == "X-CSRF-Token"
+    with browser(memory_api) as anna:
+        assert anna.sign_in("anna", PASSWORD).status_code == 200
+
+
 def test_passwords_are_stored_as_argon2_hashes_and_never_answered(api: Api) -> None:
     user = make_user(api, "ada", "admin")
     (stored,) = api.keys.db.run("SELECT password_hash FROM server_users WHERE id = ?", (user["id"],))[0]

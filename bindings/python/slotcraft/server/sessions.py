@@ -26,7 +26,7 @@ import slotcraft as sc
 
 from .context import Clock
 from .errors import ApiError
-from .passwords import hash_password, needs_rehash, password_matches, spend_a_check
+from .passwords import check_password, hash_password, needs_rehash, password_matches, spend_a_check
 from .serverdb import ServerDb
 from .users import User, Users, login_key, token_hash, user_columns
 
@@ -103,7 +103,31 @@ class Sessions:
             self._users.set_password_hash(user.id, hash_password(password))
         return self._open(user, now)
 
-    def _hold_back(self, key: str, now: datetime) -> None:
+    def change_password(self, user: User, password: str, new_password: str) -> tuple[Session, str]:
+        """Sets `user`'s new password once `password`, their current one, is
+        right; every session of theirs ends and a new one begins (its cookie's
+        token is answered). ApiError: 403 on `password` when it is wrong
+        (counted as a failed sign-in), 400 on `new_password`, 429 after too
+        many failures."""
+        now = self._clock()
+        key = login_key(user.login)
+        self._hold_back(key, now, field="password")
+        found = self._users.with_login(user.login)
+        if found is None or not password_matches(password, found[1]):
+            self._failed(key, now)
+            raise ApiError(403, "the current password is wrong", field="password")
+        if new_password == password:
+            raise ApiError(400, "the new password is the current one", field="new_password")
+        try:
+            check_password(new_password, user.login)
+        except ApiError as refused:
+            raise ApiError(400, refused.message, field="new_password") from None
+        self._users.set_password_hash(user.id, hash_password(new_password))
+        self._db.run("DELETE FROM server_sign_in_failures WHERE login_key = ?", (key,))
+        self.end_all(user.id)
+        return self._open(found[0], now)
+
+    def _hold_back(self, key: str, now: datetime, field: str = "login") -> None:
         since = sc.format_instant(now - FAILURE_WINDOW)
         failures = self._db.run(
             "SELECT COUNT(*), MIN(failed_at) FROM server_sign_in_failures WHERE login_key = ? AND failed_at > ?",
@@ -111,7 +135,7 @@ class Sessions:
         count, oldest = failures[0]
         if count >= MAX_FAILURES:
             wait = max(1, math.ceil((sc.parse_instant(oldest) + FAILURE_WINDOW - now).total_seconds()))
-            raise ApiError(429, f"too many failed sign-ins for this login: try again in {wait} s", field="login",
+            raise ApiError(429, f"too many failed sign-ins for this login: try again in {wait} s", field=field,
                            headers={"Retry-After": str(wait)})
 
     def _failed(self, key: str, now: datetime) -> ApiError:

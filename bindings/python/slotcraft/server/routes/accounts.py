@@ -27,6 +27,7 @@ from .bookings import idempotency_key
 
 ROLES: Rules = {
     "get_session": EVERYONE,
+    "change_password": EVERYONE,
     "sign_out": EVERYONE,
     "list_users": ADMIN,
     "get_user": ADMIN,
@@ -68,6 +69,17 @@ class InviteAcceptance(BaseModel):
         extra = "forbid"
         schema_extra = {"example": {"token": "kB3vN4i0c2m0nXQk8p1o9tqvT2z9C5YwWcQ0Gm1sV3U",
                                     "password": "correct horse battery"}}
+
+
+class PasswordChange(BaseModel):
+    password: StrictStr = Field(..., **_PASSWORD, description="the signed-in user's current password",
+                                example="correct horse battery")
+    new_password: StrictStr = Field(..., **_PASSWORD, description="the password to set: at least 10 characters, "
+                                    "not the login", example="battery staple horse")
+
+    class Config:
+        extra = "forbid"
+        schema_extra = {"example": {"password": "correct horse battery", "new_password": "battery staple horse"}}
 
 
 class NewUser(BaseModel):
@@ -144,6 +156,20 @@ def routes(ctx: Context) -> APIRouter:
         if session is None:
             raise _no_session()
         return session.view()
+
+    @api.post("/session/password", name="change_password")
+    def change_password(body: PasswordChange, request: Request, response: Response) -> dict[str, Any]:
+        """The signed-in user sets a new password, giving their current one.
+        Every session of theirs ends, in every browser; this one goes on with a
+        new cookie and `csrf_token` (answered as `GET /v1/session` does). A
+        wrong current password is a 403 counted as a failed sign-in (429 after
+        5 in 15 minutes). 404 for a request with an API key."""
+        session = accounts.session_of(request)
+        if session is None:
+            raise _no_session()
+        renewed, token = accounts.sessions.change_password(session.user, body.password, body.new_password)
+        response.headers.append("Set-Cookie", session_cookie(request, token))
+        return renewed.view()
 
     @api.delete("/session", name="sign_out", status_code=204)
     def sign_out(request: Request) -> Response:

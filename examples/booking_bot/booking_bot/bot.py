@@ -237,7 +237,7 @@ class Bot(BotCore):
             peer = self.store.user(data["to"])
             self.say(user, "ask_reply", name=peer["name"] if peer else "?")
         elif state == "confirm":
-            self.say(user, "ask_confirm", [[btn("btn_confirm", "b:ok"), btn("btn_abort", "b:no")]])
+            self.remember_card(user, self.say(user, "ask_confirm", self.confirm_buttons(data["hold_id"])))
         elif state in PROMPTS:
             self.say(user, PROMPTS[state])
         else:
@@ -297,7 +297,6 @@ class Bot(BotCore):
             self.prompt(user)
 
     def cmd_cancel(self, user: dict, arg: str) -> None:
-        self.release_hold(user)
         self.set_state(user, "")
         self.say(user, "dialog_cancelled")
 
@@ -764,7 +763,6 @@ class Bot(BotCore):
         if master_id not in self.store.masters_of_client(user["user_id"]):
             self.say(user, "stale_button")
             return
-        self.release_hold(user)
         self.set_state(user, "")
         self.store.set_field(user["user_id"], "active_master", master_id)
         self.say(user, "switched", self.client_menu(), master=self.master_name(master_id))
@@ -789,18 +787,24 @@ class Bot(BotCore):
 
     def cb_b(self, user: dict, rest: str, message_id: int | None) -> None:
         """`svc` services, `s:<service>` days, `d:<service>:<day>` times,
-        `t:<service>:<epoch>:<place>` hold, `ok` confirm, `no` give up."""
+        `t:<service>:<epoch>:<place>` hold, `ok:<hold>` confirm, `no:<hold>` give up."""
         action, _, arg = rest.partition(":")
         if action == "svc":
             self.cmd_book(user, "")
             return
-        if action == "ok":
-            self.confirm(user, message_id)
-            return
-        if action == "no":
-            self.release_hold(user)
-            self.set_state(user, "")
-            self.say(user, "booking_aborted")
+        if action in ("ok", "no"):
+            user.update(self.reload(user))
+            if user["state"] != "confirm" or not arg or user["data"].get("hold_id") != arg:
+                # A card whose hold is gone (another time picked, confirmed, given up): it acts on nothing.
+                log.info("action stale card user=%s hold=%s", user["user_id"], arg or "-")
+                self.close_card(user, message_id, arg)
+                self.say(user, "stale_card")
+            elif action == "ok":
+                self.confirm(user, message_id)
+            else:
+                self.set_state(user, "")
+                self.close_card(user, message_id, arg)
+                self.say(user, "booking_aborted")
             return
         master_id = self.require_client(user)
         if master_id is None:
@@ -821,7 +825,8 @@ class Bot(BotCore):
     def take_hold(self, user: dict, master_id: str, service_id: str, start: datetime, location: str | None) -> None:
         """Holds the time at the button's place (`location`; None, from an older button: the one place free then)."""
         zone = self.master_zone(master_id)
-        self.release_hold(user)
+        if user["state"] == "confirm":  # another time picked: the card before it is closed
+            self.set_state(user, "")
         day = start.astimezone(zone).date()
         match = [s for s in self.free_slots(master_id, service_id) if s.start == start and location in (None, s.location)]
         slot = match[0] if len(match) == 1 else None
@@ -837,17 +842,45 @@ class Bot(BotCore):
             self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
             return
         log.info("action hold user=%s booking=%s", user["user_id"], hold.id)
+        # The dialog is saved before the card is sent: a bot restarted after sending finds it.
         self.set_state(user, "confirm", {"hold": hold.hold_token, "hold_id": hold.id})
-        self.say(user, "confirm_booking", [[btn("btn_confirm", "b:ok"), btn("btn_abort", "b:no")]],
-                 service=self.service_name(service_id), when=self.when(user, start, zone),
-                 place=self.place_name(hold.location), minutes=self.hold_ttl // timedelta(minutes=1))
+        card = self.say(user, "confirm_booking", self.confirm_buttons(hold.id),
+                        service=self.service_name(service_id), when=self.when(user, start, zone),
+                        place=self.place_name(hold.location), minutes=self.hold_ttl // timedelta(minutes=1))
+        self.remember_card(user, card)
+
+    @staticmethod
+    def confirm_buttons(hold_id: str) -> list[list[Button]]:
+        """Confirm and Give up, for the one hold the card shows."""
+        return [[btn("btn_confirm", f"b:ok:{hold_id}"), btn("btn_abort", f"b:no:{hold_id}")]]
+
+    def remember_card(self, user: dict, card: dict) -> None:
+        """The newest confirm card of the held time: the one closed when the time is released."""
+        user["data"] = {**user["data"], "card": card.get("message_id")}
+        self.store.set_state(user["user_id"], user["state"], user["data"])
+
+    def close_card(self, user: dict, message_id: int | None, hold_id: str) -> None:
+        """The confirm card of `hold_id` loses its buttons and says its time was not booked by it."""
+        hold = self.s.booking(hold_id) if hold_id else None
+        if message_id is None or hold is None:
+            return
+        self.edit(user, message_id, "card_closed", service=self.service_name(hold.service),
+                  when=self.when(user, hold.start, self.master_zone(hold.resource)))
+
+    def set_state(self, user: dict, state: str, data: dict | None = None) -> None:
+        """Leaving the confirm step by any way but confirming releases the held time and closes its card."""
+        if user["state"] == "confirm" and state != "confirm":
+            self.release_hold(user)
+        super().set_state(user, state, data)
 
     def release_hold(self, user: dict) -> None:
-        hold_id = user["data"].get("hold_id") if user["state"] == "confirm" else None
+        data = user["data"] if user["state"] == "confirm" else {}
+        hold_id = data.get("hold_id")
         if hold_id:
             b = self.s.booking(hold_id)
             if b is not None and b.status == sc.BookingStatus.held:
                 self.s.cancel(hold_id, "released", now=self.now(), actor=self.actor(user))
+                self.close_card(user, data.get("card"), hold_id)
 
     def st_confirm(self, user: dict, text: str) -> None:
         raise InputError("use_buttons")
@@ -864,7 +897,6 @@ class Bot(BotCore):
             # slotcraft confirms only what book would accept now (the link, the place, hours, other bookings, the
             # hold's expiry) and keeps a refused hold as it was: the bot releases it.
             log.info("action confirm refused user=%s field=%s", user["user_id"], e.field)
-            self.release_hold(user)
             self.set_state(user, "")
             if hold is None or e.field in ("hold_token", ""):
                 self.say(user, "hold_expired")

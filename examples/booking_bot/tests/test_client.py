@@ -100,6 +100,62 @@ def test_two_clients_racing_for_one_slot(world: World) -> None:
     assert sc.Scheduler(world.db).client(b.client).identities[0].external_id == str(winner.id)
 
 
+def test_every_confirm_card_acts_on_the_time_it_shows(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    client.expect("welcome_client")
+    client.send("/book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    client.press(client.expect("pick_day"), "Sat 27.03")
+    times = client.expect("pick_time")
+    client.press(times, "10:00")
+    ten = client.expect("confirm_booking", when="Sat 27.03 10:00")
+    ten_as_sent = dict(ten)  # the bot edits the card; the client may still tap what they saw
+    client.press(times, "10:30")  # the same list, another time: 10:00 is released, 10:30 held
+    half_past = client.expect("confirm_booking", when="Sat 27.03 10:30")
+    client.press_key(ten_as_sent, "btn_confirm")
+    client.expect("stale_card")
+    assert confirmed(world, f"m{master.id}") == []  # the old card booked neither time
+    # The old card was closed when 10:30 was held: it lost its buttons and says so.
+    assert "reply_markup" not in ten
+    assert client.match(ten, "card_closed") == {"service": "Haircut", "when": "Sat 27.03 10:00"}
+    client.press_key(half_past, "btn_confirm")
+    client.expect("booked", when="Sat 27.03 10:30")
+    [b] = confirmed(world, f"m{master.id}")
+    assert b.start == datetime(2027, 3, 27, 9, 30, tzinfo=timezone.utc)
+    # "Give up" on the old card leaves the booking made on the other, and says so.
+    client.press_key(ten_as_sent, "btn_abort")
+    client.expect("stale_card")
+    assert client.count("booking_aborted") == 0
+    assert [x.start for x in confirmed(world, f"m{master.id}")] == [b.start]
+
+
+def held(world: World, master_id: str) -> list[sc.BookingRecord]:
+    s = sc.Scheduler(world.db)
+    start = datetime(2027, 3, 26, tzinfo=timezone.utc)
+    return [b for b in s.upcoming(master_id, start, 14) if b.status == sc.BookingStatus.held]
+
+
+def test_following_a_link_while_confirming_releases_the_held_time(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    client.expect("welcome_client")
+    client.send("/book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    client.press(client.expect("pick_day"), "Sat 27.03")
+    client.press(client.expect("pick_time"), "10:00")
+    card = client.expect("confirm_booking", when="Sat 27.03 10:00")
+    assert len(held(world, f"m{master.id}")) == 1
+    client.send(f"/start {code}")
+    client.expect("welcome_client")
+    assert held(world, f"m{master.id}") == []  # free for others at once, not in 10 minutes
+    assert client.match(card, "card_closed") == {"service": "Haircut", "when": "Sat 27.03 10:00"}
+
+
 def test_own_bookings_reschedule_and_cancel(world: World) -> None:
     world.bot()
     master, client = world.user("Anna"), world.user("Carl")
@@ -273,6 +329,7 @@ def test_garbage_at_each_client_step_keeps_the_dialog(world: World) -> None:
     client.press(days, "Sat 27.03")
     client.press(client.expect("pick_time"), "10:00")
     confirm = client.expect("confirm_booking")
+    confirm_as_sent = dict(confirm)
     client.send("yes please")
     client.expect("use_buttons")
     client.expect("ask_confirm")  # the question again: the hold and the dialog are kept
@@ -280,8 +337,9 @@ def test_garbage_at_each_client_step_keeps_the_dialog(world: World) -> None:
     client.expect("unknown_command")
     client.press_key(confirm, "btn_confirm")
     client.expect("booked", when="Sat 27.03 10:00")
-    client.press_data(confirm, "b:ok")  # a double tap, sent before the buttons went: books nothing more
-    client.expect("stale_button")
+    # A double tap, sent before the buttons went: books nothing more.
+    client.press_data(confirm, buttons(confirm_as_sent)[0][1])
+    client.expect("stale_card")
     assert len(confirmed(world, f"m{master.id}")) == 1
     client.send("/write")
     client.expect("ask_write")

@@ -116,8 +116,14 @@ def parse_breaks(text: str) -> list[tuple[str, str]]:
     return parse_ranges(text)
 
 
+OPTION = re.compile(r"^(buffer|буфер|seats|мест|места)\s*[:=]?\s*(\S*)\s*(?:min|мин\.?|минут)?$", re.IGNORECASE)
+BUFFER_WORDS = ("buffer", "буфер")
+
+
 def parse_service(text: str) -> dict[str, Any]:
-    """`Haircut; 30; 25 EUR; buffer 10; seats 1`: name and minutes, then optional parts."""
+    """`Haircut; 30; 25 EUR; buffer 10; seats 1`: name and minutes, then optional
+    parts, each read or refused (naming the part), never guessed: `buffer: 20`
+    and `буфер 20 мин` are a buffer, a price has a digit and comes once."""
     parts = [p.strip() for p in text.split(";")]
     if len(parts) < 2 or not parts[0] or not parts[1].isdigit():
         raise InputError("bad_service")
@@ -125,16 +131,18 @@ def parse_service(text: str) -> dict[str, Any]:
     if not 5 <= minutes <= 720:
         raise InputError("bad_duration")
     service = {"name": parts[0][:64], "minutes": minutes, "price": "", "buffer": 0, "seats": 1}
-    for part in parts[2:]:
-        words = part.lower().split()
-        if len(words) == 2 and words[0] in ("buffer", "буфер") and words[1].isdigit() and int(words[1]) <= 240:
-            service["buffer"] = int(words[1])
-        elif len(words) == 2 and words[0] in ("seats", "мест", "места") and words[1].isdigit() and 1 <= int(words[1]) <= 100:
-            service["seats"] = int(words[1])
-        elif words and words[0] in ("buffer", "буфер", "seats", "мест", "места"):
-            raise InputError("bad_service")
-        elif part:
-            service["price"] = part[:32]
+    for part in filter(None, parts[2:]):
+        option = OPTION.match(part)
+        if option:
+            word, value = option.group(1).lower(), option.group(2)
+            limits = (0, 240) if word in BUFFER_WORDS else (1, 100)
+            if not value.isdigit() or not limits[0] <= int(value) <= limits[1]:
+                raise InputError("bad_service_part", part=part)
+            service["buffer" if word in BUFFER_WORDS else "seats"] = int(value)
+        elif service["price"] or not any(c.isdigit() for c in part) or len(part) > 32:
+            raise InputError("bad_service_part", part=part)
+        else:
+            service["price"] = part
     return service
 
 

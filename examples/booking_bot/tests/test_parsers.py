@@ -1,0 +1,34 @@
+"""What masters type, read exactly or refused naming the part: never guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from booking_bot.bot import parse_service
+from booking_bot.core import InputError
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Окрашивание; 120; 3000 ₽; буфер: 20", {"price": "3000 ₽", "buffer": 20, "seats": 1}),
+    ("Haircut; 30; 25 EUR; buffer 10", {"price": "25 EUR", "buffer": 10, "seats": 1}),
+    ("Haircut; 30; buffer=10 min; 25 EUR", {"price": "25 EUR", "buffer": 10, "seats": 1}),
+    ("Йога; 60; мест 5; буфер 15 мин", {"price": "", "buffer": 15, "seats": 5}),
+    ("Yoga; 60; Seats: 12;", {"price": "", "buffer": 0, "seats": 12}),
+])
+def test_a_service_line_is_read_part_by_part(text: str, read: dict[str, object]) -> None:
+    service = parse_service(text)
+    assert {k: service[k] for k in read} == read
+
+
+@pytest.mark.parametrize(("text", "part"), [
+    ("Окрашивание; 120; 3000 ₽; буфер: двадцать", "буфер: двадцать"),
+    ("Haircut; 30; 25 EUR; 30 EUR", "30 EUR"),  # two prices: which one?
+    ("Haircut; 30; discount", "discount"),  # no number: not a price
+    ("Haircut; 30; buffer 300", "buffer 300"),
+    ("Yoga; 60; seats 0", "seats 0"),
+    ("Yoga; 60; мест", "мест"),
+])
+def test_a_part_that_cannot_be_read_is_refused_by_name(text: str, part: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_service(text)
+    assert (refused.value.key, refused.value.params) == ("bad_service_part", {"part": part})

@@ -1269,7 +1269,12 @@ std::vector<due_reminder> scheduler::due_reminders(instant now) {
             // before its start gets the two-hour reminder, not also the day-before one.
             const auto passed = std::find_if(offsets.begin(), offsets.end(),
                                              [&](minutes offset) { return b.time.start - offset <= now; });
-            if (passed != offsets.end() && !tx.reminded(b.id, *passed)) out.push_back({b, *passed});
+            // And only one whose moment came after the booking took its time
+            // (`updated_at`: booked, confirmed or moved; nothing else changes a
+            // booking before its start): a lesson booked 23 hours ahead gets no
+            // day-before reminder seconds after "Booked".
+            if (passed != offsets.end() && b.time.start - *passed >= b.updated_at && !tx.reminded(b.id, *passed))
+                out.push_back({b, *passed});
         }
         return out;
     });

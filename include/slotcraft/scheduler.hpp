@@ -317,7 +317,10 @@ public:
                                    std::string_view actor = {});
 
     /// Confirmed bookings not yet started whose reminder offsets have passed
-    /// and that were not marked reminded, oldest offset first.
+    /// and that were not marked reminded, oldest offset first: per booking the
+    /// closest offset passed, and only when its moment came at or after the
+    /// booking took its time (booked, confirmed or moved: `updated_at`), so a
+    /// booking made 23 hours ahead gets no 24-hour reminder.
     [[nodiscard]] std::vector<due_reminder> due_reminders(instant now);
     /// True for exactly one caller per booking and offset, across processes.
     bool mark_reminded(std::string_view booking_id, minutes offset);

@@ -206,7 +206,7 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
 
     SUBCASE("reminders are due once per booking at the closest passed offset") {
         s.save_settings({.reminder_offsets = {24h, 2h}});
-        const booking_record b = s.book(cut_at(monday_0900), now);
+        const booking_record b = s.book(cut_at(monday_0900), monday_0900 - 72h);
         CHECK(s.due_reminders(monday_0900 - 25h).empty());
         auto due = s.due_reminders(monday_0900 - 23h);
         REQUIRE(due.size() == 1);
@@ -221,6 +221,25 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.due_reminders(monday_0900).empty());  // started: too late to remind
         (void)s.cancel(b.id, "", now);
         CHECK(s.due_reminders(monday_0900 - 1h).empty());
+    }
+
+    SUBCASE("a reminder whose moment had passed when the booking was made or moved is never due") {
+        s.save_settings({.reminder_offsets = {24h, 2h}});
+        const booking_record late = s.book(cut_at(monday_0900), monday_0900 - 23h);
+        CHECK(s.due_reminders(monday_0900 - 23h).empty());  // not "in 24 h" right after booking
+        CHECK(s.due_reminders(monday_0900 - 3h).empty());
+        auto due = s.due_reminders(monday_0900 - 2h);  // the two-hour moment came after the booking: due
+        REQUIRE(due.size() == 1);
+        CHECK(due.front().offset == 2h);
+        (void)s.cancel(late.id, "", monday_0900 - 2h);
+
+        const booking_record early = s.book(cut_at(monday_0900), monday_0900 - 48h);
+        const booking_record moved = s.reschedule(early.id, monday_0900 + 1h, monday_0900 - 20h);
+        CHECK(s.due_reminders(monday_0900 - 19h).empty());  // 24 h before 10:00 had passed when it moved
+        due = s.due_reminders(monday_0900 - 1h);
+        REQUIRE(due.size() == 1);
+        CHECK(due.front().booking.id == moved.id);
+        CHECK(due.front().offset == 2h);
     }
 
     SUBCASE("two reminder workers racing mark a reminder exactly once") {

@@ -1057,10 +1057,15 @@ class Bot(BotCore):
         if user is None:
             log.warning("reminder for booking %s: the client has no chat", b.id)
             return False
+        # The time left, to the nearest minute (a pass a little late, or the first one after a
+        # restart, says what is true now), not the offset the reminder was planned at.
+        left = round((b.start - self.now()) / timedelta(minutes=1))
+        if left <= 0:
+            return False
+        hours, minutes = divmod(left, 60)
+        key = "reminder_minutes" if not hours else "reminder_hours" if not minutes else "reminder_hours_minutes"
         zone = self.master_zone(b.resource)
-        hours = offset // timedelta(hours=1)
-        key = "reminder_hours" if offset % timedelta(hours=1) == timedelta(0) else "reminder_minutes"
-        self.say(user, key, hours=hours, minutes=offset // timedelta(minutes=1), service=self.service_name(b.service),
+        self.say(user, key, hours=hours, minutes=minutes if hours else left, service=self.service_name(b.service),
                  master=self.master_name(b.resource), when=self.when(user, b.start, zone),
                  place=self.place_name(b.location))
         return True

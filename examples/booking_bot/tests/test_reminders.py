@@ -58,6 +58,24 @@ def test_reminder_once_at_the_right_time_across_dst(world: World) -> None:
     assert master.count("reminder_hours") == 0
 
 
+def test_a_reminder_says_the_time_left_and_none_comes_whose_moment_passed_before_booking(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    # Booked on Friday 12:00 UTC for Saturday 10:00 CET (09:00 UTC), 21 h ahead:
+    # the day-before moment had passed, so no "in 24 h" right after "Booked".
+    world.book(client, "Haircut, 30 min, 25 EUR", "Sat 27.03", "10:00")
+    passed(world, datetime(2027, 3, 26, 12, 0, 5, tzinfo=timezone.utc))
+    passed(world, datetime(2027, 3, 27, 6, 59, 0, tzinfo=timezone.utc))
+    assert client.count("reminder_hours") == 0
+    # The 2-hour reminder's moment (07:00 UTC) came while no worker ran; the
+    # first pass after it, an hour before the visit, says an hour, not two.
+    passed(world, datetime(2027, 3, 27, 8, 0, 20, tzinfo=timezone.utc))
+    client.expect("reminder_hours", hours=1, when="Sat 27.03 10:00")
+    assert client.count("reminder_hours", hours=2) == 0 and client.count("reminder_hours", hours=24) == 0
+
+
 def test_master_cancel_stops_reminders(world: World) -> None:
     world.bot()
     master, client = world.user("Anna"), world.user("Carl")
@@ -95,8 +113,10 @@ def test_three_workers_each_reminder_once(world: World) -> None:
     # workers passing at the same moments race for each of them.
     for second in range(3):
         passed(world, datetime(2027, 3, 27, 15, 30, second, tzinfo=timezone.utc))
+    # Each says the time left: the 09:00 CEST class (07:00 UTC) is 15 h 30 min away.
     for c in clients:
         for h in hours:
-            assert c.count("reminder_hours", hours=24, when=f"Sun 28.03 {h:02}:00") == 1, (c.name, h)
-        assert c.count("reminder_hours") == len(hours)
+            assert c.count("reminder_hours_minutes", hours=h + 6, minutes=30, when=f"Sun 28.03 {h:02}:00") == 1, (
+                c.name, h)
+        assert c.count("reminder_hours_minutes") == len(hours)
     assert len(re.findall(r"reminder sent booking=", world.logs())) == 32

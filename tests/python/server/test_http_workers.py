@@ -20,7 +20,14 @@ FRIDAY = "2027-03-05T09:00:00Z"
 
 
 def book(api: Api, start: str, **more: Any) -> dict[str, Any]:
-    response = api.admin.post("/v1/bookings", {"resource": "anna", "service": "cut", "start": start, **more})
+    """Booked ten days before the clock's now, so that its reminders (up to a week ahead)
+    are due (a reminder whose moment had passed at booking is never due)."""
+    now = api.clock.now
+    api.clock.now = now - timedelta(days=10)
+    try:
+        response = api.admin.post("/v1/bookings", {"resource": "anna", "service": "cut", "start": start, **more})
+    finally:
+        api.clock.now = now
     assert response.status_code == 201, response.text
     booking: dict[str, Any] = response.json()
     return booking
@@ -127,6 +134,15 @@ def test_due_reminders_carry_the_booking_and_the_offset(api: Api) -> None:
     api.clock.now = utc("2027-03-01T08:15")
     assert due(api) == [{"booking": booking, "offset_minutes": 60}]
     assert due(api)[0]["booking"]["local_start"] == "2027-03-01T10:00:00+01:00"
+
+
+def test_no_reminder_is_due_whose_moment_had_passed_when_the_booking_was_made(api: Api) -> None:
+    with_reminders(api, 1440, 60)
+    response = api.admin.post("/v1/bookings", {"resource": "anna", "service": "cut", "start": TEN})
+    assert response.status_code == 201, response.text  # Sunday noon, 22 hours ahead
+    assert due(api) == []
+    api.clock.now = utc("2027-03-01T08:15")
+    assert [r["offset_minutes"] for r in due(api)] == [60]
 
 
 def test_two_workers_marking_one_reminder_one_wins(api: Api) -> None:

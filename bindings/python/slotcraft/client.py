@@ -27,7 +27,9 @@ Where it differs from the in-process `Scheduler`:
 - `confirm(hold_token)` needs an admin key (`POST /v1/holds/confirm`); staff
   and client keys confirm a hold by its id, over the API itself.
 - `put_location`, `put_resource` and `put_service` do not archive or
-  restore: a record whose `archived` differs from the stored one is refused.
+  restore: a record whose `archived` differs from the stored one is refused;
+  locations are archived and restored with `archive_location` and
+  `restore_location`, as in-process.
 """
 
 from __future__ import annotations
@@ -389,6 +391,12 @@ class RemoteScheduler:
 
     def put_location(self, location: sc.Location, *, actor: str = "") -> None:
         self._put("locations", location.id, location.to_dict())
+
+    def archive_location(self, id: str, *, now: datetime | None = None, actor: str = "") -> None:
+        self._call("POST", f"/locations/{_segment(id, 'id')}/archive")
+
+    def restore_location(self, id: str, *, actor: str = "") -> None:
+        self._call("POST", f"/locations/{_segment(id, 'id')}/restore")
 
     def put_resource(self, resource: sc.ResourceRecord, *, actor: str = "") -> None:
         self._put("resources", resource.id, resource.to_dict(), {"timezone": "time_zone"})

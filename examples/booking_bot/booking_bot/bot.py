@@ -338,6 +338,8 @@ class Bot(BotCore):
     def st_reg_place(self, user: dict, text: str) -> None:
         if len(text) > 64:
             raise InputError("bad_name")
+        if any(place["name"].casefold() == text.casefold() for place in user["data"]["draft"]["places"]):
+            raise InputError("place_twice", place=text)
         user["data"]["draft"]["places"].append({"name": text, "weekly": {}, "breaks": []})
         self.set_state(user, "reg_hours", user["data"])
         self.prompt(user)
@@ -408,12 +410,49 @@ class Bot(BotCore):
         self.set_state(user, next_state, data)
         self.prompt(user)
 
+    def place_ids(self, master_id: str, places: list[dict]) -> tuple[list[str], list[str]]:
+        """The location of each place, and the master's locations no longer among them. A place keeps
+        its location by name (case aside), so its bookings keep their place whatever the order the
+        places are typed in; a place given up and named again gets its old location back; a new name
+        gets a location never used before."""
+        mine = [loc for loc in self.s.locations(include_archived=True) if loc.id.startswith(f"{master_id}-p")]
+        r = self.s.resource(master_id)
+        current = [sched.location for sched in r.schedules] if r else []
+        by_name = {loc.name.casefold(): loc.id for loc in sorted(mine, key=lambda loc: loc.id in current)}  # current last: it wins
+        used = [int(n) for loc in mine if (n := loc.id.removeprefix(f"{master_id}-p")).isdigit()]
+        fresh = max(used, default=0)
+        ids = []
+        for place in places:
+            location = place.get("id") or by_name.get(place["name"].casefold())
+            if location is None:
+                fresh += 1
+                location = f"{master_id}-p{fresh}"
+            ids.append(location)
+        return ids, [loc for loc in current if loc not in ids]
+
+    def give_up_places(self, removed: list[str], actor: str) -> None:
+        """Archives the places a master no longer works at, all or none: a place with bookings still to
+        come is refused, naming it, before anything is saved."""
+        archived: list[str] = []
+        for location in removed:
+            try:
+                self.s.archive_location(location, now=self.now(), actor=actor)
+            except sc.Conflict:
+                for done in archived:
+                    self.s.restore_location(done, actor=actor)
+                raise InputError("place_has_bookings", place=self.place_name(location)) from None
+            archived.append(location)
+
     def save_master(self, user: dict, draft: dict) -> None:
         master_id = draft["master_id"]
         actor = self.actor(user)
+        locations, removed = self.place_ids(master_id, draft["places"])
+        self.give_up_places(removed, actor)
         schedules = []
-        for i, place in enumerate(draft["places"], 1):
-            location = f"{master_id}-p{i}"
+        archived = {loc.id for loc in self.s.locations(include_archived=True) if loc.archived}
+        for location, place in zip(locations, draft["places"]):
+            if location in archived:
+                self.s.restore_location(location, actor=actor)
             self.s.put_location(sc.Location(location, name=place["name"]), actor=actor)
             schedules.append(sc.LocationSchedule(location, weekly=place["weekly"], breaks=place["breaks"]))
         old = self.s.resource(master_id)
@@ -437,6 +476,7 @@ class Bot(BotCore):
         places = []
         for sched in r.schedules:
             places.append({
+                "id": sched.location,
                 "name": self.place_name(sched.location),
                 "weekly": {d: [rg.to_strings() for rg in ranges] for d, ranges in sched.weekly.items()},
                 "breaks": [rg.to_strings() for rg in sched.breaks],

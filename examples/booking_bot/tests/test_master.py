@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 import slotcraft as sc
-from conftest import TgUser, World, buttons
+from conftest import MODES, TgUser, World, buttons
 
 HAIRCUT = "Haircut, 30 min, 25 EUR"
 
@@ -380,3 +382,72 @@ def test_two_places_open_at_once_list_each_time_per_place(world: World) -> None:
     dora.press(dora.expect("pick_day"), "Sat 27.03")
     assert [t for t, _ in buttons(dora.expect("pick_time"))] == [
         "09:00 · Salon", "09:30 · Salon", "10:30 · Salon", "10:30 · Studio", "Another day"]
+
+
+def edit_places(master: TgUser, places: list[tuple[str, str]]) -> None:
+    """Types the master's places anew through /edit (each with its hours, no breaks), up to saving."""
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_places")
+    for i, (name, hours) in enumerate(places):
+        master.expect("ask_place")
+        master.send(name)
+        master.send(hours)
+        master.send("none")
+        master.press_key(master.expect("ask_more_places"), "btn_add_place" if i + 1 < len(places) else "btn_next")
+
+
+@pytest.mark.parametrize("world", MODES, indirect=True)
+def test_editing_places_keeps_each_bookings_place_and_archives_the_ones_given_up(world: World) -> None:
+    world.bot()
+    master, dora = world.user("Anna"), world.user("Dora")
+    code = register_with_places(master, [("Salon", "mon-sun 09:00-11:00"), ("Studio", "mon-sun 10:00-12:00")])
+    anna = f"m{master.id}"
+    dora.send(f"/start {code}")
+    world.book(dora, HAIRCUT, "Sat 27.03", "09:00 · Salon")
+    # The places typed in the other order: the booking stays at the Salon, by name, not by position.
+    edit_places(master, [("studio", "mon-sun 10:00-12:00"), ("Salon", "mon-sun 09:00-11:00")])
+    master.expect("saved")
+    s = sc.Scheduler(world.db)
+    [b] = [x for x in s.upcoming(anna, world.clock_now(), 3) if x.status == sc.BookingStatus.confirmed]
+    assert s.location(b.location).name == "Salon"
+    assert [(sched.location, s.location(sched.location).name) for sched in s.resource(anna).schedules] == [
+        (f"{anna}-p2", "studio"), (f"{anna}-p1", "Salon")]
+    dora.send("/my")
+    dora.expect("client_booking", when="Sat 27.03 09:00", place="Salon")
+
+    # Giving up the Salon while Dora's booking is still to come is refused, and nothing changes.
+    edit_places(master, [("Studio", "mon-sun 10:00-12:00")])
+    master.expect("place_has_bookings", place="Salon")
+    master.expect("ask_more_places")
+    assert [sched.location for sched in s.resource(anna).schedules] == [f"{anna}-p2", f"{anna}-p1"]
+    assert not s.location(f"{anna}-p1").archived
+
+    # Once the booking is cancelled, the Salon is given up: archived, offered nowhere.
+    s.cancel(b.id, "moved away", now=world.clock_now())
+    edit_places(master, [("Studio", "mon-sun 10:00-12:00")])
+    master.expect("saved")
+    assert s.location(f"{anna}-p1").archived
+    assert {x.location for x in s.slots(f"{anna}-s1", world.clock_now(), world.clock_now() + timedelta(days=7),
+                                        now=world.clock_now())} == {f"{anna}-p2"}
+    # A new place gets a location never used before; the Salon named again gets its own back.
+    edit_places(master, [("Studio", "mon-sun 10:00-12:00"), ("Garden", "sat 12:00-14:00"),
+                         ("SALON", "sun 09:00-10:00")])
+    master.expect("saved")
+    assert [sched.location for sched in s.resource(anna).schedules] == [f"{anna}-p2", f"{anna}-p3", f"{anna}-p1"]
+    assert not s.location(f"{anna}-p1").archived and s.location(f"{anna}-p1").name == "SALON"
+
+
+def test_a_place_typed_twice_is_refused(world: World) -> None:
+    world.bot()
+    master = world.user("Anna")
+    register_with_places(master, [("Salon", "mon-sun 09:00-11:00")])
+    master.send("/edit")
+    master.press_key(master.expect("ask_edit"), "btn_edit_places")
+    master.send("Salon")
+    master.send("mon 09:00-10:00")
+    master.send("none")
+    master.press_key(master.expect("ask_more_places"), "btn_add_place")
+    master.expect("ask_place")
+    master.send("salon")
+    master.expect("place_twice", place="salon")
+    master.expect("ask_place")

@@ -24,9 +24,10 @@ SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 pyth
 # driver the booking bot example and the HTTP API keep their own tables with,
 # and the HTTP API with the client its tests call it with (python3-httpx); the
 # admin panel's browser tests drive headless Chromium with Selenium and read
-# PDF reports with pdftotext (poppler-utils).
+# PDF reports with pdftotext (poppler-utils); the booking bot finds time zones
+# by city in English and Russian in the Unicode CLDR (python3-babel).
 SLOTCRAFT_TEST_PACKAGES=(postgresql python3-icalendar python3-dateutil python3-psycopg2 python3-pypdf python3-jsonschema
-  "${SLOTCRAFT_SERVER_PACKAGES[@]}" python3-httpx chromium chromium-driver python3-selenium poppler-utils)
+  "${SLOTCRAFT_SERVER_PACKAGES[@]}" python3-httpx chromium chromium-driver python3-selenium poppler-utils python3-babel)
 
 sc_as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
-from . import i18n
+from . import i18n, zones
 from .clock import Clock
 from .core import BotCore, Button, InputError, btn
 from .storage import BotStore
@@ -35,7 +35,9 @@ DAYS = {
     "пн": "mon", "вт": "tue", "ср": "wed", "чт": "thu", "пт": "fri", "сб": "sat", "вс": "sun",
 }
 ORDER = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+# "09:00-18:00", also with an en or em dash, or "9.00 – 18.00" as people type them.
+RANGE = re.compile(r"^(\d{1,2})[:.](\d{2})\s*[-\u2013\u2014]\s*(\d{1,2})[:.](\d{2})$")
+DASHES = re.compile(r"\s*[-\u2013\u2014]\s*")
 
 # The prompt each dialog state repeats after garbage input or a restart.
 PROMPTS = {
@@ -75,9 +77,12 @@ def parse_ranges(text: str, *, overnight: bool = False) -> list[tuple[str, str]]
 
 
 def parse_days(text: str) -> list[str]:
+    """`mon-fri`, `вт, чт`, `пн–пт` (any dash), `sat sun`: the weekdays named, in order given."""
     days: list[str] = []
-    for part in text.lower().split(","):
-        part = part.strip()
+    for part in re.split(r"[,\s]+", DASHES.sub("-", text.lower().strip())):
+        part = part.rstrip(".")
+        if not part:
+            continue
         if "-" in part:
             a, _, b = part.partition("-")
             if a.strip() not in DAYS or b.strip() not in DAYS:
@@ -100,9 +105,11 @@ def parse_hours(text: str, *, overnight: bool = False) -> dict[str, list[tuple[s
         line = line.strip()
         if not line:
             continue
-        days, _, ranges = line.partition(" ")
-        if not ranges.strip():
+        # The days are all before the first digit: "вт, чт 18:00–21:00".
+        split = re.match(r"^(\D+?)\s*(\d.*)$", line)
+        if split is None:
             raise InputError("bad_hours")
+        days, ranges = split.groups()
         for day in parse_days(days):
             weekly.setdefault(day, []).extend(parse_ranges(ranges, overnight=overnight))
     if not weekly:
@@ -146,13 +153,46 @@ def parse_service(text: str) -> dict[str, Any]:
     return service
 
 
-def parse_dates(text: str) -> tuple[date, date]:
-    a, _, b = text.strip().partition("..")
+RECENT = timedelta(days=31)
+
+
+def parse_date(text: str, today: date) -> date:
+    """`2027-03-24`, `24.03.2027`, `24.03.27`, or `24.03`: this year's when it is at most a month
+    past (a day just gone is a mistake to say so, not next year's), else the next one."""
+    text = text.strip()
     try:
-        first = date.fromisoformat(a.strip())
-        last = date.fromisoformat(b.strip()) if b else first
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?", text)
+        if m is None:
+            raise ValueError(text)
+        day, month, year = int(m[1]), int(m[2]), m[3]
+        if year is not None:
+            return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+        this_year = date(today.year, month, day) if (month, day) != (2, 29) else None
+        if this_year is not None and this_year >= today - RECENT:
+            return this_year
+        for later in range(today.year + 1, today.year + 9):  # 29 February: the next leap year
+            try:
+                return date(later, month, day)
+            except ValueError:
+                continue
+        raise ValueError(text)
     except ValueError:
-        raise InputError("bad_dayoff") from None
+        raise InputError("bad_date", text=text[:32]) from None
+
+
+def parse_dates(text: str, today: date) -> tuple[date, date]:
+    """A day (`24.03`) or a range (`24.03-26.03`, `24.03 – 26.03`, `2027-03-24..2027-03-26`), not in the
+    past (`today` is the master's), at most a year long, the first day first."""
+    text = text.strip()
+    parts = text.split("..") if ".." in text else DASHES.split(text) if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else [text]
+    if len(parts) > 2 or not all(parts):
+        raise InputError("bad_dayoff")
+    first = parse_date(parts[0], today)
+    last = parse_date(parts[1], first) if len(parts) == 2 else first
+    if first < today:
+        raise InputError("dayoff_past", date=first.strftime("%d.%m.%Y"))
     if last < first or (last - first).days > 366:
         raise InputError("bad_dayoff")
     return first, last
@@ -325,11 +365,36 @@ class Bot(BotCore):
         self.next_section(user, "name", "reg_tz")
 
     def st_reg_tz(self, user: dict, text: str) -> None:
+        """A city ("Москва", "New York"), an IANA name or an abbreviation; several zones it may mean are
+        offered as buttons (`tz:<zone>`)."""
+        found = [z for z in zones.candidates(text[:64]) if self.known_zone(z)]
+        if not found:
+            raise InputError("bad_tz", text=text[:64])
+        if len(found) > 1:
+            now = self.now()
+            self.say(user, "pick_tz", [[btn("tz_button", f"tz:{z}", city=zones.city(z, user["lang"]),
+                                            offset=zones.offset_label(z, now))] for z in found], text=text[:64])
+            return
+        self.take_zone(user, found[0])
+
+    @staticmethod
+    def known_zone(name: str) -> bool:
+        """A zone both slotcraft and Python's zoneinfo know."""
         try:
-            zone = sc.Zone(text)
-            ZoneInfo(zone.name)
+            sc.Zone(name)
+            ZoneInfo(name)
         except (sc.InvalidArgument, ValueError, KeyError):
-            raise InputError("bad_tz", text=text[:64]) from None
+            return False
+        return True
+
+    def cb_tz(self, user: dict, zone: str, message_id: int | None) -> None:
+        if user["state"] != "reg_tz" or not self.known_zone(zone):
+            self.say(user, "stale_button")
+            return
+        self.take_zone(user, zone)
+
+    def take_zone(self, user: dict, zone_name: str) -> None:
+        zone = sc.Zone(zone_name)
         user["data"]["draft"]["tz"] = zone.name
         if user["data"]["edit"] != "tz":
             user["data"]["draft"]["places"] = []
@@ -592,9 +657,9 @@ class Bot(BotCore):
     def st_dayoff(self, user: dict, text: str) -> None:
         master_id = self.store.master_of_user(user["user_id"])
         assert master_id is not None
-        first, last = parse_dates(text)
         r = self.s.resource(master_id)
         assert r is not None
+        first, last = parse_dates(text, self.now().astimezone(ZoneInfo(r.time_zone)).date())
         zone = sc.Zone(r.time_zone)
         span = sc.Interval(zone.to_utc(first, "00:00"), zone.to_utc(last + timedelta(days=1), "00:00"))
         r.time_off = [*r.time_off, span]
@@ -1042,9 +1107,10 @@ class Bot(BotCore):
         if not messages:
             self.say(user, "history_empty")
             return
-        name = self.master_name(master_id)
+        name, zone = self.master_name(master_id), self.master_zone(master_id)
         lines = [self.t(user, "history_line_client" if sender == "client" else "history_line_master",
-                        master=name, text=text[:300], at=at[:16].replace("T", " ")) for sender, text, at in messages]
+                        master=name, text=text[:300], at=self.when(user, datetime.fromisoformat(at), zone))
+                 for sender, text, at in messages]
         self.say(user, "history", master=name, lines="\n".join(lines))
 
     def cb_hist(self, user: dict, rest: str, message_id: int | None) -> None:

@@ -206,6 +206,8 @@ def test_relay_in_both_directions_and_history(world: World) -> None:
     client.send("/history")
     history = client.expect("history", master="Anna")["text"]
     assert history.index("you: Can I bring my son?") < history.index("Anna: Yes, of course")
+    # Written on Friday 26 March at 12:00 UTC: 13:00 at the master's, in Berlin, not UTC.
+    assert "Fri 26.03 13:00 you: Can I bring my son?" in history
 
     master.send("/broadcast")
     master.expect("ask_broadcast")

@@ -115,8 +115,13 @@ def test_edit_days_off_and_links(world: World) -> None:
     master.expect("ask_tz")
     master.send("Nowhere/Special")
     master.expect("bad_tz")
-    master.send("Europe/Moscow")
+    master.send("MSK")  # an abbreviation several zones share: buttons, by city in the user's language
+    choice = master.expect("pick_tz", text="MSK")
+    assert "Moscow (UTC+3)" in [t for t, _ in buttons(choice)]
+    master.press(choice, "Moscow (UTC+3)")
     master.expect("saved")
+    master.press(choice, "Moscow (UTC+3)")  # the question was answered
+    master.expect("stale_button")
     master.send("/edit")
     master.press_key(master.expect("ask_edit"), "btn_edit_services")
     master.press_key(master.expect("ask_services_edit"), "btn_service_add")
@@ -134,11 +139,15 @@ def test_edit_days_off_and_links(world: World) -> None:
 
     master.send("/dayoff")
     master.expect("ask_dayoff")
-    for garbage in ("tomorrow", "2027-03-30..2027-03-28", "2027-02-30"):
+    for garbage, key, params in [("tomorrow", "bad_date", {"text": "tomorrow"}),
+                                 ("2027-03-30..2027-03-28", "bad_dayoff", {}),
+                                 ("30.02", "bad_date", {"text": "30.02"}),
+                                 ("25.03", "dayoff_past", {"date": "25.03.2027"}),  # yesterday in Moscow
+                                 ("24.03-26.03", "dayoff_past", {"date": "24.03.2027"})]:
         master.send(garbage)
-        master.expect("bad_dayoff")
+        master.expect(key, **params)
         master.expect("ask_dayoff")
-    master.send("2027-03-27")
+    master.send("27.03")  # the next 27 March: this Saturday
     master.expect("dayoff_saved", first="2027-03-27", last="2027-03-27", clashing=0)
     r = s.resource(f"m{master.id}")
     assert r is not None and [(i.start, i.end) for i in r.time_off] == [

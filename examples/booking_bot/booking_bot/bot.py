@@ -736,7 +736,8 @@ class Bot(BotCore):
         zone = self.master_zone(b.resource)
         if action == "x":
             self.s.cancel(b.id, "master" if as_master else "client", now=self.now(), actor=self.actor(user))
-            self.say(user, "cancelled", when=self.when(user, b.start, zone), service=self.service_name(b.service))
+            self.say(user, "cancelled", when=self.when(user, b.start, zone), service=self.service_name(b.service),
+                     place=self.place_name(b.location))
             self.notify_other_side(b, as_master, "notice_master_cancelled", "notice_client_cancelled", zone)
         elif action == "r":
             self.show_days(user, b.resource, b.service, f"{prefix}:d:{b.id}", moving=b.id)
@@ -832,11 +833,23 @@ class Bot(BotCore):
         self.say(user, "pick_day", [buttons[i : i + 3] for i in range(0, len(buttons), 3)],
                  service=self.service_name(service_id))
 
+    def own_starts(self, user: dict, service_id: str, moving: str = "") -> set[datetime]:
+        """The starts at which the client already has a seat (booked or held) of this service, the
+        booking being moved (`moving`) aside."""
+        if not user.get("client_id"):
+            return set()
+        active = (sc.BookingStatus.confirmed, sc.BookingStatus.held)
+        return {b.start for b in self.s.client_bookings(user["client_id"], active=True, now=self.now())
+                if b.service == service_id and b.status in active and b.id != moving}
+
     def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str,
                    moving: str = "") -> None:
-        """One button per free time and place (`<prefix>:<epoch>:<place>`); with several places each names its own."""
+        """One button per free time and place (`<prefix>:<epoch>:<place>`); with several places each names its own.
+        A class the client already has a seat in is not offered again."""
         zone = self.master_zone(master_id)
-        slots = [s for s in self.free_slots(master_id, service_id, moving) if s.start.astimezone(zone).date() == day]
+        taken = self.own_starts(user, service_id, moving)
+        slots = [s for s in self.free_slots(master_id, service_id, moving)
+                 if s.start.astimezone(zone).date() == day and s.start not in taken]
         if not slots:
             self.say(user, "no_free_times", [[btn("btn_other_day", back)]])
             return
@@ -941,6 +954,11 @@ class Bot(BotCore):
         if user["state"] == "confirm":  # another time picked: the card before it is closed
             self.set_state(user, "")
         day = start.astimezone(zone).date()
+        if start in self.own_starts(user, service_id):
+            # One seat per client in a class (until slotcraft has per-client limits: the engine issue).
+            self.say(user, "already_in_class", service=self.service_name(service_id), when=self.when(user, start, zone))
+            self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
+            return
         match = [s for s in self.free_slots(master_id, service_id) if s.start == start and location in (None, s.location)]
         slot = match[0] if len(match) == 1 else None
         hold = None
@@ -1034,7 +1052,7 @@ class Bot(BotCore):
         master = self.master_user(b.resource)
         if master is not None:
             self.say(master, "notice_new_booking", client=user["name"], service=self.service_name(b.service),
-                     when=self.when(master, b.start, zone))
+                     when=self.when(master, b.start, zone), place=self.place_name(b.location))
 
     def cmd_my(self, user: dict, arg: str) -> None:
         user.update(self.reload(user))

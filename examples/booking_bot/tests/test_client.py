@@ -156,6 +156,31 @@ def test_following_a_link_while_confirming_releases_the_held_time(world: World) 
     assert client.match(card, "card_closed") == {"service": "Haircut", "when": "Sat 27.03 10:00"}
 
 
+def test_one_client_takes_one_seat_of_a_class(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    code = world.register_master(master, services=("Yoga; 60; seats 3",))
+    client.send(f"/start {code}")
+    client.expect("welcome_client")
+    client.send("/book")
+    client.press(client.expect("pick_service"), "Yoga, 60 min")
+    client.press(client.expect("pick_day"), "Sat 27.03")
+    first_list = client.expect("pick_time")
+    client.press(first_list, "10:00")
+    client.press_key(client.expect("confirm_booking", when="Sat 27.03 10:00"), "btn_confirm")
+    client.expect("booked", when="Sat 27.03 10:00")
+    # Two seats are left, but not for Carl: 10:00 is not offered to him again.
+    client.send("/book")
+    client.press(client.expect("pick_service"), "Yoga, 60 min")
+    client.press(client.expect("pick_day"), "Sat 27.03")
+    labels = [t for t, _ in buttons(client.expect("pick_time"))]
+    assert "10:00" not in labels and "11:00" in labels
+    client.press(first_list, "10:00")  # the list from before his booking
+    client.expect("already_in_class", service="Yoga", when="Sat 27.03 10:00")
+    assert [b.seats for b in confirmed(world, f"m{master.id}")] == [1]
+    assert held(world, f"m{master.id}") == []
+
+
 def test_own_bookings_reschedule_and_cancel(world: World) -> None:
     world.bot()
     master, client = world.user("Anna"), world.user("Carl")

@@ -382,6 +382,7 @@ def test_two_places_open_at_once_list_each_time_per_place(world: World) -> None:
     dora.press(offer, "10:00 · Studio")
     dora.press_key(dora.expect("confirm_booking", when="Sat 27.03 10:00", place="Studio"), "btn_confirm")
     dora.expect("booked", when="Sat 27.03 10:00", place="Studio")
+    master.expect("notice_new_booking", client="Dora", when="Sat 27.03 10:00", place="Studio")
     s = sc.Scheduler(world.db)
     [b] = [x for x in s.upcoming(anna, world.clock_now(), 3) if x.status == sc.BookingStatus.confirmed]
     assert b.location == f"{anna}-p2" and b.start == datetime(2027, 3, 27, 9, tzinfo=timezone.utc)
@@ -391,6 +392,11 @@ def test_two_places_open_at_once_list_each_time_per_place(world: World) -> None:
     dora.press(dora.expect("pick_day"), "Sat 27.03")
     assert [t for t, _ in buttons(dora.expect("pick_time"))] == [
         "09:00 · Salon", "09:30 · Salon", "10:30 · Salon", "10:30 · Studio", "Another day"]
+    # With several places, every notice names the place.
+    dora.send("/my")
+    dora.press_key(dora.expect("client_booking", when="Sat 27.03 10:00", place="Studio"), "btn_cancel")
+    dora.expect("cancelled", when="Sat 27.03 10:00", place="Studio")
+    master.expect("notice_client_cancelled", client="Dora", when="Sat 27.03 10:00", place="Studio")
 
 
 def edit_places(master: TgUser, places: list[tuple[str, str]]) -> None:

@@ -160,6 +160,8 @@ class ClubBot(BotCore):
         state = user["state"]
         if state == "confirm":
             self.say(user, "ask_confirm", [[btn("btn_confirm", "bk:ok"), btn("btn_abort", "bk:no")]])
+        elif state == "person":
+            self.say(user, "ask_person")
         elif state == "op_reply":
             self.say(user, "ask_op_reply", [[btn("btn_close", f"op:close:{user['data']['conv']}")]])
         else:
@@ -231,6 +233,10 @@ class ClubBot(BotCore):
             st.reminder_offsets = [timedelta(minutes=int(p)) for p in parts]
         elif what == "breaks":
             st.global_breaks = parse_breaks(value)
+        elif what == "cancel":
+            if not value.isdigit() or int(value) > 10080:
+                raise InputError("bad_cancel_cutoff")
+            self.store.set_setting("cancel_cutoff_minutes", str(int(value)))
         elif what:
             raise InputError("bad_settings")
         if what:
@@ -239,7 +245,15 @@ class ClubBot(BotCore):
             st = self.s.settings()
         self.say(user, "settings", slot=self.slot_length() // timedelta(minutes=1),
                  reminders=", ".join(str(o // timedelta(minutes=1)) for o in st.reminder_offsets) or "-",
-                 breaks=", ".join("-".join(r.to_strings()) for r in st.global_breaks) or "-")
+                 breaks=", ".join("-".join(r.to_strings()) for r in st.global_breaks) or "-",
+                 cancel=self.cancel_cutoff() // timedelta(minutes=1))
+
+    def cancel_cutoff(self) -> timedelta:
+        """How long before a lesson's start a client may still cancel it (`/settings cancel MIN`; 0: until it starts)."""
+        return timedelta(minutes=int(self.store.setting("cancel_cutoff_minutes", "0")))
+
+    def cancellable(self, b: sc.BookingRecord) -> bool:
+        return b.start - self.now() > self.cancel_cutoff()
 
     def cmd_subject(self, user: dict, arg: str) -> None:
         """`/subject Name; seats N`"""
@@ -253,6 +267,9 @@ class ClubBot(BotCore):
                 seats = int(words[1])
             else:
                 raise InputError("bad_subject")
+        name = parts[0][:64]
+        if any(self.subject_name(other).casefold() == name.casefold() for other in self.store.subjects()):
+            raise InputError("subject_exists", name=name)
         sid = f"s{self.store.subject_count() + 1}"
         rules = sc.Service(sid, self.slot_length(), capacity=seats)
         self.s.put_service(sc.ServiceRecord(rules, name=parts[0][:64], locations=[LOCATION]), actor=self.actor(user))
@@ -757,12 +774,12 @@ class ClubBot(BotCore):
 
     def cb_bk(self, user: dict, rest: str, message_id: int | None) -> None:
         try:
-            self.booking_step(user, rest)
+            self.booking_step(user, rest, message_id)
         except (ValueError, sc.NotFound, sc.InvalidArgument):  # a forged or outdated button: a bad date, id or time
             log.warning("booking button %r refused for user=%s", rest[:64], user["user_id"])
             self.say(user, "stale_button")
 
-    def booking_step(self, user: dict, rest: str) -> None:
+    def booking_step(self, user: dict, rest: str, message_id: int | None = None) -> None:
         step, *args = rest.split(":")
         if step == "start":
             subjects = self.store.subjects()
@@ -796,7 +813,7 @@ class ClubBot(BotCore):
         elif step == "h" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             self.take_hold(user, args[0], args[1], datetime.fromtimestamp(int(args[2]), timezone.utc))
         elif step == "ok":
-            self.confirm(user)
+            self.confirm(user, message_id)
         elif step == "no":
             self.cmd_cancel(user, "")
         else:
@@ -836,7 +853,7 @@ class ClubBot(BotCore):
     def st_confirm(self, user: dict, text: str) -> None:
         raise InputError("use_buttons")
 
-    def confirm(self, user: dict) -> None:
+    def confirm(self, user: dict, message_id: int | None = None) -> None:
         if user["state"] != "confirm":
             self.say(user, "stale_button")
             return
@@ -852,6 +869,9 @@ class ClubBot(BotCore):
             return
         self.set_state(user, "")
         log.info("action booked booking=%s user=%s", b.id, user["user_id"])
+        if message_id is not None:  # the answered card loses its buttons
+            self.edit(user, message_id, "confirm_done", subject=self.subject_name(b.service),
+                      when=self.when(user, b.start))
         self.say(user, "booked", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
                  when=self.when(user, b.start))
         self.tell_teacher(b, "teacher_booked", user["name"])
@@ -866,15 +886,23 @@ class ClubBot(BotCore):
             if not mine:
                 self.say(user, "no_bookings")
             for b in mine:
-                self.say(user, "my_booking", [[btn("btn_cancel_booking", f"my:c:{b.id}")]],
-                         subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
-                         when=self.when(user, b.start))
+                if self.cancellable(b):
+                    self.say(user, "my_booking", [[btn("btn_cancel_booking", f"my:c:{b.id}")]],
+                             subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
+                             when=self.when(user, b.start))
+                else:
+                    self.say(user, "my_booking_fixed", subject=self.subject_name(b.service),
+                             teacher=self.teacher_name(b.resource), when=self.when(user, b.start))
             return
         if rest.startswith("c:"):
             b = self.s.booking(rest[2:])
             if b is None or b.client != cid:  # never another client's booking, whatever the button says
                 log.warning("refused booking %s to user=%s: not theirs", rest[2:], user["user_id"])
                 self.say(user, "not_yours")
+                return
+            if b.status == sc.BookingStatus.confirmed and not self.cancellable(b):
+                self.say(user, "too_late_to_cancel", when=self.when(user, b.start),
+                         minutes=self.cancel_cutoff() // timedelta(minutes=1))
                 return
             if b.status == sc.BookingStatus.confirmed:
                 self.s.cancel(b.id, "cancelled by the client", now=self.now(), actor=self.actor(user))
@@ -924,7 +952,15 @@ class ClubBot(BotCore):
         if self.store.open_conv_of(user["user_id"]) is not None:
             self.say(user, "added_to_conversation")
             return
+        if not arg.strip():  # what to hand over is asked for, never sent as "-"
+            self.set_state(user, "person")
+            self.say(user, "ask_person")
+            return
         self.hand_over(user, arg, "asked")
+
+    def st_person(self, user: dict, text: str) -> None:
+        self.set_state(user, "")
+        self.hand_over(user, text, "asked")
 
     def cb_sp(self, user: dict, rest: str, message_id: int | None) -> None:
         what, _, event = rest.partition(":")

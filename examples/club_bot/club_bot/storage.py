@@ -48,6 +48,8 @@ CLUB_SCHEMA = (
         owner TEXT NOT NULL DEFAULT '', status TEXT NOT NULL, operator TEXT NOT NULL DEFAULT '',
         via TEXT NOT NULL, opened_at TEXT NOT NULL, first_reply_at TEXT NOT NULL DEFAULT '',
         closed_at TEXT NOT NULL DEFAULT '')""",
+    # The club's own settings slotcraft has no place for (the cancellation cut-off), by name.
+    """CREATE TABLE IF NOT EXISTS club_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS club_conv_messages (
         seq {serial} PRIMARY KEY, conv_id BIGINT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL)""",
 )
@@ -59,6 +61,16 @@ CONV = ("conv_id", "client_user_id", "messenger", "chat_id", "owner", "status", 
 class ClubStore(BotStore):
     def __init__(self, target: str) -> None:
         super().__init__(target, CLUB_SCHEMA)
+
+    # ---- the club's settings ------------------------------------------------------------
+
+    def setting(self, name: str, default: str) -> str:
+        row = self.one("SELECT value FROM club_settings WHERE name = ?", (name,))
+        return str(row[0]) if row else default
+
+    def set_setting(self, name: str, value: str) -> None:
+        self.run("INSERT INTO club_settings (name, value) VALUES (?, ?) "
+                 "ON CONFLICT (name) DO UPDATE SET value = excluded.value", (name, value))
 
     # ---- teachers and subjects ----------------------------------------------------------
 

@@ -15,7 +15,8 @@ def test_slot_length_breaks_and_reminders(club: Club) -> None:
     club.teach(club.add_teacher(anna), sid)
     admin = club.admin
     admin.send("/settings")
-    assert admin.match(admin.expect("settings"), "settings") == {"slot": "60", "reminders": "1440, 120", "breaks": "-"}
+    assert admin.match(admin.expect("settings"), "settings") == {"slot": "60", "reminders": "1440, 120", "breaks": "-",
+                                                               "cancel": "0"}
     admin.send("/settings slot 5")
     admin.expect("bad_slot")
     admin.send("/settings reminders soon")

@@ -1,0 +1,85 @@
+"""Defects testers found in the club bot (issue 19), each pinned end to end:
+a lesson that has begun cannot be cancelled, and the cut-off is the club's
+setting; the confirm card loses its buttons once booked; a subject name is
+not taken twice; /person without text asks for it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from conftest import Club, buttons
+
+
+def test_a_client_cannot_cancel_a_lesson_once_it_began_or_inside_the_cut_off(club: Club) -> None:
+    club.bot()
+    anna, ann = club.user("Anna"), club.user("Ann")
+    yoga = club.add_subject("Yoga", 2)
+    club.teach(club.add_teacher(anna), yoga)
+    # Saturday 27 March 12:00 UTC is 13:00 in Berlin: Monday 10:00 and 11:00 are two days away.
+    club.book(ann, "Yoga", "Anna", "Mon 29.03", "10:00 (2 left)")
+    club.book(ann, "Yoga", "Anna", "Mon 29.03", "11:00 (2 left)")
+    ann.send("/my")
+    ten = ann.expect("my_booking", when="Mon 29.03 10:00")
+    ann.expect("my_booking", when="Mon 29.03 11:00")
+
+    # The lesson at 10:00 began (08:00 UTC + 15 min): the old /my card's button cancels nothing.
+    club.set_clock(datetime(2027, 3, 29, 8, 15, tzinfo=timezone.utc))
+    ann.press(ten, buttons(ten)[0][0])
+    ann.expect("too_late_to_cancel", when="Mon 29.03 10:00", minutes=0)
+    ann.send("/my")
+    begun = ann.expect("my_booking_fixed", when="Mon 29.03 10:00")
+    assert "reply_markup" not in begun  # listed without a cancel button
+
+    # The club sets a cut-off of 90 minutes: at 10:15 the 11:00 lesson is inside it; with 30 it is not.
+    club.admin.send("/settings cancel 90")
+    club.admin.expect("settings", cancel=90)
+    club.admin.send("/settings cancel soon")
+    club.admin.expect("bad_cancel_cutoff")
+    ann.send("/my")
+    eleven = ann.expect("my_booking_fixed", when="Mon 29.03 11:00")
+    assert "reply_markup" not in eleven
+    club.admin.send("/settings cancel 30")
+    club.admin.expect("settings", cancel=30)
+    ann.send("/my")
+    eleven = ann.expect("my_booking", when="Mon 29.03 11:00")
+    ann.press(eleven, buttons(eleven)[0][0])
+    ann.expect("booking_cancelled", when="Mon 29.03 11:00")
+    anna.expect("teacher_cancelled", client="Ann", when="Mon 29.03 11:00")
+
+
+def test_the_confirm_card_loses_its_buttons_once_booked(club: Club) -> None:
+    club.bot()
+    anna, ann = club.user("Anna"), club.user("Ann")
+    yoga = club.add_subject("Yoga", 2)
+    club.teach(club.add_teacher(anna), yoga)
+    ann.send("/book")
+    ann.press(ann.expect("pick_subject"), "Yoga")
+    ann.press(ann.expect("pick_teacher"), "Anna")
+    ann.press(ann.expect("pick_day"), "Mon 29.03")
+    ann.press(ann.expect("pick_time"), "10:00 (2 left)")
+    card = ann.expect("confirm_booking")
+    ann.press_key(card, "btn_confirm")
+    ann.expect("booked", when="Mon 29.03 10:00")
+    assert "reply_markup" not in card and ann.match(card, "confirm_done") == {"subject": "Yoga",
+                                                                              "when": "Mon 29.03 10:00"}
+
+
+def test_a_subject_name_is_not_taken_twice(club: Club) -> None:
+    club.bot()
+    club.add_subject("Yoga", 2)
+    club.admin.send("/subject yoga; seats 4")
+    club.admin.expect("subject_exists", name="yoga")
+    club.admin.send("/subjects")
+    assert club.admin.expect("subjects")["text"].lower().count("yoga") == 1
+
+
+def test_person_without_text_asks_what_to_hand_over(club: Club) -> None:
+    club.bot()
+    ann = club.user("Ann")
+    ann.send("/start")
+    ann.send("/person")
+    ann.expect("ask_person")
+    ann.send("Can I pay by card?")
+    ann.expect("handed_over")
+    club.admin.send("/queue")
+    club.admin.expect("queue_item", name="Ann", text="Can I pay by card?")

@@ -44,7 +44,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "settings": (ADMIN,), "subject": (ADMIN,), "subjects": (ADMIN,), "teacher": (ADMIN,), "teachers": (ADMIN,),
     "teach": (ADMIN,), "unteach": (ADMIN,), "seats": (ADMIN,), "rmsubject": (ADMIN,), "rmteacher": (ADMIN,),
     "hours": (ADMIN,), "session": (ADMIN,), "sessions": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
-    "faqs": (ADMIN,), "stats": (ADMIN,),
+    "faqs": (ADMIN,), "stats": (ADMIN,), "invite": (ADMIN,),
     "poll": (TEACHER,), "queue": STAFF,
     "book": (CLIENT,), "my": (CLIENT,), "person": (CLIENT,),
     # buttons
@@ -164,8 +164,10 @@ class ClubBot(BotCore):
             self.say(user, "ask_person")
         elif state == "op_reply":
             self.say(user, "ask_op_reply", [[btn("btn_close", f"op:close:{user['data']['conv']}")]])
-        else:
+        elif self.role(user) == CLIENT:
             self.cmd_help(user, "")
+        else:  # a usage error says the usage; staff's whole menu is one /help away, not repeated each time
+            self.say(user, "see_help")
 
     # ---- common commands -------------------------------------------------------------------------
 
@@ -302,8 +304,22 @@ class ClubBot(BotCore):
             sc.LocationSchedule(LOCATION, weekly=weekly, breaks=breaks)]), actor=self.actor(user))
         code = secrets.token_urlsafe(9)
         self.store.add_teacher(rid, code)
-        self.say(user, "teacher_added", id=rid, name=parts[0][:64],
-                 link=f"https://t.me/{self.username()}?start=t-{code}")
+        self.say(user, "teacher_added", id=rid, name=parts[0][:64], link=self.invite_link(code))
+
+    def invite_link(self, code: str) -> str:
+        return f"https://t.me/{self.username()}?start=t-{code}"
+
+    def cmd_invite(self, user: dict, arg: str) -> None:
+        """`/invite t1`: the invitation link of a teacher who has not joined yet, again (a lost one)."""
+        found = {rid: (code, uid) for rid, code, uid in self.store.teachers()}
+        if arg.strip() not in found:
+            raise InputError("bad_invite_teacher")
+        rid = arg.strip()
+        code, uid = found[rid]
+        if uid:
+            self.say(user, "teacher_joined_already", id=rid, name=self.teacher_name(rid))
+            return
+        self.say(user, "teacher_invite", id=rid, name=self.teacher_name(rid), link=self.invite_link(code))
 
     def cmd_teachers(self, user: dict, arg: str) -> None:
         lines = []
@@ -687,6 +703,8 @@ class ClubBot(BotCore):
         log.info("action poll answer resource=%s day=%s slots=%s", rid, day, ",".join(self.clock_labels(sorted(wanted))))
         if message_id is not None:
             self.edit(user, message_id, "poll", self.poll_keyboard(rid, day), day=self.day_label(user, day))
+        if slot == "off":  # said, not only shown by every tick gone
+            self.say(user, "poll_day_off", day=self.day_label(user, day))
 
     # ---- admin: planning the next days ---------------------------------------------------------
 

@@ -83,3 +83,36 @@ def test_person_without_text_asks_what_to_hand_over(club: Club) -> None:
     ann.expect("handed_over")
     club.admin.send("/queue")
     club.admin.expect("queue_item", name="Ann", text="Can I pay by card?")
+
+
+def test_a_lost_teacher_invitation_is_shown_again_until_they_join(club: Club) -> None:
+    club.bot()
+    club.admin.send("/teacher Carl; mon 10:00-11:00")
+    first = club.admin.match(club.admin.expect("teacher_added", name="Carl"), "teacher_added")
+    club.admin.send(f"/invite {first['id']}")
+    assert club.admin.match(club.admin.expect("teacher_invite", name="Carl"), "teacher_invite")["link"] == first["link"]
+    carl = club.user("Carl")
+    carl.send("/start " + first["link"].rsplit("=", 1)[1])
+    carl.expect("welcome_teacher", name="Carl")
+    club.admin.send(f"/invite {first['id']}")
+    club.admin.expect("teacher_joined_already", name="Carl")
+    club.admin.send("/invite t99")
+    club.admin.expect("bad_invite_teacher")
+
+
+def test_a_usage_error_says_the_usage_without_the_whole_admin_menu(club: Club) -> None:
+    club.bot()
+    club.admin.send("/subject")
+    club.admin.expect("bad_subject")
+    club.admin.expect("see_help")
+    assert club.admin.count("menu_admin") == 0
+
+
+def test_i_cannot_that_day_is_answered(club: Club) -> None:
+    club.bot()
+    anna = club.user("Anna")
+    club.add_teacher(anna)
+    anna.send("/poll")
+    poll = anna.expect("poll")
+    anna.press_key(poll, "btn_day_off")
+    anna.expect("poll_day_off")

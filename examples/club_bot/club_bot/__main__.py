@@ -52,8 +52,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def poll_worker(bot, interval: float, stop: threading.Event) -> None:  # noqa: ANN001
     while not stop.is_set():
         try:
+            now = bot.now()
             sent = bot.poll_pass()
-            log.info("poll pass now=%s sent=%d", bot.now().isoformat(), sent)
+            escalated = bot.escalation_pass()
+            log.info("poll pass now=%s sent=%d escalated=%d", now.isoformat(), sent, escalated)
         except Exception:
             log.exception("poll pass failed")
         stop.wait(interval - _time.time() % interval)

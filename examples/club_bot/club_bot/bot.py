@@ -38,6 +38,9 @@ ADMIN, TEACHER, CLIENT = "admin", "teacher", "client"
 ALL = (ADMIN, TEACHER, CLIENT)
 STAFF = (ADMIN, TEACHER)
 
+# A client's text this soon after their conversation was closed is not taken as a new question.
+AFTER_CLOSE = timedelta(minutes=15)
+
 # Who may use each command and each button (by the prefix of its data).
 ROLES: dict[str, tuple[str, ...]] = {
     "start": ALL, "help": ALL, "lang": ALL, "cancel": ALL,
@@ -239,6 +242,10 @@ class ClubBot(BotCore):
             if not value.isdigit() or int(value) > 10080:
                 raise InputError("bad_cancel_cutoff")
             self.store.set_setting("cancel_cutoff_minutes", str(int(value)))
+        elif what == "escalate":
+            if not value.isdigit() or not 1 <= int(value) <= 10080:
+                raise InputError("bad_escalate")
+            self.store.set_setting("escalate_minutes", str(int(value)))
         elif what:
             raise InputError("bad_settings")
         if what:
@@ -248,7 +255,8 @@ class ClubBot(BotCore):
         self.say(user, "settings", slot=self.slot_length() // timedelta(minutes=1),
                  reminders=", ".join(str(o // timedelta(minutes=1)) for o in st.reminder_offsets) or "-",
                  breaks=", ".join("-".join(r.to_strings()) for r in st.global_breaks) or "-",
-                 cancel=self.cancel_cutoff() // timedelta(minutes=1))
+                 cancel=self.cancel_cutoff() // timedelta(minutes=1),
+                 escalate=self.escalation_wait() // timedelta(minutes=1))
 
     def cancel_cutoff(self) -> timedelta:
         """How long before a lesson's start a client may still cancel it (`/settings cancel MIN`; 0: until it starts)."""
@@ -956,6 +964,12 @@ class ClubBot(BotCore):
             self.say(user, "added_to_conversation")
             return
         match = faq.best(text, self.store.faqs(), self.faq_threshold)
+        closed_at = self.store.last_closed_at(user["user_id"])
+        if match is None and closed_at and self.now() - datetime.fromisoformat(closed_at) < AFTER_CLOSE:
+            # "ok thanks" right after the operator closed: no new question for a person (/person opens one).
+            log.info("action after close user=%s", user["user_id"])
+            self.say(user, "after_close")
+            return
         if match is None:
             log.info("action faq miss user=%s", user["user_id"])
             self.hand_over(user, text, "no_match")
@@ -1024,9 +1038,33 @@ class ClubBot(BotCore):
                 self.say(op, "new_conversation", [[btn("btn_take", f"op:take:{conv['conv_id']}")]],
                          name=user["name"], text=text or "-")
 
-    def my_owners(self, user: dict) -> list[str]:
-        """The queues this staff member serves: their own clients, and the shared one for admins."""
-        return [user["user_id"], ""] if self.role(user) == ADMIN else [user["user_id"]]
+    def my_owners(self, user: dict) -> list[str] | None:
+        """The queues this staff member serves: a teacher their own clients'; an admin every queue (None)."""
+        return None if self.role(user) == ADMIN else [user["user_id"]]
+
+    def escalation_wait(self) -> timedelta:
+        """How long a teacher's client may wait before the admins are told (`/settings escalate MIN`)."""
+        return timedelta(minutes=int(self.store.setting("escalate_minutes", "30")))
+
+    def escalation_pass(self) -> int:
+        """Shows the admins each conversation of a teacher's client nobody took within the wait (once,
+        across processes); how many."""
+        now = self.now()
+        shown = 0
+        for conv in self.store.waiting_since((now - self.escalation_wait()).isoformat()):
+            if not self.store.claim_escalation(conv["conv_id"], now.isoformat()):
+                continue
+            client = self.store.user(conv["client_user_id"])
+            teacher = self.store.user(conv["owner"])
+            last = self.store.conv_messages(conv["conv_id"], 1)
+            for uid in sorted(self.admins):
+                admin = self.store.user(uid)
+                if admin:
+                    self.say(admin, "conversation_waiting", [[btn("btn_take", f"op:take:{conv['conv_id']}")]],
+                             name=client["name"] if client else "?", teacher=teacher["name"] if teacher else "?",
+                             minutes=self.escalation_wait() // timedelta(minutes=1), text=last[0][1] if last else "-")
+            shown += 1
+        return shown
 
     def cmd_queue(self, user: dict, arg: str) -> None:
         convs = self.store.queue(self.my_owners(user))

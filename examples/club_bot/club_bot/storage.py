@@ -50,6 +50,8 @@ CLUB_SCHEMA = (
         closed_at TEXT NOT NULL DEFAULT '')""",
     # The club's own settings slotcraft has no place for (the cancellation cut-off), by name.
     """CREATE TABLE IF NOT EXISTS club_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    # Conversations of a teacher's client that waited too long and were shown to the admins: once each.
+    """CREATE TABLE IF NOT EXISTS club_escalated (conv_id BIGINT PRIMARY KEY, at TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS club_conv_messages (
         seq {serial} PRIMARY KEY, conv_id BIGINT NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL)""",
 )
@@ -225,16 +227,38 @@ class ClubStore(BotStore):
         assert conv is not None
         return conv
 
-    def queue(self, owners: list[str]) -> list[dict]:
-        marks = ", ".join("?" for _ in owners)
-        rows = self.all(f"SELECT {', '.join(CONV)} FROM club_convs WHERE status = 'open' AND owner IN ({marks}) "
-                        "ORDER BY conv_id", tuple(owners))
+    @staticmethod
+    def _owned_by(owners: list[str] | None) -> tuple[str, tuple[str, ...]]:
+        """The SQL condition (and its values) of conversations in these owners' queues; None: every queue."""
+        if owners is None:
+            return "", ()
+        return f" AND owner IN ({', '.join('?' for _ in owners)})", tuple(owners)
+
+    def queue(self, owners: list[str] | None) -> list[dict]:
+        where, values = self._owned_by(owners)
+        rows = self.all(f"SELECT {', '.join(CONV)} FROM club_convs WHERE status = 'open'{where} ORDER BY conv_id", values)
         return [dict(zip(CONV, r)) for r in rows]
 
-    def take(self, conv_id: int, operator: str, owners: list[str]) -> bool:
-        marks = ", ".join("?" for _ in owners)
-        return self.run(f"UPDATE club_convs SET status = 'taken', operator = ? WHERE conv_id = ? AND status = 'open' "
-                        f"AND owner IN ({marks})", (operator, conv_id, *owners)) == 1
+    def take(self, conv_id: int, operator: str, owners: list[str] | None) -> bool:
+        where, values = self._owned_by(owners)
+        return self.run(f"UPDATE club_convs SET status = 'taken', operator = ? WHERE conv_id = ? AND status = 'open'"
+                        f"{where}", (operator, conv_id, *values)) == 1
+
+    def waiting_since(self, before: str) -> list[dict]:
+        """Open conversations of a teacher's client opened before `before` and not yet shown to the admins."""
+        rows = self.all(f"SELECT {', '.join(CONV)} FROM club_convs WHERE status = 'open' AND owner <> '' "
+                        "AND opened_at <= ? AND conv_id NOT IN (SELECT conv_id FROM club_escalated) ORDER BY conv_id",
+                        (before,))
+        return [dict(zip(CONV, r)) for r in rows]
+
+    def claim_escalation(self, conv_id: int, at: str) -> bool:
+        """True once per conversation, whichever process asks first."""
+        return self.run("INSERT INTO club_escalated (conv_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING", (conv_id, at)) == 1
+
+    def last_closed_at(self, client_user_id: str) -> str:
+        row = self.one("SELECT closed_at FROM club_convs WHERE client_user_id = ? AND status = 'closed' "
+                       "ORDER BY conv_id DESC LIMIT 1", (client_user_id,))
+        return str(row[0]) if row else ""
 
     def requeue(self, user_id: str) -> int:
         """A removed teacher's conversations that are not closed go back to the shared queue (the admins'); how many."""

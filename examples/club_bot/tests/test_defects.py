@@ -5,9 +5,9 @@ not taken twice; /person without text asks for it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from conftest import Club, buttons
+from conftest import START, Club, buttons
 
 
 def test_a_client_cannot_cancel_a_lesson_once_it_began_or_inside_the_cut_off(club: Club) -> None:
@@ -116,3 +116,53 @@ def test_i_cannot_that_day_is_answered(club: Club) -> None:
     poll = anna.expect("poll")
     anna.press_key(poll, "btn_day_off")
     anna.expect("poll_day_off")
+
+
+def test_a_teachers_client_waiting_too_long_is_shown_to_the_admins_once(club: Club) -> None:
+    club.bot()
+    anna = club.user("Anna")
+    sid = club.add_subject("Piano", 1)
+    club.teach(club.add_teacher(anna), sid)
+    bob = club.user("Bob")
+    club.book(bob, "Piano", "Anna", "Mon 29.03", "10:00")
+    club.admin.send("/settings escalate 20")
+    club.admin.expect("settings", escalate=20)
+    bob.send("Can I move my lesson?")
+    bob.expect("handed_over")
+    anna.expect("new_conversation", name="Bob")
+    club.set_clock(START + timedelta(minutes=19))
+    club.wait_poll_pass(START + timedelta(minutes=19))
+    assert club.admin.count("conversation_waiting") == 0
+    club.set_clock(START + timedelta(minutes=21))
+    club.wait_poll_pass(START + timedelta(minutes=21))
+    waiting = club.admin.expect("conversation_waiting", name="Bob", teacher="Anna", minutes=20,
+                                text="Can I move my lesson?")
+    club.set_clock(START + timedelta(minutes=40))
+    club.wait_poll_pass(START + timedelta(minutes=40))
+    assert club.admin.count("conversation_waiting") == 1
+    club.admin.press_key(waiting, "btn_take")
+    club.admin.expect("conversation", name="Bob")
+    club.admin.send("Yes: Tuesday 10:00 is free.")
+    bob.expect("operator_says", text="Yes: Tuesday 10:00 is free.")
+
+
+def test_thanks_after_the_operator_closes_opens_no_new_question(club: Club) -> None:
+    club.bot()
+    ann = club.user("Ann")
+    ann.send("/start")
+    ann.send("Do you have parking?")
+    ann.expect("handed_over")
+    club.admin.send("/queue")
+    club.admin.press_key(club.admin.expect("queue_item", name="Ann"), "btn_take")
+    closing = club.admin.expect("conversation", name="Ann")
+    club.admin.send("Yes, behind the house.")
+    club.admin.press_key(closing, "btn_close")
+    ann.expect("conv_closed")
+    ann.send("ok thanks")
+    ann.expect("after_close")
+    club.admin.send("/queue")
+    club.admin.expect("queue_empty")
+    # Later, a message is a question again.
+    club.set_clock(START + timedelta(minutes=20))
+    ann.send("And is it free?")
+    ann.expect("handed_over")

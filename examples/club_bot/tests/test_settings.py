@@ -16,7 +16,7 @@ def test_slot_length_breaks_and_reminders(club: Club) -> None:
     admin = club.admin
     admin.send("/settings")
     assert admin.match(admin.expect("settings"), "settings") == {"slot": "60", "reminders": "1440, 120", "breaks": "-",
-                                                               "cancel": "0"}
+                                                               "cancel": "0", "escalate": "30"}
     admin.send("/settings slot 5")
     admin.expect("bad_slot")
     admin.send("/settings reminders soon")

@@ -731,20 +731,23 @@ class ClubBot(BotCore):
             for rid, _, _ in self.store.teachers():
                 grid = self.usual_grid(rid, day)
                 answer = self.answer_starts(rid, day, grid)
-                source = "from_answers" if answer is not None else "from_template"
-                if answer is None:
+                usual = answer is None or self.store.usual_day(rid, day.isoformat())
+                source = "from_template" if usual else "from_answers"
+                if usual:  # no answer (or only the usual hours an earlier /plan kept): the usual hours, again
                     answer = grid
                     self.keep_usual_hours(rid, day, self.actor(user))
-                    self.store.set_answer(rid, day.isoformat(), [sc.format_instant(t) for t in grid], self.now().isoformat())
+                    self.store.set_answer(rid, day.isoformat(), [sc.format_instant(t) for t in grid], self.now().isoformat(),
+                                          usual=True)
                 answers[rid] = set(answer)
                 if answer:
                     parts.append(self.t(user, "plan_teacher", teacher=self.teacher_name(rid),
                                         slots=" ".join(self.clock_labels(answer)), source=self.t(user, source)))
                 start, _ = self.day_span(day)
-                for b in self.s.upcoming(rid, start, 1):
-                    if b.status == sc.BookingStatus.confirmed and not self.hours_cover(rid, b):
-                        conflicts.append(self.t(user, "conflict_booking", teacher=self.teacher_name(rid),
-                                                when=self.when(user, b.start), subject=self.subject_name(b.service)))
+                uncovered = {(b.start, b.service) for b in self.s.upcoming(rid, start, 1)
+                             if b.status == sc.BookingStatus.confirmed and not self.hours_cover(rid, b)}
+                for at, sid in sorted(uncovered):  # a group session once, however many clients it has
+                    conflicts.append(self.t(user, "conflict_booking", teacher=self.teacher_name(rid),
+                                            when=self.when(user, at), subject=self.subject_name(sid)))
             for _, rid, sid, weekday, at in self.store.templates():
                 if weekday != day.weekday():
                     continue
@@ -757,7 +760,10 @@ class ClubBot(BotCore):
                     conflicts.append(self.t(user, "conflict_template", teacher=self.teacher_name(rid),
                                             subject=self.subject_name(sid), day=self.day_label(user, day), time=at))
             for sid in self.store.subjects():
-                if not any(self.store.answer(r, day.isoformat()) for r in self.s.providers(sid)):
+                # Only a day some teacher of it usually works: nobody is missing where nobody was expected.
+                providers = [r for r in self.s.providers(sid) if r in answers]
+                expected = any(self.usual_grid(r, day) for r in providers)
+                if expected and not any(answers[r] for r in providers):
                     conflicts.append(self.t(user, "conflict_subject", subject=self.subject_name(sid),
                                             day=self.day_label(user, day)))
             lines.append(self.t(user, "plan_day", day=self.day_label(user, day),

@@ -26,6 +26,9 @@ CLUB_SCHEMA = (
     """CREATE TABLE IF NOT EXISTS club_answers (
         resource_id TEXT NOT NULL, day TEXT NOT NULL, slots TEXT NOT NULL, at TEXT NOT NULL,
         PRIMARY KEY (resource_id, day))""",
+    # Days /plan filled with a teacher's usual hours because they had not answered (not their answer).
+    """CREATE TABLE IF NOT EXISTS club_usual_days (
+        resource_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (resource_id, day))""",
     # One row per teacher and local date the poll went out: inserted once, across processes.
     """CREATE TABLE IF NOT EXISTS club_polls_sent (
         resource_id TEXT NOT NULL, day TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (resource_id, day))""",
@@ -140,10 +143,20 @@ class ClubStore(BotStore):
         row = self.one("SELECT slots FROM club_answers WHERE resource_id = ? AND day = ?", (resource_id, day))
         return json.loads(row[0]) if row else None
 
-    def set_answer(self, resource_id: str, day: str, slots: list[str], at: str) -> None:
+    def set_answer(self, resource_id: str, day: str, slots: list[str], at: str, *, usual: bool = False) -> None:
+        """The day's ticked starts: the teacher's answer, or (`usual`) the usual hours /plan kept for them."""
         self.run("INSERT INTO club_answers (resource_id, day, slots, at) VALUES (?, ?, ?, ?) "
                  "ON CONFLICT (resource_id, day) DO UPDATE SET slots = excluded.slots, at = excluded.at",
                  (resource_id, day, json.dumps(sorted(slots)), at))
+        if usual:
+            self.run("INSERT INTO club_usual_days (resource_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                     (resource_id, day))
+        else:
+            self.run("DELETE FROM club_usual_days WHERE resource_id = ? AND day = ?", (resource_id, day))
+
+    def usual_day(self, resource_id: str, day: str) -> bool:
+        """Whether the day's hours are the usual ones /plan kept, not the teacher's answer."""
+        return self.one("SELECT 1 FROM club_usual_days WHERE resource_id = ? AND day = ?", (resource_id, day)) is not None
 
     def claim_poll(self, resource_id: str, day: str, at: str) -> bool:
         """True once per teacher and local date, whichever process asks first."""

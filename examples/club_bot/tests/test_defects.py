@@ -166,3 +166,27 @@ def test_thanks_after_the_operator_closes_opens_no_new_question(club: Club) -> N
     club.set_clock(START + timedelta(minutes=20))
     ann.send("And is it free?")
     ann.expect("handed_over")
+
+
+def test_plan_says_usual_hours_each_time_lists_a_group_conflict_once_and_no_noise(club: Club) -> None:
+    bot = club.bot()
+    anna, boris = club.user("Anna"), club.user("Boris")
+    yoga, chess = club.add_subject("Yoga", 3), club.add_subject("Chess", 1)
+    t_anna = club.add_teacher(anna)  # every day 10:00-14:00
+    t_boris = club.add_teacher(boris, "mon 10:00-12:00")  # Boris works on Mondays only
+    club.teach(t_anna, yoga)
+    club.teach(t_boris, chess)
+    for client in (club.user("Ann"), club.user("Ben")):
+        club.book(client, "Yoga", "Anna", "Mon 29.03", "11:00 (3 left)" if client.name == "Ann" else "11:00 (2 left)")
+    club.set_clock(datetime(2027, 3, 27, 17, 0, tzinfo=timezone.utc))
+    monday = anna.expect("poll", day="Mon 29.03")
+    anna.press(monday, "▫️ 10:00")  # not 11:00, where two clients are booked
+    bot.wait_log(r"poll answer resource=t1 day=2027-03-29 slots=10:00\n")
+    for _ in range(2):  # planned twice: the kept usual hours are still no answer
+        club.admin.send("/plan 2")
+        plan = club.admin.match(club.admin.expect("plan"), "plan")
+        assert plan["plan"] == (
+            "Sun 28.03:\n  Anna: 10:00 11:00 12:00 13:00 (usual hours, no answer)\n"
+            "Mon 29.03:\n  Anna: 10:00 (answered)\n  Boris: 10:00 11:00 (usual hours, no answer)"), plan["plan"]
+        # One line for the group session at 11:00 (two clients), none for Chess on Sunday (Boris never works then).
+        assert plan["conflicts"] == "  Anna is not available at Mon 29.03 11:00, but Yoga is booked then", plan["conflicts"]

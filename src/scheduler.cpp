@@ -1027,6 +1027,63 @@ std::vector<calendar_series> take_series(transaction& tx, std::vector<booking_re
     return out;
 }
 
+/// Takes the bookings of group services (capacity above one) out of `bookings`
+/// and returns one event per session, the resource's calendar shows a class
+/// once, not once per seat: the bookings sharing a service, a start, an end
+/// and a location. Its UID names the session (stable as seats are booked and
+/// cancelled); it is confirmed while a seat is, tentative while only holds
+/// are, cancelled when every seat is; its description counts the seats and
+/// names the clients of the active ones (by name).
+template <class NameOf>
+std::vector<calendar_entry> take_sessions(transaction& tx, std::vector<booking_record>& bookings, NameOf&& name_of) {
+    std::map<std::string, int> capacity;
+    const auto group_service = [&](const std::string& id) {
+        if (!capacity.contains(id)) {
+            const auto found = tx.service(id);
+            capacity[id] = found ? found->rules.capacity : 1;
+        }
+        return capacity[id] > 1;
+    };
+    using session_key = std::tuple<std::string, instant, instant, std::string>;
+    std::map<session_key, std::vector<booking_record>> sessions;
+    for (const booking_record& b : bookings)
+        if (group_service(b.service)) sessions[{b.service, b.time.start, b.time.end, b.location}].push_back(b);
+    std::erase_if(bookings, [&](const booking_record& b) { return group_service(b.service); });
+    std::vector<calendar_entry> out;
+    for (auto& [key, members] : sessions) {
+        booking_record summary = members.front();
+        summary.id = fmt::format("session-{}-{}-{}", summary.resource, summary.service,
+                                 summary.time.start.time_since_epoch().count());
+        summary.client.clear();
+        summary.series.clear();
+        summary.cancel_reason.clear();
+        int seats = 0;
+        std::vector<std::string> clients;
+        const auto has = [&](booking_status s) {
+            return std::any_of(members.begin(), members.end(), [&](const booking_record& b) { return b.status == s; });
+        };
+        summary.status = has(booking_status::confirmed) ? booking_status::confirmed
+                         : has(booking_status::held)    ? booking_status::held
+                                                        : booking_status::cancelled;
+        for (const booking_record& b : members) {
+            summary.created_at = std::min(summary.created_at, b.created_at);
+            summary.updated_at = std::max(summary.updated_at, b.updated_at);
+            if (b.status == booking_status::cancelled) continue;
+            seats += b.seats;
+            if (!b.client.empty()) clients.push_back(name_of("client", b.client));
+        }
+        calendar_entry e{.summary = name_of("service", summary.service),
+                         .location = summary.location.empty() ? std::string() : name_of("location", summary.location),
+                         .description = fmt::format("With {}, {} of {} seats booked", name_of("resource", summary.resource),
+                                                    seats, capacity[summary.service])};
+        std::sort(clients.begin(), clients.end());
+        if (!clients.empty()) e.description += fmt::format(": {}", fmt::join(clients, ", "));
+        e.booking = std::move(summary);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string scheduler::export_ics(const calendar_selection& what, instant now) {
@@ -1066,6 +1123,7 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
         series.clear();  // the store may run this more than once
         if (what.booking.empty()) series = take_series(tx, bookings, entry_of);
         std::vector<calendar_entry> out;
+        if (!what.resource.empty()) out = take_sessions(tx, bookings, name_of);
         for (booking_record& b : bookings) out.push_back(entry_of(std::move(b)));
         return out;
     });

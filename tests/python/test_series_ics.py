@@ -51,6 +51,33 @@ def test_cancel_series_cancels_this_and_following_or_all(salon: sc.Scheduler) ->
     assert bad.value.field == "scope"
 
 
+def test_a_resources_calendar_shows_a_class_once_not_once_per_seat(salon: sc.Scheduler) -> None:
+    import icalendar  # Debian's python3-icalendar: a reader slotcraft did not write
+
+    salon.put_client(sc.Client("c2", name="Client Two"))
+    salon.put_client(sc.Client("c3", name="Client Three"))
+    start = utc("2027-03-01T09:00")
+    seats = [salon.book("anna", "yoga", start, client=c, now=NOW) for c in ("c1", "c2", "c3")]
+    salon.cancel(seats[2].id, "ill", now=NOW)
+    cut = salon.book("anna", "cut", utc("2027-03-01T14:00"), client="c1", now=NOW)
+
+    events = icalendar.Calendar.from_ical(salon.export_ics(resource="anna", now=NOW)).walk("VEVENT")
+    by_uid = {str(e["UID"]): e for e in events}
+    session = f"session-anna-yoga-{int(start.timestamp())}@slotcraft"
+    assert set(by_uid) == {session, f"{cut.id}@slotcraft"}  # one event for the class, one for the cut
+    yoga = by_uid[session]
+    assert (yoga["DTSTART"].dt, str(yoga["STATUS"])) == (start, "CONFIRMED")
+    assert str(yoga["DESCRIPTION"]) == "With Anna, 2 of 3 seats booked: Client One, Client Two"
+    # A client's own calendar still has their seat as their own event.
+    mine = icalendar.Calendar.from_ical(salon.export_ics(client="c2", now=NOW)).walk("VEVENT")
+    assert [str(e["UID"]) for e in mine] == [f"{seats[1].id}@slotcraft"]
+    # Every seat cancelled: the class is cancelled, under the same UID.
+    for b in seats[:2]:
+        salon.cancel(b.id, "", now=NOW)
+    events = icalendar.Calendar.from_ical(salon.export_ics(resource="anna", now=NOW)).walk("VEVENT")
+    assert {str(e["UID"]): str(e["STATUS"]) for e in events}[session] == "CANCELLED"
+
+
 def test_export_ics_holds_every_booking_and_import_ics_turns_busy_time_into_time_off(salon: sc.Scheduler) -> None:
     booked = salon.book("anna", "cut", utc("2027-03-01T09:00"), client="c1", now=NOW)
     ics = salon.export_ics(resource="anna", now=NOW)

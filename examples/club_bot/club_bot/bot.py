@@ -677,9 +677,12 @@ class ClubBot(BotCore):
 
     def cb_pl(self, user: dict, rest: str, message_id: int | None) -> None:
         """`pl:<day>:<epoch>` ticks or unticks the start at that instant, `pl:<day>:off` is a day off. A start
-        not on the day's grid (a forged button, or hours changed since the poll) is refused."""
+        not on the day's grid (a forged button, or hours changed since the poll) is refused. Unticking a
+        time clients have booked (or a day off over one) asks first; `...:<epoch|off>:sure` confirms, and
+        those bookings are cancelled and their clients told."""
         rid = self.store.teacher_of_user(user["user_id"])
         assert rid is not None
+        rest, sure = (rest.removesuffix(":sure"), True) if rest.endswith(":sure") else (rest, False)
         day_text, _, slot = rest.partition(":")
         try:
             day = parse_ymd(day_text)
@@ -696,12 +699,21 @@ class ClubBot(BotCore):
             return
         if slot == "off":
             wanted: set[datetime] = set()
+            unticked = set(grid)
         else:
             # The hour the clocks go back is ticked as one: a local range cannot hold one of its two 02:00s alone.
             repeated = self.repeated_hour(grid)
             group = repeated if pressed[0] in repeated else set(pressed)
             ticked = set(self.answer_starts(rid, day, grid) or []) & set(grid)
             wanted = ticked - group if pressed[0] in ticked else ticked | group
+            unticked = group if pressed[0] in ticked else set()
+        # Bookings at the times the teacher takes back (an untick, or the day off); a tick takes nothing.
+        dropped = [b for b in self.booked_on(rid, day) if b.start in unticked]
+        if dropped and not sure:
+            self.say(user, "poll_booked", [[btn("btn_untick_anyway", f"pl:{rest}:sure")]],
+                     day=self.day_label(user, day), count=len(dropped),
+                     times=" ".join(self.clock_labels(sorted({b.start for b in dropped}))))
+            return
         if not self.apply_answer(rid, day, sorted(wanted), self.actor(user)):
             log.info("action poll answer refused resource=%s day=%s pressed=%s", rid, day, slot)
             self.say(user, "poll_cannot", time=labels[grid.index(pressed[0])] if pressed else "-",
@@ -709,10 +721,21 @@ class ClubBot(BotCore):
             return
         self.store.set_answer(rid, day.isoformat(), [sc.format_instant(t) for t in sorted(wanted)], self.now().isoformat())
         log.info("action poll answer resource=%s day=%s slots=%s", rid, day, ",".join(self.clock_labels(sorted(wanted))))
+        for b in dropped:  # the teacher said they cannot: the lesson goes, and its client hears it at once
+            self.s.cancel(b.id, "the teacher cannot come", now=self.now(), actor=self.actor(user))
+            client = self.user_of_client(b.client) if b.client else None
+            if client is not None:
+                self.say(client, "lesson_cancelled_by_teacher", subject=self.subject_name(b.service),
+                         teacher=self.teacher_name(rid), when=self.when(client, b.start))
         if message_id is not None:
             self.edit(user, message_id, "poll", self.poll_keyboard(rid, day), day=self.day_label(user, day))
         if slot == "off":  # said, not only shown by every tick gone
             self.say(user, "poll_day_off", day=self.day_label(user, day))
+
+    def booked_on(self, rid: str, day: date) -> list[sc.BookingRecord]:
+        """The teacher's confirmed bookings starting on the local `day`."""
+        start, end = self.day_span(day)
+        return [b for b in self.s.upcoming(rid, start, 1) if b.status == sc.BookingStatus.confirmed and b.start < end]
 
     # ---- admin: planning the next days ---------------------------------------------------------
 

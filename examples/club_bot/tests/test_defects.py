@@ -190,3 +190,25 @@ def test_plan_says_usual_hours_each_time_lists_a_group_conflict_once_and_no_nois
             "Mon 29.03:\n  Anna: 10:00 (answered)\n  Boris: 10:00 11:00 (usual hours, no answer)"), plan["plan"]
         # One line for the group session at 11:00 (two clients), none for Chess on Sunday (Boris never works then).
         assert plan["conflicts"] == "  Anna is not available at Mon 29.03 11:00, but Yoga is booked then", plan["conflicts"]
+
+
+def test_unticking_a_booked_time_asks_first_and_the_client_is_told(club: Club) -> None:
+    bot = club.bot()
+    anna, ann = club.user("Anna"), club.user("Ann")
+    yoga = club.add_subject("Yoga", 3)
+    club.teach(club.add_teacher(anna), yoga)
+    club.set_clock(datetime(2027, 3, 27, 17, 0, tzinfo=timezone.utc))
+    monday = anna.expect("poll", day="Mon 29.03")
+    anna.press(monday, "▫️ 10:00")
+    anna.press(monday, "▫️ 11:00")
+    bot.wait_log(r"poll answer resource=t1 day=2027-03-29 slots=10:00,11:00\n")
+    club.book(ann, "Yoga", "Anna", "Mon 29.03", "11:00 (3 left)")
+    anna.press(monday, "✅ 11:00")
+    ask = anna.expect("poll_booked", day="Mon 29.03", count=1, times="11:00")
+    assert club.times(club.user("Ben"), "Yoga", "Anna", "Mon 29.03") == ["10:00 (3 left)", "11:00 (2 left)"]
+    assert ann.count("lesson_cancelled_by_teacher") == 0  # nothing changed yet
+    anna.press_key(ask, "btn_untick_anyway")
+    ann.expect("lesson_cancelled_by_teacher", teacher="Anna", subject="Yoga", when="Mon 29.03 11:00")
+    bot.wait_log(r"poll answer resource=t1 day=2027-03-29 slots=10:00\n")
+    ann.send("/my")
+    ann.expect("no_bookings")

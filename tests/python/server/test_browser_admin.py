@@ -460,3 +460,46 @@ def test_mark_attendance_once_a_booking_has_begun(site: Site, browser: Page) -> 
     click_event(browser, day, "10:00", "sc-booking")
     assert "attended" in browser.find("dialog[open]").text
     browser.shot("attended")
+
+
+def test_settings_are_edited_and_a_refused_value_is_named_next_to_its_field(site: Site, browser: Page) -> None:
+    before = site.admin.get("/v1/settings")
+    try:
+        sign_in(browser, "ada")
+        browser.open("/admin#/settings")
+        form = browser.find("form.settings-form")
+        assert browser.unlabelled_fields() == []
+        # A reminder of 0 minutes: slotcraft's message sits next to that reminder, and nothing is saved.
+        browser.find("form.settings-form fieldset:nth-of-type(1) button.secondary:last-child").click()
+        offset = browser.find("#reminder-0")
+        offset.send_keys("0")
+        browser.expect_refusal("/v1/settings", 400)
+        form.find_element("css selector", "button[type=submit]").click()
+        note = browser.find("#reminder-0-error")
+        assert note.text == "must be more than 0 minutes (got 0)"
+        assert offset.get_attribute("aria-invalid") == "true"
+        assert browser.script("return document.activeElement.id") == "reminder-0"
+        assert site.admin.get("/v1/settings") == before
+        browser.shot("settings-refused")
+
+        # A day-before reminder and a lunch break for everyone, saved and read back through the API.
+        offset.clear()
+        offset.send_keys("1440")
+        browser.find("form.settings-form fieldset:nth-of-type(2) button.secondary:last-child").click()
+        browser.script("arguments[0].value = '12:30'; arguments[1].value = '13:15';",
+                       browser.find("#break-0-from"), browser.find("#break-0-to"))
+        step = browser.find("input[data-field=default_step]")
+        step.clear()
+        step.send_keys("15")
+        form.find_element("css selector", "button[type=submit]").click()
+        browser.wait(lambda d: form.find_element("css selector", ".form-message").text == "Settings saved.")
+        assert browser.driver.find_elements("css selector", ".field-error") == []
+        saved = site.admin.get("/v1/settings")
+        assert (saved["reminder_offsets"], saved["global_breaks"], saved["default_step"]) == (
+            [1440], [["12:30", "13:15"]], 15)
+        browser.shot("settings-saved")
+        browser.open("/admin#/calendar")
+        browser.open("/admin#/settings")
+        assert browser.find("#break-0-from").get_attribute("value") == "12:30"
+    finally:
+        site.admin.send("PUT", "/v1/settings", before)

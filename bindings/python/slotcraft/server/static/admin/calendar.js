@@ -666,7 +666,7 @@ function initialState(params, resources, services) {
 }
 
 /** The calendar page in `root`; answers the page, whose `destroy()` removes its calendars. */
-export async function renderCalendar(root, params) {
+export async function render(root, params) {
   const user = session.user;
   const [resources, services, locations] = await Promise.all([
     api.getAll("resources", {}, "resources"),

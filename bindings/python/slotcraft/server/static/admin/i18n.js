@@ -97,11 +97,7 @@ const MESSAGES = {
     "booking.keep": "Keep it",
     "settings.title": "Settings",
     "settings.reminders": "Reminders before a booking",
-    "settings.minutes": "{count} min",
     "settings.globalBreaks": "Breaks for everyone",
-    "settings.defaultStep": "Default step between starts",
-    "settings.none": "none",
-    "settings.readOnly": "Editing settings comes in a later step of the panel; for now change them through the API (PUT /v1/settings).",
   },
   ru: {
     "app.title": "slotcraft: администрирование",
@@ -197,15 +193,18 @@ const MESSAGES = {
     "booking.keep": "Оставить",
     "settings.title": "Настройки",
     "settings.reminders": "Напоминания до записи",
-    "settings.minutes": "{count} мин",
     "settings.globalBreaks": "Общие перерывы",
-    "settings.defaultStep": "Шаг между началами по умолчанию",
-    "settings.none": "нет",
-    "settings.readOnly": "Редактирование настроек появится на следующем шаге панели; пока их меняют через API (PUT /v1/settings).",
   },
 };
 
 export const LANGUAGES = { en: "English", ru: "Русский" };
+
+/** A page's own words, `{en: {...}, ru: {...}}`, kept beside the page that uses them. */
+export function addMessages(messages) {
+  for (const [code, texts] of Object.entries(messages)) {
+    Object.assign(MESSAGES[code], texts);
+  }
+}
 const STORAGE_KEY = "slotcraft.admin.language";
 
 function chosenLanguage() {

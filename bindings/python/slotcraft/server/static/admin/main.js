@@ -3,15 +3,14 @@
 // the API: admins everything, staff their own calendar, clients nothing.
 
 import { whenSessionEnds } from "./api.js";
-import { renderCalendar } from "./calendar.js";
 import { errorText, field, h } from "./dom.js";
 import { LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import { forget, restore, session, signIn, signOut } from "./session.js";
-import { renderSettings } from "./settings.js";
 
+// Each page is a module exporting `render(root, params)` → {destroy()}, loaded when first opened.
 const PAGES = {
-  calendar: { render: renderCalendar, roles: ["admin", "staff"] },
-  settings: { render: renderSettings, roles: ["admin"] },
+  calendar: { load: () => import("./calendar.js"), roles: ["admin", "staff"] },
+  settings: { load: () => import("./settings.js"), roles: ["admin"] },
 };
 const PANEL_ROLES = ["admin", "staff"];
 
@@ -132,7 +131,8 @@ async function show() {
   const container = h("div", { class: "page" });
   main.append(container);
   try {
-    const rendered = await chosen.render(container, params);
+    const { render } = await chosen.load();
+    const rendered = await render(container, params);
     if (ticket === renders) {
       shown = rendered;
     } else {

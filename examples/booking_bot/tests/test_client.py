@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import slotcraft as sc
-from conftest import MODES, World, buttons
+from conftest import MODES, TgUser, World, buttons
 
 HAIRCUT = "Haircut, 30 min, 25 EUR"
 
@@ -100,16 +100,29 @@ def test_two_clients_racing_for_one_slot(world: World) -> None:
     assert sc.Scheduler(world.db).client(b.client).identities[0].external_id == str(winner.id)
 
 
-def test_every_confirm_card_acts_on_the_time_it_shows(world: World) -> None:
+def times_on(client: TgUser, service: str, day: str) -> dict:
+    """The free times message of `service` on `day`, reached through /book."""
+    client.send("/book")
+    client.press(client.expect("pick_service"), service)
+    client.press(client.expect("pick_day"), day)
+    return client.expect("pick_time")
+
+
+def a_client_of(world: World, services: tuple[str, ...] = ("Haircut; 30; 25 EUR; buffer 10",)
+                ) -> tuple[TgUser, TgUser, str]:
+    """A running bot, a registered master with `services`, a client who followed the master's link, and
+    the link's payload."""
     world.bot()
     master, client = world.user("Anna"), world.user("Carl")
-    code = world.register_master(master)
+    code = world.register_master(master, services=services)
     client.send(f"/start {code}")
     client.expect("welcome_client")
-    client.send("/book")
-    client.press(client.expect("pick_service"), HAIRCUT)
-    client.press(client.expect("pick_day"), "Sat 27.03")
-    times = client.expect("pick_time")
+    return master, client, code
+
+
+def test_every_confirm_card_acts_on_the_time_it_shows(world: World) -> None:
+    master, client, _ = a_client_of(world)
+    times = times_on(client, HAIRCUT, "Sat 27.03")
     client.press(times, "10:00")
     ten = client.expect("confirm_booking", when="Sat 27.03 10:00")
     ten_as_sent = dict(ten)  # the bot edits the card; the client may still tap what they saw
@@ -139,15 +152,8 @@ def held(world: World, master_id: str) -> list[sc.BookingRecord]:
 
 
 def test_following_a_link_while_confirming_releases_the_held_time(world: World) -> None:
-    world.bot()
-    master, client = world.user("Anna"), world.user("Carl")
-    code = world.register_master(master)
-    client.send(f"/start {code}")
-    client.expect("welcome_client")
-    client.send("/book")
-    client.press(client.expect("pick_service"), HAIRCUT)
-    client.press(client.expect("pick_day"), "Sat 27.03")
-    client.press(client.expect("pick_time"), "10:00")
+    master, client, code = a_client_of(world)
+    client.press(times_on(client, HAIRCUT, "Sat 27.03"), "10:00")
     card = client.expect("confirm_booking", when="Sat 27.03 10:00")
     assert len(held(world, f"m{master.id}")) == 1
     client.send(f"/start {code}")
@@ -157,23 +163,13 @@ def test_following_a_link_while_confirming_releases_the_held_time(world: World) 
 
 
 def test_one_client_takes_one_seat_of_a_class(world: World) -> None:
-    world.bot()
-    master, client = world.user("Anna"), world.user("Carl")
-    code = world.register_master(master, services=("Yoga; 60; seats 3",))
-    client.send(f"/start {code}")
-    client.expect("welcome_client")
-    client.send("/book")
-    client.press(client.expect("pick_service"), "Yoga, 60 min")
-    client.press(client.expect("pick_day"), "Sat 27.03")
-    first_list = client.expect("pick_time")
+    master, client, _ = a_client_of(world, ("Yoga; 60; seats 3",))
+    first_list = times_on(client, "Yoga, 60 min", "Sat 27.03")
     client.press(first_list, "10:00")
     client.press_key(client.expect("confirm_booking", when="Sat 27.03 10:00"), "btn_confirm")
     client.expect("booked", when="Sat 27.03 10:00")
     # Two seats are left, but not for Carl: 10:00 is not offered to him again.
-    client.send("/book")
-    client.press(client.expect("pick_service"), "Yoga, 60 min")
-    client.press(client.expect("pick_day"), "Sat 27.03")
-    labels = [t for t, _ in buttons(client.expect("pick_time"))]
+    labels = [t for t, _ in buttons(times_on(client, "Yoga, 60 min", "Sat 27.03"))]
     assert "10:00" not in labels and "11:00" in labels
     client.press(first_list, "10:00")  # the list from before his booking
     client.expect("already_in_class", service="Yoga", when="Sat 27.03 10:00")

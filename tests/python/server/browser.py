@@ -14,11 +14,7 @@ import importlib.util
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -27,9 +23,10 @@ from typing import Any, TypeVar
 
 import httpx
 
+from .test_http_process import SERVER
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SERVER = [sys.executable, "-m", "slotcraft.server"]
 PASSWORD = "correct horse battery"
 WAIT_SECONDS = 10
 T = TypeVar("T")
@@ -50,39 +47,6 @@ def screenshot_dir() -> Path:
     folder = Path(os.environ.get("SLOTCRAFT_SCREENSHOT_DIR") or default)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def serving(db: Path, log_path: Path) -> Iterator[str]:
-    """`python3 -m slotcraft.server` on `db`, from its start (its base URL) to a clean stop."""
-    port = free_port()
-    with log_path.open("w") as log:
-        process = subprocess.Popen([*SERVER, "--db", str(db), "--port", str(port)], stdout=log,
-                                   stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert process.poll() is None, log_path.read_text()
-                try:
-                    if httpx.get(f"{base}/v1/openapi.json", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, log_path.read_text()
-                    time.sleep(0.1)
-            yield base
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=30) == 0, log_path.read_text()
-        finally:
-            process.kill()
-            process.wait()
 
 
 def create_user(db: Path, login: str, role: str, *, resource: str = "", client: str = "") -> None:

@@ -16,7 +16,8 @@ import pytest
 
 import slotcraft as sc
 
-from .browser import PASSWORD, Page, Session, create_user, missing_browser, page, serving
+from .browser import PASSWORD, Page, Session, create_user, missing_browser, page
+from .test_http_process import serving
 
 pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
 

@@ -25,7 +25,8 @@ import pytest
 import slotcraft as sc
 from slotcraft.server.telegram import BOT_TOKEN_VARIABLE
 
-from .browser import Page, Session, create_user, missing_browser, page, serving
+from .browser import Page, Session, create_user, missing_browser, page
+from .test_http_process import serving
 
 pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
 

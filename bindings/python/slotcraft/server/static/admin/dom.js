@@ -3,24 +3,9 @@
 
 import { t } from "./i18n.js";
 
-/** An element: `h("button", {type: "button", onclick}, "Save")`; attributes starting with "on" are listeners. */
-export function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) {
-      continue;
-    }
-    if (name.startsWith("on")) {
-      element.addEventListener(name.slice(2), value);
-    } else if (name in element && typeof value !== "string") {
-      element[name] = value;
-    } else {
-      element.setAttribute(name, value === true ? "" : value);
-    }
-  }
-  element.append(...children.flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false));
-  return element;
-}
+import { h } from "../common/h.js";
+
+export { h };
 
 let nextId = 0;
 

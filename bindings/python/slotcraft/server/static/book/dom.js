@@ -1,21 +1,8 @@
 // Elements from data: text is always text, never HTML.
 
-/** `h("button", {type: "button", onclick}, "Save")`; attributes starting with "on" are listeners. */
-export function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) {
-      continue;
-    }
-    if (name.startsWith("on")) {
-      element.addEventListener(name.slice(2), value);
-    } else {
-      element.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  element.append(...children.flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false));
-  return element;
-}
+import { h } from "../common/h.js";
+
+export { h };
 
 let count = 0;
 

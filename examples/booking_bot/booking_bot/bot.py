@@ -186,7 +186,12 @@ def parse_dates(text: str, today: date) -> tuple[date, date]:
     """A day (`24.03`) or a range (`24.03-26.03`, `24.03 – 26.03`, `2027-03-24..2027-03-26`), not in the
     past (`today` is the master's), at most a year long, the first day first."""
     text = text.strip()
-    parts = text.split("..") if ".." in text else DASHES.split(text) if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else [text]
+    if ".." in text:
+        parts = text.split("..")
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # an ISO date has dashes of its own
+        parts = [text]
+    else:
+        parts = DASHES.split(text)
     if len(parts) > 2 or not all(parts):
         raise InputError("bad_dayoff")
     first = parse_date(parts[0], today)
@@ -993,8 +998,8 @@ class Bot(BotCore):
     def close_card(self, user: dict, message_id: int | None, hold_id: str) -> None:
         """The confirm card of `hold_id` loses its buttons and says its time was not booked by it."""
         hold = self.s.booking(hold_id) if hold_id else None
-        if message_id is None or hold is None:
-            return
+        if message_id is None or hold is None or hold.status == sc.BookingStatus.confirmed:
+            return  # a confirmed card already says so
         self.edit(user, message_id, "card_closed", service=self.service_name(hold.service),
                   when=self.when(user, hold.start, self.master_zone(hold.resource)))
 

@@ -360,9 +360,10 @@ def test_garbage_at_each_client_step_keeps_the_dialog(world: World) -> None:
     client.expect("unknown_command")
     client.press_key(confirm, "btn_confirm")
     client.expect("booked", when="Sat 27.03 10:00")
-    # A double tap, sent before the buttons went: books nothing more.
+    # A double tap, sent before the buttons went: books nothing more, and the card still says it was booked.
     client.press_data(confirm, buttons(confirm_as_sent)[0][1])
     client.expect("stale_card")
+    assert confirm["text"] == "Haircut, Sat 27.03 10:00: confirmed."
     assert len(confirmed(world, f"m{master.id}")) == 1
     client.send("/write")
     client.expect("ask_write")

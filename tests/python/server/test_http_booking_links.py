@@ -330,6 +330,23 @@ def test_two_holds_for_one_start_one_wins_and_the_other_gets_the_reasons(api: Ap
     assert everything(api.scheduler)[0] == clients_before  # the loser's client was not made
 
 
+def test_a_hold_sent_again_with_its_idempotency_key_holds_nothing_twice(api: Api) -> None:
+    make_link(api)
+    url = "/v1/public/book/anna/holds"
+    body = {"service": "cut", "start": NINE, **ANN}
+    first = api.anonymous.post(url, body, headers={"Idempotency-Key": "page-7f3c"})
+    again = api.anonymous.post(url, body, headers={"Idempotency-Key": "page-7f3c"})
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert len(everything(api.scheduler)[1]) == 1  # one hold, whose token both answers carry
+    other = error_of(api.anonymous.post(url, {**body, "start": TEN}, headers={"Idempotency-Key": "page-7f3c"}), 409)
+    assert other["field"] == "Idempotency-Key"
+    # A refused start leaves its key free: the same key then holds another start.
+    busy = error_of(api.anonymous.post(url, body, headers={"Idempotency-Key": "page-8a1d"}), 409)
+    assert busy["field"] == "start"
+    assert api.anonymous.post(url, {**body, "start": TEN}, headers={"Idempotency-Key": "page-8a1d"}).status_code == 201
+
+
 def test_two_holds_sent_at_once_for_one_start_one_wins(api: Api) -> None:
     make_link(api)
     barrier = threading.Barrier(2)

@@ -26,11 +26,13 @@ import slotcraft as sc
 from ..auth import Rules
 from ..context import Context
 from ..errors import ApiError, error_body, fields_named
+from ..idempotency import REPLAYED_HEADER, IdempotentAnswers
 from ..links import BookingLink, BookingLinks
 from ..params import EXAMPLE_FROM, EXAMPLE_TO, INSTANT
 from ..routing import ApiRoute
 from ..telegram import TelegramUser, verify
 from ..views import Instant, local_time
+from .bookings import idempotency_key
 
 ROLES: Rules = {}
 
@@ -133,6 +135,14 @@ def _named(record: Any, id: str) -> dict[str, str]:
     return {"id": id, "name": (record.name if record is not None else "") or id}
 
 
+class _NotBookable(Exception):
+    """A start slotcraft refuses, with its reasons: answered as a 409, and its Idempotency-Key left free."""
+
+    def __init__(self, reasons: list[sc.Reason]) -> None:
+        super().__init__("not bookable")
+        self.reasons = reasons
+
+
 def _refusal(reasons: list[sc.Reason]) -> JSONResponse:
     """A 409 as slotcraft refuses a start, written without booking anything."""
     text = "; ".join(f"{r.code.name}: {r.message}" for r in reasons)
@@ -148,6 +158,7 @@ def public_routes(ctx: Context) -> APIRouter:
     api = APIRouter(route_class=ApiRoute, tags=["public booking page"])
     scheduler = ctx.scheduler
     links = ctx.tables(BookingLinks)
+    answers = ctx.tables(IdempotentAnswers)
 
     def link_of(id: str, *, enabled: bool = True) -> BookingLink:
         found = links.get(id)
@@ -274,25 +285,36 @@ def public_routes(ctx: Context) -> APIRouter:
         return Response(answer, media_type="application/json")
 
     @api.post("/public/book/{id}/holds", name="public_hold", status_code=201)
-    def public_hold(hold: PublicHold, id: str = LINK_ID) -> Any:
+    def public_hold(hold: PublicHold, response: Response, id: str = LINK_ID, key: str = idempotency_key()) -> Any:
         """Holds a start for the link's hold time while the client confirms, for the
         client of `name` and `contact` (found by that contact, or made) or of
         `init_data` (a Telegram user). The answer is the held booking with its
         `hold_token`; a start that is not bookable is a 409 with slotcraft's reasons,
-        and nothing is written."""
+        and nothing is written. The same `Idempotency-Key` and body answer the
+        first hold again (a retry after a lost answer holds nothing twice)."""
         link = link_of(id)
         service = offered_service(link, hold.service)
         identity, name = client_of(hold)
         now = ctx.clock()
         resource, location = resource_for(link, service, hold, now)
-        reasons = scheduler.check(resource, service, hold.start, location=location, now=now)
-        if reasons:
-            return _refusal(reasons)
-        client = scheduler.client_for(identity, name, actor=actor(link))
-        held = scheduler.hold(resource, service, hold.start, timedelta(minutes=link.hold_minutes), location=location,
-                              client=client.id, actor=actor(link), now=now)
-        links.record_hold(link.id, held.id, held.hold_token)
-        return {**public_view(held), "hold_token": held.hold_token}
+
+        def make() -> dict[str, Any]:
+            reasons = scheduler.check(resource, service, hold.start, location=location, now=now)
+            if reasons:
+                raise _NotBookable(reasons)
+            client = scheduler.client_for(identity, name, actor=actor(link))
+            held = scheduler.hold(resource, service, hold.start, timedelta(minutes=link.hold_minutes),
+                                  location=location, client=client.id, actor=actor(link), now=now)
+            links.record_hold(link.id, held.id, held.hold_token)
+            return {**public_view(held), "hold_token": held.hold_token}
+
+        try:
+            answer, replayed = answers.answer(actor(link), key, ["public_hold", hold.dict()], make)
+        except _NotBookable as refused:
+            return _refusal(refused.reasons)
+        if replayed:
+            response.headers[REPLAYED_HEADER] = "true"
+        return answer
 
     def hold_of(id: str, token: str) -> sc.BookingRecord:
         booking = links.held_through(id, token)

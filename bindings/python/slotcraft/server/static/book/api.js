@@ -25,8 +25,8 @@ function address(path, query = {}) {
   return url;
 }
 
-async function request(method, path, { query, body } = {}) {
-  const init = { method, credentials: "omit", headers: { Accept: "application/json" } };
+async function request(method, path, { query, body, headers = {} } = {}) {
+  const init = { method, credentials: "omit", headers: { Accept: "application/json", ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers["Content-Type"] = "application/json";
@@ -50,7 +50,22 @@ export function linkPath(id, rest = "") {
 }
 
 export const get = (path, query) => request("GET", path, { query });
-export const post = (path, body) => request("POST", path, { body });
+export const post = (path, body, headers) => request("POST", path, { body, headers });
+
+/** A POST that makes something, sent again once with the same Idempotency-Key when its answer was lost:
+ * the server answers the first result instead of making it twice. */
+export async function postOnce(path, body) {
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs https; this works over http too
+  const key = `page-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  try {
+    return await post(path, body, { "Idempotency-Key": key });
+  } catch (error) {
+    if (error.status !== 0) {
+      throw error;
+    }
+    return post(path, body, { "Idempotency-Key": key });
+  }
+}
 
 /** The full address of a public route, for a link the browser follows itself (an .ics download). */
 export const href = (path, query) => address(path, query).href;

@@ -4,7 +4,7 @@
 // (#manage=<token>: cancel or move). The page lists the slots the API answers,
 // grouped by the client's local day; it never works out free time itself.
 
-import { get, href, linkPath, post } from "./api.js";
+import { get, href, linkPath, post, postOnce } from "./api.js";
 import { addMonths, byDay, dayKey, monthGrid, startOfMonth, weekdays } from "./days.js";
 import { field, focus, h, setFieldError } from "./dom.js";
 import {
@@ -435,7 +435,7 @@ async function holdSlot(slot) {
   try {
     const body = { service: state.service, start: slot.start, resource: slot.resources[0], location: slot.location,
                    ...state.who };
-    state.hold = await post(linkPath(LINK, "holds"), body);
+    state.hold = await postOnce(linkPath(LINK, "holds"), body);
     notice("");
     renderBooking();
     focus("#confirm-button");

@@ -290,3 +290,64 @@ def test_a_name_too_long_for_a_page_is_cut_short_in_the_pdf_and_whole_in_the_csv
     (page,) = pdf_pages(memory_api.admin.get("/v1/reports/bookings.pdf", **WEEK))
     assert "Анна Анна" in page and "…" in page
     assert page.count("Анна") < 100
+
+
+# ---- JSON, for the admin panel ----
+
+JSON_ROUTES = ("/v1/reports/attendance.json", "/v1/reports/load.json")
+
+
+def json_of(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_the_load_json_is_the_load_csv_with_numbers_and_the_sums_per_period(api: Api) -> None:
+    book_the_week(api)
+    for by in ("day", "week"):
+        query = {**WEEK, "by": by}
+        report = json_of(api.admin.get("/v1/reports/load.json", **query))
+        records = csv_rows(api.admin.get("/v1/reports/load.csv", **query))
+        assert [r["period"] for r in report["rows"]] == [r["period"] for r in records]
+        assert [r["booked_hours"] for r in report["rows"]] == [float(r["booked_hours"]) for r in records]
+        assert (report["from"], report["to"], report["by"], report["resources"]) == (WEEK["from"], WEEK["to"], by, [])
+    weeks = json_of(api.admin.get("/v1/reports/load.json", by="week", **WEEK))
+    assert weeks["periods"] == [{"period": "2027-W09", "open_hours": 80.0, "booked_hours": 2.0},
+                                {"period": "2027-W10", "open_hours": 0.0, "booked_hours": 0.0}]
+    assert weeks["totals"] == {"open_hours": 80.0, "booked_hours": 2.0}
+    assert weeks["rows"][1] == {"resource": "anna", "resource_name": "Anna", "time_zone": "Europe/Berlin",
+                                "period": "2027-W10", "days": 1, "open_hours": 0.0, "booked_hours": 0.0,
+                                "utilisation": None}
+    days = json_of(api.admin.get("/v1/reports/load.json", resources="boris", **WEEK))
+    assert days["periods"][0] == {"period": "2027-03-01", "open_hours": 8.0, "booked_hours": 0.5}
+    assert {r["resource"] for r in days["rows"]} == {"boris"} and days["resources"] == ["boris"]
+
+
+def test_the_attendance_json_counts_as_its_csv_with_totals(api: Api) -> None:
+    mark_the_week(api, book_the_week(api))
+    report = json_of(api.admin.get("/v1/reports/attendance.json", **WEEK))
+    assert [(r["resource"], r["bookings"], r["attended"], r["no_show"], r["unmarked"]) for r in report["rows"]] == [
+        ("anna", 2, 1, 0, 1), ("boris", 1, 0, 1, 0)]
+    assert report["totals"] == {"bookings": 3, "attended": 1, "no_show": 1, "unmarked": 1, "cancelled": 0}
+    narrowed = json_of(api.admin.get("/v1/reports/attendance.json", service="yoga", **WEEK))
+    assert narrowed["totals"]["bookings"] == 1
+
+
+def test_staff_get_their_own_resources_json_and_clients_none(memory_api: Api) -> None:
+    book_the_week(memory_api)
+    for path in JSON_ROUTES:
+        assert {r["resource"] for r in json_of(memory_api.staff.get(path, **WEEK))["rows"]} == {"anna"}
+        assert error_of(memory_api.staff.get(path, resources="boris", **WEEK), 403)["field"] == "resources[0]"
+        assert error_of(memory_api.client.get(path, **WEEK), 403)["field"] == ""
+
+
+@pytest.mark.parametrize(("path", "params", "field", "status"), [
+    pytest.param(path, params, field, status, id=f"{path}-{field}-{params}")
+    for path in JSON_ROUTES
+    for params, field, status in PERIOD_ERRORS + (LOAD_ERRORS if "/load." in path else FILTER_ERRORS)])
+def test_bad_input_to_a_json_report_names_the_field(memory_api: Api, path: str, params: dict[str, Any], field: str,
+                                                    status: int) -> None:
+    query = {k: v for k, v in {**WEEK, **params}.items() if v is not None}
+    assert error_of(memory_api.admin.get(path, **query), status)["field"] == field

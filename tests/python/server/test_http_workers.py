@@ -95,9 +95,54 @@ def test_the_audit_log_shows_a_change_before_and_after(memory_api: Api) -> None:
     assert (cancel["before"]["status"], cancel["after"]["status"]) == ("confirmed", "cancelled")
 
 
+def test_the_audit_log_is_narrowed_by_action_actor_subject_and_period(memory_api: Api) -> None:
+    booking = book(memory_api, TEN)
+    memory_api.admin.post(f"/v1/bookings/{booking['id']}/cancel", {})
+    everything = memory_api.admin.get("/v1/audit", limit=1000).json()["entries"]
+
+    def entries(**params: Any) -> list[dict[str, Any]]:
+        answer = memory_api.admin.get("/v1/audit", **params).json()
+        assert answer["next"] is None
+        found: list[dict[str, Any]] = answer["entries"]
+        return found
+
+    assert [e["subject"] for e in entries(action="cancel")] == [booking["id"]]
+    assert [e["action"] for e in entries(subject=booking["id"])] == ["book", "cancel"]
+    actor = everything[-1]["actor"]
+    assert entries(actor=actor) == [e for e in everything if e["actor"] == actor]
+    assert entries(actor="key:nobody") == []
+    at = everything[-1]["at"]
+    assert entries(**{"from": at}) == [e for e in everything if e["at"] >= at]
+    assert entries(to=at) == [e for e in everything if e["at"] < at]
+
+
+def test_a_filtered_audit_page_reads_a_bounded_part_of_the_log_and_says_where_to_go_on(
+        memory_api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from slotcraft.server.routes import workers
+
+    booking = book(memory_api, TEN)
+    memory_api.admin.post(f"/v1/bookings/{booking['id']}/cancel", {})
+    total = len(memory_api.scheduler.audit())
+    monkeypatch.setattr(workers, "AUDIT_BATCH", 2)
+    monkeypatch.setattr(workers, "MAX_AUDIT_SCAN", 2)
+    found: list[str] = []
+    after: int | None = 0
+    pages = 0
+    while after is not None:
+        page = memory_api.admin.get("/v1/audit", action="cancel", after=after).json()
+        found += [e["subject"] for e in page["entries"]]
+        assert after is None or page["next"] is None or page["next"] > after
+        after = page["next"]
+        pages += 1
+    assert found == [booking["id"]]
+    assert pages >= total // 2
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
+        ({"from": "2027-03-01"}, "from"),
+        ({"to": "yesterday"}, "to"),
         ({"limit": 0}, "limit"),
         ({"limit": 1001}, "limit"),
         ({"limit": "ten"}, "limit"),

@@ -18,6 +18,7 @@ LIBRARIES = (
     "fullcalendar/index.global.min.js",
     "@fullcalendar/core/ru.global.min.js",
     "@fullcalendar/luxon3/index.global.min.js",
+    "chart.js/chart.umd.min.js",
 )
 
 # FullCalendar's stylesheet embeds its icon font as a data: URL.

@@ -314,7 +314,8 @@ def _load_columns(by: str) -> list[Column]:
     return columns
 
 
-def _hours_by_period(rows: Sequence[Row], field: str) -> dict[str, Decimal]:
+def hours_by_period(rows: Sequence[Row], field: str) -> dict[str, Decimal]:
+    """The hours of `field` per period (day or week), summed over the rows' resources."""
     sums: dict[str, Decimal] = {}
     for row in rows:
         sums[row["period"]] = sums.get(row["period"], Decimal(0)) + Decimal(row[field])
@@ -333,7 +334,7 @@ def _category_labels(periods: Sequence[str], by: str, room: float) -> list[str]:
 
 def _load_chart(rows: Sequence[Row], by: str, room: float) -> list[Flowable]:
     """Bars of open and booked hours per day or week, summed over the resources in the table."""
-    opened, booked = _hours_by_period(rows, "open_hours"), _hours_by_period(rows, "booked_hours")
+    opened, booked = hours_by_period(rows, "open_hours"), hours_by_period(rows, "booked_hours")
     periods = sorted(opened)
     if not periods:
         return []

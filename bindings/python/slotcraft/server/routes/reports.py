@@ -1,16 +1,21 @@
 """Reports as files: bookings, attendance and load over a period, as the
 scheduler's own CSV (RFC 4180, UTF-8 with a BOM so that spreadsheets read
-Cyrillic) or as a PDF drawn from that same CSV (../pdf.py). Staff get their
-own resource's; clients none."""
+Cyrillic) or as a PDF drawn from that same CSV (../pdf.py); attendance and
+load also as JSON read from that same CSV, for the admin panel's tables and
+chart. Staff get their own resource's; clients none."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
+
+import slotcraft as sc
 
 from .. import pdf
 from ..auth import STAFF, Principal, Rules
@@ -28,6 +33,8 @@ ROLES: Rules = {
     "attendance_report_pdf": STAFF,
     "load_report_csv": STAFF,
     "load_report_pdf": STAFF,
+    "attendance_report_json": STAFF,
+    "load_report_json": STAFF,
 }
 
 CSV_TYPE = "text/csv"  # Starlette adds "; charset=utf-8"
@@ -35,6 +42,36 @@ PDF_TYPE = "application/pdf"
 
 BY = Query("day", description="`day` (the default): a row per resource and local day; `week`: per ISO week",
            example="week")
+
+
+# The CSV's columns that hold counts, and those that hold decimals (empty: none, as a utilisation of no open hours).
+COUNT_FIELDS = frozenset({"days", "bookings", "attended", "no_show", "unmarked", "cancelled"})
+DECIMAL_FIELDS = frozenset({"open_hours", "booked_hours", "utilisation"})
+
+
+def _value(name: str, text: str) -> str | int | float | None:
+    if name in COUNT_FIELDS:
+        return int(text)
+    if name in DECIMAL_FIELDS:
+        return float(text) if text else None
+    return text
+
+
+def _typed(row: pdf.Row) -> dict[str, Any]:
+    """A CSV record with its counts as integers and its decimals as numbers (or null)."""
+    return {name: _value(name, text) for name, text in row.items()}
+
+
+def _total(records: list[dict[str, str]], name: str) -> int | float:
+    if name in COUNT_FIELDS:
+        return sum(int(r[name]) for r in records)
+    return float(sum((Decimal(r[name]) for r in records), Decimal(0)))
+
+
+def _report_json(q: ReportQuery, records: list[dict[str, str]], totals: Iterable[str], **more: Any) -> dict[str, Any]:
+    """A report's CSV records, typed, with the period, the resources and each of `totals` summed over them."""
+    return {"from": sc.format_instant(q.start), "to": sc.format_instant(q.end), "resources": q.resources, **more,
+            "rows": [_typed(r) for r in records], "totals": {name: _total(records, name) for name in totals}}
 
 
 def _file_response(media_type: str) -> dict[int | str, dict[str, Any]]:
@@ -175,5 +212,22 @@ def routes(ctx: Context) -> APIRouter:
         filters = [*q.filters()[:1], ("By", by)]
         report = pdf.load_pdf(load_csv(q, by), heading("Load", q, filters), by)
         return _attachment(report, PDF_TYPE, q.filename("load", "pdf"))
+
+    @api.get("/reports/attendance.json", name="attendance_report_json")
+    def attendance_report_json(q: ReportQuery = Depends(booking_query)) -> dict[str, Any]:
+        """The attendance report's rows (those of its CSV, counts as numbers) and
+        each count summed over the resources in `totals`."""
+        return _report_json(q, pdf.parse_csv(attendance_csv(q)), pdf.ATTENDANCE_COUNTS)
+
+    @api.get("/reports/load.json", name="load_report_json")
+    def load_report_json(q: ReportQuery = Depends(load_query), by: str = BY) -> dict[str, Any]:
+        """The load report's rows (those of its CSV, hours as numbers; `utilisation`
+        null without open hours), `periods`: the open and booked hours per day or
+        week summed over the resources (the bars of its PDF's chart), and `totals`."""
+        records = pdf.parse_csv(load_csv(q, by))
+        opened, booked = (pdf.hours_by_period(records, name) for name in ("open_hours", "booked_hours"))
+        periods = [{"period": p, "open_hours": float(opened[p]), "booked_hours": float(booked[p])}
+                   for p in sorted(opened)]
+        return _report_json(q, records, ("open_hours", "booked_hours"), by=by, periods=periods)
 
     return api

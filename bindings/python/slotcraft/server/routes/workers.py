@@ -6,7 +6,8 @@ offset, across processes)."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -18,8 +19,9 @@ from ..auth import WORKERS, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
 from ..paging import cursor_query, limit_query, paged
+from ..params import period_from, period_to
 from ..routing import ApiRoute
-from ..views import booking_view
+from ..views import Instant, booking_view
 
 ROLES: Rules = {
     "audit_log": WORKERS,
@@ -29,6 +31,9 @@ ROLES: Rules = {
 
 # The audit log's sequence numbers are 64-bit.
 MAX_SEQUENCE = (1 << 63) - 1
+# A filtered audit page reads the log in batches, at most MAX_AUDIT_SCAN entries a request.
+AUDIT_BATCH = 1000
+MAX_AUDIT_SCAN = 10_000
 
 
 class SentReminder(BaseModel):
@@ -58,6 +63,47 @@ def audit_view(entry: sc.AuditEntry) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which entries an audit page answers: each field given must match."""
+
+    action: str = ""
+    actor: str = ""
+    subject: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.action, self.actor, self.subject, self.start, self.end))
+
+    def matches(self, entry: sc.AuditEntry) -> bool:
+        return (self.action in ("", entry.action) and self.actor in ("", entry.actor)
+                and self.subject in ("", entry.subject) and (self.start is None or entry.at >= self.start)
+                and (self.end is None or entry.at < self.end))
+
+
+def audit_page(scheduler: sc.Scheduler, after: int, limit: int, chosen_by: AuditFilter) -> dict[str, Any]:
+    """Up to `limit` matching entries after `after`, reading at most
+    MAX_AUDIT_SCAN entries: a filtered page may hold fewer while `next` (the
+    last entry read) says that more of the log is still to be read."""
+    chosen: list[sc.AuditEntry] = []
+    last_read, read = after, 0
+    batch = AUDIT_BATCH if chosen_by else limit + 1
+    while True:
+        found = scheduler.audit(after=last_read, limit=batch)
+        for entry in found:
+            if chosen_by.matches(entry):
+                if len(chosen) == limit:
+                    return {"entries": [audit_view(e) for e in chosen], "next": chosen[-1].sequence}
+                chosen.append(entry)
+            last_read = entry.sequence
+        read += len(found)
+        if len(found) < batch:
+            return {"entries": [audit_view(e) for e in chosen], "next": None}
+        if read >= MAX_AUDIT_SCAN:
+            return {"entries": [audit_view(e) for e in chosen], "next": last_read}
+
+
 def _offset_minutes(reminder: sc.DueReminder) -> int:
     return reminder.offset // timedelta(minutes=1)
 
@@ -76,14 +122,22 @@ def routes(ctx: Context) -> APIRouter:
                            "after it (the `next` of the previous page, or the last `sequence` seen); 0, the default: "
                            "from the first", example=0),
         limit: int = limit_query(),
+        action: str = Query("", description="only entries of this action (`book`, `cancel`, `save_settings`, ...)",
+                            example="book"),
+        actor: str = Query("", description="only entries of this actor (`key:<id>`, `user:<login>`)",
+                           example="user:ada"),
+        subject: str = Query("", description="only entries about this record (a booking's, resource's, ... id)",
+                             example="bk_5a01aeaf9572689d"),
+        start: Instant | None = period_from(None, meaning="; only entries made then or later"),
+        end: Instant | None = period_to(None, meaning="; only entries made before it"),
     ) -> dict[str, Any]:
-        """Every change, oldest first, after the entry numbered `after`; `next` is
-        the last entry's number while more follow, else null (keep the last
-        `sequence` to follow the log as it grows)."""
-        found = scheduler.audit(after=after, limit=limit + 1)
-        chosen = found[:limit]
-        more = len(found) > limit
-        return {"entries": [audit_view(e) for e in chosen], "next": chosen[-1].sequence if more else None}
+        """Every change, oldest first, after the entry numbered `after`, narrowed
+        by `action`, `actor`, `subject` and the period; `next` is the number to
+        pass as `after` while more follow, else null (keep the last `sequence`
+        to follow the log as it grows). A filtered page reads at most 10,000
+        entries of the log, so it may hold fewer than `limit` (even none) while
+        `next` is not null."""
+        return audit_page(scheduler, after, limit, AuditFilter(action, actor, subject, start, end))
 
     @api.get("/reminders/due", name="due_reminders")
     def due_reminders(limit: int = limit_query(), cursor: str = cursor_query()) -> dict[str, Any]:

@@ -5,12 +5,19 @@
 import { whenSessionEnds } from "./api.js";
 import { errorText, field, h } from "./dom.js";
 import { LANGUAGES, language, setLanguage, t } from "./i18n.js";
+import { changePassword } from "./password.js";
 import { forget, restore, session, signIn, signOut } from "./session.js";
 
 // Each page is a module exporting `render(root, params)` → {destroy()}, loaded when first opened.
 const PAGES = {
   calendar: { load: () => import("./calendar.js"), roles: ["admin", "staff"] },
+  bookings: { load: () => import("./bookings.js"), roles: ["admin", "staff"] },
+  reports: { load: () => import("./reports.js"), roles: ["admin", "staff"] },
+  catalog: { load: () => import("./catalog.js"), roles: ["admin"] },
   settings: { load: () => import("./settings.js"), roles: ["admin"] },
+  audit: { load: () => import("./audit.js"), roles: ["admin"] },
+  users: { load: () => import("./users.js"), roles: ["admin"] },
+  webhooks: { load: () => import("./webhooks.js"), roles: ["admin"] },
 };
 const PANEL_ROLES = ["admin", "staff"];
 
@@ -52,9 +59,16 @@ function renderHeader() {
   parts.push(languageSwitch());
   if (user) {
     parts.push(h("p", { class: "who" }, t("signedInAs", { name: user.name || user.login, role: t(`role.${user.role}`) })),
-      h("button", { type: "button", class: "secondary", onclick: leave }, t("signOut")));
+      h("button", { type: "button", class: "secondary", onclick: leave }, t("signOut")),
+      h("button", { type: "button", class: "secondary password-open", onclick: () => changePassword(passwordChanged) },
+        t("password.open")));
   }
   top.replaceChildren(...parts);
+}
+
+function passwordChanged(text) {
+  top.querySelector(".password-changed")?.remove();
+  top.append(h("p", { class: "password-changed", role: "status" }, text));
 }
 
 async function leave() {

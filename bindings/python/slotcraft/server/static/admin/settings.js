@@ -17,6 +17,7 @@ addMessages({
     "settings.breakTo": "Break {number} to",
     "settings.addBreak": "Add a break",
     "settings.remove": "Remove",
+    "settings.overnight": "Ends the next day: an overnight break.",
     "settings.stepMinutes": "Default step between starts, in minutes (empty: each service's own)",
     "settings.save": "Save the settings",
     "settings.saved": "Settings saved.",
@@ -30,6 +31,7 @@ addMessages({
     "settings.breakTo": "Перерыв {number} до",
     "settings.addBreak": "Добавить перерыв",
     "settings.remove": "Убрать",
+    "settings.overnight": "Заканчивается на следующий день: ночной перерыв.",
     "settings.stepMinutes": "Шаг между началами по умолчанию, в минутах (пусто: у каждой услуги свой)",
     "settings.save": "Сохранить настройки",
     "settings.saved": "Настройки сохранены.",
@@ -78,9 +80,16 @@ function breakRow(range, onRemove) {
   const end = h("input", { type: "time", value: to });
   const startLabel = h("label", {});
   const endLabel = h("label", {});
+  const overnight = h("p", { class: "hint overnight" }, t("settings.overnight"));
+  const showOvernight = () => {
+    overnight.hidden = !(start.value && end.value && end.value <= start.value);
+  };
+  start.addEventListener("input", showOvernight);
+  end.addEventListener("input", showOvernight);
+  showOvernight();
   const row = h("div", { class: "row" }, h("div", { class: "field" }, startLabel, start),
     h("div", { class: "field" }, endLabel, end),
-    h("button", { type: "button", class: "secondary", onclick: onRemove }, t("settings.remove")));
+    h("button", { type: "button", class: "secondary", onclick: onRemove }, t("settings.remove")), overnight);
   row.renumber = (i) => {
     start.id = `break-${i}-from`;
     end.id = `break-${i}-to`;

@@ -1,0 +1,323 @@
+// The schedule editor of a resource: its time zone, hours per location
+// (several ranges a weekday), breaks, date overrides and time off, in the
+// resource's JSON form (docs/storage.md). It checks nothing itself: reading
+// the form tags each control with the path of the field it fills
+// (`schedules[0].weekly.mon[1][0]`, `time_off[2].end`), so that the API's
+// refusal can be shown next to it.
+
+import { h, uniqueId } from "./dom.js";
+import { addMessages, locale, t, viewerZone } from "./i18n.js";
+
+const { DateTime } = window.luxon;
+
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+addMessages({
+  en: {
+    "schedule.zone": "Time zone",
+    "schedule.timesHint": "Times are HH:MM on a 24-hour clock in the resource's zone; 24:00 is the end of the day, and a range ending at or before its start runs overnight.",
+    "schedule.hours": "Hours at {location}",
+    "schedule.location": "Location",
+    "schedule.removeHours": "Remove the hours at this location",
+    "schedule.addHours": "Add hours at a location",
+    "schedule.noLocations": "Add a location first: hours belong to a location.",
+    "schedule.weekly": "Weekly hours",
+    "schedule.day": "Day",
+    "schedule.ranges": "Ranges",
+    "schedule.dayRange": "{day}, range {number}",
+    "schedule.from": "{what}: from",
+    "schedule.to": "{what}: to",
+    "schedule.remove": "Remove",
+    "schedule.removeWhat": "Remove {what}",
+    "schedule.addRange": "Add a range",
+    "schedule.addRangeOn": "Add a range on {day}",
+    "schedule.breaks": "Breaks, every day",
+    "schedule.break": "Break {number}",
+    "schedule.addBreak": "Add a break",
+    "schedule.overrides": "Dates with their own hours",
+    "schedule.override": "Date {number}",
+    "schedule.overrideDate": "Date {number}",
+    "schedule.overrideRange": "Date {date}, range {number}",
+    "schedule.closed": "Closed all day",
+    "schedule.addOverride": "Add a date",
+    "schedule.timeOff": "Time off (in {zone})",
+    "schedule.timeOffFrom": "Time off {number}: from",
+    "schedule.timeOffTo": "Time off {number}: to",
+    "schedule.addTimeOff": "Add time off",
+  },
+  ru: {
+    "schedule.zone": "Часовой пояс",
+    "schedule.timesHint": "Время — ЧЧ:ММ в 24-часовом формате в поясе ресурса; 24:00 — конец дня, а промежуток, который кончается не позже начала, идёт через полночь.",
+    "schedule.hours": "Часы в месте «{location}»",
+    "schedule.location": "Место",
+    "schedule.removeHours": "Убрать часы в этом месте",
+    "schedule.addHours": "Добавить часы в месте",
+    "schedule.noLocations": "Сначала добавьте место: часы работы относятся к месту.",
+    "schedule.weekly": "Часы по дням недели",
+    "schedule.day": "День",
+    "schedule.ranges": "Промежутки",
+    "schedule.dayRange": "{day}, промежуток {number}",
+    "schedule.from": "{what}: с",
+    "schedule.to": "{what}: до",
+    "schedule.remove": "Убрать",
+    "schedule.removeWhat": "Убрать: {what}",
+    "schedule.addRange": "Добавить промежуток",
+    "schedule.addRangeOn": "Добавить промежуток: {day}",
+    "schedule.breaks": "Перерывы, каждый день",
+    "schedule.break": "Перерыв {number}",
+    "schedule.addBreak": "Добавить перерыв",
+    "schedule.overrides": "Даты с особыми часами",
+    "schedule.override": "Дата {number}",
+    "schedule.overrideDate": "Дата {number}",
+    "schedule.overrideRange": "Дата {date}, промежуток {number}",
+    "schedule.closed": "Весь день закрыто",
+    "schedule.addOverride": "Добавить дату",
+    "schedule.timeOff": "Отсутствие (по поясу {zone})",
+    "schedule.timeOffFrom": "Отсутствие {number}: с",
+    "schedule.timeOffTo": "Отсутствие {number}: до",
+    "schedule.addTimeOff": "Добавить отсутствие",
+  },
+});
+
+/** The weekday's name in the viewer's language ("Monday", "понедельник"). */
+export function weekdayName(day) {
+  const monday = Date.UTC(2024, 0, 1);
+  const format = new Intl.DateTimeFormat(locale(), { weekday: "long", timeZone: "UTC" });
+  return format.format(new Date(monday + WEEKDAYS.indexOf(day) * 86400000));
+}
+
+/** The IANA zones the browser knows, with UTC and `current` among them. */
+function zoneNames(current) {
+  const names = new Set(Intl.supportedValuesOf?.("timeZone") ?? []);
+  names.add("UTC");
+  names.add(current);
+  return [...names].sort();
+}
+
+function labelled(text, control, className = "visually-hidden") {
+  control.id ||= uniqueId("field");
+  return h("label", { for: control.id, class: className }, text);
+}
+
+/** A list of rows that can be added to and removed from; `row.renumber(i)` retitles each. */
+function rowList(makeRow, initial, addText, addLabel = null) {
+  const list = h("div", { class: "rows" });
+  const renumber = () => [...list.children].forEach((row, i) => row.renumber(i));
+  const addButton = h("button", { type: "button", class: "secondary", "aria-label": addLabel }, addText);
+  const add = (value) => {
+    const row = makeRow(value, () => {
+      const next = row.nextElementSibling ?? row.previousElementSibling;
+      row.remove();
+      renumber();
+      (next?.querySelector("input, select") ?? addButton).focus();
+    });
+    list.append(row);
+    renumber();
+    return row;
+  };
+  addButton.addEventListener("click", () => add(null).querySelector("input, select").focus());
+  initial.forEach(add);
+  return { element: h("div", { class: "row-list" }, list, addButton), rows: () => [...list.children] };
+}
+
+function timeInput(value) {
+  return h("input", {
+    class: "time", value: value ?? "", inputmode: "numeric", placeholder: "09:00", size: 5, maxlength: 5,
+    autocomplete: "off",
+  });
+}
+
+/** A [from, to] range of local times; `describe(number)` names it ("Monday, range 2"). */
+function rangeRow(range, describe, onRemove) {
+  const from = timeInput(range?.[0]);
+  const to = timeInput(range?.[1]);
+  const fromLabel = labelled("", from);
+  const toLabel = labelled("", to);
+  const remove = h("button", { type: "button", class: "secondary remove", onclick: onRemove }, "×");
+  const row = h("div", { class: "range" }, fromLabel, from, h("span", { "aria-hidden": "true" }, "–"), toLabel, to,
+    remove);
+  row.renumber = (i) => {
+    const what = describe(i + 1);
+    fromLabel.textContent = t("schedule.from", { what });
+    toLabel.textContent = t("schedule.to", { what });
+    remove.setAttribute("aria-label", t("schedule.removeWhat", { what }));
+  };
+  row.read = (path) => {
+    row.dataset.field = path;
+    from.dataset.field = `${path}[0]`;
+    to.dataset.field = `${path}[1]`;
+    return [from.value.trim(), to.value.trim()];
+  };
+  return row;
+}
+
+function rangeList(ranges, describe, addText, addLabel = null) {
+  const list = rowList((range, onRemove) => rangeRow(range, describe, onRemove), ranges, addText, addLabel);
+  list.read = (path) => list.rows().map((row, i) => row.read(`${path}[${i}]`));
+  return list;
+}
+
+function weeklyTable(weekly) {
+  const days = WEEKDAYS.map((day) => {
+    const name = weekdayName(day);
+    const ranges = rangeList(weekly?.[day] ?? [], (number) => t("schedule.dayRange", { day: name, number }),
+      t("schedule.addRange"), t("schedule.addRangeOn", { day: name }));
+    return { day, ranges, row: h("tr", {}, h("th", { scope: "row" }, name), h("td", {}, ranges.element)) };
+  });
+  const table = h("table", { class: "weekly" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("schedule.day")), h("th", { scope: "col" }, t("schedule.ranges")))),
+    h("tbody", {}, days.map(({ row }) => row)));
+  const read = (path) => Object.fromEntries(days.map(({ day, ranges }) => [day, ranges.read(`${path}.${day}`)]));
+  return { element: table, read };
+}
+
+function overrideRow(entry, onRemove) {
+  const [date, ranges] = entry ?? ["", []];
+  const day = h("input", { type: "date", value: date ?? "" });
+  const dayLabel = labelled("", day, "");
+  const closed = h("input", { type: "checkbox", checked: Boolean(date) && ranges.length === 0 });
+  const hours = rangeList(ranges, (number) => t("schedule.overrideRange", { date: day.value || "…", number }),
+    t("schedule.addRange"));
+  const showHours = () => {
+    hours.element.hidden = closed.checked;
+  };
+  closed.addEventListener("change", showHours);
+  showHours();
+  const remove = h("button", { type: "button", class: "secondary remove" }, t("schedule.remove"));
+  remove.addEventListener("click", onRemove);
+  const row = h("div", { class: "override" },
+    h("div", { class: "row" }, h("div", { class: "field" }, dayLabel, day),
+      h("div", { class: "field" }, labelled(t("schedule.closed"), closed, ""), closed), remove),
+    hours.element);
+  row.renumber = (i) => {
+    dayLabel.textContent = t("schedule.overrideDate", { number: i + 1 });
+    remove.setAttribute("aria-label", t("schedule.removeWhat", { what: t("schedule.override", { number: i + 1 }) }));
+  };
+  row.read = (path) => {
+    const key = `${path}.${day.value}`;
+    row.dataset.field = key;
+    day.dataset.field = key;
+    return [day.value, closed.checked ? [] : hours.read(key)];
+  };
+  return row;
+}
+
+/** The hours at one location: which location, weekly ranges, breaks, dates of their own. */
+function scheduleBlock(schedule, locations, onRemove) {
+  const place = h("select", {}, locations.map((l) => h("option", { value: l.id }, l.name ? `${l.name} (${l.id})` : l.id)));
+  if (schedule?.location && !locations.some((l) => l.id === schedule.location)) {
+    place.append(h("option", { value: schedule.location }, schedule.location));
+  }
+  place.value = schedule?.location ?? locations[0]?.id ?? "";
+  const legend = h("legend", {});
+  const retitle = () => {
+    legend.textContent = t("schedule.hours", { location: place.selectedOptions[0]?.textContent ?? "" });
+  };
+  place.addEventListener("change", retitle);
+  const weekly = weeklyTable(schedule?.weekly);
+  const breaks = rangeList(schedule?.breaks ?? [], (number) => t("schedule.break", { number }), t("schedule.addBreak"));
+  const overrides = rowList(overrideRow, Object.entries(schedule?.overrides ?? {}), t("schedule.addOverride"));
+  const remove = h("button", { type: "button", class: "secondary", onclick: onRemove }, t("schedule.removeHours"));
+  const block = h("fieldset", { class: "schedule" }, legend,
+    h("div", { class: "row" }, h("div", { class: "field" }, labelled(t("schedule.location"), place, ""), place), remove),
+    h("h4", {}, t("schedule.weekly")), weekly.element,
+    h("h4", {}, t("schedule.breaks")), breaks.element,
+    h("h4", {}, t("schedule.overrides")), overrides.element);
+  retitle();
+  block.renumber = () => {};
+  block.read = (path) => {
+    place.dataset.field = `${path}.location`;
+    block.dataset.field = path;
+    return {
+      location: place.value,
+      weekly: weekly.read(`${path}.weekly`),
+      breaks: breaks.read(`${path}.breaks`),
+      overrides: Object.fromEntries(overrides.rows().map((row) => row.read(`${path}.overrides`))),
+    };
+  };
+  return block;
+}
+
+/** The local wall time "YYYY-MM-DDTHH:MM" of an instant in `zone`. */
+function wallTime(instant, zone) {
+  const time = DateTime.fromISO(instant, { zone });
+  return time.isValid ? time.toFormat("yyyy-MM-dd'T'HH:mm") : "";
+}
+
+/** The UTC instant of a wall time in `zone`; the text as it is when it is not one (the API names it). */
+function instantOf(wall, zone) {
+  const time = DateTime.fromISO(wall, { zone });
+  return time.isValid ? time.toUTC().toISO({ suppressMilliseconds: true }) : wall;
+}
+
+function timeOffRow(period, onRemove, zone) {
+  const from = h("input", { type: "datetime-local", value: period ? wallTime(period.start, zone()) : "" });
+  const to = h("input", { type: "datetime-local", value: period ? wallTime(period.end, zone()) : "" });
+  const fromLabel = labelled("", from, "");
+  const toLabel = labelled("", to, "");
+  const remove = h("button", { type: "button", class: "secondary remove", onclick: onRemove }, t("schedule.remove"));
+  const row = h("div", { class: "row" }, h("div", { class: "field" }, fromLabel, from),
+    h("div", { class: "field" }, toLabel, to), remove);
+  row.renumber = (i) => {
+    fromLabel.textContent = t("schedule.timeOffFrom", { number: i + 1 });
+    toLabel.textContent = t("schedule.timeOffTo", { number: i + 1 });
+    remove.setAttribute("aria-label", t("schedule.removeWhat", { what: t("schedule.timeOffFrom", { number: i + 1 }) }));
+  };
+  row.read = (path) => {
+    row.dataset.field = path;
+    from.dataset.field = `${path}.start`;
+    to.dataset.field = `${path}.end`;
+    return { start: instantOf(from.value, zone()), end: instantOf(to.value, zone()) };
+  };
+  return row;
+}
+
+/**
+ * The schedule part of a resource's form. `read()` gives `{timezone,
+ * schedules, time_off}` of the resource's JSON form, the time off turned into
+ * instants from wall times in the chosen zone.
+ */
+export function scheduleEditor(resource, locations) {
+  const zone = h("select", { "data-field": "timezone" });
+  const current = resource?.timezone ?? viewerZone();
+  zone.append(...zoneNames(current).map((name) => h("option", { value: name }, name)));
+  zone.value = current;
+  const chosenZone = () => zone.value;
+
+  const blocks = h("div", { class: "schedules" });
+  const addBlock = (schedule) => {
+    const block = scheduleBlock(schedule, locations, () => {
+      block.remove();
+      addHours.focus();
+    });
+    blocks.append(block);
+    return block;
+  };
+  const addHours = h("button", { type: "button", class: "secondary", disabled: locations.length === 0 },
+    t("schedule.addHours"));
+  addHours.addEventListener("click", () => addBlock(null).querySelector("select").focus());
+  (resource?.schedules ?? []).forEach(addBlock);
+
+  const timeOffLegend = h("legend", {});
+  const retitle = () => {
+    timeOffLegend.textContent = t("schedule.timeOff", { zone: zone.value });
+  };
+  zone.addEventListener("change", retitle);
+  retitle();
+  const timeOff = rowList((period, onRemove) => timeOffRow(period, onRemove, chosenZone), resource?.time_off ?? [],
+    t("schedule.addTimeOff"));
+
+  const element = h("div", { class: "schedule-editor" },
+    h("div", { class: "field" }, labelled(t("schedule.zone"), zone, ""), zone),
+    h("p", { class: "hint" }, t("schedule.timesHint")),
+    blocks,
+    locations.length === 0 ? h("p", { class: "hint" }, t("schedule.noLocations")) : null,
+    addHours,
+    h("fieldset", { class: "time-off" }, timeOffLegend, timeOff.element));
+  const read = () => ({
+    timezone: zone.value,
+    schedules: [...blocks.children].map((block, i) => block.read(`schedules[${i}]`)),
+    time_off: timeOff.rows().map((row, i) => row.read(`time_off[${i}]`)),
+  });
+  return { element, read };
+}

@@ -1,0 +1,286 @@
+"""The admin panel's catalog page (#/catalog) in headless Chromium against the
+server started as a process: records made and edited through the panel and
+read back through the API, slotcraft's refusals shown next to the field they
+name with nothing written, archiving refused and allowed, and the page in
+Russian. Screenshots: browser.screenshot_dir()."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from .browser import PASSWORD, Page, Session, create_user, missing_browser, page
+from .test_http_process import serving
+
+pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
+
+BERLIN = ZoneInfo("Europe/Berlin")
+VIEWER_ZONE = "Europe/Berlin"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EVERY_DAY = {day: [["08:00", "20:00"]] for day in WEEKDAYS}
+
+
+def next_monday() -> date:
+    day = date.today() + timedelta(days=8)
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def utc(day: date, hhmm: str, zone: ZoneInfo = BERLIN) -> str:
+    local = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)
+    return local.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Site:
+    base: str
+    admin: Session
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The server on a SQLite file with an admin made by the `users` command."""
+    folder: Path = tmp_path_factory.mktemp("catalog")
+    db = folder / "club.sqlite"
+    create_user(db, "ada", "admin")
+    with serving(db, folder / "server.log") as base:
+        admin = Session(base, "ada")
+        yield Site(base, admin)
+        admin.close()
+
+
+@pytest.fixture
+def browser(site: Site, request: pytest.FixtureRequest) -> Iterator[Page]:
+    with page(site.base, "catalog_" + request.node.name.removeprefix("test_")[:48], time_zone=VIEWER_ZONE) as opened:
+        yield opened
+
+
+def sign_in(browser: Page, path: str) -> None:
+    browser.expect_refusal("/v1/session", 401)  # the panel asks whether this browser is signed in
+    browser.open(path)
+    browser.find("input[name=login]").send_keys("ada")
+    browser.find("input[name=password]").send_keys(PASSWORD)
+    browser.find("form.sign-in button[type=submit]").click()
+    browser.find(".catalog")
+
+
+def fill(browser: Page, css: str, text: str) -> Any:
+    element = browser.find(css)
+    element.clear()
+    element.send_keys(text)
+    return element
+
+
+def save(browser: Page) -> None:
+    browser.find("form.catalog-form button[type=submit]").click()
+
+
+def heading(browser: Page) -> str:
+    return str(browser.find(".catalog h2").text)
+
+
+def day_row(day: str) -> str:
+    """The weekly table's row of `day` in the first location's hours."""
+    return f"fieldset.schedule table.weekly tbody tr:nth-child({WEEKDAYS.index(day) + 1})"
+
+
+def add_range(browser: Page, day: str, start: str, end: str) -> None:
+    row = day_row(day)
+    count = len(browser.driver.find_elements("css selector", f"{row} .range"))
+    browser.find(f"{row} td > .row-list > button").click()
+    fill(browser, f"{row} .range:nth-child({count + 1}) input:nth-of-type(1)", start)
+    fill(browser, f"{row} .range:nth-child({count + 1}) input:nth-of-type(2)", end)
+
+
+def create(browser: Page, kind: str, id: str, name: str, more: Any = None) -> None:
+    browser.open(f"/admin#/catalog?kind={kind}&new=1")
+    fill(browser, "form.catalog-form input[name=id]", id)
+    fill(browser, "form.catalog-form input[name=name]", name)
+    if more:
+        more()
+    save(browser)
+    browser.wait(lambda d: name in heading(browser), f"the new {kind} page of {id}")
+    assert browser.find(".catalog .form-message").text == "Created."
+
+
+def test_admin_builds_a_teacher_with_two_ranges_a_day_and_the_slots_offer_them(site: Site, browser: Page) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    sign_in(browser, "/admin#/catalog?kind=locations")
+    create(browser, "locations", "hall", "Main hall")
+    create(browser, "services", "maths", "Maths", lambda: fill(browser, "input[name=duration]", "60"))
+    assert "No resource provides it yet" in browser.find(".catalog-side").text
+
+    def hours() -> None:
+        Select(browser.find("select[data-field=timezone]")).select_by_value("Europe/Berlin")
+        browser.find(".schedule-editor > button.secondary").click()  # hours at a location: the hall
+        assert Select(browser.find("fieldset.schedule select")).first_selected_option.get_attribute("value") == "hall"
+        add_range(browser, "mon", "09:00", "11:00")
+        add_range(browser, "mon", "14:00", "16:00")
+        browser.shot("teacher-hours")
+
+    create(browser, "resources", "tess", "Tess Teacher", hours)
+    box = browser.find("input[name=provides][value=maths]")
+    assert not box.is_selected()
+    box.click()
+    browser.wait(lambda d: "Tess Teacher provides Maths (maths) now." in browser.find(".catalog-side .form-message").text)
+    browser.shot("teacher-linked")
+
+    teacher = site.admin.get("/v1/resources/tess")
+    assert teacher["timezone"] == "Europe/Berlin"
+    assert teacher["services"] == ["maths"]
+    assert teacher["schedules"][0]["location"] == "hall"
+    assert teacher["schedules"][0]["weekly"]["mon"] == [["09:00", "11:00"], ["14:00", "16:00"]]
+    monday = next_monday()
+    slots = site.admin.get("/v1/slots", service="maths", **{"from": utc(monday, "00:00"), "to": utc(monday, "23:59")})
+    assert [s["local_start"][11:16] for s in slots["slots"]] == ["09:00", "10:00", "14:00", "15:00"]
+    assert {s["resources"][0] for s in slots["slots"]} == {"tess"}
+
+    browser.driver.set_window_size(390, 1100)  # a phone's width: nothing of the page sticks out
+    browser.wait(lambda d: browser.script("return document.documentElement.clientWidth") < 400)
+    assert browser.script("const c = document.querySelector('.catalog'); "
+                          "return [...c.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > "
+                          "document.documentElement.clientWidth + 1).map((e) => e.outerHTML.slice(0, 80))") == []
+    browser.shot("teacher-phone")
+    browser.driver.set_window_size(1400, 1100)
+
+    browser.open("/admin#/catalog?kind=services&id=maths")  # the service names its provider
+    browser.wait(lambda d: "Tess Teacher (tess)" in browser.find(".catalog-side").text)
+
+
+def test_a_refused_range_and_time_off_are_named_next_to_their_fields_and_nothing_is_written(
+        site: Site, browser: Page) -> None:
+    site.admin.send("PUT", "/v1/locations/studio", {"name": "Studio"}, 201)
+    site.admin.send("PUT", "/v1/resources/rex", {
+        "name": "Rex", "timezone": "Europe/Berlin",
+        "schedules": [{"location": "studio", "weekly": {"tue": [["09:00", "12:00"], ["13:00", "17:00"]]}}]}, 201)
+    before = site.admin.get("/v1/resources/rex")
+    sign_in(browser, "/admin#/catalog?kind=resources&id=rex")
+    end = fill(browser, f"{day_row('tue')} .range:nth-child(2) input:nth-of-type(2)", "25:00")
+    browser.expect_refusal("/v1/resources/rex", 400)
+    save(browser)
+    note = browser.find(f"{day_row('tue')} .range:nth-child(2) .field-error")
+    assert note.text == "local time 25:00 is out of range 00:00..24:00"
+    assert note.get_attribute("data-for") == "schedules[0].weekly.tue[1][1]"
+    assert end.get_attribute("aria-invalid") == "true"
+    assert browser.script("return document.activeElement") == end
+    assert "Not saved" in browser.find("form.catalog-form > .form-message").text
+    assert site.admin.get("/v1/resources/rex") == before
+    browser.shot("bad-range")
+
+    # Time off ending before it starts: slotcraft's message at its end, and still nothing written.
+    fill(browser, f"{day_row('tue')} .range:nth-child(2) input:nth-of-type(2)", "17:00")
+    browser.find("fieldset.time-off button.secondary").click()
+    start, finish = browser.driver.find_elements("css selector", "fieldset.time-off input[type=datetime-local]")
+    browser.script("arguments[0].value = '2031-05-02T10:00'; arguments[1].value = '2031-05-01T10:00';", start, finish)
+    save(browser)
+    note = browser.find("fieldset.time-off .field-error")
+    assert (note.text, note.get_attribute("data-for")) == ("must be after start", "time_off[0].end")
+    assert browser.driver.find_elements("css selector", "table.weekly .field-error") == []
+    assert site.admin.get("/v1/resources/rex") == before
+    browser.shot("bad-time-off")
+
+    # Put right, it saves: the period in Berlin's wall time becomes UTC instants.
+    browser.script("arguments[0].value = '2031-05-03T10:00';", finish)
+    save(browser)
+    browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
+    assert site.admin.get("/v1/resources/rex")["time_off"] == [
+        {"start": "2031-05-02T08:00:00Z", "end": "2031-05-03T08:00:00Z"}]
+
+
+def archive(browser: Page) -> None:
+    browser.find(".catalog-side button.danger").click()
+    dialog = browser.find("dialog[open]")
+    assert browser.script("return document.activeElement.textContent") == "Keep it"
+    dialog.find_element("css selector", "button.danger").click()
+
+
+def test_archiving_is_refused_while_a_booking_is_to_come_and_otherwise_archives_and_restores(
+        site: Site, browser: Page) -> None:
+    site.admin.send("PUT", "/v1/locations/annex", {"name": "Annex"}, 201)
+    site.admin.send("PUT", "/v1/services/yoga", {"name": "Yoga", "duration": 60}, 201)
+    for resource in ("busy", "idle"):
+        site.admin.send("PUT", f"/v1/resources/{resource}", {
+            "name": resource.title(), "timezone": "Europe/Berlin",
+            "schedules": [{"location": "annex", "weekly": EVERY_DAY}]}, 201)
+    site.admin.send("PUT", "/v1/resources/busy/services/yoga")
+    site.admin.send("PUT", "/v1/clients/c1", {"name": "Cleo"}, 201)
+    monday = next_monday()
+    site.admin.send("POST", "/v1/bookings", {"resource": "busy", "service": "yoga", "client": "c1",
+                                             "start": utc(monday, "10:00")}, 201)
+
+    sign_in(browser, "/admin#/catalog?kind=resources&id=busy")
+    browser.expect_refusal("/v1/resources/busy/archive", 409)
+    archive(browser)
+    refusal = browser.find(".archive-problem [role=alert]")
+    assert refusal.text.startswith("Not archived: ")
+    assert site.admin.get("/v1/resources/busy")["archived"] is False
+    browser.shot("archive-refused")
+
+    browser.open("/admin#/catalog?kind=resources&id=idle")
+    browser.wait(lambda d: "Idle" in heading(browser))
+    archive(browser)
+    browser.wait(lambda d: "archived" in heading(browser), "the page shows it archived")
+    assert browser.find("form.catalog-form > .form-message").text == "Archived."
+    assert site.admin.get("/v1/resources/idle")["archived"] is True
+    browser.shot("archived")
+
+    browser.open("/admin#/catalog?kind=resources")
+    browser.find("table.catalog-list")
+    listed = "return [...document.querySelectorAll('table.catalog-list tbody tr')].map((r) => r.dataset.id)"
+    assert "idle" not in browser.script(listed)
+    browser.find("input[name=archived]").click()
+    browser.wait(lambda d: "idle" in browser.script(listed), "the switch lists archived ones")
+    assert browser.script("return location.hash") == "#/catalog?kind=resources&archived=1"
+    browser.find("tr[data-id=idle] a").click()
+    browser.find(".catalog-side button.secondary").click()  # Restore
+    browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Restored: in use again.")
+    assert site.admin.get("/v1/resources/idle")["archived"] is False
+
+
+def test_in_russian_a_client_is_made_and_a_taken_messenger_account_is_named_at_its_field(site: Site) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    site.admin.send("PUT", "/v1/clients/olga", {"name": "Ольга", "identities": [
+        {"network": "telegram", "external_id": "777"}]}, 201)
+    with page(site.base, "catalog_russian", time_zone=VIEWER_ZONE, language="ru-RU") as browser:
+        sign_in(browser, "/admin#/catalog?kind=resources&new=1")
+        assert browser.find("main h1").text == "Каталог"
+        tabs = browser.script("return [...document.querySelectorAll('.catalog-tabs a')].map((a) => a.textContent)")
+        assert tabs == ["Места", "Ресурсы", "Услуги", "Клиенты"]
+        assert heading(browser) == "Новый ресурс"
+        assert browser.find(".schedule-editor label").text == "Часовой пояс"
+        assert browser.find(".schedule-editor > button.secondary").text == "Добавить часы в месте"
+        assert browser.find("form.catalog-form button[type=submit]").text == "Сохранить"
+        browser.shot("resource-ru")
+
+        browser.open("/admin#/catalog?kind=clients&new=1")
+        browser.wait(lambda d: heading(browser) == "Новый клиент")
+        fill(browser, "input[name=id]", "oleg")
+        fill(browser, "input[name=name]", "Олег")
+        browser.find("form.catalog-form fieldset > button.secondary").click()  # Добавить аккаунт
+        row = browser.find(".identity")
+        assert row.find_element("css selector", "label").text == "Мессенджер 1"
+        Select(row.find_element("css selector", "select")).select_by_value("telegram")
+        row.find_element("css selector", "input").send_keys("777")
+        browser.expect_refusal("/v1/clients/oleg", 409)
+        save(browser)
+        note = browser.find(".identity .field-error")
+        assert note.text == 'already linked to client "olga"'
+        assert note.get_attribute("data-for") == "identities[0]"
+        assert browser.find("form.catalog-form > .form-message").text.startswith("Не сохранено")
+        assert site.admin.http.get("/v1/clients/oleg").status_code == 404
+        browser.shot("identity-taken-ru")
+
+        row.find_element("css selector", "input").clear()
+        row.find_element("css selector", "input").send_keys("778")
+        save(browser)
+        browser.wait(lambda d: heading(browser) == "Изменить: Олег")
+        assert site.admin.get("/v1/clients/oleg")["identities"] == [{"network": "telegram", "external_id": "778"}]
+        browser.open("/admin#/catalog?kind=clients")
+        browser.wait(lambda d: "Telegram 778" in browser.find("table.catalog-list").text)

@@ -148,10 +148,10 @@ def test_an_invited_user_signs_in_is_disabled_and_a_key_works_until_revoked(site
     Select(form.find_element("css selector", "select[name=resource]")).select_by_value("anna")
     form.find_element("css selector", "button[type=submit]").click()
     secret = browser.find(".shown-once input.secret-text")
-    token = secret.get_attribute("value")
+    link = secret.get_attribute("value")
+    assert link.startswith(f"{site.base}/admin") and "#/accept?token=" in link
     assert browser.script("return document.activeElement") == secret
     assert "cannot be shown again" in browser.find(".shown-once").text
-    assert "/v1/invites/accept" in browser.find(".shown-once").text
     row = browser.find("tr[data-login=sam]")
     assert row.get_attribute("data-status") == "invited"
     browser.shot("invited")
@@ -164,8 +164,7 @@ def test_an_invited_user_signs_in_is_disabled_and_a_key_works_until_revoked(site
     assert "sam" in browser.find("form.invite-form .field-error").text
     assert browser.script("return document.activeElement.name") == "login"
 
-    accepted = httpx.post(f"{site.base}/v1/invites/accept", json={"token": token, "password": PASSWORD})
-    assert accepted.status_code == 200, accepted.text
+    accept_the_invite_in_another_browser(site, link, "sam")
     sam = Session(site.base, "sam")
     try:
         assert sam.get("/v1/session")["user"]["role"] == "staff"
@@ -201,6 +200,53 @@ def test_an_invited_user_signs_in_is_disabled_and_a_key_works_until_revoked(site
     browser.find(f"tr[data-key='{key_id}'][data-revoked=true]")
     assert httpx.get(f"{site.base}/v1/audit", headers=bearer, params={"limit": 1}).status_code == 401
     browser.shot("key-revoked")
+
+
+def accept_the_invite_in_another_browser(site: Site, link: str, login: str) -> None:
+    """The invited person opens the link in their own browser (in Russian), sets
+    their password through the page (refused when short or mistyped, next to the
+    field), signs in, and finds the link used up."""
+    from selenium.webdriver.common.keys import Keys
+
+    with page(site.base, "invite-accepted", time_zone="Asia/Tokyo", language="ru-RU") as invited:
+        invited.expect_refusal("/v1/session", 401)
+        invited.open(link.removeprefix(site.base))
+        form = invited.find("form.accept-invite")
+        assert invited.find("#accept-title").text == "Задайте пароль"
+        assert invited.script("return document.activeElement.name") == "password"
+        password = form.find_element("css selector", "input[name=password]")
+        repeat = form.find_element("css selector", "input[name=repeat]")
+        password.send_keys("short")
+        repeat.send_keys("short")
+        invited.expect_refusal("/v1/invites/accept", 400)
+        form.find_element("css selector", "button[type=submit]").click()
+        assert "10" in invited.find(f"#{password.get_attribute('id')}-error").text
+        assert password.get_attribute("aria-invalid") == "true"
+        password.clear()
+        password.send_keys(PASSWORD)
+        repeat.clear()
+        repeat.send_keys(PASSWORD + "x")
+        form.find_element("css selector", "button[type=submit]").click()
+        assert invited.find(f"#{repeat.get_attribute('id')}-error").text == "Пароли не совпадают."
+        assert invited.script("return document.activeElement.name") == "repeat"
+        repeat.clear()
+        repeat.send_keys(PASSWORD)
+        invited.shot("filled")
+        repeat.send_keys(Keys.ENTER)
+        invited.wait(lambda d: invited.find("form.sign-in .form-message").text == f"Пароль задан, {login}: войдите с ним.")
+        assert invited.find("input[name=login]").get_attribute("value") == login
+        assert invited.script("return document.activeElement.name") == "password"
+        assert "token" not in invited.driver.current_url
+        invited.find("input[name=password]").send_keys(PASSWORD + Keys.ENTER)
+        invited.find("nav a[href='#/calendar']")
+        invited.shot("signed-in")
+        # The link works once.
+        invited.expect_refusal("/v1/invites/accept", 404)
+        invited.open(link.removeprefix(site.base))
+        used = invited.find("form.accept-invite")
+        used.find_element("css selector", "input[name=password]").send_keys(PASSWORD)
+        used.find_element("css selector", "input[name=repeat]").send_keys(PASSWORD + Keys.ENTER)
+        invited.wait(lambda d: "уже использовано" in invited.find("form.accept-invite .form-message").text)
 
 
 def test_a_signed_in_user_changes_their_own_password_from_the_header(site: Site, browser: Page) -> None:

@@ -5,6 +5,7 @@
 import { whenSessionEnds } from "./api.js";
 import { errorText, field, h } from "./dom.js";
 import { LANGUAGES, language, setLanguage, t } from "./i18n.js";
+import { showAcceptInvite } from "./accept.js";
 import { changePassword } from "./password.js";
 import { forget, restore, session, signIn, signOut } from "./session.js";
 
@@ -76,11 +77,11 @@ async function leave() {
   showSignIn(t("signIn.signedOut"));
 }
 
-function showSignIn(notice = "") {
+function showSignIn(notice = "", knownLogin = "") {
   clear();
   renderHeader();
   document.title = `${t("signIn.title")} · ${t("app.title")}`;
-  const login = h("input", { name: "login", autocomplete: "username", required: true, "data-autofocus": true });
+  const login = h("input", { name: "login", autocomplete: "username", required: true, value: knownLogin });
   const password = h("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
   const message = h("p", { class: "form-message", role: "alert" }, notice);
   const submit = h("button", { type: "submit" }, t("signIn.submit"));
@@ -107,7 +108,25 @@ function showSignIn(notice = "") {
     }
   });
   main.append(form);
-  login.focus();
+  (knownLogin ? password : login).focus();
+}
+
+/** The invite link's page (#/accept?token=…), whoever is signed in: the token is the invited person's. */
+function showAccept(token) {
+  clear();
+  renderHeader();
+  document.title = `${t("accept.title")} · ${t("app.title")}`;
+  showAcceptInvite(main, token, (user) => {
+    history.replaceState(null, "", "#/calendar");
+    if (session.user) {
+      clear();
+      main.append(h("p", { class: "form-message", role: "status", tabindex: "-1" },
+        t("accept.doneSignedIn", { login: user.login }), " ", h("a", { href: "#/calendar" }, t("refused.back"))));
+      main.firstChild.focus();
+    } else {
+      showSignIn(t("accept.done", { login: user.login }), user.login);
+    }
+  });
 }
 
 /** A page the user may not open, said plainly. */
@@ -122,12 +141,16 @@ function showRefusal(text) {
 async function show() {
   document.documentElement.lang = language();
   const user = session.user;
+  const { page, params } = route();
+  if (page === "accept") {
+    showAccept(params.get("token") ?? "");
+    return;
+  }
   if (!user) {
     showSignIn();
     return;
   }
   renderHeader();
-  const { page, params } = route();
   const name = user.name || user.login;
   if (!PANEL_ROLES.includes(user.role)) {
     showRefusal(t("refused.clients", { name }));

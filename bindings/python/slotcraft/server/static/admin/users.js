@@ -35,8 +35,8 @@ addMessages({
     "users.invite": "Invite a user",
     "users.inviteSubmit": "Invite",
     "users.invited": "{login} is invited.",
-    "users.inviteToken": "Invite token for {login}",
-    "users.howToAccept": "Give it to them: they set their password with POST /v1/invites/accept {\"token\", \"password\"} (at least 10 characters) by {expires}, then sign in here as {login}.",
+    "users.inviteToken": "Invite link for {login}",
+    "users.howToAccept": "Give it to them: opening it by {expires}, they set their password (at least 10 characters) and sign in here as {login}. A program can send the token after \"token=\" to POST /v1/invites/accept instead.",
     "users.changeRole": "Change role…",
     "users.changeRoleOf": "Change the role of {login}",
     "users.save": "Save",
@@ -92,8 +92,8 @@ addMessages({
     "users.invite": "Пригласить пользователя",
     "users.inviteSubmit": "Пригласить",
     "users.invited": "{login} приглашён.",
-    "users.inviteToken": "Приглашение для {login}",
-    "users.howToAccept": "Передайте его: пароль задаётся запросом POST /v1/invites/accept {\"token\", \"password\"} (не короче 10 символов) до {expires}, затем вход здесь как {login}.",
+    "users.inviteToken": "Ссылка-приглашение для {login}",
+    "users.howToAccept": "Передайте её: открыв её до {expires}, человек задаст пароль (не короче 10 символов) и войдёт здесь как {login}. Программа может вместо этого отправить токен после \"token=\" в POST /v1/invites/accept.",
     "users.changeRole": "Сменить роль…",
     "users.changeRoleOf": "Роль пользователя {login}",
     "users.save": "Сохранить",
@@ -192,6 +192,11 @@ function showRefusal(form, message, error) {
   }
 }
 
+/** The panel's page where the invited person sets their password; the token in the fragment, not sent to servers. */
+function inviteLink(invite) {
+  return new URL(`#/accept?token=${encodeURIComponent(invite.token)}`, location.href).href;
+}
+
 function inviteNote(user, invite) {
   return h("p", { class: "hint" }, t("users.howToAccept", { expires: when(invite.expires_at), login: user.login }));
 }
@@ -276,7 +281,7 @@ export async function render(root, params) {
     await act(async () => {
       const invite = await api.post(`users/${encodeURIComponent(user.id)}/invite`, undefined,
         { "Idempotency-Key": api.idempotencyKey() });
-      showSecret(shownOnce(t("users.inviteToken", { login: user.login }), invite.token, inviteNote(user, invite)), false);
+      showSecret(shownOnce(t("users.inviteToken", { login: user.login }), inviteLink(invite), inviteNote(user, invite)), false);
       return t("users.reinvited", { login: user.login });
     }, () => shown.querySelector("input").focus());
   }
@@ -354,7 +359,7 @@ export async function render(root, params) {
         form.reset();
         fields.elements[0].querySelector("select").dispatchEvent(new Event("change"));
         await loadUsers();
-        showSecret(shownOnce(t("users.inviteToken", { login: made.user.login }), made.invite.token,
+        showSecret(shownOnce(t("users.inviteToken", { login: made.user.login }), inviteLink(made.invite),
           inviteNote(made.user, made.invite)));
         say(t("users.invited", { login: made.user.login }));
       } catch (error) {

@@ -265,6 +265,15 @@ def test_the_load_chart_is_the_load_json_and_the_pdf_states_the_period_and_total
     cells = browser.find("section.attendance tfoot").text.split()
     assert cells[1:] == [str(attendance["totals"][c]) for c in ("bookings", "attended", "no_show", "unmarked",
                                                                    "cancelled")]
+    outcomes = browser.script("""
+        const chart = Chart.getChart(document.querySelector('section.attendance canvas'));
+        return {labels: chart.data.labels, datasets: chart.data.datasets.map((d) => d.data)};""")
+    rows = attendance["rows"]
+    assert outcomes["labels"] == [r["resource_name"] or r["resource"] for r in rows]
+    assert outcomes["datasets"] == [[r[c] for r in rows] for c in ("attended", "no_show", "unmarked", "cancelled")]
+    assert sum(map(sum, outcomes["datasets"])) == attendance["totals"]["bookings"] > 0
+    table_link = browser.find("section.bookings a[href^='#/bookings']").get_attribute("href")
+    assert urlsplit(table_link).fragment == f"/bookings?{WEEK}"  # two resources chosen: the table is not narrowed
     browser.shot("load-by-week")
 
 

@@ -59,10 +59,11 @@ function renderHeader() {
   }
   parts.push(languageSwitch());
   if (user) {
-    parts.push(h("p", { class: "who" }, t("signedInAs", { name: user.name || user.login, role: t(`role.${user.role}`) })),
+    parts.push(h("div", { class: "account" },
+      h("p", { class: "who" }, t("signedInAs", { name: user.name || user.login, role: t(`role.${user.role}`) })),
       h("button", { type: "button", class: "secondary", onclick: leave }, t("signOut")),
       h("button", { type: "button", class: "secondary password-open", onclick: () => changePassword(passwordChanged) },
-        t("password.open")));
+        t("password.open"))));
   }
   top.replaceChildren(...parts);
 }

@@ -50,6 +50,8 @@ addMessages({
     "reports.count.unmarked": "Not marked",
     "reports.count.cancelled": "Cancelled",
     "reports.empty": "Nothing in this period.",
+    "reports.attendanceChart": "Bookings per resource by what became of them: attended, did not come, not marked, cancelled",
+    "reports.inTable": "See them one by one in the Bookings table",
     "reports.loadFailed": "The reports could not be loaded: {message}",
   },
   ru: {
@@ -88,6 +90,8 @@ addMessages({
     "reports.count.unmarked": "Не отмечено",
     "reports.count.cancelled": "Отменено",
     "reports.empty": "За этот период ничего нет.",
+    "reports.attendanceChart": "Записи по ресурсам и чем они кончились: пришли, не пришли, не отмечено, отменено",
+    "reports.inTable": "Посмотреть их по одной в таблице записей",
     "reports.loadFailed": "Не удалось загрузить отчёты: {message}",
   },
 });
@@ -96,6 +100,7 @@ const BY = ["day", "week"];
 const COUNTS = ["bookings", "attended", "no_show", "unmarked", "cancelled"];
 const OPEN_COLOUR = "#b4c6e7"; // as in the PDF's chart
 const BOOKED_COLOUR = "#2f5597";
+const OUTCOME_COLOURS = { attended: "#2e7d32", no_show: "#c62828", unmarked: "#9e9e9e", cancelled: "#f9a825" };
 
 function periodOf(params, resources) {
   const known = new Set(resources.map((r) => r.id));
@@ -128,7 +133,7 @@ class ReportsPage {
     this.root = root;
     this.resources = resources;
     this.period = period;
-    this.chart = null;
+    this.charts = [];
   }
 
   query() {
@@ -218,20 +223,54 @@ class ReportsPage {
       this.downloads("load", { ...query, by }),
       load.periods.length ? h("div", { class: "chart" }, canvas) : h("p", { class: "empty" }, t("reports.empty")),
       h("div", { class: "table-wrap" }, this.loadTable(load)));
+    const outcomes = h("canvas", { role: "img", "aria-label": t("reports.attendanceChart") });
     const attendanceSection = h("section", { class: "report attendance", "aria-labelledby": "report-attendance" },
       h("h2", { id: "report-attendance" }, t("reports.attendance")),
       this.downloads("attendance", query),
+      attendance.rows.length ? h("div", { class: "chart" }, outcomes) : null,
       h("div", { class: "table-wrap" }, this.attendanceTable(attendance)));
     const bookingsSection = h("section", { class: "report bookings", "aria-labelledby": "report-bookings" },
-      h("h2", { id: "report-bookings" }, t("reports.bookings")), this.downloads("bookings", query));
+      h("h2", { id: "report-bookings" }, t("reports.bookings")), this.downloads("bookings", query),
+      h("p", {}, h("a", { href: this.bookingsTableLink() }, t("reports.inTable"))));
     this.body.replaceChildren(loadSection, attendanceSection, bookingsSection);
     if (load.periods.length) {
       this.drawChart(canvas, load.periods);
     }
+    if (attendance.rows.length) {
+      this.drawOutcomes(outcomes, attendance.rows);
+    }
+  }
+
+  /** The bookings page for this period (and the resource, when one is chosen). */
+  bookingsTableLink() {
+    const params = new URLSearchParams({ from: this.period.from, to: this.period.to });
+    if (this.period.resources.length === 1) {
+      params.set("resource", this.period.resources[0]);
+    }
+    return `#/bookings?${params}`;
+  }
+
+  drawOutcomes(canvas, rows) {
+    const outcomes = COUNTS.filter((c) => c !== "bookings");
+    this.charts.push(new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: rows.map((r) => r.resource_name || r.resource),
+        datasets: outcomes.map((c) => ({ label: t(`reports.count.${c}`), data: rows.map((r) => r[c]),
+                                         backgroundColor: OUTCOME_COLOURS[c] })),
+      },
+      options: {
+        indexAxis: "y",
+        animation: false,
+        maintainAspectRatio: false,
+        locale: locale(),
+        scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } },
+      },
+    }));
   }
 
   drawChart(canvas, periods) {
-    this.chart = new window.Chart(canvas, {
+    this.charts.push(new window.Chart(canvas, {
       type: "bar",
       data: {
         labels: periods.map((p) => p.period),
@@ -246,7 +285,7 @@ class ReportsPage {
         locale: locale(),
         scales: { y: { beginAtZero: true, title: { display: true, text: t("reports.hours") } } },
       },
-    });
+    }));
   }
 
   loadTable(load) {
@@ -269,8 +308,8 @@ class ReportsPage {
   }
 
   destroyChart() {
-    this.chart?.destroy();
-    this.chart = null;
+    this.charts.forEach((chart) => chart.destroy());
+    this.charts = [];
   }
 }
 

@@ -385,3 +385,56 @@ def test_a_subscription_gets_a_booking_and_its_delivery_is_logged_and_sent_again
     confirm(browser)
     browser.wait(lambda d: "stopped" in browser.find(f"tr[data-webhook='{webhook}']").text)
     assert site.admin.get(f"/v1/webhooks/{webhook}")["disabled_at"]
+
+
+# ---- keyboard ----
+
+# Every control a mouse could use: visible, enabled, in no closed <details>.
+CONTROLS = """
+const seen = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+const controls = [...document.querySelectorAll(
+    '#main button, #main input:not([type=hidden]), #main select, #main textarea, #main a[href], #main summary,'
+    + ' #main [role=button], #main [onclick]')].filter((e) => !e.disabled && seen(e));
+// A radio group is one Tab stop (arrow keys move inside it), so a group counts once.
+const groups = new Set();
+return controls.filter((e) => {
+  if (e.type !== 'radio') return true;
+  if (groups.has(e.name)) return false;
+  groups.add(e.name);
+  return true;
+});
+"""
+
+REACHED = """
+return [...document.querySelectorAll('[data-tab-reached]')].concat(
+    [...document.querySelectorAll('input[type=radio][data-tab-reached]')].flatMap(
+        (r) => [...document.querySelectorAll(`input[type=radio][name="${r.name}"]`)]));
+"""
+
+
+@pytest.mark.parametrize("page_name", ["calendar", "bookings", "reports", "catalog", "settings", "audit", "users",
+                                       "webhooks"])
+def test_tab_alone_reaches_every_control_on_each_page(site: Site, browser: Page, page_name: str) -> None:
+    """Pressing Tab from the top of the page visits every visible button, field,
+    link and toggle of the page (FullCalendar's included): nothing needs a mouse."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    if not site.admin.get("/v1/bookings", **{"from": instant(MONDAY, "16:00"), "to": instant(MONDAY, "16:30")})["bookings"]:
+        book(site, "16:00")  # the pages show a booking's controls too
+    sign_in(browser, f"/admin#/{page_name}", "#main .page > *")
+    browser.wait(lambda d: not browser.script("return !!document.querySelector('#main [aria-busy=true]')"))
+    if page_name == "calendar":
+        browser.find(".sc-free")
+    browser.script("""
+        document.addEventListener('focusin', (e) => e.target.setAttribute('data-tab-reached', ''));
+        document.activeElement.blur();
+        window.scrollTo(0, 0);""")
+    controls = browser.script(CONTROLS)
+    assert len(controls) > 3, "the page has its controls"
+    presses = len(controls) + 40  # the header's links and buttons come first
+    ActionChains(browser.driver).send_keys(Keys.TAB * presses).perform()
+    reached = set(browser.script(REACHED))
+    missed = [browser.script("return arguments[0].outerHTML.slice(0, 160)", c) for c in controls if c not in reached]
+    assert missed == [], f"Tab does not reach these on #/{page_name}"
+    browser.shot("tabbed")

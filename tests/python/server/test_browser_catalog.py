@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from .browser import PASSWORD, Page, Session, create_user, missing_browser, page
+from .test_browser_admin import NEW_YORK, SATURDAY, SUNDAY, calendar_url, rows, wait_for_calendar
 from .test_http_process import serving
 
 pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
@@ -117,11 +118,16 @@ def test_admin_builds_a_teacher_with_two_ranges_a_day_and_the_slots_offer_them(s
     assert "No resource provides it yet" in browser.find(".catalog-side").text
 
     def hours() -> None:
-        Select(browser.find("select[data-field=timezone]")).select_by_value("Europe/Berlin")
+        Select(browser.find("select[data-field=timezone]")).select_by_value("America/New_York")
         browser.find(".schedule-editor > button.secondary").click()  # hours at a location: the hall
         assert Select(browser.find("fieldset.schedule select")).first_selected_option.get_attribute("value") == "hall"
-        add_range(browser, "mon", "09:00", "11:00")
-        add_range(browser, "mon", "14:00", "16:00")
+        for day in ("mon", "sat", "sun"):
+            add_range(browser, day, "09:00", "11:00")
+            add_range(browser, day, "14:00", "16:00")
+        breaks = "fieldset.schedule h4:nth-of-type(2) + .row-list"
+        browser.find(f"{breaks} > button").click()
+        fill(browser, f"{breaks} .range:nth-child(1) input:nth-of-type(1)", "15:00")
+        fill(browser, f"{breaks} .range:nth-child(1) input:nth-of-type(2)", "15:30")
         browser.shot("teacher-hours")
 
     create(browser, "resources", "tess", "Tess Teacher", hours)
@@ -132,13 +138,16 @@ def test_admin_builds_a_teacher_with_two_ranges_a_day_and_the_slots_offer_them(s
     browser.shot("teacher-linked")
 
     teacher = site.admin.get("/v1/resources/tess")
-    assert teacher["timezone"] == "Europe/Berlin"
+    assert teacher["timezone"] == "America/New_York"
     assert teacher["services"] == ["maths"]
     assert teacher["schedules"][0]["location"] == "hall"
     assert teacher["schedules"][0]["weekly"]["mon"] == [["09:00", "11:00"], ["14:00", "16:00"]]
+    assert teacher["schedules"][0]["breaks"] == [["15:00", "15:30"]]
     monday = next_monday()
-    slots = site.admin.get("/v1/slots", service="maths", **{"from": utc(monday, "00:00"), "to": utc(monday, "23:59")})
-    assert [s["local_start"][11:16] for s in slots["slots"]] == ["09:00", "10:00", "14:00", "15:00"]
+    slots = site.admin.get("/v1/slots", service="maths", **{"from": utc(monday, "00:00", NEW_YORK),
+                                                            "to": utc(monday, "23:59", NEW_YORK)})
+    teaching = ["09:00", "10:00", "14:00"]  # 15:00 would run into the break
+    assert [s["local_start"][11:16] for s in slots["slots"]] == teaching
     assert {s["resources"][0] for s in slots["slots"]} == {"tess"}
 
     browser.driver.set_window_size(390, 1100)  # a phone's width: nothing of the page sticks out
@@ -151,6 +160,15 @@ def test_admin_builds_a_teacher_with_two_ranges_a_day_and_the_slots_offer_them(s
 
     browser.open("/admin#/catalog?kind=services&id=maths")  # the service names its provider
     browser.wait(lambda d: "Tess Teacher (tess)" in browser.find(".catalog-side").text)
+
+    # The calendar (the viewer in Berlin) shows them at the teacher's hours on
+    # both sides of New York's clock change: the Saturday before, the Sunday of it.
+    browser.open(calendar_url(SUNDAY, resources="tess"))
+    wait_for_calendar(browser)
+    assert "America/New_York" in browser.find("section[data-resource=tess] h2").text
+    for day in (SATURDAY, SUNDAY):
+        assert rows(browser, day, "sc-free", "tess") == teaching, day
+    browser.shot("teacher-calendar-dst")
 
 
 def test_a_refused_range_and_time_off_are_named_next_to_their_fields_and_nothing_is_written(

@@ -245,9 +245,6 @@ class Bot(BotCore):
 
     # ---- helpers --------------------------------------------------------------------
 
-    def actor(self, user: dict) -> str:
-        return f"telegram:{user['user_id']}"
-
     def master_name(self, master_id: str) -> str:
         r = self.s.resource(master_id)
         return r.name if r else master_id
@@ -275,7 +272,7 @@ class Bot(BotCore):
 
     def link(self, master_id: str) -> str:
         row = self.store.master_row(master_id)
-        return f"https://t.me/{self.username()}?start={row[1] if row else ''}"
+        return self.transport.deep_link(row[1] if row else "")
 
     def prompt(self, user: dict) -> None:
         """Repeats what the current dialog step waits for (after garbage, /lang, a restart)."""
@@ -304,7 +301,7 @@ class Bot(BotCore):
             if master_id is None:
                 self.say(user, "bad_link")
                 return
-            client = self.s.client_for(sc.Identity("telegram", user["user_id"]), user["name"], actor=self.actor(user))
+            client = self.s.client_for(sc.Identity(*self.identity(user)), user["name"], actor=self.actor(user))
             self.store.set_field(user["user_id"], "client_id", client.id)
             self.store.link_client(master_id, user["user_id"], self.now().isoformat())
             self.store.set_field(user["user_id"], "active_master", master_id)

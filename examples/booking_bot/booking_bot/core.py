@@ -13,6 +13,8 @@ import logging
 from datetime import datetime
 from typing import Any, Callable
 
+from botkit.messengers import identity
+
 from .clock import Clock
 from .i18n import Catalogs
 from .storage import BotStore
@@ -45,7 +47,6 @@ class BotCore:
         self.transport = transport
         self.clock = clock
         self.throttle = throttle
-        self._username: str | None = None
         self.commands: dict[str, Callable[[dict, str], None]] = {}
 
     def prompt(self, user: dict) -> None:
@@ -72,13 +73,17 @@ class BotCore:
         log.info("edit chat=%s message=%s key=%s", user["chat_id"], message_id, key)
         self.transport.edit_message(user["chat_id"], message_id, self.t(user, key, **params), self.keyboard(user, buttons))
 
+    @staticmethod
+    def identity(user: dict) -> tuple[str, str]:
+        """The user's (messenger, account), as slotcraft keeps a client's identities."""
+        return identity(user["user_id"])
+
+    def actor(self, user: dict) -> str:
+        """Who made a change, for slotcraft's audit log: "telegram:42", "whatsapp:4917...", "vk:1001"."""
+        return ":".join(identity(user["user_id"]))
+
     def now(self) -> datetime:
         return self.clock.now()
-
-    def username(self) -> str:
-        if self._username is None:
-            self._username = self.transport.username()
-        return self._username
 
     def reload(self, user: dict) -> dict:
         fresh = self.store.user(user["user_id"])

@@ -11,6 +11,7 @@ import queue
 import signal
 import sys
 import threading
+import zlib
 from typing import Any, Callable
 
 from .transport import ConsoleTransport, TelegramTransport, Transport, WebhookTransport
@@ -23,8 +24,9 @@ DB_HELP = "a SQLite file (created when missing) or a postgresql:// URI"
 
 def add_common_options(p: argparse.ArgumentParser, reminder_modes: tuple[str, ...], db_help: str = DB_HELP) -> None:
     p.add_argument("--db", required=True, help=db_help)
-    p.add_argument("--transport", choices=("telegram", "webhook", "console"), default="telegram",
-                   help="telegram: long polling; webhook: an HTTP endpoint Telegram posts to; console: this terminal")
+    p.add_argument("--transport", choices=("telegram", "webhook", "console", "none"), default="telegram",
+                   help="telegram: long polling; webhook: an HTTP endpoint Telegram posts to; console: this "
+                        "terminal; none: no Telegram, only --whatsapp and/or --vk")
     p.add_argument("--token-env", default="BOT_TOKEN", metavar="VAR",
                    help="the environment variable holding the bot token (default BOT_TOKEN); never a command-line value")
     p.add_argument("--api-base", default="https://api.telegram.org", metavar="URL", help="the Bot API server")
@@ -33,6 +35,24 @@ def add_common_options(p: argparse.ArgumentParser, reminder_modes: tuple[str, ..
     p.add_argument("--webhook-listen", default="127.0.0.1:8443", metavar="HOST:PORT", help="where to listen for them")
     p.add_argument("--webhook-secret-env", default="BOT_WEBHOOK_SECRET", metavar="VAR",
                    help="the environment variable holding the webhook secret token")
+    w = p.add_argument_group("WhatsApp (the Business Cloud API): secrets come from WHATSAPP_TOKEN, "
+                             "WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN")
+    w.add_argument("--whatsapp", action="store_true", help="serve WhatsApp too")
+    w.add_argument("--whatsapp-phone-id", metavar="ID", help="the business phone number's id")
+    w.add_argument("--whatsapp-number", default="", metavar="DIGITS",
+                   help="the business phone number, international, digits only: for wa.me booking links")
+    w.add_argument("--whatsapp-listen", default="127.0.0.1:8444", metavar="HOST:PORT",
+                   help="where Meta's webhook posts arrive")
+    w.add_argument("--whatsapp-api", default="https://graph.facebook.com/v19.0", metavar="URL", help="the Graph API")
+    w.add_argument("--whatsapp-template", default="slotcraft_notice", metavar="NAME",
+                   help="the approved template (one body parameter) for messages 24 h after a client last wrote")
+    v = p.add_argument_group("VK (a community's messages): its token comes from VK_TOKEN; with --vk-callback-listen, "
+                             "VK_CALLBACK_SECRET and VK_CONFIRMATION too")
+    v.add_argument("--vk", action="store_true", help="serve VK too")
+    v.add_argument("--vk-group", type=int, metavar="ID", help="the community's id")
+    v.add_argument("--vk-api", default="https://api.vk.com/method", metavar="URL", help="the VK API")
+    v.add_argument("--vk-callback-listen", metavar="HOST:PORT",
+                   help="take events from the Callback API here (default: Long Poll)")
     p.add_argument("--clock-file", metavar="PATH", help="read the current instant from this file (tests)")
     p.add_argument("--reminders", choices=reminder_modes, default="thread",
                    help="where the reminder worker runs: " + ", ".join(reminder_modes) + " (default thread)")
@@ -47,7 +67,10 @@ def add_common_options(p: argparse.ArgumentParser, reminder_modes: tuple[str, ..
 def check_common_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reads the token (and webhook secret) from the environment; refuses bad values naming the option."""
     args.token = ""
-    if args.transport != "console":
+    if args.transport == "none" and not (args.whatsapp or args.vk):
+        p.error("--transport none needs --whatsapp or --vk: the bot must hear someone")
+    check_messenger_options(p, args)
+    if args.transport not in ("console", "none"):
         args.token = os.environ.get(args.token_env, "")
         if not args.token:
             p.error(f"--token-env: the environment variable {args.token_env} is not set or empty "
@@ -68,6 +91,41 @@ def check_common_options(p: argparse.ArgumentParser, args: argparse.Namespace) -
     args.throttle_limit, args.throttle_window = int(limit), float(window)
     if args.workers < 1:
         p.error("--workers must be at least 1")
+
+
+def _listen(p: argparse.ArgumentParser, option: str, value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        p.error(f"{option}: {value!r} is not HOST:PORT")
+    return host, int(port)
+
+
+def _secret(p: argparse.ArgumentParser, option: str, variable: str) -> str:
+    value = os.environ.get(variable, "")
+    if not value:
+        p.error(f"{option}: the environment variable {variable} is not set or empty")
+    return value
+
+
+def check_messenger_options(p: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """WhatsApp's and VK's settings and secrets, each refusal naming its option or variable."""
+    if args.whatsapp:
+        if not args.whatsapp_phone_id:
+            p.error("--whatsapp-phone-id is required with --whatsapp")
+        args.whatsapp_secrets = {name: _secret(p, "--whatsapp", f"WHATSAPP_{name.upper()}")
+                                 for name in ("token", "app_secret", "verify_token")}
+        args.whatsapp_address = _listen(p, "--whatsapp-listen", args.whatsapp_listen)
+        if args.whatsapp_number and not args.whatsapp_number.isdigit():
+            p.error(f"--whatsapp-number: {args.whatsapp_number!r} is not digits only (e.g. 4930901820)")
+    if args.vk:
+        if not args.vk_group or args.vk_group <= 0:
+            p.error("--vk-group (the community's id, a positive number) is required with --vk")
+        args.vk_token = _secret(p, "--vk", "VK_TOKEN")
+        args.vk_callback = None
+        if args.vk_callback_listen:
+            args.vk_callback = _listen(p, "--vk-callback-listen", args.vk_callback_listen)
+            args.vk_secret = _secret(p, "--vk-callback-listen", "VK_CALLBACK_SECRET")
+            args.vk_confirmation = _secret(p, "--vk-callback-listen", "VK_CONFIRMATION")
 
 
 def open_state(prog: str, args: argparse.Namespace, make_store: Callable[[str], Any],
@@ -96,11 +154,35 @@ def open_state(prog: str, args: argparse.Namespace, make_store: Callable[[str], 
 
 
 def open_transport(args: argparse.Namespace) -> Transport:
+    """Telegram (or the console), and WhatsApp and VK beside it when asked for."""
+    main: Transport | None
     if args.transport == "console":
-        return ConsoleTransport()
-    if args.transport == "webhook":
-        return WebhookTransport(args.token, args.api_base, args.webhook_url, args.listen, args.secret)
-    return TelegramTransport(args.token, args.api_base, args.poll_timeout)
+        main = ConsoleTransport()
+    elif args.transport == "webhook":
+        main = WebhookTransport(args.token, args.api_base, args.webhook_url, args.listen, args.secret)
+    elif args.transport == "telegram":
+        main = TelegramTransport(args.token, args.api_base, args.poll_timeout)
+    else:
+        main = None
+    if not (args.whatsapp or args.vk):
+        assert main is not None
+        return main
+    from botkit import vk, whatsapp
+    from botkit.messengers import Messengers
+
+    others: dict[str, Any] = {}
+    if args.whatsapp:
+        secrets = args.whatsapp_secrets
+        others[whatsapp.PREFIX] = whatsapp.WhatsAppTransport(
+            token=secrets["token"], phone_number_id=args.whatsapp_phone_id, app_secret=secrets["app_secret"],
+            verify_token=secrets["verify_token"], listen=args.whatsapp_address, api_base=args.whatsapp_api,
+            template=args.whatsapp_template, number=args.whatsapp_number)
+    if args.vk:
+        callback = args.vk_callback
+        others[vk.PREFIX] = vk.VKTransport(
+            token=args.vk_token, group_id=args.vk_group, api_base=args.vk_api, callback=callback,
+            confirmation=args.vk_confirmation if callback else "", secret=args.vk_secret if callback else "")
+    return Messengers(main, others, wait=float(args.poll_timeout))
 
 
 def stop_on_signals() -> threading.Event:
@@ -138,7 +220,7 @@ class Dispatcher:
 
     def submit(self, update: dict) -> None:
         source = update.get("message") or update.get("callback_query") or {}
-        key = int((source.get("from") or {}).get("id", 0) or 0)
+        key = zlib.crc32(str((source.get("from") or {}).get("id", "")).encode())  # Telegram's numbers, "wa:..", "vk:.."
         self.queues[key % len(self.queues)].put(update)
 
     def close(self) -> None:
@@ -152,7 +234,7 @@ def serve(handle_update: Callable[[dict], None], transport: Transport, args: arg
           stop: threading.Event) -> None:
     """Hands updates to `handle_update` until `stop` is set (or a console session ends), then closes the transport."""
     dispatcher = Dispatcher(handle_update, args.workers)
-    wait = args.poll_timeout if args.transport == "telegram" else min(args.poll_timeout, 1)
+    wait = args.poll_timeout if isinstance(transport, TelegramTransport) else min(args.poll_timeout, 1)
     try:
         while not stop.is_set():
             for update in transport.get_updates(wait):

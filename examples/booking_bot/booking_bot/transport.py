@@ -12,7 +12,6 @@ import hmac
 import json
 import logging
 import queue
-import secrets
 import sys
 import threading
 import time
@@ -20,6 +19,8 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
+
+from botkit.endpoint import multipart
 
 log = logging.getLogger("booking_bot.transport")
 
@@ -33,6 +34,7 @@ class Transport(Protocol):
     def edit_message(self, chat_id: str, message_id: int, text: str, keyboard: Keyboard | None = None) -> None: ...
     def answer_callback(self, callback_id: str, text: str = "") -> None: ...
     def send_document(self, chat_id: str, filename: str, data: bytes, caption: str = "") -> dict: ...
+    def deep_link(self, payload: str) -> str: ...
     def close(self) -> None: ...
 
 
@@ -40,19 +42,6 @@ def _markup(keyboard: Keyboard | None) -> dict | None:
     if not keyboard:
         return None
     return {"inline_keyboard": [[{"text": label, "callback_data": data} for label, data in row] for row in keyboard]}
-
-
-def _multipart(params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
-    boundary = f"slotcraft{secrets.token_hex(12)}"
-    parts: list[bytes] = []
-    for name, value in params.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, data) in files.items():
-        safe = filename.replace('"', "").replace("\r", "").replace("\n", "")
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{safe}"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class ApiError(RuntimeError):
@@ -91,7 +80,9 @@ class TelegramTransport:
     def _call_once(self, method: str, params: dict[str, Any] | None, timeout: float,
                    files: dict[str, tuple[str, bytes]] | None = None) -> Any:
         if files:
-            body, kind = _multipart(params or {}, files)
+            body, kind = multipart({k: str(v) for k, v in (params or {}).items()},
+                                   {name: (filename, data, "application/octet-stream")
+                                    for name, (filename, data) in files.items()})
         else:
             body, kind = json.dumps(params or {}).encode(), "application/json"
         request = urllib.request.Request(
@@ -119,6 +110,10 @@ class TelegramTransport:
         if self._username is None:
             self._username = self.call("getMe")["username"]
         return self._username
+
+    def deep_link(self, payload: str) -> str:
+        """The link that opens the bot and sends it `/start <payload>`."""
+        return f"https://t.me/{self.username()}?start={payload}"
 
     def get_updates(self, timeout: float) -> list[dict]:
         params: dict[str, Any] = {"timeout": int(max(0, timeout)), "allowed_updates": ["message", "callback_query"]}
@@ -280,6 +275,9 @@ class ConsoleTransport:
 
     def username(self) -> str:
         return "console_bot"
+
+    def deep_link(self, payload: str) -> str:
+        return f"https://t.me/{self.username()}?start={payload}"
 
     def get_updates(self, timeout: float) -> list[dict]:
         try:

@@ -26,6 +26,8 @@ from typing import Any, Iterator
 import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[1]
+BOTKIT = EXAMPLE.parent / "botkit"  # the bots import it, as they import slotcraft: from PYTHONPATH
+sys.path.insert(0, str(BOTKIT))
 sys.path.insert(0, str(EXAMPLE))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -152,7 +154,7 @@ class ClockFile:
         os.replace(tmp, self.path)  # atomic: the bot never reads half a file
 
 
-def bot_env(paths: tuple[Path, ...] = (EXAMPLE,)) -> dict[str, str]:
+def bot_env(paths: tuple[Path, ...] = (EXAMPLE, BOTKIT)) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (*map(str, paths), env.get("PYTHONPATH", "")) if p)
     env["BOT_TOKEN"] = TOKEN
@@ -166,7 +168,7 @@ class BotProcess:
 
     _ids = itertools.count(1)
     module = "booking_bot"  # the club bot's tests run theirs
-    paths: tuple[Path, ...] = (EXAMPLE,)
+    paths: tuple[Path, ...] = (EXAMPLE, BOTKIT)
 
     def __init__(self, api: FakeTelegram, db: str, clock: ClockFile, workdir: Path, *extra: str) -> None:
         self.api, self.db, self.clock, self.extra = api, db, clock, list(extra)
@@ -275,9 +277,11 @@ class World:
         self.bots: list[BotProcess] = []
         self._uids = itertools.count(1001)
 
-    def bot(self, *extra: str) -> BotProcess:
+    def bot(self, *extra: str, env: dict[str, str] | None = None) -> BotProcess:
+        """A bot process started with `extra` options and `env` beside the usual environment."""
         via = ("--api", self.server.url) if self.server else ()
         b = BotProcess(self.api, self.bot_db, self.clock, self.tmp, *via, *extra)
+        b.env.update(env or {})
         if self.server:
             b.env["SLOTCRAFT_API_KEY"] = self.server.key
         self.bots.append(b.start())

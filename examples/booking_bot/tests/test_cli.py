@@ -58,6 +58,30 @@ def test_other_bad_options(tmp_path: Path) -> None:
     assert r.returncode == 2 and "--clock-file" in r.stderr and "offset" in r.stderr
 
 
+def test_bad_messenger_options_name_the_option_or_the_variable(tmp_path: Path) -> None:
+    db = tmp_path / "b.sqlite"
+    env = bot_env()
+    secrets = {"WHATSAPP_TOKEN": "t", "WHATSAPP_APP_SECRET": "s", "WHATSAPP_VERIFY_TOKEN": "v", "VK_TOKEN": "k"}
+    whatsapp = ["--whatsapp", "--whatsapp-phone-id", "1065"]
+    for args, named, missing in [
+        (["--transport", "none"], "--transport none needs --whatsapp or --vk", ""),
+        (["--whatsapp"], "--whatsapp-phone-id", ""),
+        (whatsapp, "WHATSAPP_APP_SECRET", "WHATSAPP_APP_SECRET"),
+        ([*whatsapp, "--whatsapp-listen", "8444"], "--whatsapp-listen", ""),
+        ([*whatsapp, "--whatsapp-number", "+49 30 1234"], "--whatsapp-number", ""),
+        (["--vk"], "--vk-group", ""),
+        (["--vk", "--vk-group", "-5"], "--vk-group", ""),
+        (["--vk", "--vk-group", "229"], "VK_TOKEN", "VK_TOKEN"),
+        (["--vk", "--vk-group", "229", "--vk-callback-listen", "127.0.0.1:80"], "VK_CALLBACK_SECRET", ""),
+        (["--vk", "--vk-group", "229", "--vk-callback-listen", "localhost"], "--vk-callback-listen", ""),
+    ]:
+        given = {k: v for k, v in secrets.items() if k != missing}
+        r = run("--db", str(db), *args, env={**env, **given})
+        assert r.returncode == 2, (args, r.stderr)
+        assert named in r.stderr, (args, r.stderr)
+    assert not db.exists()  # refused before touching the database
+
+
 def test_a_foreign_database_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "other.sqlite"
     with sqlite3.connect(db) as conn:

@@ -125,9 +125,6 @@ class ClubBot(BotCore):
 
     # ---- helpers --------------------------------------------------------------------------------
 
-    def actor(self, user: dict) -> str:
-        return f"telegram:{user['user_id']}"
-
     def teacher_name(self, rid: str) -> str:
         r = self.s.resource(rid)
         return (r.name or rid) if r else rid
@@ -151,7 +148,7 @@ class ClubBot(BotCore):
 
     def client_id(self, user: dict) -> str:
         if not user.get("client_id"):
-            client = self.s.client_for(sc.Identity("telegram", user["user_id"]), user["name"], actor=self.actor(user))
+            client = self.s.client_for(sc.Identity(*self.identity(user)), user["name"], actor=self.actor(user))
             self.store.set_field(user["user_id"], "client_id", client.id)
             user["client_id"] = client.id
         return user["client_id"]
@@ -315,7 +312,7 @@ class ClubBot(BotCore):
         self.say(user, "teacher_added", id=rid, name=parts[0][:64], link=self.invite_link(code))
 
     def invite_link(self, code: str) -> str:
-        return f"https://t.me/{self.username()}?start=t-{code}"
+        return self.transport.deep_link(f"t-{code}")
 
     def cmd_invite(self, user: dict, arg: str) -> None:
         """`/invite t1`: the invitation link of a teacher who has not joined yet, again (a lost one)."""

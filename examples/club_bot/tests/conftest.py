@@ -40,7 +40,7 @@ class ClubUser(e2e.TgUser):
 
 class ClubBotProcess(e2e.BotProcess):
     module = "club_bot"
-    paths = (EXAMPLE, BOOKING)
+    paths = (EXAMPLE, BOOKING, e2e.BOTKIT)
 
     def args(self) -> list[str]:
         return [sys.executable, "-m", "club_bot", "--db", self.db, "--admins", str(ADMIN_ID), "--tz", "Europe/Berlin",

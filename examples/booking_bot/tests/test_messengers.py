@@ -1,0 +1,217 @@
+"""WhatsApp and VK beside Telegram, end to end: one bot process serves a master
+on Telegram, a client on WhatsApp (fake Cloud API, webhooks signed as Meta
+signs them) and a client on VK (fake API and Long Poll server). Each client
+books through their messenger's menus (a WhatsApp list, VK callback buttons),
+the master hears of both on Telegram, and slotcraft knows each client by
+their messenger identity. A forged WhatsApp webhook books nothing."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import slotcraft as sc
+from conftest import BOTKIT, WAIT, World, template_regex
+from fake_telegram import free_port
+
+sys.path.insert(0, str(BOTKIT / "tests"))
+import fake_vk  # noqa: E402
+import fake_whatsapp  # noqa: E402
+
+HAIRCUT = "Haircut, 30 min, 25 EUR"
+MIA = "491701234567"  # a German number: the bot starts in English
+VERA = 1001
+
+
+class Client:
+    """Someone writing to the bot from another messenger: what it was sent, and their taps."""
+
+    lang = "en"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.cursor = 0
+
+    def sent(self) -> list[tuple[str, list[tuple[str, str]], Any]]:
+        """(text, buttons as (label, data), the message) of everything sent to them, in order."""
+        raise NotImplementedError
+
+    def wait(self, predicate: Any, what: str) -> Any:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            found = predicate()
+            if found:
+                return found
+            time.sleep(0.05)
+        seen = [text[:70] for text, _, _ in self.sent()[self.cursor:]]
+        raise AssertionError(f"{self.name} never got {what}; got since the cursor: {seen}")
+
+    def expect(self, key: str, **fixed: Any) -> tuple[str, list[tuple[str, str]], Any]:
+        pattern = template_regex(self.lang, key, **{k: str(v) for k, v in fixed.items()})
+
+        def find() -> tuple[int, tuple] | None:
+            messages = self.sent()
+            for i in range(self.cursor, len(messages)):
+                if pattern.fullmatch(re.sub(r"^\(\d+/\d+\) ", "", messages[i][0])):
+                    return i, messages[i]
+            return None
+
+        i, message = self.wait(find, repr(key))
+        self.cursor = i + 1
+        return message
+
+    def press(self, message: tuple, label: str) -> None:
+        _, buttons, _ = message
+        data = next((d for text, d in buttons if text == label), None)
+        assert data is not None, f"no {label!r} on {message[0]!r}: {buttons}"
+        self.tap(message, data)
+
+    def tap(self, message: tuple, data: str) -> None:
+        raise NotImplementedError
+
+
+class WhatsAppClient(Client):
+    _ids = itertools.count(1)
+
+    def __init__(self, api: fake_whatsapp.FakeWhatsApp, hook: str, wa_id: str, name: str) -> None:
+        super().__init__(name)
+        self.api, self.hook, self.wa_id = api, hook, wa_id
+
+    def send(self, text: str) -> None:
+        assert fake_whatsapp.deliver(self.hook, fake_whatsapp.text(self.wa_id, self.name, text, self._next())) == 200
+
+    def follow(self, link: str) -> None:
+        """Opens a wa.me link: WhatsApp fills in its text, the person sends it."""
+        split = urlsplit(link)
+        assert split.path == "/15550783881", link
+        self.send(parse_qs(split.query)["text"][0])
+
+    def _next(self) -> str:
+        return f"wamid.client{next(self._ids)}"
+
+    def sent(self) -> list[tuple[str, list[tuple[str, str]], Any]]:
+        found = []
+        for m in list(self.api.sent):
+            if m["to"] != self.wa_id:
+                continue
+            if m["type"] == "text":
+                found.append((m["text"]["body"], [], m))
+            elif m["type"] == "interactive":
+                i = m["interactive"]
+                buttons = ([(b["reply"]["title"], b["reply"]["id"]) for b in i["action"]["buttons"]]
+                           if i["type"] == "button" else
+                           [(r.get("description", r["title"]), r["id"]) for s in i["action"]["sections"]
+                            for r in s["rows"]])
+                found.append((i["body"]["text"], buttons, m))
+            elif m["type"] == "template":
+                found.append((m["template"]["components"][0]["parameters"][0]["text"], [], m))
+        return found
+
+    def tap(self, message: tuple, data: str) -> None:
+        kind = "button_reply" if message[2]["interactive"]["type"] == "button" else "list_reply"
+        body = fake_whatsapp.tap(self.wa_id, self.name, data, message[2]["id"], self._next(), kind)
+        assert fake_whatsapp.deliver(self.hook, body) == 200
+
+
+class VKClient(Client):
+    def __init__(self, api: fake_vk.FakeVK, user: int, name: str) -> None:
+        super().__init__(name)
+        self.api, self.user = api, user
+
+    def send(self, text: str, ref: str | None = None) -> None:
+        self.api.push(fake_vk.message_new(self.user, text, lang_id=3, ref=ref))
+
+    def follow(self, link: str) -> None:
+        """Opens a vk.me link and presses "Start": VK sends the first message with the link's `ref`."""
+        query = parse_qs(urlsplit(link).query)
+        self.send("Начать", ref=query["ref"][0])
+
+    def sent(self) -> list[tuple[str, list[tuple[str, str]], Any]]:
+        found = []
+        for m in list(self.api.sent):
+            if m.get("peer_ids") != str(self.user):
+                continue
+            rows = json.loads(m["keyboard"])["buttons"] if "keyboard" in m else []
+            found.append((m["message"], [(b["action"]["label"], json.loads(b["action"]["payload"])["d"])
+                                         for row in rows for b in row], m))
+        return found
+
+    def tap(self, message: tuple, data: str) -> None:
+        self.api.push(fake_vk.message_event(self.user, data, message[2]["conversation_message_id"]))
+
+
+@pytest.fixture
+def messengers(world: World) -> Iterator[tuple[fake_whatsapp.FakeWhatsApp, fake_vk.FakeVK, str]]:
+    """The fake WhatsApp and VK APIs, and a bot serving them beside Telegram; the WhatsApp webhook's URL."""
+    whatsapp, vk = fake_whatsapp.FakeWhatsApp(), fake_vk.FakeVK()
+    port = free_port()
+    bot = world.bot("--whatsapp", "--whatsapp-phone-id", fake_whatsapp.PHONE_ID, "--whatsapp-number", "15550783881",
+                    "--whatsapp-listen", f"127.0.0.1:{port}", "--whatsapp-api", whatsapp.url,
+                    "--vk", "--vk-group", str(fake_vk.GROUP_ID), "--vk-api", vk.url,
+                    env={"WHATSAPP_TOKEN": fake_whatsapp.TOKEN, "WHATSAPP_APP_SECRET": fake_whatsapp.APP_SECRET,
+                         "WHATSAPP_VERIFY_TOKEN": fake_whatsapp.VERIFY_TOKEN, "VK_TOKEN": fake_vk.TOKEN})
+    bot.wait_log("booking_bot started")
+    yield whatsapp, vk, f"http://127.0.0.1:{port}/"
+    bot.stop()
+    whatsapp.close()
+    vk.close()
+    logs = world.logs()
+    for secret in (fake_whatsapp.TOKEN, fake_whatsapp.APP_SECRET, fake_vk.TOKEN):
+        assert secret not in logs, "a messenger's secret appeared in a log"
+
+
+def book(client: Client, day: str, time_label: str) -> None:
+    """Books through the menus, having followed the master's link."""
+    client.press(client.expect("welcome_client", master="Anna"), "Book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    client.press(client.expect("pick_day", service="Haircut"), day)
+    client.press(client.expect("pick_time"), time_label)
+    client.press(client.expect("confirm_booking", service="Haircut"), "Confirm")
+    client.expect("booked", service="Haircut", master="Anna", when=f"{day} {time_label}", place="Salon")
+
+
+def test_clients_on_whatsapp_and_vk_book_with_a_master_on_telegram(world: World, messengers: Any) -> None:
+    whatsapp, vk, hook = messengers
+    master = world.user("Anna")
+    code = world.register_master(master)
+    [registered] = [m["text"] for m in master.messages() if m["text"].startswith("You are registered")]
+    wa_link, vk_link, tg_link = registered.splitlines()[1:]  # a link for each messenger, Telegram's last
+    assert wa_link == f"https://wa.me/15550783881?text=%2Fstart%20{code}"
+    assert vk_link == f"https://vk.me/club{fake_vk.GROUP_ID}?ref={code}"
+    assert tg_link == f"https://t.me/slotcraft_test_bot?start={code}"
+    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller")
+    vera = VKClient(vk, VERA, "Vera Kozlova")
+
+    mia.follow(wa_link)
+    book(mia, "Sun 28.03", "10:00")
+    master.expect("notice_new_booking", client="Mia Müller", service="Haircut", when="Sun 28.03 10:00")
+    vera.follow(vk_link)
+    book(vera, "Sun 28.03", "11:00")
+    master.expect("notice_new_booking", client="Vera Kozlova", service="Haircut", when="Sun 28.03 11:00")
+
+    s = sc.Scheduler(world.db)
+    booked = {b.client: b for b in s.upcoming(f"m{master.id}", world.clock_now(), 7)
+              if b.status == sc.BookingStatus.confirmed}
+    assert len(booked) == 2
+    identities = {client: [(i.network.name, i.external_id) for i in s.client(client).identities] for client in booked}
+    assert sorted(identities.values()) == [[("vk", str(VERA))], [("whatsapp", MIA)]]
+
+
+def test_a_forged_whatsapp_webhook_reaches_no_bot(world: World, messengers: Any) -> None:
+    whatsapp, _, hook = messengers
+    master = world.user("Anna")
+    code = world.register_master(master)
+    body = fake_whatsapp.text(MIA, "Mallory", f"/start {code}", "wamid.forged1")
+    forged = fake_whatsapp.signed(json.dumps(body).encode(), "guessed-secret")
+    assert fake_whatsapp.deliver(hook, body, signature=forged) == 401
+    assert fake_whatsapp.deliver(hook, body, signature=None) == 401
+    time.sleep(1)
+    assert whatsapp.sent == [] and "wa:" not in world.logs()

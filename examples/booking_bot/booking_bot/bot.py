@@ -1097,6 +1097,14 @@ class Bot(BotCore):
         self.set_state(user, "")
         self.say(user, "sent_to_master", master=self.master_name(master_id))
 
+    def on_free_text(self, user: dict, text: str) -> None:
+        """A client's words outside a dialog go to their master, as /write would send them (two-way chat)."""
+        if user["active_master"] and self.store.master_of_user(user["user_id"]) is None:
+            log.info("action relay user=%s", user["user_id"])
+            self.st_write(user, text)
+            return
+        super().on_free_text(user, text)
+
     def cb_rep(self, user: dict, client_user_id: str, message_id: int | None) -> None:
         master_id = self.require_master(user)
         if master_id is None:
@@ -1115,7 +1123,7 @@ class Bot(BotCore):
             self.say(user, "stale_button")
             return
         self.store.add_message(master_id, client["user_id"], "master", text, self.now().isoformat())
-        self.say(client, "msg_from_master", master=self.master_name(master_id), text=text)
+        self.say(client, "msg_from_master", [[btn("btn_reply", "wr:")]], master=self.master_name(master_id), text=text)
         self.set_state(user, "")
         self.say(user, "sent_to_client", client=client["name"])
 

@@ -153,15 +153,19 @@ class BotCore:
                 handler(user, arg.strip())
             return
         state = user["state"]
-        if not state:
-            self.say(user, "idle_text")
-            self.cmd_help(user, "")
-            return
         if not text:
             raise InputError("empty_text")
         text = text[:3800]  # relayed with a header, it must still fit Telegram's 4096 characters
+        if not state:
+            self.on_free_text(user, text)
+            return
         log.info("action state=%s user=%s", state, user["user_id"])
         getattr(self, "st_" + state)(user, text)
+
+    def on_free_text(self, user: dict, text: str) -> None:
+        """Text outside any dialog step: here, not understood, and the help; a bot may do better."""
+        self.say(user, "idle_text")
+        self.cmd_help(user, "")
 
     def on_button(self, user: dict, data: str, message_id: int | None) -> None:
         log.info("action button=%s user=%s", data, user["user_id"])

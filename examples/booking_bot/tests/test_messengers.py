@@ -2,8 +2,9 @@
 on Telegram, a client on WhatsApp (fake Cloud API, webhooks signed as Meta
 signs them) and a client on VK (fake API and Long Poll server). Each client
 books through their messenger's menus (a WhatsApp list, VK callback buttons),
-the master hears of both on Telegram, and slotcraft knows each client by
-their messenger identity. A forged WhatsApp webhook books nothing."""
+the master hears of both on Telegram and answers each of them there, the
+answers going back to the messenger each wrote from, and slotcraft knows each
+client by their messenger identity. A forged WhatsApp webhook books nothing."""
 
 from __future__ import annotations
 
@@ -196,6 +197,18 @@ def test_clients_on_whatsapp_and_vk_book_with_a_master_on_telegram(world: World,
     vera.follow(vk_link)
     book(vera, "Sun 28.03", "11:00")
     master.expect("notice_new_booking", client="Vera Kozlova", service="Haircut", when="Sun 28.03 11:00")
+
+    # Two-way chat: each writes, the master (on Telegram) replies, the answer goes back where they wrote from.
+    for client, words, answer in ((mia, "Can I come 10 minutes early?", "Sure"), (vera, "Можно с собакой?", "Да")):
+        client.send(words)
+        client.expect("sent_to_master", master="Anna")
+        master.press_key(master.expect("msg_from_client", client=client.name, text=words), "btn_reply")
+        master.expect("ask_reply", name=client.name)
+        master.send(answer)
+        master.expect("sent_to_client", client=client.name)
+        reply = client.expect("msg_from_master", master="Anna", text=answer)
+        assert [label for label, _ in reply[1]] == ["Reply"]
+    assert vk.sent[-1]["peer_ids"] == str(VERA) and whatsapp.sent[-1]["to"] == MIA
 
     s = sc.Scheduler(world.db)
     booked = {b.client: b for b in s.upcoming(f"m{master.id}", world.clock_now(), 7)

@@ -154,6 +154,7 @@ def parse_service(text: str) -> dict[str, Any]:
 
 
 RECENT = timedelta(days=31)
+CONNECT_CODE_LIFE = timedelta(minutes=15)
 
 
 def parse_date(text: str, today: date) -> date:
@@ -233,7 +234,7 @@ class Bot(BotCore):
             "broadcast": self.cmd_broadcast,
             # clients
             "book": self.cmd_book, "my": self.cmd_my, "write": self.cmd_write, "history": self.cmd_history,
-            "review": self.cmd_review, "masters": self.cmd_masters,
+            "review": self.cmd_review, "masters": self.cmd_masters, "connect": self.cmd_connect,
         }
 
     def unlink_removed(self) -> None:
@@ -1104,6 +1105,43 @@ class Bot(BotCore):
             self.st_write(user, text)
             return
         super().on_free_text(user, text)
+
+    # ---- one client on several messengers -------------------------------------------------------
+
+    def cmd_connect(self, user: dict, arg: str) -> None:
+        """`/connect`: a one-time code; `/connect CODE` on another messenger makes that account the same client."""
+        if not arg:
+            if self.require_client(user) is None:
+                return
+            code = f"{secrets.randbelow(10**8):08d}"
+            expires = self.now() + CONNECT_CODE_LIFE
+            self.store.new_connect_code(user["user_id"], code, expires.isoformat())
+            self.say(user, "connect_code", code=code, minutes=int(CONNECT_CODE_LIFE.total_seconds() // 60))
+            return
+        origin_id = self.store.take_connect_code(arg.strip(), self.now().isoformat())
+        origin = self.store.user(origin_id) if origin_id else None
+        if origin is None or origin_id == user["user_id"] or not origin["client_id"]:
+            self.say(user, "connect_bad")
+            return
+        target = self.s.client(origin["client_id"])
+        mine = self.identity(user)
+        own = self.s.client(user["client_id"]) if user["client_id"] and user["client_id"] != target.id else None
+        if own is not None and self.s.client_bookings(own.id, active=True, now=self.now()):
+            self.say(user, "connect_has_bookings")
+            return
+        if own is not None:  # an account that joined on its own, without bookings: its identity moves
+            own.identities = [i for i in own.identities if (i.network.name, i.external_id) != mine]
+            self.s.put_client(own, actor=self.actor(user))
+        if all((i.network.name, i.external_id) != mine for i in target.identities):
+            target.identities = [*target.identities, sc.Identity(*mine)]
+            self.s.put_client(target, actor=self.actor(user))
+        self.store.set_field(user["user_id"], "client_id", target.id)
+        for master_id in self.store.masters_of_client(origin_id):
+            self.store.link_client(master_id, user["user_id"], self.now().isoformat())
+        self.store.set_field(user["user_id"], "active_master", origin["active_master"])
+        log.info("action connect user=%s to client=%s", user["user_id"], target.id)
+        for account in (user, origin):
+            self.say(account, "connect_done")
 
     def cb_rep(self, user: dict, client_user_id: str, message_id: int | None) -> None:
         master_id = self.require_master(user)

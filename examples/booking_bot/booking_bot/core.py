@@ -10,7 +10,7 @@ build on it."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from botkit.messengers import identity
@@ -113,7 +113,9 @@ class BotCore:
         log.info("update %s from user=%s kind=%s", update["update_id"], user_id, kind)
         name = " ".join(x for x in (sender.get("first_name"), sender.get("last_name")) if x) or user_id
         lang = "ru" if str(sender.get("language_code", "")).startswith("ru") else "en"
-        user = self.store.touch_user(user_id, str(chat["id"]), name, lang)
+        # When they wrote, on the wall clock (not the scheduling clock, which tests stop): where notices go.
+        wrote = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        user = self.store.touch_user(user_id, str(chat["id"]), name, lang, wrote)
         if not user["lang"]:
             self.store.set_field(user_id, "lang", lang)
             user["lang"] = lang

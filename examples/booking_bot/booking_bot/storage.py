@@ -32,6 +32,10 @@ SCHEMA = [
         booking_id TEXT PRIMARY KEY, master_id TEXT NOT NULL, client_user_id TEXT NOT NULL,
         rating INTEGER NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS bot_updates (update_id BIGINT PRIMARY KEY, at TEXT NOT NULL)",
+    # When each account last wrote: a client on two messengers hears where they last wrote.
+    "CREATE TABLE IF NOT EXISTS bot_seen (user_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    # /connect's one-time codes: the account that asked, and until when the code works.
+    "CREATE TABLE IF NOT EXISTS bot_connect_codes (code TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS bot_throttle (
         user_id TEXT PRIMARY KEY, window_start DOUBLE PRECISION NOT NULL, hits INTEGER NOT NULL,
         warned INTEGER NOT NULL)""",
@@ -111,12 +115,16 @@ class BotStore:
         user["data"] = json.loads(user["data"] or "{}")
         return user
 
-    def touch_user(self, user_id: str, chat_id: str, name: str, lang: str) -> dict:
+    def touch_user(self, user_id: str, chat_id: str, name: str, lang: str, at: str = "") -> dict:
+        """The user, made or renamed; `at`: when they wrote (for where a client on two messengers hears)."""
         self.run(
             "INSERT INTO bot_users (user_id, chat_id, name, lang) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name",
             (user_id, chat_id, name, lang),
         )
+        if at:
+            self.run("INSERT INTO bot_seen (user_id, at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET at = excluded.at",
+                     (user_id, at))
         user = self.user(user_id)
         assert user is not None
         return user
@@ -132,8 +140,22 @@ class BotStore:
         self.run(f"UPDATE bot_users SET {field} = ? WHERE user_id = ?", (value, user_id))
 
     def user_by_client(self, client_id: str) -> dict | None:
-        row = self.one("SELECT user_id FROM bot_users WHERE client_id = ?", (client_id,))
+        """The client's account that wrote last (a client may use the bot from several messengers)."""
+        row = self.one("SELECT u.user_id FROM bot_users u LEFT JOIN bot_seen s ON s.user_id = u.user_id "
+                       "WHERE u.client_id = ? ORDER BY COALESCE(s.at, '') DESC, u.user_id LIMIT 1", (client_id,))
         return self.user(row[0]) if row else None
+
+    def new_connect_code(self, user_id: str, code: str, expires_at: str) -> None:
+        """`code` now connects to `user_id` until `expires_at`; an earlier code of theirs stops working."""
+        self.run("DELETE FROM bot_connect_codes WHERE user_id = ?", (user_id,))
+        self.run("INSERT INTO bot_connect_codes (code, user_id, expires_at) VALUES (?, ?, ?)", (code, user_id, expires_at))
+
+    def take_connect_code(self, code: str, now: str) -> str | None:
+        """The account `code` connects to, once: the code is gone after; None when unknown or expired."""
+        row = self.one("SELECT user_id, expires_at FROM bot_connect_codes WHERE code = ?", (code,))
+        if row is None or self.run("DELETE FROM bot_connect_codes WHERE code = ?", (code,)) != 1:
+            return None  # unknown, or taken by a concurrent /connect
+        return str(row[0]) if str(row[1]) > now else None
 
     # ---- masters, services, clients -------------------------------------------
 

@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -228,3 +229,55 @@ def test_a_forged_whatsapp_webhook_reaches_no_bot(world: World, messengers: Any)
     assert fake_whatsapp.deliver(hook, body, signature=None) == 401
     time.sleep(1)
     assert whatsapp.sent == [] and "wa:" not in world.logs()
+
+
+def passed(world: World, when: datetime) -> None:
+    """Waits until the bot's reminder thread has finished a whole pass at the clock `when`."""
+    world.clock.set(when)
+    for bot in world.bots:
+        bot.wait_log(rf"reminder pass worker=\S+ now={re.escape(when.isoformat())} ")
+
+
+def test_a_client_on_two_messengers_is_one_client_and_hears_where_they_last_wrote(
+        world: World, messengers: Any) -> None:
+    whatsapp, _, hook = messengers
+    master = world.user("Anna")
+    code = world.register_master(master)
+    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller")
+    mia.send(f"/start {code}")
+    book(mia, "Sun 28.03", "10:00")
+    on_telegram = world.user("Mia")
+    on_telegram.send(f"/start {code}")  # joins on her own first: a client record of its own, no bookings
+    on_telegram.expect("welcome_client", master="Anna")
+
+    mia.send("/connect")
+    words = mia.expect("connect_code", minutes=15)[0]
+    one_time = words.split()[-1]
+    on_telegram.send("/connect 00000000")
+    on_telegram.expect("connect_bad")
+    on_telegram.send(f"/connect {one_time}")
+    on_telegram.expect("connect_done")
+    mia.expect("connect_done")
+    world.user("Mallory").send(f"/connect {one_time}")  # a code works once
+    assert world.api.wait(lambda: any(m["text"].startswith("That code is unknown") for m in world.api.sent),
+                          WAIT, "the second use refused")
+
+    s = sc.Scheduler(world.db)
+    [booking] = [b for b in s.upcoming(f"m{master.id}", world.clock_now(), 7) if b.status == sc.BookingStatus.confirmed]
+    accounts = sorted((i.network.name, i.external_id) for i in s.client(booking.client).identities)
+    assert accounts == sorted([("whatsapp", MIA), ("telegram", str(on_telegram.id))])
+    assert [c.id for c in s.clients() if any(i.external_id == str(on_telegram.id) for i in c.identities)] \
+        == [booking.client]  # the identity moved: no second client holds it
+
+    # Each reminder comes where she wrote last: WhatsApp a day ahead, then Telegram.
+    on_telegram.send("/my")
+    on_telegram.expect("client_booking")
+    mia.send("/my")
+    mia.expect("client_booking")
+    passed(world, datetime(2027, 3, 27, 8, 0, tzinfo=timezone.utc))
+    mia.expect("reminder_hours", hours=24, service="Haircut", when="Sun 28.03 10:00")
+    on_telegram.send("/my")
+    on_telegram.expect("client_booking")
+    passed(world, datetime(2027, 3, 28, 6, 0, tzinfo=timezone.utc))
+    on_telegram.expect("reminder_hours", hours=2, service="Haircut", when="Sun 28.03 10:00")
+    assert on_telegram.count("reminder_hours") == 1 and len([t for t, _, _ in mia.sent() if " in 2 h," in t]) == 0

@@ -9,8 +9,8 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from .runner import (DB_HELP, add_common_options, check_common_options, open_state, open_transport, serve,
-                     stop_on_signals)
+from .runner import (DB_HELP, add_common_options, check_common_options, open_state, open_transport, secrets_of,
+                     serve, stop_on_signals)
 
 log = logging.getLogger("booking_bot")
 
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from . import logs
 
-    logs.setup(args.log_level, [args.token, getattr(args, "secret", ""), args.api_key])
+    logs.setup(args.log_level, [*secrets_of(args), args.api_key])
 
     from . import reminders
     from .bot import Bot
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.reminder_offsets = getattr(args, "offsets", [timedelta(hours=24), timedelta(hours=2)])
         scheduler.save_settings(settings, actor="booking_bot")
 
-    transport = open_transport(args)
+    transport = open_transport(args, clock)
     bot = Bot(scheduler, store, transport, clock, Throttle(store, args.throttle_limit, args.throttle_window),
               hold_ttl=timedelta(minutes=args.hold_minutes))
     stop = stop_on_signals()

@@ -128,6 +128,13 @@ def check_messenger_options(p: argparse.ArgumentParser, args: argparse.Namespace
             args.vk_confirmation = _secret(p, "--vk-callback-listen", "VK_CONFIRMATION")
 
 
+def secrets_of(args: argparse.Namespace) -> list[str]:
+    """Every token and secret the options brought in, for the log to redact."""
+    whatsapp = list(getattr(args, "whatsapp_secrets", {}).values())
+    vk = [getattr(args, name, "") for name in ("vk_token", "vk_secret", "vk_confirmation")]
+    return [args.token, getattr(args, "secret", ""), *whatsapp, *vk]
+
+
 def open_state(prog: str, args: argparse.Namespace, make_store: Callable[[str], Any],
                scheduler: Any = None) -> tuple | None:
     """The clock, slotcraft's Scheduler and the bot's own store on `args.db`
@@ -153,8 +160,9 @@ def open_state(prog: str, args: argparse.Namespace, make_store: Callable[[str], 
     return clock, scheduler, store
 
 
-def open_transport(args: argparse.Namespace) -> Transport:
-    """Telegram (or the console), and WhatsApp and VK beside it when asked for."""
+def open_transport(args: argparse.Namespace, clock: Any = None) -> Transport:
+    """Telegram (or the console), and WhatsApp and VK beside it when asked for; `clock` (the
+    bot's) tells WhatsApp's transport when 24 hours have passed since a client last wrote."""
     main: Transport | None
     if args.transport == "console":
         main = ConsoleTransport()
@@ -176,7 +184,8 @@ def open_transport(args: argparse.Namespace) -> Transport:
         others[whatsapp.PREFIX] = whatsapp.WhatsAppTransport(
             token=secrets["token"], phone_number_id=args.whatsapp_phone_id, app_secret=secrets["app_secret"],
             verify_token=secrets["verify_token"], listen=args.whatsapp_address, api_base=args.whatsapp_api,
-            template=args.whatsapp_template, number=args.whatsapp_number)
+            template=args.whatsapp_template, number=args.whatsapp_number,
+            **({"now": lambda: clock.now().timestamp()} if clock is not None else {}))
     if args.vk:
         callback = args.vk_callback
         others[vk.PREFIX] = vk.VKTransport(

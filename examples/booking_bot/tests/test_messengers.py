@@ -281,3 +281,19 @@ def test_a_client_on_two_messengers_is_one_client_and_hears_where_they_last_wrot
     passed(world, datetime(2027, 3, 28, 6, 0, tzinfo=timezone.utc))
     on_telegram.expect("reminder_hours", hours=2, service="Haircut", when="Sun 28.03 10:00")
     assert on_telegram.count("reminder_hours") == 1 and len([t for t, _, _ in mia.sent() if " in 2 h," in t]) == 0
+
+
+def test_a_reminder_a_day_after_the_clients_last_message_goes_as_whatsapps_template(
+        world: World, messengers: Any) -> None:
+    whatsapp, _, hook = messengers
+    master = world.user("Anna")
+    code = world.register_master(master)
+    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller")
+    mia.send(f"/start {code}")
+    book(mia, "Sun 28.03", "10:00")  # she last writes on Friday 12:00 UTC (the bot's clock)
+    passed(world, datetime(2027, 3, 27, 8, 0, tzinfo=timezone.utc))  # 20 h later: within the window
+    day_ahead = mia.expect("reminder_hours", hours=24, when="Sun 28.03 10:00")
+    assert day_ahead[2]["type"] == "text"
+    passed(world, datetime(2027, 3, 28, 6, 0, tzinfo=timezone.utc))  # 42 h later: only a template may go
+    two_hours = mia.expect("reminder_hours", hours=2, when="Sun 28.03 10:00")
+    assert two_hours[2]["type"] == "template" and two_hours[2]["template"]["name"] == "slotcraft_notice"

@@ -12,8 +12,8 @@ import time as _time
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from booking_bot.runner import (add_common_options, check_common_options, open_state, open_transport, serve,
-                                stop_on_signals)
+from booking_bot.runner import (add_common_options, check_common_options, open_state, open_transport, secrets_of,
+                                serve, stop_on_signals)
 
 log = logging.getLogger("club_bot")
 
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from booking_bot import logs
 
-    logs.setup(args.log_level, [args.token, getattr(args, "secret", "")])
+    logs.setup(args.log_level, secrets_of(args))
 
     import slotcraft as sc
     from booking_bot import reminders
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.default_step = settings.default_step or timedelta(minutes=60)
         scheduler.save_settings(settings, actor="club_bot")
 
-    transport = open_transport(args)
+    transport = open_transport(args, clock)
     bot = ClubBot(scheduler, store, transport, clock, Throttle(store, args.throttle_limit, args.throttle_window),
                   admins=args.admin_ids, zone=args.tz, poll_at=args.poll_time, days_ahead=args.days_ahead,
                   faq_threshold=args.faq_threshold)

@@ -289,6 +289,9 @@ class Bot(BotCore):
             self.say(user, "ask_reply", name=peer["name"] if peer else "?")
         elif state == "confirm":
             self.remember_card(user, self.say(user, "ask_confirm", self.confirm_buttons(data["hold_id"])))
+        elif state == "broadcast_sure":
+            self.say(user, "sure_broadcast", [[btn("btn_send_all", "bc:y"), btn("btn_dont", "bc:n")]],
+                     count=self.broadcast_reach(user), text=data["text"])
         elif state in PROMPTS:
             self.say(user, PROMPTS[state])
         else:
@@ -680,6 +683,29 @@ class Bot(BotCore):
         self.prompt(user)
 
     def st_broadcast(self, user: dict, text: str) -> None:
+        """The text to send to every client: asked "are you sure?" first, with how many it reaches."""
+        self.set_state(user, "broadcast_sure", {"text": text})
+        self.prompt(self.reload(user))
+
+    def broadcast_reach(self, user: dict) -> int:
+        master_id = self.store.master_of_user(user["user_id"])
+        return sum(1 for c in self.store.clients_of_master(master_id or "") if c != user["user_id"])
+
+    def st_broadcast_sure(self, user: dict, text: str) -> None:
+        raise InputError("use_buttons")
+
+    def cb_bc(self, user: dict, answer: str, message_id: int | None) -> None:
+        user.update(self.reload(user))
+        if user["state"] != "broadcast_sure" or self.require_master(user) is None:
+            self.say(user, "stale_button")
+            return
+        if answer != "y":
+            self.set_state(user, "")
+            self.say(user, "broadcast_dropped")
+            return
+        self.send_broadcast(user, user["data"]["text"])
+
+    def send_broadcast(self, user: dict, text: str) -> None:
         master_id = self.store.master_of_user(user["user_id"])
         assert master_id is not None
         name = self.master_name(master_id)
@@ -727,7 +753,7 @@ class Bot(BotCore):
         self.booking_action(user, rest, as_master=False)
 
     def booking_action(self, user: dict, rest: str, as_master: bool) -> None:
-        """`x:<id>` cancel, `r:<id>` pick a new day, `d:<id>:<day>` times, `t:<id>:<epoch>:<place>` move there.
+        """`x:<id>` asks whether to cancel, `y:<id>` cancels, `n:<id>` keeps it, `r:<id>` pick a new day, `d:<id>:<day>` times, `t:<id>:<epoch>:<place>` move there.
         The days and times offered are slotcraft's for this very move (`slots(..., ignore_booking=<id>)`: the
         booking left out, each time at its place), so every one is a time `reschedule` accepts."""
         action, _, arg = rest.partition(":")
@@ -737,7 +763,14 @@ class Bot(BotCore):
             return
         prefix = "k" if as_master else "c"
         zone = self.master_zone(b.resource)
-        if action == "x":
+        if action == "x":  # are you sure?
+            self.say(user, "sure_cancel", [[btn("btn_yes_cancel", f"{prefix}:y:{b.id}"),
+                                            btn("btn_keep", f"{prefix}:n:{b.id}")]],
+                     when=self.when(user, b.start, zone), service=self.service_name(b.service),
+                     place=self.place_name(b.location))
+        elif action == "n":
+            self.say(user, "kept_booking", when=self.when(user, b.start, zone))
+        elif action == "y":
             self.s.cancel(b.id, "master" if as_master else "client", now=self.now(), actor=self.actor(user))
             self.say(user, "cancelled", when=self.when(user, b.start, zone), service=self.service_name(b.service),
                      place=self.place_name(b.location))

@@ -194,7 +194,13 @@ def test_own_bookings_reschedule_and_cancel(world: World) -> None:
     assert b.start == datetime(2027, 3, 28, 9, 0, tzinfo=timezone.utc)
 
     client.send("/my")
-    client.press_key(client.expect("client_booking", when="Sun 28.03 11:00"), "btn_cancel")
+    card = client.expect("client_booking", when="Sun 28.03 11:00")
+    client.press_key(card, "btn_cancel")  # "are you sure?": no, then yes
+    client.press_key(client.expect("sure_cancel", when="Sun 28.03 11:00", service="Haircut"), "btn_keep")
+    client.expect("kept_booking", when="Sun 28.03 11:00")
+    assert len(confirmed(world, f"m{master.id}")) == 1 and master.count("notice_client_cancelled") == 0
+    client.press_key(card, "btn_cancel")
+    client.press_key(client.expect("sure_cancel", when="Sun 28.03 11:00"), "btn_yes_cancel")
     client.expect("cancelled", when="Sun 28.03 11:00")
     master.expect("notice_client_cancelled", client="Carl", when="Sun 28.03 11:00")
     assert confirmed(world, f"m{master.id}") == []
@@ -244,14 +250,27 @@ def test_relay_in_both_directions_and_history(world: World) -> None:
     # Written on Friday 26 March at 12:00 UTC: 13:00 at the master's, in Berlin, not UTC.
     assert "Fri 26.03 13:00 you: Can I bring my son?" in history
 
+    master.send("/broadcast")  # asked "are you sure?", with how many it reaches: first not sent
+    master.expect("ask_broadcast")
+    master.send("Closed on Tuesday")
+    master.send("yes")
+    master.expect("use_buttons")
+    master.press_key(master.expect("sure_broadcast", count=2, text="Closed on Tuesday"), "btn_dont")
+    master.expect("broadcast_dropped")
     master.send("/broadcast")
     master.expect("ask_broadcast")
+    master.send("Closed on Monday")
+    sure = master.expect("sure_broadcast", count=2, text="Closed on Monday")
     with world.api.cond:
         world.api.flood["sendMessage"] = 2  # Telegram's flood control answers 429 twice: the bot waits and retries
-    master.send("Closed on Monday")
+    master.press_key(sure, "btn_send_all")
     master.expect("broadcast_sent", count=2)
+    master.press_key(sure, "btn_send_all")  # a second tap sends nothing more
+    master.expect("stale_button")
     for c in (client, other):
         c.expect("broadcast", master="Anna", text="Closed on Monday")
+        assert c.count("broadcast", master="Anna", text="Closed on Tuesday") == 0
+        assert c.count("broadcast") == 1
     assert world.api.flooded == ["sendMessage: Too Many Requests: retry after 1"] * 2
     assert "rate-limited by Telegram" in world.logs()
 

@@ -84,6 +84,7 @@ def test_master_cancel_stops_reminders(world: World) -> None:
     world.book(client, "Haircut, 30 min, 25 EUR", "Sat 27.03", "15:00")
     master.send("/bookings")
     master.press_key(master.expect("master_booking", when="Sat 27.03 15:00"), "btn_cancel")
+    master.press_key(master.expect("sure_cancel", when="Sat 27.03 15:00"), "btn_yes_cancel")
     client.expect("notice_master_cancelled", when="Sat 27.03 15:00")
     passed(world, datetime(2027, 3, 27, 13, 0, tzinfo=timezone.utc))  # 1 h before: both offsets have passed
     assert client.count("reminder_hours") == 0

@@ -1270,7 +1270,18 @@ class Bot(BotCore):
         hours, minutes = divmod(left, 60)
         key = "reminder_minutes" if not hours else "reminder_hours" if not minutes else "reminder_hours_minutes"
         zone = self.master_zone(b.resource)
-        self.say(user, key, hours=hours, minutes=minutes if hours else left, service=self.service_name(b.service),
+        self.say(user, key, [[btn("btn_coming", f"rc:{b.id}"), btn("btn_cancel", f"c:x:{b.id}")]],
+                 hours=hours, minutes=minutes if hours else left, service=self.service_name(b.service),
                  master=self.master_name(b.resource), when=self.when(user, b.start, zone),
                  place=self.place_name(b.location))
         return True
+
+    def cb_rc(self, user: dict, booking_id: str, message_id: int | None) -> None:
+        """"I'm coming" under a reminder: the master hears it once; Cancel beside it asks "are you sure?"."""
+        b = self.own_booking(user, booking_id, as_master=False)
+        if b is None:
+            return
+        zone = self.master_zone(b.resource)
+        self.say(user, "coming_noted", when=self.when(user, b.start, zone))
+        if self.store.mark_coming(b.id, self.now().isoformat()):
+            self.notify_other_side(b, False, "", "notice_client_coming", zone)

@@ -34,6 +34,8 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS bot_updates (update_id BIGINT PRIMARY KEY, at TEXT NOT NULL)",
     # When each account last wrote: a client on two messengers hears where they last wrote.
     "CREATE TABLE IF NOT EXISTS bot_seen (user_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    # Bookings whose client tapped "I'm coming" under a reminder (the master is told once).
+    "CREATE TABLE IF NOT EXISTS bot_coming (booking_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
     # /connect's one-time codes: the account that asked, and until when the code works.
     "CREATE TABLE IF NOT EXISTS bot_connect_codes (code TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS bot_throttle (
@@ -144,6 +146,11 @@ class BotStore:
         row = self.one("SELECT u.user_id FROM bot_users u LEFT JOIN bot_seen s ON s.user_id = u.user_id "
                        "WHERE u.client_id = ? ORDER BY COALESCE(s.at, '') DESC, u.user_id LIMIT 1", (client_id,))
         return self.user(row[0]) if row else None
+
+    def mark_coming(self, booking_id: str, at: str) -> bool:
+        """True the first time the client says they are coming to `booking_id`."""
+        return self.run("INSERT INTO bot_coming (booking_id, at) VALUES (?, ?) ON CONFLICT (booking_id) DO NOTHING",
+                        (booking_id, at)) == 1
 
     def new_connect_code(self, user_id: str, code: str, expires_at: str) -> None:
         """`code` now connects to `user_id` until `expires_at`; an earlier code of theirs stops working."""

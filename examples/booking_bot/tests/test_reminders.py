@@ -39,7 +39,14 @@ def test_reminder_once_at_the_right_time_across_dst(world: World) -> None:
     passed(world, datetime(2027, 3, 27, 7, 59, 30, tzinfo=timezone.utc))
     assert client.count("reminder_hours") == 0
     passed(world, datetime(2027, 3, 27, 8, 0, 0, tzinfo=timezone.utc))
-    client.expect("reminder_hours", hours=24, service="Haircut", master="Anna", when="Sun 28.03 10:00", place="Salon")
+    day_ahead = client.expect("reminder_hours", hours=24, service="Haircut", master="Anna", when="Sun 28.03 10:00",
+                              place="Salon")
+    # "I'm coming" under it: the master hears it once, however often it is tapped.
+    for _ in range(2):
+        client.press_key(day_ahead, "btn_coming")
+        client.expect("coming_noted", when="Sun 28.03 10:00")
+    master.expect("notice_client_coming", client="Carl", service="Haircut", when="Sun 28.03 10:00", place="Salon")
+    assert master.count("notice_client_coming") == 1
     passed(world, datetime(2027, 3, 27, 8, 0, 5, tzinfo=timezone.utc))
     passed(world, datetime(2027, 3, 27, 9, 0, 0, tzinfo=timezone.utc))
     assert client.count("reminder_hours") == 1
@@ -72,8 +79,15 @@ def test_a_reminder_says_the_time_left_and_none_comes_whose_moment_passed_before
     # The 2-hour reminder's moment (07:00 UTC) came while no worker ran; the
     # first pass after it, an hour before the visit, says an hour, not two.
     passed(world, datetime(2027, 3, 27, 8, 0, 20, tzinfo=timezone.utc))
-    client.expect("reminder_hours", hours=1, when="Sat 27.03 10:00")
+    reminder = client.expect("reminder_hours", hours=1, when="Sat 27.03 10:00")
     assert client.count("reminder_hours", hours=2) == 0 and client.count("reminder_hours", hours=24) == 0
+    # Cancel under the reminder asks first, then cancels and tells the master.
+    client.press_key(reminder, "btn_cancel")
+    client.press_key(client.expect("sure_cancel", when="Sat 27.03 10:00"), "btn_yes_cancel")
+    client.expect("cancelled", when="Sat 27.03 10:00")
+    master.expect("notice_client_cancelled", client="Carl", when="Sat 27.03 10:00")
+    client.press_key(reminder, "btn_coming")  # too late for that now
+    client.expect("booking_gone")
 
 
 def test_master_cancel_stops_reminders(world: World) -> None:

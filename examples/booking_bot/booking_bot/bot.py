@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -155,6 +155,7 @@ def parse_service(text: str) -> dict[str, Any]:
 
 RECENT = timedelta(days=31)
 CONNECT_CODE_LIFE = timedelta(minutes=15)
+AGENDA_LATE = timedelta(hours=3)
 
 
 def parse_date(text: str, today: date) -> date:
@@ -220,9 +221,12 @@ class Bot(BotCore):
         *,
         hold_ttl: timedelta = timedelta(minutes=10),
         horizon_days: int = 14,
+        agenda_at: time | None = time(8, 0),
     ) -> None:
+        """`agenda_at`: the local time of each master's morning agenda (None: none)."""
         super().__init__(store, transport, clock, throttle)
         self.s = scheduler
+        self.agenda_at = agenda_at
         self.unlink_removed()
         self.hold_ttl = hold_ttl
         self.horizon = timedelta(days=horizon_days)
@@ -734,6 +738,38 @@ class Bot(BotCore):
             self.say(user, "master_booking", [[btn("btn_cancel", f"k:x:{b.id}"), btn("btn_move", f"k:r:{b.id}")]],
                      when=self.when(user, b.start, zone), service=self.service_name(b.service),
                      client=(client.name if client else "-"), place=self.place_name(b.location))
+
+    def send_agendas(self) -> int:
+        """Each master's day ahead, once, at `agenda_at` in their zone (up to AGENDA_LATE after it, when the
+        workers were down at that moment; later the day has begun and it is not sent); how many went out."""
+        if self.agenda_at is None:
+            return 0
+        sent = 0
+        for master_id in self.store.masters():
+            zone = self.master_zone(master_id)
+            local = self.now().astimezone(zone)
+            due = datetime.combine(local.date(), self.agenda_at, tzinfo=zone)
+            if not due <= local < due + AGENDA_LATE or not self.store.mark_agenda(master_id, local.date().isoformat()):
+                continue
+            master = self.master_user(master_id)
+            if master is None:
+                continue
+            start = datetime.combine(local.date(), time(0), tzinfo=zone)
+            end = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+            today = [b for b in self.s.upcoming(master_id, start, 1)
+                     if b.status == sc.BookingStatus.confirmed and start <= b.start < end]
+            day = f"{self.t(master, f'wd_{local.weekday()}')} {local.strftime('%d.%m')}"
+            lines = [self.t(master, "agenda_line", time=b.start.astimezone(zone).strftime("%H:%M"),
+                            service=self.service_name(b.service),
+                            client=(c.name if b.client and (c := self.s.client(b.client)) else "-"),
+                            place=self.place_name(b.location)) for b in today]
+            if lines:
+                self.say(master, "agenda", day=day, count=len(lines), lines="\n".join(lines))
+            else:
+                self.say(master, "agenda_free", day=day)
+            log.info("agenda sent master=%s day=%s bookings=%d", master_id, local.date(), len(lines))
+            sent += 1
+        return sent
 
     def own_booking(self, user: dict, booking_id: str, as_master: bool) -> sc.BookingRecord | None:
         b = self.s.booking(booking_id)

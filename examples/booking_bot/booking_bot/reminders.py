@@ -28,6 +28,10 @@ def run_pass(bot: Bot, worker: str) -> int:
                     log.info("reminder sent booking=%s offset=%s worker=%s", booking.id, reminder.offset, worker)
             except Exception:
                 log.exception("reminder for booking %s failed", booking.id)
+    try:
+        bot.send_agendas()
+    except Exception:
+        log.exception("the morning agendas failed")
     log.info("reminder pass worker=%s now=%s due=%d sent=%d", worker, now.isoformat(), len(due), sent)
     return sent
 

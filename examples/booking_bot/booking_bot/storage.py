@@ -36,6 +36,8 @@ SCHEMA = [
     "CREATE TABLE IF NOT EXISTS bot_seen (user_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
     # Bookings whose client tapped "I'm coming" under a reminder (the master is told once).
     "CREATE TABLE IF NOT EXISTS bot_coming (booking_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    # The morning agendas sent: one per master and local day, whichever worker sends it.
+    "CREATE TABLE IF NOT EXISTS bot_agendas (master_id TEXT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (master_id, day))",
     # /connect's one-time codes: the account that asked, and until when the code works.
     "CREATE TABLE IF NOT EXISTS bot_connect_codes (code TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS bot_throttle (
@@ -146,6 +148,14 @@ class BotStore:
         row = self.one("SELECT u.user_id FROM bot_users u LEFT JOIN bot_seen s ON s.user_id = u.user_id "
                        "WHERE u.client_id = ? ORDER BY COALESCE(s.at, '') DESC, u.user_id LIMIT 1", (client_id,))
         return self.user(row[0]) if row else None
+
+    def masters(self) -> list[str]:
+        return [r[0] for r in self.all("SELECT master_id FROM bot_masters ORDER BY master_id", ())]
+
+    def mark_agenda(self, master_id: str, day: str) -> bool:
+        """True for exactly one caller per master and local day: that one sends the agenda."""
+        return self.run("INSERT INTO bot_agendas (master_id, day) VALUES (?, ?) ON CONFLICT (master_id, day) DO NOTHING",
+                        (master_id, day)) == 1
 
     def mark_coming(self, booking_id: str, at: str) -> bool:
         """True the first time the client says they are coming to `booking_id`."""

@@ -46,6 +46,8 @@ def test_other_bad_options(tmp_path: Path) -> None:
         (["--transport", "webhook"], "--webhook-url"),
         (["--transport", "console", "--clock-file", str(tmp_path / "missing.txt")], "--clock-file"),
         (["--workers", "0"], "--workers"),
+        (["--agenda-at", "25:00"], "--agenda-at"),
+        (["--agenda-at", "8"], "--agenda-at"),
     ]:
         r = run("--db", db, *args)
         assert r.returncode == 2, (args, r.stderr)

@@ -293,7 +293,7 @@ def test_a_reminder_a_day_after_the_clients_last_message_goes_as_whatsapps_templ
     book(mia, "Sun 28.03", "10:00")  # she last writes on Friday 12:00 UTC (the bot's clock)
     passed(world, datetime(2027, 3, 27, 8, 0, tzinfo=timezone.utc))  # 20 h later: within the window
     day_ahead = mia.expect("reminder_hours", hours=24, when="Sun 28.03 10:00")
-    assert day_ahead[2]["type"] == "text"
+    assert day_ahead[2]["type"] == "interactive" and [label for label, _ in day_ahead[1]] == ["I'm coming", "Cancel"]
     passed(world, datetime(2027, 3, 28, 6, 0, tzinfo=timezone.utc))  # 42 h later: only a template may go
     two_hours = mia.expect("reminder_hours", hours=2, when="Sun 28.03 10:00")
     assert two_hours[2]["type"] == "template" and two_hours[2]["template"]["name"] == "slotcraft_notice"

@@ -135,3 +135,28 @@ def test_three_workers_each_reminder_once(world: World) -> None:
                 c.name, h)
         assert c.count("reminder_hours_minutes") == len(hours)
     assert len(re.findall(r"reminder sent booking=", world.logs())) == 32
+
+
+def test_each_master_gets_the_days_agenda_once_at_eight_in_their_zone(world: World) -> None:
+    world.bot()
+    world.bot("--reminders", "only")  # two workers: the agenda still goes once
+    master, carl, dora = world.user("Anna"), world.user("Carl"), world.user("Dora")
+    code = world.register_master(master)
+    for client, hhmm in ((carl, "10:00"), (dora, "15:00")):
+        client.send(f"/start {code}")
+        world.book(client, "Haircut, 30 min, 25 EUR", "Sat 27.03", hhmm)
+    # Started on Friday at 13:00 in Berlin, more than 3 h after 08:00: no agenda for a day well begun.
+    passed(world, datetime(2027, 3, 26, 12, 0, 5, tzinfo=timezone.utc))
+    passed(world, datetime(2027, 3, 27, 6, 59, 0, tzinfo=timezone.utc))  # 07:59 CET
+    assert master.count("agenda") == 0 and master.count("agenda_free") == 0
+    passed(world, datetime(2027, 3, 27, 7, 0, 0, tzinfo=timezone.utc))  # 08:00 CET
+    agenda = master.expect("agenda", day="Sat 27.03", count=2)["text"]
+    assert agenda.splitlines()[1:] == ["10:00 Haircut, Carl (Salon)", "15:00 Haircut, Dora (Salon)"]
+    passed(world, datetime(2027, 3, 27, 7, 30, 0, tzinfo=timezone.utc))
+    assert master.count("agenda") == 1
+    # Sunday, after the clocks went forward: 08:00 CEST is 06:00 UTC.
+    passed(world, datetime(2027, 3, 28, 5, 59, 0, tzinfo=timezone.utc))
+    assert master.count("agenda_free") == 0
+    passed(world, datetime(2027, 3, 28, 6, 0, 0, tzinfo=timezone.utc))
+    master.expect("agenda_free", day="Sun 28.03")
+    assert carl.count("agenda") == 0 and carl.count("agenda_free") == 0

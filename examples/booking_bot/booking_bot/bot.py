@@ -123,8 +123,18 @@ def parse_breaks(text: str) -> list[tuple[str, str]]:
     return parse_ranges(text)
 
 
-OPTION = re.compile(r"^(buffer|буфер|seats|мест|места)\s*[:=]?\s*(\S*)\s*(?:min|мин\.?|минут)?$", re.IGNORECASE)
+OPTION = re.compile(r"^(buffer|буфер|seats|мест|места|notice|заранее)\s*[:=]?\s*(\S*)\s*(?:min|мин\.?|минут)?$",
+                    re.IGNORECASE)
 BUFFER_WORDS = ("buffer", "буфер")
+NOTICE_WORDS = ("notice", "заранее")
+LIMITS = {"buffer": (0, 240), "seats": (1, 100), "notice": (0, 10080)}  # minutes, seats, minutes (a week)
+DEFAULT_NOTICE = 60  # minutes: a new service is not bookable in the coming hour unless its line says otherwise
+
+
+def round_step(minutes: int) -> int:
+    """The grid of a new service's times (slotcraft's `clock` alignment, from local midnight): every half
+    hour, or quarter hour for short services, so times fall on round marks whatever the hours' starts."""
+    return 30 if minutes >= 30 else 15
 
 
 def parse_service(text: str) -> dict[str, Any]:
@@ -137,15 +147,17 @@ def parse_service(text: str) -> dict[str, Any]:
     minutes = int(parts[1])
     if not 5 <= minutes <= 720:
         raise InputError("bad_duration")
-    service = {"name": parts[0][:64], "minutes": minutes, "price": "", "buffer": 0, "seats": 1}
+    service = {"name": parts[0][:64], "minutes": minutes, "price": "", "buffer": 0, "seats": 1,
+               "notice": DEFAULT_NOTICE, "step": round_step(minutes), "align": "clock"}
     for part in filter(None, parts[2:]):
         option = OPTION.match(part)
         if option:
             word, value = option.group(1).lower(), option.group(2)
-            limits = (0, 240) if word in BUFFER_WORDS else (1, 100)
-            if not value.isdigit() or not limits[0] <= int(value) <= limits[1]:
+            key = "buffer" if word in BUFFER_WORDS else "notice" if word in NOTICE_WORDS else "seats"
+            low, high = LIMITS[key]
+            if not value.isdigit() or not low <= int(value) <= high:
                 raise InputError("bad_service_part", part=part)
-            service["buffer" if word in BUFFER_WORDS else "seats"] = int(value)
+            service[key] = int(value)
         elif service["price"] or not any(c.isdigit() for c in part) or len(part) > 32:
             raise InputError("bad_service_part", part=part)
         else:
@@ -537,8 +549,12 @@ class Bot(BotCore):
             actor=actor,
         )
         for i, service in enumerate(draft["services"]):
+            step = service.get("step")  # none: a service saved before round marks keeps slotcraft's default
             rules = sc.Service(service["id"], timedelta(minutes=service["minutes"]),
-                               buffer_after=timedelta(minutes=service["buffer"]), capacity=service["seats"])
+                               step=timedelta(minutes=step) if step else None,
+                               align=getattr(sc.Align, service.get("align", "window")),
+                               buffer_after=timedelta(minutes=service["buffer"]), capacity=service["seats"],
+                               min_notice=timedelta(minutes=service.get("notice", 0)))
             self.s.put_service(sc.ServiceRecord(rules, name=service["name"]), actor=actor)
             self.s.link(master_id, service["id"], actor=actor)
             self.store.put_service(service["id"], master_id, i, service["price"])
@@ -561,9 +577,12 @@ class Bot(BotCore):
             rec = self.s.service(service_id)
             if rec is None:
                 continue
-            services.append({"id": service_id, "name": rec.name, "minutes": rec.rules.duration // timedelta(minutes=1),
-                             "price": price, "buffer": rec.rules.buffer_after // timedelta(minutes=1),
-                             "seats": rec.rules.capacity})
+            rules = rec.rules
+            services.append({"id": service_id, "name": rec.name, "minutes": rules.duration // timedelta(minutes=1),
+                             "price": price, "buffer": rules.buffer_after // timedelta(minutes=1),
+                             "seats": rules.capacity, "notice": rules.min_notice // timedelta(minutes=1),
+                             "step": rules.step // timedelta(minutes=1) if rules.step else None,
+                             "align": rules.align.name})
         return {"master_id": master_id, "name": r.name, "tz": r.time_zone, "places": places, "services": services}
 
     def require_master(self, user: dict) -> str | None:

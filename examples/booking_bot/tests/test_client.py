@@ -440,3 +440,23 @@ def test_flooding_user_is_throttled(world: World) -> None:
     assert flooder.count("welcome") == 5
     assert flooder.count("throttled") == 1
     assert "throttled user=" in bot.log()
+
+
+def test_times_fall_on_round_marks_and_the_coming_hour_is_not_offered(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Carl")
+    # 45-minute services from 09:10: slotcraft's "window" grid would offer 09:10, 09:55, ...
+    code = world.register_master(master, hours="mon-sun 09:10-18:00", breaks="none",
+                                 services=("Colour; 45; 40 EUR",))
+    client.send(f"/start {code}")
+    client.send("/book")
+    client.press(client.expect("pick_service"), "Colour, 45 min, 40 EUR")
+    days = client.expect("pick_day", service="Colour")
+    client.press(days, "Fri 26.03")  # it is 13:00 in Berlin: an hour's notice leaves 14:00 on
+    times = [t for t, _ in buttons(client.expect("pick_time", wd="Fri", date="26.03")) if re.fullmatch(r"\d\d:\d\d", t)]
+    assert times[0] == "14:00" and all(t.endswith((":00", ":30")) for t in times), times
+    assert "17:00" in times and "17:30" not in times  # 17:30 + 45 min would pass 18:00
+    s = sc.Scheduler(world.db)
+    [service_id] = s.services_of(f"m{master.id}")
+    rules = s.service(service_id).rules
+    assert (rules.align, rules.step, rules.min_notice) == (sc.Align.clock, timedelta(minutes=30), timedelta(hours=1))

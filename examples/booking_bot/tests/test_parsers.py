@@ -19,6 +19,10 @@ TODAY = date(2026, 12, 5)
     ("Haircut; 30; buffer=10 min; 25 EUR", {"price": "25 EUR", "buffer": 10, "seats": 1}),
     ("Йога; 60; мест 5; буфер 15 мин", {"price": "", "buffer": 15, "seats": 5}),
     ("Yoga; 60; Seats: 12;", {"price": "", "buffer": 0, "seats": 12}),
+    # New services: times on the half hour (quarter hour under 30 minutes), an hour's notice unless said.
+    ("Haircut; 45; 30 EUR", {"notice": 60, "align": "clock", "step": 30}),
+    ("Brows; 20; notice 0", {"notice": 0, "align": "clock", "step": 15}),
+    ("Массаж; 90; заранее: 1440 мин", {"notice": 1440, "step": 30}),
 ])
 def test_a_service_line_is_read_part_by_part(text: str, read: dict[str, object]) -> None:
     service = parse_service(text)
@@ -32,6 +36,8 @@ def test_a_service_line_is_read_part_by_part(text: str, read: dict[str, object])
     ("Haircut; 30; buffer 300", "buffer 300"),
     ("Yoga; 60; seats 0", "seats 0"),
     ("Yoga; 60; мест", "мест"),
+    ("Yoga; 60; notice 20000", "notice 20000"),
+    ("Yoga; 60; заранее -5", "заранее -5"),
 ])
 def test_a_part_that_cannot_be_read_is_refused_by_name(text: str, part: str) -> None:
     with pytest.raises(InputError) as refused:

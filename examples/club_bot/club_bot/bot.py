@@ -52,7 +52,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "book": (CLIENT,), "my": (CLIENT,), "person": (CLIENT,),
     # buttons
     "lang:": ALL, "pl:": (TEACHER,), "bk:": (CLIENT,), "my:": (CLIENT,), "sp:": (CLIENT,), "op:": STAFF,
-    "fq:": (ADMIN,), "ss:": (ADMIN,),
+    "fq:": (ADMIN,), "ss:": (ADMIN,), "rm:": (ADMIN,),
 }
 
 def ymd(day: date) -> str:
@@ -386,11 +386,37 @@ class ClubBot(BotCore):
         self.say(user, "seats_set", subject=self.subject_name(sid), seats=seats)
 
     def cmd_rmsubject(self, user: dict, arg: str) -> None:
-        """`/rmsubject s1`: unlinked from every teacher (slotcraft offers it no more), gone from the lists and the
-        timetable. Its bookings stay: the coming ones are listed for the admin to keep or cancel."""
+        """`/rmsubject s1`: asks "are you sure?", saying how many bookings are still to come."""
         sid = arg.strip()
         if sid not in self.store.subjects():
             raise InputError("bad_rmsubject")
+        coming = self.future_bookings([t[0] for t in self.store.teachers(removed=True)], [sid])
+        self.say(user, "sure_rmsubject", [[btn("btn_yes_remove", f"rm:s:{sid}"), btn("btn_keep_it", "rm:n")]],
+                 subject=self.subject_name(sid), future=len(coming))
+
+    def cmd_rmteacher(self, user: dict, arg: str) -> None:
+        """`/rmteacher t1`: asks "are you sure?", saying how many bookings are still to come."""
+        rid = arg.strip()
+        if rid not in [t[0] for t in self.store.teachers()]:
+            raise InputError("bad_rmteacher")
+        self.say(user, "sure_rmteacher", [[btn("btn_yes_remove", f"rm:t:{rid}"), btn("btn_keep_it", "rm:n")]],
+                 teacher=self.teacher_name(rid), future=len(self.future_bookings([rid])))
+
+    def cb_rm(self, user: dict, rest: str, message_id: int | None) -> None:
+        """The answer to "are you sure?": `s:<id>` removes the subject, `t:<id>` the teacher, `n` nothing."""
+        kind, _, what = rest.partition(":")
+        if kind == "s" and what in self.store.subjects():
+            self.remove_subject(user, what)
+        elif kind == "t" and what in [t[0] for t in self.store.teachers()]:
+            self.remove_teacher(user, what)
+        elif kind == "n":
+            self.say(user, "kept_as_is")
+        else:
+            self.say(user, "stale_button")  # removed already, e.g. a second tap
+
+    def remove_subject(self, user: dict, sid: str) -> None:
+        """Unlinked from every teacher (slotcraft offers it no more), gone from the lists and the timetable.
+        Its bookings stay: the coming ones are listed for the admin to keep or cancel."""
         for rid in self.s.providers(sid):
             self.s.unlink(rid, sid, actor=self.actor(user))
         self.store.remove_templates(service_id=sid)
@@ -400,13 +426,10 @@ class ClubBot(BotCore):
         self.say(user, "subject_removed", subject=self.subject_name(sid), future=len(coming),
                  list=self.booking_lines(user, coming))
 
-    def cmd_rmteacher(self, user: dict, arg: str) -> None:
-        """`/rmteacher t1`: unlinked from all subjects (slotcraft offers them no more), no longer a teacher on the bot
-        (the role, the poll, the invite and their clients' questions go), gone from the timetable. Their bookings
-        stay: the reply says how many are still to come and lists them."""
-        rid = arg.strip()
-        if rid not in [t[0] for t in self.store.teachers()]:
-            raise InputError("bad_rmteacher")
+    def remove_teacher(self, user: dict, rid: str) -> None:
+        """Unlinked from all subjects (slotcraft offers them no more), no longer a teacher on the bot (the role,
+        the poll, the invite and their clients' questions go), gone from the timetable. Their bookings stay: the
+        reply says how many are still to come and lists them."""
         uid = self.store.teacher_user(rid)
         for sid in self.s.services_of(rid):
             self.s.unlink(rid, sid, actor=self.actor(user))

@@ -52,10 +52,12 @@ def test_poll_booking_and_support_on_postgres(pg_club: Club) -> None:
     assert (stats["faq"], stats["handed"], stats["after_faq"]) == ("1", "1", "1")
     # Removing the teacher (her taken conversation goes back to the shared queue), then the subject.
     club.admin.send(f"/rmteacher {tid}")
+    club.admin.press_key(club.admin.expect("sure_rmteacher", teacher="Anna", future=1), "btn_yes_remove")
     club.admin.expect("teacher_removed", teacher="Anna", future=1, convs=1)
     club.admin.send("/queue")
     club.admin.expect("queue_item", name="Ann")
     club.admin.send(f"/rmsubject {sid}")
+    club.admin.press_key(club.admin.expect("sure_rmsubject", subject="Yoga", future=1), "btn_yes_remove")
     club.admin.expect("subject_removed", subject="Yoga", future=1)
     s = sc.Scheduler(club.db)
     assert s.services_of(tid) == [] and s.providers(sid) == []

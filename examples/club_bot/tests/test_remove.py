@@ -101,7 +101,16 @@ def test_unteach_seats_remove_subject_and_teacher(club: Club) -> None:
 
     # Chess is removed: nobody teaches it, slotcraft offers no time for it, clients no longer see it;
     # Ben's booking stays and is listed.
+    club.admin.send(f"/rmsubject {chess}")  # "are you sure?": no, then yes
+    club.admin.press_key(club.admin.expect("sure_rmsubject", subject="Chess", future=1), "btn_keep_it")
+    club.admin.expect("kept_as_is")
+    assert chess in s.services_of(t_anna)
     club.admin.send(f"/rmsubject {chess}")
+    sure = club.admin.expect("sure_rmsubject", subject="Chess", future=1)
+    anna.press_data(anna.messages()[-1], f"rm:s:{chess}")  # a teacher cannot answer it
+    anna.expect("not_allowed")
+    assert chess in s.services_of(t_anna)
+    club.admin.press_key(sure, "btn_yes_remove")
     removed = club.admin.expect("subject_removed", subject="Chess", future=1)
     assert "Mon 29.03 12:00 | Anna | Chess | Ben" in removed["text"], removed["text"]
     assert s.providers(chess) == [] and day_slots(s, chess) == []
@@ -120,7 +129,11 @@ def test_unteach_seats_remove_subject_and_teacher(club: Club) -> None:
     # Anna is removed: she teaches nothing in slotcraft, is a client now, her conversation goes to the
     # shared queue, and her three bookings still to come stay (counted, listed, in the day table).
     club.admin.send(f"/rmteacher {t_anna}")
+    sure = club.admin.expect("sure_rmteacher", teacher="Anna", future=3)
+    club.admin.press_key(sure, "btn_yes_remove")
     gone = club.admin.expect("teacher_removed", teacher="Anna", future=3, convs=1)
+    club.admin.press_key(sure, "btn_yes_remove")  # a second tap: removed already
+    club.admin.expect("stale_button")
     for line in ("Mon 29.03 10:00 | Anna | Yoga | Ann", "Mon 29.03 12:00 | Anna | Chess | Ben",
                  "Tue 30.03 11:00 | Anna | Piano | Cid"):
         assert line in gone["text"], gone["text"]

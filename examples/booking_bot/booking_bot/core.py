@@ -164,6 +164,10 @@ class BotCore:
         log.info("action state=%s user=%s", state, user["user_id"])
         getattr(self, "st_" + state)(user, text)
 
+    def send_agendas(self) -> int:
+        """Staff's morning agendas, from the reminder workers' passes; how many went out (here: none)."""
+        return 0
+
     def on_free_text(self, user: dict, text: str) -> None:
         """Text outside any dialog step: here, not understood, and the help; a bot may do better."""
         self.say(user, "idle_text")

@@ -8,7 +8,6 @@ client by their messenger identity. A forged WhatsApp webhook books nothing."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import sys
@@ -16,7 +15,6 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -27,127 +25,11 @@ from fake_telegram import free_port
 sys.path.insert(0, str(BOTKIT / "tests"))
 import fake_vk  # noqa: E402
 import fake_whatsapp  # noqa: E402
+from messenger_users import Client, VKClient, WhatsAppClient  # noqa: E402
 
 HAIRCUT = "Haircut, 30 min, 25 EUR"
 MIA = "491701234567"  # a German number: the bot starts in English
 VERA = 1001
-
-
-class Client:
-    """Someone writing to the bot from another messenger: what it was sent, and their taps."""
-
-    lang = "en"
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.cursor = 0
-
-    def sent(self) -> list[tuple[str, list[tuple[str, str]], Any]]:
-        """(text, buttons as (label, data), the message) of everything sent to them, in order."""
-        raise NotImplementedError
-
-    def wait(self, predicate: Any, what: str) -> Any:
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            found = predicate()
-            if found:
-                return found
-            time.sleep(0.05)
-        seen = [text[:70] for text, _, _ in self.sent()[self.cursor:]]
-        raise AssertionError(f"{self.name} never got {what}; got since the cursor: {seen}")
-
-    def expect(self, key: str, **fixed: Any) -> tuple[str, list[tuple[str, str]], Any]:
-        pattern = template_regex(self.lang, key, **{k: str(v) for k, v in fixed.items()})
-
-        def find() -> tuple[int, tuple] | None:
-            messages = self.sent()
-            for i in range(self.cursor, len(messages)):
-                if pattern.fullmatch(re.sub(r"^\(\d+/\d+\) ", "", messages[i][0])):
-                    return i, messages[i]
-            return None
-
-        i, message = self.wait(find, repr(key))
-        self.cursor = i + 1
-        return message
-
-    def press(self, message: tuple, label: str) -> None:
-        _, buttons, _ = message
-        data = next((d for text, d in buttons if text == label), None)
-        assert data is not None, f"no {label!r} on {message[0]!r}: {buttons}"
-        self.tap(message, data)
-
-    def tap(self, message: tuple, data: str) -> None:
-        raise NotImplementedError
-
-
-class WhatsAppClient(Client):
-    _ids = itertools.count(1)
-
-    def __init__(self, api: fake_whatsapp.FakeWhatsApp, hook: str, wa_id: str, name: str) -> None:
-        super().__init__(name)
-        self.api, self.hook, self.wa_id = api, hook, wa_id
-
-    def send(self, text: str) -> None:
-        assert fake_whatsapp.deliver(self.hook, fake_whatsapp.text(self.wa_id, self.name, text, self._next())) == 200
-
-    def follow(self, link: str) -> None:
-        """Opens a wa.me link: WhatsApp fills in its text, the person sends it."""
-        split = urlsplit(link)
-        assert split.path == "/15550783881", link
-        self.send(parse_qs(split.query)["text"][0])
-
-    def _next(self) -> str:
-        return f"wamid.client{next(self._ids)}"
-
-    def sent(self) -> list[tuple[str, list[tuple[str, str]], Any]]:
-        found = []
-        for m in list(self.api.sent):
-            if m["to"] != self.wa_id:
-                continue
-            if m["type"] == "text":
-                found.append((m["text"]["body"], [], m))
-            elif m["type"] == "interactive":
-                i = m["interactive"]
-                buttons = ([(b["reply"]["title"], b["reply"]["id"]) for b in i["action"]["buttons"]]
-                           if i["type"] == "button" else
-                           [(r.get("description", r["title"]), r["id"]) for s in i["action"]["sections"]
-                            for r in s["rows"]])
-                found.append((i["body"]["text"], buttons, m))
-            elif m["type"] == "template":
-                found.append((m["template"]["components"][0]["parameters"][0]["text"], [], m))
-        return found
-
-    def tap(self, message: tuple, data: str) -> None:
-        kind = "button_reply" if message[2]["interactive"]["type"] == "button" else "list_reply"
-        body = fake_whatsapp.tap(self.wa_id, self.name, data, message[2]["id"], self._next(), kind)
-        assert fake_whatsapp.deliver(self.hook, body) == 200
-
-
-class VKClient(Client):
-    def __init__(self, api: fake_vk.FakeVK, user: int, name: str) -> None:
-        super().__init__(name)
-        self.api, self.user = api, user
-
-    def send(self, text: str, ref: str | None = None) -> None:
-        self.api.push(fake_vk.message_new(self.user, text, lang_id=3, ref=ref))
-
-    def follow(self, link: str) -> None:
-        """Opens a vk.me link and presses "Start": VK sends the first message with the link's `ref`."""
-        query = parse_qs(urlsplit(link).query)
-        self.send("Начать", ref=query["ref"][0])
-
-    def sent(self) -> list[tuple[str, list[tuple[str, str]], Any]]:
-        found = []
-        for m in list(self.api.sent):
-            if m.get("peer_ids") != str(self.user):
-                continue
-            rows = json.loads(m["keyboard"])["buttons"] if "keyboard" in m else []
-            found.append((m["message"], [(b["action"]["label"], json.loads(b["action"]["payload"])["d"])
-                                         for row in rows for b in row], m))
-        return found
-
-    def tap(self, message: tuple, data: str) -> None:
-        self.api.push(fake_vk.message_event(self.user, data, message[2]["conversation_message_id"]))
 
 
 @pytest.fixture
@@ -189,8 +71,8 @@ def test_clients_on_whatsapp_and_vk_book_with_a_master_on_telegram(world: World,
     assert wa_link == f"https://wa.me/15550783881?text=%2Fstart%20{code}"
     assert vk_link == f"https://vk.me/club{fake_vk.GROUP_ID}?ref={code}"
     assert tg_link == f"https://t.me/slotcraft_test_bot?start={code}"
-    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller")
-    vera = VKClient(vk, VERA, "Vera Kozlova")
+    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller", template_regex)
+    vera = VKClient(vk, VERA, "Vera Kozlova", template_regex)
 
     mia.follow(wa_link)
     book(mia, "Sun 28.03", "10:00")
@@ -243,7 +125,7 @@ def test_a_client_on_two_messengers_is_one_client_and_hears_where_they_last_wrot
     whatsapp, _, hook = messengers
     master = world.user("Anna")
     code = world.register_master(master)
-    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller")
+    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller", template_regex)
     mia.send(f"/start {code}")
     book(mia, "Sun 28.03", "10:00")
     on_telegram = world.user("Mia")
@@ -288,7 +170,7 @@ def test_a_reminder_a_day_after_the_clients_last_message_goes_as_whatsapps_templ
     whatsapp, _, hook = messengers
     master = world.user("Anna")
     code = world.register_master(master)
-    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller")
+    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller", template_regex)
     mia.send(f"/start {code}")
     book(mia, "Sun 28.03", "10:00")  # she last writes on Friday 12:00 UTC (the bot's clock)
     passed(world, datetime(2027, 3, 27, 8, 0, tzinfo=timezone.utc))  # 20 h later: within the window

@@ -85,8 +85,6 @@ class ClubBot(BotCore):
         self.days_ahead = days_ahead
         self.faq_threshold = faq_threshold
         self.hold_ttl = hold_ttl
-        # Replies go back on the messenger the client wrote from; Telegram is the only one wired up here.
-        self.transports: dict[str, Transport] = {"telegram": transport}
         self.commands = {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("cmd_")}
 
     # ---- roles --------------------------------------------------------------------------------
@@ -1076,7 +1074,8 @@ class ClubBot(BotCore):
 
     def hand_over(self, user: dict, text: str, via: str) -> None:
         owner = self.owner_of(user)
-        conv = self.store.open_conv(user["user_id"], "telegram", user["chat_id"], owner, via, self.now().isoformat())
+        conv = self.store.open_conv(user["user_id"], self.identity(user)[0], user["chat_id"], owner, via,
+                                    self.now().isoformat())
         if text:
             self.store.add_conv_message(conv["conv_id"], "client", text, self.now().isoformat())
         log.info("action handed over conv=%s owner=%s user=%s", conv["conv_id"], owner or "operators", user["user_id"])
@@ -1155,10 +1154,10 @@ class ClubBot(BotCore):
             self.say(user, "stale_button")
 
     def say_on(self, messenger: str, user: dict, key: str, **params: Any) -> None:
-        """A message on the messenger the client wrote from (its chat there)."""
-        transport = self.transports[messenger]
+        """A message on the messenger the client wrote from: its chat there (the transport routes a
+        `wa:`/`vk:` chat to WhatsApp/VK)."""
         log.info("send messenger=%s chat=%s key=%s", messenger, user["chat_id"], key)
-        transport.send_message(user["chat_id"], self.t(user, key, **params))
+        self.transport.send_message(user["chat_id"], self.t(user, key, **params))
 
     def st_op_reply(self, user: dict, text: str) -> None:
         conv = self.store.conv(int(user["data"]["conv"]))

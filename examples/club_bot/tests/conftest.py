@@ -65,9 +65,11 @@ class Club:
         self._uids = itertools.count(2001)
         self.admin = ClubUser(self.api, ADMIN_ID, "Admin")
 
-    def bot(self, *extra: str) -> ClubBotProcess:
-        b = ClubBotProcess(self.api, self.db, self.clock, self.tmp, *extra).start()
-        self.bots.append(b)
+    def bot(self, *extra: str, env: dict[str, str] | None = None) -> ClubBotProcess:
+        """The club bot started with `extra` options and `env` beside the usual environment."""
+        b = ClubBotProcess(self.api, self.db, self.clock, self.tmp, *extra)
+        b.env.update(env or {})
+        self.bots.append(b.start())
         return b
 
     def user(self, name: str, lang: str = "en") -> ClubUser:

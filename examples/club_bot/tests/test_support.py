@@ -8,7 +8,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from conftest import START, Club, buttons
+import sqlite3
+import sys
+
+from conftest import START, Club, buttons, e2e
+from fake_telegram import free_port
+from club_bot.i18n import CLUB
+
+sys.path.insert(0, str(e2e.BOTKIT / "tests"))
+import fake_whatsapp  # noqa: E402
+from messenger_users import WhatsAppClient  # noqa: E402
 
 
 def test_faq_answer_hand_off_operator_reply_and_stats(club: Club) -> None:
@@ -117,3 +126,33 @@ def test_faq_is_managed_by_the_admin_only(club: Club) -> None:
     admin.expect("faq_removed")
     ann.send("сколько стоят занятия")
     ann.expect("handed_over")
+
+
+def test_a_client_on_whatsapp_is_answered_on_whatsapp(club: Club) -> None:
+    whatsapp = fake_whatsapp.FakeWhatsApp()
+    port = free_port()
+    try:
+        bot = club.bot("--whatsapp", "--whatsapp-phone-id", fake_whatsapp.PHONE_ID, "--whatsapp-listen", f"127.0.0.1:{port}",
+                 "--whatsapp-api", whatsapp.url,
+                 env={"WHATSAPP_TOKEN": fake_whatsapp.TOKEN, "WHATSAPP_APP_SECRET": fake_whatsapp.APP_SECRET,
+                      "WHATSAPP_VERIFY_TOKEN": fake_whatsapp.VERIFY_TOKEN})
+        bot.wait_log("club_bot started")  # its webhook listens
+        club.admin.send("/faq Where is the club? | Main street 5.")  # the admin has written: the bot knows the chat
+        club.admin.expect("faq_added")
+        mia = WhatsAppClient(whatsapp, f"http://127.0.0.1:{port}/", "491701234567", "Mia",
+                             lambda lang, key, **fixed: e2e.template_regex(lang, key, CLUB, **fixed))
+        mia.send("Do you have parking for bicycles?")
+        mia.expect("handed_over")
+        new = club.admin.expect("new_conversation", name="Mia", text="Do you have parking for bicycles?")
+        club.admin.press_key(new, "btn_take")
+        club.admin.expect("conversation", name="Mia")
+        club.admin.send("Yes, in the yard.")
+        club.admin.expect("delivered")
+        mia.expect("operator_says", name="Admin", text="Yes, in the yard.")
+        assert all(m["chat"]["id"] == club.admin.id for m in club.api.sent)  # nothing for her went to Telegram
+        with sqlite3.connect(club.db) as db:  # the conversation knows where she wrote from
+            assert db.execute("SELECT messenger, chat_id FROM club_convs").fetchall() == [
+                ("whatsapp", "wa:491701234567")]
+        db.close()
+    finally:
+        whatsapp.close()

@@ -20,7 +20,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
-from botkit.endpoint import multipart
+from botkit.endpoint import Updates, multipart
 
 log = logging.getLogger("booking_bot.transport")
 
@@ -165,7 +165,7 @@ class WebhookTransport(TelegramTransport):
 
     def __init__(self, token: str, api_base: str, url: str, listen: tuple[str, int], secret: str) -> None:
         super().__init__(token, api_base)
-        self._queue: queue.Queue[dict] = queue.Queue()
+        self._queue = Updates()
         secret_bytes = secret.encode()
         updates = self._queue
 
@@ -202,14 +202,7 @@ class WebhookTransport(TelegramTransport):
         self.call("setWebhook", {"url": url, "secret_token": secret, "allowed_updates": ["message", "callback_query"]})
 
     def get_updates(self, timeout: float) -> list[dict]:
-        try:
-            first = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return []
-        batch = [first]
-        while not self._queue.empty():
-            batch.append(self._queue.get_nowait())
-        return batch
+        return self._queue.get(timeout)
 
     def close(self) -> None:
         self._server.shutdown()

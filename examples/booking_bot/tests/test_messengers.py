@@ -120,14 +120,20 @@ def passed(world: World, when: datetime) -> None:
         bot.wait_log(rf"reminder pass worker=\S+ now={re.escape(when.isoformat())} ")
 
 
-def test_a_client_on_two_messengers_is_one_client_and_hears_where_they_last_wrote(
-        world: World, messengers: Any) -> None:
-    whatsapp, _, hook = messengers
+def booked_on_whatsapp(world: World, whatsapp: Any, hook: str) -> tuple[Any, str, WhatsAppClient]:
+    """Anna registered on Telegram, and Mia booked with her on WhatsApp for Sunday 10:00: (Anna, her link's code, Mia)."""
     master = world.user("Anna")
     code = world.register_master(master)
     mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller", template_regex)
     mia.send(f"/start {code}")
     book(mia, "Sun 28.03", "10:00")
+    return master, code, mia
+
+
+def test_a_client_on_two_messengers_is_one_client_and_hears_where_they_last_wrote(
+        world: World, messengers: Any) -> None:
+    whatsapp, _, hook = messengers
+    master, code, mia = booked_on_whatsapp(world, whatsapp, hook)
     on_telegram = world.user("Mia")
     on_telegram.send(f"/start {code}")  # joins on her own first: a client record of its own, no bookings
     on_telegram.expect("welcome_client", master="Anna")
@@ -168,11 +174,7 @@ def test_a_client_on_two_messengers_is_one_client_and_hears_where_they_last_wrot
 def test_a_reminder_a_day_after_the_clients_last_message_goes_as_whatsapps_template(
         world: World, messengers: Any) -> None:
     whatsapp, _, hook = messengers
-    master = world.user("Anna")
-    code = world.register_master(master)
-    mia = WhatsAppClient(whatsapp, hook, MIA, "Mia Müller", template_regex)
-    mia.send(f"/start {code}")
-    book(mia, "Sun 28.03", "10:00")  # she last writes on Friday 12:00 UTC (the bot's clock)
+    _, _, mia = booked_on_whatsapp(world, whatsapp, hook)  # she last writes on Friday 12:00 UTC (the bot's clock)
     passed(world, datetime(2027, 3, 27, 8, 0, tzinfo=timezone.utc))  # 20 h later: within the window
     day_ahead = mia.expect("reminder_hours", hours=24, when="Sun 28.03 10:00")
     assert day_ahead[2]["type"] == "interactive" and [label for label, _ in day_ahead[1]] == ["I'm coming", "Cancel"]

@@ -18,8 +18,10 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -90,6 +92,12 @@ return [...document.querySelectorAll('input:not([type=hidden]), select, textarea
 
 NETWORK_REFUSAL = re.compile(r"^(\S+) - Failed to load resource: the server responded with a status of (\d+)")
 
+
+
+def utc_instant(day: date, hhmm: str, zone: ZoneInfo) -> str:
+    """The UTC instant of the wall time `hhmm` on `day` in `zone`, as the API writes it."""
+    local = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)
+    return local.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 @dataclass
 class Page:

@@ -16,7 +16,7 @@ import pytest
 
 import slotcraft as sc
 
-from .browser import PASSWORD, Page, Session, create_user, missing_browser, page
+from .browser import PASSWORD, Page, Session, create_user, missing_browser, page, utc_instant
 from .test_http_process import serving
 
 pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
@@ -43,9 +43,7 @@ MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY = (SUNDAY - timedelta(day
 
 
 def instant(day: date, hhmm: str, zone: ZoneInfo = NEW_YORK) -> str:
-    """The UTC instant of a wall time in `zone`, as the API writes it."""
-    local = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_instant(day, hhmm, zone)
 
 
 def calendar_url(day: date, **params: str) -> str:

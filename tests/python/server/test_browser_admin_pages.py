@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ import pytest
 
 from slotcraft.server.webhooks import verify
 
-from .browser import PASSWORD, Page, Session, create_user, missing_browser, page
+from .browser import PASSWORD, Page, Session, create_user, missing_browser, page, utc_instant
 from .receiver import Receiver, running_receiver
 from .test_http_process import SERVER, serving
 
@@ -29,8 +29,7 @@ MONDAY = date.today() + timedelta(days=7 - date.today().weekday() + 7)  # a Mond
 
 
 def instant(day: date, hhmm: str) -> str:
-    local = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=BERLIN)
-    return local.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_instant(day, hhmm, BERLIN)
 
 
 @dataclass
@@ -293,7 +292,7 @@ def test_the_audit_log_shows_changes_and_narrows_them_by_action(site: Site, brow
     site.admin.send("PUT", "/v1/settings", before)
     try:
         sign_in(browser, "/admin#/audit", "table.audit-table")
-        assert browser.find(f"tr[data-action=book] td:nth-of-type(3)").text  # a booking's row, with its subject
+        assert browser.find("tr[data-action=book] td:nth-of-type(3)").text  # a booking's row, with its subject
         form = browser.find("form.audit-filters")
         form.find_element("css selector", "input[name=action]").send_keys("cancel")
         form.find_element("css selector", "button[type=submit]").click()

@@ -11,7 +11,7 @@ import io
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from .browser import PASSWORD, Page, Session, create_user, missing_browser, page
+from .browser import PASSWORD, Page, Session, create_user, missing_browser, page, utc_instant
 from .test_http_process import SERVER, serving
 
 pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
@@ -33,9 +33,7 @@ SUNDAY = MONDAY + timedelta(days=6)
 WEEK = f"from={MONDAY.isoformat()}&to={SUNDAY.isoformat()}"
 
 
-def instant(day: date, hhmm: str, zone: ZoneInfo) -> str:
-    local = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+instant = utc_instant
 
 
 @dataclass

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from .browser import PASSWORD, Page, Session, create_user, missing_browser, page
+from .browser import PASSWORD, Page, Session, create_user, missing_browser, page, utc_instant
 from .test_browser_admin import NEW_YORK, SATURDAY, SUNDAY, calendar_url, rows, wait_for_calendar
 from .test_http_process import serving
 
@@ -33,8 +33,7 @@ def next_monday() -> date:
 
 
 def utc(day: date, hhmm: str, zone: ZoneInfo = BERLIN) -> str:
-    local = datetime.combine(day, time.fromisoformat(hhmm), tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_instant(day, hhmm, zone)
 
 
 @dataclass

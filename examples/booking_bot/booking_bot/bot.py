@@ -808,7 +808,8 @@ class Bot(BotCore):
         self.booking_action(user, rest, as_master=False)
 
     def booking_action(self, user: dict, rest: str, as_master: bool) -> None:
-        """`x:<id>` asks whether to cancel, `y:<id>` cancels, `n:<id>` keeps it, `r:<id>` pick a new day, `d:<id>:<day>` times, `t:<id>:<epoch>:<place>` move there.
+        """`x:<id>` asks whether to cancel, `y:<id>` cancels, `n:<id>` keeps it; `r:<id>` pick a new day,
+        `d:<id>:<day>` times, `t:<id>:<epoch>:<place>` move there.
         The days and times offered are slotcraft's for this very move (`slots(..., ignore_booking=<id>)`: the
         booking left out, each time at its place), so every one is a time `reschedule` accepts."""
         action, _, arg = rest.partition(":")
@@ -1212,6 +1213,9 @@ class Bot(BotCore):
             self.say(user, "connect_bad")
             return
         target = self.s.client(origin["client_id"])
+        if target is None:
+            self.say(user, "connect_bad")
+            return
         mine = self.identity(user)
         own = self.s.client(user["client_id"]) if user["client_id"] and user["client_id"] != target.id else None
         if own is not None and self.s.client_bookings(own.id, active=True, now=self.now()):

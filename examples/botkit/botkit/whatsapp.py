@@ -74,7 +74,8 @@ class WhatsAppTransport:
         self._lock = threading.Lock()
         self._last_heard: dict[str, float] = {}  # wa_id -> when they last wrote
         self._languages: dict[str, str] = {}
-        self._message_ids = itertools.count(1)
+        # The ids the bot knows our messages by (WhatsApp's own are strings): new ones after a restart too.
+        self._message_ids = itertools.count(time.time_ns() // 1000)
         self._ours: dict[str, int] = {}  # a wamid we sent -> the message id the bot knows it by
         self._menus: dict[str, tuple[Menu, int]] = {}  # wa_id -> its last menu and that message's id
         self._endpoint = Endpoint(listen, self._serve, "whatsapp webhook")

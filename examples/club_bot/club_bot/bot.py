@@ -49,7 +49,7 @@ ROLES: dict[str, tuple[str, ...]] = {
     "hours": (ADMIN,), "session": (ADMIN,), "sessions": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
     "faqs": (ADMIN,), "stats": (ADMIN,), "invite": (ADMIN,),
     "poll": (TEACHER,), "queue": STAFF,
-    "book": (CLIENT,), "my": (CLIENT,), "person": (CLIENT,),
+    "book": (CLIENT,), "my": (CLIENT, TEACHER), "person": (CLIENT,),
     # buttons
     "lang:": ALL, "pl:": (TEACHER,), "bk:": (CLIENT,), "my:": (CLIENT,), "sp:": (CLIENT,), "op:": STAFF,
     "fq:": (ADMIN,), "ss:": (ADMIN,), "rm:": (ADMIN,),
@@ -950,7 +950,25 @@ class ClubBot(BotCore):
         self.tell_teacher(b, "teacher_booked", user["name"])
 
     def cmd_my(self, user: dict, arg: str) -> None:
+        """A client's bookings (to cancel); a teacher's lessons of the coming week, each with who comes."""
+        rid = self.store.teacher_of_user(user["user_id"])
+        if rid is not None:
+            self.teacher_week(user, rid)
+            return
         self.cb_my(user, "list", None)
+
+    def teacher_week(self, user: dict, rid: str) -> None:
+        lessons: dict[tuple[datetime, str], list[str]] = {}
+        for b in self.s.upcoming(rid, self.now(), 7):
+            if b.status == sc.BookingStatus.confirmed:
+                client = self.s.client(b.client) if b.client else None
+                lessons.setdefault((b.start, b.service), []).append(client.name if client else "?")
+        if not lessons:
+            self.say(user, "teacher_week_free")
+            return
+        lines = [self.t(user, "teacher_lesson", when=self.when(user, start), subject=self.subject_name(sid),
+                        clients=", ".join(sorted(names))) for (start, sid), names in sorted(lessons.items())]
+        self.say(user, "teacher_week", count=len(lines), lines="\n".join(lines))
 
     def cb_my(self, user: dict, rest: str, message_id: int | None) -> None:
         cid = self.client_id(user)

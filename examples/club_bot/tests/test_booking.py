@@ -48,6 +48,13 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
     # Chess is one seat: Cid cannot take Anna at 10:00 (she is teaching Yoga then).
     assert "10:00" not in club.times(cid, "Chess", "Anna", "Mon 29.03")
 
+    # A teacher's /my: the lessons of the coming week, one line a session with who comes.
+    anna.send("/my")
+    week = anna.expect("teacher_week", count=1)
+    assert week["text"].splitlines()[1:] == ["Mon 29.03 10:00 Yoga: Ann, Ben"], week["text"]
+    boris.send("/my")
+    boris.expect("teacher_week_free")
+
     # Cid sees only his (no) bookings and cannot cancel Ann's, even with a forged button.
     ann.send("/my")
     mine = ann.expect("my_booking", subject="Yoga", teacher="Anna")

@@ -13,6 +13,7 @@ teacher's overrides for those dates."""
 from __future__ import annotations
 
 import logging
+import math
 import re
 import secrets
 from collections import Counter
@@ -37,6 +38,9 @@ LOCATION = "club"
 ADMIN, TEACHER, CLIENT = "admin", "teacher", "client"
 ALL = (ADMIN, TEACHER, CLIENT)
 STAFF = (ADMIN, TEACHER)
+
+# Who holds the teacher for a planned session: the club's own client, known to slotcraft by this identity.
+TIMETABLE = ("other", "club:timetable")
 
 # A client's text this soon after their conversation was closed is not taken as a new question.
 AFTER_CLOSE = timedelta(minutes=15)
@@ -85,6 +89,7 @@ class ClubBot(BotCore):
         self.days_ahead = days_ahead
         self.faq_threshold = faq_threshold
         self.hold_ttl = hold_ttl
+        self._timetable = ""
         self.commands = {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("cmd_")}
 
     # ---- roles --------------------------------------------------------------------------------
@@ -219,6 +224,7 @@ class ClubBot(BotCore):
             if not value.isdigit() or not 10 <= int(value) <= 240:
                 raise InputError("bad_slot")
             length = timedelta(minutes=int(value))
+            ticked = self.answered_time()
             st.default_step = length
             for sid in self.store.subjects():
                 rec = self.s.service(sid)
@@ -245,6 +251,8 @@ class ClubBot(BotCore):
             raise InputError("bad_settings")
         if what:
             self.s.save_settings(st, actor=self.actor(user))
+            if what == "slot":
+                self.retick(ticked)
             log.info("action settings %s=%s user=%s", what, value, user["user_id"])
             st = self.s.settings()
         self.say(user, "settings", slot=self.slot_length() // timedelta(minutes=1),
@@ -284,10 +292,9 @@ class ClubBot(BotCore):
     def cmd_subjects(self, user: dict, arg: str) -> None:
         lines = []
         for sid in self.store.subjects():
-            rec = self.s.service(sid)
             teachers = ", ".join(self.teacher_name(r) for r in self.s.providers(sid)) or "-"
-            lines.append(self.t(user, "subject_line", id=sid, name=self.subject_name(sid),
-                                seats=rec.rules.capacity if rec else 1, teachers=teachers))
+            lines.append(self.t(user, "subject_line", id=sid, name=self.subject_name(sid), seats=self.seats(sid),
+                                teachers=teachers))
         self.say(user, "subjects", list="\n".join(lines) or self.t(user, "none"))
 
     def cmd_teacher(self, user: dict, arg: str) -> None:
@@ -364,6 +371,7 @@ class ClubBot(BotCore):
         for sid in sids:
             self.s.unlink(rid, sid, actor=self.actor(user))
             self.store.remove_templates(resource_id=rid, service_id=sid)
+        self.timetable_changed(self.actor(user), resource=rid, services=sids)
         log.info("action unlinked teacher=%s subjects=%s user=%s", rid, ",".join(sids), user["user_id"])
         self.say(user, "unlinked", teacher=self.teacher_name(rid), subjects=", ".join(self.subject_name(s) for s in sids),
                  future=self.future_count(rid, sids))
@@ -375,11 +383,7 @@ class ClubBot(BotCore):
                 or not 1 <= int(words[1]) <= 100):
             raise InputError("bad_seats")
         sid, seats = words[0], int(words[1])
-        rec = self.s.service(sid)
-        assert rec is not None
-        rules = rec.rules
-        rules.capacity = seats
-        self.s.put_service(sc.ServiceRecord(rules, name=rec.name, locations=rec.locations), actor=self.actor(user))
+        self.put_seats(sid, seats, self.actor(user))
         log.info("action seats subject=%s seats=%d user=%s", sid, seats, user["user_id"])
         self.say(user, "seats_set", subject=self.subject_name(sid), seats=seats)
 
@@ -418,6 +422,7 @@ class ClubBot(BotCore):
         for rid in self.s.providers(sid):
             self.s.unlink(rid, sid, actor=self.actor(user))
         self.store.remove_templates(service_id=sid)
+        self.timetable_changed(self.actor(user))
         self.store.remove("subject", sid, self.now().isoformat())
         coming = self.future_bookings([t[0] for t in self.store.teachers(removed=True)], [sid])
         log.info("action removed subject=%s coming=%d user=%s", sid, len(coming), user["user_id"])
@@ -432,6 +437,7 @@ class ClubBot(BotCore):
         for sid in self.s.services_of(rid):
             self.s.unlink(rid, sid, actor=self.actor(user))
         self.store.remove_templates(resource_id=rid)
+        self.timetable_changed(self.actor(user), resource=rid)
         self.store.remove("teacher", rid, self.now().isoformat())
         requeued = 0
         if uid:
@@ -486,7 +492,14 @@ class ClubBot(BotCore):
             raise InputError("bad_session")
         at = f"{int(m.group(1)):02}:{m.group(2)}"
         weekday = ORDER.index(DAYS[words[2]])
+        # On the teacher's usual grid of that weekday (the next one), as slotcraft lays it: else it could never be planned.
+        day = self.today() + timedelta(days=(weekday - self.today().weekday()) % 7 or 7)
+        if sc.Zone(self.zone.key).to_utc(day, at) not in self.usual_grid(words[0], day):
+            raise InputError("session_outside_hours", teacher=self.teacher_name(words[0]), wd=self.t(user, f"wd_{weekday}"),
+                             time=at)
+        seats = self.seats(words[1])
         self.store.add_template(words[0], words[1], weekday, at)
+        self.put_seats(words[1], seats, self.actor(user))
         self.say(user, "session_added", teacher=self.teacher_name(words[0]), subject=self.subject_name(words[1]),
                  wd=self.t(user, f"wd_{weekday}"), time=at)
 
@@ -501,6 +514,7 @@ class ClubBot(BotCore):
     def cb_ss(self, user: dict, rest: str, message_id: int | None) -> None:
         what, _, template_id = rest.partition(":")
         if what == "rm" and template_id.isdigit() and self.store.remove_template(int(template_id)):
+            self.timetable_changed(self.actor(user))
             self.say(user, "session_removed")
         else:
             self.say(user, "stale_button")
@@ -525,11 +539,9 @@ class ClubBot(BotCore):
                                                                       (f" x{b.seats}" if b.seats > 1 else ""))
         lines = []
         for (at, rid, sid), names in sorted(rows.items()):
-            rec = self.s.service(sid)
-            capacity = rec.rules.capacity if rec else 1
             local = at.astimezone(self.zone)
             lines.append(self.t(user, "table_line", time=local.strftime("%H:%M"), teacher=self.teacher_name(rid),
-                                subject=self.subject_name(sid), taken=len(names), seats=capacity,
+                                subject=self.subject_name(sid), taken=len(names), seats=self.seats(sid),
                                 clients=", ".join(names)))
         self.say(user, "day_table", day=self.day_label(user, day), table="\n".join(lines) or self.t(user, "none"))
 
@@ -687,6 +699,34 @@ class ClubBot(BotCore):
         r.schedules = schedules
         self.s.put_resource(r, actor=actor)
 
+    def answered_time(self) -> dict[tuple[str, str], list[tuple[datetime, datetime]]]:
+        """The real time each answer still to come ticked, by teacher and date: what a change of the slot length
+        must keep (see `retick`)."""
+        step = self.slot_length()
+        out: dict[tuple[str, str], list[tuple[datetime, datetime]]] = {}
+        for rid, day_text, _ in self.store.answers_from((self.today() + timedelta(days=1)).isoformat()):
+            day = date.fromisoformat(day_text)
+            merged: list[list[datetime]] = []
+            for t in self.answer_starts(rid, day, self.usual_grid(rid, day)) or []:
+                if merged and merged[-1][1] >= t:
+                    merged[-1][1] = max(merged[-1][1], t + step)
+                else:
+                    merged.append([t, t + step])
+            out[(rid, day_text)] = [(a, b) for a, b in merged]
+        return out
+
+    def retick(self, answered: dict[tuple[str, str], list[tuple[datetime, datetime]]]) -> None:
+        """The answers re-read on the new grid: a start is ticked when its whole new slot lies in time ticked
+        before. The dates' hours (overrides) stay as the teacher answered them."""
+        step = self.slot_length()
+        for (rid, day_text), spans in answered.items():
+            day = date.fromisoformat(day_text)
+            ticks = [t for t in self.usual_grid(rid, day) if any(a <= t and t + step <= b for a, b in spans)]
+            self.store.set_answer(rid, day_text, [sc.format_instant(t) for t in ticks], self.now().isoformat(),
+                                  usual=self.store.usual_day(rid, day_text))
+            log.info("action poll answer regridded resource=%s day=%s slots=%s", rid, day_text,
+                     ",".join(self.clock_labels(ticks)))
+
     def repeated_hour(self, grid: list[datetime]) -> set[datetime]:
         """The starts of `grid` whose local wall time happens twice (the hour the clocks go back)."""
         zone = sc.Zone(self.zone.key)
@@ -739,6 +779,7 @@ class ClubBot(BotCore):
             return
         self.store.set_answer(rid, day.isoformat(), [sc.format_instant(t) for t in sorted(wanted)], self.now().isoformat())
         log.info("action poll answer resource=%s day=%s slots=%s", rid, day, ",".join(self.clock_labels(sorted(wanted))))
+        self.release_sessions(self.actor(user), resource=rid, starts=unticked)
         for b in dropped:  # the teacher said they cannot: the lesson goes, and its client hears it at once
             self.s.cancel(b.id, "the teacher cannot come", now=self.now(), actor=self.actor(user))
             client = self.user_of_client(b.client) if b.client else None
@@ -754,6 +795,78 @@ class ClubBot(BotCore):
         """The teacher's confirmed bookings starting on the local `day`."""
         start, end = self.day_span(day)
         return [b for b in self.s.upcoming(rid, start, 1) if b.status == sc.BookingStatus.confirmed and b.start < end]
+
+    # ---- the timetable's holds -----------------------------------------------------------------
+    #
+    # A planned session is a slotcraft hold of its teacher for the subject, made by the club's own timetable client
+    # and kept until the session ends. slotcraft then refuses any other subject with that teacher over it (here, in
+    # the HTTP API and on the booking page alike), while the subject's clients share the session's seats with it.
+    # The hold takes one seat, so a timetabled subject's capacity in slotcraft is its seats plus one; the club's
+    # setting `reserve_seat:<id>` says whether it is.
+
+    def timetable_client(self) -> str:
+        if not self._timetable:
+            self._timetable = self.s.client_for(sc.Identity(*TIMETABLE), "Timetable", actor="club_bot").id
+        return self._timetable
+
+    def seats(self, sid: str) -> int:
+        """The seats the subject sells to clients."""
+        rec = self.s.service(sid)
+        return (rec.rules.capacity if rec else 1) - int(self.store.setting(f"reserve_seat:{sid}", "0"))
+
+    def put_seats(self, sid: str, seats: int, actor: str) -> None:
+        """Sets the subject's capacity in slotcraft: its seats, plus the timetable's while it is timetabled. One no
+        longer timetabled first gives its sessions' holds back."""
+        reserve = int(self.store.timetabled(sid))
+        if not reserve:
+            self.release_sessions(actor, services=[sid])
+        rec = self.s.service(sid)
+        assert rec is not None
+        rules = rec.rules
+        if rules.capacity != seats + reserve:
+            rules.capacity = seats + reserve
+            self.s.put_service(sc.ServiceRecord(rules, name=rec.name, locations=rec.locations), actor=actor)
+        self.store.set_setting(f"reserve_seat:{sid}", str(reserve))
+
+    def timetable_changed(self, actor: str, resource: str = "", services: list[str] | None = None) -> None:
+        """After templates went: the teacher's (`resource`) sessions of `services` (all, if None) let go, and each
+        subject's capacity brought in line."""
+        if resource:
+            self.release_sessions(actor, resource=resource, services=services)
+        for sid in self.store.subjects():
+            self.put_seats(sid, self.seats(sid), actor)
+
+    def plan_session(self, rid: str, sid: str, start: datetime, actor: str) -> bool:
+        """Plans the session once (across processes) and holds its teacher until it ends. False, and nothing
+        planned, when slotcraft refuses the hold (the teacher was booked for something else then)."""
+        if not self.store.put_session(rid, sid, start.isoformat()):
+            return True
+        rec = self.s.service(sid)
+        assert rec is not None
+        now = self.now()
+        until_end = math.ceil((start + rec.rules.duration - now) / timedelta(minutes=1))
+        try:
+            self.s.hold(rid, sid, start, timedelta(minutes=until_end), location=LOCATION, client=self.timetable_client(),
+                        actor=actor, now=now)
+        except sc.Error as e:
+            log.info("action session refused resource=%s subject=%s start=%s field=%s", rid, sid, start, e.field)
+            self.store.remove_session(rid, sid, start.isoformat())
+            return False
+        return True
+
+    def release_sessions(self, actor: str, resource: str = "", services: list[str] | None = None,
+                         starts: set[datetime] | None = None) -> int:
+        """Cancels the timetable's holds still to come that match (a teacher's, of some subjects, at some starts)
+        and unplans their sessions; how many."""
+        released = 0
+        for b in self.s.client_bookings(self.timetable_client(), now=self.now()):
+            if ((resource and b.resource != resource) or (services is not None and b.service not in services)
+                    or (starts is not None and b.start not in starts) or b.status != sc.BookingStatus.held):
+                continue
+            self.s.cancel(b.id, "the session is no longer planned", now=self.now(), actor=actor)
+            self.store.remove_session(b.resource, b.service, b.start.isoformat())
+            released += 1
+        return released
 
     # ---- admin: planning the next days ---------------------------------------------------------
 
@@ -793,10 +906,12 @@ class ClubBot(BotCore):
                 if weekday != day.weekday():
                     continue
                 start = zone.to_utc(day, at)
-                if start in answers.get(rid, set()):
-                    self.store.put_session(rid, sid, start.isoformat())
+                if start in answers.get(rid, set()) and self.plan_session(rid, sid, start, self.actor(user)):
                     parts.append(self.t(user, "plan_session", time=at, subject=self.subject_name(sid),
                                         teacher=self.teacher_name(rid)))
+                elif start in answers.get(rid, set()):
+                    conflicts.append(self.t(user, "conflict_session_booked", teacher=self.teacher_name(rid),
+                                            subject=self.subject_name(sid), day=self.day_label(user, day), time=at))
                 else:
                     conflicts.append(self.t(user, "conflict_template", teacher=self.teacher_name(rid),
                                             subject=self.subject_name(sid), day=self.day_label(user, day), time=at))
@@ -893,8 +1008,7 @@ class ClubBot(BotCore):
             self.say(user, "stale_button")
 
     def is_group(self, sid: str) -> bool:
-        rec = self.s.service(sid)
-        return bool(rec and rec.rules.capacity > 1)
+        return self.seats(sid) > 1
 
     def take_hold(self, user: dict, sid: str, who: str, start: datetime) -> None:
         self.release_hold(user)

@@ -154,6 +154,11 @@ class ClubStore(BotStore):
         else:
             self.run("DELETE FROM club_usual_days WHERE resource_id = ? AND day = ?", (resource_id, day))
 
+    def answers_from(self, day: str) -> list[tuple[str, str, list[str]]]:
+        """(resource_id, day, ticked starts) of every answer for `day` and later."""
+        return [(r[0], r[1], json.loads(r[2])) for r in self.all(
+            "SELECT resource_id, day, slots FROM club_answers WHERE day >= ? ORDER BY resource_id, day", (day,))]
+
     def usual_day(self, resource_id: str, day: str) -> bool:
         """Whether the day's hours are the usual ones /plan kept, not the teacher's answer."""
         return self.one("SELECT 1 FROM club_usual_days WHERE resource_id = ? AND day = ?", (resource_id, day)) is not None
@@ -181,8 +186,13 @@ class ClubStore(BotStore):
     def timetabled(self, service_id: str) -> bool:
         return self.one("SELECT 1 FROM club_templates WHERE service_id = ? AND removed = 0", (service_id,)) is not None
 
-    def put_session(self, resource_id: str, service_id: str, start_utc: str) -> None:
-        self.run("INSERT INTO club_sessions (resource_id, service_id, start_utc) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    def put_session(self, resource_id: str, service_id: str, start_utc: str) -> bool:
+        """Plans a session; False if it already was (whichever process asked first planned it)."""
+        return self.run("INSERT INTO club_sessions (resource_id, service_id, start_utc) VALUES (?, ?, ?) "
+                        "ON CONFLICT DO NOTHING", (resource_id, service_id, start_utc)) == 1
+
+    def remove_session(self, resource_id: str, service_id: str, start_utc: str) -> None:
+        self.run("DELETE FROM club_sessions WHERE resource_id = ? AND service_id = ? AND start_utc = ?",
                  (resource_id, service_id, start_utc))
 
     def sessions(self, service_id: str) -> set[tuple[str, str]]:

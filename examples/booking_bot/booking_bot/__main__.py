@@ -6,7 +6,7 @@ import argparse
 import logging
 import os
 import sys
-from datetime import time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from .runner import (DB_HELP, add_common_options, check_common_options, open_state, open_transport, secrets_of,
@@ -32,9 +32,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reminder-offsets", metavar="MIN,MIN",
                    help="reminder offsets in minutes saved in slotcraft's settings (default when none: 1440,120)")
     p.add_argument("--hold-minutes", type=int, default=10, help="how long a tapped time is held for confirming")
-    p.add_argument("--agenda-at", default="08:00", metavar="HH:MM",
-                   help="each master's morning agenda at this local time, sent by the reminder workers "
-                        "(default 08:00; off: none)")
     args = p.parse_args(argv)
 
     check_common_options(p, args)
@@ -45,14 +42,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.offsets = [timedelta(minutes=int(x)) for x in parts]
     if args.hold_minutes < 1:
         p.error("--hold-minutes must be at least 1")
-    args.agenda_time = None
-    if args.agenda_at != "off":
-        try:
-            args.agenda_time = time.fromisoformat(args.agenda_at)
-        except ValueError:
-            p.error(f"--agenda-at: {args.agenda_at!r} is not a local time HH:MM (e.g. 08:00) or off")
-        if len(args.agenda_at) != 5:
-            p.error(f"--agenda-at: {args.agenda_at!r} is not a local time HH:MM (e.g. 08:00) or off")
     check_api_options(p, args)
     return args
 

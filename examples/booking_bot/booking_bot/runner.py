@@ -8,10 +8,12 @@ import argparse
 import logging
 import os
 import queue
+import re
 import signal
 import sys
 import threading
 import zlib
+from datetime import time
 from typing import Any, Callable
 
 from .transport import ConsoleTransport, TelegramTransport, Transport, WebhookTransport
@@ -61,6 +63,12 @@ def add_common_options(p: argparse.ArgumentParser, reminder_modes: tuple[str, ..
     p.add_argument("--throttle", default="20/10", metavar="N/SECONDS",
                    help="at most N updates per user per window (default 20/10; 0/1 turns it off)")
     p.add_argument("--workers", type=int, default=4, help="threads handling updates (one user's updates stay in order)")
+    p.add_argument("--agenda-at", default="08:00", metavar="HH:MM",
+                   help="each master's or teacher's morning agenda at this local time, sent by the reminder workers "
+                        "(default 08:00; off: none)")
+    p.add_argument("--calendar-url", default="", metavar="URL",
+                   help="the public address of slotcraft's HTTP API (python3 -m slotcraft.server) on the same "
+                        "database: /feed then gives staff their calendar's subscription URL there")
     p.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
 
 
@@ -91,6 +99,16 @@ def check_common_options(p: argparse.ArgumentParser, args: argparse.Namespace) -
     args.throttle_limit, args.throttle_window = int(limit), float(window)
     if args.workers < 1:
         p.error("--workers must be at least 1")
+    args.agenda_time = None
+    if args.agenda_at != "off":
+        try:
+            args.agenda_time = time.fromisoformat(args.agenda_at)
+        except ValueError:
+            p.error(f"--agenda-at: {args.agenda_at!r} is not a local time HH:MM (e.g. 08:00) or off")
+        if len(args.agenda_at) != 5:
+            p.error(f"--agenda-at: {args.agenda_at!r} is not a local time HH:MM (e.g. 08:00) or off")
+    if args.calendar_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", args.calendar_url):
+        p.error(f"--calendar-url: {args.calendar_url!r} is not an http(s) address (e.g. https://club.example.org)")
 
 
 def _listen(p: argparse.ArgumentParser, option: str, value: str) -> tuple[str, int]:

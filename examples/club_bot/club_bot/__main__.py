@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     transport = open_transport(args, clock)
     bot = ClubBot(scheduler, store, transport, clock, Throttle(store, args.throttle_limit, args.throttle_window),
                   admins=args.admin_ids, zone=args.tz, poll_at=args.poll_time, days_ahead=args.days_ahead,
-                  faq_threshold=args.faq_threshold)
+                  faq_threshold=args.faq_threshold, agenda_at=args.agenda_time, calendar_url=args.calendar_url)
     stop = stop_on_signals()
     log.info("club_bot started: transport=%s tz=%s poll_at=%s", args.transport, args.tz, args.poll_at)
     threading.Thread(target=poll_worker, args=(bot, args.reminder_interval, stop), name="poll", daemon=True).start()

@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import slotcraft as sc
-from booking_bot.bot import DAYS, ORDER, parse_breaks, parse_hours, parse_ranges
+from booking_bot.bot import AGENDA_LATE, DAYS, ORDER, parse_breaks, parse_hours, parse_ranges
 from booking_bot.clock import Clock
 from booking_bot.core import BotCore, Button, InputError, btn
 from booking_bot.throttle import Throttle
@@ -52,10 +52,11 @@ ROLES: dict[str, tuple[str, ...]] = {
     "teach": (ADMIN,), "unteach": (ADMIN,), "seats": (ADMIN,), "rmsubject": (ADMIN,), "rmteacher": (ADMIN,),
     "hours": (ADMIN,), "session": (ADMIN,), "sessions": (ADMIN,), "day": (ADMIN,), "csv": (ADMIN,), "ics": (ADMIN,), "plan": (ADMIN,), "faq": (ADMIN,),
     "faqs": (ADMIN,), "stats": (ADMIN,), "invite": (ADMIN,),
-    "poll": (TEACHER,), "queue": STAFF,
+    "poll": (TEACHER,), "queue": STAFF, "marks": (TEACHER,), "feed": (TEACHER,),
     "book": (CLIENT,), "my": (CLIENT, TEACHER), "person": (CLIENT,),
     # buttons
-    "lang:": ALL, "pl:": (TEACHER,), "bk:": (CLIENT,), "my:": (CLIENT,), "sp:": (CLIENT,), "op:": STAFF,
+    "lang:": ALL, "pl:": (TEACHER,), "bk:": (CLIENT,), "my:": (CLIENT,), "rc:": (CLIENT,), "sp:": (CLIENT,), "op:": STAFF,
+    "at:": (TEACHER,),
     "fq:": (ADMIN,), "ss:": (ADMIN,), "rm:": (ADMIN,),
 }
 
@@ -79,7 +80,10 @@ class ClubBot(BotCore):
 
     def __init__(self, scheduler: sc.Scheduler, store: ClubStore, transport: Transport, clock: Clock,
                  throttle: Throttle, *, admins: set[str], zone: str, poll_at: time, days_ahead: int = 3,
-                 faq_threshold: float = 0.5, hold_ttl: timedelta = timedelta(minutes=10)) -> None:
+                 faq_threshold: float = 0.5, hold_ttl: timedelta = timedelta(minutes=10),
+                 agenda_at: time | None = time(8, 0), calendar_url: str = "") -> None:
+        """`agenda_at`: the local time of each teacher's morning agenda (None: none); `calendar_url`: the HTTP API's
+        public address, for the calendar feeds teachers subscribe to (empty: no feeds)."""
         super().__init__(store, transport, clock, throttle)
         self.s = scheduler
         self.store: ClubStore = store
@@ -89,6 +93,8 @@ class ClubBot(BotCore):
         self.days_ahead = days_ahead
         self.faq_threshold = faq_threshold
         self.hold_ttl = hold_ttl
+        self.agenda_at = agenda_at
+        self.calendar_url = calendar_url.rstrip("/")
         self._timetable = ""
         self.commands = {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("cmd_")}
 
@@ -1071,12 +1077,17 @@ class ClubBot(BotCore):
             return
         self.cb_my(user, "list", None)
 
-    def teacher_week(self, user: dict, rid: str) -> None:
+    def lessons(self, rid: str, start: datetime, end: datetime) -> dict[tuple[datetime, str], list[str]]:
+        """The teacher's confirmed lessons starting in `[start, end)`: (start, subject) → who comes."""
         lessons: dict[tuple[datetime, str], list[str]] = {}
-        for b in self.s.upcoming(rid, self.now(), 7):
-            if b.status == sc.BookingStatus.confirmed:
+        for b in self.s.upcoming(rid, start, max(1, math.ceil((end - start) / timedelta(days=1)))):
+            if b.status == sc.BookingStatus.confirmed and b.start < end:
                 client = self.s.client(b.client) if b.client else None
                 lessons.setdefault((b.start, b.service), []).append(client.name if client else "?")
+        return lessons
+
+    def teacher_week(self, user: dict, rid: str) -> None:
+        lessons = self.lessons(rid, self.now(), self.now() + timedelta(days=7))
         if not lessons:
             self.say(user, "teacher_week_free")
             return
@@ -1099,7 +1110,10 @@ class ClubBot(BotCore):
                     self.say(user, "my_booking_fixed", subject=self.subject_name(b.service),
                              teacher=self.teacher_name(b.resource), when=self.when(user, b.start))
             return
-        if rest.startswith("c:"):
+        if rest == "n":
+            self.say(user, "kept_booking")
+            return
+        if rest.startswith(("c:", "y:")):  # Cancel asks "are you sure?"; y: is its Yes
             b = self.s.booking(rest[2:])
             if b is None or b.client != cid:  # never another client's booking, whatever the button says
                 log.warning("refused booking %s to user=%s: not theirs", rest[2:], user["user_id"])
@@ -1108,6 +1122,10 @@ class ClubBot(BotCore):
             if b.status == sc.BookingStatus.confirmed and not self.cancellable(b):
                 self.say(user, "too_late_to_cancel", when=self.when(user, b.start),
                          minutes=self.cancel_cutoff() // timedelta(minutes=1))
+                return
+            if b.status == sc.BookingStatus.confirmed and rest.startswith("c:"):
+                self.say(user, "sure_cancel", [[btn("btn_yes_cancel", f"my:y:{b.id}"), btn("btn_keep_booking", "my:n")]],
+                         subject=self.subject_name(b.service), when=self.when(user, b.start))
                 return
             if b.status == sc.BookingStatus.confirmed:
                 self.s.cancel(b.id, "cancelled by the client", now=self.now(), actor=self.actor(user))
@@ -1125,9 +1143,113 @@ class ClubBot(BotCore):
         user = self.user_of_client(b.client)
         if user is None:
             return False
-        self.say(user, "reminder", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
+        row = [btn("btn_coming", f"rc:{b.id}")] + ([btn("btn_cancel_booking", f"my:c:{b.id}")] if self.cancellable(b) else [])
+        self.say(user, "reminder", [row], subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
                  when=self.when(user, b.start))
         return True
+
+    def cb_rc(self, user: dict, booking_id: str, message_id: int | None) -> None:
+        """"I'm coming" under a reminder: the teacher hears it once."""
+        b = self.s.booking(booking_id)
+        if b is None or b.client != self.client_id(user) or b.status != sc.BookingStatus.confirmed or b.end <= self.now():
+            self.say(user, "stale_button")
+            return
+        self.say(user, "coming_noted", when=self.when(user, b.start))
+        if self.store.mark_coming(b.id, self.now().isoformat()):
+            self.tell_teacher(b, "teacher_client_coming", user["name"])
+
+    # ---- staff tools: the morning agenda, attendance marks, the calendar feed ---------------------
+
+    def send_agendas(self) -> int:
+        """Each teacher's lessons of the day, once, at `agenda_at` club time (up to AGENDA_LATE after it, when the
+        workers were down at that moment; later the day has begun and it is not sent); how many went out."""
+        local = self.now().astimezone(self.zone)
+        if self.agenda_at is None:
+            return 0
+        due = datetime.combine(local.date(), self.agenda_at, tzinfo=self.zone)
+        if not due <= local < due + AGENDA_LATE:
+            return 0
+        sent = 0
+        for rid, _, uid in self.store.teachers():
+            teacher = self.store.user(uid) if uid else None
+            if teacher is None or not self.store.mark_agenda(rid, local.date().isoformat()):
+                continue
+            lessons = self.lessons(rid, *self.day_span(local.date()))
+            lines = [self.t(teacher, "agenda_line", time=start.astimezone(self.zone).strftime("%H:%M"),
+                            subject=self.subject_name(sid), clients=", ".join(sorted(names)))
+                     for (start, sid), names in sorted(lessons.items())]
+            if lines:
+                self.say(teacher, "agenda", day=self.day_label(teacher, local.date()), count=len(lines),
+                         lines="\n".join(lines))
+            else:
+                self.say(teacher, "agenda_free", day=self.day_label(teacher, local.date()))
+            log.info("agenda sent resource=%s day=%s lessons=%d", rid, local.date(), len(lines))
+            sent += 1
+        return sent
+
+    MARK = {"a": sc.Attendance.attended, "n": sc.Attendance.no_show}
+
+    def cmd_marks(self, user: dict, arg: str) -> None:
+        """The teacher's lessons of the last 7 days that began, a card per client with Came / Did not come
+        (slotcraft's attendance, which the reports count); marked ones say their mark and may be changed."""
+        rid = self.store.teacher_of_user(user["user_id"])
+        assert rid is not None
+        now = self.now()
+        begun = [b for b in self.s.upcoming(rid, now - timedelta(days=7), 8)
+                 if b.status == sc.BookingStatus.confirmed and b.start <= now]
+        if not begun:
+            self.say(user, "marks_none")
+        for b in begun:
+            self.attendance_card(user, b, None)
+
+    def attendance_card(self, user: dict, b: sc.BookingRecord, message_id: int | None) -> None:
+        client = self.s.client(b.client) if b.client else None
+        params = {"when": self.when(user, b.start), "subject": self.subject_name(b.service),
+                  "client": client.name if client else "?",
+                  "mark": self.t(user, f"mark_{b.attendance.name}")}
+        keys = [[btn("btn_came", f"at:a:{b.id}"), btn("btn_no_show", f"at:n:{b.id}")]]
+        if message_id is None:
+            self.say(user, "attendance_card", keys, **params)
+        else:
+            self.edit(user, message_id, "attendance_card", keys, **params)
+
+    def cb_at(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`at:a:<booking>` came, `at:n:<booking>` did not come: only the lesson's own teacher, once it began."""
+        mark, _, booking_id = rest.partition(":")
+        b = self.s.booking(booking_id)
+        if (mark not in self.MARK or b is None or b.resource != self.store.teacher_of_user(user["user_id"])
+                or b.status != sc.BookingStatus.confirmed or b.start > self.now()):
+            self.say(user, "stale_button")
+            return
+        b = self.s.mark_attendance(b.id, self.MARK[mark], now=self.now(), actor=self.actor(user))
+        log.info("action attendance booking=%s mark=%s user=%s", b.id, b.attendance.name, user["user_id"])
+        self.attendance_card(user, b, message_id)
+
+    def cmd_feed(self, user: dict, arg: str) -> None:
+        """`/feed`: a new address of the teacher's calendar (the HTTP API's feed, which calendar apps subscribe to);
+        the one before stops working. `/feed off` stops it."""
+        from slotcraft.server.feeds import FeedTokens  # the HTTP API's own table of feed tokens, in this database
+
+        if not self.calendar_url:
+            self.say(user, "feed_not_set_up")
+            return
+        if arg.strip() not in ("", "off"):
+            raise InputError("bad_feed")
+        rid = self.store.teacher_of_user(user["user_id"])
+        assert rid is not None
+        tokens = FeedTokens(self.s, clock=self.now)
+        try:
+            if arg.strip() == "off":
+                if tokens.revoke(rid):
+                    self.say(user, "feed_off")
+                else:
+                    self.say(user, "feed_none")
+                return
+            token = tokens.create(rid)
+        finally:
+            tokens.close()
+        log.info("action feed created resource=%s user=%s", rid, user["user_id"])
+        self.say(user, "feed", url=f"{self.calendar_url}/v1/calendars/{rid}.ics?token={token}")
 
     # ---- support: FAQ and hand-off ------------------------------------------------------------
 

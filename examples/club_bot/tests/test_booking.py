@@ -101,6 +101,7 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
 
     # Ann cancels her own booking: a seat is free again.
     ann.press(mine, "Cancel this booking")
+    ann.press_key(ann.expect("sure_cancel", subject="Yoga", when="Mon 29.03 10:00"), "btn_yes_cancel")
     ann.expect("booking_cancelled")
     anna.expect("teacher_cancelled", client="Ann", subject="Yoga", when="Mon 29.03 10:00")
     assert "10:00 (1 left)" in club.times(cid, "Yoga", "Anna", "Mon 29.03")

@@ -27,6 +27,8 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subpr
     (["--admins", "1", "--faq-threshold", "1.5"], ["--faq-threshold", "1.5"]),
     (["--admins", "1", "--throttle", "lots"], ["--throttle", "lots", "N/SECONDS"]),
     (["--admins", "1", "--transport", "carrier-pigeon"], ["--transport", "carrier-pigeon"]),
+    (["--admins", "1", "--agenda-at", "8am"], ["--agenda-at", "8am", "HH:MM"]),
+    (["--admins", "1", "--calendar-url", "ftp://club.example.org"], ["--calendar-url", "ftp://club.example.org"]),
     ([], ["--admins"]),
 ])
 def test_bad_options_are_named(tmp_path: Path, args: list[str], named: list[str]) -> None:

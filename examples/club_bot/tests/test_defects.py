@@ -43,6 +43,10 @@ def test_a_client_cannot_cancel_a_lesson_once_it_began_or_inside_the_cut_off(clu
     ann.send("/my")
     eleven = ann.expect("my_booking", when="Mon 29.03 11:00")
     ann.press(eleven, buttons(eleven)[0][0])
+    sure = ann.expect("sure_cancel", when="Mon 29.03 11:00")
+    ann.press_key(sure, "btn_keep_booking")  # "No" changes nothing
+    ann.expect("kept_booking")
+    ann.press_key(sure, "btn_yes_cancel")
     ann.expect("booking_cancelled", when="Mon 29.03 11:00")
     anna.expect("teacher_cancelled", client="Ann", when="Mon 29.03 11:00")
 

@@ -59,7 +59,7 @@ def test_every_key_named_in_code_exists_and_no_literal_text_is_sent() -> None:
                 for arg in node.args[index + 1:]:
                     assert not isinstance(arg, ast.Constant) or isinstance(arg.value, (int, type(None))), \
                         f"{path.name}:{node.lineno}: literal text sent"
-    computed = {k for k in catalog if k.startswith(("wd_", "role_", "menu_", "from_", "poll_"))}
+    computed = {k for k in catalog if k.startswith(("wd_", "role_", "menu_", "from_", "poll_", "mark_"))}
     computed |= {"from_answers", "from_template", "yes", "no", "time_seats", "label", "no_conflicts", "none"}
     assert set(catalog) - used - computed == set(), sorted(set(catalog) - used - computed)
 

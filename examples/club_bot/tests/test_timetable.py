@@ -66,6 +66,7 @@ def test_a_planned_session_holds_its_teacher_against_every_other_booking(club: C
     admin.expect("session_removed")
     carl.send("/my")
     carl.press_key(carl.expect("my_booking"), "btn_cancel_booking")
+    carl.press_key(carl.expect("sure_cancel"), "btn_yes_cancel")
     carl.expect("booking_cancelled")
     assert club.times(carl, "Piano", "Anna", "Mon 29.03") == ["10:00", "12:00", "13:00"]
     admin.send("/subjects")

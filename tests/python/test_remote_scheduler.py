@@ -90,7 +90,8 @@ class Local:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.s, name)
-        if name in ("slots", "book", "hold", "confirm", "cancel", "reschedule", "client_bookings", "due_reminders"):
+        if name in ("slots", "book", "hold", "confirm", "cancel", "reschedule", "client_bookings", "due_reminders",
+                    "mark_attendance"):
             return lambda *args, **kwargs: method(*args, **kwargs, now=self.clock.now)
         return method  # type: ignore[no-any-return]
 
@@ -207,6 +208,7 @@ def script(s: Any, clock: Clock) -> list[tuple[str, Callable[[], Any]]]:
                               s.upcoming("anna", MONDAY + DAY, 400)]),
         ("a client's bookings", lambda: [s.client_bookings("c1"), s.client_bookings("c1", active=False),
                                          s.client_bookings(made["client"].id)]),
+        ("mark attendance before it starts", lambda: s.mark_attendance(made["first"].id, "attended")),
         ("cancel", lambda: s.cancel(made["keyed"].id, "ill")),
         ("cancel twice", lambda: s.cancel(made["keyed"].id, "again")),
         ("cancel an unknown booking", lambda: s.cancel("bk_0000000000000000")),
@@ -338,6 +340,9 @@ def test_a_reason_on_a_break_is_named_as_in_process(memory_served: Served) -> No
         (lambda s: s.client_bookings(""), sc.NotFound, "client"),
         (lambda s: s.confirm("zed"), sc.NotFound, "hold_token"),
         (lambda s: s.cancel("zed"), sc.NotFound, "id"),
+        (lambda s: s.mark_attendance("zed", sc.Attendance.attended), sc.NotFound, "id"),
+        (lambda s: s.mark_attendance("", "no_show"), sc.NotFound, "id"),
+        (lambda s: s.mark_attendance("zed", "maybe"), sc.InvalidArgument, "attendance"),
         (lambda s: s.client_for(sc.Identity("telegram", "")), sc.InvalidArgument, "external_id"),
         (lambda s: s.link("anna", "zed"), sc.NotFound, "service"),
         (lambda s: s.link("zed", "cut"), sc.NotFound, "resource"),

@@ -308,6 +308,8 @@ class RemoteScheduler:
             if wait is not None and wait <= MAX_RETRY_AFTER:
                 time.sleep(wait)
                 response = self._send(method, path, params, body, headers or {})
+        if response.status_code == 204:
+            return None
         if response.is_success:
             return response.json()
         raise _error_of(response, fields)
@@ -515,6 +517,30 @@ class RemoteScheduler:
             raise _error(sc.NotFound, "id", 'no booking ""', "not_found")
         body = {"start": _instant(new_start, "start"), "location": location}
         return _booking(self._call("POST", f"/bookings/{_segment(id, 'id')}/reschedule", body=body))
+
+    def mark_attendance(self, id: str, attendance: sc.Attendance | str, *, now: datetime | None = None,
+                        actor: str = "") -> sc.BookingRecord:
+        """Marks whether the client came (`attended`, `no_show`, or `unmarked` again); on the server's clock."""
+        if not id:
+            raise _error(sc.NotFound, "id", 'no booking ""', "not_found")
+        mark = attendance.name if isinstance(attendance, sc.Attendance) else attendance
+        if mark not in ("attended", "no_show", "unmarked"):  # the API looks the booking up first: named as in process
+            raise _invalid("attendance", f'unknown attendance "{str(mark)[:32]}" (expected attended, no_show or unmarked)')
+        return _booking(self._call("POST", f"/bookings/{_segment(id, 'id')}/attendance", body={"attendance": mark}))
+
+    def create_feed(self, resource: str) -> str:
+        """A new token of the resource's calendar feed (`/v1/calendars/<resource>.ics?token=...`); the one
+        before stops working."""
+        answer: dict[str, str] = self._call("POST", f"/resources/{_segment(resource, 'resource')}/feed")
+        return answer["token"]
+
+    def revoke_feed(self, resource: str) -> bool:
+        """Stops the resource's calendar feed; False when it had none."""
+        try:
+            self._call("DELETE", f"/resources/{_segment(resource, 'resource')}/feed")
+        except sc.NotFound:
+            return False
+        return True
 
     def upcoming(self, resource: str, start: datetime, days: int) -> list[sc.BookingRecord]:
         """Active bookings of `resource` starting in [start, start + days), by start."""

@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
     transport = open_transport(args, clock)
     bot = Bot(scheduler, store, transport, clock, Throttle(store, args.throttle_limit, args.throttle_window),
-              hold_ttl=timedelta(minutes=args.hold_minutes), agenda_at=args.agenda_time)
+              hold_ttl=timedelta(minutes=args.hold_minutes), agenda_at=args.agenda_time,
+              calendar_url=args.calendar_url)
     stop = stop_on_signals()
     worker = f"pid{os.getpid()}"
     log.info("booking_bot started: transport=%s reminders=%s db=%s api=%s", args.transport, args.reminders,

@@ -234,11 +234,14 @@ class Bot(BotCore):
         hold_ttl: timedelta = timedelta(minutes=10),
         horizon_days: int = 14,
         agenda_at: time | None = time(8, 0),
+        calendar_url: str = "",
     ) -> None:
-        """`agenda_at`: the local time of each master's morning agenda (None: none)."""
+        """`agenda_at`: the local time of each master's morning agenda (None: none); `calendar_url`: the HTTP API's
+        public address, for the calendar feeds masters subscribe to (empty: no feeds)."""
         super().__init__(store, transport, clock, throttle)
         self.s = scheduler
         self.agenda_at = agenda_at
+        self.calendar_url = calendar_url
         self.unlink_removed()
         self.hold_ttl = hold_ttl
         self.horizon = timedelta(days=horizon_days)
@@ -247,7 +250,7 @@ class Bot(BotCore):
             "cancel": self.cmd_cancel,
             # masters
             "edit": self.cmd_edit, "link": self.cmd_link, "bookings": self.cmd_bookings, "dayoff": self.cmd_dayoff,
-            "broadcast": self.cmd_broadcast,
+            "broadcast": self.cmd_broadcast, "marks": self.cmd_marks, "feed": self.cmd_feed,
             # clients
             "book": self.cmd_book, "my": self.cmd_my, "write": self.cmd_write, "history": self.cmd_history,
             "review": self.cmd_review, "masters": self.cmd_masters, "connect": self.cmd_connect,
@@ -757,6 +760,51 @@ class Bot(BotCore):
             self.say(user, "master_booking", [[btn("btn_cancel", f"k:x:{b.id}"), btn("btn_move", f"k:r:{b.id}")]],
                      when=self.when(user, b.start, zone), service=self.service_name(b.service),
                      client=(client.name if client else "-"), place=self.place_name(b.location))
+
+    ATTENDANCE = {"a": sc.Attendance.attended, "n": sc.Attendance.no_show}
+
+    def cmd_marks(self, user: dict, arg: str) -> None:
+        """The master's bookings of the last 7 days that began, a card each with Came / Did not come: slotcraft's
+        attendance, which the reports count. A mark can be changed."""
+        master_id = self.require_master(user)
+        if master_id is None:
+            return
+        now = self.now()
+        begun = [b for b in self.s.upcoming(master_id, now - timedelta(days=7), 8)
+                 if b.status == sc.BookingStatus.confirmed and b.start <= now]
+        if not begun:
+            self.say(user, "marks_none")
+        for b in begun:
+            self.attendance_card(user, b, None)
+
+    def attendance_card(self, user: dict, b: sc.BookingRecord, message_id: int | None) -> None:
+        client = self.s.client(b.client) if b.client else None
+        params = {"when": self.when(user, b.start, self.master_zone(b.resource)), "service": self.service_name(b.service),
+                  "client": client.name if client else "-", "mark": self.t(user, f"mark_{b.attendance.name}")}
+        keys = [[btn("btn_came", f"at:a:{b.id}"), btn("btn_no_show", f"at:n:{b.id}")]]
+        if message_id is None:
+            self.say(user, "attendance_card", keys, **params)
+        else:
+            self.edit(user, message_id, "attendance_card", keys, **params)
+
+    def cb_at(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`at:a:<booking>` came, `at:n:<booking>` did not come: only the booking's own master, once it began."""
+        mark, _, booking_id = rest.partition(":")
+        b = self.s.booking(booking_id) if booking_id else None
+        if (mark not in self.ATTENDANCE or b is None or b.resource != self.store.master_of_user(user["user_id"])
+                or b.status != sc.BookingStatus.confirmed or b.start > self.now()):
+            log.warning("attendance button %r refused for user=%s", rest[:64], user["user_id"])
+            self.say(user, "stale_button")
+            return
+        b = self.s.mark_attendance(b.id, self.ATTENDANCE[mark], now=self.now(), actor=self.actor(user))
+        log.info("action attendance booking=%s mark=%s user=%s", b.id, b.attendance.name, user["user_id"])
+        self.attendance_card(user, b, message_id)
+
+    def cmd_feed(self, user: dict, arg: str) -> None:
+        """`/feed [off]`: the master's calendar feed (BotCore.feed_command)."""
+        master_id = self.require_master(user)
+        if master_id is not None:
+            self.feed_command(user, master_id, arg.strip())
 
     def send_agendas(self) -> int:
         """Each master's day ahead, once, at `agenda_at` in their zone (up to AGENDA_LATE after it, when the

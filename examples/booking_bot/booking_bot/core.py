@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from typing import Any, Callable
+from urllib.parse import quote
 
 from botkit.messengers import identity
 
@@ -41,6 +42,7 @@ class InputError(Exception):
 
 class BotCore:
     catalogs: Catalogs
+    s: Any  # slotcraft's Scheduler, or a RemoteScheduler over its HTTP API: the bot's own
 
     def __init__(self, store: BotStore, transport: Transport, clock: Clock, throttle: Throttle) -> None:
         self.store = store
@@ -48,6 +50,8 @@ class BotCore:
         self.clock = clock
         self.throttle = throttle
         self.commands: dict[str, Callable[[dict, str], None]] = {}
+        # The HTTP API's public address (`--calendar-url`), where staff's calendar feeds are; empty: no feeds.
+        self.calendar_url = ""
 
     def prompt(self, user: dict) -> None:
         raise NotImplementedError
@@ -167,6 +171,35 @@ class BotCore:
     def send_agendas(self) -> int:
         """Staff's morning agendas, from the reminder workers' passes; how many went out (here: none)."""
         return 0
+
+    def feed_command(self, user: dict, resource: str, arg: str) -> None:
+        """`/feed`: a new address of `resource`'s calendar at the HTTP API, for a calendar app to subscribe to (the
+        one before stops working); `/feed off` stops it. The token is the API's own (its table on this database,
+        or its `feed` route when the bot works over the API)."""
+        import slotcraft as sc
+        from slotcraft.server.feeds import FeedTokens
+
+        if not self.calendar_url:
+            self.say(user, "feed_not_set_up")
+            return
+        if arg not in ("", "off"):
+            raise InputError("bad_feed")
+        local = FeedTokens(self.s, clock=self.now) if isinstance(self.s, sc.Scheduler) else None
+        try:
+            if arg == "off":
+                stopped = local.revoke(resource) if local else self.s.revoke_feed(resource)
+                if stopped:
+                    self.say(user, "feed_off")
+                else:
+                    self.say(user, "feed_none")
+                return
+            token = local.create(resource) if local else self.s.create_feed(resource)
+        finally:
+            if local:
+                local.close()
+        log.info("action feed created resource=%s user=%s", resource, user["user_id"])
+        self.say(user, "feed", url=f"{self.calendar_url.rstrip('/')}/v1/calendars/{quote(resource, safe='')}.ics"
+                                   f"?token={token}")
 
     def on_free_text(self, user: dict, text: str) -> None:
         """Text outside any dialog step: here, not understood, and the help; a bot may do better."""

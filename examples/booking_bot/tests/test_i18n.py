@@ -79,5 +79,5 @@ def test_handlers_send_only_catalog_texts() -> None:
         for arg in call.args[2:]:
             assert not isinstance(arg, ast.Constant), f"line {call.lineno}"
     unused = set(catalog) - used - {f"wd_{i}" for i in range(7)} - set(
-        k for k in catalog if k.startswith(("ask_", "history_line_", "notice_", "reminder_", "master_button", "service_button")))
+        k for k in catalog if k.startswith(("ask_", "history_line_", "notice_", "reminder_", "master_button", "service_button", "mark_")))
     assert unused == set(), f"catalog keys no handler uses: {sorted(unused)}"

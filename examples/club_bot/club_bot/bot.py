@@ -94,7 +94,7 @@ class ClubBot(BotCore):
         self.faq_threshold = faq_threshold
         self.hold_ttl = hold_ttl
         self.agenda_at = agenda_at
-        self.calendar_url = calendar_url.rstrip("/")
+        self.calendar_url = calendar_url
         self._timetable = ""
         self.commands = {name[4:]: getattr(self, name) for name in dir(self) if name.startswith("cmd_")}
 
@@ -1226,30 +1226,10 @@ class ClubBot(BotCore):
         self.attendance_card(user, b, message_id)
 
     def cmd_feed(self, user: dict, arg: str) -> None:
-        """`/feed`: a new address of the teacher's calendar (the HTTP API's feed, which calendar apps subscribe to);
-        the one before stops working. `/feed off` stops it."""
-        from slotcraft.server.feeds import FeedTokens  # the HTTP API's own table of feed tokens, in this database
-
-        if not self.calendar_url:
-            self.say(user, "feed_not_set_up")
-            return
-        if arg.strip() not in ("", "off"):
-            raise InputError("bad_feed")
+        """`/feed [off]`: the teacher's calendar feed (BotCore.feed_command)."""
         rid = self.store.teacher_of_user(user["user_id"])
         assert rid is not None
-        tokens = FeedTokens(self.s, clock=self.now)
-        try:
-            if arg.strip() == "off":
-                if tokens.revoke(rid):
-                    self.say(user, "feed_off")
-                else:
-                    self.say(user, "feed_none")
-                return
-            token = tokens.create(rid)
-        finally:
-            tokens.close()
-        log.info("action feed created resource=%s user=%s", rid, user["user_id"])
-        self.say(user, "feed", url=f"{self.calendar_url}/v1/calendars/{rid}.ics?token={token}")
+        self.feed_command(user, rid, arg.strip())
 
     # ---- support: FAQ and hand-off ------------------------------------------------------------
 

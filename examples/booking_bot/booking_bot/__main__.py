@@ -9,7 +9,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from .runner import (DB_HELP, add_common_options, check_common_options, open_state, open_transport, secrets_of,
+from botkit.runner import (DB_HELP, add_common_options, check_common_options, open_state, open_transport, secrets_of,
                      serve, stop_on_signals)
 
 log = logging.getLogger("booking_bot")
@@ -80,14 +80,14 @@ def open_api(args: argparse.Namespace) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from . import logs
+    from botkit import logs
 
     logs.setup(args.log_level, [*secrets_of(args), args.api_key])
 
-    from . import reminders
+    from botkit import reminders
     from .bot import Bot
     from .storage import BotStore
-    from .throttle import Throttle
+    from botkit.throttle import Throttle
 
     remote = None
     if args.api:

@@ -18,26 +18,21 @@ from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
-from . import i18n, zones
-from .clock import Clock
-from .core import BotCore, Button, InputError, btn
+from botkit import zones
+from botkit.clock import Clock
+from botkit.core import BotCore, Button, InputError, btn
+from botkit.parsers import parse_breaks, parse_dates, parse_hours
+from botkit.reminders import AGENDA_LATE
+from botkit.throttle import Throttle
+from botkit.transport import Transport
+
+from . import i18n
 from .storage import BotStore
-from .throttle import Throttle
-from .transport import Transport
 
 if TYPE_CHECKING:
     from slotcraft.client import RemoteScheduler
 
 log = logging.getLogger("booking_bot")
-
-DAYS = {
-    "mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat", "sun": "sun",
-    "пн": "mon", "вт": "tue", "ср": "wed", "чт": "thu", "пт": "fri", "сб": "sat", "вс": "sun",
-}
-ORDER = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-# "09:00-18:00", also with an en or em dash, or "9.00 – 18.00" as people type them.
-RANGE = re.compile(r"^(\d{1,2})[:.](\d{2})\s*[-\u2013\u2014]\s*(\d{1,2})[:.](\d{2})$")
-DASHES = re.compile(r"\s*[-\u2013\u2014]\s*")
 
 # The prompt each dialog state repeats after garbage input or a restart.
 PROMPTS = {
@@ -59,68 +54,6 @@ PROMPTS = {
 
 
 # ---- parsing what masters type ------------------------------------------------
-
-
-def parse_ranges(text: str, *, overnight: bool = False) -> list[tuple[str, str]]:
-    """`10:00-14:00, 15:00-18:00`; with `overnight`, an end before the start runs into the next day (`22:00-02:00`)."""
-    ranges = []
-    for part in re.split(r"[,;]", text):
-        m = RANGE.match(part.strip())
-        if not m:
-            raise InputError("bad_range", text=part.strip())
-        h1, m1, h2, m2 = (int(x) for x in m.groups())
-        backwards = (h1, m1) > (h2, m2) and not overnight
-        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2) or (h1, m1) == (h2, m2) or backwards:
-            raise InputError("bad_range", text=part.strip())
-        ranges.append((f"{h1:02}:{m1:02}", f"{h2:02}:{m2:02}"))
-    return ranges
-
-
-def parse_days(text: str) -> list[str]:
-    """`mon-fri`, `вт, чт`, `пн–пт` (any dash), `sat sun`: the weekdays named, in order given."""
-    days: list[str] = []
-    for part in re.split(r"[,\s]+", DASHES.sub("-", text.lower().strip())):
-        part = part.rstrip(".")
-        if not part:
-            continue
-        if "-" in part:
-            a, _, b = part.partition("-")
-            if a.strip() not in DAYS or b.strip() not in DAYS:
-                raise InputError("bad_days", text=part)
-            i, j = ORDER.index(DAYS[a.strip()]), ORDER.index(DAYS[b.strip()])
-            if i > j:
-                raise InputError("bad_days", text=part)
-            days += ORDER[i : j + 1]
-        elif part in DAYS:
-            days.append(DAYS[part])
-        else:
-            raise InputError("bad_days", text=part)
-    return days
-
-
-def parse_hours(text: str, *, overnight: bool = False) -> dict[str, list[tuple[str, str]]]:
-    """`mon-fri 09:00-18:00` lines (`sat 10:00-13:00, 14:00-16:00`) → weekly hours (`overnight`: see parse_ranges)."""
-    weekly: dict[str, list[tuple[str, str]]] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        # The days are all before the first digit: "вт, чт 18:00–21:00".
-        split = re.match(r"^(\D+?)\s*(\d.*)$", line)
-        if split is None:
-            raise InputError("bad_hours")
-        days, ranges = split.groups()
-        for day in parse_days(days):
-            weekly.setdefault(day, []).extend(parse_ranges(ranges, overnight=overnight))
-    if not weekly:
-        raise InputError("bad_hours")
-    return weekly
-
-
-def parse_breaks(text: str) -> list[tuple[str, str]]:
-    if text.strip().lower() in ("-", "no", "none", "нет"):
-        return []
-    return parse_ranges(text)
 
 
 OPTION = re.compile(r"^(buffer|буфер|seats|мест|места|notice|заранее)\s*[:=]?\s*(\S*)\s*(?:min|мин\.?|минут)?$",
@@ -165,56 +98,7 @@ def parse_service(text: str) -> dict[str, Any]:
     return service
 
 
-RECENT = timedelta(days=31)
 CONNECT_CODE_LIFE = timedelta(minutes=15)
-AGENDA_LATE = timedelta(hours=3)
-
-
-def parse_date(text: str, today: date) -> date:
-    """`2027-03-24`, `24.03.2027`, `24.03.27`, or `24.03`: this year's when it is at most a month
-    past (a day just gone is a mistake to say so, not next year's), else the next one."""
-    text = text.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?", text)
-        if m is None:
-            raise ValueError(text)
-        day, month, year = int(m[1]), int(m[2]), m[3]
-        if year is not None:
-            return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
-        this_year = date(today.year, month, day) if (month, day) != (2, 29) else None
-        if this_year is not None and this_year >= today - RECENT:
-            return this_year
-        for later in range(today.year + 1, today.year + 9):  # 29 February: the next leap year
-            try:
-                return date(later, month, day)
-            except ValueError:
-                continue
-        raise ValueError(text)
-    except ValueError:
-        raise InputError("bad_date", text=text[:32]) from None
-
-
-def parse_dates(text: str, today: date) -> tuple[date, date]:
-    """A day (`24.03`) or a range (`24.03-26.03`, `24.03 – 26.03`, `2027-03-24..2027-03-26`), not in the
-    past (`today` is the master's), at most a year long, the first day first."""
-    text = text.strip()
-    if ".." in text:
-        parts = text.split("..")
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # an ISO date has dashes of its own
-        parts = [text]
-    else:
-        parts = DASHES.split(text)
-    if len(parts) > 2 or not all(parts):
-        raise InputError("bad_dayoff")
-    first = parse_date(parts[0], today)
-    last = parse_date(parts[1], first) if len(parts) == 2 else first
-    if first < today:
-        raise InputError("dayoff_past", date=first.strftime("%d.%m.%Y"))
-    if last < first or (last - first).days > 366:
-        raise InputError("bad_dayoff")
-    return first, last
 
 
 # ---- the bot --------------------------------------------------------------------

@@ -235,7 +235,7 @@ class ApiServer:
 
         import slotcraft as sc
         import slotcraft.server as server
-        from booking_bot.clock import Clock
+        from botkit.clock import Clock
 
         scheduler = sc.Scheduler(db)
         self.keys = server.ApiKeys(scheduler)

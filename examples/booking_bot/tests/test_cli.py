@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import TOKEN, bot_env
 
-from booking_bot.logs import Redact
+from botkit.logs import Redact
 
 
 def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from booking_bot import i18n
+from conftest import BOTKIT
 
 PACKAGE = Path(i18n.__file__).resolve().parents[1]  # booking_bot/
 
@@ -50,8 +51,10 @@ def calls(tree: ast.AST, names: set[str]) -> list[ast.Call]:
 
 
 def test_handlers_send_only_catalog_texts() -> None:
-    # The dialogs (bot.py) and what they share with the club bot (core.py: say, edit, the update loop).
-    trees = [ast.parse((PACKAGE / name).read_text(encoding="utf-8")) for name in ("bot.py", "core.py")]
+    # The dialogs (bot.py) and what they share with the club bot in botkit (core.py: say, edit, the update loop;
+    # parsers.py: what people type).
+    sources = [PACKAGE / "bot.py", BOTKIT / "botkit" / "core.py", BOTKIT / "botkit" / "parsers.py"]
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in sources]
     tree = ast.Module(body=[node for t in trees for node in t.body], type_ignores=[])
     catalog = i18n.catalog("en")
     keyed = calls(tree, {"say", "t", "btn", "InputError", "edit"})

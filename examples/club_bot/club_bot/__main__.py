@@ -12,7 +12,7 @@ import time as _time
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from booking_bot.runner import (add_common_options, check_common_options, open_state, open_transport, secrets_of,
+from botkit.runner import (add_common_options, check_common_options, open_state, open_transport, secrets_of,
                                 serve, stop_on_signals)
 
 log = logging.getLogger("club_bot")
@@ -63,13 +63,13 @@ def poll_worker(bot, interval: float, stop: threading.Event) -> None:  # noqa: A
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from booking_bot import logs
+    from botkit import logs
 
     logs.setup(args.log_level, secrets_of(args))
 
     import slotcraft as sc
-    from booking_bot import reminders
-    from booking_bot.throttle import Throttle
+    from botkit import reminders
+    from botkit.throttle import Throttle
 
     from .bot import LOCATION, ClubBot
     from .storage import ClubStore

@@ -22,11 +22,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import slotcraft as sc
-from booking_bot.bot import AGENDA_LATE, DAYS, ORDER, parse_breaks, parse_hours, parse_ranges
-from booking_bot.clock import Clock
-from booking_bot.core import BotCore, Button, InputError, btn
-from booking_bot.throttle import Throttle
-from booking_bot.transport import Transport
+from botkit.clock import Clock
+from botkit.core import BotCore, Button, InputError, btn
+from botkit.parsers import DAYS, ORDER, parse_breaks, parse_hours, parse_ranges
+from botkit.reminders import AGENDA_LATE
+from botkit.throttle import Throttle
+from botkit.transport import Transport
 
 from . import faq
 from .i18n import CLUB, LANGS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from booking_bot.storage import BotStore
+from botkit.storage import StateStore
 
 CLUB_SCHEMA = (
     # slotcraft cannot list resources or services: the club keeps the lists (and invite codes). Rows are never
@@ -63,7 +63,7 @@ CONV = ("conv_id", "client_user_id", "messenger", "chat_id", "owner", "status", 
         "first_reply_at", "closed_at")
 
 
-class ClubStore(BotStore):
+class ClubStore(StateStore):
     def __init__(self, target: str) -> None:
         super().__init__(target, CLUB_SCHEMA)
 

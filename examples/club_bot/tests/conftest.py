@@ -40,7 +40,7 @@ class ClubUser(e2e.TgUser):
 
 class ClubBotProcess(e2e.BotProcess):
     module = "club_bot"
-    paths = (EXAMPLE, BOOKING, e2e.BOTKIT)
+    paths = (EXAMPLE, e2e.BOTKIT)  # the club bot imports botkit, not the booking bot
 
     def args(self) -> list[str]:
         return [sys.executable, "-m", "club_bot", "--db", self.db, "--admins", str(ADMIN_ID), "--tz", "Europe/Berlin",

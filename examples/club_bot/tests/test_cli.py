@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOOKING, EXAMPLE, e2e
+from conftest import EXAMPLE, e2e
 
 
 def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "club_bot", *args], input=stdin, capture_output=True, text=True,
-                          env=env or e2e.bot_env((EXAMPLE, BOOKING, e2e.BOTKIT)), timeout=60)
+                          env=env or e2e.bot_env((EXAMPLE, e2e.BOTKIT)), timeout=60)
 
 
 @pytest.mark.parametrize(("args", "named"), [
@@ -42,7 +42,7 @@ def test_bad_options_are_named(tmp_path: Path, args: list[str], named: list[str]
 
 
 def test_missing_token_names_the_variable(tmp_path: Path) -> None:
-    env = e2e.bot_env((EXAMPLE, BOOKING, e2e.BOTKIT))
+    env = e2e.bot_env((EXAMPLE, e2e.BOTKIT))
     env.pop("CLUB_TOKEN", None)
     r = run("--db", str(tmp_path / "c.sqlite"), "--admins", "1", "--token-env", "CLUB_TOKEN", env=env)
     assert r.returncode == 2 and "--token-env" in r.stderr and "CLUB_TOKEN" in r.stderr

@@ -1,6 +1,6 @@
 """The club bot's catalogs: Russian and English have the same keys and the same
 placeholders; every key the handlers name (and the shared core and parsers
-they reuse from the booking bot) exists; no handler sends literal text."""
+they use from botkit) exists; no handler sends literal text."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import ast
 import string
 from pathlib import Path
 
-from conftest import BOOKING, EXAMPLE
+from conftest import EXAMPLE, e2e
 
 from club_bot.i18n import CLUB, LANGS
 
-SOURCES = [EXAMPLE / "club_bot" / "bot.py", BOOKING / "booking_bot" / "core.py"]
-# Raised by the booking bot's parsers the club reuses (parse_hours, parse_ranges, parse_breaks).
+SOURCES = [EXAMPLE / "club_bot" / "bot.py", e2e.BOTKIT / "botkit" / "core.py"]
+# Raised by botkit's parsers the club uses (parse_hours, parse_ranges, parse_breaks).
 SHARED = {"bad_range", "bad_days", "bad_hours"}
 
 

@@ -1,8 +1,8 @@
-"""The club bot's message catalogs (en.json, ru.json), served by the booking bot's `Catalogs`."""
+"""The club bot's message catalogs (en.json, ru.json), served by botkit's `Catalogs`."""
 
 from pathlib import Path
 
-from booking_bot.i18n import LANGS, Catalogs
+from botkit.i18n import LANGS, Catalogs
 
 CLUB = Catalogs(Path(__file__).parent)
 

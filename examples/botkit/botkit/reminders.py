@@ -10,12 +10,17 @@ import logging
 import threading
 import time
 
-from .bot import Bot
+from datetime import timedelta
 
-log = logging.getLogger("booking_bot.reminders")
+from .core import BotCore
+
+log = logging.getLogger("botkit.reminders")
+
+# How late a morning agenda may still go out when the workers were down at its time; later the day has begun.
+AGENDA_LATE = timedelta(hours=3)
 
 
-def run_pass(bot: Bot, worker: str) -> int:
+def run_pass(bot: BotCore, worker: str) -> int:
     now = bot.now()
     due = bot.s.due_reminders(now=now)
     sent = 0
@@ -36,7 +41,7 @@ def run_pass(bot: Bot, worker: str) -> int:
     return sent
 
 
-def run(bot: Bot, interval: float, stop: threading.Event, worker: str) -> None:
+def run(bot: BotCore, interval: float, stop: threading.Event, worker: str) -> None:
     """A pass every `interval` seconds, on multiples of it on the system clock:
     workers started apart still pass at the same moments (and so race for the
     same reminders, which is what `mark_reminded` is for)."""
@@ -48,7 +53,7 @@ def run(bot: Bot, interval: float, stop: threading.Event, worker: str) -> None:
         stop.wait(interval - time.time() % interval)
 
 
-def start_thread(bot: Bot, interval: float, stop: threading.Event, worker: str) -> threading.Thread:
+def start_thread(bot: BotCore, interval: float, stop: threading.Event, worker: str) -> threading.Thread:
     thread = threading.Thread(target=run, args=(bot, interval, stop, worker), name="reminders", daemon=True)
     thread.start()
     return thread

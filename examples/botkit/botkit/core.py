@@ -4,8 +4,8 @@
 
 Subclasses set `self.commands`, define `prompt(user)` (what the current
 dialog step waits for) and `cmd_help(user, arg)`, and name their catalogs in
-`catalogs`. The booking bot (bot.py) and the club bot (examples/club_bot)
-build on it."""
+`catalogs`. The booking bot (examples/booking_bot) and the club bot
+(examples/club_bot) build on it."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import quote
 
-from botkit.messengers import identity
-
 from .clock import Clock
 from .i18n import Catalogs
-from .storage import BotStore
+from .messengers import identity
+from .storage import StateStore
 from .throttle import Throttle
 from .transport import Transport
 
-log = logging.getLogger("booking_bot")
+log = logging.getLogger("botkit")
 
 Button = tuple[str, str, dict[str, Any]]
 
@@ -44,7 +43,7 @@ class BotCore:
     catalogs: Catalogs
     s: Any  # slotcraft's Scheduler, or a RemoteScheduler over its HTTP API: the bot's own
 
-    def __init__(self, store: BotStore, transport: Transport, clock: Clock, throttle: Throttle) -> None:
+    def __init__(self, store: StateStore, transport: Transport, clock: Clock, throttle: Throttle) -> None:
         self.store = store
         self.transport = transport
         self.clock = clock
@@ -171,6 +170,10 @@ class BotCore:
     def send_agendas(self) -> int:
         """Staff's morning agendas, from the reminder workers' passes; how many went out (here: none)."""
         return 0
+
+    def remind(self, booking: Any, offset: Any) -> bool:
+        """Sends the reminder of a booking slotcraft says is due (`due_reminders`); False when it reached nobody."""
+        raise NotImplementedError
 
     def feed_command(self, user: dict, resource: str, arg: str) -> None:
         """`/feed`: a new address of `resource`'s calendar at the HTTP API, for a calendar app to subscribe to (the

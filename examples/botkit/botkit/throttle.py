@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import time
 
-from .storage import BotStore
+from .storage import StateStore
 
 
 class Throttle:
-    def __init__(self, store: BotStore, limit: int, window: float) -> None:
+    def __init__(self, store: StateStore, limit: int, window: float) -> None:
         self.store, self.limit, self.window = store, limit, window
 
     def check(self, user_id: str) -> str:

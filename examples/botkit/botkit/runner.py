@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .transport import ConsoleTransport, TelegramTransport, Transport, WebhookTransport
 
-log = logging.getLogger("booking_bot")
+log = logging.getLogger("botkit.runner")
 
 
 DB_HELP = "a SQLite file (created when missing) or a postgresql:// URI"
@@ -193,8 +193,8 @@ def open_transport(args: argparse.Namespace, clock: Any = None) -> Transport:
     if not (args.whatsapp or args.vk):
         assert main is not None
         return main
-    from botkit import vk, whatsapp
-    from botkit.messengers import Messengers
+    from . import vk, whatsapp
+    from .messengers import Messengers
 
     others: dict[str, Any] = {}
     if args.whatsapp:

@@ -20,9 +20,9 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
-from botkit.endpoint import Updates, multipart
+from .endpoint import Updates, multipart
 
-log = logging.getLogger("booking_bot.transport")
+log = logging.getLogger("botkit.transport")
 
 Keyboard = list[list[tuple[str, str]]]
 

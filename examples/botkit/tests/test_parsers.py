@@ -1,0 +1,63 @@
+"""What people type, read as they mean it (botkit.parsers, botkit.zones): weekly
+hours with any dash, dates and ranges of them, time zones by city or abbreviation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from botkit import zones
+from botkit.core import InputError
+from botkit.parsers import parse_dates, parse_hours
+
+TODAY = date(2026, 12, 5)
+
+
+@pytest.mark.parametrize(("text", "weekly"), [
+    ("вт, чт 18:00–21:00", {"tue": [("18:00", "21:00")], "thu": [("18:00", "21:00")]}),
+    ("пн – пт 9.00 — 13.00, 14:00-18:00", {d: [("09:00", "13:00"), ("14:00", "18:00")]
+                                           for d in ("mon", "tue", "wed", "thu", "fri")}),
+    ("sat sun 10:00-14:00", {"sat": [("10:00", "14:00")], "sun": [("10:00", "14:00")]}),
+])
+def test_hours_are_read_as_people_type_them(text: str, weekly: dict[str, list[tuple[str, str]]]) -> None:
+    assert parse_hours(text) == weekly
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("24.03", (date(2027, 3, 24), date(2027, 3, 24))),  # the next 24 March
+    ("01.11", (date(2027, 11, 1), date(2027, 11, 1))),  # over a month past: next year's
+    ("05.12", (TODAY, TODAY)),  # today is not past
+    ("24.12 – 02.01", (date(2026, 12, 24), date(2027, 1, 2))),  # across the new year
+    ("29.02", (date(2028, 2, 29), date(2028, 2, 29))),  # the next 29 February
+    ("24.03.2027-26.03.27", (date(2027, 3, 24), date(2027, 3, 26))),
+    ("2027-03-24..2027-03-26", (date(2027, 3, 24), date(2027, 3, 26))),
+])
+def test_days_off_are_read_as_people_type_them(text: str, days: tuple[date, date]) -> None:
+    assert parse_dates(text, TODAY) == days
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("04.12.2026", "dayoff_past"), ("20.11", "dayoff_past"), ("2026-01-01", "dayoff_past"), ("31.04", "bad_date"), ("soon", "bad_date"),
+    ("10.12.2026-01.12.2026", "bad_dayoff"), ("01.01.2027-03.01.2028", "bad_dayoff"), ("1.1-2.1-3.1", "bad_dayoff"),
+])
+def test_a_day_off_in_the_past_or_unreadable_is_refused(text: str, key: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_dates(text, TODAY)
+    assert refused.value.key == key
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Москва", ["Europe/Moscow"]), ("moscow", ["Europe/Moscow"]), ("Нью-Йорк", ["America/New_York"]),
+    ("new_york", ["America/New_York"]), ("Europe/Berlin", ["Europe/Berlin"]), ("Алматы", ["Asia/Almaty"]),
+    ("Olympus Mons", []),
+])
+def test_a_time_zone_is_found_by_city_in_english_or_russian(text: str, found: list[str]) -> None:
+    assert zones.candidates(text) == found
+
+
+def test_an_abbreviation_offers_the_zones_that_use_it_or_asks_for_the_city() -> None:
+    assert "Europe/Moscow" in zones.candidates("MSK") and len(zones.candidates("MSK")) > 1
+    assert zones.city("Europe/Moscow", "ru") == "Москва"
+    assert zones.offset_label("Asia/Kolkata", datetime(2027, 1, 1, tzinfo=timezone.utc)) == "UTC+5:30"
+    assert zones.offset_label("America/New_York", datetime(2027, 1, 1, tzinfo=timezone.utc)) == "UTC-5"

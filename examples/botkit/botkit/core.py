@@ -1,9 +1,10 @@
 """What every bot here shares: the update loop's handling of one update
-(de-duplication, logging, users and their language, throttling, dispatch to
-`cmd_*` / `st_*` / `cb_*` handlers) and the only calls that send text.
+(de-duplication, logging, users and their language, throttling, dispatch by
+the bot's handler tables with their roles, handlers.py) and the only calls
+that send text.
 
-Subclasses set `self.commands`, define `prompt(user)` (what the current
-dialog step waits for) and `cmd_help(user, arg)`, and name their catalogs in
+Subclasses set `routes` (their areas' routers merged), define `role(user)`,
+`help(user)` (what an idle user is shown) and name their catalogs in
 `catalogs`. The booking bot (examples/booking_bot) and the club bot
 (examples/club_bot) build on it."""
 
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote
 
 from .clock import Clock
+from .handlers import Route, Routes
 from .i18n import Catalogs
 from .messengers import identity
 from .storage import StateStore
@@ -41,6 +43,7 @@ class InputError(Exception):
 
 class BotCore:
     catalogs: Catalogs
+    routes: Routes  # every command, button prefix and dialog state: handler, roles, prompt
     s: Any  # slotcraft's Scheduler, or a RemoteScheduler over its HTTP API: the bot's own
 
     def __init__(self, store: StateStore, transport: Transport, clock: Clock, throttle: Throttle) -> None:
@@ -48,15 +51,39 @@ class BotCore:
         self.transport = transport
         self.clock = clock
         self.throttle = throttle
-        self.commands: dict[str, Callable[[dict, str], None]] = {}
         # The HTTP API's public address (`--calendar-url`), where staff's calendar feeds are; empty: no feeds.
         self.calendar_url = ""
 
-    def prompt(self, user: dict) -> None:
+    def role(self, user: dict) -> str:
+        """The user's role, as the tables name roles."""
         raise NotImplementedError
 
-    def cmd_help(self, user: dict, arg: str) -> None:
+    def help(self, user: dict) -> None:
+        """What a user outside any dialog step is shown (their menu)."""
         raise NotImplementedError
+
+    def refuse(self, user: dict, route: Route, role: str) -> None:
+        """Tells a user their role may not use `route`."""
+        raise NotImplementedError
+
+    def allowed(self, user: dict, route: Route) -> bool:
+        role = self.role(user)
+        if role in route.roles:
+            return True
+        log.warning("refused %s for user=%s role=%s", route.label, user["user_id"], role)
+        self.refuse(user, route, role)
+        return False
+
+    def prompt(self, user: dict) -> None:
+        """Repeats what the current dialog step waits for (after garbage, /lang, a restart): its state's
+        prompt, or the menu."""
+        route = self.routes.find("state", user["state"]) if user["state"] else None
+        if route is None or route.prompt is None:
+            self.help(user)
+        elif isinstance(route.prompt, str):
+            self.say(user, route.prompt)
+        else:
+            route.prompt(self, user)
 
     # ---- output: the only calls of the transport's send/edit -------------------------
 
@@ -149,13 +176,13 @@ class BotCore:
     def on_text(self, user: dict, text: str) -> None:
         if text.startswith("/"):
             command, _, arg = text.partition(" ")
-            handler = self.commands.get(command[1:].split("@")[0].lower())
+            route = self.routes.find("command", command[1:].split("@")[0].lower())
             log.info("action command=%s user=%s", command[:32], user["user_id"])
-            if handler is None:
+            if route is None:
                 self.say(user, "unknown_command")
                 self.prompt(user)
-            else:
-                handler(user, arg.strip())
+            elif self.allowed(user, route):
+                route.handler(self, user, arg.strip())
             return
         state = user["state"]
         if not text:
@@ -165,7 +192,13 @@ class BotCore:
             self.on_free_text(user, text)
             return
         log.info("action state=%s user=%s", state, user["user_id"])
-        getattr(self, "st_" + state)(user, text)
+        route = self.routes.find("state", state)
+        if route is None:  # a state no table knows (a database from another version): start over
+            log.warning("unknown state %r of user=%s", state, user["user_id"])
+            self.set_state(user, "")
+            self.help(user)
+        elif self.allowed(user, route):
+            route.handler(self, user, text)
 
     def send_agendas(self) -> int:
         """Staff's morning agendas, from the reminder workers' passes; how many went out (here: none)."""
@@ -207,13 +240,13 @@ class BotCore:
     def on_free_text(self, user: dict, text: str) -> None:
         """Text outside any dialog step: here, not understood, and the help; a bot may do better."""
         self.say(user, "idle_text")
-        self.cmd_help(user, "")
+        self.help(user)
 
     def on_button(self, user: dict, data: str, message_id: int | None) -> None:
         log.info("action button=%s user=%s", data, user["user_id"])
         head, _, rest = data.partition(":")
-        handler = getattr(self, "cb_" + head.replace("-", "_"), None)
-        if handler is None:
+        route = self.routes.find("button", head)
+        if route is None:
             self.say(user, "stale_button")
-            return
-        handler(user, rest, message_id)
+        elif self.allowed(user, route):
+            route.handler(self, user, rest, message_id)

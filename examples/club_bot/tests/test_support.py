@@ -156,3 +156,34 @@ def test_a_client_on_whatsapp_is_answered_on_whatsapp(club: Club) -> None:
         db.close()
     finally:
         whatsapp.close()
+
+
+def test_a_client_connects_their_whatsapp_and_finds_their_lesson_there(club: Club) -> None:
+    whatsapp = fake_whatsapp.FakeWhatsApp()
+    port = free_port()
+    try:
+        bot = club.bot("--whatsapp", "--whatsapp-phone-id", fake_whatsapp.PHONE_ID, "--whatsapp-listen", f"127.0.0.1:{port}",
+                       "--whatsapp-api", whatsapp.url,
+                       env={"WHATSAPP_TOKEN": fake_whatsapp.TOKEN, "WHATSAPP_APP_SECRET": fake_whatsapp.APP_SECRET,
+                            "WHATSAPP_VERIFY_TOKEN": fake_whatsapp.VERIFY_TOKEN})
+        bot.wait_log("club_bot started")
+        anna, ann = club.user("Anna"), club.user("Ann")
+        yoga = club.add_subject("Yoga", 3)
+        club.teach(club.add_teacher(anna), yoga)
+        club.book(ann, "Yoga", "Anna", "Mon 29.03", "10:00 (3 left)")
+        ann.send("/connect")
+        code = re.search(r"/connect (\d{8})", ann.expect("connect_code", minutes=15)["text"]).group(1)
+        mia = WhatsAppClient(whatsapp, f"http://127.0.0.1:{port}/", "491701234567", "Ann",
+                             lambda lang, key, **fixed: e2e.template_regex(lang, key, CLUB, **fixed))
+        mia.send(f"/connect {code}")
+        mia.expect("connect_done")
+        ann.expect("connect_done")
+        mia.send("/my")
+        mia.expect("my_booking", subject="Yoga", teacher="Anna", when="Mon 29.03 10:00")
+        mia.send(f"/connect {code}")  # once only
+        mia.expect("connect_bad")
+        with sqlite3.connect(club.db) as db:
+            assert len({row[0] for row in db.execute("SELECT client_id FROM bot_users WHERE client_id != ''")}) == 1
+        db.close()
+    finally:
+        whatsapp.close()

@@ -1,0 +1,316 @@
+"""A client finds a time and books it: masters, services, days, times (held
+while they confirm), /my."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import slotcraft as sc
+
+from botkit.core import Button, InputError, btn
+from botkit.handlers import Router
+
+from ..roles import ANYONE
+
+log = logging.getLogger("booking_bot")
+
+router = Router("booking")
+
+
+def ask_confirm(bot: Any, user: dict) -> None:
+    bot.remember_card(user, bot.say(user, "ask_confirm", bot.confirm_buttons(user["data"]["hold_id"])))
+
+
+class Booking:
+    """The booking handlers, mixed into the bot (bot.py): `self` is the Bot."""
+
+    def free_slots(self, master_id: str, service_id: str, moving: str = "") -> list[sc.LocatedSlot]:
+        """slotcraft's free times of the master for the service, one per start and place; `moving`: the times
+        that booking could be moved to (it is left out, as if cancelled)."""
+        if service_id not in self.s.services_of(master_id):
+            return []  # removed: slotcraft offers it no more (and refuses to list it for this master)
+        now = self.now()
+        return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], ignore_booking=moving, now=now)
+
+    @staticmethod
+    def parse_day(text: str) -> date:
+        try:
+            return datetime.strptime(text, "%Y%m%d").date()
+        except ValueError:
+            raise InputError("stale_button") from None
+
+    @staticmethod
+    def place_key(master_id: str, location: str) -> str:
+        """What a time button carries of its place: the location id without the master's prefix (`p2`), so the
+        button's data stays within Telegram's 64 bytes."""
+        return location.removeprefix(f"{master_id}-")
+
+    def time_button(self, master_id: str, value: str) -> tuple[datetime, str | None] | None:
+        """`<epoch>:<place>` of a time button: the start and the master's location (None: a button from before
+        the buttons carried a place); None for a place that is not the master's or a garbled value."""
+        epoch, _, key = value.partition(":")
+        if not epoch.isdigit():
+            return None
+        start = datetime.fromtimestamp(int(epoch), timezone.utc)
+        if not key:
+            return start, None
+        r = self.s.resource(master_id)
+        places = [ls.location for ls in r.schedules] if r else []
+        location = next((loc for loc in places if self.place_key(master_id, loc) == key), None)
+        return (start, location) if location else None
+
+    def show_days(self, user: dict, master_id: str, service_id: str, prefix: str, moving: str = "") -> None:
+        zone = self.master_zone(master_id)
+        days: list[date] = []
+        for slot in self.free_slots(master_id, service_id, moving):
+            day = slot.start.astimezone(zone).date()
+            if day not in days:
+                days.append(day)
+        if not days:
+            self.say(user, "no_free_days")
+            return
+        buttons = [btn("day_button", f"{prefix}:{d:%Y%m%d}", wd=self.t(user, f"wd_{d.weekday()}"), date=d.strftime("%d.%m"))
+                   for d in days]
+        self.say(user, "pick_day", [buttons[i : i + 3] for i in range(0, len(buttons), 3)],
+                 service=self.service_name(service_id))
+
+    def own_starts(self, user: dict, service_id: str, moving: str = "") -> set[datetime]:
+        """The starts at which the client already has a seat (booked or held) of this service, the
+        booking being moved (`moving`) aside."""
+        if not user.get("client_id"):
+            return set()
+        active = (sc.BookingStatus.confirmed, sc.BookingStatus.held)
+        return {b.start for b in self.s.client_bookings(user["client_id"], active=True, now=self.now())
+                if b.service == service_id and b.status in active and b.id != moving}
+
+    def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str,
+                   moving: str = "") -> None:
+        """One button per free time and place (`<prefix>:<epoch>:<place>`); with several places each names its own.
+        A class the client already has a seat in is not offered again."""
+        zone = self.master_zone(master_id)
+        taken = self.own_starts(user, service_id, moving)
+        slots = [s for s in self.free_slots(master_id, service_id, moving)
+                 if s.start.astimezone(zone).date() == day and s.start not in taken]
+        if not slots:
+            self.say(user, "no_free_times", [[btn("btn_other_day", back)]])
+            return
+        r = self.s.resource(master_id)
+        several = r is not None and len(r.schedules) > 1
+        buttons: list[Button] = []
+        for s in slots[:40]:
+            data = f"{prefix}:{int(s.start.timestamp())}:{self.place_key(master_id, s.location)}"
+            at = s.start.astimezone(zone).strftime("%H:%M")
+            buttons.append(btn("time_place_button", data, time=at, place=self.place_name(s.location)) if several
+                           else btn("time_button", data, time=at))
+        width = 2 if several else 4
+        rows = [buttons[i : i + width] for i in range(0, len(buttons), width)] + [[btn("btn_other_day", back)]]
+        self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"))
+
+    def require_client(self, user: dict) -> str | None:
+        user.update(self.reload(user))
+        if not user["active_master"]:
+            self.say(user, "no_master")
+        return user["active_master"] or None
+
+    @router.command("masters", roles=ANYONE)
+    def cmd_masters(self, user: dict, arg: str) -> None:
+        masters = self.store.masters_of_client(user["user_id"])
+        if not masters:
+            self.say(user, "no_master")
+            return
+        current = self.reload(user)["active_master"]
+        self.say(user, "pick_master", [[btn("master_button_active" if m == current else "master_button", f"m:{m}",
+                                           name=self.master_name(m))] for m in masters])
+
+    @router.button("ms", roles=ANYONE)
+    def cb_ms(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.cmd_masters(user, "")
+
+    @router.button("m", roles=ANYONE)
+    def cb_m(self, user: dict, master_id: str, message_id: int | None) -> None:
+        if master_id not in self.store.masters_of_client(user["user_id"]):
+            self.say(user, "stale_button")
+            return
+        self.set_state(user, "")
+        self.store.set_field(user["user_id"], "active_master", master_id)
+        self.say(user, "switched", self.client_menu(), master=self.master_name(master_id))
+
+    @router.command("book", roles=ANYONE)
+    def cmd_book(self, user: dict, arg: str) -> None:
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        services = self.store.services(master_id)
+        if not services:
+            self.say(user, "no_services")
+            return
+        rows = []
+        for service_id, price in services:
+            rec = self.s.service(service_id)
+            if rec is None:
+                continue
+            minutes = rec.rules.duration // timedelta(minutes=1)
+            key = "service_button_price" if price else "service_button"
+            rows.append([btn(key, f"b:s:{service_id}", name=rec.name, minutes=minutes, price=price)])
+        self.say(user, "pick_service", rows)
+
+    @router.button("b", roles=ANYONE)
+    def cb_b(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`svc` services, `s:<service>` days, `d:<service>:<day>` times,
+        `t:<service>:<epoch>:<place>` hold, `ok:<hold>` confirm, `no:<hold>` give up."""
+        action, _, arg = rest.partition(":")
+        if action == "svc":
+            self.cmd_book(user, "")
+            return
+        if action in ("ok", "no"):
+            user.update(self.reload(user))
+            if user["state"] != "confirm" or not arg or user["data"].get("hold_id") != arg:
+                # A card whose hold is gone (another time picked, confirmed, given up): it acts on nothing.
+                log.info("action stale card user=%s hold=%s", user["user_id"], arg or "-")
+                self.close_card(user, message_id, arg)
+                self.say(user, "stale_card")
+            elif action == "ok":
+                self.confirm(user, message_id)
+            else:
+                self.set_state(user, "")
+                self.close_card(user, message_id, arg)
+                self.say(user, "booking_aborted")
+            return
+        master_id = self.require_client(user)
+        if master_id is None:
+            return
+        service_id, _, value = arg.partition(":")
+        if service_id not in dict(self.store.services(master_id)):
+            self.say(user, "stale_button")
+            return
+        if action == "s":
+            self.show_days(user, master_id, service_id, f"b:d:{service_id}")
+        elif action == "d":
+            self.show_times(user, master_id, service_id, self.parse_day(value), f"b:t:{service_id}", f"b:s:{service_id}")
+        elif action == "t" and (picked := self.time_button(master_id, value)) is not None:
+            self.take_hold(user, master_id, service_id, *picked)
+        else:
+            self.say(user, "stale_button")
+
+    def take_hold(self, user: dict, master_id: str, service_id: str, start: datetime, location: str | None) -> None:
+        """Holds the time at the button's place (`location`; None, from an older button: the one place free then)."""
+        zone = self.master_zone(master_id)
+        if user["state"] == "confirm":  # another time picked: the card before it is closed
+            self.set_state(user, "")
+        day = start.astimezone(zone).date()
+        if start in self.own_starts(user, service_id):
+            # One seat per client in a class (until slotcraft has per-client limits: the engine issue).
+            self.say(user, "already_in_class", service=self.service_name(service_id), when=self.when(user, start, zone))
+            self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
+            return
+        match = [s for s in self.free_slots(master_id, service_id) if s.start == start and location in (None, s.location)]
+        slot = match[0] if len(match) == 1 else None
+        hold = None
+        if slot is not None:
+            try:
+                hold = self.s.hold(master_id, service_id, start, self.hold_ttl, location=slot.location,
+                                   client=user["client_id"], now=self.now(), actor=self.actor(user))
+            except sc.Conflict as e:
+                log.info("action hold refused user=%s: %s", user["user_id"], [r.code.name for r in e.reasons])
+        if hold is None:
+            self.say(user, "slot_taken")
+            self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
+            return
+        log.info("action hold user=%s booking=%s", user["user_id"], hold.id)
+        # The dialog is saved before the card is sent: a bot restarted after sending finds it.
+        self.set_state(user, "confirm", {"hold": hold.hold_token, "hold_id": hold.id})
+        card = self.say(user, "confirm_booking", self.confirm_buttons(hold.id),
+                        service=self.service_name(service_id), when=self.when(user, start, zone),
+                        place=self.place_name(hold.location), minutes=self.hold_ttl // timedelta(minutes=1))
+        self.remember_card(user, card)
+
+    @staticmethod
+    def confirm_buttons(hold_id: str) -> list[list[Button]]:
+        """Confirm and Give up, for the one hold the card shows."""
+        return [[btn("btn_confirm", f"b:ok:{hold_id}"), btn("btn_abort", f"b:no:{hold_id}")]]
+
+    def remember_card(self, user: dict, card: dict) -> None:
+        """The newest confirm card of the held time: the one closed when the time is released."""
+        user["data"] = {**user["data"], "card": card.get("message_id")}
+        self.store.set_state(user["user_id"], user["state"], user["data"])
+
+    def close_card(self, user: dict, message_id: int | None, hold_id: str) -> None:
+        """The confirm card of `hold_id` loses its buttons and says its time was not booked by it."""
+        hold = self.s.booking(hold_id) if hold_id else None
+        if message_id is None or hold is None or hold.status == sc.BookingStatus.confirmed:
+            return  # a confirmed card already says so
+        self.edit(user, message_id, "card_closed", service=self.service_name(hold.service),
+                  when=self.when(user, hold.start, self.master_zone(hold.resource)))
+
+    def release_hold(self, user: dict) -> None:
+        data = user["data"] if user["state"] == "confirm" else {}
+        hold_id = data.get("hold_id")
+        if hold_id:
+            b = self.s.booking(hold_id)
+            if b is not None and b.status == sc.BookingStatus.held:
+                self.s.cancel(hold_id, "released", now=self.now(), actor=self.actor(user))
+                self.close_card(user, data.get("card"), hold_id)
+
+    @router.state("confirm", roles=ANYONE, prompt=ask_confirm)
+    def st_confirm(self, user: dict, text: str) -> None:
+        raise InputError("use_buttons")
+
+    def confirm(self, user: dict, message_id: int | None) -> None:
+        user.update(self.reload(user))
+        if user["state"] != "confirm":
+            self.say(user, "stale_button")
+            return
+        hold = self.s.booking(user["data"]["hold_id"])
+        try:
+            b = self.s.confirm(user["data"]["hold"], now=self.now(), actor=self.actor(user))
+        except (sc.Conflict, sc.NotFound) as e:
+            # slotcraft confirms only what book would accept now (the link, the place, hours, other bookings, the
+            # hold's expiry) and keeps a refused hold as it was: the bot releases it.
+            log.info("action confirm refused user=%s field=%s", user["user_id"], e.field)
+            self.set_state(user, "")
+            if hold is None or e.field in ("hold_token", ""):
+                self.say(user, "hold_expired")
+                if hold is not None:
+                    self.show_days(user, hold.resource, hold.service, f"b:d:{hold.service}")
+            elif e.field == "service":
+                self.say(user, "service_withdrawn", service=self.service_name(hold.service))
+            else:
+                zone = self.master_zone(hold.resource)
+                self.say(user, "slot_taken")
+                self.show_times(user, hold.resource, hold.service, hold.start.astimezone(zone).date(),
+                                f"b:t:{hold.service}", f"b:s:{hold.service}")
+            return
+        self.set_state(user, "")
+        zone = self.master_zone(b.resource)
+        log.info("action booked user=%s booking=%s", user["user_id"], b.id)
+        if message_id is not None:  # the question loses its buttons: it has been answered
+            self.edit(user, message_id, "confirm_done", service=self.service_name(b.service),
+                      when=self.when(user, b.start, zone))
+        self.say(user, "booked", service=self.service_name(b.service), when=self.when(user, b.start, zone),
+                 place=self.place_name(b.location), master=self.master_name(b.resource))
+        master = self.master_user(b.resource)
+        if master is not None:
+            self.say(master, "notice_new_booking", client=user["name"], service=self.service_name(b.service),
+                     when=self.when(master, b.start, zone), place=self.place_name(b.location))
+
+    @router.command("my", roles=ANYONE)
+    def cmd_my(self, user: dict, arg: str) -> None:
+        user.update(self.reload(user))
+        bookings = []
+        if user["client_id"]:
+            bookings = [b for b in self.s.client_bookings(user["client_id"], active=True, now=self.now())
+                        if b.status == sc.BookingStatus.confirmed]
+        if not bookings:
+            self.say(user, "no_bookings")
+            return
+        for b in bookings:
+            zone = self.master_zone(b.resource)
+            self.say(user, "client_booking", [[btn("btn_cancel", f"c:x:{b.id}"), btn("btn_reschedule", f"c:r:{b.id}")]],
+                     when=self.when(user, b.start, zone), service=self.service_name(b.service),
+                     master=self.master_name(b.resource), place=self.place_name(b.location))
+
+    @router.button("my", roles=ANYONE)
+    def cb_my(self, user: dict, rest: str, message_id: int | None) -> None:
+        self.cmd_my(user, "")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote
 
 from .clock import Clock
 from .handlers import Route, Routes
@@ -207,35 +206,6 @@ class BotCore:
     def remind(self, booking: Any, offset: Any) -> bool:
         """Sends the reminder of a booking slotcraft says is due (`due_reminders`); False when it reached nobody."""
         raise NotImplementedError
-
-    def feed_command(self, user: dict, resource: str, arg: str) -> None:
-        """`/feed`: a new address of `resource`'s calendar at the HTTP API, for a calendar app to subscribe to (the
-        one before stops working); `/feed off` stops it. The token is the API's own (its table on this database,
-        or its `feed` route when the bot works over the API)."""
-        import slotcraft as sc
-        from slotcraft.server.feeds import FeedTokens
-
-        if not self.calendar_url:
-            self.say(user, "feed_not_set_up")
-            return
-        if arg not in ("", "off"):
-            raise InputError("bad_feed")
-        local = FeedTokens(self.s, clock=self.now) if isinstance(self.s, sc.Scheduler) else None
-        try:
-            if arg == "off":
-                stopped = local.revoke(resource) if local else self.s.revoke_feed(resource)
-                if stopped:
-                    self.say(user, "feed_off")
-                else:
-                    self.say(user, "feed_none")
-                return
-            token = local.create(resource) if local else self.s.create_feed(resource)
-        finally:
-            if local:
-                local.close()
-        log.info("action feed created resource=%s user=%s", resource, user["user_id"])
-        self.say(user, "feed", url=f"{self.calendar_url.rstrip('/')}/v1/calendars/{quote(resource, safe='')}.ics"
-                                   f"?token={token}")
 
     def on_free_text(self, user: dict, text: str) -> None:
         """Text outside any dialog step: here, not understood, and the help; a bot may do better."""

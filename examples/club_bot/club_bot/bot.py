@@ -2,10 +2,11 @@
 subjects (group sessions with seats), and support hand-off.
 
 The dialogs are in `handlers/`, one module per area (admin, poll, timetable,
-booking, staff, support), each with its handler table: for every command,
-button prefix and dialog state, the handler, the roles allowed (roles.py) and
-the prompt (botkit/handlers.py); botkit's core checks the roles before any
-handler runs. This class joins them with what they share. Every text is a
+booking, teacher tools, support; botkit brings /connect, /marks and /feed),
+each with its handler table: for every command, button prefix and dialog
+state, the handler, the roles allowed (roles.py) and the prompt
+(botkit/handlers.py); botkit's core checks the roles before any handler
+runs. This class joins them with what they share. Every text is a
 catalog key (`i18n/*.json`). Scheduling is slotcraft's public API only:
 teachers are resources at one location, subjects are services (duration =
 the slot length, capacity = seats), links are `Scheduler.link`, poll answers
@@ -26,7 +27,7 @@ from botkit.throttle import Throttle
 from botkit.transport import Transport
 
 from .club import LOCATION
-from .handlers import ROUTES, Admin, Booking, Common, Poll, Staff, Support, Timetable
+from .handlers import ROUTES, Admin, Booking, Common, Poll, Support, TeacherTools, Timetable
 from .i18n import CLUB
 from .roles import ADMIN, CLIENT, TEACHER
 from .storage import ClubStore
@@ -36,7 +37,7 @@ __all__ = ["LOCATION", "ClubBot"]
 log = logging.getLogger("club_bot")
 
 
-class ClubBot(Common, Admin, Poll, Timetable, Booking, Staff, Support, BotCore):
+class ClubBot(Common, Admin, Poll, Timetable, Booking, TeacherTools, Support, BotCore):
     catalogs = CLUB
     routes = ROUTES
 

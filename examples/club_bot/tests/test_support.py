@@ -6,6 +6,8 @@ reaches the client's chat) and closes it; /stats counts all of it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlite3
@@ -128,19 +130,28 @@ def test_faq_is_managed_by_the_admin_only(club: Club) -> None:
     ann.expect("handed_over")
 
 
-def test_a_client_on_whatsapp_is_answered_on_whatsapp(club: Club) -> None:
+@contextmanager
+def on_whatsapp(club: Club) -> Iterator[Callable[[str], WhatsAppClient]]:
+    """The club bot serving WhatsApp (a fake Cloud API) beside Telegram; yields a maker of WhatsApp users."""
     whatsapp = fake_whatsapp.FakeWhatsApp()
     port = free_port()
     try:
         bot = club.bot("--whatsapp", "--whatsapp-phone-id", fake_whatsapp.PHONE_ID, "--whatsapp-listen", f"127.0.0.1:{port}",
-                 "--whatsapp-api", whatsapp.url,
-                 env={"WHATSAPP_TOKEN": fake_whatsapp.TOKEN, "WHATSAPP_APP_SECRET": fake_whatsapp.APP_SECRET,
-                      "WHATSAPP_VERIFY_TOKEN": fake_whatsapp.VERIFY_TOKEN})
+                       "--whatsapp-api", whatsapp.url,
+                       env={"WHATSAPP_TOKEN": fake_whatsapp.TOKEN, "WHATSAPP_APP_SECRET": fake_whatsapp.APP_SECRET,
+                            "WHATSAPP_VERIFY_TOKEN": fake_whatsapp.VERIFY_TOKEN})
         bot.wait_log("club_bot started")  # its webhook listens
+        yield lambda name: WhatsAppClient(whatsapp, f"http://127.0.0.1:{port}/", "491701234567", name,
+                                          lambda lang, key, **fixed: e2e.template_regex(lang, key, CLUB, **fixed))
+    finally:
+        whatsapp.close()
+
+
+def test_a_client_on_whatsapp_is_answered_on_whatsapp(club: Club) -> None:
+    with on_whatsapp(club) as whatsapp_user:
         club.admin.send("/faq Where is the club? | Main street 5.")  # the admin has written: the bot knows the chat
         club.admin.expect("faq_added")
-        mia = WhatsAppClient(whatsapp, f"http://127.0.0.1:{port}/", "491701234567", "Mia",
-                             lambda lang, key, **fixed: e2e.template_regex(lang, key, CLUB, **fixed))
+        mia = whatsapp_user("Mia")
         mia.send("Do you have parking for bicycles?")
         mia.expect("handed_over")
         new = club.admin.expect("new_conversation", name="Mia", text="Do you have parking for bicycles?")
@@ -154,27 +165,17 @@ def test_a_client_on_whatsapp_is_answered_on_whatsapp(club: Club) -> None:
             assert db.execute("SELECT messenger, chat_id FROM club_convs").fetchall() == [
                 ("whatsapp", "wa:491701234567")]
         db.close()
-    finally:
-        whatsapp.close()
 
 
 def test_a_client_connects_their_whatsapp_and_finds_their_lesson_there(club: Club) -> None:
-    whatsapp = fake_whatsapp.FakeWhatsApp()
-    port = free_port()
-    try:
-        bot = club.bot("--whatsapp", "--whatsapp-phone-id", fake_whatsapp.PHONE_ID, "--whatsapp-listen", f"127.0.0.1:{port}",
-                       "--whatsapp-api", whatsapp.url,
-                       env={"WHATSAPP_TOKEN": fake_whatsapp.TOKEN, "WHATSAPP_APP_SECRET": fake_whatsapp.APP_SECRET,
-                            "WHATSAPP_VERIFY_TOKEN": fake_whatsapp.VERIFY_TOKEN})
-        bot.wait_log("club_bot started")
+    with on_whatsapp(club) as whatsapp_user:
         anna, ann = club.user("Anna"), club.user("Ann")
         yoga = club.add_subject("Yoga", 3)
         club.teach(club.add_teacher(anna), yoga)
         club.book(ann, "Yoga", "Anna", "Mon 29.03", "10:00 (3 left)")
         ann.send("/connect")
         code = re.search(r"/connect (\d{8})", ann.expect("connect_code", minutes=15)["text"]).group(1)
-        mia = WhatsAppClient(whatsapp, f"http://127.0.0.1:{port}/", "491701234567", "Ann",
-                             lambda lang, key, **fixed: e2e.template_regex(lang, key, CLUB, **fixed))
+        mia = whatsapp_user("Ann")
         mia.send(f"/connect {code}")
         mia.expect("connect_done")
         ann.expect("connect_done")
@@ -185,5 +186,3 @@ def test_a_client_connects_their_whatsapp_and_finds_their_lesson_there(club: Clu
         with sqlite3.connect(club.db) as db:
             assert len({row[0] for row in db.execute("SELECT client_id FROM bot_users WHERE client_id != ''")}) == 1
         db.close()
-    finally:
-        whatsapp.close()

@@ -36,46 +36,15 @@ class Bookings:
                      when=self.when(user, b.start, zone), service=self.service_name(b.service),
                      client=(client.name if client else "-"), place=self.place_name(b.location))
 
-    ATTENDANCE = {"a": sc.Attendance.attended, "n": sc.Attendance.no_show}
+    def staff_resource(self, user: dict) -> str:
+        """For botkit's staff tools (/marks, /feed): the master's resource."""
+        return self.store.master_of_user(user["user_id"]) or ""
 
-    @router.command("marks", roles=MASTERS)
-    def cmd_marks(self, user: dict, arg: str) -> None:
-        """The master's bookings of the last 7 days that began, a card each with Came / Did not come: slotcraft's
-        attendance, which the reports count. A mark can be changed."""
-        master_id = self.require_master(user)
-        if master_id is None:
-            return
-        now = self.now()
-        begun = [b for b in self.s.upcoming(master_id, now - timedelta(days=7), 8)
-                 if b.status == sc.BookingStatus.confirmed and b.start <= now]
-        if not begun:
-            self.say(user, "marks_none")
-        for b in begun:
-            self.attendance_card(user, b, None)
-
-    def attendance_card(self, user: dict, b: sc.BookingRecord, message_id: int | None) -> None:
+    def attendance_params(self, user: dict, b: sc.BookingRecord) -> dict:
+        """For botkit's /marks: what an attendance card names."""
         client = self.s.client(b.client) if b.client else None
-        params = {"when": self.when(user, b.start, self.master_zone(b.resource)), "service": self.service_name(b.service),
-                  "client": client.name if client else "-", "mark": self.t(user, f"mark_{b.attendance.name}")}
-        keys = [[btn("btn_came", f"at:a:{b.id}"), btn("btn_no_show", f"at:n:{b.id}")]]
-        if message_id is None:
-            self.say(user, "attendance_card", keys, **params)
-        else:
-            self.edit(user, message_id, "attendance_card", keys, **params)
-
-    @router.button("at", roles=MASTERS)
-    def cb_at(self, user: dict, rest: str, message_id: int | None) -> None:
-        """`at:a:<booking>` came, `at:n:<booking>` did not come: only the booking's own master, once it began."""
-        mark, _, booking_id = rest.partition(":")
-        b = self.s.booking(booking_id) if booking_id else None
-        if (mark not in self.ATTENDANCE or b is None or b.resource != self.store.master_of_user(user["user_id"])
-                or b.status != sc.BookingStatus.confirmed or b.start > self.now()):
-            log.warning("attendance button %r refused for user=%s", rest[:64], user["user_id"])
-            self.say(user, "stale_button")
-            return
-        b = self.s.mark_attendance(b.id, self.ATTENDANCE[mark], now=self.now(), actor=self.actor(user))
-        log.info("action attendance booking=%s mark=%s user=%s", b.id, b.attendance.name, user["user_id"])
-        self.attendance_card(user, b, message_id)
+        return {"when": self.when(user, b.start, self.master_zone(b.resource)), "service": self.service_name(b.service),
+                "client": client.name if client else "-"}
 
     def own_booking(self, user: dict, booking_id: str, as_master: bool) -> sc.BookingRecord | None:
         b = self.s.booking(booking_id)

@@ -135,13 +135,6 @@ class Master:
         self.set_state(user, "")
         self.say(user, "broadcast_sent", count=sent)
 
-    @router.command("feed", roles=MASTERS)
-    def cmd_feed(self, user: dict, arg: str) -> None:
-        """`/feed [off]`: the master's calendar feed (BotCore.feed_command)."""
-        master_id = self.require_master(user)
-        if master_id is not None:
-            self.feed_command(user, master_id, arg.strip())
-
     def send_agendas(self) -> int:
         """Each master's day ahead, once, at `agenda_at` in their zone (up to AGENDA_LATE after it, when the
         workers were down at that moment; later the day has begun and it is not sent); how many went out."""

@@ -135,7 +135,10 @@ slot_query single_start_query(transaction& tx, const booking_context& ctx, std::
     slot_query q{.now = now, .from = start, .to = start + std::chrono::seconds{1}, .asked = engine_service(ctx),
                  .seats = seats};
     const interval padded{start - q.asked.buffer_before, start + q.asked.duration + q.asked.buffer_after};
-    q.resources.push_back(engine_resource(ctx, location, bookings_around(tx, ctx.resource, padded), leave_out));
+    const std::optional<interval> reach = bookings_in_reach(q.asked, start);
+    const std::vector<booking_record> bookings =
+        reach ? tx.bookings_of_resource(ctx.resource.id, *reach) : bookings_around(tx, ctx.resource, padded);
+    q.resources.push_back(engine_resource(ctx, location, bookings, leave_out));
     return q;
 }
 

@@ -38,6 +38,7 @@ std::string random_hex(std::size_t digits) {
 instant wall_clock_now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 std::string as_json(const auto& value) { return nlohmann::json(value).dump(); }
+std::string as_json(const booking_record& b) { return booking_json_text(b); }
 
 void record(transaction& tx, instant at, std::string_view actor, std::string_view action, std::string_view subject,
             std::string before, std::string after) {

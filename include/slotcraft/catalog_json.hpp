@@ -280,6 +280,88 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     if (b.expires) out["expires"] = format_instant(*b.expires);
 }
 
+namespace detail {
+
+/// Appends `text` as a JSON string the way nlohmann's `dump()` writes it:
+/// `"` and backslash escaped, control characters as `\b \t \n \f \r` or
+/// `\u00xx`. For ASCII text only (non-ASCII needs UTF-8 validation).
+inline void append_json_ascii(std::string& out, std::string_view text) {
+    out += '"';
+    for (const char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\f': out += "\\f"; break;
+            case '\r': out += "\\r"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += "\\u00";
+                    out += "0123456789abcdef"[(c >> 4) & 0xf];
+                    out += "0123456789abcdef"[c & 0xf];
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+}  // namespace detail
+
+/// The text of `nlohmann::json(b).dump()`, written directly: the audit log
+/// keeps it for every booking written, and building the json value first
+/// costs several times as much. Text with non-ASCII bytes goes through
+/// nlohmann (it checks UTF-8 and throws on invalid text, as before).
+[[nodiscard]] inline std::string booking_json_text(const booking_record& b) {
+    const std::string_view texts[] = {b.id,         b.resource,        b.service, b.location,     b.client,
+                                      b.hold_token, b.idempotency_key, b.series,  b.cancel_reason};
+    const auto ascii = [](std::string_view t) {
+        return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    };
+    if (!std::all_of(std::begin(texts), std::end(texts), ascii)) return nlohmann::json(b).dump();
+
+    // The keys in nlohmann's (sorted) order.
+    std::string out;
+    out.reserve(400);
+    const auto key = [&](std::string_view name) {
+        out += out.empty() ? "{\"" : ",\"";
+        out += name;
+        out += "\":";
+    };
+    const auto text = [&](std::string_view name, std::string_view value) {
+        key(name);
+        detail::append_json_ascii(out, value);
+    };
+    const auto number = [&](std::string_view name, long long value) {
+        key(name);
+        out += std::to_string(value);
+    };
+    text("attendance", to_string(b.attendance));
+    number("buffer_after", b.buffer_after.count());
+    number("buffer_before", b.buffer_before.count());
+    text("cancel_reason", b.cancel_reason);
+    text("client", b.client);
+    text("created_at", format_instant(b.created_at));
+    text("end", format_instant(b.time.end));
+    if (b.expires) text("expires", format_instant(*b.expires));
+    text("hold_token", b.hold_token);
+    text("id", b.id);
+    text("idempotency_key", b.idempotency_key);
+    text("location", b.location);
+    text("resource", b.resource);
+    number("seats", b.seats);
+    text("series", b.series);
+    text("service", b.service);
+    text("start", format_instant(b.time.start));
+    text("status", to_string(b.status));
+    text("updated_at", format_instant(b.updated_at));
+    out += '}';
+    return out;
+}
+
 // ---- reading with a field path -------------------------------------------
 
 [[nodiscard]] inline messenger messenger_from_json(const nlohmann::json& value, const std::string& path) {

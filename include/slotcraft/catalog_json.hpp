@@ -284,10 +284,17 @@ namespace detail {
 
 /// Appends `text` as a JSON string the way nlohmann's `dump()` writes it:
 /// `"` and backslash escaped, control characters as `\b \t \n \f \r` or
-/// `\u00xx`. For ASCII text only (non-ASCII needs UTF-8 validation).
-inline void append_json_ascii(std::string& out, std::string_view text) {
+/// `\u00xx`. Returns false, having appended part of it, at the first
+/// non-ASCII byte: such text needs nlohmann's UTF-8 check.
+[[nodiscard]] inline bool append_json_ascii(std::string& out, std::string_view text) {
     out += '"';
-    for (const char c : text) {
+    std::size_t plain_from = 0;  // the characters since the last escape are copied in one go
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+        if (c >= 0x80) return false;
+        out.append(text.data() + plain_from, i - plain_from);
+        plain_from = i + 1;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -297,16 +304,14 @@ inline void append_json_ascii(std::string& out, std::string_view text) {
             case '\f': out += "\\f"; break;
             case '\r': out += "\\r"; break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += "\\u00";
-                    out += "0123456789abcdef"[(c >> 4) & 0xf];
-                    out += "0123456789abcdef"[c & 0xf];
-                } else {
-                    out += c;
-                }
+                out += "\\u00";
+                out += "0123456789abcdef"[c >> 4];
+                out += "0123456789abcdef"[c & 0xf];
         }
     }
+    out.append(text.data() + plain_from, text.size() - plain_from);
     out += '"';
+    return true;
 }
 
 }  // namespace detail
@@ -316,48 +321,48 @@ inline void append_json_ascii(std::string& out, std::string_view text) {
 /// costs several times as much. Text with non-ASCII bytes goes through
 /// nlohmann (it checks UTF-8 and throws on invalid text, as before).
 [[nodiscard]] inline std::string booking_json_text(const booking_record& b) {
-    const std::string_view texts[] = {b.id,         b.resource,        b.service, b.location,     b.client,
-                                      b.hold_token, b.idempotency_key, b.series,  b.cancel_reason};
-    const auto ascii = [](std::string_view t) {
-        return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    };
-    if (!std::all_of(std::begin(texts), std::end(texts), ascii)) return nlohmann::json(b).dump();
-
-    // The keys in nlohmann's (sorted) order.
     std::string out;
-    out.reserve(400);
-    const auto key = [&](std::string_view name) {
-        out += out.empty() ? "{\"" : ",\"";
-        out += name;
-        out += "\":";
+    out.reserve(512);  // a booking with short ids takes about 430
+    bool ascii = true;
+    // Each key with the punctuation around it, in nlohmann's (sorted) order.
+    const auto text = [&](std::string_view key, std::string_view value) {
+        out += key;
+        ascii = ascii && detail::append_json_ascii(out, value);
     };
-    const auto text = [&](std::string_view name, std::string_view value) {
-        key(name);
-        detail::append_json_ascii(out, value);
-    };
-    const auto number = [&](std::string_view name, long long value) {
-        key(name);
+    const auto number = [&](std::string_view key, long long value) {
+        out += key;
         out += std::to_string(value);
     };
-    text("attendance", to_string(b.attendance));
-    number("buffer_after", b.buffer_after.count());
-    number("buffer_before", b.buffer_before.count());
-    text("cancel_reason", b.cancel_reason);
-    text("client", b.client);
-    text("created_at", format_instant(b.created_at));
-    text("end", format_instant(b.time.end));
-    if (b.expires) text("expires", format_instant(*b.expires));
-    text("hold_token", b.hold_token);
-    text("id", b.id);
-    text("idempotency_key", b.idempotency_key);
-    text("location", b.location);
-    text("resource", b.resource);
-    number("seats", b.seats);
-    text("series", b.series);
-    text("service", b.service);
-    text("start", format_instant(b.time.start));
-    text("status", to_string(b.status));
-    text("updated_at", format_instant(b.updated_at));
+    const auto when = [&](std::string_view key, instant t) {
+        out += key;
+        if (const auto digits = detail::instant_digits(t)) {
+            out += '"';
+            out.append(digits->data(), digits->size());
+            out += '"';
+        } else {
+            (void)detail::append_json_ascii(out, format_instant(t));
+        }
+    };
+    text(R"({"attendance":)", to_string(b.attendance));
+    number(R"(,"buffer_after":)", b.buffer_after.count());
+    number(R"(,"buffer_before":)", b.buffer_before.count());
+    text(R"(,"cancel_reason":)", b.cancel_reason);
+    text(R"(,"client":)", b.client);
+    when(R"(,"created_at":)", b.created_at);
+    when(R"(,"end":)", b.time.end);
+    if (b.expires) when(R"(,"expires":)", *b.expires);
+    text(R"(,"hold_token":)", b.hold_token);
+    text(R"(,"id":)", b.id);
+    text(R"(,"idempotency_key":)", b.idempotency_key);
+    text(R"(,"location":)", b.location);
+    text(R"(,"resource":)", b.resource);
+    number(R"(,"seats":)", b.seats);
+    text(R"(,"series":)", b.series);
+    text(R"(,"service":)", b.service);
+    when(R"(,"start":)", b.time.start);
+    text(R"(,"status":)", to_string(b.status));
+    when(R"(,"updated_at":)", b.updated_at);
+    if (!ascii) return nlohmann::json(b).dump();
     out += '}';
     return out;
 }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -43,7 +44,7 @@ struct data {
     std::map<std::string, std::string, std::less<>> by_hold_token;
     std::map<std::string, series_record, std::less<>> series;
     std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
-    std::vector<audit_entry> audit;
+    std::deque<audit_entry> audit;  // by sequence; a deque never moves what it holds as it grows
 };
 
 template <class Map>
@@ -112,8 +113,9 @@ public:
     }
     std::vector<std::string> services_of(std::string_view resource) override {
         std::vector<std::string> out;
-        for (const auto& [r, s] : data_.links)
-            if (r == resource) out.push_back(s);
+        for (auto it = data_.links.lower_bound({std::string(resource), std::string{}});
+             it != data_.links.end() && it->first == resource; ++it)
+            out.push_back(it->second);
         return out;
     }
 
@@ -220,10 +222,9 @@ public:
     }
     std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
         std::vector<audit_entry> out;
-        for (const audit_entry& e : data_.audit) {
-            if (out.size() == limit) break;
-            if (e.sequence > after) out.push_back(e);
-        }
+        auto it = std::upper_bound(data_.audit.begin(), data_.audit.end(), after,
+                                   [](std::int64_t sequence, const audit_entry& e) { return sequence < e.sequence; });
+        for (; it != data_.audit.end() && out.size() < limit; ++it) out.push_back(*it);
         return out;
     }
 

@@ -29,9 +29,12 @@ constexpr std::chrono::days booking_margin{2};
 
 std::string random_hex(std::size_t digits) {
     thread_local std::mt19937_64 engine{std::random_device{}()};
-    std::string out;
-    while (out.size() < digits) out += fmt::format("{:016x}", engine());
-    out.resize(digits);
+    std::string out(digits, '0');
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < digits; ++i, bits <<= 4) {  // 16 digits a draw, the highest first
+        if (i % 16 == 0) bits = engine();
+        out[i] = "0123456789abcdef"[bits >> 60];
+    }
     return out;
 }
 

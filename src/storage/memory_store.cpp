@@ -33,10 +33,11 @@ struct data {
     std::map<std::string, client_record, std::less<>> clients;
     settings config;
     std::map<std::string, booking_record, std::less<>> bookings;
-    // Indexes of `bookings`, kept by put_booking: per resource its bookings
-    // by padded start and id (the id viewing the key in `bookings`, whose
-    // nodes stay put), the longest padded length it ever had (an upper bound:
-    // not lowered when that booking changes), and the owners of keys and tokens.
+    // Indexes of `bookings`, kept by insert_booking and update_booking: per
+    // resource its bookings by padded start and id (the id viewing the key in
+    // `bookings`, whose nodes stay put), the longest padded length it ever had
+    // (an upper bound: not lowered when that booking changes), and the owners
+    // of keys and tokens.
     using padded_key = std::pair<instant, std::string_view>;
     std::map<std::string, std::map<padded_key, const booking_record*>, std::less<>> by_padded_start;
     std::map<std::string, std::chrono::seconds, std::less<>> longest_padded;
@@ -148,19 +149,33 @@ public:
 
     void insert_booking(const booking_record& booking) override {
         must_write();
-        if (data_.bookings.contains(booking.id))
+        const auto place = data_.bookings.lower_bound(booking.id);  // one search finds a taken id and where to insert
+        if (place != data_.bookings.end() && place->first == booking.id)
             throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", booking.id));
         unique_keys(booking);
         references(booking);
-        put_booking(booking);
+        const auto added = data_.bookings.emplace_hint(place, booking.id, booking);
+        index(added->first, added->second);
+        undo_.push_back([this, added] {
+            unindex(added->first, added->second);
+            data_.bookings.erase(added);
+        });
     }
     void update_booking(const booking_record& booking) override {
         must_write();
-        if (!data_.bookings.contains(booking.id))
+        const auto it = data_.bookings.find(booking.id);
+        if (it == data_.bookings.end())
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking.id));
         unique_keys(booking);
         references(booking);
-        put_booking(booking);
+        unindex(it->first, it->second);
+        undo_.push_back([this, it, old = it->second] {
+            unindex(it->first, it->second);
+            it->second = old;
+            index(it->first, it->second);
+        });
+        it->second = booking;
+        index(it->first, it->second);
     }
     std::optional<booking_record> booking(std::string_view id) override { return find_in(data_.bookings, id); }
     std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
@@ -249,30 +264,6 @@ private:
         if (!data_.services.contains(booking.service))
             throw error(error_category::not_found, "booking.service",
                         fmt::format("service \"{}\" does not exist", booking.service));
-    }
-
-    /// Stores `booking` (new or changed) with its index entries; undone with the transaction.
-    void put_booking(const booking_record& booking) {
-        must_write();
-        const auto it = data_.bookings.find(booking.id);
-        if (it == data_.bookings.end()) {
-            const auto added = data_.bookings.emplace(booking.id, booking).first;
-            index(added->first, added->second);
-            undo_.push_back([this, id = booking.id] {
-                const auto stored = data_.bookings.find(id);
-                unindex(stored->first, stored->second);
-                data_.bookings.erase(stored);
-            });
-            return;
-        }
-        unindex(it->first, it->second);
-        undo_.push_back([this, it, old = it->second] {
-            unindex(it->first, it->second);
-            it->second = old;
-            index(it->first, it->second);
-        });
-        it->second = booking;
-        index(it->first, it->second);
     }
 
     /// Adds the index entries of the stored booking `b` (`id` is its key in `bookings`).

@@ -306,7 +306,7 @@ TEST_CASE("a booking's JSON text is exactly what nlohmann writes, escapes and al
     b.attendance = attendance_status::attended;
     b.time = {at("0001-01-01T00:00:00Z"), at("9999-12-31T23:59:59Z")};
     CHECK(booking_json_text(b) == json(b).dump());
-    for (const std::string odd : {std::string("say \"hi\""), std::string("back\\slash"), std::string("tab\tnew\nline\r\f\b"),
+    for (const std::string& odd : {std::string("say \"hi\""), std::string("back\\slash"), std::string("tab\tnew\nline\r\f\b"),
                                   std::string("\x01\x1f\x7f", 3), std::string("nul\0in", 6), std::string("Zoë ✓"), std::string()}) {
         CAPTURE(odd);
         b.client = odd;

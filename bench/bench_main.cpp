@@ -214,10 +214,13 @@ json run_booking_rate(const std::string& label, const std::string& target, int w
         for (int r = 0; r < rooms; ++r) {
             auto list = tx.bookings_of_resource(fmt::format("{}-room{:02}", tag, r), {base - std::chrono::days{1}, base + std::chrono::days{4000}});
             stored += list.size();
-            for (std::size_t i = 0; i < list.size(); ++i)
-                for (std::size_t j = i + 1; j < list.size(); ++j)
-                    if (list[i].time.overlaps(list[j].time) && difference.empty())
-                        difference = fmt::format("double booking of room {} at {}", r, format_instant(list[i].time.start));
+            // The list is by start: a booking overlaps an earlier one when it starts before the latest end so far.
+            instant latest_end = instant::min();
+            for (const booking_record& b : list) {
+                if (b.time.start < latest_end && difference.empty())
+                    difference = fmt::format("double booking of room {} at {}", r, format_instant(b.time.start));
+                latest_end = std::max(latest_end, b.time.end);
+            }
         }
         return 0;
     });

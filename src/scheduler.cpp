@@ -29,15 +29,19 @@ constexpr std::chrono::days booking_margin{2};
 
 std::string random_hex(std::size_t digits) {
     thread_local std::mt19937_64 engine{std::random_device{}()};
-    std::string out;
-    while (out.size() < digits) out += fmt::format("{:016x}", engine());
-    out.resize(digits);
+    std::string out(digits, '0');
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < digits; ++i, bits <<= 4) {  // 16 digits a draw, the highest first
+        if (i % 16 == 0) bits = engine();
+        out[i] = "0123456789abcdef"[bits >> 60];
+    }
     return out;
 }
 
 instant wall_clock_now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 std::string as_json(const auto& value) { return nlohmann::json(value).dump(); }
+std::string as_json(const booking_record& b) { return booking_json_text(b); }
 
 void record(transaction& tx, instant at, std::string_view actor, std::string_view action, std::string_view subject,
             std::string before, std::string after) {
@@ -135,7 +139,10 @@ slot_query single_start_query(transaction& tx, const booking_context& ctx, std::
     slot_query q{.now = now, .from = start, .to = start + std::chrono::seconds{1}, .asked = engine_service(ctx),
                  .seats = seats};
     const interval padded{start - q.asked.buffer_before, start + q.asked.duration + q.asked.buffer_after};
-    q.resources.push_back(engine_resource(ctx, location, bookings_around(tx, ctx.resource, padded), leave_out));
+    const std::optional<interval> reach = bookings_in_reach(q.asked, start);
+    const std::vector<booking_record> bookings =
+        reach ? tx.bookings_of_resource(ctx.resource.id, *reach) : bookings_around(tx, ctx.resource, padded);
+    q.resources.push_back(engine_resource(ctx, location, bookings, leave_out));
     return q;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -464,5 +465,17 @@ private:
     std::vector<std::pair<instant, long long>> seats_taken_;  // by start, summed
     std::vector<std::pair<local_date, int>> per_day_;         // by date, summed
 };
+
+/// The bookings a check of the one start `s` of `svc` can depend on
+/// (`resource_view::check`, `explain`): those whose padded interval overlaps
+/// the returned interval, `s`'s own padded interval. Every other booking can
+/// be left out of the resource without changing a reason or the booking it
+/// names. std::nullopt when farther bookings matter too: a daily limit counts
+/// every booking of `s`'s local date, and `free` alignment lays `s`'s grid
+/// on windows that bookings cut.
+[[nodiscard]] inline std::optional<interval> bookings_in_reach(const service& svc, instant s) {
+    if (svc.max_per_day > 0 || svc.align == alignment::free) return std::nullopt;
+    return interval{s - svc.buffer_before, s + svc.duration + svc.buffer_after};
+}
 
 }  // namespace slotcraft

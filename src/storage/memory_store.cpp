@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,16 +33,19 @@ struct data {
     std::map<std::string, client_record, std::less<>> clients;
     settings config;
     std::map<std::string, booking_record, std::less<>> bookings;
-    // Indexes of `bookings`, kept by put_booking: per resource its bookings
-    // by padded start, the longest padded length it ever had (an upper bound:
-    // not lowered when that booking changes), and the owners of keys and tokens.
-    std::map<std::string, std::set<std::pair<instant, std::string>>, std::less<>> by_padded_start;
+    // Indexes of `bookings`, kept by insert_booking and update_booking: per
+    // resource its bookings by padded start and id (the id viewing the key in
+    // `bookings`, whose nodes stay put), the longest padded length it ever had
+    // (an upper bound: not lowered when that booking changes), and the owners
+    // of keys and tokens.
+    using padded_key = std::pair<instant, std::string_view>;
+    std::map<std::string, std::map<padded_key, const booking_record*>, std::less<>> by_padded_start;
     std::map<std::string, std::chrono::seconds, std::less<>> longest_padded;
     std::map<std::string, std::string, std::less<>> by_idempotency_key;
     std::map<std::string, std::string, std::less<>> by_hold_token;
     std::map<std::string, series_record, std::less<>> series;
     std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
-    std::vector<audit_entry> audit;
+    std::deque<audit_entry> audit;  // by sequence; a deque never moves what it holds as it grows
 };
 
 template <class Map>
@@ -109,8 +114,9 @@ public:
     }
     std::vector<std::string> services_of(std::string_view resource) override {
         std::vector<std::string> out;
-        for (const auto& [r, s] : data_.links)
-            if (r == resource) out.push_back(s);
+        for (auto it = data_.links.lower_bound({std::string(resource), std::string{}});
+             it != data_.links.end() && it->first == resource; ++it)
+            out.push_back(it->second);
         return out;
     }
 
@@ -143,19 +149,33 @@ public:
 
     void insert_booking(const booking_record& booking) override {
         must_write();
-        if (data_.bookings.contains(booking.id))
+        const auto place = data_.bookings.lower_bound(booking.id);  // one search finds a taken id and where to insert
+        if (place != data_.bookings.end() && place->first == booking.id)
             throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", booking.id));
         unique_keys(booking);
         references(booking);
-        put_booking(booking);
+        const auto added = data_.bookings.emplace_hint(place, booking.id, booking);
+        index(added->first, added->second);
+        undo_.push_back([this, added] {
+            unindex(added->first, added->second);
+            data_.bookings.erase(added);
+        });
     }
     void update_booking(const booking_record& booking) override {
         must_write();
-        if (!data_.bookings.contains(booking.id))
+        const auto it = data_.bookings.find(booking.id);
+        if (it == data_.bookings.end())
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking.id));
         unique_keys(booking);
         references(booking);
-        put_booking(booking);
+        unindex(it->first, it->second);
+        undo_.push_back([this, it, old = it->second] {
+            unindex(it->first, it->second);
+            it->second = old;
+            index(it->first, it->second);
+        });
+        it->second = booking;
+        index(it->first, it->second);
     }
     std::optional<booking_record> booking(std::string_view id) override { return find_in(data_.bookings, id); }
     std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
@@ -170,9 +190,9 @@ public:
         if (index == data_.by_padded_start.end()) return out;
         // A booking whose padded interval reaches `span` starts at most its longest padded length before it.
         const auto longest = data_.longest_padded.find(resource)->second;
-        for (auto it = index->second.lower_bound({span.start - longest, std::string{}});
-             it != index->second.end() && it->first < span.end; ++it) {
-            const booking_record& b = data_.bookings.find(it->second)->second;
+        for (auto it = index->second.lower_bound({span.start - longest, std::string_view{}});
+             it != index->second.end() && it->first.first < span.end; ++it) {
+            const booking_record& b = *it->second;
             if (b.padded().overlaps(span)) out.push_back(b);
         }
         sort_by_start(out);
@@ -210,18 +230,16 @@ public:
 
     std::int64_t append_audit(const audit_entry& entry) override {
         must_write();
-        audit_entry stored = entry;
-        stored.sequence = data_.audit.empty() ? 1 : data_.audit.back().sequence + 1;
-        data_.audit.push_back(stored);
+        const std::int64_t sequence = data_.audit.empty() ? 1 : data_.audit.back().sequence + 1;
+        data_.audit.emplace_back(entry).sequence = sequence;
         undo_.push_back([this] { data_.audit.pop_back(); });
-        return stored.sequence;
+        return sequence;
     }
     std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
         std::vector<audit_entry> out;
-        for (const audit_entry& e : data_.audit) {
-            if (out.size() == limit) break;
-            if (e.sequence > after) out.push_back(e);
-        }
+        auto it = std::upper_bound(data_.audit.begin(), data_.audit.end(), after,
+                                   [](std::int64_t sequence, const audit_entry& e) { return sequence < e.sequence; });
+        for (; it != data_.audit.end() && out.size() < limit; ++it) out.push_back(*it);
         return out;
     }
 
@@ -248,30 +266,19 @@ private:
                         fmt::format("service \"{}\" does not exist", booking.service));
     }
 
-    /// Stores `booking` (new or changed) with its index entries; undone with the transaction.
-    void put_booking(const booking_record& booking) {
-        must_write();
-        std::optional<booking_record> old;
-        if (const auto it = data_.bookings.find(booking.id); it != data_.bookings.end()) old = it->second;
-        replace_booking(old ? &*old : nullptr, &booking);
-        undo_.push_back([this, old, booking] { replace_booking(&booking, old ? &*old : nullptr); });
+    /// Adds the index entries of the stored booking `b` (`id` is its key in `bookings`).
+    void index(std::string_view id, const booking_record& b) {
+        data_.by_padded_start[b.resource].emplace(data::padded_key{b.padded().start, id}, &b);
+        auto& longest = data_.longest_padded[b.resource];
+        longest = std::max(longest, b.padded().length());
+        if (!b.idempotency_key.empty()) data_.by_idempotency_key.insert_or_assign(b.idempotency_key, b.id);
+        if (!b.hold_token.empty()) data_.by_hold_token.insert_or_assign(b.hold_token, b.id);
     }
 
-    void replace_booking(const booking_record* before, const booking_record* after) {
-        if (before) {
-            data_.by_padded_start[before->resource].erase({before->padded().start, before->id});
-            if (!before->idempotency_key.empty()) data_.by_idempotency_key.erase(before->idempotency_key);
-            if (!before->hold_token.empty()) data_.by_hold_token.erase(before->hold_token);
-            if (!after) data_.bookings.erase(before->id);
-        }
-        if (after) {
-            data_.bookings.insert_or_assign(after->id, *after);
-            data_.by_padded_start[after->resource].insert({after->padded().start, after->id});
-            auto& longest = data_.longest_padded[after->resource];
-            longest = std::max(longest, after->padded().length());
-            if (!after->idempotency_key.empty()) data_.by_idempotency_key.insert_or_assign(after->idempotency_key, after->id);
-            if (!after->hold_token.empty()) data_.by_hold_token.insert_or_assign(after->hold_token, after->id);
-        }
+    void unindex(std::string_view id, const booking_record& b) {
+        data_.by_padded_start.find(b.resource)->second.erase({b.padded().start, id});
+        if (!b.idempotency_key.empty()) data_.by_idempotency_key.erase(b.idempotency_key);
+        if (!b.hold_token.empty()) data_.by_hold_token.erase(b.hold_token);
     }
 
     std::optional<booking_record> booking_keyed(const std::map<std::string, std::string, std::less<>>& index,

@@ -297,3 +297,22 @@ TEST_CASE("the readers take the caller's field path") {
         CHECK(e.field() == "resources[3].id");
     }
 }
+
+TEST_CASE("a booking's JSON text is exactly what nlohmann writes, escapes and all") {
+    booking_record b = held_booking();
+    CHECK(booking_json_text(b) == json(b).dump());
+    b.expires.reset();
+    b.status = booking_status::cancelled;
+    b.attendance = attendance_status::attended;
+    b.time = {at("0001-01-01T00:00:00Z"), at("9999-12-31T23:59:59Z")};
+    CHECK(booking_json_text(b) == json(b).dump());
+    for (const std::string& odd : {std::string("say \"hi\""), std::string("back\\slash"), std::string("tab\tnew\nline\r\f\b"),
+                                  std::string("\x01\x1f\x7f", 3), std::string("nul\0in", 6), std::string("Zoë ✓"), std::string()}) {
+        CAPTURE(odd);
+        b.client = odd;
+        b.cancel_reason = odd + odd;
+        CHECK(booking_json_text(b) == json(b).dump());
+    }
+    b.client = "\xff not UTF-8";
+    CHECK_THROWS_AS((void)booking_json_text(b), nlohmann::json::type_error);
+}

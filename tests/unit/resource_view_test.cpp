@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
 #include <random>
 
 using namespace slotcraft;
@@ -111,4 +113,42 @@ TEST_CASE("listing free starts accepts exactly the candidates that pass every ch
         listed += static_cast<int>(got.size());
     }
     CHECK(listed > 1000);  // the rounds list starts, not only refusals
+}
+
+TEST_CASE("a check of one start gives the same reasons with only the bookings in its reach") {
+    const interval range{test::at("2026-03-01T00:00:00Z"), test::at("2026-04-05T00:00:00Z")};
+    random_views make(20261205);
+    int compared = 0;
+    int in_the_way = 0;  // starts refused because of a booking
+    for (int round = 0; round < 300; ++round) {
+        const service svc = make.some_service();
+        slot_query full{.now = range.start + std::chrono::minutes{make.pick(-2 * 24 * 60, 4 * 24 * 60)},
+                        .from = range.start, .to = range.end, .asked = svc, .seats = make.pick(1, svc.capacity + 1)};
+        full.resources.push_back(make.some_resource(range, svc.id));
+        CAPTURE(round);
+        if (svc.max_per_day > 0 || svc.align == alignment::free) {
+            CHECK_FALSE(bookings_in_reach(svc, range.start).has_value());
+            continue;
+        }
+        // Named as the scheduler's bookings are, so that a reason names a booking the same way in both.
+        for (std::size_t i = 0; i < full.resources[0].bookings.size(); ++i) full.resources[0].bookings[i].id = fmt::format("b{}", i);
+        // Some candidates and some starts anywhere, to the minute.
+        std::vector<instant> starts;
+        const std::vector<instant> grid = resource_view(full.resources[0], svc, full.now, range).candidates();
+        for (std::size_t k = 0; k < grid.size(); k += 1 + grid.size() / 10) starts.push_back(grid[k]);
+        for (int k = 0; k < 20; ++k) starts.push_back(range.start + std::chrono::minutes{make.pick(0, 34 * 24 * 60)});
+        for (const instant s : starts) {
+            const std::optional<interval> reach = bookings_in_reach(svc, s);
+            REQUIRE(reach.has_value());
+            slot_query near = full;
+            std::erase_if(near.resources[0].bookings, [&](const booking& b) { return !b.padded().overlaps(*reach); });
+            const std::vector<reason> expected = explain(full, s).front().reasons;
+            CAPTURE(format_instant(s));
+            REQUIRE(explain(near, s).front().reasons == expected);
+            ++compared;
+            in_the_way += std::any_of(expected.begin(), expected.end(), [](const reason& r) { return !r.booking.empty(); });
+        }
+    }
+    CHECK(compared > 2000);
+    CHECK(in_the_way > 200);
 }

@@ -48,3 +48,27 @@ TEST_CASE("a local time of day is HH:MM from 00:00 to 24:00") {
         CHECK_THROWS_AS((void)wall_time::parse(bad, "t"), error);
     }
 }
+
+TEST_CASE("an instant is written as date::format writes it, in every year and at every second of a day") {
+    const auto same_as_date = [](instant t) { return format_instant(t) == date::format("%FT%TZ", t); };
+    int checked = 0;
+    for (instant t = at("2026-03-29T00:00:00Z"); t < at("2026-03-30T00:00:00Z"); t += std::chrono::seconds{1}, ++checked)
+        if (!same_as_date(t)) FAIL(date::format("%FT%TZ", t));
+    // Every 13th day from year 0 to past 9999, at a varying time of day, and
+    // every day around the ends of February and of the year where leap rules differ.
+    const auto check_day = [&](date::sys_days d) {
+        const instant t = d + std::chrono::seconds{(d.time_since_epoch().count() * 7919LL % 86400 + 86400) % 86400};
+        if (!same_as_date(t)) FAIL(date::format("%FT%TZ", t));
+        ++checked;
+    };
+    for (date::sys_days d{date::year{-1} / 12 / 1}; d < date::sys_days{date::year{10001} / 1 / 1}; d += date::days{13})
+        check_day(d);
+    for (const int year : {0, 1, 4, 100, 400, 1900, 1970, 2000, 2024, 2100, 9999}) {
+        for (date::sys_days d{date::year{year} / 2 / 20}; d < date::sys_days{date::year{year} / 3 / 5}; d += date::days{1})
+            check_day(d);
+        for (date::sys_days d{date::year{year} / 12 / 25}; d < date::sys_days{date::year{year + 1} / 1 / 5}; d += date::days{1})
+            check_day(d);
+    }
+    CHECK(checked > 86400 + 280000);
+    CHECK(format_instant(at("0001-01-01T00:00:00Z")) == "0001-01-01T00:00:00Z");
+}

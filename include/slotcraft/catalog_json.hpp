@@ -31,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -280,68 +281,34 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     if (b.expires) out["expires"] = format_instant(*b.expires);
 }
 
-namespace detail {
-
-/// Appends `text` as a JSON string the way nlohmann's `dump()` writes it:
-/// `"` and backslash escaped, control characters as `\b \t \n \f \r` or
-/// `\u00xx`. Returns false, having appended part of it, at the first
-/// non-ASCII byte: such text needs nlohmann's UTF-8 check.
-[[nodiscard]] inline bool append_json_ascii(std::string& out, std::string_view text) {
-    out += '"';
-    std::size_t plain_from = 0;  // the characters since the last escape are copied in one go
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
-        if (c >= 0x80) return false;
-        out.append(text.data() + plain_from, i - plain_from);
-        plain_from = i + 1;
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\t': out += "\\t"; break;
-            case '\n': out += "\\n"; break;
-            case '\f': out += "\\f"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                out += "\\u00";
-                out += "0123456789abcdef"[c >> 4];
-                out += "0123456789abcdef"[c & 0xf];
-        }
-    }
-    out.append(text.data() + plain_from, text.size() - plain_from);
-    out += '"';
-    return true;
-}
-
-}  // namespace detail
-
-/// The text of `nlohmann::json(b).dump()`, written directly: the audit log
-/// keeps it for every booking written, and building the json value first
-/// costs several times as much. Text with non-ASCII bytes goes through
-/// nlohmann (it checks UTF-8 and throws on invalid text, as before).
+/// The text of `nlohmann::json(b).dump()`, without building the json value
+/// first (the audit log keeps it for every booking written, and the value's
+/// tree of keys costs several times the text): the keys in nlohmann's sorted
+/// order, numbers and instants by fmt, and every string that needs escaping
+/// by nlohmann (so escaped, and invalid UTF-8 refused, as before).
 [[nodiscard]] inline std::string booking_json_text(const booking_record& b) {
     std::string out;
     out.reserve(512);  // a booking with short ids takes about 430
-    bool ascii = true;
-    // Each key with the punctuation around it, in nlohmann's (sorted) order.
+    auto to = std::back_inserter(out);
+    // A string of printable ASCII without `"` or `\\` is its own JSON text between quotes (ids, tokens, names
+    // of states); anything else is nlohmann's to escape and to check as UTF-8.
     const auto text = [&](std::string_view key, std::string_view value) {
         out += key;
-        ascii = ascii && detail::append_json_ascii(out, value);
+        const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+            return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+        });
+        if (plain) {
+            fmt::format_to(to, FMT_COMPILE("\"{}\""), value);
+        } else {
+            out += nlohmann::json(value).dump();
+        }
     };
-    const auto number = [&](std::string_view key, long long value) {
-        out += key;
-        out += std::to_string(value);
-    };
+    const auto number = [&](std::string_view key, long long value) { fmt::format_to(to, FMT_COMPILE("{}{}"), key, value); };
     const auto when = [&](std::string_view key, instant t) {
         out += key;
-        if (const auto digits = detail::instant_digits(t)) {
-            out += '"';
-            out.append(digits->data(), digits->size());
-            out += '"';
-        } else {
-            (void)detail::append_json_ascii(out, format_instant(t));
-        }
+        out += '"';
+        append_instant(out, t);
+        out += '"';
     };
     text(R"({"attendance":)", to_string(b.attendance));
     number(R"(,"buffer_after":)", b.buffer_after.count());
@@ -362,7 +329,6 @@ namespace detail {
     when(R"(,"start":)", b.time.start);
     text(R"(,"status":)", to_string(b.status));
     when(R"(,"updated_at":)", b.updated_at);
-    if (!ascii) return nlohmann::json(b).dump();
     out += '}';
     return out;
 }

@@ -5,10 +5,11 @@
 #include <slotcraft/error.hpp>
 
 #include <date/date.h>
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
-#include <array>
 #include <chrono>
+#include <iterator>
 #include <compare>
 #include <optional>
 #include <string>
@@ -114,39 +115,30 @@ inline instant parse_instant(std::string_view text, const std::string& field = "
     return instant{std::chrono::duration_cast<std::chrono::seconds>(local) - offset};
 }
 
-namespace detail {
 
-/// The 20 characters of `format_instant(t)` for the years 0000-9999, written
-/// digit by digit (date::format builds a stream each time, a microsecond);
-/// std::nullopt for other years.
-[[nodiscard]] inline std::optional<std::array<char, 20>> instant_digits(instant t) noexcept {
-    constexpr instant first{date::sys_days{date::year{0} / 1 / 1}};
-    constexpr instant end{date::sys_days{date::year{10000} / 1 / 1}};
-    if (t < first || t >= end) return std::nullopt;
+/// Appends `format_instant(t)` to `out` (what a writer of many instants uses).
+inline void append_instant(std::string& out, instant t) {
+    // date's calendar and fmt's digits: date::format builds a stream each call (about a microsecond), which
+    // the audit of every booking would pay several times.
     const date::sys_days day = std::chrono::floor<date::days>(t);
     const date::year_month_day ymd{day};
+    if (ymd.year() < date::year{0} || ymd.year() > date::year{9999}) {
+        out += date::format("%FT%TZ", t);
+        return;
+    }
     const auto seconds = (t - day).count();
-    std::array<char, 20> out{'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T',
-                             '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
-    const auto put = [&](std::size_t at, long long value, std::size_t digits) {
-        for (std::size_t i = at + digits; i-- > at; value /= 10) out[i] = static_cast<char>('0' + value % 10);
-    };
-    put(0, static_cast<int>(ymd.year()), 4);
-    put(5, static_cast<unsigned>(ymd.month()), 2);
-    put(8, static_cast<unsigned>(ymd.day()), 2);
-    put(11, seconds / 3600, 2);
-    put(14, seconds / 60 % 60, 2);
-    put(17, seconds % 60, 2);
-    return out;
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"),
+                   static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                   seconds / 3600, seconds / 60 % 60, seconds % 60);
 }
-
-}  // namespace detail
 
 /// Formats an instant as UTC ISO 8601 with `Z` (`2026-03-29T00:30:00Z`).
 /// (fmt's chrono formatting goes through the process's local zone; date's does not.)
 inline std::string format_instant(instant t) {
-    if (const auto digits = detail::instant_digits(t)) return std::string(digits->data(), digits->size());
-    return date::format("%FT%TZ", t);
+    std::string out;
+    out.reserve(20);
+    append_instant(out, t);
+    return out;
 }
 
 }  // namespace slotcraft

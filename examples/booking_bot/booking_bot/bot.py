@@ -108,6 +108,11 @@ class Bot(Common, Registration, Master, Bookings, Booking, Chat, BotCore):
     def role(self, user: dict) -> str:
         return MASTER if self.store.master_of_user(user["user_id"]) else CLIENT
 
+    def staff_resource(self, user: dict) -> str:
+        """The master's id (their slotcraft resource): for the handlers the tables give to masters only, and
+        botkit's staff tools (/marks, /feed)."""
+        return self.store.master_of_user(user["user_id"]) or ""
+
     def refuse(self, user: dict, route: Route, role: str) -> None:
         """Only masters are refused anything: they are asked to register."""
         self.say(user, "not_master", [[btn("btn_register", "reg")]])

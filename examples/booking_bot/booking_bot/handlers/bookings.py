@@ -24,9 +24,7 @@ class Bookings:
 
     @router.command("bookings", roles=MASTERS)
     def cmd_bookings(self, user: dict, arg: str) -> None:
-        master_id = self.require_master(user)
-        if master_id is None:
-            return
+        master_id = self.staff_resource(user)
         zone = self.master_zone(master_id)
         bookings = [b for b in self.s.upcoming(master_id, self.now(), 7) if b.status == sc.BookingStatus.confirmed]
         self.say(user, "bookings_header", count=len(bookings))
@@ -35,10 +33,6 @@ class Bookings:
             self.say(user, "master_booking", [[btn("btn_cancel", f"k:x:{b.id}"), btn("btn_move", f"k:r:{b.id}")]],
                      when=self.when(user, b.start, zone), service=self.service_name(b.service),
                      client=(client.name if client else "-"), place=self.place_name(b.location))
-
-    def staff_resource(self, user: dict) -> str:
-        """For botkit's staff tools (/marks, /feed): the master's resource."""
-        return self.store.master_of_user(user["user_id"]) or ""
 
     def attendance_params(self, user: dict, b: sc.BookingRecord) -> dict:
         """For botkit's /marks: what an attendance card names."""

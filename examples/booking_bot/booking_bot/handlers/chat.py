@@ -71,9 +71,7 @@ class Chat:
 
     @router.button("rep", roles=MASTERS)
     def cb_rep(self, user: dict, client_user_id: str, message_id: int | None) -> None:
-        master_id = self.require_master(user)
-        if master_id is None:
-            return
+        master_id = self.staff_resource(user)
         if client_user_id not in self.store.clients_of_master(master_id):
             self.say(user, "stale_button")
             return

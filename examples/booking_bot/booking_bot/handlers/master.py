@@ -32,9 +32,7 @@ class Master:
 
     @router.command("dayoff", roles=MASTERS)
     def cmd_dayoff(self, user: dict, arg: str) -> None:
-        master_id = self.require_master(user)
-        if master_id is None:
-            return
+        master_id = self.staff_resource(user)
         r = self.s.resource(master_id)
         assert r is not None
         zone = ZoneInfo(r.time_zone)
@@ -54,9 +52,7 @@ class Master:
     @router.button("do", roles=MASTERS)
     def cb_do(self, user: dict, rest: str, message_id: int | None) -> None:
         """`x:<epoch>`: removes the time off starting then."""
-        master_id = self.require_master(user)
-        if master_id is None:
-            return
+        master_id = self.staff_resource(user)
         r = self.s.resource(master_id)
         assert r is not None
         action, _, start = rest.partition(":")
@@ -89,8 +85,6 @@ class Master:
 
     @router.command("broadcast", roles=MASTERS)
     def cmd_broadcast(self, user: dict, arg: str) -> None:
-        if self.require_master(user) is None:
-            return
         self.set_state(user, "broadcast")
         self.prompt(user)
 
@@ -111,7 +105,7 @@ class Master:
     @router.button("bc", roles=MASTERS)
     def cb_bc(self, user: dict, answer: str, message_id: int | None) -> None:
         user.update(self.reload(user))
-        if user["state"] != "broadcast_sure" or self.require_master(user) is None:
+        if user["state"] != "broadcast_sure":
             self.say(user, "stale_button")
             return
         if answer != "y":

@@ -269,16 +269,8 @@ class Registration:
                              "align": rules.align.name})
         return {"master_id": master_id, "name": r.name, "tz": r.time_zone, "places": places, "services": services}
 
-    def require_master(self, user: dict) -> str | None:
-        master_id = self.store.master_of_user(user["user_id"])
-        if master_id is None:
-            self.say(user, "not_master", [[btn("btn_register", "reg")]])
-        return master_id
-
     @router.command("edit", roles=MASTERS)
     def cmd_edit(self, user: dict, arg: str) -> None:
-        if self.require_master(user) is None:
-            return
         self.say(user, "ask_edit", [
             [btn("btn_edit_name", "ed:name"), btn("btn_edit_tz", "ed:tz")],
             [btn("btn_edit_places", "ed:places"), btn("btn_edit_services", "ed:services")],
@@ -286,9 +278,7 @@ class Registration:
 
     @router.button("ed", roles=MASTERS)
     def cb_ed(self, user: dict, section: str, message_id: int | None) -> None:
-        master_id = self.require_master(user)
-        if master_id is None:
-            return
+        master_id = self.staff_resource(user)
         states = {"name": "reg_name", "tz": "reg_tz", "places": "reg_place", "services": "", "addsvc": "reg_service"}
         if section not in states:
             self.say(user, "stale_button")
@@ -308,9 +298,7 @@ class Registration:
     @router.button("sv", roles=MASTERS)
     def cb_sv(self, user: dict, rest: str, message_id: int | None) -> None:
         """`e:<service>` replaces a service (same id: bookings keep it), `x:<service>` removes it."""
-        master_id = self.require_master(user)
-        if master_id is None:
-            return
+        master_id = self.staff_resource(user)
         action, _, service_id = rest.partition(":")
         if service_id not in dict(self.store.services(master_id)):
             self.say(user, "stale_button")
@@ -329,6 +317,4 @@ class Registration:
 
     @router.command("link", roles=MASTERS)
     def cmd_link(self, user: dict, arg: str) -> None:
-        master_id = self.require_master(user)
-        if master_id is not None:
-            self.say(user, "your_link", link=self.link(master_id))
+        self.say(user, "your_link", link=self.link(self.staff_resource(user)))

@@ -46,7 +46,8 @@ class Timetable:
         """Sets the subject's capacity in slotcraft: its seats, plus the timetable's while it is timetabled. One no
         longer timetabled first gives its sessions' holds back."""
         reserve = int(self.store.timetabled(sid))
-        if not reserve:
+        reserved = int(self.store.setting(f"reserve_seat:{sid}", "0"))
+        if reserved and not reserve:  # holds exist only while the subject is timetabled
             self.release_sessions(actor, services=[sid])
         rec = self.s.service(sid)
         assert rec is not None
@@ -54,7 +55,8 @@ class Timetable:
         if rules.capacity != seats + reserve:
             rules.capacity = seats + reserve
             self.s.put_service(sc.ServiceRecord(rules, name=rec.name, locations=rec.locations), actor=actor)
-        self.store.set_setting(f"reserve_seat:{sid}", str(reserve))
+        if reserve != reserved:
+            self.store.set_setting(f"reserve_seat:{sid}", str(reserve))
 
     def timetable_changed(self, actor: str, resource: str = "", services: list[str] | None = None) -> None:
         """After templates went: the teacher's (`resource`) sessions of `services` (all, if None) let go, and each

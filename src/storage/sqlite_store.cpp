@@ -1098,6 +1098,14 @@ public:
     void run(access mode, std::span<const std::string> /*locks: BEGIN IMMEDIATE serialises all writers*/,
              const std::function<void(transaction& tx)>& work) override {
         const steady::time_point deadline = deadline_after(options_.busy_timeout);
+        // This process's writers queue here, asleep, instead of polling the
+        // file's lock: the lock then passes from one to the next the moment a
+        // commit ends (other processes still meet the busy handler).
+        std::unique_lock<std::timed_mutex> turn(writer_turn_, std::defer_lock);
+        if (mode == access::write && !turn.try_lock_until(deadline))
+            storage_failure(fmt::format("sqlite: another writer of this process held the database for {} ms "
+                                        "(sqlite_options::busy_timeout)",
+                                        options_.busy_timeout.count()));
         lease conn(*this, deadline);
         conn->wait_until(deadline);
         retry_while_busy(*conn, options_.busy_timeout, [&] {
@@ -1167,6 +1175,7 @@ private:
     bool private_db_;  // ":memory:" or "": one database per connection, so one connection
     int max_open_;
     int max_idle_;
+    std::timed_mutex writer_turn_;  // held by this process's one write transaction at a time
     std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<connection>> idle_;

@@ -12,7 +12,10 @@
 /// Writers: a write transaction starts with `BEGIN IMMEDIATE`, which takes the
 /// file's single write lock, so SQLite serialises all writers of the file, in
 /// this process and in others. That is stronger than the per-resource locking
-/// `store::run` promises, so `locks` is ignored. A read transaction (`BEGIN`,
+/// `store::run` promises, so `locks` is ignored. The writers of one store
+/// object take turns before that, asleep on a mutex, so within a process the
+/// lock passes from one writer to the next as soon as a commit ends; only
+/// writers of other processes (or other store objects) poll for it. A read transaction (`BEGIN`,
 /// deferred) may not write: a write in it throws `error` (storage). Do not
 /// call `run` from inside `work`: a nested write would wait for the outer
 /// one's lock until `busy_timeout`, then fail.
@@ -26,9 +29,10 @@
 /// retried, so `work` may run more than once, as `store::run` allows. All of
 /// that waiting shares one deadline per transaction, `busy_timeout` from the
 /// start of `run`; past it `run` throws `error` (storage) with SQLite's
-/// message. Waiters are not queued: under sustained contention the lock goes
-/// to whichever waiter polls first, so every writer gets turns, but not in
-/// order.
+/// message (the wait for this process's own writers counts against the same
+/// deadline). Waiters of different processes are not queued: under sustained
+/// contention the lock goes to whichever waiter polls first, so every writer
+/// gets turns, but not in order.
 ///
 /// Opening: `open_sqlite_store` reads the file's identity (application id,
 /// schema version, schema objects) in one read transaction, so it sees

@@ -150,10 +150,7 @@ public:
     void insert_booking(const booking_record& booking) override {
         must_write();
         const auto place = data_.bookings.lower_bound(booking.id);  // one search finds a taken id and where to insert
-        if (place != data_.bookings.end() && place->first == booking.id)
-            throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", booking.id));
-        unique_keys(booking);
-        references(booking);
+        detail::refuse_booking_write(booking, true, facts(booking, place != data_.bookings.end() && place->first == booking.id));
         const auto added = data_.bookings.emplace_hint(place, booking.id, booking);
         index(added->first, added->second);
         undo_.push_back([this, added] {
@@ -164,10 +161,7 @@ public:
     void update_booking(const booking_record& booking) override {
         must_write();
         const auto it = data_.bookings.find(booking.id);
-        if (it == data_.bookings.end())
-            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking.id));
-        unique_keys(booking);
-        references(booking);
+        detail::refuse_booking_write(booking, false, facts(booking, it != data_.bookings.end()));
         unindex(it->first, it->second);
         undo_.push_back([this, it, old = it->second] {
             unindex(it->first, it->second);
@@ -244,26 +238,17 @@ public:
     }
 
 private:
-    /// Idempotency keys and hold tokens belong to one booking each.
-    void unique_keys(const booking_record& booking) const {
-        const auto owned_by_other = [&](const auto& index, const std::string& key) {
-            const auto it = index.find(key);
-            return !key.empty() && it != index.end() && it->second != booking.id;
+    /// What refuse_booking_write asks about `booking`, given whether its id is taken.
+    detail::booking_write_facts facts(const booking_record& booking, bool id_taken) const {
+        const auto owner = [](const auto& index, const std::string& key) -> std::optional<std::string> {
+            if (key.empty()) return std::nullopt;
+            return find_in(index, key);
         };
-        if (owned_by_other(data_.by_idempotency_key, booking.idempotency_key))
-            throw error(error_category::conflict, "booking.idempotency_key", "the idempotency key belongs to another booking");
-        if (owned_by_other(data_.by_hold_token, booking.hold_token))
-            throw error(error_category::conflict, "booking.hold_token", "the hold token belongs to another booking");
-    }
-
-    /// The booking's resource and service exist (the other stores' foreign keys).
-    void references(const booking_record& booking) const {
-        if (!data_.resources.contains(booking.resource))
-            throw error(error_category::not_found, "booking.resource",
-                        fmt::format("resource \"{}\" does not exist", booking.resource));
-        if (!data_.services.contains(booking.service))
-            throw error(error_category::not_found, "booking.service",
-                        fmt::format("service \"{}\" does not exist", booking.service));
+        return {.id_taken = id_taken,
+                .resource_exists = data_.resources.contains(booking.resource),
+                .service_exists = data_.services.contains(booking.service),
+                .key_owner = owner(data_.by_idempotency_key, booking.idempotency_key),
+                .token_owner = owner(data_.by_hold_token, booking.hold_token)};
     }
 
     /// Adds the index entries of the stored booking `b` (`id` is its key in `bookings`).

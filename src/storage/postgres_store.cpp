@@ -611,12 +611,7 @@ public:
     // ---- bookings ----
     void insert_booking(const booking_record& b) override {
         writing();
-        if (!exists("SELECT 1 FROM resources WHERE id = $1", b.resource))
-            throw error(error_category::not_found, "booking.resource",
-                        fmt::format("resource \"{}\" does not exist", b.resource));
-        if (!exists("SELECT 1 FROM services WHERE id = $1", b.service))
-            throw error(error_category::not_found, "booking.service",
-                        fmt::format("service \"{}\" does not exist", b.service));
+        refuse_booking_write(b, true);
         lapse_expired_holds(b);
         const pqxx::result r = write_booking(
             "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
@@ -625,17 +620,13 @@ public:
             ") ON CONFLICT DO NOTHING",
             b);
         if (r.affected_rows() == 1) return;
-        // A unique value or the overlap constraint stood in the way; say which.
-        if (exists("SELECT 1 FROM bookings WHERE id = $1", b.id))
-            throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", b.id));
-        value_owner_conflicts(b, true);
+        // A writer that committed meanwhile took a unique value, or the overlap constraint stood in the way.
+        refuse_booking_write(b, true);
         throw error(error_category::conflict, "booking", overlap_message(b));
     }
     void update_booking(const booking_record& b) override {
         writing();
-        if (!exists("SELECT 1 FROM bookings WHERE id = $1", b.id))
-            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", b.id));
-        value_owner_conflicts(b, false);
+        refuse_booking_write(b, false);
         lapse_expired_holds(b);
         (void)write_booking(
             "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
@@ -828,23 +819,32 @@ private:
     }
 
     /// conflict when b's idempotency key or hold token belongs to another booking.
-    void value_owner_conflicts(const booking_record& b, bool inserting) {
-        const auto other = [&](std::string_view sql, const std::string& value) -> std::optional<std::string> {
-            if (value.empty()) return std::nullopt;
-            const pqxx::result r = exec(sql, value, b.id);
-            if (r.empty()) return std::nullopt;
-            return std::string(r[0][0].c_str());
+    /// Throws what refuses writing `b` (detail::refuse_booking_write), from
+    /// what one query finds. An idempotency key taken under an insert is a
+    /// race_conflict: the caller's own lookup did not see it, so a writer has
+    /// just committed it, and run() runs the caller again to find it.
+    void refuse_booking_write(const booking_record& b, bool inserting) {
+        const pqxx::result r = exec(
+            "SELECT EXISTS (SELECT 1 FROM bookings WHERE id = $1), EXISTS (SELECT 1 FROM resources WHERE id = $2), "
+            "EXISTS (SELECT 1 FROM services WHERE id = $3), "
+            "(SELECT id FROM bookings WHERE idempotency_key = $4 AND $4 <> '' AND id <> $1 LIMIT 1), "
+            "(SELECT id FROM bookings WHERE hold_token = $5 AND $5 <> '' AND id <> $1 LIMIT 1)",
+            b.id, b.resource, b.service, b.idempotency_key, b.hold_token);
+        const auto owner = [&](int column) -> std::optional<std::string> {
+            if (r[0][column].is_null()) return std::nullopt;
+            return std::string(r[0][column].c_str());
         };
-        if (const auto owner = other("SELECT id FROM bookings WHERE idempotency_key = $1 AND id <> $2", b.idempotency_key)) {
-            const std::string message = fmt::format("idempotency key \"{}\" is already used by booking \"{}\"",
-                                                    b.idempotency_key, *owner);
-            // Inserting, the caller's check did not see it: a writer that just committed.
-            if (inserting) throw race_conflict("booking.idempotency_key", message);
-            throw error(error_category::conflict, "booking.idempotency_key", message);
+        const detail::booking_write_facts facts{.id_taken = r[0][0].as<bool>(),
+                                                .resource_exists = r[0][1].as<bool>(),
+                                                .service_exists = r[0][2].as<bool>(),
+                                                .key_owner = owner(3),
+                                                .token_owner = owner(4)};
+        try {
+            detail::refuse_booking_write(b, inserting, facts);
+        } catch (const error& e) {
+            if (inserting && e.field() == "booking.idempotency_key") throw race_conflict(e.field(), e.message());
+            throw;
         }
-        if (const auto owner = other("SELECT id FROM bookings WHERE hold_token = $1 AND id <> $2", b.hold_token))
-            throw error(error_category::conflict, "booking.hold_token",
-                        fmt::format("hold token \"{}\" is already used by booking \"{}\"", b.hold_token, *owner));
     }
 
     std::string overlap_message(const booking_record& b) {

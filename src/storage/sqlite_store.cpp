@@ -944,31 +944,20 @@ private:
     /// Maps a failed INSERT/UPDATE of a booking to the error that explains it.
     [[noreturn]] void booking_write_failed(int rc, const booking_record& b, bool inserting) {
         const std::string message = sqlite3_errmsg(conn_.get());
-        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
-            if (inserting && exists("SELECT 1 FROM bookings WHERE id = ?1", b.id))
-                throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", b.id));
-            if (!b.idempotency_key.empty())
-                if (const auto other = booking_with("SELECT id FROM bookings WHERE idempotency_key = ?1 AND "
-                                                    "idempotency_key <> ''",
-                                                    b.idempotency_key);
-                    other && *other != b.id)
-                    throw error(error_category::conflict, "booking.idempotency_key",
-                                fmt::format("idempotency key \"{}\" is already used by booking \"{}\"",
-                                            b.idempotency_key, *other));
-            if (!b.hold_token.empty())
-                if (const auto other =
-                        booking_with("SELECT id FROM bookings WHERE hold_token = ?1 AND hold_token <> ''", b.hold_token);
-                    other && *other != b.id)
-                    throw error(error_category::conflict, "booking.hold_token",
-                                fmt::format("hold token \"{}\" is already used by booking \"{}\"", b.hold_token, *other));
+        if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+            // Whichever constraint SQLite met first, name the first refusal in the stores' one order.
+            const auto owner = [&](std::string_view sql, const std::string& value) -> std::optional<std::string> {
+                if (value.empty()) return std::nullopt;
+                return booking_with(sql, value);
+            };
+            detail::refuse_booking_write(
+                b, inserting,
+                {.id_taken = exists("SELECT 1 FROM bookings WHERE id = ?1", b.id),
+                 .resource_exists = exists("SELECT 1 FROM resources WHERE id = ?1", b.resource),
+                 .service_exists = exists("SELECT 1 FROM services WHERE id = ?1", b.service),
+                 .key_owner = owner("SELECT id FROM bookings WHERE idempotency_key = ?1", b.idempotency_key),
+                 .token_owner = owner("SELECT id FROM bookings WHERE hold_token = ?1", b.hold_token)});
             throw error(error_category::conflict, "booking", "sqlite: " + message);
-        }
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-            if (!exists("SELECT 1 FROM resources WHERE id = ?1", b.resource))
-                throw error(error_category::not_found, "booking.resource",
-                            fmt::format("resource \"{}\" does not exist", b.resource));
-            throw error(error_category::not_found, "booking.service",
-                        fmt::format("service \"{}\" does not exist", b.service));
         }
         if (rc == SQLITE_CONSTRAINT_CHECK || rc == SQLITE_CONSTRAINT_NOTNULL) reject("booking", "sqlite: " + message);
         fail(conn_.get(), rc, inserting ? "insert_booking" : "update_booking");

@@ -1,7 +1,8 @@
 #pragma once
-// The checks every store makes before it writes a catalog record, so that a
-// refused write leaves no trace and every store refuses it the same way
-// (tests/storage/store_contract_test.cpp). Each takes the store's own lookup.
+// The checks every store makes before it writes a record, so that a refused
+// write leaves no trace and every store refuses it the same way, in the same
+// order (tests/storage/store_contract_test.cpp). Each takes the store's own
+// lookups.
 
 #include <slotcraft/catalog.hpp>
 #include <slotcraft/error.hpp>
@@ -59,6 +60,41 @@ void check_client_write(const client_record& c, OwnerOf&& owner_of) {
         if (std::find(first, first + static_cast<std::ptrdiff_t>(i), who) != first + static_cast<std::ptrdiff_t>(i))
             reject(field, fmt::format("{} account \"{}\" is listed twice", to_string(who.network), who.external_id));
     }
+}
+
+/// What a store knows about the rows a booking write would touch.
+struct booking_write_facts {
+    bool id_taken = false;  ///< a booking with the record's id exists
+    bool resource_exists = false;
+    bool service_exists = false;
+    std::optional<std::string> key_owner{};    ///< the booking holding its idempotency key
+    std::optional<std::string> token_owner{};  ///< the booking holding its hold token
+};
+
+/// Throws the first thing that refuses writing `b` (inserting it, or
+/// replacing the booking with its id), in the one order every store uses:
+/// the row itself (conflict `booking.id` for an insert over a taken id,
+/// not_found `booking` for an update of a missing one), what it refers to
+/// (not_found `booking.resource`, then `booking.service`), then the values
+/// that must be unique (conflict `booking.idempotency_key`, then
+/// `booking.hold_token`). Returns when nothing does.
+inline void refuse_booking_write(const booking_record& b, bool inserting, const booking_write_facts& facts) {
+    if (inserting && facts.id_taken)
+        throw error(error_category::conflict, "booking.id", fmt::format("booking \"{}\" already exists", b.id));
+    if (!inserting && !facts.id_taken)
+        throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", b.id));
+    if (!facts.resource_exists)
+        throw error(error_category::not_found, "booking.resource", fmt::format("resource \"{}\" does not exist", b.resource));
+    if (!facts.service_exists)
+        throw error(error_category::not_found, "booking.service", fmt::format("service \"{}\" does not exist", b.service));
+    if (!b.idempotency_key.empty() && facts.key_owner && *facts.key_owner != b.id)
+        throw error(error_category::conflict, "booking.idempotency_key",
+                    fmt::format("idempotency key \"{}\" is already used by booking \"{}\"", b.idempotency_key,
+                                *facts.key_owner));
+    if (!b.hold_token.empty() && facts.token_owner && *facts.token_owner != b.id)
+        throw error(error_category::conflict, "booking.hold_token",
+                    fmt::format("hold token \"{}\" is already used by booking \"{}\"", b.hold_token,
+                                *facts.token_owner));
 }
 
 }  // namespace slotcraft::detail

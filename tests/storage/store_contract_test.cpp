@@ -372,6 +372,34 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         });
     }
 
+    SUBCASE("a booking write wrong in several ways is refused for the same first fault on every store") {
+        // The one order: the row itself, then what it refers to, then unique values.
+        put_catalog(db);
+        write(db, [](transaction& tx) { tx.insert_booking(held()); });  // id b-held, key idem-1, token tok-1
+        booking_record bad = booking_at("b-held", "2026-03-05T10:00:00Z", "2026-03-05T10:30:00Z");
+        bad.resource = "nobody";
+        bad.service = "massage";
+        bad.idempotency_key = "idem-1";
+        bad.hold_token = "tok-1";
+        const auto insert = [&] { write(db, [&](transaction& tx) { tx.insert_booking(bad); }); };
+        const auto update = [&] { write(db, [&](transaction& tx) { tx.update_booking(bad); }); };
+        CHECK(refusal(insert) == refused{error_category::conflict, "booking.id"});
+        CHECK(refusal(update) == refused{error_category::not_found, "booking.resource"});
+        bad.id = "b-new";
+        CHECK(refusal(insert) == refused{error_category::not_found, "booking.resource"});
+        CHECK(refusal(update) == refused{error_category::not_found, "booking"});
+        bad.resource = "anna";
+        CHECK(refusal(insert) == refused{error_category::not_found, "booking.service"});
+        bad.service = "cut";
+        CHECK(refusal(insert) == refused{error_category::conflict, "booking.idempotency_key"});
+        bad.idempotency_key = "idem-2";
+        CHECK(refusal(insert) == refused{error_category::conflict, "booking.hold_token"});
+        read(db, [](transaction& tx) {
+            CHECK(tx.booking("b-held") == held());
+            CHECK_FALSE(tx.booking("b-new").has_value());
+        });
+    }
+
     SUBCASE("update_booking pointing at an unknown resource or service is not_found and changes nothing") {
         put_catalog(db);
         const booking_record kept = booking_at("b-1", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z");

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -161,7 +162,34 @@ void open_studio(scheduler& s, const std::string& tag, int rooms) {
     }
 }
 
-json run_booking_rate(const std::string& label, const std::string& target, int writers, const options& o) {
+/// Writes and syncs 4 KiB blocks in a file in `dir` for about `seconds`: the
+/// rate of fdatasync (what SQLite calls at each commit with synchronous=FULL
+/// on Linux) on this disk, which bounds a one-writer commit rate.
+double fsyncs_per_s(const std::filesystem::path& dir, double seconds) {
+    const std::string path = (dir / fmt::format("slotcraft-bench-fsync-{}", ::getpid())).string();
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create " + path);
+    std::vector<char> block(4096, 'x');
+    long syncs = 0;
+    const auto start = clock_type::now();
+    do {
+        // Appends, as SQLite appends frames to its WAL file, in a file of at most 4 MiB.
+        const off_t offset = static_cast<off_t>((syncs % 1024) * 4096);
+        if (::pwrite(fd, block.data(), block.size(), offset) != static_cast<ssize_t>(block.size()) || ::fdatasync(fd) != 0)
+            throw std::runtime_error("write or fdatasync failed on " + path);
+        ++syncs;
+    } while (seconds_since(start) < seconds);
+    const double rate = static_cast<double>(syncs) / seconds_since(start);
+    ::close(fd);
+    std::filesystem::remove(path);
+    return rate;
+}
+
+/// Books half-hours of a studio's rooms for `o.min_time` seconds with
+/// `writers` threads, each through its own scheduler: one `book` per booking,
+/// or `book_many` of `batch` requests when `batch` is above 1.
+json run_booking_rate(const std::string& label, const std::string& target, int writers, const options& o,
+                      int batch = 1) {
     const std::string tag = fmt::format("b1-{}-{}", ::getpid(), std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
     constexpr int rooms = 16;
     auto backend = open_store(target);
@@ -181,19 +209,27 @@ json run_booking_rate(const std::string& label, const std::string& target, int w
             auto& mine = latencies[static_cast<std::size_t>(w)];
             // Writer w books the half-hours of its own rooms w, w + writers, ... in turn.
             const long own_rooms = std::max(1, rooms / writers);
-            for (long k = 0; !stop.load(std::memory_order_relaxed); ++k) {
+            const auto request_of = [&](long k) {
                 const long room = (w + writers * (k % own_rooms)) % rooms;
                 const long half_hour = k / own_rooms;
-                const booking_request request{.resource = fmt::format("{}-room{:02}", tag, room),
-                                              .service = tag + "-session",
-                                              .start = base + std::chrono::minutes{30} * half_hour};
+                return booking_request{.resource = fmt::format("{}-room{:02}", tag, room),
+                                       .service = tag + "-session",
+                                       .start = base + std::chrono::minutes{30} * half_hour};
+            };
+            std::vector<booking_request> requests;
+            for (long k = 0; !stop.load(std::memory_order_relaxed);) {
+                requests.clear();
+                for (int i = 0; i < batch; ++i) requests.push_back(request_of(k++));
                 const auto t0 = clock_type::now();
                 try {
-                    (void)s.book(request, now);
+                    if (batch == 1) (void)s.book(requests.front(), now);
+                    else (void)s.book_many(requests, now);
                 } catch (const error&) {
-                    refused.fetch_add(1);
+                    refused.fetch_add(batch);
                 }
-                mine.push_back(seconds_since(t0) * 1e6);
+                // One entry per booking: a batch's time shared among its bookings.
+                const double each_us = seconds_since(t0) * 1e6 / batch;
+                mine.insert(mine.end(), static_cast<std::size_t>(batch), each_us);
                 if (seconds_since(start) >= o.min_time) stop.store(true);
             }
         });
@@ -230,6 +266,7 @@ json run_booking_rate(const std::string& label, const std::string& target, int w
     if (difference.empty() && refused.load() > 0) difference = fmt::format("{} bookings refused", refused.load());
     return {{"row", label},
             {"writers", writers},
+            {"batch", batch},
             {"bookings", booked},
             {"bookings_per_s", static_cast<double>(booked) / elapsed},
             {"p50_us", percentile(0.50)},
@@ -245,17 +282,24 @@ std::string temp_sqlite_path() {
 json run_worker(const options& o) {
     const std::string& w = o.worker;
     if (w.size() == 2 && w[0] == 'W') return run_query_workload(w, o);
+    // Rows are B1-<store>-x1, -x8 (writers) or -batch100 (one writer, book_many of 100).
     const int writers = w.ends_with("x8") ? 8 : 1;
-    if (w.starts_with("B1-memory")) return run_booking_rate(fmt::format("B1 memory, {} writer{}", writers, writers > 1 ? "s" : ""), "memory:", writers, o);
+    const int batch = w.ends_with("batch100") ? 100 : 1;
+    const auto label = [&](const char* store) {
+        return batch > 1 ? fmt::format("B1 {}, batches of {}", store, batch)
+                         : fmt::format("B1 {}, {} writer{}", store, writers, writers > 1 ? "s" : "");
+    };
+    if (w.starts_with("B1-memory")) return run_booking_rate(label("memory"), "memory:", writers, o, batch);
     if (w.starts_with("B1-sqlite")) {
         const std::string path = temp_sqlite_path();
-        json row = run_booking_rate(fmt::format("B1 SQLite, {} writer{}", writers, writers > 1 ? "s" : ""), path, writers, o);
+        json row = run_booking_rate(label("SQLite"), path, writers, o, batch);
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+        row["fsyncs_per_s"] = fsyncs_per_s(std::filesystem::path(path).parent_path(), std::min(o.min_time, 2.0));
         return row;
     }
     if (w.starts_with("B1-postgres")) {
         const char* uri = std::getenv("SLOTCRAFT_BENCH_POSTGRES_URI");
-        return run_booking_rate(fmt::format("B1 PostgreSQL, {} writer{}", writers, writers > 1 ? "s" : ""), uri ? uri : "", writers, o);
+        return run_booking_rate(label("PostgreSQL"), uri ? uri : "", writers, o, batch);
     }
     throw std::invalid_argument("unknown row " + w);
 }
@@ -320,18 +364,18 @@ int run_table(const std::string& self, const options& o) {
 
     std::vector<std::string> rows;
     for (const char* store : {"memory", "sqlite", "postgres"})
-        for (const char* writers : {"x1", "x8"}) rows.push_back(fmt::format("B1-{}-{}", store, writers));
+        for (const char* writers : {"x1", "x8", "batch100"}) rows.push_back(fmt::format("B1-{}-{}", store, writers));
     bool header = false;
     for (const std::string& row : rows) {
         if (!wanted(o, row)) continue;
         if (!header) {
-            fmt::print("{}| booking rate (B1) | writers | bookings | bookings/s | p50 µs | p99 µs | peak RSS MiB | check |\n", query_header ? "\n" : "");
-            fmt::print("|---|---:|---:|---:|---:|---:|---:|---|\n");
+            fmt::print("{}| booking rate (B1) | writers | bookings | bookings/s | p50 µs | p99 µs | peak RSS MiB | disk fsyncs/s | check |\n", query_header ? "\n" : "");
+            fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
             header = true;
         }
         if (row.starts_with("B1-postgres")) {
             if (std::getenv("SLOTCRAFT_BENCH_POSTGRES_URI") == nullptr) {
-                fmt::print("| B1 PostgreSQL, {} | skipped: SLOTCRAFT_BENCH_POSTGRES_URI is not set |\n", row.ends_with("x8") ? "8 writers" : "1 writer");
+                fmt::print("| B1 PostgreSQL, {} | skipped: SLOTCRAFT_BENCH_POSTGRES_URI is not set |\n", row.ends_with("x8") ? "8 writers" : row.ends_with("batch100") ? "batches of 100" : "1 writer");
                 continue;
             }
             if (!postgres_store_available()) {
@@ -346,9 +390,10 @@ int run_table(const std::string& self, const options& o) {
             fmt::print("| {} | failed: {} |\n", row, difference);
             continue;
         }
-        fmt::print("| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} |\n", r["row"].get<std::string>(), r["writers"].get<int>(),
+        const std::string fsyncs = r.contains("fsyncs_per_s") ? fmt::format("{:.0f}", r["fsyncs_per_s"].get<double>()) : "";
+        fmt::print("| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} | {} |\n", r["row"].get<std::string>(), r["writers"].get<int>(),
                    r["bookings"].get<long>(), r["bookings_per_s"].get<double>(), r["p50_us"].get<double>(),
-                   r["p99_us"].get<double>(), r["peak_rss_mib"].get<double>(),
+                   r["p99_us"].get<double>(), r["peak_rss_mib"].get<double>(), fsyncs,
                    difference.empty() ? "no double booking, all stored" : "FAILED: " + difference);
     }
     if (failed) fmt::print(stderr, "\nslotcraft_bench: an answer differs from the baseline or a check failed (see the table)\n");

@@ -848,6 +848,39 @@ std::vector<booking_record> scheduler::book_series(std::span<const booking_reque
     });
 }
 
+batch_outcome scheduler::book_many(std::span<const booking_request> requests, instant now, batch_mode mode) {
+    if (requests.size() > max_batch_requests)
+        reject("requests", fmt::format("{} requests: at most {} in one batch", requests.size(), max_batch_requests));
+    if (requests.empty()) return {};
+    std::vector<std::string> locks;
+    for (const booking_request& r : requests) locks.push_back(r.resource);
+    std::sort(locks.begin(), locks.end());
+    locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+    return store_.write(locks, [&](transaction& tx) {
+        batch_outcome batch;  // afresh on each attempt: a store may run this again
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            try {
+                batch.booked.push_back(book_in(tx, requests[i], now, std::nullopt));
+            } catch (const error& e) {
+                // book_in throws before it writes; a store failure fails the batch.
+                if (e.category() == error_category::storage) throw;
+                const std::string field = fmt::format("requests[{}]{}{}", i, e.field().empty() ? "" : ".", e.field());
+                const auto* refused = dynamic_cast<const booking_refused*>(&e);
+                if (mode == batch_mode::all_or_nothing) {
+                    if (refused != nullptr) throw booking_refused(field, e.message(), refused->reasons());
+                    throw error(e.category(), field, e.message());
+                }
+                batch.refused.push_back({.index = i,
+                                         .category = e.category(),
+                                         .field = field,
+                                         .message = e.message(),
+                                         .reasons = refused != nullptr ? refused->reasons() : std::vector<reason>{}});
+            }
+        }
+        return batch;
+    });
+}
+
 series_outcome scheduler::book_recurring(const recurring_request& request, instant now) {
     validate_request(request.first);
     const auto owner = resource(request.first.resource);

@@ -29,16 +29,6 @@ py::object make_class(py::module_& m, const char* name, const char* doc, py::tup
     return out;
 }
 
-std::string_view category_name(error_category c) {
-    switch (c) {
-        case error_category::invalid_argument: return "invalid_argument";
-        case error_category::not_found: return "not_found";
-        case error_category::conflict: return "conflict";
-        case error_category::storage: return "storage";
-    }
-    return "unknown";
-}
-
 /// A Python str of C++ text; bytes that are not UTF-8 (a message that quotes
 /// cut-off input) are replaced instead of failing inside the translator.
 py::str text_of(const std::string& text) {
@@ -69,6 +59,16 @@ const py::object& class_of(error_category c) {
 }
 
 }  // namespace
+
+std::string_view category_name(error_category c) {
+    switch (c) {
+        case error_category::invalid_argument: return "invalid_argument";
+        case error_category::not_found: return "not_found";
+        case error_category::conflict: return "conflict";
+        case error_category::storage: return "storage";
+    }
+    return "unknown";
+}
 
 void register_errors(py::module_& m) {
     error_classes& all = classes();

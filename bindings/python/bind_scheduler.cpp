@@ -228,6 +228,28 @@ void register_scheduler(py::module_& m) {
                    ", refused=" + std::to_string(o.refused.size()) + ")";
         });
 
+    py::class_<refused_request>(m, "RefusedRequest",
+                                "A request of book_many that was not booked: the error book would have raised.")
+        .def_readonly("index", &refused_request::index, "Its place among the requests.")
+        .def_property_readonly(
+            "category", [](const refused_request& r) { return std::string(category_name(r.category)); },
+            "\"conflict\", \"not_found\" or \"invalid_argument\", as Error.category.")
+        .def_readonly("field", &refused_request::field, "The field refused, e.g. 'requests[2].start'.")
+        .def_readonly("message", &refused_request::message)
+        .def_readonly("reasons", &refused_request::reasons, "The engine's reasons when the time was not bookable.")
+        .def("__repr__", [](const refused_request& r) {
+            return "RefusedRequest(" + std::to_string(r.index) + ", '" + r.field + "', " +
+                   std::string(category_name(r.category)) + ")";
+        });
+
+    py::class_<batch_outcome>(m, "BatchOutcome", "What book_many did: the bookings in request order, and the refused requests.")
+        .def_readonly("booked", &batch_outcome::booked)
+        .def_readonly("refused", &batch_outcome::refused)
+        .def("__repr__", [](const batch_outcome& o) {
+            return "BatchOutcome(booked=" + std::to_string(o.booked.size()) +
+                   ", refused=" + std::to_string(o.refused.size()) + ")";
+        });
+
     // ---- Scheduler ----
     py::class_<py_scheduler> cls(m, "Scheduler",
                                  "The scheduling API over one store; thread-safe. Every write runs the engine's "
@@ -603,6 +625,19 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("requests"), py::kw_only(), py::arg("now") = py::none(),
         "Books every request or none; a refusal names the request (`[2].start`).");
+
+    cls.def(
+        "book_many",
+        [](py_scheduler& s, py::handle requests, py::handle each_alone, py::handle now) {
+            const auto list = to_values<booking_request>(requests, "requests");
+            const batch_mode mode = to_bool(each_alone, "each_alone") ? batch_mode::each_alone : batch_mode::all_or_nothing;
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.book_many(list, at, mode); });
+        },
+        py::arg("requests"), py::kw_only(), py::arg("each_alone") = false, py::arg("now") = py::none(),
+        "Books independent requests in one transaction (one commit for all): every one or none (the first refusal "
+        "is raised, naming `requests[i].start`), or with each_alone=True what can be booked, the others listed in "
+        "`refused`. Each is checked as book checks it, seeing the ones before it.");
 
     cls.def(
         "book_recurring",

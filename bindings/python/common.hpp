@@ -37,6 +37,9 @@ namespace slotcraft::python {
 // ---- registration, one function per binding file -------------------------
 
 void register_errors(py::module_& m);
+
+/// The name Python errors carry in `category` ("conflict", "not_found", ...).
+std::string_view category_name(error_category c);
 void register_time(py::module_& m);
 void register_engine(py::module_& m);
 void register_calendar(py::module_& m);

@@ -8,10 +8,12 @@
 #include <slotcraft/availability.hpp>
 #include <slotcraft/catalog.hpp>
 #include <slotcraft/csv.hpp>
+#include <slotcraft/error.hpp>
 #include <slotcraft/ical.hpp>
 #include <slotcraft/store.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -111,6 +113,36 @@ struct series_outcome {
     std::vector<booking_record> booked{};
     std::vector<refused_occurrence> refused{};
 };
+
+/// How `book_many` treats a request it cannot book.
+enum class batch_mode {
+    all_or_nothing,  ///< every request or none: the first refusal is thrown
+    each_alone,      ///< every request that can be booked is; each other one is reported
+};
+
+/// A request of `book_many` that was not booked, and why: the error `book`
+/// would have thrown for it, its field prefixed `requests[i].`.
+struct refused_request {
+    std::size_t index = 0;  ///< its place among the requests
+    error_category category = error_category::conflict;
+    std::string field{};
+    std::string message{};
+    /// The engine's reasons when the time was not bookable (empty for a
+    /// refusal of the request itself: an unknown service, a bad seat count...).
+    std::vector<reason> reasons{};
+    friend bool operator==(const refused_request&, const refused_request&) = default;
+};
+
+/// What `book_many` did: the bookings in the order of their requests, and
+/// the refused requests (only in `batch_mode::each_alone`).
+struct batch_outcome {
+    std::vector<booking_record> booked{};
+    std::vector<refused_request> refused{};
+};
+
+/// The most requests one `book_many` call takes: a batch holds its resources'
+/// write locks (on SQLite the file's) until it commits.
+inline constexpr std::size_t max_batch_requests = 10000;
 
 /// Which occurrences of a series `cancel_series` cancels.
 enum class series_scope {
@@ -296,6 +328,17 @@ public:
                               std::string_view actor = {}, std::string_view location = {});
     /// Books every request or none (the first refusal is thrown).
     std::vector<booking_record> book_series(std::span<const booking_request> requests, instant now);
+    /// Books independent requests (each its own booking, no series) in one
+    /// transaction, so a store commits them with one sync: every request or
+    /// none (`all_or_nothing`: the first refusal is thrown, its field prefixed
+    /// `requests[i].`), or each on its own (`each_alone`: the refused ones are
+    /// listed and the others booked). Each request is checked exactly as
+    /// `book` checks it, seeing the requests booked before it in the batch; an
+    /// idempotency key met again returns its first booking. A store failure
+    /// fails the whole batch. \throws error (invalid_argument, field
+    /// `requests`) for more than max_batch_requests requests.
+    batch_outcome book_many(std::span<const booking_request> requests, instant now,
+                            batch_mode mode = batch_mode::all_or_nothing);
     /// Books the occurrences of a recurrence rule in one transaction, all or
     /// nothing or what is free (`request.mode`). \throws booking_refused
     /// (field `occurrences[i].start`) for the first refused occurrence of an

@@ -5,7 +5,8 @@
 #                     when run as root. Exports SLOTCRAFT_TEST_POSTGRES_URI.
 #   sc_pg_stop        stops it (fast shutdown) and removes DIR.
 #
-# The server is for tests only: fsync is off and every local user is trusted.
+# The server is for tests only: fsync is off (SC_PG_FSYNC=on turns it on, for
+# benchmarks of commits that reach the disk) and every local user is trusted.
 
 SC_PG_DIR=""
 
@@ -36,7 +37,7 @@ sc_pg_start() {
   # The port only names the socket file (in our own folder); nothing listens on TCP.
   port=5432
   sc_pg_as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$dir/socket' -p $port -c fsync=off -c max_connections=200" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir/socket' -p $port -c fsync=${SC_PG_FSYNC:-off} -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
   sc_pg_as_owner "$bin/createdb" -h "$dir/socket" -p "$port" -U postgres slotcraft_test
   # In public, once: each test works in a schema of its own and drops it after,

@@ -187,6 +187,66 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.upcoming("anna", now, 30).size() == 3);
     }
 
+    SUBCASE("a batch books independent requests all or nothing, each seeing the ones before it") {
+        // The third asks for the time the first takes (with its 10-minute buffer).
+        std::vector<booking_request> batch{cut_at(monday_0900), cut_at(monday_0900 + 1h, "c2"),
+                                           cut_at(monday_0900 + 30min, "c2")};
+        const std::size_t audit_before = s.audit().size();
+        try {
+            (void)s.book_many(batch, now);
+            FAIL("a batch with a taken time was booked");
+        } catch (const booking_refused& e) {
+            CHECK(e.field() == "requests[2].start");
+            REQUIRE_FALSE(e.reasons().empty());
+            CHECK(e.reasons().front().code == reason_code::buffer);
+        }
+        CHECK(s.upcoming("anna", now, 30).empty());
+        CHECK(s.audit().size() == audit_before);
+
+        batch.pop_back();
+        const batch_outcome done = s.book_many(batch, now);
+        REQUIRE(done.booked.size() == 2);
+        CHECK(done.refused.empty());
+        CHECK(done.booked[0].time.start == monday_0900);
+        CHECK(done.booked[1].client == "c2");
+        CHECK(done.booked[0].series.empty());  // independent bookings, unlike book_series
+        CHECK(s.upcoming("anna", now, 30).size() == 2);
+        CHECK(s.audit().size() == audit_before + 2);
+    }
+
+    SUBCASE("a batch each alone books what it can and names every refused request") {
+        (void)s.book(cut_at(monday_0900), now);
+        booking_request unknown = cut_at(monday_0900 + 3h);
+        unknown.service = "massage";
+        booking_request keyed = cut_at(monday_0900 + 5h);  // 14:00, after the break
+        keyed.idempotency_key = "tap-7";
+        const std::vector<booking_request> batch{cut_at(monday_0900, "c2"), cut_at(monday_0900 + 1h), unknown, keyed,
+                                                 keyed};
+        const batch_outcome done = s.book_many(batch, now, batch_mode::each_alone);
+        REQUIRE(done.booked.size() == 3);
+        CHECK(done.booked[0].time.start == monday_0900 + 1h);
+        CHECK(done.booked[1].id == done.booked[2].id);  // the key met again returns its first booking
+        REQUIRE(done.refused.size() == 2);
+        CHECK(done.refused[0].index == 0);
+        CHECK(done.refused[0].field == "requests[0].start");
+        CHECK(done.refused[0].category == error_category::conflict);
+        REQUIRE_FALSE(done.refused[0].reasons.empty());
+        CHECK(done.refused[0].reasons.front().code == reason_code::busy);
+        CHECK(done.refused[1].index == 2);
+        CHECK(done.refused[1].field == "requests[2].service");
+        CHECK(done.refused[1].category == error_category::not_found);
+        CHECK(done.refused[1].reasons.empty());
+        CHECK(s.upcoming("anna", now, 30).size() == 3);
+        // All or nothing, the unknown service fails the batch naming it, and nothing is written.
+        CHECK(field_of([&] { (void)s.book_many(std::vector<booking_request>{cut_at(monday_0900 + 6h), unknown}, now); })
+              == "requests[1].service");
+        CHECK(s.upcoming("anna", now, 30).size() == 3);
+        CHECK(s.book_many({}, now).booked.empty());
+        const std::vector<booking_request> too_many(max_batch_requests + 1, cut_at(monday_0900 + 6h));
+        CHECK(field_of([&] { (void)s.book_many(too_many, now); }) == "requests");
+        CHECK(s.upcoming("anna", now, 30).size() == 3);
+    }
+
     SUBCASE("a group class sells seats until it is full") {
         booking_request yoga{.resource = "anna", .service = "yoga", .client = "c1", .start = monday_0900, .seats = 2};
         (void)s.book(yoga, now);

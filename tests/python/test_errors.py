@@ -140,6 +140,7 @@ def entry_points(s: sc.Scheduler) -> list[tuple[Callable[..., Any], list[Any]]]:
         (s.cancel, ["b", "why"]),
         (s.reschedule, ["b", T]),
         (s.book_series, [[]]),
+        (s.book_many, [[]]),
         (s.mark_reminded, ["b", minutes(60)]),
         (s.upcoming, ["anna", T, 1]),
         (s.client_bookings, ["c1"]),

@@ -157,6 +157,29 @@ def test_book_series_is_all_or_nothing_and_names_the_refused_request(salon: sc.S
     assert salon.check("boris", "cut", utc("2027-03-02T08:00"), now=NOW) == []  # nothing was written
 
 
+def test_book_many_commits_independent_requests_or_lists_each_refusal(salon: sc.Scheduler) -> None:
+    first = sc.BookingRequest("anna", "cut", utc("2027-03-01T08:00"), client="c1")
+    second = sc.BookingRequest("boris", "cut", utc("2027-03-01T08:00"))
+    done = salon.book_many([first, second], now=NOW)
+    assert [b.resource for b in done.booked] == ["anna", "boris"] and done.refused == []
+    assert all(b.series == "" for b in done.booked)
+
+    later = sc.BookingRequest("anna", "cut", utc("2027-03-01T09:00"))
+    with pytest.raises(sc.Conflict) as refused:
+        salon.book_many([later, first], now=NOW)
+    assert refused.value.field == "requests[1].start"
+    assert salon.check("anna", "cut", later.start, now=NOW) == []  # nothing was written
+
+    ghost = sc.BookingRequest("ghost", "cut", later.start)
+    each = salon.book_many([first, later, ghost], each_alone=True, now=NOW)
+    assert [b.start for b in each.booked] == [later.start]
+    assert [(r.index, r.field, r.category) for r in each.refused] == [
+        (0, "requests[0].start", "conflict"),
+        (2, "requests[2].resource", "not_found"),
+    ]
+    assert [r.code for r in each.refused[0].reasons] == [sc.ReasonCode.busy]
+
+
 def test_idempotency_key_returns_the_first_booking_and_refuses_another_request(salon: sc.Scheduler) -> None:
     start = utc("2027-03-01T08:00")
     first = salon.book("anna", "cut", start, idempotency_key="msg-42", now=NOW)

@@ -29,7 +29,9 @@ from ._core import (
     LocalRange,
     LocatedSlot,
     RefusedOccurrence,
+    RefusedRequest,
     SeriesOutcome,
+    BatchOutcome,
     SkippedLine,
     Location,
     LocationSchedule,
@@ -131,5 +133,7 @@ __all__ = [
     "LocatedSlot",
     "DueReminder",
     "RefusedOccurrence",
+    "RefusedRequest",
     "SeriesOutcome",
+    "BatchOutcome",
 ]

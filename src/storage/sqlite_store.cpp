@@ -29,7 +29,7 @@ using nlohmann::json;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped.
-constexpr std::array<std::string_view, 4> migrations{
+constexpr std::array<std::string_view, 5> migrations{
     R"sql(
 CREATE TABLE locations (
   id   TEXT NOT NULL PRIMARY KEY,
@@ -144,6 +144,26 @@ CREATE TABLE series (
 ALTER TABLE locations ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
 ALTER TABLE resources ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
 ALTER TABLE services ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
+)sql",
+    // 5: the same CHECKs without lists of three or more values, which SQLite
+    // tests through a temporary b-tree built for every row written (a third
+    // of a booking's time, docs/performance.md). An equivalent CHECK may be
+    // edited in place (https://www.sqlite.org/lang_altertable.html#otheralter;
+    // migrate() then bumps the schema version); text that does not match is
+    // left as it was.
+    R"sql(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master SET sql = replace(replace(sql,
+    'CHECK (status IN (''confirmed'', ''held'', ''cancelled''))',
+    'CHECK (status = ''confirmed'' OR status = ''held'' OR status = ''cancelled'')'),
+    'CHECK (attendance IN (''unmarked'', ''attended'', ''no_show''))',
+    'CHECK (attendance = ''unmarked'' OR attendance = ''attended'' OR attendance = ''no_show'')')
+  WHERE type = 'table' AND name = 'bookings';
+UPDATE sqlite_master SET sql = replace(sql,
+    'CHECK (network IN (''telegram'', ''whatsapp'', ''vk'', ''other''))',
+    'CHECK (network = ''telegram'' OR network = ''whatsapp'' OR network = ''vk'' OR network = ''other'')')
+  WHERE type = 'table' AND name = 'client_identities';
+PRAGMA writable_schema = RESET;
 )sql",
 };
 
@@ -1055,6 +1075,12 @@ void migrate(connection& conn, const std::string& path) {
     const file_identity file = read_identity(conn);
     if (needs_migration(file, path)) {
         for (auto v = file.version; v < latest_version; ++v) conn.exec(std::string(migrations[static_cast<std::size_t>(v)]));
+        // A schema edited in place (migration 5) is reloaded by other connections only for a new schema version.
+        const std::int64_t schema_version = [&] {
+            query version = conn.prepare("PRAGMA schema_version");
+            return version.next() ? version.integer(0) : 0;
+        }();
+        conn.exec(fmt::format("PRAGMA schema_version = {}", schema_version + 1));
         // PRAGMA takes no parameters; both values are this build's constants.
         conn.exec(fmt::format("PRAGMA application_id = {}", sqlite_application_id));
         conn.exec(fmt::format("PRAGMA user_version = {}", latest_version));

@@ -75,6 +75,8 @@ public:
         sqlite3_free(message);
         REQUIRE_MESSAGE(rc == SQLITE_OK, sql << ": " << text);
     }
+    /// SQLite's result code of running `sql` (which may fail).
+    int result_of(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
     std::int64_t scalar(const std::string& sql) {
         sqlite3_stmt* stmt = nullptr;
         REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
@@ -241,6 +243,58 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
         CHECK(tx.series("sr_1") == rule);
         CHECK_FALSE(tx.series("sr_2").has_value());
     });
+}
+
+TEST_CASE("a version 4 file's CHECKs are rewritten without value lists, and still refuse what they refused") {
+    temp_db file;
+    const booking_record kept = booking_at("b-kept", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
+    {
+        const auto db = open_fast(file.path());
+        put_catalog(*db);
+        write(*db, [&](transaction& tx) { tx.insert_booking(kept); });
+    }
+    const auto checks = [&](raw_db& raw) {
+        return raw.texts("SELECT sql FROM sqlite_master WHERE name IN ('bookings', 'client_identities') ORDER BY name");
+    };
+    {
+        // Version 4 wrote the same CHECKs with IN lists.
+        raw_db raw(file.path());
+        raw.exec("PRAGMA writable_schema = ON; "
+                 "UPDATE sqlite_master SET sql = replace(replace(sql, "
+                 "'status = ''confirmed'' OR status = ''held'' OR status = ''cancelled''', "
+                 "'status IN (''confirmed'', ''held'', ''cancelled'')'), "
+                 "'attendance = ''unmarked'' OR attendance = ''attended'' OR attendance = ''no_show''', "
+                 "'attendance IN (''unmarked'', ''attended'', ''no_show'')') WHERE name = 'bookings'; "
+                 "UPDATE sqlite_master SET sql = replace(sql, "
+                 "'network = ''telegram'' OR network = ''whatsapp'' OR network = ''vk'' OR network = ''other''', "
+                 "'network IN (''telegram'', ''whatsapp'', ''vk'', ''other'')') WHERE name = 'client_identities'; "
+                 "PRAGMA writable_schema = RESET; PRAGMA user_version = 4");
+        const auto old = checks(raw);
+        REQUIRE(old.size() == 2);
+        REQUIRE(old[0].find("status IN (") != std::string::npos);
+        REQUIRE(old[0].find("attendance IN (") != std::string::npos);
+        REQUIRE(old[1].find("network IN (") != std::string::npos);
+    }
+    raw_db before(file.path());  // a connection open across the migration
+    CHECK(before.scalar("SELECT count(*) FROM bookings") == 1);
+    const auto db = open_fast(file.path());
+    raw_db raw(file.path());
+    CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
+    CHECK(raw.texts("PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+    for (const std::string& sql : checks(raw)) CHECK(sql.find(" IN (") == std::string::npos);
+    read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == kept); });
+    // The rewritten CHECKs refuse what the lists refused, on either connection.
+    for (raw_db* conn : {&raw, &before}) {
+        CHECK(conn->result_of("UPDATE bookings SET status = 'lost'") == SQLITE_CONSTRAINT);
+        CHECK(conn->result_of("UPDATE bookings SET attendance = 'late'") == SQLITE_CONSTRAINT);
+        CHECK(conn->result_of("INSERT INTO client_identities (network, external_id, client_id, position) "
+                              "VALUES ('icq', '1', 'ivan', 9)") == SQLITE_CONSTRAINT);
+        CHECK(conn->result_of("UPDATE bookings SET status = 'held'") == SQLITE_OK);  // a listed value passes
+    }
+    booking_record cancelled = kept;
+    cancelled.status = booking_status::cancelled;  // from 'held', set just above
+    write(*db, [&](transaction& tx) { tx.update_booking(cancelled); });
+    read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == cancelled); });
 }
 
 TEST_CASE("readers are not blocked by a writer of another process, and a writer waits, then gives up") {

@@ -235,9 +235,26 @@ void rebook(transaction& tx, booking_record& b, instant start, const std::string
     b.buffer_after = rules.buffer_after;
 }
 
-/// Checks and writes one booking or hold inside `tx`.
+/// The booking contexts a batch or series has loaded, by resource and
+/// service. Its transaction writes only bookings and audit entries, so the
+/// catalog they come from does not change while it runs.
+using context_cache = std::map<std::pair<std::string, std::string>, booking_context>;
+
+/// The context of `request`: from `cache` when it has it (and then kept
+/// there), else loaded into `own`.
+const booking_context& context_of(transaction& tx, const booking_request& request, context_cache* cache,
+                                  std::optional<booking_context>& own) {
+    if (cache == nullptr) return own.emplace(load_context(tx, request.resource, request.service));
+    auto key = std::pair(request.resource, request.service);
+    if (const auto it = cache->find(key); it != cache->end()) return it->second;
+    return cache->emplace(std::move(key), load_context(tx, request.resource, request.service)).first->second;
+}
+
+/// Checks and writes one booking or hold inside `tx`; `contexts`, when
+/// given, keeps the catalog reads for the next requests of the same transaction.
 booking_record book_in(transaction& tx, const booking_request& request, instant now,
-                       std::optional<minutes> hold_for, std::string_view series = {}) {
+                       std::optional<minutes> hold_for, std::string_view series = {},
+                       context_cache* contexts = nullptr) {
     validate_request(request);
     if (!request.idempotency_key.empty()) {
         if (auto earlier = tx.booking_by_idempotency_key(request.idempotency_key)) {
@@ -249,7 +266,8 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
             return *earlier;
         }
     }
-    const booking_context ctx = load_context(tx, request.resource, request.service);
+    std::optional<booking_context> own;
+    const booking_context& ctx = context_of(tx, request, contexts, own);
     refuse_more_seats_than(ctx, request.seats);
     if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
 
@@ -837,9 +855,10 @@ std::vector<booking_record> scheduler::book_series(std::span<const booking_reque
     const std::string series = "sr_" + random_hex(16);
     return store_.write(locks, [&](transaction& tx) {
         std::vector<booking_record> out;
+        context_cache contexts;
         for (std::size_t i = 0; i < requests.size(); ++i) {
             try {
-                out.push_back(book_in(tx, requests[i], now, std::nullopt, series));
+                out.push_back(book_in(tx, requests[i], now, std::nullopt, series, &contexts));
             } catch (const booking_refused& e) {
                 throw booking_refused(fmt::format("[{}].start", i), e.message(), e.reasons());
             }
@@ -858,9 +877,10 @@ batch_outcome scheduler::book_many(std::span<const booking_request> requests, in
     locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
     return store_.write(locks, [&](transaction& tx) {
         batch_outcome batch;  // afresh on each attempt: a store may run this again
+        context_cache contexts;
         for (std::size_t i = 0; i < requests.size(); ++i) {
             try {
-                batch.booked.push_back(book_in(tx, requests[i], now, std::nullopt));
+                batch.booked.push_back(book_in(tx, requests[i], now, std::nullopt, {}, &contexts));
             } catch (const error& e) {
                 // book_in throws before it writes; a store failure fails the batch.
                 if (e.category() == error_category::storage) throw;
@@ -893,12 +913,13 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
     const std::string series = "sr_" + random_hex(16);
     return store_.write(std::span(&request.first.resource, 1), [&](transaction& tx) {
         series_outcome out;
+        context_cache contexts;
         for (std::size_t i = 0; i < starts.size(); ++i) {
             booking_request occurrence = request.first;
             occurrence.start = starts[i];
             if (!occurrence.idempotency_key.empty()) occurrence.idempotency_key += "@" + format_instant(starts[i]);
             try {
-                out.booked.push_back(book_in(tx, occurrence, now, std::nullopt, series));
+                out.booked.push_back(book_in(tx, occurrence, now, std::nullopt, series, &contexts));
             } catch (const booking_refused& e) {
                 if (request.mode == series_mode::all_or_nothing)
                     throw booking_refused(fmt::format("occurrences[{}].start", i),

@@ -1,4 +1,5 @@
-// slotcraft_bench: slot throughput (W1-W4) and booking rate (B1), each row
+// slotcraft_bench: slot throughput (W1-W4) and booking rate (B1: book, and
+// book_many in batches of 100), each row
 // run in its own child process so that its peak memory is its own; every
 // slot answer is compared with the straightforward baseline (baseline.hpp)
 // and any difference fails the run. bench/README.md describes the workloads;

@@ -3,7 +3,7 @@
 
 #include <slotcraft/storage/memory_store.hpp>
 
-#include "write_checks.hpp"
+#include "../common/write_checks.hpp"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/postgres_store.hpp>
 
-#include "write_checks.hpp"
+#include "../common/write_checks.hpp"
 
 #include <pqxx/pqxx>
 

@@ -2,7 +2,7 @@
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/sqlite_store.hpp>
 
-#include "write_checks.hpp"
+#include "../common/write_checks.hpp"
 
 #include <sqlite3.h>
 

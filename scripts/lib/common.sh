@@ -14,8 +14,10 @@ SLOTCRAFT_BUILD_PACKAGES=(
 # What the HTTP API (python3 -m slotcraft.server) runs on; on a PostgreSQL
 # database it keeps its API keys through python3-psycopg2 too, and it hashes
 # users' passwords with python3-argon2; the first answers of idempotent POSTs
-# that show a secret are kept encrypted with python3-cryptography.
-SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 python3-reportlab fonts-dejavu-core
+# that show a secret are kept encrypted with python3-cryptography. The PDF
+# reports' charts (reportlab.graphics) need python3-renderpm, which Debian only
+# recommends, and we install without recommends.
+SLOTCRAFT_SERVER_PACKAGES=(python3-fastapi python3-uvicorn python3-psycopg2 python3-reportlab python3-renderpm fonts-dejavu-core
   python3-httpx python3-argon2 python3-cryptography)
 
 # What scripts/test needs besides: a PostgreSQL server to start for the tests,

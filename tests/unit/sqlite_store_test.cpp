@@ -297,6 +297,25 @@ TEST_CASE("a version 4 file's CHECKs are rewritten without value lists, and stil
     read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == cancelled); });
 }
 
+TEST_CASE("a write started inside a write of the same thread is refused at once, and the store stays usable") {
+    temp_db file;
+    sqlite_options options;
+    options.busy_timeout = std::chrono::milliseconds{20000};
+    const auto db = open_sqlite_store(file.path(), options);
+    put_catalog(*db);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(category_of([&] {
+              write(*db, [&](transaction&) { write(*db, [](transaction& inner) { inner.put_location(online()); }); });
+          }) == error_category::storage);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{10});  // not after busy_timeout
+    // A read inside a write still works, and the turn was given back.
+    write(*db, [&](transaction& tx) {
+        tx.put_location(online());
+        read(*db, [](transaction& other) { CHECK(other.location("salon").has_value()); });
+    });
+    read(*db, [](transaction& tx) { CHECK(tx.location("online").has_value()); });
+}
+
 TEST_CASE("readers are not blocked by a writer of another process, and a writer waits, then gives up") {
     temp_db file;
     sqlite_options options;

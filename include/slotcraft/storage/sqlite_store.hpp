@@ -15,10 +15,10 @@
 /// `store::run` promises, so `locks` is ignored. The writers of one store
 /// object take turns before that, asleep on a mutex, so within a process the
 /// lock passes from one writer to the next as soon as a commit ends; only
-/// writers of other processes (or other store objects) poll for it. A read transaction (`BEGIN`,
-/// deferred) may not write: a write in it throws `error` (storage). Do not
-/// call `run` from inside `work`: a nested write would wait for the outer
-/// one's lock until `busy_timeout`, then fail.
+/// writers of other processes (or other store objects) poll for it. A read
+/// transaction (`BEGIN`, deferred) may not write: a write in it throws `error`
+/// (storage). Do not call `run` from inside `work`: a nested write would wait
+/// for the outer one's turn until `busy_timeout`, then fail.
 ///
 /// Busy file: while another connection (of any process) holds the lock a
 /// statement needs, the store polls for it with short randomised sleeps

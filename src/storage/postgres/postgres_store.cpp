@@ -3,6 +3,7 @@
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/postgres_store.hpp>
 
+#include "../common/booking_row.hpp"
 #include "../common/write_checks.hpp"
 
 #include <pqxx/pqxx>
@@ -343,36 +344,13 @@ auto decode(const pqxx::field& f, std::string_view where, Read&& read) {
     "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, "                              \
     "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint, attendance"
 
-booking_record booking_from_row(const pqxx::row& r) {
-    booking_record b;
-    b.id = r[0].c_str();
-    b.resource = r[1].c_str();
-    b.service = r[2].c_str();
-    b.location = r[3].c_str();
-    b.client = r[4].c_str();
-    b.time = {instant_of(r[5]), instant_of(r[6])};
-    b.seats = r[7].as<int>();
-    try {
-        b.status = parse_booking_status(r[8].c_str(), "status");
-    } catch (const error& e) {
-        storage_failure(fmt::format("corrupt data in bookings.status of \"{}\": {}", b.id, e.what()));
-    }
-    if (!r[9].is_null()) b.expires = instant_of(r[9]);
-    b.hold_token = r[10].c_str();
-    b.buffer_before = minutes{r[11].as<std::int64_t>()};
-    b.buffer_after = minutes{r[12].as<std::int64_t>()};
-    b.idempotency_key = r[13].c_str();
-    b.series = r[14].c_str();
-    b.cancel_reason = r[15].c_str();
-    b.created_at = instant_of(r[16]);
-    b.updated_at = instant_of(r[17]);
-    try {
-        b.attendance = parse_attendance(r[18].c_str(), "attendance");
-    } catch (const error& e) {
-        storage_failure(fmt::format("corrupt data in bookings.attendance of \"{}\": {}", b.id, e.what()));
-    }
-    return b;
-}
+/// A pqxx row as detail::booking_from_row reads it.
+struct pg_row {
+    const pqxx::row& row;
+    [[nodiscard]] std::string text(int column) const { return row[column].c_str(); }
+    [[nodiscard]] std::int64_t integer(int column) const { return row[column].as<std::int64_t>(); }
+    [[nodiscard]] bool null(int column) const { return row[column].is_null(); }
+};
 
 /// $1..$19 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
 /// statement computes the padded interval and `lapsed` from them.
@@ -885,13 +863,13 @@ private:
 
     static std::optional<booking_record> one_booking(const pqxx::result& r) {
         if (r.empty()) return std::nullopt;
-        return booking_from_row(r[0]);
+        return detail::booking_from_row(pg_row{r[0]});
     }
 
     static std::vector<booking_record> all_bookings(const pqxx::result& r) {
         std::vector<booking_record> out;
         out.reserve(r.size());
-        for (const auto& row : r) out.push_back(booking_from_row(row));
+        for (const auto& row : r) out.push_back(detail::booking_from_row(pg_row{row}));
         return out;
     }
 

@@ -2,12 +2,14 @@
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/sqlite_store.hpp>
 
+#include "../common/booking_row.hpp"
 #include "../common/write_checks.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -429,37 +431,6 @@ private:
 #define SLOTCRAFT_BOOKING_COLUMNS                                                                                   \
     "id, resource_id, service_id, location_id, client_id, start_s, end_s, seats, status, expires_s, hold_token, " \
     "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, created_s, updated_s, attendance"
-
-booking_record booking_from_row(const query& q) {
-    booking_record b;
-    b.id = q.text(0);
-    b.resource = q.text(1);
-    b.service = q.text(2);
-    b.location = q.text(3);
-    b.client = q.text(4);
-    b.time = {instant_of(q.integer(5)), instant_of(q.integer(6))};
-    b.seats = static_cast<int>(q.integer(7));
-    try {
-        b.status = parse_booking_status(q.text(8), "status");
-    } catch (const error& e) {
-        storage_failure(fmt::format("corrupt data in bookings.status of \"{}\": {}", b.id, e.what()));
-    }
-    if (!q.null(9)) b.expires = instant_of(q.integer(9));
-    b.hold_token = q.text(10);
-    b.buffer_before = minutes{q.integer(11)};
-    b.buffer_after = minutes{q.integer(12)};
-    b.idempotency_key = q.text(13);
-    b.series = q.text(14);
-    b.cancel_reason = q.text(15);
-    b.created_at = instant_of(q.integer(16));
-    b.updated_at = instant_of(q.integer(17));
-    try {
-        b.attendance = parse_attendance(q.text(18), "attendance");
-    } catch (const error& e) {
-        storage_failure(fmt::format("corrupt data in bookings.attendance of \"{}\": {}", b.id, e.what()));
-    }
-    return b;
-}
 
 /// Binds every column, in SLOTCRAFT_BOOKING_COLUMNS order, to ?1..?19.
 void bind_booking(query& q, const booking_record& b) {
@@ -952,12 +923,12 @@ private:
         query q = conn_.prepare(sql);
         q.bind(1, key);
         if (!q.next()) return std::nullopt;
-        return booking_from_row(q);
+        return detail::booking_from_row(q);
     }
 
     static std::vector<booking_record> all_bookings(query& q) {
         std::vector<booking_record> out;
-        while (q.next()) out.push_back(booking_from_row(q));
+        while (q.next()) out.push_back(detail::booking_from_row(q));
         return out;
     }
 
@@ -1116,11 +1087,23 @@ public:
         // This process's writers queue here, asleep, instead of polling the
         // file's lock: the lock then passes from one to the next the moment a
         // commit ends (other processes still meet the busy handler).
+        if (mode == access::write && writing_thread_.load() == std::this_thread::get_id())
+            storage_failure("sqlite: a write transaction inside another one of the same thread (store::run called "
+                            "from inside work) would wait for itself");
         std::unique_lock<std::timed_mutex> turn(writer_turn_, std::defer_lock);
         if (mode == access::write && !turn.try_lock_until(deadline))
             storage_failure(fmt::format("sqlite: another writer of this process held the database for {} ms "
                                         "(sqlite_options::busy_timeout)",
                                         options_.busy_timeout.count()));
+        // Which thread holds the turn, until it gives it back (destroyed before `turn`).
+        struct turn_holder {
+            std::atomic<std::thread::id>* owner;
+            ~turn_holder() {
+                if (owner != nullptr) owner->store(std::thread::id{});
+            }
+        };
+        if (turn.owns_lock()) writing_thread_.store(std::this_thread::get_id());
+        const turn_holder holder{turn.owns_lock() ? &writing_thread_ : nullptr};
         lease conn(*this, deadline);
         conn->wait_until(deadline);
         retry_while_busy(*conn, options_.busy_timeout, [&] {
@@ -1191,6 +1174,7 @@ private:
     int max_open_;
     int max_idle_;
     std::timed_mutex writer_turn_;  // held by this process's one write transaction at a time
+    std::atomic<std::thread::id> writing_thread_{};  // the thread holding writer_turn_, if any
     std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<connection>> idle_;

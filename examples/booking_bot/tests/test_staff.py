@@ -54,6 +54,13 @@ def test_a_master_marks_who_came_and_subscribes_to_their_calendar(world: World) 
                  for b in s.upcoming(f"m{master.id}", datetime(2027, 3, 27, tzinfo=timezone.utc), 1)}
         assert marks == {"Carl": sc.Attendance.no_show, "Dora": sc.Attendance.unmarked}
         assert master.count("attendance_card") == 1, "Dora's haircut has not begun: nothing to mark"
+        # The card of a booking cancelled since: slotcraft refuses the mark, and the bot says the button is stale.
+        carl_booking = next(b for b in s.upcoming(f"m{master.id}", datetime(2027, 3, 27, tzinfo=timezone.utc), 1)
+                            if s.client(b.client).name == "Carl")
+        s.cancel(carl_booking.id, "client asked")
+        master.press(card, "✅ Came")
+        master.expect("stale_button")
+        assert s.booking(carl_booking.id).attendance == sc.Attendance.no_show
 
         # The feed: the API's calendar of the master, replaced by a new address, stopped by /feed off.
         master.send("/feed")

@@ -59,12 +59,16 @@ def mark(bot: Any, user: dict, rest: str, message_id: int | None) -> None:
     marks_by_letter = {"a": sc.Attendance.attended, "n": sc.Attendance.no_show}
     letter, _, booking_id = rest.partition(":")
     b = bot.s.booking(booking_id) if booking_id else None
-    if (letter not in marks_by_letter or b is None or b.resource != bot.staff_resource(user)
-            or b.status != sc.BookingStatus.confirmed or b.start > bot.now()):
+    if letter not in marks_by_letter or b is None or b.resource != bot.staff_resource(user):
         log.warning("attendance button %r refused for user=%s", rest[:64], user["user_id"])
         bot.say(user, "stale_button")
         return
-    b = bot.s.mark_attendance(b.id, marks_by_letter[letter], now=bot.now(), actor=bot.actor(user))
+    try:
+        b = bot.s.mark_attendance(b.id, marks_by_letter[letter], now=bot.now(), actor=bot.actor(user))
+    except sc.Conflict as refused:  # cancelled, a hold, or not begun yet: slotcraft's rule, not the bot's
+        log.warning("attendance of booking=%s refused for user=%s: %s", b.id, user["user_id"], refused.message)
+        bot.say(user, "stale_button")
+        return
     log.info("action attendance booking=%s mark=%s user=%s", b.id, b.attendance.name, user["user_id"])
     attendance_card(bot, user, b, message_id)
 

@@ -174,7 +174,7 @@ double fsyncs_per_s(const std::filesystem::path& dir, double seconds) {
     long syncs = 0;
     const auto start = clock_type::now();
     do {
-        // Appends, as SQLite appends frames to its WAL file, in a file of at most 4 MiB.
+        // Block after block through a file of 4 MiB, as SQLite writes frames through its WAL file.
         const off_t offset = static_cast<off_t>((syncs % 1024) * 4096);
         if (::pwrite(fd, block.data(), block.size(), offset) != static_cast<ssize_t>(block.size()) || ::fdatasync(fd) != 0)
             throw std::runtime_error("write or fdatasync failed on " + path);

@@ -17,8 +17,9 @@
 /// lock passes from one writer to the next as soon as a commit ends; only
 /// writers of other processes (or other store objects) poll for it. A read
 /// transaction (`BEGIN`, deferred) may not write: a write in it throws `error`
-/// (storage). Do not call `run` from inside `work`: a nested write would wait
-/// for the outer one's turn until `busy_timeout`, then fail.
+/// (storage). Do not call `run` from inside `work`: a write inside a write of
+/// the same thread is refused at once (`error`, storage), as it could only
+/// wait for itself; a read inside a write works.
 ///
 /// Busy file: while another connection (of any process) holds the lock a
 /// statement needs, the store polls for it with short randomised sleeps

@@ -126,11 +126,22 @@ booking_record scheduler::mark_attendance(std::string_view booking_id, attendanc
     });
 }
 
+namespace {
+
+/// The resources `requests` book, each once and in order: the locks of a
+/// transaction that books them all.
+std::vector<std::string> resources_of(std::span<const booking_request> requests) {
+    std::vector<std::string> out;
+    for (const booking_request& r : requests) out.push_back(r.resource);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+}  // namespace
+
 std::vector<booking_record> scheduler::book_series(std::span<const booking_request> requests, instant now) {
-    std::vector<std::string> locks;
-    for (const booking_request& r : requests) locks.push_back(r.resource);
-    std::sort(locks.begin(), locks.end());
-    locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+    const std::vector<std::string> locks = resources_of(requests);
     const std::string series = "sr_" + random_hex(16);
     return store_.write(locks, [&](transaction& tx) {
         std::vector<booking_record> out;
@@ -150,10 +161,7 @@ batch_outcome scheduler::book_many(std::span<const booking_request> requests, in
     if (requests.size() > max_batch_requests)
         reject("requests", fmt::format("{} requests: at most {} in one batch", requests.size(), max_batch_requests));
     if (requests.empty()) return {};
-    std::vector<std::string> locks;
-    for (const booking_request& r : requests) locks.push_back(r.resource);
-    std::sort(locks.begin(), locks.end());
-    locks.erase(std::unique(locks.begin(), locks.end()), locks.end());
+    const std::vector<std::string> locks = resources_of(requests);
     return store_.write(locks, [&](transaction& tx) {
         batch_outcome batch;  // afresh on each attempt: a store may run this again
         context_cache contexts;

@@ -182,19 +182,49 @@ TEST_CASE("a database with a newer slotcraft schema is refused and left unchange
     CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version() + 1);
 }
 
+TEST_CASE("a version 4 database gains the catalog version, and a catalog row changed by psql is read at once") {
+    salon t;
+    t.db.reset();
+    {
+        auto conn = t.schema.connect();
+        pqxx::work tx(conn);
+        tx.exec0("DROP FUNCTION slotcraft_catalog_changed() CASCADE");
+        tx.exec0("DROP TABLE catalog_version");
+        tx.exec0("UPDATE slotcraft_schema SET version = 4");
+        tx.commit();
+    }
+    t.db = open_postgres_store(t.schema.uri());
+    CHECK(t.count("SELECT version FROM slotcraft_schema") == postgres_schema_version());
+    scheduler s(*t.db);
+    CHECK(s.resource("anna")->name == "Anna");
+    CHECK(s.service("cut")->rules.duration == 30min);
+    {
+        // Written behind the store's back, as an operator with psql would.
+        auto conn = t.schema.connect();
+        pqxx::work tx(conn);
+        tx.exec0("UPDATE resources SET name = 'Anna K.' WHERE id = 'anna'");
+        tx.exec0("UPDATE services SET rules = jsonb_set(rules, '{duration}', '45') WHERE id = 'cut'");
+        tx.commit();
+    }
+    CHECK(s.resource("anna")->name == "Anna K.");
+    CHECK(s.service("cut")->rules.duration == 45min);
+}
+
 TEST_CASE("a version 1 database is upgraded on open: its bookings are kept, unmarked, and can be marked, and series rules can be kept") {
     salon t;
     const booking_record kept = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
     t.db.reset();
     {
-        // Versions 2, 3 and 4 only added bookings.attendance, the table series
-        // and the archived flags: without them the schema is version 1.
+        // Versions 2 to 5 only added bookings.attendance, the table series,
+        // the archived flags and the catalog version: without them the schema is version 1.
         auto conn = t.schema.connect();
         pqxx::work tx(conn);
         tx.exec0("ALTER TABLE bookings DROP COLUMN attendance");
         tx.exec0("DROP TABLE series");
         for (const char* table : {"locations", "resources", "services"})
             tx.exec0(std::string("ALTER TABLE ") + table + " DROP COLUMN archived");
+        tx.exec0("DROP FUNCTION slotcraft_catalog_changed() CASCADE");  // and its triggers
+        tx.exec0("DROP TABLE catalog_version");
         tx.exec0("UPDATE slotcraft_schema SET version = 1");
         tx.commit();
     }

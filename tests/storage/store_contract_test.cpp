@@ -104,6 +104,68 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         }
     }
 
+    SUBCASE("a catalog read sees every catalog write before it: of its transaction, its store, another store object") {
+        using strings = std::vector<std::string>;
+        write_samples(db);
+        read(db, check_samples);  // what a store keeps of its reads, it has now
+        // Every kind of catalog write, each read back in its own transaction.
+        resource_record renamed = anna();
+        renamed.name = "Anna K.";
+        renamed.schedules.pop_back();
+        service_record longer = cut();
+        longer.rules.duration = minutes{45};
+        const location_record moved{.id = "salon", .name = "Salon, new address"};
+        const settings other_settings{.default_step = minutes{10}};
+        write(db, [&](transaction& tx) {
+            CHECK(tx.resource("anna") == anna());
+            tx.put_resource(renamed);
+            CHECK(tx.resource("anna") == renamed);
+            tx.put_service(longer);
+            CHECK(tx.service("cut") == longer);
+            tx.put_location(moved);
+            CHECK(tx.location("salon") == moved);
+            CHECK(tx.locations() == std::vector{online(), moved});
+            tx.unlink("anna", "yoga");
+            CHECK(tx.services_of("anna") == strings{"cut"});
+            tx.link("boris", "yoga");
+            CHECK(tx.providers("yoga") == strings{"boris"});
+            tx.save_settings(other_settings);
+            CHECK(tx.load_settings() == other_settings);
+        });
+        const auto check_changed = [&](store& s) {
+            read(s, [&](transaction& tx) {
+                CHECK(tx.resource("anna") == renamed);
+                CHECK(tx.service("cut") == longer);
+                CHECK(tx.location("salon") == moved);
+                CHECK(tx.locations() == std::vector{online(), moved});
+                CHECK(tx.services_of("anna") == strings{"cut"});
+                CHECK(tx.providers("yoga") == strings{"boris"});
+                CHECK(tx.load_settings() == other_settings);
+            });
+        };
+        check_changed(db);
+        // A write that is rolled back changes nothing.
+        CHECK_THROWS(write(db, [&](transaction& tx) {
+            tx.put_resource(anna());
+            CHECK(tx.resource("anna") == anna());
+            throw std::runtime_error("rolled back");
+        }));
+        check_changed(db);
+        if constexpr (Backend::cross_process) {
+            const auto other = backend.open_again();
+            check_changed(*other);
+            write(*other, [&](transaction& tx) {
+                tx.put_resource(anna());
+                tx.put_service(cut());
+                tx.put_location(salon());
+                tx.link("anna", "yoga");
+                tx.unlink("boris", "yoga");
+                tx.save_settings(some_settings());
+            });
+            read(db, check_samples);
+        }
+    }
+
     SUBCASE("missing records read as empty and settings as their defaults") {
         read(db, [](transaction& tx) {
             CHECK_FALSE(tx.location("nowhere").has_value());

@@ -201,6 +201,13 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version() + 1);
 }
 
+/// Takes a current file back to schema version 5: no catalog version, no triggers.
+void drop_catalog_version(raw_db& raw) {
+    for (const std::string& name : raw.texts("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        raw.exec("DROP TRIGGER " + name);
+    raw.exec("DROP TABLE catalog_version");
+}
+
 TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked, and can be marked, and series rules can be kept") {
     temp_db file;
     const booking_record kept = booking_at("b-kept", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
@@ -213,6 +220,7 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
         // Versions 2, 3 and 4 only added bookings.attendance, the table series
         // and the archived flags: without them the file is a version 1 file.
         raw_db raw(file.path());
+        drop_catalog_version(raw);
         raw.exec("ALTER TABLE bookings DROP COLUMN attendance; DROP TABLE series; "
                  "ALTER TABLE locations DROP COLUMN archived; ALTER TABLE resources DROP COLUMN archived; "
                  "ALTER TABLE services DROP COLUMN archived; PRAGMA user_version = 1");
@@ -259,6 +267,7 @@ TEST_CASE("a version 4 file's CHECKs are rewritten without value lists, and stil
     {
         // Version 4 wrote the same CHECKs with IN lists.
         raw_db raw(file.path());
+        drop_catalog_version(raw);
         raw.exec("PRAGMA writable_schema = ON; "
                  "UPDATE sqlite_master SET sql = replace(replace(sql, "
                  "'status = ''confirmed'' OR status = ''held'' OR status = ''cancelled''', "
@@ -295,6 +304,33 @@ TEST_CASE("a version 4 file's CHECKs are rewritten without value lists, and stil
     cancelled.status = booking_status::cancelled;  // from 'held', set just above
     write(*db, [&](transaction& tx) { tx.update_booking(cancelled); });
     read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == cancelled); });
+}
+
+TEST_CASE("a version 5 file gains the catalog version, and a catalog row changed by a sqlite3 shell is read at once") {
+    temp_db file;
+    {
+        const auto db = open_fast(file.path());
+        put_catalog(*db);
+        raw_db raw(file.path());
+        drop_catalog_version(raw);
+        raw.exec("PRAGMA user_version = 5");
+    }
+    const auto db = open_fast(file.path());
+    raw_db raw(file.path());
+    CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == 21);
+    read(*db, [](transaction& tx) { CHECK(tx.resource("anna") == anna()); });
+    // Written behind the store's back, as an operator with the sqlite3 shell would.
+    raw.exec("UPDATE resources SET name = 'Anna K.' WHERE id = 'anna'");
+    raw.exec("DELETE FROM resource_schedules WHERE resource_id = 'anna' AND location_id = 'online'");
+    raw.exec("INSERT OR REPLACE INTO settings (key, value) VALUES ('default_step', '15')");
+    read(*db, [](transaction& tx) {
+        const auto anna_now = tx.resource("anna");
+        REQUIRE(anna_now.has_value());
+        CHECK(anna_now->name == "Anna K.");
+        CHECK(anna_now->schedules.size() == 1);
+        CHECK(tx.load_settings().default_step == minutes{15});
+    });
 }
 
 TEST_CASE("a write started inside a write of the same thread is refused at once, and the store stays usable") {

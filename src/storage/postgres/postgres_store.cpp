@@ -4,6 +4,7 @@
 #include <slotcraft/storage/postgres_store.hpp>
 
 #include "../common/booking_row.hpp"
+#include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 
 #include <pqxx/pqxx>
@@ -32,7 +33,7 @@ using nlohmann::json;
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped. Ids are `COLLATE "C"`: byte order,
 /// as the other stores sort them.
-constexpr std::array<std::string_view, 4> migrations{
+constexpr std::array<std::string_view, 5> migrations{
     R"sql(
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 CREATE TABLE locations (
@@ -204,6 +205,35 @@ ALTER TABLE locations ADD COLUMN archived boolean NOT NULL DEFAULT false;
 ALTER TABLE resources ADD COLUMN archived boolean NOT NULL DEFAULT false;
 ALTER TABLE services ADD COLUMN archived boolean NOT NULL DEFAULT false;
 )sql",
+    // 5: the catalog's version, one more after every statement that writes a
+    // catalog table, whoever runs it; a store keeps what it read at one
+    // version (storage/common/catalog_cache.hpp).
+    R"sql(
+CREATE TABLE catalog_version (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  n        bigint NOT NULL
+);
+INSERT INTO catalog_version (n) VALUES (0);
+CREATE FUNCTION slotcraft_catalog_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE catalog_version SET n = n + 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER locations_change_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON locations
+  FOR EACH STATEMENT EXECUTE FUNCTION slotcraft_catalog_changed();
+CREATE TRIGGER resources_change_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON resources
+  FOR EACH STATEMENT EXECUTE FUNCTION slotcraft_catalog_changed();
+CREATE TRIGGER resource_schedules_change_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON resource_schedules
+  FOR EACH STATEMENT EXECUTE FUNCTION slotcraft_catalog_changed();
+CREATE TRIGGER services_change_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON services
+  FOR EACH STATEMENT EXECUTE FUNCTION slotcraft_catalog_changed();
+CREATE TRIGGER service_locations_change_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON service_locations
+  FOR EACH STATEMENT EXECUTE FUNCTION slotcraft_catalog_changed();
+CREATE TRIGGER links_change_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON links
+  FOR EACH STATEMENT EXECUTE FUNCTION slotcraft_catalog_changed();
+CREATE TRIGGER settings_change_catalog AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON settings
+  FOR EACH STATEMENT EXECUTE FUNCTION slotcraft_catalog_changed();
+)sql",
 };
 
 constexpr int latest_version = static_cast<int>(migrations.size());
@@ -367,6 +397,9 @@ class postgres_transaction final : public transaction {
 public:
     postgres_transaction(connection& conn, pqxx::transaction_base& tx, access mode)
         : conn_(conn), tx_(tx), mode_(mode) {}
+
+    /// The catalog's version (storage/common/catalog_cache.hpp).
+    std::int64_t catalog_version() { return exec("SELECT n FROM catalog_version")[0][0].as<std::int64_t>(); }
 
     /// Set when a statement failed: PostgreSQL has aborted the transaction.
     [[nodiscard]] const std::optional<std::string>& failed() const noexcept { return failed_; }
@@ -971,10 +1004,10 @@ public:
             try {
                 if (mode == access::write) {
                     pqxx::work tx(conn->pq);
-                    once(*conn, tx, mode, names, work);
+                    once(*conn, tx, mode, names, catalog_, work);
                 } else {
                     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn->pq);
-                    once(*conn, tx, mode, names, work);
+                    once(*conn, tx, mode, names, catalog_, work);
                 }
                 return;
             } catch (const race_conflict& e) {
@@ -995,10 +1028,11 @@ public:
 
 private:
     static void once(connection& conn, pqxx::transaction_base& tx, access mode, std::span<const std::string> locks,
-                     const std::function<void(transaction& tx)>& work) {
+                     detail::catalog_cache& catalog, const std::function<void(transaction& tx)>& work) {
         postgres_transaction t(conn, tx, mode);
         t.lock(locks);
-        work(t);
+        detail::cached_catalog cached(t, catalog, [&] { return t.catalog_version(); });
+        work(cached);
         if (t.failed())
             storage_failure("postgresql: a statement of this transaction failed (" + *t.failed() +
                             "), so it was rolled back");
@@ -1062,6 +1096,7 @@ private:
     std::string uri_;
     postgres_options options_;
     int max_idle_;
+    detail::catalog_cache catalog_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<connection>> idle_;
 };

@@ -3,6 +3,7 @@
 #include <slotcraft/storage/sqlite_store.hpp>
 
 #include "../common/booking_row.hpp"
+#include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 
 #include <sqlite3.h>
@@ -31,7 +32,7 @@ using nlohmann::json;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only:
 /// never edit a script that has shipped.
-constexpr std::array<std::string_view, 5> migrations{
+constexpr std::array<std::string_view, 6> migrations{
     R"sql(
 CREATE TABLE locations (
   id   TEXT NOT NULL PRIMARY KEY,
@@ -166,6 +167,58 @@ UPDATE sqlite_master SET sql = replace(sql,
     'CHECK (network = ''telegram'' OR network = ''whatsapp'' OR network = ''vk'' OR network = ''other'')')
   WHERE type = 'table' AND name = 'client_identities';
 PRAGMA writable_schema = RESET;
+)sql",
+    // 6: the catalog's version, one more after every write of a catalog
+    // table, whoever writes it; a store keeps what it read at one version
+    // (storage/common/catalog_cache.hpp).
+    R"sql(
+CREATE TABLE catalog_version (
+  only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+  n        INTEGER NOT NULL
+);
+INSERT INTO catalog_version (only_row, n) VALUES (1, 0);
+CREATE TRIGGER locations_insert_changes_catalog AFTER INSERT ON locations
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER locations_update_changes_catalog AFTER UPDATE ON locations
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER locations_delete_changes_catalog AFTER DELETE ON locations
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER resources_insert_changes_catalog AFTER INSERT ON resources
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER resources_update_changes_catalog AFTER UPDATE ON resources
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER resources_delete_changes_catalog AFTER DELETE ON resources
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER resource_schedules_insert_changes_catalog AFTER INSERT ON resource_schedules
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER resource_schedules_update_changes_catalog AFTER UPDATE ON resource_schedules
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER resource_schedules_delete_changes_catalog AFTER DELETE ON resource_schedules
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER services_insert_changes_catalog AFTER INSERT ON services
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER services_update_changes_catalog AFTER UPDATE ON services
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER services_delete_changes_catalog AFTER DELETE ON services
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER service_locations_insert_changes_catalog AFTER INSERT ON service_locations
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER service_locations_update_changes_catalog AFTER UPDATE ON service_locations
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER service_locations_delete_changes_catalog AFTER DELETE ON service_locations
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER links_insert_changes_catalog AFTER INSERT ON links
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER links_update_changes_catalog AFTER UPDATE ON links
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER links_delete_changes_catalog AFTER DELETE ON links
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER settings_insert_changes_catalog AFTER INSERT ON settings
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER settings_update_changes_catalog AFTER UPDATE ON settings
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
+CREATE TRIGGER settings_delete_changes_catalog AFTER DELETE ON settings
+  BEGIN UPDATE catalog_version SET n = n + 1; END;
 )sql",
 };
 
@@ -1109,7 +1162,8 @@ public:
         retry_while_busy(*conn, options_.busy_timeout, [&] {
             conn->exec(mode == access::write ? "BEGIN IMMEDIATE" : "BEGIN");
             sqlite_transaction tx(*conn, mode);
-            work(tx);
+            detail::cached_catalog cached(tx, catalog_, [&] { return conn->scalar("SELECT n FROM catalog_version"); });
+            work(cached);
             commit(*conn);
         });
     }
@@ -1173,6 +1227,7 @@ private:
     bool private_db_;  // ":memory:" or "": one database per connection, so one connection
     int max_open_;
     int max_idle_;
+    detail::catalog_cache catalog_;
     std::timed_mutex writer_turn_;  // held by this process's one write transaction at a time
     std::atomic<std::thread::id> writing_thread_{};  // the thread holding writer_turn_, if any
     std::mutex mutex_;

@@ -719,10 +719,13 @@ public:
     // ---- audit ----
     std::int64_t append_audit(const audit_entry& e) override {
         writing();
-        // Held to COMMIT: entries become visible in sequence order (see the header).
-        exec("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft audit', 0))");
-        return exec("INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
-                    "VALUES (to_timestamp($1::bigint), $2, $3, $4, $5, $6) RETURNING seq",
+        // The lock is taken before the sequence number is drawn and held to
+        // COMMIT: entries become visible in sequence order (see the header).
+        // One statement, one round trip.
+        return exec("WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || "
+                    "' slotcraft audit', 0))) "
+                    "INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
+                    "SELECT to_timestamp($1::bigint), $2, $3, $4, $5, $6 FROM turn RETURNING seq",
                     seconds_of(e.at), e.actor, e.action, e.subject, e.before, e.after)[0][0]
             .as<std::int64_t>();
     }

@@ -289,7 +289,6 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline std::string booking_json_text(const booking_record& b) {
     std::string out;
     out.reserve(512);  // a booking with short ids takes about 430
-    auto to = std::back_inserter(out);
     // A string of printable ASCII without `"` or `\\` is its own JSON text between quotes (ids, tokens, names
     // of states); anything else is nlohmann's to escape and to check as UTF-8.
     const auto text = [&](std::string_view key, std::string_view value) {
@@ -298,12 +297,18 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
             return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
         });
         if (plain) {
-            fmt::format_to(to, FMT_COMPILE("\"{}\""), value);
+            out += '"';
+            out += value;
+            out += '"';
         } else {
             out += nlohmann::json(value).dump();
         }
     };
-    const auto number = [&](std::string_view key, long long value) { fmt::format_to(to, FMT_COMPILE("{}{}"), key, value); };
+    const auto number = [&](std::string_view key, long long value) {
+        out += key;
+        const fmt::format_int digits(value);
+        out.append(digits.data(), digits.size());
+    };
     const auto when = [&](std::string_view key, instant t) {
         out += key;
         out += '"';

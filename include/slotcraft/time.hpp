@@ -8,8 +8,8 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
-#include <iterator>
 #include <compare>
 #include <optional>
 #include <string>
@@ -127,9 +127,13 @@ inline void append_instant(std::string& out, instant t) {
         return;
     }
     const auto seconds = (t - day).count();
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"),
-                   static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                   seconds / 3600, seconds / 60 % 60, seconds % 60);
+    // Into a buffer, then appended at once: through a back_inserter fmt
+    // pushes one character at a time (a fifth of an in-memory booking).
+    std::array<char, 20> text{};
+    const char* end = fmt::format_to(text.data(), FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z"),
+                                     static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                                     static_cast<unsigned>(ymd.day()), seconds / 3600, seconds / 60 % 60, seconds % 60);
+    out.append(text.data(), static_cast<std::size_t>(end - text.data()));
 }
 
 /// Formats an instant as UTC ISO 8601 with `Z` (`2026-03-29T00:30:00Z`).

@@ -201,11 +201,13 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version() + 1);
 }
 
-/// Takes a current file back to schema version 5: no catalog version, no triggers.
-void drop_catalog_version(raw_db& raw) {
+/// Takes a current file back to schema version 5: no catalog version, no
+/// triggers (version 6), the index of version 1 that version 7 drops.
+void back_to_version_5(raw_db& raw) {
     for (const std::string& name : raw.texts("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
         raw.exec("DROP TRIGGER " + name);
     raw.exec("DROP TABLE catalog_version");
+    raw.exec("CREATE INDEX bookings_resource_start ON bookings (resource_id, start_s)");
 }
 
 TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked, and can be marked, and series rules can be kept") {
@@ -220,7 +222,7 @@ TEST_CASE("a version 1 file is upgraded on open: its bookings are kept, unmarked
         // Versions 2, 3 and 4 only added bookings.attendance, the table series
         // and the archived flags: without them the file is a version 1 file.
         raw_db raw(file.path());
-        drop_catalog_version(raw);
+        back_to_version_5(raw);
         raw.exec("ALTER TABLE bookings DROP COLUMN attendance; DROP TABLE series; "
                  "ALTER TABLE locations DROP COLUMN archived; ALTER TABLE resources DROP COLUMN archived; "
                  "ALTER TABLE services DROP COLUMN archived; PRAGMA user_version = 1");
@@ -267,7 +269,7 @@ TEST_CASE("a version 4 file's CHECKs are rewritten without value lists, and stil
     {
         // Version 4 wrote the same CHECKs with IN lists.
         raw_db raw(file.path());
-        drop_catalog_version(raw);
+        back_to_version_5(raw);
         raw.exec("PRAGMA writable_schema = ON; "
                  "UPDATE sqlite_master SET sql = replace(replace(sql, "
                  "'status = ''confirmed'' OR status = ''held'' OR status = ''cancelled''', "
@@ -306,19 +308,20 @@ TEST_CASE("a version 4 file's CHECKs are rewritten without value lists, and stil
     read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == cancelled); });
 }
 
-TEST_CASE("a version 5 file gains the catalog version, and a catalog row changed by a sqlite3 shell is read at once") {
+TEST_CASE("a version 5 file gains the catalog version and loses an index, and a catalog row changed by a sqlite3 shell is read at once") {
     temp_db file;
     {
         const auto db = open_fast(file.path());
         put_catalog(*db);
         raw_db raw(file.path());
-        drop_catalog_version(raw);
+        back_to_version_5(raw);
         raw.exec("PRAGMA user_version = 5");
     }
     const auto db = open_fast(file.path());
     raw_db raw(file.path());
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
     CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == 21);
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'bookings_resource_start'") == 0);
     read(*db, [](transaction& tx) { CHECK(tx.resource("anna") == anna()); });
     // Written behind the store's back, as an operator with the sqlite3 shell would.
     raw.exec("UPDATE resources SET name = 'Anna K.' WHERE id = 'anna'");

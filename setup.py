@@ -3,7 +3,8 @@
 Metadata lives in pyproject.toml; this file only adds the compiled module:
 build_ext configures the project with -DSLOTCRAFT_BUILD_PYTHON=ON (nothing
 else: no tests, CLI or examples), builds the one target and copies the module
-into the package. CMAKE_BUILD_PARALLEL_LEVEL sets the number of jobs.
+into the package. CMAKE_BUILD_PARALLEL_LEVEL sets the number of jobs;
+SLOTCRAFT_BUILD_TYPE the CMake build type (Release unless set).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class CMakeBuild(build_ext):
         build_dir = Path(self.build_temp).resolve() / "cmake"
         configure = [
             "cmake", "-S", str(ROOT), "-B", str(build_dir),
-            "-DCMAKE_BUILD_TYPE=Release",
+            f"-DCMAKE_BUILD_TYPE={os.environ.get('SLOTCRAFT_BUILD_TYPE') or 'Release'}",
             "-DSLOTCRAFT_BUILD_PYTHON=ON",
             "-DSLOTCRAFT_BUILD_TESTS=OFF",
             "-DSLOTCRAFT_BUILD_CLI=OFF",

@@ -108,7 +108,7 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         using strings = std::vector<std::string>;
         write_samples(db);
         read(db, check_samples);  // what a store keeps of its reads, it has now
-        // Every kind of catalog write, each read back in its own transaction.
+        // Every kind of catalog write, read back in its transaction and in later ones.
         resource_record renamed = anna();
         renamed.name = "Anna K.";
         renamed.schedules.pop_back();

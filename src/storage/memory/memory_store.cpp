@@ -18,12 +18,24 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace slotcraft {
 
 namespace {
+
+/// Hashes any string-like key, so that hash maps of std::string are searched by string_view.
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+};
+
+/// A hash map from strings, searched without building a std::string: the
+/// indexes that a booking write looks up by one key and never walks in order.
+template <class Value>
+using string_hash_map = std::unordered_map<std::string, Value, string_hash, std::equal_to<>>;
 
 struct data {
     std::map<std::string, location_record, std::less<>> locations;
@@ -32,17 +44,17 @@ struct data {
     std::set<std::pair<std::string, std::string>> links;  // (resource, service)
     std::map<std::string, client_record, std::less<>> clients;
     settings config;
-    std::map<std::string, booking_record, std::less<>> bookings;
+    string_hash_map<booking_record> bookings;  // lists of bookings are sorted after collecting
     // Indexes of `bookings`, kept by insert_booking and update_booking: per
     // resource its bookings by padded start and id (the id viewing the key in
-    // `bookings`, whose nodes stay put), the longest padded length it ever had
+    // `bookings`, whose nodes stay put when it rehashes), the longest padded length it ever had
     // (an upper bound: not lowered when that booking changes), and the owners
     // of keys and tokens.
     using padded_key = std::pair<instant, std::string_view>;
     std::map<std::string, std::map<padded_key, const booking_record*>, std::less<>> by_padded_start;
     std::map<std::string, std::chrono::seconds, std::less<>> longest_padded;
-    std::map<std::string, std::string, std::less<>> by_idempotency_key;
-    std::map<std::string, std::string, std::less<>> by_hold_token;
+    string_hash_map<std::string> by_idempotency_key;
+    string_hash_map<std::string> by_hold_token;
     std::map<std::string, series_record, std::less<>> series;
     std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
     std::deque<audit_entry> audit;  // by sequence; a deque never moves what it holds as it grows
@@ -149,27 +161,27 @@ public:
 
     void insert_booking(const booking_record& booking) override {
         must_write();
-        const auto place = data_.bookings.lower_bound(booking.id);  // one search finds a taken id and where to insert
-        detail::refuse_booking_write(booking, true, facts(booking, place != data_.bookings.end() && place->first == booking.id));
-        const auto added = data_.bookings.emplace_hint(place, booking.id, booking);
-        index(added->first, added->second);
-        undo_.push_back([this, added] {
-            unindex(added->first, added->second);
-            data_.bookings.erase(added);
+        detail::refuse_booking_write(booking, true, facts(booking, data_.bookings.contains(booking.id)));
+        auto& added = *data_.bookings.emplace(booking.id, booking).first;  // a node: stays put as the map grows
+        index(added.first, added.second);
+        undo_.push_back([this, &added] {
+            unindex(added.first, added.second);
+            data_.bookings.erase(data_.bookings.find(added.first));  // not erase(key): the key lives in the node
         });
     }
     void update_booking(const booking_record& booking) override {
         must_write();
         const auto it = data_.bookings.find(booking.id);
         detail::refuse_booking_write(booking, false, facts(booking, it != data_.bookings.end()));
-        unindex(it->first, it->second);
-        undo_.push_back([this, it, old = it->second] {
-            unindex(it->first, it->second);
-            it->second = old;
-            index(it->first, it->second);
+        auto& stored = *it;  // a node: stays put as the map grows
+        unindex(stored.first, stored.second);
+        undo_.push_back([this, &stored, old = stored.second] {
+            unindex(stored.first, stored.second);
+            stored.second = old;
+            index(stored.first, stored.second);
         });
-        it->second = booking;
-        index(it->first, it->second);
+        stored.second = booking;
+        index(stored.first, stored.second);
     }
     std::optional<booking_record> booking(std::string_view id) override { return find_in(data_.bookings, id); }
     std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
@@ -266,7 +278,7 @@ private:
         if (!b.hold_token.empty()) data_.by_hold_token.erase(b.hold_token);
     }
 
-    std::optional<booking_record> booking_keyed(const std::map<std::string, std::string, std::less<>>& index,
+    std::optional<booking_record> booking_keyed(const string_hash_map<std::string>& index,
                                                 std::string_view key) const {
         const auto it = key.empty() ? index.end() : index.find(key);
         if (it == index.end()) return std::nullopt;

@@ -4,6 +4,7 @@
 // store shares is the scheduler conformance suite's and the store contract
 // suite's (tests/storage/), both compiled into this program too.
 #include "postgres_support.hpp"
+#include "../../src/storage/postgres/statements.hpp"
 
 #include <slotcraft/scheduler.hpp>
 #include <slotcraft/storage/postgres_store.hpp>
@@ -69,6 +70,22 @@ std::pair<error_category, std::string> refusal(store& db, const std::function<vo
         return {e.category(), e.field()};
     }
     return {error_category::storage, "nothing raised"};
+}
+
+TEST_CASE("every statement of PostgreSQL's catalog, and its own, prepares against the latest schema") {
+    scratch_schema schema;
+    (void)open_postgres_store(schema.uri());  // creates the schema
+    auto conn = schema.connect();
+    std::vector<std::string_view> texts;
+    for (const auto& entry : detail::postgres_sql::statements) texts.push_back(entry.sql);
+    texts.insert(texts.end(), {detail::postgres_sql::take_lock, detail::postgres_sql::lapse_expired_holds,
+                               detail::postgres_sql::overlapping_booking});
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        // libpqxx 6 sends a definition when it is first used, or now: the server then parses and plans it.
+        const std::string name = fmt::format("check_{}", i);
+        conn.prepare(name, std::string(texts[i]));
+        CHECK_NOTHROW_MESSAGE(conn.prepare_now(name), std::string(texts[i]));
+    }
 }
 
 TEST_CASE("the database refuses an overlapping booking written past the scheduler, as a conflict") {

@@ -5,6 +5,7 @@
 // tests/storage/store_contract_test.cpp's.
 #include "support.hpp"
 #include "../storage/sample_records.hpp"
+#include "../../src/storage/sqlite/statements.hpp"
 
 #include <slotcraft/storage/sqlite_store.hpp>
 
@@ -112,6 +113,41 @@ error_category category_of(Action&& action) {
 
 
 }  // namespace
+
+// The table check of the statement catalog (src/storage/common/statements.hpp).
+namespace table_check {
+using slotcraft::detail::statement;
+using slotcraft::detail::statement_count;
+using slotcraft::detail::statement_text;
+/// A complete table in order, with entry `i` replaced by `replacement`.
+consteval std::array<statement_text, statement_count> with_entry(std::size_t i, statement_text replacement) {
+    std::array<statement_text, statement_count> out{};
+    for (std::size_t k = 0; k < statement_count; ++k) out[k] = {static_cast<statement>(k), "SELECT 1"};
+    out[i] = replacement;
+    return out;
+}
+static_assert(slotcraft::detail::one_text_per_statement(with_entry(0, {statement::catalog_version, "SELECT 1"})));
+static_assert(!slotcraft::detail::one_text_per_statement(with_entry(1, {statement::catalog_version, "SELECT 1"})),
+              "a statement given twice (and another missing) is refused");
+static_assert(!slotcraft::detail::one_text_per_statement(with_entry(3, {statement::location_exists, ""})),
+              "an empty text is refused");
+static_assert(!slotcraft::detail::one_text_per_statement(std::array<statement_text, 1>{{{statement::catalog_version, "x"}}}),
+              "a short table is refused");
+}  // namespace table_check
+
+TEST_CASE("every statement of SQLite's catalog compiles against the latest schema") {
+    temp_db file;
+    (void)open_fast(file.path());  // creates the schema
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(file.path().c_str(), &db) == SQLITE_OK);
+    for (const auto& [tag, sql] : detail::sqlite_sql::statements) {
+        sqlite3_stmt* stmt = nullptr;
+        const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+        CHECK_MESSAGE(rc == SQLITE_OK, "statement ", static_cast<int>(tag), ": ", sqlite3_errmsg(db), "\n  ", sql);
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+}
 
 TEST_CASE("every record put survives the file being closed and reopened") {
     temp_db file;

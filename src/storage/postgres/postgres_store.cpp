@@ -3,9 +3,10 @@
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/postgres_store.hpp>
 
-#include "../common/booking_row.hpp"
+#include "../common/rows.hpp"
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
+#include "statements.hpp"
 
 #include <pqxx/pqxx>
 
@@ -27,6 +28,9 @@ namespace slotcraft {
 namespace {
 
 using nlohmann::json;
+using detail::statement;
+using detail::postgres_sql::sql;
+namespace postgres_sql = detail::postgres_sql;
 
 // ---- schema -----------------------------------------------------------------
 
@@ -170,28 +174,14 @@ auto decode(const pqxx::field& f, std::string_view where, Read&& read) {
 
 // ---- the transaction ------------------------------------------------------------
 
-#define SLOTCRAFT_PG_BOOKING_COLUMNS                                                                             \
-    "id, resource_id, service_id, location_id, client_id, extract(epoch FROM start_at)::bigint, "               \
-    "extract(epoch FROM end_at)::bigint, seats, status, extract(epoch FROM expires_at)::bigint, hold_token, "    \
-    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, "                              \
-    "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint, attendance"
-
 /// A pqxx row as detail::booking_from_row reads it.
 struct pg_row {
     const pqxx::row& row;
     [[nodiscard]] std::string text(int column) const { return row[column].c_str(); }
     [[nodiscard]] std::int64_t integer(int column) const { return row[column].as<std::int64_t>(); }
     [[nodiscard]] bool null(int column) const { return row[column].is_null(); }
+    [[nodiscard]] bool flag(int column) const { return row[column].as<bool>(); }
 };
-
-/// $1..$19 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
-/// statement computes the padded interval and `lapsed` from them.
-#define SLOTCRAFT_PG_BOOKING_VALUES                                                                           \
-    "$1, $2, $3, $4, $5, to_timestamp($6::bigint), to_timestamp($7::bigint), "                               \
-    "to_timestamp($6::bigint) - $12::integer * interval '1 minute', "                                        \
-    "to_timestamp($7::bigint) + $13::integer * interval '1 minute', $8::integer, $9, "                        \
-    "to_timestamp($10::bigint), $11, $12::integer, $13::integer, $14, $15, $16, to_timestamp($17::bigint), " \
-    "to_timestamp($18::bigint), COALESCE($9 = 'held' AND $10::bigint <= $18::bigint, false), $19"
 
 constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
 
@@ -203,7 +193,7 @@ public:
     /// The catalog's version (storage/common/catalog_cache.hpp): as the
     /// first lock read it, if any (one round trip fewer), else read now.
     std::int64_t catalog_version() {
-        if (!version_) version_ = exec("SELECT n FROM catalog_version")[0][0].as<std::int64_t>();
+        if (!version_) version_ = exec(sql(statement::catalog_version))[0][0].as<std::int64_t>();
         return *version_;
     }
 
@@ -213,18 +203,16 @@ public:
     // ---- locations ----
     void put_location(const location_record& l) override {
         writing();
-        exec("INSERT INTO locations (id, name, archived) VALUES ($1, $2, $3) "
-             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, archived = excluded.archived",
-             l.id, l.name, l.archived);
+        exec(sql(statement::put_location), l.id, l.name, l.archived);
     }
     std::optional<location_record> location(std::string_view id) override {
-        const pqxx::result r = exec("SELECT name, archived FROM locations WHERE id = $1", id);
+        const pqxx::result r = exec(sql(statement::location), id);
         if (r.empty()) return std::nullopt;
         return location_record{.id = std::string(id), .name = r[0][0].c_str(), .archived = r[0][1].as<bool>()};
     }
     std::vector<location_record> locations() override {
         std::vector<location_record> out;
-        for (const auto& row : exec("SELECT id, name, archived FROM locations ORDER BY id"))
+        for (const auto& row : exec(sql(statement::locations)))
             out.push_back({.id = row[0].c_str(), .name = row[1].c_str(), .archived = row[2].as<bool>()});
         return out;
     }
@@ -235,44 +223,38 @@ public:
         // Checked before anything is written, so a refused put leaves no trace
         // even when the caller catches the error and commits.
         detail::check_resource_write(r, [&](const std::string& id) {
-            return exists("SELECT 1 FROM locations WHERE id = $1", id);
+            return exists(sql(statement::location_exists), id);
         });
         std::vector<std::string> schedules;
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
-        exec("INSERT INTO resources (id, name, time_zone, time_off, archived) VALUES ($1, $2, $3, $4::jsonb, $5) "
-             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
-             "time_off = excluded.time_off, archived = excluded.archived",
+        exec(sql(statement::put_resource),
              r.id, r.name, r.time_zone, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"), r.archived);
-        exec("DELETE FROM resource_schedules WHERE resource_id = $1", r.id);
+        exec(sql(statement::delete_resource_schedules), r.id);
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
-            exec("INSERT INTO resource_schedules (resource_id, location_id, position, schedule) "
-                 "VALUES ($1, $2, $3::integer, $4::jsonb)",
+            exec(sql(statement::insert_resource_schedule),
                  r.id, r.schedules[i].location, static_cast<std::int64_t>(i), schedules[i]);
     }
     std::optional<resource_record> resource(std::string_view id) override {
-        const pqxx::result head = exec("SELECT name, time_zone, time_off, archived FROM resources WHERE id = $1", id);
+        const pqxx::result head = exec(sql(statement::resource), id);
         if (head.empty()) return std::nullopt;
         resource_record r;
         r.id = std::string(id);
         fill_resource(r, head[0], 0);
-        for (const auto& row : exec("SELECT location_id, schedule FROM resource_schedules WHERE resource_id = $1 "
-                                    "ORDER BY position",
-                                    id))
+        for (const auto& row : exec(sql(statement::schedules_of_resource), id))
             r.schedules.push_back(schedule_of(r.id, row[0].c_str(), row[1]));
         return r;
     }
     std::vector<resource_record> resources() override {
         std::vector<resource_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
-        for (const auto& row : exec("SELECT id, name, time_zone, time_off, archived FROM resources ORDER BY id")) {
+        for (const auto& row : exec(sql(statement::resources))) {
             resource_record& r = out.emplace_back();
             r.id = row[0].c_str();
             fill_resource(r, row, 1);
             index.emplace(r.id, out.size() - 1);
         }
-        for (const auto& row : exec("SELECT resource_id, location_id, schedule FROM resource_schedules "
-                                    "ORDER BY resource_id, position")) {
+        for (const auto& row : exec(sql(statement::all_resource_schedules))) {
             const std::string id = row[0].c_str();
             if (const auto it = index.find(id); it != index.end())
                 out[it->second].schedules.push_back(schedule_of(id, row[1].c_str(), row[2]));
@@ -284,34 +266,31 @@ public:
     void put_service(const service_record& s) override {
         writing();
         detail::check_service_write(s, [&](const std::string& id) {
-            return exists("SELECT 1 FROM locations WHERE id = $1", id);
+            return exists(sql(statement::location_exists), id);
         });
-        exec("INSERT INTO services (id, rules, name, archived) VALUES ($1, $2::jsonb, $3, $4) "
-             "ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, name = excluded.name, archived = excluded.archived",
-             s.rules.id, dump(json(s.rules), "service"), s.name, s.archived);
-        exec("DELETE FROM service_locations WHERE service_id = $1", s.rules.id);
+        exec(sql(statement::put_service), s.rules.id, dump(json(s.rules), "service"), s.name, s.archived);
+        exec(sql(statement::delete_service_locations), s.rules.id);
         for (std::size_t i = 0; i < s.locations.size(); ++i)
-            exec("INSERT INTO service_locations (service_id, location_id, position) VALUES ($1, $2, $3::integer)",
-                 s.rules.id, s.locations[i], static_cast<std::int64_t>(i));
+            exec(sql(statement::insert_service_location), s.rules.id, s.locations[i], static_cast<std::int64_t>(i));
     }
     std::optional<service_record> service(std::string_view id) override {
-        const pqxx::result head = exec("SELECT rules, name, archived FROM services WHERE id = $1", id);
+        const pqxx::result head = exec(sql(statement::service), id);
         if (head.empty()) return std::nullopt;
         service_record s;
         fill_service(s, id, head[0], 0);
-        for (const auto& row : exec("SELECT location_id FROM service_locations WHERE service_id = $1 ORDER BY position", id))
+        for (const auto& row : exec(sql(statement::locations_of_service), id))
             s.locations.push_back(row[0].c_str());
         return s;
     }
     std::vector<service_record> services() override {
         std::vector<service_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
-        for (const auto& row : exec("SELECT id, rules, name, archived FROM services ORDER BY id")) {
+        for (const auto& row : exec(sql(statement::services))) {
             service_record& s = out.emplace_back();
             fill_service(s, row[0].c_str(), row, 1);
             index.emplace(s.rules.id, out.size() - 1);
         }
-        for (const auto& row : exec("SELECT service_id, location_id FROM service_locations ORDER BY service_id, position"))
+        for (const auto& row : exec(sql(statement::all_service_locations)))
             if (const auto it = index.find(std::string_view(row[0].c_str())); it != index.end())
                 out[it->second].locations.push_back(row[1].c_str());
         return out;
@@ -320,33 +299,31 @@ public:
     // ---- links ----
     void link(std::string_view resource_id, std::string_view service_id) override {
         writing();
-        if (!exists("SELECT 1 FROM resources WHERE id = $1", resource_id))
+        if (!exists(sql(statement::resource_exists), resource_id))
             throw error(error_category::not_found, "resource", fmt::format("resource \"{}\" does not exist", resource_id));
-        if (!exists("SELECT 1 FROM services WHERE id = $1", service_id))
+        if (!exists(sql(statement::service_exists), service_id))
             throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service_id));
-        exec("INSERT INTO links (resource_id, service_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", resource_id, service_id);
+        exec(sql(statement::link), resource_id, service_id);
     }
     void unlink(std::string_view resource_id, std::string_view service_id) override {
         writing();
-        exec("DELETE FROM links WHERE resource_id = $1 AND service_id = $2", resource_id, service_id);
+        exec(sql(statement::unlink), resource_id, service_id);
     }
     std::vector<std::string> providers(std::string_view service_id) override {
-        return strings(exec("SELECT resource_id FROM links WHERE service_id = $1 ORDER BY resource_id", service_id));
+        return strings(exec(sql(statement::providers), service_id));
     }
     std::vector<std::string> services_of(std::string_view resource_id) override {
-        return strings(exec("SELECT service_id FROM links WHERE resource_id = $1 ORDER BY service_id", resource_id));
+        return strings(exec(sql(statement::services_of), resource_id));
     }
 
     // ---- clients ----
     void put_client(const client_record& c) override {
         writing();
         detail::check_client_write(c, [&](const identity& who) { return client_id_of(who); });
-        exec("INSERT INTO clients (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name", c.id,
-             c.name);
-        exec("DELETE FROM client_identities WHERE client_id = $1", c.id);
+        exec(sql(statement::put_client), c.id, c.name);
+        exec(sql(statement::delete_client_identities), c.id);
         for (std::size_t i = 0; i < c.identities.size(); ++i) {
-            const pqxx::result r = exec("INSERT INTO client_identities (network, external_id, client_id, position) "
-                                        "VALUES ($1, $2, $3, $4::integer) ON CONFLICT DO NOTHING",
+            const pqxx::result r = exec(sql(statement::insert_client_identity),
                                         std::string(to_string(c.identities[i].network)), c.identities[i].external_id,
                                         c.id, static_cast<std::int64_t>(i));
             if (r.affected_rows() == 0)  // another writer gave it to a client meanwhile
@@ -356,12 +333,10 @@ public:
         }
     }
     std::optional<client_record> client(std::string_view id) override {
-        const pqxx::result head = exec("SELECT name FROM clients WHERE id = $1", id);
+        const pqxx::result head = exec(sql(statement::client), id);
         if (head.empty()) return std::nullopt;
         client_record c{.id = std::string(id), .name = head[0][0].c_str()};
-        for (const auto& row : exec("SELECT network, external_id FROM client_identities WHERE client_id = $1 "
-                                    "ORDER BY position",
-                                    id)) {
+        for (const auto& row : exec(sql(statement::identities_of_client), id)) {
             identity& who = c.identities.emplace_back();
             try {
                 who.network = parse_messenger(row[0].c_str(), "network");
@@ -379,12 +354,11 @@ public:
     }
     std::vector<client_record> clients() override {
         std::vector<client_record> out;
-        for (const auto& row : exec("SELECT id, name FROM clients ORDER BY id"))
+        for (const auto& row : exec(sql(statement::clients)))
             out.push_back({.id = row[0].c_str(), .name = row[1].c_str()});
         // Identities in the clients' order, so each client's are a run.
         auto c = out.begin();
-        for (const auto& row : exec("SELECT client_id, network, external_id FROM client_identities "
-                                    "ORDER BY client_id, position")) {
+        for (const auto& row : exec(sql(statement::all_client_identities))) {
             const std::string owner = row[0].c_str();
             while (c != out.end() && c->id < owner) ++c;
             if (c == out.end() || c->id != owner) continue;
@@ -402,7 +376,7 @@ public:
     // ---- settings ----
     settings load_settings() override {
         json document = json::object();
-        for (const auto& row : exec("SELECT key, value FROM settings")) {
+        for (const auto& row : exec(sql(statement::settings))) {
             const std::string key = row[0].c_str();
             document[key] = parse_column(row[1], "settings." + key);
         }
@@ -417,11 +391,9 @@ public:
         const json document = values;
         for (const char* key : settings_keys) {
             if (const auto it = document.find(key); it != document.end())
-                exec("INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     std::string(key), dump(*it, std::string("settings.") + key));
+                exec(sql(statement::put_setting), std::string(key), dump(*it, std::string("settings.") + key));
             else
-                exec("DELETE FROM settings WHERE key = $1", std::string(key));
+                exec(sql(statement::delete_setting), std::string(key));
         }
     }
 
@@ -430,12 +402,7 @@ public:
         writing();
         refuse_booking_write(b, true);
         lapse_expired_holds(b);
-        const pqxx::result r = write_booking(
-            "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
-            "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-            "series, cancel_reason, created_at, updated_at, lapsed, attendance) VALUES (" SLOTCRAFT_PG_BOOKING_VALUES
-            ") ON CONFLICT DO NOTHING",
-            b);
+        const pqxx::result r = write_booking(sql(statement::insert_booking), b);
         if (r.affected_rows() == 1) return;
         // A writer that committed meanwhile took a unique value, or the overlap constraint stood in the way.
         refuse_booking_write(b, true);
@@ -445,61 +412,40 @@ public:
         writing();
         refuse_booking_write(b, false);
         lapse_expired_holds(b);
-        (void)write_booking(
-            "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
-            "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-            "series, cancel_reason, created_at, updated_at, lapsed, attendance) = (" SLOTCRAFT_PG_BOOKING_VALUES ") WHERE id = $1",
-            b);
+        (void)write_booking(sql(statement::update_booking), b);
     }
     std::optional<booking_record> booking(std::string_view id) override {
-        return one_booking(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE id = $1", id));
+        return one_booking(exec(sql(statement::booking), id));
     }
     std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
-        return one_booking(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings "
-                                "WHERE idempotency_key = $1 AND idempotency_key <> ''",
-                                key));
+        return one_booking(exec(sql(statement::booking_by_idempotency_key), key));
     }
     std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
-        return one_booking(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings "
-                                "WHERE hold_token = $1 AND hold_token <> ''",
-                                token));
+        return one_booking(exec(sql(statement::booking_by_hold_token), token));
     }
     std::vector<booking_record> bookings_of_resource(std::string_view resource_id, interval span) override {
-        return all_bookings(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE resource_id = $1 "
-                                 "AND padded_end > to_timestamp($2::bigint) AND padded_start < to_timestamp($3::bigint) "
-                                 "ORDER BY start_at, id",
+        return all_bookings(exec(sql(statement::bookings_of_resource),
                                  resource_id, seconds_of(span.start), seconds_of(span.end)));
     }
     std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
-        return all_bookings(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE client_id = $1 "
-                                 "ORDER BY start_at, id",
-                                 client_id));
+        return all_bookings(exec(sql(statement::bookings_of_client), client_id));
     }
     std::vector<booking_record> confirmed_starting_in(interval span) override {
-        return all_bookings(exec("SELECT " SLOTCRAFT_PG_BOOKING_COLUMNS " FROM bookings WHERE status = 'confirmed' "
-                                 "AND start_at >= to_timestamp($1::bigint) AND start_at < to_timestamp($2::bigint) "
-                                 "ORDER BY start_at, id",
-                                 seconds_of(span.start), seconds_of(span.end)));
+        return all_bookings(exec(sql(statement::confirmed_starting_in), seconds_of(span.start), seconds_of(span.end)));
     }
 
     // ---- reminders ----
     void put_series(const series_record& s) override {
         writing();
-        if (!exists("SELECT 1 FROM resources WHERE id = $1", s.resource))
+        if (!exists(sql(statement::resource_exists), s.resource))
             throw error(error_category::not_found, "series.resource",
                         fmt::format("resource \"{}\" does not exist", s.resource));
-        exec("INSERT INTO series (id, resource_id, rrule, first_start, except_dates) "
-             "VALUES ($1, $2, $3, to_timestamp($4::bigint), $5::jsonb) "
-             "ON CONFLICT (id) DO UPDATE SET resource_id = excluded.resource_id, rrule = excluded.rrule, "
-             "first_start = excluded.first_start, except_dates = excluded.except_dates",
+        exec(sql(statement::put_series),
              s.id, s.resource, s.rrule, seconds_of(s.first_start),
              dump(detail::catalog_json::dates(s.except_dates), "series.except_dates"));
     }
     std::optional<series_record> series(std::string_view id) override {
-        const pqxx::result r = exec(
-            "SELECT id, resource_id, rrule, extract(epoch FROM first_start)::bigint, except_dates FROM series "
-            "WHERE id = $1",
-            id);
+        const pqxx::result r = exec(sql(statement::series), id);
         if (r.empty()) return std::nullopt;
         series_record out{.id = r[0][0].c_str(), .resource = r[0][1].c_str(), .rrule = r[0][2].c_str(),
                           .first_start = instant_of(r[0][3])};
@@ -510,14 +456,13 @@ public:
 
     bool mark_reminded(std::string_view booking_id, minutes offset) override {
         writing();
-        if (!exists("SELECT 1 FROM bookings WHERE id = $1", booking_id))
+        if (!exists(sql(statement::booking_exists), booking_id))
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
-        return exec("INSERT INTO reminders (booking_id, offset_min) VALUES ($1, $2::integer) ON CONFLICT DO NOTHING",
-                    booking_id, offset.count())
+        return exec(sql(statement::mark_reminded), booking_id, offset.count())
                    .affected_rows() == 1;
     }
     bool reminded(std::string_view booking_id, minutes offset) override {
-        return !exec("SELECT 1 FROM reminders WHERE booking_id = $1 AND offset_min = $2::integer", booking_id,
+        return !exec(sql(statement::reminded), booking_id,
                      offset.count())
                     .empty();
     }
@@ -528,19 +473,14 @@ public:
         // The lock is taken before the sequence number is drawn and held to
         // COMMIT: entries become visible in sequence order (see the header).
         // One statement, one round trip.
-        return exec("WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || "
-                    "' slotcraft audit', 0))) "
-                    "INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
-                    "SELECT to_timestamp($1::bigint), $2, $3, $4, $5, $6 FROM turn RETURNING seq",
+        return exec(sql(statement::append_audit),
                     seconds_of(e.at), e.actor, e.action, e.subject, e.before, e.after)[0][0]
             .as<std::int64_t>();
     }
     std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
         std::vector<audit_entry> out;
         const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-        for (const auto& row : exec("SELECT seq, extract(epoch FROM at)::bigint, actor, action, subject, \"before\", "
-                                    "\"after\" FROM audit WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint",
-                                    after, static_cast<std::int64_t>(std::min(limit, most))))
+        for (const auto& row : exec(sql(statement::audit_log), after, static_cast<std::int64_t>(std::min(limit, most))))
             out.push_back({.sequence = row[0].as<std::int64_t>(),
                            .at = instant_of(row[1]),
                            .actor = row[2].c_str(),
@@ -556,10 +496,7 @@ public:
     /// read is all the cache needs, however long the lock takes.
     void lock(std::span<const std::string> names) {
         for (const std::string& name : names) {
-            const pqxx::result r =
-                exec("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft lock ' || $1, 0)), "
-                     "(SELECT n FROM catalog_version)",
-                     name);
+            const pqxx::result r = exec(postgres_sql::take_lock, name);
             if (!version_) version_ = r[0][1].as<std::int64_t>();
         }
     }
@@ -618,7 +555,7 @@ private:
     }
 
     std::optional<std::string> client_id_of(const identity& who) {
-        const pqxx::result r = exec("SELECT client_id FROM client_identities WHERE network = $1 AND external_id = $2",
+        const pqxx::result r = exec(sql(statement::client_of_identity),
                                     std::string(to_string(who.network)), who.external_id);
         if (r.empty()) return std::nullopt;
         return std::string(r[0][0].c_str());
@@ -629,9 +566,7 @@ private:
     void lapse_expired_holds(const booking_record& b) {
         if (b.status == booking_status::cancelled) return;
         const interval padded = b.padded();
-        exec("UPDATE bookings SET lapsed = true WHERE resource_id = $1 AND status = 'held' AND NOT lapsed "
-             "AND expires_at <= to_timestamp($2::bigint) AND padded_end > to_timestamp($3::bigint) "
-             "AND padded_start < to_timestamp($4::bigint) AND id <> $5",
+        exec(postgres_sql::lapse_expired_holds,
              b.resource, seconds_of(b.updated_at), seconds_of(padded.start), seconds_of(padded.end), b.id);
     }
 
@@ -651,24 +586,9 @@ private:
     /// race_conflict: the caller's own lookup did not see it, so a writer has
     /// just committed it, and run() runs the caller again to find it.
     void refuse_booking_write(const booking_record& b, bool inserting) {
-        // `idempotency_key <> ''`, not `$4 <> ''`: the partial unique indexes
-        // are then usable by the generic plan, which PostgreSQL keeps after
-        // five runs; else it plans every run anew (200 µs a booking).
-        const pqxx::result r = exec(
-            "SELECT EXISTS (SELECT 1 FROM bookings WHERE id = $1), EXISTS (SELECT 1 FROM resources WHERE id = $2), "
-            "EXISTS (SELECT 1 FROM services WHERE id = $3), "
-            "(SELECT id FROM bookings WHERE idempotency_key = $4 AND idempotency_key <> '' AND id <> $1 LIMIT 1), "
-            "(SELECT id FROM bookings WHERE hold_token = $5 AND hold_token <> '' AND id <> $1 LIMIT 1)",
-            b.id, b.resource, b.service, b.idempotency_key, b.hold_token);
-        const auto owner = [&](int column) -> std::optional<std::string> {
-            if (r[0][column].is_null()) return std::nullopt;
-            return std::string(r[0][column].c_str());
-        };
-        const detail::booking_write_facts facts{.id_taken = r[0][0].as<bool>(),
-                                                .resource_exists = r[0][1].as<bool>(),
-                                                .service_exists = r[0][2].as<bool>(),
-                                                .key_owner = owner(3),
-                                                .token_owner = owner(4)};
+        const pqxx::result r =
+            exec(sql(statement::booking_write_facts), b.id, b.resource, b.service, b.idempotency_key, b.hold_token);
+        const detail::booking_write_facts facts = detail::booking_write_facts_from_row(pg_row{r[0]});
         try {
             detail::refuse_booking_write(b, inserting, facts);
         } catch (const error& e) {
@@ -679,11 +599,8 @@ private:
 
     std::string overlap_message(const booking_record& b) {
         const interval padded = b.padded();
-        const pqxx::result r = exec(
-            "SELECT id FROM bookings WHERE resource_id = $1 AND status <> 'cancelled' AND NOT lapsed AND capacity <= 1 "
-            "AND padded_end > to_timestamp($2::bigint) AND padded_start < to_timestamp($3::bigint) AND id <> $4 "
-            "ORDER BY start_at LIMIT 1",
-            b.resource, seconds_of(padded.start), seconds_of(padded.end), b.id);
+        const pqxx::result r =
+            exec(postgres_sql::overlapping_booking, b.resource, seconds_of(padded.start), seconds_of(padded.end), b.id);
         return fmt::format("the database refused booking \"{}\": it overlaps {} of resource \"{}\" "
                            "(constraint bookings_no_overlap)",
                            b.id, r.empty() ? std::string("another active booking") : "booking \"" + std::string(r[0][0].c_str()) + "\"",

@@ -2,9 +2,10 @@
 #include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/sqlite_store.hpp>
 
-#include "../common/booking_row.hpp"
+#include "../common/rows.hpp"
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
+#include "statements.hpp"
 
 #include <sqlite3.h>
 
@@ -27,6 +28,8 @@ namespace slotcraft {
 namespace {
 
 using nlohmann::json;
+using detail::statement;
+using detail::sqlite_sql::sql;
 
 // ---- schema -----------------------------------------------------------------
 
@@ -176,6 +179,7 @@ public:
 
     [[nodiscard]] std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
     [[nodiscard]] bool null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    [[nodiscard]] bool flag(int column) const { return sqlite3_column_int64(stmt_, column) != 0; }
     [[nodiscard]] std::string text(int column) const {
         const unsigned char* data = sqlite3_column_text(stmt_, column);
         if (data == nullptr) return {};
@@ -296,10 +300,6 @@ private:
 
 // ---- the transaction ------------------------------------------------------------
 
-#define SLOTCRAFT_BOOKING_COLUMNS                                                                                   \
-    "id, resource_id, service_id, location_id, client_id, start_s, end_s, seats, status, expires_s, hold_token, " \
-    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, created_s, updated_s, attendance"
-
 /// Binds every column, in SLOTCRAFT_BOOKING_COLUMNS order, to ?1..?19.
 void bind_booking(query& q, const booking_record& b) {
     q.bind(1, b.id)
@@ -332,22 +332,21 @@ public:
     // ---- locations ----
     void put_location(const location_record& l) override {
         writing();
-        conn_.prepare("INSERT INTO locations (id, name, archived) VALUES (?1, ?2, ?3) "
-                      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, archived = excluded.archived")
+        conn_.prepare(sql(statement::put_location))
             .bind(1, l.id)
             .bind(2, l.name)
             .bind(3, std::int64_t{l.archived})
             .run();
     }
     std::optional<location_record> location(std::string_view id) override {
-        query q = conn_.prepare("SELECT name, archived FROM locations WHERE id = ?1");
+        query q = conn_.prepare(sql(statement::location));
         q.bind(1, id);
         if (!q.next()) return std::nullopt;
         return location_record{.id = std::string(id), .name = q.text(0), .archived = q.integer(1) != 0};
     }
     std::vector<location_record> locations() override {
         std::vector<location_record> out;
-        query q = conn_.prepare("SELECT id, name, archived FROM locations ORDER BY id");
+        query q = conn_.prepare(sql(statement::locations));
         while (q.next()) out.push_back({.id = q.text(0), .name = q.text(1), .archived = q.integer(2) != 0});
         return out;
     }
@@ -358,24 +357,21 @@ public:
         // Checked before anything is written, so a refused put leaves no trace
         // even when the caller catches the error and commits.
         detail::check_resource_write(r, [&](const std::string& id) {
-            return exists("SELECT 1 FROM locations WHERE id = ?1", id);
+            return exists(sql(statement::location_exists), id);
         });
         std::vector<std::string> schedules;
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
-        conn_.prepare("INSERT INTO resources (id, name, time_zone, time_off, archived) VALUES (?1, ?2, ?3, ?4, ?5) "
-                      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone, "
-                      "time_off = excluded.time_off, archived = excluded.archived")
+        conn_.prepare(sql(statement::put_resource))
             .bind(1, r.id)
             .bind(2, r.name)
             .bind(3, r.time_zone)
             .bind(4, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"))
             .bind(5, std::int64_t{r.archived})
             .run();
-        conn_.prepare("DELETE FROM resource_schedules WHERE resource_id = ?1").bind(1, r.id).run();
+        conn_.prepare(sql(statement::delete_resource_schedules)).bind(1, r.id).run();
         for (std::size_t i = 0; i < r.schedules.size(); ++i) {
-            conn_.prepare("INSERT INTO resource_schedules (resource_id, location_id, position, schedule) "
-                          "VALUES (?1, ?2, ?3, ?4)")
+            conn_.prepare(sql(statement::insert_resource_schedule))
                 .bind(1, r.id)
                 .bind(2, r.schedules[i].location)
                 .bind(3, static_cast<std::int64_t>(i))
@@ -386,14 +382,13 @@ public:
     std::optional<resource_record> resource(std::string_view id) override {
         resource_record r;
         {
-            query q = conn_.prepare("SELECT name, time_zone, time_off, archived FROM resources WHERE id = ?1");
+            query q = conn_.prepare(sql(statement::resource));
             q.bind(1, id);
             if (!q.next()) return std::nullopt;
             r.id = std::string(id);
             fill_resource(r, q, 0);
         }
-        query q = conn_.prepare("SELECT location_id, schedule FROM resource_schedules WHERE resource_id = ?1 "
-                                "ORDER BY position");
+        query q = conn_.prepare(sql(statement::schedules_of_resource));
         q.bind(1, id);
         while (q.next()) r.schedules.push_back(schedule_of(r.id, q.text(0), q.text(1)));
         return r;
@@ -402,7 +397,7 @@ public:
         std::vector<resource_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
         {
-            query q = conn_.prepare("SELECT id, name, time_zone, time_off, archived FROM resources ORDER BY id");
+            query q = conn_.prepare(sql(statement::resources));
             while (q.next()) {
                 resource_record& r = out.emplace_back();
                 r.id = q.text(0);
@@ -410,8 +405,7 @@ public:
                 index.emplace(r.id, out.size() - 1);
             }
         }
-        query q = conn_.prepare("SELECT resource_id, location_id, schedule FROM resource_schedules "
-                                "ORDER BY resource_id, position");
+        query q = conn_.prepare(sql(statement::all_resource_schedules));
         while (q.next()) {
             const std::string id = q.text(0);
             if (const auto it = index.find(id); it != index.end())
@@ -424,20 +418,18 @@ public:
     void put_service(const service_record& s) override {
         writing();
         detail::check_service_write(s, [&](const std::string& id) {
-            return exists("SELECT 1 FROM locations WHERE id = ?1", id);
+            return exists(sql(statement::location_exists), id);
         });
         const std::string rules = dump(json(s.rules), "service");
-        conn_.prepare("INSERT INTO services (id, service, name, archived) VALUES (?1, ?2, ?3, ?4) "
-                      "ON CONFLICT (id) DO UPDATE SET service = excluded.service, name = excluded.name, "
-                      "archived = excluded.archived")
+        conn_.prepare(sql(statement::put_service))
             .bind(1, s.rules.id)
             .bind(2, rules)
             .bind(3, s.name)
             .bind(4, std::int64_t{s.archived})
             .run();
-        conn_.prepare("DELETE FROM service_locations WHERE service_id = ?1").bind(1, s.rules.id).run();
+        conn_.prepare(sql(statement::delete_service_locations)).bind(1, s.rules.id).run();
         for (std::size_t i = 0; i < s.locations.size(); ++i)
-            conn_.prepare("INSERT INTO service_locations (service_id, location_id, position) VALUES (?1, ?2, ?3)")
+            conn_.prepare(sql(statement::insert_service_location))
                 .bind(1, s.rules.id)
                 .bind(2, s.locations[i])
                 .bind(3, static_cast<std::int64_t>(i))
@@ -446,12 +438,12 @@ public:
     std::optional<service_record> service(std::string_view id) override {
         service_record s;
         {
-            query q = conn_.prepare("SELECT service, name, archived FROM services WHERE id = ?1");
+            query q = conn_.prepare(sql(statement::service));
             q.bind(1, id);
             if (!q.next()) return std::nullopt;
             fill_service(s, id, q, 0);
         }
-        query q = conn_.prepare("SELECT location_id FROM service_locations WHERE service_id = ?1 ORDER BY position");
+        query q = conn_.prepare(sql(statement::locations_of_service));
         q.bind(1, id);
         while (q.next()) s.locations.push_back(q.text(0));
         return s;
@@ -460,14 +452,14 @@ public:
         std::vector<service_record> out;
         std::map<std::string, std::size_t, std::less<>> index;
         {
-            query q = conn_.prepare("SELECT id, service, name, archived FROM services ORDER BY id");
+            query q = conn_.prepare(sql(statement::services));
             while (q.next()) {
                 service_record& s = out.emplace_back();
                 fill_service(s, q.text(0), q, 1);
                 index.emplace(s.rules.id, out.size() - 1);
             }
         }
-        query q = conn_.prepare("SELECT service_id, location_id FROM service_locations ORDER BY service_id, position");
+        query q = conn_.prepare(sql(statement::all_service_locations));
         while (q.next())
             if (const auto it = index.find(q.text(0)); it != index.end()) out[it->second].locations.push_back(q.text(1));
         return out;
@@ -476,44 +468,45 @@ public:
     // ---- links ----
     void link(std::string_view resource_id, std::string_view service_id) override {
         writing();
-        query q = conn_.prepare("INSERT INTO links (resource_id, service_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+        query q = conn_.prepare(sql(statement::link));
         q.bind(1, resource_id).bind(2, service_id);
         const int rc = q.step();
         if (rc == SQLITE_DONE) return;
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-            if (!exists("SELECT 1 FROM resources WHERE id = ?1", resource_id))
+            if (!exists(sql(statement::resource_exists), resource_id))
                 throw error(error_category::not_found, "resource",
                             fmt::format("resource \"{}\" does not exist", resource_id));
-            throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service_id));
+            if (!exists(sql(statement::service_exists), service_id))
+                throw error(error_category::not_found, "service",
+                            fmt::format("service \"{}\" does not exist", service_id));
         }
         fail(conn_.get(), rc, "link");
     }
     void unlink(std::string_view resource_id, std::string_view service_id) override {
         writing();
-        conn_.prepare("DELETE FROM links WHERE resource_id = ?1 AND service_id = ?2")
+        conn_.prepare(sql(statement::unlink))
             .bind(1, resource_id)
             .bind(2, service_id)
             .run();
     }
     std::vector<std::string> providers(std::string_view service_id) override {
-        return strings("SELECT resource_id FROM links WHERE service_id = ?1 ORDER BY resource_id", service_id);
+        return strings(sql(statement::providers), service_id);
     }
     std::vector<std::string> services_of(std::string_view resource_id) override {
-        return strings("SELECT service_id FROM links WHERE resource_id = ?1 ORDER BY service_id", resource_id);
+        return strings(sql(statement::services_of), resource_id);
     }
 
     // ---- clients ----
     void put_client(const client_record& c) override {
         writing();
         detail::check_client_write(c, [&](const identity& who) { return client_id_of(who); });
-        conn_.prepare("INSERT INTO clients (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET name = excluded.name")
+        conn_.prepare(sql(statement::put_client))
             .bind(1, c.id)
             .bind(2, c.name)
             .run();
-        conn_.prepare("DELETE FROM client_identities WHERE client_id = ?1").bind(1, c.id).run();
+        conn_.prepare(sql(statement::delete_client_identities)).bind(1, c.id).run();
         for (std::size_t i = 0; i < c.identities.size(); ++i)
-            conn_.prepare("INSERT INTO client_identities (network, external_id, client_id, position) "
-                          "VALUES (?1, ?2, ?3, ?4)")
+            conn_.prepare(sql(statement::insert_client_identity))
                 .bind(1, to_string(c.identities[i].network))
                 .bind(2, c.identities[i].external_id)
                 .bind(3, c.id)
@@ -523,14 +516,13 @@ public:
     std::optional<client_record> client(std::string_view id) override {
         client_record c;
         {
-            query q = conn_.prepare("SELECT name FROM clients WHERE id = ?1");
+            query q = conn_.prepare(sql(statement::client));
             q.bind(1, id);
             if (!q.next()) return std::nullopt;
             c.id = std::string(id);
             c.name = q.text(0);
         }
-        query q = conn_.prepare("SELECT network, external_id FROM client_identities WHERE client_id = ?1 "
-                                "ORDER BY position");
+        query q = conn_.prepare(sql(statement::identities_of_client));
         q.bind(1, id);
         while (q.next()) {
             identity& who = c.identities.emplace_back();
@@ -550,11 +542,10 @@ public:
     }
     std::vector<client_record> clients() override {
         std::vector<client_record> out;
-        query names = conn_.prepare("SELECT id, name FROM clients ORDER BY id");
+        query names = conn_.prepare(sql(statement::clients));
         while (names.next()) out.push_back({.id = names.text(0), .name = names.text(1)});
         // Identities in the clients' order, so each client's are a run.
-        query q = conn_.prepare("SELECT client_id, network, external_id FROM client_identities "
-                                "ORDER BY client_id, position");
+        query q = conn_.prepare(sql(statement::all_client_identities));
         auto c = out.begin();
         while (q.next()) {
             const std::string owner = q.text(0);
@@ -574,7 +565,7 @@ public:
     // ---- settings ----
     settings load_settings() override {
         json document = json::object();
-        query q = conn_.prepare("SELECT key, value FROM settings");
+        query q = conn_.prepare(sql(statement::settings));
         while (q.next()) {
             const std::string key = q.text(0);
             document[key] = parse_column(q.text(1), "settings." + key);
@@ -586,21 +577,19 @@ public:
         const json document = values;
         for (const char* key : settings_keys) {
             if (const auto it = document.find(key); it != document.end())
-                conn_.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) "
-                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                conn_.prepare(sql(statement::put_setting))
                     .bind(1, key)
                     .bind(2, dump(*it, std::string("settings.") + key))
                     .run();
             else
-                conn_.prepare("DELETE FROM settings WHERE key = ?1").bind(1, key).run();
+                conn_.prepare(sql(statement::delete_setting)).bind(1, key).run();
         }
     }
 
     // ---- bookings ----
     void insert_booking(const booking_record& b) override {
         writing();
-        query q = conn_.prepare("INSERT INTO bookings (" SLOTCRAFT_BOOKING_COLUMNS ") VALUES "
-                                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+        query q = conn_.prepare(sql(statement::insert_booking));
         bind_booking(q, b);
         const int rc = q.step();
         if (rc != SQLITE_DONE) booking_write_failed(rc, b, true);
@@ -608,10 +597,7 @@ public:
     void update_booking(const booking_record& b) override {
         writing();
         query q = conn_.prepare(
-            "UPDATE bookings SET resource_id = ?2, service_id = ?3, location_id = ?4, client_id = ?5, start_s = ?6, "
-            "end_s = ?7, seats = ?8, status = ?9, expires_s = ?10, hold_token = ?11, buffer_before_min = ?12, "
-            "buffer_after_min = ?13, idempotency_key = ?14, series = ?15, cancel_reason = ?16, created_s = ?17, "
-            "updated_s = ?18, attendance = ?19 WHERE id = ?1");
+            sql(statement::update_booking));
         bind_booking(q, b);
         const int rc = q.step();
         if (rc != SQLITE_DONE) booking_write_failed(rc, b, false);
@@ -619,32 +605,27 @@ public:
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", b.id));
     }
     std::optional<booking_record> booking(std::string_view id) override {
-        return one_booking("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings WHERE id = ?1", id);
+        return one_booking(sql(statement::booking), id);
     }
     std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
-        return one_booking("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings "
-                           "WHERE idempotency_key = ?1 AND idempotency_key <> ''",
-                           key);
+        return one_booking(sql(statement::booking_by_idempotency_key), key);
     }
     std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
-        return one_booking("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings WHERE hold_token = ?1 AND hold_token <> ''",
-                           token);
+        return one_booking(sql(statement::booking_by_hold_token), token);
     }
     std::vector<booking_record> bookings_of_resource(std::string_view resource_id, interval span) override {
         // Exact in SQL: the padded interval [start - before, end + after) overlaps span.
-        query q = conn_.prepare(bookings_of_resource_sql);
+        query q = conn_.prepare(sql(statement::bookings_of_resource));
         q.bind(1, resource_id).bind(2, seconds_of(span.start)).bind(3, seconds_of(span.end));
         return all_bookings(q);
     }
     std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
-        query q = conn_.prepare("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings WHERE client_id = ?1 "
-                                "ORDER BY start_s, id");
+        query q = conn_.prepare(sql(statement::bookings_of_client));
         q.bind(1, client_id);
         return all_bookings(q);
     }
     std::vector<booking_record> confirmed_starting_in(interval span) override {
-        query q = conn_.prepare("SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings "
-                                "WHERE status = 'confirmed' AND start_s >= ?1 AND start_s < ?2 ORDER BY start_s, id");
+        query q = conn_.prepare(sql(statement::confirmed_starting_in));
         q.bind(1, seconds_of(span.start)).bind(2, seconds_of(span.end));
         return all_bookings(q);
     }
@@ -653,9 +634,7 @@ public:
     void put_series(const series_record& s) override {
         writing();
         query q = conn_.prepare(
-            "INSERT INTO series (id, resource_id, rrule, first_start_s, except_dates) VALUES (?1, ?2, ?3, ?4, ?5) "
-            "ON CONFLICT (id) DO UPDATE SET resource_id = excluded.resource_id, rrule = excluded.rrule, "
-            "first_start_s = excluded.first_start_s, except_dates = excluded.except_dates");
+            sql(statement::put_series));
         q.bind(1, s.id)
             .bind(2, s.resource)
             .bind(3, s.rrule)
@@ -668,7 +647,7 @@ public:
         if (rc != SQLITE_DONE) fail(conn_.get(), rc, "put_series");
     }
     std::optional<series_record> series(std::string_view id) override {
-        query q = conn_.prepare("SELECT id, resource_id, rrule, first_start_s, except_dates FROM series WHERE id = ?1");
+        query q = conn_.prepare(sql(statement::series));
         q.bind(1, id);
         if (!q.next()) return std::nullopt;
         series_record out{.id = q.text(0), .resource = q.text(1), .rrule = q.text(2),
@@ -680,16 +659,16 @@ public:
 
     bool mark_reminded(std::string_view booking_id, minutes offset) override {
         writing();
-        query q = conn_.prepare("INSERT INTO reminders (booking_id, offset_min) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+        query q = conn_.prepare(sql(statement::mark_reminded));
         q.bind(1, booking_id).bind(2, offset.count());
         const int rc = q.step();
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY && !exists(sql(statement::booking_exists), booking_id))
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
         if (rc != SQLITE_DONE) fail(conn_.get(), rc, "mark_reminded");
         return sqlite3_changes(conn_.get()) == 1;
     }
     bool reminded(std::string_view booking_id, minutes offset) override {
-        query q = conn_.prepare("SELECT 1 FROM reminders WHERE booking_id = ?1 AND offset_min = ?2");
+        query q = conn_.prepare(sql(statement::reminded));
         q.bind(1, booking_id).bind(2, offset.count());
         return q.next();
     }
@@ -697,8 +676,7 @@ public:
     // ---- audit ----
     std::int64_t append_audit(const audit_entry& e) override {
         writing();
-        conn_.prepare("INSERT INTO audit (at_s, actor, action, subject, \"before\", \"after\") "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        conn_.prepare(sql(statement::append_audit))
             .bind(1, seconds_of(e.at))
             .bind(2, e.actor)
             .bind(3, e.action)
@@ -710,8 +688,7 @@ public:
     }
     std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
         std::vector<audit_entry> out;
-        query q = conn_.prepare("SELECT seq, at_s, actor, action, subject, \"before\", \"after\" FROM audit "
-                                "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        query q = conn_.prepare(sql(statement::audit_log));
         const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
         q.bind(1, after).bind(2, static_cast<std::int64_t>(std::min(limit, most)));
         while (q.next())
@@ -724,11 +701,6 @@ public:
                            .after = q.text(6)});
         return out;
     }
-
-    static constexpr std::string_view bookings_of_resource_sql =
-        "SELECT " SLOTCRAFT_BOOKING_COLUMNS " FROM bookings INDEXED BY bookings_resource_padded_end "
-        "WHERE resource_id = ?1 AND end_s + buffer_after_min * 60 > ?2 AND start_s - buffer_before_min * 60 < ?3 "
-        "ORDER BY start_s, id";
 
 private:
     void writing() const {
@@ -750,18 +722,12 @@ private:
     }
 
     std::optional<std::string> client_id_of(const identity& who) {
-        query q = conn_.prepare("SELECT client_id FROM client_identities WHERE network = ?1 AND external_id = ?2");
+        query q = conn_.prepare(sql(statement::client_of_identity));
         q.bind(1, to_string(who.network)).bind(2, who.external_id);
         if (!q.next()) return std::nullopt;
         return q.text(0);
     }
 
-    std::optional<std::string> booking_with(std::string_view sql, std::string_view value) {
-        query q = conn_.prepare(sql);
-        q.bind(1, value);
-        if (!q.next()) return std::nullopt;
-        return q.text(0);
-    }
 
     static void fill_resource(resource_record& r, const query& q, int first) {
         r.name = q.text(first);
@@ -805,17 +771,10 @@ private:
         const std::string message = sqlite3_errmsg(conn_.get());
         if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
             // Whichever constraint SQLite met first, name the first refusal in the stores' one order.
-            const auto owner = [&](std::string_view sql, const std::string& value) -> std::optional<std::string> {
-                if (value.empty()) return std::nullopt;
-                return booking_with(sql, value);
-            };
-            detail::refuse_booking_write(
-                b, inserting,
-                {.id_taken = exists("SELECT 1 FROM bookings WHERE id = ?1", b.id),
-                 .resource_exists = exists("SELECT 1 FROM resources WHERE id = ?1", b.resource),
-                 .service_exists = exists("SELECT 1 FROM services WHERE id = ?1", b.service),
-                 .key_owner = owner("SELECT id FROM bookings WHERE idempotency_key = ?1", b.idempotency_key),
-                 .token_owner = owner("SELECT id FROM bookings WHERE hold_token = ?1", b.hold_token)});
+            query facts = conn_.prepare(sql(statement::booking_write_facts));
+            facts.bind(1, b.id).bind(2, b.resource).bind(3, b.service).bind(4, b.idempotency_key).bind(5, b.hold_token);
+            if (!facts.next()) storage_failure("sqlite: the facts of a refused booking write returned no row");
+            detail::refuse_booking_write(b, inserting, detail::booking_write_facts_from_row(facts));
             throw error(error_category::conflict, "booking", "sqlite: " + message);
         }
         if (rc == SQLITE_CONSTRAINT_CHECK || rc == SQLITE_CONSTRAINT_NOTNULL) reject("booking", "sqlite: " + message);
@@ -977,7 +936,7 @@ public:
         retry_while_busy(*conn, options_.busy_timeout, [&] {
             conn->exec(mode == access::write ? "BEGIN IMMEDIATE" : "BEGIN");
             sqlite_transaction tx(*conn, mode);
-            detail::cached_catalog cached(tx, catalog_, [&] { return conn->scalar("SELECT n FROM catalog_version"); });
+            detail::cached_catalog cached(tx, catalog_, [&] { return conn->scalar(sql(statement::catalog_version)); });
             work(cached);
             commit(*conn);
         });

@@ -1,16 +1,19 @@
 #pragma once
-// A booking read back from a row, the same way in every SQL store: the
-// booking columns in one order (SLOTCRAFT_BOOKING_COLUMNS in the SQLite
-// store, SLOTCRAFT_PG_BOOKING_COLUMNS in the PostgreSQL one), instants as
-// whole seconds since the epoch.
+// Records read back from rows, the same way in every SQL store, in the
+// columns statements.hpp gives each statement: instants as whole seconds since
+// the epoch, JSON as text. `Row` has, for column i, `text(i)`, `integer(i)`,
+// `flag(i)` (a boolean) and `null(i)`.
 
 #include <slotcraft/catalog.hpp>
 #include <slotcraft/error.hpp>
 
 #include <fmt/format.h>
 
+#include "write_checks.hpp"
+
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace slotcraft::detail {
@@ -18,7 +21,8 @@ namespace slotcraft::detail {
 /// The booking in `row`: id, resource, service, location, client, start, end,
 /// seats, status, expires (may be null), hold token, buffer before and after
 /// (minutes), idempotency key, series, cancel reason, created, updated,
-/// attendance. `Row` has `text(i)`, `integer(i)` and `null(i)` for column i.
+/// attendance (SLOTCRAFT_BOOKING_COLUMNS in sqlite/statements.hpp,
+/// SLOTCRAFT_PG_BOOKING_COLUMNS in postgres/statements.hpp).
 /// \throws error (storage) for a status or attendance no slotcraft wrote.
 template <class Row>
 booking_record booking_from_row(const Row& row) {
@@ -53,6 +57,20 @@ booking_record booking_from_row(const Row& row) {
                     fmt::format("corrupt data in bookings.attendance of \"{}\": {}", b.id, e.what()));
     }
     return b;
+}
+
+/// The row of statement::booking_write_facts.
+template <class Row>
+booking_write_facts booking_write_facts_from_row(const Row& row) {
+    const auto owner = [&](int column) -> std::optional<std::string> {
+        if (row.null(column)) return std::nullopt;
+        return row.text(column);
+    };
+    return {.id_taken = row.flag(0),
+            .resource_exists = row.flag(1),
+            .service_exists = row.flag(2),
+            .key_owner = owner(3),
+            .token_owner = owner(4)};
 }
 
 }  // namespace slotcraft::detail

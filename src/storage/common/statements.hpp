@@ -1,0 +1,107 @@
+#pragma once
+// The statement catalog of the SQL stores: every statement a store's
+// transaction runs, named by what it does, with its parameters and result
+// columns written once here. Each dialect gives the text of every statement,
+// in this order, in one table (src/storage/<dialect>/statements.hpp), checked
+// at compile time; the store's C++ binds and reads the same values on every
+// dialect. A new dialect starts by writing that table.
+//
+// Parameters are listed as ?1, ?2, ... (`$1, $2, ...` on PostgreSQL); instants
+// are whole seconds since the epoch, both as parameters and as columns; JSON
+// travels as text. "Upsert" inserts a row or replaces the one with that key.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace slotcraft::detail {
+
+enum class statement : unsigned char {
+    catalog_version,  ///< → n: the catalog's version (see catalog_cache.hpp)
+
+    put_location,     ///< upsert (id, name, archived)
+    location,         ///< (id) → name, archived
+    locations,        ///< → id, name, archived; by id
+    location_exists,  ///< (id) → a row when it exists
+
+    put_resource,               ///< upsert (id, name, time_zone, time_off JSON, archived)
+    delete_resource_schedules,  ///< (resource)
+    insert_resource_schedule,   ///< (resource, location, position, schedule JSON)
+    resource,                   ///< (id) → name, time_zone, time_off JSON, archived
+    schedules_of_resource,      ///< (resource) → location, schedule JSON; by position
+    resources,                  ///< → id, name, time_zone, time_off JSON, archived; by id
+    all_resource_schedules,     ///< → resource, location, schedule JSON; by resource, position
+    resource_exists,            ///< (id) → a row when it exists
+
+    put_service,               ///< upsert (id, rules JSON, name, archived)
+    delete_service_locations,  ///< (service)
+    insert_service_location,   ///< (service, location, position)
+    service,                   ///< (id) → rules JSON, name, archived
+    locations_of_service,      ///< (service) → location; by position
+    services,                  ///< → id, rules JSON, name, archived; by id
+    all_service_locations,     ///< → service, location; by service, position
+    service_exists,            ///< (id) → a row when it exists
+
+    link,         ///< (resource, service); nothing when the link exists
+    unlink,       ///< (resource, service)
+    providers,    ///< (service) → resource; by resource
+    services_of,  ///< (resource) → service; by service
+
+    put_client,                ///< upsert (id, name)
+    delete_client_identities,  ///< (client)
+    insert_client_identity,    ///< (network, external id, client, position)
+    client,                    ///< (id) → name
+    identities_of_client,      ///< (client) → network, external id; by position
+    clients,                   ///< → id, name; by id
+    all_client_identities,     ///< → client, network, external id; by client, position
+    client_of_identity,        ///< (network, external id) → client
+
+    settings,        ///< → key, value JSON
+    put_setting,     ///< upsert (key, value JSON)
+    delete_setting,  ///< (key)
+
+    // Bookings: the 19 booking columns in rows.hpp's order, as
+    // parameters of a write and as the columns of a read.
+    insert_booking,              ///< (booking columns)
+    update_booking,              ///< (booking columns), the row with id ?1
+    booking,                     ///< (id) → booking columns
+    booking_by_idempotency_key,  ///< (key) → booking columns; never for an empty key
+    booking_by_hold_token,       ///< (token) → booking columns; never for an empty token
+    bookings_of_resource,        ///< (resource, from, to) → booking columns of padded intervals overlapping; by start, id
+    bookings_of_client,          ///< (client) → booking columns; by start, id
+    confirmed_starting_in,       ///< (from, to) → booking columns; by start, id
+    booking_exists,              ///< (id) → a row when it exists
+    /// (id, resource, service, idempotency key, hold token) → id taken,
+    /// resource exists, service exists, the other booking holding the key
+    /// (null when none), the other booking holding the token (null when none):
+    /// what write_checks.hpp's refuse_booking_write asks.
+    booking_write_facts,
+
+    put_series,  ///< upsert (id, resource, rrule, first start, except dates JSON)
+    series,      ///< (id) → id, resource, rrule, first start, except dates JSON
+
+    mark_reminded,  ///< (booking, offset minutes); nothing when it was marked
+    reminded,       ///< (booking, offset minutes) → a row when marked
+
+    append_audit,  ///< (at, actor, action, subject, before, after)
+    audit_log,     ///< (after, limit) → sequence, at, actor, action, subject, before, after; by sequence
+};
+
+inline constexpr std::size_t statement_count = static_cast<std::size_t>(statement::audit_log) + 1;
+
+/// One entry of a dialect's table: the statement and its text there.
+struct statement_text {
+    statement tag;
+    std::string_view sql;
+};
+
+/// True when `table` gives every statement once, in the order of `statement`.
+template <std::size_t N>
+consteval bool one_text_per_statement(const std::array<statement_text, N>& table) {
+    if (N != statement_count) return false;
+    for (std::size_t i = 0; i < N; ++i)
+        if (static_cast<std::size_t>(table[i].tag) != i || table[i].sql.empty()) return false;
+    return true;
+}
+
+}  // namespace slotcraft::detail

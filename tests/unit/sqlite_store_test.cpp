@@ -156,6 +156,52 @@ TEST_CASE("every record put survives the file being closed and reopened") {
     read(*reopened, check_samples);
 }
 
+TEST_CASE("a value changed behind slotcraft's back to one it never writes is a storage error naming where it is") {
+    struct corruption {
+        const char* change;  // SQL run on the file behind the store's back
+        std::function<void(transaction&)> read;
+        const char* where;  // what the message names
+    };
+    const std::vector<corruption> cases{
+        {"UPDATE resources SET time_off = '[{' WHERE id = 'anna'", [](transaction& tx) { (void)tx.resource("anna"); },
+         "corrupt JSON in resources.time_off of \"anna\""},
+        {"UPDATE resources SET time_off = '{\"a\": 1}' WHERE id = 'anna'", [](transaction& tx) { (void)tx.resources(); },
+         "corrupt data in resources.time_off of \"anna\""},
+        {"UPDATE resource_schedules SET schedule = '7' WHERE resource_id = 'anna'",
+         [](transaction& tx) { (void)tx.resources(); }, "resource_schedules.schedule of \"anna\""},
+        {"UPDATE services SET service = 'null' WHERE id = 'cut'", [](transaction& tx) { (void)tx.service("cut"); },
+         "the rules of service \"cut\""},
+        {"UPDATE client_identities SET network = 'pigeon' WHERE client_id = 'ivan'",
+         [](transaction& tx) { (void)tx.clients(); }, "client_identities of \"ivan\""},
+        {"UPDATE settings SET value = 'nope' WHERE key = 'reminder_offsets'",
+         [](transaction& tx) { (void)tx.load_settings(); }, "corrupt JSON in settings.reminder_offsets"},
+        {"UPDATE settings SET value = '\"soon\"' WHERE key = 'reminder_offsets'",
+         [](transaction& tx) { (void)tx.load_settings(); }, "corrupt data in settings"},
+        {"UPDATE series SET except_dates = '[\"someday\"]' WHERE id = 's-1'",
+         [](transaction& tx) { (void)tx.series("s-1"); }, "series.except_dates of \"s-1\""},
+        {"UPDATE bookings SET status = 'maybe' WHERE id = 'b-held'",
+         [](transaction& tx) { (void)tx.bookings_of_client("ivan"); }, "bookings.status of \"b-held\""},
+    };
+    for (const corruption& c : cases) {
+        CAPTURE(c.change);
+        temp_db file;
+        write_samples(*open_fast(file.path()));
+        {
+            raw_db raw(file.path());
+            raw.exec("PRAGMA ignore_check_constraints = ON");  // as a hand-written change may
+            raw.exec(c.change);
+        }
+        const auto db = open_fast(file.path());
+        try {
+            read(*db, c.read);
+            FAIL("the read succeeded");
+        } catch (const error& e) {
+            CHECK(e.category() == error_category::storage);
+            CHECK_MESSAGE(std::string_view(e.what()).find(c.where) != std::string_view::npos, e.what());
+        }
+    }
+}
+
 TEST_CASE("a new file is marked with slotcraft's application id and the current schema version") {
     temp_db file;
     { const auto db = open_fast(file.path()); }

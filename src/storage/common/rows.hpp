@@ -5,6 +5,7 @@
 // `flag(i)` (a boolean) and `null(i)`.
 
 #include <slotcraft/catalog.hpp>
+#include <slotcraft/catalog_json.hpp>
 #include <slotcraft/error.hpp>
 
 #include <fmt/format.h>
@@ -15,8 +16,149 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace slotcraft::detail {
+
+/// Reads the JSON text of a column with `read`. Text that does not parse or
+/// read is a storage failure naming `where`: the database was changed behind
+/// slotcraft's back, which is not the caller's bad input.
+template <class Read>
+auto decode_column(const std::string& text, std::string_view where, Read&& read) {
+    const nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    if (value.is_discarded()) throw error(error_category::storage, "", fmt::format("corrupt JSON in {}", where));
+    try {
+        return read(value);
+    } catch (const error& e) {
+        throw error(error_category::storage, "", fmt::format("corrupt data in {}: {}", where, e.what()));
+    }
+}
+
+/// A location: id, name, archived.
+template <class Row>
+location_record location_from_row(const Row& row) {
+    return {.id = row.text(0), .name = row.text(1), .archived = row.flag(2)};
+}
+
+/// A resource without its schedules: id, name, time zone, time off (JSON), archived.
+template <class Row>
+resource_record resource_from_row(const Row& row) {
+    resource_record r;
+    r.id = row.text(0);
+    r.name = row.text(1);
+    r.time_zone = row.text(2);
+    r.time_off = decode_column(row.text(3), fmt::format("resources.time_off of \"{}\"", r.id),
+                               [](const nlohmann::json& v) { return catalog_json::read_spans(v, "time_off"); });
+    r.archived = row.flag(4);
+    return r;
+}
+
+/// One schedule of a resource: resource, location, schedule (JSON).
+template <class Row>
+location_schedule schedule_from_row(const Row& row) {
+    location_schedule s = decode_column(row.text(2), fmt::format("resource_schedules.schedule of \"{}\"", row.text(0)),
+                                        [](const nlohmann::json& v) { return schedule_from_json(v, "schedule"); });
+    s.location = row.text(1);
+    return s;
+}
+
+/// A service without its locations: id, rules (JSON), name, archived.
+template <class Row>
+service_record service_from_row(const Row& row) {
+    service_record s;
+    const std::string id = row.text(0);
+    s.rules = decode_column(row.text(1), fmt::format("the rules of service \"{}\"", id),
+                            [](const nlohmann::json& v) { return service_rules_from_json(v); });
+    s.rules.id = id;
+    s.name = row.text(2);
+    s.archived = row.flag(3);
+    return s;
+}
+
+/// A client without identities: id, name.
+template <class Row>
+client_record client_from_row(const Row& row) {
+    return {.id = row.text(0), .name = row.text(1)};
+}
+
+/// One identity of a client: client, network, external id.
+template <class Row>
+identity identity_from_row(const Row& row) {
+    identity who;
+    try {
+        who.network = parse_messenger(row.text(1), "network");
+    } catch (const error& e) {
+        throw error(error_category::storage, "",
+                    fmt::format("corrupt data in client_identities of \"{}\": {}", row.text(0), e.what()));
+    }
+    who.external_id = row.text(2);
+    return who;
+}
+
+/// Adds what the rows of a child table (their parent's id in column 0, in the
+/// parents' order) hold to `parents` (by id, as a read of them all returns
+/// them): `add(parent, row)` for each row whose parent is there.
+template <class Parent, class IdOf>
+class child_rows {
+public:
+    child_rows(std::vector<Parent>& parents, IdOf id_of) : parents_(parents), id_of_(std::move(id_of)) {}
+
+    template <class Row, class Add>
+    void add(const Row& row, Add&& add_to) {
+        const std::string owner = row.text(0);
+        while (next_ < parents_.size() && id_of_(parents_[next_]) < owner) ++next_;
+        if (next_ < parents_.size() && id_of_(parents_[next_]) == owner) add_to(parents_[next_], row);
+    }
+
+private:
+    std::vector<Parent>& parents_;
+    IdOf id_of_;
+    std::size_t next_ = 0;
+};
+
+/// A series: id, resource, rule, first start, except dates (JSON).
+template <class Row>
+series_record series_from_row(const Row& row) {
+    series_record out{.id = row.text(0),
+                      .resource = row.text(1),
+                      .rrule = row.text(2),
+                      .first_start = instant{std::chrono::seconds{row.integer(3)}}};
+    out.except_dates = decode_column(row.text(4), fmt::format("series.except_dates of \"{}\"", out.id),
+                                     [](const nlohmann::json& v) { return catalog_json::read_dates(v, "except_dates"); });
+    return out;
+}
+
+/// An audit entry: sequence, at, actor, action, subject, before, after.
+template <class Row>
+audit_entry audit_entry_from_row(const Row& row) {
+    return {.sequence = row.integer(0),
+            .at = instant{std::chrono::seconds{row.integer(1)}},
+            .actor = row.text(2),
+            .action = row.text(3),
+            .subject = row.text(4),
+            .before = row.text(5),
+            .after = row.text(6)};
+}
+
+/// Adds one row of the settings table (key, value JSON) to `document`.
+template <class Row>
+void add_setting(nlohmann::json& document, const Row& row) {
+    const std::string key = row.text(0);
+    document[key] = nlohmann::json::parse(row.text(1), nullptr, false);
+    if (document[key].is_discarded())
+        throw error(error_category::storage, "", fmt::format("corrupt JSON in settings.{}", key));
+}
+
+/// The settings that add_setting gathered in `document`.
+inline settings settings_from_document(const nlohmann::json& document) {
+    try {
+        return settings_from_json(document, "settings");
+    } catch (const error& e) {
+        throw error(error_category::storage, "", fmt::format("corrupt data in settings: {}", e.what()));
+    }
+}
 
 /// The booking in `row`: id, resource, service, location, client, start, end,
 /// seats, status, expires (may be null), hold token, buffer before and after

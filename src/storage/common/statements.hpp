@@ -9,6 +9,8 @@
 // Parameters are listed as ?1, ?2, ... (`$1, $2, ...` on PostgreSQL); instants
 // are whole seconds since the epoch, both as parameters and as columns; JSON
 // travels as text. "Upsert" inserts a row or replaces the one with that key.
+// A read of one record returns the columns of the read of them all, so that
+// one function of rows.hpp reads each kind of record.
 
 #include <array>
 #include <cstddef>
@@ -20,15 +22,15 @@ enum class statement : unsigned char {
     catalog_version,  ///< → n: the catalog's version (see catalog_cache.hpp)
 
     put_location,     ///< upsert (id, name, archived)
-    location,         ///< (id) → name, archived
+    location,         ///< (id) → as `locations`
     locations,        ///< → id, name, archived; by id
     location_exists,  ///< (id) → a row when it exists
 
     put_resource,               ///< upsert (id, name, time_zone, time_off JSON, archived)
     delete_resource_schedules,  ///< (resource)
     insert_resource_schedule,   ///< (resource, location, position, schedule JSON)
-    resource,                   ///< (id) → name, time_zone, time_off JSON, archived
-    schedules_of_resource,      ///< (resource) → location, schedule JSON; by position
+    resource,                   ///< (id) → as `resources`
+    schedules_of_resource,      ///< (resource) → as `all_resource_schedules`
     resources,                  ///< → id, name, time_zone, time_off JSON, archived; by id
     all_resource_schedules,     ///< → resource, location, schedule JSON; by resource, position
     resource_exists,            ///< (id) → a row when it exists
@@ -36,8 +38,8 @@ enum class statement : unsigned char {
     put_service,               ///< upsert (id, rules JSON, name, archived)
     delete_service_locations,  ///< (service)
     insert_service_location,   ///< (service, location, position)
-    service,                   ///< (id) → rules JSON, name, archived
-    locations_of_service,      ///< (service) → location; by position
+    service,                   ///< (id) → as `services`
+    locations_of_service,      ///< (service) → as `all_service_locations`
     services,                  ///< → id, rules JSON, name, archived; by id
     all_service_locations,     ///< → service, location; by service, position
     service_exists,            ///< (id) → a row when it exists
@@ -50,8 +52,8 @@ enum class statement : unsigned char {
     put_client,                ///< upsert (id, name)
     delete_client_identities,  ///< (client)
     insert_client_identity,    ///< (network, external id, client, position)
-    client,                    ///< (id) → name
-    identities_of_client,      ///< (client) → network, external id; by position
+    client,                    ///< (id) → as `clients`
+    identities_of_client,      ///< (client) → as `all_client_identities`
     clients,                   ///< → id, name; by id
     all_client_identities,     ///< → client, network, external id; by client, position
     client_of_identity,        ///< (network, external id) → client

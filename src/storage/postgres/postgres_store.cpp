@@ -4,6 +4,7 @@
 #include <slotcraft/storage/postgres_store.hpp>
 
 #include "../common/rows.hpp"
+#include "../common/sql_reads.hpp"
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 #include "statements.hpp"
@@ -145,8 +146,6 @@ struct connection {
     std::minstd_rand rng;
 };
 
-std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
-instant instant_of(const pqxx::field& f) { return instant{std::chrono::seconds{f.as<std::int64_t>()}}; }
 
 std::string dump(const json& value, const std::string& field) {
     try {
@@ -156,25 +155,9 @@ std::string dump(const json& value, const std::string& field) {
     }
 }
 
-json parse_column(const pqxx::field& f, std::string_view where) {
-    json value = json::parse(f.c_str(), nullptr, false);
-    if (value.is_discarded()) storage_failure(fmt::format("corrupt JSON in {}", where));
-    return value;
-}
-
-template <class Read>
-auto decode(const pqxx::field& f, std::string_view where, Read&& read) {
-    const json value = parse_column(f, where);
-    try {
-        return read(value);
-    } catch (const error& e) {
-        storage_failure(fmt::format("corrupt data in {}: {}", where, e.what()));
-    }
-}
-
 // ---- the transaction ------------------------------------------------------------
 
-/// A pqxx row as detail::booking_from_row reads it.
+/// A pqxx row as the readers of storage/common/rows.hpp read it.
 struct pg_row {
     const pqxx::row& row;
     [[nodiscard]] std::string text(int column) const { return row[column].c_str(); }
@@ -185,10 +168,26 @@ struct pg_row {
 
 constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
 
-class postgres_transaction final : public transaction {
+/// A transaction on one connection: reads from detail::sql_reads, writes
+/// checking first what PostgreSQL would refuse (a failed statement aborts the
+/// whole transaction).
+class postgres_transaction final : public detail::sql_reads<postgres_transaction> {
 public:
     postgres_transaction(connection& conn, pqxx::transaction_base& tx, access mode)
         : conn_(conn), tx_(tx), mode_(mode) {}
+
+    /// Runs `s` with `args` as $1, $2, ...; `each(row)` for every row.
+    template <class Each, class... Args>
+    void each_row(statement s, Each&& each, const Args&... args) {
+        for (const auto& row : exec(sql(s), args...)) each(pg_row{row});
+    }
+    /// `read(row)` of the first row of `s` with `args`, or nullopt when there is none.
+    template <class Read, class... Args>
+    auto first_row(statement s, Read&& read, const Args&... args) {
+        const pqxx::result r = exec(sql(s), args...);
+        using result = std::invoke_result_t<Read&, const pg_row&>;
+        return r.empty() ? std::nullopt : std::optional<result>(read(pg_row{r[0]}));
+    }
 
     /// The catalog's version (storage/common/catalog_cache.hpp): as the
     /// first lock read it, if any (one round trip fewer), else read now.
@@ -205,26 +204,13 @@ public:
         writing();
         exec(sql(statement::put_location), l.id, l.name, l.archived);
     }
-    std::optional<location_record> location(std::string_view id) override {
-        const pqxx::result r = exec(sql(statement::location), id);
-        if (r.empty()) return std::nullopt;
-        return location_record{.id = std::string(id), .name = r[0][0].c_str(), .archived = r[0][1].as<bool>()};
-    }
-    std::vector<location_record> locations() override {
-        std::vector<location_record> out;
-        for (const auto& row : exec(sql(statement::locations)))
-            out.push_back({.id = row[0].c_str(), .name = row[1].c_str(), .archived = row[2].as<bool>()});
-        return out;
-    }
 
     // ---- resources ----
     void put_resource(const resource_record& r) override {
         writing();
         // Checked before anything is written, so a refused put leaves no trace
         // even when the caller catches the error and commits.
-        detail::check_resource_write(r, [&](const std::string& id) {
-            return exists(sql(statement::location_exists), id);
-        });
+        detail::check_resource_write(r, [&](const std::string& id) { return exists(statement::location_exists, id); });
         std::vector<std::string> schedules;
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
@@ -235,85 +221,29 @@ public:
             exec(sql(statement::insert_resource_schedule),
                  r.id, r.schedules[i].location, static_cast<std::int64_t>(i), schedules[i]);
     }
-    std::optional<resource_record> resource(std::string_view id) override {
-        const pqxx::result head = exec(sql(statement::resource), id);
-        if (head.empty()) return std::nullopt;
-        resource_record r;
-        r.id = std::string(id);
-        fill_resource(r, head[0], 0);
-        for (const auto& row : exec(sql(statement::schedules_of_resource), id))
-            r.schedules.push_back(schedule_of(r.id, row[0].c_str(), row[1]));
-        return r;
-    }
-    std::vector<resource_record> resources() override {
-        std::vector<resource_record> out;
-        std::map<std::string, std::size_t, std::less<>> index;
-        for (const auto& row : exec(sql(statement::resources))) {
-            resource_record& r = out.emplace_back();
-            r.id = row[0].c_str();
-            fill_resource(r, row, 1);
-            index.emplace(r.id, out.size() - 1);
-        }
-        for (const auto& row : exec(sql(statement::all_resource_schedules))) {
-            const std::string id = row[0].c_str();
-            if (const auto it = index.find(id); it != index.end())
-                out[it->second].schedules.push_back(schedule_of(id, row[1].c_str(), row[2]));
-        }
-        return out;
-    }
 
     // ---- services ----
     void put_service(const service_record& s) override {
         writing();
-        detail::check_service_write(s, [&](const std::string& id) {
-            return exists(sql(statement::location_exists), id);
-        });
+        detail::check_service_write(s, [&](const std::string& id) { return exists(statement::location_exists, id); });
         exec(sql(statement::put_service), s.rules.id, dump(json(s.rules), "service"), s.name, s.archived);
         exec(sql(statement::delete_service_locations), s.rules.id);
         for (std::size_t i = 0; i < s.locations.size(); ++i)
             exec(sql(statement::insert_service_location), s.rules.id, s.locations[i], static_cast<std::int64_t>(i));
     }
-    std::optional<service_record> service(std::string_view id) override {
-        const pqxx::result head = exec(sql(statement::service), id);
-        if (head.empty()) return std::nullopt;
-        service_record s;
-        fill_service(s, id, head[0], 0);
-        for (const auto& row : exec(sql(statement::locations_of_service), id))
-            s.locations.push_back(row[0].c_str());
-        return s;
-    }
-    std::vector<service_record> services() override {
-        std::vector<service_record> out;
-        std::map<std::string, std::size_t, std::less<>> index;
-        for (const auto& row : exec(sql(statement::services))) {
-            service_record& s = out.emplace_back();
-            fill_service(s, row[0].c_str(), row, 1);
-            index.emplace(s.rules.id, out.size() - 1);
-        }
-        for (const auto& row : exec(sql(statement::all_service_locations)))
-            if (const auto it = index.find(std::string_view(row[0].c_str())); it != index.end())
-                out[it->second].locations.push_back(row[1].c_str());
-        return out;
-    }
 
     // ---- links ----
     void link(std::string_view resource_id, std::string_view service_id) override {
         writing();
-        if (!exists(sql(statement::resource_exists), resource_id))
+        if (!exists(statement::resource_exists, resource_id))
             throw error(error_category::not_found, "resource", fmt::format("resource \"{}\" does not exist", resource_id));
-        if (!exists(sql(statement::service_exists), service_id))
+        if (!exists(statement::service_exists, service_id))
             throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service_id));
         exec(sql(statement::link), resource_id, service_id);
     }
     void unlink(std::string_view resource_id, std::string_view service_id) override {
         writing();
         exec(sql(statement::unlink), resource_id, service_id);
-    }
-    std::vector<std::string> providers(std::string_view service_id) override {
-        return strings(exec(sql(statement::providers), service_id));
-    }
-    std::vector<std::string> services_of(std::string_view resource_id) override {
-        return strings(exec(sql(statement::services_of), resource_id));
     }
 
     // ---- clients ----
@@ -332,60 +262,8 @@ public:
                                                 to_string(c.identities[i].network), c.identities[i].external_id));
         }
     }
-    std::optional<client_record> client(std::string_view id) override {
-        const pqxx::result head = exec(sql(statement::client), id);
-        if (head.empty()) return std::nullopt;
-        client_record c{.id = std::string(id), .name = head[0][0].c_str()};
-        for (const auto& row : exec(sql(statement::identities_of_client), id)) {
-            identity& who = c.identities.emplace_back();
-            try {
-                who.network = parse_messenger(row[0].c_str(), "network");
-            } catch (const error& e) {
-                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", c.id, e.what()));
-            }
-            who.external_id = row[1].c_str();
-        }
-        return c;
-    }
-    std::optional<client_record> client_by_identity(const identity& who) override {
-        const auto id = client_id_of(who);
-        if (!id) return std::nullopt;
-        return client(*id);
-    }
-    std::vector<client_record> clients() override {
-        std::vector<client_record> out;
-        for (const auto& row : exec(sql(statement::clients)))
-            out.push_back({.id = row[0].c_str(), .name = row[1].c_str()});
-        // Identities in the clients' order, so each client's are a run.
-        auto c = out.begin();
-        for (const auto& row : exec(sql(statement::all_client_identities))) {
-            const std::string owner = row[0].c_str();
-            while (c != out.end() && c->id < owner) ++c;
-            if (c == out.end() || c->id != owner) continue;
-            identity& who = c->identities.emplace_back();
-            try {
-                who.network = parse_messenger(row[1].c_str(), "network");
-            } catch (const error& e) {
-                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", owner, e.what()));
-            }
-            who.external_id = row[2].c_str();
-        }
-        return out;
-    }
 
     // ---- settings ----
-    settings load_settings() override {
-        json document = json::object();
-        for (const auto& row : exec(sql(statement::settings))) {
-            const std::string key = row[0].c_str();
-            document[key] = parse_column(row[1], "settings." + key);
-        }
-        try {
-            return settings_from_json(document, "settings");
-        } catch (const error& e) {
-            storage_failure(fmt::format("corrupt data in settings: {}", e.what()));
-        }
-    }
     void save_settings(const settings& values) override {
         writing();
         const json document = values;
@@ -414,57 +292,22 @@ public:
         lapse_expired_holds(b);
         (void)write_booking(sql(statement::update_booking), b);
     }
-    std::optional<booking_record> booking(std::string_view id) override {
-        return one_booking(exec(sql(statement::booking), id));
-    }
-    std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
-        return one_booking(exec(sql(statement::booking_by_idempotency_key), key));
-    }
-    std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
-        return one_booking(exec(sql(statement::booking_by_hold_token), token));
-    }
-    std::vector<booking_record> bookings_of_resource(std::string_view resource_id, interval span) override {
-        return all_bookings(exec(sql(statement::bookings_of_resource),
-                                 resource_id, seconds_of(span.start), seconds_of(span.end)));
-    }
-    std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
-        return all_bookings(exec(sql(statement::bookings_of_client), client_id));
-    }
-    std::vector<booking_record> confirmed_starting_in(interval span) override {
-        return all_bookings(exec(sql(statement::confirmed_starting_in), seconds_of(span.start), seconds_of(span.end)));
-    }
 
-    // ---- reminders ----
+    // ---- series and reminders ----
     void put_series(const series_record& s) override {
         writing();
-        if (!exists(sql(statement::resource_exists), s.resource))
+        if (!exists(statement::resource_exists, s.resource))
             throw error(error_category::not_found, "series.resource",
                         fmt::format("resource \"{}\" does not exist", s.resource));
-        exec(sql(statement::put_series),
-             s.id, s.resource, s.rrule, seconds_of(s.first_start),
+        exec(sql(statement::put_series), s.id, s.resource, s.rrule, seconds_of(s.first_start),
              dump(detail::catalog_json::dates(s.except_dates), "series.except_dates"));
-    }
-    std::optional<series_record> series(std::string_view id) override {
-        const pqxx::result r = exec(sql(statement::series), id);
-        if (r.empty()) return std::nullopt;
-        series_record out{.id = r[0][0].c_str(), .resource = r[0][1].c_str(), .rrule = r[0][2].c_str(),
-                          .first_start = instant_of(r[0][3])};
-        out.except_dates = decode(r[0][4], fmt::format("series.except_dates of \"{}\"", out.id),
-                                  [](const json& v) { return detail::catalog_json::read_dates(v, "except_dates"); });
-        return out;
     }
 
     bool mark_reminded(std::string_view booking_id, minutes offset) override {
         writing();
-        if (!exists(sql(statement::booking_exists), booking_id))
+        if (!exists(statement::booking_exists, booking_id))
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
-        return exec(sql(statement::mark_reminded), booking_id, offset.count())
-                   .affected_rows() == 1;
-    }
-    bool reminded(std::string_view booking_id, minutes offset) override {
-        return !exec(sql(statement::reminded), booking_id,
-                     offset.count())
-                    .empty();
+        return exec(sql(statement::mark_reminded), booking_id, offset.count()).affected_rows() == 1;
     }
 
     // ---- audit ----
@@ -476,19 +319,6 @@ public:
         return exec(sql(statement::append_audit),
                     seconds_of(e.at), e.actor, e.action, e.subject, e.before, e.after)[0][0]
             .as<std::int64_t>();
-    }
-    std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
-        std::vector<audit_entry> out;
-        const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-        for (const auto& row : exec(sql(statement::audit_log), after, static_cast<std::int64_t>(std::min(limit, most))))
-            out.push_back({.sequence = row[0].as<std::int64_t>(),
-                           .at = instant_of(row[1]),
-                           .actor = row[2].c_str(),
-                           .action = row[3].c_str(),
-                           .subject = row[4].c_str(),
-                           .before = row[5].c_str(),
-                           .after = row[6].c_str()});
-        return out;
     }
 
     /// Takes the advisory lock of each name, in order. The first statement
@@ -542,25 +372,6 @@ private:
         if (mode_ != access::write) storage_failure("a read transaction cannot write (use access::write)");
     }
 
-    template <class Key>
-    bool exists(std::string_view sql, const Key& key) {
-        return !exec(sql, key).empty();
-    }
-
-    static std::vector<std::string> strings(const pqxx::result& r) {
-        std::vector<std::string> out;
-        out.reserve(r.size());
-        for (const auto& row : r) out.emplace_back(row[0].c_str());
-        return out;
-    }
-
-    std::optional<std::string> client_id_of(const identity& who) {
-        const pqxx::result r = exec(sql(statement::client_of_identity),
-                                    std::string(to_string(who.network)), who.external_id);
-        if (r.empty()) return std::nullopt;
-        return std::string(r[0][0].c_str());
-    }
-
     /// Marks `lapsed` the expired holds of b's resource that overlap b, with
     /// `b.updated_at` as the time, so the constraint lets `b` take their time.
     void lapse_expired_holds(const booking_record& b) {
@@ -605,41 +416,6 @@ private:
                            "(constraint bookings_no_overlap)",
                            b.id, r.empty() ? std::string("another active booking") : "booking \"" + std::string(r[0][0].c_str()) + "\"",
                            b.resource);
-    }
-
-    static void fill_resource(resource_record& r, const pqxx::row& row, int first) {
-        r.name = row[first].c_str();
-        r.time_zone = row[first + 1].c_str();
-        r.time_off = decode(row[first + 2], fmt::format("resources.time_off of \"{}\"", r.id),
-                            [](const json& v) { return detail::catalog_json::read_spans(v, "time_off"); });
-        r.archived = row[first + 3].as<bool>();
-    }
-
-    static location_schedule schedule_of(const std::string& resource_id, std::string location_id, const pqxx::field& f) {
-        location_schedule s = decode(f, fmt::format("resource_schedules.schedule of \"{}\"", resource_id),
-                                     [](const json& v) { return schedule_from_json(v, "schedule"); });
-        s.location = std::move(location_id);
-        return s;
-    }
-
-    static void fill_service(service_record& s, std::string_view id, const pqxx::row& row, int first) {
-        s.rules = decode(row[first], fmt::format("services.rules of \"{}\"", id),
-                         [](const json& v) { return service_rules_from_json(v); });
-        s.rules.id = std::string(id);
-        s.name = row[first + 1].c_str();
-        s.archived = row[first + 2].as<bool>();
-    }
-
-    static std::optional<booking_record> one_booking(const pqxx::result& r) {
-        if (r.empty()) return std::nullopt;
-        return detail::booking_from_row(pg_row{r[0]});
-    }
-
-    static std::vector<booking_record> all_bookings(const pqxx::result& r) {
-        std::vector<booking_record> out;
-        out.reserve(r.size());
-        for (const auto& row : r) out.push_back(detail::booking_from_row(pg_row{row}));
-        return out;
     }
 
     connection& conn_;

@@ -3,6 +3,7 @@
 #include <slotcraft/storage/sqlite_store.hpp>
 
 #include "../common/rows.hpp"
+#include "../common/sql_reads.hpp"
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 #include "statements.hpp"
@@ -104,7 +105,6 @@ std::minstd_rand seeded_rng() {
 }
 
 std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
-instant instant_of(std::int64_t s) { return instant{std::chrono::seconds{s}}; }
 
 std::string dump(const json& value, const std::string& field) {
     try {
@@ -112,30 +112,6 @@ std::string dump(const json& value, const std::string& field) {
     } catch (const json::exception&) {
         reject(field, "contains text that is not valid UTF-8");
     }
-}
-
-/// Parses a column holding JSON; bad contents are a storage failure (the file
-/// was changed behind slotcraft's back), not the caller's bad input.
-json parse_column(std::string_view text, std::string_view where) {
-    json value = json::parse(text, nullptr, false);
-    if (value.is_discarded()) storage_failure(fmt::format("corrupt JSON in {}", where));
-    return value;
-}
-
-/// Runs `read`, turning the input error it throws into a storage failure.
-template <class Read>
-auto checked(std::string_view where, Read&& read) {
-    try {
-        return read();
-    } catch (const error& e) {
-        storage_failure(fmt::format("corrupt data in {}: {}", where, e.what()));
-    }
-}
-
-template <class Read>
-auto decode(std::string_view text, std::string_view where, Read&& read) {
-    const json value = parse_column(text, where);
-    return checked(where, [&] { return read(value); });
 }
 
 // ---- statements -----------------------------------------------------------------
@@ -325,9 +301,27 @@ void bind_booking(query& q, const booking_record& b) {
 
 constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
 
-class sqlite_transaction final : public transaction {
+/// A transaction on one connection: reads from detail::sql_reads, writes
+/// mapping SQLite's constraint failures to the store contract's errors.
+class sqlite_transaction final : public detail::sql_reads<sqlite_transaction> {
 public:
     sqlite_transaction(connection& conn, access mode) : conn_(conn), mode_(mode) {}
+
+    /// Runs `s` with `args` bound to ?1, ?2, ...; `each(row)` for every row.
+    template <class Each, class... Args>
+    void each_row(statement s, Each&& each, const Args&... args) {
+        query q = conn_.prepare(sql(s));
+        bind_all(q, args...);
+        while (q.next()) each(std::as_const(q));
+    }
+    /// `read(row)` of the first row of `s` with `args`, or nullopt when there is none.
+    template <class Read, class... Args>
+    auto first_row(statement s, Read&& read, const Args&... args) {
+        query q = conn_.prepare(sql(s));
+        bind_all(q, args...);
+        using result = std::invoke_result_t<Read&, const query&>;
+        return q.next() ? std::optional<result>(read(std::as_const(q))) : std::nullopt;
+    }
 
     // ---- locations ----
     void put_location(const location_record& l) override {
@@ -338,27 +332,13 @@ public:
             .bind(3, std::int64_t{l.archived})
             .run();
     }
-    std::optional<location_record> location(std::string_view id) override {
-        query q = conn_.prepare(sql(statement::location));
-        q.bind(1, id);
-        if (!q.next()) return std::nullopt;
-        return location_record{.id = std::string(id), .name = q.text(0), .archived = q.integer(1) != 0};
-    }
-    std::vector<location_record> locations() override {
-        std::vector<location_record> out;
-        query q = conn_.prepare(sql(statement::locations));
-        while (q.next()) out.push_back({.id = q.text(0), .name = q.text(1), .archived = q.integer(2) != 0});
-        return out;
-    }
 
     // ---- resources ----
     void put_resource(const resource_record& r) override {
         writing();
         // Checked before anything is written, so a refused put leaves no trace
         // even when the caller catches the error and commits.
-        detail::check_resource_write(r, [&](const std::string& id) {
-            return exists(sql(statement::location_exists), id);
-        });
+        detail::check_resource_write(r, [&](const std::string& id) { return exists(statement::location_exists, id); });
         std::vector<std::string> schedules;
         for (std::size_t i = 0; i < r.schedules.size(); ++i)
             schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
@@ -379,47 +359,11 @@ public:
                 .run();
         }
     }
-    std::optional<resource_record> resource(std::string_view id) override {
-        resource_record r;
-        {
-            query q = conn_.prepare(sql(statement::resource));
-            q.bind(1, id);
-            if (!q.next()) return std::nullopt;
-            r.id = std::string(id);
-            fill_resource(r, q, 0);
-        }
-        query q = conn_.prepare(sql(statement::schedules_of_resource));
-        q.bind(1, id);
-        while (q.next()) r.schedules.push_back(schedule_of(r.id, q.text(0), q.text(1)));
-        return r;
-    }
-    std::vector<resource_record> resources() override {
-        std::vector<resource_record> out;
-        std::map<std::string, std::size_t, std::less<>> index;
-        {
-            query q = conn_.prepare(sql(statement::resources));
-            while (q.next()) {
-                resource_record& r = out.emplace_back();
-                r.id = q.text(0);
-                fill_resource(r, q, 1);
-                index.emplace(r.id, out.size() - 1);
-            }
-        }
-        query q = conn_.prepare(sql(statement::all_resource_schedules));
-        while (q.next()) {
-            const std::string id = q.text(0);
-            if (const auto it = index.find(id); it != index.end())
-                out[it->second].schedules.push_back(schedule_of(id, q.text(1), q.text(2)));
-        }
-        return out;
-    }
 
     // ---- services ----
     void put_service(const service_record& s) override {
         writing();
-        detail::check_service_write(s, [&](const std::string& id) {
-            return exists(sql(statement::location_exists), id);
-        });
+        detail::check_service_write(s, [&](const std::string& id) { return exists(statement::location_exists, id); });
         const std::string rules = dump(json(s.rules), "service");
         conn_.prepare(sql(statement::put_service))
             .bind(1, s.rules.id)
@@ -435,35 +379,6 @@ public:
                 .bind(3, static_cast<std::int64_t>(i))
                 .run();
     }
-    std::optional<service_record> service(std::string_view id) override {
-        service_record s;
-        {
-            query q = conn_.prepare(sql(statement::service));
-            q.bind(1, id);
-            if (!q.next()) return std::nullopt;
-            fill_service(s, id, q, 0);
-        }
-        query q = conn_.prepare(sql(statement::locations_of_service));
-        q.bind(1, id);
-        while (q.next()) s.locations.push_back(q.text(0));
-        return s;
-    }
-    std::vector<service_record> services() override {
-        std::vector<service_record> out;
-        std::map<std::string, std::size_t, std::less<>> index;
-        {
-            query q = conn_.prepare(sql(statement::services));
-            while (q.next()) {
-                service_record& s = out.emplace_back();
-                fill_service(s, q.text(0), q, 1);
-                index.emplace(s.rules.id, out.size() - 1);
-            }
-        }
-        query q = conn_.prepare(sql(statement::all_service_locations));
-        while (q.next())
-            if (const auto it = index.find(q.text(0)); it != index.end()) out[it->second].locations.push_back(q.text(1));
-        return out;
-    }
 
     // ---- links ----
     void link(std::string_view resource_id, std::string_view service_id) override {
@@ -473,10 +388,10 @@ public:
         const int rc = q.step();
         if (rc == SQLITE_DONE) return;
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-            if (!exists(sql(statement::resource_exists), resource_id))
+            if (!exists(statement::resource_exists, resource_id))
                 throw error(error_category::not_found, "resource",
                             fmt::format("resource \"{}\" does not exist", resource_id));
-            if (!exists(sql(statement::service_exists), service_id))
+            if (!exists(statement::service_exists, service_id))
                 throw error(error_category::not_found, "service",
                             fmt::format("service \"{}\" does not exist", service_id));
         }
@@ -484,26 +399,14 @@ public:
     }
     void unlink(std::string_view resource_id, std::string_view service_id) override {
         writing();
-        conn_.prepare(sql(statement::unlink))
-            .bind(1, resource_id)
-            .bind(2, service_id)
-            .run();
-    }
-    std::vector<std::string> providers(std::string_view service_id) override {
-        return strings(sql(statement::providers), service_id);
-    }
-    std::vector<std::string> services_of(std::string_view resource_id) override {
-        return strings(sql(statement::services_of), resource_id);
+        conn_.prepare(sql(statement::unlink)).bind(1, resource_id).bind(2, service_id).run();
     }
 
     // ---- clients ----
     void put_client(const client_record& c) override {
         writing();
         detail::check_client_write(c, [&](const identity& who) { return client_id_of(who); });
-        conn_.prepare(sql(statement::put_client))
-            .bind(1, c.id)
-            .bind(2, c.name)
-            .run();
+        conn_.prepare(sql(statement::put_client)).bind(1, c.id).bind(2, c.name).run();
         conn_.prepare(sql(statement::delete_client_identities)).bind(1, c.id).run();
         for (std::size_t i = 0; i < c.identities.size(); ++i)
             conn_.prepare(sql(statement::insert_client_identity))
@@ -513,65 +416,8 @@ public:
                 .bind(4, static_cast<std::int64_t>(i))
                 .run();
     }
-    std::optional<client_record> client(std::string_view id) override {
-        client_record c;
-        {
-            query q = conn_.prepare(sql(statement::client));
-            q.bind(1, id);
-            if (!q.next()) return std::nullopt;
-            c.id = std::string(id);
-            c.name = q.text(0);
-        }
-        query q = conn_.prepare(sql(statement::identities_of_client));
-        q.bind(1, id);
-        while (q.next()) {
-            identity& who = c.identities.emplace_back();
-            try {
-                who.network = parse_messenger(q.text(0), "network");
-            } catch (const error& e) {
-                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", c.id, e.what()));
-            }
-            who.external_id = q.text(1);
-        }
-        return c;
-    }
-    std::optional<client_record> client_by_identity(const identity& who) override {
-        const auto id = client_id_of(who);
-        if (!id) return std::nullopt;
-        return client(*id);
-    }
-    std::vector<client_record> clients() override {
-        std::vector<client_record> out;
-        query names = conn_.prepare(sql(statement::clients));
-        while (names.next()) out.push_back({.id = names.text(0), .name = names.text(1)});
-        // Identities in the clients' order, so each client's are a run.
-        query q = conn_.prepare(sql(statement::all_client_identities));
-        auto c = out.begin();
-        while (q.next()) {
-            const std::string owner = q.text(0);
-            while (c != out.end() && c->id < owner) ++c;
-            if (c == out.end() || c->id != owner) continue;
-            identity& who = c->identities.emplace_back();
-            try {
-                who.network = parse_messenger(q.text(1), "network");
-            } catch (const error& e) {
-                storage_failure(fmt::format("corrupt data in client_identities of \"{}\": {}", owner, e.what()));
-            }
-            who.external_id = q.text(2);
-        }
-        return out;
-    }
 
     // ---- settings ----
-    settings load_settings() override {
-        json document = json::object();
-        query q = conn_.prepare(sql(statement::settings));
-        while (q.next()) {
-            const std::string key = q.text(0);
-            document[key] = parse_column(q.text(1), "settings." + key);
-        }
-        return checked("settings", [&] { return settings_from_json(document, "settings"); });
-    }
     void save_settings(const settings& values) override {
         writing();
         const json document = values;
@@ -596,45 +442,18 @@ public:
     }
     void update_booking(const booking_record& b) override {
         writing();
-        query q = conn_.prepare(
-            sql(statement::update_booking));
+        query q = conn_.prepare(sql(statement::update_booking));
         bind_booking(q, b);
         const int rc = q.step();
         if (rc != SQLITE_DONE) booking_write_failed(rc, b, false);
         if (sqlite3_changes(conn_.get()) == 0)
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", b.id));
     }
-    std::optional<booking_record> booking(std::string_view id) override {
-        return one_booking(sql(statement::booking), id);
-    }
-    std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
-        return one_booking(sql(statement::booking_by_idempotency_key), key);
-    }
-    std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
-        return one_booking(sql(statement::booking_by_hold_token), token);
-    }
-    std::vector<booking_record> bookings_of_resource(std::string_view resource_id, interval span) override {
-        // Exact in SQL: the padded interval [start - before, end + after) overlaps span.
-        query q = conn_.prepare(sql(statement::bookings_of_resource));
-        q.bind(1, resource_id).bind(2, seconds_of(span.start)).bind(3, seconds_of(span.end));
-        return all_bookings(q);
-    }
-    std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
-        query q = conn_.prepare(sql(statement::bookings_of_client));
-        q.bind(1, client_id);
-        return all_bookings(q);
-    }
-    std::vector<booking_record> confirmed_starting_in(interval span) override {
-        query q = conn_.prepare(sql(statement::confirmed_starting_in));
-        q.bind(1, seconds_of(span.start)).bind(2, seconds_of(span.end));
-        return all_bookings(q);
-    }
 
-    // ---- reminders ----
+    // ---- series and reminders ----
     void put_series(const series_record& s) override {
         writing();
-        query q = conn_.prepare(
-            sql(statement::put_series));
+        query q = conn_.prepare(sql(statement::put_series));
         q.bind(1, s.id)
             .bind(2, s.resource)
             .bind(3, s.rrule)
@@ -646,31 +465,16 @@ public:
                         fmt::format("resource \"{}\" does not exist", s.resource));
         if (rc != SQLITE_DONE) fail(conn_.get(), rc, "put_series");
     }
-    std::optional<series_record> series(std::string_view id) override {
-        query q = conn_.prepare(sql(statement::series));
-        q.bind(1, id);
-        if (!q.next()) return std::nullopt;
-        series_record out{.id = q.text(0), .resource = q.text(1), .rrule = q.text(2),
-                          .first_start = instant_of(q.integer(3))};
-        out.except_dates = decode(q.text(4), fmt::format("series.except_dates of \"{}\"", out.id),
-                                  [](const json& v) { return detail::catalog_json::read_dates(v, "except_dates"); });
-        return out;
-    }
 
     bool mark_reminded(std::string_view booking_id, minutes offset) override {
         writing();
         query q = conn_.prepare(sql(statement::mark_reminded));
         q.bind(1, booking_id).bind(2, offset.count());
         const int rc = q.step();
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY && !exists(sql(statement::booking_exists), booking_id))
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY && !exists(statement::booking_exists, booking_id))
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
         if (rc != SQLITE_DONE) fail(conn_.get(), rc, "mark_reminded");
         return sqlite3_changes(conn_.get()) == 1;
-    }
-    bool reminded(std::string_view booking_id, minutes offset) override {
-        query q = conn_.prepare(sql(statement::reminded));
-        q.bind(1, booking_id).bind(2, offset.count());
-        return q.next();
     }
 
     // ---- audit ----
@@ -686,84 +490,16 @@ public:
             .run();
         return sqlite3_last_insert_rowid(conn_.get());
     }
-    std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
-        std::vector<audit_entry> out;
-        query q = conn_.prepare(sql(statement::audit_log));
-        const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-        q.bind(1, after).bind(2, static_cast<std::int64_t>(std::min(limit, most)));
-        while (q.next())
-            out.push_back({.sequence = q.integer(0),
-                           .at = instant_of(q.integer(1)),
-                           .actor = q.text(2),
-                           .action = q.text(3),
-                           .subject = q.text(4),
-                           .before = q.text(5),
-                           .after = q.text(6)});
-        return out;
-    }
 
 private:
     void writing() const {
         if (mode_ != access::write) storage_failure("a read transaction cannot write (use access::write)");
     }
 
-    bool exists(std::string_view sql, std::string_view id) {
-        query q = conn_.prepare(sql);
-        q.bind(1, id);
-        return q.next();
-    }
-
-    std::vector<std::string> strings(std::string_view sql, std::string_view key) {
-        std::vector<std::string> out;
-        query q = conn_.prepare(sql);
-        q.bind(1, key);
-        while (q.next()) out.push_back(q.text(0));
-        return out;
-    }
-
-    std::optional<std::string> client_id_of(const identity& who) {
-        query q = conn_.prepare(sql(statement::client_of_identity));
-        q.bind(1, to_string(who.network)).bind(2, who.external_id);
-        if (!q.next()) return std::nullopt;
-        return q.text(0);
-    }
-
-
-    static void fill_resource(resource_record& r, const query& q, int first) {
-        r.name = q.text(first);
-        r.time_zone = q.text(first + 1);
-        const std::string where = fmt::format("resources.time_off of \"{}\"", r.id);
-        r.time_off = decode(q.text(first + 2), where,
-                            [](const json& v) { return detail::catalog_json::read_spans(v, "time_off"); });
-        r.archived = q.integer(first + 3) != 0;
-    }
-
-    static location_schedule schedule_of(const std::string& resource_id, std::string location_id, const std::string& text) {
-        const std::string where = fmt::format("resource_schedules.schedule of \"{}\"", resource_id);
-        location_schedule s = decode(text, where, [](const json& v) { return schedule_from_json(v, "schedule"); });
-        s.location = std::move(location_id);
-        return s;
-    }
-
-    static void fill_service(service_record& s, std::string_view id, const query& q, int first) {
-        const std::string where = fmt::format("services.service of \"{}\"", id);
-        s.rules = decode(q.text(first), where, [](const json& v) { return service_rules_from_json(v); });
-        s.rules.id = std::string(id);
-        s.name = q.text(first + 1);
-        s.archived = q.integer(first + 2) != 0;
-    }
-
-    std::optional<booking_record> one_booking(std::string_view sql, std::string_view key) {
-        query q = conn_.prepare(sql);
-        q.bind(1, key);
-        if (!q.next()) return std::nullopt;
-        return detail::booking_from_row(q);
-    }
-
-    static std::vector<booking_record> all_bookings(query& q) {
-        std::vector<booking_record> out;
-        while (q.next()) out.push_back(detail::booking_from_row(q));
-        return out;
+    template <class... Args>
+    static void bind_all(query& q, const Args&... args) {
+        int index = 1;
+        (q.bind(index++, args), ...);
     }
 
     /// Maps a failed INSERT/UPDATE of a booking to the error that explains it.

@@ -22,7 +22,7 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO locations (id, name, archived) VALUES (?1, ?2, ?3) "
      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, archived = excluded.archived"},
     {statement::location,
-     "SELECT name, archived FROM locations WHERE id = ?1"},
+     "SELECT id, name, archived FROM locations WHERE id = ?1"},
     {statement::locations,
      "SELECT id, name, archived FROM locations ORDER BY id"},
     {statement::location_exists,
@@ -37,9 +37,9 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO resource_schedules (resource_id, location_id, position, schedule) "
      "VALUES (?1, ?2, ?3, ?4)"},
     {statement::resource,
-     "SELECT name, time_zone, time_off, archived FROM resources WHERE id = ?1"},
+     "SELECT id, name, time_zone, time_off, archived FROM resources WHERE id = ?1"},
     {statement::schedules_of_resource,
-     "SELECT location_id, schedule FROM resource_schedules WHERE resource_id = ?1 "
+     "SELECT resource_id, location_id, schedule FROM resource_schedules WHERE resource_id = ?1 "
      "ORDER BY position"},
     {statement::resources,
      "SELECT id, name, time_zone, time_off, archived FROM resources ORDER BY id"},
@@ -57,9 +57,9 @@ inline constexpr std::array<statement_text, statement_count> statements{{
     {statement::insert_service_location,
      "INSERT INTO service_locations (service_id, location_id, position) VALUES (?1, ?2, ?3)"},
     {statement::service,
-     "SELECT service, name, archived FROM services WHERE id = ?1"},
+     "SELECT id, service, name, archived FROM services WHERE id = ?1"},
     {statement::locations_of_service,
-     "SELECT location_id FROM service_locations WHERE service_id = ?1 ORDER BY position"},
+     "SELECT service_id, location_id FROM service_locations WHERE service_id = ?1 ORDER BY position"},
     {statement::services,
      "SELECT id, service, name, archived FROM services ORDER BY id"},
     {statement::all_service_locations,
@@ -82,9 +82,9 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO client_identities (network, external_id, client_id, position) "
      "VALUES (?1, ?2, ?3, ?4)"},
     {statement::client,
-     "SELECT name FROM clients WHERE id = ?1"},
+     "SELECT id, name FROM clients WHERE id = ?1"},
     {statement::identities_of_client,
-     "SELECT network, external_id FROM client_identities WHERE client_id = ?1 "
+     "SELECT client_id, network, external_id FROM client_identities WHERE client_id = ?1 "
      "ORDER BY position"},
     {statement::clients,
      "SELECT id, name FROM clients ORDER BY id"},

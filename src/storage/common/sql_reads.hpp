@@ -1,0 +1,180 @@
+#pragma once
+// The reads of a SQL store's transaction, written once over the statement
+// catalog (statements.hpp) and the row readers (rows.hpp). A store derives its
+// transaction from sql_reads<itself> and gives it two ways to run a statement
+// of its dialect, with the arguments bound to ?1, ?2, ... in order:
+//
+//   template <class Each, class... Args> void each_row(statement, Each&& each, const Args&...);
+//       calls `each(row)` for every row;
+//   template <class Read, class... Args> auto first_row(statement, Read&& read, const Args&...);
+//       `read(row)` of the first row, or nullopt when there is none;
+//
+// where a row has text(i), integer(i), flag(i) and null(i). The store writes
+// what its database forces it to write differently.
+
+#include <slotcraft/store.hpp>
+
+#include "rows.hpp"
+#include "statements.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slotcraft::detail {
+
+template <class Tx>
+class sql_reads : public transaction {
+public:
+    std::optional<location_record> location(std::string_view id) override {
+        return self().first_row(statement::location, [](const auto& row) { return location_from_row(row); }, id);
+    }
+    std::vector<location_record> locations() override {
+        std::vector<location_record> out;
+        self().each_row(statement::locations, [&](const auto& row) { out.push_back(location_from_row(row)); });
+        return out;
+    }
+
+    std::optional<resource_record> resource(std::string_view id) override {
+        auto r = self().first_row(statement::resource, [](const auto& row) { return resource_from_row(row); }, id);
+        if (r)
+            self().each_row(statement::schedules_of_resource,
+                            [&](const auto& row) { r->schedules.push_back(schedule_from_row(row)); }, id);
+        return r;
+    }
+    std::vector<resource_record> resources() override {
+        std::vector<resource_record> out;
+        self().each_row(statement::resources, [&](const auto& row) { out.push_back(resource_from_row(row)); });
+        child_rows schedules(out, [](const resource_record& r) -> const std::string& { return r.id; });
+        self().each_row(statement::all_resource_schedules, [&](const auto& row) {
+            schedules.add(row, [](resource_record& r, const auto& found) { r.schedules.push_back(schedule_from_row(found)); });
+        });
+        return out;
+    }
+
+    std::optional<service_record> service(std::string_view id) override {
+        auto s = self().first_row(statement::service, [](const auto& row) { return service_from_row(row); }, id);
+        if (s)
+            self().each_row(statement::locations_of_service, [&](const auto& row) { s->locations.push_back(row.text(1)); },
+                            id);
+        return s;
+    }
+    std::vector<service_record> services() override {
+        std::vector<service_record> out;
+        self().each_row(statement::services, [&](const auto& row) { out.push_back(service_from_row(row)); });
+        child_rows locations(out, [](const service_record& s) -> const std::string& { return s.rules.id; });
+        self().each_row(statement::all_service_locations, [&](const auto& row) {
+            locations.add(row, [](service_record& s, const auto& found) { s.locations.push_back(found.text(1)); });
+        });
+        return out;
+    }
+
+    std::vector<std::string> providers(std::string_view service_id) override {
+        return first_column(statement::providers, service_id);
+    }
+    std::vector<std::string> services_of(std::string_view resource_id) override {
+        return first_column(statement::services_of, resource_id);
+    }
+
+    std::optional<client_record> client(std::string_view id) override {
+        auto c = self().first_row(statement::client, [](const auto& row) { return client_from_row(row); }, id);
+        if (c)
+            self().each_row(statement::identities_of_client,
+                            [&](const auto& row) { c->identities.push_back(identity_from_row(row)); }, id);
+        return c;
+    }
+    std::optional<client_record> client_by_identity(const identity& who) override {
+        const auto id = client_id_of(who);
+        if (!id) return std::nullopt;
+        return client(*id);
+    }
+    std::vector<client_record> clients() override {
+        std::vector<client_record> out;
+        self().each_row(statement::clients, [&](const auto& row) { out.push_back(client_from_row(row)); });
+        child_rows identities(out, [](const client_record& c) -> const std::string& { return c.id; });
+        self().each_row(statement::all_client_identities, [&](const auto& row) {
+            identities.add(row, [](client_record& c, const auto& found) { c.identities.push_back(identity_from_row(found)); });
+        });
+        return out;
+    }
+
+    settings load_settings() override {
+        nlohmann::json document = nlohmann::json::object();
+        self().each_row(statement::settings, [&](const auto& row) { add_setting(document, row); });
+        return settings_from_document(document);
+    }
+
+    std::optional<booking_record> booking(std::string_view id) override { return one_booking(statement::booking, id); }
+    std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
+        return one_booking(statement::booking_by_idempotency_key, key);
+    }
+    std::optional<booking_record> booking_by_hold_token(std::string_view token) override {
+        return one_booking(statement::booking_by_hold_token, token);
+    }
+    std::vector<booking_record> bookings_of_resource(std::string_view resource_id, interval span) override {
+        return bookings(statement::bookings_of_resource, resource_id, seconds_of(span.start), seconds_of(span.end));
+    }
+    std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
+        return bookings(statement::bookings_of_client, client_id);
+    }
+    std::vector<booking_record> confirmed_starting_in(interval span) override {
+        return bookings(statement::confirmed_starting_in, seconds_of(span.start), seconds_of(span.end));
+    }
+
+    std::optional<series_record> series(std::string_view id) override {
+        return self().first_row(statement::series, [](const auto& row) { return series_from_row(row); }, id);
+    }
+
+    bool reminded(std::string_view booking_id, minutes offset) override {
+        return exists(statement::reminded, booking_id, std::int64_t{offset.count()});
+    }
+
+    std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
+        std::vector<audit_entry> out;
+        const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+        self().each_row(statement::audit_log, [&](const auto& row) { out.push_back(audit_entry_from_row(row)); }, after,
+                        static_cast<std::int64_t>(std::min(limit, most)));
+        return out;
+    }
+
+protected:
+    static std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
+
+    /// Whether `s` with `args` returns a row.
+    template <class... Args>
+    bool exists(statement s, const Args&... args) {
+        return self().first_row(s, [](const auto&) { return true; }, args...).has_value();
+    }
+
+    /// The client who has the identity `who`, if any.
+    std::optional<std::string> client_id_of(const identity& who) {
+        return self().first_row(statement::client_of_identity, [](const auto& row) { return row.text(0); },
+                                std::string(to_string(who.network)), who.external_id);
+    }
+
+private:
+    Tx& self() { return static_cast<Tx&>(*this); }
+
+    std::vector<std::string> first_column(statement s, std::string_view key) {
+        std::vector<std::string> out;
+        self().each_row(s, [&](const auto& row) { out.push_back(row.text(0)); }, key);
+        return out;
+    }
+
+    std::optional<booking_record> one_booking(statement s, std::string_view key) {
+        return self().first_row(s, [](const auto& row) { return booking_from_row(row); }, key);
+    }
+
+    template <class... Args>
+    std::vector<booking_record> bookings(statement s, const Args&... args) {
+        std::vector<booking_record> out;
+        self().each_row(s, [&](const auto& row) { out.push_back(booking_from_row(row)); }, args...);
+        return out;
+    }
+};
+
+}  // namespace slotcraft::detail

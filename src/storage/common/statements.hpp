@@ -51,7 +51,7 @@ enum class statement : unsigned char {
 
     put_client,                ///< upsert (id, name)
     delete_client_identities,  ///< (client)
-    insert_client_identity,    ///< (network, external id, client, position)
+    insert_client_identity,    ///< (network, external id, client, position); nothing when the identity is taken
     client,                    ///< (id) → as `clients`
     identities_of_client,      ///< (client) → as `all_client_identities`
     clients,                   ///< → id, name; by id
@@ -85,7 +85,7 @@ enum class statement : unsigned char {
     mark_reminded,  ///< (booking, offset minutes); nothing when it was marked
     reminded,       ///< (booking, offset minutes) → a row when marked
 
-    append_audit,  ///< (at, actor, action, subject, before, after)
+    append_audit,  ///< (at, actor, action, subject, before, after) → its sequence number
     audit_log,     ///< (after, limit) → sequence, at, actor, action, subject, before, after; by sequence
 };
 

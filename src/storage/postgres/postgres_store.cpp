@@ -1,10 +1,9 @@
 // The PostgreSQL store (see storage/postgres_store.hpp for the connection,
 // locking, retry and constraint model).
-#include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/postgres_store.hpp>
 
 #include "../common/rows.hpp"
-#include "../common/sql_reads.hpp"
+#include "../common/sql_transaction.hpp"
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 #include "statements.hpp"
@@ -28,7 +27,6 @@
 namespace slotcraft {
 namespace {
 
-using nlohmann::json;
 using detail::statement;
 using detail::postgres_sql::sql;
 namespace postgres_sql = detail::postgres_sql;
@@ -146,15 +144,6 @@ struct connection {
     std::minstd_rand rng;
 };
 
-
-std::string dump(const json& value, const std::string& field) {
-    try {
-        return value.dump();
-    } catch (const json::exception&) {
-        reject(field, "contains text that is not valid UTF-8");
-    }
-}
-
 // ---- the transaction ------------------------------------------------------------
 
 /// A pqxx row as the readers of storage/common/rows.hpp read it.
@@ -166,15 +155,13 @@ struct pg_row {
     [[nodiscard]] bool flag(int column) const { return row[column].as<bool>(); }
 };
 
-constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
-
-/// A transaction on one connection: reads from detail::sql_reads, writes
+/// A transaction on one connection: reads from detail::sql_transaction, writes
 /// checking first what PostgreSQL would refuse (a failed statement aborts the
 /// whole transaction).
-class postgres_transaction final : public detail::sql_reads<postgres_transaction> {
+class postgres_transaction final : public detail::sql_transaction<postgres_transaction> {
 public:
     postgres_transaction(connection& conn, pqxx::transaction_base& tx, access mode)
-        : conn_(conn), tx_(tx), mode_(mode) {}
+        : sql_transaction(mode), conn_(conn), tx_(tx) {}
 
     /// Runs `s` with `args` as $1, $2, ...; `each(row)` for every row.
     template <class Each, class... Args>
@@ -188,6 +175,15 @@ public:
         using result = std::invoke_result_t<Read&, const pg_row&>;
         return r.empty() ? std::nullopt : std::optional<result>(read(pg_row{r[0]}));
     }
+    /// Runs `s` with `args`; how many rows it changed.
+    template <class... Args>
+    std::int64_t run(statement s, const Args&... args) {
+        return static_cast<std::int64_t>(exec(sql(s), args...).affected_rows());
+    }
+    /// A writer of another connection committed the value meanwhile: run() retries the transaction.
+    [[noreturn]] static void taken_meanwhile(std::string field, const std::string& message) {
+        throw race_conflict(std::move(field), message);
+    }
 
     /// The catalog's version (storage/common/catalog_cache.hpp): as the
     /// first lock read it, if any (one round trip fewer), else read now.
@@ -198,82 +194,6 @@ public:
 
     /// Set when a statement failed: PostgreSQL has aborted the transaction.
     [[nodiscard]] const std::optional<std::string>& failed() const noexcept { return failed_; }
-
-    // ---- locations ----
-    void put_location(const location_record& l) override {
-        writing();
-        exec(sql(statement::put_location), l.id, l.name, l.archived);
-    }
-
-    // ---- resources ----
-    void put_resource(const resource_record& r) override {
-        writing();
-        // Checked before anything is written, so a refused put leaves no trace
-        // even when the caller catches the error and commits.
-        detail::check_resource_write(r, [&](const std::string& id) { return exists(statement::location_exists, id); });
-        std::vector<std::string> schedules;
-        for (std::size_t i = 0; i < r.schedules.size(); ++i)
-            schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
-        exec(sql(statement::put_resource),
-             r.id, r.name, r.time_zone, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"), r.archived);
-        exec(sql(statement::delete_resource_schedules), r.id);
-        for (std::size_t i = 0; i < r.schedules.size(); ++i)
-            exec(sql(statement::insert_resource_schedule),
-                 r.id, r.schedules[i].location, static_cast<std::int64_t>(i), schedules[i]);
-    }
-
-    // ---- services ----
-    void put_service(const service_record& s) override {
-        writing();
-        detail::check_service_write(s, [&](const std::string& id) { return exists(statement::location_exists, id); });
-        exec(sql(statement::put_service), s.rules.id, dump(json(s.rules), "service"), s.name, s.archived);
-        exec(sql(statement::delete_service_locations), s.rules.id);
-        for (std::size_t i = 0; i < s.locations.size(); ++i)
-            exec(sql(statement::insert_service_location), s.rules.id, s.locations[i], static_cast<std::int64_t>(i));
-    }
-
-    // ---- links ----
-    void link(std::string_view resource_id, std::string_view service_id) override {
-        writing();
-        if (!exists(statement::resource_exists, resource_id))
-            throw error(error_category::not_found, "resource", fmt::format("resource \"{}\" does not exist", resource_id));
-        if (!exists(statement::service_exists, service_id))
-            throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service_id));
-        exec(sql(statement::link), resource_id, service_id);
-    }
-    void unlink(std::string_view resource_id, std::string_view service_id) override {
-        writing();
-        exec(sql(statement::unlink), resource_id, service_id);
-    }
-
-    // ---- clients ----
-    void put_client(const client_record& c) override {
-        writing();
-        detail::check_client_write(c, [&](const identity& who) { return client_id_of(who); });
-        exec(sql(statement::put_client), c.id, c.name);
-        exec(sql(statement::delete_client_identities), c.id);
-        for (std::size_t i = 0; i < c.identities.size(); ++i) {
-            const pqxx::result r = exec(sql(statement::insert_client_identity),
-                                        std::string(to_string(c.identities[i].network)), c.identities[i].external_id,
-                                        c.id, static_cast<std::int64_t>(i));
-            if (r.affected_rows() == 0)  // another writer gave it to a client meanwhile
-                throw race_conflict(fmt::format("client.identities[{}]", i),
-                                    fmt::format("{} account \"{}\" was just given to another client",
-                                                to_string(c.identities[i].network), c.identities[i].external_id));
-        }
-    }
-
-    // ---- settings ----
-    void save_settings(const settings& values) override {
-        writing();
-        const json document = values;
-        for (const char* key : settings_keys) {
-            if (const auto it = document.find(key); it != document.end())
-                exec(sql(statement::put_setting), std::string(key), dump(*it, std::string("settings.") + key));
-            else
-                exec(sql(statement::delete_setting), std::string(key));
-        }
-    }
 
     // ---- bookings ----
     void insert_booking(const booking_record& b) override {
@@ -291,34 +211,6 @@ public:
         refuse_booking_write(b, false);
         lapse_expired_holds(b);
         (void)write_booking(sql(statement::update_booking), b);
-    }
-
-    // ---- series and reminders ----
-    void put_series(const series_record& s) override {
-        writing();
-        if (!exists(statement::resource_exists, s.resource))
-            throw error(error_category::not_found, "series.resource",
-                        fmt::format("resource \"{}\" does not exist", s.resource));
-        exec(sql(statement::put_series), s.id, s.resource, s.rrule, seconds_of(s.first_start),
-             dump(detail::catalog_json::dates(s.except_dates), "series.except_dates"));
-    }
-
-    bool mark_reminded(std::string_view booking_id, minutes offset) override {
-        writing();
-        if (!exists(statement::booking_exists, booking_id))
-            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
-        return exec(sql(statement::mark_reminded), booking_id, offset.count()).affected_rows() == 1;
-    }
-
-    // ---- audit ----
-    std::int64_t append_audit(const audit_entry& e) override {
-        writing();
-        // The lock is taken before the sequence number is drawn and held to
-        // COMMIT: entries become visible in sequence order (see the header).
-        // One statement, one round trip.
-        return exec(sql(statement::append_audit),
-                    seconds_of(e.at), e.actor, e.action, e.subject, e.before, e.after)[0][0]
-            .as<std::int64_t>();
     }
 
     /// Takes the advisory lock of each name, in order. The first statement
@@ -365,12 +257,9 @@ private:
     }
     static std::int64_t param(std::int64_t number) { return number; }
     static bool param(bool flag) { return flag; }
+    static std::string param(const char* text) = delete;  // would be taken for a bool
     /// A nullable bigint: libpqxx sends a null `const char*` as NULL.
     static const char* param(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
-
-    void writing() const {
-        if (mode_ != access::write) storage_failure("a read transaction cannot write (use access::write)");
-    }
 
     /// Marks `lapsed` the expired holds of b's resource that overlap b, with
     /// `b.updated_at` as the time, so the constraint lets `b` take their time.
@@ -420,7 +309,6 @@ private:
 
     connection& conn_;
     pqxx::transaction_base& tx_;
-    access mode_;
     std::optional<std::string> failed_;
     std::optional<std::int64_t> version_;  // the catalog's, once read
 };

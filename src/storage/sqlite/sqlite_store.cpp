@@ -1,9 +1,8 @@
 // The SQLite store (see storage/sqlite_store.hpp for the threading and error model).
-#include <slotcraft/catalog_json.hpp>
 #include <slotcraft/storage/sqlite_store.hpp>
 
 #include "../common/rows.hpp"
-#include "../common/sql_reads.hpp"
+#include "../common/sql_transaction.hpp"
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 #include "statements.hpp"
@@ -28,7 +27,6 @@
 namespace slotcraft {
 namespace {
 
-using nlohmann::json;
 using detail::statement;
 using detail::sqlite_sql::sql;
 
@@ -106,14 +104,6 @@ std::minstd_rand seeded_rng() {
 
 std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
 
-std::string dump(const json& value, const std::string& field) {
-    try {
-        return value.dump();
-    } catch (const json::exception&) {
-        reject(field, "contains text that is not valid UTF-8");
-    }
-}
-
 // ---- statements -----------------------------------------------------------------
 
 /// One use of a prepared statement: bind, step, read columns; reset on scope exit.
@@ -133,6 +123,8 @@ public:
         check(sqlite3_bind_int64(stmt_, index, value));
         return *this;
     }
+    query& bind(int index, bool value) { return bind(index, std::int64_t{value}); }
+    query& bind(int index, const char* value) = delete;  // would be taken for a bool
     query& bind(int index, std::string_view value) {
         check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
         return *this;
@@ -299,13 +291,11 @@ void bind_booking(query& q, const booking_record& b) {
         .bind(19, to_string(b.attendance));
 }
 
-constexpr std::array<const char*, 3> settings_keys{"reminder_offsets", "global_breaks", "default_step"};
-
-/// A transaction on one connection: reads from detail::sql_reads, writes
+/// A transaction on one connection: reads from detail::sql_transaction, writes
 /// mapping SQLite's constraint failures to the store contract's errors.
-class sqlite_transaction final : public detail::sql_reads<sqlite_transaction> {
+class sqlite_transaction final : public detail::sql_transaction<sqlite_transaction> {
 public:
-    sqlite_transaction(connection& conn, access mode) : conn_(conn), mode_(mode) {}
+    sqlite_transaction(connection& conn, access mode) : sql_transaction(mode), conn_(conn) {}
 
     /// Runs `s` with `args` bound to ?1, ?2, ...; `each(row)` for every row.
     template <class Each, class... Args>
@@ -322,114 +312,17 @@ public:
         using result = std::invoke_result_t<Read&, const query&>;
         return q.next() ? std::optional<result>(read(std::as_const(q))) : std::nullopt;
     }
-
-    // ---- locations ----
-    void put_location(const location_record& l) override {
-        writing();
-        conn_.prepare(sql(statement::put_location))
-            .bind(1, l.id)
-            .bind(2, l.name)
-            .bind(3, std::int64_t{l.archived})
-            .run();
+    /// Runs `s` with `args`; how many rows it changed.
+    template <class... Args>
+    std::int64_t run(statement s, const Args&... args) {
+        query q = conn_.prepare(sql(s));
+        bind_all(q, args...);
+        q.run();
+        return sqlite3_changes64(conn_.get());
     }
-
-    // ---- resources ----
-    void put_resource(const resource_record& r) override {
-        writing();
-        // Checked before anything is written, so a refused put leaves no trace
-        // even when the caller catches the error and commits.
-        detail::check_resource_write(r, [&](const std::string& id) { return exists(statement::location_exists, id); });
-        std::vector<std::string> schedules;
-        for (std::size_t i = 0; i < r.schedules.size(); ++i)
-            schedules.push_back(dump(json(r.schedules[i]), fmt::format("resource.schedules[{}]", i)));
-        conn_.prepare(sql(statement::put_resource))
-            .bind(1, r.id)
-            .bind(2, r.name)
-            .bind(3, r.time_zone)
-            .bind(4, dump(detail::catalog_json::spans(r.time_off), "resource.time_off"))
-            .bind(5, std::int64_t{r.archived})
-            .run();
-        conn_.prepare(sql(statement::delete_resource_schedules)).bind(1, r.id).run();
-        for (std::size_t i = 0; i < r.schedules.size(); ++i) {
-            conn_.prepare(sql(statement::insert_resource_schedule))
-                .bind(1, r.id)
-                .bind(2, r.schedules[i].location)
-                .bind(3, static_cast<std::int64_t>(i))
-                .bind(4, schedules[i])
-                .run();
-        }
-    }
-
-    // ---- services ----
-    void put_service(const service_record& s) override {
-        writing();
-        detail::check_service_write(s, [&](const std::string& id) { return exists(statement::location_exists, id); });
-        const std::string rules = dump(json(s.rules), "service");
-        conn_.prepare(sql(statement::put_service))
-            .bind(1, s.rules.id)
-            .bind(2, rules)
-            .bind(3, s.name)
-            .bind(4, std::int64_t{s.archived})
-            .run();
-        conn_.prepare(sql(statement::delete_service_locations)).bind(1, s.rules.id).run();
-        for (std::size_t i = 0; i < s.locations.size(); ++i)
-            conn_.prepare(sql(statement::insert_service_location))
-                .bind(1, s.rules.id)
-                .bind(2, s.locations[i])
-                .bind(3, static_cast<std::int64_t>(i))
-                .run();
-    }
-
-    // ---- links ----
-    void link(std::string_view resource_id, std::string_view service_id) override {
-        writing();
-        query q = conn_.prepare(sql(statement::link));
-        q.bind(1, resource_id).bind(2, service_id);
-        const int rc = q.step();
-        if (rc == SQLITE_DONE) return;
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-            if (!exists(statement::resource_exists, resource_id))
-                throw error(error_category::not_found, "resource",
-                            fmt::format("resource \"{}\" does not exist", resource_id));
-            if (!exists(statement::service_exists, service_id))
-                throw error(error_category::not_found, "service",
-                            fmt::format("service \"{}\" does not exist", service_id));
-        }
-        fail(conn_.get(), rc, "link");
-    }
-    void unlink(std::string_view resource_id, std::string_view service_id) override {
-        writing();
-        conn_.prepare(sql(statement::unlink)).bind(1, resource_id).bind(2, service_id).run();
-    }
-
-    // ---- clients ----
-    void put_client(const client_record& c) override {
-        writing();
-        detail::check_client_write(c, [&](const identity& who) { return client_id_of(who); });
-        conn_.prepare(sql(statement::put_client)).bind(1, c.id).bind(2, c.name).run();
-        conn_.prepare(sql(statement::delete_client_identities)).bind(1, c.id).run();
-        for (std::size_t i = 0; i < c.identities.size(); ++i)
-            conn_.prepare(sql(statement::insert_client_identity))
-                .bind(1, to_string(c.identities[i].network))
-                .bind(2, c.identities[i].external_id)
-                .bind(3, c.id)
-                .bind(4, static_cast<std::int64_t>(i))
-                .run();
-    }
-
-    // ---- settings ----
-    void save_settings(const settings& values) override {
-        writing();
-        const json document = values;
-        for (const char* key : settings_keys) {
-            if (const auto it = document.find(key); it != document.end())
-                conn_.prepare(sql(statement::put_setting))
-                    .bind(1, key)
-                    .bind(2, dump(*it, std::string("settings.") + key))
-                    .run();
-            else
-                conn_.prepare(sql(statement::delete_setting)).bind(1, key).run();
-        }
+    /// Cannot happen while SQLite lets one writer at a time check and write; a conflict if it does.
+    [[noreturn]] static void taken_meanwhile(std::string field, const std::string& message) {
+        throw error(error_category::conflict, std::move(field), message);
     }
 
     // ---- bookings ----
@@ -450,52 +343,7 @@ public:
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", b.id));
     }
 
-    // ---- series and reminders ----
-    void put_series(const series_record& s) override {
-        writing();
-        query q = conn_.prepare(sql(statement::put_series));
-        q.bind(1, s.id)
-            .bind(2, s.resource)
-            .bind(3, s.rrule)
-            .bind(4, seconds_of(s.first_start))
-            .bind(5, dump(detail::catalog_json::dates(s.except_dates), "series.except_dates"));
-        const int rc = q.step();
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-            throw error(error_category::not_found, "series.resource",
-                        fmt::format("resource \"{}\" does not exist", s.resource));
-        if (rc != SQLITE_DONE) fail(conn_.get(), rc, "put_series");
-    }
-
-    bool mark_reminded(std::string_view booking_id, minutes offset) override {
-        writing();
-        query q = conn_.prepare(sql(statement::mark_reminded));
-        q.bind(1, booking_id).bind(2, offset.count());
-        const int rc = q.step();
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY && !exists(statement::booking_exists, booking_id))
-            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
-        if (rc != SQLITE_DONE) fail(conn_.get(), rc, "mark_reminded");
-        return sqlite3_changes(conn_.get()) == 1;
-    }
-
-    // ---- audit ----
-    std::int64_t append_audit(const audit_entry& e) override {
-        writing();
-        conn_.prepare(sql(statement::append_audit))
-            .bind(1, seconds_of(e.at))
-            .bind(2, e.actor)
-            .bind(3, e.action)
-            .bind(4, e.subject)
-            .bind(5, e.before)
-            .bind(6, e.after)
-            .run();
-        return sqlite3_last_insert_rowid(conn_.get());
-    }
-
 private:
-    void writing() const {
-        if (mode_ != access::write) storage_failure("a read transaction cannot write (use access::write)");
-    }
-
     template <class... Args>
     static void bind_all(query& q, const Args&... args) {
         int index = 1;
@@ -518,7 +366,6 @@ private:
     }
 
     connection& conn_;
-    access mode_;
 };
 
 // ---- the store ------------------------------------------------------------------

@@ -80,7 +80,7 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "DELETE FROM client_identities WHERE client_id = ?1"},
     {statement::insert_client_identity,
      "INSERT INTO client_identities (network, external_id, client_id, position) "
-     "VALUES (?1, ?2, ?3, ?4)"},
+     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"},
     {statement::client,
      "SELECT id, name FROM clients WHERE id = ?1"},
     {statement::identities_of_client,
@@ -158,7 +158,7 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "SELECT 1 FROM reminders WHERE booking_id = ?1 AND offset_min = ?2"},
     {statement::append_audit,
      "INSERT INTO audit (at_s, actor, action, subject, \"before\", \"after\") "
-     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq"},
     {statement::audit_log,
      "SELECT seq, at_s, actor, action, subject, \"before\", \"after\" FROM audit "
      "WHERE seq > ?1 ORDER BY seq LIMIT ?2"},

@@ -1,21 +1,39 @@
 #pragma once
-// The reads of a SQL store's transaction, written once over the statement
-// catalog (statements.hpp) and the row readers (rows.hpp). A store derives its
-// transaction from sql_reads<itself> and gives it two ways to run a statement
-// of its dialect, with the arguments bound to ?1, ?2, ... in order:
+// A SQL store's transaction, written once over the statement catalog
+// (statements.hpp) and the row readers (rows.hpp). A store derives its
+// transaction from sql_transaction<itself> and gives it three ways to run a
+// statement of its dialect, with the arguments bound to ?1, ?2, ... in order
+// (text as std::string or std::string_view, numbers as std::int64_t, flags as
+// bool):
 //
 //   template <class Each, class... Args> void each_row(statement, Each&& each, const Args&...);
 //       calls `each(row)` for every row;
 //   template <class Read, class... Args> auto first_row(statement, Read&& read, const Args&...);
 //       `read(row)` of the first row, or nullopt when there is none;
+//   template <class... Args> std::int64_t run(statement, const Args&...);
+//       runs it, returning how many rows it changed;
 //
-// where a row has text(i), integer(i), flag(i) and null(i). The store writes
-// what its database forces it to write differently.
+// where a row has text(i), integer(i), flag(i) and null(i); and
+//
+//   [[noreturn]] void taken_meanwhile(std::string field, const std::string& message);
+//       what a unique value that the check before a write found free, but
+//       the write found taken, throws (a writer of another process took it).
+//
+// Every write checks first what the database would refuse, so a refused write
+// changes nothing and no store maps a failed statement afterwards. The store
+// writes bookings itself (insert_booking, update_booking): there what its
+// database forces differs (PostgreSQL's exclusion constraint, its writers in
+// other processes between a check and a write).
 
+#include <slotcraft/catalog_json.hpp>
 #include <slotcraft/store.hpp>
 
 #include "rows.hpp"
 #include "statements.hpp"
+#include "write_checks.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -28,8 +46,99 @@
 namespace slotcraft::detail {
 
 template <class Tx>
-class sql_reads : public transaction {
+class sql_transaction : public transaction {
 public:
+    explicit sql_transaction(access mode) : mode_(mode) {}
+
+    // ---- the catalog ----
+    void put_location(const location_record& l) override {
+        writing();
+        self().run(statement::put_location, l.id, l.name, l.archived);
+    }
+    void put_resource(const resource_record& r) override {
+        writing();
+        check_resource_write(r, [&](const std::string& id) { return exists(statement::location_exists, id); });
+        std::vector<std::string> schedules;
+        for (std::size_t i = 0; i < r.schedules.size(); ++i)
+            schedules.push_back(json_text(r.schedules[i], fmt::format("resource.schedules[{}]", i)));
+        self().run(statement::put_resource, r.id, r.name, r.time_zone,
+                   json_text(catalog_json::spans(r.time_off), "resource.time_off"), r.archived);
+        self().run(statement::delete_resource_schedules, r.id);
+        for (std::size_t i = 0; i < r.schedules.size(); ++i)
+            self().run(statement::insert_resource_schedule, r.id, r.schedules[i].location, std::int64_t(i), schedules[i]);
+    }
+    void put_service(const service_record& s) override {
+        writing();
+        check_service_write(s, [&](const std::string& id) { return exists(statement::location_exists, id); });
+        self().run(statement::put_service, s.rules.id, json_text(s.rules, "service"), s.name, s.archived);
+        self().run(statement::delete_service_locations, s.rules.id);
+        for (std::size_t i = 0; i < s.locations.size(); ++i)
+            self().run(statement::insert_service_location, s.rules.id, s.locations[i], std::int64_t(i));
+    }
+    void link(std::string_view resource_id, std::string_view service_id) override {
+        writing();
+        if (!exists(statement::resource_exists, resource_id))
+            throw error(error_category::not_found, "resource", fmt::format("resource \"{}\" does not exist", resource_id));
+        if (!exists(statement::service_exists, service_id))
+            throw error(error_category::not_found, "service", fmt::format("service \"{}\" does not exist", service_id));
+        self().run(statement::link, resource_id, service_id);
+    }
+    void unlink(std::string_view resource_id, std::string_view service_id) override {
+        writing();
+        self().run(statement::unlink, resource_id, service_id);
+    }
+
+    void put_client(const client_record& c) override {
+        writing();
+        check_client_write(c, [&](const identity& who) { return client_id_of(who); });
+        self().run(statement::put_client, c.id, c.name);
+        self().run(statement::delete_client_identities, c.id);
+        for (std::size_t i = 0; i < c.identities.size(); ++i) {
+            const identity& who = c.identities[i];
+            if (self().run(statement::insert_client_identity, std::string(to_string(who.network)), who.external_id, c.id,
+                           std::int64_t(i)) == 0)
+                self().taken_meanwhile(fmt::format("client.identities[{}]", i),
+                                       fmt::format("{} account \"{}\" was just given to another client",
+                                                   to_string(who.network), who.external_id));
+        }
+    }
+
+    void save_settings(const settings& values) override {
+        writing();
+        const nlohmann::json document = values;
+        // A row per key the settings' JSON may hold; an absent key removes its row.
+        for (const std::string key : {"reminder_offsets", "global_breaks", "default_step"}) {
+            if (const auto it = document.find(key); it != document.end())
+                self().run(statement::put_setting, key, json_text(*it, "settings." + key));
+            else
+                self().run(statement::delete_setting, key);
+        }
+    }
+
+    // ---- series, reminders, audit ----
+    void put_series(const series_record& s) override {
+        writing();
+        if (!exists(statement::resource_exists, s.resource))
+            throw error(error_category::not_found, "series.resource",
+                        fmt::format("resource \"{}\" does not exist", s.resource));
+        self().run(statement::put_series, s.id, s.resource, s.rrule, seconds_of(s.first_start),
+                   json_text(catalog_json::dates(s.except_dates), "series.except_dates"));
+    }
+    bool mark_reminded(std::string_view booking_id, minutes offset) override {
+        writing();
+        if (!exists(statement::booking_exists, booking_id))
+            throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
+        return self().run(statement::mark_reminded, booking_id, std::int64_t{offset.count()}) == 1;
+    }
+    std::int64_t append_audit(const audit_entry& e) override {
+        writing();
+        const auto sequence = self().first_row(statement::append_audit, [](const auto& row) { return row.integer(0); },
+                                               seconds_of(e.at), e.actor, e.action, e.subject, e.before, e.after);
+        if (!sequence) throw error(error_category::storage, "", "the audit insert returned no sequence number");
+        return *sequence;
+    }
+
+    // ---- reads ----
     std::optional<location_record> location(std::string_view id) override {
         return self().first_row(statement::location, [](const auto& row) { return location_from_row(row); }, id);
     }
@@ -144,6 +253,21 @@ public:
 protected:
     static std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
 
+    /// storage error for a write in a read transaction.
+    void writing() const {
+        if (mode_ != access::write)
+            throw error(error_category::storage, "", "a read transaction cannot write (use access::write)");
+    }
+
+    /// The JSON text of `value`; invalid_argument naming `field` for text that is not valid UTF-8.
+    static std::string json_text(const nlohmann::json& value, const std::string& field) {
+        try {
+            return value.dump();
+        } catch (const nlohmann::json::exception&) {
+            reject(field, "contains text that is not valid UTF-8");
+        }
+    }
+
     /// Whether `s` with `args` returns a row.
     template <class... Args>
     bool exists(statement s, const Args&... args) {
@@ -158,6 +282,8 @@ protected:
 
 private:
     Tx& self() { return static_cast<Tx&>(*this); }
+
+    access mode_;
 
     std::vector<std::string> first_column(statement s, std::string_view key) {
         std::vector<std::string> out;

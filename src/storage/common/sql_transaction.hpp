@@ -12,6 +12,8 @@
 //       `read(row)` of the first row, or nullopt when there is none;
 //   template <class... Args> std::int64_t run(statement, const Args&...);
 //       runs it, returning how many rows it changed;
+//   template <class... Args> std::int64_t insert_numbered(statement, const Args&...);
+//       runs an insert, returning the number the database gave the new row;
 //
 // where a row has text(i), integer(i), flag(i) and null(i); and
 //
@@ -132,10 +134,8 @@ public:
     }
     std::int64_t append_audit(const audit_entry& e) override {
         writing();
-        const auto sequence = self().first_row(statement::append_audit, [](const auto& row) { return row.integer(0); },
-                                               seconds_of(e.at), e.actor, e.action, e.subject, e.before, e.after);
-        if (!sequence) throw error(error_category::storage, "", "the audit insert returned no sequence number");
-        return *sequence;
+        return self().insert_numbered(statement::append_audit, seconds_of(e.at), e.actor, e.action, e.subject, e.before,
+                                      e.after);
     }
 
     // ---- reads ----

@@ -85,7 +85,7 @@ enum class statement : unsigned char {
     mark_reminded,  ///< (booking, offset minutes); nothing when it was marked
     reminded,       ///< (booking, offset minutes) → a row when marked
 
-    append_audit,  ///< (at, actor, action, subject, before, after) → its sequence number
+    append_audit,  ///< (at, actor, action, subject, before, after); numbered by the database
     audit_log,     ///< (after, limit) → sequence, at, actor, action, subject, before, after; by sequence
 };
 

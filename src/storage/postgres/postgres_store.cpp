@@ -180,6 +180,11 @@ public:
     std::int64_t run(statement s, const Args&... args) {
         return static_cast<std::int64_t>(exec(sql(s), args...).affected_rows());
     }
+    /// Runs the insert `s` (RETURNING the number) with `args`; the number.
+    template <class... Args>
+    std::int64_t insert_numbered(statement s, const Args&... args) {
+        return exec(sql(s), args...)[0][0].template as<std::int64_t>();
+    }
     /// A writer of another connection committed the value meanwhile: run() retries the transaction.
     [[noreturn]] static void taken_meanwhile(std::string field, const std::string& message) {
         throw race_conflict(std::move(field), message);

@@ -320,6 +320,13 @@ public:
         q.run();
         return sqlite3_changes64(conn_.get());
     }
+    /// Runs the insert `s` with `args`; the row id SQLite gave the row (a
+    /// RETURNING clause costs SQLite more than the whole insert).
+    template <class... Args>
+    std::int64_t insert_numbered(statement s, const Args&... args) {
+        (void)run(s, args...);
+        return sqlite3_last_insert_rowid(conn_.get());
+    }
     /// Cannot happen while SQLite lets one writer at a time check and write; a conflict if it does.
     [[noreturn]] static void taken_meanwhile(std::string field, const std::string& message) {
         throw error(error_category::conflict, std::move(field), message);

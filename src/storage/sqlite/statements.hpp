@@ -158,7 +158,7 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "SELECT 1 FROM reminders WHERE booking_id = ?1 AND offset_min = ?2"},
     {statement::append_audit,
      "INSERT INTO audit (at_s, actor, action, subject, \"before\", \"after\") "
-     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq"},
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
     {statement::audit_log,
      "SELECT seq, at_s, actor, action, subject, \"before\", \"after\" FROM audit "
      "WHERE seq > ?1 ORDER BY seq LIMIT ?2"},

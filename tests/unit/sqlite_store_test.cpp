@@ -419,6 +419,41 @@ TEST_CASE("a version 5 file gains the catalog version and loses an index, and a 
     });
 }
 
+TEST_CASE("a version 7 file keeps its audit entries and their numbers, and numbers the next one after them without AUTOINCREMENT") {
+    temp_db file;
+    std::vector<audit_entry> before;
+    {
+        const auto db = open_fast(file.path());
+        write(*db, [](transaction& tx) {
+            for (int i = 0; i < 5; ++i)
+                (void)tx.append_audit({.at = at("2026-03-01T08:00:00Z"), .actor = "bot", .action = "hold",
+                                       .subject = fmt::format("b-{}", i), .before = "{}", .after = "{\"n\": 1}"});
+        });
+        raw_db raw(file.path());
+        // Version 7's audit table, with AUTOINCREMENT, holding entries 1, 2, 4 and 5 (3 was written and
+        // removed, as a rolled-back entry leaves a gap) and a sequence counter at 5.
+        raw.exec("DELETE FROM audit WHERE seq = 3");
+        raw.exec("CREATE TABLE audit_v7 (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_s INTEGER NOT NULL, actor TEXT NOT NULL, "
+                 "action TEXT NOT NULL, subject TEXT NOT NULL, \"before\" TEXT NOT NULL, \"after\" TEXT NOT NULL)");
+        raw.exec("INSERT INTO audit_v7 SELECT * FROM audit");
+        raw.exec("DROP TABLE audit");
+        raw.exec("ALTER TABLE audit_v7 RENAME TO audit");
+        REQUIRE(raw.scalar("SELECT seq FROM sqlite_sequence WHERE name = 'audit'") == 5);
+        raw.exec("PRAGMA user_version = 7");
+        before = db->read([](transaction& tx) { return tx.audit_log(0, 10); });
+        REQUIRE(before.size() == 4);
+    }
+    const auto db = open_fast(file.path());
+    raw_db raw(file.path());
+    CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'audit' AND sql LIKE '%AUTOINCREMENT%'") == 0);
+    CHECK(raw.scalar("SELECT count(*) FROM sqlite_sequence WHERE name = 'audit'") == 0);
+    CHECK(db->read([](transaction& tx) { return tx.audit_log(0, 10); }) == before);
+    const auto next = db->write({}, [](transaction& tx) { return tx.append_audit({.action = "book", .subject = "b-6"}); });
+    CHECK(next == 6);
+    CHECK(db->read([](transaction& tx) { return tx.audit_log(5, 10); }).front().subject == "b-6");
+}
+
 TEST_CASE("a write started inside a write of the same thread is refused at once, and the store stays usable") {
     temp_db file;
     sqlite_options options;

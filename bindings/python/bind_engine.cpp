@@ -42,8 +42,8 @@ bool same_booking(const booking& a, const booking& b) {
 }
 
 bool same_schedule(const schedule& a, const schedule& b) {
-    return std::tie(a.time_zone, a.weekly, a.overrides, a.breaks, a.time_off) ==
-           std::tie(b.time_zone, b.weekly, b.overrides, b.breaks, b.time_off);
+    return std::tie(a.time_zone, a.weekly, a.rotation, a.overrides, a.breaks, a.time_off) ==
+           std::tie(b.time_zone, b.weekly, b.rotation, b.overrides, b.breaks, b.time_off);
 }
 
 bool same_resource(const resource& a, const resource& b) {

@@ -78,6 +78,7 @@ struct slot_query {
         for (std::size_t i = 0; i < resources.size(); ++i) {
             const resource& r = resources[i];
             if (r.id.empty()) reject(fmt::format("resources[{}].id", i), "must not be empty");
+            r.rules.validate_rotation(fmt::format("resources[{}].rotation", i));
             if (i == duplicate) reject(fmt::format("resources[{}].id", i), fmt::format("duplicate resource id \"{}\"", r.id));
             for (std::size_t j = 0; j < r.rules.time_off.size(); ++j)
                 if (r.rules.time_off[j].empty())

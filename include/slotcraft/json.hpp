@@ -139,6 +139,22 @@ public:
         return b;
     }
 
+    /// A `weekly` object: ranges by weekday name.
+    static weekly_hours weekly_of(const json& value, const std::string& path) {
+        const json& weekly = object(value, path);
+        static constexpr std::array<std::pair<const char*, unsigned>, 7> days{
+            {{"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 0}}};
+        weekly_hours out;
+        for (const auto& item : weekly.items()) {
+            const std::string& key = item.key();
+            const auto day = std::find_if(days.begin(), days.end(), [&](const auto& d) { return key == d.first; });
+            if (day == days.end())
+                reject(path + "." + key.substr(0, 16), "unknown weekday (expected mon, tue, wed, thu, fri, sat or sun)");
+            out.set(date::weekday{day->second}, ranges(item.value(), path + "." + key));
+        }
+        return out;
+    }
+
     static resource read_resource(const json& value, const std::string& path) {
         object(value, path);
         resource r;
@@ -146,17 +162,21 @@ public:
         const std::string tz_path = path + ".timezone";
         r.rules.time_zone = zone::locate(string(required(value, "timezone", tz_path), tz_path), tz_path);
 
-        const std::string weekly_path = path + ".weekly";
-        const json& weekly = object(required(value, "weekly", weekly_path), weekly_path);
-        static constexpr std::array<std::pair<const char*, unsigned>, 7> days{
-            {{"mon", 1}, {"tue", 2}, {"wed", 3}, {"thu", 4}, {"fri", 5}, {"sat", 6}, {"sun", 0}}};
-        for (const auto& item : weekly.items()) {
-            const std::string& key = item.key();
-            const json& value_of_day = item.value();
-            const auto day = std::find_if(days.begin(), days.end(), [&](const auto& d) { return key == d.first; });
-            if (day == days.end())
-                reject(weekly_path + "." + key.substr(0, 16), "unknown weekday (expected mon, tue, wed, thu, fri, sat or sun)");
-            r.rules.weekly.set(date::weekday{day->second}, ranges(value_of_day, weekly_path + "." + key));
+        if (const json* rotation = member(value, "rotation")) {
+            const std::string rotation_path = path + ".rotation";
+            if (member(value, "weekly") != nullptr) reject(rotation_path, "give either weekly or rotation, not both");
+            object(*rotation, rotation_path);
+            weekly_rotation cycle;
+            cycle.anchor = calendar_date(string(required(*rotation, "anchor", rotation_path + ".anchor"), rotation_path + ".anchor"),
+                                         rotation_path + ".anchor");
+            const json& weeks = array(required(*rotation, "weeks", rotation_path + ".weeks"), rotation_path + ".weeks");
+            if (weeks.empty() || weeks.size() > weekly_rotation::max_weeks)
+                reject(rotation_path, fmt::format("expected 1 to {} weeks (got {})", weekly_rotation::max_weeks, weeks.size()));
+            for (std::size_t i = 0; i < weeks.size(); ++i)
+                cycle.weeks.push_back(weekly_of(weeks[i], fmt::format("{}.weeks[{}]", rotation_path, i)));
+            r.rules.rotation = std::move(cycle);
+        } else {
+            r.rules.weekly = weekly_of(required(value, "weekly", path + ".weekly"), path + ".weekly");
         }
 
         if (const json* overrides = member(value, "overrides")) {

@@ -1,15 +1,20 @@
 #pragma once
 /// \file
-/// A resource's working rules (weekly hours, date overrides, breaks, time off)
-/// and the open time they produce (SPEC §2).
+/// A resource's working rules (weekly hours or a rotation of weeks, date
+/// overrides, breaks, time off) and the open time they produce (SPEC §2, §9).
 
+#include <slotcraft/error.hpp>
 #include <slotcraft/interval_set.hpp>
 #include <slotcraft/tz.hpp>
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace slotcraft {
@@ -30,10 +35,44 @@ private:
     std::array<std::vector<local_range>, 7> by_weekday_{};
 };
 
+/// Weekly patterns that repeat in a cycle (SPEC §9): the week holding the
+/// anchor date uses the first, the next week the second, and so on, round and
+/// round, backwards too for dates before the anchor. Weeks start on Monday.
+struct weekly_rotation {
+    local_date anchor{};
+    std::vector<weekly_hours> weeks{};  ///< 1 to max_weeks patterns
+
+    static constexpr std::size_t max_weeks = 52;
+
+    /// The pattern of the week holding `day`: `weeks[k mod n]`, with `k` the
+    /// whole weeks from the Monday on or before the anchor to the Monday on or
+    /// before `day` (negative before it) and `mod` never negative.
+    [[nodiscard]] const weekly_hours& week_of(local_date day) const {
+        const auto n = static_cast<long long>(weeks.size());
+        const long long k = (monday_of(day) - monday_of(anchor)).count() / 7;
+        return weeks[static_cast<std::size_t>(((k % n) + n) % n)];
+    }
+
+    /// invalid_argument naming `field` for no weeks or more than max_weeks.
+    void validate(const std::string& field) const {
+        if (weeks.empty()) reject(field, "a rotation needs at least one week");
+        if (weeks.size() > max_weeks)
+            reject(field, fmt::format("a rotation has at most {} weeks (got {})", max_weeks, weeks.size()));
+    }
+
+    friend bool operator==(const weekly_rotation&, const weekly_rotation&) = default;
+
+private:
+    static local_date monday_of(local_date day) { return day - (date::weekday{day} - date::Monday); }
+};
+
 /// Everything that decides when one resource is open, in its own zone.
 struct schedule {
     zone time_zone = zone::locate("UTC");
     weekly_hours weekly{};
+    /// When set, the weeks cycle through its patterns and `weekly` must be
+    /// empty (SPEC §9).
+    std::optional<weekly_rotation> rotation{};
     /// Replaces the weekly ranges of one local date; an empty list is a day off.
     std::map<local_date, std::vector<local_range>> overrides{};
     /// Daily breaks, cut out of every local date (overrides included).
@@ -41,10 +80,20 @@ struct schedule {
     /// UTC intervals when the resource is away (vacation, external busy time).
     std::vector<interval> time_off{};
 
-    /// `hours(D)` of SPEC §2: the override for `day` if any, else the weekly ranges.
+    /// `hours(D)` of SPEC §2 and §9: the override for `day` if any, else the
+    /// ranges of its weekday in its week of the rotation, or in `weekly`.
     [[nodiscard]] std::span<const local_range> hours_on(local_date day) const {
         if (auto it = overrides.find(day); it != overrides.end()) return it->second;
+        if (rotation) return rotation->week_of(day).on(date::weekday{day});
         return weekly.on(date::weekday{day});
+    }
+
+    /// invalid_argument naming `field` (the rotation's) for a rotation beside
+    /// weekly hours, or one of no weeks or too many.
+    void validate_rotation(const std::string& field) const {
+        if (!rotation) return;
+        if (weekly != weekly_hours{}) reject(field, "give either weekly hours or a rotation, not both");
+        rotation->validate(field);
     }
 };
 

@@ -198,3 +198,20 @@ def test_query_validate_names_fields_as_the_spec_json_does() -> None:
     with pytest.raises(sc.InvalidArgument) as again:
         sc.find_slots(q)
     assert again.value.field == "service.duration"
+
+
+def test_a_rotation_in_a_query_dict_alternates_its_weeks_and_schedules_compare_by_it() -> None:
+    # SPEC §9: the anchor's week (from Monday 2026-03-02) takes the first pattern, the next week the second.
+    rotation = {"anchor": "2026-03-04", "weeks": [{"mon": [["09:00", "10:00"]]}, {"mon": [["14:00", "15:00"]]}]}
+    query = {"now": "2026-03-01T00:00:00Z", "from": "2026-03-02T00:00:00Z", "to": "2026-03-17T00:00:00Z",
+             "service": {"id": "s", "duration": 60},
+             "resources": [{"id": "r", "timezone": "UTC", "rotation": rotation}]}
+    starts = [slot.time.start for slot in sc.find_slots(query)]
+    assert starts == [utc("2026-03-02T09:00"), utc("2026-03-09T14:00"), utc("2026-03-16T09:00")]
+    parsed = sc.Query.from_dict(query).resources[0].rules
+    assert parsed.hours_on(date(2026, 3, 9)) != parsed.hours_on(date(2026, 3, 2))  # week B's Monday, week A's
+    assert parsed.hours_on(date(2026, 3, 16)) == parsed.hours_on(date(2026, 3, 2))
+    other = copy.deepcopy(query)
+    other["resources"][0]["rotation"]["anchor"] = "2026-03-09"
+    assert sc.Query.from_dict(other).resources[0].rules != parsed
+    assert [slot.time.start for slot in sc.find_slots(other)][0] == utc("2026-03-02T14:00")

@@ -248,9 +248,14 @@ class Gen:
         for name in names:
             rz = zone if r.random() < 0.8 else r.choice(ALL_ZONES)
             res = {"id": name, "timezone": rz, "weekly": self.weekly(rz)}
-            if resources and r.random() < (0.6 if q.get("mode") == "all" else 0.3):
+            if resources and r.random() < (0.6 if q.get("mode") == "all" else 0.3) and "weekly" in resources[0]:
                 res["timezone"] = resources[0]["timezone"]
                 res["weekly"] = json.loads(json.dumps(resources[0]["weekly"]))
+            elif r.random() < 0.25:  # SPEC §9: weeks in a cycle, anchored around the focus
+                del res["weekly"]
+                res["rotation"] = {
+                    "anchor": (focus + timedelta(days=r.randint(-30, 30))).isoformat(),
+                    "weeks": [self.weekly(rz) for _ in range(r.randint(1, 3))]}
             if r.random() < 0.35:
                 res["overrides"] = {}
                 for _ in range(r.randint(1, 2)):
@@ -342,6 +347,20 @@ class Gen:
             bk.append({"start": "2026-05-01T10:00:00Z", "end": "2026-05-01T10:30:00Z",
                        "service": "cut", "status": "held"})
             return f"{base}.bookings[{len(bk) - 1}].expires"
+        if "rotation" in res and case in ("weekday_key", "weekly"):
+            rot = res["rotation"]
+            bad = r.choice(["both", "no_weeks", "too_many", "anchor"])
+            if bad == "both":
+                res["weekly"] = {}
+                return f"{base}.rotation"
+            if bad == "no_weeks":
+                rot["weeks"] = []
+                return f"{base}.rotation"
+            if bad == "too_many":
+                rot["weeks"] = [{} for _ in range(53)]
+                return f"{base}.rotation"
+            rot["anchor"] = r.choice(["2026-02-30", "someday", "2026-3-1"])
+            return f"{base}.rotation.anchor"
         if case == "weekday_key":
             key = r.choice(["monday", "Tue", "wedn", "xyz"])
             res["weekly"][key] = [["09:00", "17:00"]]

@@ -276,6 +276,32 @@ def parse_service(svc):
     }
 
 
+def parse_weekly(weekly_in, field):
+    if not isinstance(weekly_in, dict):
+        raise SpecError(field, "object expected")
+    # AMBIGUOUS (documented reading): unknown weekday keys are refused.
+    for key in weekly_in:
+        if key not in WEEKDAYS:
+            raise SpecError(f"{field}.{key}", "unknown weekday")
+    weekly = {}
+    for day in WEEKDAYS:
+        if day in weekly_in:
+            weekly[day] = check_local_ranges(weekly_in[day], f"{field}.{day}")
+        else:
+            weekly[day] = []
+    return weekly
+
+
+def weekly_hours(res, d):
+    """hours(D) before overrides: the weekday's ranges, of D's week in the rotation (SPEC §9)."""
+    if res["rotation"] is None:
+        return res["weekly"][WEEKDAYS[d.weekday()]]
+    anchor, weeks = res["rotation"]
+    monday = lambda x: x - timedelta(days=x.weekday())
+    k = (monday(d) - monday(anchor)).days // 7
+    return weeks[k % len(weeks)][WEEKDAYS[d.weekday()]]  # Python's % is never negative here
+
+
 def parse_resource(res, i):
     base = f"resources[{i}]"
     rid = res.get("id")
@@ -288,19 +314,31 @@ def parse_resource(res, i):
         tz = ZoneInfo(tzname)
     except Exception:
         raise SpecError(f"{base}.timezone", "unknown time zone")
-    weekly_in = res.get("weekly")
-    if not isinstance(weekly_in, dict):
-        raise SpecError(f"{base}.weekly", "object expected")
-    # AMBIGUOUS (documented reading): unknown weekday keys are refused.
-    for key in weekly_in:
-        if key not in WEEKDAYS:
-            raise SpecError(f"{base}.weekly.{key}", "unknown weekday")
-    weekly = {}
-    for day in WEEKDAYS:
-        if day in weekly_in:
-            weekly[day] = check_local_ranges(weekly_in[day], f"{base}.weekly.{day}")
-        else:
-            weekly[day] = []
+    # SPEC §9: `rotation` instead of `weekly`: anchor and 1-52 weekly patterns.
+    rotation = None
+    if "rotation" in res:
+        if "weekly" in res:
+            raise SpecError(f"{base}.rotation", "weekly and rotation both given")
+        rot = res["rotation"]
+        if not isinstance(rot, dict):
+            raise SpecError(f"{base}.rotation", "object expected")
+        anchor_in = rot.get("anchor")
+        if not isinstance(anchor_in, str) or not DATE_RE.match(anchor_in):
+            raise SpecError(f"{base}.rotation.anchor", "malformed date")
+        try:
+            anchor = date.fromisoformat(anchor_in)
+        except ValueError:
+            raise SpecError(f"{base}.rotation.anchor", "malformed date")
+        weeks_in = rot.get("weeks")
+        if not isinstance(weeks_in, list):
+            raise SpecError(f"{base}.rotation.weeks", "array expected")
+        if not 1 <= len(weeks_in) <= 52:
+            raise SpecError(f"{base}.rotation", "1 to 52 weeks")
+        weeks = [parse_weekly(w, f"{base}.rotation.weeks[{k}]") for k, w in enumerate(weeks_in)]
+        rotation = (anchor, weeks)
+        weekly = None
+    else:
+        weekly = parse_weekly(res.get("weekly"), f"{base}.weekly")
     overrides = {}
     for key, ranges in res.get("overrides", {}).items():
         if not DATE_RE.match(key):
@@ -349,7 +387,7 @@ def parse_resource(res, i):
             "padded": (s - bb * 60, e + ba * 60),
         })
     return {
-        "id": res.get("id"), "tz": tz, "weekly": weekly, "overrides": overrides,
+        "id": res.get("id"), "tz": tz, "weekly": weekly, "rotation": rotation, "overrides": overrides,
         "breaks": breaks, "time_off": time_off, "bookings": bookings,
     }
 
@@ -430,7 +468,7 @@ def resource_slots(res, q):
 
     open_by_date = {}
     for d in dates:
-        hours = res["overrides"][d] if d in res["overrides"] else res["weekly"][WEEKDAYS[d.weekday()]]
+        hours = res["overrides"][d] if d in res["overrides"] else weekly_hours(res, d)
         ivs = []
         for hf, ht in hours:
             iv = local_range_to_utc(tz, d, hf, ht)

@@ -33,10 +33,22 @@ public:
     resource some_resource(interval range, const std::string& service_id) {
         resource r{"r", {}, {}};
         r.rules.time_zone = zone::locate(chance(0.5) ? "Europe/Berlin" : "America/New_York");
-        for (unsigned d = 0; d < 7; ++d) {
-            std::vector<local_range> ranges;
-            for (int k = pick(0, 2); k > 0; --k) ranges.push_back(some_range());
-            r.rules.weekly.set(date::weekday{d}, std::move(ranges));
+        const auto some_week = [&] {
+            weekly_hours week;
+            for (unsigned d = 0; d < 7; ++d) {
+                std::vector<local_range> ranges;
+                for (int k = pick(0, 2); k > 0; --k) ranges.push_back(some_range());
+                week.set(date::weekday{d}, std::move(ranges));
+            }
+            return week;
+        };
+        if (chance(0.3)) {  // SPEC §9: 1-4 weeks in a cycle, anchored up to two months either side
+            weekly_rotation cycle{.anchor = local_date{date::floor<date::days>(range.start).time_since_epoch()} +
+                                            date::days{pick(-60, 60)}};
+            for (int k = pick(1, 4); k > 0; --k) cycle.weeks.push_back(some_week());
+            r.rules.rotation = std::move(cycle);
+        } else {
+            r.rules.weekly = some_week();
         }
         for (int k = pick(0, 2); k > 0; --k) r.rules.breaks.push_back(some_range());
         if (chance(0.3)) {

@@ -46,8 +46,11 @@ struct weekly_rotation {
 
     /// The pattern of the week holding `day`: `weeks[k mod n]`, with `k` the
     /// whole weeks from the Monday on or before the anchor to the Monday on or
-    /// before `day` (negative before it) and `mod` never negative.
+    /// before `day` (negative before it) and `mod` never negative. No weeks
+    /// (which validate refuses) is a week without hours.
     [[nodiscard]] const weekly_hours& week_of(local_date day) const {
+        static const weekly_hours closed{};
+        if (weeks.empty()) return closed;
         const auto n = static_cast<long long>(weeks.size());
         const long long k = (monday_of(day) - monday_of(anchor)).count() / 7;
         return weeks[static_cast<std::size_t>(((k % n) + n) % n)];

@@ -52,6 +52,9 @@ TEST_CASE("dates before the anchor continue the cycle backwards, never with a ne
     CHECK(&three.week_of(on(2026, 2, 2)) == &three.weeks[2]);
     CHECK(&three.week_of(on(2026, 2, 8)) == &three.weeks[2]);  // the Sunday of that week
     CHECK(&three.week_of(on(2026, 2, 9)) == &three.weeks[0]);
+    // No weeks, which a query refuses, is still no hours, not a division by zero, for a schedule used directly.
+    const schedule none{.rotation = weekly_rotation{.anchor = on(2026, 3, 2)}};
+    CHECK(none.hours_on(on(2026, 3, 2)).empty());
 }
 
 TEST_CASE("a rotation anchored before a DST change counts weeks by local date, and its hours keep their wall time") {

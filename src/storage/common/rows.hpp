@@ -22,18 +22,29 @@
 
 namespace slotcraft::detail {
 
-/// Reads the JSON text of a column with `read`. Text that does not parse or
-/// read is a storage failure naming `where`: the database was changed behind
-/// slotcraft's back, which is not the caller's bad input.
+/// Whole seconds since the epoch, as the SQL stores keep instants.
+inline std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
+inline instant instant_of(std::int64_t seconds) { return instant{std::chrono::seconds{seconds}}; }
+
+/// `read()` of a stored value; the input error it throws becomes a storage
+/// failure naming `where`: the database was changed behind slotcraft's back,
+/// which is not the caller's bad input.
+template <class Read>
+auto stored_value(std::string_view where, Read&& read) {
+    try {
+        return read();
+    } catch (const error& e) {
+        throw error(error_category::storage, "", fmt::format("corrupt data in {}: {}", where, e.what()));
+    }
+}
+
+/// Reads the JSON text of a column with `read`; text that does not parse, or
+/// that `read` refuses, is a storage failure naming `where`.
 template <class Read>
 auto decode_column(const std::string& text, std::string_view where, Read&& read) {
     const nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
     if (value.is_discarded()) throw error(error_category::storage, "", fmt::format("corrupt JSON in {}", where));
-    try {
-        return read(value);
-    } catch (const error& e) {
-        throw error(error_category::storage, "", fmt::format("corrupt data in {}: {}", where, e.what()));
-    }
+    return stored_value(where, [&] { return read(value); });
 }
 
 /// A location: id, name, archived.
@@ -87,12 +98,8 @@ client_record client_from_row(const Row& row) {
 template <class Row>
 identity identity_from_row(const Row& row) {
     identity who;
-    try {
-        who.network = parse_messenger(row.text(1), "network");
-    } catch (const error& e) {
-        throw error(error_category::storage, "",
-                    fmt::format("corrupt data in client_identities of \"{}\": {}", row.text(0), e.what()));
-    }
+    who.network = stored_value(fmt::format("client_identities of \"{}\"", row.text(0)),
+                               [&] { return parse_messenger(row.text(1), "network"); });
     who.external_id = row.text(2);
     return who;
 }
@@ -124,7 +131,7 @@ series_record series_from_row(const Row& row) {
     series_record out{.id = row.text(0),
                       .resource = row.text(1),
                       .rrule = row.text(2),
-                      .first_start = instant{std::chrono::seconds{row.integer(3)}}};
+                      .first_start = instant_of(row.integer(3))};
     out.except_dates = decode_column(row.text(4), fmt::format("series.except_dates of \"{}\"", out.id),
                                      [](const nlohmann::json& v) { return catalog_json::read_dates(v, "except_dates"); });
     return out;
@@ -134,7 +141,7 @@ series_record series_from_row(const Row& row) {
 template <class Row>
 audit_entry audit_entry_from_row(const Row& row) {
     return {.sequence = row.integer(0),
-            .at = instant{std::chrono::seconds{row.integer(1)}},
+            .at = instant_of(row.integer(1)),
             .actor = row.text(2),
             .action = row.text(3),
             .subject = row.text(4),
@@ -146,18 +153,12 @@ audit_entry audit_entry_from_row(const Row& row) {
 template <class Row>
 void add_setting(nlohmann::json& document, const Row& row) {
     const std::string key = row.text(0);
-    document[key] = nlohmann::json::parse(row.text(1), nullptr, false);
-    if (document[key].is_discarded())
-        throw error(error_category::storage, "", fmt::format("corrupt JSON in settings.{}", key));
+    document[key] = decode_column(row.text(1), "settings." + key, [](const nlohmann::json& v) { return v; });
 }
 
 /// The settings that add_setting gathered in `document`.
 inline settings settings_from_document(const nlohmann::json& document) {
-    try {
-        return settings_from_json(document, "settings");
-    } catch (const error& e) {
-        throw error(error_category::storage, "", fmt::format("corrupt data in settings: {}", e.what()));
-    }
+    return stored_value("settings", [&] { return settings_from_json(document, "settings"); });
 }
 
 /// The booking in `row`: id, resource, service, location, client, start, end,
@@ -168,7 +169,7 @@ inline settings settings_from_document(const nlohmann::json& document) {
 /// \throws error (storage) for a status or attendance no slotcraft wrote.
 template <class Row>
 booking_record booking_from_row(const Row& row) {
-    const auto instant_at = [&](int column) { return instant{std::chrono::seconds{row.integer(column)}}; };
+    const auto instant_at = [&](int column) { return instant_of(row.integer(column)); };
     booking_record b;
     b.id = row.text(0);
     b.resource = row.text(1);
@@ -177,12 +178,8 @@ booking_record booking_from_row(const Row& row) {
     b.client = row.text(4);
     b.time = {instant_at(5), instant_at(6)};
     b.seats = static_cast<int>(row.integer(7));
-    try {
-        b.status = parse_booking_status(row.text(8), "status");
-    } catch (const error& e) {
-        throw error(error_category::storage, "",
-                    fmt::format("corrupt data in bookings.status of \"{}\": {}", b.id, e.what()));
-    }
+    b.status = stored_value(fmt::format("bookings.status of \"{}\"", b.id),
+                            [&] { return parse_booking_status(row.text(8), "status"); });
     if (!row.null(9)) b.expires = instant_at(9);
     b.hold_token = row.text(10);
     b.buffer_before = minutes{row.integer(11)};
@@ -192,12 +189,8 @@ booking_record booking_from_row(const Row& row) {
     b.cancel_reason = row.text(15);
     b.created_at = instant_at(16);
     b.updated_at = instant_at(17);
-    try {
-        b.attendance = parse_attendance(row.text(18), "attendance");
-    } catch (const error& e) {
-        throw error(error_category::storage, "",
-                    fmt::format("corrupt data in bookings.attendance of \"{}\": {}", b.id, e.what()));
-    }
+    b.attendance = stored_value(fmt::format("bookings.attendance of \"{}\"", b.id),
+                                [&] { return parse_attendance(row.text(18), "attendance"); });
     return b;
 }
 

@@ -251,8 +251,6 @@ public:
     }
 
 protected:
-    static std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
-
     /// storage error for a write in a read transaction.
     void writing() const {
         if (mode_ != access::write)

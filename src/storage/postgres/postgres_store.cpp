@@ -29,6 +29,7 @@ namespace {
 
 using detail::statement;
 using detail::postgres_sql::sql;
+using detail::seconds_of;
 namespace postgres_sql = detail::postgres_sql;
 
 // ---- schema -----------------------------------------------------------------

@@ -29,6 +29,7 @@ namespace {
 
 using detail::statement;
 using detail::sqlite_sql::sql;
+using detail::seconds_of;
 
 // ---- schema -----------------------------------------------------------------
 
@@ -102,7 +103,6 @@ std::minstd_rand seeded_rng() {
     return std::minstd_rand(seq);
 }
 
-std::int64_t seconds_of(instant t) { return t.time_since_epoch().count(); }
 
 // ---- statements -----------------------------------------------------------------
 

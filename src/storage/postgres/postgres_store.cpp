@@ -15,7 +15,6 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <random>

@@ -193,18 +193,21 @@ constexpr std::string_view sql(statement s) { return statements[static_cast<std:
 // ---- only PostgreSQL's ----
 
 /// (name) → the transaction's advisory lock of `name` (held to its end), and the catalog version.
-inline constexpr std::string_view take_lock = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft lock ' || $1, 0)), "
+inline constexpr std::string_view take_lock =
+    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft lock ' || $1, 0)), "
     "(SELECT n FROM catalog_version)";
 
 /// (resource, now, padded start, padded end, id): marks `lapsed` the expired
 /// holds of the resource overlapping the padded interval, but the booking `id`.
-inline constexpr std::string_view lapse_expired_holds = "UPDATE bookings SET lapsed = true WHERE resource_id = $1 AND status = 'held' AND NOT lapsed "
+inline constexpr std::string_view lapse_expired_holds =
+    "UPDATE bookings SET lapsed = true WHERE resource_id = $1 AND status = 'held' AND NOT lapsed "
     "AND expires_at <= to_timestamp($2::bigint) AND padded_end > to_timestamp($3::bigint) "
     "AND padded_start < to_timestamp($4::bigint) AND id <> $5";
 
 /// (resource, padded start, padded end, id) → the first active booking of
 /// the resource, but `id`, whose padded interval overlaps.
-inline constexpr std::string_view overlapping_booking = "SELECT id FROM bookings WHERE resource_id = $1 AND status <> 'cancelled' AND NOT lapsed AND capacity <= 1 "
+inline constexpr std::string_view overlapping_booking =
+    "SELECT id FROM bookings WHERE resource_id = $1 AND status <> 'cancelled' AND NOT lapsed AND capacity <= 1 "
     "AND padded_end > to_timestamp($2::bigint) AND padded_start < to_timestamp($3::bigint) AND id <> $4 "
     "ORDER BY start_at LIMIT 1";
 

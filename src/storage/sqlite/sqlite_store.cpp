@@ -16,7 +16,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <mutex>
 #include <random>
 #include <string_view>

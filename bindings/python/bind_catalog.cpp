@@ -49,18 +49,22 @@ void register_catalog(py::module_& m) {
     // ---- LocationSchedule ----
     py::class_<location_schedule> cls_ls(m, "LocationSchedule",
                                          "A resource's rules at one location, in the resource's zone.");
-    cls_ls.def(py::init([](py::handle location, py::handle weekly, py::handle overrides, py::handle breaks) {
+    cls_ls.def(py::init([](py::handle location, py::handle weekly, py::handle rotation, py::handle overrides,
+                           py::handle breaks) {
                    location_schedule s;
                    s.location = to_text(location, "location");
                    s.weekly = to_weekly(weekly, "weekly");
+                   s.rotation = as_optional_rotation::to(rotation, "rotation");
                    s.overrides = to_overrides(overrides, "overrides");
                    s.breaks = to_ranges(breaks, "breaks");
                    return s;
                }),
-               py::arg("location"), py::kw_only(), py::arg("weekly") = py::dict(), py::arg("overrides") = py::dict(),
-               py::arg("breaks") = py::list());
+               py::arg("location"), py::kw_only(), py::arg("weekly") = py::dict(), py::arg("rotation") = py::none(),
+               py::arg("overrides") = py::dict(), py::arg("breaks") = py::list());
     field<as_text>(cls_ls, "location", &location_schedule::location);
     field<as_weekly>(cls_ls, "weekly", &location_schedule::weekly);
+    field<as_optional_rotation>(cls_ls, "rotation", &location_schedule::rotation,
+                                "A Rotation (then `weekly` stays empty), or None.");
     field<as_overrides>(cls_ls, "overrides", &location_schedule::overrides);
     field<as_ranges>(cls_ls, "breaks", &location_schedule::breaks);
     to_dict_method(cls_ls);

@@ -51,11 +51,12 @@ bool same_resource(const resource& a, const resource& b) {
            std::equal(a.bookings.begin(), a.bookings.end(), b.bookings.begin(), b.bookings.end(), same_booking);
 }
 
-schedule make_schedule(py::handle time_zone, py::handle weekly, py::handle overrides, py::handle breaks,
-                       py::handle time_off) {
+schedule make_schedule(py::handle time_zone, py::handle weekly, py::handle rotation, py::handle overrides,
+                       py::handle breaks, py::handle time_off) {
     schedule s;
     s.time_zone = to_zone(time_zone, "time_zone");
     s.weekly = to_weekly(weekly, "weekly");
+    s.rotation = as_optional_rotation::to(rotation, "rotation");
     s.overrides = to_overrides(overrides, "overrides");
     s.breaks = to_ranges(breaks, "breaks");
     s.time_off = to_intervals(time_off, "time_off");
@@ -177,16 +178,54 @@ void register_engine(py::module_& m) {
         });
     value_equality(cls_booking, same_booking);
 
-    // ---- Schedule and Resource ----
-    py::class_<schedule> cls_schedule(m, "Schedule",
-                                      "A resource's rules in its zone: weekly hours, date overrides, breaks, time off.");
+    // ---- Rotation, Schedule and Resource ----
+    py::class_<weekly_rotation> cls_rotation(
+        m, "Rotation",
+        "Weekly patterns in a cycle (SPEC §9): the week (Monday to Sunday) holding `anchor` uses weeks[0], the next "
+        "weeks[1], and so on, round and round, backwards too.");
+    cls_rotation.def(py::init([](py::handle anchor, py::handle weeks) {
+                         weekly_rotation r{.anchor = to_date(anchor, "anchor")};
+                         const auto items = to_items(weeks, "weeks");
+                         for (std::size_t i = 0; i < items.size(); ++i)
+                             r.weeks.push_back(to_weekly(items[i], "weeks[" + std::to_string(i) + "]"));
+                         return r;
+                     }),
+                     py::arg("anchor"), py::arg("weeks"));
+    cls_rotation
+        .def_property(
+            "anchor", [](const weekly_rotation& r) { return from_date(r.anchor); },
+            [](weekly_rotation& r, py::handle v) { r.anchor = to_date(v, "anchor"); })
+        .def_property_readonly(
+            "weeks",
+            [](const weekly_rotation& r) {
+                py::list out;
+                for (const weekly_hours& week : r.weeks) out.append(from_weekly(week));
+                return out;
+            },
+            "The weekly patterns, in order (a copy: build a new Rotation to change them).")
+        .def(
+            "week_of", [](const weekly_rotation& r, py::handle day) { return from_weekly(r.week_of(to_date(day, "day"))); },
+            py::arg("day"), "The weekly pattern of the week holding `day`.")
+        .def(
+            "validate", [](const weekly_rotation& r) { r.validate("rotation"); },
+            "Checks SPEC §9: 1 to 52 weeks.")
+        .def("__repr__", [](const weekly_rotation& r) {
+            return "Rotation(" + detail::catalog_json::date_text(r.anchor) + ", " + std::to_string(r.weeks.size()) +
+                   " weeks)";
+        });
+    value_equality(cls_rotation);
+
+    py::class_<schedule> cls_schedule(
+        m, "Schedule", "A resource's rules in its zone: weekly hours or a rotation, date overrides, breaks, time off.");
     cls_schedule.def(py::init(&make_schedule), py::arg("time_zone") = "UTC", py::kw_only(),
-                     py::arg("weekly") = py::dict(), py::arg("overrides") = py::dict(), py::arg("breaks") = py::list(),
-                     py::arg("time_off") = py::list());
+                     py::arg("weekly") = py::dict(), py::arg("rotation") = py::none(), py::arg("overrides") = py::dict(),
+                     py::arg("breaks") = py::list(), py::arg("time_off") = py::list());
     cls_schedule.def_property(
         "time_zone", [](const schedule& s) { return std::string(s.time_zone.name()); },
         [](schedule& s, py::handle v) { s.time_zone = to_zone(v, "time_zone"); }, "The IANA name.");
     field<as_weekly>(cls_schedule, "weekly", &schedule::weekly, "{\"mon\": [LocalRange, ...], ..., \"sun\": [...]}");
+    field<as_optional_rotation>(cls_schedule, "rotation", &schedule::rotation,
+                                "A Rotation (then `weekly` stays empty), or None.");
     field<as_overrides>(cls_schedule, "overrides", &schedule::overrides, "{date: [LocalRange, ...]}; [] is a day off.");
     field<as_ranges>(cls_schedule, "breaks", &schedule::breaks);
     field<as_intervals>(cls_schedule, "time_off", &schedule::time_off);
@@ -195,22 +234,22 @@ void register_engine(py::module_& m) {
             const auto hours = s.hours_on(to_date(day, "day"));
             return from_ranges({hours.begin(), hours.end()});
         },
-        py::arg("day"), "The override for `day` if any, else the weekly ranges of its weekday.");
+        py::arg("day"), "The override for `day` if any, else its weekday's ranges in its rotation week or `weekly`.");
     cls_schedule.def("__repr__", [](const schedule& s) { return "Schedule('" + std::string(s.time_zone.name()) + "', ...)"; });
     value_equality(cls_schedule, same_schedule);
 
     py::class_<resource> cls_resource(m, "Resource", "A resource of the stateless query: rules and bookings.");
     cls_resource.def(
-        py::init([](py::handle id, py::handle time_zone, py::handle weekly, py::handle overrides, py::handle breaks,
-                    py::handle time_off, py::handle bookings) {
+        py::init([](py::handle id, py::handle time_zone, py::handle weekly, py::handle rotation, py::handle overrides,
+                    py::handle breaks, py::handle time_off, py::handle bookings) {
             resource r;
             r.id = to_text(id, "id");
-            r.rules = make_schedule(time_zone, weekly, overrides, breaks, time_off);
+            r.rules = make_schedule(time_zone, weekly, rotation, overrides, breaks, time_off);
             r.bookings = to_values<booking>(bookings, "bookings");
             return r;
         }),
         py::arg("id"), py::arg("time_zone") = "UTC", py::kw_only(), py::arg("weekly") = py::dict(),
-        py::arg("overrides") = py::dict(), py::arg("breaks") = py::list(), py::arg("time_off") = py::list(),
+        py::arg("rotation") = py::none(), py::arg("overrides") = py::dict(), py::arg("breaks") = py::list(), py::arg("time_off") = py::list(),
         py::arg("bookings") = py::list());
     field<as_text>(cls_resource, "id", &resource::id);
     cls_resource.def_property(

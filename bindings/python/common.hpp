@@ -195,6 +195,14 @@ struct as_weekly {
     static weekly_hours to(py::handle v, const std::string& f) { return to_weekly(v, f); }
     static py::object from(const weekly_hours& w) { return from_weekly(w); }
 };
+/// A slotcraft.Rotation, or None for none.
+struct as_optional_rotation {
+    static std::optional<weekly_rotation> to(py::handle v, const std::string& f) {
+        if (v.is_none()) return std::nullopt;
+        return to_value<weekly_rotation>(v, f);
+    }
+    static py::object from(const std::optional<weekly_rotation>& r) { return r ? py::cast(*r) : py::none(); }
+};
 struct as_overrides {
     static std::map<local_date, std::vector<local_range>> to(py::handle v, const std::string& f) {
         return to_overrides(v, f);

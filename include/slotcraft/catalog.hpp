@@ -32,6 +32,9 @@ struct location_record {
 struct location_schedule {
     std::string location{};
     weekly_hours weekly{};
+    /// When set, the weeks cycle through its patterns and `weekly` must be
+    /// empty (SPEC §9).
+    std::optional<weekly_rotation> rotation{};
     std::map<local_date, std::vector<local_range>> overrides{};
     std::vector<local_range> breaks{};
     friend bool operator==(const location_schedule&, const location_schedule&) = default;

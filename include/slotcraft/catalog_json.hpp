@@ -9,13 +9,16 @@
 ///   whole numbers, local ranges `["HH:MM", "HH:MM"]`;
 /// - weekly hours are `{"mon": [...], ..., "sun": [...]}`, overrides
 ///   `{"YYYY-MM-DD": [[...]]}`, time off `[{"start": ..., "end": ...}]`;
+/// - a location schedule has `weekly`, or instead a SPEC §9 `rotation`
+///   `{"anchor": "YYYY-MM-DD", "weeks": [weekly, ...]}` (never both);
 /// - a service uses the SPEC §8 names (`id`, `duration`, `step`, `align`,
 ///   `buffer_before`, `buffer_after`, `min_notice`, `max_advance`, `capacity`,
 ///   `max_per_day`); a `service_record` adds `name`, `locations` and
 ///   `archived` beside them; locations and resources have `archived` too;
 /// - optional values (`step`, `default_step`, `expires`) are left out when unset.
 ///
-/// Writing emits every field, so `from_json(to_json(x)) == x` for every value.
+/// Writing emits every field (of a schedule, `weekly` or `rotation`: the one in
+/// use), so `from_json(to_json(x)) == x` for every valid value.
 /// Reading checks the shape (types, ISO instants, `HH:MM`, dates, enum words,
 /// whole numbers within `int`) and throws `error` (invalid_argument) naming the
 /// field as a path (`resource.schedules[0].weekly.mon[1][0]`); a field left
@@ -105,6 +108,12 @@ struct catalog_json {
         return out;
     }
 
+    static json rotation(const weekly_rotation& cycle) {
+        json weeks = json::array();
+        for (const weekly_hours& week : cycle.weeks) weeks.push_back(weekly(week));
+        return {{"anchor", date_text(cycle.anchor)}, {"weeks", std::move(weeks)}};
+    }
+
     // ---- reading -------------------------------------------------------
 
     static std::string text(const json& object, const char* key, const std::string& path) {
@@ -164,27 +173,6 @@ struct catalog_json {
         for (const json& item : reader::array(value, path)) out.push_back(read_span(item, fmt::format("{}[{}]", path, i++)));
         return out;
     }
-
-    static weekly_hours read_weekly(const json& value, const std::string& path) {
-        weekly_hours out;
-        for (const auto& item : reader::object(value, path).items()) {
-            const std::string& key = item.key();
-            const auto day = std::find_if(weekdays.begin(), weekdays.end(), [&](const auto& d) { return key == d.first; });
-            if (day == weekdays.end())
-                reject(path + "." + key.substr(0, 16), "unknown weekday (expected mon, tue, wed, thu, fri, sat or sun)");
-            out.set(date::weekday{day->second}, reader::ranges(item.value(), path + "." + key));
-        }
-        return out;
-    }
-
-    static std::map<local_date, std::vector<local_range>> read_overrides(const json& value, const std::string& path) {
-        std::map<local_date, std::vector<local_range>> out;
-        for (const auto& item : reader::object(value, path).items()) {
-            const std::string date_path = path + "." + item.key().substr(0, 16);
-            out[reader::calendar_date(item.key(), date_path)] = reader::ranges(item.value(), date_path);
-        }
-        return out;
-    }
 };
 
 }  // namespace detail
@@ -203,10 +191,11 @@ inline void to_json(nlohmann::json& out, const location_schedule& s) {
     using w = detail::catalog_json;
     nlohmann::json overrides = nlohmann::json::object();
     for (const auto& [day, list] : s.overrides) overrides[w::date_text(day)] = w::ranges(list);
-    out = {{"location", s.location},
-           {"weekly", w::weekly(s.weekly)},
-           {"overrides", std::move(overrides)},
-           {"breaks", w::ranges(s.breaks)}};
+    out = {{"location", s.location}, {"overrides", std::move(overrides)}, {"breaks", w::ranges(s.breaks)}};
+    if (s.rotation)
+        out["rotation"] = w::rotation(*s.rotation);
+    else
+        out["weekly"] = w::weekly(s.weekly);
 }
 
 inline void to_json(nlohmann::json& out, const resource_record& r) {
@@ -360,11 +349,16 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
 [[nodiscard]] inline location_schedule schedule_from_json(const nlohmann::json& value, const std::string& path) {
     using w = detail::catalog_json;
     w::reader::object(value, path);
-    w::only_known(value, path, {"location", "weekly", "overrides", "breaks"});
+    w::only_known(value, path, {"location", "weekly", "rotation", "overrides", "breaks"});
     location_schedule out;
     out.location = w::required_text(value, "location", path);
-    if (const auto* v = w::reader::member(value, "weekly")) out.weekly = w::read_weekly(*v, path + ".weekly");
-    if (const auto* v = w::reader::member(value, "overrides")) out.overrides = w::read_overrides(*v, path + ".overrides");
+    if (const auto* v = w::reader::member(value, "weekly")) out.weekly = w::reader::weekly_of(*v, path + ".weekly");
+    if (const auto* v = w::reader::member(value, "rotation")) {
+        if (w::reader::member(value, "weekly") != nullptr)
+            reject(path + ".rotation", "give either weekly or rotation, not both");
+        out.rotation = w::reader::rotation_of(*v, path + ".rotation");
+    }
+    if (const auto* v = w::reader::member(value, "overrides")) out.overrides = w::reader::overrides_of(*v, path + ".overrides");
     if (const auto* v = w::reader::member(value, "breaks")) out.breaks = w::reader::ranges(*v, path + ".breaks");
     return out;
 }

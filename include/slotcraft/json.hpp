@@ -155,6 +155,29 @@ public:
         return out;
     }
 
+    /// A `rotation` object (SPEC §9): `anchor` and 1 to 52 `weeks`, each a
+    /// `weekly` object; the count is checked before the weeks are read.
+    static weekly_rotation rotation_of(const json& value, const std::string& path) {
+        object(value, path);
+        weekly_rotation cycle;
+        cycle.anchor = calendar_date(string(required(value, "anchor", path + ".anchor"), path + ".anchor"), path + ".anchor");
+        const json& weeks = array(required(value, "weeks", path + ".weeks"), path + ".weeks");
+        weekly_rotation::check_week_count(weeks.size(), path);
+        for (std::size_t i = 0; i < weeks.size(); ++i)
+            cycle.weeks.push_back(weekly_of(weeks[i], fmt::format("{}.weeks[{}]", path, i)));
+        return cycle;
+    }
+
+    /// An `overrides` object: ranges by calendar date.
+    static std::map<local_date, std::vector<local_range>> overrides_of(const json& value, const std::string& path) {
+        std::map<local_date, std::vector<local_range>> out;
+        for (const auto& [key, ranges_of_date] : object(value, path).items()) {
+            const std::string date_path = path + "." + key.substr(0, 16);
+            out[calendar_date(key, date_path)] = ranges(ranges_of_date, date_path);
+        }
+        return out;
+    }
+
     static resource read_resource(const json& value, const std::string& path) {
         object(value, path);
         resource r;
@@ -163,29 +186,12 @@ public:
         r.rules.time_zone = zone::locate(string(required(value, "timezone", tz_path), tz_path), tz_path);
 
         if (const json* rotation = member(value, "rotation")) {
-            const std::string rotation_path = path + ".rotation";
-            if (member(value, "weekly") != nullptr) reject(rotation_path, "give either weekly or rotation, not both");
-            object(*rotation, rotation_path);
-            weekly_rotation cycle;
-            cycle.anchor = calendar_date(string(required(*rotation, "anchor", rotation_path + ".anchor"), rotation_path + ".anchor"),
-                                         rotation_path + ".anchor");
-            const json& weeks = array(required(*rotation, "weeks", rotation_path + ".weeks"), rotation_path + ".weeks");
-            if (weeks.empty() || weeks.size() > weekly_rotation::max_weeks)
-                reject(rotation_path, fmt::format("expected 1 to {} weeks (got {})", weekly_rotation::max_weeks, weeks.size()));
-            for (std::size_t i = 0; i < weeks.size(); ++i)
-                cycle.weeks.push_back(weekly_of(weeks[i], fmt::format("{}.weeks[{}]", rotation_path, i)));
-            r.rules.rotation = std::move(cycle);
+            if (member(value, "weekly") != nullptr) reject(path + ".rotation", "give either weekly or rotation, not both");
+            r.rules.rotation = rotation_of(*rotation, path + ".rotation");
         } else {
             r.rules.weekly = weekly_of(required(value, "weekly", path + ".weekly"), path + ".weekly");
         }
-
-        if (const json* overrides = member(value, "overrides")) {
-            const std::string overrides_path = path + ".overrides";
-            for (const auto& [key, value_of_date] : object(*overrides, overrides_path).items()) {
-                const std::string date_path = overrides_path + "." + key.substr(0, 16);
-                r.rules.overrides[calendar_date(key, date_path)] = ranges(value_of_date, date_path);
-            }
-        }
+        if (const json* overrides = member(value, "overrides")) r.rules.overrides = overrides_of(*overrides, path + ".overrides");
         if (const json* breaks = member(value, "breaks")) r.rules.breaks = ranges(*breaks, path + ".breaks");
         if (const json* time_off = member(value, "time_off")) {
             std::size_t i = 0;

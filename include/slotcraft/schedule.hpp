@@ -57,10 +57,13 @@ struct weekly_rotation {
     }
 
     /// invalid_argument naming `field` for no weeks or more than max_weeks.
-    void validate(const std::string& field) const {
-        if (weeks.empty()) reject(field, "a rotation needs at least one week");
-        if (weeks.size() > max_weeks)
-            reject(field, fmt::format("a rotation has at most {} weeks (got {})", max_weeks, weeks.size()));
+    void validate(const std::string& field) const { check_week_count(weeks.size(), field); }
+
+    /// The check of validate on a count alone, for readers that refuse a long
+    /// list before reading it.
+    static void check_week_count(std::size_t count, const std::string& field) {
+        if (count == 0) reject(field, "a rotation needs at least one week");
+        if (count > max_weeks) reject(field, fmt::format("a rotation has at most {} weeks (got {})", max_weeks, count));
     }
 
     friend bool operator==(const weekly_rotation&, const weekly_rotation&) = default;
@@ -68,6 +71,15 @@ struct weekly_rotation {
 private:
     static local_date monday_of(local_date day) { return day - (date::weekday{day} - date::Monday); }
 };
+
+/// invalid_argument naming `field` (the rotation's) for a rotation beside
+/// weekly hours, or one of no weeks or too many; nothing for no rotation.
+inline void validate_rotation(const weekly_hours& weekly, const std::optional<weekly_rotation>& rotation,
+                              const std::string& field) {
+    if (!rotation) return;
+    if (weekly != weekly_hours{}) reject(field, "give either weekly hours or a rotation, not both");
+    rotation->validate(field);
+}
 
 /// Everything that decides when one resource is open, in its own zone.
 struct schedule {
@@ -93,11 +105,7 @@ struct schedule {
 
     /// invalid_argument naming `field` (the rotation's) for a rotation beside
     /// weekly hours, or one of no weeks or too many.
-    void validate_rotation(const std::string& field) const {
-        if (!rotation) return;
-        if (weekly != weekly_hours{}) reject(field, "give either weekly hours or a rotation, not both");
-        rotation->validate(field);
-    }
+    void validate_rotation(const std::string& field) const { slotcraft::validate_rotation(weekly, rotation, field); }
 };
 
 /// One maximal interval of `open(D)`, with the local date `D` it belongs to.

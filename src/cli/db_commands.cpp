@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,20 +30,43 @@ std::unique_ptr<store> open_db(const std::string& where) {
     return open_store(where);
 }
 
+/// Calls `each` with every piece of `text` between `separator`s.
+template <class Each>
+void for_each_piece(const std::string& text, char separator, Each&& each) {
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t end = std::min(text.find(separator, pos), text.size());
+        each(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+}
+
 /// "09:00-13:00,14:00-18:00" (or "off" / "" for none).
 std::vector<local_range> parse_ranges(const std::string& text, const std::string& field) {
     std::vector<local_range> out;
     if (text.empty() || text == "off") return out;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', pos), text.size());
-        const std::string piece = text.substr(pos, comma - pos);
+    for_each_piece(text, ',', [&](const std::string& piece) {
         const std::size_t dash = piece.find('-');
         if (dash == std::string::npos) reject(field, fmt::format("expected HH:MM-HH:MM, got \"{}\"", piece));
         out.push_back(local_range::parse(std::string_view(piece).substr(0, dash),
                                          std::string_view(piece).substr(dash + 1), field));
-        pos = comma + 1;
-    }
+    });
+    return out;
+}
+
+/// One week of a rotation: "mon=09:00-13:00,14:00-18:00;wed=10:00-12:00"
+/// (weekdays left out have no hours; "off" or "" is a week without hours).
+weekly_hours parse_week(const std::string& text, const std::string& field) {
+    static constexpr std::array<std::string_view, 7> keys{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    weekly_hours out;
+    if (text.empty() || text == "off") return out;
+    for_each_piece(text, ';', [&](const std::string& day) {
+        const std::size_t eq = day.find('=');
+        const auto key = std::find(keys.begin(), keys.end(), std::string_view(day).substr(0, eq));
+        if (eq == std::string::npos || key == keys.end())
+            reject(field, fmt::format("expected DAY=RANGES with DAY one of mon..sun, got \"{}\"", day.substr(0, 32)));
+        out.set(date::weekday{static_cast<unsigned>(key - keys.begin())}, parse_ranges(day.substr(eq + 1), field));
+    });
     return out;
 }
 
@@ -163,7 +188,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
-    // schedule set RESOURCE LOCATION --mon R ... --break R --override DATE=R
+    // schedule set RESOURCE LOCATION (--mon R ... | --anchor DATE --week W ...) --break R --override DATE=R
     {
         auto* schedule_cmd = app.add_subcommand("schedule", "working hours of a resource at a location")
                                  ->require_subcommand(1);
@@ -171,7 +196,8 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         struct args {
             std::string resource, location;
             std::array<std::string, 7> days;  // Monday first
-            std::vector<std::string> breaks, overrides;
+            std::vector<std::string> breaks, overrides, weeks;
+            std::string anchor;
         };
         auto a = std::make_shared<args>();
         set->add_option("resource", a->resource)->required();
@@ -179,6 +205,9 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         static constexpr std::array<const char*, 7> names{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
         for (std::size_t i = 0; i < 7; ++i)
             set->add_option(std::string("--") + names[i], a->days[i], "ranges, e.g. 09:00-13:00,14:00-18:00");
+        set->add_option("--anchor", a->anchor, "a rotation's anchor date: its week takes the first --week");
+        set->add_option("--week", a->weeks,
+                        "one week of a rotation, in order, e.g. \"mon=09:00-13:00;wed=10:00-18:00\" or off (repeatable)");
         set->add_option("--break", a->breaks, "daily break, e.g. 13:00-14:00 (repeatable)");
         set->add_option("--override", a->overrides, "DATE=RANGES or DATE=off (repeatable)");
         set->callback([&run, a, with_scheduler, &o] {
@@ -188,6 +217,13 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 location_schedule ls{.location = a->location};
                 for (unsigned i = 0; i < 7; ++i)
                     ls.weekly.set(date::weekday{(i + 1) % 7}, parse_ranges(a->days[i], names[i]));
+                if (!a->weeks.empty() || !a->anchor.empty()) {
+                    if (a->anchor.empty()) reject("anchor", "a rotation (--week) needs --anchor DATE");
+                    weekly_rotation cycle{.anchor = detail::json_reader::calendar_date(a->anchor, "anchor")};
+                    for (const std::string& week : a->weeks) cycle.weeks.push_back(parse_week(week, "week"));
+                    ls.rotation = std::move(cycle);
+                    validate_rotation(ls.weekly, ls.rotation, "week");
+                }
                 for (const std::string& b : a->breaks)
                     for (const local_range& piece : parse_ranges(b, "break")) ls.breaks.push_back(piece);
                 for (const std::string& item : a->overrides) {

@@ -124,9 +124,12 @@ void scheduler::put_resource(const resource_record& resource, std::string_view a
     for (std::size_t i = 0; i < resource.time_off.size(); ++i)
         if (resource.time_off[i].empty()) reject(fmt::format("time_off[{}].end", i), "must be after start");
     std::set<std::string_view> places;
-    for (std::size_t i = 0; i < resource.schedules.size(); ++i)
-        if (!places.insert(resource.schedules[i].location).second)
+    for (std::size_t i = 0; i < resource.schedules.size(); ++i) {
+        const location_schedule& at = resource.schedules[i];
+        if (!places.insert(at.location).second)
             reject(fmt::format("schedules[{}].location", i), "a resource has one schedule per location");
+        validate_rotation(at.weekly, at.rotation, fmt::format("schedules[{}].rotation", i));
+    }
     const std::string id = resource.id;
     store_.write(std::span(&id, 1), [&](transaction& tx) {
         for (std::size_t i = 0; i < resource.schedules.size(); ++i)

@@ -84,8 +84,12 @@ std::vector<booking_record> bookings_around(transaction& tx, const resource_reco
 /// The engine's rules of `r` at one of its locations: the schedule there,
 /// the global breaks, the resource's time off.
 schedule rules_at(const resource_record& r, const location_schedule& at, const settings& config) {
-    schedule out{.time_zone = zone::locate(r.time_zone, "time_zone"), .weekly = at.weekly, .overrides = at.overrides,
-                 .breaks = at.breaks, .time_off = r.time_off};
+    schedule out{.time_zone = zone::locate(r.time_zone, "time_zone"),
+                 .weekly = at.weekly,
+                 .rotation = at.rotation,
+                 .overrides = at.overrides,
+                 .breaks = at.breaks,
+                 .time_off = r.time_off};
     out.breaks.insert(out.breaks.end(), config.global_breaks.begin(), config.global_breaks.end());
     return out;
 }

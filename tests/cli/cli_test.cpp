@@ -549,6 +549,43 @@ TEST_CASE("--db: a start free at two locations is two slots, and reschedule --lo
     CHECK(salon.refusal("check cut anna 2026-03-02T06:00:00Z --ignore-booking bk_none", 3)["field"] == "ignore_booking");
 }
 
+TEST_CASE("--db schedule set --anchor --week stores a rotation whose weeks take turns, and refuses bad weeks naming them") {
+    salon_db salon;
+    // Anna also teaches yoga at salon B, Mondays 14:00-15:00 Moscow time, every other week.
+    REQUIRE(salon.db("schedule set anna salon-b --anchor 2026-03-04 --week 'mon=14:00-15:00;fri=off' --week off").status ==
+            0);
+    const auto yoga_at_b = [&](const std::string& day) {
+        return json::parse(salon.db("slots yoga --location salon-b --from " + day + "T00:00:00Z --to " + day +
+                                    "T23:59:00Z")
+                               .out)["slots"];
+    };
+    REQUIRE(yoga_at_b("2026-03-02").size() == 1);
+    CHECK(yoga_at_b("2026-03-02")[0]["start"] == "2026-03-02T11:00:00Z");
+    CHECK(yoga_at_b("2026-03-09").empty());
+    CHECK(yoga_at_b("2026-03-16")[0]["start"] == "2026-03-16T11:00:00Z");
+    CHECK(json::parse(salon.db("check yoga anna 2026-03-09T11:00:00Z --location salon-b").out)["reasons"][0]["code"] ==
+          "outside_hours");
+    const std::string listed = salon.db("resource list").out;
+    const json anna = json::parse(listed.substr(0, listed.find('\n')));
+    CHECK(anna["schedules"][1]["rotation"]["anchor"] == "2026-03-04");
+    CHECK(anna["schedules"][1]["rotation"]["weeks"].size() == 2);
+
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("schedule set anna salon-b --week mon=14:00-15:00", 2)["field"] == "anchor");
+    CHECK(salon.refusal("schedule set anna salon-b --anchor 2026-02-30 --week off", 2)["field"] == "anchor");
+    CHECK(salon.refusal("schedule set anna salon-b --anchor 2026-03-04", 2)["field"] == "week");
+    CHECK(salon.refusal("schedule set anna salon-b --anchor 2026-03-04 --week moon=14:00-15:00", 2)["field"] == "week");
+    CHECK(salon.refusal("schedule set anna salon-b --anchor 2026-03-04 --week 'mon 14:00-15:00'", 2)["field"] == "week");
+    CHECK(salon.refusal("schedule set anna salon-b --anchor 2026-03-04 --week mon=14:00-25:00", 2)["field"] == "week[1]");
+    CHECK(salon.refusal("schedule set anna salon-b --tue 09:00-10:00 --anchor 2026-03-04 --week off", 2)["field"] ==
+          "week");
+    std::string too_many = "schedule set anna salon-b --anchor 2026-03-04";
+    for (int i = 0; i < 53; ++i) too_many += " --week off";
+    CHECK(salon.refusal(too_many, 2)["field"] == "week");
+    CHECK(salon.audit_size() == before);
+    CHECK(salon.db("resource list").out == listed);
+}
+
 TEST_CASE("--db archive retires a location, resource or service, and list shows it only with --archived") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");

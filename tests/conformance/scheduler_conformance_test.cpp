@@ -85,6 +85,45 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(thu.front().location == "salon-b");
     }
 
+    SUBCASE("a stored rotation gives each week its pattern in listing, check and booking (SPEC §9)") {
+        // Boris works at salon B on Mondays 10:00-11:00 Berlin time in the anchor's week, not the next.
+        weekly_hours on_duty;
+        on_duty.set(date::Monday, {local_range::parse("10:00", "11:00")});
+        const location_schedule rotating{.location = "salon-b",
+                                         .rotation = weekly_rotation{.anchor = local_date{date::year{2026} / 3 / 4},
+                                                                     .weeks = {on_duty, {}}}};
+        s.put_resource({.id = "boris", .name = "Boris", .time_zone = "Europe/Berlin", .schedules = {rotating}});
+        s.link("boris", "cut");
+        CHECK(s.resource("boris")->schedules.front() == rotating);
+        slot_request borises = monday_cuts();
+        borises.resources = {"boris"};
+        CHECK(starts(s.slots(borises, now)) == std::vector{at("2026-03-02T09:00:00Z"), at("2026-03-02T09:30:00Z")});
+        borises.from = at("2026-03-09T00:00:00Z");
+        borises.to = at("2026-03-10T00:00:00Z");
+        CHECK(s.slots(borises, now).empty());
+        borises.from = at("2026-03-16T00:00:00Z");
+        borises.to = at("2026-03-17T00:00:00Z");
+        CHECK(starts(s.slots(borises, now)) == std::vector{at("2026-03-16T09:00:00Z"), at("2026-03-16T09:30:00Z")});
+
+        booking_request off_week{.resource = "boris", .service = "cut", .client = "c1",
+                                 .start = at("2026-03-09T09:00:00Z")};
+        CHECK(s.check(off_week, now).front().code == reason_code::outside_hours);
+        CHECK(category_of([&] { (void)s.book(off_week, now); }) == error_category::conflict);
+        off_week.start = at("2026-03-16T09:00:00Z");
+        CHECK(s.book(off_week, now).location == "salon-b");
+
+        // Weekly hours beside the rotation, or no weeks, are refused naming it, and nothing is written.
+        const auto before = s.audit().size();
+        resource_record both = *s.resource("boris");
+        both.schedules.front().weekly = on_duty;
+        CHECK(field_of([&] { s.put_resource(both); }) == "schedules[0].rotation");
+        both.schedules.front().weekly = {};
+        both.schedules.front().rotation->weeks.clear();
+        CHECK(field_of([&] { s.put_resource(both); }) == "schedules[0].rotation");
+        CHECK(s.audit().size() == before);
+        CHECK(s.resource("boris")->schedules.front() == rotating);
+    }
+
     SUBCASE("a booked start is refused with the reason naming the booking, and its slot disappears") {
         const booking_record first = s.book(cut_at(monday_0900), now);
         CHECK(first.status == booking_status::confirmed);

@@ -20,6 +20,11 @@ def test_records_round_trip_through_their_json_form() -> None:
             overrides={date(2026, 12, 24): [], date(2026, 12, 31): [("10:00", "24:00")]},
             breaks=[(time(12), time(12, 30))],
         ),
+        sc.LocationSchedule(
+            "online",
+            rotation=sc.Rotation(date(2026, 3, 4), [{"mon": [("07:00", "11:00")]}, {}]),
+            overrides={date(2026, 3, 9): []},
+        ),
         sc.ResourceRecord(
             "anna",
             "Europe/Berlin",

@@ -215,3 +215,22 @@ def test_a_rotation_in_a_query_dict_alternates_its_weeks_and_schedules_compare_b
     other["resources"][0]["rotation"]["anchor"] = "2026-03-09"
     assert sc.Query.from_dict(other).resources[0].rules != parsed
     assert [slot.time.start for slot in sc.find_slots(other)][0] == utc("2026-03-02T14:00")
+
+
+def test_a_rotation_object_gives_each_week_its_pattern_and_compares_by_value() -> None:
+    week_a, week_b = {"mon": [("09:00", "10:00")]}, {"mon": [("14:00", "15:00")]}
+    rotation = sc.Rotation(date(2026, 3, 4), [week_a, week_b])
+    assert rotation.anchor == date(2026, 3, 4) and len(rotation.weeks) == 2
+    assert rotation.week_of(date(2026, 3, 2)) == sc.Rotation(date(2026, 3, 4), [week_a]).weeks[0]
+    assert rotation.week_of(date(2026, 2, 23)) == rotation.weeks[1]  # the week before the anchor's
+    assert rotation == sc.Rotation(date(2026, 3, 4), [week_a, week_b])
+    assert rotation != sc.Rotation(date(2026, 3, 9), [week_a, week_b])
+    resource = sc.Resource("r", rotation=rotation)
+    assert resource.rules.rotation == rotation and resource.rules.weekly["mon"] == []
+    query = sc.Query(utc("2026-03-01T00:00"), utc("2026-03-02T00:00"), utc("2026-03-17T00:00"),
+                     sc.Service("s", minutes(60)), [resource])
+    starts = [slot.time.start for slot in sc.find_slots(query)]
+    assert starts == [utc("2026-03-02T09:00"), utc("2026-03-09T14:00"), utc("2026-03-16T09:00")]
+    schedule = sc.Schedule(rotation=rotation)
+    schedule.rotation = None
+    assert schedule.rotation is None and schedule.hours_on(date(2026, 3, 2)) == []

@@ -89,6 +89,29 @@ def test_book_writes_a_confirmed_booking_and_refuses_the_same_time_with_reasons(
     assert [r.code for r in reasons] == [sc.ReasonCode.buffer]
 
 
+def test_a_stored_rotation_takes_turns_in_slots_check_and_book(salon: sc.Scheduler) -> None:
+    # SPEC §9: Boris works Mondays 09:00-10:00 Berlin in the anchor's week (from Monday 2027-03-01), not the next.
+    rotation = sc.Rotation(date(2027, 3, 3), [{"mon": [("09:00", "10:00")]}, {}])
+    boris = salon.resource("boris")
+    assert boris is not None
+    boris.schedules = [sc.LocationSchedule("salon", rotation=rotation)]
+    salon.put_resource(boris)
+    stored = salon.resource("boris")
+    assert stored is not None and stored.schedules[0].rotation == rotation and stored.schedules[0].weekly["mon"] == []
+
+    def boris_starts(day: datetime) -> list[datetime]:
+        return [s.start for s in salon.slots("cut", day, day + timedelta(days=1), resources=["boris"], now=NOW)]
+
+    assert boris_starts(MONDAY) == [utc("2027-03-01T08:00"), utc("2027-03-01T08:30")]
+    assert boris_starts(MONDAY + timedelta(days=7)) == []
+    assert boris_starts(MONDAY + timedelta(days=14)) == [utc("2027-03-15T08:00"), utc("2027-03-15T08:30")]
+    off_week = utc("2027-03-08T08:00")
+    assert [r.code for r in salon.check("boris", "cut", off_week, now=NOW)] == [sc.ReasonCode.outside_hours]
+    with pytest.raises(sc.Conflict):
+        salon.book("boris", "cut", off_week, client="c1", now=NOW)
+    assert salon.book("boris", "cut", utc("2027-03-15T08:00"), client="c1", now=NOW).location == "salon"
+
+
 def test_check_lists_every_reason_and_nothing_for_a_free_start(salon: sc.Scheduler) -> None:
     assert salon.check("anna", "cut", utc("2027-03-01T08:00"), now=NOW) == []
     sunday_morning = utc("2027-02-28T11:00")  # before now, and a Sunday

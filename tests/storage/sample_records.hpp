@@ -43,7 +43,15 @@ inline resource_record anna() {
             .time_off = {{sample_instant("2026-03-05T00:00:00Z"), sample_instant("2026-03-06T00:00:00Z")}}};
 }
 
-inline resource_record boris() { return {.id = "boris", .name = "Boris", .time_zone = "Asia/Kathmandu", .archived = true}; }
+/// Works online in a two-week rotation (SPEC §9): Tuesday mornings in the
+/// anchor's week, nothing the next.
+inline resource_record boris() {
+    weekly_hours tuesdays;
+    tuesdays.set(date::Tuesday, {sample_range("08:00", "12:00")});
+    location_schedule online{.location = "online",
+                             .rotation = weekly_rotation{.anchor = sample_date(2026, 3, 4), .weeks = {tuesdays, {}}}};
+    return {.id = "boris", .name = "Boris", .time_zone = "Asia/Kathmandu", .schedules = {online}, .archived = true};
+}
 
 /// Two seats per slot: held() takes both.
 inline service_record cut() {

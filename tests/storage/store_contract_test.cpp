@@ -507,6 +507,27 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         });
     }
 
+    SUBCASE("a schedule's rotation beside weekly hours, or of no weeks or 53, is refused naming it, and nothing is written") {
+        put_catalog(db);
+        resource_record changed = boris();
+        changed.name = "Boris, rotating";
+        changed.schedules.insert(changed.schedules.begin(), {.location = "salon"});
+        changed.schedules[1].weekly.set(date::Monday, {sample_range("09:00", "10:00")});
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_resource(changed); }); }) ==
+              refused{error_category::invalid_argument, "resource.schedules[1].rotation"});
+        changed.schedules[1].weekly = {};
+        changed.schedules[1].rotation->weeks.clear();
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_resource(changed); }); }) ==
+              refused{error_category::invalid_argument, "resource.schedules[1].rotation"});
+        changed.schedules[1].rotation->weeks.resize(weekly_rotation::max_weeks + 1);
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_resource(changed); }); }) ==
+              refused{error_category::invalid_argument, "resource.schedules[1].rotation"});
+        read(db, [](transaction& tx) { CHECK(tx.resource("boris") == boris()); });
+        changed.schedules[1].rotation->weeks.pop_back();  // 52 weeks are allowed
+        write(db, [&](transaction& tx) { tx.put_resource(changed); });
+        read(db, [&](transaction& tx) { CHECK(tx.resource("boris") == changed); });
+    }
+
     SUBCASE("references to records that do not exist are not_found, and a refusal caught before commit leaves no trace") {
         put_catalog(db);
         booking_record stray = booking_at("b-x", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z");

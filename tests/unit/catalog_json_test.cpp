@@ -26,6 +26,18 @@ location_schedule salon_schedule() {
     return s;
 }
 
+/// SPEC §9: three weeks, the middle one without hours.
+location_schedule rotating_schedule() {
+    location_schedule s;
+    s.location = "online";
+    weekly_hours early, late;
+    early.set(date::Monday, {range("07:00", "11:00")});
+    late.set(date::Thursday, {range("15:00", "19:30")});
+    s.rotation = weekly_rotation{.anchor = on(2026, 3, 4), .weeks = {early, {}, late}};
+    s.overrides[on(2026, 3, 9)] = {};
+    return s;
+}
+
 resource_record anna() {
     location_schedule online;
     online.location = "online";
@@ -96,6 +108,7 @@ std::string refused_field(const json& document) {
 TEST_CASE("every catalog record reads back equal to what was written") {
     check_round_trip(location_record{.id = "salon", .name = "Salon on Nevsky, 1st floor"});
     check_round_trip(salon_schedule());
+    check_round_trip(rotating_schedule());
     check_round_trip(anna());
     check_round_trip(cut());
     check_round_trip(service_record{.rules = cut(), .name = "Haircut", .locations = {"salon", "online"}});
@@ -171,6 +184,15 @@ TEST_CASE("instants are UTC ISO strings, local ranges HH:MM pairs, overrides key
     CHECK(schedule["overrides"]["2026-12-31"] == json::array());
     CHECK(schedule["overrides"]["2026-03-04"] == json::array({json::array({"10:00", "12:00"})}));
 
+    // A rotation is written instead of `weekly`, each week in the weekly form.
+    const json rotating = rotating_schedule();
+    CHECK_FALSE(rotating.contains("weekly"));
+    CHECK(rotating["rotation"]["anchor"] == "2026-03-04");
+    CHECK(rotating["rotation"]["weeks"].size() == 3);
+    CHECK(rotating["rotation"]["weeks"][0]["mon"] == json::array({json::array({"07:00", "11:00"})}));
+    CHECK(rotating["rotation"]["weeks"][1] == json(location_schedule{})["weekly"]);
+    CHECK(rotating["rotation"]["weeks"][2]["thu"] == json::array({json::array({"15:00", "19:30"})}));
+
     const json resource = anna();
     CHECK(resource["timezone"] == "Europe/Berlin");
     CHECK(resource["time_off"][1] == json{{"start", "2026-07-01T09:30:15Z"}, {"end", "2026-07-14T18:00:00Z"}});
@@ -219,6 +241,24 @@ TEST_CASE("reading refuses bad input and names the field") {
     resource = anna();
     resource["schedules"][0].erase("location");
     CHECK(refused_field<resource_record>(resource) == "resource.schedules[0].location");
+
+    json rotating = rotating_schedule();
+    rotating["weekly"] = json::object();
+    CHECK(refused_field<location_schedule>(rotating) == "schedule.rotation");
+    rotating = rotating_schedule();
+    rotating["rotation"]["weeks"] = json::array();
+    CHECK(refused_field<location_schedule>(rotating) == "schedule.rotation");
+    rotating["rotation"]["weeks"] = json::array();
+    for (std::size_t i = 0; i <= weekly_rotation::max_weeks; ++i) rotating["rotation"]["weeks"].push_back(json::object());
+    CHECK(refused_field<location_schedule>(rotating) == "schedule.rotation");
+    rotating = rotating_schedule();
+    rotating["rotation"]["weeks"][2]["thu"][0][0] = "7am";
+    CHECK(refused_field<location_schedule>(rotating) == "schedule.rotation.weeks[2].thu[0][0]");
+    rotating = rotating_schedule();
+    rotating["rotation"].erase("anchor");
+    CHECK(refused_field<location_schedule>(rotating) == "schedule.rotation.anchor");
+    rotating["rotation"] = json::array();
+    CHECK(refused_field<location_schedule>(rotating) == "schedule.rotation");
 
     json client = client_record{.id = "c", .identities = {{messenger::vk, "1"}, {messenger::vk, "2"}}};
     client["identities"][1]["network"] = "icq";

@@ -213,9 +213,18 @@ class Booking:
     def padded(self) -> Interval: ...
     def active_at(self, now: datetime) -> bool: ...
 
+class Rotation:
+    anchor: date
+    def __init__(self, anchor: date, weeks: Sequence[_Weekly]) -> None: ...
+    @property
+    def weeks(self) -> list[dict[str, list[LocalRange]]]: ...
+    def week_of(self, day: date) -> dict[str, list[LocalRange]]: ...
+    def validate(self) -> None: ...
+
 class Schedule:
     time_zone: str
     weekly: dict[str, list[LocalRange]]
+    rotation: Rotation | None
     overrides: dict[date, list[LocalRange]]
     breaks: list[LocalRange]
     time_off: list[Interval]
@@ -224,6 +233,7 @@ class Schedule:
         time_zone: _Zone = "UTC",
         *,
         weekly: _Weekly = ...,
+        rotation: Rotation | None = None,
         overrides: _Overrides = ...,
         breaks: Sequence[_Range] = ...,
         time_off: Sequence[_Span] = ...,
@@ -240,6 +250,7 @@ class Resource:
         time_zone: _Zone = "UTC",
         *,
         weekly: _Weekly = ...,
+        rotation: Rotation | None = None,
         overrides: _Overrides = ...,
         breaks: Sequence[_Range] = ...,
         time_off: Sequence[_Span] = ...,
@@ -362,6 +373,7 @@ class Location:
 class LocationSchedule:
     location: str
     weekly: dict[str, list[LocalRange]]
+    rotation: Rotation | None
     overrides: dict[date, list[LocalRange]]
     breaks: list[LocalRange]
     def __init__(
@@ -369,6 +381,7 @@ class LocationSchedule:
         location: str,
         *,
         weekly: _Weekly = ...,
+        rotation: Rotation | None = None,
         overrides: _Overrides = ...,
         breaks: Sequence[_Range] = ...,
     ) -> None: ...

@@ -17,7 +17,8 @@
 namespace slotcraft::detail {
 
 /// not_found for a schedule at a location `location_exists(id)` denies;
-/// invalid_argument for two schedules at one location.
+/// invalid_argument for two schedules at one location, or a rotation that
+/// could not be read back (beside weekly hours, no weeks, too many).
 template <class LocationExists>
 void check_resource_write(const resource_record& r, LocationExists&& location_exists) {
     for (std::size_t i = 0; i < r.schedules.size(); ++i) {
@@ -28,6 +29,8 @@ void check_resource_write(const resource_record& r, LocationExists&& location_ex
         for (std::size_t j = 0; j < i; ++j)
             if (r.schedules[j].location == place)
                 reject(field, fmt::format("a second schedule for location \"{}\"", place));
+        validate_rotation(r.schedules[i].weekly, r.schedules[i].rotation,
+                          fmt::format("resource.schedules[{}].rotation", i));
     }
 }
 

@@ -210,6 +210,26 @@ def test_a_refused_range_and_time_off_are_named_next_to_their_fields_and_nothing
         {"start": "2031-05-02T08:00:00Z", "end": "2031-05-03T08:00:00Z"}]
 
 
+def test_a_rotating_schedule_is_shown_and_kept_when_the_resource_is_saved(site: Site, browser: Page) -> None:
+    # The form edits weekly hours only; saving another field must not drop a SPEC §9 rotation.
+    rotation = {"anchor": "2031-03-05", "weeks": [{"mon": [["09:00", "12:00"]]}, {}]}
+    site.admin.send("PUT", "/v1/locations/loft", {"name": "Loft"}, 201)
+    site.admin.send("PUT", "/v1/resources/rota", {
+        "name": "Rota", "timezone": "Europe/Berlin", "schedules": [{"location": "loft", "rotation": rotation}]}, 201)
+    sign_in(browser, "/admin#/catalog?kind=resources&id=rota")
+    note = browser.find("fieldset.schedule .rotation-note")
+    assert "2 weekly patterns" in note.text and "2031-03-05" in note.text
+    assert browser.driver.find_elements("css selector", "fieldset.schedule table.weekly") == []
+    fill(browser, "form.catalog-form input[name=name]", "Rota Two")
+    save(browser)
+    browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
+    saved = site.admin.get("/v1/resources/rota")
+    assert saved["name"] == "Rota Two"
+    assert saved["schedules"][0]["rotation"]["anchor"] == "2031-03-05"
+    assert saved["schedules"][0]["rotation"]["weeks"][0]["mon"] == [["09:00", "12:00"]]
+    assert "weekly" not in saved["schedules"][0]
+
+
 def archive(browser: Page) -> None:
     browser.find(".catalog-side button.danger").click()
     dialog = browser.find("dialog[open]")

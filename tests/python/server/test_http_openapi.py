@@ -6,7 +6,7 @@ accepted by its route; the record schemas name exactly the fields slotcraft read
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +166,9 @@ def test_every_request_body_has_an_example_that_validates_against_its_schema(mem
     ("schema", "record"),
     [
         (schemas.LOCATION, sc.Location("x", name="n")),
-        (schemas.RESOURCE, sc.ResourceRecord("x", "UTC", schedules=[sc.LocationSchedule("salon")])),
+        (schemas.RESOURCE, sc.ResourceRecord("x", "UTC", schedules=[
+            sc.LocationSchedule("salon"),
+            sc.LocationSchedule("online", rotation=sc.Rotation(date(2031, 3, 3), [{"mon": [("09:00", "10:00")]}, {}]))])),
         (schemas.SERVICE, sc.ServiceRecord(sc.Service("x", timedelta(minutes=5)))),
         (schemas.CLIENT, sc.Client("x", identities=[sc.Identity("vk", "1")])),
         (schemas.SETTINGS, sc.Settings(default_step=timedelta(minutes=5))),
@@ -180,10 +182,16 @@ def test_a_record_schema_names_the_fields_slotcraft_writes_and_validates_what_it
     jsonschema.validate(written, schema)
     for list_field, item_schema in (("schedules", schemas.SCHEDULE), ("identities", schemas.IDENTITY)):
         for item in written.get(list_field, []):
-            assert set(item_schema["properties"]) == set(item)
+            # A schedule writes `weekly` or its `rotation` (SPEC §9), the one in use.
+            assert set(item_schema["properties"]) - {"weekly", "rotation"} == set(item) - {"weekly", "rotation"}
+            assert list_field != "schedules" or len({"weekly", "rotation"} & set(item)) == 1
 
 
 def test_a_record_schema_refuses_what_slotcraft_refuses_an_unknown_field(memory_api: Api) -> None:
+    both = {"location": "salon", "weekly": {}, "rotation": {"anchor": "2031-03-03", "weeks": [{}]}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(both, schemas.SCHEDULE)
+    assert memory_api.admin.put("/v1/resources/x", {"schedules": [both]}).json()["error"]["field"] == "schedules[0].rotation"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**schemas.EXAMPLES["resource"], "time_zone": "UTC"}, schemas.RESOURCE)
     assert memory_api.admin.put("/v1/resources/x", {**schemas.EXAMPLES["resource"], "time_zone": "UTC"}).status_code == 400

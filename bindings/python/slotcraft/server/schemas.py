@@ -26,16 +26,32 @@ def _record(properties: Schema, required: tuple[str, ...] = ()) -> Schema:
 
 LOCATION = _record({"id": _ID, "name": {"type": "string"}, "archived": {"type": "boolean", "default": False}})
 
-SCHEDULE = _record(
-    {
-        "location": {"type": "string", "description": "a location id"},
-        "weekly": _record({day: _RANGES for day in _WEEKDAYS}),
-        "overrides": {"type": "object", "additionalProperties": _RANGES,
-                      "description": "local date (YYYY-MM-DD) → that day's hours instead of the weekly ones ([] closed)"},
-        "breaks": _RANGES,
-    },
-    ("location",),
-)
+_WEEKLY = _record({day: _RANGES for day in _WEEKDAYS})
+
+SCHEDULE = {
+    **_record(
+        {
+            "location": {"type": "string", "description": "a location id"},
+            "weekly": _WEEKLY,
+            "rotation": {
+                **_record(
+                    {
+                        "anchor": {"type": "string", "format": "date", "example": "2031-03-03",
+                                   "description": "its week (Monday to Sunday) takes the first pattern"},
+                        "weeks": {"type": "array", "items": _WEEKLY, "minItems": 1, "maxItems": 52},
+                    },
+                    ("anchor", "weeks"),
+                ),
+                "description": "SPEC §9, instead of weekly: weekly patterns taking turns week by week",
+            },
+            "overrides": {"type": "object", "additionalProperties": _RANGES,
+                          "description": "local date (YYYY-MM-DD) → that day's hours instead of the weekly ones ([] closed)"},
+            "breaks": _RANGES,
+        },
+        ("location",),
+    ),
+    "not": {"required": ["weekly", "rotation"]},
+}
 
 RESOURCE = _record(
     {

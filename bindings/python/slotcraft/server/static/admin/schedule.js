@@ -22,6 +22,8 @@ addMessages({
     "schedule.addHours": "Add hours at a location",
     "schedule.noLocations": "Add a location first: hours belong to a location.",
     "schedule.weekly": "Weekly hours",
+    "schedule.rotation": "Rotating weeks",
+    "schedule.rotationNote": "These hours rotate through {weeks} weekly patterns, the first from the week of {anchor}. They are kept as they are here; change them through the API or the command line.",
     "schedule.day": "Day",
     "schedule.ranges": "Ranges",
     "schedule.dayRange": "{day}, range {number}",
@@ -54,6 +56,8 @@ addMessages({
     "schedule.addHours": "Добавить часы в месте",
     "schedule.noLocations": "Сначала добавьте место: часы работы относятся к месту.",
     "schedule.weekly": "Часы по дням недели",
+    "schedule.rotation": "Чередование недель",
+    "schedule.rotationNote": "Эти часы чередуются по неделям (шаблонов: {weeks}), первый — с недели {anchor}. Здесь они сохраняются как есть; изменить их можно через API или командную строку.",
     "schedule.day": "День",
     "schedule.ranges": "Промежутки",
     "schedule.dayRange": "{day}, промежуток {number}",
@@ -202,7 +206,11 @@ function overrideRow(entry, onRemove) {
   return row;
 }
 
-/** The hours at one location: which location, weekly ranges, breaks, dates of their own. */
+/**
+ * The hours at one location: which location, weekly ranges, breaks, dates of
+ * their own. A rotation of weeks (SPEC §9) is shown and kept as it is: this
+ * form edits weekly hours only, and saving must not drop it.
+ */
 function scheduleBlock(schedule, locations, onRemove) {
   const place = h("select", {}, locations.map((l) => h("option", { value: l.id }, l.name ? `${l.name} (${l.id})` : l.id)));
   if (schedule?.location && !locations.some((l) => l.id === schedule.location)) {
@@ -214,13 +222,19 @@ function scheduleBlock(schedule, locations, onRemove) {
     legend.textContent = t("schedule.hours", { location: place.selectedOptions[0]?.textContent ?? "" });
   };
   place.addEventListener("change", retitle);
-  const weekly = weeklyTable(schedule?.weekly);
+  const rotation = schedule?.rotation;
+  const weekly = rotation ? null : weeklyTable(schedule?.weekly);
+  const hours = rotation
+    ? [h("h4", {}, t("schedule.rotation")),
+      h("p", { class: "rotation-note" },
+        t("schedule.rotationNote", { weeks: rotation.weeks.length, anchor: rotation.anchor }))]
+    : [h("h4", {}, t("schedule.weekly")), weekly.element];
   const breaks = rangeList(schedule?.breaks ?? [], (number) => t("schedule.break", { number }), t("schedule.addBreak"));
   const overrides = rowList(overrideRow, Object.entries(schedule?.overrides ?? {}), t("schedule.addOverride"));
   const remove = h("button", { type: "button", class: "secondary", onclick: onRemove }, t("schedule.removeHours"));
   const block = h("fieldset", { class: "schedule" }, legend,
     h("div", { class: "row" }, h("div", { class: "field" }, labelled(t("schedule.location"), place, ""), place), remove),
-    h("h4", {}, t("schedule.weekly")), weekly.element,
+    ...hours,
     h("h4", {}, t("schedule.breaks")), breaks.element,
     h("h4", {}, t("schedule.overrides")), overrides.element);
   retitle();
@@ -230,7 +244,7 @@ function scheduleBlock(schedule, locations, onRemove) {
     block.dataset.field = path;
     return {
       location: place.value,
-      weekly: weekly.read(`${path}.weekly`),
+      ...(rotation ? { rotation } : { weekly: weekly.read(`${path}.weekly`) }),
       breaks: breaks.read(`${path}.breaks`),
       overrides: Object.fromEntries(overrides.rows().map((row) => row.read(`${path}.overrides`))),
     };

@@ -87,14 +87,16 @@ void register_engine(py::module_& m) {
         .value("too_far_ahead", reason_code::too_far_ahead)
         .value("daily_limit", reason_code::daily_limit)
         .value("no_seats", reason_code::no_seats)
-        .value("off_grid", reason_code::off_grid);
+        .value("off_grid", reason_code::off_grid)
+        .value("client_limit", reason_code::client_limit);
 
     // ---- Service ----
     py::class_<service> cls_service(m, "Service", "A bookable service: duration, slot grid, buffers, window, seats.");
     cls_service.def(
         py::init([](py::handle id, py::handle duration, py::handle step, py::handle align, py::handle buffer_before,
                     py::handle buffer_after, py::handle min_notice, py::handle max_advance, py::handle capacity,
-                    py::handle max_per_day) {
+                    py::handle max_per_day, py::handle max_per_client_per_day, py::handle max_per_client_per_week,
+                    py::handle max_seats_per_client) {
             service s;
             s.id = to_text(id, "id");
             s.duration = to_minutes(duration, "duration");
@@ -106,12 +108,17 @@ void register_engine(py::module_& m) {
             s.max_advance = to_minutes(max_advance, "max_advance");
             s.capacity = to_int(capacity, "capacity");
             s.max_per_day = to_int(max_per_day, "max_per_day");
+            s.max_per_client_per_day = to_int(max_per_client_per_day, "max_per_client_per_day");
+            s.max_per_client_per_week = to_int(max_per_client_per_week, "max_per_client_per_week");
+            s.max_seats_per_client = to_int(max_seats_per_client, "max_seats_per_client");
             return s;
         }),
         py::arg("id"), py::arg("duration"), py::kw_only(), py::arg("step") = py::none(),
         py::arg("align") = alignment::window, py::arg("buffer_before") = from_minutes(zero),
         py::arg("buffer_after") = from_minutes(zero), py::arg("min_notice") = from_minutes(zero),
-        py::arg("max_advance") = from_minutes(zero), py::arg("capacity") = 1, py::arg("max_per_day") = 0);
+        py::arg("max_advance") = from_minutes(zero), py::arg("capacity") = 1, py::arg("max_per_day") = 0,
+        py::arg("max_per_client_per_day") = 0, py::arg("max_per_client_per_week") = 0,
+        py::arg("max_seats_per_client") = 0);
     field<as_text>(cls_service, "id", &service::id);
     field<as_minutes>(cls_service, "duration", &service::duration);
     field<as_optional_minutes>(cls_service, "step", &service::step, "Grid step; None: the duration.");
@@ -122,6 +129,12 @@ void register_engine(py::module_& m) {
     field<as_minutes>(cls_service, "max_advance", &service::max_advance, "timedelta(0): unlimited.");
     field<as_int>(cls_service, "capacity", &service::capacity, "Seats per slot; above 1 a group class.");
     field<as_int>(cls_service, "max_per_day", &service::max_per_day, "Per resource and local date; 0: unlimited.");
+    field<as_int>(cls_service, "max_per_client_per_day", &service::max_per_client_per_day,
+                  "SPEC §11: the asking client's bookings of it per local date (the resource's); 0: unlimited.");
+    field<as_int>(cls_service, "max_per_client_per_week", &service::max_per_client_per_week,
+                  "SPEC §11: the asking client's bookings of it per ISO week (the resource's); 0: unlimited.");
+    field<as_int>(cls_service, "max_seats_per_client", &service::max_seats_per_client,
+                  "SPEC §11: seats one client may hold at one start; 0: unlimited.");
     cls_service.def_property_readonly("grid_step", [](const service& s) { return from_minutes(s.grid_step()); })
         .def_property_readonly("is_group", &service::is_group)
         .def(
@@ -259,12 +272,29 @@ void register_engine(py::module_& m) {
     cls_resource.def("__repr__", [](const resource& r) { return "Resource('" + r.id + "', '" + std::string(r.rules.time_zone.name()) + "', ...)"; });
     value_equality(cls_resource, same_resource);
 
+    // ---- the asking client (SPEC §11) ----
+    py::class_<asking_client> cls_asker(
+        m, "AskingClient", "Who asks (SPEC §11): an id and its bookings on any resource, for the limits per client.");
+    cls_asker.def(py::init([](py::handle id, py::handle bookings) {
+                      return asking_client{to_text(id, "id"), to_values<booking>(bookings, "bookings")};
+                  }),
+                  py::arg("id"), py::arg("bookings") = py::list());
+    field<as_text>(cls_asker, "id", &asking_client::id);
+    field<as_values<booking>>(cls_asker, "bookings", &asking_client::bookings);
+    cls_asker.def("__repr__", [](const asking_client& c) {
+        return "AskingClient('" + c.id + "', " + std::to_string(c.bookings.size()) + " bookings)";
+    });
+    value_equality(cls_asker, [](const asking_client& a, const asking_client& b) {
+        return a.id == b.id && std::equal(a.bookings.begin(), a.bookings.end(), b.bookings.begin(), b.bookings.end(),
+                                          same_booking);
+    });
+
     // ---- the query ----
     py::class_<slot_query> cls_query(
         m, "Query", "The stateless query of SPEC §8: free slots of one service across resources in [start, end).");
     cls_query.def(
         py::init([](py::handle now, py::handle start, py::handle end, py::handle asked, py::handle resources,
-                    py::handle mode, py::handle seats) {
+                    py::handle mode, py::handle seats, py::handle client) {
             slot_query q;
             q.now = to_instant(now, "now");
             q.from = to_instant(start, "start");
@@ -273,10 +303,11 @@ void register_engine(py::module_& m) {
             q.resources = to_values<resource>(resources, "resources");
             q.mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode);
             q.seats = to_int(seats, "seats");
+            if (!client.is_none()) q.client = to_value<asking_client>(client, "client");
             return q;
         }),
         py::arg("now"), py::arg("start"), py::arg("end"), py::arg("service"), py::arg("resources"), py::kw_only(),
-        py::arg("mode") = resource_mode::any, py::arg("seats") = 1);
+        py::arg("mode") = resource_mode::any, py::arg("seats") = 1, py::arg("client") = py::none());
     field<as_instant>(cls_query, "now", &slot_query::now);
     field<as_instant>(cls_query, "start", &slot_query::from, "The query range's start (`from` in SPEC §8).");
     field<as_instant>(cls_query, "end", &slot_query::to, "The query range's end (`to` in SPEC §8).");
@@ -287,6 +318,13 @@ void register_engine(py::module_& m) {
     field<as_values<resource>>(cls_query, "resources", &slot_query::resources);
     field<as_enum<resource_mode, &parse_resource_mode>>(cls_query, "mode", &slot_query::mode);
     field<as_int>(cls_query, "seats", &slot_query::seats);
+    cls_query.def_property(
+        "client", [](const slot_query& q) -> py::object { return q.client ? py::cast(*q.client) : py::none(); },
+        [](slot_query& q, py::handle v) {
+            if (v.is_none()) q.client.reset();
+            else q.client = to_value<asking_client>(v, "client");
+        },
+        "The asking client (SPEC §11), or None: then no limit per client applies.");
     cls_query
         .def(
             "validate", [](const slot_query& q) { q.validate(); },

@@ -54,6 +54,9 @@ struct slot_query {
     /// Seats the asker wants.
     int seats = 1;
     std::vector<resource> resources{};
+    /// The asking client (SPEC §11): when set, the service's limits per
+    /// client drop the starts they forbid.
+    std::optional<asking_client> client{};
     /// At most this many slots, the earliest; 0 = all. The work stops as soon
     /// as they are known (an extension of SPEC §8, see docs/semantics.md).
     std::size_t limit = 0;
@@ -87,7 +90,16 @@ struct slot_query {
                 if (auto found = r.bookings[j].problem())
                     reject(fmt::format("resources[{}].bookings[{}].{}", i, j, found->first), found->second);
         }
+        if (client) {
+            if (client->id.empty()) reject("client.id", "must not be empty");
+            for (std::size_t j = 0; j < client->bookings.size(); ++j)
+                if (auto found = client->bookings[j].problem())
+                    reject(fmt::format("client.bookings[{}].{}", j, found->first), found->second);
+        }
     }
+
+    /// The asking client, or nullptr.
+    [[nodiscard]] const asking_client* asker() const noexcept { return client ? &*client : nullptr; }
 
     [[nodiscard]] interval range() const noexcept { return {from, to}; }
 };
@@ -234,7 +246,7 @@ private:
             const instant bound = first_starts.bound();
             const interval starts{span.start, bound < span.end ? bound + std::chrono::seconds{1} : span.end};
             if (view) view->reset(query.resources[i], starts, offsets[i]);
-            else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i]);
+            else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i], query.asker());
             view->free_starts(query.seats, free[i], scratch, per_resource, bound);
             next[i] = 0;
             if (any && query.limit > 0)
@@ -338,6 +350,7 @@ inline std::string describe(reason_code code, const resource_view& view, const s
         case reason_code::off_grid:
             return fmt::format("{} is not one of the service's start times ({} alignment, step {} minutes)", span,
                                to_string(q.asked.align), q.asked.grid_step().count());
+        case reason_code::client_limit: return view.client_refusal(s, q.seats);
     }
     return {};
 }
@@ -354,7 +367,7 @@ inline std::string describe(reason_code code, const resource_view& view, const s
     std::vector<resource_refusal> out;
     const interval just_start{start, start + std::chrono::seconds{1}};
     for (const resource& r : query.resources) {
-        const resource_view view(r, query.asked, query.now, just_start);
+        const resource_view view(r, query.asked, query.now, just_start, query.asker());
         resource_refusal refusal{r.id, {}};
         view.check(start, query.seats, [&](reason_code code, const booking* b) {
             refusal.reasons.push_back(

@@ -13,7 +13,8 @@
 ///   `{"anchor": "YYYY-MM-DD", "weeks": [weekly, ...]}` (never both);
 /// - a service uses the SPEC §8 names (`id`, `duration`, `step`, `align`,
 ///   `buffer_before`, `buffer_after`, `min_notice`, `max_advance`, `capacity`,
-///   `max_per_day`); a `service_record` adds `name`, `locations` and
+///   `max_per_day`, and SPEC §11's `max_per_client_per_day`,
+///   `max_per_client_per_week`, `max_seats_per_client`); a `service_record` adds `name`, `locations` and
 ///   `archived` beside them; locations and resources have `archived` too;
 /// - optional values (`step`, `default_step`, `expires`) are left out when unset.
 ///
@@ -219,7 +220,10 @@ inline void to_json(nlohmann::json& out, const service& s) {
            {"min_notice", s.min_notice.count()},
            {"max_advance", s.max_advance.count()},
            {"capacity", s.capacity},
-           {"max_per_day", s.max_per_day}};
+           {"max_per_day", s.max_per_day},
+           {"max_per_client_per_day", s.max_per_client_per_day},
+           {"max_per_client_per_week", s.max_per_client_per_week},
+           {"max_seats_per_client", s.max_seats_per_client}};
     if (s.step) out["step"] = s.step->count();
 }
 
@@ -395,7 +399,8 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     w::reader::object(value, path);
     w::only_known(value, path,
                   {"id", "name", "locations", "archived", "duration", "step", "align", "buffer_before", "buffer_after",
-                   "min_notice", "max_advance", "capacity", "max_per_day"});
+                   "min_notice", "max_advance", "capacity", "max_per_day", "max_per_client_per_day",
+                   "max_per_client_per_week", "max_seats_per_client"});
     (void)w::required_text(value, "id", path);
     service_record out;
     out.rules = detail::json_reader::read_service(value);

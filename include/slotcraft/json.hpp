@@ -116,9 +116,14 @@ public:
         mins("buffer_after", s.buffer_after);
         mins("min_notice", s.min_notice);
         mins("max_advance", s.max_advance);
-        if (const json* v = member(value, "capacity")) s.capacity = static_cast<int>(integer(*v, "service.capacity"));
-        if (const json* v = member(value, "max_per_day"))
-            s.max_per_day = static_cast<int>(integer(*v, "service.max_per_day"));
+        const auto count = [&](const char* key, int& target) {
+            if (const json* v = member(value, key)) target = static_cast<int>(integer(*v, std::string("service.") + key));
+        };
+        count("capacity", s.capacity);
+        count("max_per_day", s.max_per_day);
+        count("max_per_client_per_day", s.max_per_client_per_day);
+        count("max_per_client_per_week", s.max_per_client_per_week);
+        count("max_seats_per_client", s.max_seats_per_client);
         return s;
     }
 
@@ -233,6 +238,16 @@ public:
     std::size_t i = 0;
     for (const auto& item : reader::array(reader::required(document, "resources", "resources"), "resources"))
         q.resources.push_back(reader::read_resource(item, fmt::format("resources[{}]", i++)));
+    if (const auto* client = reader::member(document, "client")) {
+        reader::object(*client, "client");
+        q.client.emplace();
+        q.client->id = std::string(reader::string(reader::required(*client, "id", "client.id"), "client.id"));
+        if (const auto* bookings = reader::member(*client, "bookings")) {
+            std::size_t j = 0;
+            for (const auto& item : reader::array(*bookings, "client.bookings"))
+                q.client->bookings.push_back(reader::read_booking(item, fmt::format("client.bookings[{}]", j++)));
+        }
+    }
     q.validate();
     return q;
 }

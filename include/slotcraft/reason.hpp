@@ -21,6 +21,7 @@ enum class reason_code {
     daily_limit,    ///< the resource already has max_per_day bookings of it that day
     no_seats,       ///< not enough seats left
     off_grid,       ///< not one of the service's candidate starts
+    client_limit,   ///< the asking client reached a SPEC §11 limit of the service
 };
 
 [[nodiscard]] constexpr std::string_view to_string(reason_code code) noexcept {
@@ -35,6 +36,7 @@ enum class reason_code {
         case reason_code::daily_limit: return "daily_limit";
         case reason_code::no_seats: return "no_seats";
         case reason_code::off_grid: return "off_grid";
+        case reason_code::client_limit: return "client_limit";
     }
     return "unknown";
 }

@@ -6,6 +6,7 @@
 /// answer as `bookable` on every candidate, computed in one sweep.
 
 #include <slotcraft/booking.hpp>
+#include <slotcraft/client_limits.hpp>
 #include <slotcraft/reason.hpp>
 #include <slotcraft/schedule.hpp>
 #include <slotcraft/service.hpp>
@@ -40,15 +41,17 @@ struct free_start {
 /// A resource prepared for one service, one `now` and a range of starts.
 class resource_view {
 public:
-    /// Prepares `res` for starts in `starts`. `res` and `svc` must outlive the view.
-    resource_view(const resource& res, const service& svc, instant now, interval starts)
-        : resource_view(res, svc, now, starts, nullptr) {}
+    /// Prepares `res` for starts in `starts`, for `client` when one asks (its
+    /// SPEC §11 limits apply then). `res`, `svc` and `client` must outlive the view.
+    resource_view(const resource& res, const service& svc, instant now, interval starts,
+                  const asking_client* client = nullptr)
+        : resource_view(res, svc, now, starts, std::shared_ptr<const zone_offsets>{}, client) {}
 
     /// As above, with `offsets` of the resource's zone covering `starts` (the
     /// resources of one query in one zone can share them); nullptr reads them.
     resource_view(const resource& res, const service& svc, instant now, interval starts,
-                  std::shared_ptr<const zone_offsets> offsets)
-        : service_(&svc), now_(now) {
+                  std::shared_ptr<const zone_offsets> offsets, const asking_client* client = nullptr)
+        : service_(&svc), now_(now), client_(client) {
         reset(res, starts, std::move(offsets));
     }
 
@@ -92,8 +95,9 @@ public:
             if (seats_only) seats_taken_.emplace_back(b.time.start, b.seats);
         }
         if (!in_order) sort_active();
-        sum_by_key(seats_taken_);
-        sum_by_key(per_day_);
+        detail::sum_by_key(seats_taken_);
+        detail::sum_by_key(per_day_);
+        client_load_.reset(client_, svc, now_, *offsets_);
     }
 
     [[nodiscard]] const resource& source() const noexcept { return *resource_; }
@@ -144,12 +148,14 @@ public:
 
     /// Seats of the same group service already taken at `s` (0 for a
     /// one-seat service, whose bookings are obstacles, not seats).
-    [[nodiscard]] long long seats_taken(instant s) const {
-        const auto it = std::lower_bound(seats_taken_.begin(), seats_taken_.end(), s,
-                                         [](const auto& entry, instant t) { return entry.first < t; });
-        return it != seats_taken_.end() && it->first == s ? it->second : 0;
-    }
+    [[nodiscard]] long long seats_taken(instant s) const { return detail::summed_at(seats_taken_, s); }
     [[nodiscard]] long long seats_left(instant s) const { return service_->capacity - seats_taken(s); }
+
+    /// Why start `s` for `seats` seats fails the asking client's limits
+    /// (SPEC §11); empty when it does not, or no client asks.
+    [[nodiscard]] std::string client_refusal(instant s, int seats) const {
+        return client_load_.refusal(s, seats, *service_, *offsets_);
+    }
 
     /// Active bookings (of any service) starting inside `range`.
     [[nodiscard]] std::size_t bookings_starting_in(interval range) const {
@@ -248,6 +254,7 @@ private:
         if (taken + seats > svc.capacity && !report(reason_code::no_seats)) return false;
 
         if (day_is_full(s) && !report(reason_code::daily_limit)) return false;
+        if (!client_load_.allows(s, seats, svc, *offsets_) && !report(reason_code::client_limit)) return false;
         return passed;
     }
 
@@ -257,7 +264,7 @@ private:
     /// by the duration and cut to the limits, minus the starts whose padded
     /// interval would meet a booking's. The candidates are taken run by run
     /// from its pieces instead of being checked one by one; only the daily
-    /// limit is still looked up per start.
+    /// limit and the client's limits are still looked up per start.
     void free_starts_between_obstacles(int seats, std::vector<free_start>& out, std::span<const instant> candidates,
                                        std::size_t max_count, instant until) const {
         const service& svc = *service_;
@@ -308,7 +315,8 @@ private:
                 while (candidate != candidates_end && *candidate < free_until) ++candidate;
                 for (const instant* s = run_begin; s != candidate; ++s) {
                     if (out.size() >= max_count) return;
-                    if (!day_is_full(*s)) out.push_back({*s, svc.capacity});
+                    if (!day_is_full(*s) && client_load_.allows(*s, seats, svc, *offsets_))
+                        out.push_back({*s, svc.capacity});
                 }
                 from = free_until;
             }
@@ -318,11 +326,7 @@ private:
 
     /// True when the service's daily limit is reached on the local date of `s`.
     [[nodiscard]] bool day_is_full(instant s) const {
-        if (service_->max_per_day <= 0) return false;
-        const local_date day = offsets_->date_of(s);
-        const auto it = std::lower_bound(per_day_.begin(), per_day_.end(), day,
-                                         [](const auto& entry, local_date d) { return entry.first < d; });
-        return it != per_day_.end() && it->first == day && it->second >= service_->max_per_day;
+        return service_->max_per_day > 0 && detail::summed_at(per_day_, offsets_->date_of(s)) >= service_->max_per_day;
     }
 
     /// True when the non-empty `core` lies inside one maximal part of open time.
@@ -354,20 +358,6 @@ private:
         active_.clear();
         active_.reserve(unsorted_.size());
         for (const auto& key : order_) active_.push_back(unsorted_[key.second]);
-    }
-
-    /// Sorts `entries` by key and adds up the values of equal keys.
-    template <class Key, class Value>
-    static void sum_by_key(std::vector<std::pair<Key, Value>>& entries) {
-        if (entries.empty()) return;
-        const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
-        if (!std::is_sorted(entries.begin(), entries.end(), by_key)) std::sort(entries.begin(), entries.end(), by_key);
-        std::size_t kept = 0;
-        for (std::size_t i = 1; i < entries.size(); ++i) {
-            if (entries[i].first == entries[kept].first) entries[kept].second += entries[i].second;
-            else entries[++kept] = entries[i];
-        }
-        entries.resize(kept + 1);
     }
 
     /// A booking of the same group service (at the same place) uses seats instead of blocking time.
@@ -455,6 +445,8 @@ private:
     const resource* resource_ = nullptr;
     const service* service_;
     instant now_;
+    const asking_client* client_ = nullptr;
+    client_load client_load_;
     interval starts_{};
     std::shared_ptr<const zone_offsets> offsets_;
     open_time open_;

@@ -67,9 +67,6 @@ struct weekly_rotation {
     }
 
     friend bool operator==(const weekly_rotation&, const weekly_rotation&) = default;
-
-private:
-    static local_date monday_of(local_date day) { return day - (date::weekday{day} - date::Monday); }
 };
 
 /// invalid_argument naming `field` (the rotation's) for a rotation beside

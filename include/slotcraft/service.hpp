@@ -58,11 +58,23 @@ struct service {
     int capacity = 1;
     /// Bookings of this service per resource and local date; 0 = unlimited.
     int max_per_day = 0;
+    /// SPEC §11, for the asking client's active bookings of this service (on
+    /// any resource; dates and weeks local to the resource asked): at most
+    /// this many starting on one local date, in one ISO week (Monday to
+    /// Monday), and seats held at one start, the asked ones included.
+    /// 0 = unlimited.
+    int max_per_client_per_day = 0;
+    int max_per_client_per_week = 0;
+    int max_seats_per_client = 0;
 
     friend bool operator==(const service&, const service&) = default;
 
     [[nodiscard]] minutes grid_step() const noexcept { return step.value_or(duration); }
     [[nodiscard]] bool is_group() const noexcept { return capacity > 1; }
+    /// True when a SPEC §11 limit is set.
+    [[nodiscard]] bool limits_clients() const noexcept {
+        return max_per_client_per_day > 0 || max_per_client_per_week > 0 || max_seats_per_client > 0;
+    }
 
     /// Checks SPEC §7 for a service; `prefix` is prepended to field names.
     /// \throws error (invalid_argument) naming the field.
@@ -90,8 +102,13 @@ struct service {
             reject(prefix + "max_advance", fmt::format("must be at most {} minutes (3660 days), got {}",
                                                        max_advance_minutes.count(), max_advance.count()));
         if (capacity < 1) reject(prefix + "capacity", fmt::format("must be at least 1 (got {})", capacity));
-        if (max_per_day < 0)
-            reject(prefix + "max_per_day", fmt::format("must not be negative (got {})", max_per_day));
+        const auto count = [&](int value, const char* name) {
+            if (value < 0) reject(prefix + name, fmt::format("must not be negative (got {})", value));
+        };
+        count(max_per_day, "max_per_day");
+        count(max_per_client_per_day, "max_per_client_per_day");
+        count(max_per_client_per_week, "max_per_client_per_week");
+        count(max_seats_per_client, "max_seats_per_client");
     }
 };
 

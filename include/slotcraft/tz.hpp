@@ -70,6 +70,9 @@ struct local_range {
 /// A local calendar date (no zone attached: always used with a `zone`).
 using local_date = date::local_days;
 
+/// The Monday on or before `day`: the first day of its ISO week.
+[[nodiscard]] inline local_date monday_of(local_date day) { return day - (date::weekday{day} - date::Monday); }
+
 /// An IANA time zone from the system database, with SPEC §1 conversions.
 /// After the last transition the database lists (2037 in Debian's files) the
 /// zone's ongoing rule from the same file applies.

@@ -234,3 +234,24 @@ def test_a_rotation_object_gives_each_week_its_pattern_and_compares_by_value() -
     schedule = sc.Schedule(rotation=rotation)
     schedule.rotation = None
     assert schedule.rotation is None and schedule.hours_on(date(2026, 3, 2)) == []
+
+
+def test_an_asking_client_with_a_booking_that_day_is_offered_nothing_more_that_day() -> None:
+    # SPEC §11: one cut a day per client; the client's booking is on another resource.
+    cut = sc.Service("cut", minutes(60), max_per_client_per_day=1)
+    hours = {day: [("09:00", "11:00")] for day in ("mon", "tue")}
+    taken = sc.Booking(utc("2026-03-02T15:00"), utc("2026-03-02T16:00"), service="cut")
+    query = sc.Query(utc("2026-01-01T00:00"), utc("2026-03-02T00:00"), utc("2026-03-04T00:00"), cut,
+                     [sc.Resource("r1", weekly=hours)], client=sc.AskingClient("c1", [taken]))
+    assert [s.time.start for s in sc.find_slots(query)] == [utc("2026-03-03T09:00"), utc("2026-03-03T10:00")]
+    [refusal] = sc.explain(query, utc("2026-03-02T09:00"))
+    assert [r.code for r in refusal.reasons] == [sc.ReasonCode.client_limit]
+    assert query.client == sc.AskingClient("c1", [taken])
+    query.client = None  # without the asking client the limit does not apply
+    assert len(sc.find_slots(query)) == 4
+    as_dict = {"now": "2026-01-01T00:00:00Z", "from": "2026-03-02T00:00:00Z", "to": "2026-03-04T00:00:00Z",
+               "service": cut.to_dict(), "resources": [{"id": "r1", "timezone": "UTC", "weekly": {"mon": [["09:00", "11:00"]]}}],
+               "client": {"id": "c1", "bookings": [{"start": "2026-03-02T15:00:00Z", "end": "2026-03-02T16:00:00Z",
+                                                     "service": "cut"}]}}
+    assert sc.find_slots(as_dict) == []
+    assert cut.to_dict()["max_per_client_per_day"] == 1 and sc.Service.from_dict(cut.to_dict()) == cut

@@ -320,6 +320,26 @@ class Gen:
                 b["buffer_after"] = ba
                 bookings.append(b)
             res["bookings"] = bookings
+
+        # SPEC §11: limits per client, and (mostly) the asking client with
+        # bookings of its own: some of the resources' (its seats in a class),
+        # some elsewhere in the week around the focus.
+        if r.random() < 0.35:
+            for key, most in (("max_per_client_per_day", 2), ("max_per_client_per_week", 3),
+                              ("max_seats_per_client", 3)):
+                if r.random() < 0.5:
+                    service[key] = r.randint(1, most)
+            mine = [dict(b) for res in resources for b in res.get("bookings", []) if r.random() < 0.4]
+            for _ in range(r.randint(0, 4)):
+                if offered and r.random() < 0.4:
+                    s = r.choice(offered)
+                else:
+                    d = focus + timedelta(days=r.randint(-6, 6))
+                    s = self.local_instant(r.choice(resources)["timezone"], d, r.randrange(0, 96) * 15)
+                mine.append({"start": self.instant_str(s), "end": self.instant_str(s + duration * 60),
+                             "service": "cut" if r.random() < 0.8 else "color", "seats": r.randint(1, 2)})
+            if r.random() < 0.9:
+                q["client"] = {"id": "c1", "bookings": mine}
         return q
 
     # -------------------------------------------------------------- invalid
@@ -337,10 +357,10 @@ class Gen:
             "tz", "weekly", "override", "break", "time_off_end", "booking_end",
             "range_order", "duration", "step", "buffer", "notice", "capacity",
             "seats", "range_long", "iso", "align", "mode", "booking_seats",
-            "booking_buffer"]
+            "booking_buffer", "client_limit", "client_booking_end"]
         # Readings documented in docs/semantics.md (not SPEC §7 proper).
         documented = ["held_no_expires", "weekday_key", "duplicate_id",
-                      "no_resources", "fraction"]
+                      "no_resources", "fraction", "client_id"]
         case = r.choice(cases) if r.random() < 0.85 else r.choice(documented)
         if case == "held_no_expires":
             bk = res.setdefault("bookings", [])
@@ -418,6 +438,19 @@ class Gen:
                        "end": r.choice(["2026-05-01T10:00:00Z", "2026-05-01T09:30:00Z"]),
                        "service": "cut"})
             return f"{base}.bookings[{len(bk) - 1}].end"
+        if case == "client_id":
+            q["client"] = {"id": r.choice(["", 7, None]), "bookings": []}
+            return "client.id"
+        if case == "client_limit":
+            key = r.choice(["max_per_client_per_day", "max_per_client_per_week", "max_seats_per_client"])
+            q["service"][key] = -r.randint(1, 3)
+            return f"service.{key}"
+        if case == "client_booking_end":
+            client = q.setdefault("client", {"id": "c1"})
+            bk = client.setdefault("bookings", [])
+            bk.append({"start": "2026-05-01T10:00:00Z",
+                       "end": r.choice(["2026-05-01T10:00:00Z", "2026-05-01T09:30:00Z"]), "service": "cut"})
+            return f"client.bookings[{len(bk) - 1}].end"
         if case == "range_order":
             q["to"] = r.choice([q["from"], "2020-01-01T00:00:00Z"])
             return "to"

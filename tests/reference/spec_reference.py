@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Straightforward reference implementation of /work/shared/SPEC.md §1-§8.
+"""Straightforward reference implementation of /work/shared/SPEC.md §1-§9 and §11.
 
 Written independently of the C++ engine, for differential testing.  It is
 deliberately slow and literal: open time is computed per local date as lists
@@ -266,13 +266,19 @@ def parse_service(svc):
     mpd = get_int(svc, "max_per_day", 0, "service.max_per_day")
     if mpd < 0:
         raise SpecError("service.max_per_day", "negative limit")
+    # SPEC §11: limits per client, 0 = unlimited.
+    client_limits = {}
+    for key in ("max_per_client_per_day", "max_per_client_per_week", "max_seats_per_client"):
+        client_limits[key] = get_int(svc, key, 0, f"service.{key}")
+        if client_limits[key] < 0:
+            raise SpecError(f"service.{key}", "negative limit")
     # AMBIGUOUS (documented reading): a missing service id is "".
     return {
         "id": svc.get("id", ""),
         "duration": duration * 60, "step": step * 60, "align": align,
         "buffer_before": bb * 60, "buffer_after": ba * 60,
         "min_notice": mn * 60, "max_advance": ma * 60,
-        "capacity": cap, "max_per_day": mpd,
+        "capacity": cap, "max_per_day": mpd, **client_limits,
     }
 
 
@@ -300,6 +306,36 @@ def weekly_hours(res, d):
     monday = lambda x: x - timedelta(days=x.weekday())
     k = (monday(d) - monday(anchor)).days // 7
     return weeks[k % len(weeks)][WEEKDAYS[d.weekday()]]  # Python's % is never negative here
+
+
+def parse_booking(b, bf):
+    s = parse_instant(b.get("start"), f"{bf}.start")
+    e = parse_instant(b.get("end"), f"{bf}.end")
+    if e <= s:
+        raise SpecError(f"{bf}.end", "end must be after start")
+    seats = get_int(b, "seats", 1, f"{bf}.seats")
+    if seats < 1:
+        raise SpecError(f"{bf}.seats", "seats must be >= 1")
+    bb = get_int(b, "buffer_before", 0, f"{bf}.buffer_before", True)
+    if bb < 0:
+        raise SpecError(f"{bf}.buffer_before", "negative buffer")
+    ba = get_int(b, "buffer_after", 0, f"{bf}.buffer_after", True)
+    if ba < 0:
+        raise SpecError(f"{bf}.buffer_after", "negative buffer")
+    status = b.get("status", "confirmed")
+    if status not in ("confirmed", "held", "cancelled"):
+        raise SpecError(f"{bf}.status", "unknown status")
+    expires = None
+    if "expires" in b:
+        expires = parse_instant(b["expires"], f"{bf}.expires")
+    elif status == "held":
+        # AMBIGUOUS (documented reading): a hold must come with its expiry.
+        raise SpecError(f"{bf}.expires", "a held booking needs expires")
+    return {
+        "start": s, "end": e, "service": b.get("service", ""), "seats": seats,
+        "status": status, "expires": expires,
+        "padded": (s - bb * 60, e + ba * 60),
+    }
 
 
 def parse_resource(res, i):
@@ -356,36 +392,7 @@ def parse_resource(res, i):
         if e <= s:
             raise SpecError(f"{base}.time_off[{j}].end", "end must be after start")
         time_off.append((s, e))
-    bookings = []
-    for j, b in enumerate(res.get("bookings", [])):
-        bf = f"{base}.bookings[{j}]"
-        s = parse_instant(b.get("start"), f"{bf}.start")
-        e = parse_instant(b.get("end"), f"{bf}.end")
-        if e <= s:
-            raise SpecError(f"{bf}.end", "end must be after start")
-        seats = get_int(b, "seats", 1, f"{bf}.seats")
-        if seats < 1:
-            raise SpecError(f"{bf}.seats", "seats must be >= 1")
-        bb = get_int(b, "buffer_before", 0, f"{bf}.buffer_before", True)
-        if bb < 0:
-            raise SpecError(f"{bf}.buffer_before", "negative buffer")
-        ba = get_int(b, "buffer_after", 0, f"{bf}.buffer_after", True)
-        if ba < 0:
-            raise SpecError(f"{bf}.buffer_after", "negative buffer")
-        status = b.get("status", "confirmed")
-        if status not in ("confirmed", "held", "cancelled"):
-            raise SpecError(f"{bf}.status", "unknown status")
-        expires = None
-        if "expires" in b:
-            expires = parse_instant(b["expires"], f"{bf}.expires")
-        elif status == "held":
-            # AMBIGUOUS (documented reading): a hold must come with its expiry.
-            raise SpecError(f"{bf}.expires", "a held booking needs expires")
-        bookings.append({
-            "start": s, "end": e, "service": b.get("service", ""), "seats": seats,
-            "status": status, "expires": expires,
-            "padded": (s - bb * 60, e + ba * 60),
-        })
+    bookings = [parse_booking(b, f"{base}.bookings[{j}]") for j, b in enumerate(res.get("bookings", []))]
     return {
         "id": res.get("id"), "tz": tz, "weekly": weekly, "rotation": rotation, "overrides": overrides,
         "breaks": breaks, "time_off": time_off, "bookings": bookings,
@@ -422,8 +429,21 @@ def parse_query(q):
         if r["id"] in seen:
             raise SpecError(f"resources[{i}].id", "duplicate resource id")
         seen.add(r["id"])
+    # SPEC §11: the asking client and its bookings on any resource.
+    client = None
+    if "client" in q:
+        c = q["client"]
+        if not isinstance(c, dict):
+            raise SpecError("client", "object expected")
+        # AMBIGUOUS (documented reading): the client's id is a non-empty string.
+        if not isinstance(c.get("id"), str) or not c["id"]:
+            raise SpecError("client.id", "non-empty string required")
+        cb = c.get("bookings", [])
+        if not isinstance(cb, list):
+            raise SpecError("client.bookings", "list expected")
+        client = [parse_booking(b, f"client.bookings[{j}]") for j, b in enumerate(cb)]
     return {"now": now, "from": frm, "to": to, "mode": mode,
-            "service": service, "seats": seats, "resources": parsed}
+            "service": service, "seats": seats, "resources": parsed, "client": client}
 
 
 # --------------------------------------------------------------------------
@@ -532,6 +552,8 @@ def resource_slots(res, q):
             continue
         if svc["max_per_day"] > 0 and per_day.get(local_date_of(s, tz), 0) >= svc["max_per_day"]:
             continue
+        if q["client"] is not None and not within_client_limits(q, s, tz):
+            continue
         # §4
         cps, cpe = s - svc["buffer_before"], s + dur + svc["buffer_after"]
         taken = 0
@@ -550,6 +572,30 @@ def resource_slots(res, q):
             continue
         kept[s] = svc["capacity"] - taken
     return kept
+
+
+def within_client_limits(q, s, tz):
+    """SPEC §11 for candidate s of a resource in zone tz."""
+    svc = q["service"]
+    mine = [b for b in q["client"] if is_active(b, q["now"]) and b["service"] == svc["id"]]
+    day = local_date_of(s, tz)
+    monday = day - timedelta(days=day.weekday())
+    limit = svc["max_per_client_per_day"]
+    if limit > 0 and sum(1 for b in mine if local_date_of(b["start"], tz) == day) >= limit:
+        return False
+    limit = svc["max_per_client_per_week"]
+    if limit > 0:
+        in_week = 0
+        for b in mine:
+            d = local_date_of(b["start"], tz)
+            if monday <= d < monday + timedelta(days=7):
+                in_week += 1
+        if in_week >= limit:
+            return False
+    limit = svc["max_seats_per_client"]
+    if limit > 0 and sum(b["seats"] for b in mine if b["start"] == s) + q["seats"] > limit:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------

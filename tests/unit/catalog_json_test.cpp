@@ -60,7 +60,10 @@ service cut() {
             .min_notice = minutes{120},
             .max_advance = minutes{60 * 24 * 30},
             .capacity = 3,
-            .max_per_day = 7};
+            .max_per_day = 7,
+            .max_per_client_per_day = 1,
+            .max_per_client_per_week = 2,
+            .max_seats_per_client = 3};
 }
 
 booking_record held_booking() {
@@ -157,7 +160,8 @@ TEST_CASE("unset optional values stay unset through JSON and are left out") {
 TEST_CASE("a service is written with the SPEC section 8 field names") {
     const json expected = json::parse(R"({"id": "cut", "duration": 45, "step": 15, "align": "clock",
         "buffer_before": 5, "buffer_after": 10, "min_notice": 120, "max_advance": 43200,
-        "capacity": 3, "max_per_day": 7})");
+        "capacity": 3, "max_per_day": 7, "max_per_client_per_day": 1, "max_per_client_per_week": 2,
+        "max_seats_per_client": 3})");
     CHECK(json(cut()) == expected);
 
     json record = expected;

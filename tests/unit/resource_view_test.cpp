@@ -87,7 +87,29 @@ public:
         s.max_advance = std::chrono::minutes{chance(0.3) ? pick(1, 20 * 24 * 60) : 0};
         s.capacity = chance(0.3) ? pick(2, 4) : 1;
         s.max_per_day = chance(0.3) ? pick(1, 3) : 0;
+        if (chance(0.4)) {  // SPEC §11
+            s.max_per_client_per_day = chance(0.5) ? pick(1, 2) : 0;
+            s.max_per_client_per_week = chance(0.5) ? pick(1, 4) : 0;
+            s.max_seats_per_client = chance(0.5) ? pick(1, 3) : 0;
+        }
         return s;
+    }
+
+    /// An asking client with bookings across the range, some of the service,
+    /// some at the resource's own booking starts (seats of one class).
+    asking_client some_client(interval range, const resource& res, const std::string& service_id) {
+        asking_client c{.id = "c1"};
+        for (int k = pick(0, 12); k > 0; --k) {
+            booking b;
+            if (!res.bookings.empty() && chance(0.3)) b = res.bookings[static_cast<std::size_t>(pick(0, static_cast<int>(res.bookings.size()) - 1))];
+            else b.time.start = range.start + std::chrono::minutes{pick(-7 * 24 * 4, 40 * 24 * 4) * 15};
+            b.time.end = b.time.start + std::chrono::minutes{pick(1, 8) * 15};
+            b.service = chance(0.7) ? service_id : "other";
+            b.seats = pick(1, 2);
+            if (chance(0.1)) b.status = booking_status::cancelled;
+            c.bookings.push_back(b);
+        }
+        return c;
     }
 
 private:
@@ -111,11 +133,15 @@ TEST_CASE("listing free starts accepts exactly the candidates that pass every ch
     const interval range{test::at("2026-03-01T00:00:00Z"), test::at("2026-04-05T00:00:00Z")};
     random_views make(20261201);
     int listed = 0;
+    int limited_rounds = 0;
+    int refused_by_limit = 0;
     for (int round = 0; round < 400; ++round) {
         const service svc = make.some_service();
         const resource res = make.some_resource(range, svc.id);
         const instant now = range.start + std::chrono::minutes{make.pick(-2 * 24 * 60, 4 * 24 * 60)};
-        const resource_view view(res, svc, now, range);
+        const std::optional<asking_client> client =
+            make.chance(0.5) ? std::optional(make.some_client(range, res, svc.id)) : std::nullopt;
+        const resource_view view(res, svc, now, range, client ? &*client : nullptr);
         const int seats = make.pick(1, svc.capacity + 1);
         const std::size_t max_count = make.chance(0.2) ? static_cast<std::size_t>(make.pick(0, 20)) : SIZE_MAX;
         const instant until = make.chance(0.2) ? range.start + std::chrono::minutes{make.pick(0, 20 * 24 * 60)} : instant::max();
@@ -123,8 +149,15 @@ TEST_CASE("listing free starts accepts exactly the candidates that pass every ch
         const std::vector<free_start> got = view.free_starts(seats, max_count, until);
         REQUIRE(got == checked_one_by_one(view, seats, max_count, until));
         listed += static_cast<int>(got.size());
+        if (client && svc.limits_clients()) {
+            ++limited_rounds;
+            const resource_view unlimited(res, svc, now, range);
+            refused_by_limit += static_cast<int>(unlimited.free_starts(seats, max_count, until).size() - got.size());
+        }
     }
     CHECK(listed > 1000);  // the rounds list starts, not only refusals
+    CHECK(limited_rounds > 40);
+    CHECK(refused_by_limit > 100);  // and the limits per client drop some
 }
 
 TEST_CASE("a check of one start gives the same reasons with only the bookings in its reach") {

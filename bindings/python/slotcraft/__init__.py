@@ -10,6 +10,7 @@ See docs/python.md.
 from ._core import __version__ as __version__
 from ._core import (
     Align,
+    AskingClient,
     Attendance,
     AuditEntry,
     Booking,
@@ -95,6 +96,7 @@ __all__ = [
     "Rotation",
     "Schedule",
     "Resource",
+    "AskingClient",
     "Query",
     "Slot",
     "Reason",

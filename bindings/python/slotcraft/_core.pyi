@@ -143,6 +143,7 @@ class ReasonCode:
     daily_limit: ClassVar[ReasonCode]
     no_seats: ClassVar[ReasonCode]
     off_grid: ClassVar[ReasonCode]
+    client_limit: ClassVar[ReasonCode]
     def __init__(self, value: int) -> None: ...
     @property
     def name(self) -> str: ...
@@ -162,6 +163,9 @@ class Service:
     max_advance: timedelta
     capacity: int
     max_per_day: int
+    max_per_client_per_day: int
+    max_per_client_per_week: int
+    max_seats_per_client: int
     def __init__(
         self,
         id: str,
@@ -175,6 +179,9 @@ class Service:
         max_advance: timedelta = ...,
         capacity: int = 1,
         max_per_day: int = 0,
+        max_per_client_per_day: int = 0,
+        max_per_client_per_week: int = 0,
+        max_seats_per_client: int = 0,
     ) -> None: ...
     @property
     def grid_step(self) -> timedelta: ...
@@ -257,6 +264,11 @@ class Resource:
         bookings: Sequence[Booking] = ...,
     ) -> None: ...
 
+class AskingClient:
+    id: str
+    bookings: list[Booking]
+    def __init__(self, id: str, bookings: Sequence[Booking] = ...) -> None: ...
+
 class Query:
     now: datetime
     start: datetime
@@ -265,6 +277,7 @@ class Query:
     resources: list[Resource]
     mode: Mode
     seats: int
+    client: AskingClient | None
     def __init__(
         self,
         now: datetime,
@@ -275,6 +288,7 @@ class Query:
         *,
         mode: Mode | str = ...,
         seats: int = 1,
+        client: AskingClient | None = None,
     ) -> None: ...
     def validate(self) -> None: ...
     @staticmethod

@@ -44,7 +44,8 @@ booking_request make_request(py::handle resource, py::handle service, py::handle
 }
 
 slot_request make_slot_request(py::handle service_id, py::handle start, py::handle end, py::handle resources,
-                               py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking) {
+                               py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking,
+                               py::handle client) {
     slot_request request{.service = to_text(service_id, "service"),
                          .resources = to_texts(resources, "resources"),
                          .location = to_text(location, "location"),
@@ -52,7 +53,8 @@ slot_request make_slot_request(py::handle service_id, py::handle start, py::hand
                          .to = to_instant(end, "end"),
                          .seats = to_int(seats, "seats"),
                          .mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode),
-                         .ignore_booking = to_text(ignore_booking, "ignore_booking")};
+                         .ignore_booking = to_text(ignore_booking, "ignore_booking"),
+                         .client = to_text(client, "client")};
     // Named as the Python arguments are (the C++ check calls the end `to`).
     if (request.to <= request.from) reject("end", "must be after start");
     if (request.to - request.from > max_query_range) reject("end", "the query range must be at most 366 days");
@@ -445,26 +447,27 @@ void register_scheduler(py::module_& m) {
     cls.def(
         "slots",
         [](py_scheduler& s, py::handle service_id, py::handle start, py::handle end, py::handle resources,
-           py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking, py::handle now) {
+           py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking, py::handle client,
+           py::handle now) {
             const slot_request request =
-                make_slot_request(service_id, start, end, resources, location, seats, mode, ignore_booking);
+                make_slot_request(service_id, start, end, resources, location, seats, mode, ignore_booking, client);
             const instant at = now_or_clock(now);
             return without_gil([&] { return s.impl.slots(request, at); });
         },
         py::arg("service"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::list(),
         py::arg("location") = "", py::arg("seats") = 1, py::arg("mode") = resource_mode::any,
-        py::arg("ignore_booking") = "", py::arg("now") = py::none(),
+        py::arg("ignore_booking") = "", py::arg("client") = "", py::arg("now") = py::none(),
         "Free slots of `service` starting in [start, end): one per start and location, by start then location id, "
         "each with the resources free there. `resources`: [] means every provider; `location`: \"\" means every "
         "location the service is offered at; `ignore_booking`: a booking left out as if cancelled (the starts "
-        "reschedule accepts for it).");
+        "reschedule accepts for it); `client`: the asking client, whose limits per client apply (SPEC §11).");
     cls.def(
         "slots_json",
         [](py_scheduler& s, py::handle service_id, py::handle start, py::handle end, py::handle resources,
-           py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking, py::handle now,
-           py::handle limit) {
+           py::handle location, py::handle seats, py::handle mode, py::handle ignore_booking, py::handle client,
+           py::handle now, py::handle limit) {
             const slot_request request =
-                make_slot_request(service_id, start, end, resources, location, seats, mode, ignore_booking);
+                make_slot_request(service_id, start, end, resources, location, seats, mode, ignore_booking, client);
             const instant at = now_or_clock(now);
             const int asked = limit.is_none() ? 0 : to_int(limit, "limit");
             if (!limit.is_none() && asked < 1) reject("limit", "must be at least 1");
@@ -473,7 +476,8 @@ void register_scheduler(py::module_& m) {
         },
         py::arg("service"), py::arg("start"), py::arg("end"), py::kw_only(), py::arg("resources") = py::list(),
         py::arg("location") = "", py::arg("seats") = 1, py::arg("mode") = resource_mode::any,
-        py::arg("ignore_booking") = "", py::arg("now") = py::none(), py::arg("limit") = py::none(),
+        py::arg("ignore_booking") = "", py::arg("client") = "", py::arg("now") = py::none(),
+        py::arg("limit") = py::none(),
         "`slots` as the JSON text slotcraft.server answers: `{\"slots\": [{start, end, local_start, local_end, "
         "time_zone, location, resources, seats_left}]}`, the local times in the zone of each slot's first resource; "
         "at most `limit` slots (None: all).");

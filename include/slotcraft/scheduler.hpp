@@ -46,6 +46,9 @@ struct slot_request {
     /// A booking to leave out, as if it were cancelled: with its resource and
     /// service, the starts `reschedule` would move it to. Empty: none.
     std::string ignore_booking{};
+    /// The asking client (an existing client's id): the service's limits per
+    /// client (SPEC §11) drop what that client may not book. Empty: no limits.
+    std::string client{};
 };
 
 /// A free slot at one location: the resources free there (SPEC §6 order in

@@ -104,8 +104,9 @@ public:
 enum class access { read, write };
 
 /// A transactional store. Thread-safe: any number of threads may run
-/// transactions at once; writers that name a common resource in `locks`
-/// are serialised, so a check and the write it allows cannot be separated.
+/// transactions at once; writers that name a common lock in `locks` (the
+/// scheduler names each resource, and each client as `client ID`) are
+/// serialised, so a check and the write it allows cannot be separated.
 class store {
 public:
     virtual ~store() = default;

@@ -283,6 +283,12 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         add->add_option("--max-advance", a->max_advance, "minutes, 0 = unlimited");
         add->add_option("--capacity", a->record.rules.capacity, "seats per slot");
         add->add_option("--max-per-day", a->record.rules.max_per_day, "per resource and local date, 0 = unlimited");
+        add->add_option("--max-per-client-per-day", a->record.rules.max_per_client_per_day,
+                        "bookings one client may have on a local date, 0 = unlimited");
+        add->add_option("--max-per-client-per-week", a->record.rules.max_per_client_per_week,
+                        "bookings one client may have in an ISO week, 0 = unlimited");
+        add->add_option("--max-seats-per-client", a->record.rules.max_seats_per_client,
+                        "seats one client may hold at one start, 0 = unlimited");
         add->add_option("--name", a->record.name, "display name");
         add->add_option("--location", a->record.locations, "offered at (repeatable; none = everywhere)");
         add->callback([&run, a, with_scheduler, &o] {

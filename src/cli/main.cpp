@@ -64,7 +64,7 @@ struct query_options {
     bool pretty = false;
     std::string start;
     // --db slots
-    std::string service, from, to, location, mode = "any", ignore_booking;
+    std::string service, from, to, location, mode = "any", ignore_booking, client;
     std::vector<std::string> resources;
     int seats = 1;
 };
@@ -133,7 +133,7 @@ int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
     const slot_request request{.service = q.service, .resources = q.resources, .location = q.location,
                                .from = parse_instant(q.from, "from"), .to = parse_instant(q.to, "to"),
                                .seats = q.seats, .mode = parse_resource_mode(q.mode, "mode"),
-                               .ignore_booking = q.ignore_booking};
+                               .ignore_booking = q.ignore_booking, .client = q.client};
     const auto found = s.slots(request, slotcraft::cli::now_of(o));
     if (o.json) {
         auto list = ordered_json::array();
@@ -194,6 +194,7 @@ int main(int argc, char** argv) {
     slots->add_option("--mode", q.mode, "with --db: any or all (default any)");
     slots->add_option("--ignore-booking", q.ignore_booking,
                       "with --db: leave this booking out, as if cancelled (where `reschedule` can move it)");
+    slots->add_option("--client", q.client, "with --db: the asking client, whose limits per client apply");
     slots->callback([&] { run = [&] { return o.db.empty() ? run_stateless_slots(q) : run_db_slots(o, q); }; });
 
     auto* explain = app.add_subcommand("explain", "why each resource can or cannot take a start (JSON query on stdin)");

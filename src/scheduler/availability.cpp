@@ -27,6 +27,7 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
         }
         if (!request.ignore_booking.empty() && !tx.booking(request.ignore_booking))
             missing("ignore_booking", "booking", request.ignore_booking);
+        if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
         const settings config = tx.load_settings();
 
         // The team: the resources named (each must be active and provide the
@@ -56,6 +57,7 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
 
         // Each resource's bookings are read once, whatever the number of locations.
         const slotcraft::service asked = engine_service(team.front());
+        const std::optional<asking_client> asker = asking_client_of(tx, request.client, asked, request.ignore_booking);
         const interval reach{request.from - asked.buffer_before, request.to + asked.duration + asked.buffer_after};
         std::vector<std::vector<booking_record>> bookings;
         for (const booking_context& ctx : team) bookings.push_back(bookings_around(tx, ctx.resource, reach));
@@ -66,7 +68,7 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
         std::vector<located_slot> out;
         for (const std::string& place : places) {
             slot_query q{.now = now, .from = request.from, .to = request.to, .mode = request.mode, .asked = asked,
-                         .seats = request.seats};
+                         .seats = request.seats, .client = asker};
             for (std::size_t i = 0; i < team.size(); ++i)
                 if (std::find(places_of[i].begin(), places_of[i].end(), place) != places_of[i].end())
                     q.resources.push_back(engine_resource(team[i], place, bookings[i], request.ignore_booking));
@@ -87,7 +89,9 @@ std::vector<reason> scheduler::check(const booking_request& request, instant now
         const booking_context ctx = load_context(tx, request.resource, request.service);
         refuse_more_seats_than(ctx, request.seats);
         if (!ignore_booking.empty() && !tx.booking(ignore_booking)) missing("ignore_booking", "booking", ignore_booking);
-        return check_start(tx, ctx, request.location, request.start, request.seats, now, ignore_booking).reasons;
+        if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
+        return check_start(tx, ctx, request.location, request.start, request.seats, request.client, now, ignore_booking)
+            .reasons;
     });
 }
 

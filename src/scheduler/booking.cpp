@@ -14,25 +14,27 @@ using namespace scheduling;
 // ---- bookings ----
 
 booking_record scheduler::book(const booking_request& request, instant now) {
-    return store_.write(std::span(&request.resource, 1),
+    return store_.write(booking_locks(std::span(&request, 1)),
                         [&](transaction& tx) { return book_in(tx, request, now, std::nullopt); });
 }
 
 booking_record scheduler::hold(const booking_request& request, minutes ttl, instant now) {
     check_minutes(ttl, "ttl");
-    return store_.write(std::span(&request.resource, 1), [&](transaction& tx) { return book_in(tx, request, now, ttl); });
+    return store_.write(booking_locks(std::span(&request, 1)),
+                        [&](transaction& tx) { return book_in(tx, request, now, ttl); });
 }
 
 namespace {
 
-/// Runs `change` on one stored booking with its resource's writers serialised.
+/// Runs `change` on one stored booking with the writers of its resource and
+/// its client serialised.
 template <class Change>
 booking_record change_booking(store& backend, std::string_view field, std::optional<booking_record> found,
                               std::string_view key, Change&& change) {
     if (!found) missing(std::string(field), field == "hold_token" ? "hold" : "booking", key);
-    const std::string resource = found->resource;
+    const booking_request owners{.resource = found->resource, .client = found->client};
     const std::string id = found->id;
-    return backend.write(std::span(&resource, 1), [&](transaction& tx) {
+    return backend.write(booking_locks(std::span(&owners, 1)), [&](transaction& tx) {
         auto current = tx.booking(id);
         if (!current) missing(std::string(field), "booking", key);
         return change(tx, *current);
@@ -126,22 +128,8 @@ booking_record scheduler::mark_attendance(std::string_view booking_id, attendanc
     });
 }
 
-namespace {
-
-/// The resources `requests` book, each once and in order: the locks of a
-/// transaction that books them all.
-std::vector<std::string> resources_of(std::span<const booking_request> requests) {
-    std::vector<std::string> out;
-    for (const booking_request& r : requests) out.push_back(r.resource);
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-}
-
-}  // namespace
-
 std::vector<booking_record> scheduler::book_series(std::span<const booking_request> requests, instant now) {
-    const std::vector<std::string> locks = resources_of(requests);
+    const std::vector<std::string> locks = booking_locks(requests);
     const std::string series = "sr_" + random_hex(16);
     return store_.write(locks, [&](transaction& tx) {
         std::vector<booking_record> out;
@@ -161,7 +149,7 @@ batch_outcome scheduler::book_many(std::span<const booking_request> requests, in
     if (requests.size() > max_batch_requests)
         reject("requests", fmt::format("{} requests: at most {} in one batch", requests.size(), max_batch_requests));
     if (requests.empty()) return {};
-    const std::vector<std::string> locks = resources_of(requests);
+    const std::vector<std::string> locks = booking_locks(requests);
     return store_.write(locks, [&](transaction& tx) {
         batch_outcome batch;  // afresh on each attempt: a store may run this again
         context_cache contexts;

@@ -109,11 +109,21 @@ resource engine_resource(const booking_context& ctx, std::string_view location,
     return out;
 }
 
+std::optional<asking_client> asking_client_of(transaction& tx, std::string_view client, const service& asked,
+                                              std::string_view leave_out) {
+    if (client.empty() || !asked.limits_clients()) return std::nullopt;
+    asking_client out{.id = std::string(client)};
+    for (const booking_record& b : tx.bookings_of_client(client))
+        if (b.id != leave_out) out.bookings.push_back(b.engine_view());
+    return out;
+}
+
 /// The engine query for one start of one resource at one location.
 slot_query single_start_query(transaction& tx, const booking_context& ctx, std::string_view location, instant start,
-                              int seats, instant now, std::string_view leave_out) {
+                              int seats, std::string_view client, instant now, std::string_view leave_out) {
     slot_query q{.now = now, .from = start, .to = start + std::chrono::seconds{1}, .asked = engine_service(ctx),
                  .seats = seats};
+    q.client = asking_client_of(tx, client, q.asked, leave_out);
     const interval padded{start - q.asked.buffer_before, start + q.asked.duration + q.asked.buffer_after};
     const std::optional<interval> reach = bookings_in_reach(q.asked, start);
     const std::vector<booking_record> bookings =
@@ -153,14 +163,26 @@ std::vector<std::string> request_locations(const booking_context& ctx, std::stri
 }
 
 checked_start check_start(transaction& tx, const booking_context& ctx, std::string_view requested_location,
-                          instant start, int seats, instant now, std::string_view leave_out) {
+                          instant start, int seats, std::string_view client, instant now, std::string_view leave_out) {
     checked_start out;
     for (const std::string& place : request_locations(ctx, requested_location)) {
-        const slot_query q = single_start_query(tx, ctx, place, start, seats, now, leave_out);
+        const slot_query q = single_start_query(tx, ctx, place, start, seats, client, now, leave_out);
         auto refusal = explain(q, start).front();
         if (refusal.reasons.empty()) return {place, {}};
         if (out.reasons.empty()) out.reasons = std::move(refusal.reasons);
     }
+    return out;
+}
+
+std::vector<std::string> booking_locks(std::span<const booking_request> requests) {
+    std::vector<std::string> out;
+    for (const booking_request& r : requests) {
+        out.push_back(r.resource);
+        // A lock name of its own kind: a resource with the same id would only share it.
+        if (!r.client.empty()) out.push_back("client " + r.client);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
@@ -197,7 +219,7 @@ void check_minutes(minutes value, const std::string& field) {
 /// (docs/semantics.md). \throws booking_refused with the reasons.
 void rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now) {
     const booking_context ctx = load_context(tx, b.resource, b.service);
-    const checked_start checked = check_start(tx, ctx, place, start, b.seats, now, b.id);
+    const checked_start checked = check_start(tx, ctx, place, start, b.seats, b.client, now, b.id);
     if (checked.location.empty()) refuse(checked.reasons);
     const service rules = engine_service(ctx);
     b.location = checked.location;
@@ -237,7 +259,8 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
     refuse_more_seats_than(ctx, request.seats);
     if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
 
-    const checked_start checked = check_start(tx, ctx, request.location, request.start, request.seats, now);
+    const checked_start checked =
+        check_start(tx, ctx, request.location, request.start, request.seats, request.client, now);
     if (checked.location.empty()) refuse(checked.reasons);
 
     const service rules = engine_service(ctx);

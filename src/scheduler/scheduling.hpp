@@ -67,9 +67,13 @@ schedule rules_at(const resource_record& r, const location_schedule& at, const s
 // The engine's view of `ctx.resource` at `location` with `bookings` (but `leave_out`).
 resource engine_resource(const booking_context& ctx, std::string_view location,
                          std::span<const booking_record> bookings, std::string_view leave_out = {});
-// The engine query for one start of one resource at one location.
+// The asking client of a query of `asked` (SPEC §11): `client` with its
+// bookings but `leave_out`; nullopt for no client or a service without limits.
+std::optional<asking_client> asking_client_of(transaction& tx, std::string_view client, const service& asked,
+                                              std::string_view leave_out);
+// The engine query for one start of one resource at one location, asked by `client`.
 slot_query single_start_query(transaction& tx, const booking_context& ctx, std::string_view location, instant start,
-                              int seats, instant now, std::string_view leave_out);
+                              int seats, std::string_view client, instant now, std::string_view leave_out);
 // The resource and service of a booking as the catalog has them now: both
 // exist, neither is archived, and the resource provides the service.
 booking_context load_context(transaction& tx, std::string_view resource_id, std::string_view service_id);
@@ -81,9 +85,14 @@ struct checked_start {
     std::string location;         // where it is bookable, if anywhere
     std::vector<reason> reasons;  // of the first location tried, when bookable nowhere
 };
-// The one check of a start, with the booking `leave_out` left out.
+// The one check of a start for `client`, with the booking `leave_out` left out.
 checked_start check_start(transaction& tx, const booking_context& ctx, std::string_view requested_location,
-                          instant start, int seats, instant now, std::string_view leave_out = {});
+                          instant start, int seats, std::string_view client, instant now,
+                          std::string_view leave_out = {});
+
+// The locks of a transaction that books `requests`: each resource and each
+// client (whose limits count its bookings on every resource), once, sorted.
+std::vector<std::string> booking_locks(std::span<const booking_request> requests);
 
 void validate_request(const booking_request& request);
 void refuse_more_seats_than(const booking_context& ctx, int seats);

@@ -19,7 +19,7 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
         expand_recurrence(request.rrule, zone::locate(owner->time_zone, "time_zone"), request.first.start,
                           request.except_dates);
     const std::string series = "sr_" + random_hex(16);
-    return store_.write(std::span(&request.first.resource, 1), [&](transaction& tx) {
+    return store_.write(booking_locks(std::span(&request.first, 1)), [&](transaction& tx) {
         series_outcome out;
         context_cache contexts;
         for (std::size_t i = 0; i < starts.size(); ++i) {

@@ -586,6 +586,28 @@ TEST_CASE("--db schedule set --anchor --week stores a rotation whose weeks take 
     CHECK(salon.db("resource list").out == listed);
 }
 
+TEST_CASE("--db: a limit per client drops a client's second cut of the day from slots, check and book") {
+    salon_db salon;
+    REQUIRE(salon.db("service add cut --duration 45 --step 15 --buffer-after 15 --location salon-a "
+                     "--max-per-client-per-day 1").status == 0);
+    REQUIRE(salon.db("client add c2 --name Olga").status == 0);
+    REQUIRE(salon.db("book cut anna 2026-03-02T06:00:00Z --client c1").status == 0);
+    const auto monday = [&](const std::string& client) {
+        return json::parse(salon.db("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z" + client).out)["slots"];
+    };
+    CHECK(monday(" --client c1").empty());
+    CHECK(monday(" --client c2").size() > 5);
+    CHECK(monday("").size() == monday(" --client c2").size());
+    const json refused = salon.refusal("book cut anna 2026-03-02T09:00:00Z --client c1", 4);
+    CHECK(refused["reasons"][0]["code"] == "client_limit");
+    CHECK(json::parse(salon.db("check cut anna 2026-03-02T09:00:00Z --client c1").out)["reasons"][0]["code"] ==
+          "client_limit");
+    CHECK(salon.db("book cut anna 2026-03-02T09:00:00Z --client c2").status == 0);
+    CHECK(salon.refusal("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --client nobody", 3)["field"] ==
+          "client");
+    CHECK(salon.refusal("service add cut --duration 45 --max-seats-per-client -1", 2)["field"] == "max_seats_per_client");
+}
+
 TEST_CASE("--db archive retires a location, resource or service, and list shows it only with --archived") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");

@@ -124,6 +124,46 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.resource("boris")->schedules.front() == rotating);
     }
 
+    SUBCASE("limits per client hold in listing, check, book, hold and reschedule (SPEC §11)") {
+        // One cut a day per client; a yoga class seat per client.
+        s.put_service({.rules = {.id = "cut", .duration = 30min, .buffer_after = 10min, .max_per_client_per_day = 1},
+                       .name = "Haircut"});
+        s.put_service({.rules = {.id = "yoga", .duration = 60min, .capacity = 3, .max_seats_per_client = 1},
+                       .name = "Yoga", .locations = {"salon-a"}});
+        const booking_record first = s.book(cut_at(monday_0900), now);
+        // c1's next cut that Monday is refused with the reason; c2's is not, nor c1's on Tuesday.
+        const auto again = s.check(cut_at(monday_0900 + 2h), now);
+        REQUIRE(again.size() == 1);
+        CHECK(again.front().code == reason_code::client_limit);
+        CHECK(category_of([&] { (void)s.book(cut_at(monday_0900 + 2h), now); }) == error_category::conflict);
+        CHECK(category_of([&] { (void)s.hold(cut_at(monday_0900 + 2h), 10min, now); }) == error_category::conflict);
+        CHECK(s.check(cut_at(monday_0900 + 2h, "c2"), now).empty());
+        CHECK(s.check(cut_at(monday_0900 + 24h), now).empty());
+        // Listing: as c1 nothing is left on Monday; as c2, or asked by nobody, the day is open.
+        slot_request as_c1 = monday_cuts();
+        as_c1.client = "c1";
+        CHECK(s.slots(as_c1, now).empty());
+        as_c1.client = "c2";
+        CHECK(offers(s.slots(as_c1, now), monday_0900 + 2h));
+        CHECK(offers(s.slots(monday_cuts(), now), monday_0900 + 2h));
+        as_c1.client = "nobody";
+        CHECK(field_of([&] { (void)s.slots(as_c1, now); }) == "client");
+        // Moving the one cut within the day is allowed: the booking itself is left out of the count.
+        CHECK(s.reschedule(first.id, monday_0900 + 2h, now).time.start == monday_0900 + 2h);
+        // A second seat of one class is refused; another client takes one.
+        booking_request yoga{.resource = "anna", .service = "yoga", .client = "c1", .start = monday_0900 + 24h};
+        (void)s.book(yoga, now);
+        CHECK(s.check(yoga, now).front().code == reason_code::client_limit);
+        yoga.client = "c2";
+        yoga.seats = 2;
+        CHECK(s.check(yoga, now).front().code == reason_code::client_limit);
+        yoga.seats = 1;
+        CHECK(s.book(yoga, now).seats == 1);
+        // Cancelling frees the client's day.
+        (void)s.cancel(first.id, "", now);
+        CHECK(s.check(cut_at(monday_0900), now).empty());
+    }
+
     SUBCASE("a booked start is refused with the reason naming the booking, and its slot disappears") {
         const booking_record first = s.book(cut_at(monday_0900), now);
         CHECK(first.status == booking_status::confirmed);

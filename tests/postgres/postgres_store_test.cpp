@@ -155,6 +155,44 @@ TEST_CASE("threads racing for the last seats through raw writes never over-sell"
     CHECK(t.count("SELECT sum(seats) FROM bookings WHERE status <> 'cancelled'") == 3);
 }
 
+TEST_CASE("eight writers booking one client on eight resources at once pass its daily limit once") {
+    // SPEC §11: one lesson a day per client. Each writer has its own connection, as separate processes would;
+    // only the client's lock keeps them from each counting the client's bookings before the others commit.
+    salon t;
+    t.s.put_service({.rules = {.id = "lesson", .duration = 30min, .max_per_client_per_day = 1}, .name = "Lesson"});
+    t.s.put_client({.id = "c1", .name = "Pupil"});
+    location_schedule always{.location = "shop"};
+    for (unsigned day = 0; day < 7; ++day) always.weekly.set(date::weekday{day}, {local_range::parse("00:00", "24:00")});
+    constexpr int writers = 8;
+    for (int i = 0; i < writers; ++i) {
+        const std::string id = "teacher" + std::to_string(i);
+        t.s.put_resource({.id = id, .name = id, .time_zone = "Europe/Berlin", .schedules = {always}});
+        t.s.link(id, "lesson");
+    }
+    std::atomic<int> booked{0};
+    std::atomic<int> limited{0};
+    std::latch start_together(writers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i)
+        threads.emplace_back([&, i] {
+            const std::unique_ptr<store> own = open_postgres_store(t.schema.uri());
+            scheduler s(*own);
+            const booking_request request{.resource = "teacher" + std::to_string(i), .service = "lesson",
+                                          .client = "c1", .start = monday_0900 + std::chrono::hours{i}};
+            start_together.arrive_and_wait();
+            try {
+                (void)s.book(request, now);
+                ++booked;
+            } catch (const booking_refused& e) {
+                if (e.reasons().size() == 1 && e.reasons().front().code == reason_code::client_limit) ++limited;
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(booked == 1);
+    CHECK(limited == writers - 1);
+    CHECK(t.count("SELECT count(*) FROM bookings WHERE client_id = 'c1' AND status <> 'cancelled'") == 1);
+}
+
 TEST_CASE("an expired hold stops blocking: a booking over it succeeds and the hold still reads as it was") {
     salon t;
     const booking_record hold = t.s.hold({.resource = "anna", .service = "cut", .start = monday_0900}, 10min, now);

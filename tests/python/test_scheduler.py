@@ -112,6 +112,24 @@ def test_a_stored_rotation_takes_turns_in_slots_check_and_book(salon: sc.Schedul
     assert salon.book("boris", "cut", utc("2027-03-15T08:00"), client="c1", now=NOW).location == "salon"
 
 
+def test_a_limit_per_client_drops_a_clients_second_cut_that_day(salon: sc.Scheduler) -> None:
+    salon.put_service(sc.ServiceRecord(sc.Service("cut", minutes(30), buffer_after=minutes(10),
+                                                  max_per_client_per_day=1), name="Haircut"))
+    salon.put_client(sc.Client("c2", name="Client Two"))
+    salon.book("anna", "cut", utc("2027-03-01T08:00"), client="c1", now=NOW)
+    day = (MONDAY, MONDAY + timedelta(days=1))
+    assert salon.slots("cut", *day, client="c1", now=NOW) == []
+    assert len(salon.slots("cut", *day, client="c2", now=NOW)) == len(salon.slots("cut", *day, now=NOW)) > 10
+    later = utc("2027-03-01T10:00")
+    assert [r.code for r in salon.check("boris", "cut", later, client="c1", now=NOW)] == [sc.ReasonCode.client_limit]
+    with pytest.raises(sc.Conflict):
+        salon.book("boris", "cut", later, client="c1", now=NOW)
+    assert salon.book("boris", "cut", later, client="c2", now=NOW).client == "c2"
+    with pytest.raises(sc.NotFound) as unknown:
+        salon.slots("cut", *day, client="nobody", now=NOW)
+    assert unknown.value.field == "client"
+
+
 def test_check_lists_every_reason_and_nothing_for_a_free_start(salon: sc.Scheduler) -> None:
     assert salon.check("anna", "cut", utc("2027-03-01T08:00"), now=NOW) == []
     sunday_morning = utc("2027-02-28T11:00")  # before now, and a Sunday

@@ -682,6 +682,7 @@ class Scheduler:
         seats: int = 1,
         mode: Mode | str = ...,
         ignore_booking: str = "",
+        client: str = "",
         now: datetime | None = None,
     ) -> list[LocatedSlot]: ...
     def slots_json(
@@ -695,6 +696,7 @@ class Scheduler:
         seats: int = 1,
         mode: Mode | str = ...,
         ignore_booking: str = "",
+        client: str = "",
         now: datetime | None = None,
         limit: int | None = None,
     ) -> str: ...

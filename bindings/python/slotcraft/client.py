@@ -450,6 +450,7 @@ class RemoteScheduler:
         seats: int = 1,
         mode: sc.Mode | str = "any",
         ignore_booking: str = "",
+        client: str = "",
         now: datetime | None = None,
     ) -> list[LocatedSlot]:
         params: dict[str, Any] = {
@@ -459,6 +460,8 @@ class RemoteScheduler:
         }
         if ignore_booking:
             params["ignore_booking"] = ignore_booking
+        if client:
+            params["client"] = client
         found = self._call("GET", "/slots", params=params, fields={"from": "start", "to": "end"})
         return [_located_slot(s) for s in found["slots"]]
 

@@ -138,3 +138,19 @@ def test_slots_for_a_move_leave_that_booking_out_only_for_who_may_see_it(memory_
     assert error_of(refused, 403)["field"] == "ignore_booking"
     assert error_of(memory_api.admin.get("/v1/slots", service="cut", ignore_booking="bk_none", **day), 404)[
         "field"] == "ignore_booking"
+
+
+def test_a_clients_slots_follow_their_limits_and_name_no_other_client(memory_api: Api) -> None:
+    # SPEC §11: one cut a day per client. A client key asks as its own client (c1).
+    scheduler = memory_api.scheduler
+    scheduler.put_service(sc.ServiceRecord(sc.Service("cut", timedelta(minutes=30), max_per_client_per_day=1),
+                                           name="Haircut"))
+    memory_api.client.post("/v1/bookings", {"resource": "anna", "service": "cut", "start": "2027-03-01T08:00:00Z"})
+    starts = lambda caller, **q: [s["start"] for s in caller.get(  # noqa: E731
+        "/v1/slots", service="cut", **DAY, **q).json()["slots"]]
+    assert starts(memory_api.client) == []
+    assert starts(memory_api.client, client="c1") == []
+    assert starts(memory_api.admin, client="c1") == []
+    assert len(starts(memory_api.admin)) > 10
+    assert error_of(memory_api.client.get("/v1/slots", service="cut", client="c2", **DAY), 403)["field"] == "client"
+    assert error_of(memory_api.admin.get("/v1/slots", service="cut", client="nobody", **DAY), 404)["field"] == "client"

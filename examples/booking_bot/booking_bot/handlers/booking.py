@@ -26,13 +26,15 @@ def ask_confirm(bot: Any, user: dict) -> None:
 class Booking:
     """The booking handlers, mixed into the bot (bot.py): `self` is the Bot."""
 
-    def free_slots(self, master_id: str, service_id: str, moving: str = "") -> list[sc.LocatedSlot]:
-        """slotcraft's free times of the master for the service, one per start and place; `moving`: the times
-        that booking could be moved to (it is left out, as if cancelled)."""
+    def free_slots(self, user: dict, master_id: str, service_id: str, moving: str = "") -> list[sc.LocatedSlot]:
+        """slotcraft's free times of the master for the service, one per start and place, as the user's client
+        may book them (slotcraft drops a class they already have their seat in); `moving`: the times that
+        booking could be moved to (it is left out, as if cancelled)."""
         if service_id not in self.s.services_of(master_id):
             return []  # removed: slotcraft offers it no more (and refuses to list it for this master)
         now = self.now()
-        return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], ignore_booking=moving, now=now)
+        return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], ignore_booking=moving,
+                            client=user.get("client_id") or "", now=now)
 
     @staticmethod
     def parse_day(text: str) -> date:
@@ -64,7 +66,7 @@ class Booking:
     def show_days(self, user: dict, master_id: str, service_id: str, prefix: str, moving: str = "") -> None:
         zone = self.master_zone(master_id)
         days: list[date] = []
-        for slot in self.free_slots(master_id, service_id, moving):
+        for slot in self.free_slots(user, master_id, service_id, moving):
             day = slot.start.astimezone(zone).date()
             if day not in days:
                 days.append(day)
@@ -76,23 +78,13 @@ class Booking:
         self.say(user, "pick_day", [buttons[i : i + 3] for i in range(0, len(buttons), 3)],
                  service=self.service_name(service_id))
 
-    def own_starts(self, user: dict, service_id: str, moving: str = "") -> set[datetime]:
-        """The starts at which the client already has a seat (booked or held) of this service, the
-        booking being moved (`moving`) aside."""
-        if not user.get("client_id"):
-            return set()
-        active = (sc.BookingStatus.confirmed, sc.BookingStatus.held)
-        return {b.start for b in self.s.client_bookings(user["client_id"], active=True, now=self.now())
-                if b.service == service_id and b.status in active and b.id != moving}
-
     def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str,
                    moving: str = "") -> None:
         """One button per free time and place (`<prefix>:<epoch>:<place>`); with several places each names its own.
-        A class the client already has a seat in is not offered again."""
+        A class the client already has a seat in is not offered again (slotcraft's limit per client)."""
         zone = self.master_zone(master_id)
-        taken = self.own_starts(user, service_id, moving)
-        slots = [s for s in self.free_slots(master_id, service_id, moving)
-                 if s.start.astimezone(zone).date() == day and s.start not in taken]
+        slots = [s for s in self.free_slots(user, master_id, service_id, moving)
+                 if s.start.astimezone(zone).date() == day]
         if not slots:
             self.say(user, "no_free_times", [[btn("btn_other_day", back)]])
             return
@@ -200,20 +192,22 @@ class Booking:
         if user["state"] == "confirm":  # another time picked: the card before it is closed
             self.set_state(user, "")
         day = start.astimezone(zone).date()
-        if start in self.own_starts(user, service_id):
-            # One seat per client in a class (until slotcraft has per-client limits: the engine issue).
+        # slotcraft decides at the moment of the hold: a time taken meanwhile, or a class the client already
+        # has their seat in (its limit per client), is refused with the reasons.
+        hold = None
+        reasons: list[sc.Reason] = []
+        try:
+            hold = self.s.hold(master_id, service_id, start, self.hold_ttl, location=location or "",
+                               client=user["client_id"], now=self.now(), actor=self.actor(user))
+        except sc.Conflict as e:
+            reasons = list(getattr(e, "reasons", []))
+            log.info("action hold refused user=%s: %s", user["user_id"], [r.code.name for r in reasons])
+        except sc.InvalidArgument as e:  # a button from before the master changed the places or the service
+            log.info("action hold refused user=%s: %s", user["user_id"], e)
+        if hold is None and any(r.code == sc.ReasonCode.client_limit for r in reasons):
             self.say(user, "already_in_class", service=self.service_name(service_id), when=self.when(user, start, zone))
             self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
             return
-        match = [s for s in self.free_slots(master_id, service_id) if s.start == start and location in (None, s.location)]
-        slot = match[0] if len(match) == 1 else None
-        hold = None
-        if slot is not None:
-            try:
-                hold = self.s.hold(master_id, service_id, start, self.hold_ttl, location=slot.location,
-                                   client=user["client_id"], now=self.now(), actor=self.actor(user))
-            except sc.Conflict as e:
-                log.info("action hold refused user=%s: %s", user["user_id"], [r.code.name for r in e.reasons])
         if hold is None:
             self.say(user, "slot_taken")
             self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")

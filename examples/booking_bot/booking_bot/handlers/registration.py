@@ -238,7 +238,8 @@ class Registration:
                                step=timedelta(minutes=step) if step else None,
                                align=getattr(sc.Align, service.get("align", "window")),
                                buffer_after=timedelta(minutes=service["buffer"]), capacity=service["seats"],
-                               min_notice=timedelta(minutes=service.get("notice", 0)))
+                               min_notice=timedelta(minutes=service.get("notice", 0)),
+                               max_seats_per_client=1)  # one seat a person in a class
             self.s.put_service(sc.ServiceRecord(rules, name=service["name"]), actor=actor)
             self.s.link(master_id, service["id"], actor=actor)
             self.store.put_service(service["id"], master_id, i, service["price"])

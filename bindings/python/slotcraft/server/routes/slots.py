@@ -48,11 +48,14 @@ def routes(ctx: Context) -> APIRouter:
         ignore_booking: str = Query("", description="a booking's id (staff and clients: one of theirs): the "
                                     "slots as if it were not there, the starts it could be rescheduled to",
                                     example=EXAMPLE_BOOKING),
+        client: str = Query("", description="the asking client's id (a client: their own, also when none is "
+                            "named): the service's limits per client drop what they may not book", example="c1"),
         who: Principal = Depends(ctx.caller),
     ) -> Response:
         """The free slots of `service` starting in [from, to): one per start and
         location, with the resources free there; at most `limit` of them.
-        `ignore_booking`: as if that booking were not there (where it could move)."""
+        `ignore_booking`: as if that booking were not there (where it could move).
+        `client`: as that client may book them (SPEC §11 limits per client)."""
         if ignore_booking and (moving := scheduler.booking(ignore_booking)) is not None:
             who.check_booking(moving, field="ignore_booking")
         with fields_named(start="from", end="to"):
@@ -67,6 +70,7 @@ def routes(ctx: Context) -> APIRouter:
                 seats=seats,
                 mode=mode,
                 ignore_booking=ignore_booking,
+                client=who.own_client(client),
                 now=ctx.clock(),
                 limit=limit,
             )

@@ -230,6 +230,20 @@ def test_a_rotating_schedule_is_shown_and_kept_when_the_resource_is_saved(site: 
     assert "weekly" not in saved["schedules"][0]
 
 
+def test_a_services_limits_per_client_are_shown_edited_and_kept_on_save(site: Site, browser: Page) -> None:
+    # SPEC §11: the form holds every limit, so saving it keeps the ones it does not change.
+    site.admin.send("PUT", "/v1/services/lesson", {"name": "Lesson", "duration": 45, "max_seats_per_client": 1}, 201)
+    sign_in(browser, "/admin#/catalog?kind=services&id=lesson")
+    assert browser.find("form.catalog-form input[name=max_seats_per_client]").get_attribute("value") == "1"
+    fill(browser, "form.catalog-form input[name=max_per_client_per_week]", "2")
+    fill(browser, "form.catalog-form input[name=name]", "Lesson, 45 min")
+    save(browser)
+    browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
+    saved = site.admin.get("/v1/services/lesson")
+    assert saved["name"] == "Lesson, 45 min"
+    assert (saved["max_per_client_per_day"], saved["max_per_client_per_week"], saved["max_seats_per_client"]) == (0, 2, 1)
+
+
 def archive(browser: Page) -> None:
     browser.find(".catalog-side button.danger").click()
     dialog = browser.find("dialog[open]")

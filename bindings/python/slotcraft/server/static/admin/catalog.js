@@ -20,6 +20,8 @@ const SERVICE_NUMBERS = [
   ["duration", "catalog.duration"], ["step", "catalog.step"], ["buffer_before", "catalog.bufferBefore"],
   ["buffer_after", "catalog.bufferAfter"], ["min_notice", "catalog.minNotice"], ["max_advance", "catalog.maxAdvance"],
   ["capacity", "catalog.capacity"], ["max_per_day", "catalog.maxPerDay"],
+  ["max_per_client_per_day", "catalog.maxPerClientPerDay"], ["max_per_client_per_week", "catalog.maxPerClientPerWeek"],
+  ["max_seats_per_client", "catalog.maxSeatsPerClient"],
 ];
 
 addMessages({
@@ -77,6 +79,9 @@ addMessages({
     "catalog.maxAdvance": "Bookable at most this far ahead, minutes (0: no limit)",
     "catalog.capacity": "Seats (more than 1: a group class)",
     "catalog.maxPerDay": "Bookings a resource takes a day (0: no limit)",
+    "catalog.maxPerClientPerDay": "Bookings one client may have a day (0: no limit)",
+    "catalog.maxPerClientPerWeek": "Bookings one client may have a week, Monday to Sunday (0: no limit)",
+    "catalog.maxSeatsPerClient": "Seats one client may take in one class (0: no limit)",
     "catalog.offeredAt": "Offered at (none ticked: everywhere)",
     "catalog.providers": "Provided by",
     "catalog.noProviders": "No resource provides it yet: tick it on a resource's page.",
@@ -163,6 +168,9 @@ addMessages({
     "catalog.maxAdvance": "Записывать не раньше чем за, минут (0: без ограничения)",
     "catalog.capacity": "Мест (больше 1: групповое занятие)",
     "catalog.maxPerDay": "Записей к одному ресурсу в день (0: без ограничения)",
+    "catalog.maxPerClientPerDay": "Записей одного клиента в день (0: без ограничения)",
+    "catalog.maxPerClientPerWeek": "Записей одного клиента в неделю, с понедельника (0: без ограничения)",
+    "catalog.maxSeatsPerClient": "Мест одного клиента на одном занятии (0: без ограничения)",
     "catalog.offeredAt": "Где оказывается (ничего не отмечено: везде)",
     "catalog.providers": "Кто оказывает",
     "catalog.noProviders": "Пока никто: отметьте услугу на странице ресурса.",

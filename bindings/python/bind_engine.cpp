@@ -272,6 +272,35 @@ void register_engine(py::module_& m) {
     cls_resource.def("__repr__", [](const resource& r) { return "Resource('" + r.id + "', '" + std::string(r.rules.time_zone.name()) + "', ...)"; });
     value_equality(cls_resource, same_resource);
 
+    // ---- the order of a slot's free resources (SPEC §12) ----
+    py::enum_<assign_strategy>(m, "AssignStrategy", "How a slot's free resources are ordered in any mode (SPEC §12).")
+        .value("least_booked", assign_strategy::least_booked)
+        .value("weighted", assign_strategy::weighted)
+        .value("priority", assign_strategy::priority);
+    const auto to_values_by_id = [](py::handle value, const std::string& field) {
+        std::map<std::string, int, std::less<>> out;
+        const auto items = py::reinterpret_borrow<py::object>(value);
+        if (!PyDict_Check(items.ptr())) reject(field, "must be a dict of resource id to int, got " + type_name(value));
+        for (const auto& [key, number] : py::reinterpret_borrow<py::dict>(items))
+            out[to_text(key, field)] = to_int(number, field);
+        return out;
+    };
+    py::class_<assignment> cls_assign(m, "Assignment",
+                                      "A strategy with per-resource weights and priorities (SPEC §12).");
+    cls_assign.def(py::init([to_values_by_id](py::handle strategy, py::handle weights, py::handle priorities) {
+                       return assignment{to_enum<assign_strategy>(strategy, "strategy", parse_assign_strategy),
+                                         to_values_by_id(weights, "weights"), to_values_by_id(priorities, "priorities")};
+                   }),
+                   py::arg("strategy") = assign_strategy::least_booked, py::kw_only(), py::arg("weights") = py::dict(),
+                   py::arg("priorities") = py::dict());
+    field<as_enum<assign_strategy, &parse_assign_strategy>>(cls_assign, "strategy", &assignment::strategy);
+    cls_assign.def_property_readonly("weights", [](const assignment& a) { return py::cast(a.weights); },
+                                     "Resource id to weight (default 1); a copy.")
+        .def_property_readonly("priorities", [](const assignment& a) { return py::cast(a.priorities); },
+                               "Resource id to priority (default 0); a copy.")
+        .def("__repr__", [](const assignment& a) { return "Assignment('" + std::string(to_string(a.strategy)) + "', ...)"; });
+    value_equality(cls_assign);
+
     // ---- the asking client (SPEC §11) ----
     py::class_<asking_client> cls_asker(
         m, "AskingClient", "Who asks (SPEC §11): an id and its bookings on any resource, for the limits per client.");
@@ -294,7 +323,7 @@ void register_engine(py::module_& m) {
         m, "Query", "The stateless query of SPEC §8: free slots of one service across resources in [start, end).");
     cls_query.def(
         py::init([](py::handle now, py::handle start, py::handle end, py::handle asked, py::handle resources,
-                    py::handle mode, py::handle seats, py::handle client) {
+                    py::handle mode, py::handle seats, py::handle client, py::handle assign) {
             slot_query q;
             q.now = to_instant(now, "now");
             q.from = to_instant(start, "start");
@@ -304,10 +333,12 @@ void register_engine(py::module_& m) {
             q.mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode);
             q.seats = to_int(seats, "seats");
             if (!client.is_none()) q.client = to_value<asking_client>(client, "client");
+            if (!assign.is_none()) q.assign = to_value<assignment>(assign, "assign");
             return q;
         }),
         py::arg("now"), py::arg("start"), py::arg("end"), py::arg("service"), py::arg("resources"), py::kw_only(),
-        py::arg("mode") = resource_mode::any, py::arg("seats") = 1, py::arg("client") = py::none());
+        py::arg("mode") = resource_mode::any, py::arg("seats") = 1, py::arg("client") = py::none(),
+        py::arg("assign") = py::none());
     field<as_instant>(cls_query, "now", &slot_query::now);
     field<as_instant>(cls_query, "start", &slot_query::from, "The query range's start (`from` in SPEC §8).");
     field<as_instant>(cls_query, "end", &slot_query::to, "The query range's end (`to` in SPEC §8).");
@@ -325,6 +356,10 @@ void register_engine(py::module_& m) {
             else q.client = to_value<asking_client>(v, "client");
         },
         "The asking client (SPEC §11), or None: then no limit per client applies.");
+    cls_query.def_property(
+        "assign", [](const slot_query& q) { return q.assign; },
+        [](slot_query& q, py::handle v) { q.assign = to_value<assignment>(v, "assign"); },
+        "How each slot's free resources are ordered in any mode (SPEC §12).");
     cls_query
         .def(
             "validate", [](const slot_query& q) { q.validate(); },

@@ -3,6 +3,7 @@
 /// The stateless availability query (SPEC §6-§8): free slots of one service
 /// across several resources, and why a given start is not bookable.
 
+#include <slotcraft/assignment.hpp>
 #include <slotcraft/resource_view.hpp>
 
 #include <boost/container/small_vector.hpp>
@@ -57,6 +58,9 @@ struct slot_query {
     /// The asking client (SPEC §11): when set, the service's limits per
     /// client drop the starts they forbid.
     std::optional<asking_client> client{};
+    /// The order of each slot's free resources in `any` mode (SPEC §12);
+    /// `all` mode keeps the query's order.
+    assignment assign{};
     /// At most this many slots, the earliest; 0 = all. The work stops as soon
     /// as they are known (an extension of SPEC §8, see docs/semantics.md).
     std::size_t limit = 0;
@@ -90,6 +94,9 @@ struct slot_query {
                 if (auto found = r.bookings[j].problem())
                     reject(fmt::format("resources[{}].bookings[{}].{}", i, j, found->first), found->second);
         }
+        assign.validate([&](std::string_view id) {
+            return std::any_of(resources.begin(), resources.end(), [&](const resource& r) { return r.id == id; });
+        });
         if (client) {
             if (client->id.empty()) reject("client.id", "must not be empty");
             for (std::size_t j = 0; j < client->bookings.size(); ++j)
@@ -257,8 +264,7 @@ private:
         if (!all_free_somewhere) continue;
         if (any)
             std::sort(listed.begin(), listed.end(), [&](std::size_t a, std::size_t b) {
-                const std::size_t la = load_of(a), lb = load_of(b);
-                return la != lb ? la < lb : query.resources[a].id < query.resources[b].id;
+                return query.assign.before(query.resources[a].id, load_of(a), query.resources[b].id, load_of(b));
             });
 
         if (listed.size() == 1 && (any || n == 1)) {

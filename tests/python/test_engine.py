@@ -255,3 +255,25 @@ def test_an_asking_client_with_a_booking_that_day_is_offered_nothing_more_that_d
                                                      "service": "cut"}]}}
     assert sc.find_slots(as_dict) == []
     assert cut.to_dict()["max_per_client_per_day"] == 1 and sc.Service.from_dict(cut.to_dict()) == cut
+
+
+def test_an_assignment_orders_a_slots_free_resources() -> None:
+    # SPEC §12: r1 has two bookings in the range, r2 one, r3 none (in the afternoon, out of the slot's way).
+    def resource(rid: str, count: int) -> sc.Resource:
+        later = [sc.Booking(utc(f"2026-03-02T{14 + 2 * k}:00"), utc(f"2026-03-02T{15 + 2 * k}:00"), service="x")
+                 for k in range(count)]
+        return sc.Resource(rid, weekly={"mon": [("09:00", "10:00")]}, bookings=later)
+
+    query = sc.Query(utc("2026-01-01T00:00"), utc("2026-03-02T00:00"), utc("2026-03-03T00:00"),
+                     sc.Service("s", minutes(60)), [resource("r1", 2), resource("r2", 1), resource("r3", 0)])
+    order = lambda: [list(s.resources) for s in sc.find_slots(query)]  # noqa: E731
+    assert query.assign == sc.Assignment() and order() == [["r3", "r2", "r1"]]
+    query.assign = sc.Assignment("weighted", weights={"r1": 4})
+    assert order() == [["r3", "r1", "r2"]]
+    query.assign = sc.Assignment(sc.AssignStrategy.priority, priorities={"r1": 5})
+    assert order() == [["r1", "r3", "r2"]]
+    assert query.assign.priorities == {"r1": 5} and query.assign.strategy == sc.AssignStrategy.priority
+    query.assign = sc.Assignment("priority", priorities={"r9": 1})
+    with pytest.raises(sc.InvalidArgument) as unknown:
+        sc.find_slots(query)
+    assert unknown.value.field == "assign.priorities"

@@ -321,6 +321,17 @@ class Gen:
                 bookings.append(b)
             res["bookings"] = bookings
 
+        # SPEC §12: a strategy, with weights and priorities for some resources.
+        if r.random() < 0.35:
+            strategy = r.choice(["least_booked", "weighted", "weighted", "priority", "priority"])
+            assign = {"strategy": strategy} if r.random() < 0.95 else {}
+            ids = [res["id"] for res in resources]
+            if strategy == "weighted" or r.random() < 0.3:
+                assign["weights"] = {rid: r.choice([0, 1, 2, 3, 5]) for rid in r.sample(ids, r.randint(1, len(ids)))}
+            if strategy == "priority" or r.random() < 0.3:
+                assign["priorities"] = {rid: r.choice([0, 1, 2, 9]) for rid in r.sample(ids, r.randint(1, len(ids)))}
+            q["assign"] = assign
+
         # SPEC §11: limits per client, and (mostly) the asking client with
         # bookings of its own: some of the resources' (its seats in a class),
         # some elsewhere in the week around the focus.
@@ -357,7 +368,7 @@ class Gen:
             "tz", "weekly", "override", "break", "time_off_end", "booking_end",
             "range_order", "duration", "step", "buffer", "notice", "capacity",
             "seats", "range_long", "iso", "align", "mode", "booking_seats",
-            "booking_buffer", "client_limit", "client_booking_end"]
+            "booking_buffer", "client_limit", "client_booking_end", "assign"]
         # Readings documented in docs/semantics.md (not SPEC §7 proper).
         documented = ["held_no_expires", "weekday_key", "duplicate_id",
                       "no_resources", "fraction", "client_id"]
@@ -441,6 +452,17 @@ class Gen:
         if case == "client_id":
             q["client"] = {"id": r.choice(["", 7, None]), "bookings": []}
             return "client.id"
+        if case == "assign":
+            what = r.choice(["strategy", "weights", "priorities"])
+            if what == "strategy":
+                q["assign"] = {"strategy": r.choice(["round_robin", "", "Weighted"])}
+                return "assign.strategy"
+            q["assign"] = {what: {r.choice([res["id"], "nobody"]): r.choice([-1, -7]) if r.random() < 0.5 else 1}}
+            bad = q["assign"][what]
+            rid, value = next(iter(bad.items()))
+            if rid != "nobody" and value >= 0:
+                bad["nobody"] = 1
+            return f"assign.{what}"
         if case == "client_limit":
             key = r.choice(["max_per_client_per_day", "max_per_client_per_week", "max_seats_per_client"])
             q["service"][key] = -r.randint(1, 3)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Straightforward reference implementation of /work/shared/SPEC.md §1-§9 and §11.
+"""Straightforward reference implementation of /work/shared/SPEC.md §1-§9, §11 and §12.
 
 Written independently of the C++ engine, for differential testing.  It is
 deliberately slow and literal: open time is computed per local date as lists
@@ -19,6 +19,7 @@ import json
 import re
 import sys
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 EPOCH = datetime(1970, 1, 1)
@@ -429,6 +430,28 @@ def parse_query(q):
         if r["id"] in seen:
             raise SpecError(f"resources[{i}].id", "duplicate resource id")
         seen.add(r["id"])
+    # SPEC §12: how the free resources of a slot are ordered in `any` mode.
+    assign = {"strategy": "least_booked", "weights": {}, "priorities": {}}
+    if "assign" in q:
+        a = q["assign"]
+        if not isinstance(a, dict):
+            raise SpecError("assign", "object expected")
+        strategy = a.get("strategy", "least_booked")
+        if strategy not in ("least_booked", "weighted", "priority"):
+            raise SpecError("assign.strategy", "unknown strategy")
+        assign["strategy"] = strategy
+        ids = {r["id"] for r in parsed}
+        for key in ("weights", "priorities"):
+            values = a.get(key, {})
+            # AMBIGUOUS (documented reading): every problem with a weight or a
+            # priority (not an object, not a whole number, negative, not a
+            # resource of the query) names the map, as SPEC names it for ids.
+            if not isinstance(values, dict):
+                raise SpecError(f"assign.{key}", "object expected")
+            for rid, value in values.items():
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0 or rid not in ids:
+                    raise SpecError(f"assign.{key}", "a non-negative integer per resource of the query")
+            assign[key] = values
     # SPEC §11: the asking client and its bookings on any resource.
     client = None
     if "client" in q:
@@ -443,7 +466,7 @@ def parse_query(q):
             raise SpecError("client.bookings", "list expected")
         client = [parse_booking(b, f"client.bookings[{j}]") for j, b in enumerate(cb)]
     return {"now": now, "from": frm, "to": to, "mode": mode,
-            "service": service, "seats": seats, "resources": parsed, "client": client}
+            "service": service, "seats": seats, "resources": parsed, "client": client, "assign": assign}
 
 
 # --------------------------------------------------------------------------
@@ -623,8 +646,20 @@ def compute(q):
         def load(r):
             return sum(1 for b in r["bookings"]
                        if is_active(b, now) and frm <= b["start"] < to)
-        order = sorted(range(len(q["resources"])),
-                       key=lambda i: (load(q["resources"][i]), q["resources"][i]["id"]))
+        # §12: least_booked (count, id); weighted (count / weight, id), weight 0
+        # after every positive one; priority (-priority, count, id).
+        a = q["assign"]
+
+        def preference(i):
+            r = q["resources"][i]
+            count = load(r)
+            if a["strategy"] == "weighted":
+                weight = a["weights"].get(r["id"], 1)
+                return (1, Fraction(0), r["id"]) if weight == 0 else (0, Fraction(count, weight), r["id"])
+            if a["strategy"] == "priority":
+                return (-a["priorities"].get(r["id"], 0), count, r["id"])
+            return (count, r["id"])
+        order = sorted(range(len(q["resources"])), key=preference)
         starts = set()
         for k in per_res:
             starts |= set(k)

@@ -11,6 +11,8 @@ from ._core import __version__ as __version__
 from ._core import (
     Align,
     AskingClient,
+    AssignStrategy,
+    Assignment,
     Attendance,
     AuditEntry,
     Booking,
@@ -97,6 +99,8 @@ __all__ = [
     "Schedule",
     "Resource",
     "AskingClient",
+    "AssignStrategy",
+    "Assignment",
     "Query",
     "Slot",
     "Reason",

@@ -264,6 +264,32 @@ class Resource:
         bookings: Sequence[Booking] = ...,
     ) -> None: ...
 
+class AssignStrategy:
+    least_booked: ClassVar[AssignStrategy]
+    weighted: ClassVar[AssignStrategy]
+    priority: ClassVar[AssignStrategy]
+    def __init__(self, value: int) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+    def __int__(self) -> int: ...
+    def __hash__(self) -> int: ...
+
+class Assignment:
+    strategy: AssignStrategy
+    def __init__(
+        self,
+        strategy: AssignStrategy | str = ...,
+        *,
+        weights: Mapping[str, int] = ...,
+        priorities: Mapping[str, int] = ...,
+    ) -> None: ...
+    @property
+    def weights(self) -> dict[str, int]: ...
+    @property
+    def priorities(self) -> dict[str, int]: ...
+
 class AskingClient:
     id: str
     bookings: list[Booking]
@@ -278,6 +304,7 @@ class Query:
     mode: Mode
     seats: int
     client: AskingClient | None
+    assign: Assignment
     def __init__(
         self,
         now: datetime,
@@ -289,6 +316,7 @@ class Query:
         mode: Mode | str = ...,
         seats: int = 1,
         client: AskingClient | None = None,
+        assign: Assignment | None = None,
     ) -> None: ...
     def validate(self) -> None: ...
     @staticmethod

@@ -27,7 +27,7 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
         }
         if (!request.ignore_booking.empty() && !tx.booking(request.ignore_booking))
             missing("ignore_booking", "booking", request.ignore_booking);
-        if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
+        require_client(tx, request.client);
         const settings config = tx.load_settings();
 
         // The team: the resources named (each must be active and provide the
@@ -89,7 +89,7 @@ std::vector<reason> scheduler::check(const booking_request& request, instant now
         const booking_context ctx = load_context(tx, request.resource, request.service);
         refuse_more_seats_than(ctx, request.seats);
         if (!ignore_booking.empty() && !tx.booking(ignore_booking)) missing("ignore_booking", "booking", ignore_booking);
-        if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
+        require_client(tx, request.client);
         return check_start(tx, ctx, request.location, request.start, request.seats, request.client, now, ignore_booking)
             .reasons;
     });

@@ -120,10 +120,10 @@ std::optional<asking_client> asking_client_of(transaction& tx, std::string_view 
 
 /// The engine query for one start of one resource at one location.
 slot_query single_start_query(transaction& tx, const booking_context& ctx, std::string_view location, instant start,
-                              int seats, std::string_view client, instant now, std::string_view leave_out) {
+                              int seats, const std::optional<asking_client>& asker, instant now,
+                              std::string_view leave_out) {
     slot_query q{.now = now, .from = start, .to = start + std::chrono::seconds{1}, .asked = engine_service(ctx),
-                 .seats = seats};
-    q.client = asking_client_of(tx, client, q.asked, leave_out);
+                 .seats = seats, .client = asker};
     const interval padded{start - q.asked.buffer_before, start + q.asked.duration + q.asked.buffer_after};
     const std::optional<interval> reach = bookings_in_reach(q.asked, start);
     const std::vector<booking_record> bookings =
@@ -165,13 +165,19 @@ std::vector<std::string> request_locations(const booking_context& ctx, std::stri
 checked_start check_start(transaction& tx, const booking_context& ctx, std::string_view requested_location,
                           instant start, int seats, std::string_view client, instant now, std::string_view leave_out) {
     checked_start out;
+    // The client's bookings are read once, whatever the number of places tried.
+    const std::optional<asking_client> asker = asking_client_of(tx, client, ctx.offered.rules, leave_out);
     for (const std::string& place : request_locations(ctx, requested_location)) {
-        const slot_query q = single_start_query(tx, ctx, place, start, seats, client, now, leave_out);
+        const slot_query q = single_start_query(tx, ctx, place, start, seats, asker, now, leave_out);
         auto refusal = explain(q, start).front();
         if (refusal.reasons.empty()) return {place, {}};
         if (out.reasons.empty()) out.reasons = std::move(refusal.reasons);
     }
     return out;
+}
+
+void require_client(transaction& tx, std::string_view client) {
+    if (!client.empty() && !tx.client(client)) missing("client", "client", client);
 }
 
 std::vector<std::string> booking_locks(std::span<const booking_request> requests) {
@@ -257,7 +263,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
     std::optional<booking_context> own;
     const booking_context& ctx = context_of(tx, request, contexts, own);
     refuse_more_seats_than(ctx, request.seats);
-    if (!request.client.empty() && !tx.client(request.client)) missing("client", "client", request.client);
+    require_client(tx, request.client);
 
     const checked_start checked =
         check_start(tx, ctx, request.location, request.start, request.seats, request.client, now);

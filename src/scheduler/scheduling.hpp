@@ -71,9 +71,10 @@ resource engine_resource(const booking_context& ctx, std::string_view location,
 // bookings but `leave_out`; nullopt for no client or a service without limits.
 std::optional<asking_client> asking_client_of(transaction& tx, std::string_view client, const service& asked,
                                               std::string_view leave_out);
-// The engine query for one start of one resource at one location, asked by `client`.
+// The engine query for one start of one resource at one location, asked by `asker`.
 slot_query single_start_query(transaction& tx, const booking_context& ctx, std::string_view location, instant start,
-                              int seats, std::string_view client, instant now, std::string_view leave_out);
+                              int seats, const std::optional<asking_client>& asker, instant now,
+                              std::string_view leave_out);
 // The resource and service of a booking as the catalog has them now: both
 // exist, neither is archived, and the resource provides the service.
 booking_context load_context(transaction& tx, std::string_view resource_id, std::string_view service_id);
@@ -90,6 +91,8 @@ checked_start check_start(transaction& tx, const booking_context& ctx, std::stri
                           instant start, int seats, std::string_view client, instant now,
                           std::string_view leave_out = {});
 
+// not_found naming `client` for a client id (but "") the store does not have.
+void require_client(transaction& tx, std::string_view client);
 // The locks of a transaction that books `requests`: each resource and each
 // client (whose limits count its bookings on every resource), once, sorted.
 std::vector<std::string> booking_locks(std::span<const booking_request> requests);

@@ -52,7 +52,8 @@ def test_poll_at_local_time_across_dst_and_answers_change_availability(club: Clu
     assert club.times(bob, "Math", "Anna", "Mon 29.03") == []
     # Unticking gives the slot up again.
     anna.press(sunday, "✅ 12:00")
-    bot.wait_log(r"poll answer resource=t1 day=2027-03-28 slots=10:00\n")
+    # The first tick logged `slots=10:00` too: wait for the second such line, the untick's.
+    bot.wait_log(r"poll answer resource=t1 day=2027-03-28 slots=10:00\n", count=2)
     assert club.times(bob, "Math", "Anna", "Sun 28.03") == ["10:00"]
 
     # Sunday 28 March is CEST (+02:00): 18:00 local is 16:00 UTC.

@@ -107,12 +107,14 @@ void register_catalog(py::module_& m) {
     py::class_<service_record> cls_service(m, "ServiceRecord",
                                            "A stored service: the rules, a name, the locations it is offered at "
                                            "(none: everywhere).");
-    cls_service.def(py::init([](py::handle rules, py::handle name, py::handle locations, py::handle archived) {
+    cls_service.def(py::init([](py::handle rules, py::handle name, py::handle locations, py::handle archived,
+                                py::handle assign) {
                         return service_record{to_value<service>(rules, "rules"), to_text(name, "name"),
-                                              to_texts(locations, "locations"), to_bool(archived, "archived")};
+                                              to_texts(locations, "locations"), to_bool(archived, "archived"),
+                                              assign.is_none() ? assignment{} : to_value<assignment>(assign, "assign")};
                     }),
                     py::arg("rules"), py::kw_only(), py::arg("name") = "", py::arg("locations") = py::list(),
-                    py::arg("archived") = false);
+                    py::arg("archived") = false, py::arg("assign") = py::none());
     cls_service.def_property(
         "rules", [](service_record& s) -> service& { return s.rules; },
         [](service_record& s, py::handle v) { s.rules = to_value<service>(v, "rules"); },
@@ -122,6 +124,10 @@ void register_catalog(py::module_& m) {
     field<as_texts>(cls_service, "locations", &service_record::locations);
     field<as_bool>(cls_service, "archived", &service_record::archived,
                    "Retired with Scheduler.archive_service: never offered or booked again.");
+    cls_service.def_property(
+        "assign", [](const service_record& s) { return s.assign; },
+        [](service_record& s, py::handle v) { s.assign = to_value<assignment>(v, "assign"); },
+        "How slots order the free resources (SPEC §12): an Assignment; a copy.");
     to_dict_method(cls_service);
     cls_service.def_static(
         "from_dict", [](py::handle data) { return service_record_from_json(to_json_document(data, "service")); },

@@ -277,19 +277,11 @@ void register_engine(py::module_& m) {
         .value("least_booked", assign_strategy::least_booked)
         .value("weighted", assign_strategy::weighted)
         .value("priority", assign_strategy::priority);
-    const auto to_values_by_id = [](py::handle value, const std::string& field) {
-        std::map<std::string, int, std::less<>> out;
-        const auto items = py::reinterpret_borrow<py::object>(value);
-        if (!PyDict_Check(items.ptr())) reject(field, "must be a dict of resource id to int, got " + type_name(value));
-        for (const auto& [key, number] : py::reinterpret_borrow<py::dict>(items))
-            out[to_text(key, field)] = to_int(number, field);
-        return out;
-    };
     py::class_<assignment> cls_assign(m, "Assignment",
                                       "A strategy with per-resource weights and priorities (SPEC §12).");
-    cls_assign.def(py::init([to_values_by_id](py::handle strategy, py::handle weights, py::handle priorities) {
+    cls_assign.def(py::init([](py::handle strategy, py::handle weights, py::handle priorities) {
                        return assignment{to_enum<assign_strategy>(strategy, "strategy", parse_assign_strategy),
-                                         to_values_by_id(weights, "weights"), to_values_by_id(priorities, "priorities")};
+                                         to_ints_by_id(weights, "weights"), to_ints_by_id(priorities, "priorities")};
                    }),
                    py::arg("strategy") = assign_strategy::least_booked, py::kw_only(), py::arg("weights") = py::dict(),
                    py::arg("priorities") = py::dict());

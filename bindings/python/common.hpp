@@ -84,6 +84,8 @@ py::list from_ranges(const std::vector<local_range>& ranges);
 weekly_hours to_weekly(py::handle value, const std::string& field);
 py::dict from_weekly(const weekly_hours& hours);
 std::map<local_date, std::vector<local_range>> to_overrides(py::handle value, const std::string& field);
+/// `{"anna": 3, ...}` (any Mapping of resource id to int): weights or priorities.
+std::map<std::string, int, std::less<>> to_ints_by_id(py::handle value, const std::string& field);
 py::dict from_overrides(const std::map<local_date, std::vector<local_range>>& overrides);
 
 /// An Interval or a pair (start, end) of aware datetimes.

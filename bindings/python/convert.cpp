@@ -221,6 +221,14 @@ weekly_hours to_weekly(py::handle value, const std::string& field) {
     return out;
 }
 
+std::map<std::string, int, std::less<>> to_ints_by_id(py::handle value, const std::string& field) {
+    const auto items = as_dict(value);
+    if (!items) reject(field, "must be a dict of resource id to int, got " + type_name(value));
+    std::map<std::string, int, std::less<>> out;
+    for (const auto& [key, number] : *items) out[to_text(key, field)] = to_int(number, field);
+    return out;
+}
+
 py::dict from_weekly(const weekly_hours& hours) {
     py::dict out;
     for (const auto& [key, encoding] : weekdays) {

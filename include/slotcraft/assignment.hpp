@@ -76,19 +76,39 @@ struct assignment {
         return count_a != count_b ? count_a < count_b : a < b;
     }
 
-    /// invalid_argument naming `assign.weights` or `assign.priorities` for a
-    /// negative value or an id `is_resource` denies.
+    /// invalid_argument naming `<prefix>assign.weights` or
+    /// `<prefix>assign.priorities` for an id `is_resource` denies or a
+    /// negative value.
     template <class IsResource>
-    void validate(IsResource&& is_resource) const {
-        const auto check = [&](const std::map<std::string, int, std::less<>>& values, const char* field) {
+    void validate(IsResource&& is_resource, std::string_view prefix = "") const {
+        const auto check = [&](const std::map<std::string, int, std::less<>>& values, std::string_view key) {
+            const std::string field = fmt::format("{}assign.{}", prefix, key);
             for (const auto& [id, value] : values) {
                 if (!is_resource(std::string_view(id)))
                     reject(field, fmt::format("\"{}\" is not a resource of the query", id.substr(0, 64)));
                 if (value < 0) reject(field, fmt::format("\"{}\": must not be negative (got {})", id.substr(0, 64), value));
             }
         };
-        check(weights, "assign.weights");
-        check(priorities, "assign.priorities");
+        check(weights, "weights");
+        check(priorities, "priorities");
+    }
+
+    /// As `validate`, for an assignment that names resources kept elsewhere
+    /// (a catalog's service): only the values are checked.
+    void validate_values(std::string_view prefix) const {
+        validate([](std::string_view) { return true; }, prefix);
+    }
+
+    /// The same strategy, with only the weights and priorities of the
+    /// resources `keep` accepts.
+    template <class Keep>
+    [[nodiscard]] assignment only(Keep&& keep) const {
+        assignment out{.strategy = strategy};
+        for (const auto& [id, value] : weights)
+            if (keep(std::string_view(id))) out.weights.emplace(id, value);
+        for (const auto& [id, value] : priorities)
+            if (keep(std::string_view(id))) out.priorities.emplace(id, value);
+        return out;
     }
 
     friend bool operator==(const assignment&, const assignment&) = default;

@@ -4,6 +4,7 @@
 /// who provides what, clients with their messenger identities, settings and
 /// bookings. Plain value types; the scheduler validates them.
 
+#include <slotcraft/assignment.hpp>
 #include <slotcraft/booking.hpp>
 #include <slotcraft/error.hpp>
 #include <slotcraft/schedule.hpp>
@@ -60,6 +61,9 @@ struct service_record {
     std::vector<std::string> locations{};
     /// Retired (scheduler::archive_service): never offered or booked again.
     bool archived = false;
+    /// How listings order the free resources of a slot (SPEC §12); weights
+    /// and priorities are keyed by resource id.
+    assignment assign{};
     friend bool operator==(const service_record&, const service_record&) = default;
 };
 

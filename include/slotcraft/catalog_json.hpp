@@ -14,8 +14,9 @@
 /// - a service uses the SPEC §8 names (`id`, `duration`, `step`, `align`,
 ///   `buffer_before`, `buffer_after`, `min_notice`, `max_advance`, `capacity`,
 ///   `max_per_day`, and SPEC §11's `max_per_client_per_day`,
-///   `max_per_client_per_week`, `max_seats_per_client`); a `service_record` adds `name`, `locations` and
-///   `archived` beside them; locations and resources have `archived` too;
+///   `max_per_client_per_week`, `max_seats_per_client`); a `service_record` adds `name`, `locations`,
+///   `archived` and SPEC §12's `assign` (`{"strategy", "weights", "priorities"}`) beside them;
+///   locations and resources have `archived` too;
 /// - optional values (`step`, `default_step`, `expires`) are left out when unset.
 ///
 /// Writing emits every field (of a schedule, `weekly` or `rotation`: the one in
@@ -227,12 +228,20 @@ inline void to_json(nlohmann::json& out, const service& s) {
     if (s.step) out["step"] = s.step->count();
 }
 
-/// The rules' fields plus `name` and `locations`, in one object.
+/// SPEC §12's `{"strategy", "weights", "priorities"}`.
+inline void to_json(nlohmann::json& out, const assignment& a) {
+    out = {{"strategy", std::string(to_string(a.strategy))},
+           {"weights", nlohmann::json(a.weights)},
+           {"priorities", nlohmann::json(a.priorities)}};
+}
+
+/// The rules' fields plus `name`, `locations`, `archived` and `assign`, in one object.
 inline void to_json(nlohmann::json& out, const service_record& s) {
     to_json(out, s.rules);
     out["name"] = s.name;
     out["locations"] = s.locations;
     out["archived"] = s.archived;
+    out["assign"] = s.assign;
 }
 
 inline void to_json(nlohmann::json& out, const identity& i) {
@@ -392,6 +401,13 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     return detail::json_reader::read_service(value);
 }
 
+/// Reads the `assign` member of `owner` (a service's JSON, at `path`); the
+/// default strategy with no weights when it is left out.
+[[nodiscard]] inline assignment assignment_from_json(const nlohmann::json& owner, const std::string& path) {
+    const auto* v = detail::json_reader::member(owner, "assign");
+    return v ? detail::json_reader::read_assignment(*v, path + ".assign") : assignment{};
+}
+
 /// Reads a service record: the rules (with a required `id`), `name`, `locations`.
 [[nodiscard]] inline service_record service_record_from_json(const nlohmann::json& value) {
     using w = detail::catalog_json;
@@ -400,13 +416,14 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     w::only_known(value, path,
                   {"id", "name", "locations", "archived", "duration", "step", "align", "buffer_before", "buffer_after",
                    "min_notice", "max_advance", "capacity", "max_per_day", "max_per_client_per_day",
-                   "max_per_client_per_week", "max_seats_per_client"});
+                   "max_per_client_per_week", "max_seats_per_client", "assign"});
     (void)w::required_text(value, "id", path);
     service_record out;
     out.rules = detail::json_reader::read_service(value);
     out.name = w::text(value, "name", path);
     if (const auto* v = w::reader::member(value, "locations")) out.locations = w::strings(*v, path + ".locations");
     w::read_flag(value, "archived", path, out.archived);
+    out.assign = assignment_from_json(value, path);
     return out;
 }
 

@@ -127,6 +127,23 @@ public:
         return s;
     }
 
+    /// A SPEC §12 `{"strategy", "weights", "priorities"}` at `path`.
+    static assignment read_assignment(const json& value, const std::string& path) {
+        object(value, path);
+        assignment out;
+        if (const json* strategy = member(value, "strategy"))
+            out.strategy = parse_assign_strategy(string(*strategy, path + ".strategy"), path + ".strategy");
+        const auto values = [&](const char* key, std::map<std::string, int, std::less<>>& target) {
+            const std::string field = path + "." + key;
+            if (const json* given = member(value, key))
+                for (const auto& [id, number] : object(*given, field).items())
+                    target[id] = static_cast<int>(integer(number, field));
+        };
+        values("weights", out.weights);
+        values("priorities", out.priorities);
+        return out;
+    }
+
     static booking read_booking(const json& value, const std::string& path) {
         object(value, path);
         booking b;
@@ -238,19 +255,7 @@ public:
     std::size_t i = 0;
     for (const auto& item : reader::array(reader::required(document, "resources", "resources"), "resources"))
         q.resources.push_back(reader::read_resource(item, fmt::format("resources[{}]", i++)));
-    if (const auto* assign = reader::member(document, "assign")) {
-        reader::object(*assign, "assign");
-        if (const auto* strategy = reader::member(*assign, "strategy"))
-            q.assign.strategy = parse_assign_strategy(reader::string(*strategy, "assign.strategy"), "assign.strategy");
-        const auto values = [&](const char* key, std::map<std::string, int, std::less<>>& target) {
-            const std::string field = std::string("assign.") + key;
-            if (const auto* given = reader::member(*assign, key))
-                for (const auto& [id, value] : reader::object(*given, field).items())
-                    target[id] = static_cast<int>(reader::integer(value, field));
-        };
-        values("weights", q.assign.weights);
-        values("priorities", q.assign.priorities);
-    }
+    if (const auto* assign = reader::member(document, "assign")) q.assign = reader::read_assignment(*assign, "assign");
     if (const auto* client = reader::member(document, "client")) {
         reader::object(*client, "client");
         q.client.emplace();

@@ -70,6 +70,24 @@ weekly_hours parse_week(const std::string& text, const std::string& field) {
     return out;
 }
 
+/// `--weight anna=3 --weight boris=1` as resource id → number; a value that
+/// is not a whole number, or a resource named twice, is refused naming `field`.
+std::map<std::string, int, std::less<>> values_by_resource(const std::vector<std::string>& given,
+                                                           const std::string& field) {
+    std::map<std::string, int, std::less<>> out;
+    for (const std::string& item : given) {
+        const std::size_t eq = item.rfind('=');
+        int value = 0;
+        const char* last = item.data() + item.size();
+        const bool whole = eq != std::string::npos && eq > 0 && eq + 1 < item.size() &&
+                           std::from_chars(item.data() + eq + 1, last, value).ptr == last;
+        if (!whole) reject(field, fmt::format("expected RESOURCE=N with N a whole number, got \"{}\"", item.substr(0, 64)));
+        if (!out.emplace(item.substr(0, eq), value).second)
+            reject(field, fmt::format("resource \"{}\" is given twice", item.substr(0, std::min<std::size_t>(eq, 64))));
+    }
+    return out;
+}
+
 std::string local_span(const std::string& zone_name, interval time) {
     const zone tz = zone::locate(zone_name);
     return fmt::format("{} - {} {}", date::format("%a %F %R", tz.to_local(time.start)),
@@ -271,6 +289,8 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             long long duration = 0, buffer_before = 0, buffer_after = 0, min_notice = 0, max_advance = 0;
             std::optional<long long> step;
             std::string align = "window";
+            std::string assign = "least_booked";
+            std::vector<std::string> weights, priorities;  // RESOURCE=N each
         };
         auto a = std::make_shared<args>();
         add->add_option("id", a->record.rules.id)->required();
@@ -291,6 +311,9 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                         "seats one client may hold at one start, 0 = unlimited");
         add->add_option("--name", a->record.name, "display name");
         add->add_option("--location", a->record.locations, "offered at (repeatable; none = everywhere)");
+        add->add_option("--assign", a->assign, "least_booked, weighted or priority: whom a listing prefers");
+        add->add_option("--weight", a->weights, "RESOURCE=N for --assign weighted (repeatable; default 1)");
+        add->add_option("--priority", a->priorities, "RESOURCE=N for --assign priority (repeatable; default 0)");
         add->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
                 service_record record = a->record;
@@ -301,6 +324,9 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 record.rules.buffer_after = minutes{a->buffer_after};
                 record.rules.min_notice = minutes{a->min_notice};
                 record.rules.max_advance = minutes{a->max_advance};
+                record.assign.strategy = parse_assign_strategy(a->assign, "assign");
+                record.assign.weights = values_by_resource(a->weights, "weight");
+                record.assign.priorities = values_by_resource(a->priorities, "priority");
                 s.put_service(record, o.actor);
                 print_done(o, "service", record.rules.id);
                 return 0;

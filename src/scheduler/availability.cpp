@@ -73,6 +73,10 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
                 if (std::find(places_of[i].begin(), places_of[i].end(), place) != places_of[i].end())
                     q.resources.push_back(engine_resource(team[i], place, bookings[i], request.ignore_booking));
             if (q.resources.empty() || (request.mode == resource_mode::all && q.resources.size() < team.size())) continue;
+            // The service's SPEC §12 order, with the weights of the resources asked here.
+            q.assign = offered->assign.only([&](std::string_view id) {
+                return std::any_of(q.resources.begin(), q.resources.end(), [&](const auto& r) { return r.id == id; });
+            });
             for (slot& s : find_slots(q)) out.push_back({std::move(s), place});
         }
         // By start; the locations of one start stay in id order.

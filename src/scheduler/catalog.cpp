@@ -146,10 +146,15 @@ void scheduler::put_resource(const resource_record& resource, std::string_view a
 void scheduler::put_service(const service_record& offered, std::string_view actor) {
     if (offered.rules.id.empty()) reject("id", "must not be empty");
     offered.rules.validate("");
+    offered.assign.validate_values("");
     store_.write({}, [&](transaction& tx) {
         for (std::size_t i = 0; i < offered.locations.size(); ++i)
             if (!tx.location(offered.locations[i]))
                 missing(fmt::format("locations[{}]", i), "location", offered.locations[i]);
+        for (const auto& [values, field] : {std::pair{&offered.assign.weights, "assign.weights"},
+                                            std::pair{&offered.assign.priorities, "assign.priorities"}})
+            for (const auto& entry : *values)
+                if (!tx.resource(entry.first)) missing(field, "resource", entry.first);
         const auto before = tx.service(offered.rules.id);
         check_archived_kept(offered, before);
         tx.put_service(offered);

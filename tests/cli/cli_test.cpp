@@ -608,6 +608,37 @@ TEST_CASE("--db: a limit per client drops a client's second cut of the day from 
     CHECK(salon.refusal("service add cut --duration 45 --max-seats-per-client -1", 2)["field"] == "max_seats_per_client");
 }
 
+TEST_CASE("--db: service add --assign orders the free masters of a slot, and bad weights name the option") {
+    salon_db salon;
+    for (const char* command : {"resource add boris --tz Europe/Moscow", "schedule set boris salon-a --mon 09:00-18:00",
+                                "link boris cut"})
+        REQUIRE(salon.db(command).status == 0);
+    REQUIRE(salon.db("book cut anna 2026-03-02T06:00:00Z --client c1").status == 0);
+    // 15:00 in Moscow: both free; Anna has one booking that day, Boris none.
+    const auto masters_at_three = [&] {
+        const json answer = json::parse(salon.db("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z").out);
+        for (const json& slot : answer["slots"])
+            if (slot["start"] == "2026-03-02T12:00:00Z") return slot["resources"];
+        return json();
+    };
+    const std::string cut = "service add cut --duration 45 --step 15 --buffer-after 15 --location salon-a";
+    CHECK(masters_at_three() == json::array({"boris", "anna"}));
+    REQUIRE(salon.db(cut + " --assign priority --priority anna=2").status == 0);
+    CHECK(masters_at_three() == json::array({"anna", "boris"}));
+    REQUIRE(salon.db(cut + " --assign weighted --weight anna=2 --weight boris=0").status == 0);
+    CHECK(masters_at_three() == json::array({"anna", "boris"}));  // weight 0 comes last
+
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal(cut + " --assign random", 2)["field"] == "assign");
+    CHECK(salon.refusal(cut + " --weight anna", 2)["field"] == "weight");
+    CHECK(salon.refusal(cut + " --weight anna=two", 2)["field"] == "weight");
+    CHECK(salon.refusal(cut + " --priority anna=1 --priority anna=2", 2)["field"] == "priority");
+    CHECK(salon.refusal(cut + " --weight anna=-1", 2)["field"] == "assign.weights");
+    CHECK(salon.refusal(cut + " --assign weighted --weight ghost=1", 3)["field"] == "assign.weights");
+    CHECK(salon.audit_size() == before);
+    CHECK(masters_at_three() == json::array({"anna", "boris"}));
+}
+
 TEST_CASE("--db archive retires a location, resource or service, and list shows it only with --archived") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");

@@ -164,6 +164,55 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.check(cut_at(monday_0900), now).empty());
     }
 
+    SUBCASE("a service's stored assignment orders each slot's free resources (SPEC §12)") {
+        // Bella works at salon A on Mondays like Anna; Anna has one cut that Monday, Bella none.
+        location_schedule a{.location = "salon-a"};
+        a.weekly.set(date::Monday, {local_range::parse("09:00", "18:00")});
+        s.put_resource({.id = "bella", .name = "Bella", .time_zone = "Europe/Berlin", .schedules = {a}});
+        s.link("bella", "cut");
+        (void)s.book(cut_at(monday_0900), now);
+        const instant afternoon = monday_0900 + 6h;  // 15:00 in Berlin: both free
+        const auto order_at = [&](instant start) {
+            for (const located_slot& found : s.slots(monday_cuts(), now))
+                if (found.free.time.start == start) return found.free.resources;
+            return resource_ids{};
+        };
+        CHECK(order_at(afternoon) == resource_ids{"bella", "anna"});  // least_booked: 0 before 1
+
+        service_record cut = *s.service("cut");
+        cut.assign = {.strategy = assign_strategy::priority, .priorities = {{"anna", 5}}};
+        s.put_service(cut);
+        CHECK(s.service("cut")->assign == cut.assign);  // kept by the store
+        CHECK(order_at(afternoon) == resource_ids{"anna", "bella"});
+
+        // Weighted: Anna 1 booking / weight 3 comes after Bella's 0, and before Bella's 2 / 1.
+        cut.assign = {.strategy = assign_strategy::weighted, .weights = {{"anna", 3}}};
+        s.put_service(cut);
+        CHECK(order_at(afternoon) == resource_ids{"bella", "anna"});
+        for (const auto start : {monday_0900 + 1h, monday_0900 + 2h}) {
+            booking_request by_bella = cut_at(start);
+            by_bella.resource = "bella";
+            (void)s.book(by_bella, now);
+        }
+        CHECK(order_at(afternoon) == resource_ids{"anna", "bella"});
+
+        // Asking for Bella alone leaves Anna's weight out of the query.
+        slot_request bella_only = monday_cuts();
+        bella_only.resources = {"bella"};
+        CHECK(offers(s.slots(bella_only, now), afternoon));
+
+        // An unknown resource, or a negative value, is refused naming the map, and nothing is written.
+        const auto before = s.audit().size();
+        service_record bad = cut;
+        bad.assign.weights = {{"nobody", 1}};
+        CHECK(field_of([&] { s.put_service(bad); }) == "assign.weights");
+        CHECK(category_of([&] { s.put_service(bad); }) == error_category::not_found);
+        bad.assign = {.strategy = assign_strategy::priority, .priorities = {{"anna", -1}}};
+        CHECK(field_of([&] { s.put_service(bad); }) == "assign.priorities");
+        CHECK(s.audit().size() == before);
+        CHECK(s.service("cut")->assign == cut.assign);
+    }
+
     SUBCASE("a booked start is refused with the reason naming the booking, and its slot disappears") {
         const booking_record first = s.book(cut_at(monday_0900), now);
         CHECK(first.status == booking_status::confirmed);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -128,6 +129,25 @@ def test_a_limit_per_client_drops_a_clients_second_cut_that_day(salon: sc.Schedu
     with pytest.raises(sc.NotFound) as unknown:
         salon.slots("cut", *day, client="nobody", now=NOW)
     assert unknown.value.field == "client"
+
+
+def test_a_services_assignment_orders_each_slots_masters_and_is_stored(salon: sc.Scheduler) -> None:
+    salon.book("anna", "cut", utc("2027-03-01T08:00"), client="c1", now=NOW)
+    day = (MONDAY, MONDAY + timedelta(days=1))
+
+    def both_free() -> list[list[str]]:
+        return [list(s.resources) for s in salon.slots("cut", *day, now=NOW) if len(s.resources) == 2]
+
+    assert both_free() and all(order == ["boris", "anna"] for order in both_free())  # least_booked: 0 before 1
+    # Any mapping will do for the priorities (SPEC §12).
+    fair = sc.ServiceRecord(sc.Service("cut", minutes(30), buffer_after=minutes(10)), name="Haircut",
+                            assign=sc.Assignment("priority", priorities=MappingProxyType({"anna": 1})))
+    salon.put_service(fair)
+    assert all(order == ["anna", "boris"] for order in both_free())
+    stored = salon.service("cut")
+    assert stored is not None and stored.assign == fair.assign
+    assert stored.to_dict()["assign"] == {"strategy": "priority", "weights": {}, "priorities": {"anna": 1}}
+    assert sc.ServiceRecord.from_dict(stored.to_dict()) == stored
 
 
 def test_check_lists_every_reason_and_nothing_for_a_free_start(salon: sc.Scheduler) -> None:

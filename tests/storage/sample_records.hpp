@@ -66,7 +66,8 @@ inline service_record cut() {
                       .capacity = 2,
                       .max_per_day = 4},
             .name = "Haircut",
-            .locations = {"salon", "online"}};
+            .locations = {"salon", "online"},
+            .assign = {.strategy = assign_strategy::weighted, .weights = {{"anna", 2}}, .priorities = {{"boris", 1}}}};
 }
 
 /// One seat: overlapping active bookings of it are double bookings.

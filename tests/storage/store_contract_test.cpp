@@ -498,7 +498,12 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         far.rules.id = "moon-yoga";
         CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_service(far); }); }) ==
               refused{error_category::not_found, "service.locations[1]"});
+        service_record unfair = cut();
+        unfair.assign.weights["boris"] = -1;
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_service(unfair); }); }) ==
+              refused{error_category::invalid_argument, "service.assign.weights"});
         read(db, [](transaction& tx) {
+            CHECK(tx.service("cut") == cut());
             CHECK(tx.resource("boris") == boris());
             CHECK_FALSE(tx.resource("newcomer").has_value());
             CHECK(tx.service("yoga") == yoga());

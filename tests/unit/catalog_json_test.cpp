@@ -115,6 +115,10 @@ TEST_CASE("every catalog record reads back equal to what was written") {
     check_round_trip(anna());
     check_round_trip(cut());
     check_round_trip(service_record{.rules = cut(), .name = "Haircut", .locations = {"salon", "online"}});
+    check_round_trip(service_record{.rules = cut(),
+                                    .assign = {.strategy = assign_strategy::weighted,
+                                               .weights = {{"anna", 3}, {"boris", 0}},
+                                               .priorities = {{"anna", 1}}}});
     check_round_trip(identity{.network = messenger::whatsapp, .external_id = "+7 900 000-00-00"});
     check_round_trip(client_record{.id = "c-1",
                                    .name = "Ivan",
@@ -168,7 +172,11 @@ TEST_CASE("a service is written with the SPEC section 8 field names") {
     record["name"] = "Haircut";
     record["locations"] = {"salon"};
     record["archived"] = false;
+    record["assign"] = json::parse(R"({"strategy": "least_booked", "weights": {}, "priorities": {}})");
     CHECK(json(service_record{.rules = cut(), .name = "Haircut", .locations = {"salon"}}) == record);
+    // A record written before SPEC §12 (no `assign`) reads with the default strategy.
+    record.erase("assign");
+    CHECK(record.get<service_record>().assign == assignment{});
     record["archived"] = true;
     CHECK(record.get<service_record>().archived);
 }
@@ -292,6 +300,13 @@ TEST_CASE("reading refuses bad input and names the field") {
     rules = cut();
     rules["locations"] = {"salon", 7};
     CHECK(refused_field<service_record>(rules) == "service.locations[1]");
+    rules = cut();
+    rules["assign"] = {{"strategy", "random"}};
+    CHECK(refused_field<service_record>(rules) == "service.assign.strategy");
+    rules["assign"] = {{"weights", {{"anna", "3"}}}};
+    CHECK(refused_field<service_record>(rules) == "service.assign.weights");
+    rules["assign"] = json::array();
+    CHECK(refused_field<service_record>(rules) == "service.assign");
 
     json values = settings{.reminder_offsets = {minutes{60}, minutes{5}}};
     values["reminder_offsets"][1] = "5";

@@ -457,8 +457,15 @@ class ServiceRecord:
     name: str
     locations: list[str]
     archived: bool
+    assign: Assignment
     def __init__(
-        self, rules: Service, *, name: str = "", locations: Sequence[str] = ..., archived: bool = False
+        self,
+        rules: Service,
+        *,
+        name: str = "",
+        locations: Sequence[str] = ...,
+        archived: bool = False,
+        assign: Assignment | None = None,
     ) -> None: ...
     @property
     def id(self) -> str: ...

@@ -75,13 +75,17 @@ location_schedule schedule_from_row(const Row& row) {
     return s;
 }
 
-/// A service without its locations: id, rules (JSON), name, archived.
+/// A service without its locations: id, rules (JSON, with `assign` beside
+/// them; rows written before it have none), name, archived.
 template <class Row>
 service_record service_from_row(const Row& row) {
     service_record s;
     const std::string id = row.text(0);
-    s.rules = decode_column(row.text(1), fmt::format("the rules of service \"{}\"", id),
-                            [](const nlohmann::json& v) { return service_rules_from_json(v); });
+    decode_column(row.text(1), fmt::format("the rules of service \"{}\"", id), [&](const nlohmann::json& v) {
+        s.rules = service_rules_from_json(v);
+        s.assign = assignment_from_json(v, "service");
+        return 0;
+    });
     s.rules.id = id;
     s.name = row.text(2);
     s.archived = row.flag(3);

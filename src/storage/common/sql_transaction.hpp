@@ -72,7 +72,10 @@ public:
     void put_service(const service_record& s) override {
         writing();
         check_service_write(s, [&](const std::string& id) { return exists(statement::location_exists, id); });
-        self().run(statement::put_service, s.rules.id, json_text(s.rules, "service"), s.name, s.archived);
+        // The rules column holds the engine's rules and the SPEC §12 assignment beside them.
+        nlohmann::json rules = s.rules;
+        rules["assign"] = s.assign;
+        self().run(statement::put_service, s.rules.id, json_text(rules, "service"), s.name, s.archived);
         self().run(statement::delete_service_locations, s.rules.id);
         for (std::size_t i = 0; i < s.locations.size(); ++i)
             self().run(statement::insert_service_location, s.rules.id, s.locations[i], std::int64_t(i));

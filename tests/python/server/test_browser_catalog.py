@@ -230,11 +230,19 @@ def test_a_rotating_schedule_is_shown_and_kept_when_the_resource_is_saved(site: 
     assert "weekly" not in saved["schedules"][0]
 
 
-def test_a_services_limits_per_client_are_shown_edited_and_kept_on_save(site: Site, browser: Page) -> None:
-    # SPEC §11: the form holds every limit, so saving it keeps the ones it does not change.
-    site.admin.send("PUT", "/v1/services/lesson", {"name": "Lesson", "duration": 45, "max_seats_per_client": 1}, 201)
+def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site: Site, browser: Page) -> None:
+    # SPEC §11 and §12: the form holds every limit and the strategy, and sends the weights back as they were.
+    from selenium.webdriver.support.ui import Select
+
+    site.admin.send("PUT", "/v1/resources/lex", {"name": "Lex", "timezone": "Europe/Berlin"}, 201)
+    site.admin.send("PUT", "/v1/services/lesson", {"name": "Lesson", "duration": 45, "max_seats_per_client": 1,
+                                                   "assign": {"strategy": "weighted", "weights": {"lex": 3}}}, 201)
     sign_in(browser, "/admin#/catalog?kind=services&id=lesson")
     assert browser.find("form.catalog-form input[name=max_seats_per_client]").get_attribute("value") == "1"
+    strategy = Select(browser.find("form.catalog-form select[name=assign]"))
+    assert strategy.first_selected_option.get_attribute("value") == "weighted"
+    assert "lex 3" in browser.find("form.catalog-form .assign-note").text
+    strategy.select_by_value("priority")
     fill(browser, "form.catalog-form input[name=max_per_client_per_week]", "2")
     fill(browser, "form.catalog-form input[name=name]", "Lesson, 45 min")
     save(browser)
@@ -242,6 +250,7 @@ def test_a_services_limits_per_client_are_shown_edited_and_kept_on_save(site: Si
     saved = site.admin.get("/v1/services/lesson")
     assert saved["name"] == "Lesson, 45 min"
     assert (saved["max_per_client_per_day"], saved["max_per_client_per_week"], saved["max_seats_per_client"]) == (0, 2, 1)
+    assert saved["assign"] == {"strategy": "priority", "weights": {"lex": 3}, "priorities": {}}
 
 
 def archive(browser: Page) -> None:

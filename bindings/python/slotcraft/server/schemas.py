@@ -85,6 +85,16 @@ SERVICE = _record(
                                  "description": "SPEC §11: seats one client may hold at one start (0: no limit)"},
         "locations": {"type": "array", "items": {"type": "string"}, "description": "where it is offered (none: everywhere)"},
         "archived": {"type": "boolean", "default": False},
+        "assign": _record(
+            {
+                "strategy": {"type": "string", "enum": ["least_booked", "weighted", "priority"],
+                             "default": "least_booked"},
+                "weights": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                            "description": "resource id to weight (default 1)"},
+                "priorities": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                               "description": "resource id to priority (default 0)"},
+            }
+        ) | {"description": "SPEC §12: how slots order their free resources; the first gets a booking of any"},
     },
     ("duration",),
 )

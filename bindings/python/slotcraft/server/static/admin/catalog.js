@@ -15,6 +15,7 @@ const KINDS = ["locations", "resources", "services", "clients"];
 const ARCHIVABLE = new Set(["locations", "resources", "services"]);
 const NETWORKS = ["telegram", "whatsapp", "vk", "other"];
 const ALIGNS = ["window", "clock", "free"];
+const STRATEGIES = ["least_booked", "weighted", "priority"];
 // The service's numbers, in the order of the form: [field, message key].
 const SERVICE_NUMBERS = [
   ["duration", "catalog.duration"], ["step", "catalog.step"], ["buffer_before", "catalog.bufferBefore"],
@@ -73,6 +74,12 @@ addMessages({
     "catalog.align.window": "from the start of each stretch of open time",
     "catalog.align.clock": "on the clock, from midnight",
     "catalog.align.free": "from the start of each free stretch, after bookings",
+    "catalog.assign": "Whom a client booking any master gets",
+    "catalog.assign.least_booked": "the one with the fewest bookings",
+    "catalog.assign.weighted": "by bookings per weight",
+    "catalog.assign.priority": "the highest priority first",
+    "catalog.assignKept": "Weights: {weights}. Priorities: {priorities}. They are kept as they are here; change them through the API or the command line.",
+    "catalog.assignNone": "none",
     "catalog.bufferBefore": "Buffer before, minutes",
     "catalog.bufferAfter": "Buffer after, minutes",
     "catalog.minNotice": "Minimum notice, minutes",
@@ -162,6 +169,12 @@ addMessages({
     "catalog.align.window": "от начала каждого отрезка рабочего времени",
     "catalog.align.clock": "по часам, от полуночи",
     "catalog.align.free": "от начала каждого свободного отрезка, после записей",
+    "catalog.assign": "Кому достаётся запись к любому мастеру",
+    "catalog.assign.least_booked": "тому, у кого меньше записей",
+    "catalog.assign.weighted": "по числу записей на единицу веса",
+    "catalog.assign.priority": "сначала по приоритету",
+    "catalog.assignKept": "Веса: {weights}. Приоритеты: {priorities}. Здесь они сохраняются как есть; изменить их можно через API или командную строку.",
+    "catalog.assignNone": "нет",
     "catalog.bufferBefore": "Запас до, минут",
     "catalog.bufferAfter": "Запас после, минут",
     "catalog.minNotice": "Записывать не позже чем за, минут",
@@ -339,6 +352,16 @@ function serviceParts(record, locations) {
   const align = h("select", { name: "align", "data-field": "align" },
     ALIGNS.map((value) => h("option", { value }, `${value}: ${t(`catalog.align.${value}`)}`)));
   align.value = record.align ?? "window";
+  // SPEC §12: the strategy is chosen here; the weights and priorities are shown and sent back unchanged.
+  const strategy = h("select", { name: "assign", "data-field": "assign" },
+    STRATEGIES.map((value) => h("option", { value }, `${value}: ${t(`catalog.assign.${value}`)}`)));
+  strategy.value = record.assign?.strategy ?? "least_booked";
+  const weights = record.assign?.weights ?? {};
+  const priorities = record.assign?.priorities ?? {};
+  const listed = (values) => Object.entries(values).map(([id, n]) => `${id} ${n}`).join(", ") || t("catalog.assignNone");
+  const kept = Object.keys(weights).length + Object.keys(priorities).length > 0
+    ? h("p", { class: "assign-note" }, t("catalog.assignKept", { weights: listed(weights), priorities: listed(priorities) }))
+    : null;
   const offered = new Set(record.locations ?? []);
   const places = locations.map((location) => {
     const box = h("input", { type: "checkbox", value: location.id, checked: offered.has(location.id) });
@@ -346,9 +369,14 @@ function serviceParts(record, locations) {
   });
   const where = h("fieldset", { "data-field": "locations" }, h("legend", {}, t("catalog.offeredAt")), places);
   const element = h("div", { class: "service-fields" },
-    numbers.map(([, input, key]) => field(t(key), input)), field(t("catalog.align"), align), where);
+    numbers.map(([, input, key]) => field(t(key), input)), field(t("catalog.align"), align),
+    field(t("catalog.assign"), strategy, kept), where);
   const read = () => {
-    const body = { align: align.value, locations: [...where.querySelectorAll("input:checked")].map((box) => box.value) };
+    const body = {
+      align: align.value,
+      assign: { strategy: strategy.value, weights, priorities },
+      locations: [...where.querySelectorAll("input:checked")].map((box) => box.value),
+    };
     for (const [name, input] of numbers) {
       if (input.value.trim() !== "") {
         body[name] = Number(input.value);

@@ -1,13 +1,14 @@
-// slotcraft_bench: slot throughput (W1-W4) and booking rate (B1: book, and
+// slotcraft_bench: slot throughput (W1-W5) and booking rate (B1: book, and
 // book_many in batches of 100), each row
 // run in its own child process so that its peak memory is its own; every
-// slot answer is compared with the straightforward baseline (baseline.hpp)
+// slot answer is compared with the straightforward baseline (baseline.hpp),
+// W5's (pools, which the baseline lacks) with explain's one-start path,
 // and any difference fails the run. bench/README.md describes the workloads;
 // scripts/bench builds and runs this.
 //
 //   slotcraft_bench [--min-time SECONDS] [--only W1,W3,B1] [--seed N]
 //   slotcraft_bench --scaling [--min-time SECONDS]
-//   slotcraft_bench --dump W1|W2|W3|W4 [--seed N]     the query as SPEC §8 JSON
+//   slotcraft_bench --dump W1|W2|W3|W4|W5 [--seed N]  the query as SPEC §8 JSON
 
 #include "baseline.hpp"
 #include "workloads.hpp"
@@ -88,6 +89,7 @@ json workload_query(const std::string& name, std::uint64_t seed) {
     if (name == "W2") return bench::w2_query(seed + 1);
     if (name == "W3") return bench::w3_query(seed + 2);
     if (name == "W4") return bench::w4_query(seed + 3);
+    if (name == "W5") return bench::w5_query(seed + 4);
     throw std::invalid_argument("unknown workload " + name);
 }
 
@@ -143,6 +145,47 @@ json run_query_workload(const std::string& name, const options& o) {
             {"baseline_queries_per_s", baseline.queries_per_s},
             {"baseline_median_us", baseline.median_us},
             {"speedup", baseline.median_us / fast.median_us},
+            {"peak_rss_mib", rss},
+            {"difference", difference}};
+}
+
+/// W5: pools have no baseline; the answer is checked against the one-start
+/// path instead: the slots of the query without its pools whose explanation
+/// finds a free room (no `pool_busy`), each with a room listed.
+json run_pool_workload(const std::string& name, const options& o) {
+    const slot_query query = query_from_json(workload_query(name, o.seed));
+    std::size_t slots = 0;
+    const timing fast = time_it(o.min_time, [&] { slots = find_slot_table(query).size(); });
+    const double rss = peak_rss_mib();
+    const std::vector<slot> answer = find_slots(query);
+    slot_query without_pools = query;
+    without_pools.pools.clear();
+    std::vector<slot> expected;
+    for (slot& s : find_slots(without_pools)) {
+        const auto reasons = explain(query, s.time.start).front().reasons;
+        if (std::none_of(reasons.begin(), reasons.end(), [](const reason& r) { return r.code == reason_code::pool_busy; }))
+            expected.push_back(std::move(s));
+    }
+    std::string difference;
+    for (std::size_t i = 0; i < std::min(answer.size(), expected.size()) && difference.empty(); ++i)
+        if (answer[i].time != expected[i].time || answer[i].resources != expected[i].resources ||
+            answer[i].pools.empty() || answer[i].pools.front().members.empty())
+            difference = fmt::format("slot {}: listing {} vs one start at a time {}", i, describe(answer[i]), describe(expected[i]));
+    if (difference.empty() && answer.size() != expected.size())
+        difference = fmt::format("listing has {} slots, one start at a time {}", answer.size(), expected.size());
+    std::size_t bookings = 0;
+    for (const resource& r : query.resources) bookings += r.bookings.size();
+    for (const pool& p : query.pools)
+        for (const resource& r : p.members) bookings += r.bookings.size();
+    return {{"row", name},
+            {"resources", query.resources.size()},
+            {"rooms", query.pools.front().members.size()},
+            {"bookings", bookings},
+            {"days", (query.to - query.from) / std::chrono::days{1}},
+            {"queries_per_s", fast.queries_per_s},
+            {"median_us", fast.median_us},
+            {"slots_per_query", slots},
+            {"unpooled_slots", find_slot_table(without_pools).size()},
             {"peak_rss_mib", rss},
             {"difference", difference}};
 }
@@ -282,6 +325,7 @@ std::string temp_sqlite_path() {
 
 json run_worker(const options& o) {
     const std::string& w = o.worker;
+    if (w == "W5") return run_pool_workload(w, o);
     if (w.size() == 2 && w[0] == 'W') return run_query_workload(w, o);
     // Rows are B1-<store>-x1, -x8 (writers) or -batch100 (one writer, book_many of 100).
     const int writers = w.ends_with("x8") ? 8 : 1;
@@ -361,6 +405,23 @@ int run_table(const std::string& self, const options& o) {
                    r["median_us"].get<double>(), r["find_slots_median_us"].get<double>(), r["slots_per_query"].get<int>(),
                    r["slots_per_s"].get<double>(), r["baseline_median_us"].get<double>(), r["speedup"].get<double>(),
                    r["peak_rss_mib"].get<double>(), difference.empty() ? "equal to baseline" : "DIFFERENT: " + difference);
+    }
+
+    if (wanted(o, "W5")) {
+        fmt::print("{}| workload (SPEC §10 pools) | masters | rooms | bookings | days | queries/s | median µs/query | slots/query | slots without the rooms | peak RSS MiB | answers |\n",
+                   query_header ? "\n" : "");
+        fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        query_header = true;
+        const json r = run_child(self, "W5", o);
+        const std::string difference = r.value("difference", "");
+        failed = failed || !difference.empty();
+        if (!r.contains("queries_per_s")) fmt::print("| W5 | failed: {} |\n", difference);
+        else
+            fmt::print("| W5 | {} | {} | {} | {} | {:.0f} | {:.1f} | {} | {} | {:.1f} | {} |\n", r["resources"].get<int>(),
+                       r["rooms"].get<int>(), r["bookings"].get<int>(), r["days"].get<int>(), r["queries_per_s"].get<double>(),
+                       r["median_us"].get<double>(), r["slots_per_query"].get<int>(), r["unpooled_slots"].get<int>(),
+                       r["peak_rss_mib"].get<double>(),
+                       difference.empty() ? "equal to one start at a time" : "DIFFERENT: " + difference);
     }
 
     std::vector<std::string> rows;

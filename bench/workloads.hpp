@@ -1,11 +1,12 @@
 #pragma once
-// The benchmark workloads W1-W4 as SPEC §8 JSON queries, generated
+// The benchmark workloads W1-W5 as SPEC §8 JSON queries, generated
 // deterministically from a seed (bench/README.md describes each one).
 
 #include <nlohmann/json.hpp>
 
 #include <array>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -234,6 +235,64 @@ inline json w4_query(std::uint64_t seed, int rooms = 10, int days = 60) {
                 {"seats", 2},
                 {"service", {{"id", "yoga"}, {"duration", 60}, {"capacity", 12}, {"buffer_after", 0}}},
                 {"resources", std::move(resources)}};
+}
+
+/// W5 (SPEC §10): `masters` masters sharing `rooms` rooms in one Berlin
+/// salon, `any` mode, 30 days across the March DST change. Masters work
+/// Monday-Saturday 09:00-19:00 (half-hour sessions on a 15-minute step),
+/// rooms are open daily 08:00-21:00. Each of `sessions` sessions is written
+/// as a store writes a pooled booking, twice: on its master and on a room
+/// free at that half hour, so 1,500 sessions are 3,000 bookings and fill
+/// the rooms' working half hours to about 58%.
+inline json w5_query(std::uint64_t seed, int masters = 20, int rooms = 5, int sessions = 1500, int days = 30) {
+    rng r(seed);
+    constexpr int first_day = 74;  // 2026-03-16, a Monday
+    const json work = json::array({json::array({"09:00", "19:00"})});
+    const json open = json::array({json::array({"08:00", "21:00"})});
+    json team = json::array();
+    for (int i = 0; i < masters; ++i)
+        team.push_back({{"id", "m" + two_digits(i)},
+                        {"timezone", "Europe/Berlin"},
+                        {"weekly", {{"mon", work}, {"tue", work}, {"wed", work}, {"thu", work}, {"fri", work}, {"sat", work}}},
+                        {"bookings", json::array()}});
+    json studio = json::array();
+    for (int i = 0; i < rooms; ++i)
+        studio.push_back({{"id", "room" + std::to_string(i + 1)},
+                          {"timezone", "Europe/Berlin"},
+                          {"weekly", {{"mon", open}, {"tue", open}, {"wed", open}, {"thu", open}, {"fri", open},
+                                      {"sat", open}, {"sun", open}}},
+                          {"bookings", json::array()}});
+    std::vector<std::set<int>> master_hours(static_cast<std::size_t>(masters));
+    std::vector<std::set<int>> room_hours(static_cast<std::size_t>(rooms));
+    int placed = 0;
+    for (int attempts = 0; placed < sessions && attempts < sessions * 50; ++attempts) {
+        const int day = first_day + r.below(days);
+        if ((day + 3) % 7 == 6) continue;  // Sundays are off
+        const int half_hour = 18 + r.below(20);  // 09:00 .. 18:30
+        const int key = day * 48 + half_hour;
+        auto& mine = master_hours[static_cast<std::size_t>(r.below(masters))];
+        if (mine.contains(key)) continue;
+        int room = -1;
+        for (int k = 0, first = r.below(rooms); k < rooms && room < 0; ++k)
+            if (!room_hours[static_cast<std::size_t>((first + k) % rooms)].contains(key)) room = (first + k) % rooms;
+        if (room < 0) continue;  // every room is taken then
+        mine.insert(key);
+        room_hours[static_cast<std::size_t>(room)].insert(key);
+        const int offset = day >= 88 ? 120 : 60;  // Europe/Berlin, DST from 2026-03-29
+        const int start = day * 1440 + half_hour * 30 - offset;
+        const json b{{"start", utc_text(0, start)}, {"end", utc_text(0, start + 30)}, {"service", "session"}};
+        const std::size_t master = static_cast<std::size_t>(&mine - master_hours.data());
+        team[master]["bookings"].push_back(b);
+        studio[static_cast<std::size_t>(room)]["bookings"].push_back(b);
+        ++placed;
+    }
+    return json{{"now", utc_text(first_day - 1, 8 * 60)},
+                {"from", utc_text(first_day, 0)},
+                {"to", utc_text(first_day + days, 0)},
+                {"mode", "any"},
+                {"service", {{"id", "session"}, {"duration", 30}, {"step", 15}}},
+                {"resources", std::move(team)},
+                {"pools", json::array({json{{"id", "room"}, {"resources", std::move(studio)}}})}};
 }
 
 }  // namespace slotcraft::bench

@@ -20,6 +20,13 @@ std::string reason_repr(const reason& r) {
            r.message + ")";
 }
 
+/// A slot's pools as a dict: pool id to its free members, preferred first.
+py::dict slot_pools(const slot& s) {
+    py::dict out;
+    for (const pool_choice& p : s.pools) out[py::str(p.pool)] = py::cast(p.members);
+    return out;
+}
+
 py::dict reason_dict(const reason& r) {
     py::dict out;
     out["code"] = std::string(to_string(r.code));
@@ -88,7 +95,8 @@ void register_engine(py::module_& m) {
         .value("daily_limit", reason_code::daily_limit)
         .value("no_seats", reason_code::no_seats)
         .value("off_grid", reason_code::off_grid)
-        .value("client_limit", reason_code::client_limit);
+        .value("client_limit", reason_code::client_limit)
+        .value("pool_busy", reason_code::pool_busy);
 
     // ---- Service ----
     py::class_<service> cls_service(m, "Service", "A bookable service: duration, slot grid, buffers, window, seats.");
@@ -310,12 +318,25 @@ void register_engine(py::module_& m) {
                                           same_booking);
     });
 
+    // ---- pools (SPEC §10) ----
+    py::class_<pool> cls_pool(m, "Pool",
+                              "Resources a slot needs one free member of (SPEC §10): rooms, chairs, devices.");
+    cls_pool.def(py::init([](py::handle id, py::handle resources) {
+                     return pool{to_text(id, "id"), to_values<resource>(resources, "resources")};
+                 }),
+                 py::arg("id"), py::arg("resources") = py::list());
+    field<as_text>(cls_pool, "id", &pool::id);
+    field<as_values<resource>>(cls_pool, "resources", &pool::members);
+    cls_pool.def("__repr__", [](const pool& p) {
+        return "Pool('" + p.id + "', " + std::to_string(p.members.size()) + " resources)";
+    });
+
     // ---- the query ----
     py::class_<slot_query> cls_query(
         m, "Query", "The stateless query of SPEC §8: free slots of one service across resources in [start, end).");
     cls_query.def(
         py::init([](py::handle now, py::handle start, py::handle end, py::handle asked, py::handle resources,
-                    py::handle mode, py::handle seats, py::handle client, py::handle assign) {
+                    py::handle mode, py::handle seats, py::handle client, py::handle assign, py::handle pools) {
             slot_query q;
             q.now = to_instant(now, "now");
             q.from = to_instant(start, "start");
@@ -326,11 +347,12 @@ void register_engine(py::module_& m) {
             q.seats = to_int(seats, "seats");
             if (!client.is_none()) q.client = to_value<asking_client>(client, "client");
             if (!assign.is_none()) q.assign = to_value<assignment>(assign, "assign");
+            q.pools = to_values<pool>(pools, "pools");
             return q;
         }),
         py::arg("now"), py::arg("start"), py::arg("end"), py::arg("service"), py::arg("resources"), py::kw_only(),
         py::arg("mode") = resource_mode::any, py::arg("seats") = 1, py::arg("client") = py::none(),
-        py::arg("assign") = py::none());
+        py::arg("assign") = py::none(), py::arg("pools") = py::list());
     field<as_instant>(cls_query, "now", &slot_query::now);
     field<as_instant>(cls_query, "start", &slot_query::from, "The query range's start (`from` in SPEC §8).");
     field<as_instant>(cls_query, "end", &slot_query::to, "The query range's end (`to` in SPEC §8).");
@@ -352,6 +374,7 @@ void register_engine(py::module_& m) {
         "assign", [](const slot_query& q) { return q.assign; },
         [](slot_query& q, py::handle v) { q.assign = to_value<assignment>(v, "assign"); },
         "How each slot's free resources are ordered in any mode (SPEC §12).");
+    field<as_values<pool>>(cls_query, "pools", &slot_query::pools);
     cls_query
         .def(
             "validate", [](const slot_query& q) { q.validate(); },
@@ -373,6 +396,8 @@ void register_engine(py::module_& m) {
         .def_readonly("time", &slot::time)
         .def_readonly("resources", &slot::resources)
         .def_readonly("seats_left", &slot::seats_left)
+        .def_property_readonly("pools", &slot_pools,
+                               "SPEC §10: each pool's free members, preferred first ({} for a query without pools).")
         .def("to_dict",
              [](const slot& s) {
                  py::dict out;
@@ -380,9 +405,10 @@ void register_engine(py::module_& m) {
                  out["end"] = format_instant(s.time.end);
                  out["resources"] = py::cast(s.resources);
                  out["seats_left"] = s.seats_left;
+                 if (!s.pools.empty()) out["pools"] = slot_pools(s);
                  return out;
              },
-             "The slot as in the SPEC §8 answer.")
+             "The slot as in the SPEC §8 answer (with `pools` when the query had pools).")
         .def("__repr__", [](const slot& s) {
             std::string ids;
             for (const auto& id : s.resources) ids += (ids.empty() ? "" : ",") + id;

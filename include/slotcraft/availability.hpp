@@ -4,9 +4,8 @@
 /// across several resources, and why a given start is not bookable.
 
 #include <slotcraft/assignment.hpp>
+#include <slotcraft/pools.hpp>
 #include <slotcraft/resource_view.hpp>
-
-#include <boost/container/small_vector.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -61,6 +60,8 @@ struct slot_query {
     /// The order of each slot's free resources in `any` mode (SPEC §12);
     /// `all` mode keeps the query's order.
     assignment assign{};
+    /// Pools a slot needs one free member of each (SPEC §10).
+    std::vector<pool> pools{};
     /// At most this many slots, the earliest; 0 = all. The work stops as soon
     /// as they are known (an extension of SPEC §8, see docs/semantics.md).
     std::size_t limit = 0;
@@ -82,18 +83,21 @@ struct slot_query {
                 if (resources[by_hash[j].second].id == resources[by_hash[k].second].id)
                     duplicate = std::min(duplicate, by_hash[k].second);  // the later of the two: (hash, position) order
 
-        for (std::size_t i = 0; i < resources.size(); ++i) {
-            const resource& r = resources[i];
-            if (r.id.empty()) reject(fmt::format("resources[{}].id", i), "must not be empty");
-            r.rules.validate_rotation(fmt::format("resources[{}].rotation", i));
-            if (i == duplicate) reject(fmt::format("resources[{}].id", i), fmt::format("duplicate resource id \"{}\"", r.id));
+        // What every resource, of the query or of a pool, must be; `path` is `resources[i]` or
+        // `pools[i].resources[j]`.
+        const auto check_resource = [](const resource& r, const std::string& path, bool repeated) {
+            if (r.id.empty()) reject(path + ".id", "must not be empty");
+            r.rules.validate_rotation(path + ".rotation");
+            if (repeated) reject(path + ".id", fmt::format("duplicate resource id \"{}\"", r.id));
             for (std::size_t j = 0; j < r.rules.time_off.size(); ++j)
-                if (r.rules.time_off[j].empty())
-                    reject(fmt::format("resources[{}].time_off[{}].end", i, j), "must be after start");
+                if (r.rules.time_off[j].empty()) reject(fmt::format("{}.time_off[{}].end", path, j), "must be after start");
             for (std::size_t j = 0; j < r.bookings.size(); ++j)
                 if (auto found = r.bookings[j].problem())
-                    reject(fmt::format("resources[{}].bookings[{}].{}", i, j, found->first), found->second);
-        }
+                    reject(fmt::format("{}.bookings[{}].{}", path, j, found->first), found->second);
+        };
+        for (std::size_t i = 0; i < resources.size(); ++i)
+            check_resource(resources[i], fmt::format("resources[{}]", i), i == duplicate);
+        detail::validate_pools(pools, [&](const resource& r, const std::string& path) { check_resource(r, path, false); });
         assign.validate([&](std::string_view id) {
             return std::any_of(resources.begin(), resources.end(), [&](const resource& r) { return r.id == id; });
         });
@@ -111,16 +115,14 @@ struct slot_query {
     [[nodiscard]] interval range() const noexcept { return {from, to}; }
 };
 
-/// The ids of a slot's resources. Most slots have one: it is kept inline, so
-/// a slot of one resource with a short id allocates nothing.
-using resource_ids = boost::container::small_vector<std::string, 1>;
-
 /// A free slot: its core time, the free resources (preferred first in `any`
-/// mode, query order in `all` mode) and the seats left.
+/// mode, query order in `all` mode), the seats left and, when the query has
+/// pools, each pool's free members (SPEC §10).
 struct slot {
     interval time;
     resource_ids resources;
     long long seats_left = 0;
+    std::vector<pool_choice> pools{};
 
     friend bool operator==(const slot&, const slot&) = default;
 };
@@ -129,16 +131,23 @@ struct slot {
 /// in `slot_query::resources`, all kept in one array: the answer of
 /// `find_slots` without copying a resource id per slot.
 struct slot_table {
-    /// One free slot; its resources are `members[first, first + count)`.
+    /// One free slot; its resources are `members[first, first + count)`, its
+    /// pools' free members `pool_members[pool_first, ...)`, pool by pool.
     struct row {
         interval time;
         long long seats_left = 0;
         std::uint32_t first = 0;
         std::uint32_t count = 0;
+        std::uint32_t pool_first = 0;
         friend constexpr bool operator==(const row&, const row&) = default;
     };
     std::vector<row> rows;
     std::vector<std::uint32_t> members;
+    /// SPEC §10: per row, for each pool of the query in order, how many free
+    /// members it has (`pool_counts[row * pools + p]`), and their positions
+    /// in `pool::members`, preferred first.
+    std::vector<std::uint32_t> pool_counts;
+    std::vector<std::uint32_t> pool_members;
 
     [[nodiscard]] std::size_t size() const noexcept { return rows.size(); }
     [[nodiscard]] bool empty() const noexcept { return rows.empty(); }
@@ -150,12 +159,21 @@ struct slot_table {
     [[nodiscard]] std::vector<slot> to_slots(const slot_query& query) const {
         std::vector<slot> out;
         out.reserve(rows.size());
-        for (const row& r : rows) {
+        const std::size_t pools = query.pools.size();
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const row& r = rows[k];
             slot& s = out.emplace_back();
             s.time = r.time;
             s.seats_left = r.seats_left;
             s.resources.reserve(r.count);
             for (std::uint32_t i : resources_of(r)) s.resources.emplace_back(query.resources[i].id);
+            std::size_t next = r.pool_first;
+            for (std::size_t p = 0; p < pools; ++p) {
+                pool_choice& choice = s.pools.emplace_back();
+                choice.pool = query.pools[p].id;
+                for (std::uint32_t c = pool_counts[k * pools + p]; c > 0; --c)
+                    choice.members.emplace_back(query.pools[p].members[pool_members[next++]].id);
+            }
         }
         return out;
     }
@@ -212,7 +230,7 @@ private:
 
 }  // namespace detail
 
-/// The free slots of `query` (SPEC §3-§6), ordered by start, with resources
+/// The free slots of `query` (SPEC §3-§6, §10), ordered by start, with resources
 /// as positions in `query.resources`. With `query.limit`, the starts are
 /// searched from `from` onwards in growing spans (a week, then two, four, ...)
 /// and each resource stops at its own first `limit` free starts, so the work
@@ -224,8 +242,14 @@ private:
     const bool any = query.mode == resource_mode::any;
     const auto offsets = detail::offsets_by_resource(query);
     // `any`: a resource's starts after its own `limit`-th free one cannot be
-    // among the first `limit` slots. `all` needs every resource at each start.
-    const std::size_t per_resource = any && query.limit > 0 ? query.limit : SIZE_MAX;
+    // among the first `limit` slots. `all` needs every resource at each start,
+    // and pools may refuse any start, so neither stops a resource early.
+    const bool pooled = !query.pools.empty();
+    const std::size_t early_limit = any && !pooled ? query.limit : 0;
+    const std::size_t per_resource = early_limit > 0 ? early_limit : SIZE_MAX;
+    // SPEC §10: the pools' members, over the whole range (their checks need no grid).
+    std::optional<pool_members> pools;
+    if (pooled) pools.emplace(query.pools, query.asked, query.now, query.range(), query.range());
 
     std::vector<std::size_t> load(n, SIZE_MAX);  // filled when first needed
     const auto load_of = [&](std::size_t i) {
@@ -234,6 +258,12 @@ private:
     };
 
     slot_table out;
+    // Whether every pool has a free member at the row's start; if so, they are recorded for it.
+    const auto pools_allow = [&](slot_table::row& row) {
+        if (!pools) return true;
+        row.pool_first = static_cast<std::uint32_t>(out.pool_members.size());
+        return pools->free_at(row.time.start, out.pool_members, out.pool_counts);
+    };
     std::vector<std::vector<free_start>> free(n);
     std::vector<instant> scratch;
     std::vector<std::size_t> listed;  // resources with free starts in the span, in SPEC §6 order
@@ -246,7 +276,7 @@ private:
     for (instant span_start = query.from; span_start < query.to; span_start += span_length, span_length *= 2) {
         const interval span{span_start, std::min(query.to, span_start + span_length)};
         listed.clear();
-        detail::smallest_starts first_starts(any ? query.limit : 0);
+        detail::smallest_starts first_starts(early_limit);
         bool all_free_somewhere = true;
         for (std::size_t i = 0; i < n && all_free_somewhere; ++i) {
             // Starts after the bound cannot be among the first `limit`: the view need not reach them.
@@ -256,7 +286,7 @@ private:
             else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i], query.asker());
             view->free_starts(query.seats, free[i], scratch, per_resource, bound);
             next[i] = 0;
-            if (any && query.limit > 0)
+            if (early_limit > 0)
                 for (const free_start& f : free[i]) first_starts.add(f.start);
             if (!free[i].empty()) listed.push_back(i);
             else if (!any) all_free_somewhere = false;  // `all`: nothing in this span
@@ -273,8 +303,10 @@ private:
             out.rows.reserve(out.rows.size() + free[i].size());
             out.members.reserve(out.members.size() + free[i].size());
             for (const free_start& f : free[i]) {
-                out.rows.push_back({{f.start, f.start + query.asked.duration}, f.seats_left,
-                                    static_cast<std::uint32_t>(out.members.size()), 1});
+                slot_table::row row{{f.start, f.start + query.asked.duration}, f.seats_left,
+                                    static_cast<std::uint32_t>(out.members.size()), 1};
+                if (!pools_allow(row)) continue;
+                out.rows.push_back(row);
                 out.members.push_back(static_cast<std::uint32_t>(i));
                 if (query.limit > 0 && out.rows.size() == query.limit) return out;
             }
@@ -296,7 +328,7 @@ private:
                 out.members.push_back(static_cast<std::uint32_t>(i));
                 ++row.count;
             }
-            if (any || row.count == n) out.rows.push_back(row);
+            if ((any || row.count == n) && pools_allow(row)) out.rows.push_back(row);
             else out.members.resize(row.first);
             if (query.limit > 0 && out.rows.size() == query.limit) return out;
         }
@@ -304,7 +336,7 @@ private:
     return out;
 }
 
-/// The free slots of `query` (SPEC §3-§6), ordered by start.
+/// The free slots of `query` (SPEC §3-§6, §10), ordered by start.
 /// \throws error (invalid_argument) for bad input, before any work.
 [[nodiscard]] inline std::vector<slot> find_slots(const slot_query& query) {
     return find_slot_table(query).to_slots(query);
@@ -357,21 +389,36 @@ inline std::string describe(reason_code code, const resource_view& view, const s
             return fmt::format("{} is not one of the service's start times ({} alignment, step {} minutes)", span,
                                to_string(q.asked.align), q.asked.grid_step().count());
         case reason_code::client_limit: return view.client_refusal(s, q.seats);
+        case reason_code::pool_busy: break;  // pool_refusal
     }
     return {};
 }
 
+/// Why no member of `p` can be had for `s` (SPEC §10), in the words of `view`'s resource.
+inline std::string pool_refusal(const pool& p, const resource_view& view, const slot_query& q, instant s) {
+    const zone& tz = view.source().rules.time_zone;
+    std::string members;
+    for (const resource& m : p.members) members += (members.empty() ? "" : ", ") + m.id;
+    return fmt::format("no member of pool \"{}\" is free for {} - {} {} ({})", p.id, local_text(tz, s),
+                       date::format("%R", tz.to_local(s + q.asked.duration)), tz.name(),
+                       members.empty() ? std::string("it has none") : members);
+}
+
 }  // namespace detail
 
-/// Every reason each resource of `query` cannot take `start` (SPEC §2-§5, and
-/// `off_grid` for a start inside open time that is not a candidate of §3); the
-/// query range is ignored. A start that
+/// Every reason each resource of `query` cannot take `start` (SPEC §2-§5,
+/// `off_grid` for a start inside open time that is not a candidate of §3, and
+/// `pool_busy` for each pool with no free member, SPEC §10); the query range
+/// is ignored, but a pool member's preference counts its bookings in it. A start that
 /// `find_slots` lists has no reasons for the resources it lists.
 /// \throws error (invalid_argument) for bad input.
 [[nodiscard]] inline std::vector<resource_refusal> explain(const slot_query& query, instant start) {
     query.validate();
     std::vector<resource_refusal> out;
     const interval just_start{start, start + std::chrono::seconds{1}};
+    std::vector<std::size_t> busy_pools;
+    if (!query.pools.empty())
+        busy_pools = pool_members(query.pools, query.asked, query.now, just_start, query.range()).busy_at(start);
     for (const resource& r : query.resources) {
         const resource_view view(r, query.asked, query.now, just_start, query.asker());
         resource_refusal refusal{r.id, {}};
@@ -384,6 +431,8 @@ inline std::string describe(reason_code code, const resource_view& view, const s
         const auto grid = view.candidates();
         if (view.open().open.part_containing(start) != nullptr && !std::binary_search(grid.begin(), grid.end(), start))
             refusal.reasons.push_back({reason_code::off_grid, {}, detail::describe(reason_code::off_grid, view, query, start, nullptr)});
+        for (const std::size_t p : busy_pools)
+            refusal.reasons.push_back({reason_code::pool_busy, {}, detail::pool_refusal(query.pools[p], view, query, start)});
         out.push_back(std::move(refusal));
     }
     return out;

@@ -256,6 +256,18 @@ public:
     for (const auto& item : reader::array(reader::required(document, "resources", "resources"), "resources"))
         q.resources.push_back(reader::read_resource(item, fmt::format("resources[{}]", i++)));
     if (const auto* assign = reader::member(document, "assign")) q.assign = reader::read_assignment(*assign, "assign");
+    if (const auto* pools = reader::member(document, "pools")) {
+        std::size_t p = 0;
+        for (const auto& item : reader::array(*pools, "pools")) {
+            const std::string path = fmt::format("pools[{}]", p++);
+            reader::object(item, path);
+            pool& read = q.pools.emplace_back();
+            read.id = std::string(reader::string(reader::required(item, "id", path + ".id"), path + ".id"));
+            std::size_t j = 0;
+            for (const auto& member : reader::array(reader::required(item, "resources", path + ".resources"), path + ".resources"))
+                read.members.push_back(reader::read_resource(member, fmt::format("{}.resources[{}]", path, j++)));
+        }
+    }
     if (const auto* client = reader::member(document, "client")) {
         reader::object(*client, "client");
         q.client.emplace();
@@ -278,14 +290,19 @@ public:
     return query_from_json(document);
 }
 
-/// The SPEC §8 answer: `{"slots": [{"start", "end", "resources", "seats_left"}]}`.
+/// The SPEC §8 answer: `{"slots": [{"start", "end", "resources", "seats_left"}]}`,
+/// with SPEC §10's `"pools": {"room": ["r2", "r1"]}` in each slot of a query with pools.
 [[nodiscard]] inline nlohmann::ordered_json slots_to_json(std::span<const slot> slots) {
     auto list = nlohmann::ordered_json::array();
-    for (const slot& s : slots)
-        list.push_back({{"start", format_instant(s.time.start)},
-                        {"end", format_instant(s.time.end)},
-                        {"resources", s.resources},
-                        {"seats_left", s.seats_left}});
+    for (const slot& s : slots) {
+        auto& item = list.emplace_back(nlohmann::ordered_json{{"start", format_instant(s.time.start)},
+                                                              {"end", format_instant(s.time.end)},
+                                                              {"resources", s.resources},
+                                                              {"seats_left", s.seats_left}});
+        if (s.pools.empty()) continue;
+        auto& pools = item["pools"] = nlohmann::ordered_json::object();
+        for (const pool_choice& p : s.pools) pools[p.pool] = p.members;
+    }
     return nlohmann::ordered_json{{"slots", std::move(list)}};
 }
 

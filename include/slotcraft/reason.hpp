@@ -22,6 +22,7 @@ enum class reason_code {
     no_seats,       ///< not enough seats left
     off_grid,       ///< not one of the service's candidate starts
     client_limit,   ///< the asking client reached a SPEC §11 limit of the service
+    pool_busy,      ///< no member of a required pool is free (SPEC §10)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(reason_code code) noexcept {
@@ -37,6 +38,7 @@ enum class reason_code {
         case reason_code::no_seats: return "no_seats";
         case reason_code::off_grid: return "off_grid";
         case reason_code::client_limit: return "client_limit";
+        case reason_code::pool_busy: return "pool_busy";
     }
     return "unknown";
 }

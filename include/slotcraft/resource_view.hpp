@@ -11,6 +11,8 @@
 #include <slotcraft/schedule.hpp>
 #include <slotcraft/service.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -30,6 +32,11 @@ struct resource {
     schedule rules{};
     std::vector<booking> bookings{};
 };
+
+/// The ids of a slot's resources (or of a pool's free members). Most slots
+/// have one: it is kept inline, so a slot of one resource with a short id
+/// allocates nothing.
+using resource_ids = boost::container::small_vector<std::string, 1>;
 
 /// A start that passes every check, with the seats left at it.
 struct free_start {
@@ -155,6 +162,24 @@ public:
     /// (SPEC §11); empty when it does not, or no client asks.
     [[nodiscard]] std::string client_refusal(instant s, int seats) const {
         return client_load_.refusal(s, seats, *service_, *offsets_);
+    }
+
+    /// SPEC §10: true when this resource, as a member of a pool, is free for
+    /// start `s`: the core lies inside one maximal part of its open time and
+    /// no active booking is in the way of the padded interval, a booking of
+    /// the same group service starting at `s` being the class already there.
+    /// Its grid, notice, advance, daily limit and seats play no part.
+    [[nodiscard]] bool free_as_pool_member(instant s) const {
+        const service& svc = *service_;
+        const interval core{s, s + svc.duration};
+        if (!open_.open.covers(core)) return false;
+        const interval padded{s - svc.buffer_before, core.end + svc.buffer_after};
+        const instant reach_back = padded.start - longest_padded_;
+        auto b = std::upper_bound(active_.begin(), active_.end(), reach_back,
+                                  [](instant t, const active_booking& a) { return t < a.padded.start; });
+        for (; b != active_.end() && b->padded.start < padded.end; ++b)
+            if (b->padded.overlaps(padded) && !(b->seats_only && b->time.start == s)) return false;
+        return true;
     }
 
     /// Active bookings (of any service) starting inside `range`.

@@ -72,6 +72,25 @@ TEST_CASE("explain names the booking in the way") {
     CHECK(json::parse(free.out)["resources"][0]["bookable"] == true);
 }
 
+TEST_CASE("slots and explain take SPEC §10 pools: a slot lists its free rooms, a busy room is the reason") {
+    json q = query();
+    q["pools"] = json::parse(R"([{"id": "room", "resources": [
+        {"id": "studio", "timezone": "UTC", "weekly": {"mon": [["00:00", "24:00"]]},
+         "bookings": [{"start": "2026-03-02T08:00:00Z", "end": "2026-03-02T08:15:00Z"}]},
+        {"id": "hall", "timezone": "UTC", "weekly": {"mon": [["08:00", "08:30"]]}}]}])");
+    const outcome r = run("slots", q.dump());
+    REQUIRE(r.status == 0);
+    CHECK(json::parse(r.out) == json::parse(R"({"slots": [{"start": "2026-03-02T08:00:00Z", "end": "2026-03-02T08:30:00Z",
+        "resources": ["anna"], "seats_left": 1, "pools": {"room": ["hall"]}}]})"));
+    q["pools"][0]["resources"].erase(1);
+    CHECK(json::parse(run("slots", q.dump()).out)["slots"].empty());
+    const json why = json::parse(run("explain --start 2026-03-02T08:00:00Z", q.dump()).out);
+    CHECK(why["resources"][0]["bookable"] == false);
+    CHECK(why["resources"][0]["reasons"][0]["code"] == "pool_busy");
+    q["pools"][0]["id"] = "";
+    expect_refused(q, "pools[0].id");
+}
+
 TEST_CASE("explain refuses a malformed start naming it") {
     const outcome r = run("explain --start 2026-03-02T08:30", query().dump());
     CHECK(r.status == 2);

@@ -277,3 +277,31 @@ def test_an_assignment_orders_a_slots_free_resources() -> None:
     with pytest.raises(sc.InvalidArgument) as unknown:
         sc.find_slots(query)
     assert unknown.value.field == "assign.priorities"
+
+def test_a_pool_needs_a_free_member_at_each_start_and_the_slot_lists_the_free_ones() -> None:
+    # SPEC §10: Anna (Berlin, 09:00-12:00) needs the studio, which Boris has booked 09:00-10:00 UTC.
+    anna = sc.Resource("anna", "Europe/Berlin", weekly={"mon": [("09:00", "12:00")]})
+    studio = sc.Resource("studio", weekly={"mon": [("00:00", "24:00")]},
+                         bookings=[sc.Booking(utc("2026-03-02T09:00"), utc("2026-03-02T10:00"), service="s")])
+    query = sc.Query(utc("2026-01-01T00:00"), utc("2026-03-02T00:00"), utc("2026-03-03T00:00"),
+                     sc.Service("s", minutes(60)), [anna], pools=(sc.Pool("room", [studio]),))
+    slots = sc.find_slots(query)
+    assert [s.start for s in slots] == [utc("2026-03-02T08:00"), utc("2026-03-02T10:00")]
+    assert slots[0].pools == {"room": ["studio"]} and slots[0].to_dict()["pools"] == {"room": ["studio"]}
+    assert sc.slots_to_dict(slots)["slots"][1]["pools"] == {"room": ["studio"]}
+    [refusal] = sc.explain(query, utc("2026-03-02T09:00"))
+    assert [r.code for r in refusal.reasons] == [sc.ReasonCode.pool_busy] and '"room"' in refusal.reasons[0].message
+    assert [p.id for p in query.pools] == ["room"] and query.pools[0].resources[0].id == "studio"
+    # The same query as a SPEC §8 dict; without pools the slots have none.
+    as_dict = {"now": "2026-01-01T00:00:00Z", "from": "2026-03-02T00:00:00Z", "to": "2026-03-03T00:00:00Z",
+               "service": {"id": "s", "duration": 60},
+               "resources": [{"id": "anna", "timezone": "Europe/Berlin", "weekly": {"mon": [["09:00", "12:00"]]}}],
+               "pools": [{"id": "room", "resources": [{"id": "studio", "timezone": "UTC",
+                                                       "weekly": {"mon": [["00:00", "24:00"]]},
+                                                       "bookings": [{"start": "2026-03-02T09:00:00Z",
+                                                                     "end": "2026-03-02T10:00:00Z",
+                                                                     "service": "s"}]}]}]}
+    assert sc.find_slots(as_dict) == slots
+    query.pools = []
+    assert len(sc.find_slots(query)) == 3 and sc.find_slots(query)[0].pools == {}
+    assert "pools" not in sc.find_slots(query)[0].to_dict()

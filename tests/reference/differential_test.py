@@ -175,6 +175,47 @@ class Gen:
                 out.append([a, fmt_hhmm(b)])
         return out
 
+    def bookings(self, zone, offered, service, now, focus):
+        """1-5 bookings in `zone`: half on offered starts, some touching them."""
+        r = self.r
+        duration, capacity = service["duration"], service["capacity"]
+        bookings = []
+        for _ in range(r.randint(1, 5)):
+            bdur = duration if r.random() < 0.7 else r.choice([15, 30, 45, 60, 120])
+            bb = r.choice([0, 0, 5, 10, 15])
+            ba = r.choice([0, 0, 5, 10, 15])
+            x = r.random()
+            if offered and x < 0.5:
+                s = r.choice(offered)
+            elif offered and x < 0.65:
+                # padded intervals touching (or missing by a second)
+                # the padded interval of an offered slot
+                o = r.choice(offered)
+                fudge = r.choice([0, 0, -1, 1, 60])
+                if r.random() < 0.5:  # booking just before
+                    s = o - service["buffer_before"] * 60 - ba * 60 - bdur * 60 + fudge
+                else:  # booking just after
+                    s = o + (duration + service["buffer_after"] + bb) * 60 + fudge
+            else:
+                d = focus + timedelta(days=r.randint(-1, 1))
+                s = self.local_instant(zone, d, r.randrange(0, 96) * 15)
+            b = {"start": self.instant_str(s), "end": self.instant_str(s + bdur * 60),
+                 "service": "cut" if r.random() < 0.75 else "color"}
+            if r.random() < 0.8:
+                b["seats"] = r.randint(1, 2) if capacity > 1 else 1
+            st = r.random()
+            if st < 0.55:
+                b["status"] = "confirmed"
+            elif st < 0.8:
+                b["status"] = "held"
+                b["expires"] = self.instant_str(now + r.choice([-600, 0, 0, 600, 86400]))
+            elif st < 0.95:
+                b["status"] = "cancelled"
+            b["buffer_before"] = bb
+            b["buffer_after"] = ba
+            bookings.append(b)
+        return bookings
+
     # ---------------------------------------------------------------- query
     def query(self):
         r = self.r
@@ -284,42 +325,31 @@ class Gen:
         for res in resources:
             if r.random() < 0.3:
                 continue
-            bookings = []
-            for _ in range(r.randint(1, 5)):
-                bdur = duration if r.random() < 0.7 else r.choice([15, 30, 45, 60, 120])
-                bb = r.choice([0, 0, 5, 10, 15])
-                ba = r.choice([0, 0, 5, 10, 15])
-                x = r.random()
-                if offered and x < 0.5:
-                    s = r.choice(offered)
-                elif offered and x < 0.65:
-                    # padded intervals touching (or missing by a second)
-                    # the padded interval of an offered slot
-                    o = r.choice(offered)
-                    fudge = r.choice([0, 0, -1, 1, 60])
-                    if r.random() < 0.5:  # booking just before
-                        s = o - service["buffer_before"] * 60 - ba * 60 - bdur * 60 + fudge
-                    else:  # booking just after
-                        s = o + (duration + service["buffer_after"] + bb) * 60 + fudge
-                else:
-                    d = focus + timedelta(days=r.randint(-1, 1))
-                    s = self.local_instant(res["timezone"], d, r.randrange(0, 96) * 15)
-                b = {"start": self.instant_str(s), "end": self.instant_str(s + bdur * 60),
-                     "service": "cut" if r.random() < 0.75 else "color"}
-                if r.random() < 0.8:
-                    b["seats"] = r.randint(1, 2) if capacity > 1 else 1
-                st = r.random()
-                if st < 0.55:
-                    b["status"] = "confirmed"
-                elif st < 0.8:
-                    b["status"] = "held"
-                    b["expires"] = self.instant_str(now + r.choice([-600, 0, 0, 600, 86400]))
-                elif st < 0.95:
-                    b["status"] = "cancelled"
-                b["buffer_before"] = bb
-                b["buffer_after"] = ba
-                bookings.append(b)
-            res["bookings"] = bookings
+            res["bookings"] = self.bookings(res["timezone"], offered, service, now, focus)
+
+        # SPEC §10: rooms (and chairs) a slot needs one of; some in another
+        # zone, some open around the clock, some booked at offered starts.
+        if r.random() < 0.3:
+            q["pools"] = []
+            for pool_id in r.sample(["room", "chair"], r.choice([1, 1, 2])):
+                members = []
+                for j in range(r.choice([0, 1, 2, 2, 3]) if r.random() < 0.05 else r.choice([1, 2, 2, 3])):
+                    mz = zone if r.random() < 0.7 else r.choice(ALL_ZONES)
+                    member = {"id": f"{pool_id}{j + 1}", "timezone": mz}
+                    if r.random() < 0.4:
+                        member["weekly"] = {d: [["00:00", "24:00"]] for d in WEEKDAYS}
+                    else:
+                        member["weekly"] = self.weekly(mz)
+                    if r.random() < 0.3:
+                        member["breaks"] = self.breaks(mz)
+                    if r.random() < 0.2:
+                        s = frm + r.randrange(-24, length // 900) * 900
+                        member["time_off"] = [{"start": self.instant_str(s),
+                                               "end": self.instant_str(s + r.choice([30, 60, 240]) * 60)}]
+                    if r.random() < 0.8:
+                        member["bookings"] = self.bookings(mz, offered, service, now, focus)
+                    members.append(member)
+                q["pools"].append({"id": pool_id, "resources": members})
 
         # SPEC §12: a strategy, with weights and priorities for some resources.
         if r.random() < 0.35:
@@ -368,10 +398,10 @@ class Gen:
             "tz", "weekly", "override", "break", "time_off_end", "booking_end",
             "range_order", "duration", "step", "buffer", "notice", "capacity",
             "seats", "range_long", "iso", "align", "mode", "booking_seats",
-            "booking_buffer", "client_limit", "client_booking_end", "assign"]
+            "booking_buffer", "client_limit", "client_booking_end", "assign", "pool_member"]
         # Readings documented in docs/semantics.md (not SPEC §7 proper).
         documented = ["held_no_expires", "weekday_key", "duplicate_id",
-                      "no_resources", "fraction", "client_id"]
+                      "no_resources", "fraction", "client_id", "pool_id"]
         case = r.choice(cases) if r.random() < 0.85 else r.choice(documented)
         if case == "held_no_expires":
             bk = res.setdefault("bookings", [])
@@ -463,6 +493,25 @@ class Gen:
             if rid != "nobody" and value >= 0:
                 bad["nobody"] = 1
             return f"assign.{what}"
+        if case in ("pool_member", "pool_id"):
+            pools = q.setdefault("pools", [])
+            if not pools:
+                pools.append({"id": "room", "resources": [{"id": "room1", "timezone": "UTC", "weekly": {}}]})
+            i = r.randrange(len(pools))
+            members = pools[i]["resources"]
+            if case == "pool_id":  # documented reading: a non-empty id, unique among the pools
+                if r.random() < 0.5:
+                    pools[i]["id"] = r.choice(["", 7])
+                    return f"pools[{i}].id"
+                pools.append({"id": pools[i]["id"], "resources": []})
+                return f"pools[{len(pools) - 1}].id"
+            if not members or r.random() < 0.3:
+                members.append({"id": members[0]["id"] if members else "room9", "timezone": "UTC", "weekly": {}})
+                if len(members) > 1:
+                    return f"pools[{i}].resources[{len(members) - 1}].id"
+            j = r.randrange(len(members))
+            members[j]["timezone"] = r.choice(["Mars/Olympus", "", "UTC+3"])
+            return f"pools[{i}].resources[{j}].timezone"
         if case == "client_limit":
             key = r.choice(["max_per_client_per_day", "max_per_client_per_week", "max_seats_per_client"])
             q["service"][key] = -r.randint(1, 3)
@@ -616,12 +665,17 @@ def main():
     rng = random.Random(args.seed)
     gen = Gen(rng, years_after_2037=args.after_2037)
     passed = failed = 0
+    pooled = pool_limited = 0  # valid queries with SPEC §10 pools; those whose pools drop starts
     for i in range(args.count):
         q = gen.query()
         expected_field = None
         if rng.random() < args.invalid_ratio:
             expected_field = gen.invalidate(q)
         ref_ans = ref.answer(q)
+        if "slots" in ref_ans and q.get("pools"):
+            pooled += 1
+            unpooled = ref.answer({k: v for k, v in q.items() if k != "pools"})
+            pool_limited += len(unpooled.get("slots", [])) > len(ref_ans["slots"])
         if expected_field is not None:
             got = ref_ans.get("error", {}).get("field")
             assert got == expected_field, (
@@ -647,6 +701,7 @@ def main():
             if "slots" in ref_ans and isinstance(cli_ans, dict) and "slots" in cli_ans:
                 print(slot_diff(cli_ans["slots"], ref_ans["slots"]))
             print()
+    print(f"{pooled} valid queries with pools, {pool_limited} of them losing starts to busy members")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

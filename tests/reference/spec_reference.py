@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Straightforward reference implementation of /work/shared/SPEC.md §1-§9, §11 and §12.
+"""Straightforward reference implementation of /work/shared/SPEC.md §1-§12.
 
 Written independently of the C++ engine, for differential testing.  It is
 deliberately slow and literal: open time is computed per local date as lists
@@ -339,8 +339,9 @@ def parse_booking(b, bf):
     }
 
 
-def parse_resource(res, i):
-    base = f"resources[{i}]"
+def parse_resource(res, base):
+    if not isinstance(res, dict):
+        raise SpecError(base, "object expected")
     rid = res.get("id")
     if not isinstance(rid, str) or not rid:
         raise SpecError(f"{base}.id", "non-empty string required")
@@ -424,7 +425,7 @@ def parse_query(q):
     # AMBIGUOUS (documented reading): no resources / duplicate ids refused.
     if not resources:
         raise SpecError("resources", "at least one resource is needed")
-    parsed = [parse_resource(r, i) for i, r in enumerate(resources)]
+    parsed = [parse_resource(r, f"resources[{i}]") for i, r in enumerate(resources)]
     seen = set()
     for i, r in enumerate(parsed):
         if r["id"] in seen:
@@ -465,8 +466,39 @@ def parse_query(q):
         if not isinstance(cb, list):
             raise SpecError("client.bookings", "list expected")
         client = [parse_booking(b, f"client.bookings[{j}]") for j, b in enumerate(cb)]
-    return {"now": now, "from": frm, "to": to, "mode": mode,
-            "service": service, "seats": seats, "resources": parsed, "client": client, "assign": assign}
+    # SPEC §10: pools, each needing one free member at a slot's start.
+    pools = []
+    if "pools" in q:
+        pools_in = q["pools"]
+        if not isinstance(pools_in, list):
+            raise SpecError("pools", "list expected")
+        pool_ids = set()
+        for i, p in enumerate(pools_in):
+            base = f"pools[{i}]"
+            if not isinstance(p, dict):
+                raise SpecError(base, "object expected")
+            # AMBIGUOUS (documented reading): a pool's id is a non-empty
+            # string unique among the pools; `resources` is required and may
+            # be empty (then no start has a free member); member ids are
+            # unique within their pool.
+            pid = p.get("id")
+            if not isinstance(pid, str) or not pid:
+                raise SpecError(f"{base}.id", "non-empty string required")
+            if pid in pool_ids:
+                raise SpecError(f"{base}.id", "duplicate pool id")
+            pool_ids.add(pid)
+            members_in = p.get("resources")
+            if not isinstance(members_in, list):
+                raise SpecError(f"{base}.resources", "list expected")
+            members = [parse_resource(m, f"{base}.resources[{j}]") for j, m in enumerate(members_in)]
+            member_ids = set()
+            for j, m in enumerate(members):
+                if m["id"] in member_ids:
+                    raise SpecError(f"{base}.resources[{j}].id", "duplicate resource id")
+                member_ids.add(m["id"])
+            pools.append({"id": pid, "members": members})
+    return {"now": now, "from": frm, "to": to, "mode": mode, "service": service, "seats": seats,
+            "resources": parsed, "client": client, "assign": assign, "pools": pools}
 
 
 # --------------------------------------------------------------------------
@@ -481,12 +513,11 @@ def is_active(b, now):
     return True
 
 
-def resource_slots(res, q):
-    """Return {start: seats_left} of the kept candidates of one resource."""
+def open_time_of(res, q):
+    """§2: (the local dates touching the query, open(D) per date, the open time)."""
     tz = res["tz"]
-    svc = q["service"]
-    now, frm, to = q["now"], q["from"], q["to"]
-    dur, step = svc["duration"], svc["step"]
+    frm, to = q["from"], q["to"]
+    dur = q["service"]["duration"]
 
     # Local dates that can touch the query (generous margins: a date's open
     # time spans at most its own day plus the next one; a core may end up to
@@ -523,6 +554,16 @@ def resource_slots(res, q):
         open_by_date[d] = o  # the maximal intervals = windows of d
 
     open_time = union([iv for d in dates for iv in open_by_date[d]])
+    return dates, open_by_date, open_time
+
+
+def resource_slots(res, q):
+    """Return {start: seats_left} of the kept candidates of one resource."""
+    tz = res["tz"]
+    svc = q["service"]
+    now, frm, to = q["now"], q["from"], q["to"]
+    dur, step = svc["duration"], svc["step"]
+    dates, open_by_date, open_time = open_time_of(res, q)
 
     active = [b for b in res["bookings"] if is_active(b, now)]
 
@@ -621,13 +662,61 @@ def within_client_limits(q, s, tz):
     return True
 
 
+def pool_member_free(member, open_time, q, s):
+    """SPEC §10: the core inside one maximal interval of the member's open
+    time (no grid, no notice, advance or daily limit), and no conflict with
+    its active bookings; a booking of the same group service starting at s
+    is the class already in the room."""
+    svc = q["service"]
+    dur = svc["duration"]
+    if not any(a <= s and s + dur <= b for a, b in open_time):
+        return False
+    cps, cpe = s - svc["buffer_before"], s + dur + svc["buffer_after"]
+    for b in member["bookings"]:
+        if not is_active(b, q["now"]):
+            continue
+        if svc["capacity"] > 1 and b["service"] == svc["id"] and b["start"] == s:
+            continue
+        ps, pe = b["padded"]
+        if cps < pe and ps < cpe:
+            return False
+    return True
+
+
 # --------------------------------------------------------------------------
-# §6 several resources, §8 answer
+# §6 several resources, §10 pools, §8 answer
 # --------------------------------------------------------------------------
+
+def load(r, q):
+    """Active bookings of r starting inside [from, to): the §6 preference key."""
+    return sum(1 for b in r["bookings"] if is_active(b, q["now"]) and q["from"] <= b["start"] < q["to"])
+
+
+def with_pools(slots, q):
+    """SPEC §10: keep the slots where every pool has a free member, listing
+    them by (load, id)."""
+    if not q["pools"]:
+        return slots
+    pools = []
+    for p in q["pools"]:
+        members = sorted(p["members"], key=lambda m: (load(m, q), m["id"]))
+        pools.append((p["id"], [(m, open_time_of(m, q)[2]) for m in members]))
+    kept = []
+    for slot in slots:
+        s = parse_instant(slot["start"], "start")
+        chosen = {}
+        for pid, members in pools:
+            free = [m["id"] for m, open_time in members if pool_member_free(m, open_time, q, s)]
+            if not free:
+                break
+            chosen[pid] = free
+        else:
+            kept.append({**slot, "pools": chosen})
+    return kept
+
 
 def compute(q):
     per_res = [resource_slots(r, q) for r in q["resources"]]
-    frm, to, now = q["from"], q["to"], q["now"]
     dur = q["service"]["duration"]
     slots = []
     if q["mode"] == "all":
@@ -642,17 +731,15 @@ def compute(q):
                 "resources": [r["id"] for r in q["resources"]],
                 "seats_left": min(k[s] for k in per_res),
             })
+        return with_pools(slots, q)
     else:
-        def load(r):
-            return sum(1 for b in r["bookings"]
-                       if is_active(b, now) and frm <= b["start"] < to)
         # §12: least_booked (count, id); weighted (count / weight, id), weight 0
         # after every positive one; priority (-priority, count, id).
         a = q["assign"]
 
         def preference(i):
             r = q["resources"][i]
-            count = load(r)
+            count = load(r, q)
             if a["strategy"] == "weighted":
                 weight = a["weights"].get(r["id"], 1)
                 return (1, Fraction(0), r["id"]) if weight == 0 else (0, Fraction(count, weight), r["id"])
@@ -670,7 +757,7 @@ def compute(q):
                 "resources": [q["resources"][i]["id"] for i in free],
                 "seats_left": per_res[free[0]][s],
             })
-    return slots
+    return with_pools(slots, q)
 
 
 def answer(query):

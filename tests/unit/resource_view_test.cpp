@@ -197,3 +197,58 @@ TEST_CASE("a check of one start gives the same reasons with only the bookings in
     CHECK(compared > 2000);
     CHECK(in_the_way > 200);
 }
+
+TEST_CASE("with pools, the listing keeps exactly the starts whose explanation finds a free member of every pool") {
+    // SPEC §10 through both paths: the sweep of find_slots, and explain's check of one start.
+    const interval range{test::at("2026-03-24T00:00:00Z"), test::at("2026-04-03T00:00:00Z")};  // Berlin's DST change
+    random_views make(20261206);
+    int kept = 0;
+    int dropped = 0;
+    for (int round = 0; round < 150; ++round) {
+        slot_query q{.now = range.start + std::chrono::minutes{make.pick(-24 * 60, 2 * 24 * 60)},
+                     .from = range.start,
+                     .to = range.end,
+                     .mode = make.chance(0.3) ? resource_mode::all : resource_mode::any,
+                     .asked = make.some_service()};
+        for (int k = make.pick(1, 2); k > 0; --k) {
+            q.resources.push_back(make.some_resource(range, q.asked.id));
+            q.resources.back().id = fmt::format("r{}", k);
+        }
+        for (int p = make.pick(1, 2); p > 0; --p) {
+            pool& needed = q.pools.emplace_back();
+            needed.id = fmt::format("pool{}", p);
+            for (int k = make.pick(0, 3); k > 0; --k) {
+                needed.members.push_back(make.some_resource(range, q.asked.id));
+                needed.members.back().id = fmt::format("m{}", k);
+            }
+        }
+        CAPTURE(round);
+        slot_query without_pools = q;
+        without_pools.pools.clear();
+        std::vector<slot> expected;
+        for (slot& s : find_slots(without_pools)) {
+            const auto refusals = explain(q, s.time.start);
+            const auto& reasons = refusals.front().reasons;
+            const bool pool_busy = std::any_of(reasons.begin(), reasons.end(),
+                                               [](const reason& r) { return r.code == reason_code::pool_busy; });
+            (pool_busy ? dropped : kept) += 1;
+            if (!pool_busy) expected.push_back(std::move(s));
+        }
+        const std::vector<slot> got = find_slots(q);
+        REQUIRE(got.size() == expected.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            REQUIRE(got[i].time == expected[i].time);
+            REQUIRE(got[i].resources == expected[i].resources);
+            REQUIRE(got[i].seats_left == expected[i].seats_left);
+            REQUIRE(got[i].pools.size() == q.pools.size());
+            for (const pool_choice& choice : got[i].pools) REQUIRE_FALSE(choice.members.empty());
+        }
+        // The first `limit` of them, however soon they come.
+        q.limit = static_cast<std::size_t>(make.pick(1, 4));
+        const std::vector<slot> first = find_slots(q);
+        REQUIRE(first.size() == std::min(q.limit, got.size()));
+        REQUIRE(std::equal(first.begin(), first.end(), got.begin()));
+    }
+    CHECK(kept > 500);  // pools leave starts,
+    CHECK(dropped > 5000);  // and take some away
+}

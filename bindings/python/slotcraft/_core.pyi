@@ -144,6 +144,7 @@ class ReasonCode:
     no_seats: ClassVar[ReasonCode]
     off_grid: ClassVar[ReasonCode]
     client_limit: ClassVar[ReasonCode]
+    pool_busy: ClassVar[ReasonCode]
     def __init__(self, value: int) -> None: ...
     @property
     def name(self) -> str: ...
@@ -295,6 +296,11 @@ class AskingClient:
     bookings: list[Booking]
     def __init__(self, id: str, bookings: Sequence[Booking] = ...) -> None: ...
 
+class Pool:
+    id: str
+    resources: list[Resource]
+    def __init__(self, id: str, resources: Sequence[Resource] = ...) -> None: ...
+
 class Query:
     now: datetime
     start: datetime
@@ -305,6 +311,7 @@ class Query:
     seats: int
     client: AskingClient | None
     assign: Assignment
+    pools: list[Pool]
     def __init__(
         self,
         now: datetime,
@@ -317,6 +324,7 @@ class Query:
         seats: int = 1,
         client: AskingClient | None = None,
         assign: Assignment | None = None,
+        pools: Sequence[Pool] = ...,
     ) -> None: ...
     def validate(self) -> None: ...
     @staticmethod
@@ -335,6 +343,8 @@ class Slot:
     def resources(self) -> list[str]: ...
     @property
     def seats_left(self) -> int: ...
+    @property
+    def pools(self) -> dict[str, list[str]]: ...
     def to_dict(self) -> _Json: ...
 
 class Reason:

@@ -230,6 +230,13 @@ void register_engine(py::module_& m) {
         .def(
             "validate", [](const weekly_rotation& r) { r.validate("rotation"); },
             "Checks SPEC §9: 1 to 52 weeks.")
+        .def(
+            "to_dict", [](const weekly_rotation& r) { return from_json(detail::catalog_json::rotation(r)); },
+            "The SPEC §9 form: {\"anchor\": \"YYYY-MM-DD\", \"weeks\": [weekly, ...]}.")
+        .def_static(
+            "from_dict",
+            [](py::handle d) { return detail::json_reader::rotation_of(to_json_document(d, "rotation"), "rotation"); },
+            py::arg("data"), "Reads the SPEC §9 form (a dict or JSON text); a bad field is named as a path.")
         .def("__repr__", [](const weekly_rotation& r) {
             return "Rotation(" + detail::catalog_json::date_text(r.anchor) + ", " + std::to_string(r.weeks.size()) +
                    " weeks)";
@@ -298,7 +305,12 @@ void register_engine(py::module_& m) {
                                      "Resource id to weight (default 1); a copy.")
         .def_property_readonly("priorities", [](const assignment& a) { return py::cast(a.priorities); },
                                "Resource id to priority (default 0); a copy.")
-        .def("__repr__", [](const assignment& a) { return "Assignment('" + std::string(to_string(a.strategy)) + "', ...)"; });
+        .def("__repr__", [](const assignment& a) { return "Assignment('" + std::string(to_string(a.strategy)) + "', ...)"; })
+        .def_static(
+            "from_dict",
+            [](py::handle d) { return detail::json_reader::read_assignment(to_json_document(d, "assign"), "assign"); },
+            py::arg("data"), "Reads the SPEC §12 form (a dict or JSON text); a bad field is named as a path.");
+    to_dict_method(cls_assign);
     value_equality(cls_assign);
 
     // ---- the asking client (SPEC §11) ----

@@ -57,15 +57,16 @@ std::vector<local_range> parse_ranges(const std::string& text, const std::string
 /// One week of a rotation: "mon=09:00-13:00,14:00-18:00;wed=10:00-12:00"
 /// (weekdays left out have no hours; "off" or "" is a week without hours).
 weekly_hours parse_week(const std::string& text, const std::string& field) {
-    static constexpr std::array<std::string_view, 7> keys{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    const auto& keys = detail::catalog_json::weekdays;  // the JSON form's names
     weekly_hours out;
     if (text.empty() || text == "off") return out;
     for_each_piece(text, ';', [&](const std::string& day) {
         const std::size_t eq = day.find('=');
-        const auto key = std::find(keys.begin(), keys.end(), std::string_view(day).substr(0, eq));
+        const std::string_view name = std::string_view(day).substr(0, eq);
+        const auto key = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return name == k.first; });
         if (eq == std::string::npos || key == keys.end())
             reject(field, fmt::format("expected DAY=RANGES with DAY one of mon..sun, got \"{}\"", day.substr(0, 32)));
-        out.set(date::weekday{static_cast<unsigned>(key - keys.begin())}, parse_ranges(day.substr(eq + 1), field));
+        out.set(date::weekday{key->second}, parse_ranges(day.substr(eq + 1), field));
     });
     return out;
 }

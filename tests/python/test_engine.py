@@ -225,6 +225,9 @@ def test_a_rotation_object_gives_each_week_its_pattern_and_compares_by_value() -
     assert rotation.week_of(date(2026, 2, 23)) == rotation.weeks[1]  # the week before the anchor's
     assert rotation == sc.Rotation(date(2026, 3, 4), [week_a, week_b])
     assert rotation != sc.Rotation(date(2026, 3, 9), [week_a, week_b])
+    as_dict = rotation.to_dict()
+    assert as_dict["anchor"] == "2026-03-04" and as_dict["weeks"][1]["mon"] == [["14:00", "15:00"]]
+    assert sc.Rotation.from_dict(as_dict) == rotation and sc.Rotation.from_dict(json.dumps(as_dict)) == rotation
     resource = sc.Resource("r", rotation=rotation)
     assert resource.rules.rotation == rotation and resource.rules.weekly["mon"] == []
     query = sc.Query(utc("2026-03-01T00:00"), utc("2026-03-02T00:00"), utc("2026-03-17T00:00"),
@@ -273,6 +276,8 @@ def test_an_assignment_orders_a_slots_free_resources() -> None:
     query.assign = sc.Assignment(sc.AssignStrategy.priority, priorities={"r1": 5})
     assert order() == [["r1", "r3", "r2"]]
     assert query.assign.priorities == {"r1": 5} and query.assign.strategy == sc.AssignStrategy.priority
+    assert query.assign.to_dict() == {"strategy": "priority", "weights": {}, "priorities": {"r1": 5}}
+    assert sc.Assignment.from_dict(query.assign.to_dict()) == query.assign
     query.assign = sc.Assignment("priority", priorities={"r9": 1})
     with pytest.raises(sc.InvalidArgument) as unknown:
         sc.find_slots(query)

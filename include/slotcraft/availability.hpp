@@ -394,11 +394,15 @@ inline std::string describe(reason_code code, const resource_view& view, const s
     return {};
 }
 
-/// Why no member of `p` can be had for `s` (SPEC §10), in the words of `view`'s resource.
+/// Why no member of `p` can be had for `s` (SPEC §10), in the words of
+/// `view`'s resource; the first few members are named.
 inline std::string pool_refusal(const pool& p, const resource_view& view, const slot_query& q, instant s) {
+    constexpr std::size_t named = 5;
     const zone& tz = view.source().rules.time_zone;
     std::string members;
-    for (const resource& m : p.members) members += (members.empty() ? "" : ", ") + m.id;
+    for (std::size_t i = 0; i < std::min(named, p.members.size()); ++i)
+        members += (members.empty() ? "" : ", ") + p.members[i].id;
+    if (p.members.size() > named) members += fmt::format(" and {} more", p.members.size() - named);
     return fmt::format("no member of pool \"{}\" is free for {} - {} {} ({})", p.id, local_text(tz, s),
                        date::format("%R", tz.to_local(s + q.asked.duration)), tz.name(),
                        members.empty() ? std::string("it has none") : members);
@@ -409,7 +413,7 @@ inline std::string pool_refusal(const pool& p, const resource_view& view, const 
 /// Every reason each resource of `query` cannot take `start` (SPEC §2-§5,
 /// `off_grid` for a start inside open time that is not a candidate of §3, and
 /// `pool_busy` for each pool with no free member, SPEC §10); the query range
-/// is ignored, but a pool member's preference counts its bookings in it. A start that
+/// is ignored. A start that
 /// `find_slots` lists has no reasons for the resources it lists.
 /// \throws error (invalid_argument) for bad input.
 [[nodiscard]] inline std::vector<resource_refusal> explain(const slot_query& query, instant start) {
@@ -418,7 +422,7 @@ inline std::string pool_refusal(const pool& p, const resource_view& view, const 
     const interval just_start{start, start + std::chrono::seconds{1}};
     std::vector<std::size_t> busy_pools;
     if (!query.pools.empty())
-        busy_pools = pool_members(query.pools, query.asked, query.now, just_start, query.range()).busy_at(start);
+        busy_pools = pool_members(query.pools, query.asked, query.now, just_start, just_start).busy_at(start);
     for (const resource& r : query.resources) {
         const resource_view view(r, query.asked, query.now, just_start, query.asker());
         resource_refusal refusal{r.id, {}};

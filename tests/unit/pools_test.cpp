@@ -190,3 +190,14 @@ TEST_CASE("bad pools are refused naming the field") {
     q["pools"] = json::array({{{"id", "room"}, {"resources", {bad}}}});
     CHECK(refused_field(q) == "pools[0].resources[0].bookings[0].end");
 }
+
+TEST_CASE("the pool_busy reason names the first five members and counts the rest") {
+    json q = anna_query();
+    json rooms = json::array();
+    for (int i = 1; i <= 7; ++i) rooms.push_back(monday_resource("room" + std::to_string(i), "UTC", "00:00", "01:00"));
+    q["pools"] = json::array({{{"id", "room"}, {"resources", rooms}}});
+    const auto refusals = explain(query_from_json(q), test::at("2026-03-02T08:00:00Z"));
+    CHECK(refusals.front().reasons.front().message ==
+          "no member of pool \"room\" is free for Mon 2026-03-02 09:00 - 10:00 Europe/Berlin "
+          "(room1, room2, room3, room4, room5 and 2 more)");
+}

@@ -84,13 +84,15 @@ def heading(browser: Page) -> str:
     return str(browser.find(".catalog h2").text)
 
 
-def day_row(day: str) -> str:
-    """The weekly table's row of `day` in the first location's hours."""
-    return f"fieldset.schedule table.weekly tbody tr:nth-child({WEEKDAYS.index(day) + 1})"
+def day_row(day: str, week: int = 0) -> str:
+    """The row of `day` in the first location's weekly hours, or in week `week` (1, 2, ...) of its rotation."""
+    table = "fieldset.schedule .weekly-hours table.weekly" if week == 0 else \
+        f"fieldset.schedule fieldset.rotation-week:nth-of-type({week}) table.weekly"
+    return f"{table} tbody tr:nth-child({WEEKDAYS.index(day) + 1})"
 
 
-def add_range(browser: Page, day: str, start: str, end: str) -> None:
-    row = day_row(day)
+def add_range(browser: Page, day: str, start: str, end: str, week: int = 0) -> None:
+    row = day_row(day, week)
     count = len(browser.driver.find_elements("css selector", f"{row} .range"))
     browser.find(f"{row} td > .row-list > button").click()
     fill(browser, f"{row} .range:nth-child({count + 1}) input:nth-of-type(1)", start)
@@ -123,7 +125,7 @@ def test_admin_builds_a_teacher_with_two_ranges_a_day_and_the_slots_offer_them(s
         for day in ("mon", "sat", "sun"):
             add_range(browser, day, "09:00", "11:00")
             add_range(browser, day, "14:00", "16:00")
-        breaks = "fieldset.schedule h4:nth-of-type(2) + .row-list"
+        breaks = "fieldset.schedule > h4:nth-of-type(1) + .row-list"  # the breaks, after the hours
         browser.find(f"{breaks} > button").click()
         fill(browser, f"{breaks} .range:nth-child(1) input:nth-of-type(1)", "15:00")
         fill(browser, f"{breaks} .range:nth-child(1) input:nth-of-type(2)", "15:30")
@@ -210,24 +212,39 @@ def test_a_refused_range_and_time_off_are_named_next_to_their_fields_and_nothing
         {"start": "2031-05-02T08:00:00Z", "end": "2031-05-03T08:00:00Z"}]
 
 
-def test_a_rotating_schedule_is_shown_and_kept_when_the_resource_is_saved(site: Site, browser: Page) -> None:
-    # The form edits weekly hours only; saving another field must not drop a SPEC §9 rotation.
+def test_a_rotating_schedule_is_edited_week_by_week_and_a_weekly_one_becomes_a_rotation(
+        site: Site, browser: Page) -> None:
+    # SPEC §9: the form shows a rotation's anchor and weeks, edits them, and saves them back.
+    from selenium.webdriver.support.ui import Select
+
     rotation = {"anchor": "2031-03-05", "weeks": [{"mon": [["09:00", "12:00"]]}, {}]}
     site.admin.send("PUT", "/v1/locations/loft", {"name": "Loft"}, 201)
     site.admin.send("PUT", "/v1/resources/rota", {
         "name": "Rota", "timezone": "Europe/Berlin", "schedules": [{"location": "loft", "rotation": rotation}]}, 201)
     sign_in(browser, "/admin#/catalog?kind=resources&id=rota")
-    note = browser.find("fieldset.schedule .rotation-note")
-    assert "2 weekly patterns" in note.text and "2031-03-05" in note.text
-    assert browser.driver.find_elements("css selector", "fieldset.schedule table.weekly") == []
+    pattern = Select(browser.find("fieldset.schedule select[name=pattern]"))
+    assert pattern.first_selected_option.get_attribute("value") == "rotation"
+    assert browser.find("fieldset.schedule input[name=anchor]").get_attribute("value") == "2031-03-05"
+    assert len(browser.driver.find_elements("css selector", "fieldset.schedule fieldset.rotation-week")) == 2
+    assert not browser.driver.find_element("css selector", "fieldset.schedule .weekly-hours").is_displayed()
+    add_range(browser, "tue", "10:00", "12:00", week=2)
+    browser.find(day_row("tue", week=2)).location_once_scrolled_into_view
+    browser.shot("rotation-weeks")
     fill(browser, "form.catalog-form input[name=name]", "Rota Two")
     save(browser)
     browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
     saved = site.admin.get("/v1/resources/rota")
-    assert saved["name"] == "Rota Two"
-    assert saved["schedules"][0]["rotation"]["anchor"] == "2031-03-05"
-    assert saved["schedules"][0]["rotation"]["weeks"][0]["mon"] == [["09:00", "12:00"]]
-    assert "weekly" not in saved["schedules"][0]
+    assert saved["name"] == "Rota Two" and "weekly" not in saved["schedules"][0]
+    weeks = saved["schedules"][0]["rotation"]["weeks"]
+    assert saved["schedules"][0]["rotation"]["anchor"] == "2031-03-05" and len(weeks) == 2
+    assert weeks[0]["mon"] == [["09:00", "12:00"]] and weeks[1]["tue"] == [["10:00", "12:00"]] and weeks[1]["mon"] == []
+
+    # Back to the same hours every week: the weekly table is saved, the rotation goes.
+    Select(browser.find("fieldset.schedule select[name=pattern]")).select_by_value("weekly")
+    add_range(browser, "wed", "08:00", "09:00")
+    save(browser)
+    browser.wait(lambda d: "rotation" not in site.admin.get("/v1/resources/rota")["schedules"][0], "the rotation gone")
+    assert site.admin.get("/v1/resources/rota")["schedules"][0]["weekly"]["wed"] == [["08:00", "09:00"]]
 
 
 def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site: Site, browser: Page) -> None:

@@ -23,7 +23,13 @@ addMessages({
     "schedule.noLocations": "Add a location first: hours belong to a location.",
     "schedule.weekly": "Weekly hours",
     "schedule.rotation": "Rotating weeks",
-    "schedule.rotationNote": "These hours rotate through {weeks} weekly patterns, the first from the week of {anchor}. They are kept as they are here; change them through the API or the command line.",
+    "schedule.pattern": "The hours repeat",
+    "schedule.pattern.weekly": "every week",
+    "schedule.pattern.rotation": "in a cycle of weeks",
+    "schedule.anchor": "Week 1 is the week of",
+    "schedule.rotationHint": "Weeks run Monday to Sunday: the week holding this date takes week 1, the next week 2, and so on round the cycle (up to 52 weeks), before this date too.",
+    "schedule.week": "Week {number}",
+    "schedule.addWeek": "Add a week",
     "schedule.day": "Day",
     "schedule.ranges": "Ranges",
     "schedule.dayRange": "{day}, range {number}",
@@ -57,7 +63,13 @@ addMessages({
     "schedule.noLocations": "Сначала добавьте место: часы работы относятся к месту.",
     "schedule.weekly": "Часы по дням недели",
     "schedule.rotation": "Чередование недель",
-    "schedule.rotationNote": "Эти часы чередуются по неделям (шаблонов: {weeks}), первый — с недели {anchor}. Здесь они сохраняются как есть; изменить их можно через API или командную строку.",
+    "schedule.pattern": "Часы повторяются",
+    "schedule.pattern.weekly": "каждую неделю",
+    "schedule.pattern.rotation": "по кругу из нескольких недель",
+    "schedule.anchor": "Неделя 1 — неделя даты",
+    "schedule.rotationHint": "Недели идут с понедельника по воскресенье: неделя с этой датой берёт неделю 1, следующая — неделю 2, и так по кругу (до 52 недель), и до этой даты тоже.",
+    "schedule.week": "Неделя {number}",
+    "schedule.addWeek": "Добавить неделю",
     "schedule.day": "День",
     "schedule.ranges": "Промежутки",
     "schedule.dayRange": "{day}, промежуток {number}",
@@ -119,7 +131,7 @@ function rowList(makeRow, initial, addText, addLabel = null) {
     renumber();
     return row;
   };
-  addButton.addEventListener("click", () => add(null).querySelector("input, select").focus());
+  addButton.addEventListener("click", () => add(null).querySelector("input, select, button").focus());
   initial.forEach(add);
   return { element: h("div", { class: "row-list" }, list, addButton), rows: () => [...list.children] };
 }
@@ -206,10 +218,27 @@ function overrideRow(entry, onRemove) {
   return row;
 }
 
+/** One week of a rotation: a weekly table under "Week N". */
+function weekRow(week, onRemove) {
+  const table = weeklyTable(week ?? {});
+  const legend = h("legend", {});
+  const remove = h("button", { type: "button", class: "secondary remove", onclick: onRemove }, t("schedule.remove"));
+  const row = h("fieldset", { class: "rotation-week" }, legend, table.element, remove);
+  row.renumber = (i) => {
+    legend.textContent = t("schedule.week", { number: i + 1 });
+    remove.setAttribute("aria-label", t("schedule.removeWhat", { what: t("schedule.week", { number: i + 1 }) }));
+  };
+  row.read = (path) => {
+    row.dataset.field = path;
+    return table.read(path);
+  };
+  return row;
+}
+
 /**
- * The hours at one location: which location, weekly ranges, breaks, dates of
- * their own. A rotation of weeks (SPEC §9) is shown and kept as it is: this
- * form edits weekly hours only, and saving must not drop it.
+ * The hours at one location: which location, the hours of every week or a
+ * cycle of weeks (SPEC §9: an anchor date and 1-52 weekly patterns), breaks,
+ * dates of their own.
  */
 function scheduleBlock(schedule, locations, onRemove) {
   const place = h("select", {}, locations.map((l) => h("option", { value: l.id }, l.name ? `${l.name} (${l.id})` : l.id)));
@@ -223,12 +252,25 @@ function scheduleBlock(schedule, locations, onRemove) {
   };
   place.addEventListener("change", retitle);
   const rotation = schedule?.rotation;
-  const weekly = rotation ? null : weeklyTable(schedule?.weekly);
-  const hours = rotation
-    ? [h("h4", {}, t("schedule.rotation")),
-      h("p", { class: "rotation-note" },
-        t("schedule.rotationNote", { weeks: rotation.weeks.length, anchor: rotation.anchor }))]
-    : [h("h4", {}, t("schedule.weekly")), weekly.element];
+  const pattern = h("select", { name: "pattern" },
+    ["weekly", "rotation"].map((value) => h("option", { value }, t(`schedule.pattern.${value}`))));
+  pattern.value = rotation ? "rotation" : "weekly";
+  const weekly = weeklyTable(schedule?.weekly);
+  const weeklyPart = h("div", { class: "weekly-hours" }, h("h4", {}, t("schedule.weekly")), weekly.element);
+  // A new cycle starts from this week's hours and an empty week.
+  const anchor = h("input", { type: "date", name: "anchor", value: rotation?.anchor ?? DateTime.local().toISODate() });
+  const weeks = rowList(weekRow, rotation?.weeks ?? [schedule?.weekly ?? {}, {}], t("schedule.addWeek"));
+  const rotationPart = h("div", { class: "rotation" }, h("h4", {}, t("schedule.rotation")),
+    h("div", { class: "field" }, labelled(t("schedule.anchor"), anchor, ""), anchor),
+    h("p", { class: "hint" }, t("schedule.rotationHint")), weeks.element);
+  const showPattern = () => {
+    weeklyPart.hidden = pattern.value !== "weekly";
+    rotationPart.hidden = pattern.value !== "rotation";
+  };
+  pattern.addEventListener("change", showPattern);
+  showPattern();
+  const hours = [h("div", { class: "field" }, labelled(t("schedule.pattern"), pattern, ""), pattern), weeklyPart,
+    rotationPart];
   const breaks = rangeList(schedule?.breaks ?? [], (number) => t("schedule.break", { number }), t("schedule.addBreak"));
   const overrides = rowList(overrideRow, Object.entries(schedule?.overrides ?? {}), t("schedule.addOverride"));
   const remove = h("button", { type: "button", class: "secondary", onclick: onRemove }, t("schedule.removeHours"));
@@ -242,9 +284,14 @@ function scheduleBlock(schedule, locations, onRemove) {
   block.read = (path) => {
     place.dataset.field = `${path}.location`;
     block.dataset.field = path;
+    const cycle = () => {
+      rotationPart.dataset.field = `${path}.rotation`;
+      anchor.dataset.field = `${path}.rotation.anchor`;
+      return { anchor: anchor.value, weeks: weeks.rows().map((row, i) => row.read(`${path}.rotation.weeks[${i}]`)) };
+    };
     return {
       location: place.value,
-      ...(rotation ? { rotation } : { weekly: weekly.read(`${path}.weekly`) }),
+      ...(pattern.value === "rotation" ? { rotation: cycle() } : { weekly: weekly.read(`${path}.weekly`) }),
       breaks: breaks.read(`${path}.breaks`),
       overrides: Object.fromEntries(overrides.rows().map((row) => row.read(`${path}.overrides`))),
     };

@@ -202,13 +202,6 @@ inline std::vector<std::shared_ptr<const zone_offsets>> offsets_by_resource(cons
     return out;
 }
 
-/// Active bookings of `r` starting inside `range` (the SPEC §6 preference key).
-inline std::size_t load_of(const resource& r, instant now, interval range) {
-    return static_cast<std::size_t>(std::count_if(r.bookings.begin(), r.bookings.end(), [&](const booking& b) {
-        return b.active_at(now) && range.contains(b.time.start);
-    }));
-}
-
 /// The `limit` smallest distinct starts seen so far (for `limit` up to 64).
 class smallest_starts {
 public:
@@ -249,7 +242,7 @@ private:
     const std::size_t per_resource = early_limit > 0 ? early_limit : SIZE_MAX;
     // SPEC §10: the pools' members, over the whole range (their checks need no grid).
     std::optional<pool_members> pools;
-    if (pooled) pools.emplace(query.pools, query.asked, query.now, query.range(), query.range());
+    if (pooled) pools.emplace(query.pools, query.asked, query.now, query.range());
 
     std::vector<std::size_t> load(n, SIZE_MAX);  // filled when first needed
     const auto load_of = [&](std::size_t i) {
@@ -422,7 +415,7 @@ inline std::string pool_refusal(const pool& p, const resource_view& view, const 
     const interval just_start{start, start + std::chrono::seconds{1}};
     std::vector<std::size_t> busy_pools;
     if (!query.pools.empty())
-        busy_pools = pool_members(query.pools, query.asked, query.now, just_start, just_start).busy_at(start);
+        busy_pools = pool_members(query.pools, query.asked, query.now, just_start).busy_at(start);
     for (const resource& r : query.resources) {
         const resource_view view(r, query.asked, query.now, just_start, query.asker());
         resource_refusal refusal{r.id, {}};

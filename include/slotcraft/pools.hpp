@@ -33,22 +33,20 @@ struct pool_choice {
 
 /// The members of a query's pools prepared for one service, one `now` and a
 /// range of starts: which of them are free at a start (SPEC §10), in the
-/// order they are preferred, fewest active bookings starting inside `range`
-/// first, ties by id.
+/// order they are preferred, fewest active bookings starting inside the
+/// range first, ties by id.
 class pool_members {
 public:
     /// `pools` and `svc` must outlive this.
-    pool_members(std::span<const pool> pools, const service& svc, instant now, interval starts, interval range) {
+    pool_members(std::span<const pool> pools, const service& svc, instant now, interval starts) {
         by_pool_.reserve(pools.size());
         for (const pool& p : pools) {
             std::vector<member>& members = by_pool_.emplace_back();
             members.reserve(p.members.size());
             for (std::size_t i = 0; i < p.members.size(); ++i) {
                 const resource& r = p.members[i];
-                const auto load = static_cast<std::size_t>(std::count_if(
-                    r.bookings.begin(), r.bookings.end(),
-                    [&](const booking& b) { return b.active_at(now) && range.contains(b.time.start); }));
-                members.push_back({static_cast<std::uint32_t>(i), load, resource_view(r, svc, now, starts)});
+                members.push_back({static_cast<std::uint32_t>(i), detail::load_of(r, now, starts),
+                                   resource_view(r, svc, now, starts)});
             }
             std::sort(members.begin(), members.end(), [](const member& a, const member& b) {
                 return a.load != b.load ? a.load < b.load : a.view.source().id < b.view.source().id;

@@ -33,6 +33,17 @@ struct resource {
     std::vector<booking> bookings{};
 };
 
+namespace detail {
+
+/// Active bookings of `r` starting inside `range` (the SPEC §6 preference key).
+inline std::size_t load_of(const resource& r, instant now, interval range) {
+    return static_cast<std::size_t>(std::count_if(r.bookings.begin(), r.bookings.end(), [&](const booking& b) {
+        return b.active_at(now) && range.contains(b.time.start);
+    }));
+}
+
+}  // namespace detail
+
 /// The ids of a slot's resources (or of a pool's free members). Most slots
 /// have one: it is kept inline, so a slot of one resource with a short id
 /// allocates nothing.
@@ -174,11 +185,8 @@ public:
         const interval core{s, s + svc.duration};
         if (!open_.open.covers(core)) return false;
         const interval padded{s - svc.buffer_before, core.end + svc.buffer_after};
-        const instant reach_back = padded.start - longest_padded_;
-        auto b = std::upper_bound(active_.begin(), active_.end(), reach_back,
-                                  [](instant t, const active_booking& a) { return t < a.padded.start; });
-        for (; b != active_.end() && b->padded.start < padded.end; ++b)
-            if (b->padded.overlaps(padded) && !(b->seats_only && b->time.start == s)) return false;
+        for (std::size_t i = first_reaching(padded); i < active_.size() && active_[i].padded.start < padded.end; ++i)
+            if (in_the_way(active_[i], padded, s)) return false;
         return true;
     }
 
@@ -204,6 +212,23 @@ private:
         const booking* source;
         bool seats_only;  // a booking of the same group service: takes seats at its start, blocks nothing
     };
+
+    /// Whether active booking `b` is in the way of start `s` with padded
+    /// interval `padded` (SPEC §4): their padded intervals overlap, and `b` is
+    /// not a seat of the same group class at that very start.
+    static bool in_the_way(const active_booking& b, const interval& padded, instant s) noexcept {
+        return b.padded.overlaps(padded) && !(b.seats_only && b.time.start == s);
+    }
+
+    /// The position of the first active booking that can reach `padded`:
+    /// only those whose padded start is after `padded.start - longest_padded_`.
+    [[nodiscard]] std::size_t first_reaching(const interval& padded) const {
+        const instant reach_back = padded.start - longest_padded_;
+        return static_cast<std::size_t>(
+            std::upper_bound(active_.begin(), active_.end(), reach_back,
+                             [](instant t, const active_booking& b) { return t < b.padded.start; }) -
+            active_.begin());
+    }
 
     /// `refuse` of the listing path: any failure ends the check.
     struct stop_at_first {
@@ -245,22 +270,18 @@ private:
         }
 
         const interval padded{s - svc.buffer_before, core.end + svc.buffer_after};
-        // Only bookings whose padded start is after `padded.start - longest_padded_` can reach `padded`.
-        const instant reach_back = padded.start - longest_padded_;
         std::size_t first = 0;
         if (cursor != nullptr) {
+            const instant reach_back = padded.start - longest_padded_;
             while (cursor->first_booking < active_.size() && active_[cursor->first_booking].padded.start <= reach_back)
                 ++cursor->first_booking;
             first = cursor->first_booking;
         } else {
-            first = static_cast<std::size_t>(
-                std::upper_bound(active_.begin(), active_.end(), reach_back,
-                                 [](instant t, const active_booking& b) { return t < b.padded.start; }) -
-                active_.begin());
+            first = first_reaching(padded);
         }
         for (std::size_t i = first; i < active_.size() && active_[i].padded.start < padded.end; ++i) {
             const active_booking& b = active_[i];
-            if (!b.padded.overlaps(padded) || (b.seats_only && b.time.start == s)) continue;
+            if (!in_the_way(b, padded, s)) continue;
             if (!report(b.time.overlaps(core) ? reason_code::busy : reason_code::buffer, b.source)) return false;
         }
 

@@ -108,13 +108,14 @@ void register_catalog(py::module_& m) {
                                            "A stored service: the rules, a name, the locations it is offered at "
                                            "(none: everywhere).");
     cls_service.def(py::init([](py::handle rules, py::handle name, py::handle locations, py::handle archived,
-                                py::handle assign) {
+                                py::handle assign, py::handle pools) {
                         return service_record{to_value<service>(rules, "rules"), to_text(name, "name"),
                                               to_texts(locations, "locations"), to_bool(archived, "archived"),
-                                              assign.is_none() ? assignment{} : to_value<assignment>(assign, "assign")};
+                                              assign.is_none() ? assignment{} : to_value<assignment>(assign, "assign"),
+                                              to_service_pools(pools, "pools")};
                     }),
                     py::arg("rules"), py::kw_only(), py::arg("name") = "", py::arg("locations") = py::list(),
-                    py::arg("archived") = false, py::arg("assign") = py::none());
+                    py::arg("archived") = false, py::arg("assign") = py::none(), py::arg("pools") = py::dict());
     cls_service.def_property(
         "rules", [](service_record& s) -> service& { return s.rules; },
         [](service_record& s, py::handle v) { s.rules = to_value<service>(v, "rules"); },
@@ -128,6 +129,15 @@ void register_catalog(py::module_& m) {
         "assign", [](const service_record& s) { return s.assign; },
         [](service_record& s, py::handle v) { s.assign = to_value<assignment>(v, "assign"); },
         "How slots order the free resources (SPEC §12): an Assignment; a copy.");
+    cls_service.def_property(
+        "pools",
+        [](const service_record& s) {
+            py::dict out;
+            for (const service_pool& p : s.pools) out[py::str(p.id)] = py::cast(p.resources);
+            return out;
+        },
+        [](service_record& s, py::handle v) { s.pools = to_service_pools(v, "pools"); },
+        "SPEC §10: the pools a booking also takes a free member of, as {pool id: [resource ids]} in order; a copy.");
     to_dict_method(cls_service);
     cls_service.def_static(
         "from_dict", [](py::handle data) { return service_record_from_json(to_json_document(data, "service")); },
@@ -223,6 +233,9 @@ void register_catalog(py::module_& m) {
     readonly<as_minutes>(cls_booking, "buffer_after", &booking_record::buffer_after);
     readonly<as_text>(cls_booking, "idempotency_key", &booking_record::idempotency_key);
     readonly<as_text>(cls_booking, "series", &booking_record::series);
+    readonly<as_text>(cls_booking, "group", &booking_record::group,
+                      "On a pool member's booking (SPEC §10): the id of the booking it was made with; else \"\".");
+    readonly<as_text>(cls_booking, "pool", &booking_record::pool, "On a pool member's booking: its pool's id; else \"\".");
     readonly<as_text>(cls_booking, "cancel_reason", &booking_record::cancel_reason);
     readonly<as_enum<attendance_status, &parse_attendance>>(cls_booking, "attendance", &booking_record::attendance,
                                                             "Set with Scheduler.mark_attendance.");

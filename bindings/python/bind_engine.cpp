@@ -20,13 +20,6 @@ std::string reason_repr(const reason& r) {
            r.message + ")";
 }
 
-/// A slot's pools as a dict: pool id to its free members, preferred first.
-py::dict slot_pools(const slot& s) {
-    py::dict out;
-    for (const pool_choice& p : s.pools) out[py::str(p.pool)] = py::cast(p.members);
-    return out;
-}
-
 py::dict reason_dict(const reason& r) {
     py::dict out;
     out["code"] = std::string(to_string(r.code));

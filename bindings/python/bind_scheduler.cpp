@@ -32,13 +32,15 @@ store_handle to_store(py::handle value) {
 }
 
 booking_request make_request(py::handle resource, py::handle service, py::handle start, py::handle location,
-                             py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor) {
+                             py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor,
+                             py::handle pool_members) {
     return booking_request{.resource = to_text(resource, "resource"),
                            .service = to_text(service, "service"),
                            .location = to_text(location, "location"),
                            .client = to_text(client, "client"),
                            .start = to_instant(start, "start"),
                            .seats = to_int(seats, "seats"),
+                           .pool_members = to_texts_by_id(pool_members, "pool_members"),
                            .idempotency_key = to_text(idempotency_key, "idempotency_key"),
                            .actor = to_text(actor, "actor")};
 }
@@ -132,7 +134,22 @@ std::string located_slots_json(scheduler& s, std::span<const located_slot> found
             if (&id != ls.free.resources.data()) out += ',';
             out += quote(id);
         }
-        fmt::format_to(std::back_inserter(out), "],\"seats_left\":{}}}", ls.free.seats_left);
+        fmt::format_to(std::back_inserter(out), "],\"seats_left\":{}", ls.free.seats_left);
+        if (!ls.free.pools.empty()) {  // SPEC §10: each pool's free members, preferred first
+            out += ",\"pools\":{";
+            for (const pool_choice& p : ls.free.pools) {
+                if (&p != ls.free.pools.data()) out += ',';
+                out += quote(p.pool);
+                out += ":[";
+                for (const std::string& id : p.members) {
+                    if (&id != p.members.data()) out += ',';
+                    out += quote(id);
+                }
+                out += ']';
+            }
+            out += '}';
+        }
+        out += '}';
     }
     out += "]}";
     return out;
@@ -172,7 +189,7 @@ void register_scheduler(py::module_& m) {
                                             "fields as arguments).");
     cls_request.def(py::init(&make_request), py::arg("resource"), py::arg("service"), py::arg("start"), py::kw_only(),
                     py::arg("location") = "", py::arg("client") = "", py::arg("seats") = 1,
-                    py::arg("idempotency_key") = "", py::arg("actor") = "");
+                    py::arg("idempotency_key") = "", py::arg("actor") = "", py::arg("pool_members") = py::dict());
     field<as_text>(cls_request, "resource", &booking_request::resource);
     field<as_text>(cls_request, "service", &booking_request::service);
     field<as_text>(cls_request, "location", &booking_request::location, "\"\": the only location that fits.");
@@ -182,6 +199,10 @@ void register_scheduler(py::module_& m) {
     field<as_text>(cls_request, "idempotency_key", &booking_request::idempotency_key,
                    "The same key again returns the first booking.");
     field<as_text>(cls_request, "actor", &booking_request::actor, "Who asks, for the audit log.");
+    cls_request.def_property(
+        "pool_members", [](const booking_request& r) { return py::cast(r.pool_members); },
+        [](booking_request& r, py::handle v) { r.pool_members = to_texts_by_id(v, "pool_members"); },
+        "SPEC §10: the member to book per pool id ({} : each pool's preferred free member); a copy.");
     cls_request.def("__repr__", &request_repr);
 
     // ---- results ----
@@ -193,6 +214,8 @@ void register_scheduler(py::module_& m) {
         .def_property_readonly("resources", [](const located_slot& s) { return py::cast(s.free.resources); },
                                "The free resources, preferred first.")
         .def_property_readonly("seats_left", [](const located_slot& s) { return s.free.seats_left; })
+        .def_property_readonly("pools", [](const located_slot& s) { return slot_pools(s.free); },
+                               "SPEC §10: each pool's free members, preferred first ({} for a service without pools).")
         .def("__eq__",
              [](const located_slot& a, py::handle b) -> py::object {
                  if (!py::isinstance<located_slot>(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
@@ -479,20 +502,21 @@ void register_scheduler(py::module_& m) {
         py::arg("ignore_booking") = "", py::arg("client") = "", py::arg("now") = py::none(),
         py::arg("limit") = py::none(),
         "`slots` as the JSON text slotcraft.server answers: `{\"slots\": [{start, end, local_start, local_end, "
-        "time_zone, location, resources, seats_left}]}`, the local times in the zone of each slot's first resource; "
+        "time_zone, location, resources, seats_left, and pools for a service with pools}]}`, the local times in the zone of each slot's first resource; "
         "at most `limit` slots (None: all).");
     cls.def(
         "check",
         [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle location,
-           py::handle client, py::handle seats, py::handle ignore_booking, py::handle now) {
+           py::handle client, py::handle seats, py::handle ignore_booking, py::handle pool_members, py::handle now) {
             const booking_request request = make_request(resource, service_id, start, location, client, seats,
-                                                         py::str(""), py::str(""));
+                                                         py::str(""), py::str(""), pool_members);
             const auto ignored = to_text(ignore_booking, "ignore_booking");
             const instant at = now_or_clock(now);
             return without_gil([&] { return s.impl.check(request, at, ignored); });
         },
         py::arg("resource"), py::arg("service"), py::arg("start"), py::kw_only(), py::arg("location") = "",
-        py::arg("client") = "", py::arg("seats") = 1, py::arg("ignore_booking") = "", py::arg("now") = py::none(),
+        py::arg("client") = "", py::arg("seats") = 1, py::arg("ignore_booking") = "",
+        py::arg("pool_members") = py::dict(), py::arg("now") = py::none(),
         "Every reason `start` is not bookable (an empty list: it is), with the booking `ignore_booking` left out as "
         "if cancelled.");
     cls.def(
@@ -544,31 +568,34 @@ void register_scheduler(py::module_& m) {
     cls.def(
         "book",
         [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle location,
-           py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor, py::handle now) {
-            const booking_request request =
-                make_request(resource, service_id, start, location, client, seats, idempotency_key, actor);
+           py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor, py::handle pool_members,
+           py::handle now) {
+            const booking_request request = make_request(resource, service_id, start, location, client, seats,
+                                                         idempotency_key, actor, pool_members);
             const instant at = now_or_clock(now);
             return without_gil([&] { return s.impl.book(request, at); });
         },
         py::arg("resource"), py::arg("service"), py::arg("start"), py::kw_only(), py::arg("location") = "",
         py::arg("client") = "", py::arg("seats") = 1, py::arg("idempotency_key") = "", py::arg("actor") = "",
-        py::arg("now") = py::none(),
-        "Books `start` if every check passes at the moment of the write; else raises Conflict with the reasons.");
+        py::arg("pool_members") = py::dict(), py::arg("now") = py::none(),
+        "Books `start` if every check passes at the moment of the write; else raises Conflict with the reasons. "
+        "For a service with pools (SPEC §10) it also books a free member of each pool (`pool_members` names one "
+        "per pool id), in the same transaction: BookingRecord.group of those names this booking.");
     cls.def(
         "hold",
         [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle ttl,
            py::handle location, py::handle client, py::handle seats, py::handle idempotency_key, py::handle actor,
-           py::handle now) {
-            const booking_request request =
-                make_request(resource, service_id, start, location, client, seats, idempotency_key, actor);
+           py::handle pool_members, py::handle now) {
+            const booking_request request = make_request(resource, service_id, start, location, client, seats,
+                                                         idempotency_key, actor, pool_members);
             const minutes lasting = to_minutes(ttl, "ttl");
             const instant at = now_or_clock(now);
             return without_gil([&] { return s.impl.hold(request, lasting, at); });
         },
         py::arg("resource"), py::arg("service"), py::arg("start"), py::arg("ttl"), py::kw_only(),
         py::arg("location") = "", py::arg("client") = "", py::arg("seats") = 1, py::arg("idempotency_key") = "",
-        py::arg("actor") = "", py::arg("now") = py::none(),
-        "Holds `start` for `ttl`; confirm it with the returned record's hold_token.");
+        py::arg("actor") = "", py::arg("pool_members") = py::dict(), py::arg("now") = py::none(),
+        "Holds `start` for `ttl` (with its pool members, as book); confirm it with the returned record's hold_token.");
     cls.def(
         "confirm",
         [](py_scheduler& s, py::handle hold_token, py::handle now, py::handle actor) {
@@ -649,7 +676,8 @@ void register_scheduler(py::module_& m) {
            py::handle except_dates, py::handle what_is_free, py::handle location, py::handle client, py::handle seats,
            py::handle idempotency_key, py::handle actor, py::handle now) {
             recurring_request request{
-                .first = make_request(resource, service_id, start, location, client, seats, idempotency_key, actor),
+                .first = make_request(resource, service_id, start, location, client, seats, idempotency_key, actor,
+                                      py::dict()),
                 .rrule = to_text(rrule, "rrule"),
                 .mode = to_bool(what_is_free, "what_is_free") ? series_mode::what_is_free : series_mode::all_or_nothing};
             if (!py::isinstance<py::iterable>(except_dates) || py::isinstance<py::str>(except_dates))

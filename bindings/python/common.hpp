@@ -86,6 +86,13 @@ py::dict from_weekly(const weekly_hours& hours);
 std::map<local_date, std::vector<local_range>> to_overrides(py::handle value, const std::string& field);
 /// `{"anna": 3, ...}` (any Mapping of resource id to int): weights or priorities.
 std::map<std::string, int, std::less<>> to_ints_by_id(py::handle value, const std::string& field);
+/// A slot's pools as a dict: pool id to its free members, preferred first.
+py::dict slot_pools(const slot& s);
+/// SPEC §10 pools of a service from {pool id: [resource ids]}, in the dict's
+/// order (service_pool::validate checks the rest).
+std::vector<service_pool> to_service_pools(py::handle value, const std::string& field);
+/// A dict of str to str (a pool id to a resource id), naming `field.KEY` for a bad value.
+std::map<std::string, std::string, std::less<>> to_texts_by_id(py::handle value, const std::string& field);
 py::dict from_overrides(const std::map<local_date, std::vector<local_range>>& overrides);
 
 /// An Interval or a pair (start, end) of aware datetimes.

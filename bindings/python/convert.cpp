@@ -229,6 +229,34 @@ std::map<std::string, int, std::less<>> to_ints_by_id(py::handle value, const st
     return out;
 }
 
+std::map<std::string, std::string, std::less<>> to_texts_by_id(py::handle value, const std::string& field) {
+    const auto items = as_dict(value);
+    if (!items) reject(field, "must be a dict of str to str, got " + type_name(value));
+    std::map<std::string, std::string, std::less<>> out;
+    for (const auto& [key, text] : *items) {
+        const std::string id = to_text(key, field);
+        out[id] = to_text(text, field + "." + id.substr(0, 64));
+    }
+    return out;
+}
+
+py::dict slot_pools(const slot& s) {
+    py::dict out;
+    for (const pool_choice& p : s.pools) out[py::str(p.pool)] = py::cast(p.members);
+    return out;
+}
+
+std::vector<service_pool> to_service_pools(py::handle value, const std::string& field) {
+    const auto items = as_dict(value);
+    if (!items) reject(field, "must be a dict of pool id to a list of resource ids, got " + type_name(value));
+    std::vector<service_pool> out;
+    for (const auto& [key, members] : *items) {
+        const std::string id = to_text(key, field);
+        out.push_back({.id = id, .resources = to_texts(members, field + "." + id.substr(0, 64))});
+    }
+    return out;
+}
+
 py::dict from_weekly(const weekly_hours& hours) {
     py::dict out;
     for (const auto& [key, encoding] : weekdays) {

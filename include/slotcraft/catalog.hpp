@@ -11,6 +11,7 @@
 #include <slotcraft/service.hpp>
 
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -54,6 +55,36 @@ struct resource_record {
     friend bool operator==(const resource_record&, const resource_record&) = default;
 };
 
+/// A pool a service needs one free member of (SPEC §10), by the ids of its
+/// member resources: rooms, chairs, devices with hours of their own.
+struct service_pool {
+    std::string id{};
+    std::vector<std::string> resources{};
+
+    /// Checks the shape of `pools`: each id non-empty and unique among them,
+    /// at least one member, member ids non-empty and unique within their pool.
+    /// \throws error (invalid_argument) naming `{prefix}pools[i].id` or
+    /// `{prefix}pools[i].resources[j]`.
+    static void validate(const std::vector<service_pool>& pools, std::string_view prefix) {
+        for (std::size_t i = 0; i < pools.size(); ++i) {
+            const service_pool& p = pools[i];
+            const std::string at = fmt::format("{}pools[{}]", prefix, i);
+            if (p.id.empty()) reject(at + ".id", "must not be empty");
+            for (std::size_t k = 0; k < i; ++k)
+                if (pools[k].id == p.id) reject(at + ".id", fmt::format("pool \"{}\" is listed twice", p.id.substr(0, 64)));
+            if (p.resources.empty()) reject(at + ".resources", "must name at least one resource");
+            for (std::size_t j = 0; j < p.resources.size(); ++j) {
+                const std::string field = fmt::format("{}.resources[{}]", at, j);
+                if (p.resources[j].empty()) reject(field, "must not be empty");
+                for (std::size_t k = 0; k < j; ++k)
+                    if (p.resources[k] == p.resources[j])
+                        reject(field, fmt::format("resource \"{}\" is listed twice", p.resources[j].substr(0, 64)));
+            }
+        }
+    }
+    friend bool operator==(const service_pool&, const service_pool&) = default;
+};
+
 /// A service and the locations it is offered at (empty: at every location).
 struct service_record {
     service rules{};
@@ -64,6 +95,9 @@ struct service_record {
     /// How listings order the free resources of a slot (SPEC §12); weights
     /// and priorities are keyed by resource id.
     assignment assign{};
+    /// The pools a booking of it also takes one member of (SPEC §10); a
+    /// member serves only at the locations it has a schedule at.
+    std::vector<service_pool> pools{};
     friend bool operator==(const service_record&, const service_record&) = default;
 };
 
@@ -155,6 +189,11 @@ struct booking_record {
     minutes buffer_after{0};
     std::string idempotency_key{};
     std::string series{};  ///< shared by the bookings of one series
+    /// On the booking of a pool member (SPEC §10): the id of the booking it
+    /// was made with, which has the client; empty on every other booking.
+    std::string group{};
+    /// On the booking of a pool member: the id of its pool; else empty.
+    std::string pool{};
     std::string cancel_reason{};
     /// Marked with scheduler::mark_attendance once the start has passed.
     attendance_status attendance = attendance_status::unmarked;
@@ -162,6 +201,12 @@ struct booking_record {
     instant updated_at{};
 
     [[nodiscard]] interval padded() const noexcept { return {time.start - buffer_before, time.end + buffer_after}; }
+    /// Whether this books a pool member for another booking (`group`).
+    [[nodiscard]] bool for_pool() const noexcept { return !group.empty(); }
+    /// Whether this is booking `main` or one of the pool bookings made with it.
+    [[nodiscard]] bool in_group_of(std::string_view main) const noexcept {
+        return !main.empty() && (id == main || group == main);
+    }
     [[nodiscard]] bool active_at(instant now) const noexcept { return engine_view().active_at(now); }
     /// The booking as the engine sees it.
     [[nodiscard]] booking engine_view() const {

@@ -15,7 +15,8 @@
 ///   `buffer_before`, `buffer_after`, `min_notice`, `max_advance`, `capacity`,
 ///   `max_per_day`, and SPEC §11's `max_per_client_per_day`,
 ///   `max_per_client_per_week`, `max_seats_per_client`); a `service_record` adds `name`, `locations`,
-///   `archived` and SPEC §12's `assign` (`{"strategy", "weights", "priorities"}`) beside them;
+///   `archived`, SPEC §12's `assign` (`{"strategy", "weights", "priorities"}`) and SPEC §10's
+///   `pools` (`[{"id", "resources": [ids]}]`) beside them; a booking record has `group` and `pool`;
 ///   locations and resources have `archived` too;
 /// - optional values (`step`, `default_step`, `expires`) are left out when unset.
 ///
@@ -242,6 +243,8 @@ inline void to_json(nlohmann::json& out, const service_record& s) {
     out["locations"] = s.locations;
     out["archived"] = s.archived;
     out["assign"] = s.assign;
+    out["pools"] = nlohmann::json::array();
+    for (const service_pool& p : s.pools) out["pools"].push_back({{"id", p.id}, {"resources", p.resources}});
 }
 
 inline void to_json(nlohmann::json& out, const identity& i) {
@@ -276,6 +279,8 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
            {"buffer_after", b.buffer_after.count()},
            {"idempotency_key", b.idempotency_key},
            {"series", b.series},
+           {"group", b.group},
+           {"pool", b.pool},
            {"cancel_reason", b.cancel_reason},
            {"attendance", std::string(to_string(b.attendance))},
            {"created_at", format_instant(b.created_at)},
@@ -325,10 +330,12 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     when(R"(,"created_at":)", b.created_at);
     when(R"(,"end":)", b.time.end);
     if (b.expires) when(R"(,"expires":)", *b.expires);
+    text(R"(,"group":)", b.group);
     text(R"(,"hold_token":)", b.hold_token);
     text(R"(,"id":)", b.id);
     text(R"(,"idempotency_key":)", b.idempotency_key);
     text(R"(,"location":)", b.location);
+    text(R"(,"pool":)", b.pool);
     text(R"(,"resource":)", b.resource);
     number(R"(,"seats":)", b.seats);
     text(R"(,"series":)", b.series);
@@ -408,6 +415,30 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     return v ? detail::json_reader::read_assignment(*v, path + ".assign") : assignment{};
 }
 
+/// Reads the `pools` member of `owner` (a service's JSON, at `path`): none
+/// when it is left out. Only the shape is read here (service_pool::validate
+/// checks the rest).
+[[nodiscard]] inline std::vector<service_pool> service_pools_from_json(const nlohmann::json& owner,
+                                                                       const std::string& path) {
+    using w = detail::catalog_json;
+    std::vector<service_pool> out;
+    const auto* v = w::reader::member(owner, "pools");
+    if (v == nullptr) return out;
+    const std::string at = path + ".pools";
+    w::reader::array(*v, at);
+    for (std::size_t i = 0; i < v->size(); ++i) {
+        const nlohmann::json& item = (*v)[i];
+        const std::string item_path = fmt::format("{}[{}]", at, i);
+        w::reader::object(item, item_path);
+        w::only_known(item, item_path, {"id", "resources"});
+        service_pool& p = out.emplace_back();
+        p.id = w::required_text(item, "id", item_path);
+        p.resources = w::strings(w::reader::required(item, "resources", item_path + ".resources"),
+                                 item_path + ".resources");
+    }
+    return out;
+}
+
 /// Reads a service record: the rules (with a required `id`), `name`, `locations`.
 [[nodiscard]] inline service_record service_record_from_json(const nlohmann::json& value) {
     using w = detail::catalog_json;
@@ -416,7 +447,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     w::only_known(value, path,
                   {"id", "name", "locations", "archived", "duration", "step", "align", "buffer_before", "buffer_after",
                    "min_notice", "max_advance", "capacity", "max_per_day", "max_per_client_per_day",
-                   "max_per_client_per_week", "max_seats_per_client", "assign"});
+                   "max_per_client_per_week", "max_seats_per_client", "assign", "pools"});
     (void)w::required_text(value, "id", path);
     service_record out;
     out.rules = detail::json_reader::read_service(value);
@@ -424,6 +455,7 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     if (const auto* v = w::reader::member(value, "locations")) out.locations = w::strings(*v, path + ".locations");
     w::read_flag(value, "archived", path, out.archived);
     out.assign = assignment_from_json(value, path);
+    out.pools = service_pools_from_json(value, path);
     return out;
 }
 
@@ -492,6 +524,8 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
     out.hold_token = w::text(value, "hold_token", path);
     out.idempotency_key = w::text(value, "idempotency_key", path);
     out.series = w::text(value, "series", path);
+    out.group = w::text(value, "group", path);
+    out.pool = w::text(value, "pool", path);
     out.cancel_reason = w::text(value, "cancel_reason", path);
     if (const auto* v = w::reader::member(value, "attendance"))
         out.attendance = parse_attendance(w::reader::string(*v, path + ".attendance"), path + ".attendance");

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +70,10 @@ struct booking_request {
     std::string client{};
     instant start{};
     int seats = 1;
+    /// For a service that needs pools (SPEC §10): the member to book, by pool
+    /// id (`{"room": "r2"}`); a pool not named gets its preferred free member
+    /// (the fewest bookings starting that local day of the resource, ties by id).
+    std::map<std::string, std::string, std::less<>> pool_members{};
     /// The same key again returns the first booking instead of a second one.
     std::string idempotency_key{};
     /// Who asks, for the audit log.
@@ -306,7 +311,14 @@ public:
     [[nodiscard]] std::vector<instant> day_grid(std::string_view resource, std::string_view location, local_date day,
                                                 const slotcraft::service& asked, bool usual_hours = false);
 
-    /// Books `request.start` directly. \throws booking_refused with the reasons.
+    /// Books `request.start` directly. For a service with pools (SPEC §10)
+    /// it writes, in the same transaction, one booking of the same service on
+    /// a free member of each pool (`booking_record::group` names the main
+    /// booking, `pool` the pool; they have no client, so a client's lists and
+    /// limits count the main booking only); cancelling, moving or confirming
+    /// either takes the whole group along. \throws booking_refused with the
+    /// reasons (`pool_busy` naming a pool with no free member, or the member
+    /// named in `pool_members` when it is busy).
     booking_record book(const booking_request& request, instant now);
     /// Holds `request.start` for `ttl` (more than 0, at most 366 days);
     /// confirm it with the returned `hold_token`.
@@ -318,7 +330,9 @@ public:
     /// \throws error (not_found; conflict when expired or cancelled);
     /// booking_refused with the reasons.
     booking_record confirm(std::string_view hold_token, instant now, std::string_view actor = {});
-    /// Cancels a booking or hold; cancelling twice returns the cancelled booking.
+    /// Cancels a booking or hold, with its pool bookings (for the id of a pool
+    /// booking: the booking it was made with, and its whole group);
+    /// cancelling twice returns the cancelled booking.
     booking_record cancel(std::string_view booking_id, std::string_view reason, instant now,
                           std::string_view actor = {});
     /// Moves a booking to `new_start` (and to `location`; empty: it stays
@@ -326,7 +340,10 @@ public:
     /// one is taken. The moved booking is checked and written as a new
     /// booking of its service would be, with the service's current length
     /// and buffers, leaving itself out (docs/semantics.md); the starts
-    /// `slots` lists with `ignore_booking` are the ones it accepts.
+    /// `slots` lists with `ignore_booking` are the ones it accepts. Its pool
+    /// bookings move with it, each to the same member when that one is free
+    /// at the new time, else to the pool's preferred free member; for the id
+    /// of a pool booking, its main booking is moved. Returns the main booking.
     booking_record reschedule(std::string_view booking_id, instant new_start, instant now,
                               std::string_view actor = {}, std::string_view location = {});
     /// Books every request or none (the first refusal is thrown).

@@ -79,6 +79,9 @@ public:
     [[nodiscard]] virtual std::vector<booking_record> bookings_of_resource(std::string_view resource, interval span) = 0;
     /// Bookings of `client`, any status, by start.
     [[nodiscard]] virtual std::vector<booking_record> bookings_of_client(std::string_view client) = 0;
+    /// The bookings whose `group` is `group` (the pool bookings made with
+    /// booking `group`, SPEC §10), any status, by start; none for "".
+    [[nodiscard]] virtual std::vector<booking_record> bookings_of_group(std::string_view group) = 0;
     /// Confirmed bookings starting inside `span`, by start.
     [[nodiscard]] virtual std::vector<booking_record> confirmed_starting_in(interval span) = 0;
 

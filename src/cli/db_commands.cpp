@@ -71,21 +71,59 @@ weekly_hours parse_week(const std::string& text, const std::string& field) {
     return out;
 }
 
+/// `KEY=VALUE` options, in order: one without `=`, with an empty side, or
+/// whose key was given before is refused naming `field` (`shape` says what
+/// was expected, as `RESOURCE=N`).
+std::vector<std::pair<std::string, std::string>> key_values(const std::vector<std::string>& given,
+                                                            const std::string& field, std::string_view shape) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string& item : given) {
+        const std::size_t eq = item.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+            reject(field, fmt::format("expected {}, got \"{}\"", shape, item.substr(0, 64)));
+        std::string key = item.substr(0, eq);
+        if (std::any_of(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; }))
+            reject(field, fmt::format("\"{}\" is given twice", key.substr(0, 64)));
+        out.emplace_back(std::move(key), item.substr(eq + 1));
+    }
+    return out;
+}
+
 /// `--weight anna=3 --weight boris=1` as resource id → number; a value that
 /// is not a whole number, or a resource named twice, is refused naming `field`.
 std::map<std::string, int, std::less<>> values_by_resource(const std::vector<std::string>& given,
                                                            const std::string& field) {
     std::map<std::string, int, std::less<>> out;
-    for (const std::string& item : given) {
-        const std::size_t eq = item.rfind('=');
+    for (const auto& [id, text] : key_values(given, field, "RESOURCE=N with N a whole number")) {
         int value = 0;
-        const char* last = item.data() + item.size();
-        const bool whole = eq != std::string::npos && eq > 0 && eq + 1 < item.size() &&
-                           std::from_chars(item.data() + eq + 1, last, value).ptr == last;
-        if (!whole) reject(field, fmt::format("expected RESOURCE=N with N a whole number, got \"{}\"", item.substr(0, 64)));
-        if (!out.emplace(item.substr(0, eq), value).second)
-            reject(field, fmt::format("resource \"{}\" is given twice", item.substr(0, std::min<std::size_t>(eq, 64))));
+        const char* last = text.data() + text.size();
+        if (std::from_chars(text.data(), last, value).ptr != last)
+            reject(field, fmt::format("expected RESOURCE=N with N a whole number, got \"{}={}\"", id.substr(0, 64),
+                                      text.substr(0, 32)));
+        out.emplace(id, value);
     }
+    return out;
+}
+
+/// `--pool room=room-1,room-2` (SPEC §10) as the service's pools, in order.
+std::vector<service_pool> pools_of(const std::vector<std::string>& given) {
+    std::vector<service_pool> out;
+    for (auto& [id, members] : key_values(given, "pool", "POOL=RESOURCE,RESOURCE...")) {
+        service_pool& p = out.emplace_back(service_pool{.id = std::move(id), .resources = {}});
+        for (std::size_t from = 0;;) {
+            const std::size_t comma = members.find(',', from);
+            p.resources.push_back(members.substr(from, comma - from));
+            if (comma == std::string::npos) break;
+            from = comma + 1;
+        }
+    }
+    return out;
+}
+
+/// `--pool-member room=room-2` as the member to book per pool.
+std::map<std::string, std::string, std::less<>> members_by_pool(const std::vector<std::string>& given) {
+    std::map<std::string, std::string, std::less<>> out;
+    for (auto& [pool_id, member] : key_values(given, "pool_member", "POOL=RESOURCE")) out.emplace(pool_id, member);
     return out;
 }
 
@@ -110,14 +148,17 @@ void print_booking(scheduler& s, const db_options& o, const booking_record& b) {
                    : fmt::format("  hold {} until {}", b.hold_token, format_instant(*b.expires)));
 }
 
-/// SERVICE RESOURCE START [--client C] [--seats N] [--location L]: what asks about one start.
-void add_request_options(CLI::App& cmd, booking_request& request, std::string& start) {
+/// SERVICE RESOURCE START [--client C] [--seats N] [--location L] [--pool-member P=R]: what asks about one start.
+void add_request_options(CLI::App& cmd, booking_request& request, std::string& start,
+                         std::vector<std::string>& pool_members) {
     cmd.add_option("service", request.service)->required();
     cmd.add_option("resource", request.resource)->required();
     cmd.add_option("start", start, "ISO 8601 instant")->required();
     cmd.add_option("--client", request.client);
     cmd.add_option("--seats", request.seats);
     cmd.add_option("--location", request.location);
+    cmd.add_option("--pool-member", pool_members,
+                   "POOL=RESOURCE: the member of a pool of the service to book (repeatable; default: the preferred free one)");
 }
 
 /// Reasons as the JSON of a refusal: [{"code", "booking", "message"}].
@@ -292,6 +333,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             std::string align = "window";
             std::string assign = "least_booked";
             std::vector<std::string> weights, priorities;  // RESOURCE=N each
+            std::vector<std::string> pools;                // POOL=RESOURCE,RESOURCE... each
         };
         auto a = std::make_shared<args>();
         add->add_option("id", a->record.rules.id)->required();
@@ -315,6 +357,8 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         add->add_option("--assign", a->assign, "least_booked, weighted or priority: whom a listing prefers");
         add->add_option("--weight", a->weights, "RESOURCE=N for --assign weighted (repeatable; default 1)");
         add->add_option("--priority", a->priorities, "RESOURCE=N for --assign priority (repeatable; default 0)");
+        add->add_option("--pool", a->pools,
+                        "POOL=RESOURCE,RESOURCE...: a booking also takes a free member of this pool (repeatable)");
         add->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
                 service_record record = a->record;
@@ -328,6 +372,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 record.assign.strategy = parse_assign_strategy(a->assign, "assign");
                 record.assign.weights = values_by_resource(a->weights, "weight");
                 record.assign.priorities = values_by_resource(a->priorities, "priority");
+                record.pools = pools_of(a->pools);
                 s.put_service(record, o.actor);
                 print_done(o, "service", record.rules.id);
                 return 0;
@@ -492,9 +537,10 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             std::string rrule;
             std::vector<std::string> except;
             bool what_is_free = false;
+            std::vector<std::string> pool_members;
         };
         auto a = std::make_shared<args>();
-        add_request_options(*cmd, a->request, a->start);
+        add_request_options(*cmd, a->request, a->start, a->pool_members);
         cmd->add_option("--key", a->request.idempotency_key, "idempotency key: a retry returns the same booking");
         if (holding) {
             cmd->add_option("--ttl", a->ttl, "minutes the hold lasts (default 10)");
@@ -508,6 +554,7 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             run = with_scheduler([a, &o, holding](scheduler& s) {
                 booking_request request = a->request;
                 request.start = parse_instant(a->start, "start");
+                request.pool_members = members_by_pool(a->pool_members);
                 request.actor = o.actor;
                 const instant now = now_of(o);
                 if (a->rrule.empty()) {
@@ -533,14 +580,16 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         struct args {
             booking_request request;
             std::string start, ignore_booking;
+            std::vector<std::string> pool_members;
         };
         auto a = std::make_shared<args>();
-        add_request_options(*cmd, a->request, a->start);
+        add_request_options(*cmd, a->request, a->start, a->pool_members);
         cmd->add_option("--ignore-booking", a->ignore_booking, "leave this booking out, as if cancelled (a move)");
         cmd->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
                 booking_request request = a->request;
                 request.start = parse_instant(a->start, "start");
+                request.pool_members = members_by_pool(a->pool_members);
                 const auto reasons = s.check(request, now_of(o), a->ignore_booking);
                 if (o.json) {
                     fmt::print("{}\n", json{{"bookable", reasons.empty()}, {"reasons", reasons_json(reasons)}}.dump());

@@ -137,10 +137,14 @@ int run_db_slots(const slotcraft::cli::db_options& o, const query_options& q) {
     const auto found = s.slots(request, slotcraft::cli::now_of(o));
     if (o.json) {
         auto list = ordered_json::array();
-        for (const located_slot& ls : found)
-            list.push_back({{"start", format_instant(ls.free.time.start)}, {"end", format_instant(ls.free.time.end)},
-                            {"resources", ls.free.resources}, {"seats_left", ls.free.seats_left},
-                            {"location", ls.location}});
+        for (const located_slot& ls : found) {
+            auto& item = list.emplace_back(ordered_json{
+                {"start", format_instant(ls.free.time.start)}, {"end", format_instant(ls.free.time.end)},
+                {"resources", ls.free.resources}, {"seats_left", ls.free.seats_left}, {"location", ls.location}});
+            if (ls.free.pools.empty()) continue;  // SPEC §10: each pool's free members, preferred first
+            auto& pools = item["pools"] = ordered_json::object();
+            for (const pool_choice& p : ls.free.pools) pools[p.pool] = p.members;
+        }
         fmt::print("{}\n", dump(ordered_json{{"slots", list}}));
         return 0;
     }

@@ -25,8 +25,7 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
             if (!tx.location(request.location)) missing("location", "location", request.location);
             refuse_archived(closed_places.contains(request.location), "location", "location", request.location);
         }
-        if (!request.ignore_booking.empty() && !tx.booking(request.ignore_booking))
-            missing("ignore_booking", "booking", request.ignore_booking);
+        const std::string leave_out = group_left_out(tx, request.ignore_booking);
         require_client(tx, request.client);
         const settings config = tx.load_settings();
 
@@ -57,10 +56,12 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
 
         // Each resource's bookings are read once, whatever the number of locations.
         const slotcraft::service asked = engine_service(team.front());
-        const std::optional<asking_client> asker = asking_client_of(tx, request.client, asked, request.ignore_booking);
+        const std::optional<asking_client> asker = asking_client_of(tx, request.client, asked, leave_out);
         const interval reach{request.from - asked.buffer_before, request.to + asked.duration + asked.buffer_after};
         std::vector<std::vector<booking_record>> bookings;
         for (const booking_context& ctx : team) bookings.push_back(bookings_around(tx, ctx.resource, reach));
+        // The service's pools (SPEC §10), whose members must be free too.
+        const service_pools pools(tx, team.front(), reach, nullptr);
 
         // One query per location with the members working there: each slot
         // lists only resources free at its location, in SPEC §6 order, with
@@ -71,8 +72,9 @@ std::vector<located_slot> scheduler::slots(const slot_request& request, instant 
                          .seats = request.seats, .client = asker};
             for (std::size_t i = 0; i < team.size(); ++i)
                 if (std::find(places_of[i].begin(), places_of[i].end(), place) != places_of[i].end())
-                    q.resources.push_back(engine_resource(team[i], place, bookings[i], request.ignore_booking));
+                    q.resources.push_back(engine_resource(team[i], place, bookings[i], leave_out));
             if (q.resources.empty() || (request.mode == resource_mode::all && q.resources.size() < team.size())) continue;
+            if (!pools.empty()) q.pools = pools.at(place, leave_out, {});
             // The service's SPEC §12 order, with the weights of the resources asked here.
             q.assign = offered->assign.only([&](std::string_view id) {
                 return std::any_of(q.resources.begin(), q.resources.end(), [&](const auto& r) { return r.id == id; });
@@ -92,9 +94,11 @@ std::vector<reason> scheduler::check(const booking_request& request, instant now
     return store_.read([&](transaction& tx) {
         const booking_context ctx = load_context(tx, request.resource, request.service);
         refuse_more_seats_than(ctx, request.seats);
-        if (!ignore_booking.empty() && !tx.booking(ignore_booking)) missing("ignore_booking", "booking", ignore_booking);
+        validate_pool_choice(ctx.offered, request.pool_members);
+        const std::string leave_out = group_left_out(tx, ignore_booking);
         require_client(tx, request.client);
-        return check_start(tx, ctx, request.location, request.start, request.seats, request.client, now, ignore_booking)
+        return check_start(tx, ctx, request.location, request.start, request.seats, request.client, now, leave_out,
+                           {.required = request.pool_members, .kept = {}})
             .reasons;
     });
 }

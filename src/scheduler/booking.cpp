@@ -14,30 +14,34 @@ using namespace scheduling;
 // ---- bookings ----
 
 booking_record scheduler::book(const booking_request& request, instant now) {
-    return store_.write(booking_locks(std::span(&request, 1)),
-                        [&](transaction& tx) { return book_in(tx, request, now, std::nullopt); });
+    return write_locked(store_, booking_locks(std::span(&request, 1)), [&](transaction& tx, const lock_set& locks) {
+        return book_in(tx, request, now, std::nullopt, {}, nullptr, &locks);
+    });
 }
 
 booking_record scheduler::hold(const booking_request& request, minutes ttl, instant now) {
     check_minutes(ttl, "ttl");
-    return store_.write(booking_locks(std::span(&request, 1)),
-                        [&](transaction& tx) { return book_in(tx, request, now, ttl); });
+    return write_locked(store_, booking_locks(std::span(&request, 1)), [&](transaction& tx, const lock_set& locks) {
+        return book_in(tx, request, now, ttl, {}, nullptr, &locks);
+    });
 }
 
 namespace {
 
-/// Runs `change` on one stored booking with the writers of its resource and
-/// its client serialised.
+/// Runs `change(tx, booking, locks)` on one stored booking with the writers
+/// of its resource, its client and, for a pool group (SPEC §10), of every
+/// resource the group may touch serialised.
 template <class Change>
 booking_record change_booking(store& backend, std::string_view field, std::optional<booking_record> found,
                               std::string_view key, Change&& change) {
     if (!found) missing(std::string(field), field == "hold_token" ? "hold" : "booking", key);
     const booking_request owners{.resource = found->resource, .client = found->client};
     const std::string id = found->id;
-    return backend.write(booking_locks(std::span(&owners, 1)), [&](transaction& tx) {
+    return write_locked(backend, booking_locks(std::span(&owners, 1)), [&](transaction& tx, const lock_set& locks) {
         auto current = tx.booking(id);
         if (!current) missing(std::string(field), "booking", key);
-        return change(tx, *current);
+        need_group_locks(tx, main_of(tx, *current), locks);
+        return change(tx, *current, locks);
     });
 }
 
@@ -45,7 +49,8 @@ booking_record change_booking(store& backend, std::string_view field, std::optio
 
 booking_record scheduler::confirm(std::string_view hold_token, instant now, std::string_view actor) {
     auto found = store_.read([&](transaction& tx) { return tx.booking_by_hold_token(hold_token); });
-    return change_booking(store_, "hold_token", found, hold_token, [&](transaction& tx, booking_record b) {
+    return change_booking(store_, "hold_token", found, hold_token,
+                          [&](transaction& tx, booking_record b, const lock_set& locks) {
         if (b.status == booking_status::confirmed) return b;
         if (b.status == booking_status::cancelled)
             throw error(error_category::conflict, "hold_token", "the hold was cancelled");
@@ -53,8 +58,9 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
             throw error(error_category::conflict, "hold_token",
                         fmt::format("the hold expired at {}", format_instant(*b.expires)));
         const std::string before = as_json(b);
+        member_choice members;
         try {
-            rebook(tx, b, b.time.start, b.location, now);
+            members = rebook(tx, b, b.time.start, b.location, now, &locks);
         } catch (const error& e) {
             // The token is the only input: a catalog that no longer allows the
             // hold (an unlinked service, a location it is no longer offered at) is a conflict.
@@ -66,6 +72,7 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
         b.updated_at = now;
         tx.update_booking(b);
         record(tx, now, actor, "confirm", b.id, before, as_json(b));
+        regroup(tx, b, members, now, actor, "confirm");
         return b;
     });
 }
@@ -73,26 +80,32 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
 booking_record scheduler::cancel(std::string_view booking_id, std::string_view why, instant now,
                                  std::string_view actor) {
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
-    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
+    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b, const lock_set&) {
         if (b.status == booking_status::cancelled) return b;
-        return cancel_in(tx, std::move(b), why, now, actor);
+        for (booking_record& cancelled : cancel_group_in(tx, main_of(tx, b), why, now, actor))
+            if (cancelled.id == b.id) return cancelled;
+        return cancel_in(tx, std::move(b), why, now, actor);  // a pool booking its main booking no longer has
     });
 }
 
 booking_record scheduler::reschedule(std::string_view booking_id, instant new_start, instant now,
                                      std::string_view actor, std::string_view location) {
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
-    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
+    return change_booking(store_, "id", found, booking_id,
+                          [&](transaction& tx, booking_record asked, const lock_set& locks) {
+        booking_record b = main_of(tx, std::move(asked));
         if (!b.active_at(now))
             throw error(error_category::conflict, "id",
                         b.status == booking_status::cancelled ? "a cancelled booking cannot be rescheduled"
                                                               : "the hold has expired");
         const std::string before = as_json(b);
-        rebook(tx, b, new_start, std::string(location.empty() ? std::string_view(b.location) : location), now);
+        const member_choice members =
+            rebook(tx, b, new_start, std::string(location.empty() ? std::string_view(b.location) : location), now, &locks);
         b.attendance = attendance_status::unmarked;  // a mark was for the old time
         b.updated_at = now;
         tx.update_booking(b);
         record(tx, now, actor, "reschedule", b.id, before, as_json(b));
+        regroup(tx, b, members, now, actor, "reschedule");
         return b;
     });
 }
@@ -106,7 +119,7 @@ booking_record scheduler::mark_attendance(std::string_view booking_id, attendanc
         default: reject("attendance", "expected attended, no_show or unmarked");
     }
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
-    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b) {
+    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b, const lock_set&) {
         if (b.status == booking_status::cancelled)
             throw error(error_category::conflict, "id",
                         fmt::format("booking \"{}\" was cancelled: its attendance cannot be marked", b.id));
@@ -129,14 +142,13 @@ booking_record scheduler::mark_attendance(std::string_view booking_id, attendanc
 }
 
 std::vector<booking_record> scheduler::book_series(std::span<const booking_request> requests, instant now) {
-    const std::vector<std::string> locks = booking_locks(requests);
     const std::string series = "sr_" + random_hex(16);
-    return store_.write(locks, [&](transaction& tx) {
+    return write_locked(store_, booking_locks(requests), [&](transaction& tx, const lock_set& locks) {
         std::vector<booking_record> out;
         context_cache contexts;
         for (std::size_t i = 0; i < requests.size(); ++i) {
             try {
-                out.push_back(book_in(tx, requests[i], now, std::nullopt, series, &contexts));
+                out.push_back(book_in(tx, requests[i], now, std::nullopt, series, &contexts, &locks));
             } catch (const booking_refused& e) {
                 throw booking_refused(fmt::format("[{}].start", i), e.message(), e.reasons());
             }
@@ -149,13 +161,12 @@ batch_outcome scheduler::book_many(std::span<const booking_request> requests, in
     if (requests.size() > max_batch_requests)
         reject("requests", fmt::format("{} requests: at most {} in one batch", requests.size(), max_batch_requests));
     if (requests.empty()) return {};
-    const std::vector<std::string> locks = booking_locks(requests);
-    return store_.write(locks, [&](transaction& tx) {
+    return write_locked(store_, booking_locks(requests), [&](transaction& tx, const lock_set& locks) {
         batch_outcome batch;  // afresh on each attempt: a store may run this again
         context_cache contexts;
         for (std::size_t i = 0; i < requests.size(); ++i) {
             try {
-                batch.booked.push_back(book_in(tx, requests[i], now, std::nullopt, {}, &contexts));
+                batch.booked.push_back(book_in(tx, requests[i], now, std::nullopt, {}, &contexts, &locks));
             } catch (const error& e) {
                 // book_in throws before it writes; a store failure fails the batch.
                 if (e.category() == error_category::storage) throw;
@@ -187,6 +198,7 @@ std::vector<due_reminder> scheduler::due_reminders(instant now) {
         std::sort(offsets.begin(), offsets.end());
         const interval coming{now + std::chrono::seconds{1}, now + offsets.back() + std::chrono::seconds{1}};
         for (const booking_record& b : tx.confirmed_starting_in(coming)) {
+            if (b.for_pool()) continue;  // a room is not reminded: its main booking's client is
             // Only the closest offset that has passed: a booking made two hours
             // before its start gets the two-hour reminder, not also the day-before one.
             const auto passed = std::find_if(offsets.begin(), offsets.end(),

@@ -147,7 +147,12 @@ void scheduler::put_service(const service_record& offered, std::string_view acto
     if (offered.rules.id.empty()) reject("id", "must not be empty");
     offered.rules.validate("");
     offered.assign.validate_values("");
+    service_pool::validate(offered.pools, "");
     store_.write({}, [&](transaction& tx) {
+        for (std::size_t i = 0; i < offered.pools.size(); ++i)
+            for (std::size_t j = 0; j < offered.pools[i].resources.size(); ++j)
+                if (!tx.resource(offered.pools[i].resources[j]))
+                    missing(fmt::format("pools[{}].resources[{}]", i, j), "resource", offered.pools[i].resources[j]);
         for (std::size_t i = 0; i < offered.locations.size(); ++i)
             if (!tx.location(offered.locations[i]))
                 missing(fmt::format("locations[{}]", i), "location", offered.locations[i]);

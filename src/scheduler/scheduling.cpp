@@ -94,17 +94,80 @@ schedule rules_at(const resource_record& r, const location_schedule& at, const s
     return out;
 }
 
-/// The engine's view of `ctx.resource` at `location`, with `bookings` (but the
-/// one with id `leave_out`); those made at another location are `elsewhere`.
-resource engine_resource(const booking_context& ctx, std::string_view location,
-                         std::span<const booking_record> bookings, std::string_view leave_out) {
-    const resource_record& r = ctx.resource;
-    resource out{.id = r.id, .rules = rules_at(r, schedule_at(r, location), ctx.config)};
+/// The engine's view of `r` at `location`, with `bookings` (but the booking
+/// `leave_out` and its pool bookings); those made at another location are `elsewhere`.
+resource engine_view_of(const resource_record& r, const settings& config, std::string_view location,
+                        std::span<const booking_record> bookings, std::string_view leave_out) {
+    resource out{.id = r.id, .rules = rules_at(r, schedule_at(r, location), config)};
     out.bookings.reserve(bookings.size());
     for (const booking_record& b : bookings) {
-        if (b.id == leave_out) continue;
+        if (b.in_group_of(leave_out)) continue;
         booking& seen = out.bookings.emplace_back(b.engine_view());
         seen.elsewhere = !b.location.empty() && b.location != location;
+    }
+    return out;
+}
+
+resource engine_resource(const booking_context& ctx, std::string_view location,
+                         std::span<const booking_record> bookings, std::string_view leave_out) {
+    return engine_view_of(ctx.resource, ctx.config, location, bookings, leave_out);
+}
+
+// ---- SPEC §10 pools in the catalog ----
+
+void validate_pool_choice(const service_record& offered, const member_choice& named) {
+    for (const auto& [pool_id, member] : named) {
+        const std::string field = "pool_members." + pool_id;
+        const auto p = std::find_if(offered.pools.begin(), offered.pools.end(),
+                                    [&](const service_pool& each) { return each.id == pool_id; });
+        if (p == offered.pools.end())
+            reject(field, fmt::format("service \"{}\" has no pool \"{}\"", offered.rules.id, pool_id.substr(0, 64)));
+        if (std::find(p->resources.begin(), p->resources.end(), member) == p->resources.end())
+            reject(field, fmt::format("resource \"{}\" is not a member of pool \"{}\"", member.substr(0, 64), pool_id));
+    }
+}
+
+lock_set::lock_set(std::vector<std::string> names) : names_(std::move(names)) {
+    std::sort(names_.begin(), names_.end());
+    names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
+}
+
+void lock_set::need(const std::string& name) const {
+    if (std::binary_search(names_.begin(), names_.end(), name)) return;
+    locks_missing more{names_};
+    more.names.push_back(name);
+    throw more;
+}
+
+std::string client_lock(std::string_view client) { return "client " + std::string(client); }
+
+service_pools::service_pools(transaction& tx, const booking_context& ctx, interval reach, const lock_set* locks)
+    : config_(ctx.config) {
+    for (const service_pool& p : ctx.offered.pools) {
+        one_pool& read = pools_.emplace_back(one_pool{.id = p.id, .members = {}});
+        for (const std::string& id : p.resources) {
+            if (locks != nullptr) locks->need(id);
+            auto r = tx.resource(id);
+            if (!r || r->archived) continue;  // no longer a place to book
+            std::vector<booking_record> bookings = bookings_around(tx, *r, reach);
+            read.members.push_back({std::move(*r), std::move(bookings)});
+        }
+    }
+}
+
+std::vector<pool> service_pools::at(std::string_view location, std::string_view leave_out,
+                                    const member_choice& only) const {
+    std::vector<pool> out;
+    out.reserve(pools_.size());
+    for (const one_pool& p : pools_) {
+        pool& engine_pool = out.emplace_back(pool{.id = p.id, .members = {}});
+        const auto named = only.find(p.id);
+        for (const member& m : p.members) {
+            if (named != only.end() && named->second != m.record.id) continue;
+            const bool works_here = std::any_of(m.record.schedules.begin(), m.record.schedules.end(),
+                                                [&](const location_schedule& ls) { return ls.location == location; });
+            if (works_here) engine_pool.members.push_back(engine_view_of(m.record, config_, location, m.bookings, leave_out));
+        }
     }
     return out;
 }
@@ -114,7 +177,7 @@ std::optional<asking_client> asking_client_of(transaction& tx, std::string_view 
     if (client.empty() || !asked.limits_clients()) return std::nullopt;
     asking_client out{.id = std::string(client)};
     for (const booking_record& b : tx.bookings_of_client(client))
-        if (b.id != leave_out) out.bookings.push_back(b.engine_view());
+        if (!b.in_group_of(leave_out) && !b.for_pool()) out.bookings.push_back(b.engine_view());
     return out;
 }
 
@@ -162,15 +225,58 @@ std::vector<std::string> request_locations(const booking_context& ctx, std::stri
     return places;
 }
 
+namespace {
+
+/// The member of each pool of `q` booked at `s`, where every pool has one
+/// free: `kept`'s when it is free, else the preferred one (fewest active
+/// bookings starting on the local day of `s` in `tz`, ties by id).
+member_choice choose_members(const slot_query& q, const zone& tz, instant s, const member_choice& kept) {
+    const local_date day = tz.date_of(s);
+    const interval local_day{tz.to_utc(day, minutes{0}), tz.to_utc(day + date::days{1}, minutes{0})};
+    const pool_members members(q.pools, q.asked, q.now, local_day);
+    std::vector<std::uint32_t> positions;
+    std::vector<std::uint32_t> counts;
+    member_choice out;
+    if (!members.free_at(s, positions, counts)) return out;
+    std::size_t first = 0;
+    for (std::size_t p = 0; p < q.pools.size(); ++p) {
+        const auto ids = [&](std::size_t i) -> const std::string& { return q.pools[p].members[positions[first + i]].id; };
+        std::string chosen = ids(0);
+        if (const auto wish = kept.find(q.pools[p].id); wish != kept.end())
+            for (std::size_t i = 0; i < counts[p]; ++i)
+                if (ids(i) == wish->second) chosen = wish->second;
+        out.emplace(q.pools[p].id, std::move(chosen));
+        first += counts[p];
+    }
+    return out;
+}
+
+}  // namespace
+
 checked_start check_start(transaction& tx, const booking_context& ctx, std::string_view requested_location,
-                          instant start, int seats, std::string_view client, instant now, std::string_view leave_out) {
+                          instant start, int seats, std::string_view client, instant now, std::string_view leave_out,
+                          const pool_wishes& wishes, const lock_set* locks) {
     checked_start out;
-    // The client's bookings are read once, whatever the number of places tried.
+    // The client's bookings and the pools' members are read once, whatever the number of places tried.
     const std::optional<asking_client> asker = asking_client_of(tx, client, ctx.offered.rules, leave_out);
+    std::optional<service_pools> pools;
+    if (!ctx.offered.pools.empty()) {
+        const service rules = engine_service(ctx);
+        const interval padded{start - rules.buffer_before, start + rules.duration + rules.buffer_after};
+        // The padded interval, and the local day around the start whose bookings order the members.
+        const interval reach{std::min(padded.start, start - booking_margin), std::max(padded.end, start + booking_margin)};
+        pools.emplace(tx, ctx, reach, locks);
+    }
     for (const std::string& place : request_locations(ctx, requested_location)) {
-        const slot_query q = single_start_query(tx, ctx, place, start, seats, asker, now, leave_out);
+        slot_query q = single_start_query(tx, ctx, place, start, seats, asker, now, leave_out);
+        if (pools) q.pools = pools->at(place, leave_out, wishes.required);
         auto refusal = explain(q, start).front();
-        if (refusal.reasons.empty()) return {place, {}};
+        if (refusal.reasons.empty()) {
+            out.location = place;
+            out.reasons.clear();
+            if (pools) out.members = choose_members(q, q.resources.front().rules.time_zone, start, wishes.kept);
+            return out;
+        }
         if (out.reasons.empty()) out.reasons = std::move(refusal.reasons);
     }
     return out;
@@ -184,8 +290,7 @@ std::vector<std::string> booking_locks(std::span<const booking_request> requests
     std::vector<std::string> out;
     for (const booking_request& r : requests) {
         out.push_back(r.resource);
-        // A lock name of its own kind: a resource with the same id would only share it.
-        if (!r.client.empty()) out.push_back("client " + r.client);
+        if (!r.client.empty()) out.push_back(client_lock(r.client));
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -223,15 +328,20 @@ void check_minutes(minutes value, const std::string& field) {
 /// service's current length and buffers, after the same complete check as
 /// `book` with `b` itself left out. What `confirm` and `reschedule` write
 /// (docs/semantics.md). \throws booking_refused with the reasons.
-void rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now) {
+member_choice rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now,
+                     const lock_set* locks) {
     const booking_context ctx = load_context(tx, b.resource, b.service);
-    const checked_start checked = check_start(tx, ctx, place, start, b.seats, b.client, now, b.id);
+    pool_wishes wishes;
+    for (const booking_record& m : tx.bookings_of_group(b.id))
+        if (m.status != booking_status::cancelled) wishes.kept.emplace(m.pool, m.resource);
+    const checked_start checked = check_start(tx, ctx, place, start, b.seats, b.client, now, b.id, wishes, locks);
     if (checked.location.empty()) refuse(checked.reasons);
     const service rules = engine_service(ctx);
     b.location = checked.location;
     b.time = {start, start + rules.duration};
     b.buffer_before = rules.buffer_before;
     b.buffer_after = rules.buffer_after;
+    return checked.members;
 }
 
 /// The context of `request`: from `cache` when it has it (and then kept
@@ -248,7 +358,7 @@ const booking_context& context_of(transaction& tx, const booking_request& reques
 /// given, keeps the catalog reads for the next requests of the same transaction.
 booking_record book_in(transaction& tx, const booking_request& request, instant now,
                        std::optional<minutes> hold_for, std::string_view series,
-                       context_cache* contexts) {
+                       context_cache* contexts, const lock_set* locks) {
     validate_request(request);
     if (!request.idempotency_key.empty()) {
         if (auto earlier = tx.booking_by_idempotency_key(request.idempotency_key)) {
@@ -263,10 +373,11 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
     std::optional<booking_context> own;
     const booking_context& ctx = context_of(tx, request, contexts, own);
     refuse_more_seats_than(ctx, request.seats);
+    validate_pool_choice(ctx.offered, request.pool_members);
     require_client(tx, request.client);
 
-    const checked_start checked =
-        check_start(tx, ctx, request.location, request.start, request.seats, request.client, now);
+    const checked_start checked = check_start(tx, ctx, request.location, request.start, request.seats, request.client,
+                                              now, {}, {.required = request.pool_members, .kept = {}}, locks);
     if (checked.location.empty()) refuse(checked.reasons);
 
     const service rules = engine_service(ctx);
@@ -290,6 +401,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
     }
     tx.insert_booking(b);
     record(tx, now, request.actor, hold_for ? "hold" : "book", b.id, {}, as_json(b));
+    if (!checked.members.empty()) regroup(tx, b, checked.members, now, request.actor, hold_for ? "hold" : "book");
     return b;
 }
 
@@ -302,6 +414,80 @@ booking_record cancel_in(transaction& tx, booking_record b, std::string_view why
     tx.update_booking(b);
     record(tx, now, actor, "cancel", b.id, before, as_json(b));
     return b;
+}
+
+booking_record main_of(transaction& tx, booking_record b) {
+    if (!b.for_pool()) return b;
+    auto main = tx.booking(b.group);
+    return main ? std::move(*main) : b;
+}
+
+std::string group_left_out(transaction& tx, std::string_view ignore_booking) {
+    if (ignore_booking.empty()) return {};
+    auto ignored = tx.booking(ignore_booking);
+    if (!ignored) missing("ignore_booking", "booking", ignore_booking);
+    return main_of(tx, std::move(*ignored)).id;
+}
+
+void need_group_locks(transaction& tx, const booking_record& main, const lock_set& locks) {
+    locks.need(main.resource);
+    if (!main.client.empty()) locks.need(client_lock(main.client));
+    for (const booking_record& m : tx.bookings_of_group(main.id)) locks.need(m.resource);
+    if (const auto offered = tx.service(main.service))
+        for (const service_pool& p : offered->pools)
+            for (const std::string& id : p.resources) locks.need(id);
+}
+
+std::vector<booking_record> cancel_group_in(transaction& tx, const booking_record& main, std::string_view why,
+                                            instant now, std::string_view actor) {
+    std::vector<booking_record> out;
+    if (main.status != booking_status::cancelled) out.push_back(cancel_in(tx, main, why, now, actor));
+    for (booking_record& m : tx.bookings_of_group(main.id))
+        if (m.status != booking_status::cancelled) out.push_back(cancel_in(tx, std::move(m), why, now, actor));
+    return out;
+}
+
+void regroup(transaction& tx, const booking_record& main, const member_choice& chosen, instant now,
+             std::string_view actor, std::string_view action) {
+    std::vector<booking_record> current;
+    for (booking_record& m : tx.bookings_of_group(main.id))
+        if (m.status != booking_status::cancelled) current.push_back(std::move(m));
+    const auto follow_main = [&](booking_record& m) {
+        m.location = main.location;
+        m.time = main.time;
+        m.seats = main.seats;
+        m.status = main.status;
+        m.expires = main.expires;
+        m.buffer_before = main.buffer_before;
+        m.buffer_after = main.buffer_after;
+        m.updated_at = now;
+    };
+    for (booking_record& m : current) {
+        const auto wanted = chosen.find(m.pool);
+        if (wanted != chosen.end() && wanted->second == m.resource) {
+            const std::string before = as_json(m);
+            follow_main(m);
+            tx.update_booking(m);
+            record(tx, now, actor, action, m.id, before, as_json(m));
+        } else {
+            (void)cancel_in(tx, m, fmt::format("{} of booking {}", action, main.id), now, actor);
+        }
+    }
+    for (const auto& [pool_id, member] : chosen) {
+        const bool kept = std::any_of(current.begin(), current.end(), [&](const booking_record& m) {
+            return m.pool == pool_id && m.resource == member;
+        });
+        if (kept) continue;
+        booking_record m{.id = "bk_" + random_hex(16),
+                         .resource = member,
+                         .service = main.service,
+                         .group = main.id,
+                         .pool = pool_id,
+                         .created_at = now};
+        follow_main(m);
+        tx.insert_booking(m);
+        record(tx, now, actor, action == "hold" ? "hold" : "book", m.id, {}, as_json(m));
+    }
 }
 
 }  // namespace slotcraft::scheduling

@@ -64,9 +64,96 @@ const location_schedule& schedule_at(const resource_record& r, std::string_view 
 std::vector<booking_record> bookings_around(transaction& tx, const resource_record& r, interval span);
 // The engine's rules of `r` at one of its locations.
 schedule rules_at(const resource_record& r, const location_schedule& at, const settings& config);
-// The engine's view of `ctx.resource` at `location` with `bookings` (but `leave_out`).
+// The engine's view of `r` at `location` with `bookings`, but the booking
+// `leave_out` and the pool bookings made with it.
+resource engine_view_of(const resource_record& r, const settings& config, std::string_view location,
+                        std::span<const booking_record> bookings, std::string_view leave_out);
+// The engine's view of `ctx.resource` at `location` with `bookings` (but the group of `leave_out`).
 resource engine_resource(const booking_context& ctx, std::string_view location,
                          std::span<const booking_record> bookings, std::string_view leave_out = {});
+
+// ---- SPEC §10 pools in the catalog ----
+
+// A member per pool: pool id → resource id.
+using member_choice = std::map<std::string, std::string, std::less<>>;
+
+// The members a check must book (`required`: named by the request) and the
+// ones it keeps when they are free (`kept`: the group's members now, for
+// confirm and reschedule); any other pool gets its preferred free member.
+struct pool_wishes {
+    member_choice required;
+    member_choice kept;
+};
+
+// Refuses a member named for a pool the service does not have, or a
+// resource that is not a member of the pool (invalid_argument `pool_members.POOL`).
+void validate_pool_choice(const service_record& offered, const member_choice& named);
+
+// A write that found it needs locks it does not hold (a pool member's, read
+// from the catalog inside the transaction): write_locked runs it again with
+// `names`. Not an `error`, so that nothing on the way mistakes it for a refusal.
+struct locks_missing {
+    std::vector<std::string> names;
+};
+
+// The lock names a write holds (sorted, once each).
+class lock_set {
+public:
+    explicit lock_set(std::vector<std::string> names);
+    [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
+    // Throws locks_missing (the names held and `name`) unless `name` is held.
+    void need(const std::string& name) const;
+
+private:
+    std::vector<std::string> names_;
+};
+
+// backend.write(locks, work(tx, lock_set)), run again with more locks while
+// `work` finds it needs them (at most a few times: the catalog changing under
+// it each time is a conflict).
+template <class Work>
+auto write_locked(store& backend, std::vector<std::string> locks, Work&& work) {
+    for (int attempt = 0;; ++attempt) {
+        const lock_set held(std::move(locks));
+        try {
+            return backend.write(held.names(), [&](transaction& tx) { return work(tx, held); });
+        } catch (locks_missing& more) {
+            if (attempt == 4)
+                throw error(error_category::conflict, "service",
+                            "the pools of the service kept changing while booking: try again");
+            locks = std::move(more.names);
+        }
+    }
+}
+
+// The lock name of a client's bookings (a resource with the same id only shares it).
+std::string client_lock(std::string_view client);
+
+// The catalog pools of one service with their active members, each with its
+// bookings around `reach`, read once for any number of locations.
+class service_pools {
+public:
+    // Needs the lock of every member when `locks` is given.
+    service_pools(transaction& tx, const booking_context& ctx, interval reach, const lock_set* locks);
+    [[nodiscard]] bool empty() const noexcept { return pools_.empty(); }
+    // The engine's pools at `location`: the members with a schedule there,
+    // with their bookings but the group of `leave_out`; a pool `only` names
+    // keeps just that member.
+    [[nodiscard]] std::vector<pool> at(std::string_view location, std::string_view leave_out,
+                                       const member_choice& only) const;
+
+private:
+    struct member {
+        resource_record record;
+        std::vector<booking_record> bookings;
+    };
+    struct one_pool {
+        std::string id;
+        std::vector<member> members;
+    };
+    const settings& config_;
+    std::vector<one_pool> pools_;
+};
 // The asking client of a query of `asked` (SPEC §11): `client` with its
 // bookings but `leave_out`; nullopt for no client or a service without limits.
 std::optional<asking_client> asking_client_of(transaction& tx, std::string_view client, const service& asked,
@@ -85,11 +172,14 @@ std::vector<std::string> request_locations(const booking_context& ctx, std::stri
 struct checked_start {
     std::string location;         // where it is bookable, if anywhere
     std::vector<reason> reasons;  // of the first location tried, when bookable nowhere
+    member_choice members;        // where bookable: the member booked per pool
 };
-// The one check of a start for `client`, with the booking `leave_out` left out.
+// The one check of a start for `client`, with the booking `leave_out` (and
+// its pool bookings) left out; the pools' members as `wishes` asks.
 checked_start check_start(transaction& tx, const booking_context& ctx, std::string_view requested_location,
                           instant start, int seats, std::string_view client, instant now,
-                          std::string_view leave_out = {});
+                          std::string_view leave_out = {}, const pool_wishes& wishes = {},
+                          const lock_set* locks = nullptr);
 
 // not_found naming `client` for a client id (but "") the store does not have.
 void require_client(transaction& tx, std::string_view client);
@@ -104,8 +194,10 @@ void check_minutes(minutes value, const std::string& field);
 // Throws booking_refused with `reasons`.
 [[noreturn]] void refuse(const std::vector<reason>& reasons);
 // Gives `b` what a new booking of its service at `start` would have (the
-// check of confirm and reschedule). \throws booking_refused.
-void rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now);
+// check of confirm and reschedule), keeping its pool members where they are
+// free; returns the members it books. \throws booking_refused.
+member_choice rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now,
+                     const lock_set* locks);
 
 // The booking contexts a batch or series has loaded, by resource and
 // service. Its transaction writes only bookings and audit entries, so the
@@ -115,8 +207,29 @@ const booking_context& context_of(transaction& tx, const booking_request& reques
                                   std::optional<booking_context>& own);
 // Cancels the active booking `b` inside `tx`, with its audit entry.
 booking_record cancel_in(transaction& tx, booking_record b, std::string_view why, instant now, std::string_view actor);
-// Checks and writes one booking or hold inside `tx`.
+// The booking a stored booking belongs with: for a pool member's booking the
+// one it was made with (when it still exists), else itself.
+booking_record main_of(transaction& tx, booking_record b);
+// The booking whose group `ignore_booking` leaves out (SPEC §10: a booking
+// goes with its pool bookings, a pool booking with its group); "" for "".
+// \throws error (not_found, `ignore_booking`) for an unknown booking.
+std::string group_left_out(transaction& tx, std::string_view ignore_booking);
+// Needs the locks of everything a change of the group of `main` may touch:
+// its resource and client, its pool bookings' resources and the members of
+// its service's pools.
+void need_group_locks(transaction& tx, const booking_record& main, const lock_set& locks);
+// Cancels `main` (when active) and its active pool bookings inside `tx`;
+// returns those cancelled now, `main` first.
+std::vector<booking_record> cancel_group_in(transaction& tx, const booking_record& main, std::string_view why,
+                                            instant now, std::string_view actor);
+// Makes the active pool bookings of `main` the members `chosen`: each kept
+// one takes main's time, place, seats, buffers and status; the others are
+// cancelled, and the missing ones written. Audited as `action`.
+void regroup(transaction& tx, const booking_record& main, const member_choice& chosen, instant now,
+             std::string_view actor, std::string_view action);
+// Checks and writes one booking or hold inside `tx`, with its pool bookings.
 booking_record book_in(transaction& tx, const booking_request& request, instant now, std::optional<minutes> hold_for,
-                       std::string_view series = {}, context_cache* contexts = nullptr);
+                       std::string_view series = {}, context_cache* contexts = nullptr,
+                       const lock_set* locks = nullptr);
 
 }  // namespace slotcraft::scheduling

@@ -19,7 +19,7 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
         expand_recurrence(request.rrule, zone::locate(owner->time_zone, "time_zone"), request.first.start,
                           request.except_dates);
     const std::string series = "sr_" + random_hex(16);
-    return store_.write(booking_locks(std::span(&request.first, 1)), [&](transaction& tx) {
+    return write_locked(store_, booking_locks(std::span(&request.first, 1)), [&](transaction& tx, const lock_set& locks) {
         series_outcome out;
         context_cache contexts;
         for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -27,7 +27,7 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
             occurrence.start = starts[i];
             if (!occurrence.idempotency_key.empty()) occurrence.idempotency_key += "@" + format_instant(starts[i]);
             try {
-                out.booked.push_back(book_in(tx, occurrence, now, std::nullopt, series, &contexts));
+                out.booked.push_back(book_in(tx, occurrence, now, std::nullopt, series, &contexts, &locks));
             } catch (const booking_refused& e) {
                 if (request.mode == series_mode::all_or_nothing)
                     throw booking_refused(fmt::format("occurrences[{}].start", i),
@@ -56,7 +56,7 @@ std::vector<booking_record> scheduler::cancel_series(std::string_view booking_id
         const booking_record b = cancel(booking_id, why, now, actor);
         return was_active ? std::vector<booking_record>{b} : std::vector<booking_record>{};
     }
-    return store_.write(std::span(&found->resource, 1), [&](transaction& tx) {
+    return write_locked(store_, {found->resource}, [&](transaction& tx, const lock_set& locks) {
         // A series has one resource; its occurrences lie within a millennium of each other.
         const date::years reach{1000};
         const interval around{found->time.start - reach, found->time.start + reach};
@@ -64,7 +64,10 @@ std::vector<booking_record> scheduler::cancel_series(std::string_view booking_id
         for (booking_record b : tx.bookings_of_resource(found->resource, around)) {
             if (b.series != found->series || b.status == booking_status::cancelled) continue;
             if (scope == series_scope::this_and_following && b.time.start < found->time.start) continue;
-            out.push_back(cancel_in(tx, std::move(b), why, now, actor));
+            for (const booking_record& m : tx.bookings_of_group(b.id)) locks.need(m.resource);
+            // Its pool bookings go with it, after it.
+            for (booking_record& cancelled : cancel_group_in(tx, b, why, now, actor))
+                if (cancelled.id == b.id) out.push_back(std::move(cancelled));
         }
         return out;
     });

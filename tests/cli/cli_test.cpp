@@ -658,6 +658,46 @@ TEST_CASE("--db: service add --assign orders the free masters of a slot, and bad
     CHECK(masters_at_three() == json::array({"anna", "boris"}));
 }
 
+TEST_CASE("--db: a service with --pool books the master and a free room together, lists the rooms and refuses a busy one (SPEC §10)") {
+    salon_db salon;
+    for (const char* command : {"resource add boris --tz Europe/Moscow", "schedule set boris salon-a --mon 09:00-18:00",
+                                "resource add room-1 --tz Europe/Moscow", "schedule set room-1 salon-a --mon 10:00-12:00",
+                                "service add color --duration 60 --location salon-a --pool room=room-1",
+                                "link anna color", "link boris color"})
+        REQUIRE(salon.db(command).status == 0);
+    const json monday =
+        json::parse(salon.db("slots color --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z").out)["slots"];
+    REQUIRE(monday.size() == 2);  // 10:00 and 11:00 Moscow: the room's hours
+    CHECK(monday[0]["start"] == "2026-03-02T07:00:00Z");
+    CHECK(monday[0]["resources"] == json::array({"anna", "boris"}));
+    CHECK(monday[0]["pools"] == json{{"room", {"room-1"}}});
+
+    const outcome booked = salon.db("book color anna 2026-03-02T07:00:00Z --client c1 --pool-member room=room-1");
+    REQUIRE(booked.status == 0);
+    const std::string anna_id = json::parse(booked.out)["id"];
+    const json refused = salon.refusal("book color boris 2026-03-02T07:00:00Z", 4);
+    CHECK(refused["reasons"][0]["code"] == "pool_busy");
+    CHECK(json::parse(salon.db("check color boris 2026-03-02T07:00:00Z").out)["reasons"][0]["code"] == "pool_busy");
+    CHECK(salon.db("book color boris 2026-03-02T08:00:00Z").status == 0);
+    CHECK(json::parse(salon.db("slots color --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z").out)["slots"].empty());
+    // Cancelling Anna's booking gives the room back.
+    REQUIRE(salon.db("cancel " + anna_id).status == 0);
+    CHECK(json::parse(salon.db("slots color --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z").out)["slots"].size() ==
+          1);
+
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("service add color --duration 60 --pool room", 2)["field"] == "pool");
+    CHECK(salon.refusal("service add color --duration 60 --pool room=room-1 --pool room=anna", 2)["field"] == "pool");
+    CHECK(salon.refusal("service add color --duration 60 --pool room=room-1,", 2)["field"] == "pools[0].resources[1]");
+    CHECK(salon.refusal("service add color --duration 60 --pool room=ghost", 3)["field"] == "pools[0].resources[0]");
+    CHECK(salon.refusal("book color anna 2026-03-02T07:00:00Z --pool-member desk=room-1", 2)["field"] ==
+          "pool_members.desk");
+    CHECK(salon.refusal("book color anna 2026-03-02T07:00:00Z --pool-member room", 2)["field"] == "pool_member");
+    CHECK(salon.refusal("check color anna 2026-03-02T07:00:00Z --pool-member room=anna", 2)["field"] ==
+          "pool_members.room");
+    CHECK(salon.audit_size() == before);
+}
+
 TEST_CASE("--db archive retires a location, resource or service, and list shows it only with --archived") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");

@@ -124,6 +124,148 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.resource("boris")->schedules.front() == rotating);
     }
 
+    SUBCASE("a service that needs a room books the master and a free room in one step, and the group moves and goes together (SPEC §10)") {
+        // Two rooms at salon A with hours of their own; three masters share them.
+        location_schedule room_one{.location = "salon-a"};
+        location_schedule room_two{.location = "salon-a"};
+        location_schedule master{.location = "salon-a"};
+        for (auto day : {date::Monday, date::Tuesday}) {
+            room_one.weekly.set(day, {local_range::parse("10:00", "18:00")});
+            room_two.weekly.set(day, {local_range::parse("09:00", "12:00")});
+            master.weekly.set(day, {local_range::parse("09:00", "18:00")});
+        }
+        s.put_resource({.id = "room-1", .name = "Room 1", .time_zone = "Europe/Berlin", .schedules = {room_one}});
+        s.put_resource({.id = "room-2", .name = "Room 2", .time_zone = "Europe/Berlin", .schedules = {room_two}});
+        for (const char* id : {"boris", "carol"})
+            s.put_resource({.id = id, .name = id, .time_zone = "Europe/Berlin", .schedules = {master}});
+        s.put_service({.rules = {.id = "color", .duration = 60min}, .name = "Colour", .locations = {"salon-a"},
+                       .pools = {{.id = "room", .resources = {"room-1", "room-2"}}}});
+        for (const char* id : {"anna", "boris", "carol"}) s.link(id, "color");
+        const instant at_0900 = monday_0900;
+        const instant at_1000 = monday_0900 + 1h;
+        slot_request colors{.service = "color", .resources = {"anna"}, .from = at_0900, .to = at_1000 + 1s};
+
+        // 09:00: only room 2 is open; 10:00: both, equally free, by id.
+        const auto listed = s.slots(colors, now);
+        REQUIRE(starts(listed) == std::vector<instant>{at_0900, at_1000});
+        CHECK(listed[0].free.pools == std::vector<pool_choice>{{"room", {"room-2"}}});
+        CHECK(listed[1].free.pools == std::vector<pool_choice>{{"room", {"room-1", "room-2"}}});
+
+        booking_request anna_color{.resource = "anna", .service = "color", .client = "c1", .start = at_1000};
+        const booking_record anna = s.book(anna_color, now);
+        const auto anna_room = s.upcoming("room-1", at_0900, 1);
+        REQUIRE(anna_room.size() == 1);
+        CHECK(anna_room[0].group == anna.id);
+        CHECK(anna_room[0].pool == "room");
+        CHECK(anna_room[0].client.empty());
+        CHECK(anna_room[0].time == anna.time);
+        CHECK(anna_room[0].location == "salon-a");
+
+        // Boris asks for room 1, which Anna has: refused naming the pool; any room: room 2.
+        booking_request boris_color{.resource = "boris", .service = "color", .client = "c2", .start = at_1000,
+                                    .pool_members = {{"room", "room-1"}}};
+        const auto refused = s.check(boris_color, now);
+        REQUIRE(refused.size() == 1);
+        CHECK(refused.front().code == reason_code::pool_busy);
+        CHECK(refused.front().message.find("room") != std::string::npos);
+        CHECK_THROWS_AS((void)s.book(boris_color, now), booking_refused);
+        boris_color.pool_members.clear();
+        const booking_record boris = s.book(boris_color, now);
+        REQUIRE(s.upcoming("room-2", at_0900, 1).size() == 1);
+        CHECK(s.upcoming("room-2", at_0900, 1).front().group == boris.id);
+
+        // Carol is free at 10:00, but no room is: not listed, and check says why.
+        slot_request carols = colors;
+        carols.resources = {"carol"};
+        CHECK(starts(s.slots(carols, now)) == std::vector<instant>{at_0900});
+        booking_request carol_color{.resource = "carol", .service = "color", .start = at_1000};
+        const auto no_room = s.check(carol_color, now);
+        REQUIRE(no_room.size() == 1);
+        CHECK(no_room.front().code == reason_code::pool_busy);
+
+        // Cancelling Anna's booking frees her room with it; the client's list has the main booking only.
+        CHECK(s.client_bookings("c1", now, true).size() == 1);
+        CHECK(s.cancel(anna.id, "ill", now).status == booking_status::cancelled);
+        CHECK(s.upcoming("room-1", at_0900, 1).empty());
+        CHECK(s.client_bookings("c1", now, true).empty());
+        const booking_record carol = s.book(carol_color, now);
+        CHECK(s.upcoming("room-1", at_0900, 1).front().group == carol.id);
+
+        // Boris moves to 14:00, where room 2 is closed: his room booking moves to room 1.
+        const booking_record moved = s.reschedule(boris.id, monday_0900 + 5h, now);
+        CHECK(moved.time.start == monday_0900 + 5h);
+        CHECK(s.upcoming("room-2", at_0900, 1).empty());
+        const auto boris_rooms = s.upcoming("room-1", monday_0900 + 5h, 1);
+        REQUIRE(boris_rooms.size() == 1);
+        CHECK(boris_rooms.front().group == boris.id);
+        CHECK(boris_rooms.front().time == moved.time);
+
+        // Moving the room booking's id moves its whole group; it stays in room 1 where it is free.
+        const booking_record carol_room = s.upcoming("room-1", at_0900, 1).front();
+        const booking_record carol_moved = s.reschedule(carol_room.id, at_0900 + 24h + 1h, now);
+        CHECK(carol_moved.id == carol.id);
+        const auto tuesday_room = s.upcoming("room-1", at_0900 + 24h, 1);
+        REQUIRE(tuesday_room.size() == 1);
+        CHECK(tuesday_room.front().id == carol_room.id);
+        CHECK(tuesday_room.front().time == carol_moved.time);
+
+        // A hold holds a room too: at 11:00 room 2 has no booking that day and
+        // room 1 has Boris's, so room 2. Confirming the hold confirms both.
+        const auto rooms_of = [&](const std::string& main) {  // its room bookings not cancelled, holds too
+            std::vector<booking_record> out;
+            for (booking_record& b : s.bookings({.period = {at_0900, at_0900 + 24h}, .resources = {"room-1", "room-2"}}))
+                if (b.group == main && b.status != booking_status::cancelled) out.push_back(std::move(b));
+            return out;
+        };
+        const booking_record held =
+            s.hold({.resource = "anna", .service = "color", .client = "c1", .start = monday_0900 + 2h}, 10min, now);
+        auto held_room = rooms_of(held.id);
+        REQUIRE(held_room.size() == 1);
+        CHECK(held_room.front().resource == "room-2");
+        CHECK(held_room.front().status == booking_status::held);
+        CHECK(held_room.front().expires == held.expires);
+        CHECK(s.confirm(held.hold_token, now + 1min).status == booking_status::confirmed);
+        CHECK(rooms_of(held.id).front().status == booking_status::confirmed);
+
+        // Cancelling a room booking's id cancels its whole group.
+        CHECK(s.cancel(held_room.front().id, "no room", now).status == booking_status::cancelled);
+        CHECK(s.booking(held.id)->status == booking_status::cancelled);
+        CHECK(rooms_of(held.id).empty());
+    }
+
+    SUBCASE("a room named that the service has not, or a resource that is not in the pool, is refused naming it, and nothing is written") {
+        s.put_resource({.id = "room-1", .name = "Room 1", .time_zone = "Europe/Berlin",
+                        .schedules = {{.location = "salon-a"}}});
+        CHECK(field_of([&] {
+                  s.put_service({.rules = {.id = "color", .duration = 60min},
+                                 .pools = {{.id = "room", .resources = {"room-1", "room-9"}}}});
+              }) == "pools[0].resources[1]");
+        CHECK(category_of([&] {
+                  s.put_service({.rules = {.id = "color", .duration = 60min},
+                                 .pools = {{.id = "room", .resources = {"room-9"}}}});
+              }) == error_category::not_found);
+        CHECK(field_of([&] {
+                  s.put_service({.rules = {.id = "color", .duration = 60min}, .pools = {{.id = "room", .resources = {}}}});
+              }) == "pools[0].resources");
+        CHECK(field_of([&] {
+                  s.put_service({.rules = {.id = "color", .duration = 60min},
+                                 .pools = {{.id = "", .resources = {"room-1"}}}});
+              }) == "pools[0].id");
+        CHECK_FALSE(s.service("color").has_value());
+        s.put_service({.rules = {.id = "color", .duration = 60min}, .pools = {{.id = "room", .resources = {"room-1"}}}});
+        s.link("anna", "color");
+        const auto before = s.audit().size();
+        booking_request asked{.resource = "anna", .service = "color", .start = monday_0900,
+                              .pool_members = {{"desk", "room-1"}}};
+        CHECK(field_of([&] { (void)s.book(asked, now); }) == "pool_members.desk");
+        CHECK(field_of([&] { (void)s.check(asked, now); }) == "pool_members.desk");
+        asked.pool_members = {{"room", "anna"}};
+        CHECK(field_of([&] { (void)s.book(asked, now); }) == "pool_members.room");
+        CHECK(category_of([&] { (void)s.book(asked, now); }) == error_category::invalid_argument);
+        CHECK(s.audit().size() == before);
+        CHECK(s.upcoming("anna", monday_0900, 1).empty());
+    }
+
     SUBCASE("limits per client hold in listing, check, book, hold and reschedule (SPEC §11)") {
         // One cut a day per client; a yoga class seat per client.
         s.put_service({.rules = {.id = "cut", .duration = 30min, .buffer_after = 10min, .max_per_client_per_day = 1},

@@ -1,16 +1,21 @@
 // "Listed means bookable, and nothing books what it should not", on random
 // catalogs: 2-4 locations, 2-6 resources working at different locations in
 // Berlin, New York and Kathmandu around DST changes, one-seat and group
-// services with buffers, notice and advance limits, holds that expire, and
-// (some seeds) services changing between bookings and moves. After every
-// step:
+// services with buffers, notice and advance limits, holds that expire,
+// rooms some services need one of (SPEC §10; rooms with hours of their own,
+// in zones of their own), and (some seeds) services changing between
+// bookings and moves. After every step:
 //   - every listed slot, for every resource it names, passes `check` at the
 //     slot's location, and `book` succeeds on a copy of the store;
 //   - starts that are not listed (for a resource at a place where it could
 //     serve) are refused by `check` with reasons and by `book`, writing nothing;
 //   - a move goes to every start `slots(ignore_booking)` lists, and nowhere else;
-//   - no two active bookings of a resource overlap (padded), other than seats
-//     of one group class at one place within its capacity.
+//   - no two active bookings of a resource or a room overlap (padded), other
+//     than seats of one group class at one place within its capacity (a
+//     room's seats are not counted: SPEC §10 counts them on the masters);
+//   - every active booking of a service with pools holds one active room
+//     booking per pool at its own time, and every active room booking
+//     belongs to an active booking.
 #include "backends.hpp"
 
 #include <slotcraft/scheduler.hpp>
@@ -76,7 +81,7 @@ public:
     bool services_change_;
     interval days_{};
     instant now_{};
-    std::vector<std::string> places, resources, services;
+    std::vector<std::string> places, resources, services, rooms;
     const std::vector<std::string> clients{"c1", "c2", "c3"};
 
     int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
@@ -138,11 +143,26 @@ public:
             resources.push_back(r.id);
             s_.put_resource(r);
         }
+        // Rooms (SPEC §10): resources with hours of their own that provide nothing.
+        const int room_count = pick(0, 3);
+        for (int i = 0; i < room_count; ++i) {
+            resource_record room{.id = "room" + std::to_string(i), .time_zone = one_of(zones)};
+            location_schedule at{.location = one_of(places)};
+            for (unsigned d = 0; d < 7; ++d) at.weekly.set(date::weekday{d}, random_day());
+            room.schedules.push_back(std::move(at));
+            rooms.push_back(room.id);
+            s_.put_resource(room);
+        }
         const int service_count = pick(2, 3);
         for (int i = 0; i < service_count; ++i) {
             const bool group = i == 1 || chance(0.2);
             service_record rec{.rules = random_rules("s" + std::to_string(i), group)};
             if (chance(0.4)) rec.locations = {one_of(places)};
+            if (!rooms.empty() && chance(0.6)) {
+                service_pool& pool = rec.pools.emplace_back(service_pool{.id = "room", .resources = {}});
+                for (const std::string& room : rooms)
+                    if (pool.resources.empty() || chance(0.6)) pool.resources.push_back(room);
+            }
             services.push_back(rec.rules.id);
             s_.put_service(rec);
             for (const std::string& r : resources)
@@ -195,11 +215,35 @@ const Option& tight_pick(world& w, std::vector<Option>& options, Gap&& gap) {
 
 struct step_counts {
     std::size_t listed_checked = 0, copies_booked = 0, unlisted_refused = 0, moves = 0, service_changes = 0;
+    std::size_t booked_with_rooms = 0, moved_with_rooms = 0;  // of services with pools
 };
 
-/// No two active bookings of a resource overlap, but seats of one class at one place.
+/// No two active bookings of a resource or room overlap, but seats of one
+/// class at one place; pool groups are whole.
 void check_no_double_booking(world& w) {
-    for (const std::string& r : w.resources) {
+    std::vector<std::string> everyone = w.resources;
+    everyone.insert(everyone.end(), w.rooms.begin(), w.rooms.end());
+    std::map<std::string, std::vector<booking_record>> rooms_of;  // active room bookings by their main booking
+    for (const std::string& room : w.rooms)
+        for (booking_record& b : w.s_.upcoming(room, w.days_.start - 24h, 6))
+            if (b.active_at(w.now_)) rooms_of[b.group].push_back(std::move(b));
+    for (const std::string& r : w.resources)
+        for (const booking_record& b : w.s_.upcoming(r, w.days_.start - 24h, 6)) {
+            if (!b.active_at(w.now_)) continue;
+            const auto held = rooms_of.find(b.id);
+            const std::size_t pools = w.s_.service(b.service)->pools.size();
+            INFO("the rooms of ", b.id, " (", b.service, " of ", r, " at ", format_instant(b.time.start), ")");
+            CHECK((held == rooms_of.end() ? 0 : held->second.size()) == pools);
+            if (held == rooms_of.end()) continue;
+            for (const booking_record& room : held->second) {
+                CHECK(room.time == b.time);
+                CHECK(room.location == b.location);
+            }
+            rooms_of.erase(held);
+        }
+    CHECK_MESSAGE(rooms_of.empty(), "room bookings without an active main booking: " << rooms_of.size());
+    for (const std::string& r : everyone) {
+        const bool room = std::find(w.rooms.begin(), w.rooms.end(), r) != w.rooms.end();
         std::vector<booking_record> active;
         for (booking_record& b : w.s_.upcoming(r, w.days_.start - 24h, 6))
             if (b.active_at(w.now_)) active.push_back(std::move(b));
@@ -207,7 +251,7 @@ void check_no_double_booking(world& w) {
         for (std::size_t i = 0; i < active.size(); ++i) {
             const booking_record& a = active[i];
             const int capacity = w.s_.service(a.service)->rules.capacity;
-            if (capacity > 1) {
+            if (capacity > 1 && !room) {
                 const int taken = seats[{a.service, a.time.start, a.location}] += a.seats;
                 INFO("class ", a.service, " of ", r, " at ", format_instant(a.time.start));
                 CHECK(taken <= capacity);
@@ -308,6 +352,7 @@ void run_world(std::uint32_t seed, bool services_change, step_counts& counts) {
             } else {
                 (void)s.book(ask, w.now_);
             }
+            if (!s.service(service)->pools.empty()) ++counts.booked_with_rooms;
         }
 
         // Some seeds change a service between bookings and moves: its length or buffers.
@@ -351,6 +396,7 @@ void run_world(std::uint32_t seed, bool services_change, step_counts& counts) {
                 CHECK(moved.time.start == start);
                 CHECK(moved.time.length() == std::chrono::seconds{s.service(b.service)->rules.duration});
                 ++counts.moves;
+                if (!s.service(b.service)->pools.empty()) ++counts.moved_with_rooms;
             }
         }
         if (w.chance(0.2) && !active.empty()) (void)s.cancel(w.one_of(active).id, "changed plans", w.now_);
@@ -368,13 +414,16 @@ TEST_CASE_TEMPLATE_DEFINE("on random catalogs, every listed slot can be booked a
     for (std::uint32_t seed = 1; seed <= 24; ++seed) run_world<Backend>(seed, seed % 3 == 0, counts);
     MESSAGE("listed checked ", counts.listed_checked, ", booked on copies ", counts.copies_booked,
             ", unlisted refused ", counts.unlisted_refused, ", moves ", counts.moves, ", service changes ",
-            counts.service_changes);
+            counts.service_changes, ", booked with rooms ", counts.booked_with_rooms, ", moved with rooms ",
+            counts.moved_with_rooms);
     // The worlds must have exercised each promise, or the test proves nothing.
     CHECK(counts.listed_checked > 500);
     CHECK(counts.copies_booked > 50);
     CHECK(counts.unlisted_refused > 500);
     CHECK(counts.moves > 30);
     CHECK(counts.service_changes > 5);
+    CHECK(counts.booked_with_rooms > 30);
+    CHECK(counts.moved_with_rooms > 10);
 }
 
 TEST_CASE_TEMPLATE_INVOKE(scheduler_random, slotcraft::test::memory_backend, slotcraft::test::sqlite_backend);

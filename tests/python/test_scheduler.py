@@ -150,6 +150,55 @@ def test_a_services_assignment_orders_each_slots_masters_and_is_stored(salon: sc
     assert sc.ServiceRecord.from_dict(stored.to_dict()) == stored
 
 
+def test_a_service_with_a_room_pool_books_the_master_and_the_room_and_cancels_them_together(
+    salon: sc.Scheduler,
+) -> None:
+    """SPEC §10: one room, open 10:00-12:00 Berlin, shared by anna and boris."""
+    room_hours = {day: [("10:00", "12:00")] for day in ("mon", "tue")}
+    salon.put_resource(sc.ResourceRecord("room-1", "Europe/Berlin", name="Room 1",
+                                         schedules=[sc.LocationSchedule("salon", weekly=room_hours)]))
+    color = sc.ServiceRecord(sc.Service("color", minutes(60)), name="Colour", pools={"room": ["room-1"]})
+    salon.put_service(color)
+    salon.link("anna", "color")
+    salon.link("boris", "color")
+    stored = salon.service("color")
+    assert stored is not None and stored.pools == {"room": ["room-1"]}
+    assert stored.to_dict()["pools"] == [{"id": "room", "resources": ["room-1"]}]
+    assert sc.ServiceRecord.from_dict(stored.to_dict()) == stored
+
+    day = (MONDAY, MONDAY + timedelta(days=1))
+    free = salon.slots("color", *day, now=NOW)
+    assert [s.start for s in free] == [utc("2027-03-01T09:00"), utc("2027-03-01T10:00")]
+    assert free[0].pools == {"room": ["room-1"]}
+    assert json.loads(salon.slots_json("color", *day, now=NOW))["slots"][0]["pools"] == {"room": ["room-1"]}
+
+    main = salon.book("anna", "color", free[0].start, client="c1", pool_members={"room": "room-1"}, now=NOW)
+    room = salon.upcoming("room-1", MONDAY, days=1)
+    assert [(b.group, b.pool, b.client, b.start) for b in room] == [(main.id, "room", "", main.start)]
+    refused = salon.check("boris", "color", free[0].start, now=NOW)
+    assert [r.code for r in refused] == [sc.ReasonCode.pool_busy]
+    with pytest.raises(sc.Conflict):
+        salon.book("boris", "color", free[0].start, now=NOW)
+    salon.cancel(room[0].id, "no room", now=NOW)  # a room booking's id cancels its group
+    got = salon.booking(main.id)
+    assert got is not None and got.status == sc.BookingStatus.cancelled
+    assert salon.book("boris", "color", free[0].start, now=NOW).resource == "boris"
+
+    with pytest.raises(sc.InvalidArgument) as bad_pool:
+        salon.book("anna", "color", free[1].start, pool_members={"desk": "room-1"}, now=NOW)
+    assert bad_pool.value.field == "pool_members.desk"
+    with pytest.raises(sc.InvalidArgument) as bad_member:
+        salon.check("anna", "color", free[1].start, pool_members={"room": 7}, now=NOW)  # type: ignore[dict-item]
+    assert bad_member.value.field == "pool_members.room"
+    with pytest.raises(sc.InvalidArgument) as bad_pools:
+        sc.ServiceRecord(sc.Service("color", minutes(60)), pools=["room-1"])  # type: ignore[arg-type]
+    assert bad_pools.value.field == "pools"
+    with pytest.raises(sc.NotFound) as ghost:
+        salon.put_service(sc.ServiceRecord(sc.Service("color", minutes(60)), pools={"room": ["ghost"]}))
+    assert ghost.value.field == "pools[0].resources[0]"
+    assert salon.service("color") == stored
+
+
 def test_check_lists_every_reason_and_nothing_for_a_free_start(salon: sc.Scheduler) -> None:
     assert salon.check("anna", "cut", utc("2027-03-01T08:00"), now=NOW) == []
     sunday_morning = utc("2027-02-28T11:00")  # before now, and a Sunday

@@ -67,7 +67,8 @@ inline service_record cut() {
                       .max_per_day = 4},
             .name = "Haircut",
             .locations = {"salon", "online"},
-            .assign = {.strategy = assign_strategy::weighted, .weights = {{"anna", 2}}, .priorities = {{"boris", 1}}}};
+            .assign = {.strategy = assign_strategy::weighted, .weights = {{"anna", 2}}, .priorities = {{"boris", 1}}},
+            .pools = {{.id = "room", .resources = {"boris", "anna"}}, {.id = "chair", .resources = {"anna"}}}};
 }
 
 /// One seat: overlapping active bookings of it are double bookings.

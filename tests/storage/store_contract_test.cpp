@@ -502,6 +502,16 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         unfair.assign.weights["boris"] = -1;
         CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_service(unfair); }); }) ==
               refused{error_category::invalid_argument, "service.assign.weights"});
+        service_record pooled = cut();
+        pooled.pools.push_back({.id = "room", .resources = {"anna"}});
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_service(pooled); }); }) ==
+              refused{error_category::invalid_argument, "service.pools[2].id"});
+        pooled.pools.back() = {.id = "desk", .resources = {}};
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_service(pooled); }); }) ==
+              refused{error_category::invalid_argument, "service.pools[2].resources"});
+        pooled.pools.back() = {.id = "desk", .resources = {"anna", "anna"}};
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_service(pooled); }); }) ==
+              refused{error_category::invalid_argument, "service.pools[2].resources[1]"});
         read(db, [](transaction& tx) {
             CHECK(tx.service("cut") == cut());
             CHECK(tx.resource("boris") == boris());
@@ -761,6 +771,34 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         });
     }
 
+    SUBCASE("bookings_of_group lists the pool bookings made with one booking, of any status, by start, and none for an empty group") {
+        put_catalog(db);
+        auto main = booking_at("main", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z");
+        auto room = booking_at("room", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z");
+        room.resource = "boris";
+        room.group = "main";
+        room.pool = "room";
+        auto chair = booking_at("chair", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z");
+        chair.group = "main";
+        chair.pool = "chair";
+        chair.status = booking_status::cancelled;
+        auto other = booking_at("other", "2026-03-02T08:00:00Z", "2026-03-02T08:30:00Z");
+        other.group = "elsewhere";
+        write(db, [&](transaction& tx) {
+            for (const auto& b : {main, room, chair, other}) tx.insert_booking(b);
+        });
+        read(db, [&](transaction& tx) {
+            const auto found = tx.bookings_of_group("main");
+            CHECK(ids_of(found) == strings{"chair", "room"});
+            REQUIRE(found.size() == 2);
+            CHECK(found[0] == chair);
+            CHECK(found[1] == room);
+            CHECK(ids_of(tx.bookings_of_group("elsewhere")) == strings{"other"});
+            CHECK(tx.bookings_of_group("").empty());
+            CHECK(tx.bookings_of_group("room").empty());
+        });
+    }
+
     SUBCASE("confirmed_starting_in lists confirmed bookings whose start is in the half-open span") {
         put_catalog(db);
         auto at_start = booking_at("at-start", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z");
@@ -938,8 +976,21 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
                   refused{error_category::conflict, "booking"});
             CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.insert_booking(extra_seat); }); }) ==
                   refused{error_category::conflict, "booking.seats"});
+            // A pool member's booking (SPEC §10) is kept from overlaps as any
+            // booking is, but its seats are counted on its main booking only.
+            booking_record pool_seat = extra_seat;
+            pool_seat.id = "c-pool";
+            pool_seat.group = "b-held";
+            pool_seat.pool = "room";
+            write(db, [&](transaction& tx) { tx.insert_booking(pool_seat); });
+            booking_record pool_over = over;
+            pool_over.id = "y-5";
+            pool_over.group = "y-main";
+            pool_over.pool = "room";
+            CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.insert_booking(pool_over); }); }) ==
+                  refused{error_category::conflict, "booking"});
             read(db, [&](transaction& tx) {
-                CHECK(ids_of(tx.bookings_of_resource("anna", day)) == strings{"y-1", "y-4", "b-held", "y-3"});
+                CHECK(ids_of(tx.bookings_of_resource("anna", day)) == strings{"y-1", "y-4", "b-held", "c-pool", "y-3"});
             });
         } else {
             write(db, [&](transaction& tx) {

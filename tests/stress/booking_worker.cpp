@@ -3,7 +3,7 @@
 // (tests/stress/sqlite_concurrency_test.cpp, postgres_concurrency_test.cpp).
 //
 //   slotcraft_booking_worker DB SEED ITERATIONS [--threads N] [--max-seconds S]
-//                            [--pause-us P] [--start-at-ms T] [--random-times] [--setup]
+//                            [--pause-us P] [--start-at-ms T] [--random-times] [--rooms] [--setup]
 //
 // --setup creates the catalog (idempotently) and exits. Otherwise each thread
 // runs ITERATIONS times (or until S seconds have passed, when given), pausing
@@ -12,7 +12,9 @@
 // waits until T (milliseconds since the Unix epoch, system clock) before
 // opening the store, so that several processes open it at the same moment.
 // --random-times sends a third of the 30-minute bookings to random quarter
-// hours of the hot day and the six days after it instead. It prints
+// hours of the hot day and the six days after it instead. --rooms books only
+// "styling" at the hot starts: a master (r1..r3) and the one room of its
+// pool (SPEC §10), so that masters race for the room. It prints
 // one flushed line per outcome after the scheduler returned, so a killed
 // worker has printed only committed changes:
 //   OK <booking id>                 the booking committed
@@ -81,6 +83,13 @@ void setup(scheduler& s) {
         s.link("r" + std::to_string(i), "cut", "setup");
         s.link("r" + std::to_string(i), "class", "setup");
     }
+    // SPEC §10: styling needs a master and the one room; the room has hours of its own.
+    s.put_resource({.id = "room1", .name = "Room 1", .time_zone = "Europe/Berlin", .schedules = {always}}, "setup");
+    s.put_service({.rules = {.id = "styling", .duration = 30min, .step = 15min, .buffer_after = 5min},
+                   .name = "Styling",
+                   .pools = {{.id = "room", .resources = {"room1"}}}},
+                  "setup");
+    for (int i = 1; i <= resource_count; ++i) s.link("r" + std::to_string(i), "styling", "setup");
     s.put_client({.id = "c1", .name = "Client One"}, "setup");
 }
 
@@ -91,6 +100,7 @@ struct shared_state {
     std::chrono::steady_clock::time_point deadline;
     std::uint64_t pause_us;
     bool random_times = false;
+    bool rooms = false;
     std::atomic<bool> failed{false};
     std::vector<long> calls;  // per thread; each thread writes only its own
     std::atomic<std::int64_t> worst_us{0};
@@ -135,7 +145,10 @@ void work(shared_state& state, unsigned thread_index) {
             booking_request request{.resource = "r" + std::to_string(1 + pick(rng, resource_count)),
                                     .client = "c1",
                                     .actor = "worker"};
-            if (pick(rng, 5) == 0) {
+            if (state.rooms) {
+                request.service = "styling";
+                request.start = berlin.to_utc(day, 9h + 15min * static_cast<int>(pick(rng, cut_starts)));
+            } else if (pick(rng, 5) == 0) {
                 request.service = "class";
                 request.seats = 1 + static_cast<int>(pick(rng, 2));
                 request.start = berlin.to_utc(day, 12h + std::chrono::hours{static_cast<int>(pick(rng, class_starts))});
@@ -173,7 +186,7 @@ void work(shared_state& state, unsigned thread_index) {
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "ERROR %s\nusage: slotcraft_booking_worker DB SEED ITERATIONS [--threads N] [--max-seconds S] "
-                 "[--pause-us P] [--start-at-ms T] [--random-times] [--setup]\n",
+                 "[--pause-us P] [--start-at-ms T] [--random-times] [--rooms] [--setup]\n",
                  why);
     std::exit(2);
 }
@@ -193,6 +206,7 @@ int main(int argc, char** argv) {
     unsigned threads = 1;
     bool setup_only = false;
     bool random_times = false;
+    bool rooms = false;
     std::optional<std::chrono::seconds> max_seconds;
     std::uint64_t pause_us = 2000;
     std::optional<std::chrono::system_clock::time_point> start_at;
@@ -202,6 +216,8 @@ int main(int argc, char** argv) {
             setup_only = true;
         } else if (arg == "--random-times") {
             random_times = true;
+        } else if (arg == "--rooms") {
+            rooms = true;
         } else if (arg == "--threads") {
             if (++i >= argc) usage("--threads needs a number");
             threads = number<unsigned>(argv[i], "bad --threads");
@@ -238,7 +254,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         shared_state state{.s = s, .seed = seed, .iterations = iterations, .deadline = deadline,
-                           .pause_us = pause_us, .random_times = random_times, .calls = std::vector<long>(threads, 0)};
+                           .pause_us = pause_us, .random_times = random_times, .rooms = rooms, .calls = std::vector<long>(threads, 0)};
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, std::ref(state), t);
         for (std::thread& t : pool) t.join();

@@ -116,6 +116,7 @@ struct printed {
     std::vector<std::string> cancelled;
     std::size_t refused = 0;
     std::size_t refused_no_seats = 0;  ///< refusals of a full group slot
+    std::size_t refused_pool_busy = 0;  ///< refusals for a pool with no free member (SPEC §10)
     std::vector<std::string> refused_by;  ///< the bookings refusals named as in the way
     // From the LATENCY line, when the worker printed it:
     std::optional<double> worst_ms;     ///< the slowest book/cancel call
@@ -134,6 +135,7 @@ struct printed {
             else if (line.rfind("REFUSED", 0) == 0) {
                 ++refused;
                 refused_no_seats += line.rfind("REFUSED no_seats", 0) == 0 ? 1 : 0;
+                refused_pool_busy += line.rfind("REFUSED pool_busy", 0) == 0 ? 1 : 0;
                 if (const auto space = line.find(' ', 8); space != std::string::npos)
                     refused_by.push_back(line.substr(space + 1));
             } else if (line.rfind("LATENCY ", 0) == 0) {
@@ -225,6 +227,7 @@ inline contended_run collect(const std::vector<worker>& workers, std::chrono::st
         run.all.cancelled.insert(run.all.cancelled.end(), one.cancelled.begin(), one.cancelled.end());
         run.all.refused += one.refused;
         run.all.refused_no_seats += one.refused_no_seats;
+        run.all.refused_pool_busy += one.refused_pool_busy;
     }
     MESSAGE(workers.size() << " workers took " << elapsed << " s: " << run.all.ok.size() << " OK, "
                            << run.all.refused << " REFUSED (" << run.all.refused_no_seats << " for want of seats), "

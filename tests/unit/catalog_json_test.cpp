@@ -173,10 +173,18 @@ TEST_CASE("a service is written with the SPEC section 8 field names") {
     record["locations"] = {"salon"};
     record["archived"] = false;
     record["assign"] = json::parse(R"({"strategy": "least_booked", "weights": {}, "priorities": {}})");
+    record["pools"] = json::array();
     CHECK(json(service_record{.rules = cut(), .name = "Haircut", .locations = {"salon"}}) == record);
-    // A record written before SPEC §12 (no `assign`) reads with the default strategy.
+    // SPEC §10 pools: an array of {id, resources}, in order, read back equal.
+    const service_record pooled{.rules = cut(), .pools = {{.id = "room", .resources = {"r2", "r1"}}, {.id = "chair", .resources = {"c1"}}}};
+    CHECK(json(pooled)["pools"] ==
+          json::parse(R"([{"id": "room", "resources": ["r2", "r1"]}, {"id": "chair", "resources": ["c1"]}])"));
+    CHECK(json(pooled).get<service_record>() == pooled);
+    // A record written before SPEC §12 and §10 (no `assign`, no `pools`) reads with the default strategy and no pools.
     record.erase("assign");
+    record.erase("pools");
     CHECK(record.get<service_record>().assign == assignment{});
+    CHECK(record.get<service_record>().pools.empty());
     record["archived"] = true;
     CHECK(record.get<service_record>().archived);
 }
@@ -307,6 +315,17 @@ TEST_CASE("reading refuses bad input and names the field") {
     CHECK(refused_field<service_record>(rules) == "service.assign.weights");
     rules["assign"] = json::array();
     CHECK(refused_field<service_record>(rules) == "service.assign");
+    rules = cut();
+    rules["pools"] = {{"room", "r1"}};
+    CHECK(refused_field<service_record>(rules) == "service.pools");
+    rules["pools"] = json::array({{{"id", "room"}}});
+    CHECK(refused_field<service_record>(rules) == "service.pools[0].resources");
+    rules["pools"] = json::array({{{"id", "room"}, {"resources", {"r1", 2}}}});
+    CHECK(refused_field<service_record>(rules) == "service.pools[0].resources[1]");
+    rules["pools"] = json::array({{{"id", 5}, {"resources", {"r1"}}}});
+    CHECK(refused_field<service_record>(rules) == "service.pools[0].id");
+    rules["pools"] = json::array({{{"id", "room"}, {"resources", {"r1"}}, {"size", 2}}});
+    CHECK(refused_field<service_record>(rules) == "service.pools[0].size");
 
     json values = settings{.reminder_offsets = {minutes{60}, minutes{5}}};
     values["reminder_offsets"][1] = "5";

@@ -285,7 +285,15 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
 
 /// Takes a current file back to schema version 5: no catalog version, no
 /// triggers (version 6), the index of version 1 that version 7 drops.
+/// Takes away what version 9 added: the pool group columns and their index.
+void back_to_version_8(raw_db& raw) {
+    raw.exec("DROP INDEX bookings_group");
+    raw.exec("ALTER TABLE bookings DROP COLUMN group_id");
+    raw.exec("ALTER TABLE bookings DROP COLUMN pool_id");
+}
+
 void back_to_version_5(raw_db& raw) {
+    back_to_version_8(raw);
     for (const std::string& name : raw.texts("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
         raw.exec("DROP TRIGGER " + name);
     raw.exec("DROP TABLE catalog_version");
@@ -432,6 +440,7 @@ TEST_CASE("a version 7 file keeps its audit entries and their numbers, and numbe
         raw_db raw(file.path());
         // Version 7's audit table, with AUTOINCREMENT, holding entries 1, 2, 4 and 5 (3 was written and
         // removed, as a rolled-back entry leaves a gap) and a sequence counter at 5.
+        back_to_version_8(raw);
         raw.exec("DELETE FROM audit WHERE seq = 3");
         raw.exec("CREATE TABLE audit_v7 (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_s INTEGER NOT NULL, actor TEXT NOT NULL, "
                  "action TEXT NOT NULL, subject TEXT NOT NULL, \"before\" TEXT NOT NULL, \"after\" TEXT NOT NULL)");
@@ -452,6 +461,33 @@ TEST_CASE("a version 7 file keeps its audit entries and their numbers, and numbe
     const auto next = db->write({}, [](transaction& tx) { return tx.append_audit({.action = "book", .subject = "b-6"}); });
     CHECK(next == 6);
     CHECK(db->read([](transaction& tx) { return tx.audit_log(5, 10); }).front().subject == "b-6");
+}
+
+TEST_CASE("a version 8 file gains pool groups: its bookings read back with none, and a group can be written") {
+    temp_db file;
+    const booking_record kept = booking_at("b-kept", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
+    {
+        const auto db = open_fast(file.path());
+        put_catalog(*db);
+        write(*db, [&](transaction& tx) { tx.insert_booking(kept); });
+        raw_db raw(file.path());
+        back_to_version_8(raw);
+        raw.exec("PRAGMA user_version = 8");
+        REQUIRE(raw.texts("SELECT name FROM pragma_table_info('bookings') WHERE name = 'group_id'").empty());
+    }
+    const auto db = open_fast(file.path());
+    raw_db raw(file.path());
+    CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
+    CHECK(raw.texts("PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+    read(*db, [&](transaction& tx) {
+        CHECK(tx.booking("b-kept") == kept);
+        CHECK(tx.bookings_of_group("b-kept").empty());
+    });
+    booking_record room = booking_at("b-room", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
+    room.group = "b-kept";
+    room.pool = "room";
+    write(*db, [&](transaction& tx) { tx.insert_booking(room); });
+    read(*db, [&](transaction& tx) { CHECK(tx.bookings_of_group("b-kept") == std::vector<booking_record>{room}); });
 }
 
 TEST_CASE("a write started inside a write of the same thread is refused at once, and the store stays usable") {

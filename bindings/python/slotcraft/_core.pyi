@@ -474,6 +474,7 @@ class ServiceRecord:
     locations: list[str]
     archived: bool
     assign: Assignment
+    pools: dict[str, list[str]]
     def __init__(
         self,
         rules: Service,
@@ -482,6 +483,7 @@ class ServiceRecord:
         locations: Sequence[str] = ...,
         archived: bool = False,
         assign: Assignment | None = None,
+        pools: Mapping[str, Sequence[str]] = ...,
     ) -> None: ...
     @property
     def id(self) -> str: ...
@@ -569,6 +571,10 @@ class BookingRecord:
     @property
     def series(self) -> str: ...
     @property
+    def group(self) -> str: ...
+    @property
+    def pool(self) -> str: ...
+    @property
     def cancel_reason(self) -> str: ...
     @property
     def attendance(self) -> Attendance: ...
@@ -627,6 +633,7 @@ class BookingRequest:
     seats: int
     idempotency_key: str
     actor: str
+    pool_members: dict[str, str]
     def __init__(
         self,
         resource: str,
@@ -638,6 +645,7 @@ class BookingRequest:
         seats: int = 1,
         idempotency_key: str = "",
         actor: str = "",
+        pool_members: Mapping[str, str] = ...,
     ) -> None: ...
 
 class LocatedSlot:
@@ -653,6 +661,8 @@ class LocatedSlot:
     def resources(self) -> list[str]: ...
     @property
     def seats_left(self) -> int: ...
+    @property
+    def pools(self) -> dict[str, list[str]]: ...
 
 class DueReminder:
     @property
@@ -761,6 +771,7 @@ class Scheduler:
         client: str = "",
         seats: int = 1,
         ignore_booking: str = "",
+        pool_members: Mapping[str, str] = ...,
         now: datetime | None = None,
     ) -> list[Reason]: ...
     def open_time(self, resource: str, start: datetime, end: datetime, *, location: str = "") -> OpenTime: ...
@@ -778,6 +789,7 @@ class Scheduler:
         seats: int = 1,
         idempotency_key: str = "",
         actor: str = "",
+        pool_members: Mapping[str, str] = ...,
         now: datetime | None = None,
     ) -> BookingRecord: ...
     def hold(
@@ -792,6 +804,7 @@ class Scheduler:
         seats: int = 1,
         idempotency_key: str = "",
         actor: str = "",
+        pool_members: Mapping[str, str] = ...,
         now: datetime | None = None,
     ) -> BookingRecord: ...
     def confirm(self, hold_token: str, *, now: datetime | None = None, actor: str = "") -> BookingRecord: ...

@@ -37,9 +37,9 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from types import TracebackType
+from types import MappingProxyType, TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -106,14 +106,18 @@ class Slot:
     end: datetime
     resources: list[str]
     seats_left: int
+    pools: dict[str, list[str]] = field(default_factory=dict)  # SPEC §10: free members per pool, preferred first
 
     @property
     def time(self) -> sc.Interval:
         return sc.Interval(self.start, self.end)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": sc.format_instant(self.start), "end": sc.format_instant(self.end),
-                "resources": list(self.resources), "seats_left": self.seats_left}
+        out = {"start": sc.format_instant(self.start), "end": sc.format_instant(self.end),
+               "resources": list(self.resources), "seats_left": self.seats_left}
+        if self.pools:
+            out["pools"] = {pool: list(members) for pool, members in self.pools.items()}
+        return out
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,10 @@ class LocatedSlot:
     @property
     def seats_left(self) -> int:
         return self.slot.seats_left
+
+    @property
+    def pools(self) -> dict[str, list[str]]:
+        return self.slot.pools
 
 
 @dataclass(frozen=True)
@@ -232,8 +240,9 @@ def _service(data: dict[str, Any]) -> sc.ServiceRecord:
 
 
 def _located_slot(data: dict[str, Any]) -> LocatedSlot:
+    pools = {str(pool): list(members) for pool, members in data.get("pools", {}).items()}
     slot = Slot(sc.parse_instant(data["start"]), sc.parse_instant(data["end"]), list(data["resources"]),
-                int(data["seats_left"]))
+                int(data["seats_left"]), pools)
     return LocatedSlot(slot, data["location"])
 
 
@@ -337,9 +346,12 @@ class RemoteScheduler:
 
     @staticmethod
     def _request_body(resource: str, service: str, start: datetime, location: str, client: str,
-                      seats: int) -> dict[str, Any]:
-        return {"resource": resource, "service": service, "start": _instant(start, "start"), "location": location,
+                      seats: int, pool_members: Mapping[str, str]) -> dict[str, Any]:
+        body = {"resource": resource, "service": service, "start": _instant(start, "start"), "location": location,
                 "client": client, "seats": seats}
+        if pool_members:
+            body["pool_members"] = dict(pool_members)
+        return body
 
     @staticmethod
     def _idempotency(key: str) -> dict[str, str]:
@@ -479,9 +491,10 @@ class RemoteScheduler:
         seats: int = 1,
         idempotency_key: str = "",
         actor: str = "",
+        pool_members: Mapping[str, str] = MappingProxyType({}),
         now: datetime | None = None,
     ) -> sc.BookingRecord:
-        body = self._request_body(resource, service, start, location, client, seats)
+        body = self._request_body(resource, service, start, location, client, seats, pool_members)
         return _booking(self._call("POST", "/bookings", body=body, headers=self._idempotency(idempotency_key),
                                    fields=REQUEST_FIELDS))
 
@@ -497,9 +510,10 @@ class RemoteScheduler:
         seats: int = 1,
         idempotency_key: str = "",
         actor: str = "",
+        pool_members: Mapping[str, str] = MappingProxyType({}),
         now: datetime | None = None,
     ) -> sc.BookingRecord:
-        body = {**self._request_body(resource, service, start, location, client, seats),
+        body = {**self._request_body(resource, service, start, location, client, seats, pool_members),
                 "ttl_minutes": _minutes(ttl, "ttl")}
         return _booking(self._call("POST", "/holds", body=body, headers=self._idempotency(idempotency_key),
                                    fields=REQUEST_FIELDS))

@@ -164,6 +164,9 @@ public:
     std::vector<booking_record> bookings_of_client(std::string_view client) override {
         return inner_.bookings_of_client(client);
     }
+    std::vector<booking_record> bookings_of_group(std::string_view group) override {
+        return inner_.bookings_of_group(group);
+    }
     std::vector<booking_record> confirmed_starting_in(interval span) override {
         return inner_.confirmed_starting_in(span);
     }

@@ -75,8 +75,8 @@ location_schedule schedule_from_row(const Row& row) {
     return s;
 }
 
-/// A service without its locations: id, rules (JSON, with `assign` beside
-/// them; rows written before it have none), name, archived.
+/// A service without its locations: id, rules (JSON, with `assign` and
+/// `pools` beside them; rows written before those have none), name, archived.
 template <class Row>
 service_record service_from_row(const Row& row) {
     service_record s;
@@ -84,6 +84,7 @@ service_record service_from_row(const Row& row) {
     decode_column(row.text(1), fmt::format("the rules of service \"{}\"", id), [&](const nlohmann::json& v) {
         s.rules = service_rules_from_json(v);
         s.assign = assignment_from_json(v, "service");
+        s.pools = service_pools_from_json(v, "service");
         return 0;
     });
     s.rules.id = id;
@@ -168,7 +169,7 @@ inline settings settings_from_document(const nlohmann::json& document) {
 /// The booking in `row`: id, resource, service, location, client, start, end,
 /// seats, status, expires (may be null), hold token, buffer before and after
 /// (minutes), idempotency key, series, cancel reason, created, updated,
-/// attendance (SLOTCRAFT_BOOKING_COLUMNS in sqlite/statements.hpp,
+/// attendance, group, pool (SLOTCRAFT_BOOKING_COLUMNS in sqlite/statements.hpp,
 /// SLOTCRAFT_PG_BOOKING_COLUMNS in postgres/statements.hpp).
 /// \throws error (storage) for a status or attendance no slotcraft wrote.
 template <class Row>
@@ -195,6 +196,8 @@ booking_record booking_from_row(const Row& row) {
     b.updated_at = instant_at(17);
     b.attendance = stored_value(fmt::format("bookings.attendance of \"{}\"", b.id),
                                 [&] { return parse_attendance(row.text(18), "attendance"); });
+    b.group = row.text(19);
+    b.pool = row.text(20);
     return b;
 }
 

@@ -72,9 +72,10 @@ public:
     void put_service(const service_record& s) override {
         writing();
         check_service_write(s, [&](const std::string& id) { return exists(statement::location_exists, id); });
-        // The rules column holds the engine's rules and the SPEC §12 assignment beside them.
-        nlohmann::json rules = s.rules;
-        rules["assign"] = s.assign;
+        // The rules column holds the engine's rules, the SPEC §12 assignment
+        // and the SPEC §10 pools beside them.
+        nlohmann::json rules = s;
+        for (const char* kept_elsewhere : {"name", "locations", "archived"}) rules.erase(kept_elsewhere);
         self().run(statement::put_service, s.rules.id, json_text(rules, "service"), s.name, s.archived);
         self().run(statement::delete_service_locations, s.rules.id);
         for (std::size_t i = 0; i < s.locations.size(); ++i)
@@ -232,6 +233,10 @@ public:
     }
     std::vector<booking_record> bookings_of_client(std::string_view client_id) override {
         return bookings(statement::bookings_of_client, client_id);
+    }
+    std::vector<booking_record> bookings_of_group(std::string_view group) override {
+        if (group.empty()) return {};
+        return bookings(statement::bookings_of_group, group);
     }
     std::vector<booking_record> confirmed_starting_in(interval span) override {
         return bookings(statement::confirmed_starting_in, seconds_of(span.start), seconds_of(span.end));

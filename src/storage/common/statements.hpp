@@ -62,7 +62,7 @@ enum class statement : unsigned char {
     put_setting,     ///< upsert (key, value JSON)
     delete_setting,  ///< (key)
 
-    // Bookings: the 19 booking columns in rows.hpp's order, as
+    // Bookings: the 21 booking columns in rows.hpp's order, as
     // parameters of a write and as the columns of a read.
     insert_booking,              ///< (booking columns)
     update_booking,              ///< (booking columns), the row with id ?1
@@ -71,6 +71,7 @@ enum class statement : unsigned char {
     booking_by_hold_token,       ///< (token) → booking columns; never for an empty token
     bookings_of_resource,        ///< (resource, from, to) → booking columns of padded intervals overlapping; by start, id
     bookings_of_client,          ///< (client) → booking columns; by start, id
+    bookings_of_group,           ///< (group) → booking columns; by start, id; never for an empty group
     confirmed_starting_in,       ///< (from, to) → booking columns; by start, id
     booking_exists,              ///< (id) → a row when it exists
     /// (id, resource, service, idempotency key, hold token) → id taken,

@@ -35,11 +35,12 @@ void check_resource_write(const resource_record& r, LocationExists&& location_ex
 }
 
 /// not_found for an offered location `location_exists(id)` denies;
-/// invalid_argument for a location listed twice or a negative weight or
-/// priority.
+/// invalid_argument for a location listed twice, a negative weight or
+/// priority, or a pool of the wrong shape (service_pool::validate).
 template <class LocationExists>
 void check_service_write(const service_record& s, LocationExists&& location_exists) {
     s.assign.validate_values("service.");
+    service_pool::validate(s.pools, "service.");
     for (std::size_t i = 0; i < s.locations.size(); ++i) {
         const std::string field = fmt::format("service.locations[{}]", i);
         const auto first = s.locations.begin();

@@ -207,6 +207,10 @@ public:
     std::vector<booking_record> bookings_of_client(std::string_view client) override {
         return bookings_where([&](const booking_record& b) { return b.client == client; });
     }
+    std::vector<booking_record> bookings_of_group(std::string_view group) override {
+        if (group.empty()) return {};
+        return bookings_where([&](const booking_record& b) { return b.group == group; });
+    }
     std::vector<booking_record> confirmed_starting_in(interval span) override {
         return bookings_where([&](const booking_record& b) {
             return b.status == booking_status::confirmed && span.contains(b.time.start);

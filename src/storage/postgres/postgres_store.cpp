@@ -282,7 +282,7 @@ private:
                     seconds_of(b.time.end), std::int64_t{b.seats}, std::string(to_string(b.status)), expires,
                     b.hold_token, b.buffer_before.count(), b.buffer_after.count(), b.idempotency_key, b.series,
                     b.cancel_reason, seconds_of(b.created_at), seconds_of(b.updated_at),
-                    std::string(to_string(b.attendance)));
+                    std::string(to_string(b.attendance)), b.group, b.pool);
     }
 
     /// conflict when b's idempotency key or hold token belongs to another booking.

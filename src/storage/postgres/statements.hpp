@@ -14,16 +14,16 @@
     "id, resource_id, service_id, location_id, client_id, extract(epoch FROM start_at)::bigint, "               \
     "extract(epoch FROM end_at)::bigint, seats, status, extract(epoch FROM expires_at)::bigint, hold_token, "    \
     "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, "                              \
-    "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint, attendance"
+    "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint, attendance, group_id, pool_id"
 
-/// $1..$19 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
+/// $1..$21 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
 /// statement computes the padded interval and `lapsed` from them.
 #define SLOTCRAFT_PG_BOOKING_VALUES                                                                           \
     "$1, $2, $3, $4, $5, to_timestamp($6::bigint), to_timestamp($7::bigint), "                               \
     "to_timestamp($6::bigint) - $12::integer * interval '1 minute', "                                        \
     "to_timestamp($7::bigint) + $13::integer * interval '1 minute', $8::integer, $9, "                        \
     "to_timestamp($10::bigint), $11, $12::integer, $13::integer, $14, $15, $16, to_timestamp($17::bigint), " \
-    "to_timestamp($18::bigint), COALESCE($9 = 'held' AND $10::bigint <= $18::bigint, false), $19"
+    "to_timestamp($18::bigint), COALESCE($9 = 'held' AND $10::bigint <= $18::bigint, false), $19, $20, $21"
 
 namespace slotcraft::detail::postgres_sql {
 
@@ -114,13 +114,13 @@ inline constexpr std::array<statement_text, statement_count> statements{{
     {statement::insert_booking,
      "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
      "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-     "series, cancel_reason, created_at, updated_at, lapsed, attendance) VALUES ("
+     "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) VALUES ("
      SLOTCRAFT_PG_BOOKING_VALUES
      ") ON CONFLICT DO NOTHING"},
     {statement::update_booking,
      "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
      "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-     "series, cancel_reason, created_at, updated_at, lapsed, attendance) = ("
+     "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) = ("
      SLOTCRAFT_PG_BOOKING_VALUES
      ") WHERE id = $1"},
     {statement::booking,
@@ -147,6 +147,11 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "SELECT "
      SLOTCRAFT_PG_BOOKING_COLUMNS
      " FROM bookings WHERE client_id = $1 "
+     "ORDER BY start_at, id"},
+    {statement::bookings_of_group,
+     "SELECT "
+     SLOTCRAFT_PG_BOOKING_COLUMNS
+     " FROM bookings WHERE group_id = $1 AND group_id <> '' "
      "ORDER BY start_at, id"},
     {statement::confirmed_starting_in,
      "SELECT "

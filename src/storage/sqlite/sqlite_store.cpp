@@ -267,7 +267,7 @@ private:
 
 // ---- the transaction ------------------------------------------------------------
 
-/// Binds every column, in SLOTCRAFT_BOOKING_COLUMNS order, to ?1..?19.
+/// Binds every column, in SLOTCRAFT_BOOKING_COLUMNS order, to ?1..?21.
 void bind_booking(query& q, const booking_record& b) {
     q.bind(1, b.id)
         .bind(2, b.resource)
@@ -287,7 +287,9 @@ void bind_booking(query& q, const booking_record& b) {
         .bind(16, b.cancel_reason)
         .bind(17, seconds_of(b.created_at))
         .bind(18, seconds_of(b.updated_at))
-        .bind(19, to_string(b.attendance));
+        .bind(19, to_string(b.attendance))
+        .bind(20, b.group)
+        .bind(21, b.pool);
 }
 
 /// A transaction on one connection: reads from detail::sql_transaction, writes

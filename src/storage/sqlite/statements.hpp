@@ -11,7 +11,8 @@
 /// The booking columns, in rows.hpp's order.
 #define SLOTCRAFT_BOOKING_COLUMNS                                                                                   \
     "id, resource_id, service_id, location_id, client_id, start_s, end_s, seats, status, expires_s, hold_token, " \
-    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, created_s, updated_s, attendance"
+    "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, created_s, updated_s, attendance, " \
+    "group_id, pool_id"
 
 namespace slotcraft::detail::sqlite_sql {
 
@@ -104,12 +105,12 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO bookings ("
      SLOTCRAFT_BOOKING_COLUMNS
      ") VALUES "
-     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"},
+     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"},
     {statement::update_booking,
      "UPDATE bookings SET resource_id = ?2, service_id = ?3, location_id = ?4, client_id = ?5, start_s = ?6, "
      "end_s = ?7, seats = ?8, status = ?9, expires_s = ?10, hold_token = ?11, buffer_before_min = ?12, "
      "buffer_after_min = ?13, idempotency_key = ?14, series = ?15, cancel_reason = ?16, created_s = ?17, "
-     "updated_s = ?18, attendance = ?19 WHERE id = ?1"},
+     "updated_s = ?18, attendance = ?19, group_id = ?20, pool_id = ?21 WHERE id = ?1"},
     {statement::booking,
      "SELECT "
      SLOTCRAFT_BOOKING_COLUMNS
@@ -133,6 +134,11 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "SELECT "
      SLOTCRAFT_BOOKING_COLUMNS
      " FROM bookings WHERE client_id = ?1 "
+     "ORDER BY start_s, id"},
+    {statement::bookings_of_group,
+     "SELECT "
+     SLOTCRAFT_BOOKING_COLUMNS
+     " FROM bookings WHERE group_id = ?1 AND group_id <> '' "
      "ORDER BY start_s, id"},
     {statement::confirmed_starting_in,
      "SELECT "

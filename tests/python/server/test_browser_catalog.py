@@ -252,10 +252,17 @@ def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site
     from selenium.webdriver.support.ui import Select
 
     site.admin.send("PUT", "/v1/resources/lex", {"name": "Lex", "timezone": "Europe/Berlin"}, 201)
+    for room in ("room-a", "room-b"):
+        site.admin.send("PUT", f"/v1/resources/{room}", {"name": room, "timezone": "Europe/Berlin"}, 201)
     site.admin.send("PUT", "/v1/services/lesson", {"name": "Lesson", "duration": 45, "max_seats_per_client": 1,
-                                                   "assign": {"strategy": "weighted", "weights": {"lex": 3}}}, 201)
+                                                   "assign": {"strategy": "weighted", "weights": {"lex": 3}},
+                                                   "pools": [{"id": "room", "resources": ["room-a"]}]}, 201)
     sign_in(browser, "/admin#/catalog?kind=services&id=lesson")
     assert browser.find("form.catalog-form input[name=max_seats_per_client]").get_attribute("value") == "1"
+    # SPEC §10: the pools show one a line and are edited there.
+    assert browser.find("form.catalog-form textarea[name=pools]").get_attribute("value") == "room: room-a"
+    fill(browser, "form.catalog-form textarea[name=pools]", "room: room-a, room-b")
+    browser.shot("service-pools")
     strategy = Select(browser.find("form.catalog-form select[name=assign]"))
     assert strategy.first_selected_option.get_attribute("value") == "weighted"
     assert "lex 3" in browser.find("form.catalog-form .assign-note").text
@@ -268,6 +275,7 @@ def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site
     assert saved["name"] == "Lesson, 45 min"
     assert (saved["max_per_client_per_day"], saved["max_per_client_per_week"], saved["max_seats_per_client"]) == (0, 2, 1)
     assert saved["assign"] == {"strategy": "priority", "weights": {"lex": 3}, "priorities": {}}
+    assert saved["pools"] == [{"id": "room", "resources": ["room-a", "room-b"]}]
 
 
 def archive(browser: Page) -> None:

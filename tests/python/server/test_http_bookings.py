@@ -242,3 +242,34 @@ def test_attendance_is_marked_by_staff_once_the_start_has_passed(memory_api: Api
         "field"] == "attendance"
     assert error_of(memory_api.client.post(f"/v1/bookings/{booking['id']}/attendance", {"attendance": "attended"}), 403)
     assert memory_api.scheduler.booking(booking["id"]).attendance == sc.Attendance.no_show
+
+
+def test_a_service_with_a_room_pool_lists_the_rooms_and_books_the_one_named(api: Api) -> None:
+    """SPEC §10 over HTTP: the service's pools are put with it, slots list the free
+    rooms, a booking names its room (or gets the preferred one), a busy room is 409."""
+    room = {"timezone": "Europe/Berlin", "schedules": [{"location": "salon", "weekly": {"mon": [["09:00", "12:00"]]}}]}
+    for rid in ("room-1", "room-2"):
+        assert api.admin.put(f"/v1/resources/{rid}", room).status_code == 201
+    put = api.admin.put("/v1/services/color", {"name": "Colour", "duration": 60,
+                                               "pools": [{"id": "room", "resources": ["room-1", "room-2"]}]})
+    assert put.status_code == 201, put.text
+    assert put.json()["pools"] == [{"id": "room", "resources": ["room-1", "room-2"]}]
+    for master in ("anna", "boris"):
+        api.scheduler.link(master, "color")
+    slots = api.client.get("/v1/slots", service="color", **{"from": NINE, "to": TEN}).json()["slots"]
+    assert [(s["start"], s["pools"]) for s in slots] == [(NINE, {"room": ["room-1", "room-2"]})]
+
+    named = api.admin.post("/v1/bookings", {"resource": "anna", "service": "color", "start": NINE,
+                                            "pool_members": {"room": "room-2"}})
+    assert named.status_code == 201, named.text
+    rooms = api.scheduler.upcoming("room-2", sc.parse_instant(NINE), 1)
+    assert [(b.group, b.pool) for b in rooms] == [(named.json()["id"], "room")]
+    busy = error_of(api.admin.post("/v1/bookings", {"resource": "boris", "service": "color", "start": NINE,
+                                                    "pool_members": {"room": "room-2"}}), 409)
+    assert [r["code"] for r in busy["reasons"]] == ["pool_busy"]
+    other = api.admin.post("/v1/bookings", {"resource": "boris", "service": "color", "start": NINE})
+    assert other.status_code == 201, other.text
+    assert [b.group for b in api.scheduler.upcoming("room-1", sc.parse_instant(NINE), 1)] == [other.json()["id"]]
+    assert error_of(api.admin.post("/v1/bookings", cut(TEN, pool_members={"room": "room-1"})), 400)["field"] == (
+        "pool_members.room")
+    assert error_of(api.admin.post("/v1/bookings", cut(TEN, pool_members=["room-1"])), 400)["field"] == "pool_members"

@@ -95,6 +95,13 @@ SERVICE = _record(
                                "description": "resource id to priority (default 0)"},
             }
         ) | {"description": "SPEC §12: how slots order their free resources; the first gets a booking of any"},
+        "pools": {"type": "array",
+                  "items": _record({"id": {"type": "string", "minLength": 1},
+                                    "resources": {"type": "array", "items": {"type": "string", "minLength": 1},
+                                                  "minItems": 1}},
+                                   ("id", "resources")),
+                  "description": "SPEC §10: pools a booking also takes one free member of (rooms, chairs); "
+                                 "members are resources with their own hours"},
     },
     ("duration",),
 )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query
-from pydantic import BaseModel, StrictInt, StrictStr
+from pydantic import BaseModel, Field, StrictInt, StrictStr
 
 import slotcraft as sc
 
@@ -39,6 +39,10 @@ class NewBooking(BaseModel):
     location: StrictStr = ""
     client: StrictStr = ""
     seats: StrictInt = 1
+    pool_members: dict[StrictStr, StrictStr] = Field(
+        default_factory=dict,
+        description="SPEC §10: the member to book per pool of the service, e.g. {\"room\": \"room-2\"}; "
+        "a pool not named gets its preferred free member (a slot lists each pool's free members, preferred first)")
 
     class Config:
         extra = "forbid"
@@ -109,6 +113,7 @@ def routes(ctx: Context) -> APIRouter:
                 seats=booking.seats,
                 idempotency_key=key,
                 actor=who.actor,
+                pool_members=booking.pool_members,
                 now=ctx.clock(),
             )
         return ctx.booking_view(booked)

@@ -74,6 +74,7 @@ def routes(ctx: Context) -> APIRouter:
                 seats=hold.seats,
                 idempotency_key=key,
                 actor=who.actor,
+                pool_members=hold.pool_members,
                 now=ctx.clock(),
             )
         return ctx.booking_view(held)

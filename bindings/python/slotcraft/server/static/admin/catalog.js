@@ -90,6 +90,7 @@ addMessages({
     "catalog.maxPerClientPerWeek": "Bookings one client may have a week, Monday to Sunday (0: no limit)",
     "catalog.maxSeatsPerClient": "Seats one client may take in one class (0: no limit)",
     "catalog.offeredAt": "Offered at (none ticked: everywhere)",
+    "catalog.pools": "Rooms, chairs, devices: a booking also takes one free member of each pool. One pool a line, e.g. room: room-1, room-2",
     "catalog.providers": "Provided by",
     "catalog.noProviders": "No resource provides it yet: tick it on a resource's page.",
     "catalog.provides": "Services it provides",
@@ -185,6 +186,7 @@ addMessages({
     "catalog.maxPerClientPerWeek": "Записей одного клиента в неделю, с понедельника (0: без ограничения)",
     "catalog.maxSeatsPerClient": "Мест одного клиента на одном занятии (0: без ограничения)",
     "catalog.offeredAt": "Где оказывается (ничего не отмечено: везде)",
+    "catalog.pools": "Кабинеты, кресла, приборы: запись берёт по одному свободному из каждого пула. Пул в строке, например room: room-1, room-2",
     "catalog.providers": "Кто оказывает",
     "catalog.noProviders": "Пока никто: отметьте услугу на странице ресурса.",
     "catalog.provides": "Какие услуги оказывает",
@@ -368,13 +370,25 @@ function serviceParts(record, locations) {
     return field(location.name ? `${location.name} (${location.id})` : location.id, box);
   });
   const where = h("fieldset", { "data-field": "locations" }, h("legend", {}, t("catalog.offeredAt")), places);
+  // SPEC §10: one pool a line, "room: room-1, room-2"; the server checks ids and members.
+  const pools = h("textarea", { name: "pools", "data-field": "pools", rows: "2", spellcheck: "false" });
+  pools.value = (record.pools ?? []).map((pool) => `${pool.id}: ${pool.resources.join(", ")}`).join("\n");
   const element = h("div", { class: "service-fields" },
     numbers.map(([, input, key]) => field(t(key), input)), field(t("catalog.align"), align),
-    field(t("catalog.assign"), strategy, kept), where);
+    field(t("catalog.assign"), strategy, kept), field(t("catalog.pools"), pools), where);
+  const readPools = () => pools.value.split("\n").filter((line) => line.trim() !== "").map((line) => {
+    const colon = line.indexOf(":");
+    const members = colon < 0 ? "" : line.slice(colon + 1);
+    return {
+      id: (colon < 0 ? line : line.slice(0, colon)).trim(),
+      resources: members.trim() === "" ? [] : members.split(",").map((id) => id.trim()),
+    };
+  });
   const read = () => {
     const body = {
       align: align.value,
       assign: { strategy: strategy.value, weights, priorities },
+      pools: readPools(),
       locations: [...where.querySelectorAll("input:checked")].map((box) => box.value),
     };
     for (const [name, input] of numbers) {

@@ -236,6 +236,37 @@ void register_scheduler(py::module_& m) {
             return "DueReminder('" + r.booking.id + "', " + std::to_string(r.offset.count()) + " min)";
         });
 
+    // ---- the waiting list ----
+    py::enum_<waitlist_status>(m, "WaitlistStatus", "Where a place on a waiting list stands.")
+        .value("waiting", waitlist_status::waiting)
+        .value("offered", waitlist_status::offered)
+        .value("booked", waitlist_status::booked)
+        .value("lapsed", waitlist_status::lapsed)
+        .value("expired", waitlist_status::expired)
+        .value("left", waitlist_status::left);
+    py::class_<waitlist_entry> cls_entry(m, "WaitlistEntry", "A client's place on a service's waiting list (read-only).");
+    readonly<as_text>(cls_entry, "id", &waitlist_entry::id);
+    readonly<as_text>(cls_entry, "client", &waitlist_entry::client);
+    readonly<as_text>(cls_entry, "service", &waitlist_entry::service);
+    readonly<as_text>(cls_entry, "resource", &waitlist_entry::resource, "\"\": any resource providing the service.");
+    readonly<as_text>(cls_entry, "location", &waitlist_entry::location, "\"\": any location.");
+    cls_entry.def_property_readonly("start", [](const waitlist_entry& e) { return from_instant(e.window.start); })
+        .def_property_readonly("end", [](const waitlist_entry& e) { return from_instant(e.window.end); });
+    readonly<as_int>(cls_entry, "seats", &waitlist_entry::seats);
+    readonly<as_minutes>(cls_entry, "offer_ttl", &waitlist_entry::offer_ttl);
+    readonly<as_enum<waitlist_status, &parse_waitlist_status>>(cls_entry, "status", &waitlist_entry::status);
+    readonly<as_text>(cls_entry, "offer", &waitlist_entry::offer, "The hold offered, if any (a booking id).");
+    readonly<as_bool>(cls_entry, "notified", &waitlist_entry::notified);
+    readonly<as_instant>(cls_entry, "created_at", &waitlist_entry::created_at);
+    readonly<as_instant>(cls_entry, "updated_at", &waitlist_entry::updated_at);
+    to_dict_method(cls_entry);
+    json_repr(cls_entry, "WaitlistEntry");
+    value_equality(cls_entry);
+    py::class_<waitlist_offer>(m, "WaitlistOffer", "An offer to a waiter: the entry and its hold.")
+        .def_readonly("entry", &waitlist_offer::entry)
+        .def_readonly("hold", &waitlist_offer::hold)
+        .def("__repr__", [](const waitlist_offer& o) { return "WaitlistOffer('" + o.entry.id + "', '" + o.hold.id + "')"; });
+
     py::class_<refused_occurrence>(m, "RefusedOccurrence", "An occurrence of a series that was not booked, and why.")
         .def_property_readonly("start", [](const refused_occurrence& r) { return from_instant(r.start); })
         .def_readonly("reasons", &refused_occurrence::reasons)
@@ -674,10 +705,10 @@ void register_scheduler(py::module_& m) {
         "book_recurring",
         [](py_scheduler& s, py::handle resource, py::handle service_id, py::handle start, py::handle rrule,
            py::handle except_dates, py::handle what_is_free, py::handle location, py::handle client, py::handle seats,
-           py::handle idempotency_key, py::handle actor, py::handle now) {
+           py::handle idempotency_key, py::handle actor, py::handle pool_members, py::handle now) {
             recurring_request request{
                 .first = make_request(resource, service_id, start, location, client, seats, idempotency_key, actor,
-                                      py::dict()),
+                                      pool_members),
                 .rrule = to_text(rrule, "rrule"),
                 .mode = to_bool(what_is_free, "what_is_free") ? series_mode::what_is_free : series_mode::all_or_nothing};
             if (!py::isinstance<py::iterable>(except_dates) || py::isinstance<py::str>(except_dates))
@@ -691,7 +722,7 @@ void register_scheduler(py::module_& m) {
         py::arg("resource"), py::arg("service"), py::arg("start"), py::arg("rrule"), py::kw_only(),
         py::arg("except_dates") = py::tuple(), py::arg("what_is_free") = false, py::arg("location") = "",
         py::arg("client") = "", py::arg("seats") = 1, py::arg("idempotency_key") = "", py::arg("actor") = "",
-        py::arg("now") = py::none(),
+        py::arg("pool_members") = py::dict(), py::arg("now") = py::none(),
         "Books the occurrences of an RFC 5545 RRULE from `start`, each at the same local wall time: all or none "
         "(Conflict names `occurrences[i].start`), or with what_is_free=True the free ones, the others listed in "
         "`refused`.");
@@ -819,6 +850,79 @@ void register_scheduler(py::module_& m) {
             return without_gil([&] { return s.impl.mark_reminded(id, by); });
         },
         py::arg("id"), py::arg("offset"), "True for exactly one caller per booking and offset, across processes.");
+    cls.def(
+        "join_waitlist",
+        [](py_scheduler& s, py::handle client, py::handle service_id, py::handle start, py::handle end,
+           py::handle resource, py::handle location, py::handle seats, py::handle offer_ttl, py::handle actor,
+           py::handle now) {
+            waitlist_request request{.client = to_text(client, "client"),
+                                     .service = to_text(service_id, "service"),
+                                     .resource = to_text(resource, "resource"),
+                                     .location = to_text(location, "location"),
+                                     .window = {to_instant(start, "start"), to_instant(end, "end")},
+                                     .seats = to_int(seats, "seats"),
+                                     .offer_ttl = to_minutes(offer_ttl, "offer_ttl"),
+                                     .actor = to_text(actor, "actor")};
+            // Named as the Python arguments are (the C++ check names the `window`).
+            if (request.window.empty()) reject("end", "must be after start");
+            if (request.window.length() > max_query_range) reject("end", "the range must be at most 366 days");
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.join_waitlist(request, at); });
+        },
+        py::arg("client"), py::arg("service"), py::arg("start"), py::arg("end"), py::kw_only(),
+        py::arg("resource") = "", py::arg("location") = "", py::arg("seats") = 1,
+        py::arg("offer_ttl") = py::module_::import("datetime").attr("timedelta")(py::arg("minutes") = 60),
+        py::arg("actor") = "", py::arg("now") = py::none(),
+        "Puts `client` on the waiting list of `service` for a start in [start, end) (of `resource`, at "
+        "`location`; \"\": any); process_waitlist offers a free one as a hold lasting `offer_ttl`.");
+    cls.def(
+        "leave_waitlist",
+        [](py_scheduler& s, py::handle id, py::handle now, py::handle actor) {
+            const auto entry = to_text(id, "id");
+            const auto who = to_text(actor, "actor");
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.leave_waitlist(entry, at, who); });
+        },
+        py::arg("id"), py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
+        "Takes the entry off the list; its live offer's hold is cancelled with it (a confirmed one stays).");
+    cls.def(
+        "find_waitlist_entry",
+        [](py_scheduler& s, py::handle id) {
+            const auto entry = to_text(id, "id");
+            return without_gil([&] { return s.impl.find_waitlist_entry(entry); });
+        },
+        py::arg("id"));
+    cls.def(
+        "client_waitlist",
+        [](py_scheduler& s, py::handle client) {
+            const auto id = to_text(client, "client");
+            return without_gil([&] { return s.impl.client_waitlist(id); });
+        },
+        py::arg("client"), "A client's waiting-list entries, any status, oldest first.");
+    cls.def(
+        "process_waitlist",
+        [](py_scheduler& s, py::handle now, py::handle actor) {
+            const auto who = to_text(actor, "actor");
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.process_waitlist(at, who); });
+        },
+        py::kw_only(), py::arg("now") = py::none(), py::arg("actor") = "",
+        "Settles offers (booked, lapsed), expires ranges that passed, and offers each waiter, oldest first, the "
+        "earliest free start as a hold; returns the offers made. Safe to run from several workers at once.");
+    cls.def(
+        "due_waitlist_offers",
+        [](py_scheduler& s, py::handle now) {
+            const instant at = now_or_clock(now);
+            return without_gil([&] { return s.impl.due_waitlist_offers(at); });
+        },
+        py::kw_only(), py::arg("now") = py::none(), "Live offers not yet marked reported, oldest entry first.");
+    cls.def(
+        "mark_waitlist_notified",
+        [](py_scheduler& s, py::handle id) {
+            const auto entry = to_text(id, "id");
+            return without_gil([&] { return s.impl.mark_waitlist_notified(entry); });
+        },
+        py::arg("id"), "True for exactly one caller per entry, across processes.");
     cls.def(
         "upcoming",
         [](py_scheduler& s, py::handle resource, py::handle start, py::handle days) {

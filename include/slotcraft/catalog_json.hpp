@@ -34,6 +34,7 @@
 
 #include <slotcraft/catalog.hpp>
 #include <slotcraft/json.hpp>
+#include <slotcraft/waitlist.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -286,6 +287,24 @@ inline void to_json(nlohmann::json& out, const booking_record& b) {
            {"created_at", format_instant(b.created_at)},
            {"updated_at", format_instant(b.updated_at)}};
     if (b.expires) out["expires"] = format_instant(*b.expires);
+}
+
+/// A place on the waiting list: its range as `start` and `end`, `offer_ttl` in minutes.
+inline void to_json(nlohmann::json& out, const waitlist_entry& e) {
+    out = {{"id", e.id},
+           {"client", e.client},
+           {"service", e.service},
+           {"resource", e.resource},
+           {"location", e.location},
+           {"start", format_instant(e.window.start)},
+           {"end", format_instant(e.window.end)},
+           {"seats", e.seats},
+           {"offer_ttl", e.offer_ttl.count()},
+           {"status", std::string(to_string(e.status))},
+           {"offer", e.offer},
+           {"notified", e.notified},
+           {"created_at", format_instant(e.created_at)},
+           {"updated_at", format_instant(e.updated_at)}};
 }
 
 /// The text of `nlohmann::json(b).dump()`, without building the json value

@@ -159,6 +159,25 @@ enum class series_scope {
     all,                 ///< every occurrence of its series
 };
 
+/// "Tell me when a start frees up": a place on a service's waiting list.
+struct waitlist_request {
+    std::string client{};    ///< an existing client (required)
+    std::string service{};
+    std::string resource{};  ///< empty: any resource providing the service
+    std::string location{};  ///< empty: any location
+    interval window{};       ///< the starts the client accepts, `[start, end)`, at most 366 days
+    int seats = 1;
+    minutes offer_ttl{60};   ///< how long each offer's hold lasts (at most 366 days)
+    std::string actor{};     ///< who asks, for the audit log
+};
+
+/// An offer on the waiting list: the entry and the hold it was offered.
+struct waitlist_offer {
+    waitlist_entry entry{};
+    booking_record hold{};
+    friend bool operator==(const waitlist_offer&, const waitlist_offer&) = default;
+};
+
 /// What scheduler::import_ics did: the time off it added and the lines of
 /// the file it skipped.
 struct ics_import {
@@ -444,6 +463,37 @@ public:
     /// (those already there are not added again) and the lines read_ics
     /// skipped. A refused file writes nothing.
     ics_import import_ics(std::string_view resource, std::string_view ics, interval window, std::string_view actor = {});
+
+    // Waiting list (docs/semantics.md, "The waiting list").
+    /// Puts `request.client` on the waiting list of `request.service`
+    /// (audited `waitlist_join`). \throws error: invalid_argument naming the
+    /// field (`client` empty, `window` empty or over 366 days, `seats`,
+    /// `offer_ttl`); not_found (`client`, `service`, `resource`, `location`);
+    /// conflict for an archived service, resource or location; invalid_argument
+    /// (`resource`) for a resource that does not provide the service.
+    waitlist_entry join_waitlist(const waitlist_request& request, instant now);
+    /// Takes an entry off the list (audited `waitlist_leave`); a live offer's
+    /// hold is cancelled with it. Leaving twice returns the entry as it is.
+    /// \throws error (not_found, `id`).
+    waitlist_entry leave_waitlist(std::string_view id, instant now, std::string_view actor = {});
+    [[nodiscard]] std::optional<waitlist_entry> find_waitlist_entry(std::string_view id);
+    /// A client's entries, any status, oldest first. \throws error (not_found, `client`).
+    [[nodiscard]] std::vector<waitlist_entry> client_waitlist(std::string_view client);
+    /// One pass over the open entries, oldest first: an entry whose offer
+    /// was confirmed is `booked`, one whose offer expired or was cancelled is
+    /// `lapsed` (its start is free again for the waiters after it), one whose
+    /// range has no start left is `expired`; each one still waiting gets the
+    /// earliest free start that `slots` lists for it (its service, resource or
+    /// any, location or any, range from `now`, seats, limits per client), held
+    /// for its `offer_ttl`. Each step is its own transaction, taken under the
+    /// entry's lock, so workers running passes at once make each offer once.
+    /// Returns the offers this pass made.
+    std::vector<waitlist_offer> process_waitlist(instant now, std::string_view actor = {});
+    /// Live offers not yet marked reported, oldest entry first (for a bot or
+    /// a webhook worker to tell the client, as due_reminders).
+    [[nodiscard]] std::vector<waitlist_offer> due_waitlist_offers(instant now);
+    /// True for exactly one caller per entry, across processes. \throws error (not_found, `id`).
+    bool mark_waitlist_notified(std::string_view id);
 
     /// Audit entries after sequence number `after`, oldest first.
     [[nodiscard]] std::vector<audit_entry> audit(std::int64_t after = 0, std::size_t limit = 1000);

@@ -5,6 +5,7 @@
 /// engine's checks and its writes inside one transaction.
 
 #include <slotcraft/catalog.hpp>
+#include <slotcraft/waitlist.hpp>
 
 #include <functional>
 #include <optional>
@@ -95,6 +96,19 @@ public:
     /// unknown booking.
     virtual bool mark_reminded(std::string_view booking, minutes offset) = 0;
     [[nodiscard]] virtual bool reminded(std::string_view booking, minutes offset) = 0;
+
+    // Waiting list (scheduler::join_waitlist).
+    /// Inserts or replaces the entry with its id; not_found for an unknown
+    /// client or service (`waitlist.client`, `waitlist.service`).
+    virtual void put_waitlist_entry(const waitlist_entry& entry) = 0;
+    [[nodiscard]] virtual std::optional<waitlist_entry> find_waitlist_entry(std::string_view id) = 0;
+    /// A client's entries, any status, by creation, then id.
+    [[nodiscard]] virtual std::vector<waitlist_entry> waitlist_of_client(std::string_view client) = 0;
+    /// The entries waiting or holding an offer, by creation, then id.
+    [[nodiscard]] virtual std::vector<waitlist_entry> open_waitlist() = 0;
+    /// Marks the entry's offer reported: true only for the first caller, even
+    /// across processes; not_found (`waitlist`) for an unknown entry.
+    virtual bool mark_waitlist_notified(std::string_view id) = 0;
 
     // Audit log (append-only).
     /// Appends `entry`; returns its sequence number.

@@ -762,6 +762,83 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         });
     }
 
+    // waitlist join | leave | list | process
+    {
+        auto* waitlist_cmd =
+            app.add_subcommand("waitlist", "wait for a start to free up; offers are holds")->require_subcommand(1);
+        const auto print_entry = [&o](const waitlist_entry& e) {
+            if (o.json) {
+                fmt::print("{}\n", nlohmann::json(e).dump());
+                return;
+            }
+            fmt::print("{}  {}  {}  {}  {} - {}  {}{}\n", e.id, e.client, e.service, e.resource.empty() ? "any" : e.resource,
+                       format_instant(e.window.start), format_instant(e.window.end), to_string(e.status),
+                       e.offer.empty() ? "" : "  offer " + e.offer);
+        };
+
+        auto* join = waitlist_cmd->add_subcommand("join", "put a client on a service's waiting list");
+        struct join_args {
+            waitlist_request request;
+            std::string from, to;
+            long long offer_minutes = 60;
+        };
+        auto j = std::make_shared<join_args>();
+        join->add_option("client", j->request.client)->required();
+        join->add_option("service", j->request.service)->required();
+        join->add_option("--from", j->from, "the first start accepted (ISO 8601)")->required();
+        join->add_option("--to", j->to, "starts before this instant (ISO 8601)")->required();
+        join->add_option("--resource", j->request.resource, "only this resource (default: any)");
+        join->add_option("--location", j->request.location, "only this location (default: any)");
+        join->add_option("--seats", j->request.seats);
+        join->add_option("--offer-minutes", j->offer_minutes, "how long an offer is held (default 60)");
+        join->callback([&run, j, with_scheduler, &o, print_entry] {
+            run = with_scheduler([j, &o, print_entry](scheduler& s) {
+                waitlist_request request = j->request;
+                request.window = {parse_instant(j->from, "from"), parse_instant(j->to, "to")};
+                request.offer_ttl = minutes{j->offer_minutes};
+                request.actor = o.actor;
+                print_entry(s.join_waitlist(request, now_of(o)));
+                return 0;
+            });
+        });
+
+        auto* leave = waitlist_cmd->add_subcommand("leave", "take an entry off the list (its live offer is released)");
+        auto id = std::make_shared<std::string>();
+        leave->add_option("entry", *id)->required();
+        leave->callback([&run, id, with_scheduler, &o, print_entry] {
+            run = with_scheduler([id, &o, print_entry](scheduler& s) {
+                print_entry(s.leave_waitlist(*id, now_of(o), o.actor));
+                return 0;
+            });
+        });
+
+        auto* list = waitlist_cmd->add_subcommand("list", "a client's entries, oldest first");
+        auto client = std::make_shared<std::string>();
+        list->add_option("client", *client)->required();
+        list->callback([&run, client, with_scheduler, print_entry] {
+            run = with_scheduler([client, print_entry](scheduler& s) {
+                for (const waitlist_entry& e : s.client_waitlist(*client)) print_entry(e);
+                return 0;
+            });
+        });
+
+        auto* process = waitlist_cmd->add_subcommand(
+            "process", "settle offers and offer free starts to the waiters, oldest first (run it periodically)");
+        process->callback([&run, with_scheduler, &o] {
+            run = with_scheduler([&o](scheduler& s) {
+                for (const waitlist_offer& offer : s.process_waitlist(now_of(o), o.actor)) {
+                    if (o.json)
+                        fmt::print("{}\n", nlohmann::json{{"entry", offer.entry}, {"hold", offer.hold}}.dump());
+                    else
+                        fmt::print("offer {} to {}: {} at {}, hold {} until {}\n", offer.entry.id, offer.entry.client,
+                                   offer.hold.resource, format_instant(offer.hold.time.start), offer.hold.hold_token,
+                                   format_instant(*offer.hold.expires));
+                }
+                return 0;
+            });
+        });
+    }
+
     // bookings --resource R [--days N] | --client C [--past]
     {
         auto* list = app.add_subcommand("bookings", "a resource's coming bookings, or a client's");

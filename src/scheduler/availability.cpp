@@ -16,78 +16,84 @@ using namespace scheduling;
 
 std::vector<located_slot> scheduler::slots(const slot_request& request, instant now) {
     validate_query_range(request.from, request.to, request.seats);
-    return store_.read([&](transaction& tx) {
-        auto offered = tx.service(request.service);
-        if (!offered) missing("service", "service", request.service);
-        refuse_archived(offered->archived, "service", "service", request.service);
-        id_set closed_places = archived_locations(tx);
-        if (!request.location.empty()) {
-            if (!tx.location(request.location)) missing("location", "location", request.location);
-            refuse_archived(closed_places.contains(request.location), "location", "location", request.location);
-        }
-        const std::string leave_out = group_left_out(tx, request.ignore_booking);
-        require_client(tx, request.client);
-        const settings config = tx.load_settings();
-
-        // The team: the resources named (each must be active and provide the
-        // service), else every active provider.
-        const auto provided_by = tx.providers(request.service);
-        const std::vector<std::string>& ids = request.resources.empty() ? provided_by : request.resources;
-        std::vector<booking_context> team;
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            auto r = tx.resource(ids[i]);
-            const std::string field = fmt::format("resources[{}]", i);
-            if (!r) missing(field, "resource", ids[i]);
-            if (r->archived && request.resources.empty()) continue;
-            refuse_archived(r->archived, field, "resource", ids[i]);
-            if (std::find(provided_by.begin(), provided_by.end(), ids[i]) == provided_by.end())
-                reject(field, fmt::format("resource \"{}\" does not provide service \"{}\"", ids[i], request.service));
-            team.push_back({std::move(*r), *offered, config, closed_places});
-        }
-        if (team.empty()) return std::vector<located_slot>{};
-
-        // Where: every location some member can serve the service at, by id.
-        std::vector<std::vector<std::string>> places_of;  // of team[i]
-        std::set<std::string> places;
-        for (const booking_context& ctx : team) {
-            places_of.push_back(eligible_locations(ctx, request.location));
-            places.insert(places_of.back().begin(), places_of.back().end());
-        }
-
-        // Each resource's bookings are read once, whatever the number of locations.
-        const slotcraft::service asked = engine_service(team.front());
-        const std::optional<asking_client> asker = asking_client_of(tx, request.client, asked, leave_out);
-        const interval reach{request.from - asked.buffer_before, request.to + asked.duration + asked.buffer_after};
-        std::vector<std::vector<booking_record>> bookings;
-        for (const booking_context& ctx : team) bookings.push_back(bookings_around(tx, ctx.resource, reach));
-        // The service's pools (SPEC §10), whose members must be free too.
-        const service_pools pools(tx, team.front(), reach, nullptr);
-
-        // One query per location with the members working there: each slot
-        // lists only resources free at its location, in SPEC §6 order, with
-        // that location's seats. `all` needs every member at the location.
-        std::vector<located_slot> out;
-        for (const std::string& place : places) {
-            slot_query q{.now = now, .from = request.from, .to = request.to, .mode = request.mode, .asked = asked,
-                         .seats = request.seats, .client = asker};
-            for (std::size_t i = 0; i < team.size(); ++i)
-                if (std::find(places_of[i].begin(), places_of[i].end(), place) != places_of[i].end())
-                    q.resources.push_back(engine_resource(team[i], place, bookings[i], leave_out));
-            if (q.resources.empty() || (request.mode == resource_mode::all && q.resources.size() < team.size())) continue;
-            if (!pools.empty()) q.pools = pools.at(place, leave_out, {});
-            // The service's SPEC §12 order, with the weights of the resources asked here.
-            q.assign = offered->assign.only([&](std::string_view id) {
-                return std::any_of(q.resources.begin(), q.resources.end(), [&](const auto& r) { return r.id == id; });
-            });
-            for (slot& s : find_slots(q)) out.push_back({std::move(s), place});
-        }
-        // By start; the locations of one start stay in id order.
-        std::stable_sort(out.begin(), out.end(), [](const located_slot& a, const located_slot& b) {
-            return a.free.time.start < b.free.time.start;
-        });
-        return out;
-    });
+    return store_.read([&](transaction& tx) { return slots_in(tx, request, now); });
 }
+
+namespace scheduling {
+
+std::vector<located_slot> slots_in(transaction& tx, const slot_request& request, instant now) {
+    auto offered = tx.service(request.service);
+    if (!offered) missing("service", "service", request.service);
+    refuse_archived(offered->archived, "service", "service", request.service);
+    id_set closed_places = archived_locations(tx);
+    if (!request.location.empty()) {
+        if (!tx.location(request.location)) missing("location", "location", request.location);
+        refuse_archived(closed_places.contains(request.location), "location", "location", request.location);
+    }
+    const std::string leave_out = group_left_out(tx, request.ignore_booking);
+    require_client(tx, request.client);
+    const settings config = tx.load_settings();
+
+    // The team: the resources named (each must be active and provide the
+    // service), else every active provider.
+    const auto provided_by = tx.providers(request.service);
+    const std::vector<std::string>& ids = request.resources.empty() ? provided_by : request.resources;
+    std::vector<booking_context> team;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto r = tx.resource(ids[i]);
+        const std::string field = fmt::format("resources[{}]", i);
+        if (!r) missing(field, "resource", ids[i]);
+        if (r->archived && request.resources.empty()) continue;
+        refuse_archived(r->archived, field, "resource", ids[i]);
+        if (std::find(provided_by.begin(), provided_by.end(), ids[i]) == provided_by.end())
+            reject(field, fmt::format("resource \"{}\" does not provide service \"{}\"", ids[i], request.service));
+        team.push_back({std::move(*r), *offered, config, closed_places});
+    }
+    if (team.empty()) return std::vector<located_slot>{};
+
+    // Where: every location some member can serve the service at, by id.
+    std::vector<std::vector<std::string>> places_of;  // of team[i]
+    std::set<std::string> places;
+    for (const booking_context& ctx : team) {
+        places_of.push_back(eligible_locations(ctx, request.location));
+        places.insert(places_of.back().begin(), places_of.back().end());
+    }
+
+    // Each resource's bookings are read once, whatever the number of locations.
+    const slotcraft::service asked = engine_service(team.front());
+    const std::optional<asking_client> asker = asking_client_of(tx, request.client, asked, leave_out);
+    const interval reach{request.from - asked.buffer_before, request.to + asked.duration + asked.buffer_after};
+    std::vector<std::vector<booking_record>> bookings;
+    for (const booking_context& ctx : team) bookings.push_back(bookings_around(tx, ctx.resource, reach));
+    // The service's pools (SPEC §10), whose members must be free too.
+    const service_pools pools(tx, team.front(), reach, nullptr);
+
+    // One query per location with the members working there: each slot
+    // lists only resources free at its location, in SPEC §6 order, with
+    // that location's seats. `all` needs every member at the location.
+    std::vector<located_slot> out;
+    for (const std::string& place : places) {
+        slot_query q{.now = now, .from = request.from, .to = request.to, .mode = request.mode, .asked = asked,
+                     .seats = request.seats, .client = asker};
+        for (std::size_t i = 0; i < team.size(); ++i)
+            if (std::find(places_of[i].begin(), places_of[i].end(), place) != places_of[i].end())
+                q.resources.push_back(engine_resource(team[i], place, bookings[i], leave_out));
+        if (q.resources.empty() || (request.mode == resource_mode::all && q.resources.size() < team.size())) continue;
+        if (!pools.empty()) q.pools = pools.at(place, leave_out, {});
+        // The service's SPEC §12 order, with the weights of the resources asked here.
+        q.assign = offered->assign.only([&](std::string_view id) {
+            return std::any_of(q.resources.begin(), q.resources.end(), [&](const auto& r) { return r.id == id; });
+        });
+        for (slot& s : find_slots(q)) out.push_back({std::move(s), place});
+    }
+    // By start; the locations of one start stay in id order.
+    std::stable_sort(out.begin(), out.end(), [](const located_slot& a, const located_slot& b) {
+        return a.free.time.start < b.free.time.start;
+    });
+    return out;
+}
+
+}  // namespace scheduling
 
 std::vector<reason> scheduler::check(const booking_request& request, instant now, std::string_view ignore_booking) {
     validate_request(request);

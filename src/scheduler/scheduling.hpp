@@ -210,6 +210,8 @@ booking_record cancel_in(transaction& tx, booking_record b, std::string_view why
 // The booking a stored booking belongs with: for a pool member's booking the
 // one it was made with (when it still exists), else itself.
 booking_record main_of(transaction& tx, booking_record b);
+// The body of scheduler::slots, inside `tx` (the request's range already checked).
+std::vector<located_slot> slots_in(transaction& tx, const slot_request& request, instant now);
 // The booking whose group `ignore_booking` leaves out (SPEC §10: a booking
 // goes with its pool bookings, a pool booking with its group); "" for "".
 // \throws error (not_found, `ignore_booking`) for an unknown booking.

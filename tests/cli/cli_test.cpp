@@ -698,6 +698,48 @@ TEST_CASE("--db: a service with --pool books the master and a free room together
     CHECK(salon.audit_size() == before);
 }
 
+TEST_CASE("--db waitlist: a client waits, process offers the freed start as a hold once, and leave releases it") {
+    salon_db salon;
+    REQUIRE(salon.db("client add c2 --name Olga").status == 0);
+    const outcome taken = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");
+    REQUIRE(taken.status == 0);
+    const outcome joined =
+        salon.db("waitlist join c2 cut --from 2026-03-02T06:00:00Z --to 2026-03-02T06:01:00Z --offer-minutes 20");
+    REQUIRE(joined.status == 0);
+    const json entry = json::parse(joined.out);
+    CHECK(entry["status"] == "waiting");
+    CHECK(entry["offer_ttl"] == 20);
+    CHECK(salon.db("waitlist process").out.empty());  // 09:00 Moscow is taken
+
+    REQUIRE(salon.db("cancel " + json::parse(taken.out)["id"].get<std::string>()).status == 0);
+    const outcome processed = salon.db("waitlist process");
+    REQUIRE(processed.status == 0);
+    const json offer = json::parse(processed.out);
+    CHECK(offer["entry"]["id"] == entry["id"]);
+    CHECK(offer["hold"]["client"] == "c2");
+    CHECK(offer["hold"]["status"] == "held");
+    CHECK(offer["hold"]["expires"] == "2026-03-01T00:20:00Z");
+    CHECK(salon.db("waitlist process").out.empty());  // offered once
+    const json listed = json::parse(salon.db("waitlist list c2").out);
+    CHECK(listed["status"] == "offered");
+
+    const json left = json::parse(salon.db("waitlist leave " + entry["id"].get<std::string>()).out);
+    CHECK(left["status"] == "left");
+    CHECK(json::parse(salon.db("check cut anna 2026-03-02T06:00:00Z").out)["bookable"] == true);
+
+    const std::size_t before = salon.audit_size();
+    const std::string range = " --from 2026-03-02T06:00:00Z --to 2026-03-02T07:00:00Z";
+    CHECK(salon.refusal("waitlist join nobody cut" + range, 3)["field"] == "client");
+    CHECK(salon.refusal("waitlist join c2 massage" + range, 3)["field"] == "service");
+    CHECK(salon.refusal("waitlist join c2 cut --from 2026-03-02T07:00:00Z --to 2026-03-02T06:00:00Z", 2)["field"] ==
+          "window");
+    CHECK(salon.refusal("waitlist join c2 cut --from tomorrow --to 2026-03-02T06:00:00Z", 2)["field"] == "from");
+    CHECK(salon.refusal("waitlist join c2 cut" + range + " --offer-minutes 0", 2)["field"] == "offer_ttl");
+    CHECK(salon.refusal("waitlist join c2 cut" + range + " --seats 0", 2)["field"] == "seats");
+    CHECK(salon.refusal("waitlist leave wl_nope", 3)["field"] == "id");
+    CHECK(salon.audit_size() == before);
+}
+
 TEST_CASE("--db archive retires a location, resource or service, and list shows it only with --archived") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");

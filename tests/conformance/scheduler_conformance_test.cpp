@@ -266,6 +266,112 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.upcoming("anna", monday_0900, 1).empty());
     }
 
+    SUBCASE("a waiting list offers a freed start once, to the oldest waiter, passes an expired offer on, and skips who left") {
+        s.put_client({.id = "c3", .name = "Client Three"});
+        const booking_record taken = s.book(cut_at(monday_0900, "c1"), now);
+        const interval nine{monday_0900, monday_0900 + 1min};  // only the 09:00 start
+        const waitlist_entry second =
+            s.join_waitlist({.client = "c2", .service = "cut", .resource = "anna", .window = nine, .offer_ttl = 30min},
+                            now);
+        const waitlist_entry third =
+            s.join_waitlist({.client = "c3", .service = "cut", .window = nine, .offer_ttl = 30min}, now + 1s);
+        CHECK(second.status == waitlist_status::waiting);
+        CHECK(s.process_waitlist(now).empty());  // nothing free yet
+
+        // The 09:00 cut frees up: two passes at once make one offer, to the oldest waiter.
+        (void)s.cancel(taken.id, "ill", now);
+        std::vector<waitlist_offer> made[2];
+        {
+            std::thread other([&] { made[1] = s.process_waitlist(now, "worker 2"); });
+            made[0] = s.process_waitlist(now, "worker 1");
+            other.join();
+        }
+        REQUIRE(made[0].size() + made[1].size() == 1);
+        const waitlist_offer offer = made[0].empty() ? made[1].front() : made[0].front();
+        CHECK(offer.entry.id == second.id);
+        CHECK(offer.hold.client == "c2");
+        CHECK(offer.hold.status == booking_status::held);
+        CHECK(offer.hold.time.start == monday_0900);
+        CHECK(offer.hold.expires == now + 30min);
+        CHECK(s.find_waitlist_entry(second.id)->status == waitlist_status::offered);
+        CHECK(s.find_waitlist_entry(third.id)->status == waitlist_status::waiting);
+        CHECK(s.process_waitlist(now).empty());  // the offer stands; nothing else is free
+
+        // Reported once: due until marked, marked by one caller only.
+        REQUIRE(s.due_waitlist_offers(now).size() == 1);
+        CHECK(s.mark_waitlist_notified(second.id));
+        CHECK_FALSE(s.mark_waitlist_notified(second.id));
+        CHECK(s.due_waitlist_offers(now).empty());
+
+        // Unanswered, the offer expires and passes to the next waiter.
+        const instant later = now + 31min;
+        const auto passed = s.process_waitlist(later);
+        REQUIRE(passed.size() == 1);
+        CHECK(passed.front().entry.id == third.id);
+        CHECK(passed.front().hold.client == "c3");
+        CHECK(s.find_waitlist_entry(second.id)->status == waitlist_status::lapsed);
+
+        // Who leaves gets nothing more; their live offer is released with them.
+        const waitlist_entry gone = s.leave_waitlist(third.id, later, "c3");
+        CHECK(gone.status == waitlist_status::left);
+        CHECK(s.booking(passed.front().hold.id)->status == booking_status::cancelled);
+        CHECK(s.process_waitlist(later).empty());
+        CHECK(s.leave_waitlist(third.id, later).status == waitlist_status::left);  // twice: as it is
+
+        // A confirmed offer is booked; leaving then does not undo the booking.
+        const waitlist_entry ten = s.join_waitlist(
+            {.client = "c1", .service = "cut", .window = {monday_0900 + 1h, monday_0900 + 1h + 1min}}, later);
+        const auto offered = s.process_waitlist(later);
+        REQUIRE(offered.size() == 1);
+        (void)s.confirm(offered.front().hold.hold_token, later);
+        CHECK(s.leave_waitlist(ten.id, later).status == waitlist_status::booked);
+        CHECK(s.booking(offered.front().hold.id)->status == booking_status::confirmed);
+
+        // A range with no start left expires; the client's list has every entry, oldest first.
+        const waitlist_entry past = s.join_waitlist(
+            {.client = "c1", .service = "cut", .window = {monday_0900 + 2h, monday_0900 + 2h + 1min}}, later + 1s);
+        (void)s.process_waitlist(monday_0900 + 3h);
+        CHECK(s.find_waitlist_entry(past.id)->status == waitlist_status::expired);
+        std::vector<std::string> listed;
+        for (const waitlist_entry& e : s.client_waitlist("c1")) listed.push_back(e.id);
+        CHECK(listed == std::vector<std::string>{ten.id, past.id});
+        std::vector<std::string> actions;
+        for (const audit_entry& a : s.audit(0, 1000))
+            if (a.action.starts_with("waitlist_")) actions.push_back(a.action);
+        CHECK(std::count(actions.begin(), actions.end(), "waitlist_offer") == 3);
+        CHECK(std::count(actions.begin(), actions.end(), "waitlist_lapse") == 1);
+        CHECK(std::count(actions.begin(), actions.end(), "waitlist_leave") == 1);
+        CHECK(std::count(actions.begin(), actions.end(), "waitlist_booked") == 1);
+        CHECK(std::count(actions.begin(), actions.end(), "waitlist_expire") == 1);
+    }
+
+    SUBCASE("joining a waiting list with bad input is refused naming the field, and nothing is written") {
+        const auto before = s.audit().size();
+        const interval day{monday_0900, monday_0900 + 24h};
+        const waitlist_request good{.client = "c1", .service = "cut", .window = day};
+        const auto field_with = [&](auto change) {
+            waitlist_request asked = good;
+            change(asked);
+            return field_of([&] { (void)s.join_waitlist(asked, now); });
+        };
+        CHECK(field_with([](waitlist_request& r) { r.client.clear(); }) == "client");
+        CHECK(field_with([](waitlist_request& r) { r.client = "nobody"; }) == "client");
+        CHECK(field_with([](waitlist_request& r) { r.service = "massage"; }) == "service");
+        CHECK(field_with([](waitlist_request& r) { r.resource = "zed"; }) == "resource");
+        CHECK(field_with([](waitlist_request& r) { r.location = "moon"; }) == "location");
+        CHECK(field_with([&](waitlist_request& r) { r.window = {day.end, day.start}; }) == "window");
+        CHECK(field_with([&](waitlist_request& r) { r.window = {day.start, day.start + std::chrono::days{400}}; }) ==
+              "window");
+        CHECK(field_with([](waitlist_request& r) { r.seats = 0; }) == "seats");
+        CHECK(field_with([](waitlist_request& r) { r.seats = 2; }) == "seats");  // a cut has one seat
+        CHECK(field_with([](waitlist_request& r) { r.offer_ttl = 0min; }) == "offer_ttl");
+        CHECK(category_of([&] { (void)s.leave_waitlist("wl_nope", now); }) == error_category::not_found);
+        CHECK(field_of([&] { (void)s.mark_waitlist_notified("wl_nope"); }) == "id");
+        CHECK(field_of([&] { (void)s.client_waitlist("nobody"); }) == "client");
+        CHECK(s.audit().size() == before);
+        CHECK(s.client_waitlist("c1").empty());
+    }
+
     SUBCASE("limits per client hold in listing, check, book, hold and reschedule (SPEC §11)") {
         // One cut a day per client; a yoga class seat per client.
         s.put_service({.rules = {.id = "cut", .duration = 30min, .buffer_after = 10min, .max_per_client_per_day = 1},

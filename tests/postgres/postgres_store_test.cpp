@@ -237,14 +237,15 @@ TEST_CASE("a database with a newer slotcraft schema is refused and left unchange
     CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version() + 1);
 }
 
-/// Takes away what version 6 added: the pool group columns and their index
-/// (its seat trigger is written again by the migration).
+/// Takes away what versions 6 and 7 added: the pool group columns and their
+/// index (its seat trigger is written again by the migration), the waiting list.
 void back_to_version_5(pqxx::work& tx) {
+    tx.exec0("DROP TABLE waitlist");
     tx.exec0("DROP INDEX bookings_group");
     tx.exec0("ALTER TABLE bookings DROP COLUMN group_id, DROP COLUMN pool_id");
 }
 
-TEST_CASE("a version 5 database gains pool groups: its bookings read with none, and its seats still count") {
+TEST_CASE("a version 5 database gains pool groups and the waiting list: its bookings read with no group") {
     salon t;
     const booking_record kept = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
     t.db.reset();
@@ -258,6 +259,7 @@ TEST_CASE("a version 5 database gains pool groups: its bookings read with none, 
     t.db = open_postgres_store(t.schema.uri());
     CHECK(t.count("SELECT version FROM slotcraft_schema") == postgres_schema_version());
     CHECK(t.count("SELECT count(*) FROM bookings WHERE group_id = '' AND pool_id = ''") == 1);
+    CHECK(t.count("SELECT count(*) FROM waitlist") == 0);
     const auto read_back = t.db->read([&](transaction& tx) { return tx.booking(kept.id); });
     REQUIRE(read_back.has_value());
     CHECK(*read_back == kept);

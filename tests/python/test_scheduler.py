@@ -199,6 +199,53 @@ def test_a_service_with_a_room_pool_books_the_master_and_the_room_and_cancels_th
     assert salon.service("color") == stored
 
 
+def test_a_waiting_list_offers_a_freed_start_as_a_hold_once_and_the_next_waiter_gets_it_after_expiry(
+    salon: sc.Scheduler,
+) -> None:
+    salon.put_client(sc.Client("c2", name="Client Two"))
+    nine = utc("2027-03-01T08:00")
+    taken = salon.book("anna", "cut", nine, client="c1", now=NOW)
+    salon.book("boris", "cut", nine, now=NOW)
+    first = salon.join_waitlist("c2", "cut", nine, nine + minutes(1), offer_ttl=minutes(15), now=NOW)
+    second = salon.join_waitlist("c1", "cut", nine, nine + minutes(1), resource="anna", now=NOW + minutes(1))
+    assert (first.status, first.offer_ttl, first.start, first.resource) == (
+        sc.WaitlistStatus.waiting, minutes(15), nine, "")
+    assert salon.process_waitlist(now=NOW) == []
+
+    salon.cancel(taken.id, now=NOW)
+    [offer] = salon.process_waitlist(now=NOW, actor="worker")
+    assert (offer.entry.id, offer.hold.client, offer.hold.resource) == (first.id, "c2", "anna")
+    assert offer.hold.status == sc.BookingStatus.held and offer.hold.expires == NOW + minutes(15)
+    assert salon.process_waitlist(now=NOW) == []
+    assert [o.entry.id for o in salon.due_waitlist_offers(now=NOW)] == [first.id]
+    assert salon.mark_waitlist_notified(first.id) and not salon.mark_waitlist_notified(first.id)
+
+    [passed] = salon.process_waitlist(now=NOW + minutes(16))
+    assert passed.entry.id == second.id
+    lapsed = salon.find_waitlist_entry(first.id)
+    assert lapsed is not None and lapsed.status == sc.WaitlistStatus.lapsed
+    left = salon.leave_waitlist(second.id, now=NOW + minutes(16))
+    assert left.status == sc.WaitlistStatus.left
+    assert salon.booking(passed.hold.id).status == sc.BookingStatus.cancelled  # type: ignore[union-attr]
+    assert [e.id for e in salon.client_waitlist("c2")] == [first.id]
+    assert salon.client_waitlist("c2")[0].to_dict()["status"] == "lapsed"
+
+    with pytest.raises(sc.InvalidArgument) as backwards:
+        salon.join_waitlist("c2", "cut", nine, nine - minutes(1), now=NOW)
+    assert backwards.value.field == "end"
+    with pytest.raises(sc.InvalidArgument) as no_ttl:
+        salon.join_waitlist("c2", "cut", nine, nine + minutes(1), offer_ttl=minutes(0), now=NOW)
+    assert no_ttl.value.field == "offer_ttl"
+    with pytest.raises(sc.NotFound) as nobody:
+        salon.join_waitlist("nobody", "cut", nine, nine + minutes(1), now=NOW)
+    assert nobody.value.field == "client"
+    with pytest.raises(sc.InvalidArgument) as seats:
+        salon.join_waitlist("c2", "cut", nine, nine + minutes(1), seats="2", now=NOW)  # type: ignore[arg-type]
+    assert seats.value.field == "seats"
+    with pytest.raises(sc.NotFound):
+        salon.leave_waitlist("wl_nope")
+
+
 def test_check_lists_every_reason_and_nothing_for_a_free_start(salon: sc.Scheduler) -> None:
     assert salon.check("anna", "cut", utc("2027-03-01T08:00"), now=NOW) == []
     sunday_morning = utc("2027-02-28T11:00")  # before now, and a Sunday

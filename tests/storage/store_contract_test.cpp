@@ -799,6 +799,61 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         });
     }
 
+    SUBCASE("waiting-list entries are put, read back equal, listed by client and while open, and marked reported once") {
+        put_catalog(db);
+        const waitlist_entry first{.id = "wl_b", .client = "ivan", .service = "cut", .resource = "anna",
+                                   .window = {at("2026-03-02T09:00:00Z"), at("2026-03-02T12:00:00Z")}, .seats = 2,
+                                   .offer_ttl = minutes{15}, .created_at = at("2026-03-01T08:00:00Z"),
+                                   .updated_at = at("2026-03-01T08:00:00Z")};
+        waitlist_entry offered = first;
+        offered.id = "wl_a";
+        offered.location = "salon";
+        offered.status = waitlist_status::offered;
+        offered.offer = "b-held";
+        offered.created_at = at("2026-03-01T09:00:00Z");
+        waitlist_entry done = first;
+        done.id = "wl_c";
+        done.status = waitlist_status::booked;
+        write(db, [&](transaction& tx) {
+            for (const auto& e : {first, offered, done}) tx.put_waitlist_entry(e);
+        });
+        read(db, [&](transaction& tx) {
+            CHECK(tx.find_waitlist_entry("wl_a") == offered);
+            CHECK_FALSE(tx.find_waitlist_entry("wl_z").has_value());
+            std::vector<std::string> ids;
+            for (const auto& e : tx.waitlist_of_client("ivan")) ids.push_back(e.id);
+            CHECK(ids == strings{"wl_b", "wl_c", "wl_a"});  // by creation, then id
+            ids.clear();
+            for (const auto& e : tx.open_waitlist()) ids.push_back(e.id);
+            CHECK(ids == strings{"wl_b", "wl_a"});
+            CHECK(tx.waitlist_of_client("olga").empty());
+        });
+        CHECK(db.write({}, [](transaction& tx) { return tx.mark_waitlist_notified("wl_a"); }));
+        CHECK_FALSE(db.write({}, [](transaction& tx) { return tx.mark_waitlist_notified("wl_a"); }));
+        CHECK(db.read([](transaction& tx) { return tx.find_waitlist_entry("wl_a"); })->notified);
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { (void)tx.mark_waitlist_notified("wl_z"); }); }) ==
+              refused{error_category::not_found, "waitlist"});
+        waitlist_entry moved = first;
+        moved.status = waitlist_status::left;
+        write(db, [&](transaction& tx) { tx.put_waitlist_entry(moved); });  // replaces by id
+        CHECK(db.read([](transaction& tx) { return tx.find_waitlist_entry("wl_b"); }) == moved);
+
+        waitlist_entry bad = first;
+        bad.id = "wl_bad";
+        bad.client = "nobody";
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_waitlist_entry(bad); }); }) ==
+              refused{error_category::not_found, "waitlist.client"});
+        bad.client = "ivan";
+        bad.service = "massage";
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_waitlist_entry(bad); }); }) ==
+              refused{error_category::not_found, "waitlist.service"});
+        bad.service = "cut";
+        bad.window = {bad.window.end, bad.window.start};
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_waitlist_entry(bad); }); }) ==
+              refused{error_category::invalid_argument, "waitlist.window"});
+        CHECK_FALSE(db.read([](transaction& tx) { return tx.find_waitlist_entry("wl_bad"); }).has_value());
+    }
+
     SUBCASE("confirmed_starting_in lists confirmed bookings whose start is in the half-open span") {
         put_catalog(db);
         auto at_start = booking_at("at-start", "2026-03-02T09:00:00Z", "2026-03-02T09:30:00Z");

@@ -285,8 +285,10 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
 
 /// Takes a current file back to schema version 5: no catalog version, no
 /// triggers (version 6), the index of version 1 that version 7 drops.
-/// Takes away what version 9 added: the pool group columns and their index.
+/// Takes away what versions 9 and 10 added: the pool group columns and their
+/// index, the waiting list.
 void back_to_version_8(raw_db& raw) {
+    raw.exec("DROP TABLE waitlist");
     raw.exec("DROP INDEX bookings_group");
     raw.exec("ALTER TABLE bookings DROP COLUMN group_id");
     raw.exec("ALTER TABLE bookings DROP COLUMN pool_id");
@@ -463,7 +465,7 @@ TEST_CASE("a version 7 file keeps its audit entries and their numbers, and numbe
     CHECK(db->read([](transaction& tx) { return tx.audit_log(5, 10); }).front().subject == "b-6");
 }
 
-TEST_CASE("a version 8 file gains pool groups: its bookings read back with none, and a group can be written") {
+TEST_CASE("a version 8 file gains pool groups and the waiting list: its bookings read back with no group, and a group can be written") {
     temp_db file;
     const booking_record kept = booking_at("b-kept", "2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z");
     {
@@ -479,6 +481,7 @@ TEST_CASE("a version 8 file gains pool groups: its bookings read back with none,
     raw_db raw(file.path());
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
     CHECK(raw.texts("PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+    CHECK(raw.scalar("SELECT count(*) FROM waitlist") == 0);
     read(*db, [&](transaction& tx) {
         CHECK(tx.booking("b-kept") == kept);
         CHECK(tx.bookings_of_group("b-kept").empty());

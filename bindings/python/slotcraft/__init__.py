@@ -58,6 +58,9 @@ from ._core import (
     Slot,
     StorageError,
     Store,
+    WaitlistEntry,
+    WaitlistOffer,
+    WaitlistStatus,
     Window,
     Zone,
     expand_recurrence,
@@ -146,4 +149,7 @@ __all__ = [
     "RefusedRequest",
     "SeriesOutcome",
     "BatchOutcome",
+    "WaitlistStatus",
+    "WaitlistEntry",
+    "WaitlistOffer",
 ]

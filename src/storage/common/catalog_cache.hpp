@@ -167,6 +167,15 @@ public:
     std::vector<booking_record> bookings_of_group(std::string_view group) override {
         return inner_.bookings_of_group(group);
     }
+    void put_waitlist_entry(const waitlist_entry& entry) override { inner_.put_waitlist_entry(entry); }
+    std::optional<waitlist_entry> find_waitlist_entry(std::string_view id) override {
+        return inner_.find_waitlist_entry(id);
+    }
+    std::vector<waitlist_entry> waitlist_of_client(std::string_view client) override {
+        return inner_.waitlist_of_client(client);
+    }
+    std::vector<waitlist_entry> open_waitlist() override { return inner_.open_waitlist(); }
+    bool mark_waitlist_notified(std::string_view id) override { return inner_.mark_waitlist_notified(id); }
     std::vector<booking_record> confirmed_starting_in(interval span) override {
         return inner_.confirmed_starting_in(span);
     }

@@ -201,6 +201,29 @@ booking_record booking_from_row(const Row& row) {
     return b;
 }
 
+/// A waiting-list entry: id, client, service, resource, location, from, to,
+/// seats, offer TTL (minutes), status, offer, notified, created, updated.
+/// \throws error (storage) for a status no slotcraft wrote.
+template <class Row>
+waitlist_entry waitlist_entry_from_row(const Row& row) {
+    waitlist_entry e;
+    e.id = row.text(0);
+    e.client = row.text(1);
+    e.service = row.text(2);
+    e.resource = row.text(3);
+    e.location = row.text(4);
+    e.window = {instant_of(row.integer(5)), instant_of(row.integer(6))};
+    e.seats = static_cast<int>(row.integer(7));
+    e.offer_ttl = minutes{row.integer(8)};
+    e.status = stored_value(fmt::format("waitlist.status of \"{}\"", e.id),
+                            [&] { return parse_waitlist_status(row.text(9), "status"); });
+    e.offer = row.text(10);
+    e.notified = row.flag(11);
+    e.created_at = instant_of(row.integer(12));
+    e.updated_at = instant_of(row.integer(13));
+    return e;
+}
+
 /// The row of statement::booking_write_facts.
 template <class Row>
 booking_write_facts booking_write_facts_from_row(const Row& row) {

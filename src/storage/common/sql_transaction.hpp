@@ -250,6 +250,29 @@ public:
         return exists(statement::reminded, booking_id, std::int64_t{offset.count()});
     }
 
+    void put_waitlist_entry(const waitlist_entry& e) override {
+        writing();
+        check_waitlist_write(e, exists(statement::client, e.client), exists(statement::service_exists, e.service));
+        self().run(statement::put_waitlist_entry, e.id, e.client, e.service, e.resource, e.location,
+                   seconds_of(e.window.start), seconds_of(e.window.end), std::int64_t{e.seats},
+                   std::int64_t{e.offer_ttl.count()}, std::string(to_string(e.status)), e.offer, e.notified,
+                   seconds_of(e.created_at), seconds_of(e.updated_at));
+    }
+    std::optional<waitlist_entry> find_waitlist_entry(std::string_view id) override {
+        return self().first_row(statement::waitlist_entry, [](const auto& row) { return waitlist_entry_from_row(row); },
+                                id);
+    }
+    std::vector<waitlist_entry> waitlist_of_client(std::string_view client) override {
+        return waitlist(statement::waitlist_of_client, client);
+    }
+    std::vector<waitlist_entry> open_waitlist() override { return waitlist(statement::open_waitlist); }
+    bool mark_waitlist_notified(std::string_view id) override {
+        writing();
+        if (!exists(statement::waitlist_entry, id))
+            throw error(error_category::not_found, "waitlist", fmt::format("waiting-list entry \"{}\" does not exist", id));
+        return self().run(statement::mark_waitlist_notified, id) == 1;
+    }
+
     std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
         std::vector<audit_entry> out;
         const auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
@@ -299,6 +322,13 @@ private:
 
     std::optional<booking_record> one_booking(statement s, std::string_view key) {
         return self().first_row(s, [](const auto& row) { return booking_from_row(row); }, key);
+    }
+
+    template <class... Args>
+    std::vector<waitlist_entry> waitlist(statement s, const Args&... args) {
+        std::vector<waitlist_entry> out;
+        self().each_row(s, [&](const auto& row) { out.push_back(waitlist_entry_from_row(row)); }, args...);
+        return out;
     }
 
     template <class... Args>

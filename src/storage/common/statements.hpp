@@ -86,6 +86,13 @@ enum class statement : unsigned char {
     mark_reminded,  ///< (booking, offset minutes); nothing when it was marked
     reminded,       ///< (booking, offset minutes) → a row when marked
 
+    // The waiting list: the 14 waitlist columns in rows.hpp's order.
+    put_waitlist_entry,      ///< upsert (waitlist columns)
+    waitlist_entry,          ///< (id) → waitlist columns
+    waitlist_of_client,      ///< (client) → waitlist columns; by created, id
+    open_waitlist,           ///< → waitlist columns of waiting and offered entries; by created, id
+    mark_waitlist_notified,  ///< (id): sets `notified` where it was not (1 row changed: the first caller)
+
     append_audit,  ///< (at, actor, action, subject, before, after); numbered by the database
     audit_log,     ///< (after, limit) → sequence, at, actor, action, subject, before, after; by sequence
 };

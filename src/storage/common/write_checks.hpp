@@ -68,6 +68,21 @@ void check_client_write(const client_record& c, OwnerOf&& owner_of) {
     }
 }
 
+/// Throws what refuses writing the waiting-list entry `e`: not_found for an
+/// unknown client or service (`waitlist.client`, `waitlist.service`),
+/// invalid_argument for a range that does not end after it starts, seats
+/// below 1 or an offer TTL below a minute (what the tables' CHECKs refuse).
+inline void check_waitlist_write(const waitlist_entry& e, bool client_exists, bool service_exists) {
+    if (!client_exists)
+        throw error(error_category::not_found, "waitlist.client", fmt::format("client \"{}\" does not exist", e.client));
+    if (!service_exists)
+        throw error(error_category::not_found, "waitlist.service",
+                    fmt::format("service \"{}\" does not exist", e.service));
+    if (e.window.empty()) reject("waitlist.window", "must end after it starts");
+    if (e.seats < 1) reject("waitlist.seats", fmt::format("must be at least 1 (got {})", e.seats));
+    if (e.offer_ttl < minutes{1}) reject("waitlist.offer_ttl", "must be at least one minute");
+}
+
 /// What a store knows about the rows a booking write would touch.
 struct booking_write_facts {
     bool id_taken = false;  ///< a booking with the record's id exists

@@ -57,6 +57,7 @@ struct data {
     string_hash_map<std::string> by_hold_token;
     std::map<std::string, series_record, std::less<>> series;
     std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
+    std::map<std::string, waitlist_entry, std::less<>> waitlist;
     std::deque<audit_entry> audit;  // by sequence; a deque never moves what it holds as it grows
 };
 
@@ -238,6 +239,32 @@ public:
         return data_.reminders.contains({std::string(booking), offset.count()});
     }
 
+    void put_waitlist_entry(const waitlist_entry& entry) override {
+        must_write();
+        detail::check_waitlist_write(entry, data_.clients.contains(entry.client), data_.services.contains(entry.service));
+        put(data_.waitlist, entry.id, entry);
+    }
+    std::optional<waitlist_entry> find_waitlist_entry(std::string_view id) override {
+        return find_in(data_.waitlist, id);
+    }
+    std::vector<waitlist_entry> waitlist_of_client(std::string_view client) override {
+        return waitlist_where([&](const waitlist_entry& e) { return e.client == client; });
+    }
+    std::vector<waitlist_entry> open_waitlist() override {
+        return waitlist_where([](const waitlist_entry& e) { return e.open(); });
+    }
+    bool mark_waitlist_notified(std::string_view id) override {
+        must_write();
+        const auto it = data_.waitlist.find(id);
+        if (it == data_.waitlist.end())
+            throw error(error_category::not_found, "waitlist", fmt::format("waiting-list entry \"{}\" does not exist", id));
+        if (it->second.notified) return false;
+        waitlist_entry marked = it->second;
+        marked.notified = true;
+        put(data_.waitlist, marked.id, marked);
+        return true;
+    }
+
     std::int64_t append_audit(const audit_entry& entry) override {
         must_write();
         const std::int64_t sequence = data_.audit.empty() ? 1 : data_.audit.back().sequence + 1;
@@ -310,6 +337,18 @@ private:
             undo_.push_back([&map, key, old = it->second] { map.insert_or_assign(key, old); });
             it->second = value;
         }
+    }
+
+    /// The entries `keep` accepts, by creation, then id.
+    template <class Keep>
+    std::vector<waitlist_entry> waitlist_where(Keep&& keep) const {
+        std::vector<waitlist_entry> out;
+        for (const auto& [id, e] : data_.waitlist)
+            if (keep(e)) out.push_back(e);
+        std::stable_sort(out.begin(), out.end(), [](const waitlist_entry& a, const waitlist_entry& b) {
+            return a.created_at < b.created_at;
+        });
+        return out;
     }
 
     template <class Keep>

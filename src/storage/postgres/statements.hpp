@@ -9,6 +9,12 @@
 #include <array>
 #include <string_view>
 
+/// The waitlist columns, in rows.hpp's order.
+#define SLOTCRAFT_PG_WAITLIST_COLUMNS                                                                         \
+    "id, client_id, service_id, resource_id, location_id, extract(epoch FROM from_at)::bigint, "             \
+    "extract(epoch FROM to_at)::bigint, seats, offer_ttl_min, status, offer_id, notified, "                   \
+    "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint"
+
 /// The booking columns, in rows.hpp's order.
 #define SLOTCRAFT_PG_BOOKING_COLUMNS                                                                             \
     "id, resource_id, service_id, location_id, client_id, extract(epoch FROM start_at)::bigint, "               \
@@ -181,6 +187,25 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO reminders (booking_id, offset_min) VALUES ($1, $2::integer) ON CONFLICT DO NOTHING"},
     {statement::reminded,
      "SELECT 1 FROM reminders WHERE booking_id = $1 AND offset_min = $2::integer"},
+    {statement::put_waitlist_entry,
+     "INSERT INTO waitlist (id, client_id, service_id, resource_id, location_id, from_at, to_at, seats, "
+     "offer_ttl_min, status, offer_id, notified, created_at, updated_at) "
+     "VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint), to_timestamp($7::bigint), $8::integer, $9::integer, "
+     "$10, $11, $12, to_timestamp($13::bigint), to_timestamp($14::bigint)) "
+     "ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id, service_id = excluded.service_id, "
+     "resource_id = excluded.resource_id, location_id = excluded.location_id, from_at = excluded.from_at, "
+     "to_at = excluded.to_at, seats = excluded.seats, offer_ttl_min = excluded.offer_ttl_min, "
+     "status = excluded.status, offer_id = excluded.offer_id, notified = excluded.notified, "
+     "created_at = excluded.created_at, updated_at = excluded.updated_at"},
+    {statement::waitlist_entry,
+     "SELECT " SLOTCRAFT_PG_WAITLIST_COLUMNS " FROM waitlist WHERE id = $1"},
+    {statement::waitlist_of_client,
+     "SELECT " SLOTCRAFT_PG_WAITLIST_COLUMNS " FROM waitlist WHERE client_id = $1 ORDER BY created_at, id"},
+    {statement::open_waitlist,
+     "SELECT " SLOTCRAFT_PG_WAITLIST_COLUMNS " FROM waitlist "
+     "WHERE status IN ('waiting', 'offered') ORDER BY created_at, id"},
+    {statement::mark_waitlist_notified,
+     "UPDATE waitlist SET notified = true WHERE id = $1 AND NOT notified"},
     {statement::append_audit,
      "WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || "
      "' slotcraft audit', 0))) "

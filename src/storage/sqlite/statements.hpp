@@ -8,6 +8,11 @@
 #include <array>
 #include <string_view>
 
+/// The waitlist columns, in rows.hpp's order.
+#define SLOTCRAFT_WAITLIST_COLUMNS                                                                          \
+    "id, client_id, service_id, resource_id, location_id, from_s, to_s, seats, offer_ttl_min, status, " \
+    "offer_id, notified, created_s, updated_s"
+
 /// The booking columns, in rows.hpp's order.
 #define SLOTCRAFT_BOOKING_COLUMNS                                                                                   \
     "id, resource_id, service_id, location_id, client_id, start_s, end_s, seats, status, expires_s, hold_token, " \
@@ -162,6 +167,23 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO reminders (booking_id, offset_min) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
     {statement::reminded,
      "SELECT 1 FROM reminders WHERE booking_id = ?1 AND offset_min = ?2"},
+    {statement::put_waitlist_entry,
+     "INSERT INTO waitlist (" SLOTCRAFT_WAITLIST_COLUMNS ") "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+     "ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id, service_id = excluded.service_id, "
+     "resource_id = excluded.resource_id, location_id = excluded.location_id, from_s = excluded.from_s, "
+     "to_s = excluded.to_s, seats = excluded.seats, offer_ttl_min = excluded.offer_ttl_min, "
+     "status = excluded.status, offer_id = excluded.offer_id, notified = excluded.notified, "
+     "created_s = excluded.created_s, updated_s = excluded.updated_s"},
+    {statement::waitlist_entry,
+     "SELECT " SLOTCRAFT_WAITLIST_COLUMNS " FROM waitlist WHERE id = ?1"},
+    {statement::waitlist_of_client,
+     "SELECT " SLOTCRAFT_WAITLIST_COLUMNS " FROM waitlist WHERE client_id = ?1 ORDER BY created_s, id"},
+    {statement::open_waitlist,
+     "SELECT " SLOTCRAFT_WAITLIST_COLUMNS " FROM waitlist "
+     "WHERE status = 'waiting' OR status = 'offered' ORDER BY created_s, id"},
+    {statement::mark_waitlist_notified,
+     "UPDATE waitlist SET notified = 1 WHERE id = ?1 AND notified = 0"},
     {statement::append_audit,
      "INSERT INTO audit (at_s, actor, action, subject, \"before\", \"after\") "
      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},

@@ -112,6 +112,24 @@ def test_every_booking_change_becomes_its_event(
     assert len({r.event["id"] for r in receiver.accepted()}) == 7
 
 
+def test_a_waiting_list_offer_is_told_as_its_hold_and_as_waitlist_offered(
+    salon: sc.Scheduler, hooks: wh.Webhooks, clock: Clock, receiver: Receiver
+) -> None:
+    subscribe(hooks, receiver, ("hold.created", "waitlist.offered"))
+    taken = salon.book("anna", "cut", TEN, client="c1", now=clock.now)
+    salon.book("boris", "cut", TEN, now=clock.now)
+    entry = salon.join_waitlist("c1", "cut", TEN, TEN + timedelta(minutes=1), now=clock.now)
+    salon.cancel(taken.id, now=clock.now)
+    [offer] = salon.process_waitlist(now=clock.now, actor="worker")
+    dispatcher(hooks, clock).run_once()
+    assert receiver.events() == ["hold.created", "waitlist.offered"]
+    told = receiver.accepted()[1].event
+    assert told["actor"] == "worker"
+    assert (told["data"]["entry"]["id"], told["data"]["entry"]["offer"]) == (entry.id, offer.hold.id)
+    assert told["data"]["entry"]["status"] == "offered"
+    assert receiver.accepted()[0].event["data"]["booking"]["id"] == offer.hold.id
+
+
 def test_a_subscription_gets_only_the_events_it_names(
     salon: sc.Scheduler, hooks: wh.Webhooks, clock: Clock, receiver: Receiver
 ) -> None:

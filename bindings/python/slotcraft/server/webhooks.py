@@ -50,6 +50,7 @@ EVENTS: tuple[str, ...] = (
     "hold.created",
     "hold.released",
     "hold.expired",
+    "waitlist.offered",
 )
 _EVENT_OF_ACTION = {
     "book": "booking.created",
@@ -512,6 +513,11 @@ def _booking_view(record: dict[str, Any], zones: Mapping[str, str]) -> dict[str,
 
 
 def _events_of(entry: sc.AuditEntry, zones: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    at = sc.format_instant(entry.at)
+    if entry.action == "waitlist_offer" and entry.after:
+        # A waiter was offered a start: the entry names the hold (`offer`), told as hold.created too.
+        offered = {"entry": json.loads(entry.after)}
+        return [("waitlist.offered", _event("waitlist.offered", f"evt_{entry.sequence}", at, entry.actor, offered))]
     event = _EVENT_OF_ACTION.get(entry.action)
     if event is None or not entry.after:
         return []
@@ -523,7 +529,6 @@ def _events_of(entry: sc.AuditEntry, zones: Mapping[str, str]) -> list[tuple[str
             event = "hold.released"
         if event == "booking.rescheduled":
             data["previous"] = _booking_view(before, zones)
-    at = sc.format_instant(entry.at)
     return [(event, _event(event, f"evt_{entry.sequence}", at, entry.actor, data))]
 
 

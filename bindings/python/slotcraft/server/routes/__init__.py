@@ -11,11 +11,12 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..auth import Role, Rules
-from . import (accounts, booking, bookings, calendars, catalog, clients, holds, links, reports, series, slots, webhooks,
-               workers)
+from . import (accounts, booking, bookings, calendars, catalog, clients, holds, links, reports, series, slots, waitlist,
+               webhooks, workers)
 
 MODULES: tuple[ModuleType, ...] = (
-    catalog, clients, slots, bookings, holds, series, reports, calendars, workers, webhooks, accounts, links, booking)
+    catalog, clients, slots, bookings, holds, series, waitlist, reports, calendars, workers, webhooks, accounts, links,
+    booking)
 
 
 def all_public() -> frozenset[str]:

@@ -70,6 +70,7 @@ def routes(ctx: Context) -> APIRouter:
                 seats=series.seats,
                 idempotency_key=key,
                 actor=who.actor,
+                pool_members=series.pool_members,
                 now=ctx.clock(),
             )
         return {

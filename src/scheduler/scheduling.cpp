@@ -486,7 +486,7 @@ void regroup(transaction& tx, const booking_record& main, const member_choice& c
                          .created_at = now};
         follow_main(m);
         tx.insert_booking(m);
-        record(tx, now, actor, action == "hold" ? "hold" : "book", m.id, {}, as_json(m));
+        record(tx, now, actor, m.status == booking_status::held ? "hold" : "book", m.id, {}, as_json(m));
     }
 }
 

@@ -231,6 +231,23 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.cancel(held_room.front().id, "no room", now).status == booking_status::cancelled);
         CHECK(s.booking(held.id)->status == booking_status::cancelled);
         CHECK(rooms_of(held.id).empty());
+
+        // A hold moved to where its room is closed takes another room, which is held too (and audited as a hold).
+        const booking_record moving =
+            s.hold({.resource = "anna", .service = "color", .client = "c1", .start = monday_0900 + 1h}, 10min, now);
+        REQUIRE(rooms_of(moving.id).size() == 1);
+        CHECK(rooms_of(moving.id).front().resource == "room-2");
+        (void)s.reschedule(moving.id, monday_0900 + 6h, now);  // 15:00: room 2 is closed, room 1 free again
+        const auto moved_rooms = rooms_of(moving.id);
+        REQUIRE(moved_rooms.size() == 1);
+        CHECK(moved_rooms.front().resource == "room-1");
+        CHECK(moved_rooms.front().status == booking_status::held);
+        CHECK(moved_rooms.front().expires == moving.expires);
+        const auto log = s.audit(0, 10000);
+        const auto written = std::find_if(log.begin(), log.end(),
+                                          [&](const audit_entry& a) { return a.subject == moved_rooms.front().id; });
+        REQUIRE(written != log.end());
+        CHECK(written->action == "hold");
     }
 
     SUBCASE("a room named that the service has not, or a resource that is not in the pool, is refused naming it, and nothing is written") {

@@ -17,11 +17,13 @@ namespace {
 /// The lock of one entry: two passes never settle or offer it at once.
 std::string entry_lock(std::string_view id) { return "waitlist " + std::string(id); }
 
-void put_audited(transaction& tx, const waitlist_entry& before, waitlist_entry after, instant now,
-                 std::string_view actor, std::string_view action) {
+/// Writes `after` (updated at `now`) with its audit entry; returns it as written.
+waitlist_entry put_audited(transaction& tx, const waitlist_entry& before, waitlist_entry after, instant now,
+                           std::string_view actor, std::string_view action) {
     after.updated_at = now;
     tx.put_waitlist_entry(after);
     record(tx, now, actor, action, after.id, as_json(before), as_json(after));
+    return after;
 }
 
 /// Settles an offered entry from its hold: confirmed → `booked`; expired or
@@ -37,9 +39,8 @@ waitlist_entry settle(transaction& tx, const waitlist_entry& e, instant now, std
     } else {
         return e;
     }
-    put_audited(tx, e, after, now, actor, after.status == waitlist_status::booked ? "waitlist_booked" : "waitlist_lapse");
-    after.updated_at = now;
-    return after;
+    return put_audited(tx, e, after, now, actor,
+                       after.status == waitlist_status::booked ? "waitlist_booked" : "waitlist_lapse");
 }
 
 /// The first start `slots` lists for `e` from `now`, held for the entry's
@@ -138,9 +139,7 @@ waitlist_entry scheduler::leave_waitlist(std::string_view id, instant now, std::
         }
         waitlist_entry after = settled;
         after.status = waitlist_status::left;
-        put_audited(tx, settled, after, now, actor, "waitlist_leave");
-        after.updated_at = now;
-        return after;
+        return put_audited(tx, settled, after, now, actor, "waitlist_leave");
     });
 }
 
@@ -170,7 +169,7 @@ std::vector<waitlist_offer> scheduler::process_waitlist(instant now, std::string
                 waitlist_entry after = *current;
                 if (std::max(current->window.start, now) >= current->window.end) {
                     after.status = waitlist_status::expired;
-                    put_audited(tx, *current, after, now, actor, "waitlist_expire");
+                    (void)put_audited(tx, *current, after, now, actor, "waitlist_expire");
                     return std::nullopt;
                 }
                 std::optional<booking_record> hold = offer_to(tx, *current, now, actor, locks);
@@ -178,9 +177,8 @@ std::vector<waitlist_offer> scheduler::process_waitlist(instant now, std::string
                 after.status = waitlist_status::offered;
                 after.offer = hold->id;
                 after.notified = false;
-                put_audited(tx, *current, after, now, actor, "waitlist_offer");
-                after.updated_at = now;
-                return waitlist_offer{std::move(after), std::move(*hold)};
+                return waitlist_offer{put_audited(tx, *current, after, now, actor, "waitlist_offer"),
+                                      std::move(*hold)};
             });
         if (offer) made.push_back(std::move(*offer));
     }

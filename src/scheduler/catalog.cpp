@@ -13,6 +13,21 @@ using namespace scheduling;
 
 namespace {
 
+// ---- masters and pools ----
+
+/// The lock that `put_service` and `link` of one service take, so that a
+/// pool and a link written at once by two processes cannot together make a
+/// resource both a master and a pool member of the service.
+std::string service_catalog_lock(std::string_view service) { return "service " + std::string(service); }
+
+/// Why a resource may not be both: a booking on it as the master could take
+/// it as its own room too (SPEC §10 counts them as separate resources).
+std::string master_in_pool(std::string_view resource, std::string_view pool, std::string_view service) {
+    return fmt::format("resource \"{}\" cannot be both a master of service \"{}\" and a member of its pool \"{}\": "
+                       "one booking could take it twice",
+                       resource, service, pool);
+}
+
 // ---- archiving ----
 
 template <class Record>
@@ -148,11 +163,17 @@ void scheduler::put_service(const service_record& offered, std::string_view acto
     offered.rules.validate("");
     offered.assign.validate_values("");
     service_pool::validate(offered.pools, "");
-    store_.write({}, [&](transaction& tx) {
+    const std::string lock = service_catalog_lock(offered.rules.id);
+    store_.write(std::span(&lock, 1), [&](transaction& tx) {
+        const std::vector<std::string> masters = tx.providers(offered.rules.id);
         for (std::size_t i = 0; i < offered.pools.size(); ++i)
-            for (std::size_t j = 0; j < offered.pools[i].resources.size(); ++j)
-                if (!tx.resource(offered.pools[i].resources[j]))
-                    missing(fmt::format("pools[{}].resources[{}]", i, j), "resource", offered.pools[i].resources[j]);
+            for (std::size_t j = 0; j < offered.pools[i].resources.size(); ++j) {
+                const std::string& member = offered.pools[i].resources[j];
+                const std::string field = fmt::format("pools[{}].resources[{}]", i, j);
+                if (!tx.resource(member)) missing(field, "resource", member);
+                if (std::find(masters.begin(), masters.end(), member) != masters.end())
+                    reject(field, master_in_pool(member, offered.pools[i].id, offered.rules.id));
+            }
         for (std::size_t i = 0; i < offered.locations.size(); ++i)
             if (!tx.location(offered.locations[i]))
                 missing(fmt::format("locations[{}]", i), "location", offered.locations[i]);
@@ -188,13 +209,17 @@ void scheduler::restore_service(std::string_view id, std::string_view actor) {
 }
 
 void scheduler::link(std::string_view resource, std::string_view service, std::string_view actor) {
-    store_.write({}, [&](transaction& tx) {
+    const std::string lock = service_catalog_lock(service);
+    store_.write(std::span(&lock, 1), [&](transaction& tx) {
         const auto r = tx.resource(resource);
         if (!r) missing("resource", "resource", resource);
         refuse_archived(r->archived, "resource", "resource", resource);
         const auto s = tx.service(service);
         if (!s) missing("service", "service", service);
         refuse_archived(s->archived, "service", "service", service);
+        for (const service_pool& pool : s->pools)
+            if (std::find(pool.resources.begin(), pool.resources.end(), resource) != pool.resources.end())
+                reject("resource", master_in_pool(resource, pool.id, service));
         tx.link(resource, service);
         record(tx, wall_clock_now(), actor, "link", fmt::format("{}/{}", resource, service), "",
                nlohmann::json{{"resource", resource}, {"service", service}}.dump());

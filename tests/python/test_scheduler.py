@@ -196,7 +196,14 @@ def test_a_service_with_a_room_pool_books_the_master_and_the_room_and_cancels_th
     with pytest.raises(sc.NotFound) as ghost:
         salon.put_service(sc.ServiceRecord(sc.Service("color", minutes(60)), pools={"room": ["ghost"]}))
     assert ghost.value.field == "pools[0].resources[0]"
+    with pytest.raises(sc.InvalidArgument) as master_as_room:  # anna could be booked as her own room
+        salon.put_service(sc.ServiceRecord(sc.Service("color", minutes(60)), pools={"room": ["room-1", "anna"]}))
+    assert master_as_room.value.field == "pools[0].resources[1]"
+    with pytest.raises(sc.InvalidArgument) as room_as_master:
+        salon.link("room-1", "color")
+    assert room_as_master.value.field == "resource"
     assert salon.service("color") == stored
+    assert salon.providers("color") == ["anna", "boris"]
 
 
 def test_a_waiting_list_offers_a_freed_start_as_a_hold_once_and_the_next_waiter_gets_it_after_expiry(

@@ -19,15 +19,6 @@ std::vector<minutes> to_minutes_list(py::handle value, const std::string& field)
     return out;
 }
 
-/// `from_dict(data)`: a dict or JSON text through `read`, field paths rooted at `root`.
-template <class T, class Read, class... Options>
-void from_dict_method(py::class_<T, Options...>& cls, const char* root, Read read) {
-    const std::string name = root;
-    cls.def_static(
-        "from_dict", [name, read](py::handle data) { return read(to_json_document(data, name), name); },
-        py::arg("data"), "Reads the JSON form (a dict or JSON text); a bad field is named as a path.");
-}
-
 }  // namespace
 
 void register_catalog(py::module_& m) {

@@ -260,6 +260,8 @@ void register_scheduler(py::module_& m) {
     readonly<as_instant>(cls_entry, "created_at", &waitlist_entry::created_at);
     readonly<as_instant>(cls_entry, "updated_at", &waitlist_entry::updated_at);
     to_dict_method(cls_entry);
+    from_dict_method(cls_entry, "waitlist",
+                     [](const nlohmann::json& j, const std::string& p) { return waitlist_entry_from_json(j, p); });
     json_repr(cls_entry, "WaitlistEntry");
     value_equality(cls_entry);
     py::class_<waitlist_offer>(m, "WaitlistOffer", "An offer to a waiter: the entry and its hold.")

@@ -274,6 +274,15 @@ void to_dict_method(py::class_<T, Options...>& cls) {
             "The value in its JSON form (docs/storage.md), as a dict.");
 }
 
+/// `from_dict(data)`: a dict or JSON text through `read`, field paths rooted at `root`.
+template <class T, class Read, class... Options>
+void from_dict_method(py::class_<T, Options...>& cls, const char* root, Read read) {
+    const std::string name = root;
+    cls.def_static(
+        "from_dict", [name, read](py::handle data) { return read(to_json_document(data, name), name); },
+        py::arg("data"), "Reads the JSON form (a dict or JSON text); a bad field is named as a path.");
+}
+
 /// `repr()` as `Type({...json...})`.
 template <class T, class... Options>
 void json_repr(py::class_<T, Options...>& cls, const char* type) {

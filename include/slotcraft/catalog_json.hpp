@@ -553,6 +553,32 @@ inline void to_json(nlohmann::json& out, const waitlist_entry& e) {
     return out;
 }
 
+/// A waiting-list entry in the form `to_json` writes: `start` and `end` the
+/// range, `offer_ttl` in minutes, `status` by name; unknown keys are refused.
+[[nodiscard]] inline waitlist_entry waitlist_entry_from_json(const nlohmann::json& value, const std::string& path) {
+    using w = detail::catalog_json;
+    w::reader::object(value, path);
+    w::only_known(value, path, {"id", "client", "service", "resource", "location", "start", "end", "seats", "offer_ttl",
+                                "status", "offer", "notified", "created_at", "updated_at"});
+    waitlist_entry out;
+    out.id = w::required_text(value, "id", path);
+    out.client = w::text(value, "client", path);
+    out.service = w::text(value, "service", path);
+    out.resource = w::text(value, "resource", path);
+    out.location = w::text(value, "location", path);
+    out.window = {w::reader::time_point(w::reader::required(value, "start", path + ".start"), path + ".start"),
+                  w::reader::time_point(w::reader::required(value, "end", path + ".end"), path + ".end")};
+    w::read_int(value, "seats", path, out.seats);
+    w::read_minutes(value, "offer_ttl", path, out.offer_ttl);
+    if (const auto* v = w::reader::member(value, "status"))
+        out.status = parse_waitlist_status(w::reader::string(*v, path + ".status"), path + ".status");
+    out.offer = w::text(value, "offer", path);
+    w::read_flag(value, "notified", path, out.notified);
+    w::read_instant(value, "created_at", path, out.created_at);
+    w::read_instant(value, "updated_at", path, out.updated_at);
+    return out;
+}
+
 // ---- from_json (ADL hooks; the root of the field path is the type's name) --
 
 inline void from_json(const nlohmann::json& value, messenger& out) { out = messenger_from_json(value, "network"); }
@@ -566,5 +592,6 @@ inline void from_json(const nlohmann::json& value, identity& out) { out = identi
 inline void from_json(const nlohmann::json& value, client_record& out) { out = client_from_json(value, "client"); }
 inline void from_json(const nlohmann::json& value, settings& out) { out = settings_from_json(value, "settings"); }
 inline void from_json(const nlohmann::json& value, booking_record& out) { out = booking_record_from_json(value, "booking"); }
+inline void from_json(const nlohmann::json& value, waitlist_entry& out) { out = waitlist_entry_from_json(value, "waitlist"); }
 
 }  // namespace slotcraft

@@ -91,7 +91,7 @@ class Local:
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.s, name)
         if name in ("slots", "book", "hold", "confirm", "cancel", "reschedule", "client_bookings", "due_reminders",
-                    "mark_attendance"):
+                    "mark_attendance", "join_waitlist", "leave_waitlist", "process_waitlist"):
             return lambda *args, **kwargs: method(*args, **kwargs, now=self.clock.now)
         return method  # type: ignore[no-any-return]
 
@@ -103,7 +103,7 @@ class Ids:
         self.seen: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        return re.sub(r"\b(bk|cl)_[0-9a-f]{16}\b|\b[0-9a-f]{32}\b",
+        return re.sub(r"\b(bk|cl|wl)_[0-9a-f]{16}\b|\b[0-9a-f]{32}\b",
                       lambda m: self.seen.setdefault(m.group(0), f"#{len(self.seen) + 1}"), text)
 
 
@@ -122,6 +122,8 @@ def plain(value: Any, ids: Ids) -> Any:
                       value.seats_left], ids)
     if isinstance(value, (sc.DueReminder, remote.DueReminder)):
         return plain([value.booking, value.offset], ids)
+    if isinstance(value, (sc.WaitlistOffer, remote.WaitlistOffer)):
+        return plain([value.entry, value.hold], ids)
     if isinstance(value, datetime):
         return sc.format_instant(value)
     return value if value is None or isinstance(value, (bool, int, timedelta)) else repr(value)
@@ -227,6 +229,25 @@ def script(s: Any, clock: Clock) -> list[tuple[str, Callable[[], Any]]]:
         ("mark it again", lambda: s.mark_reminded(made["first"].id, timedelta(hours=24))),
         ("mark in seconds", lambda: s.mark_reminded(made["first"].id, timedelta(seconds=30))),
         ("due after", lambda: s.due_reminders()),
+        ("wait for boris at nine", keep("waiter", lambda: s.join_waitlist(
+            "c2", "cut", NINE, NINE + minutes(30), resource="boris", offer_ttl=minutes(15)))),
+        ("wait for any cut that morning", keep("any", lambda: s.join_waitlist("c1", "cut", NINE, NINE + 3 * minutes(60)))),
+        ("wait with a range that ends first", lambda: s.join_waitlist("c1", "cut", TEN, NINE)),
+        ("wait for a service that is not", lambda: s.join_waitlist("c1", "zed", NINE, TEN)),
+        ("wait with an offer of no time", lambda: s.join_waitlist("c1", "cut", NINE, TEN, offer_ttl=timedelta(0))),
+        ("the entries", lambda: [s.client_waitlist("c2"), s.client_waitlist("c1"), s.find_waitlist_entry(
+            made["waiter"].id), s.find_waitlist_entry("wl_0000000000000000"), s.find_waitlist_entry("")]),
+        ("a pass with boris busy", lambda: s.process_waitlist()),
+        ("boris's nine o'clock frees up", lambda: s.cancel(made["hold"].id, "moved away")),
+        ("a pass offers it", keep("offers", lambda: s.process_waitlist())),
+        ("a pass again offers nothing new", lambda: s.process_waitlist()),
+        ("the offered entry", lambda: s.find_waitlist_entry(made["waiter"].id)),
+        ("leave the other", lambda: s.leave_waitlist(made["any"].id)),
+        ("leave it twice", lambda: s.leave_waitlist(made["any"].id)),
+        ("leave an unknown entry", lambda: s.leave_waitlist("wl_0000000000000000")),
+        ("leave no entry", lambda: s.leave_waitlist("")),
+        ("sixteen minutes pass", later(16)),
+        ("the offer lapses", lambda: [s.process_waitlist(), s.find_waitlist_entry(made["waiter"].id)]),
     ]
 
 

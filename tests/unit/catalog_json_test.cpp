@@ -367,6 +367,38 @@ TEST_CASE("a misspelt or unknown field is refused naming it, never read as a def
     CHECK_NOTHROW((void)json(location_record{.id = "x", .archived = true}).get<location_record>());
 }
 
+TEST_CASE("a waiting-list entry reads back from its JSON form, and a bad field is named") {
+    const waitlist_entry offered{.id = "wl_1",
+                                 .client = "c1",
+                                 .service = "cut",
+                                 .resource = "anna",
+                                 .window = {at("2026-03-02T08:00:00Z"), at("2026-03-02T12:00:00Z")},
+                                 .seats = 2,
+                                 .offer_ttl = minutes{15},
+                                 .status = waitlist_status::offered,
+                                 .offer = "bk_1",
+                                 .notified = true,
+                                 .created_at = at("2026-03-01T08:00:00Z"),
+                                 .updated_at = at("2026-03-01T09:30:00Z")};
+    check_round_trip(offered);
+    check_round_trip(waitlist_entry{.id = "wl_2", .client = "c2", .service = "cut",
+                                    .window = {at("2026-03-02T08:00:00Z"), at("2026-03-02T09:00:00Z")}});
+
+    json bad = offered;
+    bad["status"] = "pending";
+    CHECK(refused_field<waitlist_entry>(bad) == "waitlist.status");
+    bad = offered;
+    bad.erase("end");
+    CHECK(refused_field<waitlist_entry>(bad) == "waitlist.end");
+    bad = offered;
+    bad["offer_ttl_minutes"] = 15;  // the HTTP request's name, not the entry's
+    CHECK(refused_field<waitlist_entry>(bad) == "waitlist.offer_ttl_minutes");
+    bad = offered;
+    bad["seats"] = "two";
+    CHECK(refused_field<waitlist_entry>(bad) == "waitlist.seats");
+    CHECK(refused_field<waitlist_entry>(json{{"client", "c1"}}) == "waitlist.id");
+}
+
 TEST_CASE("the readers take the caller's field path") {
     try {
         (void)resource_from_json(json{{"id", 5}}, "resources[3]");

@@ -13,10 +13,14 @@ Where it differs from the in-process `Scheduler`:
 - `now=` is accepted and ignored: the server's clock decides what has passed
   (notice, hold expiry, which reminders are due). `actor=` is accepted and
   ignored: the audit log names the API key (`key:<id>`).
-- Free slots, reasons and due reminders are the frozen dataclasses below,
-  with the attributes of `LocatedSlot`, `Reason` and `DueReminder` (pybind11
-  objects that Python cannot make); records (`BookingRecord`, ...) are
-  slotcraft's own, read with their `from_dict`.
+- Free slots, reasons, due reminders and waiting-list offers are the frozen
+  dataclasses below, with the attributes of `LocatedSlot`, `Reason`,
+  `DueReminder` and `WaitlistOffer` (pybind11 objects that Python cannot
+  make); records (`BookingRecord`, `WaitlistEntry`, ...) are slotcraft's
+  own, read with their `from_dict`.
+- `process_waitlist` needs a worker's or an admin's key; there is no
+  `due_waitlist_offers` or `mark_waitlist_notified`: the server tells offers
+  to webhooks (`waitlist.offered`).
 - An error names the field as the `Scheduler` does (`start`, where the query
   said `from`). 400 is `InvalidArgument`, 404 `NotFound`, 409 `Conflict` with
   its `reasons`, 503 and a server that cannot be reached or answers too late
@@ -48,7 +52,7 @@ import httpx
 
 import slotcraft as sc
 
-__all__ = ["RemoteScheduler", "RemoteError", "LocatedSlot", "Slot", "Reason", "DueReminder"]
+__all__ = ["RemoteScheduler", "RemoteError", "LocatedSlot", "Slot", "Reason", "DueReminder", "WaitlistOffer"]
 
 # The longest Retry-After waited for before the one retry of a 429.
 MAX_RETRY_AFTER = 5.0
@@ -156,6 +160,14 @@ class DueReminder:
     offset: timedelta
 
 
+@dataclass(frozen=True)
+class WaitlistOffer:
+    """An offer a waiting-list pass made, as `slotcraft.WaitlistOffer`: the entry and its hold."""
+
+    entry: sc.WaitlistEntry
+    hold: sc.BookingRecord
+
+
 def _error(kind: type[E], field: str, message: str, category: str, reasons: Sequence[Reason] = ()) -> E:
     """An exception as the bindings raise it: `field: message`, and the attributes set."""
     error = kind(f"{field}: {message}" if field else message)
@@ -229,6 +241,10 @@ def _without(data: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
 
 def _booking(data: dict[str, Any]) -> sc.BookingRecord:
     return sc.BookingRecord.from_dict(_without(data, BOOKING_VIEW_KEYS))
+
+
+def _waitlist_entry(data: dict[str, Any]) -> sc.WaitlistEntry:
+    return sc.WaitlistEntry.from_dict(data)
 
 
 def _resource(data: dict[str, Any]) -> sc.ResourceRecord:
@@ -581,6 +597,49 @@ class RemoteScheduler:
             raise _error(sc.NotFound, "client", 'no client ""', "not_found")
         listed = self._every("/bookings", "bookings", {"client": client, "active": active})
         return [_booking(b) for b in listed]
+
+    # ---- the waiting list ----
+
+    def join_waitlist(
+        self,
+        client: str,
+        service: str,
+        start: datetime,
+        end: datetime,
+        *,
+        resource: str = "",
+        location: str = "",
+        seats: int = 1,
+        offer_ttl: timedelta = timedelta(minutes=60),
+        actor: str = "",
+        now: datetime | None = None,
+    ) -> sc.WaitlistEntry:
+        """Puts `client` on the waiting list of `service` for a start in [start, end); offers come from the
+        server's passes (`process_waitlist`, run by a worker key)."""
+        body = {"client": client, "service": service, "start": _instant(start, "start"), "end": _instant(end, "end"),
+                "resource": resource, "location": location, "seats": seats,
+                "offer_ttl_minutes": _minutes(offer_ttl, "offer_ttl")}
+        return _waitlist_entry(self._call("POST", "/waitlist", body=body, fields={"offer_ttl_minutes": "offer_ttl"}))
+
+    def leave_waitlist(self, id: str, *, now: datetime | None = None, actor: str = "") -> sc.WaitlistEntry:
+        """Takes the entry off the list; a live offer's hold is released with it."""
+        if not id:
+            raise _error(sc.NotFound, "id", 'no waiting-list entry ""', "not_found")
+        return _waitlist_entry(self._call("POST", f"/waitlist/{_segment(id, 'id')}/leave"))
+
+    def find_waitlist_entry(self, id: str) -> sc.WaitlistEntry | None:
+        return self._one(f"/waitlist/{_segment(id, 'id')}", _waitlist_entry) if id else None
+
+    def client_waitlist(self, client: str) -> list[sc.WaitlistEntry]:
+        """A client's entries, any status, oldest first."""
+        listed = self._call("GET", "/waitlist", params={"client": client})["entries"]
+        return [_waitlist_entry(e) for e in listed]
+
+    def process_waitlist(self, *, now: datetime | None = None, actor: str = "") -> list[WaitlistOffer]:
+        """One pass on the server's clock (a worker key's right); the offers it made. The server tells them to
+        webhooks (`waitlist.offered`), so `due_waitlist_offers` and `mark_waitlist_notified` are not here."""
+        made = self._call("POST", "/waitlist/process")["offers"]
+        return [WaitlistOffer(_waitlist_entry(o["entry"]), _booking(o["hold"])) for o in made]
 
     # ---- reminders ----
 

@@ -32,6 +32,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reminder-offsets", metavar="MIN,MIN",
                    help="reminder offsets in minutes saved in slotcraft's settings (default when none: 1440,120)")
     p.add_argument("--hold-minutes", type=int, default=10, help="how long a tapped time is held for confirming")
+    p.add_argument("--offer-minutes", type=int, default=30,
+                   help="how long a time the waiting list offers is held for its client")
     args = p.parse_args(argv)
 
     check_common_options(p, args)
@@ -42,6 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.offsets = [timedelta(minutes=int(x)) for x in parts]
     if args.hold_minutes < 1:
         p.error("--hold-minutes must be at least 1")
+    if args.offer_minutes < 1:
+        p.error("--offer-minutes must be at least 1")
     check_api_options(p, args)
     return args
 
@@ -105,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
 
     transport = open_transport(args, clock)
     bot = Bot(scheduler, store, transport, clock, Throttle(store, args.throttle_limit, args.throttle_window),
-              hold_ttl=timedelta(minutes=args.hold_minutes), agenda_at=args.agenda_time,
+              hold_ttl=timedelta(minutes=args.hold_minutes), offer_ttl=timedelta(minutes=args.offer_minutes),
+              agenda_at=args.agenda_time,
               calendar_url=args.calendar_url)
     stop = stop_on_signals()
     worker = f"pid{os.getpid()}"

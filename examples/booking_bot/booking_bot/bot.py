@@ -27,7 +27,7 @@ from botkit.throttle import Throttle
 from botkit.transport import Transport
 
 from . import i18n
-from .handlers import ROUTES, Booking, Bookings, Chat, Common, Master, Registration
+from .handlers import ROUTES, Booking, Bookings, Chat, Common, Master, Registration, Waitlist
 from .roles import CLIENT, MASTER
 from .service_lines import parse_service
 from .storage import BotStore
@@ -40,7 +40,7 @@ __all__ = ["Bot", "parse_service"]
 log = logging.getLogger("booking_bot")
 
 
-class Bot(Common, Registration, Master, Bookings, Booking, Chat, BotCore):
+class Bot(Common, Registration, Master, Bookings, Booking, Waitlist, Chat, BotCore):
     catalogs = i18n.BOOKING
     routes = ROUTES
 
@@ -53,18 +53,21 @@ class Bot(Common, Registration, Master, Bookings, Booking, Chat, BotCore):
         throttle: Throttle,
         *,
         hold_ttl: timedelta = timedelta(minutes=10),
+        offer_ttl: timedelta = timedelta(minutes=30),
         horizon_days: int = 14,
         agenda_at: time | None = time(8, 0),
         calendar_url: str = "",
     ) -> None:
         """`agenda_at`: the local time of each master's morning agenda (None: none); `calendar_url`: the HTTP API's
-        public address, for the calendar feeds masters subscribe to (empty: no feeds)."""
+        public address, for the calendar feeds masters subscribe to (empty: no feeds); `offer_ttl`: how long a
+        time the waiting list offers stays held for its client."""
         super().__init__(store, transport, clock, throttle)
         self.s = scheduler
         self.agenda_at = agenda_at
         self.calendar_url = calendar_url
         self.unlink_removed()
         self.hold_ttl = hold_ttl
+        self.offer_ttl = offer_ttl
         self.horizon = timedelta(days=horizon_days)
 
     def unlink_removed(self) -> None:

@@ -48,6 +48,9 @@ def test_other_bad_options(tmp_path: Path) -> None:
         (["--workers", "0"], "--workers"),
         (["--agenda-at", "25:00"], "--agenda-at"),
         (["--agenda-at", "8"], "--agenda-at"),
+        (["--hold-minutes", "0"], "--hold-minutes"),
+        (["--offer-minutes", "0"], "--offer-minutes"),
+        (["--offer-minutes", "half"], "--offer-minutes"),
     ]:
         r = run("--db", db, *args)
         assert r.returncode == 2, (args, r.stderr)

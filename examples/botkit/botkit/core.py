@@ -203,6 +203,10 @@ class BotCore:
         """Staff's morning agendas, from the reminder workers' passes; how many went out (here: none)."""
         return 0
 
+    def offer_waitlist(self) -> int:
+        """A pass of slotcraft's waiting list, from the reminder workers; how many offers went out (here: none)."""
+        return 0
+
     def remind(self, booking: Any, offset: Any) -> bool:
         """Sends the reminder of a booking slotcraft says is due (`due_reminders`); False when it reached nobody."""
         raise NotImplementedError

@@ -1,8 +1,10 @@
 """The reminder worker: asks slotcraft which reminders are due and sends each
-one that `mark_reminded` grants to this worker. `mark_reminded` is true for
-exactly one caller per booking and offset, across processes, so any number of
-workers may run at once and each reminder still goes out once (at most once:
-a worker that dies between marking and sending loses that reminder)."""
+one that `mark_reminded` grants to this worker; then the morning agendas and
+a pass of the waiting list (each offer goes out from the pass that made it).
+`mark_reminded` is true for exactly one caller per booking and offset, across
+processes, so any number of workers may run at once and each reminder still
+goes out once (at most once: a worker that dies between marking and sending
+loses that reminder)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,10 @@ def run_pass(bot: BotCore, worker: str) -> int:
         bot.send_agendas()
     except Exception:
         log.exception("the morning agendas failed")
+    try:
+        bot.offer_waitlist()
+    except Exception:
+        log.exception("the waiting-list pass failed")
     log.info("reminder pass worker=%s now=%s due=%d sent=%d", worker, now.isoformat(), len(due), sent)
     return sent
 

@@ -71,7 +71,7 @@ class Booking:
             if day not in days:
                 days.append(day)
         if not days:
-            self.say(user, "no_free_days")
+            self.say(user, "no_free_days", None if moving else [[self.waitlist_button(service_id, None)]])
             return
         buttons = [btn("day_button", f"{prefix}:{d:%Y%m%d}", wd=self.t(user, f"wd_{d.weekday()}"), date=d.strftime("%d.%m"))
                    for d in days]
@@ -86,7 +86,8 @@ class Booking:
         slots = [s for s in self.free_slots(user, master_id, service_id, moving)
                  if s.start.astimezone(zone).date() == day]
         if not slots:
-            self.say(user, "no_free_times", [[btn("btn_other_day", back)]])
+            rows = [[btn("btn_other_day", back)]] + ([] if moving else [[self.waitlist_button(service_id, day)]])
+            self.say(user, "no_free_times", rows)
             return
         r = self.s.resource(master_id)
         several = r is not None and len(r.schedules) > 1
@@ -277,9 +278,13 @@ class Booking:
                                 f"b:t:{hold.service}", f"b:s:{hold.service}")
             return
         self.set_state(user, "")
-        zone = self.master_zone(b.resource)
         log.info("action booked user=%s booking=%s", user["user_id"], b.id)
-        if message_id is not None:  # the question loses its buttons: it has been answered
+        self.announce_booked(user, b, message_id)
+
+    def announce_booked(self, user: dict, b: sc.BookingRecord, message_id: int | None) -> None:
+        """The card answered (it loses its buttons), "booked" to the client, and the news to the master."""
+        zone = self.master_zone(b.resource)
+        if message_id is not None:
             self.edit(user, message_id, "confirm_done", service=self.service_name(b.service),
                       when=self.when(user, b.start, zone))
         self.say(user, "booked", service=self.service_name(b.service), when=self.when(user, b.start, zone),

@@ -335,6 +335,10 @@ void register_engine(py::module_& m) {
     cls_pool.def("__repr__", [](const pool& p) {
         return "Pool('" + p.id + "', " + std::to_string(p.members.size()) + " resources)";
     });
+    value_equality(cls_pool, [](const pool& a, const pool& b) {
+        return a.id == b.id && std::equal(a.members.begin(), a.members.end(), b.members.begin(), b.members.end(),
+                                          same_resource);
+    });
 
     // ---- the query ----
     py::class_<slot_query> cls_query(

@@ -297,6 +297,10 @@ def test_a_pool_needs_a_free_member_at_each_start_and_the_slot_lists_the_free_on
     [refusal] = sc.explain(query, utc("2026-03-02T09:00"))
     assert [r.code for r in refusal.reasons] == [sc.ReasonCode.pool_busy] and '"room"' in refusal.reasons[0].message
     assert [p.id for p in query.pools] == ["room"] and query.pools[0].resources[0].id == "studio"
+    # Pools compare by value, as resources do: a query read back holds an equal pool, not the same object.
+    assert query.pools[0] == sc.Pool("room", [studio]) and query.pools[0] is not query.pools[0]
+    assert sc.Pool("room", [studio]) != sc.Pool("room", [anna]) and sc.Pool("room") != sc.Pool("desk")
+    assert sc.Pool("room", [studio]) != "room"
     # The same query as a SPEC §8 dict; without pools the slots have none.
     as_dict = {"now": "2026-01-01T00:00:00Z", "from": "2026-03-02T00:00:00Z", "to": "2026-03-03T00:00:00Z",
                "service": {"id": "s", "duration": 60},

@@ -248,10 +248,11 @@ def test_a_rotating_schedule_is_edited_week_by_week_and_a_weekly_one_becomes_a_r
 
 
 def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site: Site, browser: Page) -> None:
-    # SPEC §11 and §12: the form holds every limit and the strategy, and sends the weights back as they were.
+    # SPEC §11 and §12: the form holds every limit, the strategy, and the weights and priorities as "id number" pairs.
     from selenium.webdriver.support.ui import Select
 
     site.admin.send("PUT", "/v1/resources/lex", {"name": "Lex", "timezone": "Europe/Berlin"}, 201)
+    site.admin.send("PUT", "/v1/resources/mia", {"name": "Mia", "timezone": "Europe/Berlin"}, 201)
     for room in ("room-a", "room-b"):
         site.admin.send("PUT", f"/v1/resources/{room}", {"name": room, "timezone": "Europe/Berlin"}, 201)
     site.admin.send("PUT", "/v1/services/lesson", {"name": "Lesson", "duration": 45, "max_seats_per_client": 1,
@@ -265,17 +266,31 @@ def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site
     browser.shot("service-pools")
     strategy = Select(browser.find("form.catalog-form select[name=assign]"))
     assert strategy.first_selected_option.get_attribute("value") == "weighted"
-    assert "lex 3" in browser.find("form.catalog-form .assign-note").text
+    assert browser.find("form.catalog-form input[name=weights]").get_attribute("value") == "lex 3"
+    assert browser.find("form.catalog-form input[name=priorities]").get_attribute("value") == ""
     strategy.select_by_value("priority")
+    fill(browser, "form.catalog-form input[name=weights]", "lex 3, mia: 0")
+    fill(browser, "form.catalog-form input[name=priorities]", "mia 2, lex=1")
     fill(browser, "form.catalog-form input[name=max_per_client_per_week]", "2")
     fill(browser, "form.catalog-form input[name=name]", "Lesson, 45 min")
+    browser.shot("service-assignment")
     save(browser)
     browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
     saved = site.admin.get("/v1/services/lesson")
     assert saved["name"] == "Lesson, 45 min"
     assert (saved["max_per_client_per_day"], saved["max_per_client_per_week"], saved["max_seats_per_client"]) == (0, 2, 1)
-    assert saved["assign"] == {"strategy": "priority", "weights": {"lex": 3}, "priorities": {}}
+    assert saved["assign"] == {"strategy": "priority", "weights": {"lex": 3, "mia": 0}, "priorities": {"mia": 2, "lex": 1}}
     assert saved["pools"] == [{"id": "room", "resources": ["room-a", "room-b"]}]
+
+    # A pair without a whole number, or a negative one, is refused at the field, and nothing is saved.
+    browser.expect_refusal("/v1/services/lesson", 400)
+    for typed, message in (("mia two", "whole number"), ("lex -1", "negative")):
+        fill(browser, "form.catalog-form input[name=priorities]", typed)
+        save(browser)
+        shown = "form.catalog-form .field-error[data-for^='assign.priorities']"
+        browser.wait(lambda d: message in browser.find(shown).text, f"no error saying {message!r} at the priorities")
+        assert browser.find("form.catalog-form input[name=priorities]").get_attribute("aria-invalid") == "true"
+        assert site.admin.get("/v1/services/lesson")["assign"]["priorities"] == {"mia": 2, "lex": 1}
 
 
 def archive(browser: Page) -> None:

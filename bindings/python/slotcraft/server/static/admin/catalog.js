@@ -78,8 +78,8 @@ addMessages({
     "catalog.assign.least_booked": "the one with the fewest bookings",
     "catalog.assign.weighted": "by bookings per weight",
     "catalog.assign.priority": "the highest priority first",
-    "catalog.assignKept": "Weights: {weights}. Priorities: {priorities}. They are kept as they are here; change them through the API or the command line.",
-    "catalog.assignNone": "none",
+    "catalog.weights": "Weights, for \"by bookings per weight\": a resource and a whole number a pair, e.g. lex 3, mia 1 (0: after all others; not listed: 1)",
+    "catalog.priorities": "Priorities, for \"the highest priority first\": a resource and a whole number a pair, e.g. lex 2, mia 1 (not listed: 0)",
     "catalog.bufferBefore": "Buffer before, minutes",
     "catalog.bufferAfter": "Buffer after, minutes",
     "catalog.minNotice": "Minimum notice, minutes",
@@ -174,8 +174,8 @@ addMessages({
     "catalog.assign.least_booked": "тому, у кого меньше записей",
     "catalog.assign.weighted": "по числу записей на единицу веса",
     "catalog.assign.priority": "сначала по приоритету",
-    "catalog.assignKept": "Веса: {weights}. Приоритеты: {priorities}. Здесь они сохраняются как есть; изменить их можно через API или командную строку.",
-    "catalog.assignNone": "нет",
+    "catalog.weights": "Веса, для «по числу записей на единицу веса»: ресурс и целое число через пробел, пары через запятую, например lex 3, mia 1 (0: после всех остальных; не указан: 1)",
+    "catalog.priorities": "Приоритеты, для «сначала по приоритету»: ресурс и целое число, например lex 2, mia 1 (не указан: 0)",
     "catalog.bufferBefore": "Запас до, минут",
     "catalog.bufferAfter": "Запас после, минут",
     "catalog.minNotice": "Записывать не позже чем за, минут",
@@ -314,6 +314,9 @@ function taggedFor(form, name) {
   const tagged = [...form.querySelectorAll("[data-field]")];
   return tagged.find((node) => node.dataset.field === name)
     ?? tagged.find((node) => node.dataset.field.startsWith(`${name}[`) || node.dataset.field.startsWith(`${name}.`))
+    // A part of what a control holds (`assign.weights.lex` of the weights' input): the control itself.
+    ?? tagged.filter((node) => name.startsWith(`${node.dataset.field}.`) || name.startsWith(`${node.dataset.field}[`))
+      .sort((a, b) => b.dataset.field.length - a.dataset.field.length)[0]
     ?? null;
 }
 
@@ -354,16 +357,16 @@ function serviceParts(record, locations) {
   const align = h("select", { name: "align", "data-field": "align" },
     ALIGNS.map((value) => h("option", { value }, `${value}: ${t(`catalog.align.${value}`)}`)));
   align.value = record.align ?? "window";
-  // SPEC §12: the strategy is chosen here; the weights and priorities are shown and sent back unchanged.
+  // SPEC §12: the strategy, and each resource's weight and priority as "id number" pairs, "lex 3, mia 1".
   const strategy = h("select", { name: "assign", "data-field": "assign" },
     STRATEGIES.map((value) => h("option", { value }, `${value}: ${t(`catalog.assign.${value}`)}`)));
   strategy.value = record.assign?.strategy ?? "least_booked";
-  const weights = record.assign?.weights ?? {};
-  const priorities = record.assign?.priorities ?? {};
-  const listed = (values) => Object.entries(values).map(([id, n]) => `${id} ${n}`).join(", ") || t("catalog.assignNone");
-  const kept = Object.keys(weights).length + Object.keys(priorities).length > 0
-    ? h("p", { class: "assign-note" }, t("catalog.assignKept", { weights: listed(weights), priorities: listed(priorities) }))
-    : null;
+  const numbersById = (name, values) => h("input", {
+    name, "data-field": `assign.${name}`, autocomplete: "off", spellcheck: "false",
+    value: Object.entries(values ?? {}).map(([id, n]) => `${id} ${n}`).join(", "),
+  });
+  const weights = numbersById("weights", record.assign?.weights);
+  const priorities = numbersById("priorities", record.assign?.priorities);
   const offered = new Set(record.locations ?? []);
   const places = locations.map((location) => {
     const box = h("input", { type: "checkbox", value: location.id, checked: offered.has(location.id) });
@@ -375,7 +378,15 @@ function serviceParts(record, locations) {
   pools.value = (record.pools ?? []).map((pool) => `${pool.id}: ${pool.resources.join(", ")}`).join("\n");
   const element = h("div", { class: "service-fields" },
     numbers.map(([, input, key]) => field(t(key), input)), field(t("catalog.align"), align),
-    field(t("catalog.assign"), strategy, kept), field(t("catalog.pools"), pools), where);
+    field(t("catalog.assign"), strategy), field(t("catalog.weights"), weights),
+    field(t("catalog.priorities"), priorities), field(t("catalog.pools"), pools), where);
+  // "lex 3, mia 1" → {lex: 3, mia: 1}; a pair without a whole number is sent as written, for the server to
+  // refuse naming it.
+  const readNumbers = (input) => Object.fromEntries(input.value.split(",").map((pair) => pair.trim())
+    .filter((pair) => pair !== "").map((pair) => {
+      const parsed = /^([^\s:=]+)(?:\s*[:=]\s*|\s+)(-?\d+)$/.exec(pair);
+      return parsed ? [parsed[1], Number(parsed[2])] : [pair.split(/[\s:=]/)[0], pair];
+    }));
   const readPools = () => pools.value.split("\n").filter((line) => line.trim() !== "").map((line) => {
     const colon = line.indexOf(":");
     const members = colon < 0 ? "" : line.slice(colon + 1);
@@ -387,7 +398,7 @@ function serviceParts(record, locations) {
   const read = () => {
     const body = {
       align: align.value,
-      assign: { strategy: strategy.value, weights, priorities },
+      assign: { strategy: strategy.value, weights: readNumbers(weights), priorities: readNumbers(priorities) },
       pools: readPools(),
       locations: [...where.querySelectorAll("input:checked")].map((box) => box.value),
     };

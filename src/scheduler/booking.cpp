@@ -28,9 +28,10 @@ booking_record scheduler::hold(const booking_request& request, minutes ttl, inst
 
 namespace {
 
-/// Runs `change(tx, booking, locks)` on one stored booking with the writers
-/// of its resource, its client and, for a pool group (SPEC §10), of every
-/// resource the group may touch serialised.
+/// Runs `change(tx, booking, group, locks)` on one stored booking with the
+/// writers of its resource, its client and, for a pool group (SPEC §10), of
+/// every resource the group may touch serialised. `group` is the booking's
+/// group as stored, read once.
 template <class Change>
 booking_record change_booking(store& backend, std::string_view field, std::optional<booking_record> found,
                               std::string_view key, Change&& change) {
@@ -40,8 +41,9 @@ booking_record change_booking(store& backend, std::string_view field, std::optio
     return write_locked(backend, booking_locks(std::span(&owners, 1)), [&](transaction& tx, const lock_set& locks) {
         auto current = tx.booking(id);
         if (!current) missing(std::string(field), "booking", key);
-        need_group_locks(tx, main_of(tx, *current), locks);
-        return change(tx, *current, locks);
+        const booking_group group = group_of(tx, *current);
+        need_group_locks(tx, group, locks);
+        return change(tx, *current, group, locks);
     });
 }
 
@@ -50,17 +52,20 @@ booking_record change_booking(store& backend, std::string_view field, std::optio
 booking_record scheduler::confirm(std::string_view hold_token, instant now, std::string_view actor) {
     auto found = store_.read([&](transaction& tx) { return tx.booking_by_hold_token(hold_token); });
     return change_booking(store_, "hold_token", found, hold_token,
-                          [&](transaction& tx, booking_record b, const lock_set& locks) {
+                          [&](transaction& tx, booking_record b, const booking_group& group, const lock_set& locks) {
         if (b.status == booking_status::confirmed) return b;
+        // A hold token is a main booking's: its pool bookings are the group's.
+        const std::span<const booking_record> members =
+            group.main.id == b.id ? std::span<const booking_record>(group.members) : std::span<const booking_record>();
         if (b.status == booking_status::cancelled)
             throw error(error_category::conflict, "hold_token", "the hold was cancelled");
         if (!b.active_at(now))
             throw error(error_category::conflict, "hold_token",
                         fmt::format("the hold expired at {}", format_instant(*b.expires)));
         const std::string before = as_json(b);
-        member_choice members;
+        member_choice chosen;
         try {
-            members = rebook(tx, b, b.time.start, b.location, now, &locks);
+            chosen = rebook(tx, b, members, b.time.start, b.location, now, &locks);
         } catch (const error& e) {
             // The token is the only input: a catalog that no longer allows the
             // hold (an unlinked service, a location it is no longer offered at) is a conflict.
@@ -72,7 +77,7 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
         b.updated_at = now;
         tx.update_booking(b);
         record(tx, now, actor, "confirm", b.id, before, as_json(b));
-        regroup(tx, b, members, now, actor, "confirm");
+        regroup(tx, b, members, chosen, now, actor, "confirm");
         return b;
     });
 }
@@ -80,9 +85,10 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
 booking_record scheduler::cancel(std::string_view booking_id, std::string_view why, instant now,
                                  std::string_view actor) {
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
-    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b, const lock_set&) {
+    return change_booking(store_, "id", found, booking_id,
+                          [&](transaction& tx, booking_record b, const booking_group& group, const lock_set&) {
         if (b.status == booking_status::cancelled) return b;
-        for (booking_record& cancelled : cancel_group_in(tx, main_of(tx, b), why, now, actor))
+        for (booking_record& cancelled : cancel_group_in(tx, group, why, now, actor))
             if (cancelled.id == b.id) return cancelled;
         return cancel_in(tx, std::move(b), why, now, actor);  // a pool booking its main booking no longer has
     });
@@ -92,20 +98,21 @@ booking_record scheduler::reschedule(std::string_view booking_id, instant new_st
                                      std::string_view actor, std::string_view location) {
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
     return change_booking(store_, "id", found, booking_id,
-                          [&](transaction& tx, booking_record asked, const lock_set& locks) {
-        booking_record b = main_of(tx, std::move(asked));
+                          [&](transaction& tx, const booking_record&, const booking_group& group, const lock_set& locks) {
+        booking_record b = group.main;
         if (!b.active_at(now))
             throw error(error_category::conflict, "id",
                         b.status == booking_status::cancelled ? "a cancelled booking cannot be rescheduled"
                                                               : "the hold has expired");
         const std::string before = as_json(b);
-        const member_choice members =
-            rebook(tx, b, new_start, std::string(location.empty() ? std::string_view(b.location) : location), now, &locks);
+        const member_choice chosen = rebook(tx, b, group.members, new_start,
+                                            std::string(location.empty() ? std::string_view(b.location) : location),
+                                            now, &locks);
         b.attendance = attendance_status::unmarked;  // a mark was for the old time
         b.updated_at = now;
         tx.update_booking(b);
         record(tx, now, actor, "reschedule", b.id, before, as_json(b));
-        regroup(tx, b, members, now, actor, "reschedule");
+        regroup(tx, b, group.members, chosen, now, actor, "reschedule");
         return b;
     });
 }
@@ -119,7 +126,8 @@ booking_record scheduler::mark_attendance(std::string_view booking_id, attendanc
         default: reject("attendance", "expected attended, no_show or unmarked");
     }
     auto found = store_.read([&](transaction& tx) { return tx.booking(booking_id); });
-    return change_booking(store_, "id", found, booking_id, [&](transaction& tx, booking_record b, const lock_set&) {
+    return change_booking(store_, "id", found, booking_id,
+                          [&](transaction& tx, booking_record b, const booking_group&, const lock_set&) {
         if (b.status == booking_status::cancelled)
             throw error(error_category::conflict, "id",
                         fmt::format("booking \"{}\" was cancelled: its attendance cannot be marked", b.id));

@@ -328,11 +328,11 @@ void check_minutes(minutes value, const std::string& field) {
 /// service's current length and buffers, after the same complete check as
 /// `book` with `b` itself left out. What `confirm` and `reschedule` write
 /// (docs/semantics.md). \throws booking_refused with the reasons.
-member_choice rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now,
-                     const lock_set* locks) {
+member_choice rebook(transaction& tx, booking_record& b, std::span<const booking_record> members, instant start,
+                     const std::string& place, instant now, const lock_set* locks) {
     const booking_context ctx = load_context(tx, b.resource, b.service);
     pool_wishes wishes;
-    for (const booking_record& m : tx.bookings_of_group(b.id))
+    for (const booking_record& m : members)
         if (m.status != booking_status::cancelled) wishes.kept.emplace(m.pool, m.resource);
     const checked_start checked = check_start(tx, ctx, place, start, b.seats, b.client, now, b.id, wishes, locks);
     if (checked.location.empty()) refuse(checked.reasons);
@@ -401,7 +401,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
     }
     tx.insert_booking(b);
     record(tx, now, request.actor, hold_for ? "hold" : "book", b.id, {}, as_json(b));
-    if (!checked.members.empty()) regroup(tx, b, checked.members, now, request.actor, hold_for ? "hold" : "book");
+    if (!checked.members.empty()) regroup(tx, b, {}, checked.members, now, request.actor, hold_for ? "hold" : "book");
     return b;
 }
 
@@ -429,29 +429,36 @@ std::string group_left_out(transaction& tx, std::string_view ignore_booking) {
     return main_of(tx, std::move(*ignored)).id;
 }
 
-void need_group_locks(transaction& tx, const booking_record& main, const lock_set& locks) {
+booking_group group_of(transaction& tx, booking_record b) {
+    booking_group group{.main = main_of(tx, std::move(b)), .members = {}};
+    group.members = tx.bookings_of_group(group.main.id);
+    return group;
+}
+
+void need_group_locks(transaction& tx, const booking_group& group, const lock_set& locks) {
+    const booking_record& main = group.main;
     locks.need(main.resource);
     if (!main.client.empty()) locks.need(client_lock(main.client));
-    for (const booking_record& m : tx.bookings_of_group(main.id)) locks.need(m.resource);
+    for (const booking_record& m : group.members) locks.need(m.resource);
     if (const auto offered = tx.service(main.service))
         for (const service_pool& p : offered->pools)
             for (const std::string& id : p.resources) locks.need(id);
 }
 
-std::vector<booking_record> cancel_group_in(transaction& tx, const booking_record& main, std::string_view why,
+std::vector<booking_record> cancel_group_in(transaction& tx, const booking_group& group, std::string_view why,
                                             instant now, std::string_view actor) {
     std::vector<booking_record> out;
-    if (main.status != booking_status::cancelled) out.push_back(cancel_in(tx, main, why, now, actor));
-    for (booking_record& m : tx.bookings_of_group(main.id))
-        if (m.status != booking_status::cancelled) out.push_back(cancel_in(tx, std::move(m), why, now, actor));
+    if (group.main.status != booking_status::cancelled) out.push_back(cancel_in(tx, group.main, why, now, actor));
+    for (const booking_record& m : group.members)
+        if (m.status != booking_status::cancelled) out.push_back(cancel_in(tx, m, why, now, actor));
     return out;
 }
 
-void regroup(transaction& tx, const booking_record& main, const member_choice& chosen, instant now,
-             std::string_view actor, std::string_view action) {
+void regroup(transaction& tx, const booking_record& main, std::span<const booking_record> members,
+             const member_choice& chosen, instant now, std::string_view actor, std::string_view action) {
     std::vector<booking_record> current;
-    for (booking_record& m : tx.bookings_of_group(main.id))
-        if (m.status != booking_status::cancelled) current.push_back(std::move(m));
+    for (const booking_record& m : members)
+        if (m.status != booking_status::cancelled) current.push_back(m);
     const auto follow_main = [&](booking_record& m) {
         m.location = main.location;
         m.time = main.time;

@@ -196,8 +196,9 @@ void check_minutes(minutes value, const std::string& field);
 // Gives `b` what a new booking of its service at `start` would have (the
 // check of confirm and reschedule), keeping its pool members where they are
 // free; returns the members it books. \throws booking_refused.
-member_choice rebook(transaction& tx, booking_record& b, instant start, const std::string& place, instant now,
-                     const lock_set* locks);
+// `members`: b's pool bookings as stored (a pool keeps its member where it is free).
+member_choice rebook(transaction& tx, booking_record& b, std::span<const booking_record> members, instant start,
+                     const std::string& place, instant now, const lock_set* locks);
 
 // The booking contexts a batch or series has loaded, by resource and
 // service. Its transaction writes only bookings and audit entries, so the
@@ -216,19 +217,27 @@ std::vector<located_slot> slots_in(transaction& tx, const slot_request& request,
 // goes with its pool bookings, a pool booking with its group); "" for "".
 // \throws error (not_found, `ignore_booking`) for an unknown booking.
 std::string group_left_out(transaction& tx, std::string_view ignore_booking);
-// Needs the locks of everything a change of the group of `main` may touch:
-// its resource and client, its pool bookings' resources and the members of
-// its service's pools.
-void need_group_locks(transaction& tx, const booking_record& main, const lock_set& locks);
-// Cancels `main` (when active) and its active pool bookings inside `tx`;
-// returns those cancelled now, `main` first.
-std::vector<booking_record> cancel_group_in(transaction& tx, const booking_record& main, std::string_view why,
+// A stored booking's group (SPEC §10): the booking it belongs with
+// (main_of) and that booking's pool bookings, read once for a change.
+struct booking_group {
+    booking_record main;
+    std::vector<booking_record> members;
+};
+booking_group group_of(transaction& tx, booking_record b);
+// Needs the locks of everything a change of `group` may touch: the main
+// booking's resource and client, its pool bookings' resources and the
+// members of its service's pools.
+void need_group_locks(transaction& tx, const booking_group& group, const lock_set& locks);
+// Cancels the main booking (when active) and its active pool bookings
+// inside `tx`; returns those cancelled now, the main booking first.
+std::vector<booking_record> cancel_group_in(transaction& tx, const booking_group& group, std::string_view why,
                                             instant now, std::string_view actor);
-// Makes the active pool bookings of `main` the members `chosen`: each kept
-// one takes main's time, place, seats, buffers and status; the others are
-// cancelled, and the missing ones written. Audited as `action`.
-void regroup(transaction& tx, const booking_record& main, const member_choice& chosen, instant now,
-             std::string_view actor, std::string_view action);
+// Makes the active ones of `members`, the pool bookings of `main` as
+// stored, the members `chosen`: each kept one takes main's time, place,
+// seats, buffers and status; the others are cancelled, and the missing ones
+// written. Audited as `action`.
+void regroup(transaction& tx, const booking_record& main, std::span<const booking_record> members,
+             const member_choice& chosen, instant now, std::string_view actor, std::string_view action);
 // Checks and writes one booking or hold inside `tx`, with its pool bookings.
 booking_record book_in(transaction& tx, const booking_request& request, instant now, std::optional<minutes> hold_for,
                        std::string_view series = {}, context_cache* contexts = nullptr,

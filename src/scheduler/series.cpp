@@ -64,9 +64,10 @@ std::vector<booking_record> scheduler::cancel_series(std::string_view booking_id
         for (booking_record b : tx.bookings_of_resource(found->resource, around)) {
             if (b.series != found->series || b.status == booking_status::cancelled) continue;
             if (scope == series_scope::this_and_following && b.time.start < found->time.start) continue;
-            for (const booking_record& m : tx.bookings_of_group(b.id)) locks.need(m.resource);
+            const booking_group group{.main = b, .members = tx.bookings_of_group(b.id)};
+            for (const booking_record& m : group.members) locks.need(m.resource);
             // Its pool bookings go with it, after it.
-            for (booking_record& cancelled : cancel_group_in(tx, b, why, now, actor))
+            for (booking_record& cancelled : cancel_group_in(tx, group, why, now, actor))
                 if (cancelled.id == b.id) out.push_back(std::move(cancelled));
         }
         return out;

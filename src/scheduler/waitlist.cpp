@@ -133,7 +133,7 @@ waitlist_entry scheduler::leave_waitlist(std::string_view id, instant now, std::
         const waitlist_entry settled = settle(tx, *current, now, actor);
         if (!settled.open()) return settled;
         if (settled.status == waitlist_status::offered) {
-            const booking_record hold = main_of(tx, *tx.booking(settled.offer));
+            const booking_group hold = group_of(tx, *tx.booking(settled.offer));
             need_group_locks(tx, hold, locks);
             (void)cancel_group_in(tx, hold, "left the waiting list", now, actor);
         }

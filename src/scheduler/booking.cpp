@@ -54,14 +54,14 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
     return change_booking(store_, "hold_token", found, hold_token,
                           [&](transaction& tx, booking_record b, const booking_group& group, const lock_set& locks) {
         if (b.status == booking_status::confirmed) return b;
-        // A hold token is a main booking's: its pool bookings are the group's.
-        const std::span<const booking_record> members =
-            group.main.id == b.id ? std::span<const booking_record>(group.members) : std::span<const booking_record>();
         if (b.status == booking_status::cancelled)
             throw error(error_category::conflict, "hold_token", "the hold was cancelled");
         if (!b.active_at(now))
             throw error(error_category::conflict, "hold_token",
                         fmt::format("the hold expired at {}", format_instant(*b.expires)));
+        // A hold token is a main booking's: its pool bookings are the group's.
+        const std::span<const booking_record> members =
+            group.main.id == b.id ? std::span<const booking_record>(group.members) : std::span<const booking_record>();
         const std::string before = as_json(b);
         member_choice chosen;
         try {

@@ -237,6 +237,8 @@ def script(s: Any, clock: Clock) -> list[tuple[str, Callable[[], Any]]]:
         ("wait with an offer of no time", lambda: s.join_waitlist("c1", "cut", NINE, TEN, offer_ttl=timedelta(0))),
         ("the entries", lambda: [s.client_waitlist("c2"), s.client_waitlist("c1"), s.find_waitlist_entry(
             made["waiter"].id), s.find_waitlist_entry("wl_0000000000000000"), s.find_waitlist_entry("")]),
+        ("the entries of no client", lambda: s.client_waitlist("")),
+        ("the entries of an unknown client", lambda: s.client_waitlist("zed")),
         ("a pass with boris busy", lambda: s.process_waitlist()),
         ("boris's nine o'clock frees up", lambda: s.cancel(made["hold"].id, "moved away")),
         ("a pass offers it", keep("offers", lambda: s.process_waitlist())),

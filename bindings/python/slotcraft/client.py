@@ -632,6 +632,8 @@ class RemoteScheduler:
 
     def client_waitlist(self, client: str) -> list[sc.WaitlistEntry]:
         """A client's entries, any status, oldest first."""
+        if not client:  # the API asks for one: named as in process
+            raise _error(sc.NotFound, "client", 'no client ""', "not_found")
         listed = self._call("GET", "/waitlist", params={"client": client})["entries"]
         return [_waitlist_entry(e) for e in listed]
 

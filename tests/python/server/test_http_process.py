@@ -159,3 +159,23 @@ def test_behind_a_trusted_proxy_its_forwarded_headers_name_the_client_and_the_sc
     with serving(db, tmp_path / "direct.log", "--per-address", "2") as base:
         assert "; Secure" not in _sign_in_cookie(base, "203.0.113.3")
         assert _answers(base, "203.0.113.1", "203.0.113.2") == [401, 429]
+
+
+def test_an_id_holding_a_slash_a_tilde_or_a_percent_sign_is_one_path_segment(tmp_path: Path) -> None:
+    # uvicorn routes on the decoded path, where room%2F1 would be two segments; the routes read the path as sent.
+    db = tmp_path / "salon.sqlite"
+    build_salon(str(db))
+    created = keys("create", "--db", str(db), "--role", "admin", "--name", "catalog")
+    assert created.returncode == 0, created.stderr
+    headers = {"Authorization": f"Bearer {created.stdout.strip()}"}
+    with serving(db, tmp_path / "server.log") as base, httpx.Client(base_url=base, headers=headers, timeout=10) as http:
+        put = http.put("/v1/resources/room%2F1~a%25b", json={"name": "Room 1", "timezone": "Europe/Berlin"})
+        assert put.status_code == 201, put.text
+        assert http.get("/v1/resources/room%2F1~a%25b").json()["id"] == "room/1~a%b"
+        linked = http.put("/v1/resources/room%2F1~a%25b/services/cut")
+        assert linked.status_code == 200 and linked.json()["services"] == ["cut"], linked.text
+        for other in ("room", "room%2F1", "room%2F1~a%2525b"):
+            missing = http.get(f"/v1/resources/{other}")
+            assert missing.status_code == 404 and missing.json()["error"]["field"] == "id", (other, missing.text)
+        assert http.get("/v1/resources/room/1~a%25b").status_code == 404  # a real slash is two segments
+    assert sc.Scheduler(str(db)).services_of("room/1~a%b") == ["cut"]

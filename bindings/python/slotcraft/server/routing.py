@@ -6,12 +6,16 @@ answers the same way without touching that app's own handlers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
+from starlette.types import Scope
 
 from .errors import ANSWERED, ApiError, error_response
 
@@ -43,7 +47,38 @@ class BoundedRequest(Request):
         return self._body
 
 
+def _routing_path(raw_path: bytes) -> str:
+    """The path with each segment decoded on its own and `/` inside a segment (sent as %2F) written `~s`
+    (`~` itself `~~`), so that an id holding a slash stays one segment."""
+    segments = [unquote(part.decode("latin-1"), encoding="utf-8", errors="replace") for part in raw_path.split(b"/")]
+    return "/".join(part.replace("~", "~~").replace("/", "~s") for part in segments)
+
+
+_ESCAPED = re.compile("~(~|s)")
+
+
+def _unescaped(value: str) -> str:
+    return _ESCAPED.sub(lambda m: "~" if m[1] == "~" else "/", value)
+
+
 class ApiRoute(APIRoute):
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """As Starlette matches, but on the path as sent, each segment decoded on its own: an id may hold a
+        slash (`/v1/resources/room%2F1`), which the decoded path uvicorn hands routing would split in two."""
+        raw = (scope.get("raw_path") or b"").split(b"?", 1)[0]  # some clients' raw_path holds the query too
+        if scope["type"] != "http" or b"%" not in raw:
+            return super().matches(scope)
+        root = scope.get("root_path", "").encode("latin-1", errors="replace")
+        if root and raw.startswith(root):  # mounted below a prefix: the path after it
+            raw = raw[len(root):]
+        if not raw.startswith(b"/"):
+            return super().matches(scope)
+        match, child = super().matches({**scope, "path": _routing_path(raw)})
+        if match != Match.NONE:
+            child["path_params"] = {key: _unescaped(value) if key in self.param_convertors and isinstance(value, str)
+                                    else value for key, value in child["path_params"].items()}
+        return match, child
+
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
 

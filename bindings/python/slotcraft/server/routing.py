@@ -54,6 +54,21 @@ def _routing_path(raw_path: bytes) -> str:
     return "/".join(part.replace("~", "~~").replace("/", "~s") for part in segments)
 
 
+def _routing_path_of(scope: Scope) -> str:
+    """The path to match for `scope`: `_routing_path` of the path as sent when it holds a percent sign, else ""
+    (Starlette's own decoded path serves)."""
+    raw = (scope.get("raw_path") or b"").split(b"?", 1)[0]  # some clients' raw_path holds the query too
+    if b"%" not in raw:
+        return ""
+    root = scope.get("root_path", "").encode("latin-1", errors="replace")
+    if root and raw.startswith(root):  # mounted below a prefix: the path after it
+        raw = raw[len(root):]
+    return _routing_path(raw) if raw.startswith(b"/") else ""
+
+
+# Where a request's scope keeps the path `_routing_path_of` worked out, with the raw and root path it is of.
+_ROUTING_PATH = "slotcraft.routing_path"
+
 _ESCAPED = re.compile("~(~|s)")
 
 
@@ -65,15 +80,17 @@ class ApiRoute(APIRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """As Starlette matches, but on the path as sent, each segment decoded on its own: an id may hold a
         slash (`/v1/resources/room%2F1`), which the decoded path uvicorn hands routing would split in two."""
-        raw = (scope.get("raw_path") or b"").split(b"?", 1)[0]  # some clients' raw_path holds the query too
-        if scope["type"] != "http" or b"%" not in raw:
+        if scope["type"] != "http":
             return super().matches(scope)
-        root = scope.get("root_path", "").encode("latin-1", errors="replace")
-        if root and raw.startswith(root):  # mounted below a prefix: the path after it
-            raw = raw[len(root):]
-        if not raw.startswith(b"/"):
+        # Worked out once a request (the router asks every route with the same scope), again below a mount.
+        of = (scope.get("raw_path"), scope.get("root_path", ""))
+        kept = scope.get(_ROUTING_PATH)
+        if kept is None or kept[0] != of:
+            kept = scope[_ROUTING_PATH] = (of, _routing_path_of(scope))
+        path = kept[1]
+        if not path:
             return super().matches(scope)
-        match, child = super().matches({**scope, "path": _routing_path(raw)})
+        match, child = super().matches({**scope, "path": path})
         if match != Match.NONE:
             child["path_params"] = {key: _unescaped(value) if key in self.param_convertors and isinstance(value, str)
                                     else value for key, value in child["path_params"].items()}

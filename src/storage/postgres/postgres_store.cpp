@@ -203,11 +203,10 @@ public:
     // ---- bookings ----
     void insert_booking(const booking_record& b) override {
         writing();
-        refuse_booking_write(b, true);
-        lapse_expired_holds(b);
+        // The statement inserts nothing where a check refuses (statements.hpp).
         const pqxx::result r = write_booking(sql(statement::insert_booking), b);
         if (r.affected_rows() == 1) return;
-        // A writer that committed meanwhile took a unique value, or the overlap constraint stood in the way.
+        // Say what refused it, in the order every store uses; else the overlap constraint stood in the way.
         refuse_booking_write(b, true);
         throw error(error_category::conflict, "booking", overlap_message(b));
     }

@@ -117,12 +117,28 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
     {statement::delete_setting,
      "DELETE FROM settings WHERE key = $1"},
+    // One round trip for what would be three (booking_write_facts,
+    // lapse_expired_holds, the insert): it first marks `lapsed` the expired
+    // holds of the resource that overlap the new booking's padded interval
+    // (none for a cancelled one), and inserts nothing where
+    // booking_write_facts would refuse the write or a writer that committed
+    // meanwhile holds a unique value or the time. The count over `lapsed`
+    // makes the update finish before the row is inserted.
     {statement::insert_booking,
+     "WITH lapsed AS (UPDATE bookings SET lapsed = true WHERE $9 <> 'cancelled' AND resource_id = $2 "
+     "AND status = 'held' AND NOT lapsed AND expires_at <= to_timestamp($18::bigint) "
+     "AND padded_end > to_timestamp($6::bigint) - $12::integer * interval '1 minute' "
+     "AND padded_start < to_timestamp($7::bigint) + $13::integer * interval '1 minute' AND id <> $1 RETURNING 1) "
      "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
      "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-     "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) VALUES ("
+     "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) SELECT "
      SLOTCRAFT_PG_BOOKING_VALUES
-     ") ON CONFLICT DO NOTHING"},
+     " FROM (SELECT count(*) FROM lapsed) AS lapsing "
+     "WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE id = $1) AND EXISTS (SELECT 1 FROM resources WHERE id = $2) "
+     "AND EXISTS (SELECT 1 FROM services WHERE id = $3) "
+     "AND NOT EXISTS (SELECT 1 FROM bookings WHERE idempotency_key = $14 AND idempotency_key <> '' AND id <> $1) "
+     "AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_token = $11 AND hold_token <> '' AND id <> $1) "
+     "ON CONFLICT DO NOTHING"},
     {statement::update_booking,
      "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
      "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "

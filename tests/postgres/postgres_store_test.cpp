@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <latch>
@@ -79,7 +80,7 @@ TEST_CASE("every statement of PostgreSQL's catalog, and its own, prepares agains
     std::vector<std::string_view> texts;
     for (const auto& entry : detail::postgres_sql::statements) texts.push_back(entry.sql);
     texts.insert(texts.end(), {detail::postgres_sql::take_lock, detail::postgres_sql::lapse_expired_holds,
-                               detail::postgres_sql::overlapping_booking});
+                               detail::postgres_sql::overlapping_booking, detail::postgres_sql::lock_audit});
     for (std::size_t i = 0; i < texts.size(); ++i) {
         // libpqxx 6 sends a definition when it is first used, or now: the server then parses and plans it.
         const std::string name = fmt::format("check_{}", i);
@@ -473,6 +474,83 @@ TEST_CASE("writers naming the same lock run one after the other, in any process"
                          [&](transaction&) { second_started = std::chrono::steady_clock::now(); });
     first.join();
     CHECK(second_started >= first_done);
+}
+
+TEST_CASE("audit writers do not take turns, and a reader waits for an entry numbered before the ones it sees") {
+    salon t;
+    std::latch first_appended(1);
+    std::int64_t first = 0;
+    std::chrono::steady_clock::time_point first_committing;
+    std::thread slow([&] {
+        t.db->write({}, [&](transaction& tx) {
+            first = tx.append_audit({.action = "slow"});
+            first_appended.count_down();
+            std::this_thread::sleep_for(300ms);
+            first_committing = std::chrono::steady_clock::now();
+        });
+    });
+    first_appended.wait();
+    const std::int64_t second = t.db->write({}, [](transaction& tx) { return tx.append_audit({.action = "quick"}); });
+    const auto second_committed = std::chrono::steady_clock::now();
+    // Numbered after the slow one, committed before it; a reader now must not see it alone.
+    const auto page = t.db->read([&](transaction& tx) { return tx.audit_log(first - 1, 10); });
+    const auto read_at = std::chrono::steady_clock::now();
+    slow.join();
+    CHECK(second > first);
+    CHECK(second_committed < first_committing);
+    REQUIRE(page.size() == 2);
+    CHECK(page[0].sequence == first);
+    CHECK(page[1].sequence == second);
+    CHECK(read_at >= first_committing);
+}
+
+TEST_CASE("a reader paging the audit log while eight writers append sees every entry once, in order") {
+    salon t;
+    constexpr int writers = 8;
+    constexpr int per_writer = 25;
+    std::int64_t cursor = t.db->read([](transaction& tx) { return tx.audit_log(0, 1000).back().sequence; });  // the salon's
+    std::vector<std::vector<std::int64_t>> appended(writers);
+    std::atomic<int> running{writers};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w)
+        threads.emplace_back([&, w] {
+            for (int i = 0; i < per_writer; ++i)
+                appended[w].push_back(t.db->write({}, [&](transaction& tx) {
+                    const std::int64_t seq = tx.append_audit({.action = "append", .subject = std::to_string(w)});
+                    std::this_thread::sleep_for(std::chrono::microseconds{(w * 7 + i * 13) % 3000});
+                    return seq;
+                }));
+            --running;
+        });
+    std::vector<std::int64_t> seen;
+    for (bool drained = false; !drained;) {
+        const bool last_round = running.load() == 0;  // read once more after the writers are done
+        const auto page = t.db->read([&](transaction& tx) { return tx.audit_log(cursor, 40); });
+        for (const audit_entry& e : page) {
+            seen.push_back(e.sequence);
+            cursor = e.sequence;
+        }
+        drained = last_round && page.empty();
+    }
+    for (auto& th : threads) th.join();
+    std::vector<std::int64_t> all;
+    for (const auto& one : appended) all.insert(all.end(), one.begin(), one.end());
+    std::sort(all.begin(), all.end());
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    CHECK(seen == all);
+}
+
+TEST_CASE("a write transaction reads its own audit entries, after what other writers committed") {
+    salon t;
+    const std::int64_t before = t.db->write({}, [](transaction& tx) { return tx.append_audit({.action = "theirs"}); });
+    const auto log = t.db->write({}, [&](transaction& tx) {
+        (void)tx.resource("anna");
+        (void)tx.append_audit({.action = "mine"});
+        return tx.audit_log(before - 1, 10);
+    });
+    REQUIRE(log.size() == 2);
+    CHECK(log[0].action == "theirs");
+    CHECK(log[1].action == "mine");
 }
 
 TEST_CASE("a client identity taken by a writer that commits meanwhile is retried, then refused with its owner") {

@@ -16,9 +16,15 @@
 /// in `locks` (sorted, so two writers never wait for each other in a cycle):
 /// writers of the same resource, in any process on any machine, run one at
 /// a time, and each statement after the lock sees every booking committed
-/// before it. Audit entries take one more advisory lock just before they are
-/// appended, so sequence numbers are in commit order and a reader paging by
-/// sequence number never skips an entry that commits late.
+/// before it. Writers append audit entries without taking turns (their
+/// commits share the disk's syncs), so a later sequence number may commit
+/// first; a reader of the log therefore first takes `LOCK TABLE audit IN
+/// SHARE MODE`, which waits for the writers still appending and holds new
+/// ones back until it ends, and a reader paging by sequence number never
+/// skips an entry that commits late. A read transaction takes its snapshot
+/// at its first statement: `audit_log` as its first read (as
+/// `scheduler::audit` does) is complete; later in a read it returns what
+/// that snapshot holds.
 ///
 /// Retries: a serialisation failure, a deadlock, a connection that broke
 /// before `COMMIT` was sent, and a unique-key race (two writers creating the

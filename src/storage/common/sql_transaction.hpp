@@ -282,6 +282,8 @@ public:
     }
 
 protected:
+    [[nodiscard]] access mode() const noexcept { return mode_; }
+
     /// storage error for a write in a read transaction.
     void writing() const {
         if (mode_ != access::write)

@@ -217,6 +217,19 @@ public:
         (void)write_booking(sql(statement::update_booking), b);
     }
 
+    /// The log once the writers still appending to it have ended
+    /// (postgres_sql::lock_audit): writers do not take turns, so without the
+    /// wait a reader could see an entry and later miss one numbered below it.
+    /// A read transaction's snapshot is its first statement's: when that is
+    /// taken already, the log is read as that snapshot has it.
+    std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {
+        if (!audit_settled_ && (mode() == access::write || !ran_statement_)) {
+            (void)exec(postgres_sql::lock_audit);
+            audit_settled_ = true;
+        }
+        return sql_transaction::audit_log(after, limit);
+    }
+
     /// Takes the advisory lock of each name, in order. The first statement
     /// also reads the catalog version: a version read before the catalog is
     /// read is all the cache needs, however long the lock takes.
@@ -233,6 +246,7 @@ public:
     pqxx::result exec(std::string_view sql, const Args&... args) {
         if (failed_) storage_failure("postgresql: the transaction was aborted by an earlier failed statement (" +
                                      *failed_ + ")");
+        ran_statement_ = true;
         try {
             return tx_.exec_prepared(conn_.prepared(sql), param(args)...);
         } catch (const pqxx::sql_error& e) {
@@ -315,6 +329,8 @@ private:
     pqxx::transaction_base& tx_;
     std::optional<std::string> failed_;
     std::optional<std::int64_t> version_;  // the catalog's, once read
+    bool ran_statement_ = false;  // a read's snapshot is taken
+    bool audit_settled_ = false;  // lock_audit was taken
 };
 
 // ---- opening and migrating ----------------------------------------------------------

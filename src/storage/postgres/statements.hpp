@@ -222,11 +222,11 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "WHERE status IN ('waiting', 'offered') ORDER BY created_at, id"},
     {statement::mark_waitlist_notified,
      "UPDATE waitlist SET notified = true WHERE id = $1 AND NOT notified"},
+    // Writers take no lock of their own beyond the INSERT's ROW EXCLUSIVE on
+    // the table, held to their end: a reader waits for them (lock_audit).
     {statement::append_audit,
-     "WITH turn AS (SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || "
-     "' slotcraft audit', 0))) "
      "INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
-     "SELECT to_timestamp($1::bigint), $2, $3, $4, $5, $6 FROM turn RETURNING seq"},
+     "VALUES (to_timestamp($1::bigint), $2, $3, $4, $5, $6) RETURNING seq"},
     {statement::audit_log,
      "SELECT seq, extract(epoch FROM at)::bigint, actor, action, subject, \"before\", "
      "\"after\" FROM audit WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint"},
@@ -242,6 +242,13 @@ constexpr std::string_view sql(statement s) { return statements[static_cast<std:
 inline constexpr std::string_view take_lock =
     "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft lock ' || $1, 0)), "
     "(SELECT n FROM catalog_version)";
+
+/// Waits until every transaction that appended to the audit log has ended,
+/// and keeps new appenders waiting until this transaction ends. Its first
+/// statement after this one then sees every sequence number handed out so far
+/// as final: none of a writer still running, below one it sees. It takes no
+/// snapshot, so it may open a REPEATABLE READ transaction.
+inline constexpr std::string_view lock_audit = "LOCK TABLE audit IN SHARE MODE";
 
 /// (resource, now, padded start, padded end, id): marks `lapsed` the expired
 /// holds of the resource overlapping the padded interval, but the booking `id`.

@@ -70,6 +70,13 @@ public:
     /// `booking.idempotency_key`, `booking.hold_token`); not_found for an
     /// unknown resource or service (`booking.resource`, `booking.service`).
     virtual void insert_booking(const booking_record& booking) = 0;
+    /// insert_booking(booking), then append_audit(entry): refused the same
+    /// way, and then neither is written. A store may do both in one step
+    /// (PostgreSQL: one statement, one round trip fewer).
+    virtual void insert_booking_audited(const booking_record& booking, const audit_entry& entry) {
+        insert_booking(booking);
+        (void)append_audit(entry);
+    }
     /// Replaces the booking with the same id: not_found (`booking`) when there
     /// is none, conflict when its key or token belongs to another booking.
     virtual void update_booking(const booking_record& booking) = 0;

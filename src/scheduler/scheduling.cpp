@@ -31,6 +31,12 @@ void record(transaction& tx, instant at, std::string_view actor, std::string_vie
                      .subject = std::string(subject), .before = std::move(before), .after = std::move(after)});
 }
 
+void insert_recorded(transaction& tx, const booking_record& b, instant at, std::string_view actor,
+                     std::string_view action) {
+    tx.insert_booking_audited(b, {.at = at, .actor = std::string(actor), .action = std::string(action),
+                                  .subject = b.id, .after = as_json(b)});
+}
+
 [[noreturn]] void missing(std::string field, std::string_view what, std::string_view id) {
     throw error(error_category::not_found, std::move(field), fmt::format("no {} \"{}\"", what, id));
 }
@@ -399,8 +405,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
         b.expires = now + *hold_for;
         b.hold_token = random_hex(32);
     }
-    tx.insert_booking(b);
-    record(tx, now, request.actor, hold_for ? "hold" : "book", b.id, {}, as_json(b));
+    insert_recorded(tx, b, now, request.actor, hold_for ? "hold" : "book");
     if (!checked.members.empty()) regroup(tx, b, {}, checked.members, now, request.actor, hold_for ? "hold" : "book");
     return b;
 }
@@ -492,8 +497,7 @@ void regroup(transaction& tx, const booking_record& main, std::span<const bookin
                          .pool = pool_id,
                          .created_at = now};
         follow_main(m);
-        tx.insert_booking(m);
-        record(tx, now, actor, m.status == booking_status::held ? "hold" : "book", m.id, {}, as_json(m));
+        insert_recorded(tx, m, now, actor, m.status == booking_status::held ? "hold" : "book");
     }
 }
 

@@ -37,6 +37,10 @@ inline std::string as_json(const booking_record& b) { return booking_json_text(b
 // Appends an audit entry inside `tx`.
 void record(transaction& tx, instant at, std::string_view actor, std::string_view action, std::string_view subject,
             std::string before, std::string after);
+// Inserts the booking `b` inside `tx` with its audit entry (`action`, b as
+// after), in one step where the store can.
+void insert_recorded(transaction& tx, const booking_record& b, instant at, std::string_view actor,
+                     std::string_view action);
 // not_found for `field`: no `what` with id `id`.
 [[noreturn]] void missing(std::string field, std::string_view what, std::string_view id);
 // conflict for `field` when `archived`: it is not offered or booked any more.

@@ -363,6 +363,46 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         });
     }
 
+    SUBCASE("insert_booking_audited writes the booking and its audit entry, or neither when the booking is refused") {
+        put_catalog(db);
+        booking_record first = booking_at("b-1", "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z");
+        first.service = "yoga";  // one seat: the constraint of a database that checks overlaps refuses b-4
+        const auto entry = [](std::string action, std::string subject) {
+            return audit_entry{.at = at("2026-03-01T08:00:00Z"), .actor = "bot", .action = std::move(action),
+                               .subject = std::move(subject), .after = "{}"};
+        };
+        write(db, [&](transaction& tx) { tx.insert_booking_audited(first, entry("book", "b-1")); });
+        booking_record same_id = booking_at("b-1", "2026-03-05T09:00:00Z", "2026-03-05T09:30:00Z");
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.insert_booking_audited(same_id, entry("x", "b-1")); }); }) ==
+              refused{error_category::conflict, "booking.id"});
+        booking_record nowhere = booking_at("b-2", "2026-03-05T09:00:00Z", "2026-03-05T09:30:00Z");
+        nowhere.resource = "nobody";
+        // A refusal caught inside the transaction leaves the transaction usable and writes no entry.
+        write(db, [&](transaction& tx) {
+            CHECK(refusal([&] { tx.insert_booking_audited(nowhere, entry("x", "b-2")); }) ==
+                  refused{error_category::not_found, "booking.resource"});
+            tx.insert_booking_audited(booking_at("b-3", "2026-03-06T09:00:00Z", "2026-03-06T09:30:00Z"),
+                                      entry("hold", "b-3"));
+        });
+        if constexpr (Backend::overlap_in_database) {
+            booking_record over = booking_at("b-4", "2026-03-02T09:30:00Z", "2026-03-02T10:30:00Z");
+            over.service = first.service;
+            CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.insert_booking_audited(over, entry("x", "b-4")); }); }) ==
+                  refused{error_category::conflict, "booking"});
+        }
+        read(db, [&](transaction& tx) {
+            CHECK(tx.booking("b-1") == first);
+            CHECK_FALSE(tx.booking("b-2").has_value());
+            CHECK(tx.booking("b-3").has_value());
+            const auto log = tx.audit_log(0, 10);
+            REQUIRE(log.size() == 2);
+            CHECK(log[0] == audit_entry{.sequence = log[0].sequence, .at = at("2026-03-01T08:00:00Z"), .actor = "bot",
+                                        .action = "book", .subject = "b-1", .after = "{}"});
+            CHECK(log[1].action == "hold");
+            CHECK(log[1].subject == "b-3");
+        });
+    }
+
     SUBCASE("update_booking replaces the booking with the same id, and a missing id is not_found") {
         put_catalog(db);
         write(db, [](transaction& tx) { tx.insert_booking(held()); });

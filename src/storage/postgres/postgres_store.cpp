@@ -203,12 +203,13 @@ public:
     // ---- bookings ----
     void insert_booking(const booking_record& b) override {
         writing();
-        // The statement inserts nothing where a check refuses (statements.hpp).
-        const pqxx::result r = write_booking(sql(statement::insert_booking), b);
-        if (r.affected_rows() == 1) return;
-        // Say what refused it, in the order every store uses; else the overlap constraint stood in the way.
-        refuse_booking_write(b, true);
-        throw error(error_category::conflict, "booking", overlap_message(b));
+        refuse_unless_one(write_booking(sql(statement::insert_booking), b), b);
+    }
+    void insert_booking_audited(const booking_record& b, const audit_entry& e) override {
+        writing();
+        refuse_unless_one(write_booking(postgres_sql::insert_booking_audited, b, seconds_of(e.at), e.actor, e.action,
+                                        e.subject, e.before, e.after),
+                          b);
     }
     void update_booking(const booking_record& b) override {
         writing();
@@ -288,14 +289,25 @@ private:
              b.resource, seconds_of(b.updated_at), seconds_of(padded.start), seconds_of(padded.end), b.id);
     }
 
-    pqxx::result write_booking(std::string_view sql, const booking_record& b) {
+    /// Runs `sql` with b's columns as $1..$21 and `more` after them.
+    template <class... More>
+    pqxx::result write_booking(std::string_view sql, const booking_record& b, const More&... more) {
         const std::optional<std::string> expires =
             b.expires ? std::optional<std::string>(std::to_string(seconds_of(*b.expires))) : std::nullopt;
         return exec(sql, b.id, b.resource, b.service, b.location, b.client, seconds_of(b.time.start),
                     seconds_of(b.time.end), std::int64_t{b.seats}, std::string(to_string(b.status)), expires,
                     b.hold_token, b.buffer_before.count(), b.buffer_after.count(), b.idempotency_key, b.series,
                     b.cancel_reason, seconds_of(b.created_at), seconds_of(b.updated_at),
-                    std::string(to_string(b.attendance)), b.group, b.pool);
+                    std::string(to_string(b.attendance)), b.group, b.pool, more...);
+    }
+
+    /// After a checked insert of `b` (statements.hpp), which inserts nothing
+    /// where a check refuses: says what refused it, in the order every store
+    /// uses; else the overlap constraint stood in the way.
+    void refuse_unless_one(const pqxx::result& written, const booking_record& b) {
+        if (written.affected_rows() == 1) return;
+        refuse_booking_write(b, true);
+        throw error(error_category::conflict, "booking", overlap_message(b));
     }
 
     /// conflict when b's idempotency key or hold token belongs to another booking.

@@ -31,6 +31,32 @@
     "to_timestamp($10::bigint), $11, $12::integer, $13::integer, $14, $15, $16, to_timestamp($17::bigint), " \
     "to_timestamp($18::bigint), COALESCE($9 = 'held' AND $10::bigint <= $18::bigint, false), $19, $20, $21"
 
+/// A CTE `lapsed` over $1..$21 of a booking write: marks `lapsed` the
+/// expired holds of the resource that overlap the booking's padded interval
+/// (none for a cancelled booking), so the constraint lets it take their time.
+#define SLOTCRAFT_PG_LAPSED_HOLDS                                                                                 \
+    "lapsed AS (UPDATE bookings SET lapsed = true WHERE $9 <> 'cancelled' AND resource_id = $2 "                 \
+    "AND status = 'held' AND NOT lapsed AND expires_at <= to_timestamp($18::bigint) "                            \
+    "AND padded_end > to_timestamp($6::bigint) - $12::integer * interval '1 minute' "                            \
+    "AND padded_start < to_timestamp($7::bigint) + $13::integer * interval '1 minute' AND id <> $1 RETURNING 1)"
+
+/// The insert of $1..$21, after SLOTCRAFT_PG_LAPSED_HOLDS (the count over
+/// `lapsed` makes the update finish first, and its seat triggers fire before
+/// the new row's). It inserts nothing where booking_write_facts would refuse
+/// the write, or a writer that committed meanwhile holds a unique value or
+/// the time; the caller then reads the facts to say why.
+#define SLOTCRAFT_PG_CHECKED_BOOKING_INSERT                                                                        \
+    "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, " \
+    "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "    \
+    "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) SELECT "               \
+    SLOTCRAFT_PG_BOOKING_VALUES                                                                                    \
+    " FROM (SELECT count(*) FROM lapsed) AS lapsing "                                                             \
+    "WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE id = $1) AND EXISTS (SELECT 1 FROM resources WHERE id = $2) "  \
+    "AND EXISTS (SELECT 1 FROM services WHERE id = $3) "                                                           \
+    "AND NOT EXISTS (SELECT 1 FROM bookings WHERE idempotency_key = $14 AND idempotency_key <> '' AND id <> $1) " \
+    "AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_token = $11 AND hold_token <> '' AND id <> $1) "          \
+    "ON CONFLICT DO NOTHING"
+
 namespace slotcraft::detail::postgres_sql {
 
 inline constexpr std::array<statement_text, statement_count> statements{{
@@ -118,27 +144,9 @@ inline constexpr std::array<statement_text, statement_count> statements{{
     {statement::delete_setting,
      "DELETE FROM settings WHERE key = $1"},
     // One round trip for what would be three (booking_write_facts,
-    // lapse_expired_holds, the insert): it first marks `lapsed` the expired
-    // holds of the resource that overlap the new booking's padded interval
-    // (none for a cancelled one), and inserts nothing where
-    // booking_write_facts would refuse the write or a writer that committed
-    // meanwhile holds a unique value or the time. The count over `lapsed`
-    // makes the update finish before the row is inserted.
+    // lapse_expired_holds, the insert): see SLOTCRAFT_PG_CHECKED_BOOKING_INSERT.
     {statement::insert_booking,
-     "WITH lapsed AS (UPDATE bookings SET lapsed = true WHERE $9 <> 'cancelled' AND resource_id = $2 "
-     "AND status = 'held' AND NOT lapsed AND expires_at <= to_timestamp($18::bigint) "
-     "AND padded_end > to_timestamp($6::bigint) - $12::integer * interval '1 minute' "
-     "AND padded_start < to_timestamp($7::bigint) + $13::integer * interval '1 minute' AND id <> $1 RETURNING 1) "
-     "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
-     "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-     "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) SELECT "
-     SLOTCRAFT_PG_BOOKING_VALUES
-     " FROM (SELECT count(*) FROM lapsed) AS lapsing "
-     "WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE id = $1) AND EXISTS (SELECT 1 FROM resources WHERE id = $2) "
-     "AND EXISTS (SELECT 1 FROM services WHERE id = $3) "
-     "AND NOT EXISTS (SELECT 1 FROM bookings WHERE idempotency_key = $14 AND idempotency_key <> '' AND id <> $1) "
-     "AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_token = $11 AND hold_token <> '' AND id <> $1) "
-     "ON CONFLICT DO NOTHING"},
+     "WITH " SLOTCRAFT_PG_LAPSED_HOLDS " " SLOTCRAFT_PG_CHECKED_BOOKING_INSERT},
     {statement::update_booking,
      "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
      "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
@@ -249,6 +257,14 @@ inline constexpr std::string_view take_lock =
 /// as final: none of a writer still running, below one it sees. It takes no
 /// snapshot, so it may open a REPEATABLE READ transaction.
 inline constexpr std::string_view lock_audit = "LOCK TABLE audit IN SHARE MODE";
+
+/// $1..$21 of a booking, then (at, actor, action, subject, before, after) of
+/// its audit entry: the insert of statement::insert_booking and the audit
+/// entry's, which is written only when the booking was; RETURNING its number.
+inline constexpr std::string_view insert_booking_audited =
+    "WITH " SLOTCRAFT_PG_LAPSED_HOLDS ", inserted AS (" SLOTCRAFT_PG_CHECKED_BOOKING_INSERT " RETURNING 1) "
+    "INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
+    "SELECT to_timestamp($22::bigint), $23, $24, $25, $26, $27 FROM inserted RETURNING seq";
 
 /// (resource, now, padded start, padded end, id): marks `lapsed` the expired
 /// holds of the resource overlapping the padded interval, but the booking `id`.

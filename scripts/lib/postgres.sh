@@ -3,7 +3,11 @@
 #   sc_pg_start DIR   initdb + pg_ctl start in DIR (a fresh folder), listening
 #                     only on a unix socket in DIR/socket; as user postgres
 #                     when run as root. Exports SLOTCRAFT_TEST_POSTGRES_URI.
-#   sc_pg_stop        stops it (fast shutdown) and removes DIR.
+#   sc_pg_start_replica
+#                     a streaming replica of it (pg_basebackup -R) in
+#                     DIR/replica, on its own socket; exports
+#                     SLOTCRAFT_TEST_POSTGRES_REPLICA_URI.
+#   sc_pg_stop        stops them (fast shutdown) and removes DIR.
 #
 # The server is for tests only: fsync is off (SC_PG_FSYNC=on turns it on, for
 # benchmarks of commits that reach the disk) and every local user is trusted.
@@ -48,10 +52,28 @@ sc_pg_start() {
   echo "slotcraft: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for the tests at $SLOTCRAFT_TEST_POSTGRES_URI" >&2
 }
 
+sc_pg_start_replica() {
+  local bin dir=$SC_PG_DIR/replica port=5433
+  bin=$(sc_pg_bindir) || return 1
+  mkdir -p "$dir/socket"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres: "$dir"; fi
+  sc_pg_as_owner "$bin/pg_basebackup" -h "$SC_PG_DIR/socket" -p 5432 -U postgres -D "$dir/data" -R \
+    >"$dir/basebackup.log" 2>&1 || { cat "$dir/basebackup.log" >&2; return 1; }
+  # max_connections may not be lower than the primary's.
+  sc_pg_as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir/socket' -p $port -c max_connections=200" \
+    start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
+  export SLOTCRAFT_TEST_POSTGRES_REPLICA_URI="postgresql:///slotcraft_test?host=$dir/socket&port=$port&user=postgres"
+  echo "slotcraft: a streaming replica of it at $SLOTCRAFT_TEST_POSTGRES_REPLICA_URI" >&2
+}
+
 sc_pg_stop() {
   [ -n "$SC_PG_DIR" ] || return 0
   local bin
   bin=$(sc_pg_bindir) || return 0
+  if [ -f "$SC_PG_DIR/replica/data/postmaster.pid" ]; then
+    sc_pg_as_owner "$bin/pg_ctl" -D "$SC_PG_DIR/replica/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   if [ -f "$SC_PG_DIR/data/postmaster.pid" ]; then
     sc_pg_as_owner "$bin/pg_ctl" -D "$SC_PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   fi

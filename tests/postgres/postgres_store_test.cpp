@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <latch>
 #include <string>
 #include <thread>
@@ -552,6 +553,46 @@ TEST_CASE("a write transaction reads its own audit entries, after what other wri
     REQUIRE(log.size() == 2);
     CHECK(log[0].action == "theirs");
     CHECK(log[1].action == "mine");
+}
+
+TEST_CASE("a streaming replica lists the slots the primary lists, and refuses the audit log, naming the primary") {
+    const char* replica_uri = std::getenv("SLOTCRAFT_TEST_POSTGRES_REPLICA_URI");
+    if (replica_uri == nullptr || *replica_uri == '\0') {
+        if (std::getenv("SLOTCRAFT_REQUIRE_POSTGRES") != nullptr) FAIL("SLOTCRAFT_TEST_POSTGRES_REPLICA_URI is not set");
+        return;  // no replica here (scripts/test starts one)
+    }
+    salon t;
+    (void)t.s.book({.resource = "anna", .service = "cut", .start = monday_0900}, now);
+    // Wait until the replica has replayed everything written so far.
+    const std::string written = [&] {
+        auto conn = t.schema.connect();
+        pqxx::nontransaction tx(conn);
+        return std::string(tx.exec1("SELECT pg_current_wal_lsn()::text")[0].c_str());
+    }();
+    const std::string on_replica = test::uri_with_schema(replica_uri, t.schema.name());
+    {
+        pqxx::connection conn(on_replica);
+        pqxx::nontransaction tx(conn);
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (!tx.exec1("SELECT pg_last_wal_replay_lsn() >= " + tx.quote(written) + "::pg_lsn")[0].as<bool>()) {
+            REQUIRE(std::chrono::steady_clock::now() < deadline);
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+    const auto replica = open_postgres_store(on_replica);
+    scheduler listings(*replica);
+    const slot_request day{.service = "cut", .from = monday_0900 - 1h, .to = monday_0900 + 3h};
+    const auto listed = listings.slots(day, now);
+    CHECK_FALSE(listed.empty());
+    CHECK(listed == t.s.slots(day, now));
+    try {
+        (void)listings.audit();
+        FAIL("a replica read the audit log");
+    } catch (const error& e) {
+        CHECK(e.category() == error_category::storage);
+        CHECK(std::string(e.what()).find("read on the primary") != std::string::npos);
+    }
+    CHECK_FALSE(t.s.audit().empty());
 }
 
 TEST_CASE("a client identity taken by a writer that commits meanwhile is retried, then refused with its owner") {

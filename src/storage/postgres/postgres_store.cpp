@@ -104,6 +104,9 @@ std::string sqlstate_of(const pqxx::sql_error& e) {
     if (state == "22021" || state == "22P05")
         throw error(error_category::invalid_argument, "text", "text that is not valid UTF-8 or holds a NUL: " + message);
     if (state == "55P03") storage_failure(message + " (waited longer than postgres_options::lock_timeout)");
+    if (state == "25006")  // our own writes in a read transaction are refused before they are sent: a replica
+        storage_failure(message + " (a read-only server, such as a replica: it takes no writes, and the audit log "
+                                  "is read on the primary, where a reader can wait for the writers still appending)");
     storage_failure(message);
 }
 

@@ -10,10 +10,11 @@
 /// not reused.
 ///
 /// Transactions: a read runs `REPEATABLE READ READ ONLY`, so all its reads
-/// see one snapshot and it never waits for writers; a write in it throws
-/// `error` (storage). A write runs `READ COMMITTED` and first takes a
-/// transaction-scoped advisory lock (`pg_advisory_xact_lock`) for each name
-/// in `locks` (sorted, so two writers never wait for each other in a cycle):
+/// see one snapshot and it never waits for writers (but to read the audit
+/// log, below); a write in it throws `error` (storage). A write runs `READ
+/// COMMITTED` and first takes a transaction-scoped advisory lock
+/// (`pg_advisory_xact_lock`) for each name in `locks` (sorted, so two
+/// writers never wait for each other in a cycle):
 /// writers of the same resource, in any process on any machine, run one at
 /// a time, and each statement after the lock sees every booking committed
 /// before it. Writers append audit entries without taking turns (their

@@ -80,9 +80,8 @@ TEST_CASE("every statement of PostgreSQL's catalog, and its own, prepares agains
     auto conn = schema.connect();
     std::vector<std::string_view> texts;
     for (const auto& entry : detail::postgres_sql::statements) texts.push_back(entry.sql);
-    texts.insert(texts.end(), {detail::postgres_sql::take_lock, detail::postgres_sql::lapse_expired_holds,
-                               detail::postgres_sql::overlapping_booking, detail::postgres_sql::lock_audit,
-                               detail::postgres_sql::insert_booking_audited});
+    texts.insert(texts.end(), {detail::postgres_sql::take_lock, detail::postgres_sql::overlapping_booking,
+                               detail::postgres_sql::lock_audit, detail::postgres_sql::insert_booking_audited});
     for (std::size_t i = 0; i < texts.size(); ++i) {
         // libpqxx 6 sends a definition when it is first used, or now: the server then parses and plans it.
         const std::string name = fmt::format("check_{}", i);
@@ -233,6 +232,50 @@ TEST_CASE("the seats of an expired hold of a group slot go back: the last seats 
     const booking_record over = salon::raw("bk_over", "class", monday_0900, 60min);
     CHECK(refusal(*t.db, [&](transaction& tx) { tx.insert_booking(over); }).first == error_category::conflict);
     CHECK(t.count("SELECT seats_taken FROM seat_counts") == 3);
+}
+
+TEST_CASE("a booking rescheduled onto an expired hold's time takes it, lapsing the hold in the statement that moves it") {
+    salon t;
+    const booking_record hold = t.s.hold({.resource = "anna", .service = "cut", .start = monday_0900}, 10min, now);
+    const booking_record booked = t.s.book({.resource = "anna", .service = "cut", .start = monday_0900 + 2h}, now);
+    const instant later = now + 11min;
+    const booking_record moved = t.s.reschedule(booked.id, monday_0900, later);
+    CHECK(moved.time.start == monday_0900);
+    CHECK(t.db->read([&](transaction& tx) { return tx.booking(hold.id); }) == hold);
+    CHECK(t.count("SELECT count(*) FROM bookings WHERE lapsed") == 1);
+    // A cancel lapses nothing, and a replace of a missing booking or onto a live hold is refused, writing nothing.
+    const booking_record live = t.s.hold({.resource = "anna", .service = "cut", .start = monday_0900 + 4h}, 10min, later);
+    booking_record onto_live = moved;
+    onto_live.time = {monday_0900 + 4h, monday_0900 + 4h + 30min};
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.update_booking(onto_live); }).first == error_category::conflict);
+    booking_record missing = moved;
+    missing.id = "bk_missing";
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.update_booking(missing); }) ==
+          std::pair{error_category::not_found, std::string("booking")});
+    booking_record unknown_service = moved;
+    unknown_service.service = "nails";
+    CHECK(refusal(*t.db, [&](transaction& tx) { tx.update_booking(unknown_service); }) ==
+          std::pair{error_category::not_found, std::string("booking.service")});
+    CHECK(t.db->read([&](transaction& tx) { return tx.booking(moved.id); }) == moved);
+    CHECK(t.db->read([&](transaction& tx) { return tx.booking(live.id); })->status == booking_status::held);
+}
+
+TEST_CASE("a booking moved onto a group slot gets the seats of the slot's expired hold, in the statement that moves it") {
+    salon t;
+    (void)t.s.hold({.resource = "anna", .service = "class", .start = monday_0900, .seats = 2}, 10min, now);
+    (void)t.s.book({.resource = "anna", .service = "class", .start = monday_0900}, now);
+    const booking_record two =
+        t.s.book({.resource = "anna", .service = "class", .start = monday_0900 + 2h, .seats = 2}, now);
+    const instant later = now + 11min;
+    const booking_record moved = t.s.reschedule(two.id, monday_0900, later);
+    CHECK(moved.seats == 2);
+    const std::string seats_at_nine = fmt::format(
+        "SELECT seats_taken FROM seat_counts WHERE start_at = to_timestamp({})", monday_0900.time_since_epoch().count());
+    CHECK(t.count(seats_at_nine) == 3);
+    CHECK(t.count("SELECT count(*) FROM bookings WHERE lapsed") == 1);
+    CHECK_THROWS_AS((void)t.s.book({.resource = "anna", .service = "class", .start = monday_0900}, later),
+                    booking_refused);
+    CHECK(t.count(seats_at_nine) == 3);
 }
 
 TEST_CASE("a database with a newer slotcraft schema is refused and left unchanged") {

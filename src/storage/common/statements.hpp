@@ -65,7 +65,7 @@ enum class statement : unsigned char {
     // Bookings: the 21 booking columns in rows.hpp's order, as
     // parameters of a write and as the columns of a read.
     insert_booking,              ///< (booking columns); PostgreSQL's also checks and lapses (its statements.hpp)
-    update_booking,              ///< (booking columns), the row with id ?1
+    update_booking,              ///< (booking columns), the row with id ?1; PostgreSQL's also checks and lapses
     booking,                     ///< (id) → booking columns
     booking_by_idempotency_key,  ///< (key) → booking columns; never for an empty key
     booking_by_hold_token,       ///< (token) → booking columns; never for an empty token

@@ -216,9 +216,10 @@ public:
     }
     void update_booking(const booking_record& b) override {
         writing();
+        if (write_booking(sql(statement::update_booking), b).affected_rows() == 1) return;
         refuse_booking_write(b, false);
-        lapse_expired_holds(b);
-        (void)write_booking(sql(statement::update_booking), b);
+        // The facts are read after the update, so they see at least what it saw.
+        throw race_conflict("booking", fmt::format("booking \"{}\" changed while it was written", b.id));
     }
 
     /// The log once the writers still appending to it have ended
@@ -282,15 +283,6 @@ private:
     static std::string param(const char* text) = delete;  // would be taken for a bool
     /// A nullable bigint: libpqxx sends a null `const char*` as NULL.
     static const char* param(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
-
-    /// Marks `lapsed` the expired holds of b's resource that overlap b, with
-    /// `b.updated_at` as the time, so the constraint lets `b` take their time.
-    void lapse_expired_holds(const booking_record& b) {
-        if (b.status == booking_status::cancelled) return;
-        const interval padded = b.padded();
-        exec(postgres_sql::lapse_expired_holds,
-             b.resource, seconds_of(b.updated_at), seconds_of(padded.start), seconds_of(padded.end), b.id);
-    }
 
     /// Runs `sql` with b's columns as $1..$21 and `more` after them.
     template <class... More>

@@ -40,6 +40,14 @@
     "AND padded_end > to_timestamp($6::bigint) - $12::integer * interval '1 minute' "                            \
     "AND padded_start < to_timestamp($7::bigint) + $13::integer * interval '1 minute' AND id <> $1 RETURNING 1)"
 
+/// The conditions, after a WHERE, under which $1..$21 of a booking write
+/// refer to a resource and a service that exist and hold no idempotency key
+/// or hold token of another booking (booking_write_facts' questions but the id).
+#define SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR                                                                      \
+    "AND EXISTS (SELECT 1 FROM resources WHERE id = $2) AND EXISTS (SELECT 1 FROM services WHERE id = $3) "       \
+    "AND NOT EXISTS (SELECT 1 FROM bookings WHERE idempotency_key = $14 AND idempotency_key <> '' AND id <> $1) " \
+    "AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_token = $11 AND hold_token <> '' AND id <> $1)"
+
 /// The insert of $1..$21, after SLOTCRAFT_PG_LAPSED_HOLDS (the count over
 /// `lapsed` makes the update finish first, and its seat triggers fire before
 /// the new row's). It inserts nothing where booking_write_facts would refuse
@@ -51,11 +59,8 @@
     "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) SELECT "               \
     SLOTCRAFT_PG_BOOKING_VALUES                                                                                    \
     " FROM (SELECT count(*) FROM lapsed) AS lapsing "                                                             \
-    "WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE id = $1) AND EXISTS (SELECT 1 FROM resources WHERE id = $2) "  \
-    "AND EXISTS (SELECT 1 FROM services WHERE id = $3) "                                                           \
-    "AND NOT EXISTS (SELECT 1 FROM bookings WHERE idempotency_key = $14 AND idempotency_key <> '' AND id <> $1) " \
-    "AND NOT EXISTS (SELECT 1 FROM bookings WHERE hold_token = $11 AND hold_token <> '' AND id <> $1) "          \
-    "ON CONFLICT DO NOTHING"
+    "WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE id = $1) " SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR              \
+    " ON CONFLICT DO NOTHING"
 
 namespace slotcraft::detail::postgres_sql {
 
@@ -143,16 +148,19 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"},
     {statement::delete_setting,
      "DELETE FROM settings WHERE key = $1"},
-    // One round trip for what would be three (booking_write_facts,
-    // lapse_expired_holds, the insert): see SLOTCRAFT_PG_CHECKED_BOOKING_INSERT.
+    // One round trip for what would be three (booking_write_facts, lapsing
+    // expired holds, the insert): see SLOTCRAFT_PG_CHECKED_BOOKING_INSERT.
     {statement::insert_booking,
      "WITH " SLOTCRAFT_PG_LAPSED_HOLDS " " SLOTCRAFT_PG_CHECKED_BOOKING_INSERT},
+    // The same for a replace: it changes nothing where booking_write_facts
+    // would refuse it; an overlap is the constraint's error (23P01).
     {statement::update_booking,
+     "WITH " SLOTCRAFT_PG_LAPSED_HOLDS " "
      "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
      "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
      "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) = ("
      SLOTCRAFT_PG_BOOKING_VALUES
-     ") WHERE id = $1"},
+     ") FROM (SELECT count(*) FROM lapsed) AS lapsing WHERE id = $1 " SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR},
     {statement::booking,
      "SELECT "
      SLOTCRAFT_PG_BOOKING_COLUMNS
@@ -265,13 +273,6 @@ inline constexpr std::string_view insert_booking_audited =
     "WITH " SLOTCRAFT_PG_LAPSED_HOLDS ", inserted AS (" SLOTCRAFT_PG_CHECKED_BOOKING_INSERT " RETURNING 1) "
     "INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
     "SELECT to_timestamp($22::bigint), $23, $24, $25, $26, $27 FROM inserted RETURNING seq";
-
-/// (resource, now, padded start, padded end, id): marks `lapsed` the expired
-/// holds of the resource overlapping the padded interval, but the booking `id`.
-inline constexpr std::string_view lapse_expired_holds =
-    "UPDATE bookings SET lapsed = true WHERE resource_id = $1 AND status = 'held' AND NOT lapsed "
-    "AND expires_at <= to_timestamp($2::bigint) AND padded_end > to_timestamp($3::bigint) "
-    "AND padded_start < to_timestamp($4::bigint) AND id <> $5";
 
 /// (resource, padded start, padded end, id) → the first active booking of
 /// the resource, but `id`, whose padded interval overlaps.

@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -229,6 +231,58 @@ double fsyncs_per_s(const std::filesystem::path& dir, double seconds) {
     return rate;
 }
 
+/// Commits one-row inserts into a table without an index, in a SQLite file
+/// in `dir` in WAL mode with synchronous=FULL as the store opens it, for
+/// about `seconds`: the fastest a SQLite commit gets on this disk, whatever
+/// is committed. A commit writes and syncs one WAL frame (the table's page),
+/// as fsyncs_per_s syncs one block; what it takes beyond that is SQLite's
+/// own work (its file locks, the WAL index, BEGIN and COMMIT).
+double bare_sqlite_commits_per_s(const std::filesystem::path& dir, double seconds) {
+    const std::string path = (dir / fmt::format("slotcraft-bench-bare-{}.sqlite", ::getpid())).string();
+    using database = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+    using statement = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+    long commits = 0;
+    double rate = 0;
+    {
+        sqlite3* raw = nullptr;
+        const int opened = sqlite3_open(path.c_str(), &raw);
+        database db(raw, &sqlite3_close);
+        const auto check = [&](int rc, int expected) {
+            if (rc != expected) throw std::runtime_error(fmt::format("sqlite probe: {}", sqlite3_errmsg(db.get())));
+        };
+        check(opened, SQLITE_OK);
+        check(sqlite3_exec(db.get(), "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                                     "CREATE TABLE probe (id TEXT NOT NULL, at INTEGER NOT NULL)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+        const auto prepare = [&](const char* sql) {
+            sqlite3_stmt* st = nullptr;
+            check(sqlite3_prepare_v2(db.get(), sql, -1, &st, nullptr), SQLITE_OK);
+            return statement(st, &sqlite3_finalize);
+        };
+        const statement begin = prepare("BEGIN IMMEDIATE");
+        const statement insert = prepare("INSERT INTO probe (id, at) VALUES (?1, ?2)");
+        const statement commit = prepare("COMMIT");
+        const auto step = [&](const statement& st) {
+            check(sqlite3_step(st.get()), SQLITE_DONE);
+            sqlite3_reset(st.get());
+        };
+        const auto start = clock_type::now();
+        do {
+            step(begin);
+            const std::string id = fmt::format("bk_{}", commits);
+            sqlite3_bind_text(insert.get(), 1, id.c_str(), static_cast<int>(id.size()), SQLITE_TRANSIENT);
+            sqlite3_bind_int64(insert.get(), 2, commits);
+            step(insert);
+            step(commit);
+            ++commits;
+        } while (seconds_since(start) < seconds);
+        rate = static_cast<double>(commits) / seconds_since(start);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    return rate;
+}
+
 /// Books half-hours of a studio's rooms for `o.min_time` seconds with
 /// `writers` threads, each through its own scheduler: one `book` per booking,
 /// or `book_many` of `batch` requests when `batch` is above 1.
@@ -339,7 +393,9 @@ json run_worker(const options& o) {
         const std::string path = temp_sqlite_path();
         json row = run_booking_rate(label("SQLite"), path, writers, o, batch);
         for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-        row["fsyncs_per_s"] = fsyncs_per_s(std::filesystem::path(path).parent_path(), std::min(o.min_time, 2.0));
+        const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+        row["fsyncs_per_s"] = fsyncs_per_s(dir, std::min(o.min_time, 2.0));
+        row["bare_commits_per_s"] = bare_sqlite_commits_per_s(dir, std::min(o.min_time, 2.0));
         return row;
     }
     if (w.starts_with("B1-postgres")) {
@@ -431,8 +487,8 @@ int run_table(const std::string& self, const options& o) {
     for (const std::string& row : rows) {
         if (!wanted(o, row)) continue;
         if (!header) {
-            fmt::print("{}| booking rate (B1) | writers | bookings | bookings/s | p50 µs | p99 µs | peak RSS MiB | disk fsyncs/s | check |\n", query_header ? "\n" : "");
-            fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            fmt::print("{}| booking rate (B1) | writers | bookings | bookings/s | p50 µs | p99 µs | peak RSS MiB | disk fsyncs/s | bare SQLite commits/s | check |\n", query_header ? "\n" : "");
+            fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             header = true;
         }
         if (row.starts_with("B1-postgres")) {
@@ -452,10 +508,12 @@ int run_table(const std::string& self, const options& o) {
             fmt::print("| {} | failed: {} |\n", row, difference);
             continue;
         }
-        const std::string fsyncs = r.contains("fsyncs_per_s") ? fmt::format("{:.0f}", r["fsyncs_per_s"].get<double>()) : "";
-        fmt::print("| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} | {} |\n", r["row"].get<std::string>(), r["writers"].get<int>(),
+        const auto rate = [&](const char* key) {
+            return r.contains(key) ? fmt::format("{:.0f}", r[key].get<double>()) : std::string();
+        };
+        fmt::print("| {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} | {} | {} |\n", r["row"].get<std::string>(), r["writers"].get<int>(),
                    r["bookings"].get<long>(), r["bookings_per_s"].get<double>(), r["p50_us"].get<double>(),
-                   r["p99_us"].get<double>(), r["peak_rss_mib"].get<double>(), fsyncs,
+                   r["p99_us"].get<double>(), r["peak_rss_mib"].get<double>(), rate("fsyncs_per_s"), rate("bare_commits_per_s"),
                    difference.empty() ? "no double booking, all stored" : "FAILED: " + difference);
     }
     if (failed) fmt::print(stderr, "\nslotcraft_bench: an answer differs from the baseline or a check failed (see the table)\n");

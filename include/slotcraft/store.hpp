@@ -80,6 +80,13 @@ public:
     /// Replaces the booking with the same id: not_found (`booking`) when there
     /// is none, conflict when its key or token belongs to another booking.
     virtual void update_booking(const booking_record& booking) = 0;
+    /// update_booking(booking), then append_audit(entry): refused the same
+    /// way, and then neither is written. A store may do both in one step
+    /// (PostgreSQL: one statement, one round trip fewer).
+    virtual void update_booking_audited(const booking_record& booking, const audit_entry& entry) {
+        update_booking(booking);
+        (void)append_audit(entry);
+    }
     [[nodiscard]] virtual std::optional<booking_record> booking(std::string_view id) = 0;
     [[nodiscard]] virtual std::optional<booking_record> booking_by_idempotency_key(std::string_view key) = 0;
     [[nodiscard]] virtual std::optional<booking_record> booking_by_hold_token(std::string_view token) = 0;

@@ -75,8 +75,7 @@ booking_record scheduler::confirm(std::string_view hold_token, instant now, std:
         b.status = booking_status::confirmed;
         b.expires.reset();
         b.updated_at = now;
-        tx.update_booking(b);
-        record(tx, now, actor, "confirm", b.id, before, as_json(b));
+        update_recorded(tx, b, now, actor, "confirm", before);
         regroup(tx, b, members, chosen, now, actor, "confirm");
         return b;
     });
@@ -110,8 +109,7 @@ booking_record scheduler::reschedule(std::string_view booking_id, instant new_st
                                             now, &locks);
         b.attendance = attendance_status::unmarked;  // a mark was for the old time
         b.updated_at = now;
-        tx.update_booking(b);
-        record(tx, now, actor, "reschedule", b.id, before, as_json(b));
+        update_recorded(tx, b, now, actor, "reschedule", before);
         regroup(tx, b, group.members, chosen, now, actor, "reschedule");
         return b;
     });
@@ -143,8 +141,7 @@ booking_record scheduler::mark_attendance(std::string_view booking_id, attendanc
         const std::string before = as_json(b);
         b.attendance = value;
         b.updated_at = now;
-        tx.update_booking(b);
-        record(tx, now, actor, "attendance", b.id, before, as_json(b));
+        update_recorded(tx, b, now, actor, "attendance", before);
         return b;
     });
 }

@@ -37,6 +37,12 @@ void insert_recorded(transaction& tx, const booking_record& b, instant at, std::
                                   .subject = b.id, .after = as_json(b)});
 }
 
+void update_recorded(transaction& tx, const booking_record& b, instant at, std::string_view actor,
+                     std::string_view action, std::string before) {
+    tx.update_booking_audited(b, {.at = at, .actor = std::string(actor), .action = std::string(action),
+                                  .subject = b.id, .before = std::move(before), .after = as_json(b)});
+}
+
 [[noreturn]] void missing(std::string field, std::string_view what, std::string_view id) {
     throw error(error_category::not_found, std::move(field), fmt::format("no {} \"{}\"", what, id));
 }
@@ -416,8 +422,7 @@ booking_record cancel_in(transaction& tx, booking_record b, std::string_view why
     b.status = booking_status::cancelled;
     b.cancel_reason = std::string(why);
     b.updated_at = now;
-    tx.update_booking(b);
-    record(tx, now, actor, "cancel", b.id, before, as_json(b));
+    update_recorded(tx, b, now, actor, "cancel", before);
     return b;
 }
 
@@ -479,8 +484,7 @@ void regroup(transaction& tx, const booking_record& main, std::span<const bookin
         if (wanted != chosen.end() && wanted->second == m.resource) {
             const std::string before = as_json(m);
             follow_main(m);
-            tx.update_booking(m);
-            record(tx, now, actor, action, m.id, before, as_json(m));
+            update_recorded(tx, m, now, actor, action, before);
         } else {
             (void)cancel_in(tx, m, fmt::format("{} of booking {}", action, main.id), now, actor);
         }

@@ -41,6 +41,10 @@ void record(transaction& tx, instant at, std::string_view actor, std::string_vie
 // after), in one step where the store can.
 void insert_recorded(transaction& tx, const booking_record& b, instant at, std::string_view actor,
                      std::string_view action);
+// Replaces the booking with b's id by `b` inside `tx`, with its audit entry
+// (`action`, `before`, b as after), in one step where the store can.
+void update_recorded(transaction& tx, const booking_record& b, instant at, std::string_view actor,
+                     std::string_view action, std::string before);
 // not_found for `field`: no `what` with id `id`.
 [[noreturn]] void missing(std::string field, std::string_view what, std::string_view id);
 // conflict for `field` when `archived`: it is not offered or booked any more.

@@ -81,7 +81,8 @@ TEST_CASE("every statement of PostgreSQL's catalog, and its own, prepares agains
     std::vector<std::string_view> texts;
     for (const auto& entry : detail::postgres_sql::statements) texts.push_back(entry.sql);
     texts.insert(texts.end(), {detail::postgres_sql::take_lock, detail::postgres_sql::overlapping_booking,
-                               detail::postgres_sql::lock_audit, detail::postgres_sql::insert_booking_audited});
+                               detail::postgres_sql::lock_audit, detail::postgres_sql::insert_booking_audited,
+                               detail::postgres_sql::update_booking_audited});
     for (std::size_t i = 0; i < texts.size(); ++i) {
         // libpqxx 6 sends a definition when it is first used, or now: the server then parses and plans it.
         const std::string name = fmt::format("check_{}", i);

@@ -403,6 +403,72 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
         });
     }
 
+    SUBCASE("update_booking_audited changes the booking and writes its audit entry, or neither when it is refused") {
+        put_catalog(db);
+        booking_record first = booking_at("b-1", "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z");
+        first.service = "yoga";  // one seat: the constraint of a database that checks overlaps refuses moving b-2 onto it
+        booking_record second = booking_at("b-2", "2026-03-03T09:00:00Z", "2026-03-03T10:00:00Z");
+        second.service = "yoga";
+        second.status = booking_status::held;
+        second.expires = at("2026-03-01T08:10:00Z");
+        second.hold_token = "tok-2";
+        write(db, [&](transaction& tx) {
+            tx.insert_booking(first);
+            tx.insert_booking(second);
+        });
+        const auto entry = [](std::string action, std::string subject) {
+            return audit_entry{.at = at("2026-03-01T08:00:00Z"), .actor = "bot", .action = std::move(action),
+                               .subject = std::move(subject), .before = "{\"was\":1}", .after = "{}"};
+        };
+        booking_record cancelled = first;
+        cancelled.status = booking_status::cancelled;
+        cancelled.cancel_reason = "ill";
+        write(db, [&](transaction& tx) { tx.update_booking_audited(cancelled, entry("cancel", "b-1")); });
+        booking_record ghost = first;
+        ghost.id = "ghost";
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.update_booking_audited(ghost, entry("x", "ghost")); }); }) ==
+              refused{error_category::not_found, "booking"});
+        // A refusal caught inside the transaction leaves the transaction usable and writes no entry.
+        write(db, [&](transaction& tx) {
+            booking_record nowhere = second;
+            nowhere.resource = "nobody";
+            CHECK(refusal([&] { tx.update_booking_audited(nowhere, entry("x", "b-2")); }) ==
+                  refused{error_category::not_found, "booking.resource"});
+            booking_record takes_token = cancelled;
+            takes_token.hold_token = "tok-2";
+            CHECK(refusal([&] { tx.update_booking_audited(takes_token, entry("x", "b-1")); }) ==
+                  refused{error_category::conflict, "booking.hold_token"});
+            booking_record confirmed = second;
+            confirmed.status = booking_status::confirmed;
+            confirmed.expires.reset();
+            tx.update_booking_audited(confirmed, entry("confirm", "b-2"));
+        });
+        booking_record restored = booking_at("b-3", "2026-03-02T09:30:00Z", "2026-03-02T10:30:00Z");
+        restored.service = "yoga";
+        write(db, [&](transaction& tx) { tx.insert_booking(restored); });  // over b-1, which is cancelled
+        if constexpr (Backend::overlap_in_database) {
+            booking_record over = second;
+            over.status = booking_status::confirmed;
+            over.expires.reset();
+            over.time = {at("2026-03-02T10:00:00Z"), at("2026-03-02T11:00:00Z")};  // onto b-3
+            CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.update_booking_audited(over, entry("x", "b-2")); }); }) ==
+                  refused{error_category::conflict, "booking"});
+        }
+        read(db, [&](transaction& tx) {
+            CHECK(tx.booking("b-1") == cancelled);
+            CHECK(tx.booking("b-2")->status == booking_status::confirmed);
+            CHECK(tx.booking("b-2")->time == second.time);
+            CHECK(tx.booking("b-2")->resource == "anna");
+            CHECK_FALSE(tx.booking("ghost").has_value());
+            const auto log = tx.audit_log(0, 10);
+            REQUIRE(log.size() == 2);
+            CHECK(log[0] == audit_entry{.sequence = log[0].sequence, .at = at("2026-03-01T08:00:00Z"), .actor = "bot",
+                                        .action = "cancel", .subject = "b-1", .before = "{\"was\":1}", .after = "{}"});
+            CHECK(log[1].action == "confirm");
+            CHECK(log[1].subject == "b-2");
+        });
+    }
+
     SUBCASE("update_booking replaces the booking with the same id, and a missing id is not_found") {
         put_catalog(db);
         write(db, [](transaction& tx) { tx.insert_booking(held()); });

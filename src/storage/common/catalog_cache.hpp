@@ -154,6 +154,9 @@ public:
         inner_.insert_booking_audited(booking, entry);
     }
     void update_booking(const booking_record& booking) override { inner_.update_booking(booking); }
+    void update_booking_audited(const booking_record& booking, const audit_entry& entry) override {
+        inner_.update_booking_audited(booking, entry);
+    }
     std::optional<booking_record> booking(std::string_view id) override { return inner_.booking(id); }
     std::optional<booking_record> booking_by_idempotency_key(std::string_view key) override {
         return inner_.booking_by_idempotency_key(key);

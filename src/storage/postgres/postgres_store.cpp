@@ -216,10 +216,13 @@ public:
     }
     void update_booking(const booking_record& b) override {
         writing();
-        if (write_booking(sql(statement::update_booking), b).affected_rows() == 1) return;
-        refuse_booking_write(b, false);
-        // The facts are read after the update, so they see at least what it saw.
-        throw race_conflict("booking", fmt::format("booking \"{}\" changed while it was written", b.id));
+        refuse_unless_changed(write_booking(sql(statement::update_booking), b), b);
+    }
+    void update_booking_audited(const booking_record& b, const audit_entry& e) override {
+        writing();
+        refuse_unless_changed(write_booking(postgres_sql::update_booking_audited, b, seconds_of(e.at), e.actor,
+                                            e.action, e.subject, e.before, e.after),
+                              b);
     }
 
     /// The log once the writers still appending to it have ended
@@ -305,7 +308,15 @@ private:
         throw error(error_category::conflict, "booking", overlap_message(b));
     }
 
-    /// conflict when b's idempotency key or hold token belongs to another booking.
+    /// After a checked replace of `b` (statements.hpp): says what refused it,
+    /// as refuse_unless_one does for an insert.
+    void refuse_unless_changed(const pqxx::result& written, const booking_record& b) {
+        if (written.affected_rows() == 1) return;
+        refuse_booking_write(b, false);
+        // The facts are read after the update, so they see at least what it saw.
+        throw race_conflict("booking", fmt::format("booking \"{}\" changed while it was written", b.id));
+    }
+
     /// Throws what refuses writing `b` (detail::refuse_booking_write), from
     /// what one query finds. An idempotency key taken under an insert is a
     /// race_conflict: the caller's own lookup did not see it, so a writer has

@@ -62,6 +62,24 @@
     "WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE id = $1) " SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR              \
     " ON CONFLICT DO NOTHING"
 
+/// The replace of the booking $1 by $1..$21, after SLOTCRAFT_PG_LAPSED_HOLDS
+/// (as for the insert). It changes nothing where booking_write_facts would
+/// refuse the write, and the caller then reads the facts to say why; an
+/// overlap is the constraint's error (23P01), which aborts the transaction.
+#define SLOTCRAFT_PG_CHECKED_BOOKING_UPDATE                                                                        \
+    "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "  \
+    "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "    \
+    "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) = ("                    \
+    SLOTCRAFT_PG_BOOKING_VALUES                                                                                    \
+    ") FROM (SELECT count(*) FROM lapsed) AS lapsing WHERE id = $1 " SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR
+
+/// The insert of the audit entry $22..$27 (at, actor, action, subject,
+/// before, after) once for each row of `written` (a CTE's name), RETURNING
+/// its number.
+#define SLOTCRAFT_PG_AUDIT_ENTRY_FOR(written)                                                    \
+    "INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "                 \
+    "SELECT to_timestamp($22::bigint), $23, $24, $25, $26, $27 FROM " written " RETURNING seq"
+
 namespace slotcraft::detail::postgres_sql {
 
 inline constexpr std::array<statement_text, statement_count> statements{{
@@ -152,15 +170,9 @@ inline constexpr std::array<statement_text, statement_count> statements{{
     // expired holds, the insert): see SLOTCRAFT_PG_CHECKED_BOOKING_INSERT.
     {statement::insert_booking,
      "WITH " SLOTCRAFT_PG_LAPSED_HOLDS " " SLOTCRAFT_PG_CHECKED_BOOKING_INSERT},
-    // The same for a replace: it changes nothing where booking_write_facts
-    // would refuse it; an overlap is the constraint's error (23P01).
+    // The same for a replace: see SLOTCRAFT_PG_CHECKED_BOOKING_UPDATE.
     {statement::update_booking,
-     "WITH " SLOTCRAFT_PG_LAPSED_HOLDS " "
-     "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "
-     "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "
-     "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) = ("
-     SLOTCRAFT_PG_BOOKING_VALUES
-     ") FROM (SELECT count(*) FROM lapsed) AS lapsing WHERE id = $1 " SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR},
+     "WITH " SLOTCRAFT_PG_LAPSED_HOLDS " " SLOTCRAFT_PG_CHECKED_BOOKING_UPDATE},
     {statement::booking,
      "SELECT "
      SLOTCRAFT_PG_BOOKING_COLUMNS
@@ -271,8 +283,13 @@ inline constexpr std::string_view lock_audit = "LOCK TABLE audit IN SHARE MODE";
 /// entry's, which is written only when the booking was; RETURNING its number.
 inline constexpr std::string_view insert_booking_audited =
     "WITH " SLOTCRAFT_PG_LAPSED_HOLDS ", inserted AS (" SLOTCRAFT_PG_CHECKED_BOOKING_INSERT " RETURNING 1) "
-    "INSERT INTO audit (at, actor, action, subject, \"before\", \"after\") "
-    "SELECT to_timestamp($22::bigint), $23, $24, $25, $26, $27 FROM inserted RETURNING seq";
+    SLOTCRAFT_PG_AUDIT_ENTRY_FOR("inserted");
+
+/// The same for a replace: the update of statement::update_booking and the
+/// audit entry's, written only when the booking was changed.
+inline constexpr std::string_view update_booking_audited =
+    "WITH " SLOTCRAFT_PG_LAPSED_HOLDS ", updated AS (" SLOTCRAFT_PG_CHECKED_BOOKING_UPDATE " RETURNING 1) "
+    SLOTCRAFT_PG_AUDIT_ENTRY_FOR("updated");
 
 /// (resource, padded start, padded end, id) → the first active booking of
 /// the resource, but `id`, whose padded interval overlaps.

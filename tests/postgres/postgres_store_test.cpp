@@ -244,7 +244,7 @@ TEST_CASE("a booking rescheduled onto an expired hold's time takes it, lapsing t
     CHECK(moved.time.start == monday_0900);
     CHECK(t.db->read([&](transaction& tx) { return tx.booking(hold.id); }) == hold);
     CHECK(t.count("SELECT count(*) FROM bookings WHERE lapsed") == 1);
-    // A cancel lapses nothing, and a replace of a missing booking or onto a live hold is refused, writing nothing.
+    // A replace onto a live hold, of a missing booking or naming an unknown service is refused, writing nothing.
     const booking_record live = t.s.hold({.resource = "anna", .service = "cut", .start = monday_0900 + 4h}, 10min, later);
     booking_record onto_live = moved;
     onto_live.time = {monday_0900 + 4h, monday_0900 + 4h + 30min};

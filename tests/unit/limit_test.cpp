@@ -104,3 +104,25 @@ TEST_CASE("the slot table names each slot's resources by their position in the q
         CHECK(ids == slots[i].resources);
     }
 }
+
+TEST_CASE("with a limit, a later week in which one person alone is free lists that person, not a partner of the week before") {
+    // ana and bo share Monday 09:00-11:00 in the first week, so its slots list both;
+    // ana is away from then on, so the second week's search has bo's list alone.
+    json q = test::base_query();
+    q["to"] = "2026-03-16T00:00:00Z";
+    q["service"]["duration"] = 60;
+    q["mode"] = "any";
+    const json monday = {{"mon", test::hours({{"09:00", "11:00"}})}};
+    q["resources"] = json::array({{{"id", "ana"}, {"timezone", "UTC"}, {"weekly", monday}},
+                                  {{"id", "bo"}, {"timezone", "UTC"}, {"weekly", monday}}});
+    q["resources"][0]["time_off"] = {{{"start", "2026-03-08T00:00:00Z"}, {"end", "2026-03-16T00:00:00Z"}}};
+    const std::vector<slot> all = test::slots_of(q);
+    REQUIRE(all.size() == 4);
+    CHECK(all[1].resources == resource_ids{"ana", "bo"});
+    CHECK(all[2].resources == resource_ids{"bo"});
+    CHECK(all[3].resources == resource_ids{"bo"});
+    q["limit"] = 4;  // searched a week at a time: the first week's rows name two people each
+    CHECK(test::slots_of(q) == all);
+    q["limit"] = 3;
+    CHECK(test::slots_of(q) == first(all, 3));
+}

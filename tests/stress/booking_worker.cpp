@@ -3,7 +3,7 @@
 // (tests/stress/sqlite_concurrency_test.cpp, postgres_concurrency_test.cpp).
 //
 //   slotcraft_booking_worker DB SEED ITERATIONS [--threads N] [--max-seconds S]
-//                            [--pause-us P] [--start-at-ms T] [--random-times] [--rooms] [--setup]
+//                            [--pause-us P] [--start-at-ms T] [--random-times] [--rooms] [--moves] [--setup]
 //
 // --setup creates the catalog (idempotently) and exits. Otherwise each thread
 // runs ITERATIONS times (or until S seconds have passed, when given), pausing
@@ -14,10 +14,14 @@
 // --random-times sends a third of the 30-minute bookings to random quarter
 // hours of the hot day and the six days after it instead. --rooms books only
 // "styling" at the hot starts: a master (r1..r3) and the one room of its
-// pool (SPEC §10), so that masters race for the room. It prints
-// one flushed line per outcome after the scheduler returned, so a killed
-// worker has printed only committed changes:
-//   OK <booking id>                 the booking committed
+// pool (SPEC §10), so that masters race for the room. --moves also moves
+// its own bookings to other starts of their service (a quarter of the steps
+// that do not cancel) and makes a fifth of its bookings as a hold that it
+// confirms at once. It prints one flushed line per outcome after the
+// scheduler returned, so a killed worker has printed only committed changes:
+//   OK <booking id>                 the booking (or the confirm of its hold) committed
+//   HOLD <booking id>               the hold committed; its confirm follows
+//   MOVE <booking id> <start>       the reschedule committed; start in seconds since the epoch
 //   REFUSED <reason> [<booking>]    booking_refused, with the booking in the way if any
 //   CANCEL <booking id>             the cancellation committed
 // and, when all threads are done, one summary line:
@@ -101,6 +105,7 @@ struct shared_state {
     std::uint64_t pause_us;
     bool random_times = false;
     bool rooms = false;
+    bool moves = false;
     std::atomic<bool> failed{false};
     std::vector<long> calls;  // per thread; each thread writes only its own
     std::atomic<std::int64_t> worst_us{0};
@@ -123,7 +128,28 @@ void work(shared_state& state, unsigned thread_index) {
     std::mt19937_64 rng(seq);
     const zone berlin = zone::locate("Europe/Berlin");
     const local_date day{date::local_days{hot_day}};
-    std::vector<std::string> mine;  // this thread's bookings that are not cancelled
+    struct own_booking {
+        std::string id;
+        std::string service;
+    };
+    std::vector<own_booking> mine;  // this thread's bookings that are not cancelled
+    // A start for `service` on the hot day (for a cut with --random-times, a
+    // third of them at any quarter hour of that week).
+    const auto start_for = [&](std::string_view service) {
+        if (service == "class") return berlin.to_utc(day, 12h + std::chrono::hours{static_cast<int>(pick(rng, class_starts))});
+        if (service == "cut" && state.random_times && pick(rng, 3) == 0) {
+            const local_date when = day + date::days{static_cast<int>(pick(rng, 7))};
+            return berlin.to_utc(when, 15min * static_cast<int>(pick(rng, 96)));
+        }
+        return berlin.to_utc(day, 9h + 15min * static_cast<int>(pick(rng, cut_starts)));
+    };
+    const auto refused = [&](const booking_refused& e) {
+        if (e.category() != error_category::conflict || e.reasons().empty())
+            throw std::runtime_error(std::string("a refusal without a conflict reason: ") + e.what());
+        const reason& first = e.reasons().front();
+        emit(stdout, "REFUSED " + std::string(to_string(first.code)) +
+                         (first.booking.empty() ? std::string() : " " + first.booking));
+    };
 
     try {
         for (long i = 0; i < state.iterations && !state.failed.load() && std::chrono::steady_clock::now() < state.deadline;
@@ -132,7 +158,7 @@ void work(shared_state& state, unsigned thread_index) {
                 std::this_thread::sleep_for(std::chrono::microseconds{static_cast<long>(pick(rng, state.pause_us + 1))});
             if (!mine.empty() && pick(rng, 5) == 0) {
                 const std::size_t which = pick(rng, mine.size());
-                const std::string id = mine[which];
+                const std::string id = mine[which].id;
                 const auto started = std::chrono::steady_clock::now();
                 const booking_record cancelled = state.s.cancel(id, "stress", fixed_now, "worker");
                 state.timed(thread_index, started);
@@ -142,39 +168,58 @@ void work(shared_state& state, unsigned thread_index) {
                 emit(stdout, "CANCEL " + id);
                 continue;
             }
+            if (state.moves && !mine.empty() && pick(rng, 4) == 0) {
+                const own_booking& own = mine[pick(rng, mine.size())];
+                const instant to = start_for(own.service);
+                const auto started = std::chrono::steady_clock::now();
+                try {
+                    const booking_record moved = state.s.reschedule(own.id, to, fixed_now, "worker");
+                    state.timed(thread_index, started);
+                    if (moved.id != own.id || moved.status != booking_status::confirmed || moved.time.start != to)
+                        throw std::runtime_error("reschedule of " + own.id + " returned an unexpected booking");
+                    emit(stdout, "MOVE " + own.id + " " + std::to_string(to.time_since_epoch().count()));
+                } catch (const booking_refused& e) {
+                    state.timed(thread_index, started);
+                    refused(e);
+                }
+                continue;
+            }
             booking_request request{.resource = "r" + std::to_string(1 + pick(rng, resource_count)),
                                     .client = "c1",
                                     .actor = "worker"};
             if (state.rooms) {
                 request.service = "styling";
-                request.start = berlin.to_utc(day, 9h + 15min * static_cast<int>(pick(rng, cut_starts)));
             } else if (pick(rng, 5) == 0) {
                 request.service = "class";
                 request.seats = 1 + static_cast<int>(pick(rng, 2));
-                request.start = berlin.to_utc(day, 12h + std::chrono::hours{static_cast<int>(pick(rng, class_starts))});
-            } else if (state.random_times && pick(rng, 3) == 0) {
-                request.service = "cut";
-                const local_date when = day + date::days{static_cast<int>(pick(rng, 7))};
-                request.start = berlin.to_utc(when, 15min * static_cast<int>(pick(rng, 96)));
             } else {
                 request.service = "cut";
-                request.start = berlin.to_utc(day, 9h + 15min * static_cast<int>(pick(rng, cut_starts)));
             }
+            request.start = start_for(request.service);
+            const bool via_hold = state.moves && pick(rng, 5) == 0;
             const auto started = std::chrono::steady_clock::now();
             try {
-                const booking_record b = state.s.book(request, fixed_now);
+                booking_record b;
+                if (via_hold) {
+                    const booking_record held = state.s.hold(request, 30min, fixed_now);
+                    emit(stdout, "HOLD " + held.id);
+                    try {
+                        b = state.s.confirm(held.hold_token, fixed_now, "worker");
+                    } catch (const booking_refused& e) {
+                        // Nothing else may take what a live hold keeps.
+                        throw std::runtime_error("the confirm of fresh hold " + held.id + " was refused: " + e.what());
+                    }
+                } else {
+                    b = state.s.book(request, fixed_now);
+                }
                 state.timed(thread_index, started);
                 if (b.status != booking_status::confirmed || b.time.start != request.start)
                     throw std::runtime_error("book returned an unexpected booking " + b.id);
-                mine.push_back(b.id);
+                mine.push_back({b.id, request.service});
                 emit(stdout, "OK " + b.id);
             } catch (const booking_refused& e) {
                 state.timed(thread_index, started);
-                if (e.category() != error_category::conflict || e.reasons().empty())
-                    throw std::runtime_error(std::string("a refusal without a conflict reason: ") + e.what());
-                const reason& first = e.reasons().front();
-                emit(stdout, "REFUSED " + std::string(to_string(first.code)) +
-                                 (first.booking.empty() ? std::string() : " " + first.booking));
+                refused(e);
             }
         }
     } catch (const std::exception& e) {
@@ -186,7 +231,7 @@ void work(shared_state& state, unsigned thread_index) {
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "ERROR %s\nusage: slotcraft_booking_worker DB SEED ITERATIONS [--threads N] [--max-seconds S] "
-                 "[--pause-us P] [--start-at-ms T] [--random-times] [--rooms] [--setup]\n",
+                 "[--pause-us P] [--start-at-ms T] [--random-times] [--rooms] [--moves] [--setup]\n",
                  why);
     std::exit(2);
 }
@@ -207,6 +252,7 @@ int main(int argc, char** argv) {
     bool setup_only = false;
     bool random_times = false;
     bool rooms = false;
+    bool moves = false;
     std::optional<std::chrono::seconds> max_seconds;
     std::uint64_t pause_us = 2000;
     std::optional<std::chrono::system_clock::time_point> start_at;
@@ -218,6 +264,8 @@ int main(int argc, char** argv) {
             random_times = true;
         } else if (arg == "--rooms") {
             rooms = true;
+        } else if (arg == "--moves") {
+            moves = true;
         } else if (arg == "--threads") {
             if (++i >= argc) usage("--threads needs a number");
             threads = number<unsigned>(argv[i], "bad --threads");
@@ -254,7 +302,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         shared_state state{.s = s, .seed = seed, .iterations = iterations, .deadline = deadline,
-                           .pause_us = pause_us, .random_times = random_times, .rooms = rooms, .calls = std::vector<long>(threads, 0)};
+                           .pause_us = pause_us, .random_times = random_times, .rooms = rooms, .moves = moves, .calls = std::vector<long>(threads, 0)};
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, std::ref(state), t);
         for (std::thread& t : pool) t.join();

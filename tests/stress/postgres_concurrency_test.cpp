@@ -101,6 +101,45 @@ TEST_CASE("eight processes booking hot slots and random times on one PostgreSQL 
     CHECK(count("SELECT count(*) FROM audit WHERE action = 'cancel'") == static_cast<std::int64_t>(all.cancelled.size()));
 }
 
+TEST_CASE("eight processes booking, holding, moving and cancelling on one PostgreSQL database never double-book, "
+          "and each change is audited once") {
+    scratch_schema schema;
+    scratch files;
+    const contended_run run = eight_workers(schema, files, 4000, {"--max-seconds", "3", "--random-times", "--moves"});
+    const printed& all = run.all;
+    // Every kind of change ran, against the other processes.
+    CHECK(all.held.size() > 0);
+    CHECK(all.moves > 0);
+    CHECK(all.cancelled.size() > 0);
+    CHECK(run.refused_across > 0);
+
+    auto conn = schema.connect();
+    pqxx::nontransaction sql(conn);
+    CHECK(sql.exec_params1(overlapping_pairs, worker_now_s)[0].as<std::int64_t>() == 0);
+    CHECK(sql.exec_params1(overfull_slots, worker_now_s)[0].as<std::int64_t>() == 0);
+    const id_check ids = check_printed_ids(
+        [&](const std::string& id) {
+            const pqxx::result r = sql.exec_params("SELECT status FROM bookings WHERE id = $1", id);
+            return r.empty() ? std::string() : std::string(r[0][0].c_str());
+        },
+        all);
+    CHECK_MESSAGE(ids.missing == 0, ids.example);
+    CHECK_MESSAGE(ids.unprinted_cancel == 0, ids.example);
+    CHECK_MESSAGE(ids.wrong_status == 0, ids.example);
+    CHECK(sql.exec1("SELECT count(*) FROM bookings")[0].as<std::int64_t>() == static_cast<std::int64_t>(all.ok.size()));
+    check_changes(
+        all,
+        [&](const std::string& id) -> std::optional<std::int64_t> {
+            const pqxx::result r =
+                sql.exec_params("SELECT extract(epoch FROM start_at)::bigint FROM bookings WHERE id = $1", id);
+            if (r.empty()) return std::nullopt;
+            return r[0][0].as<std::int64_t>();
+        },
+        [&](const std::string& action) {
+            return sql.exec_params1("SELECT count(*) FROM audit WHERE action = $1", action)[0].as<std::int64_t>();
+        });
+}
+
 TEST_CASE("eight processes booking three masters who share one room never double-book the room, and every booking holds it") {
     // SPEC §10: "styling" needs a master and the room; the masters differ, so
     // only the room (its lock, and the constraint behind it) stands between them.

@@ -140,6 +140,45 @@ TEST_CASE("several threads and 4 processes booking hot starts never double-book"
           static_cast<std::int64_t>(all.cancelled.size()));
 }
 
+TEST_CASE("several threads and 4 processes booking, holding, moving and cancelling never double-book, and each "
+          "change is audited once") {
+    scratch files;
+    run_worker(files, "setup", {files.db(), "0", "0", "--setup"});
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<worker> workers;
+    for (int i = 0; i < 4; ++i)
+        workers.push_back(spawn_worker(files, "w" + std::to_string(i),
+                                       {files.db(), std::to_string(5000 + i), "1000000", "--threads", "2",
+                                        "--max-seconds", "3", "--random-times", "--moves"}));
+    const contended_run run = collect(workers, started);
+    const printed& all = run.all;
+    // Every kind of change ran, against the other processes.
+    CHECK(all.held.size() > 0);
+    CHECK(all.moves > 0);
+    CHECK(all.cancelled.size() > 0);
+    CHECK(run.refused_across > 0);
+
+    raw_db db(files.db());
+    CHECK(db.text("PRAGMA integrity_check") == "ok");
+    CHECK(db.count(overlapping_pairs, worker_now_s) == 0);
+    CHECK(db.count(overfull_slots, worker_now_s) == 0);
+    const id_check ids = check_printed_ids([&](const std::string& id) { return db.status_of(id); }, all);
+    CHECK_MESSAGE(ids.missing == 0, ids.example);
+    CHECK_MESSAGE(ids.unprinted_cancel == 0, ids.example);
+    CHECK_MESSAGE(ids.wrong_status == 0, ids.example);
+    CHECK(db.count("SELECT count(*) FROM bookings") == static_cast<std::int64_t>(all.ok.size()));
+    check_changes(
+        all,
+        [&](const std::string& id) -> std::optional<std::int64_t> {
+            const std::string start = db.text("SELECT start_s FROM bookings WHERE id = ?1", {}, id);
+            if (start.empty()) return std::nullopt;
+            return std::stoll(start);
+        },
+        [&](const std::string& action) {
+            return std::stoll(db.text("SELECT count(*) FROM audit WHERE action = ?1", {}, action));
+        });
+}
+
 TEST_CASE("a writer killed with SIGKILL leaves a file that opens, passes integrity_check and holds exactly the "
           "committed bookings") {
     scratch files;

@@ -118,6 +118,9 @@ struct printed {
     std::size_t refused_no_seats = 0;  ///< refusals of a full group slot
     std::size_t refused_pool_busy = 0;  ///< refusals for a pool with no free member (SPEC §10)
     std::vector<std::string> refused_by;  ///< the bookings refusals named as in the way
+    std::vector<std::string> held;        ///< bookings made as a hold (each confirmed at once: `OK` follows)
+    std::size_t moves = 0;                ///< reschedules committed
+    std::map<std::string, std::int64_t> moved_to;  ///< each moved booking's last new start, in seconds
     // From the LATENCY line, when the worker printed it:
     std::optional<double> worst_ms;     ///< the slowest book/cancel call
     std::optional<double> open_ms;      ///< how long opening the store took
@@ -132,6 +135,20 @@ struct printed {
                 ok.push_back(line.substr(3));
             else if (line.rfind("CANCEL ", 0) == 0)
                 cancelled.push_back(line.substr(7));
+            else if (line.rfind("HOLD ", 0) == 0)
+                held.push_back(line.substr(5));
+            else if (line.rfind("MOVE ", 0) == 0) {
+                // A worker moves only its own bookings, one after the other: its last line is the booking's start.
+                std::istringstream fields(line.substr(5));
+                std::string id;
+                std::int64_t start = 0;
+                if (fields >> id >> start) {
+                    ++moves;
+                    moved_to[id] = start;
+                } else {
+                    ++other;
+                }
+            }
             else if (line.rfind("REFUSED", 0) == 0) {
                 ++refused;
                 refused_no_seats += line.rfind("REFUSED no_seats", 0) == 0 ? 1 : 0;
@@ -187,6 +204,37 @@ inline id_check check_printed_ids(const std::function<std::string(const std::str
     return out;
 }
 
+/// What workers run with --moves must leave: every hold confirmed (its `OK`
+/// printed), each moved booking starting where its last `MOVE` put it, and
+/// exactly one audit entry for each change. `start_of(id)` is a booking's
+/// start in seconds since the epoch (nullopt when there is no such booking),
+/// `audited(action)` the number of audit entries of that action.
+inline void check_changes(const printed& all,
+                          const std::function<std::optional<std::int64_t>(const std::string&)>& start_of,
+                          const std::function<std::int64_t(const std::string&)>& audited) {
+    const std::set<std::string> ok(all.ok.begin(), all.ok.end());
+    std::size_t unconfirmed = 0;
+    for (const std::string& id : all.held) unconfirmed += ok.count(id) == 0 ? 1 : 0;
+    CHECK(unconfirmed == 0);
+    std::size_t misplaced = 0;
+    std::string example;
+    for (const auto& [id, start] : all.moved_to) {
+        const std::optional<std::int64_t> stored = start_of(id);
+        if (stored == start) continue;
+        ++misplaced;
+        if (example.empty())
+            example = id + " starts at " + (stored ? std::to_string(*stored) : std::string("(missing)")) +
+                      ", its last move was to " + std::to_string(start);
+    }
+    CHECK_MESSAGE(misplaced == 0, example);
+    const auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
+    CHECK(audited("book") == count(all.ok.size() - all.held.size()));
+    CHECK(audited("hold") == count(all.held.size()));
+    CHECK(audited("confirm") == count(all.held.size()));
+    CHECK(audited("reschedule") == count(all.moves));
+    CHECK(audited("cancel") == count(all.cancelled.size()));
+}
+
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -228,10 +276,14 @@ inline contended_run collect(const std::vector<worker>& workers, std::chrono::st
         run.all.refused += one.refused;
         run.all.refused_no_seats += one.refused_no_seats;
         run.all.refused_pool_busy += one.refused_pool_busy;
+        run.all.held.insert(run.all.held.end(), one.held.begin(), one.held.end());
+        run.all.moves += one.moves;
+        run.all.moved_to.insert(one.moved_to.begin(), one.moved_to.end());  // ids differ between workers
     }
     MESSAGE(workers.size() << " workers took " << elapsed << " s: " << run.all.ok.size() << " OK, "
                            << run.all.refused << " REFUSED (" << run.all.refused_no_seats << " for want of seats), "
-                           << run.all.cancelled.size() << " CANCEL; OK/REFUSED per worker: " << per_worker.str());
+                           << run.all.cancelled.size() << " CANCEL, " << run.all.held.size() << " HOLD, "
+                           << run.all.moves << " MOVE; OK/REFUSED per worker: " << per_worker.str());
 
     std::map<std::string, std::size_t> booked_by;
     for (std::size_t i = 0; i < run.each.size(); ++i)

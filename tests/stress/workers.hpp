@@ -204,6 +204,17 @@ inline id_check check_printed_ids(const std::function<std::string(const std::str
     return out;
 }
 
+/// Checks that every worker finished with the ids it printed matching the
+/// database (check_printed_ids): nothing missing, no unprinted cancel, no
+/// other status, no cancel of a booking never printed.
+inline void check_ids_match(const std::function<std::string(const std::string&)>& status_of, const printed& all) {
+    const id_check ids = check_printed_ids(status_of, all);
+    CHECK_MESSAGE(ids.missing == 0, ids.example);
+    CHECK_MESSAGE(ids.unprinted_cancel == 0, ids.example);
+    CHECK_MESSAGE(ids.wrong_status == 0, ids.example);
+    CHECK(ids.cancelled_unknown == 0);
+}
+
 /// What workers run with --moves must leave: every hold confirmed (its `OK`
 /// printed), each moved booking starting where its last `MOVE` put it, and
 /// exactly one audit entry for each change. `start_of(id)` is a booking's

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 SCHEMA = [
@@ -34,8 +35,32 @@ SCHEMA = [
 ]
 
 
+# How long a statement waits for a SQLite file that another connection is writing.
+BUSY_WAIT_S = 30.0
+
+
 def is_postgres(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
+
+
+def _switch_to_wal(conn: Any) -> None:
+    """Puts the SQLite file in WAL mode. A new file's switch needs the file to
+    itself, and SQLite refuses it at once, without its busy handler, while
+    another process opens the file (a bot and its reminder worker starting
+    together): it is tried again until BUSY_WAIT_S have passed."""
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_WAIT_S
+    pause = 0.001
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "database is locked" not in str(e) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 class StateStore:
@@ -61,11 +86,12 @@ class StateStore:
             else:
                 import sqlite3
 
-                conn = sqlite3.connect(self.target, timeout=30, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA busy_timeout = 30000")
+                conn = sqlite3.connect(self.target, timeout=BUSY_WAIT_S, isolation_level=None,
+                                       check_same_thread=False)
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_WAIT_S * 1000)}")
                 # As slotcraft keeps its file: a bot file of its own (--api) would else commit
                 # through a rollback journal, several times slower per update.
-                conn.execute("PRAGMA journal_mode = WAL")
+                _switch_to_wal(conn)
             self._local.conn = conn
         return conn
 

@@ -22,6 +22,12 @@
     "buffer_before_min, buffer_after_min, idempotency_key, series, cancel_reason, "                              \
     "extract(epoch FROM created_at)::bigint, extract(epoch FROM updated_at)::bigint, attendance, group_id, pool_id"
 
+/// The stored columns a booking write sets, in SLOTCRAFT_PG_BOOKING_VALUES order.
+#define SLOTCRAFT_PG_BOOKING_WRITTEN_COLUMNS                                                                   \
+    "id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, padded_end, seats, " \
+    "status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, series, "           \
+    "cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id"
+
 /// $1..$21 of a booking write, in SLOTCRAFT_PG_BOOKING_COLUMNS order; the
 /// statement computes the padded interval and `lapsed` from them.
 #define SLOTCRAFT_PG_BOOKING_VALUES                                                                           \
@@ -54,9 +60,7 @@
 /// the write, or a writer that committed meanwhile holds a unique value or
 /// the time; the caller then reads the facts to say why.
 #define SLOTCRAFT_PG_CHECKED_BOOKING_INSERT                                                                        \
-    "INSERT INTO bookings (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, " \
-    "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "    \
-    "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) SELECT "               \
+    "INSERT INTO bookings (" SLOTCRAFT_PG_BOOKING_WRITTEN_COLUMNS ") SELECT "                                     \
     SLOTCRAFT_PG_BOOKING_VALUES                                                                                    \
     " FROM (SELECT count(*) FROM lapsed) AS lapsing "                                                             \
     "WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE id = $1) " SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR              \
@@ -67,9 +71,7 @@
 /// refuse the write, and the caller then reads the facts to say why; an
 /// overlap is the constraint's error (23P01), which aborts the transaction.
 #define SLOTCRAFT_PG_CHECKED_BOOKING_UPDATE                                                                        \
-    "UPDATE bookings SET (id, resource_id, service_id, location_id, client_id, start_at, end_at, padded_start, "  \
-    "padded_end, seats, status, expires_at, hold_token, buffer_before_min, buffer_after_min, idempotency_key, "    \
-    "series, cancel_reason, created_at, updated_at, lapsed, attendance, group_id, pool_id) = ("                    \
+    "UPDATE bookings SET (" SLOTCRAFT_PG_BOOKING_WRITTEN_COLUMNS ") = ("                                          \
     SLOTCRAFT_PG_BOOKING_VALUES                                                                                    \
     ") FROM (SELECT count(*) FROM lapsed) AS lapsing WHERE id = $1 " SLOTCRAFT_PG_BOOKING_REFERENCES_CLEAR
 

@@ -136,8 +136,14 @@ public:
         const auto values = [&](const char* key, std::map<std::string, int, std::less<>>& target) {
             const std::string field = path + "." + key;
             if (const json* given = member(value, key))
-                for (const auto& [id, number] : object(*given, field).items())
-                    target[id] = static_cast<int>(integer(number, field));
+                for (const auto& [id, number] : object(*given, field).items()) {
+                    try {
+                        target[id] = static_cast<int>(integer(number, field));
+                    } catch (const error& e) {
+                        // The field is the whole map: the message says whose value it was.
+                        reject(field, fmt::format("\"{}\": {}", id.substr(0, 64), e.message()));
+                    }
+                }
         };
         values("weights", out.weights);
         values("priorities", out.priorities);

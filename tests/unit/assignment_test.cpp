@@ -106,3 +106,21 @@ TEST_CASE("a bad strategy, weight or priority is refused naming assign's field")
     q["assign"] = {{"strategy", "weighted"}, {"weights", {{"r1", 0}}}, {"priorities", {{"r3", 7}}}};
     CHECK(refused_field(q).empty());
 }
+
+TEST_CASE("a weight or priority that is not a whole number is refused naming its resource") {
+    json q = three_resources();
+    const auto message_for = [&](const json& assign) {
+        q["assign"] = assign;
+        try {
+            (void)test::slots_of(q);
+        } catch (const error& e) {
+            return e.field() + ": " + e.message();
+        }
+        return std::string{};
+    };
+    const std::string weight = message_for({{"weights", {{"r1", 2}, {"r2", "lex 3"}}}});
+    CHECK(weight.starts_with("assign.weights: \"r2\": "));
+    const std::string priority = message_for({{"priorities", {{"r3", 1.5}}}});
+    CHECK(priority.starts_with("assign.priorities: \"r3\": "));
+    CHECK(priority.find("whole number") != std::string::npos);
+}

@@ -282,9 +282,10 @@ def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site
     assert saved["assign"] == {"strategy": "priority", "weights": {"lex": 3, "mia": 0}, "priorities": {"mia": 2, "lex": 1}}
     assert saved["pools"] == [{"id": "room", "resources": ["room-a", "room-b"]}]
 
-    # A pair without a whole number, or a negative one, is refused at the field, and nothing is saved.
+    # A pair without a whole number, or a negative one, is refused at the field naming its resource, and
+    # nothing is saved.
     browser.expect_refusal("/v1/services/lesson", 400)
-    for typed, message in (("mia two", "whole number"), ("lex -1", "negative")):
+    for typed, message in (("mia two", '"mia": must be a whole number'), ("lex -1", '"lex": must not be negative')):
         fill(browser, "form.catalog-form input[name=priorities]", typed)
         save(browser)
         shown = "form.catalog-form .field-error[data-for^='assign.priorities']"

@@ -384,6 +384,33 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(std::count(actions.begin(), actions.end(), "waitlist_expire") == 1);
     }
 
+    SUBCASE("an offer confirmed and cancelled before the next pass is settled booked, and one released unconfirmed lapsed") {
+        s.put_client({.id = "c3", .name = "Client Three"});
+        const booking_record taken = s.book(cut_at(monday_0900, "c1"), now);
+        const interval nine{monday_0900, monday_0900 + 1min};
+        const waitlist_entry second = s.join_waitlist({.client = "c2", .service = "cut", .window = nine}, now);
+        const waitlist_entry third = s.join_waitlist({.client = "c3", .service = "cut", .window = nine}, now + 1s);
+        (void)s.cancel(taken.id, "ill", now);
+        const auto offered = s.process_waitlist(now);
+        REQUIRE(offered.size() == 1);
+        REQUIRE(offered.front().entry.id == second.id);
+
+        // c2 takes the place and gives it back before any pass ran: c2 had it, so the entry is booked, and the
+        // start freed again goes to the next waiter in the same pass.
+        (void)s.confirm(offered.front().hold.hold_token, now);
+        (void)s.cancel(offered.front().hold.id, "cannot come after all", now);
+        const auto next = s.process_waitlist(now);
+        CHECK(s.find_waitlist_entry(second.id)->status == waitlist_status::booked);
+        REQUIRE(next.size() == 1);
+        CHECK(next.front().entry.id == third.id);
+
+        // c3's hold is released without a confirm: the offer lapsed.
+        (void)s.cancel(next.front().hold.id, "released", now);
+        CHECK(s.process_waitlist(now).empty());
+        CHECK(s.find_waitlist_entry(third.id)->status == waitlist_status::lapsed);
+        CHECK(s.leave_waitlist(second.id, now).status == waitlist_status::booked);
+    }
+
     SUBCASE("joining a waiting list with bad input is refused naming the field, and nothing is written") {
         const auto before = s.audit().size();
         const interval day{monday_0900, monday_0900 + 24h};

@@ -31,6 +31,7 @@ class World:
     now: datetime
     bookings: list[str] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
+    confirmed: set[str] = field(default_factory=set)  # the offers' holds the sequence confirmed
     offers_made: int = 0
     steps: list[tuple[object, ...]] = field(default_factory=list)
 
@@ -94,7 +95,10 @@ def step(w: World, rng: random.Random) -> str:
             if offered:
                 hold = s.booking(rng.choice(offered).offer)
                 assert hold is not None
-                w.steps.append((op, s.confirm(hold.hold_token, now=w.now).id))
+                taken = s.confirm(hold.hold_token, now=w.now)
+                w.confirmed.add(taken.id)
+                w.bookings.append(taken.id)  # a booking like any other: cancelled or moved by later steps
+                w.steps.append((op, taken.id))
         elif op == "process":
             made_now = s.process_waitlist(now=w.now)
             w.offers_made += len(made_now)
@@ -131,8 +135,12 @@ def check_invariants(w: World, settled: bool) -> None:
             assert e.start <= hold.start < e.end and hold.resource == (e.resource or hold.resource), (e.to_dict(), hold)
             if e.status == sc.WaitlistStatus.booked:
                 assert hold.status != sc.BookingStatus.held, ("booked, yet held", e.to_dict(), hold)
+                assert e.offer in w.confirmed, ("booked, never confirmed", e.to_dict(), hold, recent)
             elif settled:
                 assert hold.status == sc.BookingStatus.held and w.active(hold), ("unsettled offer", e.to_dict(), hold)
+        elif e.status == sc.WaitlistStatus.lapsed:
+            # Confirmed is booked, whatever became of the booking since (cancelled, moved).
+            assert e.offer not in w.confirmed, ("lapsed, yet confirmed", e.to_dict(), s.booking(e.offer), recent)
         elif e.status == sc.WaitlistStatus.waiting:
             assert not e.offer, e.to_dict()
             if settled and e.end > w.now:

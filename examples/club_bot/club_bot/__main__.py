@@ -26,6 +26,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--poll-at", default="18:00", metavar="HH:MM", help="local time of the teachers' daily poll")
     p.add_argument("--days-ahead", type=int, default=3, help="how many days ahead clients book and /plan plans (1-7)")
     p.add_argument("--faq-threshold", type=float, default=0.5, help="the lowest FAQ match score answered (0-1)")
+    p.add_argument("--offer-minutes", type=int, default=30,
+                   help="how long a seat the waiting list offers is held for its client (default 30)")
     add_common_options(p, ("thread", "off"))
     args = p.parse_args(argv)
 
@@ -45,6 +47,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.error("--days-ahead must be between 1 and 7")
     if not 0 < args.faq_threshold <= 1:
         p.error(f"--faq-threshold: {args.faq_threshold} is not a score in (0, 1]")
+    if not 1 <= args.offer_minutes <= 24 * 60:
+        p.error(f"--offer-minutes: {args.offer_minutes} is not a number of minutes from 1 to 1440")
     check_common_options(p, args)
     return args
 
@@ -88,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     transport = open_transport(args, clock)
     bot = ClubBot(scheduler, store, transport, clock, Throttle(store, args.throttle_limit, args.throttle_window),
                   admins=args.admin_ids, zone=args.tz, poll_at=args.poll_time, days_ahead=args.days_ahead,
-                  faq_threshold=args.faq_threshold, agenda_at=args.agenda_time, calendar_url=args.calendar_url)
+                  faq_threshold=args.faq_threshold, agenda_at=args.agenda_time, calendar_url=args.calendar_url,
+                  offer_ttl=timedelta(minutes=args.offer_minutes))
     stop = stop_on_signals()
     log.info("club_bot started: transport=%s tz=%s poll_at=%s", args.transport, args.tz, args.poll_at)
     threading.Thread(target=poll_worker, args=(bot, args.reminder_interval, stop), name="poll", daemon=True).start()

@@ -2,9 +2,9 @@
 subjects (group sessions with seats), and support hand-off.
 
 The dialogs are in `handlers/`, one module per area (admin, poll, timetable,
-booking, teacher tools, support; botkit brings /connect, /marks and /feed),
-each with its handler table: for every command, button prefix and dialog
-state, the handler, the roles allowed (roles.py) and the prompt
+booking, waiting list, teacher tools, support; botkit brings /connect, /marks
+and /feed), each with its handler table: for every command, button prefix and
+dialog state, the handler, the roles allowed (roles.py) and the prompt
 (botkit/handlers.py); botkit's core checks the roles before any handler
 runs. This class joins them with what they share. Every text is a
 catalog key (`i18n/*.json`). Scheduling is slotcraft's public API only:
@@ -27,7 +27,7 @@ from botkit.throttle import Throttle
 from botkit.transport import Transport
 
 from .club import LOCATION
-from .handlers import ROUTES, Admin, Booking, Common, Poll, Support, TeacherTools, Timetable
+from .handlers import ROUTES, Admin, Booking, Common, Poll, Support, TeacherTools, Timetable, Waitlist
 from .i18n import CLUB
 from .roles import ADMIN, CLIENT, TEACHER
 from .storage import ClubStore
@@ -37,16 +37,18 @@ __all__ = ["LOCATION", "ClubBot"]
 log = logging.getLogger("club_bot")
 
 
-class ClubBot(Common, Admin, Poll, Timetable, Booking, TeacherTools, Support, BotCore):
+class ClubBot(Common, Admin, Poll, Timetable, Booking, Waitlist, TeacherTools, Support, BotCore):
     catalogs = CLUB
     routes = ROUTES
 
     def __init__(self, scheduler: sc.Scheduler, store: ClubStore, transport: Transport, clock: Clock,
                  throttle: Throttle, *, admins: set[str], zone: str, poll_at: time, days_ahead: int = 3,
                  faq_threshold: float = 0.5, hold_ttl: timedelta = timedelta(minutes=10),
-                 agenda_at: time | None = time(8, 0), calendar_url: str = "") -> None:
+                 agenda_at: time | None = time(8, 0), calendar_url: str = "",
+                 offer_ttl: timedelta = timedelta(minutes=30)) -> None:
         """`agenda_at`: the local time of each teacher's morning agenda (None: none); `calendar_url`: the HTTP API's
-        public address, for the calendar feeds teachers subscribe to (empty: no feeds)."""
+        public address, for the calendar feeds teachers subscribe to (empty: no feeds); `offer_ttl`: how long a seat
+        the waiting list offers is held for its client."""
         super().__init__(store, transport, clock, throttle)
         self.s = scheduler
         self.store: ClubStore = store
@@ -58,6 +60,7 @@ class ClubBot(Common, Admin, Poll, Timetable, Booking, TeacherTools, Support, Bo
         self.hold_ttl = hold_ttl
         self.agenda_at = agenda_at
         self.calendar_url = calendar_url
+        self.offer_ttl = offer_ttl
         self._timetable = ""
 
     # ---- roles ----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subpr
     (["--admins", "1", "--poll-at", "6pm"], ["--poll-at", "6pm"]),
     (["--admins", "1", "--days-ahead", "30"], ["--days-ahead", "between 1 and 7"]),
     (["--admins", "1", "--faq-threshold", "1.5"], ["--faq-threshold", "1.5"]),
+    (["--admins", "1", "--offer-minutes", "0"], ["--offer-minutes", "0", "1 to 1440"]),
     (["--admins", "1", "--throttle", "lots"], ["--throttle", "lots", "N/SECONDS"]),
     (["--admins", "1", "--transport", "carrier-pigeon"], ["--transport", "carrier-pigeon"]),
     (["--admins", "1", "--agenda-at", "8am"], ["--agenda-at", "8am", "HH:MM"]),

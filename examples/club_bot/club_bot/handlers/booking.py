@@ -32,9 +32,15 @@ class Booking:
     def cmd_book(self, user: dict, arg: str) -> None:
         self.cb_bk(user, "start", None)
 
+    def booking_span(self, day: date | None = None) -> tuple[datetime, datetime]:
+        """From now to the end of the days clients book ahead, or what is still to come of `day`."""
+        if day is None:
+            return self.now(), self.day_span(self.today() + timedelta(days=self.days_ahead))[1]
+        start, end = self.day_span(day)
+        return max(self.now(), start), end
+
     def free(self, sid: str, who: str, day: date | None = None) -> list[sc.LocatedSlot]:
-        start = self.now() if day is None else max(self.now(), self.day_span(day)[0])
-        end = self.day_span(self.today() + timedelta(days=self.days_ahead))[1] if day is None else self.day_span(day)[1]
+        start, end = self.booking_span(day)
         if start >= end:
             return []
         resources = [who] if who != "*" else []
@@ -71,23 +77,33 @@ class Booking:
             rows.append([btn("btn_any_teacher", f"bk:t:{sid}:*")])
             self.say(user, "pick_teacher", rows, subject=self.subject_name(sid))
         elif step == "t" and len(args) == 2 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
+            # The days with a free time, or with a full class to wait for (waitlist.py).
             sid, who = args
-            days = sorted({s.start.astimezone(self.zone).date() for s in self.free(sid, who)})
+            full = self.full_sessions(sid, who, self.client_id(user))
+            days = sorted({s.start.astimezone(self.zone).date() for s in self.free(sid, who)} |
+                          {start.astimezone(self.zone).date() for start, _ in full})
             if not days:
-                self.say(user, "no_days")
+                self.say(user, "no_days", self.wait_rows(sid, who, None, self.store.timetabled(sid)))
                 return
             self.say(user, "pick_day", [[btn("label", f"bk:d:{sid}:{who}:{ymd(d)}", text=self.day_label(user, d))] for d in days])
         elif step == "d" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             sid, who, day = args[0], args[1], parse_ymd(args[2])
             slots = self.free(sid, who, day)
-            if not slots:
-                self.say(user, "no_times")
+            full = self.full_sessions(sid, who, self.client_id(user), day)
+            if not slots and not full:
+                self.say(user, "no_times", self.wait_rows(sid, who, day, self.store.timetabled(sid)))
                 return
-            labels = self.clock_labels([s.start for s in slots])
-            rows = [[btn("time_seats" if s.seats_left > 1 or self.is_group(sid) else "label",
-                         f"bk:h:{sid}:{who}:{int(s.start.timestamp())}", text=label, seats=s.seats_left)]
-                    for s, label in zip(slots, labels)]
-            self.say(user, "pick_time", rows, day=self.day_label(user, day))
+            starts = sorted({s.start for s in slots} | {start for start, _ in full})
+            label = dict(zip(starts, self.clock_labels(starts)))
+            rows = [(s.start, [btn("time_seats" if s.seats_left > 1 or self.is_group(sid) else "label",
+                                   f"bk:h:{sid}:{who}:{int(s.start.timestamp())}", text=label[s.start],
+                                   seats=s.seats_left)])
+                    for s in slots]
+            # A full class is listed among the times, and waits for a place (with its teacher's name for "any").
+            rows += [(start, [btn("time_full", f"wl:s:{sid}:{rid}:{int(start.timestamp())}",
+                                  text=label[start] if who != "*" else f"{label[start]} {self.teacher_name(rid)}")])
+                     for start, rid in full]
+            self.say(user, "pick_time", [row for _, row in sorted(rows, key=lambda r: r[0])], day=self.day_label(user, day))
         elif step == "h" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             self.take_hold(user, args[0], args[1], datetime.fromtimestamp(int(args[2]), timezone.utc))
         elif step == "ok":

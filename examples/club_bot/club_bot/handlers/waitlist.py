@@ -1,0 +1,187 @@
+"""The waiting list: a client finds a class full (or, for a subject without a
+timetable, no free time at all) and asks for a place; the reminder workers'
+passes have slotcraft offer a freed seat as a hold, and the client takes or
+declines it from the offer's card (docs/semantics.md, "The waiting list").
+
+Whether a class is full is slotcraft's answer (`check` refuses its start for
+want of seats, and for nothing else); which seat is offered to whom, once,
+is `process_waitlist`'s."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta, timezone
+
+import slotcraft as sc
+
+from botkit.core import Button, btn
+from botkit.handlers import Router
+
+from ..club import LOCATION, parse_ymd, ymd
+from ..roles import CLIENT
+
+log = logging.getLogger("club_bot")
+
+router = Router("waitlist")
+
+# A place in one class waits for that start alone: the range of starts [start, start + a minute).
+ONE_START = timedelta(minutes=1)
+
+
+class Waitlist:
+    """The waiting-list handlers, mixed into the bot (bot.py): `self` is the ClubBot."""
+
+    def full_sessions(self, sid: str, who: str, cid: str, day: date | None = None) -> list[tuple[datetime, str]]:
+        """(start, teacher) of the subject's planned classes still to come (of teacher `who`, or any: "*"; on
+        `day`, or over the days clients book ahead) that slotcraft refuses to client `cid` for want of seats alone,
+        and that the client is not in already: the classes they can wait for."""
+        if not self.store.timetabled(sid):
+            return []
+        start, end = self.booking_span(day)
+        now = self.now()
+        taken = {(b.start, b.resource) for b in self.s.client_bookings(cid, now=now)
+                 if b.status != sc.BookingStatus.cancelled}
+        full = []
+        for rid, at in self.store.sessions(sid):
+            begin = datetime.fromisoformat(at)
+            if (who != "*" and rid != who) or not start <= begin < end or (begin, rid) in taken:
+                continue
+            reasons = self.s.check(rid, sid, begin, location=LOCATION, client=cid, now=now)
+            if reasons and all(r.code == sc.ReasonCode.no_seats for r in reasons):
+                full.append((begin, rid))
+        return sorted(full)
+
+    @staticmethod
+    def wait_rows(sid: str, who: str, day: date | None, timetabled: bool) -> list[list[Button]] | None:
+        """"Tell me when a place frees up" under "no free time" (on `day`, or over the days ahead): for a subject
+        without a timetable only, whose any free start will do (a timetabled one waits for a class)."""
+        if timetabled:
+            return None
+        return [[btn("btn_waitlist", f"wl:j:{sid}:{who}:{ymd(day) if day else ''}")]]
+
+    @router.button("wl", roles=(CLIENT,))
+    def cb_wl(self, user: dict, rest: str, message_id: int | None) -> None:
+        """`s:<subject>:<teacher>:<start>` waits for a full class, `j:<subject>:<teacher or *>:<day or "">` for any
+        free time, `l:<entry>` leaves the list, `ok:<entry>` takes an offer and `no:<entry>` declines it."""
+        action, _, arg = rest.partition(":")
+        try:
+            if action == "s" and arg.count(":") == 2:
+                sid, rid, epoch = arg.split(":")
+                self.wait_for_class(user, sid, rid, datetime.fromtimestamp(int(epoch), timezone.utc))
+            elif action == "j" and arg.count(":") == 2:
+                sid, who, day = arg.split(":")
+                self.wait_for_time(user, sid, who, parse_ymd(day) if day else None)
+            elif action == "l" and arg:
+                self.leave(user, arg, message_id)
+            elif action in ("ok", "no") and arg:
+                self.answer_offer(user, arg, action == "ok", message_id)
+            else:
+                self.say(user, "stale_button")
+        except (ValueError, OverflowError, OSError, sc.NotFound, sc.InvalidArgument):  # a forged or outdated button
+            log.warning("waitlist button %r refused for user=%s", rest[:64], user["user_id"])
+            self.say(user, "stale_button")
+
+    def wait_for_class(self, user: dict, sid: str, rid: str, start: datetime) -> None:
+        if sid not in self.store.subjects() or (rid, start.isoformat()) not in self.store.sessions(sid):
+            self.say(user, "stale_button")
+            return
+        cid = self.client_id(user)
+        day = start.astimezone(self.zone).date()
+        if (start, rid) not in self.full_sessions(sid, rid, cid, day):
+            # A seat came free meanwhile: book it as any free time is booked; gone or past: nothing to wait for.
+            if any(s.start == start for s in self.free(sid, rid, day)):
+                self.take_hold(user, sid, rid, start)
+            else:
+                self.say(user, "slot_gone")
+            return
+        self.join(user, sid, rid, start, start + ONE_START, when=self.when(user, start))
+
+    def wait_for_time(self, user: dict, sid: str, who: str, day: date | None) -> None:
+        if (sid not in self.store.subjects() or self.store.timetabled(sid)
+                or (who != "*" and who not in self.s.providers(sid))):
+            self.say(user, "stale_button")
+            return
+        start, end = self.booking_span(day)
+        if end <= start:
+            self.say(user, "slot_gone")
+            return
+        when = self.day_label(user, day) if day else self.t(user, "waitlist_days_ahead")
+        self.join(user, sid, "" if who == "*" else who, start, end, when=when)
+
+    def join(self, user: dict, sid: str, rid: str, start: datetime, end: datetime, when: str) -> None:
+        """Puts the client on the list of `sid` (with teacher `rid`; "": any) for a start in [start, end), unless a
+        place of theirs covers part of it already."""
+        cid = self.client_id(user)
+        waiting = [e for e in self.s.client_waitlist(cid)
+                   if e.status in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered)
+                   and e.service == sid and e.resource == rid and e.start < end and start < e.end]
+        if waiting:
+            self.say(user, "waitlist_already", subject=self.subject_name(sid))
+            return
+        entry = self.s.join_waitlist(cid, sid, start, end, resource=rid, location=LOCATION, offer_ttl=self.offer_ttl,
+                                     now=self.now(), actor=self.actor(user))
+        log.info("action waitlist join user=%s entry=%s", user["user_id"], entry.id)
+        teacher = self.teacher_name(rid) if rid else self.t(user, "waitlist_any_teacher")
+        self.say(user, "waitlist_joined", [[btn("btn_leave_waitlist", f"wl:l:{entry.id}")]],
+                 subject=self.subject_name(sid), teacher=teacher, when=when)
+
+    def own_entry(self, user: dict, entry_id: str) -> sc.WaitlistEntry | None:
+        entry = self.s.find_waitlist_entry(entry_id)
+        return entry if entry is not None and entry.client == self.client_id(user) else None
+
+    def leave(self, user: dict, entry_id: str, message_id: int | None) -> None:
+        entry = self.own_entry(user, entry_id)
+        if entry is None or entry.status not in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered):
+            self.say(user, "waitlist_offer_gone")
+            return
+        self.s.leave_waitlist(entry.id, now=self.now(), actor=self.actor(user))  # releases a live offer's hold
+        log.info("action waitlist leave user=%s entry=%s", user["user_id"], entry.id)
+        if message_id is not None:
+            self.edit(user, message_id, "waitlist_card_closed", subject=self.subject_name(entry.service))
+        self.say(user, "waitlist_left", subject=self.subject_name(entry.service))
+
+    def offer_waitlist(self) -> int:
+        """A pass of slotcraft's waiting list, from the reminder workers: each offer it made goes to its client.
+        Passes of several workers make each offer once, to the worker whose pass made it; an offer that reaches
+        nobody lapses at the end of its hold and passes on."""
+        sent = 0
+        for offer in self.s.process_waitlist(now=self.now(), actor="club_bot"):
+            entry, hold = offer.entry, offer.hold
+            user = self.user_of_client(entry.client)
+            if user is None:
+                log.warning("waitlist offer entry=%s: the client has no chat", entry.id)
+                continue
+            self.say(user, "waitlist_offer", [[btn("btn_confirm", f"wl:ok:{entry.id}"),
+                                               btn("btn_decline", f"wl:no:{entry.id}")]],
+                     subject=self.subject_name(hold.service), teacher=self.teacher_name(hold.resource),
+                     when=self.when(user, hold.start), minutes=entry.offer_ttl // timedelta(minutes=1))
+            log.info("waitlist offer sent entry=%s booking=%s", entry.id, hold.id)
+            sent += 1
+        return sent
+
+    def answer_offer(self, user: dict, entry_id: str, take: bool, message_id: int | None) -> None:
+        entry = self.own_entry(user, entry_id)
+        hold = self.s.booking(entry.offer) if entry is not None and entry.offer else None
+        if entry is None or hold is None or entry.status != sc.WaitlistStatus.offered or hold.status != sc.BookingStatus.held:
+            self.say(user, "waitlist_offer_gone")
+            return
+        if not take:
+            self.s.leave_waitlist(entry.id, now=self.now(), actor=self.actor(user))  # releases the hold
+            log.info("action waitlist decline user=%s entry=%s", user["user_id"], entry.id)
+            if message_id is not None:
+                self.edit(user, message_id, "waitlist_card_closed", subject=self.subject_name(hold.service))
+            self.say(user, "waitlist_declined")
+            return
+        try:
+            b = self.s.confirm(hold.hold_token, now=self.now(), actor=self.actor(user))
+        except (sc.Conflict, sc.NotFound) as e:  # the hold expired meanwhile, or the time is no longer bookable
+            log.info("action waitlist confirm refused user=%s field=%s", user["user_id"], e.field)
+            self.say(user, "waitlist_offer_gone")
+            return
+        log.info("action booked booking=%s user=%s (waiting list)", b.id, user["user_id"])
+        if message_id is not None:  # the answered card loses its buttons
+            self.edit(user, message_id, "confirm_done", subject=self.subject_name(b.service),
+                      when=self.when(user, b.start))
+        self.say(user, "booked", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
+                 when=self.when(user, b.start))
+        self.tell_teacher(b, "teacher_booked", user["name"])

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import slotcraft as sc
 
-from conftest import Club, ClubUser, buttons
+from conftest import START, Club, ClubUser, buttons
 
 FULL_TEN = "10:00 (full: wait for a place)"
 
@@ -100,23 +100,42 @@ def test_a_full_class_waits_for_a_place_that_is_offered_taken_declined_or_left(c
     assert statuses["Cid"] == ["booked"] and statuses["Dan"] == ["left"] and statuses["Eve"] == ["left"], statuses
 
 
+def wait_for_any_chess(client: ClubUser) -> None:
+    client.send("/book")
+    client.press(client.expect("pick_subject"), "Chess")
+    client.press(client.expect("pick_teacher"), "Any teacher")
+    client.press_key(client.expect("no_days"), "btn_waitlist")
+    client.expect("waitlist_joined", subject="Chess", teacher="any teacher", when="the coming days")
+
+
 def test_a_subject_without_a_timetable_and_no_free_time_waits_for_any(club: Club) -> None:
     club.bot()
     boris = club.user("Boris")
     chess = club.add_subject("Chess", 1)
-    t_boris = club.add_teacher(boris, "mon 10:00-11:00")  # one lesson a week
+    t_boris = club.add_teacher(boris, "mon 10:00-12:00")  # two lessons a week
     club.teach(t_boris, chess)
-    ann, cid = club.user("Ann"), club.user("Cid")
+    ann, bea, cid, dan = club.user("Ann"), club.user("Bea"), club.user("Cid"), club.user("Dan")
     club.book(ann, "Chess", "Boris", "Mon 29.03", "10:00")
+    club.book(bea, "Chess", "Boris", "Mon 29.03", "11:00")
 
-    cid.send("/book")
-    cid.press(cid.expect("pick_subject"), "Chess")
-    cid.press(cid.expect("pick_teacher"), "Any teacher")
-    cid.press_key(cid.expect("no_days"), "btn_waitlist")
-    cid.expect("waitlist_joined", subject="Chess", teacher="any teacher", when="the coming days")
-
+    wait_for_any_chess(cid)
     cancel_from_my(ann, "Mon 29.03 10:00")
     offer = cid.expect("waitlist_offer", subject="Chess", teacher="Boris", when="Mon 29.03 10:00")
     cid.press_key(offer, "btn_confirm")
     cid.expect("booked", subject="Chess", teacher="Boris", when="Mon 29.03 10:00")
     boris.expect("teacher_booked", client="Cid", subject="Chess", when="Mon 29.03 10:00")
+
+    # Dan waits for any time; then Chess gets a timetable (a class on Mondays at 11:00, Bea's lesson) and Cid
+    # gives 10:00 back. slotcraft offers Dan 10:00, which is no class: the place is withdrawn, and he is told.
+    wait_for_any_chess(dan)
+    club.admin.send(f"/session {t_boris} {chess} mon 11:00")
+    club.admin.expect("session_added", time="11:00")
+    club.admin.send("/plan 2")
+    club.admin.expect("plan")
+    cancel_from_my(cid, "Mon 29.03 10:00")
+    dan.expect("waitlist_withdrawn", subject="Chess", when="Mon 29.03 10:00")
+    assert dan.count("waitlist_offer") == 0
+    s = sc.Scheduler(club.db)
+    dan_id = next(c.id for c in s.clients() if c.name == "Dan")
+    assert [e.status for e in s.client_waitlist(dan_id)] == [sc.WaitlistStatus.left]
+    assert all(b.status == sc.BookingStatus.cancelled for b in s.client_bookings(dan_id, now=START))

@@ -48,12 +48,16 @@ class Booking:
         return [x for x in slots if self.bookable(sid, x)]
 
     def bookable(self, sid: str, slot: sc.LocatedSlot) -> list[str]:
-        """The teachers a client may book at this free slot: all of them, or for a timetabled subject
+        """The teachers a client may book at this free slot."""
+        return self.bookable_teachers(sid, slot.start, slot.resources)
+
+    def bookable_teachers(self, sid: str, start: datetime, teachers: list[str]) -> list[str]:
+        """Of `teachers`, those a client may book `sid` with at `start`: all of them, or for a timetabled subject
         those with a planned session then."""
         if not self.store.timetabled(sid):
-            return slot.resources
+            return teachers
         planned = self.store.sessions(sid)
-        return [r for r in slot.resources if (r, slot.start.isoformat()) in planned]
+        return [r for r in teachers if (r, start.isoformat()) in planned]
 
     @router.button("bk", roles=(CLIENT,))
     def cb_bk(self, user: dict, rest: str, message_id: int | None) -> None:

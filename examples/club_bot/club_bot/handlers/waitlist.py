@@ -148,6 +148,15 @@ class Waitlist:
         for offer in self.s.process_waitlist(now=self.now(), actor="club_bot"):
             entry, hold = offer.entry, offer.hold
             user = self.user_of_client(entry.client)
+            if not self.bookable_teachers(hold.service, hold.start, [hold.resource]):
+                # Free in slotcraft, but not a class the club holds (the subject got a timetable while the client
+                # waited): the place is withdrawn, its hold released, and the client told.
+                self.s.leave_waitlist(entry.id, now=self.now(), actor="club_bot")
+                log.info("waitlist offer withdrawn entry=%s booking=%s: not a planned class", entry.id, hold.id)
+                if user is not None:
+                    self.say(user, "waitlist_withdrawn", subject=self.subject_name(hold.service),
+                             when=self.when(user, hold.start))
+                continue
             if user is None:
                 log.warning("waitlist offer entry=%s: the client has no chat", entry.id)
                 continue

@@ -110,6 +110,8 @@ public:
     /// unknown booking.
     virtual bool mark_reminded(std::string_view booking, minutes offset) = 0;
     [[nodiscard]] virtual bool reminded(std::string_view booking, minutes offset) = 0;
+    /// Forgets the booking's reminders (it moved: they were for its old time).
+    virtual void forget_reminders(std::string_view booking) = 0;
 
     // Waiting list (scheduler::join_waitlist).
     /// Inserts or replaces the entry with its id; not_found for an unknown

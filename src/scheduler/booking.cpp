@@ -104,12 +104,14 @@ booking_record scheduler::reschedule(std::string_view booking_id, instant new_st
                         b.status == booking_status::cancelled ? "a cancelled booking cannot be rescheduled"
                                                               : "the hold has expired");
         const std::string before = as_json(b);
+        const instant old_start = b.time.start;
         const member_choice chosen = rebook(tx, b, group.members, new_start,
                                             std::string(location.empty() ? std::string_view(b.location) : location),
                                             now, &locks);
         b.attendance = attendance_status::unmarked;  // a mark was for the old time
         b.updated_at = now;
         update_recorded(tx, b, now, actor, "reschedule", before);
+        if (b.time.start != old_start) tx.forget_reminders(b.id);  // and so were its reminders
         regroup(tx, b, group.members, chosen, now, actor, "reschedule");
         return b;
     });

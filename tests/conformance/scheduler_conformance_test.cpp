@@ -744,6 +744,20 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(due.front().offset == 2h);
     }
 
+    SUBCASE("a booking moved after its reminder is reminded again before its new time") {
+        s.save_settings({.reminder_offsets = {24h, 2h}});
+        const booking_record b = s.book(cut_at(monday_0900), monday_0900 - 72h);
+        REQUIRE(s.due_reminders(monday_0900 - 23h).size() == 1);
+        CHECK(s.mark_reminded(b.id, 24h));
+        const instant tuesday = monday_0900 + 24h;
+        (void)s.reschedule(b.id, tuesday, monday_0900 - 22h);  // a day later, decided before the new 24-hour moment
+        const auto due = s.due_reminders(tuesday - 23h);
+        REQUIRE(due.size() == 1);
+        CHECK(due.front().offset == 24h);
+        CHECK(s.mark_reminded(b.id, 24h));
+        CHECK(s.due_reminders(tuesday - 23h).empty());
+    }
+
     SUBCASE("two reminder workers racing mark a reminder exactly once") {
         const booking_record b = s.book(cut_at(monday_0900), now);
         std::atomic<int> winners{0};

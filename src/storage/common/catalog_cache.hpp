@@ -193,6 +193,7 @@ public:
         return inner_.mark_reminded(booking, offset);
     }
     bool reminded(std::string_view booking, minutes offset) override { return inner_.reminded(booking, offset); }
+    void forget_reminders(std::string_view booking) override { inner_.forget_reminders(booking); }
 
     std::int64_t append_audit(const audit_entry& entry) override { return inner_.append_audit(entry); }
     std::vector<audit_entry> audit_log(std::int64_t after, std::size_t limit) override {

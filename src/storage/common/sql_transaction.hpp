@@ -136,6 +136,10 @@ public:
             throw error(error_category::not_found, "booking", fmt::format("booking \"{}\" does not exist", booking_id));
         return self().run(statement::mark_reminded, booking_id, std::int64_t{offset.count()}) == 1;
     }
+    void forget_reminders(std::string_view booking_id) override {
+        writing();
+        self().run(statement::forget_reminders, booking_id);
+    }
     std::int64_t append_audit(const audit_entry& e) override {
         writing();
         return self().insert_numbered(statement::append_audit, seconds_of(e.at), e.actor, e.action, e.subject, e.before,

@@ -85,6 +85,7 @@ enum class statement : unsigned char {
 
     mark_reminded,  ///< (booking, offset minutes); nothing when it was marked
     reminded,       ///< (booking, offset minutes) → a row when marked
+    forget_reminders,  ///< (booking)
 
     // The waiting list: the 14 waitlist columns in rows.hpp's order.
     put_waitlist_entry,      ///< upsert (waitlist columns)

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -237,6 +238,14 @@ public:
     }
     bool reminded(std::string_view booking, minutes offset) override {
         return data_.reminders.contains({std::string(booking), offset.count()});
+    }
+    void forget_reminders(std::string_view booking) override {
+        must_write();
+        auto it = data_.reminders.lower_bound({std::string(booking), std::numeric_limits<long long>::min()});
+        while (it != data_.reminders.end() && it->first == booking) {
+            undo_.push_back([this, key = *it] { data_.reminders.insert(key); });
+            it = data_.reminders.erase(it);
+        }
     }
 
     void put_waitlist_entry(const waitlist_entry& entry) override {

@@ -233,6 +233,8 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO reminders (booking_id, offset_min) VALUES ($1, $2::integer) ON CONFLICT DO NOTHING"},
     {statement::reminded,
      "SELECT 1 FROM reminders WHERE booking_id = $1 AND offset_min = $2::integer"},
+    {statement::forget_reminders,
+     "DELETE FROM reminders WHERE booking_id = $1"},
     {statement::put_waitlist_entry,
      "INSERT INTO waitlist (id, client_id, service_id, resource_id, location_id, from_at, to_at, seats, "
      "offer_ttl_min, status, offer_id, notified, created_at, updated_at) "

@@ -167,6 +167,8 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "INSERT INTO reminders (booking_id, offset_min) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
     {statement::reminded,
      "SELECT 1 FROM reminders WHERE booking_id = ?1 AND offset_min = ?2"},
+    {statement::forget_reminders,
+     "DELETE FROM reminders WHERE booking_id = ?1"},
     {statement::put_waitlist_entry,
      "INSERT INTO waitlist (" SLOTCRAFT_WAITLIST_COLUMNS ") "
      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "

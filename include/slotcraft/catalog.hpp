@@ -208,6 +208,11 @@ struct booking_record {
         return !main.empty() && (id == main || group == main);
     }
     [[nodiscard]] bool active_at(instant now) const noexcept { return engine_view().active_at(now); }
+    /// Whether the booking was confirmed, now or before it was cancelled: a
+    /// confirm drops a hold's expiry, which a hold cancelled unconfirmed keeps.
+    [[nodiscard]] bool was_confirmed() const noexcept {
+        return status == booking_status::confirmed || (status == booking_status::cancelled && !expires);
+    }
     /// The booking as the engine sees it.
     [[nodiscard]] booking engine_view() const {
         return booking{.id = id, .time = time, .service = service, .seats = seats, .status = status,

@@ -104,7 +104,7 @@ std::string scheduler::attendance_csv(const booking_filter& filter, byte_order_m
         for (const resource_record& r : chosen) {
             std::array<long long, 4> counts{};  // attended, no_show, unmarked, cancelled
             for (const booking_record& b : tx.bookings_of_resource(r.id, filter.period)) {
-                if (!filter.admits(b) || b.status == booking_status::held) continue;
+                if (!filter.admits(b) || !b.was_confirmed()) continue;  // a hold, live, lapsed or released
                 if (b.status == booking_status::cancelled) ++counts[3];
                 else if (b.attendance == attendance_status::attended) ++counts[0];
                 else if (b.attendance == attendance_status::no_show) ++counts[1];

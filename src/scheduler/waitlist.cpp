@@ -26,13 +26,6 @@ waitlist_entry put_audited(transaction& tx, const waitlist_entry& before, waitli
     return after;
 }
 
-/// Whether an offer's hold was confirmed, whatever became of the booking
-/// since: a confirm drops the hold's expiry, which a hold cancelled or lapsed
-/// unconfirmed keeps.
-bool was_confirmed(const booking_record& hold) {
-    return hold.status == booking_status::confirmed || (hold.status == booking_status::cancelled && !hold.expires);
-}
-
 /// Settles an offered entry from its hold: confirmed (even if cancelled
 /// since) → `booked`; expired or cancelled unconfirmed → `lapsed`; a live hold
 /// leaves it as it is. Returns the entry now.
@@ -40,7 +33,7 @@ waitlist_entry settle(transaction& tx, const waitlist_entry& e, instant now, std
     if (e.status != waitlist_status::offered) return e;
     const auto hold = tx.booking(e.offer);
     waitlist_entry after = e;
-    if (hold && was_confirmed(*hold)) {
+    if (hold && hold->was_confirmed()) {
         after.status = waitlist_status::booked;
     } else if (!hold || !hold->active_at(now)) {
         after.status = waitlist_status::lapsed;

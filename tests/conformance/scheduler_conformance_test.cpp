@@ -411,6 +411,20 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.leave_waitlist(second.id, now).status == waitlist_status::booked);
     }
 
+    SUBCASE("the attendance report counts confirmed bookings only, cancelled ones too, never a bare hold") {
+        const auto hold_at = [&](instant start) { return s.hold(cut_at(start), 10min, now); };
+        (void)s.cancel(hold_at(monday_0900).id, "released", now);                 // cancelled unconfirmed
+        (void)hold_at(monday_0900 + 1h);                                          // expired
+        (void)s.cancel(hold_at(monday_0900 + 2h).id, "late release", now + 1h); // expired, then cancelled
+        const booking_record kept = hold_at(monday_0900 + 3h);
+        (void)s.cancel(s.confirm(kept.hold_token, now).id, "ill", now);          // confirmed, then cancelled
+        (void)s.book(cut_at(monday_0900 + 5h), now);                             // confirmed
+        const std::string csv = s.attendance_csv({.period = {monday_0900, monday_0900 + 24h}, .resources = {"anna"}},
+                                                 byte_order_mark::omit);
+        CHECK(csv == "resource,resource_name,bookings,attended,no_show,unmarked,cancelled\r\n"
+                     "anna,Anna,2,0,0,1,1\r\n");
+    }
+
     SUBCASE("joining a waiting list with bad input is refused naming the field, and nothing is written") {
         const auto before = s.audit().size();
         const interval day{monday_0900, monday_0900 + 24h};

@@ -100,7 +100,17 @@ waitlist_entry scheduler::join_waitlist(const waitlist_request& request, instant
         const auto offered = tx.service(request.service);
         if (!offered) missing("service", "service", request.service);
         refuse_archived(offered->archived, "service", "service", request.service);
-        if (!request.resource.empty()) (void)load_context(tx, request.resource, request.service);
+        if (!request.resource.empty()) {
+            try {
+                (void)load_context(tx, request.resource, request.service);
+            } catch (const error& e) {
+                // The service was checked above: what is left of it is that the resource does not provide it,
+                // which is the resource's fault here (the resource narrows the request).
+                if (e.category() == error_category::invalid_argument && e.field() == "service")
+                    reject("resource", e.message());
+                throw;
+            }
+        }
         if (!request.location.empty()) {
             const auto place = tx.location(request.location);
             if (!place) missing("location", "location", request.location);

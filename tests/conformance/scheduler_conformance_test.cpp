@@ -425,6 +425,17 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
                      "anna,Anna,2,0,0,1,1\r\n");
     }
 
+    SUBCASE("a waiting list of a resource that does not provide the service is refused naming the resource") {
+        location_schedule open{.location = "salon-a"};
+        s.put_resource({.id = "boris", .name = "Boris", .time_zone = "Europe/Berlin", .schedules = {open}});
+        const auto before = s.audit().size();
+        const waitlist_request asked{.client = "c1", .service = "cut", .resource = "boris",
+                                     .window = {monday_0900, monday_0900 + 1h}};
+        CHECK(field_of([&] { (void)s.join_waitlist(asked, now); }) == "resource");
+        CHECK(category_of([&] { (void)s.join_waitlist(asked, now); }) == error_category::invalid_argument);
+        CHECK(s.audit().size() == before);
+    }
+
     SUBCASE("joining a waiting list with bad input is refused naming the field, and nothing is written") {
         const auto before = s.audit().size();
         const interval day{monday_0900, monday_0900 + 24h};

@@ -654,6 +654,24 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.upcoming("anna", now, 30).size() == 3);
     }
 
+    SUBCASE("an idempotency key reused for a hold, a book or another place is a conflict") {
+        auto held = cut_at(monday_0900);
+        held.idempotency_key = "tap-7";
+        const booking_record hold = s.hold(held, 10min, now);
+        CHECK(s.hold(held, 10min, now).id == hold.id);  // the same request again
+        CHECK(field_of([&] { (void)s.book(held, now); }) == "idempotency_key");
+        auto placed = cut_at(monday_0900 + 1h);
+        placed.idempotency_key = "tap-8";
+        placed.location = "salon-a";
+        const booking_record booked = s.book(placed, now);
+        CHECK(s.book(placed, now).id == booked.id);
+        CHECK(field_of([&] { (void)s.hold(placed, 10min, now); }) == "idempotency_key");
+        placed.location.clear();  // any place: the one it has
+        CHECK(s.book(placed, now).id == booked.id);
+        placed.location = "salon-b";
+        CHECK(field_of([&] { (void)s.book(placed, now); }) == "idempotency_key");
+    }
+
     SUBCASE("a batch books independent requests all or nothing, each seeing the ones before it") {
         // The third asks for the time the first takes (with its 10-minute buffer).
         std::vector<booking_request> batch{cut_at(monday_0900), cut_at(monday_0900 + 1h, "c2"),

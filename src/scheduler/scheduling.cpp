@@ -144,10 +144,14 @@ lock_set::lock_set(std::vector<std::string> names) : names_(std::move(names)) {
     names_.erase(std::unique(names_.begin(), names_.end()), names_.end());
 }
 
-void lock_set::need(const std::string& name) const {
-    if (std::binary_search(names_.begin(), names_.end(), name)) return;
+void lock_set::need(const std::string& name) const { need(std::span(&name, 1)); }
+
+void lock_set::need(std::span<const std::string> wanted) const {
+    const auto held = [&](const std::string& name) { return std::binary_search(names_.begin(), names_.end(), name); };
+    if (std::all_of(wanted.begin(), wanted.end(), held)) return;
     locks_missing more{names_};
-    more.names.push_back(name);
+    for (const std::string& name : wanted)
+        if (!held(name)) more.names.push_back(name);
     throw more;
 }
 

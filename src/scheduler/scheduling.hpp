@@ -111,6 +111,8 @@ public:
     [[nodiscard]] const std::vector<std::string>& names() const noexcept { return names_; }
     // Throws locks_missing (the names held and `name`) unless `name` is held.
     void need(const std::string& name) const;
+    // Throws locks_missing (the names held and every one of `wanted` not held) unless all are held.
+    void need(std::span<const std::string> wanted) const;
 
 private:
     std::vector<std::string> names_;

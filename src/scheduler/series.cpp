@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <slotcraft/recurrence.hpp>
 
+#include <algorithm>
+#include <tuple>
+
 namespace slotcraft {
 
 using namespace scheduling;
@@ -18,14 +21,23 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
     const std::vector<instant> starts =
         expand_recurrence(request.rrule, zone::locate(owner->time_zone, "time_zone"), request.first.start,
                           request.except_dates);
-    const std::string series = "sr_" + random_hex(16);
+    const std::string fresh_series = "sr_" + random_hex(16);
+    const auto key_of = [&](instant start) { return request.first.idempotency_key + "@" + format_instant(start); };
     return write_locked(store_, booking_locks(std::span(&request.first, 1)), [&](transaction& tx, const lock_set& locks) {
         series_outcome out;
         context_cache contexts;
+        // A retried request books what became free under the series id of its first attempt.
+        std::string series = fresh_series;
+        if (!request.first.idempotency_key.empty())
+            for (instant start : starts)
+                if (const auto earlier = tx.booking_by_idempotency_key(key_of(start)); earlier && !earlier->series.empty()) {
+                    series = earlier->series;
+                    break;
+                }
         for (std::size_t i = 0; i < starts.size(); ++i) {
             booking_request occurrence = request.first;
             occurrence.start = starts[i];
-            if (!occurrence.idempotency_key.empty()) occurrence.idempotency_key += "@" + format_instant(starts[i]);
+            if (!occurrence.idempotency_key.empty()) occurrence.idempotency_key = key_of(starts[i]);
             try {
                 out.booked.push_back(book_in(tx, occurrence, now, std::nullopt, series, &contexts, &locks));
             } catch (const booking_refused& e) {
@@ -36,8 +48,8 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
                 out.refused.push_back({.start = starts[i], .reasons = e.reasons()});
             }
         }
-        if (!out.booked.empty()) out.series = out.booked.front().series;  // a retried request: the first one's
-        if (out.series == series) {
+        if (!out.booked.empty()) out.series = series;
+        if (out.series == fresh_series) {
             std::string rule = request.rrule;
             if (rule.starts_with("RRULE:")) rule.erase(0, 6);
             tx.put_series({.id = series, .resource = request.first.resource, .rrule = std::move(rule),
@@ -51,25 +63,47 @@ std::vector<booking_record> scheduler::cancel_series(std::string_view booking_id
                                                      std::string_view why, instant now, std::string_view actor) {
     const auto found = booking(booking_id);
     if (!found) missing("id", "booking", booking_id);
-    if (scope == series_scope::this_one || found->series.empty()) {
+    // A pool booking belongs to its main booking's occurrence.
+    const booking_record main = store_.read([&](transaction& tx) { return main_of(tx, *found); });
+    if (scope == series_scope::this_one || main.series.empty()) {
         const bool was_active = found->status != booking_status::cancelled;
         const booking_record b = cancel(booking_id, why, now, actor);
         return was_active ? std::vector<booking_record>{b} : std::vector<booking_record>{};
     }
-    return write_locked(store_, {found->resource}, [&](transaction& tx, const lock_set& locks) {
-        // A series has one resource; its occurrences lie within a millennium of each other.
+    return write_locked(store_, {main.resource}, [&](transaction& tx, const lock_set& locks) {
+        // A recurring series has one resource, which its record names; one of
+        // book_series may have several and no record: then every resource is
+        // looked through. Occurrences lie within a millennium of each other.
+        std::vector<std::string> owners;
+        if (const auto record = tx.series(main.series)) owners.push_back(record->resource);
+        else
+            for (const resource_record& r : tx.resources()) owners.push_back(r.id);
         const date::years reach{1000};
-        const interval around{found->time.start - reach, found->time.start + reach};
+        const interval around{main.time.start - reach, main.time.start + reach};
+        std::vector<booking_group> groups;
+        for (const std::string& owner : owners)
+            for (booking_record& b : tx.bookings_of_resource(owner, around)) {
+                if (b.series != main.series || b.status == booking_status::cancelled) continue;
+                if (scope == series_scope::this_and_following && b.time.start < main.time.start) continue;
+                groups.push_back({.main = std::move(b), .members = {}});
+            }
+        std::sort(groups.begin(), groups.end(), [](const booking_group& a, const booking_group& b) {
+            return std::tie(a.main.time.start, a.main.resource) < std::tie(b.main.time.start, b.main.resource);
+        });
+        // Every writer of these bookings waits (their resources, clients and pool members) before any is cancelled.
+        std::vector<std::string> wanted;
+        for (booking_group& group : groups) {
+            group.members = tx.bookings_of_group(group.main.id);
+            wanted.push_back(group.main.resource);
+            if (!group.main.client.empty()) wanted.push_back(client_lock(group.main.client));
+            for (const booking_record& m : group.members) wanted.push_back(m.resource);
+        }
+        locks.need(wanted);
         std::vector<booking_record> out;
-        for (booking_record b : tx.bookings_of_resource(found->resource, around)) {
-            if (b.series != found->series || b.status == booking_status::cancelled) continue;
-            if (scope == series_scope::this_and_following && b.time.start < found->time.start) continue;
-            const booking_group group{.main = b, .members = tx.bookings_of_group(b.id)};
-            for (const booking_record& m : group.members) locks.need(m.resource);
+        for (const booking_group& group : groups)
             // Its pool bookings go with it, after it.
             for (booking_record& cancelled : cancel_group_in(tx, group, why, now, actor))
-                if (cancelled.id == b.id) out.push_back(std::move(cancelled));
-        }
+                if (cancelled.id == group.main.id) out.push_back(std::move(cancelled));
         return out;
     });
 }

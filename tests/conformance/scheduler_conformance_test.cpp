@@ -959,6 +959,56 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
               error_category::not_found);
     }
 
+    SUBCASE("a series booked on two resources is cancelled whole from either occurrence") {
+        location_schedule open{.location = "salon-a"};
+        open.weekly.set(date::Monday, {local_range::parse("09:00", "18:00")});
+        s.put_resource({.id = "boris", .name = "Boris", .time_zone = "Europe/Berlin", .schedules = {open}});
+        s.link("boris", "cut");
+        const std::vector<booking_request> pair{cut_at(monday_0900),
+                                                {.resource = "boris", .service = "cut", .client = "c2", .start = monday_0900}};
+        const auto booked = s.book_series(pair, now);
+        REQUIRE(booked.size() == 2);
+        const auto cancelled = s.cancel_series(booked[1].id, series_scope::all, "closed", now);
+        CHECK(cancelled.size() == 2);
+        for (const booking_record& b : booked) CHECK(s.booking(b.id)->status == booking_status::cancelled);
+    }
+
+    SUBCASE("cancel_series by the id of an occurrence's room booking cancels the series") {
+        location_schedule room_hours{.location = "salon-a"};
+        for (auto day : {date::Monday, date::Tuesday, date::Wednesday})
+            room_hours.weekly.set(day, {local_range::parse("09:00", "18:00")});
+        s.put_resource({.id = "room-1", .name = "Room 1", .time_zone = "Europe/Berlin", .schedules = {room_hours}});
+        s.put_service({.rules = {.id = "color", .duration = 60min}, .name = "Colour", .locations = {"salon-a"},
+                       .pools = {{.id = "room", .resources = {"room-1"}}}});
+        s.link("anna", "color");
+        const recurring_request daily{.first = {.resource = "anna", .service = "color", .client = "c1", .start = monday_0900},
+                                      .rrule = "FREQ=DAILY;COUNT=3"};
+        const series_outcome out = s.book_recurring(daily, now);
+        REQUIRE(out.booked.size() == 3);
+        const auto room = s.upcoming("room-1", monday_0900, 1);
+        REQUIRE(room.size() == 1);
+        CHECK(s.cancel_series(room.front().id, series_scope::all, "closed", now).size() == 3);
+        for (const booking_record& b : out.booked) CHECK(s.booking(b.id)->status == booking_status::cancelled);
+        const auto rooms = s.bookings({.period = {monday_0900, monday_0900 + 72h}, .resources = {"room-1"}});
+        CHECK(rooms.size() == 3);
+        for (const booking_record& b : rooms) CHECK(b.status == booking_status::cancelled);
+    }
+
+    SUBCASE("a retried series books what became free under the series id of its first attempt") {
+        const booking_record blocker = s.book(cut_at(monday_0900 + 7 * 24h, "c2"), now);
+        recurring_request weekly{.first = cut_at(monday_0900), .rrule = "FREQ=WEEKLY;COUNT=3",
+                                 .mode = series_mode::what_is_free};
+        weekly.first.idempotency_key = "mondays";
+        const series_outcome first = s.book_recurring(weekly, now);
+        REQUIRE(first.booked.size() == 2);
+        (void)s.cancel(blocker.id, "", now);
+        const series_outcome again = s.book_recurring(weekly, now);
+        REQUIRE(again.booked.size() == 3);
+        CHECK(again.series == first.series);
+        for (const booking_record& b : again.booked) CHECK(b.series == first.series);
+        CHECK(s.cancel_series(again.booked[0].id, series_scope::all, "", now).size() == 3);
+    }
+
     SUBCASE("a series with a bad rule is refused naming the field, and nothing is written") {
         const auto audit_before = s.audit().size();
         recurring_request bad{.first = cut_at(at("2026-03-17T16:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=TU"};

@@ -170,6 +170,14 @@ std::string scheduler::export_ics(const calendar_selection& what, instant now) {
             if (!one) missing("booking", "booking", what.booking);
             bookings.push_back(std::move(*one));
         }
+        // A hold that expired no longer holds its time: the calendar shows it
+        // cancelled when it lapsed (a change, so SEQUENCE grows with it).
+        for (booking_record& b : bookings)
+            if (b.status == booking_status::held && !b.active_at(now)) {
+                b.status = booking_status::cancelled;
+                if (b.cancel_reason.empty()) b.cancel_reason = "the hold expired";
+                if (b.expires) b.updated_at = std::max(b.updated_at, *b.expires);
+            }
         catalog_names names(tx);
         const auto name_of = [&](std::string_view kind, const std::string& id) {
             const std::string& name = names.of(kind, id);

@@ -1021,6 +1021,23 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.audit().size() == audit_before);
     }
 
+    SUBCASE("a hold in an iCalendar export is tentative while it holds the time and cancelled once it expired, a class too") {
+        const booking_record cut = s.hold(cut_at(monday_0900), 10min, now);
+        const booking_request seat{.resource = "anna", .service = "yoga", .client = "c2", .start = monday_0900 + 3h};
+        (void)s.hold(seat, 10min, now);
+        const std::string live = s.export_ics({.resource = "anna"}, now);
+        CHECK(live.find("STATUS:TENTATIVE\r\n") != std::string::npos);
+        CHECK(live.find("STATUS:CANCELLED\r\n") == std::string::npos);
+        CHECK(live.find("1 of 3 seats booked") != std::string::npos);
+        const std::string lapsed = s.export_ics({.resource = "anna"}, now + 11min);
+        CHECK(lapsed.find("STATUS:TENTATIVE\r\n") == std::string::npos);
+        CHECK(lapsed.find("0 of 3 seats booked") != std::string::npos);
+        const std::string one = s.export_ics({.booking = cut.id}, now + 11min);
+        CHECK(one.find("STATUS:CANCELLED\r\n") != std::string::npos);
+        CHECK(one.find("SEQUENCE:600\r\n") != std::string::npos);  // it changed when it lapsed, ten minutes in
+        CHECK(s.booking(cut.id)->status == booking_status::held);     // the store is not written
+    }
+
     SUBCASE("an iCalendar export holds one event per booking, cancelled ones marked, for a resource or a client") {
         const booking_record kept = s.book(cut_at(monday_0900), now);
         const booking_record dropped = s.book(cut_at(monday_0900 + 2h, "c2"), now);

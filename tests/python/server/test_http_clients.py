@@ -26,6 +26,15 @@ def test_a_client_renames_themselves_but_cannot_create_or_touch_another(memory_a
     assert memory_api.scheduler.client("c9") is None
 
 
+def test_staff_read_clients_but_create_and_replace_none(memory_api: Api) -> None:
+    before = memory_api.scheduler.client("c1").to_dict()
+    assert error_of(memory_api.staff.put("/v1/clients/c9", {"name": "New"}), 403)["field"] == ""
+    assert error_of(memory_api.staff.put("/v1/clients/c1", {"name": "Renamed"}), 403)["field"] == ""
+    assert memory_api.scheduler.client("c9") is None
+    assert memory_api.scheduler.client("c1").to_dict() == before
+    assert memory_api.staff.get("/v1/clients/c1").json()["name"] == before["name"]
+
+
 def test_an_identity_another_client_has_is_409_naming_it_and_nothing_is_written(memory_api: Api) -> None:
     refused = memory_api.admin.put("/v1/clients/c2", {"name": "Two", "identities": [
         {"network": "vk", "external_id": "v"}, {"network": "telegram", "external_id": "tg-1"}]})

@@ -21,7 +21,7 @@ from ..schemas import CLIENT, request_body
 ROLES: Rules = {
     "list_clients": STAFF,
     "get_client": EVERYONE,
-    "put_client": EVERYONE,
+    "put_client": frozenset[Role]({"admin", "client"}),  # staff read clients, and change none
     "client_by_identity": frozenset[Role]({"admin"}),
 }
 

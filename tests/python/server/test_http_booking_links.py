@@ -534,3 +534,8 @@ def test_without_a_bot_token_telegram_sign_in_is_503(memory_api: Api, monkeypatc
 def test_telegram_init_data_without_a_user_is_400(memory_api: Api, bot_token: str) -> None:
     answer = memory_api.anonymous.post("/v1/public/telegram/session", {"init_data": signed_init_data(user="")})
     assert error_of(answer, 400)["field"] == "init_data"
+
+
+def test_a_public_hold_at_the_end_of_time_is_400_naming_the_start(memory_api: Api) -> None:
+    make_link(memory_api)
+    assert error_of(hold(memory_api, start="9999-12-31T23:59:30Z"), 400)["field"] == "start"

@@ -289,6 +289,7 @@ def test_an_import_without_a_window_takes_a_year_from_now(memory_api: Api) -> No
         (MEETING, {**WEEK, "from": "2027-03-01T00:00:00"}, "from"),
         (MEETING, {**WEEK, "to": "soon"}, "to"),
         (MEETING, {"from": WEEK["to"], "to": WEEK["from"]}, "to"),
+        (MEETING, {"from": "9999-12-31T00:00:00Z"}, "to"),  # the default window would pass the year 9999
     ],
 )
 def test_a_bad_import_names_the_field_and_adds_nothing(

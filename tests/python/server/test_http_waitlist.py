@@ -43,6 +43,7 @@ def test_waitlist_bad_input_names_the_field_and_roles_are_kept(memory_api: Api) 
     base = {"client": "c1", "service": "cut", "start": NINE, "end": NINE_ONE}
     assert join({**base, "end": NINE}, 400) == "end"
     assert join({**base, "offer_ttl_minutes": 0}, 400) == "offer_ttl_minutes"
+    assert join({**base, "offer_ttl_minutes": 10**15}, 400) == "offer_ttl_minutes"  # beyond any duration
     assert join({**base, "seats": 0}, 400) == "seats"
     assert join({**base, "client": "nobody"}, 404) == "client"
     assert join({**base, "service": "nope"}, 404) == "service"

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 import slotcraft as sc
 import slotcraft.server as server
 from slotcraft.server import webhooks as wh
+from slotcraft.server.paging import encode_cursor
 
 from .conftest import Clock, error_of
 from .receiver import Receiver
@@ -143,3 +144,12 @@ def test_unknown_webhooks_deliveries_states_and_cursors_are_named(admin: Admin, 
     assert error_of(admin.http.get(listing, headers=admin.headers, params={"cursor": "%%"}), 400)["field"] == "cursor"
     stale = admin.http.get(listing, headers=admin.headers, params={"cursor": "WyJ3aGRfbm9wZSJd"})  # ["whd_nope"]
     assert error_of(stale, 400)["field"] == "cursor"
+
+
+def test_a_delivery_cursor_of_another_shape_is_400(admin: Admin, receiver: Receiver) -> None:
+    webhook = admin.subscribe(receiver, ["booking.created"])["webhook"]
+    assert isinstance(webhook, dict)
+    for cursor in (encode_cursor([]), encode_cursor(["a", "b"])):
+        answer = admin.http.get(f"/v1/webhooks/{webhook['id']}/deliveries", headers=admin.headers,
+                                params={"cursor": cursor})
+        assert error_of(answer, 400)["field"] == "cursor"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
@@ -91,6 +92,14 @@ def error_response(error: Exception) -> JSONResponse:
     if isinstance(error, HTTPException):
         return JSONResponse(error_body(str(error.detail)), error.status_code, headers=error.headers)
     return JSONResponse(error_body("internal error"), 500)
+
+
+def minutes_field(value: int, field: str) -> timedelta:
+    """`value` minutes, or a 400 naming `field` when no duration is that long."""
+    try:
+        return timedelta(minutes=value)
+    except OverflowError:
+        raise ApiError(400, f"must be at most {timedelta.max // timedelta(minutes=1)} minutes", field=field) from None
 
 
 @contextmanager

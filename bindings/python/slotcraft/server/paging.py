@@ -38,12 +38,14 @@ def encode_cursor(key: Key) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> Key:
+def decode_cursor(cursor: str, parts: int | None = None) -> Key:
+    """The key a page's `next` encodes (of `parts` strings, when given); a 400 naming `cursor` for anything else."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         key = None
-    if not isinstance(key, list) or not all(isinstance(part, str) for part in key):
+    if (not isinstance(key, list) or not all(isinstance(part, str) for part in key)
+            or (parts is not None and len(key) != parts)):
         raise ApiError(400, "not a cursor this server gave (pass a page's `next` unchanged)", field="cursor")
     return key
 

@@ -222,8 +222,11 @@ def public_routes(ctx: Context) -> APIRouter:
             if hold.resource not in candidates:
                 raise ApiError(400, f'this page does not book "{hold.resource}" for "{service}"', field="resource")
             return hold.resource, hold.location
-        free = scheduler.slots(service, hold.start, hold.start + timedelta(minutes=1), resources=candidates,
-                               location=hold.location, now=now)
+        try:
+            one_minute = hold.start + timedelta(minutes=1)
+        except OverflowError:
+            raise ApiError(400, "must be before the year 9999 ends", field="start") from None
+        free = scheduler.slots(service, hold.start, one_minute, resources=candidates, location=hold.location, now=now)
         if free:
             return free[0].resources[0], free[0].location
         if not candidates:

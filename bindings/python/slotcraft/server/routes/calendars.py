@@ -140,7 +140,10 @@ def routes(ctx: Context) -> APIRouter:
         `Idempotency-Key` and file answer the first import's answer again."""
         who.own_resource(id, field="id")
         start = start or ctx.clock()
-        end = end or start + DEFAULT_IMPORT_WINDOW
+        try:
+            end = end or start + DEFAULT_IMPORT_WINDOW
+        except OverflowError:
+            raise ApiError(400, "give `to`: the default window would end after the year 9999", field="to") from None
 
         def make() -> dict[str, Any]:
             with fields_named(resource="id", ics="body", window="to"):

@@ -6,7 +6,6 @@ booking's `hold_token` (as `Scheduler.confirm` takes it), by that token."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -16,7 +15,7 @@ import slotcraft as sc
 
 from ..auth import EVERYONE, Principal, Role, Rules
 from ..context import Context
-from ..errors import ApiError, fields_named
+from ..errors import ApiError, fields_named, minutes_field
 from ..params import booking_path
 from ..routing import ApiRoute
 from .bookings import NewBooking, idempotency_key
@@ -68,7 +67,7 @@ def routes(ctx: Context) -> APIRouter:
                 who.own_resource(hold.resource),
                 hold.service,
                 hold.start,
-                timedelta(minutes=hold.ttl_minutes),
+                minutes_field(hold.ttl_minutes, "ttl_minutes"),
                 location=hold.location,
                 client=who.own_client(hold.client),
                 seats=hold.seats,

@@ -5,7 +5,6 @@ earliest free start as a hold, which the client confirms as any hold
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -15,7 +14,7 @@ import slotcraft as sc
 
 from ..auth import EVERYONE, WORKERS, Principal, Rules
 from ..context import Context
-from ..errors import ApiError, fields_named
+from ..errors import ApiError, fields_named, minutes_field
 from ..routing import ApiRoute
 from ..views import Instant
 
@@ -76,7 +75,7 @@ def routes(ctx: Context) -> APIRouter:
         with fields_named(offer_ttl="offer_ttl_minutes"):
             joined = scheduler.join_waitlist(
                 who.own_client(entry.client), entry.service, entry.start, entry.end, resource=resource,
-                location=entry.location, seats=entry.seats, offer_ttl=timedelta(minutes=entry.offer_ttl_minutes),
+                location=entry.location, seats=entry.seats, offer_ttl=minutes_field(entry.offer_ttl_minutes, "offer_ttl_minutes"),
                 actor=who.actor, now=ctx.clock())
         return entry_view(joined)
 

@@ -87,7 +87,7 @@ def routes(ctx: Context) -> APIRouter:
     ) -> dict[str, Any]:
         """The subscription's deliveries, newest first: the event sent, its
         state, how many attempts, and when the next one is due."""
-        after = decode_cursor(cursor)[0] if cursor else ""
+        after = decode_cursor(cursor, parts=1)[0] if cursor else ""
         found = hooks().deliveries(id, status=status, after=after, limit=limit + 1)
         chosen = found[:limit]
         more = len(found) > limit

@@ -17,7 +17,7 @@ import slotcraft as sc
 
 from ..auth import WORKERS, Rules
 from ..context import Context
-from ..errors import ApiError, fields_named
+from ..errors import ApiError, fields_named, minutes_field
 from ..paging import cursor_query, limit_query, paged
 from ..params import period_from, period_to
 from ..routing import ApiRoute
@@ -158,11 +158,7 @@ def routes(ctx: Context) -> APIRouter:
     def mark_reminder_sent(sent: SentReminder) -> dict[str, bool]:
         """Claims a due reminder: `marked` is true for the first caller only, who
         sends it; a worker that gets false lost the race and leaves it."""
-        try:
-            offset = timedelta(minutes=sent.offset_minutes)
-        except OverflowError:
-            raise ApiError(400, f"must be at most {timedelta.max // timedelta(minutes=1)} minutes",
-                           field="offset_minutes") from None
+        offset = minutes_field(sent.offset_minutes, "offset_minutes")
         with fields_named(id="booking", offset="offset_minutes"):
             return {"marked": scheduler.mark_reminded(sent.booking, offset)}
 

@@ -8,7 +8,7 @@ import pytest
 
 import slotcraft as sc
 
-from .conftest import Api, error_of
+from .conftest import Api, Caller, error_of
 
 NINE = "2027-03-01T08:00:00Z"  # Monday 09:00 in Berlin
 TEN = "2027-03-01T09:00:00Z"
@@ -53,6 +53,26 @@ def test_the_same_idempotency_key_and_body_answer_the_first_booking(api: Api) ->
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert len(api.scheduler.client_bookings("c1", now=api.clock.now)) == 1
+
+
+def test_idempotency_keys_are_per_caller_for_bookings_holds_and_series(api: Api) -> None:
+    # Another caller's key of the same text neither blocks nor answers ours, nor tells us it was used.
+    api.scheduler.put_client(sc.Client("c2", name="Client Two"))
+    other = Caller(api.http, api.keys.create("client two's bot", "client", client="c2")[1])
+    key = {"Idempotency-Key": "order-1"}
+    mine = api.client.post("/v1/bookings", cut(), headers=key)
+    theirs = other.post("/v1/bookings", cut(TEN), headers=key)
+    assert mine.status_code == theirs.status_code == 201, theirs.text
+    assert mine.json()["id"] != theirs.json()["id"]
+    assert mine.json()["idempotency_key"] == theirs.json()["idempotency_key"] == "order-1"
+    assert api.client.post("/v1/bookings", cut(), headers=key).json() == mine.json()
+    held = {"Idempotency-Key": "hold-1"}
+    assert api.client.post("/v1/holds", {**cut("2027-03-01T10:00:00Z"), "ttl_minutes": 10}, headers=held).status_code == 201
+    assert other.post("/v1/holds", {**cut("2027-03-01T11:00:00Z"), "ttl_minutes": 10}, headers=held).status_code == 201
+    weekly = {**cut("2027-03-02T08:00:00Z"), "rrule": "FREQ=WEEKLY;COUNT=2"}
+    series = {"Idempotency-Key": "series-1"}
+    assert api.client.post("/v1/series", weekly, headers=series).status_code == 201
+    assert other.post("/v1/series", {**weekly, "start": "2027-03-02T09:00:00Z"}, headers=series).status_code == 201
 
 
 @pytest.mark.parametrize("other", [cut(TEN), cut(resource="boris"), cut(seats=1, client="")])

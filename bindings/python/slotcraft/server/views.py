@@ -39,10 +39,26 @@ def local_time(t: datetime, zone: str) -> str:
     return t.astimezone(ZoneInfo(zone)).isoformat()
 
 
+# The scheduler keeps a booking's idempotency key with the booking, one space of
+# keys for everyone; the API's keys are per caller (http.md). So the key handed
+# to the scheduler is the caller's actor, this separator (a control character,
+# which no HTTP header can carry) and the caller's key.
+KEY_SEPARATOR = "\x1f"
+
+
+def caller_key(actor: str, key: str) -> str:
+    """The scheduler's idempotency key for `actor`'s `key` ("" for none)."""
+    return f"{actor}{KEY_SEPARATOR}{key}" if key else ""
+
+
 def booking_view(booking: sc.BookingRecord, zone: str) -> dict[str, Any]:
-    """The record's JSON (docs/storage.md) and its local start and end in the resource's zone."""
+    """The record's JSON (docs/storage.md), with the caller's own idempotency key, and its local start and end in
+    the resource's zone."""
+    record = booking.to_dict()
+    if KEY_SEPARATOR in record.get("idempotency_key", ""):
+        record["idempotency_key"] = record["idempotency_key"].split(KEY_SEPARATOR, 1)[1]
     return {
-        **booking.to_dict(),
+        **record,
         "time_zone": zone,
         "local_start": local_time(booking.start, zone),
         "local_end": local_time(booking.end, zone),

@@ -17,7 +17,7 @@ from ..errors import ApiError, fields_named
 from ..paging import cursor_query, limit_query, paged
 from ..params import booking_path, period_from, period_to, resources_query, service_filter, status_filter
 from ..routing import ApiRoute
-from ..views import Instant, booking_view
+from ..views import Instant, booking_view, caller_key
 
 ROLES: Rules = {
     "create_booking": EVERYONE,
@@ -111,7 +111,7 @@ def routes(ctx: Context) -> APIRouter:
                 location=booking.location,
                 client=who.own_client(booking.client),
                 seats=booking.seats,
-                idempotency_key=key,
+                idempotency_key=caller_key(who.actor, key),
                 actor=who.actor,
                 pool_members=booking.pool_members,
                 now=ctx.clock(),

@@ -18,6 +18,7 @@ from ..context import Context
 from ..errors import ApiError, fields_named, minutes_field
 from ..params import booking_path
 from ..routing import ApiRoute
+from ..views import caller_key
 from .bookings import NewBooking, idempotency_key
 
 ROLES: Rules = {
@@ -71,7 +72,7 @@ def routes(ctx: Context) -> APIRouter:
                 location=hold.location,
                 client=who.own_client(hold.client),
                 seats=hold.seats,
-                idempotency_key=key,
+                idempotency_key=caller_key(who.actor, key),
                 actor=who.actor,
                 pool_members=hold.pool_members,
                 now=ctx.clock(),

@@ -17,6 +17,7 @@ from ..context import Context
 from ..errors import fields_named
 from ..params import booking_path
 from ..routing import ApiRoute
+from ..views import caller_key
 from .bookings import NewBooking, idempotency_key
 
 ROLES: Rules = {
@@ -68,7 +69,7 @@ def routes(ctx: Context) -> APIRouter:
                 location=series.location,
                 client=who.own_client(series.client),
                 seats=series.seats,
-                idempotency_key=key,
+                idempotency_key=caller_key(who.actor, key),
                 actor=who.actor,
                 pool_members=series.pool_members,
                 now=ctx.clock(),

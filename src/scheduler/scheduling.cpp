@@ -374,15 +374,19 @@ const booking_context& context_of(transaction& tx, const booking_request& reques
 /// given, keeps the catalog reads for the next requests of the same transaction.
 namespace {
 
-/// Whether `request` (a hold when `hold`) asks for what `earlier`, the booking
-/// its idempotency key made, was asked as: the same resource, service, start,
-/// seats and client, a hold or a booking alike, at the place it asks for (if
-/// any) and with the pool members it names.
-bool same_request(transaction& tx, const booking_record& earlier, const booking_request& request, bool hold) {
+/// Whether `request` (a hold for `hold_for`, or a booking) asks for what
+/// `earlier`, the booking its idempotency key made, was asked as: the same
+/// resource, service, start, seats and client, a hold (of the same length,
+/// while it is one) or a booking alike, at the place it asks for (if any) and
+/// with the pool members it names.
+bool same_request(transaction& tx, const booking_record& earlier, const booking_request& request,
+                  std::optional<minutes> hold_for) {
     if (earlier.resource != request.resource || earlier.service != request.service ||
         earlier.time.start != request.start || earlier.seats != request.seats || earlier.client != request.client ||
-        earlier.hold_token.empty() == hold || (!request.location.empty() && earlier.location != request.location))
+        earlier.hold_token.empty() == hold_for.has_value() ||
+        (!request.location.empty() && earlier.location != request.location))
         return false;
+    if (hold_for && earlier.expires && *earlier.expires - earlier.created_at != *hold_for) return false;
     if (request.pool_members.empty()) return true;
     const std::vector<booking_record> members = tx.bookings_of_group(earlier.id);
     return std::all_of(request.pool_members.begin(), request.pool_members.end(), [&](const auto& named) {
@@ -400,7 +404,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
     validate_request(request);
     if (!request.idempotency_key.empty()) {
         if (auto earlier = tx.booking_by_idempotency_key(request.idempotency_key)) {
-            if (!same_request(tx, *earlier, request, hold_for.has_value()))
+            if (!same_request(tx, *earlier, request, hold_for))
                 throw error(error_category::conflict, "idempotency_key",
                             "this idempotency key was used for a different booking");
             return *earlier;

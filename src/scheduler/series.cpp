@@ -22,16 +22,25 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
         expand_recurrence(request.rrule, zone::locate(owner->time_zone, "time_zone"), request.first.start,
                           request.except_dates);
     const std::string fresh_series = "sr_" + random_hex(16);
+    std::string rule = request.rrule;  // as the series record keeps it
+    if (rule.starts_with("RRULE:")) rule.erase(0, 6);
     const auto key_of = [&](instant start) { return request.first.idempotency_key + "@" + format_instant(start); };
     return write_locked(store_, booking_locks(std::span(&request.first, 1)), [&](transaction& tx, const lock_set& locks) {
         series_outcome out;
         context_cache contexts;
-        // A retried request books what became free under the series id of its first attempt.
+        // A retried request books what became free under the series id of its
+        // first attempt, which must have asked for the same series.
         std::string series = fresh_series;
         if (!request.first.idempotency_key.empty())
             for (instant start : starts)
                 if (const auto earlier = tx.booking_by_idempotency_key(key_of(start)); earlier && !earlier->series.empty()) {
                     series = earlier->series;
+                    const auto first = tx.series(series);
+                    if (first && (first->resource != request.first.resource || first->rrule != rule ||
+                                  first->first_start != request.first.start ||
+                                  first->except_dates != request.except_dates))
+                        throw error(error_category::conflict, "idempotency_key",
+                                    "this idempotency key was used for a different series");
                     break;
                 }
         for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -50,9 +59,7 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
         }
         if (!out.booked.empty()) out.series = series;
         if (out.series == fresh_series) {
-            std::string rule = request.rrule;
-            if (rule.starts_with("RRULE:")) rule.erase(0, 6);
-            tx.put_series({.id = series, .resource = request.first.resource, .rrule = std::move(rule),
+            tx.put_series({.id = series, .resource = request.first.resource, .rrule = rule,
                            .first_start = request.first.start, .except_dates = request.except_dates});
         }
         return out;

@@ -659,6 +659,7 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         held.idempotency_key = "tap-7";
         const booking_record hold = s.hold(held, 10min, now);
         CHECK(s.hold(held, 10min, now).id == hold.id);  // the same request again
+        CHECK(field_of([&] { (void)s.hold(held, 20min, now); }) == "idempotency_key");  // a longer hold
         CHECK(field_of([&] { (void)s.book(held, now); }) == "idempotency_key");
         auto placed = cut_at(monday_0900 + 1h);
         placed.idempotency_key = "tap-8";
@@ -937,6 +938,16 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         const series_outcome again = s.book_recurring(weekly, now);
         CHECK(again.booked == first.booked);
         CHECK(again.series == first.series);
+        CHECK(s.client_bookings("c1", now, true).size() == 2);
+        // The key of that series with another rule is a conflict, and books nothing more.
+        for (const char* other : {"FREQ=WEEKLY;BYDAY=TU;COUNT=3", "FREQ=DAILY;COUNT=2"}) {
+            recurring_request changed = weekly;
+            changed.rrule = other;
+            CHECK(field_of([&] { (void)s.book_recurring(changed, now); }) == "idempotency_key");
+        }
+        recurring_request skipping = weekly;
+        skipping.except_dates = {date::local_days{date::year{2026} / 3 / 24}};
+        CHECK(field_of([&] { (void)s.book_recurring(skipping, now); }) == "idempotency_key");
         CHECK(s.client_bookings("c1", now, true).size() == 2);
     }
 

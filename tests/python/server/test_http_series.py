@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+import slotcraft as sc
+
 from .conftest import Api, error_of
 
 TUESDAY = "2027-03-02T08:00:00Z"  # 09:00 in Berlin
@@ -45,6 +47,10 @@ def test_a_retried_series_with_its_idempotency_key_books_nothing_twice(memory_ap
     first = memory_api.admin.post("/v1/series", weekly(), headers=key).json()
     again = memory_api.admin.post("/v1/series", weekly(), headers=key).json()
     assert [b["id"] for b in again["booked"]] == [b["id"] for b in first["booked"]]
+    # The key with another rule is a 409 on the key, and books nothing more.
+    assert error_of(memory_api.admin.post("/v1/series", weekly(5), headers=key), 409)["field"] == "Idempotency-Key"
+    booked = memory_api.scheduler.upcoming("anna", sc.parse_instant(TUESDAY), 60)
+    assert sorted(b.id for b in booked) == sorted(b["id"] for b in first["booked"])
 
 
 def test_cancel_this_following_or_all(api: Api) -> None:

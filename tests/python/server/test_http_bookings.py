@@ -171,6 +171,24 @@ def test_a_clients_bookings_active_or_past_and_cancelled(memory_api: Api) -> Non
     assert [(b["id"], b["status"]) for b in gone] == [(booking["id"], "cancelled")]
 
 
+def test_a_clients_bookings_keep_the_lists_other_filters(memory_api: Api) -> None:
+    admin = memory_api.admin
+    anna = admin.post("/v1/bookings", cut(client="c1")).json()
+    boris = admin.post("/v1/bookings", cut(resource="boris", client="c1")).json()
+    ids = lambda **q: [b["id"] for b in admin.get("/v1/bookings", client="c1", **q).json()["bookings"]]  # noqa: E731
+    assert sorted(ids()) == sorted([anna["id"], boris["id"]])
+    assert ids(resource="boris") == [boris["id"]]
+    assert ids(resources="anna") == [anna["id"]]
+    assert ids(service="yoga") == []
+    assert ids(status="held") == []
+    assert sorted(ids(status="confirmed")) == sorted([anna["id"], boris["id"]])
+    assert error_of(admin.get("/v1/bookings", client="c1", status="gone"), 400)["field"] == "status"
+    # A client or service nobody has is a 404 naming it, with a period or without.
+    for period in ({}, WEEK):
+        assert error_of(admin.get("/v1/bookings", client="nobody", **period), 404)["field"] == "client"
+        assert error_of(admin.get("/v1/bookings", client="c1", service="massage", **period), 404)["field"] == "service"
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

@@ -9,6 +9,10 @@ from typing import Any
 from fastapi import Path, Query
 from pydantic.fields import Undefined
 
+import slotcraft as sc
+
+from .errors import ApiError
+
 INSTANT = ("an ISO 8601 instant with `Z` or an offset, such as 2027-03-01T09:00:00+01:00 "
            "(a date alone, or a time without an offset, is a 400)")
 
@@ -52,6 +56,23 @@ def service_filter() -> Any:
     return Query("", description="a service's id: only its bookings; none: every service's", example="cut")
 
 
+BOOKING_STATUSES = ("confirmed", "held", "cancelled")
+
+
 def status_filter() -> Any:
     return Query(None, description="`confirmed`, `held` (a hold) or `cancelled`: only the bookings of that "
                  "status; none: any", example="confirmed")
+
+
+def known_service(scheduler: sc.Scheduler, service: str) -> str:
+    """`service` (a filter; "" for none), or a 404 naming it when the catalog has no such service."""
+    if service and scheduler.service(service) is None:
+        raise ApiError(404, f'no service "{service}"', field="service")
+    return service
+
+
+def known_client(scheduler: sc.Scheduler, client: str) -> str:
+    """`client` (a filter; "" for none), or a 404 naming it when there is no such client."""
+    if client and scheduler.client(client) is None:
+        raise ApiError(404, f'no client "{client}"', field="client")
+    return client

@@ -15,7 +15,8 @@ from ..auth import EVERYONE, STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
 from ..paging import cursor_query, limit_query, paged
-from ..params import booking_path, period_from, period_to, resources_query, service_filter, status_filter
+from ..params import (BOOKING_STATUSES, booking_path, known_client, known_service, period_from, period_to,
+                      resources_query, service_filter, status_filter)
 from ..routing import ApiRoute
 from ..views import Instant, booking_view, caller_key
 
@@ -145,7 +146,8 @@ def routes(ctx: Context) -> APIRouter:
         `client`. Without a period, a client's bookings: `active` ones not yet
         ended, else the past and cancelled ones. Staff see their own resource's,
         clients their own."""
-        client = who.own_client(client)
+        client = known_client(scheduler, who.own_client(client))
+        service = known_service(scheduler, service)
         named = [who.own_resource(r, f"resources[{i}]") for i, r in enumerate(resources)]
         if resource:
             named.append(who.own_resource(resource))
@@ -154,9 +156,12 @@ def routes(ctx: Context) -> APIRouter:
         if start is None and end is None:
             if not client:
                 raise ApiError(400, "give a period (from and to), or a client", field="from")
-            found = scheduler.client_bookings(client, active=active, now=ctx.clock())
-            if who.role == "staff":
-                found = [b for b in found if b.resource == who.resource]
+            if status is not None and status not in BOOKING_STATUSES:
+                raise ApiError(400, f"expected one of {', '.join(BOOKING_STATUSES)}", field="status")
+            # The same filters as with a period (a staff key's resource among them).
+            found = [b for b in scheduler.client_bookings(client, active=active, now=ctx.clock())
+                     if (not named or b.resource in named) and (not service or b.service == service)
+                     and (status is None or b.status.name == status)]
         else:
             if start is None or end is None:
                 raise ApiError(400, "give both ends of the period", field="to" if start else "from")

@@ -21,7 +21,7 @@ from .. import pdf
 from ..auth import STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, fields_named
-from ..params import period_from, period_to, resources_query, service_filter, status_filter
+from ..params import known_client, known_service, period_from, period_to, resources_query, service_filter, status_filter
 from ..routing import ApiRoute
 from ..views import Instant
 from .bookings import MAX_PERIOD
@@ -119,16 +119,6 @@ def routes(ctx: Context) -> APIRouter:
     api = APIRouter(route_class=ApiRoute, tags=["reports"])
     scheduler = ctx.scheduler
 
-    def known_service(service: str) -> str:
-        if service and scheduler.service(service) is None:
-            raise ApiError(404, f'no service "{service}"', field="service")
-        return service
-
-    def known_client(client: str) -> str:
-        if client and scheduler.client(client) is None:
-            raise ApiError(404, f'no client "{client}"', field="client")
-        return client
-
     def booking_query(
         start: Instant = period_from(),
         end: Instant = period_to(),
@@ -141,8 +131,8 @@ def routes(ctx: Context) -> APIRouter:
     ) -> ReportQuery:
         """The period [from, to) and the filters of the bookings and attendance reports."""
         _within_limit(start, end)
-        return ReportQuery(start, end, who.own_resources(resources), known_service(service), known_client(client),
-                           status)
+        return ReportQuery(start, end, who.own_resources(resources), known_service(scheduler, service),
+                           known_client(scheduler, client), status)
 
     def load_query(
         start: Instant = period_from(),

@@ -142,6 +142,18 @@ def test_an_import_sent_again_answers_what_the_first_import_added(api: Api) -> N
     assert error_of(send(ICS.replace("Dentist", "Doctor")), 409)["field"] == "Idempotency-Key"
 
 
+def test_an_import_without_a_period_sent_again_later_is_the_same_request(api: Api) -> None:
+    def send() -> Any:  # `from` left to the server's clock, `to` to the default window
+        return api.admin.http.post("/v1/resources/anna/import", content=ICS.encode(),
+                                   headers={"Authorization": f"Bearer {api.texts['admin']}",
+                                            "Content-Type": "text/calendar", **with_key("import-2")})
+    first = send()
+    api.clock.now += timedelta(seconds=5)
+    again = send()
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+
+
 def test_a_key_is_remembered_for_a_day_then_makes_anew(api: Api) -> None:
     body = {"name": "bot", "role": "worker"}
     first = api.admin.post("/v1/keys", body, headers=with_key("daily")).json()

@@ -139,6 +139,8 @@ def routes(ctx: Context) -> APIRouter:
         again adds nothing new; lines that could not be read are listed. The same
         `Idempotency-Key` and file answer the first import's answer again."""
         who.own_resource(id, field="id")
+        # What the caller sent: a retry is the same request even when `from` was left to the clock.
+        request = ["import_ics", id, start, end, hashlib.sha256(body).hexdigest()]
         start = start or ctx.clock()
         try:
             end = end or start + DEFAULT_IMPORT_WINDOW
@@ -154,7 +156,6 @@ def routes(ctx: Context) -> APIRouter:
                              for i in done.added],
                 "skipped": [{"line": s.line, "reason": s.reason} for s in done.skipped],
             }
-        request = ["import_ics", id, start, end, hashlib.sha256(body).hexdigest()]
         answer: dict[str, Any] = answered_once(answers, response, who, key, request, make)
         return answer
 

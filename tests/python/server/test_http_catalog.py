@@ -118,6 +118,10 @@ def test_staff_change_their_own_resource_only_and_clients_nothing(memory_api: Ap
     anna["time_off"] = [{"start": "2027-03-01T08:00:00Z", "end": "2027-03-01T12:00:00Z"}]
     assert memory_api.staff.put("/v1/resources/anna", anna).status_code == 200
     assert memory_api.scheduler.resource("anna").time_off[0].end.hour == 12
+    for field, value in (("name", "Queen Anna"), ("timezone", "Asia/Tokyo")):  # the admins' to change
+        assert error_of(memory_api.staff.put("/v1/resources/anna", {**anna, field: value}), 403)["field"] == field
+    assert (memory_api.scheduler.resource("anna").name, memory_api.scheduler.resource("anna").time_zone) == (
+        "Anna", "Europe/Berlin")
     assert error_of(memory_api.staff.put("/v1/resources/boris", {**anna, "id": "boris"}), 403)["field"] == "id"
     assert error_of(memory_api.staff.put("/v1/resources/nova", {"timezone": "UTC"}), 403)["field"] == "id"
     assert memory_api.scheduler.resource("nova") is None

@@ -184,6 +184,13 @@ def routes(ctx: Context) -> APIRouter:
         resource = _from_body(sc.ResourceRecord.from_dict, "resource", id, body)
         old = scheduler.resource(id)
         _same_archived(resource, old)
+        if who.role == "staff" and old is not None:
+            # Staff change their hours, breaks, overrides and time off; the name and zone are the admins'.
+            for field, mine, theirs in (("name", resource.name, old.name),
+                                        ("timezone", resource.time_zone, old.time_zone)):
+                if mine != theirs:
+                    raise ApiError(403, f"staff change the hours and time off of their resource, not its {field}",
+                                   field=field)
         with body_fields("resource"), fields_named(time_zone="timezone"):
             scheduler.put_resource(resource, actor=who.actor)
         written(response, old is not None)

@@ -167,7 +167,11 @@ class Booking:
             return
         self.set_state(user, "")
         log.info("action booked booking=%s user=%s", b.id, user["user_id"])
-        if message_id is not None:  # the answered card loses its buttons
+        self.announce_booked(user, b, message_id)
+
+    def announce_booked(self, user: dict, b: sc.BookingRecord, message_id: int | None) -> None:
+        """A booking made: the card answered (`message_id`) loses its buttons, the client and the teacher hear it."""
+        if message_id is not None:
             self.edit(user, message_id, "confirm_done", subject=self.subject_name(b.service),
                       when=self.when(user, b.start))
         self.say(user, "booked", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),

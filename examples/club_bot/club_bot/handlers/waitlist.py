@@ -188,9 +188,4 @@ class Waitlist:
             self.say(user, "waitlist_offer_gone")
             return
         log.info("action booked booking=%s user=%s (waiting list)", b.id, user["user_id"])
-        if message_id is not None:  # the answered card loses its buttons
-            self.edit(user, message_id, "confirm_done", subject=self.subject_name(b.service),
-                      when=self.when(user, b.start))
-        self.say(user, "booked", subject=self.subject_name(b.service), teacher=self.teacher_name(b.resource),
-                 when=self.when(user, b.start))
-        self.tell_teacher(b, "teacher_booked", user["name"])
+        self.announce_booked(user, b, message_id)

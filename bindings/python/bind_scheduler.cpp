@@ -846,12 +846,16 @@ void register_scheduler(py::module_& m) {
         "Confirmed bookings not yet started whose closest passed reminder offset was not marked.");
     cls.def(
         "mark_reminded",
-        [](py_scheduler& s, py::handle booking_id, py::handle offset) {
+        [](py_scheduler& s, py::handle booking_id, py::handle offset, py::handle now) {
             const auto id = to_text(booking_id, "id");
             const minutes by = to_minutes(offset, "offset");
-            return without_gil([&] { return s.impl.mark_reminded(id, by); });
+            if (now.is_none()) return without_gil([&] { return s.impl.mark_reminded(id, by); });
+            const instant at = to_instant(now, "now");
+            return without_gil([&] { return s.impl.mark_reminded(id, by, at); });
         },
-        py::arg("id"), py::arg("offset"), "True for exactly one caller per booking and offset, across processes.");
+        py::arg("id"), py::arg("offset"), py::kw_only(), py::arg("now") = py::none(),
+        "True for exactly one caller per booking and offset, across processes; with `now`, only for a reminder "
+        "`due_reminders(now)` lists (false for any other, and nothing is marked).");
     cls.def(
         "join_waitlist",
         [](py_scheduler& s, py::handle client, py::handle service_id, py::handle start, py::handle end,

@@ -406,6 +406,10 @@ public:
     [[nodiscard]] std::vector<due_reminder> due_reminders(instant now);
     /// True for exactly one caller per booking and offset, across processes.
     bool mark_reminded(std::string_view booking_id, minutes offset);
+    /// As above, but only a reminder `due_reminders(now)` lists (false for any
+    /// other, and nothing marked): what a worker claims after listing them, so
+    /// that a claim made early cannot silence a reminder before its time.
+    bool mark_reminded(std::string_view booking_id, minutes offset, instant now);
 
     /// Active bookings of `resource` starting in `[from, from + days)`, by
     /// start; `days` from 1 to max_upcoming_days.

@@ -197,26 +197,43 @@ batch_outcome scheduler::book_many(std::span<const booking_request> requests, in
 
 // ---- reminders, lists, audit ----
 
+namespace {
+
+/// The reminder offsets of the settings, shortest first.
+std::vector<minutes> reminder_offsets(transaction& tx) {
+    std::vector<minutes> offsets = tx.load_settings().reminder_offsets;
+    std::sort(offsets.begin(), offsets.end());
+    return offsets;
+}
+
+/// The offset of `b`'s reminder due at `now` (`offsets` shortest first), if any.
+std::optional<minutes> due_offset(transaction& tx, const booking_record& b, std::span<const minutes> offsets,
+                                  instant now) {
+    if (b.status != booking_status::confirmed || b.for_pool() || b.time.start <= now) return std::nullopt;
+    // Only the closest offset that has passed: a booking made two hours
+    // before its start gets the two-hour reminder, not also the day-before one.
+    const auto passed =
+        std::find_if(offsets.begin(), offsets.end(), [&](minutes offset) { return b.time.start - offset <= now; });
+    // And only one whose moment came after the booking took its time
+    // (`updated_at`: booked, confirmed or moved; nothing else changes a
+    // booking before its start): a lesson booked 23 hours ahead gets no
+    // day-before reminder seconds after "Booked". A room is not reminded: its
+    // main booking's client is.
+    if (passed == offsets.end() || b.time.start - *passed < b.updated_at || tx.reminded(b.id, *passed))
+        return std::nullopt;
+    return *passed;
+}
+
+}  // namespace
+
 std::vector<due_reminder> scheduler::due_reminders(instant now) {
     return store_.read([&](transaction& tx) {
-        std::vector<minutes> offsets = tx.load_settings().reminder_offsets;
+        const std::vector<minutes> offsets = reminder_offsets(tx);
         std::vector<due_reminder> out;
         if (offsets.empty()) return out;
-        std::sort(offsets.begin(), offsets.end());
         const interval coming{now + std::chrono::seconds{1}, now + offsets.back() + std::chrono::seconds{1}};
-        for (const booking_record& b : tx.confirmed_starting_in(coming)) {
-            if (b.for_pool()) continue;  // a room is not reminded: its main booking's client is
-            // Only the closest offset that has passed: a booking made two hours
-            // before its start gets the two-hour reminder, not also the day-before one.
-            const auto passed = std::find_if(offsets.begin(), offsets.end(),
-                                             [&](minutes offset) { return b.time.start - offset <= now; });
-            // And only one whose moment came after the booking took its time
-            // (`updated_at`: booked, confirmed or moved; nothing else changes a
-            // booking before its start): a lesson booked 23 hours ahead gets no
-            // day-before reminder seconds after "Booked".
-            if (passed != offsets.end() && b.time.start - *passed >= b.updated_at && !tx.reminded(b.id, *passed))
-                out.push_back({b, *passed});
-        }
+        for (const booking_record& b : tx.confirmed_starting_in(coming))
+            if (const auto offset = due_offset(tx, b, offsets, now)) out.push_back({b, *offset});
         return out;
     });
 }
@@ -226,6 +243,15 @@ bool scheduler::mark_reminded(std::string_view booking_id, minutes offset) {
     return store_.write({}, [&](transaction& tx) {
         if (!tx.booking(booking_id)) missing("id", "booking", booking_id);
         return tx.mark_reminded(booking_id, offset);
+    });
+}
+
+bool scheduler::mark_reminded(std::string_view booking_id, minutes offset, instant now) {
+    check_minutes(offset, "offset");
+    return store_.write({}, [&](transaction& tx) {
+        const auto b = tx.booking(booking_id);
+        if (!b) missing("id", "booking", booking_id);
+        return due_offset(tx, *b, reminder_offsets(tx), now) == offset && tx.mark_reminded(booking_id, offset);
     });
 }
 

@@ -802,6 +802,19 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.due_reminders(tuesday - 23h).empty());
     }
 
+    SUBCASE("a reminder claimed before it is due is not marked") {
+        s.save_settings({.reminder_offsets = {24h, 2h}});
+        const booking_record b = s.book(cut_at(monday_0900), monday_0900 - 72h);
+        CHECK_FALSE(s.mark_reminded(b.id, 2h, monday_0900 - 23h));   // the two-hour one is not due yet
+        CHECK_FALSE(s.mark_reminded(b.id, 7min, monday_0900 - 23h)); // no such offset
+        CHECK(s.mark_reminded(b.id, 24h, monday_0900 - 23h));
+        CHECK_FALSE(s.mark_reminded(b.id, 24h, monday_0900 - 23h));  // once
+        const auto due = s.due_reminders(monday_0900 - 1h);
+        REQUIRE(due.size() == 1);
+        CHECK(due.front().offset == 2h);
+        CHECK(field_of([&] { (void)s.mark_reminded("bk_none", 2h, monday_0900 - 1h); }) == "id");
+    }
+
     SUBCASE("two reminder workers racing mark a reminder exactly once") {
         const booking_record b = s.book(cut_at(monday_0900), now);
         std::atomic<int> winners{0};

@@ -201,6 +201,16 @@ def test_two_workers_marking_one_reminder_one_wins(api: Api) -> None:
     assert due(api) == []
 
 
+def test_a_reminder_not_due_is_not_marked(memory_api: Api) -> None:
+    with_reminders(memory_api, 1440, 60)
+    booking = book(memory_api, TEN)["id"]
+    assert mark(memory_api, booking, 60, "worker").json() == {"marked": False}  # due only in the last hour
+    assert mark(memory_api, booking, 7, "worker").json() == {"marked": False}  # no such offset
+    memory_api.clock.now = utc("2027-03-01T08:15")
+    assert [r["offset_minutes"] for r in due(memory_api)] == [60]  # the early claims silenced nothing
+    assert mark(memory_api, booking, 60, "worker").json() == {"marked": True}
+
+
 def test_workers_racing_for_a_reminder_mark_it_once(memory_api: Api) -> None:
     with_reminders(memory_api, 1440)
     booking = book(memory_api, TEN)["id"]

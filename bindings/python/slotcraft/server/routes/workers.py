@@ -157,9 +157,11 @@ def routes(ctx: Context) -> APIRouter:
     @api.post("/reminders/sent", name="mark_reminder_sent")
     def mark_reminder_sent(sent: SentReminder) -> dict[str, bool]:
         """Claims a due reminder: `marked` is true for the first caller only, who
-        sends it; a worker that gets false lost the race and leaves it."""
+        sends it; a worker that gets false lost the race and leaves it. A
+        reminder not due now is not marked (false): a claim made early cannot
+        silence it."""
         offset = minutes_field(sent.offset_minutes, "offset_minutes")
         with fields_named(id="booking", offset="offset_minutes"):
-            return {"marked": scheduler.mark_reminded(sent.booking, offset)}
+            return {"marked": scheduler.mark_reminded(sent.booking, offset, now=ctx.clock())}
 
     return api

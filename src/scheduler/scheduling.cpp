@@ -370,8 +370,6 @@ const booking_context& context_of(transaction& tx, const booking_request& reques
     return cache->emplace(std::move(key), load_context(tx, request.resource, request.service)).first->second;
 }
 
-/// Checks and writes one booking or hold inside `tx`; `contexts`, when
-/// given, keeps the catalog reads for the next requests of the same transaction.
 namespace {
 
 /// Whether `request` (a hold for `hold_for`, or a booking) asks for what
@@ -398,6 +396,8 @@ bool same_request(transaction& tx, const booking_record& earlier, const booking_
 
 }  // namespace
 
+/// Checks and writes one booking or hold inside `tx`; `contexts`, when
+/// given, keeps the catalog reads for the next requests of the same transaction.
 booking_record book_in(transaction& tx, const booking_request& request, instant now,
                        std::optional<minutes> hold_for, std::string_view series,
                        context_cache* contexts, const lock_set* locks) {

@@ -56,7 +56,7 @@ def service_filter() -> Any:
     return Query("", description="a service's id: only its bookings; none: every service's", example="cut")
 
 
-BOOKING_STATUSES = ("confirmed", "held", "cancelled")
+BOOKING_STATUSES = tuple(sc.BookingStatus.__members__)  # as the scheduler names them
 
 
 def status_filter() -> Any:

@@ -24,6 +24,13 @@ def test_a_client_renames_themselves_but_cannot_create_or_touch_another(memory_a
         {"network": "telegram", "external_id": "tg-1"}]}).json()["name"] == "C. One"
     assert error_of(memory_api.client.put("/v1/clients/c9", {"name": "Sneaky"}), 403)["field"] == "id"
     assert memory_api.scheduler.client("c9") is None
+    # A name alone keeps the accounts; claiming another messenger account (someone else's, perhaps) is refused.
+    assert memory_api.client.put("/v1/clients/c1", {"name": "C1"}).json()["identities"] == [
+        {"network": "telegram", "external_id": "tg-1"}]
+    claimed = {"name": "C1", "identities": [{"network": "telegram", "external_id": "tg-1"},
+                                            {"network": "whatsapp", "external_id": "+4917000000"}]}
+    assert error_of(memory_api.client.put("/v1/clients/c1", claimed), 403)["field"] == "identities"
+    assert len(memory_api.scheduler.client("c1").identities) == 1
 
 
 def test_staff_read_clients_but_create_and_replace_none(memory_api: Api) -> None:

@@ -39,6 +39,10 @@ class IdentityLookup(BaseModel):
 CLIENT_ID = Path(description="the client's id; a client may name only their own", example="c1")
 
 
+def _accounts(client: sc.Client) -> set[tuple[str, str]]:
+    return {(i.network.name, i.external_id) for i in client.identities}
+
+
 def _found(client: sc.Client | None, id: str) -> sc.Client:
     if client is None:
         raise ApiError(404, f'no client "{id}"', field="id")
@@ -93,9 +97,18 @@ def routes(ctx: Context) -> APIRouter:
             raise ApiError(404, f'no client "{id}"', field="id")
         if body.get("id", id) != id:
             raise ApiError(400, f'the body names client "{body["id"]}", the path "{id}"', field="id")
-        existed = scheduler.client(id) is not None
+        existing = scheduler.client(id)
         with body_fields("client"):
-            scheduler.put_client(sc.Client.from_dict({**body, "id": id}), actor=who.actor)
+            client = sc.Client.from_dict({**body, "id": id})
+            if who.role == "client" and existing is not None:
+                # A client renames themselves; which messenger accounts are theirs is not theirs to say (an account
+                # claimed here would be this client to whoever uses it later): a bot's /connect or an admin adds them.
+                if "identities" not in body:
+                    client.identities = existing.identities
+                elif _accounts(client) != _accounts(existing):
+                    raise ApiError(403, "a client changes their name, not their messenger accounts", field="identities")
+            scheduler.put_client(client, actor=who.actor)
+        existed = existing is not None
         response.status_code = 200 if existed else 201
         return get_client(id, who)
 

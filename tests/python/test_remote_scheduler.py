@@ -91,7 +91,7 @@ class Local:
     def __getattr__(self, name: str) -> Callable[..., Any]:
         method = getattr(self.s, name)
         if name in ("slots", "book", "hold", "confirm", "cancel", "reschedule", "client_bookings", "due_reminders",
-                    "mark_attendance", "join_waitlist", "leave_waitlist", "process_waitlist"):
+                    "mark_reminded", "mark_attendance", "join_waitlist", "leave_waitlist", "process_waitlist"):
             return lambda *args, **kwargs: method(*args, **kwargs, now=self.clock.now)
         return method  # type: ignore[no-any-return]
 
@@ -239,6 +239,7 @@ def script(s: Any, clock: Clock) -> list[tuple[str, Callable[[], Any]]]:
         ("mark one sent", lambda: s.mark_reminded(made["first"].id, timedelta(hours=24))),
         ("mark it again", lambda: s.mark_reminded(made["first"].id, timedelta(hours=24))),
         ("mark in seconds", lambda: s.mark_reminded(made["first"].id, timedelta(seconds=30))),
+        ("mark each due one sent", lambda: [s.mark_reminded(r.booking.id, r.offset) for r in s.due_reminders()]),
         ("due after", lambda: s.due_reminders()),
         ("wait for boris at nine", keep("waiter", lambda: s.join_waitlist(
             "c2", "cut", NINE, NINE + minutes(30), resource="boris", offer_ttl=minutes(15)))),

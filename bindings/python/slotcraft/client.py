@@ -651,7 +651,8 @@ class RemoteScheduler:
         return [DueReminder(_booking(r["booking"]), timedelta(minutes=r["offset_minutes"])) for r in due]
 
     def mark_reminded(self, id: str, offset: timedelta) -> bool:
-        """True for exactly one caller per booking and offset, across processes and servers."""
+        """True for exactly one caller per booking and offset, across processes and servers; the server marks only
+        a reminder due at its clock, as `Scheduler.mark_reminded(id, offset, now=...)` does (false for any other)."""
         body = {"booking": id, "offset_minutes": _minutes(offset, "offset")}
         marked: bool = self._call("POST", "/reminders/sent", body=body,
                                   fields={"booking": "id", "offset_minutes": "offset"})["marked"]

@@ -23,14 +23,18 @@ BOOKING = {"resource": "anna", "service": "cut", "start": "2027-03-01T09:00:00Z"
 class Admin:
     """An app delivering its webhooks every 20 ms, and an admin key's client."""
 
-    def __init__(self, http: TestClient, key: str, clock: Clock) -> None:
-        self.http, self.clock = http, clock
-        self.headers = {"Authorization": f"Bearer {key}"}
+    def __init__(self, http: TestClient, keys: server.ApiKeys, clock: Clock) -> None:
+        self.http, self.keys, self.clock = http, keys, clock
+        self.headers = self.new_key("ops")
+
+    def new_key(self, name: str) -> dict[str, str]:
+        """The headers of a new admin key."""
+        return {"Authorization": f"Bearer {self.keys.create(name, 'admin')[1]}"}
 
     def subscribe(self, receiver: Receiver, events: list[str], **headers: str) -> dict[str, object]:
         answer = self.http.post("/v1/webhooks", json={"url": receiver.url, "events": events},
                                 headers=self.headers | headers)
-        assert answer.status_code in (200, 201), answer.text
+        assert answer.status_code == 201, answer.text
         body: dict[str, object] = answer.json()
         return body
 
@@ -40,7 +44,7 @@ def admin(salon: sc.Scheduler) -> Iterator[Admin]:
     keys, clock = server.ApiKeys(salon), Clock()
     app = server.create_app(salon, keys, clock=clock, webhook_interval=timedelta(milliseconds=20))
     with TestClient(app) as http:  # runs the app's start and shutdown
-        yield Admin(http, keys.create("ops", "admin")[1], clock)
+        yield Admin(http, keys, clock)
     keys.close()
 
 
@@ -60,14 +64,26 @@ def test_a_subscription_made_over_http_gets_a_booking_made_over_http(admin: Admi
     assert [(a["attempt"], a["status_code"]) for a in one.json()["attempt_log"]] == [(1, 204)]
 
 
-def test_the_same_idempotency_key_answers_the_first_subscription_with_200(admin: Admin, receiver: Receiver) -> None:
-    first = admin.subscribe(receiver, ["booking.created"], **{"Idempotency-Key": "k1"})
-    again = admin.http.post("/v1/webhooks", json={"url": receiver.url, "events": ["booking.created"]},
-                            headers=admin.headers | {"Idempotency-Key": "k1"})
-    assert again.status_code == 200 and again.json() == first
-    other = admin.http.post("/v1/webhooks", json={"url": receiver.url, "events": ["hold.expired"]},
+def test_the_same_idempotency_key_answers_the_first_subscription_again(admin: Admin, receiver: Receiver) -> None:
+    body = {"url": receiver.url, "events": ["booking.created"]}
+    first = admin.http.post("/v1/webhooks", json=body, headers=admin.headers | {"Idempotency-Key": "k1"})
+    again = admin.http.post("/v1/webhooks", json=body, headers=admin.headers | {"Idempotency-Key": "k1"})
+    assert (first.status_code, again.status_code, again.json()) == (201, 201, first.json())
+    assert (first.headers.get("Idempotent-Replayed"), again.headers["Idempotent-Replayed"]) == (None, "true")
+    other = admin.http.post("/v1/webhooks", json=body | {"events": ["hold.expired"]},
                             headers=admin.headers | {"Idempotency-Key": "k1"})
     assert error_of(other, 409)["field"] == "Idempotency-Key"
+    assert len(admin.http.get("/v1/webhooks", headers=admin.headers).json()["webhooks"]) == 1
+
+
+def test_an_idempotency_key_is_its_callers_own(admin: Admin, receiver: Receiver) -> None:
+    other_admin = admin.new_key("second ops")
+    body = {"url": receiver.url, "events": ["booking.created"]}
+    first = admin.http.post("/v1/webhooks", json=body, headers=admin.headers | {"Idempotency-Key": "k1"})
+    theirs = admin.http.post("/v1/webhooks", json=body, headers=other_admin | {"Idempotency-Key": "k1"})
+    assert (first.status_code, theirs.status_code) == (201, 201)
+    assert theirs.json()["webhook"]["id"] != first.json()["webhook"]["id"]
+    assert theirs.json()["secret"] != first.json()["secret"]
 
 
 def test_a_failed_delivery_is_in_the_log_and_can_be_sent_again(admin: Admin, receiver: Receiver) -> None:

@@ -1,6 +1,6 @@
 """`Idempotency-Key` for the POSTs whose answer is a secret shown once: an API
-key, a user's invite, a calendar feed's token (and an .ics import, which
-writes). The scheduler keeps its bookings' keys itself; these answers are kept
+key, a webhook's signing secret, a user's invite, a calendar feed's token (and
+an .ics import and the booking page's hold, which write). The scheduler keeps its bookings' keys itself; these answers are kept
 here, in the table `server_idempotent_answers` of the scheduler's database.
 
 The same key and body answer the first answer again (with the header

@@ -69,9 +69,7 @@ SCHEMA = (
     secret TEXT NOT NULL,
     starts_after BIGINT NOT NULL,
     created_at TEXT NOT NULL,
-    disabled_at TEXT NOT NULL DEFAULT '',
-    idempotency_key TEXT UNIQUE,
-    request_hash TEXT NOT NULL DEFAULT '')""",
+    disabled_at TEXT NOT NULL DEFAULT '')""",
     # How far the workers have turned the audit log into deliveries.
     """CREATE TABLE IF NOT EXISTS server_webhook_cursor (
     name TEXT PRIMARY KEY,
@@ -291,34 +289,19 @@ class Webhooks:
     def close(self) -> None:
         self._db.close()
 
-    def create(self, url: str, events: Sequence[str], *, description: str = "",
-               idempotency_key: str = "") -> tuple[Subscription, str, bool]:
-        """A subscription, its signing secret (shown to its creator), and
-        whether it is new: the same `idempotency_key` and request answer the
-        first subscription, the same key with another request is a 409. Its
-        events start after the last change made before it."""
+    def create(self, url: str, events: Sequence[str], *, description: str = "") -> tuple[Subscription, str]:
+        """A new subscription and its signing secret (shown to its creator).
+        Its events start after the last change made before it."""
         url, wanted = _check_url(url), _check_events(events)
         if len(description) > MAX_DESCRIPTION_LENGTH:
             raise ApiError(400, f"must be at most {MAX_DESCRIPTION_LENGTH} characters", field="description")
-        request = json.dumps([url, wanted, description])
-        request_hash = hashlib.sha256(request.encode()).hexdigest()
         id, secret, now = f"wh_{secrets.token_hex(8)}", f"whsec_{secrets.token_urlsafe(32)}", self._clock()
         with self._db.transaction() as tx:
-            if idempotency_key:
-                found = tx.run(f"SELECT {_SUBSCRIPTION_COLUMNS}, secret, request_hash FROM server_webhooks "
-                               "WHERE idempotency_key = ?", (idempotency_key,))
-                if found:
-                    *columns, first_secret, first_hash = found[0]
-                    if first_hash != request_hash:
-                        raise ApiError(409, "this Idempotency-Key was used with another request",
-                                       field="Idempotency-Key")
-                    return _subscription(columns), first_secret, False
             starts_after = self._follow_from(tx)
-            tx.run("INSERT INTO server_webhooks (id, url, events, description, secret, starts_after, created_at, "
-                   "idempotency_key, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (id, url, ",".join(wanted), description, secret, starts_after, _text(now),
-                    idempotency_key or None, request_hash))
-        return Subscription(id, url, wanted, description, _text(now), ""), secret, True
+            tx.run("INSERT INTO server_webhooks (id, url, events, description, secret, starts_after, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (id, url, ",".join(wanted), description, secret, starts_after, _text(now)))
+        return Subscription(id, url, wanted, description, _text(now), ""), secret
 
     def _follow_from(self, tx: Transaction) -> int:
         """The sequence of the last audit entry, where a new subscription's

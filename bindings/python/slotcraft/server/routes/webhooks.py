@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, StrictStr
 
-from ..auth import ADMIN, Rules
+from ..auth import ADMIN, Principal, Rules
 from ..context import Context
+from ..idempotency import IdempotentAnswers, answered_once
 from ..paging import cursor_query, decode_cursor, encode_cursor, limit_query
 from ..routing import ApiRoute
 from ..webhooks import DELIVERY_STATUSES, EVENTS, Webhooks
@@ -47,19 +48,24 @@ class NewWebhook(BaseModel):
 def routes(ctx: Context) -> APIRouter:
     api = APIRouter(route_class=ApiRoute, tags=["webhooks"])
 
+    answers = ctx.tables(IdempotentAnswers)
+
     def hooks() -> Webhooks:
         return ctx.tables(Webhooks)
 
     @api.post("/webhooks", name="create_webhook", status_code=201)
-    def create_webhook(webhook: NewWebhook, response: Response, key: str = idempotency_key()) -> dict[str, Any]:
+    def create_webhook(webhook: NewWebhook, response: Response, key: str = idempotency_key(),
+                       who: Principal = Depends(ctx.caller)) -> dict[str, Any]:
         """Subscribes an address to events from now on. The answer holds the
         subscription's signing `secret`, which receivers check the
         `Slotcraft-Signature` header with (docs/http.md); keep it. The same
-        `Idempotency-Key` and body answer the first subscription (200)."""
-        subscription, secret, new = hooks().create(webhook.url, webhook.events, description=webhook.description,
-                                                   idempotency_key=key)
-        response.status_code = 201 if new else 200
-        return {"webhook": subscription.view(), "secret": secret}
+        `Idempotency-Key` and body answer the first subscription again, its
+        secret included."""
+        def make() -> dict[str, Any]:
+            subscription, secret = hooks().create(webhook.url, webhook.events, description=webhook.description)
+            return {"webhook": subscription.view(), "secret": secret}
+        answer: dict[str, Any] = answered_once(answers, response, who, key, ["create_webhook", webhook.dict()], make)
+        return answer
 
     @api.get("/webhooks", name="list_webhooks")
     def list_webhooks() -> dict[str, Any]:

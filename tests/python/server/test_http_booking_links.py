@@ -520,14 +520,20 @@ def test_forged_or_stale_telegram_init_data_is_refused_and_nothing_is_booked(
     assert everything(memory_api.scheduler) == before
 
 
-def test_without_a_bot_token_telegram_sign_in_is_503(memory_api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("init_data", [signed_init_data(), "user=%7B%22id%22%3A1%7D&auth_date=1",
+                                       signed_init_data(auth_date="1")], ids=["signed", "unsigned", "stale"])
+def test_without_a_bot_token_telegram_sign_in_is_503(
+    memory_api: Api, monkeypatch: pytest.MonkeyPatch, init_data: str
+) -> None:
     monkeypatch.delenv(BOT_TOKEN_VARIABLE, raising=False)
     make_link(memory_api)
-    answer = memory_api.anonymous.post("/v1/public/telegram/session", {"init_data": signed_init_data()})
+    before = everything(memory_api.scheduler)
+    answer = memory_api.anonymous.post("/v1/public/telegram/session", {"init_data": init_data})
     assert BOT_TOKEN_VARIABLE in error_of(answer, 503)["message"]
     held = memory_api.anonymous.post("/v1/public/book/anna/holds",
-                                     {"service": "cut", "start": NINE, "init_data": signed_init_data()})
+                                     {"service": "cut", "start": NINE, "init_data": init_data})
     assert error_of(held, 503)
+    assert everything(memory_api.scheduler) == before
     assert memory_api.scheduler.clients() == [memory_api.scheduler.client("c1")]
 
 

@@ -88,16 +88,17 @@ def _user(fields: Mapping[str, str]) -> TelegramUser:
 
 def verify(init_data: str, now: datetime) -> TelegramUser:
     """The user of `init_data` if Telegram signed it for this server's bot within
-    MAX_AGE of `now`; else a 401 naming init_data (a 503 when no bot token is set)."""
+    MAX_AGE of `now`; else a 401 naming init_data. Without a bot token set,
+    nothing can be checked: a 503, whatever `init_data` is."""
+    bot_token = os.environ.get(BOT_TOKEN_VARIABLE, "")
+    if not bot_token:
+        raise ApiError(503, f"this server has no Telegram bot token (set {BOT_TOKEN_VARIABLE}), so it cannot "
+                       "check a Mini App's initData")
     fields = _fields(init_data)
     received = fields.get("hash", "")
     if not received:
         raise _refused("init_data has no hash: it was not signed by Telegram")
     _check_age(fields, now)
-    bot_token = os.environ.get(BOT_TOKEN_VARIABLE, "")
-    if not bot_token:
-        raise ApiError(503, f"this server has no Telegram bot token (set {BOT_TOKEN_VARIABLE}), so it cannot "
-                       "check a Mini App's initData")
     if not hmac.compare_digest(signature(fields, bot_token).encode(), received.encode()):
         raise _refused("init_data's signature does not match: it was not signed by Telegram for this bot, "
                        "or was changed")

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import slotcraft as sc
 
+from botkit import waitlist
 from botkit.core import Button, btn
 from botkit.handlers import Router
 
@@ -93,25 +94,9 @@ class Waitlist:
     def answer_offer(self, user: dict, entry_id: str, take: bool, message_id: int | None) -> None:
         user.update(self.reload(user))
         entry = self.s.find_waitlist_entry(entry_id) if entry_id else None
-        hold = self.s.booking(entry.offer) if entry is not None and entry.offer else None
-        if (entry is None or hold is None or not user["client_id"] or entry.client != user["client_id"]
-                or entry.status != sc.WaitlistStatus.offered or hold.status != sc.BookingStatus.held):
-            self.say(user, "waitlist_offer_gone")
-            return
-        zone = self.master_zone(hold.resource)
-        if not take:
-            self.s.leave_waitlist(entry.id, now=self.now(), actor=self.actor(user))  # releases the hold
-            log.info("action waitlist decline user=%s entry=%s", user["user_id"], entry.id)
-            if message_id is not None:
-                self.edit(user, message_id, "card_closed", service=self.service_name(hold.service),
-                          when=self.when(user, hold.start, zone))
-            self.say(user, "waitlist_declined")
-            return
-        try:
-            b = self.s.confirm(hold.hold_token, now=self.now(), actor=self.actor(user))
-        except (sc.Conflict, sc.NotFound) as e:  # the hold expired meanwhile, or the time is no longer bookable
-            log.info("action waitlist confirm refused user=%s field=%s", user["user_id"], e.field)
-            self.say(user, "waitlist_offer_gone")
-            return
-        log.info("action booked user=%s booking=%s (waiting list)", user["user_id"], b.id)
-        self.announce_booked(user, b, message_id)
+        own = entry is not None and user["client_id"] and entry.client == user["client_id"]
+        waitlist.answer_offer(self, user, entry if own else None, take, message_id)
+
+    def close_offer_card(self, user: dict, message_id: int, hold: sc.BookingRecord) -> None:
+        self.edit(user, message_id, "card_closed", service=self.service_name(hold.service),
+                  when=self.when(user, hold.start, self.master_zone(hold.resource)))

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import slotcraft as sc
 
+from botkit import waitlist
 from botkit.core import Button, btn
 from botkit.handlers import Router
 
@@ -169,23 +170,7 @@ class Waitlist:
         return sent
 
     def answer_offer(self, user: dict, entry_id: str, take: bool, message_id: int | None) -> None:
-        entry = self.own_entry(user, entry_id)
-        hold = self.s.booking(entry.offer) if entry is not None and entry.offer else None
-        if entry is None or hold is None or entry.status != sc.WaitlistStatus.offered or hold.status != sc.BookingStatus.held:
-            self.say(user, "waitlist_offer_gone")
-            return
-        if not take:
-            self.s.leave_waitlist(entry.id, now=self.now(), actor=self.actor(user))  # releases the hold
-            log.info("action waitlist decline user=%s entry=%s", user["user_id"], entry.id)
-            if message_id is not None:
-                self.edit(user, message_id, "waitlist_card_closed", subject=self.subject_name(hold.service))
-            self.say(user, "waitlist_declined")
-            return
-        try:
-            b = self.s.confirm(hold.hold_token, now=self.now(), actor=self.actor(user))
-        except (sc.Conflict, sc.NotFound) as e:  # the hold expired meanwhile, or the time is no longer bookable
-            log.info("action waitlist confirm refused user=%s field=%s", user["user_id"], e.field)
-            self.say(user, "waitlist_offer_gone")
-            return
-        log.info("action booked booking=%s user=%s (waiting list)", b.id, user["user_id"])
-        self.announce_booked(user, b, message_id)
+        waitlist.answer_offer(self, user, self.own_entry(user, entry_id), take, message_id)
+
+    def close_offer_card(self, user: dict, message_id: int, hold: sc.BookingRecord) -> None:
+        self.edit(user, message_id, "waitlist_card_closed", subject=self.subject_name(hold.service))

@@ -113,9 +113,14 @@ zone to_zone(py::handle value, const std::string& field);
 /// The items of a list, tuple or other iterable (not a str, bytes or mapping).
 std::vector<py::object> to_items(py::handle value, const std::string& field);
 
+/// How deep JSON-like data may nest: far beyond any record's shape, and far
+/// below what would exhaust the stack (a dict that holds itself nests forever).
+inline constexpr int max_json_depth = 512;
+
 /// JSON-compatible Python data (dict with str keys, list, tuple, str, int,
-/// float, bool, None; aware datetimes become ISO 8601 UTC text).
-nlohmann::json to_json(py::handle value, const std::string& field);
+/// float, bool, None; aware datetimes become ISO 8601 UTC text), nested at
+/// most `max_json_depth` levels.
+nlohmann::json to_json(py::handle value, const std::string& field, int depth = 0);
 py::object from_json(const nlohmann::json& value);
 /// A dict, or a str of JSON text. Field paths inside start at `root`
 /// (`resource.id`), or at the top (`service.duration`) when `root` is empty;

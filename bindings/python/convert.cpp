@@ -368,9 +368,12 @@ std::vector<py::object> to_items(py::handle value, const std::string& field) {
 
 // ---- JSON-like data ----
 
-nlohmann::json to_json(py::handle value, const std::string& field) {
+nlohmann::json to_json(py::handle value, const std::string& field, int depth) {
     datetime_api();
     PyObject* obj = value.ptr();
+    if (depth > max_json_depth)  // named by its outermost member: the whole path would be thousands of characters
+        reject(field.empty() ? "query" : field.substr(0, field.find_first_of(".[")),
+               fmt::format("nests deeper than {} levels (a dict or list that holds itself?)", max_json_depth));
     if (value.is_none()) return nullptr;
     if (PyBool_Check(obj)) return obj == Py_True;
     if (PyLong_Check(obj)) return to_int64(value, field);
@@ -382,7 +385,7 @@ nlohmann::json to_json(py::handle value, const std::string& field) {
         for (const auto& [key, item] : py::reinterpret_borrow<py::dict>(value)) {
             if (!PyUnicode_Check(key.ptr())) reject(field, "keys must be str, got " + type_name(key));
             const std::string name = to_text(key, field.empty() ? "query" : field);
-            out[name] = to_json(item, field.empty() ? name : field + "." + name);
+            out[name] = to_json(item, field.empty() ? name : field + "." + name, depth + 1);
         }
         return out;
     }
@@ -390,7 +393,7 @@ nlohmann::json to_json(py::handle value, const std::string& field) {
         nlohmann::json out = nlohmann::json::array();
         std::size_t i = 0;
         for (py::handle item : value) {
-            out.push_back(to_json(item, indexed(field, i)));
+            out.push_back(to_json(item, indexed(field, i), depth + 1));
             ++i;
         }
         return out;

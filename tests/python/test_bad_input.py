@@ -40,6 +40,23 @@ def cut(**changes: Any) -> sc.Service:
     return s
 
 
+def holding_itself(data: dict[str, Any], member: str = "x") -> dict[str, Any]:
+    """A copy of `data` whose `member` is the dict itself: JSON-like data nested without end."""
+    out = dict(data)
+    out[member] = out
+    return out
+
+
+def nested_lists(depth: int) -> list[Any]:
+    """`[[[...]]]`, `depth` lists deep."""
+    outer: list[Any] = []
+    inner = outer
+    for _ in range(depth):
+        inner.append([])
+        inner = inner[0]
+    return outer
+
+
 def engine_query() -> sc.Query:
     return sc.Query.from_dict(QUERY)
 
@@ -128,6 +145,12 @@ CASES: list[Case] = [
     ("Query.from_json: not JSON", lambda s: sc.Query.from_json("{not json"), sc.InvalidArgument, "query"),
     ("Query.from_json: not text", lambda s: sc.Query.from_json(QUERY), sc.InvalidArgument, "text"),
     ("find_slots: a list", lambda s: sc.find_slots([QUERY]), sc.InvalidArgument, "query"),
+    ("find_slots: a dict that holds itself", lambda s: sc.find_slots(holding_itself(QUERY)), sc.InvalidArgument, "x"),
+    ("find_slots: 50,000 nested lists in a member it ignores", lambda s: sc.find_slots(query(note=nested_lists(50_000))), sc.InvalidArgument, "note"),
+    ("explain: a dict that holds itself", lambda s: sc.explain(holding_itself(QUERY), utc("2026-03-02T09:00")), sc.InvalidArgument, "x"),
+    ("Query.from_dict: a service that holds itself", lambda s: sc.Query.from_dict(query(service=holding_itself({"id": "s", "duration": 30}))), sc.InvalidArgument, "service"),
+    ("Service.from_dict: holds itself", lambda s: sc.Service.from_dict(holding_itself({"id": "s", "duration": 30})), sc.InvalidArgument, "service"),
+    ("ResourceRecord.from_dict: a name that holds it", lambda s: sc.ResourceRecord.from_dict(holding_itself({"id": "a", "timezone": "UTC"}, "name")), sc.InvalidArgument, "resource"),
     ("find_slots: weekly and rotation", lambda s: sc.find_slots(query(resources=[{"id": "r", "timezone": "UTC", "weekly": {}, "rotation": {"anchor": "2026-03-02", "weeks": [{}]}}])), sc.InvalidArgument, "resources[0].rotation"),
     ("find_slots: rotation of 53 weeks", lambda s: sc.find_slots(query(resources=[{"id": "r", "timezone": "UTC", "rotation": {"anchor": "2026-03-02", "weeks": [{}] * 53}}])), sc.InvalidArgument, "resources[0].rotation"),
     ("find_slots: rotation anchor", lambda s: sc.find_slots(query(resources=[{"id": "r", "timezone": "UTC", "rotation": {"anchor": "soon", "weeks": [{}]}}])), sc.InvalidArgument, "resources[0].rotation.anchor"),

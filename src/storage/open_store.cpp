@@ -21,6 +21,8 @@ bool postgres_store_available() noexcept {
 
 std::unique_ptr<store> open_store(std::string_view target) {
     if (target.empty()) reject("db", "a store is required: a SQLite file path, postgresql://... or memory:");
+    // The C APIs below would read up to the NUL and open another file or server.
+    if (target.find('\0') != std::string_view::npos) reject("db", "must not contain a NUL character");
     if (target.starts_with("postgresql://") || target.starts_with("postgres://")) {
 #ifdef SLOTCRAFT_HAS_POSTGRES
         return open_postgres_store(std::string(target));

@@ -74,6 +74,16 @@ std::pair<error_category, std::string> refusal(store& db, const std::function<vo
     return {error_category::storage, "nothing raised"};
 }
 
+TEST_CASE("a URI holding a NUL is refused naming uri, before libpq reads only its first part") {
+    try {
+        (void)open_postgres_store(std::string("postgresql:///nowhere\0?host=/tmp", 32));
+        FAIL("a URI with a NUL was accepted");
+    } catch (const error& e) {
+        CHECK(e.category() == error_category::invalid_argument);
+        CHECK(e.field() == "uri");
+    }
+}
+
 TEST_CASE("every statement of PostgreSQL's catalog, and its own, prepares against the latest schema") {
     scratch_schema schema;
     (void)open_postgres_store(schema.uri());  // creates the schema

@@ -221,6 +221,9 @@ CASES: list[Case] = [
     # ---- stores ----
     ("open_store: empty", lambda s: sc.open_store(""), sc.InvalidArgument, "db"),
     ("open_store: int", lambda s: sc.open_store(5), sc.InvalidArgument, "target"),
+    ("open_store: a NUL in the path", lambda s: sc.open_store("/tmp/x\0y.sqlite"), sc.InvalidArgument, "db"),
+    ("Scheduler: a NUL in the path", lambda s: sc.Scheduler("/tmp/x\0y.sqlite"), sc.InvalidArgument, "db"),
+    ("open_sqlite_store: a NUL in the path", lambda s: sc.open_sqlite_store("/tmp/x\0y.sqlite"), sc.InvalidArgument, "path"),
     ("open_sqlite_store: int timeout", lambda s: sc.open_sqlite_store(":memory:", busy_timeout=5), sc.InvalidArgument, "busy_timeout"),
     ("open_sqlite_store: negative timeout", lambda s: sc.open_sqlite_store(":memory:", busy_timeout=timedelta(seconds=-1)), sc.InvalidArgument, "busy_timeout"),
     ("open_sqlite_store: sync off", lambda s: sc.open_sqlite_store(":memory:", synchronous="off"), sc.InvalidArgument, "synchronous"),

@@ -1,5 +1,6 @@
 #include <slotcraft/error.hpp>
 #include <slotcraft/storage/open_store.hpp>
+#include <slotcraft/storage/sqlite_store.hpp>
 
 #include <doctest/doctest.h>
 
@@ -18,6 +19,26 @@ TEST_CASE("open_store refuses an empty target, naming the field db") {
         CHECK(e.category() == error_category::invalid_argument);
         CHECK(e.field() == "db");
     }
+}
+
+TEST_CASE("a store target holding a NUL is refused, and no file named by its first part is made") {
+    const auto dir = std::filesystem::temp_directory_path() / ("slotcraft-nul-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "x").string() + std::string("\0y.sqlite", 9);
+    const auto field_of = [](auto&& open) {
+        try {
+            (void)open();
+        } catch (const error& e) {
+            CHECK(e.category() == error_category::invalid_argument);
+            return e.field();
+        }
+        FAIL("a path with a NUL was accepted");
+        return std::string();
+    };
+    CHECK(field_of([&] { return open_store(path); }) == "db");
+    CHECK(field_of([&] { return open_sqlite_store(path); }) == "path");
+    CHECK(std::filesystem::is_empty(dir));
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("open_store gives separate empty stores for memory:") {

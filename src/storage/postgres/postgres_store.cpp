@@ -545,6 +545,8 @@ private:
 int postgres_schema_version() noexcept { return latest_version; }
 
 std::unique_ptr<store> open_postgres_store(const std::string& uri, const postgres_options& options) {
+    // libpq would read up to the NUL and connect elsewhere.
+    if (uri.find('\0') != std::string::npos) reject("uri", "must not contain a NUL character");
     return std::make_unique<postgres_store>(uri, options);
 }
 

@@ -606,6 +606,8 @@ private:
 int sqlite_schema_version() noexcept { return latest_version; }
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path, const sqlite_options& options) {
+    // sqlite3_open_v2 would read up to the NUL and open another file.
+    if (path.find('\0') != std::string::npos) reject("path", "must not contain a NUL character");
     return std::make_unique<sqlite_store>(path, options);
 }
 

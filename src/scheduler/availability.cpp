@@ -125,6 +125,7 @@ std::optional<schedule> rules_of(transaction& tx, std::string_view resource_id, 
             open_places.push_back(&ls);
     if (open_places.empty()) {
         if (location.empty()) return std::nullopt;
+        if (!tx.location(location)) missing("location", "location", location);
         reject("location", fmt::format("resource \"{}\" has no schedule at location \"{}\"", resource_id, location));
     }
     if (open_places.size() > 1)

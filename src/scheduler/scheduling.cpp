@@ -226,12 +226,13 @@ booking_context load_context(transaction& tx, std::string_view resource_id, std:
     return {std::move(*r), std::move(*s), tx.load_settings(), archived_locations(tx)};
 }
 
-/// The location a request books at: the asked one, which must be eligible,
-/// or the only eligible one.
-std::vector<std::string> request_locations(const booking_context& ctx, std::string_view requested) {
+/// The location a request books at: the asked one, which must exist and be
+/// eligible, or the only eligible one.
+std::vector<std::string> request_locations(transaction& tx, const booking_context& ctx, std::string_view requested) {
     refuse_archived(ctx.closed_places.contains(requested), "location", "location", requested);
     auto places = eligible_locations(ctx, requested);
     if (places.empty()) {
+        if (!requested.empty() && !tx.location(requested)) missing("location", "location", requested);
         if (!requested.empty())
             reject("location", fmt::format("service \"{}\" is not offered by \"{}\" at location \"{}\"",
                                            ctx.offered.rules.id, ctx.resource.id, requested));
@@ -283,7 +284,7 @@ checked_start check_start(transaction& tx, const booking_context& ctx, std::stri
         const interval reach{std::min(padded.start, start - booking_margin), std::max(padded.end, start + booking_margin)};
         pools.emplace(tx, ctx, reach, locks);
     }
-    for (const std::string& place : request_locations(ctx, requested_location)) {
+    for (const std::string& place : request_locations(tx, ctx, requested_location)) {
         slot_query q = single_start_query(tx, ctx, place, start, seats, asker, now, leave_out);
         if (pools) q.pools = pools->at(place, leave_out, wishes.required);
         auto refusal = explain(q, start).front();

@@ -177,7 +177,7 @@ slot_query single_start_query(transaction& tx, const booking_context& ctx, std::
 booking_context load_context(transaction& tx, std::string_view resource_id, std::string_view service_id);
 // The location a request books at: the asked one, which must be eligible, or
 // the only eligible one.
-std::vector<std::string> request_locations(const booking_context& ctx, std::string_view requested);
+std::vector<std::string> request_locations(transaction& tx, const booking_context& ctx, std::string_view requested);
 
 struct checked_start {
     std::string location;         // where it is bookable, if anywhere

@@ -564,7 +564,7 @@ TEST_CASE("--db: a start free at two locations is two slots, and reschedule --lo
     REQUIRE(moved.status == 0);
     CHECK(json::parse(moved.out)["location"] == "salon-b");
     CHECK(json::parse(moved.out)["start"] == "2026-03-02T12:00:00Z");
-    CHECK(salon.refusal("reschedule " + id + " 2026-03-02T12:00:00Z --location mars", 2)["field"] == "location");
+    CHECK(salon.refusal("reschedule " + id + " 2026-03-02T12:00:00Z --location mars", 3)["field"] == "location");
     CHECK(salon.refusal("check cut anna 2026-03-02T06:00:00Z --ignore-booking bk_none", 3)["field"] == "ignore_booking");
 }
 

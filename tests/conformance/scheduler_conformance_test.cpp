@@ -866,6 +866,14 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         booking_request yoga{.resource = "anna", .service = "yoga", .location = "salon-b", .start = monday_0900};
         CHECK(field_of([&] { (void)s.book(yoga, now); }) == "location");
         request = cut_at(monday_0900);
+        request.location = "nowhere";  // no such location: an unknown id, as in a listing
+        CHECK(category_of([&] { (void)s.book(request, now); }) == error_category::not_found);
+        CHECK(field_of([&] { (void)s.book(request, now); }) == "location");
+        CHECK(category_of([&] { (void)s.check(request, now); }) == error_category::not_found);
+        CHECK(category_of([&] { (void)s.hold(request, 10min, now); }) == error_category::not_found);
+        CHECK(category_of([&] { (void)s.slots({.service = "cut", .location = "nowhere", .from = now, .to = now + 24h}, now); }) ==
+              error_category::not_found);
+        request = cut_at(monday_0900);
         request.seats = 0;
         CHECK(field_of([&] { (void)s.book(request, now); }) == "seats");
         CHECK(field_of([&] { (void)s.hold(cut_at(monday_0900), 0min, now); }) == "ttl");

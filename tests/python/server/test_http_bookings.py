@@ -99,7 +99,7 @@ def test_the_same_idempotency_key_with_another_body_is_409(memory_api: Api, othe
         (cut(colour="red"), "colour", 400),
         (cut(resource="zed"), "resource", 404),
         (cut(service="nope"), "service", 404),
-        (cut(location="nowhere"), "location", 400),
+        (cut(location="nowhere"), "location", 404),
         (cut(client="nobody"), "client", 404),
         (cut(service="yoga", resource="boris"), "service", 400),
         (["anna"], "body", 400),
@@ -231,7 +231,7 @@ def test_reschedule_moves_or_answers_409_with_the_reasons(api: Api) -> None:
 
 @pytest.mark.parametrize(
     ("body", "field", "status"),
-    [({}, "start", 400), ({"start": "10:00"}, "start", 400), ({"start": TEN, "location": "nowhere"}, "location", 400),
+    [({}, "start", 400), ({"start": "10:00"}, "start", 400), ({"start": TEN, "location": "nowhere"}, "location", 404),
      ({"start": TEN, "when": "now"}, "when", 400)],
 )
 def test_reschedule_bad_input_names_the_field(memory_api: Api, body: dict, field: str, status: int) -> None:

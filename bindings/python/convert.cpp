@@ -159,6 +159,8 @@ local_date to_date(py::handle value, const std::string& field) {
 py::object from_date(local_date day) {
     datetime_api();
     const date::year_month_day ymd{day};
+    if (ymd.year() < date::year{1} || ymd.year() > date::year{9999})  // 0001-01-01T00:00Z is still 0000 in New York
+        throw error(error_category::invalid_argument, "", "the date is outside the years 1-9999 of datetime");
     PyObject* out = PyDate_FromDate(static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
                                     static_cast<int>(static_cast<unsigned>(ymd.day())));
     if (out == nullptr) throw py::error_already_set();

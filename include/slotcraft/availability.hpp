@@ -71,6 +71,10 @@ struct slot_query {
     void validate() const {
         validate_query_range(from, to, seats);
         asked.validate("service.");
+        // Every slot's end must be an instant an answer can spell.
+        if (from < earliest_instant) reject("from", "must not be before 0001-01-01T00:00:00Z");
+        if (to - std::chrono::seconds{1} > latest_instant - asked.duration)
+            reject("to", "a slot starting before it would end after 9999-12-31T23:59:59Z");
         if (resources.empty()) reject("resources", "at least one resource is needed");
         // The first resource whose id an earlier one has: sorted by hash, only
         // equal hashes compare the ids.

@@ -21,6 +21,11 @@ namespace slotcraft {
 using instant = std::chrono::sys_seconds;
 using std::chrono::minutes;
 
+/// The first and the last instant slotcraft reads and writes: the years
+/// 0001-9999 in UTC, which ISO 8601 text spells with four digits.
+inline constexpr instant earliest_instant{date::sys_days{date::year{1} / 1 / 1}};
+inline constexpr instant latest_instant{date::sys_days{date::year{9999} / 12 / 31} + std::chrono::seconds{86399}};
+
 /// A half-open interval `[start, end)` of instants.
 struct interval {
     instant start{};
@@ -112,7 +117,10 @@ inline instant parse_instant(std::string_view text, const std::string& field = "
     if (*h > 23 || *mi > 59 || sec > 59) return fail("time of day out of range");
     const auto local = date::sys_days{ymd}.time_since_epoch() + std::chrono::hours{*h} +
                        std::chrono::minutes{*mi} + std::chrono::seconds{sec};
-    return instant{std::chrono::duration_cast<std::chrono::seconds>(local) - offset};
+    const instant t{std::chrono::duration_cast<std::chrono::seconds>(local) - offset};
+    // 9999-12-31T23:00:00-05:00 is in the year 10000 in UTC, which no answer could spell.
+    if (t < earliest_instant || t > latest_instant) return fail("outside the years 0001-9999 in UTC");
+    return t;
 }
 
 

@@ -273,6 +273,9 @@ member_choice choose_members(const slot_query& q, const zone& tz, instant s, con
 checked_start check_start(transaction& tx, const booking_context& ctx, std::string_view requested_location,
                           instant start, int seats, std::string_view client, instant now, std::string_view leave_out,
                           const pool_wishes& wishes, const lock_set* locks) {
+    // A booking's end must be an instant its record can spell.
+    if (start < earliest_instant || start > latest_instant - ctx.offered.rules.duration)
+        reject("start", "the booking must begin and end within the years 0001-9999 in UTC");
     checked_start out;
     // The client's bookings and the pools' members are read once, whatever the number of places tried.
     const std::optional<asking_client> asker = asking_client_of(tx, client, ctx.offered.rules, leave_out);

@@ -71,6 +71,7 @@ CASES: list[Case] = [
     # ---- time ----
     ("parse_instant: not text", lambda s: sc.parse_instant(20260301), sc.InvalidArgument, "text"),
     ("parse_instant: no offset", lambda s: sc.parse_instant("2026-03-01T10:00"), sc.InvalidArgument, "text"),
+    ("parse_instant: the year 10000 in UTC", lambda s: sc.parse_instant("9999-12-31T23:00:00-05:00"), sc.InvalidArgument, "text"),
     ("format_instant: naive", lambda s: sc.format_instant(NAIVE), sc.InvalidArgument, "t"),
     ("format_instant: a date", lambda s: sc.format_instant(date(2026, 3, 1)), sc.InvalidArgument, "t"),
     ("format_instant: text", lambda s: sc.format_instant("2026-03-01T10:00:00Z"), sc.InvalidArgument, "t"),
@@ -97,6 +98,7 @@ CASES: list[Case] = [
     ("Zone.to_utc: int time", lambda s: sc.Zone("UTC").to_utc(date(2026, 3, 1), 9), sc.InvalidArgument, "at"),
     ("Zone.instants_at: text day", lambda s: sc.Zone("UTC").instants_at("2026-03-01", "09:00"), sc.InvalidArgument, "day"),
     ("Zone.date_of: naive", lambda s: sc.Zone("UTC").date_of(NAIVE), sc.InvalidArgument, "t"),
+    ("Zone.date_of: the year 0 in New York", lambda s: sc.Zone("America/New_York").date_of(datetime(1, 1, 1, tzinfo=timezone.utc)), sc.InvalidArgument, ""),
     # ---- engine objects ----
     ("Service: int duration", lambda s: sc.Service("cut", 30), sc.InvalidArgument, "duration"),
     ("Service: 90 seconds", lambda s: sc.Service("cut", timedelta(seconds=90)), sc.InvalidArgument, "duration"),
@@ -145,6 +147,7 @@ CASES: list[Case] = [
     ("Query.from_json: not JSON", lambda s: sc.Query.from_json("{not json"), sc.InvalidArgument, "query"),
     ("Query.from_json: not text", lambda s: sc.Query.from_json(QUERY), sc.InvalidArgument, "text"),
     ("find_slots: a list", lambda s: sc.find_slots([QUERY]), sc.InvalidArgument, "query"),
+    ("find_slots: a slot would end in the year 10000", lambda s: sc.find_slots(query(**{"from": "9999-12-31T23:00:00Z", "to": "9999-12-31T23:59:59Z"})), sc.InvalidArgument, "to"),
     ("find_slots: a dict that holds itself", lambda s: sc.find_slots(holding_itself(QUERY)), sc.InvalidArgument, "x"),
     ("find_slots: 50,000 nested lists in a member it ignores", lambda s: sc.find_slots(query(note=nested_lists(50_000))), sc.InvalidArgument, "note"),
     ("explain: a dict that holds itself", lambda s: sc.explain(holding_itself(QUERY), utc("2026-03-02T09:00")), sc.InvalidArgument, "x"),
@@ -285,6 +288,8 @@ CASES: list[Case] = [
     ("book: unknown location", lambda s: s.book("anna", "cut", T, location="mars", now=NOW), sc.NotFound, "location"),
     ("check: unknown location", lambda s: s.check("anna", "cut", T, location="mars", now=NOW), sc.NotFound, "location"),
     ("hold: unknown location", lambda s: s.hold("anna", "cut", T, minutes(10), location="mars", now=NOW), sc.NotFound, "location"),
+    ("book: ends in the year 10000", lambda s: s.book("anna", "cut", datetime(9999, 12, 31, 23, 45, tzinfo=timezone.utc), now=NOW), sc.InvalidArgument, "start"),
+    ("check: ends in the year 10000", lambda s: s.check("anna", "cut", datetime(9999, 12, 31, 23, 45, tzinfo=timezone.utc), now=NOW), sc.InvalidArgument, "start"),
     ("slots: unknown mode", lambda s: s.slots("cut", T, T + minutes(60), mode="most", now=NOW), sc.InvalidArgument, "mode"),
     ("slots: zero seats", lambda s: s.slots("cut", T, T + minutes(60), seats=0, now=NOW), sc.InvalidArgument, "seats"),
     ("check: empty resource", lambda s: s.check("", "cut", T, now=NOW), sc.InvalidArgument, "resource"),

@@ -39,6 +39,21 @@ TEST_CASE("malformed instants are refused naming the field") {
     }
 }
 
+TEST_CASE("an instant outside the years 0001-9999 in UTC is refused, though written inside them") {
+    for (const char* outside : {"9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00"}) {
+        CAPTURE(outside);
+        try {
+            (void)parse_instant(outside, "from");
+            FAIL("accepted");
+        } catch (const error& e) {
+            CHECK(e.field() == "from");
+            CHECK(std::string(e.what()).find("0001-9999") != std::string::npos);
+        }
+    }
+    CHECK(parse_instant("9999-12-31T18:59:59-05:00") == latest_instant);
+    CHECK(parse_instant("0001-01-01T01:00:00+01:00") == earliest_instant);
+}
+
 TEST_CASE("a local time of day is HH:MM from 00:00 to 24:00") {
     CHECK(wall_time::parse("00:00", "t").since_midnight() == minutes{0});
     CHECK(wall_time::parse("09:05", "t").since_midnight() == minutes{545});

@@ -94,6 +94,16 @@ TEST_CASE("a query range longer than 366 days is refused, and exactly 366 days i
     CHECK(refused_field(q) == "to");
 }
 
+TEST_CASE("a query whose last slot would end after the year 9999 is refused naming to") {
+    json q = valid();
+    q["now"] = "9999-12-30T00:00:00Z";
+    q["from"] = "9999-12-31T00:00:00Z";
+    q["to"] = "9999-12-31T23:30:01Z";  // a 30-minute slot at 23:30:00 would end at 10000-01-01T00:00:00Z
+    CHECK(refused_field(q) == "to");
+    q["to"] = "9999-12-31T23:30:00Z";
+    CHECK(refused_field(q).empty());
+}
+
 TEST_CASE("malformed ISO 8601 is refused") {
     json q = valid();
     q["now"] = "yesterday";

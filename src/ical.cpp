@@ -1,4 +1,6 @@
 // iCalendar output with libical (see include/slotcraft/ical.hpp).
+#include "rrule.hpp"
+
 #include <slotcraft/error.hpp>
 #include <slotcraft/ical.hpp>
 
@@ -9,6 +11,8 @@
 #include <climits>
 #include <ctime>
 #include <memory>
+#include <span>
+#include <vector>
 
 namespace slotcraft {
 namespace {
@@ -79,11 +83,45 @@ icalproperty* with_wall_time(icalproperty* p, const zone& tz, const std::string&
     return p;
 }
 
+/// The wall time of `t` on its local date in `tz`.
+std::chrono::seconds clock_time(const zone& tz, instant t) { return tz.to_local(t) - date::local_seconds{tz.date_of(t)}; }
+
+/// The wall times of day a series' rule gives its occurrences: every BYHOUR
+/// x BYMINUTE x BYSECOND, each defaulting to the first start's (RFC 5545
+/// §3.3.10; FREQ is DAILY or coarser).
+std::vector<std::chrono::seconds> times_of_day(const calendar_series& s, std::chrono::seconds first_wall) {
+    const detail::rrule rule = detail::parse_rrule(s.rule.rrule);
+    const date::hh_mm_ss<std::chrono::seconds> first{first_wall};
+    const auto or_first = [](const std::vector<int>& by, long long first_value) {
+        return by.empty() ? std::vector<long long>{first_value} : std::vector<long long>(by.begin(), by.end());
+    };
+    std::vector<std::chrono::seconds> out;
+    for (long long h : or_first(rule.by_hour, first.hours().count()))
+        for (long long m : or_first(rule.by_minute, first.minutes().count()))
+            for (long long sec : or_first(rule.by_second, first.seconds().count()))
+                out.push_back(std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{sec});
+    return out;
+}
+
+/// The wall time the rule gave the occurrence at `at`, which EXDATE and
+/// RECURRENCE-ID must name: its clock time, unless that is none of the
+/// rule's (a DST gap moved the occurrence later, SPEC §1), then the rule's
+/// time of that day that lands on `at`.
+std::chrono::seconds rule_wall_time(const zone& tz, instant at, std::span<const std::chrono::seconds> times) {
+    const std::chrono::seconds clock = clock_time(tz, at);
+    if (std::find(times.begin(), times.end(), clock) != times.end()) return clock;
+    const local_date day = tz.date_of(at);
+    for (const std::chrono::seconds t : times)
+        if (tz.to_utc(day, std::chrono::duration_cast<minutes>(t)) == at) return t;
+    return clock;
+}
+
 /// The series' master VEVENT followed by its cancelled overrides.
 std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
     const zone tz = zone::locate(s.time_zone, "time_zone");
     const instant first = s.rule.first_start;
-    const std::chrono::seconds wall = tz.to_local(first) - date::local_seconds{tz.date_of(first)};
+    const std::chrono::seconds wall = clock_time(tz, first);
+    const std::vector<std::chrono::seconds> times = times_of_day(s, wall);
     const std::string uid = s.rule.id + "@slotcraft";
     calendar_entry master = s.master;
     master.booking.series.clear();  // the series is the event itself
@@ -97,13 +135,24 @@ std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
     replace(ICAL_UID_PROPERTY, icalproperty_new_uid(uid.c_str()));
     replace(ICAL_DTSTART_PROPERTY, with_wall_time(icalproperty_new_dtstart(utc(first)), tz, s.time_zone, first, wall));
     const instant first_end = first + s.length;
-    const std::chrono::seconds end_wall = tz.to_local(first_end) - date::local_seconds{tz.date_of(first_end)};
-    replace(ICAL_DTEND_PROPERTY,
-            with_wall_time(icalproperty_new_dtend(utc(first_end)), tz, s.time_zone, first_end, end_wall));
+    const std::chrono::seconds end_wall = clock_time(tz, first_end);
+    if (is_utc(s.time_zone) ||
+        tz.to_utc(tz.date_of(first_end), std::chrono::duration_cast<minutes>(end_wall)) == first_end) {
+        replace(ICAL_DTEND_PROPERTY,
+                with_wall_time(icalproperty_new_dtend(utc(first_end)), tz, s.time_zone, first_end, end_wall));
+    } else {
+        // The end is in the second of a repeated hour, which a wall time names
+        // the first of (RFC 5545 §3.3.5): a DTEND would be at or before DTSTART.
+        icalproperty* dtend = icalcomponent_get_first_property(event, ICAL_DTEND_PROPERTY);
+        icalcomponent_remove_property(event, dtend);
+        icalproperty_free(dtend);
+        icalcomponent_add_property(event, icalproperty_new_duration(icaldurationtype_from_int(
+                                              static_cast<int>(std::chrono::seconds{s.length}.count()))));
+    }
     icalcomponent_add_property(event, icalproperty_new_rrule(icalrecurrencetype_from_string(s.rule.rrule.c_str())));
     for (const instant skipped : s.excluded)
-        icalcomponent_add_property(event,
-                                   with_wall_time(icalproperty_new_exdate(utc(skipped)), tz, s.time_zone, skipped, wall));
+        icalcomponent_add_property(event, with_wall_time(icalproperty_new_exdate(utc(skipped)), tz, s.time_zone, skipped,
+                                                         rule_wall_time(tz, skipped, times)));
     std::vector<icalcomponent*> out{event};
     for (const auto& [occurrence, entry] : s.cancelled) {
         calendar_entry moved = entry;
@@ -113,8 +162,9 @@ std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
         icalcomponent_remove_property(override_event, old);
         icalproperty_free(old);
         icalcomponent_add_property(override_event, icalproperty_new_uid(uid.c_str()));
-        icalcomponent_add_property(override_event, with_wall_time(icalproperty_new_recurrenceid(utc(occurrence)), tz,
-                                                                  s.time_zone, occurrence, wall));
+        icalcomponent_add_property(override_event,
+                                   with_wall_time(icalproperty_new_recurrenceid(utc(occurrence)), tz, s.time_zone,
+                                                  occurrence, rule_wall_time(tz, occurrence, times)));
         out.push_back(override_event);
     }
     return out;

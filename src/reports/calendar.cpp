@@ -1,5 +1,6 @@
 // scheduler: iCalendar export of bookings and import of busy time.
 
+#include "../rrule.hpp"
 #include "../scheduler/scheduling.hpp"
 #include "report_records.hpp"
 
@@ -20,13 +21,14 @@ namespace {
 /// TZID: an UNTIL becomes the UTC instant of the last occurrence (the same
 /// occurrences; slotcraft also accepts a local date or wall time).
 std::string exported_rule(const std::string& rule, const std::vector<instant>& occurrences) {
-    if (rule.find("UNTIL=") == std::string::npos) return rule;
+    // Rule part names are case-insensitive (RFC 5545 §3.1): `until=` is an UNTIL too.
+    if (detail::upper(rule).find("UNTIL=") == std::string::npos) return rule;
     std::string out;
     std::size_t pos = 0;
     while (pos <= rule.size()) {
         const std::size_t end = std::min(rule.find(';', pos), rule.size());
         const std::string part = rule.substr(pos, end - pos);
-        if (!part.starts_with("UNTIL=")) out += (out.empty() ? "" : ";") + part;
+        if (!detail::upper(part).starts_with("UNTIL=")) out += (out.empty() ? "" : ";") + part;
         pos = end + 1;
     }
     return out + date::format(";UNTIL=%Y%m%dT%H%M%SZ", occurrences.back());

@@ -119,6 +119,71 @@ def test_a_booked_series_exports_as_one_recurring_event_in_the_resources_zone(sa
     assert all(f"UID:{b.id}@slotcraft" not in ics for b in out.booked)
 
 
+def expanded_starts(ics: str) -> set[datetime]:
+    """The starts a calendar shows for the VEVENTs of `ics`, as python3-icalendar and dateutil expand them (readers
+    slotcraft did not write): each rule from its DTSTART, less its EXDATEs and its cancelled RECURRENCE-IDs."""
+    import icalendar
+    from dateutil.rrule import rrulestr
+
+    events = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    cancelled = {(str(e["UID"]), e["RECURRENCE-ID"].dt) for e in events
+                 if "RECURRENCE-ID" in e and str(e["STATUS"]) == "CANCELLED"}
+    starts: set[datetime] = set()
+    for e in events:
+        if "RECURRENCE-ID" in e or str(e["STATUS"]) == "CANCELLED":
+            continue
+        first = e["DTSTART"].dt
+        if "RRULE" not in e:
+            starts.add(first)
+            continue
+        exdates = e.get("EXDATE", [])
+        excluded = {d.dt for x in (exdates if isinstance(exdates, list) else [exdates]) for d in x.dts}
+        rule = rrulestr(e["RRULE"].to_ical().decode(), dtstart=first)
+        starts |= {t for t in rule if t not in excluded and (str(e["UID"]), t) not in cancelled}
+    return {t.astimezone(timezone.utc) for t in starts}
+
+
+def test_a_series_of_two_times_a_day_exports_each_skipped_and_cancelled_time_at_its_own_hour(
+    salon: sc.Scheduler,
+) -> None:
+    out = salon.book_recurring("anna", "cut", datetime(2027, 3, 1, 9, 0, tzinfo=BERLIN), "FREQ=DAILY;BYHOUR=9,15;COUNT=4",
+                               client="c1", now=NOW)
+    assert [b.start.astimezone(BERLIN).hour for b in out.booked] == [9, 15, 9, 15]
+    salon.cancel(out.booked[1].id, now=NOW)  # 03-01 15:00: a cancelled override
+    moved = salon.reschedule(out.booked[3].id, datetime(2027, 3, 2, 16, 0, tzinfo=BERLIN), now=NOW)  # an EXDATE
+    ics = salon.export_ics(resource="anna", now=NOW)
+    active = {b.start for b in (out.booked[0], out.booked[2], moved)}
+    assert expanded_starts(ics) == active
+    assert {(i.start, i.end - i.start) for i in sc.read_ics(ics, "Europe/Berlin", NOW, NOW + timedelta(days=60)).busy} == {
+        (t, timedelta(minutes=30)) for t in active}
+
+
+def test_a_series_whose_first_end_is_in_the_repeated_hour_exports_a_duration_not_an_earlier_dtend(
+    salon: sc.Scheduler,
+) -> None:
+    import icalendar
+
+    every_hour = {day: [("00:00", "24:00")] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    salon.put_resource(sc.ResourceRecord("nora", BERLIN, schedules=[sc.LocationSchedule("salon", weekly=every_hour)]))
+    salon.link("nora", "cut")
+    # 02:30 CEST on the night Berlin falls back: the 30 minutes end at the second 02:00 (CET).
+    out = salon.book_recurring("nora", "cut", utc("2027-10-31T00:30"), "FREQ=WEEKLY;COUNT=2", now=NOW)
+    ics = salon.export_ics(resource="nora", now=NOW)
+    [master] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert "DTEND" not in master and master["DURATION"].dt == timedelta(minutes=30)
+    busy = sc.read_ics(ics, "Europe/Berlin", NOW, NOW + timedelta(days=400)).busy
+    assert [(i.start, i.end) for i in busy] == [(b.start, b.end) for b in out.booked]
+
+
+@pytest.mark.parametrize("until", ["until=20270310", "Until=20270310T090000"])
+def test_an_until_in_any_case_is_exported_as_the_last_occurrences_utc_instant(salon: sc.Scheduler, until: str) -> None:
+    out = salon.book_recurring("anna", "cut", datetime(2027, 3, 1, 9, 0, tzinfo=BERLIN), f"FREQ=WEEKLY;BYDAY=MO,WE;{until}",
+                               now=NOW)
+    ics = salon.export_ics(resource="anna", now=NOW).replace("\r\n ", "")
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20270310T080000Z;BYDAY=MO,WE\r\n" in ics
+    assert expanded_starts(ics) == {b.start for b in out.booked}
+
+
 def test_bookings_csv_reads_back_with_the_csv_module_and_filters(salon: sc.Scheduler) -> None:
     import csv
     import io

@@ -17,6 +17,22 @@ namespace {
 
 }  // namespace
 
+namespace detail {
+
+void refuse_second_of_repeated_hour(const zone& where, instant first_start, const std::string& field) {
+    const date::local_seconds local = where.to_local(first_start);
+    const local_date day = date::floor<date::days>(local);
+    const auto wall = std::chrono::floor<minutes>(local - date::local_seconds{day});
+    const instant named = where.to_utc(day, wall) + (local - date::local_seconds{day} - wall);
+    if (named != first_start)
+        reject(field, fmt::format("{} is the second {} of that night in {}, and a rule's wall time names the first "
+                                  "({}); start the series at a time the clock shows once",
+                                  format_instant(first_start), date::format("%H:%M", local), where.name(),
+                                  format_instant(named)));
+}
+
+}  // namespace detail
+
 std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where, instant first_start,
                                        std::span<const local_date> except_dates) {
     const detail::rrule rule = detail::parse_rrule(rrule);
@@ -24,6 +40,7 @@ std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where
     if (rule.count && static_cast<std::size_t>(*rule.count) > max_recurrence_occurrences)
         bad_rule(fmt::format("COUNT may be at most {}", max_recurrence_occurrences));
 
+    detail::refuse_second_of_repeated_hour(where, first_start, "first_start");
     const date::local_seconds anchor = where.to_local(first_start);
     // The rule ends by COUNT or UNTIL (the expander itself stops where no occurrence can follow).
     const date::local_days last_day =

@@ -4,6 +4,7 @@
 // docs/calendars.md says what it does where RFC 5545 leaves a choice.
 
 #include <slotcraft/time.hpp>
+#include <slotcraft/tz.hpp>
 
 #include <date/date.h>
 
@@ -58,6 +59,12 @@ struct rrule {
 /// Past a UTC UNTIL, whether to look on: wall times in a DST gap move later
 /// (SPEC §1), so an instant past UNTIL may be followed by one before it, for a day.
 [[nodiscard]] bool may_come_back(const rrule_until& until, instant at);
+
+/// Refuses a series' first start whose wall time in `where` names an earlier
+/// instant: the second of a repeated hour, which a wall time never names
+/// (RFC 5545 §3.3.5, SPEC §1), so the rule's first occurrence would be an
+/// hour before the start asked. \throws error (invalid_argument) naming `field`.
+void refuse_second_of_repeated_hour(const zone& where, instant first_start, const std::string& field);
 
 /// Calls `next` with the rule's occurrences at or after `start` (the rule's
 /// DTSTART, which anchors the periods and the defaults), oldest first, as

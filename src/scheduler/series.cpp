@@ -1,5 +1,6 @@
 // scheduler: recurring series (RRULE) and cancelling their occurrences.
 
+#include "../rrule.hpp"
 #include "scheduling.hpp"
 
 #include <fmt/format.h>
@@ -18,12 +19,13 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
     if (!owner) missing("resource", "resource", request.first.resource);
     if (std::chrono::floor<minutes>(request.first.start) != request.first.start)
         reject("start", "a recurring series starts on a whole minute");
+    detail::refuse_second_of_repeated_hour(zone::locate(owner->time_zone, "time_zone"), request.first.start, "start");
     const std::vector<instant> starts =
         expand_recurrence(request.rrule, zone::locate(owner->time_zone, "time_zone"), request.first.start,
                           request.except_dates);
     const std::string fresh_series = "sr_" + random_hex(16);
     std::string rule = request.rrule;  // as the series record keeps it
-    if (rule.starts_with("RRULE:")) rule.erase(0, 6);
+    if (detail::upper(std::string_view(rule).substr(0, 6)) == "RRULE:") rule.erase(0, 6);  // in any case, as parsed
     const auto key_of = [&](instant start) { return request.first.idempotency_key + "@" + format_instant(start); };
     return write_locked(store_, booking_locks(std::span(&request.first, 1)), [&](transaction& tx, const lock_set& locks) {
         series_outcome out;

@@ -220,6 +220,9 @@ def test_report_cells_a_spreadsheet_would_run_are_neutralised(salon: sc.Schedule
     [
         (lambda s: s.book_recurring("anna", "cut", datetime(2027, 3, 16, 16), "FREQ=WEEKLY;COUNT=2", now=NOW), "start"),
         (lambda s: s.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY", now=NOW), "rrule"),
+        # The second 02:30 of the night Berlin falls back: a rule's wall time 02:30 names the first.
+        (lambda s: s.book_recurring("anna", "cut", utc("2027-10-31T01:30"), "FREQ=WEEKLY;COUNT=2", now=NOW), "start"),
+        (lambda s: sc.expand_recurrence("FREQ=WEEKLY;COUNT=2", "Europe/Berlin", utc("2027-10-31T01:30")), "first_start"),
         (lambda s: s.book_recurring("anna", "cut", utc("2027-03-16T16:00"), 7, now=NOW), "rrule"),
         (lambda s: s.book_recurring("anna", "cut", utc("2027-03-16T16:00"), "FREQ=WEEKLY;COUNT=2",
                                     except_dates="2027-03-23", now=NOW), "except_dates"),

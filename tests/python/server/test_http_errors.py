@@ -43,6 +43,17 @@ def test_a_body_that_is_not_json_is_400(memory_api: Api) -> None:
     assert error_of(response, 400)["field"] == "body"
 
 
+def test_a_member_given_twice_is_400_naming_it_and_nothing_is_booked(memory_api: Api) -> None:
+    # Python's json keeps the last of the two silently: the client meant one of them, and cannot say which.
+    body = b'{"resource": "anna", "service": "cut", "start": "2027-03-01T08:00:00Z", "start": "2027-03-01T09:00:00Z"}'
+    before = len(memory_api.scheduler.audit())
+    response = memory_api.http.post(
+        "/v1/bookings", content=body, headers={"Authorization": f"Bearer {memory_api.texts['admin']}",
+                                               "Content-Type": "application/json"})
+    assert error_of(response, 400)["field"] == "start"
+    assert len(memory_api.scheduler.audit()) == before
+
+
 def test_unknown_paths_and_methods_answer_in_the_shape(memory_api: Api) -> None:
     error_of(memory_api.admin.get("/v1/nothing"), 404)
     error_of(memory_api.admin.get("/elsewhere"), 404)

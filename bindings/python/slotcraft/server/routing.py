@@ -6,6 +6,7 @@ answers the same way without touching that app's own handlers.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -28,8 +29,26 @@ def _too_large() -> ApiError:
     return ApiError(413, f"the body is over {MAX_BODY_BYTES} bytes", field="body")
 
 
+def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members. A name given twice is a 400 naming it: Python's json would keep the last silently,
+    and I-JSON (RFC 7493 §2.3) forbids it, as slotcraft's own JSON reader does."""
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise ApiError(400, "is given twice in one object; give each member once", field=name)
+            seen.add(name)
+    return members
+
+
 class BoundedRequest(Request):
-    """A request whose body is read only up to MAX_BODY_BYTES."""
+    """A request whose body is read only up to MAX_BODY_BYTES, and whose JSON names each member once."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = json.loads(await self.body(), object_pairs_hook=_members)
+        return self._json
 
     async def body(self) -> bytes:
         if not hasattr(self, "_body"):

@@ -348,8 +348,8 @@ void register_engine(py::module_& m) {
                     py::handle mode, py::handle seats, py::handle client, py::handle assign, py::handle pools) {
             slot_query q;
             q.now = to_instant(now, "now");
-            q.from = to_instant(start, "start");
-            q.to = to_instant(end, "end");
+            q.from = to_instant(start, "from");  // errors name SPEC §8's fields (docs/python.md)
+            q.to = to_instant(end, "to");
             q.asked = to_value<service>(asked, "service");
             q.resources = to_values<resource>(resources, "resources");
             q.mode = to_enum<resource_mode>(mode, "mode", parse_resource_mode);
@@ -363,8 +363,12 @@ void register_engine(py::module_& m) {
         py::arg("mode") = resource_mode::any, py::arg("seats") = 1, py::arg("client") = py::none(),
         py::arg("assign") = py::none(), py::arg("pools") = py::list());
     field<as_instant>(cls_query, "now", &slot_query::now);
-    field<as_instant>(cls_query, "start", &slot_query::from, "The query range's start (`from` in SPEC §8).");
-    field<as_instant>(cls_query, "end", &slot_query::to, "The query range's end (`to` in SPEC §8).");
+    cls_query.def_property(
+        "start", [](const slot_query& q) { return from_instant(q.from); },
+        [](slot_query& q, py::handle v) { q.from = to_instant(v, "from"); }, "The query range's start (`from` in SPEC §8).");
+    cls_query.def_property(
+        "end", [](const slot_query& q) { return from_instant(q.to); },
+        [](slot_query& q, py::handle v) { q.to = to_instant(v, "to"); }, "The query range's end (`to` in SPEC §8).");
     cls_query.def_property(
         "service", [](slot_query& q) -> service& { return q.asked; },
         [](slot_query& q, py::handle v) { q.asked = to_value<service>(v, "service"); },

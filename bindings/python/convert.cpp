@@ -410,11 +410,7 @@ py::object from_json(const nlohmann::json& value) {
 
 nlohmann::json to_json_document(py::handle value, const std::string& root) {
     const std::string field = root.empty() ? "query" : root;
-    if (PyUnicode_Check(value.ptr())) {
-        auto document = nlohmann::json::parse(to_text(value, field), nullptr, false);
-        if (document.is_discarded()) reject(field, "is not valid JSON");
-        return document;
-    }
+    if (PyUnicode_Check(value.ptr())) return parse_json_text(to_text(value, field), field);
     if (!PyDict_Check(value.ptr())) reject(field, "must be a dict or JSON text, got " + type_name(value));
     return to_json(value, root);
 }

@@ -10,6 +10,8 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_set>
+#include <vector>
 
 namespace slotcraft {
 
@@ -288,12 +290,58 @@ public:
     return q;
 }
 
+/// Parses JSON text. A member named twice in one object is refused, naming
+/// its path (`service.duration`): RFC 8259 leaves the meaning to the reader
+/// and I-JSON (RFC 7493 §2.3) forbids it; keeping the last silently would
+/// hide the first (a second `"mon": []` closing Monday).
+/// \throws error (invalid_argument) naming `field` for text that is not JSON.
+[[nodiscard]] inline nlohmann::json parse_json_text(std::string_view text, const std::string& field) {
+    using event = nlohmann::json::parse_event_t;
+    struct open_value {
+        bool is_array = false;
+        std::size_t index = 0;       // arrays: the element being read
+        std::string name{};          // objects: the member being read
+        std::unordered_set<std::string> names{};
+    };
+    std::vector<open_value> open;
+    std::string repeated;  // the path of the first member named twice
+    const auto path_to = [&](std::string_view name) {
+        std::string out;
+        for (const open_value& v : open) {
+            if (&v == &open.back()) break;
+            out += v.is_array ? fmt::format("[{}]", v.index) : (out.empty() ? v.name : "." + v.name);
+        }
+        return out.empty() ? std::string(name) : out + "." + std::string(name);
+    };
+    const auto element_read = [&] {
+        if (!open.empty() && open.back().is_array) ++open.back().index;
+    };
+    const nlohmann::json::parser_callback_t track = [&](int, event e, nlohmann::json& parsed) {
+        switch (e) {
+            case event::object_start: open.push_back({}); break;
+            case event::array_start: open.push_back({.is_array = true}); break;
+            case event::key: {
+                open_value& object = open.back();
+                object.name = parsed.get<std::string>();
+                if (!object.names.insert(object.name).second && repeated.empty()) repeated = path_to(object.name);
+                break;
+            }
+            case event::object_end:
+            case event::array_end: open.pop_back(); element_read(); break;
+            case event::value: element_read(); break;
+        }
+        return true;
+    };
+    auto document = nlohmann::json::parse(text, track, false);
+    if (document.is_discarded()) reject(field, "is not valid JSON");
+    if (!repeated.empty()) reject(repeated, "is given twice in one object; give each member once");
+    return document;
+}
+
 /// Parses and reads a SPEC §8 query from text.
 /// \throws error (invalid_argument, field `query`) for text that is not JSON.
 [[nodiscard]] inline slot_query parse_query(std::string_view text) {
-    auto document = nlohmann::json::parse(text, nullptr, false);
-    if (document.is_discarded()) reject("query", "is not valid JSON");
-    return query_from_json(document);
+    return query_from_json(parse_json_text(text, "query"));
 }
 
 /// The SPEC §8 answer: `{"slots": [{"start", "end", "resources", "seats_left"}]}`,

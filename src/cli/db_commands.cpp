@@ -868,12 +868,14 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
     // audit [--after N] [--limit N]
     {
         auto* audit = app.add_subcommand("audit", "the append-only log of every change");
-        auto a = std::make_shared<std::pair<std::int64_t, std::size_t>>(0, 100);
+        auto a = std::make_shared<std::pair<std::int64_t, std::int64_t>>(0, 100);
         audit->add_option("--after", a->first, "show entries after this sequence number");
         audit->add_option("--limit", a->second, "at most this many entries (default 100)");
         audit->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
-                for (const audit_entry& e : s.audit(a->first, a->second)) {
+                // Signed, so that -1 is refused rather than read as the largest number.
+                if (a->second < 0) reject("limit", fmt::format("must not be negative (got {})", a->second));
+                for (const audit_entry& e : s.audit(a->first, static_cast<std::size_t>(a->second))) {
                     if (o.json) {
                         fmt::print("{}\n", json{{"sequence", e.sequence}, {"at", format_instant(e.at)}, {"actor", e.actor},
                                                 {"action", e.action}, {"subject", e.subject},

@@ -224,12 +224,22 @@ int main(int argc, char** argv) {
         return exit_usage;
     }
 
+    const bool stateless = (o.db.empty() && (slots->parsed() || explain->parsed())) || bench->parsed();
     try {
+        // Options are checked whether or not the command reads them: a typo is never silently ignored.
+        if (!o.now.empty()) (void)slotcraft::parse_instant(o.now, "now");
+        if (stateless && !o.now.empty())
+            slotcraft::reject("now", "a JSON query has its own \"now\"; --now is for the store's commands (--db)");
+        if (stateless && slots->parsed())
+            for (const char* only_with_db : {"service", "--from", "--to", "--resource", "--location", "--seats", "--mode",
+                                             "--ignore-booking", "--client"})
+                if (slots->get_option(only_with_db)->count() > 0)
+                    slotcraft::reject(std::string(only_with_db).substr(only_with_db[0] == '-' ? 2 : 0),
+                                      "needs --db; without it the query is the JSON on stdin");
         return run();
     } catch (const slotcraft::error& e) {
-        const bool stateless = (o.db.empty() && (slots->parsed() || explain->parsed())) || bench->parsed();
-        if (stateless && !q.pretty) {
-            fmt::print("{}\n", dump(slotcraft::error_to_json(e)));  // SPEC §8
+        if (stateless) {
+            fmt::print("{}\n", dump(slotcraft::error_to_json(e)));  // SPEC §8, with --pretty too
             return 2;
         }
         if (o.json) {

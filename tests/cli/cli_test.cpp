@@ -13,8 +13,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -60,6 +62,43 @@ TEST_CASE("--pretty prints the slots in the resource's local time") {
     REQUIRE(r.status == 0);
     CHECK(r.out.find("anna (Europe/Berlin)") != std::string::npos);
     CHECK(r.out.find("Mon 2026-03-02  09:00") != std::string::npos);
+}
+
+TEST_CASE("a query refused with --pretty prints the SPEC §8 error on stdout too") {
+    json q = query();
+    q.erase("now");
+    const outcome r = run("slots --pretty", q.dump());
+    CHECK(r.status == 2);
+    const json answer = json::parse(r.out, nullptr, false);
+    REQUIRE_MESSAGE(answer.is_object(), (r.out + r.err));
+    CHECK(answer["error"]["field"] == "now");
+}
+
+TEST_CASE("an option a stateless query does not read is refused naming it, not ignored") {
+    for (const auto& [args, field] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"--now garbage slots", "now"},
+             {"--now 2030-01-01T00:00:00Z slots", "now"},
+             {"--now 2030-01-01T00:00:00Z explain --start 2026-03-02T08:30:00Z", "now"},
+             {"slots cut", "service"},
+             {"slots --from garbage", "from"},
+             {"slots --seats 99", "seats"}}) {
+        CAPTURE(args);
+        const outcome r = run(args, query().dump());
+        CHECK(r.status == 2);
+        const json answer = json::parse(r.out, nullptr, false);
+        REQUIRE_MESSAGE(answer.is_object(), (r.out + r.err));
+        CHECK(answer["error"]["field"] == field);
+    }
+}
+
+TEST_CASE("a JSON query naming a member twice is refused naming its path, whichever value is valid") {
+    const std::string text = query().dump();
+    const std::string twice = text.substr(0, text.find("\"duration\":30")) + "\"duration\":-5," + text.substr(text.find("\"duration\":30"));
+    const outcome r = run("slots", twice);
+    CHECK(r.status == 2);
+    const json answer = json::parse(r.out, nullptr, false);
+    REQUIRE_MESSAGE(answer.is_object(), (r.out + r.err));
+    CHECK(answer["error"]["field"] == "service.duration");
 }
 
 TEST_CASE("explain names the booking in the way") {
@@ -304,6 +343,16 @@ struct salon_db {
 };
 
 }  // namespace
+
+TEST_CASE("--db: a malformed --now is refused by a command that does not read it, and nothing is written") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    salon.now = "garbage";
+    CHECK(salon.refusal("location add salon-c", 2)["field"] == "now");
+    salon.now = "2026-03-01T00:00:00Z";
+    CHECK(salon.audit_size() == before);
+    CHECK(salon.refusal("audit --limit -1", 2)["field"] == "limit");
+}
 
 TEST_CASE("--db: slots, book, a refused double booking with its reason, cancel and the audit log") {
     salon_db salon;

@@ -166,6 +166,7 @@ std::string unescaped(std::string_view text) {
 struct raw_event {
     std::size_t line = 0;
     std::size_t order = 0;
+    std::size_t calendar = 0;  ///< which VCALENDAR of the stream holds it, from 0
     std::vector<property> properties;
 
     [[nodiscard]] const property* first(std::string_view name) const {
@@ -177,8 +178,11 @@ struct raw_event {
 
 struct raw_calendar {
     std::vector<raw_event> events;
-    /// The content lines of each VTIMEZONE, by TZID (the first of a name wins).
-    std::map<std::string, std::vector<std::string>> time_zones;
+    /// The content lines of each VTIMEZONE, by VCALENDAR and TZID: a TZID names
+    /// a VTIMEZONE of its own calendar (RFC 5545 §3.2.19), so two calendars of
+    /// one stream may each define "Customized Time Zone". In one calendar the
+    /// first of a name wins.
+    std::map<std::pair<std::size_t, std::string>, std::vector<std::string>> time_zones;
 };
 
 raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& skipped) {
@@ -188,6 +192,7 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
     std::optional<std::vector<std::string>> zone_lines;
     std::string zone_id;
     bool any_calendar = false;
+    std::size_t calendars = 0;  // VCALENDARs begun so far
     std::size_t outside_from = 0;  // first line of a run of text outside any VCALENDAR
     for (const content_line& line : lines) {
         const std::string name = name_of(line.text);
@@ -208,8 +213,10 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
             if (name == "BEGIN") {
                 if (open.empty() && component != "VCALENDAR")
                     bad_file(line.number, fmt::format("BEGIN:{} outside BEGIN:VCALENDAR ... END:VCALENDAR", component));
+                if (open.empty()) ++calendars;  // a VCALENDAR
                 if (component == "VEVENT" && open.back() == "VCALENDAR")
-                    event = raw_event{.line = line.number, .order = out.events.size(), .properties = {}};
+                    event = raw_event{.line = line.number, .order = out.events.size(), .calendar = calendars - 1,
+                                      .properties = {}};
                 if (component == "VTIMEZONE" && open.back() == "VCALENDAR") {
                     zone_lines.emplace(std::vector<std::string>{line.text});
                     zone_id.clear();
@@ -225,7 +232,7 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
                     event.reset();
                 }
                 if (component == "VTIMEZONE" && zone_lines && !open.empty() && open.back() == "VCALENDAR") {
-                    if (!zone_id.empty()) out.time_zones.try_emplace(zone_id, std::move(*zone_lines));
+                    if (!zone_id.empty()) out.time_zones.try_emplace({calendars - 1, zone_id}, std::move(*zone_lines));
                     zone_lines.reset();
                 }
             }
@@ -274,6 +281,12 @@ public:
         return c;
     }
 
+    /// The wall time of an instant.
+    [[nodiscard]] date::local_seconds local(instant t) const {
+        if (zone_ != nullptr) return zone_->to_local(t);
+        return date::local_seconds{t.time_since_epoch() + (vtimezone_ != nullptr ? offset_at(t) : std::chrono::seconds{0})};
+    }
+
     /// The instant of a wall time (SPEC §1: a gap moves it later, an overlap takes the earlier instant).
     [[nodiscard]] instant at(date::local_seconds local) const {
         if (zone_ != nullptr) {
@@ -315,18 +328,19 @@ public:
     [[nodiscard]] const wall_clock& floating() const { return floating_; }
     [[nodiscard]] const wall_clock& utc() const { return utc_; }
 
-    /// The clock of a TZID: an IANA name; else the file's VTIMEZONE of that
-    /// name; else an IANA name after a path prefix (`/mozilla.org/20050126_1/Europe/Berlin`,
+    /// The clock of a TZID in the `calendar`-th VCALENDAR: an IANA name; else
+    /// that calendar's VTIMEZONE of that name; else an IANA name after a path prefix (`/mozilla.org/20050126_1/Europe/Berlin`,
     /// as libical and Thunderbird write them); else a Windows zone name
     /// (`W. Europe Standard Time`) by CLDR's table, through ICU.
-    const wall_clock& named(const std::string& tzid, std::size_t line) {
-        if (const auto found = clocks_.find(tzid); found != clocks_.end()) return found->second;
-        if (const zone* z = iana(tzid)) return clocks_.emplace(tzid, wall_clock::of(*z)).first->second;
-        if (const auto own = calendar_.time_zones.find(tzid); own != calendar_.time_zones.end())
-            return clocks_.emplace(tzid, wall_clock::of(vtimezone_of(tzid, own->second, line))).first->second;
+    const wall_clock& named(const std::string& tzid, std::size_t calendar, std::size_t line) {
+        const std::pair<std::size_t, std::string> key{calendar, tzid};
+        if (const auto found = clocks_.find(key); found != clocks_.end()) return found->second;
+        if (const zone* z = iana(tzid)) return clocks_.emplace(key, wall_clock::of(*z)).first->second;
+        if (const auto own = calendar_.time_zones.find(key); own != calendar_.time_zones.end())
+            return clocks_.emplace(key, wall_clock::of(vtimezone_of(tzid, own->second, line))).first->second;
         for (std::size_t slash = tzid.find('/'); slash != std::string::npos; slash = tzid.find('/', slash + 1))
-            if (const zone* z = iana(tzid.substr(slash + 1))) return clocks_.emplace(tzid, wall_clock::of(*z)).first->second;
-        if (const zone* z = windows_zone(tzid)) return clocks_.emplace(tzid, wall_clock::of(*z)).first->second;
+            if (const zone* z = iana(tzid.substr(slash + 1))) return clocks_.emplace(key, wall_clock::of(*z)).first->second;
+        if (const zone* z = windows_zone(tzid)) return clocks_.emplace(key, wall_clock::of(*z)).first->second;
         bad_file(line, fmt::format("TZID \"{}\" is neither an IANA or Windows zone nor a VTIMEZONE of the file",
                                    tzid.substr(0, 80)));
     }
@@ -406,7 +420,7 @@ private:
     const raw_calendar& calendar_;
     std::vector<std::unique_ptr<zone>> zones_;
     std::vector<std::unique_ptr<icaltimezone, zone_free>> own_;
-    std::map<std::string, wall_clock> clocks_;
+    std::map<std::pair<std::size_t, std::string>, wall_clock> clocks_;
 };
 
 // ---- values -----------------------------------------------------------------------------
@@ -567,7 +581,7 @@ public:
         if (parsed->is_date) out.clock = &zones_.floating();
         else if (parsed->utc) out.clock = &zones_.utc();
         else if (const std::string* tzid = p.param("TZID"); tzid != nullptr && !tzid->empty())
-            out.clock = &zones_.named(*tzid, p.line);
+            out.clock = &zones_.named(*tzid, calendar_, p.line);
         else out.clock = fallback != nullptr ? fallback : &zones_.floating();
         out.at = out.clock->at(out.local);
         return out;
@@ -584,6 +598,7 @@ public:
     /// The event, or nothing for a VEVENT without DTSTART (RFC 5545 allows
     /// one in a scheduling message; it blocks no time).
     std::optional<event> read(const raw_event& raw) {
+        calendar_ = raw.calendar;
         event out;
         out.line = raw.line;
         out.order = raw.order;
@@ -669,6 +684,7 @@ private:
 
     zone_book& zones_;
     skip_list& skipped_;
+    std::size_t calendar_ = 0;  // of the event being read
 };
 
 // ---- occurrences ----------------------------------------------------------------------
@@ -739,7 +755,15 @@ ics_busy read_ics(std::string_view text, const zone& floating, interval window) 
     for (const event& e : events)
         if (e.recurrence_id && masters.contains(e.uid)) overrides[e.uid].push_back(&e);
 
-    const date::local_days last_day = date::floor<date::days>(date::local_days{} + window.end.time_since_epoch()) + date::days{2};
+    // Occurrences are expanded two days past the window (wall times against
+    // instants), and as far again as a RANGE=THISANDFUTURE override moves
+    // later occurrences earlier: those may move into the window.
+    std::chrono::seconds moved_earlier{0};
+    for (const event& e : events)
+        if (e.recurrence_id && e.this_and_future && masters.contains(e.uid))
+            moved_earlier = std::max(moved_earlier, e.recurrence_id->at - e.start.at);
+    const date::local_days last_day = date::floor<date::days>(date::local_days{} + window.end.time_since_epoch()) +
+                                      date::days{2} + std::chrono::ceil<date::days>(moved_earlier);
     long long budget = max_file_occurrences;
     std::vector<interval> busy;
     const auto keep = [&](instant from, instant to) {
@@ -787,7 +811,9 @@ ics_busy read_ics(std::string_view text, const zone& floating, interval window) 
                 if (mine > theirs) found[i + 1] = o;
                 continue;
             }
-            if (gone.contains(o.start.at) || gone_days.contains(date::floor<date::days>(o.start.local))) continue;
+            // A date EXDATE is a local date of DTSTART's zone, whatever clock an RDATE was written on.
+            if (gone.contains(o.start.at) || gone_days.contains(date::floor<date::days>(e.start.clock->local(o.start.at))))
+                continue;
             // The latest THISANDFUTURE override at or before this occurrence moves it by the
             // override's own shift (in wall time when both are on one clock) and gives it its length.
             const auto after = std::upper_bound(ranges.begin(), ranges.end(), o.start.at,

@@ -691,6 +691,16 @@ private:
 
 /// The most occurrences of a file's events expanded, from their starts up to the window's end.
 constexpr long long max_file_occurrences = 1'000'000;
+/// The most days the rules of a file look at to find them (about a second
+/// and a half here): a yearly birthday since 1970 looks at 365 a year, so
+/// 3,000 of them fit; 16 MiB of rules that rarely match would take minutes.
+constexpr long long max_file_days_examined = 200'000'000;
+
+/// What a file's expansion may still spend.
+struct expansion_budget {
+    long long occurrences = max_file_occurrences;
+    long long days = max_file_days_examined;
+};
 
 struct occurrence {
     moment start;
@@ -701,7 +711,7 @@ struct occurrence {
 /// DTSTART first (RFC 5545: it always is one, and COUNT counts it) when
 /// `with_start`.
 void expand(const event& e, const detail::rrule& rule, bool with_start, date::local_days last_day,
-            long long& budget, std::vector<occurrence>& out) {
+            expansion_budget& budget, std::vector<occurrence>& out) {
     long long produced = 0;
     if (with_start) {
         out.push_back({e.start, std::nullopt});
@@ -715,13 +725,17 @@ void expand(const event& e, const detail::rrule& rule, bool with_start, date::lo
         if (rule.count && ++produced > *rule.count) return false;
         const instant at = e.start.clock->at(local);
         if (rule.until && detail::past_until(*rule.until, local, at)) return detail::may_come_back(*rule.until, at);
-        if (--budget < 0)
+        if (--budget.occurrences < 0)
             bad_file(e.line, fmt::format("the file's events have more than {} occurrences before the window's end "
                                          "(this one passed it)",
                                          max_file_occurrences));
         out.push_back({{e.start.is_date, local, e.start.clock, at}, std::nullopt});
         return true;
-    });
+    }, &budget.days);
+    if (budget.days < 0)
+        bad_file(e.line, fmt::format("the file's rules look at more than {} days to find their occurrences before "
+                                     "the window's end (this one passed it: a rule that rarely matches, from long ago)",
+                                     max_file_days_examined));
 }
 
 }  // namespace
@@ -764,7 +778,7 @@ ics_busy read_ics(std::string_view text, const zone& floating, interval window) 
             moved_earlier = std::max(moved_earlier, e.recurrence_id->at - e.start.at);
     const date::local_days last_day = date::floor<date::days>(date::local_days{} + window.end.time_since_epoch()) +
                                       date::days{2} + std::chrono::ceil<date::days>(moved_earlier);
-    long long budget = max_file_occurrences;
+    expansion_budget budget;
     std::vector<interval> busy;
     const auto keep = [&](instant from, instant to) {
         if (to > from && to > window.start && from < window.end) busy.push_back({from, to});

@@ -287,7 +287,7 @@ bool may_come_back(const rrule_until& until, instant at) {
 }
 
 void expand_rrule(const rrule& given, date::local_seconds start, date::local_days last_day,
-                  const std::function<bool(date::local_seconds)>& next) {
+                  const std::function<bool(date::local_seconds)>& next, long long* days_left) {
     const rrule rule = with_defaults(given, start);
     std::vector<std::chrono::seconds> times;
     for (const int h : rule.by_hour)
@@ -331,6 +331,7 @@ void expand_rrule(const rrule& given, date::local_seconds start, date::local_day
             from - last_match > date::days{146097LL * rule.interval})
             return;
         period.clear();
+        if (days_left != nullptr && (*days_left -= (to - from).count() + 1) < 0) return;
         for (date::local_days day = from; day <= to; day += date::days{1})
             if (day_matches(rule, day))
                 for (const auto t : times) period.push_back(date::local_seconds{day} + t);

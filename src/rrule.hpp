@@ -69,8 +69,12 @@ void refuse_second_of_repeated_hour(const zone& where, instant first_start, cons
 /// Calls `next` with the rule's occurrences at or after `start` (the rule's
 /// DTSTART, which anchors the periods and the defaults), oldest first, as
 /// local wall times, until `next` returns false or the periods pass
-/// `last_day`. COUNT and UNTIL are the caller's to apply.
+/// `last_day`. COUNT and UNTIL are the caller's to apply. With `days_left`,
+/// every day looked at in a period costs one, and the expansion stops once
+/// none is left (`*days_left` then negative): a rule that rarely matches
+/// (`BYMONTH=2;BYMONTHDAY=29;BYDAY=MO` from the year 1) looks at hundreds of
+/// days for each occurrence, or for none.
 void expand_rrule(const rrule& rule, date::local_seconds start, date::local_days last_day,
-                  const std::function<bool(date::local_seconds)>& next);
+                  const std::function<bool(date::local_seconds)>& next, long long* days_left = nullptr);
 
 }  // namespace slotcraft::detail

@@ -89,3 +89,18 @@ def test_an_endless_rule_from_long_ago_is_refused_by_the_budget_not_run_forever(
         sc.read_ics(text, "UTC", START, END)
     assert refused.value.field == "ics"
     assert "1000000 occurrences" in refused.value.message
+
+
+def test_rules_that_rarely_match_from_the_year_1_are_refused_by_the_day_budget() -> None:
+    # Each looks at every day since the year 1 and finds a Monday 29 February every 28 years or so: 16 MiB of
+    # them would take minutes. The file is refused once its rules have looked at 200,000,000 days.
+    event = ("BEGIN:VEVENT\r\nUID:rare-{}\r\nDTSTART:00010101T090000Z\r\nDURATION:PT1H\r\n"
+             "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO\r\nEND:VEVENT\r\n")
+    text = "BEGIN:VCALENDAR\r\n" + "".join(event.format(i) for i in range(1000)) + "END:VCALENDAR\r\n"
+    with pytest.raises(sc.InvalidArgument) as refused:
+        sc.read_ics(text, "UTC", START, END)
+    assert refused.value.field == "ics"
+    assert "200000000 days" in refused.value.message
+    # One such rule alone is read, and finds its Mondays.
+    one = "BEGIN:VCALENDAR\r\n" + event.format(0) + "END:VCALENDAR\r\n"
+    assert [i.start.year for i in sc.read_ics(one, "UTC", START, END).busy] == [2016]

@@ -43,6 +43,15 @@ def test_a_body_that_is_not_json_is_400(memory_api: Api) -> None:
     assert error_of(response, 400)["field"] == "body"
 
 
+@pytest.mark.parametrize("body", [b"[" * 200_000 + b"]" * 200_000, b'{"resource": "\xff\xfe"}'],
+                         ids=["nested 200,000 deep", "not UTF-8"])
+def test_a_body_json_cannot_read_is_400_naming_body(memory_api: Api, body: bytes) -> None:
+    response = memory_api.http.post(
+        "/v1/bookings", content=body, headers={"Authorization": f"Bearer {memory_api.texts['admin']}",
+                                               "Content-Type": "application/json"})
+    assert error_of(response, 400)["field"] == "body"
+
+
 def test_a_member_given_twice_is_400_naming_it_and_nothing_is_booked(memory_api: Api) -> None:
     # Python's json keeps the last of the two silently: the client meant one of them, and cannot say which.
     body = b'{"resource": "anna", "service": "cut", "start": "2027-03-01T08:00:00Z", "start": "2027-03-01T09:00:00Z"}'

@@ -47,7 +47,13 @@ class BoundedRequest(Request):
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = json.loads(await self.body(), object_pairs_hook=_members)
+            body = await self.body()
+            try:
+                self._json = json.loads(body, object_pairs_hook=_members)
+            except RecursionError:  # FastAPI would answer any such error a 400 naming nothing
+                raise ApiError(400, "nests too deep to be read", field="body") from None
+            except UnicodeDecodeError:
+                raise ApiError(400, "is not UTF-8 text", field="body") from None
         return self._json
 
     async def body(self) -> bytes:

@@ -335,25 +335,35 @@ public:
     const wall_clock& named(const std::string& tzid, std::size_t calendar, std::size_t line) {
         const std::pair<std::size_t, std::string> key{calendar, tzid};
         if (const auto found = clocks_.find(key); found != clocks_.end()) return found->second;
-        if (const zone* z = iana(tzid)) return clocks_.emplace(key, wall_clock::of(*z)).first->second;
-        if (const auto own = calendar_.time_zones.find(key); own != calendar_.time_zones.end())
-            return clocks_.emplace(key, wall_clock::of(vtimezone_of(tzid, own->second, line))).first->second;
+        return clocks_.emplace(key, clock_of(tzid, calendar, line)).first->second;
+    }
+
+private:
+    wall_clock clock_of(const std::string& tzid, std::size_t calendar, std::size_t line) {
+        if (const zone* z = iana(tzid)) return wall_clock::of(*z);
+        if (const auto own = calendar_.time_zones.find({calendar, tzid}); own != calendar_.time_zones.end()) {
+            // Calendars of one stream repeating one definition share the zone libical reads from it once.
+            if (const auto same = defined_.find(own->second); same != defined_.end()) return same->second;
+            return defined_.emplace(own->second, wall_clock::of(vtimezone_of(tzid, own->second, line))).first->second;
+        }
         for (std::size_t slash = tzid.find('/'); slash != std::string::npos; slash = tzid.find('/', slash + 1))
-            if (const zone* z = iana(tzid.substr(slash + 1))) return clocks_.emplace(key, wall_clock::of(*z)).first->second;
-        if (const zone* z = windows_zone(tzid)) return clocks_.emplace(key, wall_clock::of(*z)).first->second;
+            if (const zone* z = iana(tzid.substr(slash + 1))) return wall_clock::of(*z);
+        if (const zone* z = windows_zone(tzid)) return wall_clock::of(*z);
         bad_file(line, fmt::format("TZID \"{}\" is neither an IANA or Windows zone nor a VTIMEZONE of the file",
                                    tzid.substr(0, 80)));
     }
 
-private:
+    /// The IANA zone of `name`, looked up once per name; nullptr when there is none.
     const zone* iana(const std::string& name) {
         if (name.empty() || name.size() > 64) return nullptr;
+        if (const auto known = iana_.find(name); known != iana_.end()) return known->second;
+        const zone* found = nullptr;
         try {
             zones_.push_back(std::make_unique<zone>(zone::locate(name, "tzid")));
-            return zones_.back().get();
+            found = zones_.back().get();
         } catch (const error&) {
-            return nullptr;
         }
+        return iana_.emplace(name, found).first->second;
     }
 
     const zone* windows_zone(const std::string& name) {
@@ -420,7 +430,9 @@ private:
     const raw_calendar& calendar_;
     std::vector<std::unique_ptr<zone>> zones_;
     std::vector<std::unique_ptr<icaltimezone, zone_free>> own_;
-    std::map<std::pair<std::size_t, std::string>, wall_clock> clocks_;
+    std::map<std::pair<std::size_t, std::string>, wall_clock> clocks_;  // by VCALENDAR and TZID
+    std::map<std::string, const zone*> iana_;                           // by name; nullptr: not a zone
+    std::map<std::vector<std::string>, wall_clock> defined_;            // by the VTIMEZONE's lines
 };
 
 // ---- values -----------------------------------------------------------------------------

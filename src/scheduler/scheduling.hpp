@@ -175,8 +175,8 @@ slot_query single_start_query(transaction& tx, const booking_context& ctx, std::
 // The resource and service of a booking as the catalog has them now: both
 // exist, neither is archived, and the resource provides the service.
 booking_context load_context(transaction& tx, std::string_view resource_id, std::string_view service_id);
-// The location a request books at: the asked one, which must be eligible, or
-// the only eligible one.
+// The location a request books at: the asked one, which must exist (else
+// not_found) and be eligible, or the only eligible one.
 std::vector<std::string> request_locations(transaction& tx, const booking_context& ctx, std::string_view requested);
 
 struct checked_start {

@@ -19,10 +19,9 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
     if (!owner) missing("resource", "resource", request.first.resource);
     if (std::chrono::floor<minutes>(request.first.start) != request.first.start)
         reject("start", "a recurring series starts on a whole minute");
-    detail::refuse_second_of_repeated_hour(zone::locate(owner->time_zone, "time_zone"), request.first.start, "start");
-    const std::vector<instant> starts =
-        expand_recurrence(request.rrule, zone::locate(owner->time_zone, "time_zone"), request.first.start,
-                          request.except_dates);
+    const zone where = zone::locate(owner->time_zone, "time_zone");
+    detail::refuse_second_of_repeated_hour(where, request.first.start, "start");
+    const std::vector<instant> starts = expand_recurrence(request.rrule, where, request.first.start, request.except_dates);
     const std::string fresh_series = "sr_" + random_hex(16);
     std::string rule = request.rrule;  // as the series record keeps it
     if (detail::upper(std::string_view(rule).substr(0, 6)) == "RRULE:") rule.erase(0, 6);  // in any case, as parsed

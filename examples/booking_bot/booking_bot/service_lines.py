@@ -8,6 +8,8 @@ from typing import Any
 
 from botkit.core import InputError
 
+# The duration: minutes, with the unit written or not (`30`, `30 min`, `45 мин`).
+DURATION = re.compile(r"^(\d+)\s*(?:min|мин\.?|минут)?$", re.IGNORECASE)
 OPTION = re.compile(r"^(buffer|буфер|seats|мест|места|notice|заранее)\s*[:=]?\s*(\S*)\s*(?:min|мин\.?|минут)?$",
                     re.IGNORECASE)
 BUFFER_WORDS = ("buffer", "буфер")
@@ -27,9 +29,10 @@ def parse_service(text: str) -> dict[str, Any]:
     parts, each read or refused (naming the part), never guessed: `buffer: 20`
     and `буфер 20 мин` are a buffer, a price has a digit and comes once."""
     parts = [p.strip() for p in text.split(";")]
-    if len(parts) < 2 or not parts[0] or not parts[1].isdigit():
+    duration = DURATION.match(parts[1]) if len(parts) >= 2 else None
+    if not parts[0] or duration is None:
         raise InputError("bad_service")
-    minutes = int(parts[1])
+    minutes = int(duration.group(1))
     if not 5 <= minutes <= 720:
         raise InputError("bad_duration")
     service = {"name": parts[0][:64], "minutes": minutes, "price": "", "buffer": 0, "seats": 1,

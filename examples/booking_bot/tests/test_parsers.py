@@ -19,6 +19,10 @@ from botkit.core import InputError
     ("Haircut; 45; 30 EUR", {"notice": 60, "align": "clock", "step": 30}),
     ("Brows; 20; notice 0", {"notice": 0, "align": "clock", "step": 15}),
     ("Массаж; 90; заранее: 1440 мин", {"notice": 1440, "step": 30}),
+    # The duration may carry its unit, as the other parts may.
+    ("Haircut; 30 min; 25 EUR; buffer 10 min", {"minutes": 30, "price": "25 EUR", "buffer": 10}),
+    ("Стрижка; 45 мин; 1500 руб; буфер 15", {"minutes": 45, "price": "1500 руб", "buffer": 15}),
+    ("Massage; 90min", {"minutes": 90}),
 ])
 def test_a_service_line_is_read_part_by_part(text: str, read: dict[str, object]) -> None:
     service = parse_service(text)
@@ -39,3 +43,10 @@ def test_a_part_that_cannot_be_read_is_refused_by_name(text: str, part: str) -> 
     with pytest.raises(InputError) as refused:
         parse_service(text)
     assert (refused.value.key, refused.value.params) == ("bad_service_part", {"part": part})
+
+
+@pytest.mark.parametrize("text", ["Haircut", "Haircut; thirty", "Haircut; 30 hours", "; 30", "Haircut; 30 min 5"])
+def test_a_line_without_a_name_and_minutes_is_refused_with_the_example(text: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_service(text)
+    assert refused.value.key == "bad_service"

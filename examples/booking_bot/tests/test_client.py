@@ -35,13 +35,18 @@ def test_booking_through_the_buttons(world: World) -> None:
     days = client.expect("pick_day", service="Haircut")
     # Friday 12:00 UTC is 13:00 in Berlin, on the break: Friday still has 14:00-17:30 free.
     assert [t for t, _ in buttons(days)][:3] == ["Fri 26.03", "Sat 27.03", "Sun 28.03"]
+    # A day whose times are all taken is not listed, so the client may wait for any time from here.
+    assert [t for t, _ in buttons(days)][-1] == client.catalogs.text(client.lang, "btn_waitlist")
     client.press(days, "Sun 28.03")  # the first day of summer time
-    times = client.expect("pick_time", wd="Sun", date="28.03")
+    # The times are Anna's wall times, and say whose: the client may be anywhere.
+    times = client.expect("pick_time", wd="Sun", date="28.03", city="Berlin")
+    assert "(Berlin time)" in times["text"]
     labels = [t for t, _ in buttons(times)]
     assert labels[0] == "09:00" and "12:00" in labels and "13:00" not in labels  # the break
     assert "17:30" in labels and "17:40" not in labels and "18:00" not in labels
     client.press(times, "10:00")
-    confirm = client.expect("confirm_booking", service="Haircut", when="Sun 28.03 10:00", place="Salon")
+    confirm = client.expect("confirm_booking", service="Haircut", when="Sun 28.03 10:00", city="Berlin", place="Salon")
+    assert "10:00 (Berlin time) at Salon" in confirm["text"]
     s = sc.Scheduler(world.db)
     [held] = [b for b in s.upcoming(f"m{master.id}", datetime(2027, 3, 26, 12, tzinfo=timezone.utc), 3)
               if b.status == sc.BookingStatus.held]  # the time is held while the client decides

@@ -9,6 +9,7 @@ from typing import Any
 
 import slotcraft as sc
 
+from botkit import zones
 from botkit.core import Button, InputError, btn
 from botkit.handlers import Router
 
@@ -75,7 +76,9 @@ class Booking:
             return
         buttons = [btn("day_button", f"{prefix}:{d:%Y%m%d}", wd=self.t(user, f"wd_{d.weekday()}"), date=d.strftime("%d.%m"))
                    for d in days]
-        self.say(user, "pick_day", [buttons[i : i + 3] for i in range(0, len(buttons), 3)],
+        rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+        # A day whose times are all taken is not listed: the client waits for any time from here.
+        self.say(user, "pick_day", rows + ([] if moving else [[self.waitlist_button(service_id, None)]]),
                  service=self.service_name(service_id))
 
     def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str,
@@ -99,7 +102,9 @@ class Booking:
                            else btn("time_button", data, time=at))
         width = 2 if several else 4
         rows = [buttons[i : i + width] for i in range(0, len(buttons), width)] + [[btn("btn_other_day", back)]]
-        self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"))
+        # The times are the master's wall times; the client may be anywhere, so the zone is named.
+        self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"),
+                 city=zones.city(zone.key, user["lang"]))
 
     def require_client(self, user: dict) -> str | None:
         user.update(self.reload(user))
@@ -218,7 +223,8 @@ class Booking:
         self.set_state(user, "confirm", {"hold": hold.hold_token, "hold_id": hold.id})
         card = self.say(user, "confirm_booking", self.confirm_buttons(hold.id),
                         service=self.service_name(service_id), when=self.when(user, start, zone),
-                        place=self.place_name(hold.location), minutes=self.hold_ttl // timedelta(minutes=1))
+                        city=zones.city(zone.key, user["lang"]), place=self.place_name(hold.location),
+                        minutes=self.hold_ttl // timedelta(minutes=1))
         self.remember_card(user, card)
 
     @staticmethod

@@ -4,7 +4,7 @@ feed, the morning agenda."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,11 @@ from botkit.reminders import AGENDA_LATE
 from ..roles import MASTERS
 
 log = logging.getLogger("booking_bot")
+
+def days_text(first: date, last: date) -> str:
+    """Days off as every other screen writes dates: `27.03.2027`, or `01.04.2027-02.04.2027`."""
+    return f"{first:%d.%m.%Y}" if first == last else f"{first:%d.%m.%Y}-{last:%d.%m.%Y}"
+
 
 router = Router("master")
 
@@ -42,8 +47,7 @@ class Master:
             if span.end > now:
                 first = span.start.astimezone(zone).date()
                 last = (span.end - timedelta(seconds=1)).astimezone(zone).date()
-                rows.append([btn("btn_dayoff_remove", f"do:x:{int(span.start.timestamp())}", first=first.isoformat(),
-                                 last=last.isoformat())])
+                rows.append([btn("btn_dayoff_remove", f"do:x:{int(span.start.timestamp())}", days=days_text(first, last))])
         if rows:
             self.say(user, "daysoff_list", rows)
         self.set_state(user, "dayoff")
@@ -81,7 +85,7 @@ class Master:
         clashing = [b for b in self.s.upcoming(master_id, span.start, days)
                     if b.status == sc.BookingStatus.confirmed and b.start < span.end]
         self.set_state(user, "")
-        self.say(user, "dayoff_saved", first=first.isoformat(), last=last.isoformat(), clashing=len(clashing))
+        self.say(user, "dayoff_saved", days=days_text(first, last), clashing=len(clashing))
 
     @router.command("broadcast", roles=MASTERS)
     def cmd_broadcast(self, user: dict, arg: str) -> None:

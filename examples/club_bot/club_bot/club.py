@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from botkit.core import InputError
-
 # The club is one slotcraft location; every teacher's hours are there.
 LOCATION = "club"
 
@@ -21,8 +19,3 @@ def parse_ymd(text: str) -> date:
     return datetime.strptime(text, "%Y%m%d").date()
 
 
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError("bad_date", text=text.strip()[:40]) from None

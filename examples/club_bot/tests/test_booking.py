@@ -82,6 +82,8 @@ def test_group_session_until_full_roles_and_exports(club: Club) -> None:
     club.admin.send("/day 2027-03-29")
     table = club.admin.expect("day_table", day="Mon 29.03")
     assert "10:00 | Anna | Yoga | 2/2 | " in table["text"] and "Ann" in table["text"] and "Ben" in table["text"]
+    club.admin.send("/day 29.03")  # as every screen writes dates
+    assert club.admin.expect("day_table", day="Mon 29.03")["text"] == table["text"]
 
     # CSV of Monday, parsed back.
     club.admin.send("/csv 2027-03-29")

@@ -13,9 +13,9 @@ import slotcraft as sc
 
 from botkit.core import InputError, btn
 from botkit.handlers import Router
-from botkit.parsers import DAYS, ORDER, parse_breaks, parse_hours, parse_ranges
+from botkit.parsers import DAYS, ORDER, parse_breaks, parse_date, parse_hours, parse_ranges
 
-from ..club import LOCATION, parse_date
+from ..club import LOCATION
 from ..roles import ADMIN
 
 log = logging.getLogger("club_bot")
@@ -347,7 +347,7 @@ class Admin:
 
     @router.command("day", roles=(ADMIN,))
     def cmd_day(self, user: dict, arg: str) -> None:
-        day = parse_date(arg) if arg else self.today()
+        day = parse_date(arg, self.today()) if arg else self.today()  # 31.03 as every screen writes it, or 2027-03-31
         rows: dict[tuple, list[str]] = {}
         start, _ = self.day_span(day)
         for rid, _, _ in self.store.teachers(removed=True):  # a removed teacher's bookings stay, so are listed
@@ -371,8 +371,8 @@ class Admin:
         words = arg.split()
         if not 1 <= len(words) <= 2:
             raise InputError("bad_csv")
-        first = parse_date(words[0])
-        last = parse_date(words[1]) if len(words) == 2 else first
+        first = parse_date(words[0], self.today())
+        last = parse_date(words[1], self.today()) if len(words) == 2 else first
         if last < first or (last - first).days > 366:
             raise InputError("bad_csv")
         start, _ = self.day_span(first)

@@ -80,3 +80,32 @@ def test_a_time_freed_is_offered_to_the_waiting_client_who_takes_or_declines_it(
     while sorted(e.status.name for c in s.clients() for e in s.client_waitlist(c.id)) != ["booked", "left"]:
         assert time.monotonic() < deadline, [e.to_dict() for c in s.clients() for e in s.client_waitlist(c.id)]
         time.sleep(0.05)
+
+
+def test_a_client_sees_their_waiting_list_in_my_and_leaves_it_there(world: World) -> None:
+    world.bot()
+    master = world.user("Anna")
+    code = world.register_master(master, hours="mon 09:00-09:30", breaks="none", services=("Haircut; 30; 25 EUR",))
+    carl, dora = world.user("Carl"), world.user("Dora")
+    for client in (carl, dora):
+        client.send(f"/start {code}")
+    world.book(carl, HAIRCUT, "Mon 29.03", "09:00")
+    world.book(carl, HAIRCUT, "Mon 05.04", "09:00")
+    join_when_nothing_is_free(dora)
+
+    dora.send("/my")  # no booking, but a place on the list: shown, with a way off it
+    card = dora.expect("my_waiting", service="Haircut", master="Anna")
+    leave = dict(buttons(card))["Leave the waiting list"]
+    dora.press_data(card, leave)
+    dora.expect("waitlist_left", service="Haircut")
+    s = sc.Scheduler(world.db)
+    assert [e.status for e in s.client_waitlist(s.client_for(sc.Identity("telegram", str(dora.id))).id)] == [
+        sc.WaitlistStatus.left]
+    assert card["text"] == "Haircut: waiting list closed." and "reply_markup" not in card
+    dora.press_data(card, leave)  # the button pressed again (a second tap): nothing left to leave
+    dora.expect("waitlist_offer_gone")
+
+    # Carl cancels: nobody is waiting any more, so nothing is offered.
+    cancel_from_my(carl, "Mon 29.03 09:00")
+    dora.send("/my")
+    dora.expect("no_bookings")

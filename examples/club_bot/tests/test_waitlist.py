@@ -119,6 +119,9 @@ def test_a_subject_without_a_timetable_and_no_free_time_waits_for_any(club: Club
     club.book(bea, "Chess", "Boris", "Mon 29.03", "11:00")
 
     wait_for_any_chess(cid)
+    cid.send("/my")  # no booking yet, but a place waited for: listed, with a way off the list
+    listed = cid.expect("my_waiting", subject="Chess", teacher="any teacher", when="the coming days")
+    assert [t for t, _ in buttons(listed)] == ["Leave the waiting list"]
     cancel_from_my(ann, "Mon 29.03 10:00")
     offer = cid.expect("waitlist_offer", subject="Chess", teacher="Boris", when="Mon 29.03 10:00")
     cid.press_key(offer, "btn_confirm")

@@ -14,6 +14,7 @@ from botkit.core import Button, InputError, btn
 from botkit.handlers import Router
 
 from ..roles import ANYONE
+from .master import days_text
 
 log = logging.getLogger("booking_bot")
 
@@ -302,12 +303,15 @@ class Booking:
 
     @router.command("my", roles=ANYONE)
     def cmd_my(self, user: dict, arg: str) -> None:
+        """The client's bookings (to cancel or move), then their places on waiting lists (to leave)."""
         user.update(self.reload(user))
-        bookings = []
+        bookings, waiting = [], []
         if user["client_id"]:
             bookings = [b for b in self.s.client_bookings(user["client_id"], active=True, now=self.now())
                         if b.status == sc.BookingStatus.confirmed]
-        if not bookings:
+            waiting = [e for e in self.s.client_waitlist(user["client_id"])
+                       if e.status in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered)]
+        if not bookings and not waiting:
             self.say(user, "no_bookings")
             return
         for b in bookings:
@@ -315,6 +319,11 @@ class Booking:
             self.say(user, "client_booking", [[btn("btn_cancel", f"c:x:{b.id}"), btn("btn_reschedule", f"c:r:{b.id}")]],
                      when=self.when(user, b.start, zone), service=self.service_name(b.service),
                      master=self.master_name(b.resource), place=self.place_name(b.location))
+        for e in waiting:
+            zone = self.master_zone(e.resource)
+            last = (e.end - timedelta(seconds=1)).astimezone(zone).date()
+            self.say(user, "my_waiting", [[btn("btn_leave_waitlist", f"w:l:{e.id}")]], service=self.service_name(e.service),
+                     master=self.master_name(e.resource), days=days_text(e.start.astimezone(zone).date(), last))
 
     @router.button("my", roles=ANYONE)
     def cb_my(self, user: dict, rest: str, message_id: int | None) -> None:

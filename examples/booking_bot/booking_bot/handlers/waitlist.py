@@ -32,13 +32,15 @@ class Waitlist:
     @router.button("w", roles=ANYONE)
     def cb_w(self, user: dict, rest: str, message_id: int | None) -> None:
         """`j:<service>:<day>` joins (no day: the whole horizon), `ok:<entry>` takes the offer, `no:<entry>`
-        declines it and leaves the list."""
+        declines it and leaves the list, `l:<entry>` leaves the list (from /my)."""
         action, _, arg = rest.partition(":")
         if action == "j":
             service_id, _, day = arg.partition(":")
             self.join_waitlist(user, service_id, self.parse_day(day) if day else None)
         elif action in ("ok", "no"):
             self.answer_offer(user, arg, action == "ok", message_id)
+        elif action == "l":
+            self.leave_waitlist(user, arg, message_id)
         else:
             self.say(user, "stale_button")
 
@@ -91,11 +93,24 @@ class Waitlist:
             sent += 1
         return sent
 
-    def answer_offer(self, user: dict, entry_id: str, take: bool, message_id: int | None) -> None:
+    def own_entry(self, user: dict, entry_id: str) -> sc.WaitlistEntry | None:
         user.update(self.reload(user))
         entry = self.s.find_waitlist_entry(entry_id) if entry_id else None
-        own = entry is not None and user["client_id"] and entry.client == user["client_id"]
-        waitlist.answer_offer(self, user, entry if own else None, take, message_id)
+        return entry if entry is not None and user["client_id"] and entry.client == user["client_id"] else None
+
+    def answer_offer(self, user: dict, entry_id: str, take: bool, message_id: int | None) -> None:
+        waitlist.answer_offer(self, user, self.own_entry(user, entry_id), take, message_id)
+
+    def leave_waitlist(self, user: dict, entry_id: str, message_id: int | None) -> None:
+        entry = self.own_entry(user, entry_id)
+        if entry is None or entry.status not in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered):
+            self.say(user, "waitlist_offer_gone")
+            return
+        self.s.leave_waitlist(entry.id, now=self.now(), actor=self.actor(user))  # releases a live offer's hold
+        log.info("action waitlist leave user=%s entry=%s", user["user_id"], entry.id)
+        if message_id is not None:
+            self.edit(user, message_id, "waitlist_card_closed", service=self.service_name(entry.service))
+        self.say(user, "waitlist_left", service=self.service_name(entry.service))
 
     def close_offer_card(self, user: dict, message_id: int, hold: sc.BookingRecord) -> None:
         self.edit(user, message_id, "card_closed", service=self.service_name(hold.service),

@@ -210,7 +210,9 @@ class Booking:
         cid = self.client_id(user)
         if rest == "list":
             mine = [b for b in self.s.client_bookings(cid, now=self.now()) if b.status == sc.BookingStatus.confirmed]
-            if not mine:
+            waiting = [e for e in self.s.client_waitlist(cid)
+                       if e.status in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered)]
+            if not mine and not waiting:
                 self.say(user, "no_bookings")
             for b in mine:
                 if self.cancellable(b):
@@ -220,6 +222,10 @@ class Booking:
                 else:
                     self.say(user, "my_booking_fixed", subject=self.subject_name(b.service),
                              teacher=self.teacher_name(b.resource), when=self.when(user, b.start))
+            for e in waiting:  # and the places waited for, each with its way off the list
+                teacher = self.teacher_name(e.resource) if e.resource else self.t(user, "waitlist_any_teacher")
+                self.say(user, "my_waiting", [[btn("btn_leave_waitlist", f"wl:l:{e.id}")]],
+                         subject=self.subject_name(e.service), teacher=teacher, when=self.waited_when(user, e))
             return
         if rest == "n":
             self.say(user, "kept_booking")

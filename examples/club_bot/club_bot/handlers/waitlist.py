@@ -109,6 +109,14 @@ class Waitlist:
         when = self.day_label(user, day) if day else self.t(user, "waitlist_days_ahead")
         self.join(user, sid, "" if who == "*" else who, start, end, when=when)
 
+    def waited_when(self, user: dict, entry: sc.WaitlistEntry) -> str:
+        """What an entry waits for, as joining it said: a class's start, a day, or the coming days."""
+        if entry.end - entry.start <= ONE_START:
+            return self.when(user, entry.start)
+        first = entry.start.astimezone(self.zone).date()
+        last = (entry.end - timedelta(seconds=1)).astimezone(self.zone).date()
+        return self.day_label(user, first) if first == last else self.t(user, "waitlist_days_ahead")
+
     def join(self, user: dict, sid: str, rid: str, start: datetime, end: datetime, when: str) -> None:
         """Puts the client on the list of `sid` (with teacher `rid`; "": any) for a start in [start, end), unless a
         place of theirs covers part of it already."""

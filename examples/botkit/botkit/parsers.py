@@ -59,11 +59,22 @@ def parse_days(text: str) -> list[str]:
     return days
 
 
+def day_groups(line: str) -> list[str]:
+    """`mon-fri 09:00-18:00, sat 10:00-14:00` → its groups of days with their hours: a comma or semicolon
+    followed by a day starts a new group once the one before has its hours (`вт, чт 18:00–21:00` is one)."""
+    groups, start = [], 0
+    for m in re.finditer(r"[,;]\s*(?=[^\W\d_])", line):
+        if re.search(r"\d", line[start : m.start()]):
+            groups.append(line[start : m.start()])
+            start = m.end()
+    return groups + [line[start:]]
+
+
 def parse_hours(text: str, *, overnight: bool = False) -> dict[str, list[tuple[str, str]]]:
-    """`mon-fri 09:00-18:00` lines (`sat 10:00-13:00, 14:00-16:00`) → weekly hours (`overnight`: see parse_ranges)."""
+    """`mon-fri 09:00-18:00` lines (`sat 10:00-13:00, 14:00-16:00`), or groups on one line separated by commas
+    (`mon-fri 09:00-18:00, sat 10:00-14:00`) → weekly hours (`overnight`: see parse_ranges)."""
     weekly: dict[str, list[tuple[str, str]]] = {}
-    for line in text.splitlines():
-        line = line.strip()
+    for line in (group.strip() for whole in text.splitlines() for group in day_groups(whole.strip())):
         if not line:
             continue
         # The days are all before the first digit: "вт, чт 18:00–21:00".

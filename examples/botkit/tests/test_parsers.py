@@ -19,6 +19,11 @@ TODAY = date(2026, 12, 5)
     ("пн – пт 9.00 — 13.00, 14:00-18:00", {d: [("09:00", "13:00"), ("14:00", "18:00")]
                                            for d in ("mon", "tue", "wed", "thu", "fri")}),
     ("sat sun 10:00-14:00", {"sat": [("10:00", "14:00")], "sun": [("10:00", "14:00")]}),
+    # Groups of days on one line, separated by a comma (a tester's first try).
+    ("mon-fri 09:00-18:00, sat 10:00-14:00", {**{d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")},
+                                              "sat": [("10:00", "14:00")]}),
+    ("пн 9:00-12:00, 13:00-17:00; сб, вс 10:00-14:00", {"mon": [("09:00", "12:00"), ("13:00", "17:00")],
+                                                       "sat": [("10:00", "14:00")], "sun": [("10:00", "14:00")]}),
 ])
 def test_hours_are_read_as_people_type_them(text: str, weekly: dict[str, list[tuple[str, str]]]) -> None:
     assert parse_hours(text) == weekly

@@ -29,6 +29,24 @@
 
 namespace {
 
+/// CLI11 reads a number too large for a 64-bit option as the largest one
+/// (strtoll saturates), and a refusal would then show a value nobody typed:
+/// such text is refused as typed, on every whole-number option.
+void refuse_numbers_out_of_range(CLI::App& app) {
+    const CLI::Validator in_range(
+        [](std::string& text) -> std::string {
+            const char* first = text.data() + (text.starts_with('+') ? 1 : 0);
+            long long value = 0;
+            if (std::from_chars(first, text.data() + text.size(), value).ec == std::errc::result_out_of_range)
+                return fmt::format("{} is out of range", text.substr(0, 40));
+            return "";
+        },
+        "");
+    for (CLI::Option* option : app.get_options())
+        if (option->get_type_name() == "INT" || option->get_type_name() == "UINT") option->check(in_range);
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_numbers_out_of_range(*sub);
+}
+
 using ordered_json = nlohmann::ordered_json;
 
 constexpr int exit_usage = 64;
@@ -214,6 +232,7 @@ int main(int argc, char** argv) {
     bench->callback([&] { run = [&] { return run_bench(bench_file, bench_repeat); }; });
 
     slotcraft::cli::add_db_commands(app, o, run);
+    refuse_numbers_out_of_range(app);
 
     try {
         app.parse(argc, argv);

@@ -344,6 +344,21 @@ struct salon_db {
 
 }  // namespace
 
+TEST_CASE("--db: a number too large for its option is refused as typed, not as the largest number, and nothing is written") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    for (const char* args : {"service add x --duration 99999999999999999999",
+                             "service add x --duration 30 --buffer-after -99999999999999999999",
+                             "service add x --duration 30 --capacity 99999999999999999999"}) {
+        CAPTURE(args);
+        const outcome r = salon.db(args);
+        CHECK(r.status == 64);
+        CHECK(r.err.find("99999999999999999999 is out of range") != std::string::npos);
+        CHECK(r.err.find("9223372036854775807") == std::string::npos);
+    }
+    CHECK(salon.audit_size() == before);
+}
+
 TEST_CASE("--db: a malformed --now is refused by a command that does not read it, and nothing is written") {
     salon_db salon;
     const std::size_t before = salon.audit_size();

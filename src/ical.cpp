@@ -86,23 +86,6 @@ icalproperty* with_wall_time(icalproperty* p, const zone& tz, const std::string&
 /// The wall time of `t` on its local date in `tz`.
 std::chrono::seconds clock_time(const zone& tz, instant t) { return tz.to_local(t) - date::local_seconds{tz.date_of(t)}; }
 
-/// The wall times of day a series' rule gives its occurrences: every BYHOUR
-/// x BYMINUTE x BYSECOND, each defaulting to the first start's (RFC 5545
-/// §3.3.10; FREQ is DAILY or coarser).
-std::vector<std::chrono::seconds> times_of_day(const calendar_series& s, std::chrono::seconds first_wall) {
-    const detail::rrule rule = detail::parse_rrule(s.rule.rrule);
-    const date::hh_mm_ss<std::chrono::seconds> first{first_wall};
-    const auto or_first = [](const std::vector<int>& by, long long first_value) {
-        return by.empty() ? std::vector<long long>{first_value} : std::vector<long long>(by.begin(), by.end());
-    };
-    std::vector<std::chrono::seconds> out;
-    for (long long h : or_first(rule.by_hour, first.hours().count()))
-        for (long long m : or_first(rule.by_minute, first.minutes().count()))
-            for (long long sec : or_first(rule.by_second, first.seconds().count()))
-                out.push_back(std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{sec});
-    return out;
-}
-
 /// The wall time the rule gave the occurrence at `at`, which EXDATE and
 /// RECURRENCE-ID must name: its clock time, unless that is none of the
 /// rule's (a DST gap moved the occurrence later, SPEC §1), then the rule's
@@ -121,7 +104,8 @@ std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
     const zone tz = zone::locate(s.time_zone, "time_zone");
     const instant first = s.rule.first_start;
     const std::chrono::seconds wall = clock_time(tz, first);
-    const std::vector<std::chrono::seconds> times = times_of_day(s, wall);
+    const std::vector<std::chrono::seconds> times =
+        detail::times_of_day(detail::parse_rrule(s.rule.rrule), tz.to_local(first));
     const std::string uid = s.rule.id + "@slotcraft";
     calendar_entry master = s.master;
     master.booking.series.clear();  // the series is the event itself

@@ -286,8 +286,7 @@ bool may_come_back(const rrule_until& until, instant at) {
     return until.form == rrule_until::kind::utc && at <= until.utc + date::days{1};
 }
 
-void expand_rrule(const rrule& given, date::local_seconds start, date::local_days last_day,
-                  const std::function<bool(date::local_seconds)>& next, long long* days_left) {
+std::vector<std::chrono::seconds> times_of_day(const rrule& given, date::local_seconds start) {
     const rrule rule = with_defaults(given, start);
     std::vector<std::chrono::seconds> times;
     for (const int h : rule.by_hour)
@@ -296,6 +295,13 @@ void expand_rrule(const rrule& given, date::local_seconds start, date::local_day
                 times.push_back(std::chrono::hours{h} + std::chrono::minutes{m} + std::chrono::seconds{s});
     std::sort(times.begin(), times.end());
     times.erase(std::unique(times.begin(), times.end()), times.end());
+    return times;
+}
+
+void expand_rrule(const rrule& given, date::local_seconds start, date::local_days last_day,
+                  const std::function<bool(date::local_seconds)>& next, long long* days_left) {
+    const rrule rule = with_defaults(given, start);
+    const std::vector<std::chrono::seconds> times = times_of_day(rule, start);
 
     const date::local_days first_day = date::floor<date::days>(start);
     const date::year_month_day first_ymd{first_day};

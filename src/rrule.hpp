@@ -60,6 +60,10 @@ struct rrule {
 /// (SPEC §1), so an instant past UNTIL may be followed by one before it, for a day.
 [[nodiscard]] bool may_come_back(const rrule_until& until, instant at);
 
+/// The wall times of day of the rule's occurrences from DTSTART `start`,
+/// sorted: every BYHOUR x BYMINUTE x BYSECOND, each defaulting to `start`'s.
+[[nodiscard]] std::vector<std::chrono::seconds> times_of_day(const rrule& rule, date::local_seconds start);
+
 /// Refuses a series' first start whose wall time in `where` names an earlier
 /// instant: the second of a repeated hour, which a wall time never names
 /// (RFC 5545 §3.3.5, SPEC §1), so the rule's first occurrence would be an

@@ -3,9 +3,13 @@ made the offer a hold (`process_waitlist`); taking it confirms the hold,
 declining it leaves the list, which releases the hold for the next client
 (docs/semantics.md, "The waiting list").
 
-A bot provides two hooks: `close_offer_card(user, message_id, hold)`, which
-edits the offer's card once it is declined, and `announce_booked(user,
-booking, message_id)`, which tells the client of the booking taken."""
+A client may also leave the list from an entry's card (`leave`).
+
+A bot provides three hooks: `close_offer_card(user, message_id, hold)`, which
+edits the offer's card once it is declined, `announce_booked(user, booking,
+message_id)`, which tells the client of the booking taken, and
+`waitlist_names(entry)`, the catalog parameters naming what an entry waits
+for in its `waitlist_card_closed` and `waitlist_left` texts."""
 
 from __future__ import annotations
 
@@ -41,3 +45,19 @@ def answer_offer(bot: Any, user: dict, entry: Any, take: bool, message_id: int |
         return
     log.info("action booked user=%s booking=%s (waiting list)", user["user_id"], booking.id)
     bot.announce_booked(user, booking, message_id)
+
+
+def leave(bot: Any, user: dict, entry: Any, message_id: int | None) -> None:
+    """The client leaves the list of `entry` (their own entry, or None) from its
+    card; a live offer's hold is released with it."""
+    import slotcraft as sc
+
+    if entry is None or entry.status not in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered):
+        bot.say(user, "waitlist_offer_gone")
+        return
+    bot.s.leave_waitlist(entry.id, now=bot.now(), actor=bot.actor(user))
+    log.info("action waitlist leave user=%s entry=%s", user["user_id"], entry.id)
+    names = bot.waitlist_names(entry)
+    if message_id is not None:
+        bot.edit(user, message_id, "waitlist_card_closed", **names)
+    bot.say(user, "waitlist_left", **names)

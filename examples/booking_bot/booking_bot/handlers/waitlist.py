@@ -102,15 +102,10 @@ class Waitlist:
         waitlist.answer_offer(self, user, self.own_entry(user, entry_id), take, message_id)
 
     def leave_waitlist(self, user: dict, entry_id: str, message_id: int | None) -> None:
-        entry = self.own_entry(user, entry_id)
-        if entry is None or entry.status not in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered):
-            self.say(user, "waitlist_offer_gone")
-            return
-        self.s.leave_waitlist(entry.id, now=self.now(), actor=self.actor(user))  # releases a live offer's hold
-        log.info("action waitlist leave user=%s entry=%s", user["user_id"], entry.id)
-        if message_id is not None:
-            self.edit(user, message_id, "waitlist_card_closed", service=self.service_name(entry.service))
-        self.say(user, "waitlist_left", service=self.service_name(entry.service))
+        waitlist.leave(self, user, self.own_entry(user, entry_id), message_id)
+
+    def waitlist_names(self, entry: sc.WaitlistEntry) -> dict[str, str]:
+        return {"service": self.service_name(entry.service)}
 
     def close_offer_card(self, user: dict, message_id: int, hold: sc.BookingRecord) -> None:
         self.edit(user, message_id, "card_closed", service=self.service_name(hold.service),

@@ -223,9 +223,7 @@ class Booking:
                     self.say(user, "my_booking_fixed", subject=self.subject_name(b.service),
                              teacher=self.teacher_name(b.resource), when=self.when(user, b.start))
             for e in waiting:  # and the places waited for, each with its way off the list
-                teacher = self.teacher_name(e.resource) if e.resource else self.t(user, "waitlist_any_teacher")
-                self.say(user, "my_waiting", [[btn("btn_leave_waitlist", f"wl:l:{e.id}")]],
-                         subject=self.subject_name(e.service), teacher=teacher, when=self.waited_when(user, e))
+                self.say(user, "my_waiting", [[btn("btn_leave_waitlist", f"wl:l:{e.id}")]], **self.waited_for(user, e))
             return
         if rest == "n":
             self.say(user, "kept_booking")

@@ -95,7 +95,7 @@ class Waitlist:
             else:
                 self.say(user, "slot_gone")
             return
-        self.join(user, sid, rid, start, start + ONE_START, when=self.when(user, start))
+        self.join(user, sid, rid, start, start + ONE_START)
 
     def wait_for_time(self, user: dict, sid: str, who: str, day: date | None) -> None:
         if (sid not in self.store.subjects() or self.store.timetabled(sid)
@@ -106,18 +106,21 @@ class Waitlist:
         if end <= start:
             self.say(user, "slot_gone")
             return
-        when = self.day_label(user, day) if day else self.t(user, "waitlist_days_ahead")
-        self.join(user, sid, "" if who == "*" else who, start, end, when=when)
+        self.join(user, sid, "" if who == "*" else who, start, end)
 
-    def waited_when(self, user: dict, entry: sc.WaitlistEntry) -> str:
-        """What an entry waits for, as joining it said: a class's start, a day, or the coming days."""
+    def waited_for(self, user: dict, entry: sc.WaitlistEntry) -> dict[str, str]:
+        """What an entry waits for, as its card on joining and /my say it: the subject, the teacher (or any), and
+        a class's start, a day, or the coming days."""
         if entry.end - entry.start <= ONE_START:
-            return self.when(user, entry.start)
-        first = entry.start.astimezone(self.zone).date()
-        last = (entry.end - timedelta(seconds=1)).astimezone(self.zone).date()
-        return self.day_label(user, first) if first == last else self.t(user, "waitlist_days_ahead")
+            when = self.when(user, entry.start)
+        else:
+            first = entry.start.astimezone(self.zone).date()
+            last = (entry.end - timedelta(seconds=1)).astimezone(self.zone).date()
+            when = self.day_label(user, first) if first == last else self.t(user, "waitlist_days_ahead")
+        teacher = self.teacher_name(entry.resource) if entry.resource else self.t(user, "waitlist_any_teacher")
+        return {"subject": self.subject_name(entry.service), "teacher": teacher, "when": when}
 
-    def join(self, user: dict, sid: str, rid: str, start: datetime, end: datetime, when: str) -> None:
+    def join(self, user: dict, sid: str, rid: str, start: datetime, end: datetime) -> None:
         """Puts the client on the list of `sid` (with teacher `rid`; "": any) for a start in [start, end), unless a
         place of theirs covers part of it already."""
         cid = self.client_id(user)
@@ -130,24 +133,18 @@ class Waitlist:
         entry = self.s.join_waitlist(cid, sid, start, end, resource=rid, location=LOCATION, offer_ttl=self.offer_ttl,
                                      now=self.now(), actor=self.actor(user))
         log.info("action waitlist join user=%s entry=%s", user["user_id"], entry.id)
-        teacher = self.teacher_name(rid) if rid else self.t(user, "waitlist_any_teacher")
         self.say(user, "waitlist_joined", [[btn("btn_leave_waitlist", f"wl:l:{entry.id}")]],
-                 subject=self.subject_name(sid), teacher=teacher, when=when)
+                 **self.waited_for(user, entry))
 
     def own_entry(self, user: dict, entry_id: str) -> sc.WaitlistEntry | None:
         entry = self.s.find_waitlist_entry(entry_id)
         return entry if entry is not None and entry.client == self.client_id(user) else None
 
     def leave(self, user: dict, entry_id: str, message_id: int | None) -> None:
-        entry = self.own_entry(user, entry_id)
-        if entry is None or entry.status not in (sc.WaitlistStatus.waiting, sc.WaitlistStatus.offered):
-            self.say(user, "waitlist_offer_gone")
-            return
-        self.s.leave_waitlist(entry.id, now=self.now(), actor=self.actor(user))  # releases a live offer's hold
-        log.info("action waitlist leave user=%s entry=%s", user["user_id"], entry.id)
-        if message_id is not None:
-            self.edit(user, message_id, "waitlist_card_closed", subject=self.subject_name(entry.service))
-        self.say(user, "waitlist_left", subject=self.subject_name(entry.service))
+        waitlist.leave(self, user, self.own_entry(user, entry_id), message_id)
+
+    def waitlist_names(self, entry: sc.WaitlistEntry) -> dict[str, str]:
+        return {"subject": self.subject_name(entry.service)}
 
     def offer_waitlist(self) -> int:
         """A pass of slotcraft's waiting list, from the reminder workers: each offer it made goes to its client.

@@ -7,6 +7,7 @@
 
 #include <slotcraft/booking.hpp>
 #include <slotcraft/client_limits.hpp>
+#include <slotcraft/detail/radix_sort.hpp>
 #include <slotcraft/reason.hpp>
 #include <slotcraft/schedule.hpp>
 #include <slotcraft/service.hpp>
@@ -387,8 +388,8 @@ private:
 
     /// Sorts the active bookings by padded start; ties keep the input order,
     /// so explanations list bookings the same way every time. A few are
-    /// sorted directly, many as small {start, position} keys, gathered in
-    /// that order afterwards.
+    /// sorted directly, many by radix as {offset, position} keys, gathered
+    /// in that order afterwards.
     void sort_active() {
         if (active_.size() <= 64) {
             std::sort(active_.begin(), active_.end(), [](const active_booking& a, const active_booking& b) {
@@ -396,14 +397,17 @@ private:
             });
             return;
         }
+        instant earliest = instant::max();
+        for (const active_booking& b : active_) earliest = std::min(earliest, b.padded.start);
         order_.clear();
         order_.reserve(active_.size());
-        for (std::size_t i = 0; i < active_.size(); ++i) order_.push_back({active_[i].padded.start, i});
-        std::sort(order_.begin(), order_.end());
+        for (std::size_t i = 0; i < active_.size(); ++i)
+            order_.push_back({static_cast<std::uint64_t>((active_[i].padded.start - earliest).count()), static_cast<std::uint32_t>(i)});
+        detail::radix_sort_stable(order_, order_buffer_);
         unsorted_.swap(active_);
         active_.clear();
         active_.reserve(unsorted_.size());
-        for (const auto& key : order_) active_.push_back(unsorted_[key.second]);
+        for (const auto& key : order_) active_.push_back(unsorted_[key.position]);
     }
 
     /// A booking of the same group service (at the same place) uses seats instead of blocking time.
@@ -498,7 +502,7 @@ private:
     open_time open_;
     std::vector<active_booking> active_;  // by padded start
     std::vector<active_booking> unsorted_;                 // sorting buffers, kept for reuse
-    std::vector<std::pair<instant, std::size_t>> order_;
+    std::vector<detail::offset_key> order_, order_buffer_;
     std::chrono::seconds longest_padded_{0};
     std::vector<std::pair<instant, long long>> seats_taken_;  // by start, summed
     std::vector<std::pair<local_date, int>> per_day_;         // by date, summed

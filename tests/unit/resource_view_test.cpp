@@ -252,3 +252,72 @@ TEST_CASE("with pools, the listing keeps exactly the starts whose explanation fi
     CHECK(kept > 500);  // pools leave starts,
     CHECK(dropped > 5000);  // and take some away
 }
+
+TEST_CASE("the radix sort of a view's bookings orders by offset and keeps equal offsets in the order given") {
+    std::mt19937_64 rng(20261207);
+    const auto offsets_below = [&](std::uint64_t bound) {  // bound 0: any 64-bit offset
+        return [&rng, bound] { return bound == 0 ? rng() : rng() % bound; };
+    };
+    for (const std::size_t size : {0u, 1u, 2u, 65u, 700u, 5000u}) {
+        for (const std::uint64_t bound : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{256}, std::uint64_t{90} * 86400,
+                                          std::uint64_t{1} << 40, std::uint64_t{0}}) {
+            const auto next_offset = offsets_below(bound);
+            std::vector<detail::offset_key> items;
+            for (std::uint32_t i = 0; i < size; ++i) items.push_back({next_offset(), i});
+            std::vector<detail::offset_key> expected = items;
+            std::stable_sort(expected.begin(), expected.end(),
+                             [](const detail::offset_key& a, const detail::offset_key& b) { return a.offset < b.offset; });
+            std::vector<detail::offset_key> buffer;
+            detail::radix_sort_stable(items, buffer);
+            CAPTURE(size);
+            CAPTURE(bound);
+            REQUIRE(items.size() == expected.size());
+            for (std::size_t k = 0; k < items.size(); ++k) {
+                REQUIRE(items[k].offset == expected[k].offset);
+                REQUIRE(items[k].position == expected[k].position);
+            }
+        }
+    }
+}
+
+TEST_CASE("many bookings given in any order are checked as if sorted, and those starting together are named in the order given") {
+    // More than 64 bookings: the view sorts them by radix.
+    resource r{"r", {}, {}};
+    r.rules.time_zone = zone::locate("Europe/Berlin");
+    for (int d = 0; d < 7; ++d) r.rules.weekly.set(date::weekday{static_cast<unsigned>(d)}, {local_range::parse("00:00", "00:00")});
+    const instant monday = test::at("2026-03-02T00:00:00Z");
+    std::mt19937 rng(7);
+    std::vector<booking> sorted;
+    for (int k = 0; k < 200; ++k) {
+        booking b;
+        b.id = fmt::format("b{}", k);
+        // Pairs start together; the second of a pair is longer.
+        b.time.start = monday + std::chrono::hours{k / 2 * 2};
+        b.time.end = b.time.start + std::chrono::minutes{k % 2 == 0 ? 30 : 60};
+        sorted.push_back(b);
+    }
+    r.bookings = sorted;
+    std::shuffle(r.bookings.begin(), r.bookings.end(), rng);
+    service svc;
+    svc.id = "svc";
+    svc.duration = std::chrono::minutes{30};
+    slot_query q{.now = monday - std::chrono::days{1}, .from = monday, .to = monday + std::chrono::days{10}, .asked = svc};
+    q.resources.push_back(r);
+    slot_query in_order = q;
+    in_order.resources[0].bookings = sorted;
+    CHECK(find_slots(q) == find_slots(in_order));
+    CHECK(find_slots(q).size() > 100);
+    for (int pair = 0; pair < 100; pair += 13) {
+        const instant start = monday + std::chrono::hours{pair * 2};
+        std::vector<std::string> named;
+        const std::vector<resource_refusal> explained = explain(q, start);
+        for (const reason& why : explained.front().reasons) named.push_back(why.booking);
+        // Both bookings of the pair, in the order the query gives them.
+        std::vector<std::string> given;
+        for (const booking& b : q.resources[0].bookings)
+            if (b.time.start == start) given.push_back(b.id);
+        CAPTURE(pair);
+        CHECK(named == given);
+        REQUIRE(named.size() == 2);
+    }
+}

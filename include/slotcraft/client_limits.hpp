@@ -96,6 +96,9 @@ public:
         return {};
     }
 
+    /// False when `allows` is true of every start: no client asks, or the service limits none.
+    [[nodiscard]] bool limits_starts() const noexcept { return limited_; }
+
     /// True when start `s` for `seats` more seats passes every limit.
     [[nodiscard]] bool allows(instant s, int seats, const service& svc, const zone_offsets& offsets) const {
         return !limited_ || failing(s, seats, svc, offsets.date_of(s)) == limit::none;

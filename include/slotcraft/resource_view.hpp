@@ -325,6 +325,9 @@ private:
         const seconds run_to = svc.buffer_before;
         const instant earliest = now_ + svc.min_notice;
         const instant latest = svc.max_advance > minutes{0} ? now_ + svc.max_advance : instant::max();
+        // Without a daily limit or a client's limits, a run's starts are listed as they are.
+        const bool each_start_checked = svc.max_per_day > 0 || client_load_.limits_starts();
+        const long long capacity = svc.capacity;
 
         // The starts some booking is in the way of, as merged runs in order
         // (the bookings are sorted by padded start, and so are the runs' starts).
@@ -360,10 +363,18 @@ private:
                 while (candidate != candidates_end && *candidate < from) ++candidate;
                 const instant* const run_begin = candidate;
                 while (candidate != candidates_end && *candidate < free_until) ++candidate;
-                for (const instant* s = run_begin; s != candidate; ++s) {
-                    if (out.size() >= max_count) return;
-                    if (!day_is_full(*s) && client_load_.allows(*s, seats, svc, *offsets_))
-                        out.push_back({*s, svc.capacity});
+                if (!each_start_checked) {
+                    const std::size_t room = max_count - out.size();
+                    const auto run_length = static_cast<std::size_t>(candidate - run_begin);
+                    for (const instant* s = run_begin; s != run_begin + std::min(run_length, room); ++s)
+                        out.push_back({*s, capacity});
+                    if (run_length > room) return;
+                } else {
+                    for (const instant* s = run_begin; s != candidate; ++s) {
+                        if (out.size() >= max_count) return;
+                        if (!day_is_full(*s) && client_load_.allows(*s, seats, svc, *offsets_))
+                            out.push_back({*s, capacity});
+                    }
                 }
                 from = free_until;
             }

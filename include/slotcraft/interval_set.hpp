@@ -33,6 +33,8 @@ public:
 
     /// Empties the set, keeping its memory for what is added next.
     void clear() noexcept { parts_.clear(); }
+    /// Makes room for `count` parts, so that adding them in order allocates once.
+    void reserve(std::size_t count) { parts_.reserve(count); }
 
     /// Adds one interval. Appending in ascending order is amortised O(1);
     /// anything else merges it into place.

@@ -146,14 +146,16 @@ inline void compute_open_time(const schedule& rules, interval span, const zone_o
     out.breaks.clear();
     if (rules.time_off.empty()) out.time_off.clear();
     else out.time_off = interval_set(rules.time_off);  // any order: one sort, not an insertion each
+    const auto days = static_cast<std::size_t>((last - first).count() + 1);
+    out.breaks.reserve((days + 2) * rules.breaks.size());
     for (local_date day = first - date::days{1}; day <= last + date::days{1}; day += date::days{1})
         for (const local_range& range : rules.breaks) out.breaks.add(offsets.to_utc(day, range));
     interval_set breaks_and_time_off;
     if (!out.time_off.empty()) breaks_and_time_off = out.breaks | out.time_off;
     const std::span<const interval> cuts = out.time_off.empty() ? out.breaks.parts() : breaks_and_time_off.parts();
 
-    const auto days = static_cast<std::size_t>((last - first).count() + 1);
     out.windows.reserve(days * 2);
+    out.hours.reserve(days * 2);
     std::array<interval, 8> few{};  // hours(D) of up to 8 ranges without allocating
     std::vector<interval> many;
     for (local_date day = first; day <= last; day += date::days{1}) {
@@ -193,6 +195,7 @@ inline void compute_open_time(const schedule& rules, interval span, const zone_o
             if (!part.empty()) out.windows.push_back({day, part});
         }
     }
+    out.open.reserve(out.windows.size());
     for (const window& w : out.windows) out.open.add(w.span);
 }
 

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <latch>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -530,6 +531,34 @@ TEST_CASE("writers naming the same lock run one after the other, in any process"
                          [&](transaction&) { second_started = std::chrono::steady_clock::now(); });
     first.join();
     CHECK(second_started >= first_done);
+}
+
+TEST_CASE("a booking that waited for its resource's lock is checked against the settings committed meanwhile") {
+    salon t;
+    const booking_request asked{.resource = "anna", .service = "cut", .start = monday_0900};
+    // This process has read Anna's settings: its catalog cache holds them.
+    REQUIRE(t.s.check(asked, now).empty());
+    // An operator (or another process's put_resource) holds Anna's lock and
+    // gives her the day off; a booking of that day waits for the lock.
+    auto conn = t.schema.connect();
+    pqxx::work operator_tx(conn);
+    operator_tx.exec_params(std::string(detail::postgres_sql::take_lock), "anna");
+    operator_tx.exec0(R"(UPDATE resources SET time_off = '[{"start": "2030-01-07T00:00:00Z", "end": "2030-01-08T00:00:00Z"}]' WHERE id = 'anna')");
+    std::optional<booking_refused> refused;
+    std::thread booking([&] {
+        try {
+            (void)t.s.book(asked, now);
+        } catch (const booking_refused& e) {
+            refused = e;
+        }
+    });
+    std::this_thread::sleep_for(300ms);  // the booking is waiting for Anna's lock
+    operator_tx.commit();
+    booking.join();
+    REQUIRE(refused.has_value());
+    REQUIRE_FALSE(refused->reasons().empty());
+    CHECK(refused->reasons().front().code == reason_code::time_off);
+    CHECK(t.count("SELECT count(*) FROM bookings") == 0);
 }
 
 TEST_CASE("audit writers do not take turns, and a reader waits for an entry numbered before the ones it sees") {

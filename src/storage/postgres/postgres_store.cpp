@@ -193,8 +193,9 @@ public:
         throw race_conflict(std::move(field), message);
     }
 
-    /// The catalog's version (storage/common/catalog_cache.hpp): as the
-    /// first lock read it, if any (one round trip fewer), else read now.
+    /// The catalog's version (storage/common/catalog_cache.hpp), read once,
+    /// after the transaction's locks: a version read while waiting for a
+    /// lock would be older than the settings its holder commits meanwhile.
     std::int64_t catalog_version() {
         if (!version_) version_ = exec(sql(statement::catalog_version))[0][0].as<std::int64_t>();
         return *version_;
@@ -238,14 +239,9 @@ public:
         return sql_transaction::audit_log(after, limit);
     }
 
-    /// Takes the advisory lock of each name, in order. The first statement
-    /// also reads the catalog version: a version read before the catalog is
-    /// read is all the cache needs, however long the lock takes.
+    /// Takes the advisory lock of each name, in order.
     void lock(std::span<const std::string> names) {
-        for (const std::string& name : names) {
-            const pqxx::result r = exec(postgres_sql::take_lock, name);
-            if (!version_) version_ = r[0][1].as<std::int64_t>();
-        }
+        for (const std::string& name : names) (void)exec(postgres_sql::take_lock, name);
     }
 
     /// Runs the statement `sql` (static storage) with `args` as $1, $2, ...;

@@ -270,10 +270,11 @@ constexpr std::string_view sql(statement s) { return statements[static_cast<std:
 
 // ---- only PostgreSQL's ----
 
-/// (name) → the transaction's advisory lock of `name` (held to its end), and the catalog version.
+/// (name) → the transaction's advisory lock of `name` (held to its end).
+/// Nothing else is read here: a statement's snapshot is taken before it waits
+/// for the lock, so it would miss what the lock's holder commits meanwhile.
 inline constexpr std::string_view take_lock =
-    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft lock ' || $1, 0)), "
-    "(SELECT n FROM catalog_version)";
+    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ' slotcraft lock ' || $1, 0))";
 
 /// Waits until every transaction that appended to the audit log has ended,
 /// and keeps new appenders waiting until this transaction ends. Its first

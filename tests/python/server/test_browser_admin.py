@@ -502,3 +502,27 @@ def test_settings_are_edited_and_a_refused_value_is_named_next_to_its_field(site
         assert browser.find("#break-0-from").get_attribute("value") == "12:30"
     finally:
         site.admin.send("PUT", "/v1/settings", before)
+
+
+def test_a_calendar_draws_rotating_weeks_and_overnight_hours_with_the_slots_the_api_lists(site: Site,
+                                                                                        browser: Page) -> None:
+    """Both used to break the calendar: a rotation (SPEC §9) has no weekly table, and a
+    range ending at or before its start ended the grid before it began."""
+    rotation = {"anchor": MONDAY.isoformat(), "weeks": [{"fri": [["10:00", "12:00"]]}, {"fri": [["14:00", "16:00"]]}]}
+    site.admin.send("PUT", "/v1/resources/cycle", {
+        "name": "Cyd Cycle", "timezone": "America/New_York",
+        "schedules": [{"location": "studio", "rotation": rotation}]}, 201)
+    site.admin.send("PUT", "/v1/resources/night", {
+        "name": "Nina Night", "timezone": "America/New_York",
+        "schedules": [{"location": "studio", "weekly": {"thu": [["22:00", "02:00"]]}}]}, 201)
+    for resource in ("cycle", "night"):
+        site.admin.send("PUT", f"/v1/resources/{resource}/services/piano")
+    listed = site.admin.send("GET", f"/v1/slots?service=piano&resources=cycle&resources=night"
+                                    f"&from={instant(MONDAY, '00:00')}&to={instant(SUNDAY + timedelta(days=1), '00:00')}")
+    assert len(listed["slots"]) == 6
+    sign_in(browser, "ada", calendar_url(SUNDAY, resources="cycle,night"))
+    wait_for_calendar(browser)
+    assert rows(browser, FRIDAY, "sc-free", "cycle") == ["10:00", "11:00"]  # the cycle's first week
+    assert rows(browser, THURSDAY, "sc-free", "night") == ["22:00", "23:00"]
+    assert rows(browser, FRIDAY, "sc-free", "night") == ["00:00", "01:00"]
+    browser.shot("rotation-overnight")

@@ -28,12 +28,20 @@ function clockTime(total) {
   return `${String(Math.floor(total / 60)).padStart(2, "0")}:00:00`;
 }
 
-/** The [from, to] minutes of every range of a resource's hours, weekly and on dates. */
+/**
+ * The [from, to] minutes of every range of a resource's hours: weekly, every
+ * week of a rotation (SPEC §9) and on dates. A range that ends at or before
+ * its start runs overnight, so it covers the evening and the early morning.
+ */
 function hourRanges(resource) {
   const ranges = [];
   for (const schedule of resource.schedules) {
-    for (const day of [...Object.values(schedule.weekly), ...Object.values(schedule.overrides)]) {
-      ranges.push(...day.map(([from, to]) => [minutes(from), minutes(to)]));
+    const weeks = schedule.rotation ? schedule.rotation.weeks : [schedule.weekly ?? {}];
+    const days = [...weeks.flatMap((week) => Object.values(week)), ...Object.values(schedule.overrides ?? {})];
+    for (const day of days) {
+      for (const [from, to] of day.map(([start, end]) => [minutes(start), minutes(end)])) {
+        ranges.push(...(to > from ? [[from, to]] : [[from, DAY], [0, to]]));
+      }
     }
   }
   return ranges;

@@ -161,6 +161,7 @@ def book_and_cancel_with_the_keyboard(site: Site, browser: Page) -> None:
     browser.shot("held")
     press(confirm, "ENTER")
     browser.wait(lambda d: browser.find("#done-title").text == "You are booked")
+    assert "Ann Smith" in browser.find(".summary").text  # the name given with the hold
     browser.shot("booked")
 
     ics = httpx.get(browser.find("#ics-link").get_attribute("href"), timeout=10)

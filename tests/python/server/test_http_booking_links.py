@@ -287,6 +287,21 @@ def test_the_same_contact_is_the_same_client(memory_api: Api) -> None:
         [sc.Identity("other", "email:ann@example.org")], [sc.Identity("other", "phone:+491512345678")]]
 
 
+def test_a_client_found_by_contact_is_never_named_to_the_page_by_the_stored_name(memory_api: Api) -> None:
+    # Anyone may type someone's address: the answers name only the name typed with the hold.
+    make_link(memory_api)
+    first = hold(memory_api, name="Victoria Secretname", contact="vic@example.org").json()
+    memory_api.anonymous.post("/v1/public/book/anna/holds/release", {"hold_token": first["hold_token"]})
+    held = hold(memory_api, start=TEN, name="Mallory", contact="VIC@example.org")
+    assert held.status_code == 201, held.text
+    assert held.json()["client"] == {"name": "Mallory"}
+    assert memory_api.scheduler.booking(held.json()["id"]).client == memory_api.scheduler.booking(first["id"]).client
+    confirmed = memory_api.anonymous.post("/v1/public/book/anna/confirm", {"hold_token": held.json()["hold_token"]})
+    assert confirmed.json()["booking"]["client"] == {"name": ""}
+    view = memory_api.anonymous.get("/v1/public/book/anna/booking", token=confirmed.json()["manage_token"]).json()
+    assert "Victoria" not in json.dumps(view) and view["booking"]["client"] == {"name": ""}
+
+
 @pytest.mark.parametrize(
     ("body", "field", "status"),
     [

@@ -185,10 +185,12 @@ def public_routes(ctx: Context) -> APIRouter:
         resource = scheduler.resource(id)
         return {**_named(resource, id), "time_zone": resource.time_zone if resource else "UTC"}
 
-    def public_view(booking: sc.BookingRecord) -> dict[str, Any]:
-        """What the client sees of a booking (never its hold token nor another client's)."""
+    def public_view(booking: sc.BookingRecord, given_name: str = "") -> dict[str, Any]:
+        """What the client sees of a booking (never its hold token nor another client's).
+        The client's name is only `given_name`, the one given with the hold: the stored
+        name of a client found by contact would tell anyone who knows an address or a
+        number whose it is."""
         zone = person(booking.resource)["time_zone"]
-        client = scheduler.client(booking.client) if booking.client else None
         return {
             "id": booking.id,
             "status": booking.to_dict()["status"],
@@ -201,7 +203,7 @@ def public_routes(ctx: Context) -> APIRouter:
             "service": _named(scheduler.service(booking.service), booking.service),
             "resource": person(booking.resource),
             "location": _named(scheduler.location(booking.location), booking.location),
-            "client": {"name": client.name if client else ""},
+            "client": {"name": given_name},
         }
 
     def client_of(hold: PublicHold) -> tuple[sc.Identity, str]:
@@ -309,7 +311,7 @@ def public_routes(ctx: Context) -> APIRouter:
             held = scheduler.hold(resource, service, hold.start, timedelta(minutes=link.hold_minutes),
                                   location=location, client=client.id, actor=actor(link), now=now)
             links.record_hold(link.id, held.id, held.hold_token)
-            return {**public_view(held), "hold_token": held.hold_token}
+            return {**public_view(held, name), "hold_token": held.hold_token}
 
         try:
             answer, replayed = answers.answer(actor(link), key, ["public_hold", hold.dict()], make)

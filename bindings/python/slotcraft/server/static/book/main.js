@@ -465,7 +465,10 @@ async function confirmHold() {
   }
   state.busy = true;
   try {
-    state.done = await post(linkPath(LINK, "confirm"), { hold_token: state.hold.hold_token });
+    const done = await post(linkPath(LINK, "confirm"), { hold_token: state.hold.hold_token });
+    // Only a hold's answer names the client (with the name given for it): keep that one.
+    done.booking.client = state.hold.client;
+    state.done = done;
     state.hold = null;
     state.view = "done";
     notice("");

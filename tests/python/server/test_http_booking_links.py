@@ -287,6 +287,19 @@ def test_the_same_contact_is_the_same_client(memory_api: Api) -> None:
         [sc.Identity("other", "email:ann@example.org")], [sc.Identity("other", "phone:+491512345678")]]
 
 
+def test_the_pages_answers_are_not_kept_by_browsers(memory_api: Api) -> None:
+    # Back to the manage page must ask again: a kept answer showed a moved booking at its old time.
+    make_link(memory_api)
+    token = booked(memory_api)["manage_token"]
+    answers = [memory_api.anonymous.get("/v1/public/book/anna"),
+               memory_api.anonymous.get("/v1/public/book/anna/slots", service="cut", **MONDAY),
+               memory_api.anonymous.get("/v1/public/book/anna/booking", token=token),
+               memory_api.anonymous.get("/v1/public/book/anna/booking", token="wrong"),
+               memory_api.as_role("admin").get("/v1/locations")]
+    assert [a.status_code for a in answers] == [200, 200, 200, 404, 200]
+    assert [a.headers.get("cache-control") for a in answers] == ["no-store"] * 5
+
+
 def test_a_client_found_by_contact_is_never_named_to_the_page_by_the_stored_name(memory_api: Api) -> None:
     # Anyone may type someone's address: the answers name only the name typed with the hold.
     make_link(memory_api)

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 import slotcraft as sc
 
 from .accounts import Accounts
+from .caching import NoStoreByDefault
 from .auth import Authenticator, guard
 from .context import Clock, Context, wall_clock
 from .errors import ErrorBody, error_response
@@ -96,9 +97,10 @@ def create_app(
     scheduler: sc.Scheduler, auth: Authenticator | ApiKeys, *, clock: Clock = wall_clock, limits: Limits = Limits(),
     webhook_interval: timedelta | None = None,
 ) -> FastAPI:
-    """The API under /v1, its OpenAPI document at /v1/openapi.json, a
-    reference page over it at /v1/reference, and errors outside the routes
-    (an unknown path, a bug) in the same shape. Given `ApiKeys`, callers sign
+    """The API under /v1 (answers not kept by browsers: caching.py), its
+    OpenAPI document at /v1/openapi.json, a reference page over it at
+    /v1/reference, and errors outside the routes (an unknown path, a bug) in
+    the same shape. Given `ApiKeys`, callers sign
     in with those keys or as the database's users (`Accounts`); given another
     authenticator, with what it accepts. `webhook_interval`: see `router`."""
     if isinstance(auth, ApiKeys):
@@ -117,6 +119,7 @@ def create_app(
     app.include_router(web.routes())
     app.include_router(booking_page.routes())
     app.include_router(admin.routes())
+    app.add_middleware(NoStoreByDefault)
     return app
 
 

@@ -228,6 +228,33 @@ def test_a_second_browser_racing_for_the_same_time_loses_and_sees_fresh_times(si
     assert sc.Scheduler(str(site.db)).client(booked.client).name == "Wanda Winner"
 
 
+def test_an_any_master_page_holds_with_whoever_is_free_when_the_time_is_picked(site: Site) -> None:
+    admin = Session(site.base, "ada")
+    admin.send("PUT", "/v1/booking-links/any-cut", {"title": "Any master", "services": ["color", "cut"]}, 201)
+    with phone(site, "any-master", time_zone="Europe/Berlin") as browser:
+        browser.open("/book/any-cut")
+        choose_haircut_and_give_details(browser, "Petra Picky", "petra@example.org")
+        a_later_free_day(browser)
+        start = browser.script("return document.activeElement.dataset.start")
+        listed = httpx.get(f"{site.base}/v1/public/book/any-cut/slots", timeout=10,
+                           params={"service": "cut", "from": start, "to": start.replace(":00Z", ":01Z")}).json()
+        first, *others = listed["slots"][0]["resources"]
+        assert others, "the time should be free with more than one master"
+        # Meanwhile the salon gives the first of them that time.
+        admin.send("POST", "/v1/bookings", {"resource": first, "service": "cut", "start": start}, 201)
+        press(browser.script("return document.activeElement"), "ENTER")
+        browser.find("#confirm-button")  # held, with another master
+        assert others[0].title() in browser.find(".summary").text
+        browser.find("#confirm-button").click()
+        browser.wait(lambda d: browser.find("#done-title").text == "You are booked")
+    begins = sc.parse_instant(start)
+    scheduler = sc.Scheduler(str(site.db))
+    (petras,) = [b for b in scheduler.bookings(begins, begins + timedelta(minutes=1))
+                 if b.client and scheduler.client(b.client).name == "Petra Picky"]
+    assert (petras.resource, petras.status) == (others[0], sc.BookingStatus.confirmed)
+    admin.close()
+
+
 def test_the_mini_app_books_as_the_telegram_user(site: Site) -> None:
     with phone(site, "mini-app") as browser:
         book_in_the_mini_app(site, browser)

@@ -433,8 +433,10 @@ async function holdSlot(slot) {
   state.timeNotice = "";
   notice(t("hold.holding"));
   try {
-    const body = { service: state.service, start: slot.start, resource: slot.resources[0], location: slot.location,
-                   ...state.who };
+    // A page of one master names them; a service's page ("any master") lets the
+    // server hold with whoever is free at the start when the client picks it.
+    const master = state.link.resource ? { resource: state.link.resource.id } : {};
+    const body = { service: state.service, start: slot.start, ...master, location: slot.location, ...state.who };
     state.hold = await postOnce(linkPath(LINK, "holds"), body);
     notice("");
     renderBooking();

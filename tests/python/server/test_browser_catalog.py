@@ -212,6 +212,29 @@ def test_a_refused_range_and_time_off_are_named_next_to_their_fields_and_nothing
         {"start": "2031-05-02T08:00:00Z", "end": "2031-05-03T08:00:00Z"}]
 
 
+def test_a_date_given_its_own_hours_twice_is_refused_at_that_date_and_nothing_is_written(
+        site: Site, browser: Page) -> None:
+    site.admin.send("PUT", "/v1/locations/wing", {"name": "Wing"}, 201)
+    site.admin.send("PUT", "/v1/resources/dot", {
+        "name": "Dot", "timezone": "Europe/Berlin",
+        "schedules": [{"location": "wing", "weekly": {"wed": [["09:00", "17:00"]]},
+                       "overrides": {"2031-05-07": []}}]}, 201)
+    before = site.admin.get("/v1/resources/dot")
+    sign_in(browser, "/admin#/catalog?kind=resources&id=dot")
+    (row,) = browser.driver.find_elements("css selector", "div.override")
+    add = browser.script("return arguments[0].closest('.row-list').querySelector(':scope > button')", row)
+    add.click()
+    second = browser.driver.find_elements("css selector", "div.override")[1]
+    browser.script("arguments[0].value = '2031-05-07'", second.find_element("css selector", "input[type=date]"))
+    save(browser)
+    note = browser.find("div.override .field-error")
+    assert (note.text, note.get_attribute("data-for")) == (
+        "this date has its own hours in another row already", "schedules[0].overrides.2031-05-07")
+    assert "Not saved" in browser.find("form.catalog-form > .form-message").text
+    assert site.admin.get("/v1/resources/dot") == before
+    browser.shot("date-twice")
+
+
 def test_a_rotating_schedule_is_edited_week_by_week_and_a_weekly_one_becomes_a_rotation(
         site: Site, browser: Page) -> None:
     # SPEC §9: the form shows a rotation's anchor and weeks, edits them, and saves them back.
@@ -292,6 +315,14 @@ def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site
         browser.wait(lambda d: message in browser.find(shown).text, f"no error saying {message!r} at the priorities")
         assert browser.find("form.catalog-form input[name=priorities]").get_attribute("aria-invalid") == "true"
         assert site.admin.get("/v1/services/lesson")["assign"]["priorities"] == {"mia": 2, "lex": 1}
+
+    # A resource named twice is refused at the field before anything is sent: an object would keep the last.
+    fill(browser, "form.catalog-form input[name=priorities]", "lex 1, mia 2, lex 5")
+    save(browser)
+    shown = "form.catalog-form .field-error[data-for='assign.priorities.lex']"
+    browser.wait(lambda d: browser.find(shown).text == "lex is given twice", "no error at the priorities")
+    assert "Not saved" in browser.find("form.catalog-form > .form-message").text
+    assert site.admin.get("/v1/services/lesson")["assign"]["priorities"] == {"mia": 2, "lex": 1}
 
 
 def archive(browser: Page) -> None:

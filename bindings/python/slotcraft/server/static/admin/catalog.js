@@ -65,6 +65,7 @@ addMessages({
     "catalog.created": "Created.",
     "catalog.notSaved": "Not saved: {message}",
     "catalog.notSavedField": "Not saved: see the message at the field marked.",
+    "catalog.idTwice": "{id} is given twice",
     "catalog.idRequired": "Give an id.",
     "catalog.idTaken": "There is already one with this id: open it from the list to change it.",
     "catalog.schedule": "Hours",
@@ -161,6 +162,7 @@ addMessages({
     "catalog.created": "Создано.",
     "catalog.notSaved": "Не сохранено: {message}",
     "catalog.notSavedField": "Не сохранено: смотрите сообщение у отмеченного поля.",
+    "catalog.idTwice": "{id} указан дважды",
     "catalog.idRequired": "Укажите код.",
     "catalog.idTaken": "Запись с таким кодом уже есть: откройте её из списка, чтобы изменить.",
     "catalog.schedule": "Часы работы",
@@ -382,11 +384,22 @@ function serviceParts(record, locations) {
     field(t("catalog.priorities"), priorities), field(t("catalog.pools"), pools), where);
   // "lex 3, mia 1" → {lex: 3, mia: 1}; a pair without a whole number is sent as written, for the server to
   // refuse naming it.
-  const readNumbers = (input) => Object.fromEntries(input.value.split(",").map((pair) => pair.trim())
-    .filter((pair) => pair !== "").map((pair) => {
+  // A resource named twice is refused naming it, as the server refuses a member named twice.
+  const readNumbers = (input) => {
+    const pairs = input.value.split(",").map((pair) => pair.trim()).filter((pair) => pair !== "").map((pair) => {
       const parsed = /^([^\s:=]+)(?:\s*[:=]\s*|\s+)(-?\d+)$/.exec(pair);
       return parsed ? [parsed[1], Number(parsed[2])] : [pair.split(/[\s:=]/)[0], pair];
-    }));
+    });
+    const seen = new Set();
+    for (const [id] of pairs) {
+      if (seen.has(id)) {
+        throw new api.ApiError(400, { error: { field: `${input.dataset.field}.${id}`,
+                                                message: t("catalog.idTwice", { id }) } });
+      }
+      seen.add(id);
+    }
+    return Object.fromEntries(pairs);
+  };
   const readPools = () => pools.value.split("\n").filter((line) => line.trim() !== "").map((line) => {
     const colon = line.indexOf(":");
     const members = colon < 0 ? "" : line.slice(colon + 1);
@@ -576,7 +589,16 @@ async function drawEditor(root, kind, id, redraw) {
     message.textContent = "";
     message.classList.remove("ok");
     const newId = isNew ? idInput.value.trim() : record.id;
-    const body = { name: nameInput.value.trim(), ...parts.read() };
+    let body;
+    try {
+      body = { name: nameInput.value.trim(), ...parts.read() };
+    } catch (error) {  // refused before anything is sent (a form's row given twice)
+      if (!(error instanceof api.ApiError) || !showAtField(form, error.field, error.message)) {
+        throw error;
+      }
+      message.textContent = t("catalog.notSavedField");
+      return;
+    }
     if (!isNew && ARCHIVABLE.has(kind)) {
       body.archived = record.archived; // unchanged: archiving has its own routes
     }

@@ -5,6 +5,7 @@
 // (`schedules[0].weekly.mon[1][0]`, `time_off[2].end`), so that the API's
 // refusal can be shown next to it.
 
+import { ApiError } from "./api.js";
 import { h, uniqueId } from "./dom.js";
 import { addMessages, locale, t, viewerZone } from "./i18n.js";
 
@@ -36,6 +37,7 @@ addMessages({
     "schedule.from": "{what}: from",
     "schedule.to": "{what}: to",
     "schedule.remove": "Remove",
+    "schedule.dateTwice": "this date has its own hours in another row already",
     "schedule.removeWhat": "Remove {what}",
     "schedule.addRange": "Add a range",
     "schedule.addRangeOn": "Add a range on {day}",
@@ -76,6 +78,7 @@ addMessages({
     "schedule.from": "{what}: с",
     "schedule.to": "{what}: до",
     "schedule.remove": "Убрать",
+    "schedule.dateTwice": "у этой даты уже есть свои часы в другой строке",
     "schedule.removeWhat": "Убрать: {what}",
     "schedule.addRange": "Добавить промежуток",
     "schedule.addRangeOn": "Добавить промежуток: {day}",
@@ -293,10 +296,26 @@ function scheduleBlock(schedule, locations, onRemove) {
       location: place.value,
       ...(pattern.value === "rotation" ? { rotation: cycle() } : { weekly: weekly.read(`${path}.weekly`) }),
       breaks: breaks.read(`${path}.breaks`),
-      overrides: Object.fromEntries(overrides.rows().map((row) => row.read(`${path}.overrides`))),
+      overrides: datedHours(overrides.rows().map((row) => row.read(`${path}.overrides`)), `${path}.overrides`),
     };
   };
   return block;
+}
+
+/**
+ * The dates with their own hours as the API takes them. A date given twice is
+ * refused here, naming it, as the server refuses a member named twice: an
+ * object would keep only the last row, and the form would say "Saved".
+ */
+function datedHours(rows, path) {
+  const seen = new Set();
+  for (const [date] of rows) {
+    if (seen.has(date)) {
+      throw new ApiError(400, { error: { field: `${path}.${date}`, message: t("schedule.dateTwice") } });
+    }
+    seen.add(date);
+  }
+  return Object.fromEntries(rows);
 }
 
 /** The local wall time "YYYY-MM-DDTHH:MM" of an instant in `zone`. */

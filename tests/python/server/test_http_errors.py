@@ -63,6 +63,26 @@ def test_a_member_given_twice_is_400_naming_it_and_nothing_is_booked(memory_api:
     assert len(memory_api.scheduler.audit()) == before
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("service=cut&service=nosuch", "service"),  # the last would win
+        ("resource=nosuch", "resource"),  # misspelt `resources`: every resource's slots
+        ("stauts=held", "stauts"),
+    ],
+)
+def test_a_query_parameter_the_route_does_not_take_or_one_given_twice_is_400_naming_it(
+        memory_api: Api, query: str, field: str) -> None:
+    period = "from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z"
+    url = f"/v1/slots?service=cut&{period}&{query}" if "service" not in query else f"/v1/slots?{period}&{query}"
+    response = memory_api.http.get(url, headers={"Authorization": f"Bearer {memory_api.texts['admin']}"})
+    assert error_of(response, 400)["field"] == field
+    # A list may be repeated, as the docs say: resources=anna&resources=boris.
+    listed = memory_api.http.get(f"/v1/slots?service=cut&{period}&resources=anna&resources=boris",
+                                 headers={"Authorization": f"Bearer {memory_api.texts['admin']}"})
+    assert listed.status_code == 200, listed.text
+
+
 def test_unknown_paths_and_methods_answer_in_the_shape(memory_api: Api) -> None:
     error_of(memory_api.admin.get("/v1/nothing"), 404)
     error_of(memory_api.admin.get("/elsewhere"), 404)

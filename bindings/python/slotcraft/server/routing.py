@@ -12,6 +12,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import unquote
 
+from fastapi.dependencies.utils import get_flat_dependant, is_scalar_field
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
@@ -101,6 +102,21 @@ def _unescaped(value: str) -> str:
     return _ESCAPED.sub(lambda m: "~" if m[1] == "~" else "/", value)
 
 
+def _check_query(request: Request, repeatable: dict[str, bool]) -> None:
+    """A query parameter the route does not take, or one of its single ones given twice, is a 400 naming it:
+    FastAPI would ignore the first and keep the last of the second, and a misspelt filter (`resource=` for
+    `resources=`) would answer as if none were given. `repeatable` maps each parameter the route takes to
+    whether it is a list."""
+    seen: set[str] = set()
+    for name, _ in request.query_params.multi_items():
+        if name not in repeatable:
+            known = ", ".join(sorted(repeatable)) or "none"
+            raise ApiError(400, f"is not a parameter of this route (it takes: {known})", field=name)
+        if name in seen and not repeatable[name]:
+            raise ApiError(400, "is given twice; give it once", field=name)
+        seen.add(name)
+
+
 class ApiRoute(APIRoute):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """As Starlette matches, but on the path as sent, each segment decoded on its own: an id may hold a
@@ -123,9 +139,11 @@ class ApiRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
+        repeatable = {field.alias: not is_scalar_field(field) for field in get_flat_dependant(self.dependant).query_params}
 
         async def answer(request: Request) -> Response:
             try:
+                _check_query(request, repeatable)
                 return await handler(BoundedRequest(request.scope, request.receive))
             except ANSWERED as error:
                 return error_response(error)

@@ -188,3 +188,16 @@ def test_cursor_paging_walks_a_list_once_even_when_it_changes_between_pages(memo
                                                ({"cursor": "%%%"}, "cursor"), ({"cursor": "WzFd"}, "cursor")])
 def test_bad_paging_is_400_naming_the_parameter(memory_api: Api, params: dict, field: str) -> None:
     assert error_of(memory_api.admin.get("/v1/resources", **params), 400)["field"] == field
+
+
+@pytest.mark.parametrize("kind", ["locations", "resources", "services", "clients", "booking-links"])
+@pytest.mark.parametrize("dots", ["%2E", "%2E%2E"])
+def test_a_record_is_not_made_under_an_id_a_browser_reads_as_a_step_in_the_path(
+        memory_api: Api, kind: str, dots: str) -> None:
+    # A page could never reach it again: browsers turn `.` and `..` (and %2E) into path steps.
+    bodies = {"locations": {"name": "Dot"}, "resources": {"name": "Dot", "timezone": "UTC"},
+              "services": {"name": "Dot", "duration": 30}, "clients": {"name": "Dot"},
+              "booking-links": {"title": "Dot", "resource": "anna"}}
+    before = len(memory_api.scheduler.audit())
+    assert error_of(memory_api.admin.put(f"/v1/{kind}/{dots}", bodies[kind]), 400)["field"] == "id"
+    assert len(memory_api.scheduler.audit()) == before

@@ -76,3 +76,16 @@ def known_client(scheduler: sc.Scheduler, client: str) -> str:
     if client and scheduler.client(client) is None:
         raise ApiError(404, f'no client "{client}"', field="client")
     return client
+
+
+DOT_SEGMENTS = (".", "..")
+
+
+def new_record_id(id: str) -> str:
+    """The id a record is created or replaced under. `.` and `..` are refused, naming `id`: browsers
+    and URL libraries read them as steps in the path (even written `%2E`), so no web page could
+    reach the record again."""
+    if id in DOT_SEGMENTS:
+        raise ApiError(400, f'cannot be "{id}": browsers read it as a step in the path, so the record could not be '
+                       "reached from a page", field="id")
+    return id

@@ -21,7 +21,7 @@ from ..auth import ADMIN, EVERYONE, STAFF, Principal, Rules
 from ..context import Context
 from ..errors import ApiError, body_fields, fields_named
 from ..paging import cursor_query, limit_query, paged
-from ..params import STAFF_OWN_RESOURCE, resource_path
+from ..params import STAFF_OWN_RESOURCE, new_record_id, resource_path
 from ..routing import ApiRoute
 from ..schemas import LOCATION, RESOURCE, SERVICE, SETTINGS, request_body
 
@@ -123,6 +123,7 @@ def routes(ctx: Context) -> APIRouter:
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Creates or replaces a location."""
+        new_record_id(id)
         location = _from_body(sc.Location.from_dict, "location", id, body)
         old = scheduler.location(id)
         _same_archived(location, old)
@@ -180,6 +181,7 @@ def routes(ctx: Context) -> APIRouter:
     ) -> dict[str, Any]:
         """Creates or replaces a resource: its zone, hours per location, breaks,
         date overrides and time off. Staff change only their own."""
+        new_record_id(id)
         who.own_resource(id, field="id")
         resource = _from_body(sc.ResourceRecord.from_dict, "resource", id, body)
         old = scheduler.resource(id)
@@ -264,6 +266,7 @@ def routes(ctx: Context) -> APIRouter:
         who: Principal = Depends(ctx.caller),
     ) -> dict[str, Any]:
         """Creates or replaces a service: duration, buffers, notice, capacity, where it is offered."""
+        new_record_id(id)
         service = _from_body(sc.ServiceRecord.from_dict, "service", id, body)
         old = scheduler.service(id)
         _same_archived(service, old)

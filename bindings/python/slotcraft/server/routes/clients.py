@@ -15,6 +15,7 @@ from ..auth import EVERYONE, STAFF, Principal, Role, Rules
 from ..context import Context
 from ..errors import ApiError, body_fields
 from ..paging import cursor_query, limit_query, paged
+from ..params import new_record_id
 from ..routing import ApiRoute
 from ..schemas import CLIENT, request_body
 
@@ -92,6 +93,7 @@ def routes(ctx: Context) -> APIRouter:
     ) -> dict[str, Any]:
         """Creates or replaces a client: name and messenger identities (an identity
         another client has is a 409 naming it). A client changes only their own."""
+        new_record_id(id)
         who.own_client(id, field="id")
         if who.role == "client" and scheduler.client(id) is None:
             raise ApiError(404, f'no client "{id}"', field="id")

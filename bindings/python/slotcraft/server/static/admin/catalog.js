@@ -67,6 +67,7 @@ addMessages({
     "catalog.notSavedField": "Not saved: see the message at the field marked.",
     "catalog.idTwice": "{id} is given twice",
     "catalog.idRequired": "Give an id.",
+    "catalog.idDots": "An id cannot be \".\" or \"..\": a browser would read it as a step in the path.",
     "catalog.idTaken": "There is already one with this id: open it from the list to change it.",
     "catalog.schedule": "Hours",
     "catalog.duration": "Length, minutes",
@@ -164,6 +165,7 @@ addMessages({
     "catalog.notSavedField": "Не сохранено: смотрите сообщение у отмеченного поля.",
     "catalog.idTwice": "{id} указан дважды",
     "catalog.idRequired": "Укажите код.",
+    "catalog.idDots": "Код не может быть «.» или «..»: браузер прочтёт его как шаг в пути.",
     "catalog.idTaken": "Запись с таким кодом уже есть: откройте её из списка, чтобы изменить.",
     "catalog.schedule": "Часы работы",
     "catalog.duration": "Длительность, минут",
@@ -606,6 +608,10 @@ async function drawEditor(root, kind, id, redraw) {
     try {
       if (isNew && !newId) {
         showAtField(form, "id", t("catalog.idRequired"));
+        return;
+      }
+      if (isNew && (newId === "." || newId === "..")) {  // a browser would read it as a step in the path
+        showAtField(form, "id", t("catalog.idDots"));
         return;
       }
       if (isNew && (await existingIds(kind)).has(newId)) {

@@ -321,6 +321,8 @@ def test_a_client_found_by_contact_is_never_named_to_the_page_by_the_stored_name
         ({"name": ""}, "name", 400),
         ({"name": "   "}, "name", 400),
         ({"name": "x" * 201}, "name", 400),
+        ({"name": "\u0000"}, "name", 400),
+        ({"name": "Ann\nSmith"}, "name", 400),
         ({"contact": ""}, "contact", 400),
         ({"contact": "ann@"}, "contact", 400),
         ({"contact": "call me"}, "contact", 400),

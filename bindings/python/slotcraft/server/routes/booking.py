@@ -13,6 +13,7 @@ slotcraft's reasons."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -215,6 +216,8 @@ def public_routes(ctx: Context) -> APIRouter:
             return sc.Identity("telegram", user.id), user.name
         if not hold.name.strip():
             raise ApiError(400, "give your name", field="name")
+        if any(unicodedata.category(ch) == "Cc" for ch in hold.name):
+            raise ApiError(400, "must not hold control characters (such as NUL or a line break)", field="name")
         return contact_identity(hold.contact), hold.name.strip()
 
     def resource_for(link: BookingLink, service: str, hold: PublicHold, now: datetime) -> tuple[str, str]:

@@ -546,6 +546,10 @@ async function startMove() {
 }
 
 async function moveTo(slot) {
+  if (state.busy) {
+    return; // a second click while the first move is on its way
+  }
+  state.busy = true;
   try {
     Object.assign(state.manage, await post(linkPath(LINK, "booking/move"), { token: state.manage.token, start: slot.start }),
       { moving: false });
@@ -558,6 +562,8 @@ async function moveTo(slot) {
     } else {
       notice(errorText(error), "error");
     }
+  } finally {
+    state.busy = false;
   }
 }
 

@@ -258,6 +258,29 @@ def test_an_any_master_page_holds_with_whoever_is_free_when_the_time_is_picked(s
     admin.close()
 
 
+def test_a_hold_ended_before_confirming_is_told_in_the_pages_words_and_the_clients_time(site: Site) -> None:
+    admin = Session(site.base, "ada")
+    with phone(site, "hold-ended", time_zone="Asia/Tokyo", language="ru-RU") as browser:
+        browser.open("/book/carla")
+        choose_haircut_and_give_details(browser, "Олег Медленный", "oleg@example.org")
+        a_later_free_day(browser)
+        start = browser.script("return document.activeElement.dataset.start")
+        press(browser.script("return document.activeElement"), "ENTER")
+        browser.find("#confirm-button")
+        begins = sc.parse_instant(start)
+        (held,) = [b for b in sc.Scheduler(str(site.db)).bookings(begins, begins + timedelta(minutes=1))
+                   if b.resource == "carla" and b.status == sc.BookingStatus.held]
+        admin.send("POST", f"/v1/bookings/{held.id}/cancel", {"reason": "the hold ended"})
+        browser.expect_refusal("/confirm", 409)
+        press(browser.find("#confirm-button"), "ENTER")
+        browser.wait(lambda d: "закреплено за вами до" in browser.find("#time-notice").text, "the client is not told")
+        told = browser.find("#time-notice").text
+        assert "Z)" not in told and "T" not in told.split("до", 1)[1]  # no UTC instant, no English
+        assert "hold" not in told
+        browser.shot("hold-ended")
+    admin.close()
+
+
 def test_the_mini_app_books_as_the_telegram_user(site: Site) -> None:
     with phone(site, "mini-app") as browser:
         book_in_the_mini_app(site, browser)

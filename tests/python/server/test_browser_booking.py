@@ -281,6 +281,27 @@ def test_a_hold_ended_before_confirming_is_told_in_the_pages_words_and_the_clien
     admin.close()
 
 
+def test_a_page_reloaded_while_holding_a_time_lets_the_client_pick_it_again(site: Site) -> None:
+    with phone(site, "reloaded", time_zone="Europe/Berlin") as browser:
+        browser.open("/book/anna")
+        choose_haircut_and_give_details(browser, "Rita Reload", "rita@example.org")
+        a_later_free_day(browser)
+        start = browser.script("return document.activeElement.dataset.start")
+        press(browser.script("return document.activeElement"), "ENTER")
+        browser.find("#confirm-button")
+        browser.driver.refresh()  # the hold is released, not left to block the client for its 10 minutes
+        choose_haircut_and_give_details(browser, "Rita Reload", "rita@example.org")
+        a_later_free_day(browser)
+        browser.wait(lambda d: start in shown_starts(browser), "the client's own time is not offered again")
+        press(browser.find(f'button.time[data-start="{start}"]'), "ENTER")
+        browser.find("#confirm-button")
+    begins = sc.parse_instant(start)
+    scheduler = sc.Scheduler(str(site.db))
+    ritas = [b.status for b in scheduler.bookings(begins, begins + timedelta(minutes=1))
+             if b.client and scheduler.client(b.client).name == "Rita Reload"]
+    assert sorted(status.name for status in ritas) == ["cancelled", "held"]
+
+
 def test_the_mini_app_books_as_the_telegram_user(site: Site) -> None:
     with phone(site, "mini-app") as browser:
         book_in_the_mini_app(site, browser)

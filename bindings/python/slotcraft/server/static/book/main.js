@@ -438,6 +438,7 @@ async function holdSlot(slot) {
     const master = state.link.resource ? { resource: state.link.resource.id } : {};
     const body = { service: state.service, start: slot.start, ...master, location: slot.location, ...state.who };
     state.hold = await postOnce(linkPath(LINK, "holds"), body);
+    rememberHold(state.hold.hold_token);
     notice("");
     renderBooking();
     focus("#confirm-button");
@@ -472,6 +473,7 @@ async function confirmHold() {
     done.booking.client = state.hold.client;
     state.done = done;
     state.hold = null;
+    rememberHold(null);
     state.view = "done";
     notice("");
     render();
@@ -490,9 +492,45 @@ async function confirmHold() {
   }
 }
 
+// The hold this tab made and has not confirmed, kept across a reload: a page
+// reloaded (or reopened with Back) releases it, or the client's own hold would
+// keep them from picking that time again until it lapses.
+const HELD_KEY = `slotcraft.held.${LINK}`;
+
+function rememberHold(token) {
+  try {
+    if (token) {
+      sessionStorage.setItem(HELD_KEY, token);
+    } else {
+      sessionStorage.removeItem(HELD_KEY);
+    }
+  } catch {
+    // storage refused (a private window's settings): the hold lapses by itself at its expiry
+  }
+}
+
+async function releaseLeftHold() {
+  let token = null;
+  try {
+    token = sessionStorage.getItem(HELD_KEY);
+  } catch {
+    return;
+  }
+  if (!token) {
+    return;
+  }
+  rememberHold(null);
+  try {
+    await post(linkPath(LINK, "holds/release"), { hold_token: token });
+  } catch {
+    // confirmed meanwhile, or lapsed: nothing to release
+  }
+}
+
 async function anotherTime() {
   const held = state.hold;
   state.hold = null;
+  rememberHold(null);
   renderBooking();
   focus("#step-time");
   try {
@@ -624,6 +662,7 @@ async function start() {
     focus("#refused-title");
     return;
   }
+  await releaseLeftHold();
   try {
     state.link = await get(linkPath(LINK));
     state.view = "book";

@@ -115,6 +115,17 @@ def a_later_free_day(browser: Page) -> None:
     browser.wait(lambda d: "time" in browser.script("return document.activeElement.className"), "no time has focus")
 
 
+def hold_a_later_time(browser: Page, link: str, name: str, contact: str) -> str:
+    """Opens `link`'s page, gives the details, holds the first time of a later free day; its start."""
+    browser.open(f"/book/{link}")
+    choose_haircut_and_give_details(browser, name, contact)
+    a_later_free_day(browser)
+    start: str = browser.script("return document.activeElement.dataset.start")
+    press(browser.script("return document.activeElement"), "ENTER")
+    browser.find("#confirm-button")
+    return start
+
+
 def shown_starts(browser: Page) -> list[str]:
     starts: list[str] = browser.script("return [...document.querySelectorAll('button.time')].map(b => b.dataset.start)")
     return starts
@@ -261,12 +272,7 @@ def test_an_any_master_page_holds_with_whoever_is_free_when_the_time_is_picked(s
 def test_a_hold_ended_before_confirming_is_told_in_the_pages_words_and_the_clients_time(site: Site) -> None:
     admin = Session(site.base, "ada")
     with phone(site, "hold-ended", time_zone="Asia/Tokyo", language="ru-RU") as browser:
-        browser.open("/book/carla")
-        choose_haircut_and_give_details(browser, "Олег Медленный", "oleg@example.org")
-        a_later_free_day(browser)
-        start = browser.script("return document.activeElement.dataset.start")
-        press(browser.script("return document.activeElement"), "ENTER")
-        browser.find("#confirm-button")
+        start = hold_a_later_time(browser, "carla", "Олег Медленный", "oleg@example.org")
         begins = sc.parse_instant(start)
         (held,) = [b for b in sc.Scheduler(str(site.db)).bookings(begins, begins + timedelta(minutes=1))
                    if b.resource == "carla" and b.status == sc.BookingStatus.held]
@@ -283,12 +289,7 @@ def test_a_hold_ended_before_confirming_is_told_in_the_pages_words_and_the_clien
 
 def test_a_page_reloaded_while_holding_a_time_lets_the_client_pick_it_again(site: Site) -> None:
     with phone(site, "reloaded", time_zone="Europe/Berlin") as browser:
-        browser.open("/book/anna")
-        choose_haircut_and_give_details(browser, "Rita Reload", "rita@example.org")
-        a_later_free_day(browser)
-        start = browser.script("return document.activeElement.dataset.start")
-        press(browser.script("return document.activeElement"), "ENTER")
-        browser.find("#confirm-button")
+        start = hold_a_later_time(browser, "anna", "Rita Reload", "rita@example.org")
         browser.driver.refresh()  # the hold is released, not left to block the client for its 10 minutes
         choose_haircut_and_give_details(browser, "Rita Reload", "rita@example.org")
         a_later_free_day(browser)

@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse
 import slotcraft as sc
 
 from .accounts import Accounts
-from .caching import NoStoreByDefault
 from .auth import Authenticator, guard
+from .caching import NoStoreByDefault
 from .context import Clock, Context, wall_clock
 from .errors import ErrorBody, error_response
 from . import admin, booking_page, reference, web
@@ -100,9 +100,9 @@ def create_app(
     """The API under /v1 (answers not kept by browsers: caching.py), its
     OpenAPI document at /v1/openapi.json, a reference page over it at
     /v1/reference, and errors outside the routes (an unknown path, a bug) in
-    the same shape. Given `ApiKeys`, callers sign
-    in with those keys or as the database's users (`Accounts`); given another
-    authenticator, with what it accepts. `webhook_interval`: see `router`."""
+    the same shape. Given `ApiKeys`, callers sign in with those keys or as the
+    database's users (`Accounts`); given another authenticator, with what it
+    accepts. `webhook_interval`: see `router`."""
     if isinstance(auth, ApiKeys):
         auth = Accounts(scheduler, auth, clock=clock)
     app = FastAPI(

@@ -481,6 +481,7 @@ async function confirmHold() {
   } catch (error) {
     if (error.status === 409 && error.field === "hold_token") {
       // The hold ended (expired or released): said in the page's words and the client's time, not the server's.
+      rememberHold(null);
       await listAgain(t("hold.lapsed", { time: time(new Date(state.hold.expires)) }));
     } else if (error.status === 409 || error.status === 404) {
       await listAgain(t("hold.ended", { message: error.message }));

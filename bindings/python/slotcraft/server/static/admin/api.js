@@ -15,6 +15,23 @@ export function whenSessionEnds(handler) {
   onSessionEnded = handler;
 }
 
+/**
+ * `[name, value]` pairs as the JSON object the API takes, named `path`. A name
+ * given twice is refused here, as the server refuses a member named twice: an
+ * object would keep only the last, and the form would say "Saved". The
+ * refusal names `path.name` with `message(name)`.
+ */
+export function objectOf(pairs, path, message) {
+  const seen = new Set();
+  for (const [name] of pairs) {
+    if (seen.has(name)) {
+      throw new ApiError(400, { error: { field: `${path}.${name}`, message: message(name) } });
+    }
+    seen.add(name);
+  }
+  return Object.fromEntries(pairs);
+}
+
 /** A refusal in the API's shape: `{"error": {"field", "message", "reasons"}}`; status 0 when there was no answer. */
 export class ApiError extends Error {
   constructor(status, body, retryAfter = "") {

@@ -386,21 +386,13 @@ function serviceParts(record, locations) {
     field(t("catalog.priorities"), priorities), field(t("catalog.pools"), pools), where);
   // "lex 3, mia 1" → {lex: 3, mia: 1}; a pair without a whole number is sent as written, for the server to
   // refuse naming it.
-  // A resource named twice is refused naming it, as the server refuses a member named twice.
+  // A resource named twice is refused naming it (api.objectOf).
   const readNumbers = (input) => {
     const pairs = input.value.split(",").map((pair) => pair.trim()).filter((pair) => pair !== "").map((pair) => {
       const parsed = /^([^\s:=]+)(?:\s*[:=]\s*|\s+)(-?\d+)$/.exec(pair);
       return parsed ? [parsed[1], Number(parsed[2])] : [pair.split(/[\s:=]/)[0], pair];
     });
-    const seen = new Set();
-    for (const [id] of pairs) {
-      if (seen.has(id)) {
-        throw new api.ApiError(400, { error: { field: `${input.dataset.field}.${id}`,
-                                                message: t("catalog.idTwice", { id }) } });
-      }
-      seen.add(id);
-    }
-    return Object.fromEntries(pairs);
+    return api.objectOf(pairs, input.dataset.field, (id) => t("catalog.idTwice", { id }));
   };
   const readPools = () => pools.value.split("\n").filter((line) => line.trim() !== "").map((line) => {
     const colon = line.indexOf(":");

@@ -5,7 +5,7 @@
 // (`schedules[0].weekly.mon[1][0]`, `time_off[2].end`), so that the API's
 // refusal can be shown next to it.
 
-import { ApiError } from "./api.js";
+import { objectOf } from "./api.js";
 import { h, uniqueId } from "./dom.js";
 import { addMessages, locale, t, viewerZone } from "./i18n.js";
 
@@ -296,26 +296,11 @@ function scheduleBlock(schedule, locations, onRemove) {
       location: place.value,
       ...(pattern.value === "rotation" ? { rotation: cycle() } : { weekly: weekly.read(`${path}.weekly`) }),
       breaks: breaks.read(`${path}.breaks`),
-      overrides: datedHours(overrides.rows().map((row) => row.read(`${path}.overrides`)), `${path}.overrides`),
+      overrides: objectOf(overrides.rows().map((row) => row.read(`${path}.overrides`)), `${path}.overrides`,
+        () => t("schedule.dateTwice")),
     };
   };
   return block;
-}
-
-/**
- * The dates with their own hours as the API takes them. A date given twice is
- * refused here, naming it, as the server refuses a member named twice: an
- * object would keep only the last row, and the form would say "Saved".
- */
-function datedHours(rows, path) {
-  const seen = new Set();
-  for (const [date] of rows) {
-    if (seen.has(date)) {
-      throw new ApiError(400, { error: { field: `${path}.${date}`, message: t("schedule.dateTwice") } });
-    }
-    seen.add(date);
-  }
-  return Object.fromEntries(rows);
 }
 
 /** The local wall time "YYYY-MM-DDTHH:MM" of an instant in `zone`. */

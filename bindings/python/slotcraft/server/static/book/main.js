@@ -521,10 +521,15 @@ async function releaseLeftHold() {
     return;
   }
   rememberHold(null);
+  await release(token);
+}
+
+/** Releases the hold of `token`; a hold confirmed or lapsed meanwhile has nothing to release. */
+async function release(token) {
   try {
     await post(linkPath(LINK, "holds/release"), { hold_token: token });
   } catch {
-    // confirmed meanwhile, or lapsed: nothing to release
+    // it lapses by itself at its expiry
   }
 }
 
@@ -534,11 +539,7 @@ async function anotherTime() {
   rememberHold(null);
   renderBooking();
   focus("#step-time");
-  try {
-    await post(linkPath(LINK, "holds/release"), { hold_token: held.hold_token });
-  } catch {
-    // it lapses by itself at its expiry
-  }
+  await release(held.hold_token);
   await loadMonth();
 }
 

@@ -89,6 +89,33 @@ def test_unknown_paths_and_methods_answer_in_the_shape(memory_api: Api) -> None:
     error_of(memory_api.http.delete("/v1/locations"), 405)
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("PUT", "/v1/locations/", "id"),
+        ("GET", "/v1/locations/", "id"),
+        ("PUT", "/v1/resources/", "id"),
+        ("GET", "/v1/services/", "id"),
+        ("PUT", "/v1/clients/", "id"),
+        ("GET", "/v1/bookings/", "id"),
+        ("DELETE", "/v1/booking-links/", "id"),
+        ("DELETE", "/v1/webhooks/", "id"),
+        ("POST", "/v1/resources//archive", "id"),
+        ("PUT", "/v1/resources/anna/services/", "service"),
+        ("GET", "/v1/webhooks/wh_1/deliveries/", "delivery"),
+    ],
+)
+def test_an_empty_id_in_the_path_is_400_naming_it_and_nothing_is_written(
+        memory_api: Api, method: str, path: str, field: str) -> None:
+    # Not a redirect to the collection (Starlette's trailing-slash redirect): the client asked for one record.
+    body = {"name": "Somewhere", "time_zone": "Europe/Berlin"} if method == "PUT" else None
+    before = len(memory_api.scheduler.audit())
+    response = memory_api.http.request(method, path, json=body, follow_redirects=False,
+                                       headers={"Authorization": f"Bearer {memory_api.texts['admin']}"})
+    assert error_of(response, 400)["field"] == field
+    assert len(memory_api.scheduler.audit()) == before
+
+
 def test_the_key_store_failing_is_503(memory_api: Api) -> None:
     memory_api.keys.close()
     error_of(memory_api.admin.get("/v1/locations"), 503)

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from fastapi.dependencies.utils import get_flat_dependant, is_scalar_field
 from fastapi.routing import APIRoute
+from starlette.convertors import StringConvertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
@@ -117,7 +118,26 @@ def _check_query(request: Request, repeatable: dict[str, bool]) -> None:
         seen.add(name)
 
 
+def _check_path(request: Request) -> None:
+    """An empty segment where the path takes a parameter (`PUT /v1/locations/`) is a 400 naming it."""
+    for name, value in request.path_params.items():
+        if value == "":
+            raise ApiError(400, "is empty: the path names no record there", field=name)
+
+
+# A `str` path parameter as Starlette compiles it (`[^/]+`), to be matched when empty too.
+_STR_PARAMETER = re.compile(r"\(\?P<(\w+)>\[\^/\]\+\)")
+
+
 class ApiRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        # A path with a parameter's segment empty matches too, and is answered a 400 naming it (_check_path):
+        # else Starlette answers a bare 307 to the collection (`/v1/locations/` → `/v1/locations`), or a 404.
+        self.path_regex = re.compile(_STR_PARAMETER.sub(
+            lambda m: f"(?P<{m[1]}>[^/]*)" if isinstance(self.param_convertors.get(m[1]), StringConvertor) else m[0],
+            self.path_regex.pattern))
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         """As Starlette matches, but on the path as sent, each segment decoded on its own: an id may hold a
         slash (`/v1/resources/room%2F1`), which the decoded path uvicorn hands routing would split in two."""
@@ -143,6 +163,7 @@ class ApiRoute(APIRoute):
 
         async def answer(request: Request) -> Response:
             try:
+                _check_path(request)
                 _check_query(request, repeatable)
                 return await handler(BoundedRequest(request.scope, request.receive))
             except ANSWERED as error:

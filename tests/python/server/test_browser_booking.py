@@ -2,7 +2,8 @@
 phone screen, against the server started as a process on a SQLite file: a
 client books with the keyboard and gets the .ics file and the manage link; two
 browsers race for one time and the loser sees fresh times; the Telegram Mini
-App entry books as the Telegram user, and refuses a forged initData plainly.
+App entry books as the Telegram user, and refuses a forged initData plainly;
+an unknown link's page is a 404 in the browser's language.
 Screenshots: browser.screenshot_dir()."""
 
 from __future__ import annotations
@@ -240,6 +241,21 @@ def test_a_second_browser_racing_for_the_same_time_loses_and_sees_fresh_times(si
     start = sc.parse_instant(first)
     (booked,) = [b for b in sc.Scheduler(str(site.db)).bookings(start, start + timedelta(minutes=1)) if b.resource == "boris"]
     assert sc.Scheduler(str(site.db)).client(booked.client).name == "Wanda Winner"
+
+
+def test_an_unknown_links_page_is_a_404_saying_so_in_the_browsers_language(site: Site) -> None:
+    assert httpx.get(f"{site.base}/book/no-such-link", headers={"Accept-Language": "ru-RU"}).status_code == 404
+    with phone(site, "missing", language="ru-RU") as browser:
+        browser.expect_refusal("/book/no-such-link", 404)
+        browser.open("/book/no-such-link")
+        assert browser.find("[role=alert]").text == "Такой страницы записи нет, или она закрыта."
+        assert browser.script("return document.documentElement.lang") == "ru"
+        # In the page's style: its stylesheet draws the alert as on any other page's error.
+        assert browser.script("return document.styleSheets.length") == 1
+        assert browser.script("return getComputedStyle(document.querySelector('.top')).display") == "grid"
+        browser.shot("missing")
+        browser.open("/book/anna")
+        browser.wait(lambda d: browser.find("#title").text == "Anna's chair")
 
 
 def test_an_any_master_page_holds_with_whoever_is_free_when_the_time_is_picked(site: Site) -> None:

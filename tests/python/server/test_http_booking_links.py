@@ -208,7 +208,8 @@ def test_slots_are_refused_naming_the_field(memory_api: Api, query: dict[str, st
 
 
 def test_the_page_route_serves_its_shell_with_only_the_servers_files(memory_api: Api) -> None:
-    page = memory_api.anonymous.get("/book/anything")
+    make_link(memory_api)
+    page = memory_api.anonymous.get("/book/anna")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "frame-ancestors https://web.telegram.org" in policy
@@ -216,6 +217,37 @@ def test_the_page_route_serves_its_shell_with_only_the_servers_files(memory_api:
     for name in ("main.js", "api.js", "days.js", "dom.js", "i18n.js", "telegram.js", "book.css"):
         assert memory_api.anonymous.get(f"/static/book/{name}").status_code == 200, name
     assert "/book/{slug}" not in memory_api.anonymous.get("/v1/openapi.json").json()["paths"]
+
+
+I18N_JS = Path(server.__file__).parent / "static" / "book" / "i18n.js"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "language", "message"),
+    [
+        ("", "en", "This booking page does not exist or is closed."),
+        ("ru-RU,ru;q=0.9,en-US;q=0.8", "ru", "Такой страницы записи нет, или она закрыта."),
+        ("en-GB;q=0.5, RU;q=0.8", "ru", "Такой страницы записи нет, или она закрыта."),
+        ("de-DE,de;q=0.9,ru;q=0.8", "en", "This booking page does not exist or is closed."),  # i18n.js: ru, else en
+    ],
+)
+def test_an_unknown_links_page_is_a_404_page_saying_so_in_the_browsers_language(
+        memory_api: Api, accept_language: str, language: str, message: str) -> None:
+    make_link(memory_api)
+    make_link(memory_api, "closed")
+    assert memory_api.admin.delete("/v1/booking-links/closed").status_code == 204
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    missing = memory_api.anonymous.get("/book/no-such-link", headers=headers)
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert missing.headers["content-language"] == language and f'<html lang="{language}">' in missing.text
+    assert f'<p class="alert" role="alert">{message}</p>' in missing.text
+    assert f'"page.missing": "{message}"' in I18N_JS.read_text()  # the page's own words for it
+    assert 'href="../static/book/book.css"' in missing.text and "<script" not in missing.text
+    assert "default-src 'self'" in missing.headers["content-security-policy"]
+    # A link made, enabled or disabled (its bookings' manage links open its page), still has its page.
+    for link in ("anna", "closed"):
+        page = memory_api.anonymous.get(f"/book/{link}", headers=headers)
+        assert page.status_code == 200 and 'src="../static/book/main.js"' in page.text, link
 
 
 # ---- hold, confirm, manage

@@ -52,6 +52,13 @@ def router(
     held to `limits`. With `webhook_interval` the
     app also delivers webhooks, a pass every interval, while it runs (else
     `python3 -m slotcraft.server webhooks deliver` does)."""
+    return _router(scheduler, auth=auth, clock=clock, limits=limits, webhook_interval=webhook_interval)[0]
+
+
+def _router(
+    scheduler: sc.Scheduler, *, auth: Authenticator, clock: Clock, limits: Limits, webhook_interval: timedelta | None,
+) -> tuple[APIRouter, Context]:
+    """`router`, and the context its routes share (the booking page asks it which links there are)."""
     ctx = Context(scheduler, clock, guard(auth, all_rules(), RateLimiter(limits.per_key, "per key")),
                   accounts=auth if isinstance(auth, Accounts) else None)
     per_address = RateLimiter(limits.per_address, "from one address")
@@ -68,7 +75,7 @@ def router(
     api.include_router(guarded)
     if webhook_interval is not None:
         _deliver_webhooks_while_running(api, ctx, webhook_interval)
-    return api
+    return api, ctx
 
 
 def _deliver_webhooks_while_running(api: APIRouter, ctx: Context, interval: timedelta) -> None:
@@ -113,11 +120,11 @@ def create_app(
         redoc_url=None,
         exception_handlers={HTTPException: _answer_error, Exception: _answer_error},
     )
-    api = router(scheduler, auth=auth, clock=clock, limits=limits, webhook_interval=webhook_interval)
+    api, ctx = _router(scheduler, auth=auth, clock=clock, limits=limits, webhook_interval=webhook_interval)
     app.include_router(api, prefix="/v1")
     app.include_router(reference.routes(), prefix="/v1")
     app.include_router(web.routes())
-    app.include_router(booking_page.routes())
+    app.include_router(booking_page.routes(ctx))
     app.include_router(admin.routes())
     app.add_middleware(NoStoreByDefault)
     return app

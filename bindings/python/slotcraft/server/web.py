@@ -23,10 +23,10 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 
                            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
-def page(html: str, *, csp: str = CONTENT_SECURITY_POLICY) -> HTMLResponse:
+def page(html: str, *, csp: str = CONTENT_SECURITY_POLICY, status: int = 200) -> HTMLResponse:
     """An HTML page that may load files from this server only."""
-    return HTMLResponse(html, headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
-                                       "Referrer-Policy": "same-origin", "Cache-Control": "no-store"})
+    return HTMLResponse(html, status, headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+                                               "Referrer-Policy": "same-origin", "Cache-Control": "no-store"})
 
 
 def _file_under(root: Path, relative: str, what: str) -> FileResponse:

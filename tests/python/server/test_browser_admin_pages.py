@@ -133,6 +133,35 @@ def test_settings_reminders_and_a_break_are_saved_and_an_unreadable_break_is_nam
         site.admin.send("PUT", "/v1/settings", before)
 
 
+def test_text_that_is_not_a_number_in_a_settings_number_field_is_refused_there_in_the_panels_language(
+        site: Site) -> None:
+    # What the browser cannot read as a number leaves the input's value "" (validity.badInput): a reminder was sent
+    # as 0 ("must be more than 0 minutes") and a default step left out, which saved the settings without it.
+    before = site.admin.get("/v1/settings")
+    site.admin.send("PUT", "/v1/settings", {**before, "reminder_offsets": [60], "default_step": 15})
+    saved = site.admin.get("/v1/settings")
+    try:
+        with page(site.base, "settings_not_a_number", time_zone="Europe/Berlin", language="ru-RU") as browser:
+            sign_in(browser, "/admin#/settings", "form.settings-form")
+            form = browser.find("form.settings-form")
+            step = browser.find("input[data-field=default_step]")
+            for typed, field in ((browser.find("#reminder-0"), "reminder_offsets[0]"), (step, "default_step")):
+                typed.clear()
+                typed.send_keys("1e")  # Chromium lets only digits, e and signs in
+                form.find_element("css selector", "button[type=submit]").click()
+                note = browser.find(f"#{typed.get_attribute('id')}-error")
+                assert note.text == "нужно целое число"
+                assert typed.get_attribute("aria-invalid") == "true"
+                assert browser.script("return document.activeElement") == typed
+                assert browser.script("return arguments[0].dataset.field", typed) == field
+                assert site.admin.get("/v1/settings") == saved
+                browser.shot(field)
+                typed.clear()
+                typed.send_keys("60" if field.startswith("reminder") else "15")
+    finally:
+        site.admin.send("PUT", "/v1/settings", before)
+
+
 # ---- users and keys ----
 
 

@@ -332,6 +332,26 @@ def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site
     assert site.admin.get("/v1/services/lesson")["assign"]["priorities"] == {"mia": 2, "lex": 1}
 
 
+def test_text_that_is_not_a_number_in_a_number_field_is_refused_there_and_nothing_is_sent(
+        site: Site, browser: Page) -> None:
+    # The browser keeps what it cannot read as a number out of the input's value ("" with validity.badInput):
+    # sent as empty, the server said "is required" of the duration, and a step was silently left out.
+    site.admin.send("PUT", "/v1/services/drill", {"name": "Drill", "duration": 30, "step": 15}, 201)
+    before = site.admin.get("/v1/services/drill")
+    sign_in(browser, "/admin#/catalog?kind=services&id=drill")
+    for name in ("duration", "step"):
+        typed = fill(browser, f"form.catalog-form input[name={name}]", "4e")  # Chromium lets only digits, e and signs in
+        assert browser.script("return arguments[0].validity.badInput", typed)
+        save(browser)
+        note = browser.find(f"form.catalog-form .field-error[data-for='{name}']")
+        assert note.text == "must be a whole number"
+        assert typed.get_attribute("aria-invalid") == "true" and browser.script("return document.activeElement") == typed
+        assert browser.find("form.catalog-form > .form-message").text == "Not saved: see the message at the field marked."
+        assert site.admin.get("/v1/services/drill") == before
+        fill(browser, f"form.catalog-form input[name={name}]", str(before[name]))
+    browser.shot("not-a-number")
+
+
 def archive(browser: Page) -> None:
     browser.find(".catalog-side button.danger").click()
     dialog = browser.find("dialog[open]")

@@ -32,6 +32,21 @@ export function objectOf(pairs, path, message) {
   return Object.fromEntries(pairs);
 }
 
+/**
+ * The number an `<input type=number>` holds, undefined when it is empty. Text
+ * the browser cannot read as a number ("4e", "--1"; some browsers let letters
+ * in) leaves the input's value "" with `validity.badInput`: it is refused here
+ * naming `field` with `message`, as the server refuses a value that is not a
+ * number. Sent as empty, the field would be left out or 0, and the server would
+ * answer "is required", or a minimum, or keep its default without a word.
+ */
+export function numberOf(input, field, message) {
+  if (input.validity.badInput) {
+    throw new ApiError(400, { error: { field, message } });
+  }
+  return input.value.trim() === "" ? undefined : input.valueAsNumber;
+}
+
 /** A refusal in the API's shape: `{"error": {"field", "message", "reasons"}}`; status 0 when there was no answer. */
 export class ApiError extends Error {
   constructor(status, body, retryAfter = "") {

@@ -410,8 +410,9 @@ function serviceParts(record, locations) {
       locations: [...where.querySelectorAll("input:checked")].map((box) => box.value),
     };
     for (const [name, input] of numbers) {
-      if (input.value.trim() !== "") {
-        body[name] = Number(input.value);
+      const value = api.numberOf(input, name, t("error.notNumber"));
+      if (value !== undefined) {
+        body[name] = value;
       }
     }
     return body;
@@ -586,7 +587,7 @@ async function drawEditor(root, kind, id, redraw) {
     let body;
     try {
       body = { name: nameInput.value.trim(), ...parts.read() };
-    } catch (error) {  // refused before anything is sent (a form's row given twice)
+    } catch (error) {  // refused before anything is sent (a form's row given twice, a number field's text)
       if (!(error instanceof api.ApiError) || !showAtField(form, error.field, error.message)) {
         throw error;
       }

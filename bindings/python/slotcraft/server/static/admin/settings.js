@@ -1,8 +1,9 @@
 // The settings page (admins): reminder offsets, breaks for everyone and the
 // default step, edited and saved with PUT /v1/settings. The page checks
-// nothing itself: slotcraft's message for a refused value is shown next to
-// the field it names (`reminder_offsets[1]`, `global_breaks[0][1]`), and a
-// refused save writes nothing.
+// nothing itself but what it could not send (text in a number field):
+// slotcraft's message for a refused value is shown next to the field it names
+// (`reminder_offsets[1]`, `global_breaks[0][1]`), and a refused save writes
+// nothing.
 
 import * as api from "./api.js";
 import { announce, errorText, field, h } from "./dom.js";
@@ -136,16 +137,19 @@ export async function render(root) {
     clearErrors(form);
     message.textContent = "";
     message.classList.remove("ok");
-    const body = {
-      reminder_offsets: [...reminders.list.querySelectorAll("input")].map((input) => Number(input.value)),
-      global_breaks: [...breaks.list.querySelectorAll(".row")].map((row) =>
-        [...row.querySelectorAll("input")].map((input) => input.value)),
-    };
-    if (step.value.trim() !== "") {
-      body.default_step = Number(step.value);
-    }
     save.disabled = true;
     try {
+      const number = (input) => api.numberOf(input, input.dataset.field, t("error.notNumber"));
+      const body = {
+        // An empty reminder is 0 minutes, which slotcraft refuses naming it.
+        reminder_offsets: [...reminders.list.querySelectorAll("input")].map((input) => number(input) ?? 0),
+        global_breaks: [...breaks.list.querySelectorAll(".row")].map((row) =>
+          [...row.querySelectorAll("input")].map((input) => input.value)),
+      };
+      const defaultStep = number(step);
+      if (defaultStep !== undefined) {
+        body.default_step = defaultStep;
+      }
       await api.request("PUT", "settings", { body });
       message.textContent = t("settings.saved");
       message.classList.add("ok");

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+
+import slotcraft as sc
 
 from .browser import PASSWORD, Page, Session, create_user, missing_browser, page, utc_instant
 from .test_browser_admin import NEW_YORK, SATURDAY, SUNDAY, calendar_url, rows, wait_for_calendar
@@ -217,6 +219,57 @@ def test_a_refused_range_and_time_off_are_named_next_to_their_fields_and_nothing
     browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
     assert site.admin.get("/v1/resources/rex")["time_off"] == [
         {"start": "2031-05-02T08:00:00Z", "end": "2031-05-03T08:00:00Z"}]
+
+
+def add_time_off(browser: Page, start: str, end: str) -> tuple[Any, Any]:
+    """A period of time off typed as wall times in the resource's zone: its two inputs."""
+    browser.find("fieldset.time-off button.secondary").click()
+    start_input, end_input = browser.driver.find_elements("css selector", "fieldset.time-off input[type=datetime-local]")
+    browser.script("arguments[0].value = arguments[2]; arguments[1].value = arguments[3];",
+                   start_input, end_input, start, end)
+    return start_input, end_input
+
+
+def test_time_off_at_a_wall_time_the_clocks_skip_is_refused_at_its_field_and_nothing_is_written(
+        site: Site, browser: Page) -> None:
+    # 02:30 on 2026-03-29 does not exist in Berlin. The form moved it to 03:30 without a word; the API takes
+    # instants only, so the form refuses it where it was typed instead of choosing one itself.
+    site.admin.send("PUT", "/v1/resources/gap", {"name": "Gap", "timezone": "Europe/Berlin"}, 201)
+    before = site.admin.get("/v1/resources/gap")
+    sign_in(browser, "/admin#/catalog?kind=resources&id=gap")
+    start, _ = add_time_off(browser, "2026-03-29T02:30", "2026-03-29T10:00")
+    save(browser)
+    note = browser.find("fieldset.time-off .field-error")
+    assert note.get_attribute("data-for") == "time_off[0].start"
+    assert note.text == ("02:30 on March 29, 2026 does not exist in Europe/Berlin: the clocks go from 02:00 straight "
+                         "to 03:00. Give a time before or after the change.")
+    assert start.get_attribute("aria-invalid") == "true" and browser.script("return document.activeElement") == start
+    assert browser.find("form.catalog-form > .form-message").text == "Not saved: see the message at the field marked."
+    assert site.admin.get("/v1/resources/gap") == before
+    browser.shot("time-off-in-gap")
+
+    # 03:00, the first time after the change, is saved as typed.
+    browser.script("arguments[0].value = '2026-03-29T03:00';", start)
+    save(browser)
+    browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
+    assert site.admin.get("/v1/resources/gap")["time_off"] == [
+        {"start": "2026-03-29T01:00:00Z", "end": "2026-03-29T08:00:00Z"}]
+
+
+def test_time_off_at_a_wall_time_the_clocks_pass_twice_is_the_instant_slotcraft_gives_it(
+        site: Site, browser: Page) -> None:
+    # 02:30 on 2026-10-25 happens twice in Berlin; slotcraft (SPEC §1) takes the earlier, 00:30Z. The form took
+    # the later (Luxon's choice), an hour off from what the server makes of the same wall time.
+    site.admin.send("PUT", "/v1/resources/overlap", {"name": "Overlap", "timezone": "Europe/Berlin"}, 201)
+    sign_in(browser, "/admin#/catalog?kind=resources&id=overlap")
+    add_time_off(browser, "2026-10-25T02:30", "2026-10-25T10:00")
+    save(browser)
+    browser.wait(lambda d: browser.find("form.catalog-form > .form-message").text == "Saved.")
+    berlin = sc.Zone("Europe/Berlin")
+    assert site.admin.get("/v1/resources/overlap")["time_off"] == [
+        {"start": sc.format_instant(berlin.to_utc(date(2026, 10, 25), time(2, 30))),
+         "end": sc.format_instant(berlin.to_utc(date(2026, 10, 25), time(10, 0)))}]
+    assert site.admin.get("/v1/resources/overlap")["time_off"][0]["start"] == "2026-10-25T00:30:00Z"
 
 
 def test_a_date_given_its_own_hours_twice_is_refused_at_that_date_and_nothing_is_written(

@@ -1,15 +1,18 @@
 // The schedule editor of a resource: its time zone, hours per location
 // (several ranges a weekday), breaks, date overrides and time off, in the
-// resource's JSON form (docs/storage.md). It checks nothing itself: reading
-// the form tags each control with the path of the field it fills
+// resource's JSON form (docs/storage.md). It checks nothing itself but a time
+// off's wall time the clocks skip (the API takes instants, and no instant has
+// it): reading the form tags each control with the path of the field it fills
 // (`schedules[0].weekly.mon[1][0]`, `time_off[2].end`), so that the API's
 // refusal can be shown next to it.
 
-import { objectOf } from "./api.js";
+import { ApiError, objectOf } from "./api.js";
 import { h, uniqueId } from "./dom.js";
 import { addMessages, locale, t, viewerZone } from "./i18n.js";
 
 const { DateTime } = window.luxon;
+const MINUTE = 60 * 1000;
+const DAY = 24 * 60 * MINUTE;
 
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -54,6 +57,7 @@ addMessages({
     "schedule.timeOffFrom": "Time off {number}: from",
     "schedule.timeOffTo": "Time off {number}: to",
     "schedule.addTimeOff": "Add time off",
+    "schedule.skipped": "{time} on {date} does not exist in {zone}: the clocks go from {before} straight to {after}. Give a time before or after the change.",
   },
   ru: {
     "schedule.zone": "Часовой пояс",
@@ -95,6 +99,7 @@ addMessages({
     "schedule.timeOffFrom": "Отсутствие {number}: с",
     "schedule.timeOffTo": "Отсутствие {number}: до",
     "schedule.addTimeOff": "Добавить отсутствие",
+    "schedule.skipped": "{date} в поясе {zone} нет времени {time}: часы переводят с {before} сразу на {after}. Укажите время до или после перевода.",
   },
 });
 
@@ -309,10 +314,58 @@ function wallTime(instant, zone) {
   return time.isValid ? time.toFormat("yyyy-MM-dd'T'HH:mm") : "";
 }
 
-/** The UTC instant of a wall time in `zone`; the text as it is when it is not one (the API names it). */
-function instantOf(wall, zone) {
-  const time = DateTime.fromISO(wall, { zone });
-  return time.isValid ? time.toUTC().toISO({ suppressMilliseconds: true }) : wall;
+/**
+ * Every instant (milliseconds, earliest first) whose wall time in `zone` is
+ * `naive`'s own (a wall time read as UTC), as slotcraft's `Zone.instants_at`:
+ * none in a DST gap, two in an overlap; and the offsets in force the day
+ * before and the day after.
+ */
+function instantsAt(naive, zone) {
+  const offsets = [-DAY, DAY].map((shift) => DateTime.fromMillis(naive.toMillis() + shift, { zone }).offset);
+  const instants = new Set(offsets.map((offset) => naive.toMillis() - offset * MINUTE)
+    .filter((instant, i) => DateTime.fromMillis(instant, { zone }).offset === offsets[i]));
+  return { instants: [...instants].sort((a, b) => a - b), offsets };
+}
+
+/** The refusal of the wall time `naive` (read as UTC) in the gap `zone`'s clocks skip, between `offsets`. */
+function skipped(naive, zone, [before, after], field) {
+  // The change is after `naive` read with the later offset and at or before it read with the earlier one.
+  let low = naive.toMillis() - after * MINUTE;
+  let high = naive.toMillis() - before * MINUTE;
+  while (high - low > MINUTE) {
+    const middle = low + Math.floor((high - low) / 2 / MINUTE) * MINUTE;
+    if (DateTime.fromMillis(middle, { zone }).offset === before) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  const change = DateTime.fromMillis(high, { zone: "utc" });
+  const message = t("schedule.skipped", {
+    time: naive.toFormat("HH:mm"), date: naive.setLocale(locale()).toLocaleString(DateTime.DATE_FULL), zone,
+    before: change.plus({ minutes: before }).toFormat("HH:mm"), after: change.plus({ minutes: after }).toFormat("HH:mm"),
+  });
+  return new ApiError(400, { error: { field, message } });
+}
+
+/**
+ * The UTC instant of a wall time in `zone`, as slotcraft makes one of a local
+ * time (SPEC §1): in an overlap (the clocks go back) the earlier of the two.
+ * A wall time the clocks skip (they go forward) is refused, naming `field`:
+ * slotcraft would move it later by the gap, but the API takes time off as
+ * instants, and the form does not choose one the admin did not type. The text
+ * as it is when it is not a wall time (the API names it).
+ */
+function instantOf(wall, zone, field) {
+  const naive = DateTime.fromISO(wall, { zone: "utc" });
+  if (!naive.isValid || !DateTime.now().setZone(zone).isValid) {
+    return wall;
+  }
+  const { instants, offsets } = instantsAt(naive, zone);
+  if (instants.length === 0) {
+    throw skipped(naive, zone, offsets, field);
+  }
+  return DateTime.fromMillis(instants[0], { zone: "utc" }).toISO({ suppressMilliseconds: true });
 }
 
 function timeOffRow(period, onRemove, zone) {
@@ -332,7 +385,7 @@ function timeOffRow(period, onRemove, zone) {
     row.dataset.field = path;
     from.dataset.field = `${path}.start`;
     to.dataset.field = `${path}.end`;
-    return { start: instantOf(from.value, zone()), end: instantOf(to.value, zone()) };
+    return { start: instantOf(from.value, zone(), from.dataset.field), end: instantOf(to.value, zone(), to.dataset.field) };
   };
   return row;
 }

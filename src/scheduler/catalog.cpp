@@ -124,6 +124,8 @@ void check_archived_kept(const Record& wanted, const std::optional<Record>& befo
 
 void scheduler::put_location(const location_record& location, std::string_view actor) {
     if (location.id.empty()) reject("id", "must not be empty");
+    check_text(location.id, "id");
+    check_text(location.name, "name");
     store_.write({}, [&](transaction& tx) {
         const auto before = tx.location(location.id);
         check_archived_kept(location, before);
@@ -135,6 +137,8 @@ void scheduler::put_location(const location_record& location, std::string_view a
 
 void scheduler::put_resource(const resource_record& resource, std::string_view actor) {
     if (resource.id.empty()) reject("id", "must not be empty");
+    check_text(resource.id, "id");
+    check_text(resource.name, "name");
     (void)zone::locate(resource.time_zone, "time_zone");
     for (std::size_t i = 0; i < resource.time_off.size(); ++i)
         if (resource.time_off[i].empty()) reject(fmt::format("time_off[{}].end", i), "must be after start");
@@ -160,6 +164,10 @@ void scheduler::put_resource(const resource_record& resource, std::string_view a
 
 void scheduler::put_service(const service_record& offered, std::string_view actor) {
     if (offered.rules.id.empty()) reject("id", "must not be empty");
+    check_text(offered.rules.id, "id");
+    check_text(offered.name, "name");
+    for (std::size_t i = 0; i < offered.pools.size(); ++i)
+        check_text(offered.pools[i].id, fmt::format("pools[{}].id", i));
     offered.rules.validate("");
     offered.assign.validate_values("");
     service_pool::validate(offered.pools, "");
@@ -240,9 +248,13 @@ void scheduler::unlink(std::string_view resource, std::string_view service, std:
 
 void scheduler::put_client(const client_record& client, std::string_view actor) {
     if (client.id.empty()) reject("id", "must not be empty");
-    for (std::size_t i = 0; i < client.identities.size(); ++i)
-        if (client.identities[i].external_id.empty())
-            reject(fmt::format("identities[{}].external_id", i), "must not be empty");
+    check_text(client.id, "id");
+    check_text(client.name, "name");
+    for (std::size_t i = 0; i < client.identities.size(); ++i) {
+        const std::string field = fmt::format("identities[{}].external_id", i);
+        if (client.identities[i].external_id.empty()) reject(field, "must not be empty");
+        check_text(client.identities[i].external_id, field);
+    }
     store_.write({}, [&](transaction& tx) {
         for (std::size_t i = 0; i < client.identities.size(); ++i)
             if (auto owner = tx.client_by_identity(client.identities[i]); owner && owner->id != client.id)
@@ -256,6 +268,8 @@ void scheduler::put_client(const client_record& client, std::string_view actor) 
 
 client_record scheduler::client_for(const identity& who, std::string_view name, std::string_view actor) {
     if (who.external_id.empty()) reject("external_id", "must not be empty");
+    check_text(who.external_id, "external_id");
+    check_text(name, "name");
     return store_.write({}, [&](transaction& tx) {
         if (auto known = tx.client_by_identity(who)) return *known;
         client_record fresh{.id = "cl_" + random_hex(16), .name = std::string(name), .identities = {who}};
@@ -266,8 +280,16 @@ client_record scheduler::client_for(const identity& who, std::string_view name, 
 }
 
 void scheduler::save_settings(const settings& values, std::string_view actor) {
-    for (std::size_t i = 0; i < values.reminder_offsets.size(); ++i)
-        check_minutes(values.reminder_offsets[i], fmt::format("reminder_offsets[{}]", i));
+    const std::vector<minutes>& offsets = values.reminder_offsets;
+    for (std::size_t i = 0; i < offsets.size(); ++i) {
+        const std::string field = fmt::format("reminder_offsets[{}]", i);
+        check_minutes(offsets[i], field);
+        // One reminder per offset is sent, so a repeated offset is a mistake to name, not to keep.
+        const auto earlier = std::find(offsets.begin(), offsets.begin() + static_cast<std::ptrdiff_t>(i), offsets[i]);
+        if (earlier != offsets.begin() + static_cast<std::ptrdiff_t>(i))
+            reject(field, fmt::format("repeats reminder_offsets[{}] ({} minutes); give each offset once",
+                                      earlier - offsets.begin(), offsets[i].count()));
+    }
     if (values.default_step) check_minutes(*values.default_step, "default_step");
     store_.write({}, [&](transaction& tx) {
         const settings before = tx.load_settings();

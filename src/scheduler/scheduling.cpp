@@ -5,6 +5,8 @@
 
 #include <slotcraft/day_grid.hpp>
 
+#include <boost/locale/utf.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,18 +29,21 @@ instant wall_clock_now() { return std::chrono::floor<std::chrono::seconds>(std::
 
 void record(transaction& tx, instant at, std::string_view actor, std::string_view action, std::string_view subject,
             std::string before, std::string after) {
+    check_text(actor, "actor");
     tx.append_audit({.at = at, .actor = std::string(actor), .action = std::string(action),
                      .subject = std::string(subject), .before = std::move(before), .after = std::move(after)});
 }
 
 void insert_recorded(transaction& tx, const booking_record& b, instant at, std::string_view actor,
                      std::string_view action) {
+    check_text(actor, "actor");
     tx.insert_booking_audited(b, {.at = at, .actor = std::string(actor), .action = std::string(action),
                                   .subject = b.id, .after = as_json(b)});
 }
 
 void update_recorded(transaction& tx, const booking_record& b, instant at, std::string_view actor,
                      std::string_view action, std::string before) {
+    check_text(actor, "actor");
     tx.update_booking_audited(b, {.at = at, .actor = std::string(actor), .action = std::string(action),
                                   .subject = b.id, .before = std::move(before), .after = as_json(b)});
 }
@@ -321,6 +326,8 @@ void validate_request(const booking_request& request) {
     if (request.resource.empty()) reject("resource", "must not be empty");
     if (request.service.empty()) reject("service", "must not be empty");
     if (request.seats < 1) reject("seats", fmt::format("must be at least 1 (got {})", request.seats));
+    check_utf8(request.idempotency_key, "idempotency_key");
+    check_text(request.actor, "actor");
 }
 
 /// Refuses a request for more seats than the service has at all.
@@ -335,6 +342,38 @@ void check_minutes(minutes value, const std::string& field) {
     if (value > max_scheduler_minutes)
         reject(field, fmt::format("must be at most {} minutes (366 days), got {}", max_scheduler_minutes.count(),
                                   value.count()));
+}
+
+namespace {
+
+/// Decodes `value` as UTF-8, refusing it naming `field` where it is not;
+/// calls `each(code_point, byte offset)` for every character.
+template <class Each>
+void decode_utf8(std::string_view value, const std::string& field, Each&& each) {
+    using utf8 = boost::locale::utf::utf_traits<char>;
+    for (auto at = value.begin(); at != value.end();) {
+        const auto first = at;
+        const boost::locale::utf::code_point c = utf8::decode(at, value.end());
+        const auto offset = first - value.begin();
+        if (c == boost::locale::utf::illegal || c == boost::locale::utf::incomplete)
+            reject(field, fmt::format("is not valid UTF-8 (byte {} of {})", offset, value.size()));
+        each(c, offset);
+    }
+}
+
+}  // namespace
+
+void check_text(std::string_view value, const std::string& field) {
+    decode_utf8(value, field, [&](boost::locale::utf::code_point c, std::ptrdiff_t offset) {
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+            reject(field, fmt::format("must not hold control characters such as NUL or a line break "
+                                      "(U+{:04X} at byte {})",
+                                      c, offset));
+    });
+}
+
+void check_utf8(std::string_view value, const std::string& field) {
+    decode_utf8(value, field, [](boost::locale::utf::code_point, std::ptrdiff_t) {});
 }
 
 [[noreturn]] void refuse(const std::vector<reason>& reasons) {
@@ -450,6 +489,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
 
 /// Cancels the active booking `b` inside `tx`, with its audit entry.
 booking_record cancel_in(transaction& tx, booking_record b, std::string_view why, instant now, std::string_view actor) {
+    check_text(why, "reason");
     const std::string before = as_json(b);
     b.status = booking_status::cancelled;
     b.cancel_reason = std::string(why);

@@ -833,6 +833,16 @@ TEST_CASE("--db archive retires a location, resource or service, and list shows 
     CHECK(salon.db("location list --archived").out.find("salon-b") != std::string::npos);
 }
 
+TEST_CASE("--db: an argument that is not UTF-8 or holds a control character is refused naming the field, and nothing is written") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("location add annex --name 'bad\xffname'", 2)["field"] == "name");  // was a crash
+    CHECK(salon.refusal("location add annex --name \"$(printf 'one\\ntwo')\"", 2)["field"] == "name");
+    CHECK(salon.refusal("--actor 'x\xc3' location add annex", 2)["field"] == "actor");
+    CHECK(salon.audit_size() == before);
+    CHECK(salon.db("location add annex --name 'Салон «Анна»'").status == 0);
+}
+
 TEST_CASE("--db: minutes beyond their bounds are refused naming the field, and nothing is written") {
     salon_db salon;
     const std::size_t before = salon.audit_size();
@@ -840,6 +850,7 @@ TEST_CASE("--db: minutes beyond their bounds are refused naming the field, and n
     CHECK(salon.refusal("service add far --duration 30 --max-advance 5270401", 2)["field"] == "max_advance");
     CHECK(salon.refusal("service add far --duration 527041", 2)["field"] == "duration");
     CHECK(salon.refusal("settings --reminders 2147483648", 2)["field"] == "reminder_offsets[0]");
+    CHECK(salon.refusal("settings --reminders 60,60", 2)["field"] == "reminder_offsets[1]");
     CHECK(salon.refusal("settings --default-step 527041", 2)["field"] == "default_step");
     CHECK(salon.refusal("hold cut anna 2026-03-02T06:00:00Z --ttl 1000000000000", 2)["field"] == "ttl");
     CHECK(salon.audit_size() == before);

@@ -319,6 +319,7 @@ TEST_CASE_TEMPLATE_DEFINE("listed means bookable on every store", Backend, liste
         CHECK(field_of([&] { s.put_service({.rules = {.id = "far", .duration = 30min, .max_advance = minutes{1LL << 31}}}); }) ==
               "max_advance");
         CHECK(field_of([&] { s.save_settings({.reminder_offsets = {minutes{1LL << 31}}}); }) == "reminder_offsets[0]");
+        CHECK(field_of([&] { s.save_settings({.reminder_offsets = {60min, 1440min, 60min}}); }) == "reminder_offsets[2]");
         CHECK(field_of([&] { s.save_settings({.default_step = minutes{1LL << 31}}); }) == "default_step");
         CHECK(field_of([&] {
                   (void)s.hold({.resource = "anna", .service = "cut", .start = monday_1000}, minutes{1'000'000'000'000LL}, now);
@@ -327,6 +328,34 @@ TEST_CASE_TEMPLATE_DEFINE("listed means bookable on every store", Backend, liste
         CHECK_FALSE(s.service("far").has_value());
         CHECK(s.book({.resource = "anna", .service = "cut", .start = monday_1000}, now).status == booking_status::confirmed);
         CHECK(s.due_reminders(monday_1000 - 1h).empty());
+    }
+
+    SUBCASE("text that is not UTF-8 or holds a control character is refused naming the field, and nothing is written") {
+        const auto before = s.audit().size();
+        CHECK(field_of([&] { s.put_location({.id = "annex", .name = "bad\xffname"}); }) == "name");
+        CHECK(field_of([&] { s.put_location({.id = "ann\xC3", .name = "Annex"}); }) == "id");  // cut off mid-character
+        CHECK(field_of([&] { s.put_resource({.id = "an\x01na", .time_zone = "Europe/Berlin"}); }) == "id");
+        CHECK(field_of([&] { s.put_service({.rules = {.id = "wash", .duration = 30min}, .name = "Wash\nand go"}); }) == "name");
+        CHECK(field_of([&] { s.put_client({.id = "c-nul", .name = std::string("Ann\0a", 5)}); }) == "name");
+        CHECK(field_of([&] { s.put_client({.id = "c-esc", .identities = {{messenger::vk, "1\x1b[2J"}}}); }) ==
+              "identities[0].external_id");
+        CHECK(field_of([&] { (void)s.client_for({messenger::telegram, "77"}, "Bell\x07"); }) == "name");
+        CHECK(field_of([&] {
+                  (void)s.book({.resource = "anna", .service = "cut", .start = monday_1000, .idempotency_key = "k\xff"}, now);
+              }) == "idempotency_key");
+        CHECK(field_of([&] { (void)s.book({.resource = "anna", .service = "cut", .start = monday_1000, .actor = "\xff"}, now); }) ==
+              "actor");
+        const booking_record kept = s.book({.resource = "anna", .service = "cut", .start = monday_1000}, now);
+        CHECK(field_of([&] { (void)s.cancel(kept.id, "no\rshow", now); }) == "reason");
+        CHECK(field_of([&] { s.put_location({.id = "annex", .name = "Annex"}, "\xc0\xaf"); }) == "actor");  // an overlong '/'
+        CHECK(s.audit().size() == before + 1);  // the one booking
+        CHECK(s.booking(kept.id)->status == booking_status::confirmed);
+        CHECK_FALSE(s.location("annex").has_value());
+        CHECK_FALSE(s.client("c-nul").has_value());
+
+        // Letters of every script, marks of direction and emoji are text like any other.
+        s.put_location({.id = "filiale-köln", .name = "Салон «Анна» — ‏שלום‏ 💇"});
+        CHECK(s.location("filiale-köln")->name == "Салон «Анна» — ‏שלום‏ 💇");
     }
 
     SUBCASE("report cells that a spreadsheet would run as formulas are neutralised, and the file starts with a BOM") {

@@ -73,6 +73,23 @@ def test_booking_through_the_buttons(world: World) -> None:
 
 
 @pytest.mark.parametrize("world", MODES, indirect=True)
+def test_a_profile_name_with_control_characters_books_under_the_name_without_them(world: World) -> None:
+    world.bot()
+    master, client = world.user("Anna"), world.user("Ca\x1brl\u0085")
+    code = world.register_master(master)
+    client.send(f"/start {code}")
+    client.press_key(client.expect("welcome_client", master="Anna"), "btn_book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    client.press(client.expect("pick_day"), "Sun 28.03")
+    client.press(client.expect("pick_time"), "10:00")
+    client.press_key(client.expect("confirm_booking"), "btn_confirm")
+    client.expect("booked", service="Haircut", master="Anna")
+    master.expect("notice_new_booking", client="Carl", service="Haircut")
+    [b] = confirmed(world, f"m{master.id}")
+    assert sc.Scheduler(world.db).client(b.client).name == "Carl"
+
+
+@pytest.mark.parametrize("world", MODES, indirect=True)
 def test_two_clients_racing_for_one_slot(world: World) -> None:
     world.bot()
     master = world.user("Anna")

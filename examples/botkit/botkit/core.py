@@ -11,6 +11,7 @@ Subclasses set `routes` (their areas' routers merged), define `role(user)`,
 from __future__ import annotations
 
 import logging
+import unicodedata
 from datetime import datetime, timezone
 from typing import Any
 
@@ -140,7 +141,10 @@ class BotCore:
             log.info("update %s from user=%s skipped: already handled", update["update_id"], user_id)
             return
         log.info("update %s from user=%s kind=%s", update["update_id"], user_id, kind)
-        name = " ".join(x for x in (sender.get("first_name"), sender.get("last_name")) if x) or user_id
+        name = " ".join(x for x in (sender.get("first_name"), sender.get("last_name")) if x)
+        # A profile name is not typed for us: what the scheduler refuses in a
+        # name (control characters) and what no text can hold (lone surrogates) is dropped.
+        name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs")).strip() or user_id
         lang = "ru" if str(sender.get("language_code", "")).startswith("ru") else "en"
         # When they wrote, on the wall clock (not the scheduling clock, which tests stop): where notices go.
         wrote = datetime.now(timezone.utc).isoformat(timespec="microseconds")

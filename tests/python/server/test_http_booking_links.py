@@ -555,6 +555,18 @@ def test_telegram_init_data_signed_for_the_bot_books_as_that_telegram_user(memor
     assert {memory_api.scheduler.booking(h.json()["id"]).client for h in (first, second)} == {client.id}
 
 
+def test_a_telegram_profile_name_with_control_characters_books_under_the_name_without_them(
+    memory_api: Api, bot_token: str
+) -> None:
+    make_link(memory_api)
+    user = json.dumps({"id": 279058397, "first_name": "Ива\u0007н", "last_name": "Pet\u0085rov"}, ensure_ascii=False)
+    init_data = signed_init_data(user=user)
+    held = memory_api.anonymous.post("/v1/public/book/anna/holds", {"service": "cut", "init_data": init_data, "start": NINE})
+    assert held.status_code == 201, held.text
+    (client,) = [c for c in memory_api.scheduler.clients() if c.id != "c1"]
+    assert client.name == "Иван Petrov"
+
+
 @pytest.mark.parametrize(
     "init_data",
     [

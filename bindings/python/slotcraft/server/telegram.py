@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import os
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -83,6 +84,9 @@ def _user(fields: Mapping[str, str]) -> TelegramUser:
     if isinstance(id, bool) or not isinstance(id, int):
         raise ApiError(400, "init_data's user has no numeric id", field=FIELD)
     name = " ".join(str(user.get(part) or "").strip() for part in ("first_name", "last_name")).strip()
+    # A profile name is not typed for us: what the scheduler refuses in a name
+    # (control characters) and what no text can hold (lone surrogates) is dropped.
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs"))
     return TelegramUser(str(id), name or str(user.get("username") or id), str(user.get("language_code") or ""))
 
 

@@ -372,6 +372,15 @@ void check_text(std::string_view value, const std::string& field) {
     });
 }
 
+void check_lines(std::string_view value, const std::string& field) {
+    decode_utf8(value, field, [&](boost::locale::utf::code_point c, std::ptrdiff_t offset) {
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c < 0xA0))
+            reject(field, fmt::format("must not hold control characters other than tabs and line breaks "
+                                      "(U+{:04X} at byte {})",
+                                      c, offset));
+    });
+}
+
 void check_utf8(std::string_view value, const std::string& field) {
     decode_utf8(value, field, [](boost::locale::utf::code_point, std::ptrdiff_t) {});
 }
@@ -489,7 +498,7 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
 
 /// Cancels the active booking `b` inside `tx`, with its audit entry.
 booking_record cancel_in(transaction& tx, booking_record b, std::string_view why, instant now, std::string_view actor) {
-    check_text(why, "reason");
+    check_lines(why, "reason");
     const std::string before = as_json(b);
     b.status = booking_status::cancelled;
     b.cancel_reason = std::string(why);

@@ -201,10 +201,13 @@ void validate_request(const booking_request& request);
 void refuse_more_seats_than(const booking_context& ctx, int seats);
 // Refuses a duration, offset or TTL outside (0, max_scheduler_minutes].
 void check_minutes(minutes value, const std::string& field);
-// Refuses text that is stored and shown (ids, names, reasons, actors) when
-// it is not UTF-8 or holds a control character (C0, DEL or C1: NUL, a line
-// break, an escape), naming `field`.
+// Refuses text that is stored and shown on one line (ids, names, actors)
+// when it is not UTF-8 or holds a control character (C0, DEL or C1: NUL, a
+// line break, an escape), naming `field`.
 void check_text(std::string_view value, const std::string& field);
+// The same for free text of several lines (a cancel reason): tabs and line
+// breaks are kept, other control characters refused.
+void check_lines(std::string_view value, const std::string& field);
 // Refuses text that is stored but not shown as typed (an idempotency key,
 // which the HTTP API prefixes with its caller and a control character) when
 // it is not UTF-8, naming `field`.

@@ -346,16 +346,18 @@ TEST_CASE_TEMPLATE_DEFINE("listed means bookable on every store", Backend, liste
         CHECK(field_of([&] { (void)s.book({.resource = "anna", .service = "cut", .start = monday_1000, .actor = "\xff"}, now); }) ==
               "actor");
         const booking_record kept = s.book({.resource = "anna", .service = "cut", .start = monday_1000}, now);
-        CHECK(field_of([&] { (void)s.cancel(kept.id, "no\rshow", now); }) == "reason");
+        CHECK(field_of([&] { (void)s.cancel(kept.id, "no\x1bshow", now); }) == "reason");
         CHECK(field_of([&] { s.put_location({.id = "annex", .name = "Annex"}, "\xc0\xaf"); }) == "actor");  // an overlong '/'
         CHECK(s.audit().size() == before + 1);  // the one booking
         CHECK(s.booking(kept.id)->status == booking_status::confirmed);
         CHECK_FALSE(s.location("annex").has_value());
         CHECK_FALSE(s.client("c-nul").has_value());
 
-        // Letters of every script, marks of direction and emoji are text like any other.
+        // Letters of every script, marks of direction and emoji are text like
+        // any other; a cancel reason may have several lines.
         s.put_location({.id = "filiale-köln", .name = "Салон «Анна» — ‏שלום‏ 💇"});
         CHECK(s.location("filiale-köln")->name == "Салон «Анна» — ‏שלום‏ 💇");
+        CHECK(s.cancel(kept.id, "ill,\r\n\tcalls back", now).cancel_reason == "ill,\r\n\tcalls back");
     }
 
     SUBCASE("report cells that a spreadsheet would run as formulas are neutralised, and the file starts with a BOM") {

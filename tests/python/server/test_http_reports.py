@@ -19,7 +19,8 @@ from .conftest import Api, error_of
 
 WEEK = {"from": "2027-03-01T00:00:00Z", "to": "2027-03-08T00:00:00Z"}
 BOM = b"\xef\xbb\xbf"
-TRICKY_NAME = 'Smith, "Jo"\nJr'  # a comma, a quote and a line break: all quoted by RFC 4180
+TRICKY_NAME = 'Smith, "Jo" Jr'  # a comma and quotes: quoted by RFC 4180 (a name holds no line break)
+TRICKY_REASON = 'ill,\n"will call"'  # a line break, which a cancel reason may hold, quoted too
 CYRILLIC_NAME = "Анна Иванова"
 REPORTS = ("bookings", "attendance", "load")
 ROUTES = [f"/v1/reports/{report}.{kind}" for report in REPORTS for kind in ("csv", "pdf")]
@@ -68,6 +69,8 @@ def filled_rectangles(response: httpx.Response) -> int:
 
 def test_the_bookings_csv_is_the_schedulers_with_a_bom_and_rfc_4180_quoting(api: Api) -> None:
     booked = book_the_week(api)
+    yoga = booked[2]["id"]
+    assert api.admin.post(f"/v1/bookings/{yoga}/cancel", {"reason": TRICKY_REASON}).status_code == 200
     response = api.admin.get("/v1/reports/bookings.csv", **WEEK)
     rows = csv_rows(response)
     assert response.headers["content-disposition"] == 'attachment; filename="bookings-2027-03-01-2027-03-08.csv"'
@@ -78,7 +81,9 @@ def test_the_bookings_csv_is_the_schedulers_with_a_bom_and_rfc_4180_quoting(api:
         ("boris", "cut", "1", "2027-03-01T10:00:00"),
         ("anna", "yoga", "2", "2027-03-02T09:00:00"),
     ]
-    assert '"Smith, ""Jo""\nJr"' in response.content.decode("utf-8-sig")
+    assert [r["cancel_reason"] for r in rows] == ["", "", TRICKY_REASON]
+    assert '"Smith, ""Jo"" Jr"' in response.content.decode("utf-8-sig")
+    assert '"ill,\n""will call"""' in response.content.decode("utf-8-sig")
     assert CYRILLIC_NAME.encode() in response.content  # UTF-8, not an escape
     start, end = (sc.parse_instant(WEEK[k]) for k in ("from", "to"))
     assert response.content == api.scheduler.bookings_csv(start, end).encode()
@@ -174,7 +179,7 @@ def test_the_bookings_pdf_states_the_period_filters_names_and_totals(api: Api) -
     assert "Period: 2027-03-01 00:00 UTC – 2027-03-08 00:00 UTC" in page
     assert "Filters: Resources: all · Service: all · Client: all · Status: any" in page
     assert "\n".join(BOOKING_HEADERS) in page
-    assert CYRILLIC_NAME in page and 'Smith, "Jo"\nJr' in page
+    assert CYRILLIC_NAME in page and TRICKY_NAME in page
     assert all(b["id"] in page for b in booked)
     assert "Total: 3 bookings (3 confirmed)\n4\n" in page  # 1 + 1 + 2 seats
     (narrowed,) = pdf_pages(api.admin.get("/v1/reports/bookings.pdf", service="cut", client="c2", **WEEK))

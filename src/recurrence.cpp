@@ -69,6 +69,10 @@ std::vector<instant> expand_recurrence(std::string_view rrule, const zone& where
         return true;
     });
     if (!first) bad_rule("the rule has no occurrence");
+    if (rule.count && produced < *rule.count)
+        bad_rule(fmt::format("the rule has {} occurrence(s) before the year 10000, fewer than its COUNT={}; a series "
+                             "must end within the years 0001-9999",
+                             produced, *rule.count));
     // Wall times in a DST gap move later (SPEC §1) and may pass or meet the next ones.
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -318,14 +318,22 @@ void expand_rrule(const rrule& given, date::local_seconds start, date::local_day
                 from = first_week + date::weeks{step};
                 to = from + date::days{6};
                 break;
+            // Months and years are counted in 64 bits: date::year holds a short, and
+            // a large INTERVAL would wrap it back to an earlier year.
             case frequency::monthly: {
-                const date::year_month ym = first_ymd.year() / first_ymd.month() + date::months{step};
+                const long long month = static_cast<int>(first_ymd.year()) * 12LL +
+                                        static_cast<unsigned>(first_ymd.month()) - 1 + step;
+                if (month / 12 > 9999) return;
+                const date::year_month ym{date::year{static_cast<int>(month / 12)},
+                                          date::month{static_cast<unsigned>(month % 12) + 1}};
                 from = date::local_days{ym / 1};
                 to = date::local_days{ym / date::last};
                 break;
             }
             case frequency::yearly: {
-                const date::year y = first_ymd.year() + date::years{step};
+                const long long year = static_cast<int>(first_ymd.year()) + step;
+                if (year > 9999) return;
+                const date::year y{static_cast<int>(year)};
                 from = date::local_days{y / date::January / 1};
                 to = date::local_days{y / date::December / 31};
                 break;
@@ -334,7 +342,7 @@ void expand_rrule(const rrule& given, date::local_seconds start, date::local_day
         // The Gregorian calendar repeats every 400 years, so periods of `interval` repeat within
         // 400 * interval years: a rule with no occurrence in that long has none after it.
         if (from > last_day || from > date::local_days{date::year{9999} / 1 / 1} ||
-            from - last_match > date::days{146097LL * rule.interval})
+            (from - last_match).count() > 146097LL * rule.interval)
             return;
         period.clear();
         if (days_left != nullptr && (*days_left -= (to - from).count() + 1) < 0) return;

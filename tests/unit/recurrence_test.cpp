@@ -133,6 +133,21 @@ TEST_CASE("a series that would be empty is refused: UNTIL before the first start
     CHECK_THROWS_AS((void)expand_recurrence("FREQ=DAILY;COUNT=2", berlin, first, both), error);
 }
 
+TEST_CASE("a rule whose COUNT runs past the year 9999 is refused, however large its INTERVAL") {
+    const instant first = at("2027-01-05T10:00:00Z");
+    // date::year holds a short: an INTERVAL of 100000 years once wrapped to 5419, 70000 to 6491.
+    CHECK(refused_field("FREQ=YEARLY;INTERVAL=100000;COUNT=2", first, berlin) == "rrule");
+    CHECK(refused_field("FREQ=YEARLY;INTERVAL=70000;COUNT=2", first, berlin) == "rrule");
+    // These stopped after one occurrence, COUNT silently unmet.
+    CHECK(refused_field("FREQ=MONTHLY;INTERVAL=100000;COUNT=2", first, berlin) == "rrule");
+    CHECK(refused_field("FREQ=YEARLY;INTERVAL=40000;COUNT=2", first, berlin) == "rrule");
+    CHECK(refused_field("FREQ=YEARLY;INTERVAL=7000;COUNT=3", first, berlin) == "rrule");  // 9027 is the last
+    CHECK(expand_recurrence("FREQ=YEARLY;INTERVAL=7000;COUNT=2", berlin, first) ==
+          at_all({"2027-01-05T10:00:00Z", "9027-01-05T10:00:00Z"}));
+    CHECK(expand_recurrence("FREQ=MONTHLY;INTERVAL=50000;COUNT=2", berlin, first) ==
+          at_all({"2027-01-05T10:00:00Z", "6193-09-05T09:00:00Z"}));  // 50,000 months on, in CEST
+}
+
 TEST_CASE("a UTC UNTIL at the last occurrence keeps it in zones east of UTC") {
     CHECK(walls_of("FREQ=DAILY;UNTIL=20270106T090000Z", berlin, "2027-01-04 10:00").size() == 3);
     const zone tokyo = zone::locate("Asia/Tokyo");

@@ -22,9 +22,20 @@ struct component_free {
 };
 using component_handle = std::unique_ptr<icalcomponent, component_free>;
 
-icaltimetype utc(instant t) {
-    return icaltime_from_timet_with_zone(static_cast<time_t>(t.time_since_epoch().count()), 0,
-                                         icaltimezone_get_utc_timezone());
+/// A DATE-TIME value of the wall time `local`, in UTC (with its `Z`) when
+/// `in_utc`. It is made from its text: libical's setters from an
+/// icaltimetype write a year after 3000 as 00000000T000000, and a booking
+/// may be in the year 9999.
+icalvalue* datetime_value(date::local_seconds local, bool in_utc) {
+    const std::string text = date::format(in_utc ? "%Y%m%dT%H%M%SZ" : "%Y%m%dT%H%M%S", local);
+    return icalvalue_new_from_string(ICAL_DATETIME_VALUE, text.c_str());
+}
+
+/// A property of `kind` with the UTC DATE-TIME `t`.
+icalproperty* utc_property(icalproperty_kind kind, instant t) {
+    icalproperty* p = icalproperty_new(kind);
+    icalproperty_set_value(p, datetime_value(date::local_seconds{t.time_since_epoch()}, true));
+    return p;
 }
 
 icalproperty_status status_of(booking_status s) {
@@ -40,11 +51,11 @@ icalcomponent* event_of(const calendar_entry& entry, instant stamp) {
     const booking_record& b = entry.booking;
     icalcomponent* event = icalcomponent_new_vevent();
     icalcomponent_add_property(event, icalproperty_new_uid((b.id + "@slotcraft").c_str()));
-    icalcomponent_add_property(event, icalproperty_new_dtstamp(utc(stamp)));
-    icalcomponent_add_property(event, icalproperty_new_dtstart(utc(b.time.start)));
-    icalcomponent_add_property(event, icalproperty_new_dtend(utc(b.time.end)));
-    icalcomponent_add_property(event, icalproperty_new_created(utc(b.created_at)));
-    icalcomponent_add_property(event, icalproperty_new_lastmodified(utc(b.updated_at)));
+    icalcomponent_add_property(event, utc_property(ICAL_DTSTAMP_PROPERTY, stamp));
+    icalcomponent_add_property(event, utc_property(ICAL_DTSTART_PROPERTY, b.time.start));
+    icalcomponent_add_property(event, utc_property(ICAL_DTEND_PROPERTY, b.time.end));
+    icalcomponent_add_property(event, utc_property(ICAL_CREATED_PROPERTY, b.created_at));
+    icalcomponent_add_property(event, utc_property(ICAL_LASTMODIFIED_PROPERTY, b.updated_at));
     const auto changed = std::clamp<std::int64_t>((b.updated_at - b.created_at).count(), 0, INT_MAX);
     icalcomponent_add_property(event, icalproperty_new_sequence(static_cast<int>(changed)));
     icalcomponent_add_property(event, icalproperty_new_status(status_of(b.status)));
@@ -64,21 +75,10 @@ bool is_utc(const std::string& time_zone) { return time_zone == "UTC" || time_zo
 icalproperty* with_wall_time(icalproperty* p, const zone& tz, const std::string& tz_name, instant on,
                              std::chrono::seconds wall) {
     if (is_utc(tz_name)) {
-        icalproperty_set_value(p, icalvalue_new_datetime(utc(on)));
+        icalproperty_set_value(p, datetime_value(date::local_seconds{on.time_since_epoch()}, true));
         return p;
     }
-    const date::local_seconds local = date::local_seconds{tz.date_of(on)} + wall;
-    const auto day = date::floor<date::days>(local);
-    const date::year_month_day ymd{day};
-    const date::hh_mm_ss clock{local - day};
-    icaltimetype t = icaltime_null_time();
-    t.year = static_cast<int>(ymd.year());
-    t.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
-    t.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
-    t.hour = static_cast<int>(clock.hours().count());
-    t.minute = static_cast<int>(clock.minutes().count());
-    t.second = static_cast<int>(clock.seconds().count());
-    icalproperty_set_value(p, icalvalue_new_datetime(t));
+    icalproperty_set_value(p, datetime_value(date::local_seconds{tz.date_of(on)} + wall, false));
     icalproperty_add_parameter(p, icalparameter_new_tzid(tz_name.c_str()));
     return p;
 }
@@ -117,13 +117,13 @@ std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
         icalcomponent_add_property(event, value);
     };
     replace(ICAL_UID_PROPERTY, icalproperty_new_uid(uid.c_str()));
-    replace(ICAL_DTSTART_PROPERTY, with_wall_time(icalproperty_new_dtstart(utc(first)), tz, s.time_zone, first, wall));
+    replace(ICAL_DTSTART_PROPERTY, with_wall_time(icalproperty_new(ICAL_DTSTART_PROPERTY), tz, s.time_zone, first, wall));
     const instant first_end = first + s.length;
     const std::chrono::seconds end_wall = clock_time(tz, first_end);
     if (is_utc(s.time_zone) ||
         tz.to_utc(tz.date_of(first_end), std::chrono::duration_cast<minutes>(end_wall)) == first_end) {
         replace(ICAL_DTEND_PROPERTY,
-                with_wall_time(icalproperty_new_dtend(utc(first_end)), tz, s.time_zone, first_end, end_wall));
+                with_wall_time(icalproperty_new(ICAL_DTEND_PROPERTY), tz, s.time_zone, first_end, end_wall));
     } else {
         // The end is in the second of a repeated hour, which a wall time names
         // the first of (RFC 5545 §3.3.5): a DTEND would be at or before DTSTART.
@@ -135,7 +135,7 @@ std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
     }
     icalcomponent_add_property(event, icalproperty_new_rrule(icalrecurrencetype_from_string(s.rule.rrule.c_str())));
     for (const instant skipped : s.excluded)
-        icalcomponent_add_property(event, with_wall_time(icalproperty_new_exdate(utc(skipped)), tz, s.time_zone, skipped,
+        icalcomponent_add_property(event, with_wall_time(icalproperty_new(ICAL_EXDATE_PROPERTY), tz, s.time_zone, skipped,
                                                          rule_wall_time(tz, skipped, times)));
     std::vector<icalcomponent*> out{event};
     for (const auto& [occurrence, entry] : s.cancelled) {
@@ -147,7 +147,7 @@ std::vector<icalcomponent*> events_of(const calendar_series& s, instant stamp) {
         icalproperty_free(old);
         icalcomponent_add_property(override_event, icalproperty_new_uid(uid.c_str()));
         icalcomponent_add_property(override_event,
-                                   with_wall_time(icalproperty_new_recurrenceid(utc(occurrence)), tz, s.time_zone,
+                                   with_wall_time(icalproperty_new(ICAL_RECURRENCEID_PROPERTY), tz, s.time_zone,
                                                   occurrence, rule_wall_time(tz, occurrence, times)));
         out.push_back(override_event);
     }

@@ -54,6 +54,16 @@ TEST_CASE("an iCalendar file of bookings parses back with libical, escaped and f
     CHECK(std::string(icalcomponent_get_summary(second)) == long_title);  // unfolded whole
 }
 
+TEST_CASE("a booking after the year 3000 is written with its own dates, up to the year 9999") {
+    calendar_entry late = entry("bk_9", booking_status::confirmed, "Haircut");
+    late.booking.time = {parse_instant("3001-01-03T10:00:00Z"), parse_instant("9999-12-31T23:59:59Z")};
+    const std::string text = write_ics(std::span(&late, 1), parse_instant("3001-01-01T00:00:00Z"));
+    CHECK(text.find("DTSTART:30010103T100000Z\r\n") != std::string::npos);  // libical's time_t reader left these 00000000T000000
+    CHECK(text.find("DTEND:99991231T235959Z\r\n") != std::string::npos);
+    CHECK(text.find("DTSTAMP:30010101T000000Z\r\n") != std::string::npos);
+    CHECK(text.find("00000000T") == std::string::npos);
+}
+
 void collect_start(icalcomponent* /*event*/, icaltime_span* span, void* data) {
     static_cast<std::vector<std::time_t>*>(data)->push_back(span->start);
 }

@@ -81,6 +81,10 @@ public:
     /// Looks up an IANA name (`Europe/Berlin`).
     /// \throws error (invalid_argument) naming `field` for an unknown zone.
     static zone locate(std::string_view name, const std::string& field = "timezone") {
+        // The system's zoneinfo folder also holds `localtime`, a link to the
+        // host's own zone: answers would then depend on the machine.
+        if (name == "localtime")
+            reject(field, "\"localtime\" is this machine's zone, not an IANA name; give one such as Europe/Berlin");
         try {
             const date::time_zone* found = date::locate_zone(name);
             return zone{found, detail::footer_rule(found->name())};

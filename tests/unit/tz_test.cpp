@@ -13,6 +13,16 @@ std::string utc(std::string_view zone_name, local_date day, std::string_view hhm
 }
 }  // namespace
 
+TEST_CASE("localtime, the host's own zone in the zoneinfo folder, is refused: answers must not depend on the machine") {
+    CHECK_THROWS_WITH_AS((void)zone::locate("localtime", "time_zone"), doctest::Contains("localtime"), error);
+    try {
+        (void)zone::locate("localtime", "time_zone");
+    } catch (const error& e) {
+        CHECK(e.field() == "time_zone");
+    }
+    CHECK(zone::locate("Europe/Berlin").name() == "Europe/Berlin");
+}
+
 TEST_CASE("a local time in the New York spring-forward gap moves later by the gap") {
     CHECK(utc("America/New_York", on(2026, 3, 8), "01:59") == "2026-03-08T06:59:00Z");
     CHECK(utc("America/New_York", on(2026, 3, 8), "02:00") == "2026-03-08T07:00:00Z");

@@ -9,6 +9,7 @@
 #include <datetime.h>
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <limits>
 
 namespace slotcraft::python {
@@ -80,6 +81,12 @@ instant to_instant(py::handle value, const std::string& field) {
         reject(field,
                "naive datetime (no tzinfo) names no instant and is not read as local time; give it a zone, e.g. "
                "tzinfo=timezone.utc or ZoneInfo(\"Europe/Berlin\")");
+    // A datetime subclass may answer anything from utcoffset(); its fields are read only from a timedelta
+    // within a day either side, as datetime itself requires of a tzinfo.
+    if (!PyDelta_Check(offset.ptr()))
+        reject(field, "utcoffset() must return a datetime.timedelta, got " + type_name(offset));
+    if (std::abs(delta_microseconds(offset.ptr())) >= 86400 * micro)
+        reject(field, "utcoffset() must be less than a day either side of UTC");
     const date::year_month_day ymd{date::year{PyDateTime_GET_YEAR(obj)},
                                    date::month{static_cast<unsigned>(PyDateTime_GET_MONTH(obj))},
                                    date::day{static_cast<unsigned>(PyDateTime_GET_DAY(obj))}};
@@ -90,7 +97,10 @@ instant to_instant(py::handle value, const std::string& field) {
         local_seconds * micro + PyDateTime_DATE_GET_MICROSECOND(obj) - delta_microseconds(offset.ptr());
     // Fractions of a second are dropped: the instant is the whole second the
     // datetime falls in (09:00:00.999 -> 09:00:00), as the ISO reader does.
-    return instant{std::chrono::seconds{floor_div(utc_micro, micro)}};
+    const instant out{std::chrono::seconds{floor_div(utc_micro, micro)}};
+    // 0001-01-01 00:00 at +14:00 is before the year 1 in UTC, which no record can spell (as the ISO reader says).
+    if (out < earliest_instant || out > latest_instant) reject(field, "is outside the years 0001-9999 in UTC");
+    return out;
 }
 
 py::object from_instant(instant t) {

@@ -10,10 +10,13 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
+#include <ios>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string_view>
 #include <utility>
@@ -60,12 +63,16 @@ weekly_hours parse_week(const std::string& text, const std::string& field) {
     const auto& keys = detail::catalog_json::weekdays;  // the JSON form's names
     weekly_hours out;
     if (text.empty() || text == "off") return out;
+    std::set<std::string_view> seen;  // a day given twice is refused, as the JSON form refuses it
     for_each_piece(text, ';', [&](const std::string& day) {
         const std::size_t eq = day.find('=');
         const std::string_view name = std::string_view(day).substr(0, eq);
         const auto key = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return name == k.first; });
         if (eq == std::string::npos || key == keys.end())
             reject(field, fmt::format("expected DAY=RANGES with DAY one of mon..sun, got \"{}\"", day.substr(0, 32)));
+        if (!seen.insert(key->first).second)
+            reject(field, fmt::format("{} is given twice in one week; give each day once with all its ranges",
+                                      key->first));
         out.set(date::weekday{key->second}, parse_ranges(day.substr(eq + 1), field));
     });
     return out;
@@ -97,7 +104,10 @@ std::map<std::string, int, std::less<>> values_by_resource(const std::vector<std
     for (const auto& [id, text] : key_values(given, field, "RESOURCE=N with N a whole number")) {
         int value = 0;
         const char* last = text.data() + text.size();
-        if (std::from_chars(text.data(), last, value).ptr != last)
+        const auto [end, problem] = std::from_chars(text.data(), last, value);
+        if (problem == std::errc::result_out_of_range)
+            reject(field, fmt::format("{} for \"{}\" is out of range", text.substr(0, 32), id.substr(0, 64)));
+        if (end != last || problem != std::errc{})
             reject(field, fmt::format("expected RESOURCE=N with N a whole number, got \"{}={}\"", id.substr(0, 64),
                                       text.substr(0, 32)));
         out.emplace(id, value);
@@ -195,6 +205,31 @@ void print_series(scheduler& s, const db_options& o, const series_outcome& out) 
                out.refused.size());
 }
 
+std::string read_input(std::istream& in, std::string_view name, const std::string& field) {
+    std::string out;
+    try {
+        char chunk[65536];
+        while (out.size() <= max_input_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
+            out.append(chunk, static_cast<std::size_t>(in.gcount()));
+    } catch (const std::ios_base::failure&) {  // libstdc++ throws when read(2) fails, as on a folder
+        reject(field, fmt::format("cannot read {}", name.substr(0, 200)));
+    }
+    if (in.bad()) reject(field, fmt::format("cannot read {}", name.substr(0, 200)));
+    if (out.size() > max_input_bytes)
+        reject(field, fmt::format("{} holds more than {} bytes (16 MiB), the most that is read", name.substr(0, 200),
+                                  max_input_bytes));
+    return out;
+}
+
+std::string read_file(const std::string& path, const std::string& field) {
+    const std::string name = fmt::format("\"{}\"", path);
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored)) reject(field, fmt::format("{} is a folder, not a file", name.substr(0, 200)));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) reject(field, fmt::format("cannot read {}", name.substr(0, 200)));
+    return read_input(in, name, field);
+}
+
 instant now_of(const db_options& o) {
     if (o.now.empty()) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     return parse_instant(o.now, "now");
@@ -289,7 +324,11 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
                 for (const std::string& item : a->overrides) {
                     const std::size_t eq = item.find('=');
                     if (eq == std::string::npos) reject("override", "expected DATE=RANGES or DATE=off");
-                    ls.overrides[detail::json_reader::calendar_date(item.substr(0, eq), "override")] = parse_ranges(item.substr(eq + 1), "override");
+                    const local_date day = detail::json_reader::calendar_date(item.substr(0, eq), "override");
+                    if (ls.overrides.contains(day))
+                        reject("override", fmt::format("{} is given twice; give each date once with all its ranges",
+                                                       item.substr(0, eq)));
+                    ls.overrides[day] = parse_ranges(item.substr(eq + 1), "override");
                 }
                 std::erase_if(r->schedules, [&](const location_schedule& x) { return x.location == a->location; });
                 r->schedules.push_back(std::move(ls));
@@ -737,13 +776,10 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         ics->add_option("--to", (*a)[3], "ISO 8601 instant; default: a year after --from");
         ics->callback([&run, a, with_scheduler, &o] {
             run = with_scheduler([a, &o](scheduler& s) {
-                std::ifstream in((*a)[1], std::ios::binary);
-                if (!in) reject("file", fmt::format("cannot read \"{}\"", (*a)[1]));
-                std::ostringstream text;
-                text << in.rdbuf();
+                const std::string text = read_file((*a)[1], "file");
                 const instant from = (*a)[2].empty() ? now_of(o) : parse_instant((*a)[2], "from");
                 const instant to = (*a)[3].empty() ? from + date::days{365} : parse_instant((*a)[3], "to");
-                const ics_import done = s.import_ics((*a)[0], text.str(), {from, to}, o.actor);
+                const ics_import done = s.import_ics((*a)[0], text, {from, to}, o.actor);
                 if (o.json) {
                     json added = json::array();
                     for (const interval& i : done.added)

@@ -5,8 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
 #include <functional>
+#include <istream>
 #include <string>
+#include <string_view>
 
 namespace slotcraft::cli {
 
@@ -17,6 +20,18 @@ struct db_options {
     std::string now;     ///< ISO instant; empty: the system clock
     bool json = false;
 };
+
+/// The most the CLI reads from a file or stdin: 16 MiB, as read_ics takes.
+inline constexpr std::size_t max_input_bytes = std::size_t{16} * 1024 * 1024;
+
+/// All of `in` (`name` says what it is, e.g. `"stdin"`), refused naming
+/// `field` when it cannot be read or holds more than `max_input_bytes`;
+/// never more than that is read, so `/dev/zero` is refused too.
+[[nodiscard]] std::string read_input(std::istream& in, std::string_view name, const std::string& field);
+
+/// The file at `path`, read as `read_input` reads; a folder or a file that
+/// cannot be opened is refused naming `field`.
+[[nodiscard]] std::string read_file(const std::string& path, const std::string& field);
 
 /// `--now`, or the system clock when it is not given.
 [[nodiscard]] instant now_of(const db_options& options);

@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
@@ -29,33 +30,56 @@
 
 namespace {
 
-/// CLI11 reads a number too large for a 64-bit option as the largest one
-/// (strtoll saturates), and a refusal would then show a value nobody typed:
-/// such text is refused as typed, on every whole-number option.
+/// CLI11 reads whole numbers with strtoll in base 0, so `030` is octal 24
+/// and `0x0F` is 15, and one too large for a 64-bit option as the largest one
+/// (strtoll saturates), so that a refusal would show a value nobody typed.
+/// Every whole-number option takes decimal digits only (leading zeros are
+/// dropped before CLI11 reads them), and out-of-range text is refused as typed.
 void refuse_numbers_out_of_range(CLI::App& app) {
     const CLI::Validator in_range(
         [](std::string& text) -> std::string {
-            const char* first = text.data() + (text.starts_with('+') ? 1 : 0);
+            const std::size_t sign = text.starts_with('+') || text.starts_with('-') ? 1 : 0;
+            const std::string_view digits = std::string_view(text).substr(sign);
+            if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                return fmt::format("{} is not a whole number in decimal digits", text.substr(0, 40));
             long long value = 0;
-            if (std::from_chars(first, text.data() + text.size(), value).ec == std::errc::result_out_of_range)
+            if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec == std::errc::result_out_of_range)
                 return fmt::format("{} is out of range", text.substr(0, 40));
+            const std::size_t zeros = std::min(digits.find_first_not_of('0'), digits.size() - 1);
+            text.erase(sign, zeros);
             return "";
         },
         "");
     for (CLI::Option* option : app.get_options())
-        if (option->get_type_name() == "INT" || option->get_type_name() == "UINT") option->check(in_range);
+        if (option->get_type_name() == "INT" || option->get_type_name() == "UINT") option->transform(in_range);
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_numbers_out_of_range(*sub);
 }
 
 using ordered_json = nlohmann::ordered_json;
 
-constexpr int exit_usage = 64;
-
-std::string read_stdin() { return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()}; }
-
 std::string dump(const ordered_json& value) {
     return value.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
+
+constexpr int exit_usage = 64;
+constexpr int exit_internal = 70;  // EX_SOFTWARE: a fault of ours, never of the input
+
+/// Reports an error that is not a slotcraft::error the way those are
+/// reported (SPEC §8 JSON for a stateless query, `--json` or text for the
+/// store's commands), and returns `status`.
+int report_unexpected(bool stateless, bool json, std::string_view field, const std::string& message,
+                      std::string_view category, int status) {
+    if (stateless)
+        fmt::print("{}\n", dump(ordered_json{{"error", {{"field", field}, {"message", message}}}}));
+    else if (json)
+        fmt::print("{}\n", dump(ordered_json{{"error", {{"field", field}, {"message", message}, {"category", category}}}}));
+    else
+        fmt::print(stderr, "slotcraft: {}{}{}\n", field, field.empty() ? "" : ": ", message);
+    return status;
+}
+
+std::string read_stdin() { return slotcraft::cli::read_input(std::cin, "the query on stdin", "query"); }
+
 
 /// The exit status for an error: 2 bad input, 3 not found, 4 conflict, 5 storage.
 int exit_status(slotcraft::error_category category) {
@@ -124,11 +148,7 @@ int run_bench(const std::string& file, const std::string& repeat_text) {
     const auto [end, problem] = std::from_chars(repeat_text.data(), repeat_text.data() + repeat_text.size(), repeat);
     if (problem != std::errc{} || end != repeat_text.data() + repeat_text.size() || repeat < 1 || repeat > 1'000'000'000)
         slotcraft::reject("repeat", fmt::format("must be a whole number from 1 to 1000000000 (got \"{}\")", repeat_text.substr(0, 32)));
-    std::ifstream in(file, std::ios::binary);
-    if (!in) slotcraft::reject("file", fmt::format("cannot read \"{}\"", file));
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) slotcraft::reject("file", fmt::format("cannot read \"{}\"", file));
-    const slotcraft::slot_query query = slotcraft::parse_query(text);
+    const slotcraft::slot_query query = slotcraft::parse_query(slotcraft::cli::read_file(file, "file"));
 
     const std::size_t slots = slotcraft::find_slot_table(query).size();  // warm-up
     std::size_t checksum = 0;
@@ -277,5 +297,14 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "slotcraft: {}\n", e.what());
         }
         return stateless ? 2 : exit_status(e.category());
+    } catch (const std::bad_alloc&) {
+        // A query whose answer does not fit in memory is too large a question, not a crash.
+        return report_unexpected(stateless, o.json, "query",
+                                 "the answer does not fit in memory: ask for a shorter range, fewer resources or a "
+                                 "larger step",
+                                 "invalid_argument", 2);
+    } catch (const std::exception& e) {
+        return report_unexpected(stateless, o.json, "", fmt::format("internal error: {}", e.what()), "internal",
+                                 exit_internal);
     }
 }

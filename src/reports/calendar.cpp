@@ -220,8 +220,12 @@ ics_import scheduler::import_ics(std::string_view resource_id, std::string_view 
         const std::string before = as_json(*r);
         const std::set<interval> known(r->time_off.begin(), r->time_off.end());
         std::vector<interval> fresh;
-        for (const interval& piece : read.busy)
-            if (!known.contains(piece)) fresh.push_back(piece);
+        for (interval piece : read.busy) {
+            // Busy time before the year 1 or after 9999 (an all-day event at either end, read in a zone
+            // far from UTC) can hold no booking, and a record cannot spell it: it is cut there.
+            piece = {std::max(piece.start, earliest_instant), std::min(piece.end, latest_instant)};
+            if (!piece.empty() && !known.contains(piece)) fresh.push_back(piece);
+        }
         if (fresh.empty()) return fresh;
         r->time_off.insert(r->time_off.end(), fresh.begin(), fresh.end());
         tx.put_resource(*r);

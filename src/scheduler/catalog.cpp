@@ -140,8 +140,11 @@ void scheduler::put_resource(const resource_record& resource, std::string_view a
     check_text(resource.id, "id");
     check_text(resource.name, "name");
     (void)zone::locate(resource.time_zone, "time_zone");
-    for (std::size_t i = 0; i < resource.time_off.size(); ++i)
+    for (std::size_t i = 0; i < resource.time_off.size(); ++i) {
+        check_spelled(resource.time_off[i].start, fmt::format("time_off[{}].start", i));
+        check_spelled(resource.time_off[i].end, fmt::format("time_off[{}].end", i));
         if (resource.time_off[i].empty()) reject(fmt::format("time_off[{}].end", i), "must be after start");
+    }
     std::set<std::string_view> places;
     for (std::size_t i = 0; i < resource.schedules.size(); ++i) {
         const location_schedule& at = resource.schedules[i];

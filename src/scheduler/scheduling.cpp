@@ -381,6 +381,12 @@ void check_lines(std::string_view value, const std::string& field) {
     });
 }
 
+void check_spelled(instant t, const std::string& field) {
+    if (t < earliest_instant || t > latest_instant)
+        reject(field, fmt::format("must be within the years 0001-9999 in UTC (from {} to {})",
+                                  format_instant(earliest_instant), format_instant(latest_instant)));
+}
+
 void check_utf8(std::string_view value, const std::string& field) {
     decode_utf8(value, field, [](boost::locale::utf::code_point, std::ptrdiff_t) {});
 }
@@ -454,6 +460,9 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
                        std::optional<minutes> hold_for, std::string_view series,
                        context_cache* contexts, const lock_set* locks) {
     validate_request(request);
+    if (hold_for && now > latest_instant - *hold_for)
+        reject("ttl", fmt::format("the hold would expire after {}, the last instant slotcraft can spell",
+                                  format_instant(latest_instant)));
     if (!request.idempotency_key.empty()) {
         if (auto earlier = tx.booking_by_idempotency_key(request.idempotency_key)) {
             if (!same_request(tx, *earlier, request, hold_for))

@@ -205,6 +205,9 @@ void check_minutes(minutes value, const std::string& field);
 // when it is not UTF-8 or holds a control character (C0, DEL or C1: NUL, a
 // line break, an escape), naming `field`.
 void check_text(std::string_view value, const std::string& field);
+// Refuses an instant that a record cannot spell: outside the years
+// 0001-9999 in UTC (earliest_instant, latest_instant), naming `field`.
+void check_spelled(instant t, const std::string& field);
 // The same for free text of several lines (a cancel reason): tabs and line
 // breaks are kept, other control characters refused.
 void check_lines(std::string_view value, const std::string& field);

@@ -527,6 +527,64 @@ TEST_CASE("--db import-ics adds an .ics file's busy time as time off, and a bad 
     fs::remove(ics);
 }
 
+TEST_CASE("--db import-ics: an all-day event at the year 1 in a zone east of UTC is cut at the year 1, and the "
+          "resource stays readable") {
+    salon_db salon;
+    const fs::path ics = fs::temp_directory_path() / ("slotcraft-cli-y1-" + std::to_string(::getpid()) + ".ics");
+    std::ofstream(ics, std::ios::binary) << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:y1\r\n"
+                                            "DTSTART;VALUE=DATE:00010101\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    REQUIRE(salon.db("resource add east --tz Etc/GMT-14").status == 0);
+    const outcome imported =
+        salon.db("import-ics east '" + ics.string() + "' --from 0001-01-01T00:00:00Z --to 0001-06-01T00:00:00Z");
+    REQUIRE_MESSAGE(imported.status == 0, imported.out << imported.err);
+    CHECK(json::parse(imported.out)["added"] ==
+          json::parse(R"([{"start": "0001-01-01T00:00:00Z", "end": "0001-01-01T10:00:00Z"}])"));
+    const outcome listed = salon.db("resource list");  // was: corrupt data in resources.time_off of "east"
+    CHECK_MESSAGE(listed.status == 0, listed.out << listed.err);
+    fs::remove(ics);
+}
+
+TEST_CASE("--db: whole numbers are decimal, and too large a weight is refused, not stored as 0") {
+    salon_db salon;
+    REQUIRE(salon.db("service add oct --duration 030 --capacity 010").status == 0);  // octal read 24 and 8
+    std::istringstream lines(salon.db("service list").out);  // one record a line
+    json oct;
+    for (std::string line; std::getline(lines, line);)
+        if (json record = json::parse(line); record["id"] == "oct") oct = record;
+    CHECK(oct["duration"] == 30);
+    CHECK(oct["capacity"] == 10);
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.db("service add hex --duration 30 --buffer-after 0x0F").status == 64);  // read 15
+    CHECK(salon.refusal("service add w --duration 30 --assign weighted --weight anna=99999999999", 2)["field"] ==
+          "weight");
+    CHECK(salon.audit_size() == before);
+}
+
+TEST_CASE("--db schedule set: a day given twice in one --week, or a date given twice, is refused, not kept last") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("schedule set anna salon-a --anchor 2027-03-01 --week 'mon=09:00-10:00;mon=10:00-11:00'", 2)
+              ["field"] == "week");
+    CHECK(salon.refusal("schedule set anna salon-a --mon 09:00-18:00 --override 2027-03-08=off "
+                        "--override 2027-03-08=09:00-18:00",
+                        2)["field"] == "override");
+    CHECK(salon.audit_size() == before);
+}
+
+TEST_CASE("the CLI reads at most 16 MiB of a file or stdin, and a folder is refused as a file") {
+    const fs::path dir = fs::temp_directory_path() / ("slotcraft-cli-dir-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const outcome folder = run("bench '" + dir.string() + "'", "");  // was an uncaught std::ios_base::failure
+    CHECK(folder.status == 2);
+    CHECK(json::parse(folder.out)["error"]["field"] == "file");
+    fs::remove_all(dir);
+    const outcome huge = run("slots", std::string(std::size_t{16} * 1024 * 1024 + 1, ' '));
+    CHECK(huge.status == 2);
+    CHECK(json::parse(huge.out)["error"]["field"] == "query");
+    salon_db salon;
+    CHECK(salon.refusal("import-ics anna /dev/zero", 2)["field"] == "file");  // was std::bad_alloc
+}
+
 TEST_CASE("--db report prints a CSV of a period's bookings and refuses bad filters naming the field") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");

@@ -321,6 +321,17 @@ TEST_CASE_TEMPLATE_DEFINE("listed means bookable on every store", Backend, liste
         CHECK(field_of([&] { s.save_settings({.reminder_offsets = {minutes{1LL << 31}}}); }) == "reminder_offsets[0]");
         CHECK(field_of([&] { s.save_settings({.reminder_offsets = {60min, 1440min, 60min}}); }) == "reminder_offsets[2]");
         CHECK(field_of([&] { s.save_settings({.default_step = minutes{1LL << 31}}); }) == "default_step");
+        // Instants a record cannot spell: written once, they made the resource unreadable.
+        resource_record early = *s.resource("anna");
+        early.time_off = {{earliest_instant - 14h, monday_1000}};
+        CHECK(field_of([&] { s.put_resource(early); }) == "time_off[0].start");
+        early.time_off = {{monday_1000, latest_instant + 1s}};
+        CHECK(field_of([&] { s.put_resource(early); }) == "time_off[0].end");
+        CHECK(field_of([&] {
+                  (void)s.hold({.resource = "anna", .service = "cut", .start = monday_1000}, minutes{527040},
+                               latest_instant - 24h);
+              }) == "ttl");
+        CHECK(s.resource("anna").has_value());
         CHECK(field_of([&] {
                   (void)s.hold({.resource = "anna", .service = "cut", .start = monday_1000}, minutes{1'000'000'000'000LL}, now);
               }) == "ttl");

@@ -27,6 +27,22 @@ QUERY = {
 }
 
 
+class OffsetNotADelta(datetime):
+    """A datetime whose utcoffset() answers something else: its fields were once read as a timedelta's."""
+
+    def utcoffset(self) -> Any:  # type: ignore[override]
+        return "not a timedelta"
+
+
+class OffsetOfAges(datetime):
+    def utcoffset(self) -> timedelta:  # type: ignore[override]
+        return timedelta(days=999999999)
+
+
+AT_9 = datetime(2027, 3, 1, 9, tzinfo=timezone.utc)
+BEFORE_YEAR_1 = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))  # 0000-12-31T10:00:00Z
+
+
 def query(**changes: Any) -> dict[str, Any]:
     out = dict(QUERY)
     out.update(changes)
@@ -275,6 +291,11 @@ CASES: list[Case] = [
     ("put_client: tab in name", lambda s: s.put_client(sc.Client("c", name="Ann\ta")), sc.InvalidArgument, "name"),
     ("save_settings: zero offset", lambda s: s.save_settings(sc.Settings(reminder_offsets=[timedelta(0)])), sc.InvalidArgument, "reminder_offsets[0]"),
     ("save_settings: an offset twice", lambda s: s.save_settings(sc.Settings(reminder_offsets=[timedelta(hours=1), timedelta(hours=1)])), sc.InvalidArgument, "reminder_offsets[1]"),
+    ("Zone: localtime, the host's zone", lambda s: sc.Zone("localtime"), sc.InvalidArgument, "name"),
+    ("format_instant: utcoffset not a timedelta", lambda s: sc.format_instant(OffsetNotADelta(2027, 3, 1, 9, tzinfo=timezone.utc)), sc.InvalidArgument, "t"),
+    ("format_instant: utcoffset of ages", lambda s: sc.format_instant(OffsetOfAges(2027, 3, 1, 9, tzinfo=timezone.utc)), sc.InvalidArgument, "t"),
+    ("format_instant: before the year 1 in UTC", lambda s: sc.format_instant(BEFORE_YEAR_1), sc.InvalidArgument, "t"),
+    ("put_resource: time off before the year 1", lambda s: s.put_resource(sc.ResourceRecord("r", "UTC", time_off=[(BEFORE_YEAR_1, AT_9)])), sc.InvalidArgument, "time_off[0].start"),
     ("save_settings: zero step", lambda s: s.save_settings(sc.Settings(default_step=timedelta(0))), sc.InvalidArgument, "default_step"),
     ("save_settings: a dict", lambda s: s.save_settings({}), sc.InvalidArgument, "settings"),
     ("resource: int id", lambda s: s.resource(5), sc.InvalidArgument, "id"),

@@ -8,6 +8,7 @@
 #include <slotcraft/interval_set.hpp>
 
 #include <fmt/format.h>
+#include <boost/locale/utf.hpp>
 #include <libical/ical.h>
 #include <unicode/ucal.h>
 
@@ -750,12 +751,30 @@ void expand(const event& e, const detail::rrule& rule, bool with_start, date::lo
                                      max_file_days_examined));
 }
 
+/// Refuses text that is not UTF-8 (RFC 5545 §3.1.4), naming its line and byte,
+/// as the HTTP import refuses it: a Latin-1 file would otherwise be read by one
+/// front end and refused by another.
+void require_utf8(std::string_view text) {
+    using utf8 = boost::locale::utf::utf_traits<char>;
+    for (auto at = text.begin(); at != text.end();) {
+        const auto first = at;
+        const boost::locale::utf::code_point c = utf8::decode(at, text.end());
+        if (c == boost::locale::utf::illegal || c == boost::locale::utf::incomplete) {
+            const auto line = std::count(text.begin(), first, '\n') + 1;
+            bad_file(static_cast<std::size_t>(line),
+                     fmt::format("byte {} is not UTF-8; an iCalendar file is UTF-8 text (RFC 5545 §3.1.4)",
+                                 first - text.begin()));
+        }
+    }
+}
+
 }  // namespace
 
 ics_busy read_ics(std::string_view text, const zone& floating, interval window) {
     if (text.size() > max_ics_bytes)
         reject("ics", fmt::format("the file is {} bytes; at most {} ({} MiB) are read", text.size(), max_ics_bytes,
                                   max_ics_bytes / (1024 * 1024)));
+    require_utf8(text);
     if (window.empty()) reject("window", "the window must end after it starts");
     skip_list skipped;
     const std::vector<content_line> lines = unfold(text, skipped);

@@ -5,6 +5,7 @@
 #include "report_records.hpp"
 
 #include <slotcraft/ical.hpp>
+#include <slotcraft/interval_set.hpp>
 #include <slotcraft/recurrence.hpp>
 
 #include <fmt/format.h>
@@ -218,13 +219,16 @@ ics_import scheduler::import_ics(std::string_view resource_id, std::string_view 
         auto r = tx.resource(id);
         if (!r) missing("resource", "resource", id);
         const std::string before = as_json(*r);
-        const std::set<interval> known(r->time_off.begin(), r->time_off.end());
+        // Only time not already off is added: importing a file again, with
+        // any window, adds nothing it added before.
+        interval_set known{std::vector<interval>(r->time_off.begin(), r->time_off.end())};
         std::vector<interval> fresh;
         for (interval piece : read.busy) {
             // Busy time before the year 1 or after 9999 (an all-day event at either end, read in a zone
             // far from UTC) can hold no booking, and a record cannot spell it: it is cut there.
             piece = {std::max(piece.start, earliest_instant), std::min(piece.end, latest_instant)};
-            if (!piece.empty() && !known.contains(piece)) fresh.push_back(piece);
+            for (const interval& part : interval_set{piece} - known) fresh.push_back(part);
+            known.add(piece);
         }
         if (fresh.empty()) return fresh;
         r->time_off.insert(r->time_off.end(), fresh.begin(), fresh.end());

@@ -523,6 +523,13 @@ TEST_CASE("--db import-ics adds an .ics file's busy time as time off, and a bad 
     CHECK(bad["field"] == "ics");
     CHECK(bad["message"].get<std::string>().find("line 3") != std::string::npos);
     CHECK(salon.refusal("import-ics anna /nonexistent/file.ics", 2)["field"] == "file");
+    // Latin-1 is refused as the HTTP import refuses it (an .ics file is UTF-8), naming the line.
+    std::ofstream(ics, std::ios::binary)
+        << "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:l1\r\nSUMMARY:Caf\xe9\r\n"
+           "DTSTART:20260302T060000Z\r\nDTEND:20260302T070000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    const json latin1 = salon.refusal("import-ics anna '" + ics.string() + "'", 2);
+    CHECK(latin1["field"] == "ics");
+    CHECK(latin1["message"].get<std::string>().find("line 6: byte ") != std::string::npos);
     CHECK(salon.audit_size() == before);
     fs::remove(ics);
 }

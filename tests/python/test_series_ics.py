@@ -95,6 +95,18 @@ def test_export_ics_holds_every_booking_and_import_ics_turns_busy_time_into_time
     assert [(i.start, i.end) for i in done.added] == [(utc("2027-03-02T09:00"), utc("2027-03-02T10:00"))]
     assert done.skipped == []
     assert salon.check("anna", "cut", utc("2027-03-02T09:00"), now=NOW)[0].code == sc.ReasonCode.time_off
+    # A file imported again adds nothing, whatever the window: two meeting events
+    # are read as one stretch, and a window holding only the first read it alone,
+    # which was not that stretch and so was added again.
+    meeting = busy.replace("END:VEVENT\r\n", "END:VEVENT\r\nBEGIN:VEVENT\r\nUID:z\r\n"
+                           "DTSTART;TZID=Europe/Berlin:20270304T110000\r\nDURATION:PT1H\r\nEND:VEVENT\r\n")
+    meeting = meeting.replace("20270302T100000", "20270304T100000")
+    first = salon.import_ics("anna", meeting, NOW, NOW + timedelta(days=30))
+    assert [(i.start, i.end) for i in first.added] == [(utc("2027-03-04T09:00"), utc("2027-03-04T11:00"))]
+    time_off = salon.resource("anna").time_off
+    for start, end in ((NOW, NOW + timedelta(days=30)), (utc("2027-03-04T09:00"), utc("2027-03-04T09:30"))):
+        assert salon.import_ics("anna", meeting, start, end).added == []
+    assert salon.resource("anna").time_off == time_off
     with pytest.raises(sc.InvalidArgument) as malformed:
         salon.import_ics("anna", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2027-13-01\r\n", NOW, NOW + timedelta(days=1))
     assert malformed.value.field == "ics"

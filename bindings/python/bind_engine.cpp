@@ -301,8 +301,15 @@ void register_engine(py::module_& m) {
         .def("__repr__", [](const assignment& a) { return "Assignment('" + std::string(to_string(a.strategy)) + "', ...)"; })
         .def_static(
             "from_dict",
-            [](py::handle d) { return detail::json_reader::read_assignment(to_json_document(d, "assign"), "assign"); },
-            py::arg("data"), "Reads the SPEC §12 form (a dict or JSON text); a bad field is named as a path.");
+            [](py::handle d) {
+                const nlohmann::json value = to_json_document(d, "assign");
+                assignment out = detail::json_reader::read_assignment(value, "assign");
+                // As in a service's catalog JSON: a misspelt member is refused, never a silent default.
+                detail::catalog_json::only_known(value, "assign", {"strategy", "weights", "priorities"});
+                return out;
+            },
+            py::arg("data"),
+            "Reads the SPEC §12 form (a dict or JSON text); a bad or unknown field is named as a path.");
     to_dict_method(cls_assign);
     value_equality(cls_assign);
 

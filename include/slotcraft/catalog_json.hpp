@@ -431,7 +431,10 @@ inline void to_json(nlohmann::json& out, const waitlist_entry& e) {
 /// default strategy with no weights when it is left out.
 [[nodiscard]] inline assignment assignment_from_json(const nlohmann::json& owner, const std::string& path) {
     const auto* v = detail::json_reader::member(owner, "assign");
-    return v ? detail::json_reader::read_assignment(*v, path + ".assign") : assignment{};
+    if (v == nullptr) return assignment{};
+    assignment out = detail::json_reader::read_assignment(*v, path + ".assign");  // its shape first
+    detail::catalog_json::only_known(*v, path + ".assign", {"strategy", "weights", "priorities"});
+    return out;
 }
 
 /// Reads the `pools` member of `owner` (a service's JSON, at `path`): none

@@ -28,7 +28,10 @@ namespace {
 using detail::upper;
 
 [[noreturn]] void bad_file(std::size_t line, const std::string& message) {
-    reject("ics", fmt::format("line {}: {}", line, message));
+    // A message quotes the file; a file that is one long line (bare CR line ends) must not be quoted whole.
+    constexpr std::size_t longest = 300;
+    reject("ics", fmt::format("line {}: {}{}", line, std::string_view(message).substr(0, longest),
+                              message.size() > longest ? "..." : ""));
 }
 
 /// The skipped lines a result lists; past this many, one line says how many more.

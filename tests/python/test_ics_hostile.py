@@ -104,3 +104,14 @@ def test_rules_that_rarely_match_from_the_year_1_are_refused_by_the_day_budget()
     # One such rule alone is read, and finds its Mondays.
     one = "BEGIN:VCALENDAR\r\n" + event.format(0) + "END:VCALENDAR\r\n"
     assert [i.start.year for i in sc.read_ics(one, "UTC", START, END).busy] == [2016]
+
+
+def test_a_refusal_quotes_at_most_a_few_hundred_characters_of_the_file() -> None:
+    # Old Mac line ends (a bare CR) make the whole file one line, which the refusal once quoted whole (414 KB).
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:x", "BEGIN:VEVENT", "UID:a", "DTSTART:20270101T100000Z",
+             "DTEND:20270101T110000Z", "SUMMARY:" + "x" * 5000, "END:VEVENT", "END:VCALENDAR"]
+    with pytest.raises(sc.InvalidArgument) as refused:
+        sc.read_ics("\r".join(lines) + "\r", "UTC", START, END)
+    assert refused.value.field == "ics"
+    assert refused.value.message.startswith("line 1: ")
+    assert len(refused.value.message) < 400

@@ -19,9 +19,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <stdexcept>
 #include <map>
 #include <optional>
@@ -79,7 +77,6 @@ int report_unexpected(bool stateless, bool json, std::string_view field, const s
 }
 
 std::string read_stdin() { return slotcraft::cli::read_input(std::cin, "the query on stdin", "query"); }
-
 
 /// The exit status for an error: 2 bad input, 3 not found, 4 conflict, 5 storage.
 int exit_status(slotcraft::error_category category) {

@@ -30,7 +30,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cli", required=True)
     cli = parser.parse_args().cli
-    awkward = 'Salon "Nord", Haus 2\nHinterhof'
+    awkward = 'Salon "Nord", Haus 2; Hinterhof'  # quotes and a comma (a name holds no line break)
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "report.sqlite")
         for command in (["location", "add", "nord", "--name", awkward],

@@ -2,13 +2,13 @@
 // docs/calendars.md): content lines read here, VTIMEZONEs evaluated by
 // libical, recurrences expanded by src/rrule.cpp.
 #include "rrule.hpp"
+#include "utf8.hpp"
 
 #include <slotcraft/error.hpp>
 #include <slotcraft/ical.hpp>
 #include <slotcraft/interval_set.hpp>
 
 #include <fmt/format.h>
-#include <boost/locale/utf.hpp>
 #include <libical/ical.h>
 #include <unicode/ucal.h>
 
@@ -758,17 +758,11 @@ void expand(const event& e, const detail::rrule& rule, bool with_start, date::lo
 /// as the HTTP import refuses it: a Latin-1 file would otherwise be read by one
 /// front end and refused by another.
 void require_utf8(std::string_view text) {
-    using utf8 = boost::locale::utf::utf_traits<char>;
-    for (auto at = text.begin(); at != text.end();) {
-        const auto first = at;
-        const boost::locale::utf::code_point c = utf8::decode(at, text.end());
-        if (c == boost::locale::utf::illegal || c == boost::locale::utf::incomplete) {
-            const auto line = std::count(text.begin(), first, '\n') + 1;
-            bad_file(static_cast<std::size_t>(line),
-                     fmt::format("byte {} is not UTF-8; an iCalendar file is UTF-8 text (RFC 5545 §3.1.4)",
-                                 first - text.begin()));
-        }
-    }
+    const std::optional<std::size_t> bad = detail::for_each_code_point(text, [](auto, std::size_t) {});
+    if (!bad) return;
+    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n') + 1;
+    bad_file(static_cast<std::size_t>(line),
+             fmt::format("byte {} is not UTF-8; an iCalendar file is UTF-8 text (RFC 5545 §3.1.4)", *bad));
 }
 
 }  // namespace

@@ -2,10 +2,9 @@
 // the check of one start, and writing a booking with its audit entry.
 
 #include "scheduling.hpp"
+#include "../utf8.hpp"
 
 #include <slotcraft/day_grid.hpp>
-
-#include <boost/locale/utf.hpp>
 
 #include <fmt/format.h>
 
@@ -347,24 +346,17 @@ void check_minutes(minutes value, const std::string& field) {
 namespace {
 
 /// Decodes `value` as UTF-8, refusing it naming `field` where it is not;
-/// calls `each(code_point, byte offset)` for every character.
+/// calls `each(code_point, byte offset)` for every character before that.
 template <class Each>
 void decode_utf8(std::string_view value, const std::string& field, Each&& each) {
-    using utf8 = boost::locale::utf::utf_traits<char>;
-    for (auto at = value.begin(); at != value.end();) {
-        const auto first = at;
-        const boost::locale::utf::code_point c = utf8::decode(at, value.end());
-        const auto offset = first - value.begin();
-        if (c == boost::locale::utf::illegal || c == boost::locale::utf::incomplete)
-            reject(field, fmt::format("is not valid UTF-8 (byte {} of {})", offset, value.size()));
-        each(c, offset);
-    }
+    if (const std::optional<std::size_t> bad = detail::for_each_code_point(value, each))
+        reject(field, fmt::format("is not valid UTF-8 (byte {} of {})", *bad, value.size()));
 }
 
 }  // namespace
 
 void check_text(std::string_view value, const std::string& field) {
-    decode_utf8(value, field, [&](boost::locale::utf::code_point c, std::ptrdiff_t offset) {
+    decode_utf8(value, field, [&](boost::locale::utf::code_point c, std::size_t offset) {
         if (c < 0x20 || (c >= 0x7F && c < 0xA0))
             reject(field, fmt::format("must not hold control characters such as NUL or a line break "
                                       "(U+{:04X} at byte {})",
@@ -373,7 +365,7 @@ void check_text(std::string_view value, const std::string& field) {
 }
 
 void check_lines(std::string_view value, const std::string& field) {
-    decode_utf8(value, field, [&](boost::locale::utf::code_point c, std::ptrdiff_t offset) {
+    decode_utf8(value, field, [&](boost::locale::utf::code_point c, std::size_t offset) {
         if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c < 0xA0))
             reject(field, fmt::format("must not hold control characters other than tabs and line breaks "
                                       "(U+{:04X} at byte {})",
@@ -388,7 +380,7 @@ void check_spelled(instant t, const std::string& field) {
 }
 
 void check_utf8(std::string_view value, const std::string& field) {
-    decode_utf8(value, field, [](boost::locale::utf::code_point, std::ptrdiff_t) {});
+    decode_utf8(value, field, [](boost::locale::utf::code_point, std::size_t) {});
 }
 
 [[noreturn]] void refuse(const std::vector<reason>& reasons) {

@@ -17,16 +17,19 @@ from .links import BookingLinks
 CONTENT_SECURITY_POLICY = web.CONTENT_SECURITY_POLICY.replace(
     "frame-ancestors 'none'", "frame-ancestors https://web.telegram.org")
 
+# The head both pages share; `{title}` is filled by each.
+HEAD = """<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="../static/book/book.css">
+"""
+
 SHELL = """<!doctype html>
 <html lang="en">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Book</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="../static/book/book.css">
-<script type="module" src="../static/book/main.js"></script>
+""" + HEAD.format(title="Book") + """<script type="module" src="../static/book/main.js"></script>
 </head>
 <body>
 <header class="top">
@@ -51,13 +54,7 @@ MISSING_TEXTS = {
 MISSING = """<!doctype html>
 <html lang="{language}">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>{title}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="../static/book/book.css">
-</head>
+""" + HEAD + """</head>
 <body>
 <header class="top">
 <h1 id="title">{title}</h1>

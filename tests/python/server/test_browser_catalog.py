@@ -203,9 +203,7 @@ def test_a_refused_range_and_time_off_are_named_next_to_their_fields_and_nothing
 
     # Time off ending before it starts: slotcraft's message at its end, and still nothing written.
     fill(browser, f"{day_row('tue')} .range:nth-child(2) input:nth-of-type(2)", "17:00")
-    browser.find("fieldset.time-off button.secondary").click()
-    start, finish = browser.driver.find_elements("css selector", "fieldset.time-off input[type=datetime-local]")
-    browser.script("arguments[0].value = '2031-05-02T10:00'; arguments[1].value = '2031-05-01T10:00';", start, finish)
+    _, finish = add_time_off(browser, "2031-05-02T10:00", "2031-05-01T10:00")
     save(browser)
     note = browser.find("fieldset.time-off .field-error")
     assert (note.text, note.get_attribute("data-for")) == ("must be after start", "time_off[0].end")

@@ -106,10 +106,13 @@ def sign_in(browser: Page, login: str, path: str = "/admin") -> None:
 
 
 def wait_for_calendar(browser: Page) -> None:
-    """The calendars are drawn and their events loaded."""
+    """The calendars are drawn and the events of every one loaded: each column
+    fetches its own, so one column's events say nothing of the others'."""
     browser.find(".fc-timegrid")
     browser.wait(lambda d: browser.script(
-        "return document.querySelectorAll('.fc-timegrid-event').length > 0"), "no events on the calendar")
+        "const columns = [...document.querySelectorAll('section.column')];"
+        "return columns.length > 0 && columns.every((c) => c.querySelector('.fc-timegrid-event') !== null)"),
+        "a calendar without events")
 
 
 # The events of a kind in a day's column of a resource's calendar, with the

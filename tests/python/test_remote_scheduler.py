@@ -25,7 +25,9 @@ import slotcraft.server as server
 from conftest import MONDAY, NOW, build_salon, minutes, utc
 from server.test_http_process import free_port, next_monday_at_ten_berlin, serving  # tests/python/server
 from slotcraft.client import RemoteError, RemoteScheduler
+from slotcraft.server import app as server_app
 from slotcraft.server import keys as api_keys
+from slotcraft.server.limits import RateLimiter
 
 NINE = utc("2027-03-01T08:00")  # Monday 09:00 in Berlin
 TEN = utc("2027-03-01T09:00")
@@ -439,7 +441,32 @@ def test_confirming_by_token_needs_an_admin_key(memory_served: Served) -> None:
     assert memory_served.remote().confirm(hold.hold_token).status == sc.BookingStatus.confirmed
 
 
-def test_a_429_is_retried_once_after_a_short_retry_after(memory_salon: sc.Scheduler) -> None:
+class StillUntilRefused(RateLimiter):
+    """A rate limiter whose clock stands still until it first refuses: a burst
+    empties the bucket however slowly its requests go (on the wall clock, 60 a
+    minute refill one a second), and only then does time, the client's wait
+    for Retry-After, refill it."""
+
+    def __init__(self, per_minute: int, what: str) -> None:
+        self._stood = time.monotonic()
+        self._since: float | None = None
+        super().__init__(per_minute, what, clock=self._now)
+
+    def _now(self) -> float:
+        return self._stood if self._since is None else self._stood + time.monotonic() - self._since
+
+    def take(self, who: str) -> None:
+        try:
+            super().take(who)
+        except server.ApiError:
+            if self._since is None:
+                self._since = time.monotonic()
+            raise
+
+
+def test_a_429_is_retried_once_after_a_short_retry_after(memory_salon: sc.Scheduler,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server_app, "RateLimiter", StillUntilRefused)
     for served in serve(memory_salon, Clock(), server.Limits(per_key=60, per_address=0)):
         there = served.remote()
         for _ in range(60):

@@ -102,18 +102,35 @@ def first_free_day(browser: Page) -> None:
     browser.wait(lambda d: "time" in browser.script("return document.activeElement.className"), "no time has focus")
 
 
+def free_days(browser: Page) -> int:
+    """How many days of the month shown have free time, once its times are loaded:
+    while they load, every day is shown greyed out."""
+    found: int = browser.wait(lambda d: browser.script(
+        "return document.querySelectorAll('button.day:not([disabled])').length"), "no day of the month has free time")
+    return found
+
+
 def a_later_free_day(browser: Page) -> None:
     """Opens the second day with free time, or the next month's first: unlike the
     first free day (today, late in the evening), it keeps free times after one is
     taken, whatever the hour the test runs at."""
-    if browser.script("return document.querySelectorAll('button.day:not([disabled])').length") < 2:
+    if free_days(browser) < 2:
         press(browser.find("#month-next"), "ENTER")
-        browser.wait(lambda d: browser.script("return document.querySelectorAll('button.day:not([disabled])').length") > 0,
-                     "the next month has no free day")
+        free_days(browser)
         press(browser.find("button.day:not([disabled])"), "ENTER")
     else:
         press(browser.script("return document.querySelectorAll('button.day:not([disabled])')[1]"), "ENTER")
     browser.wait(lambda d: "time" in browser.script("return document.activeElement.className"), "no time has focus")
+
+
+def open_day(browser: Page, day: str) -> None:
+    """Opens `day` (YYYY-MM-DD in the browser's zone) once the month shown is loaded,
+    from the next month's page when it is not in this one (another browser's later
+    free day may be the next month's first)."""
+    free_days(browser)
+    if browser.script("return document.getElementById(arguments[0])", f"day-{day}") is None:
+        press(browser.find("#month-next"), "ENTER")
+    press(browser.find(f"#day-{day}:not([disabled])"), "ENTER")
 
 
 def hold_a_later_time(browser: Page, link: str, name: str, contact: str) -> str:
@@ -221,7 +238,7 @@ def test_a_second_browser_racing_for_the_same_time_loses_and_sees_fresh_times(si
         # the loser's day of that instant, in the loser's own zone
         loser_day = loser.script("const t = new Date(arguments[0]); return [t.getFullYear(), t.getMonth() + 1, "
                                  "t.getDate()].map((n) => String(n).padStart(2, '0')).join('-')", first)
-        press(loser.find(f"#day-{loser_day}"), "ENTER")
+        open_day(loser, loser_day)
         loser.wait(lambda d: first in shown_starts(loser), "the loser's page does not list the time")
         loser.shot("before")
 
@@ -230,7 +247,9 @@ def test_a_second_browser_racing_for_the_same_time_loses_and_sees_fresh_times(si
         loser.expect_refusal("/holds", 409)
         press(loser.find(f'button.time[data-start="{first}"]'), "ENTER")
         loser.wait(lambda d: "только что заняли" in loser.find("#time-notice").text, "the loser is not told")
-        assert loser.script("return document.activeElement.id") == "time-notice"
+        # The notice is shown at once, and has the focus once the times are listed again.
+        loser.wait(lambda d: loser.script("return document.activeElement.id") == "time-notice",
+                   "the notice does not get the focus")
         loser.wait(lambda d: shown_starts(loser) and first not in shown_starts(loser), "the taken time is still shown")
         loser.shot("lost")
         assert loser.script("return document.querySelector('#confirm-button')") is None

@@ -2,10 +2,11 @@
 // (Not installed.) Text walked code point by code point with Boost.Locale's UTF-8 decoder
 // (which refuses overlong forms, surrogates and cut-off sequences), for the
 // checks that refuse text which is not UTF-8: the scheduler's ids and names,
-// and read_ics.
+// read_ics, and the SQL stores' text columns.
 
 #include <boost/locale/utf.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -25,6 +26,13 @@ template <class Each>
         each(c, offset);
     }
     return std::nullopt;
+}
+
+/// Whether all of `text` is UTF-8; ASCII (what ids and most names are) is
+/// answered without decoding.
+[[nodiscard]] inline bool is_utf8(std::string_view text) {
+    if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return true;
+    return !for_each_code_point(text, [](boost::locale::utf::code_point, std::size_t) {});
 }
 
 }  // namespace slotcraft::detail

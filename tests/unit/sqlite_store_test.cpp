@@ -181,6 +181,14 @@ TEST_CASE("a value changed behind slotcraft's back to one it never writes is a s
          [](transaction& tx) { (void)tx.series("s-1"); }, "series.except_dates of \"s-1\""},
         {"UPDATE bookings SET status = 'maybe' WHERE id = 'b-held'",
          [](transaction& tx) { (void)tx.bookings_of_client("ivan"); }, "bookings.status of \"b-held\""},
+        // Text that is not UTF-8 (a tampered file) was an "internal error" from the JSON writer.
+        {"UPDATE clients SET name = CAST(X'FF41' AS TEXT) WHERE id = 'ivan'", [](transaction& tx) { (void)tx.clients(); },
+         "corrupt data in clients.name of \"ivan\": text that is not UTF-8"},
+        {"UPDATE resource_schedules SET location_id = CAST(X'C3' AS TEXT) "
+         "WHERE resource_id = 'anna' AND location_id = (SELECT MIN(location_id) FROM resource_schedules)",
+         [](transaction& tx) { (void)tx.resource("anna"); }, "resource_schedules.location_id of \"anna\""},
+        {"UPDATE bookings SET client_id = CAST(X'E282' AS TEXT) WHERE id = 'b-held'",
+         [](transaction& tx) { (void)tx.booking("b-held"); }, "bookings.client_id of \"b-held\""},
     };
     for (const corruption& c : cases) {
         CAPTURE(c.change);

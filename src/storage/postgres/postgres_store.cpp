@@ -7,6 +7,7 @@
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 #include "statements.hpp"
+#include "../../utf8.hpp"
 
 #include <pqxx/pqxx>
 
@@ -152,7 +153,15 @@ struct connection {
 /// A pqxx row as the readers of storage/common/rows.hpp read it.
 struct pg_row {
     const pqxx::row& row;
-    [[nodiscard]] std::string text(int column) const { return row[column].c_str(); }
+    /// \throws error (storage) when the text is not UTF-8 (a SQL_ASCII
+    /// database keeps any bytes someone wrote behind slotcraft's back).
+    [[nodiscard]] std::string text(int column) const {
+        std::string out = row[column].c_str();
+        if (!detail::is_utf8(out))
+            throw error(error_category::storage, "",
+                        fmt::format("corrupt data in column {}: text that is not UTF-8", row[column].name()));
+        return out;
+    }
     [[nodiscard]] std::int64_t integer(int column) const { return row[column].as<std::int64_t>(); }
     [[nodiscard]] bool null(int column) const { return row[column].is_null(); }
     [[nodiscard]] bool flag(int column) const { return row[column].as<bool>(); }

@@ -6,6 +6,7 @@
 #include "../common/catalog_cache.hpp"
 #include "../common/write_checks.hpp"
 #include "statements.hpp"
+#include "../../utf8.hpp"
 
 #include <sqlite3.h>
 
@@ -147,15 +148,35 @@ public:
     [[nodiscard]] std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
     [[nodiscard]] bool null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
     [[nodiscard]] bool flag(int column) const { return sqlite3_column_int64(stmt_, column) != 0; }
+    /// \throws error (storage) when the text is not UTF-8: the file was changed behind slotcraft's back.
     [[nodiscard]] std::string text(int column) const {
         const unsigned char* data = sqlite3_column_text(stmt_, column);
         if (data == nullptr) return {};
-        return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+        std::string out{reinterpret_cast<const char*>(data), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+        if (!detail::is_utf8(out)) not_utf8(column);
+        return out;
     }
 
 private:
     void check(int rc) const {
         if (rc != SQLITE_OK) fail(db_, rc, "bind");
+    }
+
+    /// The refusal of a column's text that is not UTF-8, naming its table,
+    /// column and (when the row's first column is an id) its record.
+    [[noreturn]] void not_utf8(int column) const {
+        const auto name_of = [](const char* name) { return std::string(name != nullptr ? name : "?"); };
+        std::string record;
+        if (const std::string first = name_of(sqlite3_column_origin_name(stmt_, 0));
+            column != 0 && (first == "id" || first.ends_with("_id"))) {
+            const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, 0));
+            const std::string_view id_text = id != nullptr ? id : "";
+            if (detail::is_utf8(id_text)) record = fmt::format(" of \"{}\"", id_text.substr(0, 64));
+        }
+        throw error(error_category::storage, "",
+                    fmt::format("corrupt data in {}.{}{}: text that is not UTF-8",
+                                name_of(sqlite3_column_table_name(stmt_, column)),
+                                name_of(sqlite3_column_origin_name(stmt_, column)), record));
     }
 
     sqlite3* db_;

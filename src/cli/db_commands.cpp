@@ -308,6 +308,8 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
             run = with_scheduler([a, &o](scheduler& s) {
                 auto r = s.resource(a->resource);
                 if (!r) throw error(error_category::not_found, "resource", fmt::format("no resource \"{}\"", a->resource));
+                if (!s.location(a->location))
+                    throw error(error_category::not_found, "location", fmt::format("no location \"{}\"", a->location));
                 location_schedule ls{.location = a->location};
                 for (unsigned i = 0; i < 7; ++i)
                     ls.weekly.set(date::weekday{(i + 1) % 7}, parse_ranges(a->days[i], names[i]));
@@ -887,9 +889,12 @@ void add_db_commands(CLI::App& app, db_options& o, std::function<int()>& run) {
         list->add_option("--client", a->client);
         list->add_option("--days", a->days, "with --resource: how many days ahead (default 7)");
         list->add_flag("--past", a->past, "with --client: past and cancelled bookings instead of active ones");
-        list->callback([&run, a, with_scheduler, &o] {
-            run = with_scheduler([a, &o](scheduler& s) {
+        list->callback([&run, a, list, with_scheduler, &o] {
+            run = with_scheduler([a, list, &o](scheduler& s) {
                 if (a->resource.empty() == a->client.empty()) reject("resource", "give exactly one of --resource and --client");
+                if (!a->client.empty() && list->get_option("--days")->count() > 0)
+                    reject("days", "is for --resource; --client lists every active booking (or --past)");
+                if (!a->resource.empty() && a->past) reject("past", "is for --client; --resource lists coming bookings");
                 const instant now = now_of(o);
                 const auto found = a->resource.empty() ? s.client_bookings(a->client, now, !a->past)
                                                        : s.upcoming(a->resource, now, a->days);

@@ -76,6 +76,28 @@ int report_unexpected(bool stateless, bool json, std::string_view field, const s
     return status;
 }
 
+/// Whether `--json` is among the arguments (read before parsing, so that a
+/// usage error can be answered as JSON too).
+bool json_asked(int argc, char** argv) {
+    for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i)
+        if (std::string_view(argv[i]) == "--json") return true;
+    return false;
+}
+
+/// The option or argument a CLI11 usage error is about, without its dashes
+/// (`--duration: ...`, `--duration is required`, `id is required`), or "".
+std::string usage_field(std::string_view message) {
+    const std::size_t dashes = std::min(message.find_first_not_of('-'), std::size_t{2});
+    const std::size_t end = message.find_first_of(": ", dashes);
+    if (end == std::string_view::npos || end == dashes) return "";
+    const std::string_view name = message.substr(dashes, end - dashes);
+    const bool is_name = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    const std::string_view rest = message.substr(end);
+    return is_name && (rest.starts_with(": ") || rest.starts_with(" is required")) ? std::string(name) : "";
+}
+
 std::string read_stdin() { return slotcraft::cli::read_input(std::cin, "the query on stdin", "query"); }
 
 /// The exit status for an error: 2 bad input, 3 not found, 4 conflict, 5 storage.
@@ -256,16 +278,27 @@ int main(int argc, char** argv) {
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
+        if (json_asked(argc, argv))  // storage.md: with --json every failure is JSON on stdout
+            fmt::print("{}\n", dump(ordered_json{{"error", {{"field", usage_field(e.what())},
+                                                            {"message", e.what()},
+                                                            {"category", "usage"}}}}));
         fmt::print(stderr, "slotcraft: {}\nRun with --help for usage.\n", e.what());
         return exit_usage;
     }
 
-    const bool stateless = (o.db.empty() && (slots->parsed() || explain->parsed())) || bench->parsed();
+    const bool stateless = (o.db.empty() && slots->parsed()) || explain->parsed() || bench->parsed();
     try {
         // Options are checked whether or not the command reads them: a typo is never silently ignored.
         if (!o.now.empty()) (void)slotcraft::parse_instant(o.now, "now");
         if (stateless && !o.now.empty())
             slotcraft::reject("now", "a JSON query has its own \"now\"; --now is for the store's commands (--db)");
+        if (stateless && !o.db.empty())
+            slotcraft::reject("db", fmt::format("{} reads a SPEC §8 JSON query, not a store",
+                                                explain->parsed() ? "explain" : "bench"));
+        if (stateless && app.get_option("--actor")->count() > 0)
+            slotcraft::reject("actor", "a JSON query changes nothing; --actor is for the store's commands (--db)");
+        if (!stateless && q.pretty)
+            slotcraft::reject("pretty", "is for a JSON query; with --db the answer is text, or JSON with --json");
         if (stateless && slots->parsed())
             for (const char* only_with_db : {"service", "--from", "--to", "--resource", "--location", "--seats", "--mode",
                                              "--ignore-booking", "--client"})

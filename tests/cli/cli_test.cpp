@@ -81,7 +81,9 @@ TEST_CASE("an option a stateless query does not read is refused naming it, not i
              {"--now 2030-01-01T00:00:00Z explain --start 2026-03-02T08:30:00Z", "now"},
              {"slots cut", "service"},
              {"slots --from garbage", "from"},
-             {"slots --seats 99", "seats"}}) {
+             {"slots --seats 99", "seats"},
+             {"--actor bob slots", "actor"},  // was ignored
+             {"--db /nonexistent/dir/x.sqlite explain --start 2026-03-02T08:30:00Z", "db"}}) {  // was ignored
         CAPTURE(args);
         const outcome r = run(args, query().dump());
         CHECK(r.status == 2);
@@ -564,6 +566,45 @@ TEST_CASE("--db: whole numbers are decimal, and too large a weight is refused, n
     CHECK(salon.db("service add hex --duration 30 --buffer-after 0x0F").status == 64);  // read 15
     CHECK(salon.refusal("service add w --duration 30 --assign weighted --weight anna=99999999999", 2)["field"] ==
           "weight");
+    CHECK(salon.audit_size() == before);
+}
+
+TEST_CASE("--db --json: a usage error is JSON on stdout naming the option, as every other failure is") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    for (const auto& [args, field] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"service add hex --duration 30 --buffer-after 0x0F", "buffer-after"},
+             {"service add hex", "duration"},
+             {"client add", "id"},
+             {"bogus", ""}}) {
+        CAPTURE(args);
+        const json error = salon.refusal(args, 64);  // stdout was empty
+        CHECK(error["field"] == field);
+        CHECK(error["category"] == "usage");
+        CHECK(!error["message"].get<std::string>().empty());
+    }
+    CHECK(salon.audit_size() == before);
+}
+
+TEST_CASE("--db: an option the command would not read is refused naming it, not ignored, and nothing is written") {
+    salon_db salon;
+    REQUIRE(salon.db("book cut anna 2026-03-02T06:00:00Z --client c1").status == 0);
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("slots cut --from 2026-03-02T00:00:00Z --to 2026-03-03T00:00:00Z --pretty", 2)["field"] ==
+          "pretty");
+    CHECK(salon.refusal("bookings --client c1 --days 3", 2)["field"] == "days");
+    CHECK(salon.refusal("bookings --resource anna --past", 2)["field"] == "past");
+    CHECK(salon.audit_size() == before);
+    CHECK(salon.db("bookings --client c1").status == 0);
+}
+
+TEST_CASE("--db schedule set names the location it does not know, not the resource's schedules[i]") {
+    salon_db salon;
+    const std::size_t before = salon.audit_size();
+    const json unknown = salon.refusal("schedule set anna nowhere --mon 09:00-18:00", 3);
+    CHECK(unknown["field"] == "location");
+    CHECK(unknown["message"] == "no location \"nowhere\"");
+    CHECK(salon.refusal("schedule set anna '' --mon 09:00-18:00", 3)["field"] == "location");
     CHECK(salon.audit_size() == before);
 }
 

@@ -128,7 +128,7 @@ void register_time(py::module_& m) {
         .def(
             "to_utc",
             [](const zone& z, py::handle day, py::handle at) {
-                return from_instant(z.to_utc(to_date(day, "day"), to_wall_time(at, "at")));
+                return from_instant(z.to_utc(to_date(day, "day"), to_wall_time(at, "at")), "day");
             },
             py::arg("day"), py::arg("at"),
             "The instant of local time `at` on local date `day`: in a gap (spring forward) the offset before the "
@@ -138,12 +138,12 @@ void register_time(py::module_& m) {
             [](const zone& z, py::handle day, py::handle at) {
                 py::list out;
                 for (instant t : z.instants_at(to_date(day, "day"), to_wall_time(at, "at").since_midnight()))
-                    out.append(from_instant(t));
+                    out.append(from_instant(t, "day"));
                 return out;
             },
             py::arg("day"), py::arg("at"), "Every instant with that local time: none in a gap, two in an overlap.")
         .def(
-            "date_of", [](const zone& z, py::handle t) { return from_date(z.date_of(to_instant(t, "t"))); },
+            "date_of", [](const zone& z, py::handle t) { return from_date(z.date_of(to_instant(t, "t")), "t"); },
             py::arg("t"), "The local date an instant falls on.")
         .def("__repr__", [](const zone& z) { return "Zone('" + std::string(z.name()) + "')"; })
         .def("__str__", [](const zone& z) { return std::string(z.name()); });

@@ -55,8 +55,9 @@ std::string type_name(py::handle value);
 /// An aware `datetime` -> instant (sub-second parts dropped, as the C++ ISO
 /// reader truncates fractions). Naive datetimes and other types are refused.
 instant to_instant(py::handle value, const std::string& field);
-/// A `datetime` with `tzinfo=timezone.utc`.
-py::object from_instant(instant t);
+/// A `datetime` with `tzinfo=timezone.utc`; an instant outside the years
+/// 1-9999 is refused on `field` (the argument it was made from).
+py::object from_instant(instant t, std::string_view field = "");
 /// `None` -> the wall clock's current second, else `to_instant(value, "now")`.
 instant now_or_clock(py::handle value);
 
@@ -69,7 +70,8 @@ std::chrono::milliseconds to_milliseconds(py::handle value, const std::string& f
 
 /// A `datetime.date` (a `datetime` is refused: it is not a local date).
 local_date to_date(py::handle value, const std::string& field);
-py::object from_date(local_date day);
+/// A `datetime.date`; a date outside the years 1-9999 is refused on `field`.
+py::object from_date(local_date day, std::string_view field = "");
 
 /// A `datetime.time` (naive, whole minutes) or `"HH:MM"` (`"24:00"` allowed).
 wall_time to_wall_time(py::handle value, const std::string& field);

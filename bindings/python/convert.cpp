@@ -103,14 +103,15 @@ instant to_instant(py::handle value, const std::string& field) {
     return out;
 }
 
-py::object from_instant(instant t) {
+py::object from_instant(instant t, std::string_view field) {
     datetime_api();
     const auto day = date::floor<date::days>(t);
     const date::year_month_day ymd{day};
     const date::hh_mm_ss<std::chrono::seconds> tod{t - day};
     const int year = static_cast<int>(ymd.year());
     if (year < 1 || year > 9999)
-        throw error(error_category::invalid_argument, "", "the instant is outside the years 1-9999 of datetime");
+        throw error(error_category::invalid_argument, std::string(field),
+                    "the instant is outside the years 1-9999 of datetime");
     PyObject* out = PyDateTimeAPI->DateTime_FromDateAndTime(
         year, static_cast<int>(static_cast<unsigned>(ymd.month())), static_cast<int>(static_cast<unsigned>(ymd.day())),
         static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
@@ -166,11 +167,12 @@ local_date to_date(py::handle value, const std::string& field) {
                       static_cast<int>(PyDateTime_GET_DAY(obj))};
 }
 
-py::object from_date(local_date day) {
+py::object from_date(local_date day, std::string_view field) {
     datetime_api();
     const date::year_month_day ymd{day};
     if (ymd.year() < date::year{1} || ymd.year() > date::year{9999})  // 0001-01-01T00:00Z is still 0000 in New York
-        throw error(error_category::invalid_argument, "", "the date is outside the years 1-9999 of datetime");
+        throw error(error_category::invalid_argument, std::string(field),
+                    "the date is outside the years 1-9999 of datetime");
     PyObject* out = PyDate_FromDate(static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
                                     static_cast<int>(static_cast<unsigned>(ymd.day())));
     if (out == nullptr) throw py::error_already_set();

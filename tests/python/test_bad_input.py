@@ -114,7 +114,9 @@ CASES: list[Case] = [
     ("Zone.to_utc: int time", lambda s: sc.Zone("UTC").to_utc(date(2026, 3, 1), 9), sc.InvalidArgument, "at"),
     ("Zone.instants_at: text day", lambda s: sc.Zone("UTC").instants_at("2026-03-01", "09:00"), sc.InvalidArgument, "day"),
     ("Zone.date_of: naive", lambda s: sc.Zone("UTC").date_of(NAIVE), sc.InvalidArgument, "t"),
-    ("Zone.date_of: the year 0 in New York", lambda s: sc.Zone("America/New_York").date_of(datetime(1, 1, 1, tzinfo=timezone.utc)), sc.InvalidArgument, ""),
+    ("Zone.date_of: the year 0 in New York", lambda s: sc.Zone("America/New_York").date_of(datetime(1, 1, 1, tzinfo=timezone.utc)), sc.InvalidArgument, "t"),
+    ("Zone.to_utc: the year 10000 in UTC", lambda s: sc.Zone("Etc/GMT+12").to_utc(date(9999, 12, 31), "23:30"), sc.InvalidArgument, "day"),
+    ("Zone.instants_at: the year 0 in UTC", lambda s: sc.Zone("Etc/GMT-14").instants_at(date(1, 1, 1), "00:30"), sc.InvalidArgument, "day"),
     # ---- engine objects ----
     ("Service: int duration", lambda s: sc.Service("cut", 30), sc.InvalidArgument, "duration"),
     ("Service: 90 seconds", lambda s: sc.Service("cut", timedelta(seconds=90)), sc.InvalidArgument, "duration"),

@@ -182,6 +182,8 @@ struct raw_event {
 
 struct raw_calendar {
     std::vector<raw_event> events;
+    /// The VFREEBUSY components, with only their FREEBUSY properties.
+    std::vector<raw_event> free_busy;
     /// The content lines of each VTIMEZONE, by VCALENDAR and TZID: a TZID names
     /// a VTIMEZONE of its own calendar (RFC 5545 §3.2.19), so two calendars of
     /// one stream may each define "Customized Time Zone". In one calendar the
@@ -193,6 +195,7 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
     raw_calendar out;
     std::vector<std::string> open;
     std::optional<raw_event> event;  // the VEVENT being read, directly inside a VCALENDAR
+    std::optional<raw_event> free_busy;  // the VFREEBUSY being read, directly inside a VCALENDAR
     std::optional<std::vector<std::string>> zone_lines;
     std::string zone_id;
     bool any_calendar = false;
@@ -221,6 +224,9 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
                 if (component == "VEVENT" && open.back() == "VCALENDAR")
                     event = raw_event{.line = line.number, .order = out.events.size(), .calendar = calendars - 1,
                                       .properties = {}};
+                if (component == "VFREEBUSY" && open.back() == "VCALENDAR")
+                    free_busy = raw_event{.line = line.number, .order = out.free_busy.size(),
+                                          .calendar = calendars - 1, .properties = {}};
                 if (component == "VTIMEZONE" && open.back() == "VCALENDAR") {
                     zone_lines.emplace(std::vector<std::string>{line.text});
                     zone_id.clear();
@@ -235,6 +241,10 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
                     out.events.push_back(std::move(*event));
                     event.reset();
                 }
+                if (component == "VFREEBUSY" && free_busy && !open.empty() && open.back() == "VCALENDAR") {
+                    out.free_busy.push_back(std::move(*free_busy));
+                    free_busy.reset();
+                }
                 if (component == "VTIMEZONE" && zone_lines && !open.empty() && open.back() == "VCALENDAR") {
                     if (!zone_id.empty()) out.time_zones.try_emplace({calendars - 1, zone_id}, std::move(*zone_lines));
                     zone_lines.reset();
@@ -243,14 +253,16 @@ raw_calendar read_structure(const std::vector<content_line>& lines, skip_list& s
             continue;
         }
         const bool in_event = event && open.back() == "VEVENT";
+        const bool in_free_busy = free_busy && open.back() == "VFREEBUSY";
         std::optional<property> parsed = parse_line(line);
         if (!parsed) {
-            if (in_event && shapes_busy_time(name))
+            if ((in_event && shapes_busy_time(name)) || (in_free_busy && name == "FREEBUSY"))
                 bad_file(line.number, fmt::format("{} is not NAME[;PARAM=VALUE]:VALUE", name));
             skipped.add(line.number, "not a content line NAME[;PARAM=VALUE]:VALUE");
             continue;
         }
         if (in_event && shapes_busy_time(parsed->name)) event->properties.push_back(std::move(*parsed));
+        else if (in_free_busy && parsed->name == "FREEBUSY") free_busy->properties.push_back(std::move(*parsed));
         else if (zone_lines && open.back() == "VTIMEZONE" && parsed->name == "TZID") zone_id = unescaped(parsed->value);
     }
     if (!open.empty()) bad_file(lines.back().number, fmt::format("{} is not closed", open.back()));
@@ -658,13 +670,36 @@ public:
         return out;
     }
 
+    /// The busy periods of a VFREEBUSY's FREEBUSY property (RFC 5545
+    /// §3.8.2.6): none when FBTYPE=FREE; BUSY, BUSY-UNAVAILABLE,
+    /// BUSY-TENTATIVE and unknown types are busy, as the RFC says.
+    std::vector<interval> busy_periods(const property& p, std::size_t calendar) {
+        calendar_ = calendar;
+        if (const std::string* type = p.param("FBTYPE"); type != nullptr && upper(*type) == "FREE") return {};
+        std::vector<interval> out;
+        for (const std::string_view v : items_of(p.value)) {
+            if (v.find('/') == std::string_view::npos)
+                bad_file(p.line, fmt::format("a FREEBUSY value is a period START/END or START/DURATION, not \"{}\"",
+                                             v.substr(0, 40)));
+            const extra_date period = extra_of(p, v, nullptr);
+            out.push_back({period.start.at, *period.end});
+        }
+        return out;
+    }
+
 private:
     length span_of(const raw_event& raw, const moment& start) {
         if (const property* end_prop = raw.first("DTEND")) {
             const moment end = time_of(*end_prop, end_prop->value, start.clock);
             length out;
-            if (start.is_date && end.is_date) out.days = (date::floor<date::days>(end.local) - date::floor<date::days>(start.local)).count();
-            else out.exact = end.at - start.at;
+            if (start.is_date && end.is_date) {
+                out.days = (date::floor<date::days>(end.local) - date::floor<date::days>(start.local)).count();
+                // RFC 5545 wants an all-day DTEND later than DTSTART; producers that
+                // write it equal mean the one day, as without DTEND.
+                if (out.days == 0) out.days = 1;
+            } else {
+                out.exact = end.at - start.at;
+            }
             if (out.days < 0 || out.exact.count() < 0) bad_file(end_prop->line, "DTEND is before DTSTART");
             return out;
         }
@@ -682,19 +717,20 @@ private:
         const std::size_t slash = v.find('/');
         if (slash == std::string_view::npos) return {time_of(p, v, own), std::nullopt};
         const moment from = time_of(p, v.substr(0, slash), own);
-        if (from.is_date) bad_file(p.line, "an RDATE period starts with a date-time, not a date");
+        if (from.is_date) bad_file(p.line, fmt::format("a {} period starts with a date-time, not a date", p.name));
         const std::string_view second = v.substr(slash + 1);
         instant to;
         if (!second.empty() && (second.front() == 'P' || second.front() == '+' || second.front() == '-')) {
             const auto d = parse_duration(second);
-            if (!d) bad_file(p.line, fmt::format("RDATE: \"{}\" is not a duration", second.substr(0, 40)));
+            if (!d) bad_file(p.line, fmt::format("{}: \"{}\" is not a duration", p.name, second.substr(0, 40)));
             to = (d->days == 0 ? from.at : from.clock->at(from.local + date::days{d->days})) + d->exact;
         } else {
             const moment end = time_of(p, second, own);
-            if (end.is_date) bad_file(p.line, "an RDATE period ends with a date-time or a duration, not a date");
+            if (end.is_date)
+                bad_file(p.line, fmt::format("a {} period ends with a date-time or a duration, not a date", p.name));
             to = end.at;
         }
-        if (to < from.at) bad_file(p.line, "an RDATE period ends before it starts");
+        if (to < from.at) bad_file(p.line, fmt::format("a {} period ends before it starts", p.name));
         return {from, to};
     }
 
@@ -876,6 +912,9 @@ ics_busy read_ics(std::string_view text, const zone& floating, interval window) 
             keep(moved.at, range.end_of(moved));
         }
     }
+    for (const raw_event& published : calendar.free_busy)
+        for (const property& p : published.properties)
+            for (const interval& period : reader.busy_periods(p, published.calendar)) keep(period.start, period.end);
     const interval_set merged(std::move(busy));
     return {{merged.begin(), merged.end()}, std::move(skipped).take()};
 }

@@ -297,7 +297,8 @@ def parse_components(text: str) -> tuple[list[Comp], list[tuple[int, str]]]:
             name, params, value = Contentline(line).parts()
         except (ValueError, TypeError) as e:  # TypeError: `NAME;PARAM=X` without a colon
             head = re.match(r"[A-Za-z0-9-]*", line).group(0).upper()
-            if stack and stack[-1].name == "VEVENT" and head in SHAPING:
+            if stack and ((stack[-1].name == "VEVENT" and head in SHAPING)
+                          or (stack[-1].name == "VFREEBUSY" and head == "FREEBUSY")):
                 # an unreadable DTSTART (...) of a VEVENT refuses the file: skipping it would lose busy time
                 raise ReferenceRefuses(f"line {number}: {head} is not NAME[;PARAM=VALUE]:VALUE")
             skipped.append((number, f"not a content line: {e}"))
@@ -929,7 +930,8 @@ class Reader:
         s = ev.start
         if ev.end is not None:
             if s.is_date and ev.end.is_date:
-                days = (ev.end.wall.date() - s.wall.date()).days
+                # an all-day DTEND equal to DTSTART (RFC 5545 wants it later) is read as one day
+                days = max((ev.end.wall.date() - s.wall.date()).days, 1)
                 return s.zone.to_utc(wall + timedelta(days=days))
             return instant + (ev.end.instant - s.instant)
         if ev.duration is not None:
@@ -1066,6 +1068,28 @@ class Reader:
         inst = ev.start.instant
         return [(inst, self.length_end(ev, ev.start.wall, inst))]
 
+    def free_busy(self, cals: list[Comp]) -> list[tuple[datetime, datetime]]:
+        """The busy periods of the VFREEBUSY components: each FREEBUSY period
+        unless FBTYPE=FREE (RFC 5545 §3.8.2.6: unknown types count as BUSY)."""
+        out = []
+        for cal in cals:
+            for c in cal.children:
+                if c.name != "VFREEBUSY":
+                    continue
+                for p in c.all("FREEBUSY"):
+                    if (p.param("FBTYPE") or "BUSY").strip().upper() == "FREE":
+                        continue
+                    for start, extra in self.rdate_list(p):
+                        if extra is None:
+                            raise ReferenceRefuses(f"line {p.line}: a FREEBUSY value that is not a period")
+                        if isinstance(extra, Time):
+                            out.append((start.instant, extra.instant))
+                        else:
+                            z, wall = start.zone, start.wall
+                            base = z.to_utc(wall + timedelta(days=extra.days)) if extra.days else start.instant
+                            out.append((start.instant, base + timedelta(seconds=extra.seconds)))
+        return out
+
     # ---- the file
     def busy(self) -> list[tuple[datetime, datetime]]:
         top, self.skipped = parse_components(self.text)
@@ -1126,6 +1150,7 @@ class Reader:
             if len(kept) > MAX_OCCURRENCES_PER_EVENT:
                 raise ReferenceRefuses(f"line {ev.comp.line}: {len(kept)} occurrences in the window (too many)")
             pieces.extend(kept)
+        pieces.extend((a, b) for a, b in self.free_busy(cals) if b > a and a < self.wend and b > self.wstart)
         pieces.sort()
         merged: list[tuple[datetime, datetime]] = []
         for a, b in pieces:

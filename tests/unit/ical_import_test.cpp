@@ -188,6 +188,34 @@ TEST_CASE("every VCALENDAR of a stream is read, and several RRULEs of one event 
                                 span("2026-03-09T10:00:00Z", "2026-03-09T11:00:00Z")});
 }
 
+TEST_CASE("an all-day event whose DTEND is its DTSTART blocks that day, as without DTEND") {
+    // RFC 5545 wants DTEND later; some producers write it equal and mean the day (it was dropped).
+    CHECK(busy_2026("BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20260306\r\nDTEND;VALUE=DATE:20260306\r\n"
+                    "END:VEVENT\r\n") == std::vector<interval>{span("2026-03-05T23:00:00Z", "2026-03-06T23:00:00Z")});
+    // A timed event of no length still blocks nothing.
+    CHECK(busy_2026("BEGIN:VEVENT\r\nUID:t\r\nDTSTART:20260306T100000Z\r\nDTEND:20260306T100000Z\r\nEND:VEVENT\r\n")
+              .empty());
+}
+
+TEST_CASE("a VFREEBUSY's busy periods block time, its free ones do not, and a value that is no period refuses the file") {
+    // It was passed over: a published free/busy file imported nothing.
+    CHECK(busy_2026("BEGIN:VFREEBUSY\r\nUID:f\r\nDTSTART:20260302T000000Z\r\nDTEND:20260309T000000Z\r\n"
+                    "FREEBUSY:20260302T090000Z/20260302T100000Z,20260303T090000Z/PT30M\r\n"
+                    "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260304T090000Z/20260304T093000Z\r\n"
+                    "FREEBUSY;FBTYPE=FREE:20260305T090000Z/20260305T170000Z\r\n"
+                    "FREEBUSY;FBTYPE=X-OUT-OF-OFFICE:20260306T090000Z/P1D\r\n"
+                    "END:VFREEBUSY\r\n") ==
+          std::vector<interval>{span("2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z"),
+                                span("2026-03-03T09:00:00Z", "2026-03-03T09:30:00Z"),
+                                span("2026-03-04T09:00:00Z", "2026-03-04T09:30:00Z"),
+                                span("2026-03-06T09:00:00Z", "2026-03-07T09:00:00Z")});
+    const std::string text = refusal(calendar("BEGIN:VFREEBUSY\r\nFREEBUSY:20260302T090000Z\r\nEND:VFREEBUSY\r\n"));
+    CHECK(text.find("line 5") != std::string::npos);
+    CHECK(text.find("a FREEBUSY value is a period") != std::string::npos);
+    CHECK(refusal(calendar("BEGIN:VFREEBUSY\r\nFREEBUSY:20260302T090000Z/20260302T080000Z\r\nEND:VFREEBUSY\r\n"))
+              .find("a FREEBUSY period ends before it starts") != std::string::npos);
+}
+
 TEST_CASE("a DTEND before DTSTART refuses the file naming its line") {
     const std::string text = refusal(calendar("BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20260302T100000Z\r\nDTEND:20260302T090000Z\r\nEND:VEVENT\r\n"));
     CHECK(text.find("line 7") != std::string::npos);

@@ -920,7 +920,7 @@ class Reader:
             rid = self.one_time(rp, fl)
             rid_key = ("date", rid.wall.date()) if rid.is_date else ("instant", rid.instant)
         uid_p = single("UID")
-        uid = uid_p.value if uid_p is not None else None
+        uid = uid_p.value if uid_p is not None and uid_p.value != "" else None  # an empty UID is none
         return Event(comp, order, uid, rid, rid_key, seq, blocks, start, end, duration, rrules, exrules, rdates, exdates,
                      rid is not None and this_and_future)
 
@@ -963,8 +963,6 @@ class Reader:
             # SPEC §1 is not monotonic inside a DST gap (02:30 becomes 03:30,
             # after 03:00), so instants are compared as a set and the walk
             # stops only a day past a bound on instants.
-            if inst in seen:
-                continue  # two wall times on one instant are one occurrence
             if not (with_dtstart and w == s.wall) and until_passed(rule.until, w, inst, w.date()):
                 if rule.until[0] != "utc" or inst > rule.until[1] + timedelta(days=1):
                     break
@@ -973,10 +971,12 @@ class Reader:
                 if inst >= self.bound + timedelta(days=1):
                     break
                 continue
-            seen.add(inst)
-            n += 1
+            n += 1  # COUNT counts wall times, so two on one instant count twice (docs/calendars.md)
             if rule.count is not None and n > rule.count:
                 break
+            if inst in seen:
+                continue  # two wall times on one instant are one occurrence
+            seen.add(inst)
             out.append((inst, w))
         return out
 

@@ -1,11 +1,27 @@
-// Building the page: elements from data (text is always text, never HTML),
-// labelled fields, modal dialogs with their focus handled, and messages.
+// Building the page: elements from data (text is always text, never HTML,
+// and text people typed is isolated: common/h.js), labelled fields, modal
+// dialogs with their focus handled, and messages.
 
 import { t } from "./i18n.js";
 
-import { h } from "../common/h.js";
+import { bdi, bdiList, h, isolate } from "../common/h.js";
 
-export { h };
+export { bdi, bdiList, h, isolate };
+
+/** A record's name and id, "Anna (anna)" (its id alone when it has no name), as elements, each isolated. */
+export function nameWithId(record) {
+  return record.name ? [bdi(record.name), " (", bdi(record.id), ")"] : bdi(record.id);
+}
+
+/** The same as plain text, for an `<option>`. */
+export function nameWithIdText(record) {
+  return record.name ? `${isolate(record.name)} (${isolate(record.id)})` : isolate(record.id);
+}
+
+/** Puts `text` in `element` instead of what it held: a string, or the parts t() answers with bdi() names. */
+export function showText(element, text) {
+  element.replaceChildren(...[text].flat(Infinity));
+}
 
 let nextId = 0;
 

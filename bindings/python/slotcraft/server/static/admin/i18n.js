@@ -2,6 +2,8 @@
 // the language switch overrides them (kept in localStorage). Dates and times
 // are written in the viewer's locale.
 
+import { fill } from "../common/h.js";
+
 const MESSAGES = {
   en: {
     "app.title": "slotcraft admin",
@@ -260,10 +262,13 @@ export function locale() {
   return browser.toLowerCase().split("-")[0] === chosen ? browser : chosen;
 }
 
-/** The message `key` in the panel's language, with {name} placeholders filled from `params`. */
+/**
+ * The message `key` in the panel's language, with {name} placeholders filled
+ * from `params`: a string, or the parts for h() when a value is an element
+ * (a name someone typed, `bdi(name)`; in plain text, `isolate(name)`).
+ */
 export function t(key, params = {}) {
-  const text = MESSAGES[language()][key] ?? MESSAGES.en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return fill(MESSAGES[language()][key] ?? MESSAGES.en[key] ?? key, params);
 }
 
 /** A period such as "Tue, Mar 9, 9:00 – 10:00 AM" in `zone`, in the viewer's locale. */

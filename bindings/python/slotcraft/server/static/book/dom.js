@@ -1,8 +1,9 @@
-// Elements from data: text is always text, never HTML.
+// Elements from data: text is always text, never HTML, and text people typed is
+// isolated (common/h.js).
 
-import { h } from "../common/h.js";
+import { bdi, bdiList, h, isolate } from "../common/h.js";
 
-export { h };
+export { bdi, bdiList, h, isolate };
 
 let count = 0;
 

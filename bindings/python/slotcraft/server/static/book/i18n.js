@@ -1,6 +1,8 @@
 // The page's words in English and Russian, and dates and times in the
 // client's own language and time zone (the browser's), or in the master's.
 
+import { fill } from "../common/h.js";
+
 const MESSAGES = {
   en: {
     "page.title": "Book",
@@ -185,10 +187,13 @@ export function language() {
   return current;
 }
 
-/** The message `key` with its `{name}` placeholders filled in. */
+/**
+ * The message `key` with its `{name}` placeholders filled in: a string, or the
+ * parts for h() when a value is an element (a name someone typed, `bdi(name)`;
+ * in plain text, `isolate(name)`).
+ */
 export function t(key, values = {}) {
-  const text = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  return fill(MESSAGES[current][key] ?? MESSAGES.en[key] ?? key, values);
 }
 
 /** The browser's own time zone (the client's). */

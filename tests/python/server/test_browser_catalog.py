@@ -375,10 +375,11 @@ def test_a_services_limits_and_assignment_are_shown_edited_and_kept_on_save(site
         assert site.admin.get("/v1/services/lesson")["assign"]["priorities"] == {"mia": 2, "lex": 1}
 
     # A resource named twice is refused at the field before anything is sent: an object would keep the last.
+    # The id, as typed, is isolated in the sentence (U+2068 ... U+2069) like every text people type.
     fill(browser, "form.catalog-form input[name=priorities]", "lex 1, mia 2, lex 5")
     save(browser)
     shown = "form.catalog-form .field-error[data-for='assign.priorities.lex']"
-    browser.wait(lambda d: browser.find(shown).text == "lex is given twice", "no error at the priorities")
+    browser.wait(lambda d: browser.find(shown).text == "\u2068lex\u2069 is given twice", "no error at the priorities")
     assert "Not saved" in browser.find("form.catalog-form > .form-message").text
     assert site.admin.get("/v1/services/lesson")["assign"]["priorities"] == {"mia": 2, "lex": 1}
 

@@ -4,7 +4,7 @@
 // (#/audit?action=book&from=2027-03-01&after=120).
 
 import * as api from "./api.js";
-import { field, h } from "./dom.js";
+import { bdi, field, h } from "./dom.js";
 import { addMessages, locale, t } from "./i18n.js";
 
 addMessages({
@@ -131,8 +131,8 @@ function changeOf(entry) {
     return h("p", { class: "kind" }, t("audit.unchanged"));
   }
   return h("ul", { class: "diff" }, names.map((name) => h("li", {},
-    h("code", { class: "path" }, name), ": ",
-    h("del", {}, shown(before.get(name))), " → ", h("ins", {}, shown(after.get(name))))));
+    h("code", { class: "path" }, bdi(name)), ": ",
+    h("del", {}, bdi(shown(before.get(name)))), " → ", h("ins", {}, bdi(shown(after.get(name)))))));
 }
 
 function entriesTable(entries) {
@@ -145,7 +145,7 @@ function entriesTable(entries) {
     h("thead", {}, h("tr", {}, header)),
     h("tbody", {}, entries.map((entry) => h("tr", { "data-sequence": entry.sequence, "data-action": entry.action },
       h("th", { scope: "row" }, h("time", { datetime: entry.at }, time.format(new Date(entry.at)))),
-      h("td", {}, entry.actor), h("td", {}, h("code", {}, entry.action)), h("td", {}, entry.subject),
+      h("td", {}, bdi(entry.actor)), h("td", {}, h("code", {}, entry.action)), h("td", {}, bdi(entry.subject)),
       h("td", {}, changeOf(entry)))))));
 }
 

@@ -5,7 +5,7 @@
 // Staff see their own resource's only, as the API answers them.
 
 import * as api from "./api.js";
-import { announce, errorText, field, focusFirst, h, openDialog, reasonsList } from "./dom.js";
+import { announce, bdi, errorText, field, focusFirst, h, isolate, openDialog, reasonsList } from "./dom.js";
 import {
   apiFileUrl, clearFieldErrors, dateParam, keepInFragment, periodQuery, periodZone, showFieldError, today,
 } from "./filters.js";
@@ -147,9 +147,9 @@ class BookingsPage {
     this.controls = {
       from, to,
       resource: staff ? null : select("resource", [["", t("bookings.all")],
-        ...[...this.resources.values()].map((r) => [r.id, r.name || r.id])], this.filters.resource),
+        ...[...this.resources.values()].map((r) => [r.id, isolate(r.name || r.id)])], this.filters.resource),
       service: select("service", [["", t("bookings.all")],
-        ...[...this.services.values()].map((s) => [s.id, s.name || s.id])], this.filters.service),
+        ...[...this.services.values()].map((s) => [s.id, isolate(s.name || s.id)])], this.filters.service),
       status: select("status", [["", t("bookings.any")], ...STATUSES.map((s) => [s, t(`bookings.status.${s}`)])],
         this.filters.status),
       limit: select("limit", PAGE_SIZES.map((n) => [n, n]), this.filters.limit),
@@ -187,9 +187,9 @@ class BookingsPage {
     this.controls.client = choice;
     const fill = (clients) => {
       const chosen = this.filters.client;
-      const options = clients.map((c) => [c.id, c.name || c.id]);
+      const options = clients.map((c) => [c.id, isolate(c.name || c.id)]);
       if (chosen && !options.some(([id]) => id === chosen)) {
-        options.unshift([chosen, this.clientNames.get(chosen) ?? chosen]);
+        options.unshift([chosen, isolate(this.clientNames.get(chosen) ?? chosen)]);
       }
       choice.replaceChildren(...[["", t("bookings.all")], ...options].map(([id, text]) => h("option", { value: id }, text)));
       choice.value = chosen;
@@ -294,14 +294,14 @@ class BookingsPage {
     const cancellable = booking.status !== "cancelled";
     const row = h("tr", { "data-id": booking.id, "data-status": booking.status },
       h("th", { scope: "row" }, this.when(booking)),
-      h("td", {}, resource?.name || booking.resource),
-      h("td", {}, service?.name || booking.service),
-      h("td", {}, this.clientName(booking)),
+      h("td", {}, bdi(resource?.name || booking.resource)),
+      h("td", {}, bdi(service?.name || booking.service)),
+      h("td", {}, bdi(this.clientName(booking))),
       h("td", { class: "number" }, String(booking.seats)),
       h("td", { class: "status" }, t(`bookings.status.${booking.status}`)),
       h("td", {}, cancellable ? h("button", {
         type: "button", class: "danger cancel",
-        "aria-label": t("bookings.cancelOf", { client: this.clientName(booking), when: this.when(booking) }),
+        "aria-label": t("bookings.cancelOf", { client: isolate(this.clientName(booking)), when: this.when(booking) }),
         onclick: () => this.confirmCancel(booking, row),
       }, t("bookings.cancel")) : null));
     return row;
@@ -318,7 +318,7 @@ class BookingsPage {
         t("bookings.keep"));
       const yes = h("button", { type: "submit", class: "danger" }, t("bookings.yesCancel"));
       const form = h("form", { class: "cancel" },
-        h("p", {}, t("bookings.confirmCancel", { client, resource, when })),
+        h("p", {}, t("bookings.confirmCancel", { client: bdi(client), resource: bdi(resource), when })),
         field(t("bookings.reason"), reason), message, h("div", { class: "actions" }, yes, keep));
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
@@ -330,7 +330,7 @@ class BookingsPage {
           close();
           updated.querySelector("th").setAttribute("tabindex", "-1");
           updated.querySelector("th").focus();
-          announce(t("bookings.cancelled", { client, when }));
+          announce(t("bookings.cancelled", { client: isolate(client), when }));
         } catch (error) {
           message.replaceChildren(h("p", {}, errorText(error)), reasonsList(error));
           yes.disabled = false;

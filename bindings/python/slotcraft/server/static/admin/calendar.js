@@ -6,7 +6,9 @@
 // attendance. Everything a drag does, the booking's dialog does from the keyboard.
 
 import * as api from "./api.js";
-import { announce, errorText, field, focusFirst, h, openDialog, problem, reasonsList, uniqueId } from "./dom.js";
+import {
+  announce, bdi, errorText, field, focusFirst, h, isolate, nameWithIdText, openDialog, problem, reasonsList, uniqueId,
+} from "./dom.js";
 import { formatPeriod, locale, t, viewerZone } from "./i18n.js";
 import { session } from "./session.js";
 
@@ -190,7 +192,7 @@ class CalendarPage {
   serviceSelect() {
     const offered = this.offeredServices();
     const select = h("select", { name: "service" },
-      offered.length ? offered.map((s) => h("option", { value: s.id }, s.name || s.id))
+      offered.length ? offered.map((s) => h("option", { value: s.id }, isolate(s.name || s.id)))
         : h("option", { value: "" }, t("cal.noService")));
     select.value = this.state.service;
     select.addEventListener("change", () => {
@@ -220,7 +222,7 @@ class CalendarPage {
       const box = h("input", { type: "checkbox", name: "resource", value: resource.id,
         checked: this.state.resources.includes(resource.id) });
       box.addEventListener("change", () => this.pickResources());
-      return field(resource.name || resource.id, box);
+      return field(bdi(resource.name || resource.id), box);
     });
     return h("fieldset", { class: "resources" }, h("legend", {}, t("cal.resources")),
       boxes.length ? boxes : h("p", {}, t("cal.noResources")));
@@ -260,7 +262,7 @@ class CalendarPage {
       const zone = this.shownZone(resource) === resource.timezone ? resource.timezone
         : t("cal.shownIn", { zone: resource.timezone, shown: this.shownZone(resource) });
       this.columnsBox.append(h("section", { class: "column", "data-resource": resource.id, "aria-labelledby": headingId },
-        h("h2", { id: headingId }, resource.name || resource.id, " ", h("span", { class: "zone" }, zone)), host));
+        h("h2", { id: headingId }, bdi(resource.name || resource.id), " ", h("span", { class: "zone" }, zone)), host));
       const column = { resource, range: null };
       column.calendar = new Calendar(host, this.calendarOptions(column, clockTime(first), clockTime(last)));
       this.columns.push(column);
@@ -296,7 +298,7 @@ class CalendarPage {
       events: (info, success) => {
         column.range = { from: info.startStr, to: info.endStr };
         this.events(column, info).then(success, (error) => {
-          this.showProblem(t("cal.loadFailed", { resource: resource.name || resource.id,
+          this.showProblem(t("cal.loadFailed", { resource: bdi(resource.name || resource.id),
             message: error.status === 0 ? t("error.network") : error.message }));
           success([]);
         });
@@ -399,8 +401,8 @@ class CalendarPage {
   bookingEvent(booking) {
     const held = booking.status === "held";
     const service = this.services.get(booking.service);
-    const title = [held ? t("cal.held") : null, this.clientName(booking.client), service?.name || booking.service]
-      .filter(Boolean).join(" · ");
+    const title = [held ? t("cal.held") : null, isolate(this.clientName(booking.client)),
+      isolate(service?.name || booking.service)].filter(Boolean).join(" · ");
     return {
       id: booking.id, start: booking.start, end: booking.end, title,
       classNames: ["sc-booking", held ? "sc-hold" : "sc-confirmed"],
@@ -413,7 +415,7 @@ class CalendarPage {
     const capacity = this.services.get(this.state.service)?.capacity ?? 1;
     const parts = [t("cal.free")];
     if (this.locations.size > 1) {
-      parts.push(this.locations.get(slot.location)?.name || slot.location);
+      parts.push(isolate(this.locations.get(slot.location)?.name || slot.location));
     }
     if (capacity > 1) {
       parts.push(t("cal.seatsLeft", { count: slot.seats_left }));
@@ -488,7 +490,7 @@ class CalendarPage {
       const fill = async (name) => {
         try {
           const { clients } = await api.get("clients", { name, limit: 50 });
-          select.replaceChildren(...clients.map((c) => h("option", { value: c.id }, c.name ? `${c.name} (${c.id})` : c.id)));
+          select.replaceChildren(...clients.map((c) => h("option", { value: c.id }, nameWithIdText(c))));
           note.textContent = clients.length ? "" : t("book.noClients");
           submit.disabled = !clients.length;
         } catch (error) {
@@ -498,10 +500,11 @@ class CalendarPage {
       search.addEventListener("input", debounce(() => fill(search.value), SEARCH_DELAY_MS));
       const form = h("form", { class: "book" },
         this.details([
-          [t("booking.resource"), resource.name || resource.id],
-          [t("booking.service"), service?.name || this.state.service],
+          [t("booking.resource"), bdi(resource.name || resource.id)],
+          [t("booking.service"), bdi(service?.name || this.state.service)],
           [t("booking.when"), `${formatPeriod(slot.start, slot.end, this.shownZone(resource))} (${this.shownZone(resource)})`],
-          this.locations.size > 1 ? [t("booking.location"), this.locations.get(slot.location)?.name || slot.location] : null,
+          this.locations.size > 1 ? [t("booking.location"), bdi(this.locations.get(slot.location)?.name || slot.location)]
+            : null,
         ]),
         field(t("book.findClient"), search), field(t("book.client"), select), note, message,
         h("div", { class: "actions" }, submit, h("button", { type: "button", class: "secondary", onclick: close }, t("close"))));
@@ -543,13 +546,14 @@ class CalendarPage {
     openDialog(t("booking.title"), (body, close) => {
       const zone = this.shownZone(resource);
       const rows = [
-        [t("booking.client"), this.clientName(booking.client)],
-        [t("booking.service"), this.services.get(booking.service)?.name || booking.service],
-        [t("booking.resource"), resource.name || resource.id],
+        [t("booking.client"), bdi(this.clientName(booking.client))],
+        [t("booking.service"), bdi(this.services.get(booking.service)?.name || booking.service)],
+        [t("booking.resource"), bdi(resource.name || resource.id)],
         [t("booking.when"), `${formatPeriod(booking.start, booking.end, resource.timezone)} (${resource.timezone})`],
         viewerZone() !== resource.timezone
           ? [t("booking.yourTime"), `${formatPeriod(booking.start, booking.end, viewerZone())} (${viewerZone()})`] : null,
-        this.locations.size > 1 ? [t("booking.location"), this.locations.get(booking.location)?.name || booking.location] : null,
+        this.locations.size > 1
+          ? [t("booking.location"), bdi(this.locations.get(booking.location)?.name || booking.location)] : null,
         [t("booking.status"), t(`status.${booking.status}`)],
         [t("booking.attendance"), t(`attendance.${booking.attendance}`)],
       ];
@@ -632,7 +636,7 @@ class CalendarPage {
     const keep = h("button", { type: "button", class: "secondary", "data-autofocus": true, onclick: close }, t("booking.keep"));
     const yes = h("button", { type: "submit", class: "danger" }, t("booking.yesCancel"));
     const form = h("form", { class: "cancel" },
-      h("p", {}, t("booking.confirmCancel", { client: this.clientName(booking.client), when })),
+      h("p", {}, t("booking.confirmCancel", { client: bdi(this.clientName(booking.client)), when })),
       field(t("booking.reason"), reason), message, h("div", { class: "actions" }, yes, keep));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();

@@ -7,7 +7,9 @@
 // record: #/catalog?kind=resources&id=anna, #/catalog?kind=services&new=1.
 
 import * as api from "./api.js";
-import { announce, field, h, openDialog, problem, uniqueId } from "./dom.js";
+import {
+  announce, bdi, bdiList, field, h, isolate, nameWithId, openDialog, problem, showText, uniqueId,
+} from "./dom.js";
 import { addMessages, t } from "./i18n.js";
 import { scheduleEditor } from "./schedule.js";
 
@@ -245,13 +247,14 @@ function statusCell(record) {
 }
 
 const COLUMNS = {
-  locations: [["catalog.col.name", (r) => r.name]],
-  resources: [["catalog.col.name", (r) => r.name], ["catalog.col.zone", (r) => r.timezone],
-    ["catalog.col.services", (r) => r.services.join(", ")]],
-  services: [["catalog.col.name", (r) => r.name], ["catalog.col.duration", (r) => String(r.duration)],
-    ["catalog.col.providers", (r) => r.providers.join(", ")]],
-  clients: [["catalog.col.personName", (r) => r.name],
-    ["catalog.col.identities", (r) => r.identities.map((i) => `${t(`catalog.networks.${i.network}`)} ${i.external_id}`).join(", ")]],
+  locations: [["catalog.col.name", (r) => bdi(r.name)]],
+  resources: [["catalog.col.name", (r) => bdi(r.name)], ["catalog.col.zone", (r) => r.timezone],
+    ["catalog.col.services", (r) => bdiList(r.services)]],
+  services: [["catalog.col.name", (r) => bdi(r.name)], ["catalog.col.duration", (r) => String(r.duration)],
+    ["catalog.col.providers", (r) => bdiList(r.providers)]],
+  clients: [["catalog.col.personName", (r) => bdi(r.name)],
+    ["catalog.col.identities", (r) => r.identities.map((i, n) =>
+      [n ? ", " : null, `${t(`catalog.networks.${i.network}`)} `, bdi(i.external_id)])]],
 };
 
 function listTable(kind, records) {
@@ -265,7 +268,7 @@ function listTable(kind, records) {
       columns.map(([key]) => h("th", { scope: "col" }, t(key))),
       archivable ? h("th", { scope: "col" }, t("catalog.col.status")) : null)),
     h("tbody", {}, records.map((record) => h("tr", { "data-id": record.id },
-      h("th", { scope: "row" }, h("a", { href: pageUrl({ kind, id: record.id }) }, record.id)),
+      h("th", { scope: "row" }, h("a", { href: pageUrl({ kind, id: record.id }) }, bdi(record.id))),
       columns.map(([, value]) => h("td", {}, value(record))),
       archivable ? statusCell(record) : null))));
 }
@@ -374,7 +377,7 @@ function serviceParts(record, locations) {
   const offered = new Set(record.locations ?? []);
   const places = locations.map((location) => {
     const box = h("input", { type: "checkbox", value: location.id, checked: offered.has(location.id) });
-    return field(location.name ? `${location.name} (${location.id})` : location.id, box);
+    return field(nameWithId(location), box);
   });
   const where = h("fieldset", { "data-field": "locations" }, h("legend", {}, t("catalog.offeredAt")), places);
   // SPEC §10: one pool a line, "room: room-1, room-2"; the server checks ids and members.
@@ -392,7 +395,7 @@ function serviceParts(record, locations) {
       const parsed = /^([^\s:=]+)(?:\s*[:=]\s*|\s+)(-?\d+)$/.exec(pair);
       return parsed ? [parsed[1], Number(parsed[2])] : [pair.split(/[\s:=]/)[0], pair];
     });
-    return api.objectOf(pairs, input.dataset.field, (id) => t("catalog.idTwice", { id }));
+    return api.objectOf(pairs, input.dataset.field, (id) => t("catalog.idTwice", { id: isolate(id) }));
   };
   const readPools = () => pools.value.split("\n").filter((line) => line.trim() !== "").map((line) => {
     const colon = line.indexOf(":");
@@ -485,19 +488,18 @@ async function linksSection(resource) {
     .filter((service) => !service.archived || resource.services.includes(service.id));
   const status = h("p", { class: "form-message", role: "status" });
   const boxes = services.map((service) => {
-    const label = service.name ? `${service.name} (${service.id})` : service.id;
     const box = h("input", { type: "checkbox", name: "provides", value: service.id,
       checked: resource.services.includes(service.id) });
-    const wrapper = field(label, box);
+    const wrapper = field(nameWithId(service), box);
     box.addEventListener("change", async () => {
       wrapper.querySelector(".field-error")?.remove();
       box.removeAttribute("aria-invalid");
       const path = `resources/${encodeURIComponent(resource.id)}/services/${encodeURIComponent(service.id)}`;
-      const names = { resource: resource.name || resource.id, service: label };
       status.textContent = "";
       try {
         await api.request(box.checked ? "PUT" : "DELETE", path);
-        status.textContent = t(box.checked ? "catalog.linked" : "catalog.unlinked", names);
+        showText(status, t(box.checked ? "catalog.linked" : "catalog.unlinked",
+          { resource: bdi(resource.name || resource.id), service: nameWithId(service) }));
         status.classList.add("ok");
       } catch (error) {
         box.checked = !box.checked;
@@ -519,7 +521,7 @@ async function providersSection(service) {
     h("h3", { id: "catalog-providers-title" }, t("catalog.providers")),
     service.providers.length === 0 ? h("p", { class: "hint" }, t("catalog.noProviders"))
       : h("ul", { class: "providers" }, service.providers.map((id) => h("li", {},
-        h("a", { href: pageUrl({ kind: "resources", id }) }, names.get(id) ? `${names.get(id)} (${id})` : id)))));
+        h("a", { href: pageUrl({ kind: "resources", id }) }, nameWithId({ id, name: names.get(id) }))))));
 }
 
 function archiveSection(kind, record, redraw) {
@@ -536,8 +538,8 @@ function archiveSection(kind, record, redraw) {
       place.append(problem(t(refused, { message: said(error) }), error));
     }
   };
-  const confirmArchive = () => openDialog(t("catalog.archiveTitle", { name }), (body, close) => {
-    body.append(h("p", {}, t("catalog.confirmArchive", { name })), h("div", { class: "actions" },
+  const confirmArchive = () => openDialog(t("catalog.archiveTitle", { name: bdi(name) }), (body, close) => {
+    body.append(h("p", {}, t("catalog.confirmArchive", { name: bdi(name) })), h("div", { class: "actions" },
       h("button", { type: "button", class: "danger", onclick: () => {
         close();
         act("archive", "catalog.archived", "catalog.archiveRefused");
@@ -565,7 +567,7 @@ async function drawEditor(root, kind, id, redraw) {
   const record = isNew ? {} : await api.get(recordPath(kind, id));
   const titleId = uniqueId("catalog-record");
   const title = h("h2", { id: titleId, tabindex: "-1" },
-    isNew ? t(`catalog.new.${kind}`) : t("catalog.edit", { name: record.name || record.id }),
+    isNew ? t(`catalog.new.${kind}`) : t("catalog.edit", { name: bdi(record.name || record.id) }),
     record.archived ? h("span", { class: "tag archived" }, t("catalog.status.archived")) : null);
   const idInput = isNew ? h("input", { name: "id", "data-field": "id", autocomplete: "off", required: true }) : null;
   const nameInput = h("input", { name: "name", "data-field": "name", value: record.name ?? "", autocomplete: "off" });

@@ -3,7 +3,7 @@
 // the API: admins everything, staff their own calendar, clients nothing.
 
 import { whenSessionEnds } from "./api.js";
-import { errorText, field, h } from "./dom.js";
+import { bdi, errorText, field, h } from "./dom.js";
 import { LANGUAGES, language, setLanguage, t } from "./i18n.js";
 import { showAcceptInvite } from "./accept.js";
 import { changePassword } from "./password.js";
@@ -60,7 +60,7 @@ function renderHeader() {
   parts.push(languageSwitch());
   if (user) {
     parts.push(h("div", { class: "account" },
-      h("p", { class: "who" }, t("signedInAs", { name: user.name || user.login, role: t(`role.${user.role}`) })),
+      h("p", { class: "who" }, t("signedInAs", { name: bdi(user.name || user.login), role: t(`role.${user.role}`) })),
       h("button", { type: "button", class: "secondary", onclick: leave }, t("signOut")),
       h("button", { type: "button", class: "secondary password-open", onclick: () => changePassword(passwordChanged) },
         t("password.open"))));
@@ -122,10 +122,10 @@ function showAccept(token) {
     if (session.user) {
       clear();
       main.append(h("p", { class: "form-message", role: "status", tabindex: "-1" },
-        t("accept.doneSignedIn", { login: user.login }), " ", h("a", { href: "#/calendar" }, t("refused.back"))));
+        t("accept.doneSignedIn", { login: bdi(user.login) }), " ", h("a", { href: "#/calendar" }, t("refused.back"))));
       main.firstChild.focus();
     } else {
-      showSignIn(t("accept.done", { login: user.login }), user.login);
+      showSignIn(t("accept.done", { login: bdi(user.login) }), user.login);
     }
   });
 }
@@ -154,14 +154,14 @@ async function show() {
   renderHeader();
   const name = user.name || user.login;
   if (!PANEL_ROLES.includes(user.role)) {
-    showRefusal(t("refused.clients", { name }));
+    showRefusal(t("refused.clients", { name: bdi(name) }));
     return;
   }
   const chosen = PAGES[page] ?? PAGES.calendar;
   const title = t(`nav.${page in PAGES ? page : "calendar"}`);
   document.title = `${title} · ${t("app.title")}`;
   if (!chosen.roles.includes(user.role)) {
-    showRefusal(t("refused.adminsOnly", { page: title, name, role: t(`role.${user.role}`) }));
+    showRefusal(t("refused.adminsOnly", { page: title, name: bdi(name), role: t(`role.${user.role}`) }));
     return;
   }
   clear();

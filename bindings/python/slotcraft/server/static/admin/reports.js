@@ -6,7 +6,7 @@
 // resource's reports, as the API answers them.
 
 import * as api from "./api.js";
-import { errorText, field, h, reasonsList, uniqueId } from "./dom.js";
+import { bdi, errorText, field, h, reasonsList, uniqueId } from "./dom.js";
 import {
   apiFileUrl, clearFieldErrors, dateParam, keepInFragment, periodQuery, periodZone, showFieldError, today,
 } from "./filters.js";
@@ -174,7 +174,7 @@ class ReportsPage {
       checked: this.period.resources.includes(r.id) }));
     const set = h("fieldset", { "data-field": "resources", tabindex: "-1", id: uniqueId("resources") },
       h("legend", {}, t("reports.resources")),
-      this.boxes.map((box, i) => field(this.resources[i].name || this.resources[i].id, box)),
+      this.boxes.map((box, i) => field(bdi(this.resources[i].name || this.resources[i].id), box)),
       h("p", { class: "hint" }, t("reports.allResources")));
     return set;
   }
@@ -255,7 +255,7 @@ class ReportsPage {
     this.charts.push(new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: rows.map((r) => r.resource_name || r.resource),
+        labels: rows.map((r) => r.resource_name || r.resource), // each drawn on its own on the canvas
         datasets: outcomes.map((c) => ({ label: t(`reports.count.${c}`), data: rows.map((r) => r[c]),
                                          backgroundColor: OUTCOME_COLOURS[c] })),
       },
@@ -293,7 +293,7 @@ class ReportsPage {
     const headers = [[t("reports.resource")], [t("reports.zone")], [t(week ? "reports.week" : "reports.day")],
       ...(week ? [[t("reports.days"), true]] : []), [t("reports.openHours"), true], [t("reports.bookedHours"), true],
       [t("reports.utilisation"), true]];
-    const rows = load.rows.map((r) => [r.resource_name || r.resource, r.time_zone, r.period,
+    const rows = load.rows.map((r) => [bdi(r.resource_name || r.resource), r.time_zone, r.period,
       ...(week ? [String(r.days)] : []), hours(r.open_hours), hours(r.booked_hours), percent(r.utilisation)]);
     const totals = [t("reports.total"), "", "", ...(week ? [""] : []), hours(load.totals.open_hours),
       hours(load.totals.booked_hours), ""];
@@ -302,7 +302,7 @@ class ReportsPage {
 
   attendanceTable(attendance) {
     const headers = [[t("reports.resource")], ...COUNTS.map((c) => [t(`reports.count.${c}`), true])];
-    const rows = attendance.rows.map((r) => [r.resource_name || r.resource, ...COUNTS.map((c) => String(r[c]))]);
+    const rows = attendance.rows.map((r) => [bdi(r.resource_name || r.resource), ...COUNTS.map((c) => String(r[c]))]);
     const totals = [t("reports.total"), ...COUNTS.map((c) => String(attendance.totals[c]))];
     return table(t("reports.attendance"), headers, rows, totals);
   }

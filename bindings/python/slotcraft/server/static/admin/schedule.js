@@ -7,7 +7,7 @@
 // refusal can be shown next to it.
 
 import { ApiError, objectOf } from "./api.js";
-import { h, uniqueId } from "./dom.js";
+import { h, isolate, nameWithIdText, uniqueId } from "./dom.js";
 import { addMessages, locale, t, viewerZone } from "./i18n.js";
 
 const { DateTime } = window.luxon;
@@ -249,9 +249,9 @@ function weekRow(week, onRemove) {
  * dates of their own.
  */
 function scheduleBlock(schedule, locations, onRemove) {
-  const place = h("select", {}, locations.map((l) => h("option", { value: l.id }, l.name ? `${l.name} (${l.id})` : l.id)));
+  const place = h("select", {}, locations.map((l) => h("option", { value: l.id }, nameWithIdText(l))));
   if (schedule?.location && !locations.some((l) => l.id === schedule.location)) {
-    place.append(h("option", { value: schedule.location }, schedule.location));
+    place.append(h("option", { value: schedule.location }, isolate(schedule.location)));
   }
   place.value = schedule?.location ?? locations[0]?.id ?? "";
   const legend = h("legend", {});

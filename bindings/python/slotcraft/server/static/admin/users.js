@@ -6,7 +6,7 @@
 
 import * as api from "./api.js";
 import { confirmAction } from "./confirm.js";
-import { announce, field, h, openDialog } from "./dom.js";
+import { announce, bdi, field, h, isolate, nameWithIdText, openDialog, showText } from "./dom.js";
 import { addMessages, locale, t } from "./i18n.js";
 import { shownOnce } from "./secret.js";
 
@@ -148,7 +148,7 @@ function select(name, options, value = "") {
 /** Role, resource and client fields; the resource shows for staff, the client for a client. */
 function roleFields(roles, resources, chosen = {}) {
   const role = select("role", roles.map((r) => [r, roleName(r)]), chosen.role ?? roles[1]);
-  const resource = select("resource", [["", t("users.noResource")], ...resources.map((r) => [r.id, `${r.name} (${r.id})`])],
+  const resource = select("resource", [["", t("users.noResource")], ...resources.map((r) => [r.id, nameWithIdText(r)])],
     chosen.resource ?? "");
   const client = h("input", { name: "client", value: chosen.client ?? "", autocomplete: "off" });
   const resourceField = field(t("users.resource"), resource);
@@ -198,7 +198,7 @@ function inviteLink(invite) {
 }
 
 function inviteNote(user, invite) {
-  return h("p", { class: "hint" }, t("users.howToAccept", { expires: when(invite.expires_at), login: user.login }));
+  return h("p", { class: "hint" }, t("users.howToAccept", { expires: when(invite.expires_at), login: bdi(user.login) }));
 }
 
 export async function render(root, params) {
@@ -209,9 +209,9 @@ export async function render(root, params) {
   const keysBody = h("div", {});
 
   const say = (text, ok = true) => {
-    status.textContent = text;
+    showText(status, text);
     status.classList.toggle("ok", ok);
-    announce(text);
+    announce(status.textContent);
   };
 
   async function loadUsers() {
@@ -243,7 +243,7 @@ export async function render(root, params) {
   }
 
   function changeRole(user) {
-    openDialog(t("users.changeRoleOf", { login: user.login }), (body, close) => {
+    openDialog(t("users.changeRoleOf", { login: bdi(user.login) }), (body, close) => {
       const fields = roleFields(USER_ROLES, resources, user);
       const message = h("p", { class: "form-message", role: "alert" });
       const form = h("form", { class: "role-form" }, fields.elements, message, h("div", { class: "actions" },
@@ -257,7 +257,7 @@ export async function render(root, params) {
           const changed = await api.request("PATCH", `users/${encodeURIComponent(user.id)}`, { body: fields.values() });
           close();
           await loadUsers();
-          say(t("users.roleChanged", { login: changed.login, role: roleName(changed.role) }));
+          say(t("users.roleChanged", { login: bdi(changed.login), role: roleName(changed.role) }));
         } catch (error) {
           showRefusal(form, message, error);
         }
@@ -267,12 +267,12 @@ export async function render(root, params) {
   }
 
   async function disable(user) {
-    const yes = await confirmAction(t("users.disable").replace("…", ""), t("users.confirmDisable", { login: user.login }),
-      t("users.yesDisable"), t("users.keep"));
+    const yes = await confirmAction(t("users.disable").replace("…", ""),
+      t("users.confirmDisable", { login: bdi(user.login) }), t("users.yesDisable"), t("users.keep"));
     if (yes) {
       await act(async () => {
         await api.post(`users/${encodeURIComponent(user.id)}/disable`);
-        return t("users.disabled", { login: user.login });
+        return t("users.disabled", { login: bdi(user.login) });
       });
     }
   }
@@ -281,8 +281,9 @@ export async function render(root, params) {
     await act(async () => {
       const invite = await api.post(`users/${encodeURIComponent(user.id)}/invite`, undefined,
         { "Idempotency-Key": api.idempotencyKey() });
-      showSecret(shownOnce(t("users.inviteToken", { login: user.login }), inviteLink(invite), inviteNote(user, invite)), false);
-      return t("users.reinvited", { login: user.login });
+      showSecret(shownOnce(t("users.inviteToken", { login: isolate(user.login) }), inviteLink(invite),
+        inviteNote(user, invite)), false);
+      return t("users.reinvited", { login: bdi(user.login) });
     }, () => shown.querySelector("input").focus());
   }
 
@@ -295,7 +296,7 @@ export async function render(root, params) {
     } else {
       buttons.push(h("button", { type: "button", class: "secondary", onclick: () => act(async () => {
         await api.post(`users/${encodeURIComponent(user.id)}/enable`);
-        return t("users.enabled", { login: user.login });
+        return t("users.enabled", { login: bdi(user.login) });
       }) }, t("users.enable")));
     }
     return h("div", { class: "row-actions", role: "group", "aria-label": user.login }, buttons);
@@ -306,13 +307,13 @@ export async function render(root, params) {
     return h("div", { class: "table-scroll" }, h("table", { class: "users-table" },
       h("thead", {}, h("tr", {}, columns.map((key) => h("th", { scope: "col" }, t(key))))),
       h("tbody", {}, users.map((user) => h("tr", { "data-login": user.login, "data-status": user.status },
-        h("th", { scope: "row" }, user.login), h("td", {}, user.name), h("td", {}, roleName(user.role)),
-        h("td", {}, user.resource || user.client), h("td", {}, t(`users.status.${user.status}`)),
+        h("th", { scope: "row" }, bdi(user.login)), h("td", {}, bdi(user.name)), h("td", {}, roleName(user.role)),
+        h("td", {}, bdi(user.resource || user.client)), h("td", {}, t(`users.status.${user.status}`)),
         h("td", {}, when(user.created_at)), h("td", {}, userActions(user)))))));
   }
 
   async function revoke(key) {
-    const yes = await confirmAction(t("users.revoke").replace("…", ""), t("users.confirmRevoke", { name: key.name }),
+    const yes = await confirmAction(t("users.revoke").replace("…", ""), t("users.confirmRevoke", { name: bdi(key.name) }),
       t("users.yesRevoke"), t("users.keep"));
     if (!yes) {
       return;
@@ -320,7 +321,7 @@ export async function render(root, params) {
     try {
       await api.remove(`keys/${encodeURIComponent(key.id)}`);
       await loadKeys();
-      say(t("users.revoked", { name: key.name }));
+      say(t("users.revoked", { name: bdi(key.name) }));
     } catch (error) {
       say(t("users.refused", { message: reason(error) }), false);
     }
@@ -331,8 +332,8 @@ export async function render(root, params) {
     return h("div", { class: "table-scroll" }, h("table", { class: "keys-table" },
       h("thead", {}, h("tr", {}, columns.map((key) => h("th", { scope: "col" }, t(key))))),
       h("tbody", {}, keys.map((key) => h("tr", { "data-key": key.id, "data-revoked": key.revoked_at ? "true" : "false" },
-        h("th", { scope: "row" }, key.name, " ", h("code", {}, key.id)), h("td", {}, roleName(key.role)),
-        h("td", {}, key.resource || key.client), h("td", {}, when(key.created_at)),
+        h("th", { scope: "row" }, bdi(key.name), " ", h("code", {}, key.id)), h("td", {}, roleName(key.role)),
+        h("td", {}, bdi(key.resource || key.client)), h("td", {}, when(key.created_at)),
         h("td", {}, key.revoked_at ? when(key.revoked_at) : t("users.live")),
         h("td", {}, key.revoked_at ? "" : h("button", { type: "button", class: "danger", onclick: () => revoke(key) },
           t("users.revoke"))))))));
@@ -359,9 +360,9 @@ export async function render(root, params) {
         form.reset();
         fields.elements[0].querySelector("select").dispatchEvent(new Event("change"));
         await loadUsers();
-        showSecret(shownOnce(t("users.inviteToken", { login: made.user.login }), inviteLink(made.invite),
+        showSecret(shownOnce(t("users.inviteToken", { login: isolate(made.user.login) }), inviteLink(made.invite),
           inviteNote(made.user, made.invite)));
-        say(t("users.invited", { login: made.user.login }));
+        say(t("users.invited", { login: bdi(made.user.login) }));
       } catch (error) {
         showRefusal(form, message, error);
       }
@@ -385,8 +386,9 @@ export async function render(root, params) {
         const made = await api.post("keys", { name: name.value, ...fields.values() }, { "Idempotency-Key": api.idempotencyKey() });
         name.value = "";
         await loadKeys();
-        showSecret(shownOnce(t("users.keyText", { name: made.name }), made.key, h("p", { class: "hint" }, t("users.keyUse"))));
-        say(t("users.keyMade", { name: made.name }));
+        showSecret(shownOnce(t("users.keyText", { name: isolate(made.name) }), made.key,
+          h("p", { class: "hint" }, t("users.keyUse"))));
+        say(t("users.keyMade", { name: bdi(made.name) }));
       } catch (error) {
         showRefusal(form, message, error);
       }

@@ -6,7 +6,7 @@
 
 import * as api from "./api.js";
 import { confirmAction } from "./confirm.js";
-import { announce, field, h, openDialog, uniqueId } from "./dom.js";
+import { announce, bdi, field, h, isolate, openDialog, showText, uniqueId } from "./dom.js";
 import { addMessages, locale, t } from "./i18n.js";
 import { shownOnce } from "./secret.js";
 
@@ -151,9 +151,9 @@ export async function render(root, params) {
   const status = h("p", { class: "form-message", role: "status" });
   const shown = h("div", { class: "shown-secrets" });
   const say = (text, ok = true) => {
-    status.textContent = text;
+    showText(status, text);
     status.classList.toggle("ok", ok);
-    announce(text);
+    announce(status.textContent);
   };
   const chosen = params.get("webhook") ?? "";
   const subscriptions = h("div", {});
@@ -168,14 +168,14 @@ export async function render(root, params) {
   }
 
   async function stop(webhook) {
-    if (!await confirmAction(t("webhooks.delete").replace("…", ""), t("webhooks.confirmDelete", { url: webhook.url }),
+    if (!await confirmAction(t("webhooks.delete").replace("…", ""), t("webhooks.confirmDelete", { url: bdi(webhook.url) }),
       t("webhooks.yesDelete"), t("webhooks.keep"))) {
       return;
     }
     try {
       await api.remove(`webhooks/${encodeURIComponent(webhook.id)}`);
       await loadSubscriptions();
-      say(t("webhooks.deleted", { url: webhook.url }));
+      say(t("webhooks.deleted", { url: bdi(webhook.url) }));
     } catch (error) {
       say(t("webhooks.refused", { message: reason(error) }), false);
     }
@@ -185,9 +185,9 @@ export async function render(root, params) {
     const columns = ["webhooks.url", "webhooks.events", "webhooks.description", "webhooks.created", "webhooks.state",
       "webhooks.actions"];
     return table("webhooks-table", columns, webhooks.map((webhook) => h("tr", { "data-webhook": webhook.id },
-      h("th", { scope: "row" }, h("span", { class: "url" }, webhook.url)),
+      h("th", { scope: "row" }, h("span", { class: "url" }, bdi(webhook.url))),
       h("td", {}, h("ul", { class: "plain" }, webhook.events.map((e) => h("li", {}, h("code", {}, e))))),
-      h("td", {}, webhook.description), h("td", {}, when(webhook.created_at)),
+      h("td", {}, bdi(webhook.description)), h("td", {}, when(webhook.created_at)),
       h("td", {}, webhook.disabled_at ? t("webhooks.stopped", { when: when(webhook.disabled_at) }) : t("webhooks.active")),
       h("td", {}, h("div", { class: "row-actions" },
         h("a", { href: fragment({ webhook: webhook.id }), "aria-label": t("webhooks.logOf", { url: webhook.url }) },
@@ -217,10 +217,10 @@ export async function render(root, params) {
         const made = await api.post("webhooks", body, { "Idempotency-Key": api.idempotencyKey() });
         form.reset();
         await loadSubscriptions();
-        const box = shownOnce(t("webhooks.secret", { url: made.webhook.url }), made.secret,
+        const box = shownOnce(t("webhooks.secret", { url: isolate(made.webhook.url) }), made.secret,
           h("p", { class: "hint" }, t("webhooks.secretUse")));
         shown.replaceChildren(box);
-        say(t("webhooks.created.message", { url: made.webhook.url }));
+        say(t("webhooks.created.message", { url: bdi(made.webhook.url) }));
         box.querySelector("input").focus();
       } catch (error) {
         const named = error.field === "url" ? url : error.field.startsWith("events") ? events : null;
@@ -261,7 +261,7 @@ export async function render(root, params) {
   });
   section.append(h("p", {}, h("a", { href: "#/webhooks" }, `← ${t("webhooks.back")}`)),
     h("section", { "aria-labelledby": "webhooks-log-title" },
-      h("h2", { id: "webhooks-log-title" }, t("webhooks.logOf", { url: webhook.url })), filters, log));
+      h("h2", { id: "webhooks-log-title" }, t("webhooks.logOf", { url: bdi(webhook.url) })), filters, log));
 
   async function showAttempts(delivery) {
     const found = await api.get(`webhooks/${encodeURIComponent(chosen)}/deliveries/${encodeURIComponent(delivery.id)}`);
@@ -269,7 +269,7 @@ export async function render(root, params) {
       const attempts = found.attempt_log.length ? table("attempts-table",
         ["webhooks.attempt", "webhooks.at", "webhooks.answer", "webhooks.error"],
         found.attempt_log.map((a) => h("tr", {}, h("th", { scope: "row" }, String(a.attempt)), h("td", {}, when(a.at)),
-          h("td", {}, a.status_code === null ? t("webhooks.noAnswer") : String(a.status_code)), h("td", {}, a.error))))
+          h("td", {}, a.status_code === null ? t("webhooks.noAnswer") : String(a.status_code)), h("td", {}, bdi(a.error)))))
         : h("p", {}, t("webhooks.noAttempts"));
       body.append(h("p", {}, h("code", {}, found.event), " · ", t(`webhooks.status.${found.status}`)), attempts,
         h("details", {}, h("summary", {}, t("webhooks.payload")), h("pre", {}, JSON.stringify(found.payload, null, 2))),

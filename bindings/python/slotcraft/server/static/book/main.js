@@ -6,7 +6,7 @@
 
 import { get, href, linkPath, post, postOnce } from "./api.js";
 import { addMonths, byDay, dayKey, monthGrid, startOfMonth, weekdays } from "./days.js";
-import { field, focus, h, setFieldError } from "./dom.js";
+import { bdi, bdiList, field, focus, h, isolate, setFieldError } from "./dom.js";
 import {
   initialLanguage, language, longDate, monthName, ownZone, setLanguage, shortDateTime, t, time, weekdayShort,
 } from "./i18n.js";
@@ -71,7 +71,7 @@ function whenText(booking) {
   return `${own} (${t("when.master", { time: shortDateTime(start, booking.time_zone), zone: booking.time_zone })})`;
 }
 
-/** Service, master, time in both zones, place and name of a booking or hold. */
+/** Service, master, time in both zones, place and name of a booking or hold (each value isolated: most were typed). */
 function summary(booking) {
   const rows = [
     [t("summary.service"), booking.service.name],
@@ -81,7 +81,7 @@ function summary(booking) {
     [t("summary.who"), booking.client.name],
   ];
   return h("dl", { class: "summary" }, rows.filter(([, value]) => value).map(([name, value]) => [
-    h("dt", {}, name), h("dd", {}, value)]));
+    h("dt", {}, name), h("dd", {}, bdi(value))]));
 }
 
 function capitalized(text) {
@@ -95,12 +95,14 @@ function currentService() {
 // ---- the header and the views
 
 function renderHeader() {
-  const title = state.view === "manage" ? t("manage.title") : state.link?.title ?? t("page.title");
-  document.getElementById("title").textContent = title;
-  document.title = title;
+  // The link's title as the admin typed it, else the page's own words.
+  const typed = state.view === "manage" ? null : state.link?.title;
+  const words = t(state.view === "manage" ? "manage.title" : "page.title");
+  document.getElementById("title").replaceChildren(typed ? bdi(typed) : words);
+  document.title = typed ? isolate(typed) : words;
   const resource = state.link?.resource;
-  document.getElementById("subtitle").textContent =
-    resource && state.view !== "manage" ? `${resource.name} · ${resource.time_zone}` : "";
+  document.getElementById("subtitle").replaceChildren(
+    ...(resource && state.view !== "manage" ? [bdi(resource.name), ` · ${resource.time_zone}`] : []));
   const other = language() === "en" ? "ru" : "en";
   const switcher = document.getElementById("language");
   switcher.textContent = t("language.other");
@@ -142,14 +144,14 @@ function renderService() {
   }
   const options = services.map((service, i) => {
     const id = `service-${i}`;
-    const names = service.providers.map((p) => p.name).join(", ");
+    const names = bdiList(service.providers.map((p) => p.name));
     return h("div", { class: "option" },
       h("input", { type: "radio", name: "service", id, value: service.id, checked: state.service === service.id,
                    onchange: () => chooseService(service.id) }),
       h("label", { for: id },
-        h("span", { class: "option-name" }, service.name),
+        h("span", { class: "option-name" }, bdi(service.name)),
         h("span", { class: "option-detail" }, t("service.minutes", { minutes: service.duration_minutes }),
-          state.link.resource ? "" : ` · ${t("service.with", { names })}`)));
+          state.link.resource ? "" : [" · ", t("service.with", { names })])));
   });
   refresh(box, [heading("step-service", t("step.service")),
     h("fieldset", { class: "services", disabled: Boolean(state.hold) },
@@ -164,13 +166,14 @@ function renderDetails() {
   }
   const title = heading("step-details", t("step.details"));
   if (state.telegramUser) {
-    refresh(box, [title, h("p", { class: "who" }, t("telegram.as", { name: state.telegramUser.name }))]);
+    refresh(box, [title, h("p", { class: "who" }, t("telegram.as", { name: bdi(state.telegramUser.name) }))]);
     return;
   }
   if (!state.editingDetails) {
     const change = h("button", { type: "button", id: "details-change", class: "link-button",
                                  onclick: editDetails }, t("details.change"));
-    refresh(box, [title, h("p", { class: "who" }, t("details.as", { name: `${state.who.name} (${state.who.contact})` })),
+    const who = [bdi(state.who.name), " (", bdi(state.who.contact), ")"];
+    refresh(box, [title, h("p", { class: "who" }, t("details.as", { name: who })),
       state.hold ? null : change]);
     return;
   }
@@ -197,7 +200,7 @@ function zoneNote() {
     zones.set(provider.time_zone, [...(zones.get(provider.time_zone) ?? []), provider.name]);
   }
   return h("p", { class: "zones" }, t("zone.yours", { zone: ownZone() }),
-    [...zones].map(([zone, names]) => ` ${t("zone.master", { names: names.join(", "), zone })}`));
+    [...zones].map(([zone, names]) => [" ", t("zone.master", { names: bdiList(names), zone })]));
 }
 
 /** The month's days (greyed out without free time), and the chosen day's times; `pick(slot)` on a time. */
@@ -237,7 +240,7 @@ function timePicker(pick) {
       h("ul", { class: "times" }, slots.map((slot) => h("li", {},
         h("button", { type: "button", class: "time", id: `time-${slot.start}-${slot.location}`, "data-start": slot.start,
                       onclick: () => pick(slot) },
-          time(new Date(slot.start)), places ? ` · ${slot.location}` : "")))));
+          time(new Date(slot.start)), places ? [" · ", bdi(slot.location)] : "")))));
   }
   const why = state.timeNotice ? h("p", { id: "time-notice", class: "notice warning", tabindex: "-1" }, state.timeNotice) : null;
   return [why, zoneNote(), nav, grid, below];

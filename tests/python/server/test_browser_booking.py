@@ -149,10 +149,10 @@ def shown_starts(browser: Page) -> list[str]:
     return starts
 
 
-def signed_init_data(bot_token: str, user_id: int) -> str:
+def signed_init_data(bot_token: str, user_id: int, first_name: str = "Иван") -> str:
     """initData as Telegram signs it (core.telegram.org/bots/webapps), computed here, not by the server."""
     fields = {"auth_date": str(int(time.time())), "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
-              "user": json.dumps({"id": user_id, "first_name": "Иван", "last_name": "Petrov", "language_code": "ru"},
+              "user": json.dumps({"id": user_id, "first_name": first_name, "last_name": "Petrov", "language_code": "ru"},
                                  ensure_ascii=False, separators=(",", ":"))}
     check = "\n".join(f"{key}={fields[key]}" for key in sorted(fields))
     secret = hmac.new(b"WebAppData", bot_token.encode(), hashlib.sha256).digest()

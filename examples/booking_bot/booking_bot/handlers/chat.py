@@ -29,10 +29,14 @@ class Chat:
 
     @router.command("write", roles=ANYONE)
     def cmd_write(self, user: dict, arg: str) -> None:
+        """Asks for the message; `/write <text>` sends it at once."""
         master_id = self.require_client(user)
         if master_id is None:
             return
         self.set_state(user, "write")
+        if arg:
+            self.st_write(user, arg[:3800])
+            return
         self.prompt(user)
 
     @router.button("wr", roles=ANYONE)

@@ -37,6 +37,11 @@ class Master:
 
     @router.command("dayoff", roles=MASTERS)
     def cmd_dayoff(self, user: dict, arg: str) -> None:
+        """The days off to come (each to remove), then the question; `/dayoff 29.03` answers it at once."""
+        if arg:
+            self.set_state(user, "dayoff")
+            self.st_dayoff(user, arg)
+            return
         master_id = self.staff_resource(user)
         r = self.s.resource(master_id)
         assert r is not None
@@ -89,7 +94,11 @@ class Master:
 
     @router.command("broadcast", roles=MASTERS)
     def cmd_broadcast(self, user: dict, arg: str) -> None:
+        """Asks for the text; `/broadcast <text>` gives it at once (still asked "are you sure?")."""
         self.set_state(user, "broadcast")
+        if arg:
+            self.st_broadcast(user, arg[:3800])
+            return
         self.prompt(user)
 
     @router.state("broadcast", roles=MASTERS, prompt="ask_broadcast")

@@ -1,0 +1,33 @@
+"""What testers did as people do, and the bot got wrong before: each test
+here failed on the code before its fix."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import slotcraft as sc
+from conftest import World
+from test_client import a_client_of
+
+
+def test_a_commands_argument_is_its_answer(world: World) -> None:
+    master, client, _ = a_client_of(world)
+    master.send("/dayoff 29.03")  # not asked again "which day off?"
+    master.expect("dayoff_saved", days="29.03.2027", clashing=0)
+    [span] = sc.Scheduler(world.db).resource(f"m{master.id}").time_off
+    assert span.start == datetime(2027, 3, 28, 22, 0, tzinfo=timezone.utc)  # midnight in Berlin, on summer time
+    master.send("/dayoff 31.02")  # a wrong one is said so, and asked for again
+    master.expect("bad_date", text="31.02")
+    master.expect("ask_dayoff")
+    master.send("/cancel")
+    master.expect("dialog_cancelled")
+
+    client.send("/write Can I come at 5?")
+    client.expect("sent_to_master", master="Anna")
+    master.expect("msg_from_client", client="Carl", text="Can I come at 5?")
+    assert client.count("ask_write") == 0
+
+    master.send("/broadcast Closed on Monday")  # "are you sure?" all the same
+    master.press_key(master.expect("sure_broadcast", count=1, text="Closed on Monday"), "btn_send_all")
+    master.expect("broadcast_sent", count=1)
+    client.expect("broadcast", master="Anna", text="Closed on Monday")

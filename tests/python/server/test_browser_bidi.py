@@ -11,17 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from slotcraft.server.telegram import BOT_TOKEN_VARIABLE
-
-from .browser import PASSWORD, Page, Session, create_user, missing_browser, page, utc_instant
-from .test_browser_booking import BOT_TOKEN, mini_app_path, press, signed_init_data
-from .test_http_process import serving
+from .browser import PASSWORD, Page, Session, missing_browser, page, utc_instant
+from .test_browser_booking import BOT_TOKEN, mini_app_path, press, serving_with_bot, signed_init_data
 
 pytestmark = pytest.mark.skipif(bool(missing_browser()), reason=missing_browser() or "browser tests can run")
 
@@ -44,25 +40,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The server (with a Telegram bot token) on a SQLite file; an admin makes, through the API, a location,
     a resource, a service and a client whose names end with U+202E, a booking of that client at 10:00
     on MONDAY, and a booking link of the resource whose title ends with it too."""
-    folder: Path = tmp_path_factory.mktemp("bidi")
-    db = folder / "salon.sqlite"
-    create_user(db, "ada", "admin")
-    with pytest.MonkeyPatch.context() as environment:
-        environment.setenv(BOT_TOKEN_VARIABLE, BOT_TOKEN)
-        with serving(db, folder / "server.log") as base:
-            admin = Session(base, "ada")
-            admin.send("PUT", "/v1/locations/salon", {"name": f"Salon{OVERRIDE}"}, 201)
-            admin.send("PUT", "/v1/resources/rex", {"name": f"Rex{OVERRIDE}", "timezone": "Europe/Berlin",
-                                                    "schedules": [{"location": "salon", "weekly": EVERY_DAY}]}, 201)
-            admin.send("PUT", "/v1/services/cut", {"name": f"Cut{OVERRIDE}", "duration": 30}, 201)
-            admin.send("PUT", "/v1/resources/rex/services/cut")
-            admin.send("PUT", "/v1/clients/eve", {"name": f"Eve{OVERRIDE}"}, 201)
-            start = utc_instant(MONDAY, "10:00", BERLIN)
-            booking = admin.send("POST", "/v1/bookings",
-                                 {"resource": "rex", "service": "cut", "start": start, "client": "eve"}, 201)
-            admin.send("PUT", "/v1/booking-links/rex", {"title": f"Rex{OVERRIDE} chair", "resource": "rex"}, 201)
-            yield Site(base, admin, booking)
-            admin.close()
+    with serving_with_bot(tmp_path_factory.mktemp("bidi")) as (base, admin):
+        admin.send("PUT", "/v1/locations/salon", {"name": f"Salon{OVERRIDE}"}, 201)
+        admin.send("PUT", "/v1/resources/rex", {"name": f"Rex{OVERRIDE}", "timezone": "Europe/Berlin",
+                                                "schedules": [{"location": "salon", "weekly": EVERY_DAY}]}, 201)
+        admin.send("PUT", "/v1/services/cut", {"name": f"Cut{OVERRIDE}", "duration": 30}, 201)
+        admin.send("PUT", "/v1/resources/rex/services/cut")
+        admin.send("PUT", "/v1/clients/eve", {"name": f"Eve{OVERRIDE}"}, 201)
+        start = utc_instant(MONDAY, "10:00", BERLIN)
+        booking = admin.send("POST", "/v1/bookings",
+                             {"resource": "rex", "service": "cut", "start": start, "client": "eve"}, 201)
+        admin.send("PUT", "/v1/booking-links/rex", {"title": f"Rex{OVERRIDE} chair", "resource": "rex"}, 201)
+        yield Site(base, admin, booking)
+        admin.close()
 
 
 # The left edges of the characters of `text` where a text node inside `root` holds it (null: none does).

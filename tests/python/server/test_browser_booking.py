@@ -42,31 +42,37 @@ class Site:
     db: Path
 
 
+@contextmanager
+def serving_with_bot(folder: Path) -> Iterator[tuple[str, Session]]:
+    """The server on `folder`/salon.sqlite with the test bot's token (so the
+    Mini App works), and a session of its admin ada."""
+    create_user(folder / "salon.sqlite", "ada", "admin")
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv(BOT_TOKEN_VARIABLE, BOT_TOKEN)
+        with serving(folder / "salon.sqlite", folder / "server.log") as base:
+            yield base, Session(base, "ada")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The server (with a Telegram bot token) on a SQLite file; an admin makes,
     through the API, a salon with three masters in Berlin working every day, each
     with a booking link of their own: one per scenario."""
     folder = tmp_path_factory.mktemp("book")
-    db = folder / "salon.sqlite"
-    create_user(db, "ada", "admin")
-    with pytest.MonkeyPatch.context() as environment:
-        environment.setenv(BOT_TOKEN_VARIABLE, BOT_TOKEN)
-        with serving(db, folder / "server.log") as base:
-            admin = Session(base, "ada")
-            admin.send("PUT", "/v1/locations/salon", {"name": "Salon"}, 201)
-            admin.send("PUT", "/v1/services/cut", {"name": "Haircut", "duration": 30, "buffer_after": 10}, 201)
-            admin.send("PUT", "/v1/services/color", {"name": "Colouring", "duration": 90}, 201)
-            for master in ("anna", "boris", "carla"):
-                admin.send("PUT", f"/v1/resources/{master}", {
-                    "name": master.title(), "timezone": "Europe/Berlin",
-                    "schedules": [{"location": "salon", "weekly": EVERY_DAY, "breaks": [["13:00", "14:00"]]}]}, 201)
-                for service in ("cut", "color"):
-                    admin.send("PUT", f"/v1/resources/{master}/services/{service}", None)
-                admin.send("PUT", f"/v1/booking-links/{master}", {"title": f"{master.title()}'s chair",
-                                                                  "resource": master}, 201)
-            admin.close()
-            yield Site(base, db)
+    with serving_with_bot(folder) as (base, admin):
+        admin.send("PUT", "/v1/locations/salon", {"name": "Salon"}, 201)
+        admin.send("PUT", "/v1/services/cut", {"name": "Haircut", "duration": 30, "buffer_after": 10}, 201)
+        admin.send("PUT", "/v1/services/color", {"name": "Colouring", "duration": 90}, 201)
+        for master in ("anna", "boris", "carla"):
+            admin.send("PUT", f"/v1/resources/{master}", {
+                "name": master.title(), "timezone": "Europe/Berlin",
+                "schedules": [{"location": "salon", "weekly": EVERY_DAY, "breaks": [["13:00", "14:00"]]}]}, 201)
+            for service in ("cut", "color"):
+                admin.send("PUT", f"/v1/resources/{master}/services/{service}", None)
+            admin.send("PUT", f"/v1/booking-links/{master}", {"title": f"{master.title()}'s chair",
+                                                              "resource": master}, 201)
+        admin.close()
+        yield Site(base, folder / "salon.sqlite")
 
 
 @contextmanager

@@ -15,25 +15,51 @@ from .core import InputError
 DAYS = {
     "mon": "mon", "tue": "tue", "wed": "wed", "thu": "thu", "fri": "fri", "sat": "sat", "sun": "sun",
     "пн": "mon", "вт": "tue", "ср": "wed", "чт": "thu", "пт": "fri", "сб": "sat", "вс": "sun",
+    # The whole words and the longer abbreviations people write as well.
+    "monday": "mon", "tues": "tue", "tuesday": "tue", "wednesday": "wed", "thur": "thu", "thurs": "thu",
+    "thursday": "thu", "friday": "fri", "saturday": "sat", "sunday": "sun",
+    "понедельник": "mon", "вторник": "tue", "среда": "wed", "четверг": "thu", "пятница": "fri",
+    "суббота": "sat", "воскресенье": "sun",
 }
 ORDER = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-# "09:00-18:00", also with an en or em dash, or "9.00 – 18.00" as people type them.
-RANGE = re.compile(r"^(\d{1,2})[:.](\d{2})\s*[-\u2013\u2014]\s*(\d{1,2})[:.](\d{2})$")
+# A time of day as people type it: "9", "09:00", "9.00", "9h", "9h30", "21ч", "9am", "5:30 pm".
+TIME = r"(\d{1,2})(?:\s*[:.hч]\s*(\d{2}))?\s*(?:h|ч)?\s*([ap]\.?\s*m\.?)?"
+TIME_RE = re.compile(f"^{TIME}$", re.IGNORECASE)
+# "09:00-18:00", also with an en or em dash, "9.00 – 18.00" or "9-18" as people type them.
+RANGE = re.compile(f"^{TIME}\\s*[-\u2013\u2014]\\s*{TIME}$", re.IGNORECASE)
 DASHES = re.compile(r"\s*[-\u2013\u2014]\s*")
 
 
+def _clock(hours: str, minutes: str | None, meridiem: str | None) -> tuple[int, int] | None:
+    """(hours, minutes) on a 24-hour clock, up to 24:00; None when there is no such time."""
+    h, m = int(hours), int(minutes or 0)
+    if meridiem:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if meridiem[0].lower() == "p" else 0)
+    return (h, m) if m <= 59 and (h < 24 or (h, m) == (24, 0)) else None
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as people type it ("9", "9:30", "09.30", "21h", "9am") as `HH:MM`; None when it is not one."""
+    m = TIME_RE.match(text.strip())
+    at = _clock(*m.groups()) if m else None
+    return f"{at[0]:02}:{at[1]:02}" if at is not None and at[0] < 24 else None
+
+
 def parse_ranges(text: str, *, overnight: bool = False) -> list[tuple[str, str]]:
-    """`10:00-14:00, 15:00-18:00`; with `overnight`, an end before the start runs into the next day (`22:00-02:00`)."""
+    """`10:00-14:00, 15:00-18:00` (or `10-14`, `9h-18h`, `9am-5pm`); with `overnight`, an end before the start runs
+    into the next day (`22:00-02:00`)."""
     ranges = []
     for part in re.split(r"[,;]", text):
         m = RANGE.match(part.strip())
-        if not m:
+        first, last = (_clock(*m.groups()[:3]), _clock(*m.groups()[3:])) if m else (None, None)
+        if first is None or last is None:
             raise InputError("bad_range", text=part.strip())
-        h1, m1, h2, m2 = (int(x) for x in m.groups())
-        backwards = (h1, m1) > (h2, m2) and not overnight
-        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2) or (h1, m1) == (h2, m2) or backwards:
+        backwards = first > last and not overnight
+        if first[0] > 23 or first == last or backwards:
             raise InputError("bad_range", text=part.strip())
-        ranges.append((f"{h1:02}:{m1:02}", f"{h2:02}:{m2:02}"))
+        ranges.append((f"{first[0]:02}:{first[1]:02}", f"{last[0]:02}:{last[1]:02}"))
     return ranges
 
 

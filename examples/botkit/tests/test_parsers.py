@@ -9,7 +9,7 @@ import pytest
 
 from botkit import zones
 from botkit.core import InputError
-from botkit.parsers import parse_dates, parse_hours
+from botkit.parsers import parse_breaks, parse_dates, parse_hours, parse_ranges, parse_time
 
 TODAY = date(2026, 12, 5)
 
@@ -24,9 +24,35 @@ TODAY = date(2026, 12, 5)
                                               "sat": [("10:00", "14:00")]}),
     ("пн 9:00-12:00, 13:00-17:00; сб, вс 10:00-14:00", {"mon": [("09:00", "12:00"), ("13:00", "17:00")],
                                                        "sat": [("10:00", "14:00")], "sun": [("10:00", "14:00")]}),
+    # Hours without minutes, with "h" or "ч", on a 12-hour clock, days written out (testers' first tries).
+    ("mon-fri 9-18", {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}),
+    ("Monday - Friday 9am-5:30pm", {d: [("09:00", "17:30")] for d in ("mon", "tue", "wed", "thu", "fri")}),
+    ("пн-пт 9ч-18ч", {d: [("09:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")}),
+    ("tues, thurs 10h-14h30; суббота 10.30 - 13", {"tue": [("10:00", "14:30")], "thu": [("10:00", "14:30")],
+                                                   "sat": [("10:30", "13:00")]}),
+    ("sun 12am-12pm, 12pm-11 pm", {"sun": [("00:00", "12:00"), ("12:00", "23:00")]}),
 ])
 def test_hours_are_read_as_people_type_them(text: str, weekly: dict[str, list[tuple[str, str]]]) -> None:
     assert parse_hours(text) == weekly
+
+
+@pytest.mark.parametrize(("text", "ranges"), [("13-14", [("13:00", "14:00")]), ("0-24", [("00:00", "24:00")])])
+def test_breaks_are_read_without_minutes_too(text: str, ranges: list[tuple[str, str]]) -> None:
+    assert parse_breaks(text) == ranges
+
+
+@pytest.mark.parametrize("text", ["9-25", "18-9", "9:60-10", "13pm-14", "9-9", "mon 9", "24-1"])
+def test_hours_that_are_no_range_are_refused(text: str) -> None:
+    with pytest.raises(InputError) as refused:
+        parse_ranges(text.removeprefix("mon "))
+    assert refused.value.key == "bad_range"
+
+
+@pytest.mark.parametrize(("text", "at"), [("9", "09:00"), ("9:00", "09:00"), ("09.00", "09:00"), ("21h", "21:00"),
+                                          ("9h30", "09:30"), ("9 am", "09:00"), ("12am", "00:00"), ("12 p.m.", "12:00"),
+                                          ("24", None), ("13pm", None), ("9:75", None), ("nine", None)])
+def test_a_time_of_day_is_read_as_people_type_it(text: str, at: str | None) -> None:
+    assert parse_time(text) == at
 
 
 @pytest.mark.parametrize(("text", "days"), [

@@ -5,7 +5,6 @@ the weekly timetable, and the reports (/day, /csv, /ics)."""
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ import slotcraft as sc
 
 from botkit.core import InputError, btn
 from botkit.handlers import Router
-from botkit.parsers import DAYS, ORDER, parse_breaks, parse_date, parse_hours, parse_ranges
+from botkit.parsers import DAYS, ORDER, parse_breaks, parse_date, parse_hours, parse_ranges, parse_time
 
 from ..club import LOCATION
 from ..roles import ADMIN
@@ -310,11 +309,10 @@ class Admin:
         """`/session t1 s1 mon 10:00`: a weekly session in the timetable. A subject with sessions is offered
         to clients only at the sessions /plan created; one without is offered whenever its teachers are free."""
         words = arg.lower().split()
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", words[3]) if len(words) == 4 else None
-        if (m is None or words[2] not in DAYS or words[1] not in self.store.subjects()
-                or words[0] not in self.s.providers(words[1]) or int(m.group(1)) > 23 or int(m.group(2)) > 59):
+        at = parse_time(words[3]) if len(words) == 4 else None  # "10:00", also "10", "10.00", "10h"
+        if (at is None or words[2] not in DAYS or words[1] not in self.store.subjects()
+                or words[0] not in self.s.providers(words[1])):
             raise InputError("bad_session")
-        at = f"{int(m.group(1)):02}:{m.group(2)}"
         weekday = ORDER.index(DAYS[words[2]])
         # On the teacher's usual grid of that weekday (the next one), as slotcraft lays it: else it could never be planned.
         day = self.today() + timedelta(days=(weekday - self.today().weekday()) % 7 or 7)

@@ -31,3 +31,20 @@ def test_a_commands_argument_is_its_answer(world: World) -> None:
     master.press_key(master.expect("sure_broadcast", count=1, text="Closed on Monday"), "btn_send_all")
     master.expect("broadcast_sent", count=1)
     client.expect("broadcast", master="Anna", text="Closed on Monday")
+
+
+def test_a_day_off_is_read_as_people_type_it(world: World) -> None:
+    world.bot()
+    master = world.user("Aroha")
+    world.register_master(master, tz="Pacific/Auckland")  # 01:00 on Saturday there: Friday is gone
+    master.send("/dayoff tomorrow")
+    master.expect("dayoff_saved", days="28.03.2027", clashing=0)
+    master.send("/dayoff 12/25")  # the way Americans write 25 December
+    master.expect("dayoff_saved", days="25.12.2027", clashing=0)
+    master.send("/dayoff")
+    master.expect("ask_dayoff")
+    master.send("завтра - пт")  # from tomorrow to the Friday after it
+    master.expect("dayoff_saved", days="28.03.2027-02.04.2027", clashing=0)
+    spans = sc.Scheduler(world.db).resource(f"m{master.id}").time_off
+    assert [(s.start, s.end) for s in spans][0] == (datetime(2027, 3, 27, 11, tzinfo=timezone.utc),
+                                                    datetime(2027, 3, 28, 11, tzinfo=timezone.utc))

@@ -124,17 +124,31 @@ def parse_breaks(text: str) -> list[tuple[str, str]]:
 RECENT = timedelta(days=31)
 
 
-def parse_date(text: str, today: date) -> date:
+# Days said in words, from today: what people type instead of a date.
+RELATIVE = {"yesterday": -1, "вчера": -1, "today": 0, "сегодня": 0, "tomorrow": 1, "завтра": 1,
+            "day after tomorrow": 2, "the day after tomorrow": 2, "послезавтра": 2}
+
+
+def parse_date(text: str, today: date, *, now: date | None = None) -> date:
     """`2027-03-24`, `24.03.2027`, `24.03.27`, or `24.03`: this year's when it is at most a month
-    past (a day just gone is a mistake to say so, not next year's), else the next one."""
+    past (a day just gone is a mistake to say so, not next year's), else the next one. Also `12/25`
+    (a month first is read so only when the day could not be a month), `tomorrow`, `завтра` (from `now`,
+    by default `today`) and a weekday, `fri` or `пятница` (the next one from `today` on)."""
     text = text.strip()
+    words = " ".join(text.lower().replace("ё", "е").split()).rstrip(".")
+    if words in RELATIVE:
+        return (now or today) + timedelta(days=RELATIVE[words])
+    if words in DAYS:
+        return today + timedelta(days=(ORDER.index(DAYS[words]) - today.weekday()) % 7)
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return date.fromisoformat(text)
-        m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?", text)
+        m = re.fullmatch(r"(\d{1,2})([./])(\d{1,2})(?:[./](\d{2}|\d{4}))?", text)
         if m is None:
             raise ValueError(text)
-        day, month, year = int(m[1]), int(m[2]), m[3]
+        day, month, year = int(m[1]), int(m[3]), m[4]
+        if m[2] == "/" and month > 12 >= day:  # 12/25: only a month and a day can be read so
+            day, month = month, day
         if year is not None:
             return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
         this_year = date(today.year, month, day) if (month, day) != (2, 29) else None
@@ -151,8 +165,8 @@ def parse_date(text: str, today: date) -> date:
 
 
 def parse_dates(text: str, today: date) -> tuple[date, date]:
-    """A day (`24.03`) or a range (`24.03-26.03`, `24.03 – 26.03`, `2027-03-24..2027-03-26`), not in the
-    past (`today` is the master's), at most a year long, the first day first."""
+    """A day (`24.03`, `tomorrow`) or a range (`24.03-26.03`, `24.03 – 26.03`, `2027-03-24..2027-03-26`,
+    `mon-fri`: the coming days), not in the past (`today` is the master's), at most a year long, the first day first."""
     text = text.strip()
     if ".." in text:
         parts = text.split("..")
@@ -163,7 +177,7 @@ def parse_dates(text: str, today: date) -> tuple[date, date]:
     if len(parts) > 2 or not all(parts):
         raise InputError("bad_dayoff")
     first = parse_date(parts[0], today)
-    last = parse_date(parts[1], first) if len(parts) == 2 else first
+    last = parse_date(parts[1], first, now=today) if len(parts) == 2 else first
     if first < today:
         raise InputError("dayoff_past", date=first.strftime("%d.%m.%Y"))
     if last < first or (last - first).days > 366:

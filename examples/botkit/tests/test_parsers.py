@@ -63,13 +63,19 @@ def test_a_time_of_day_is_read_as_people_type_it(text: str, at: str | None) -> N
     ("29.02", (date(2028, 2, 29), date(2028, 2, 29))),  # the next 29 February
     ("24.03.2027-26.03.27", (date(2027, 3, 24), date(2027, 3, 26))),
     ("2027-03-24..2027-03-26", (date(2027, 3, 24), date(2027, 3, 26))),
+    # Words and the American order, as testers typed them (5 December 2026 is a Saturday).
+    ("tomorrow", (date(2026, 12, 6), date(2026, 12, 6))), ("Завтра", (date(2026, 12, 6), date(2026, 12, 6))),
+    ("today - the day after tomorrow", (TODAY, date(2026, 12, 7))), ("sat", (TODAY, TODAY)),
+    ("пн-пт", (date(2026, 12, 7), date(2026, 12, 11))), ("friday-monday", (date(2026, 12, 11), date(2026, 12, 14))),
+    ("12/25", (date(2026, 12, 25), date(2026, 12, 25))), ("25/12", (date(2026, 12, 25), date(2026, 12, 25))),
+    ("1/2/2027", (date(2027, 2, 1), date(2027, 2, 1))),  # day first unless it cannot be
 ])
 def test_days_off_are_read_as_people_type_them(text: str, days: tuple[date, date]) -> None:
     assert parse_dates(text, TODAY) == days
 
 
 @pytest.mark.parametrize(("text", "key"), [
-    ("04.12.2026", "dayoff_past"), ("20.11", "dayoff_past"), ("2026-01-01", "dayoff_past"), ("31.04", "bad_date"), ("soon", "bad_date"),
+    ("04.12.2026", "dayoff_past"), ("yesterday", "dayoff_past"), ("13/13", "bad_date"), ("20.11", "dayoff_past"), ("2026-01-01", "dayoff_past"), ("31.04", "bad_date"), ("soon", "bad_date"),
     ("10.12.2026-01.12.2026", "bad_dayoff"), ("01.01.2027-03.01.2028", "bad_dayoff"), ("1.1-2.1-3.1", "bad_dayoff"),
 ])
 def test_a_day_off_in_the_past_or_unreadable_is_refused(text: str, key: str) -> None:

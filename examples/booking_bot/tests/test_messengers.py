@@ -181,3 +181,33 @@ def test_a_reminder_a_day_after_the_clients_last_message_goes_as_whatsapps_templ
     passed(world, datetime(2027, 3, 28, 6, 0, tzinfo=timezone.utc))  # 42 h later: only a template may go
     two_hours = mia.expect("reminder_hours", hours=2, when="Sun 28.03 10:00")
     assert two_hours[2]["type"] == "template" and two_hours[2]["template"]["name"] == "slotcraft_notice"
+
+
+def test_a_master_on_vk_is_booked_from_telegram_and_waited_for(world: World, messengers: Any) -> None:
+    """A master who registers on VK has ids with the messenger in them (`mvk:2002-s1`): their services' buttons
+    still act on the service they name."""
+    _, vk, _ = messengers
+    vera = VKClient(vk, 2002, "Vera", template_regex)
+    vera.send("/start")
+    vera.press(vera.expect("welcome"), "I am a master: register")
+    for key, answer in (("ask_name", "Vera"), ("ask_tz", "Berlin"), ("ask_place", "Salon"),
+                        ("ask_hours", "mon-sun 09:00-18:00"), ("ask_breaks", "none")):
+        vera.expect(key)
+        vera.send(answer)
+    vera.press(vera.expect("ask_more_places"), "Next: services")
+    vera.expect("ask_service")
+    vera.send("Haircut; 30")
+    vera.press(vera.expect("ask_more_services"), "Finish")
+    code = vera.expect("registered")[0].rsplit("start=", 1)[1]
+    carl = world.user("Carl")
+    carl.send(f"/start {code}")
+    carl.expect("welcome_client", master="Vera")
+    world.book(carl, "Haircut, 30 min", "Sat 27.03", "10:00")
+    vera.expect("notice_new_booking", client="Carl", service="Haircut", when="Sat 27.03 10:00")
+    [b] = [b for b in sc.Scheduler(world.db).upcoming("mvk:2002", world.clock_now(), 7)
+           if b.status == sc.BookingStatus.confirmed]
+    assert b.service == "mvk:2002-s1"
+    carl.send("/book")
+    carl.press(carl.expect("pick_service"), "Haircut, 30 min")
+    carl.press_key(carl.expect("pick_day"), "btn_waitlist")
+    carl.expect("waitlist_joined", service="Haircut", master="Vera")

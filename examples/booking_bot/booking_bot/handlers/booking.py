@@ -38,6 +38,14 @@ class Booking:
         return self.s.slots(service_id, now, now + self.horizon, resources=[master_id], ignore_booking=moving,
                             client=user.get("client_id") or "", now=now)
 
+    def split_service(self, master_id: str, arg: str) -> tuple[str, str]:
+        """A button's `<service>[:<more>]` → (the service, what follows it), the service one the master offers;
+        ("", "") for none. Its id may hold a colon (a master registered on WhatsApp or VK: `mvk:1001-s1`)."""
+        for service_id, _ in self.store.services(master_id):
+            if arg == service_id or arg.startswith(f"{service_id}:"):
+                return service_id, arg[len(service_id) + 1 :]
+        return "", ""
+
     @staticmethod
     def parse_day(text: str) -> date:
         try:
@@ -180,8 +188,8 @@ class Booking:
         master_id = self.require_client(user)
         if master_id is None:
             return
-        service_id, _, value = arg.partition(":")
-        if service_id not in dict(self.store.services(master_id)):
+        service_id, value = self.split_service(master_id, arg)
+        if not service_id:
             self.say(user, "stale_button")
             return
         if action == "s":

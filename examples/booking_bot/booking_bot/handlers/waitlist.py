@@ -35,7 +35,7 @@ class Waitlist:
         declines it and leaves the list, `l:<entry>` leaves the list (from /my)."""
         action, _, arg = rest.partition(":")
         if action == "j":
-            service_id, _, day = arg.partition(":")
+            service_id, _, day = arg.rpartition(":")  # a service id may hold a colon (mvk:1001-s1), a day never
             self.join_waitlist(user, service_id, self.parse_day(day) if day else None)
         elif action in ("ok", "no"):
             self.answer_offer(user, arg, action == "ok", message_id)

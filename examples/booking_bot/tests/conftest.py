@@ -63,9 +63,12 @@ class TgUser:
         return {"id": self.id, "is_bot": False, "first_name": self.name, "language_code": self.lang}
 
     def send(self, text: str) -> None:
+        self.send_in({"id": self.id, "type": "private", "first_name": self.name}, text)
+
+    def send_in(self, chat: dict, text: str) -> None:
+        """A message in `chat`: their private chat with the bot, or a group the bot is in."""
         self.api.push({"message": {"message_id": int(time.time() * 1000) % 10**9, "from": self._from(),
-                                   "chat": {"id": self.id, "type": "private", "first_name": self.name},
-                                   "date": int(time.time()), "text": text}})
+                                   "chat": chat, "date": int(time.time()), "text": text}})
 
     def send_sticker(self) -> None:
         self.api.push({"message": {"message_id": 1, "from": self._from(), "chat": {"id": self.id, "type": "private"},

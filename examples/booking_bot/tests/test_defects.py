@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import slotcraft as sc
-from conftest import World
-from test_client import a_client_of
+from conftest import WAIT, World
+from test_client import HAIRCUT, a_client_of
 
 
 def test_a_commands_argument_is_its_answer(world: World) -> None:
@@ -48,3 +48,19 @@ def test_a_day_off_is_read_as_people_type_it(world: World) -> None:
     spans = sc.Scheduler(world.db).resource(f"m{master.id}").time_off
     assert [(s.start, s.end) for s in spans][0] == (datetime(2027, 3, 27, 11, tzinfo=timezone.utc),
                                                     datetime(2027, 3, 28, 11, tzinfo=timezone.utc))
+
+
+def test_a_group_chat_gets_no_ones_bookings_and_does_not_take_their_notices(world: World) -> None:
+    master, client, _ = a_client_of(world)
+    world.book(client, HAIRCUT, "Sat 27.03", "10:00")
+    group = {"id": -1001234567890, "type": "supergroup", "title": "Friends"}
+    client.send_in(group, "/my@slotcraft_test_bot")
+    client.send_in(group, "who is coming tonight?")  # people talking among themselves: no answer, nothing relayed
+    in_group = world.api.wait(lambda: [m for m in world.api.sent if m["chat"]["id"] == group["id"]], WAIT, "the hint")
+    assert [m["text"] for m in in_group] == [client.catalogs.text("en", "private_only")]
+    # Notices still go to Carl's own chat, not to the group he last wrote in.
+    master.send("/broadcast Closed on Monday")
+    master.press_key(master.expect("sure_broadcast", count=1), "btn_send_all")
+    client.expect("broadcast", master="Anna", text="Closed on Monday")
+    assert [m["text"] for m in world.api.sent if m["chat"]["id"] == group["id"]] == [in_group[0]["text"]]
+    assert master.count("msg_from_client") == 0

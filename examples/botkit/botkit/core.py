@@ -141,6 +141,9 @@ class BotCore:
             log.info("update %s from user=%s skipped: already handled", update["update_id"], user_id)
             return
         log.info("update %s from user=%s kind=%s", update["update_id"], user_id, kind)
+        if chat.get("type", "private") != "private":
+            self.in_group(update, sender, chat)
+            return
         name = " ".join(x for x in (sender.get("first_name"), sender.get("last_name")) if x)
         # A profile name is not typed for us: what the scheduler refuses in a
         # name (control characters) and what no text can hold (lone surrogates) is dropped.
@@ -175,6 +178,20 @@ class BotCore:
         except Exception:
             log.exception("update %s from user=%s failed", update["update_id"], user_id)
             self.say(user, "error_generic")
+
+    def in_group(self, update: dict, sender: dict, chat: dict) -> None:
+        """An update from a group chat: bookings, names and messages are one person's, so nothing is done there
+        and the person's own chat stays where notices go; a command is answered with where to write instead."""
+        query, message = update.get("callback_query"), update.get("message") or {}
+        log.info("update %s from user=%s in a %s chat: not handled there", update["update_id"], sender["id"],
+                 chat.get("type"))
+        if query:
+            self.transport.answer_callback(query["id"])
+        elif str(message.get("text", "")).startswith("/"):
+            known = self.store.user(str(sender["id"]))
+            lang = known["lang"] if known and known["lang"] else (
+                "ru" if str(sender.get("language_code", "")).startswith("ru") else "en")
+            self.say({"chat_id": str(chat["id"]), "lang": lang}, "private_only")  # to the group, not to a user
 
     def on_text(self, user: dict, text: str) -> None:
         if text.startswith("/"):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 import slotcraft as sc
-from conftest import WAIT, World
-from test_client import HAIRCUT, a_client_of
+from conftest import MODES, WAIT, World, buttons
+from test_client import HAIRCUT, a_client_of, confirmed, times_on
+from test_master import edit_places
 
 
 def test_a_commands_argument_is_its_answer(world: World) -> None:
@@ -64,3 +67,28 @@ def test_a_group_chat_gets_no_ones_bookings_and_does_not_take_their_notices(worl
     client.expect("broadcast", master="Anna", text="Closed on Monday")
     assert [m["text"] for m in world.api.sent if m["chat"]["id"] == group["id"]] == [in_group[0]["text"]]
     assert master.count("msg_from_client") == 0
+
+
+@pytest.mark.parametrize("world", MODES, indirect=True)
+def test_a_time_refused_says_why_in_plain_words(world: World) -> None:
+    master, client, _ = a_client_of(world)
+    old_list = times_on(client, HAIRCUT, "Sat 27.03")
+    edit_places(master, [("Salon", "mon-sun 09:00-15:00")])  # while Carl looks at the times until 17:30
+    master.expect("saved")
+    client.press(old_list, "16:00")
+    client.expect("refused_hours", master="Anna")  # not "that time has just been taken"
+    fresh = [t for t, _ in buttons(client.expect("pick_time", wd="Sat", date="27.03"))]
+    assert "16:00" not in fresh and "14:30" in fresh
+
+    world.book(client, HAIRCUT, "Sat 27.03", "10:00")
+    client.send("/my")
+    client.press_key(client.expect("client_booking", when="Sat 27.03 10:00"), "btn_reschedule")
+    client.press(client.expect("pick_day"), "Sun 28.03")
+    moves = client.expect("pick_time", wd="Sun", date="28.03")
+    master.send("/dayoff 28.03")  # Anna takes Sunday off meanwhile
+    master.expect("dayoff_saved", days="28.03.2027", clashing=0)
+    client.press(moves, "11:00")
+    client.expect("refused_time_off", master="Anna")
+    client.expect("no_free_times")
+    [b] = confirmed(world, f"m{master.id}")
+    assert b.start == datetime(2027, 3, 27, 9, 0, tzinfo=timezone.utc)  # not moved

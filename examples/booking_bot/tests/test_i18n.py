@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from booking_bot import i18n
+from booking_bot.handlers.booking import REFUSALS
 from conftest import BOTKIT
 
 PACKAGE = Path(i18n.__file__).resolve().parents[1]  # booking_bot/
@@ -75,6 +76,10 @@ def test_handlers_send_only_catalog_texts() -> None:
         else:
             # A computed key (f"wd_{n}", a variable): only a few, each checked at run time by KeyError.
             assert isinstance(key, (ast.JoinedStr, ast.Name, ast.IfExp, ast.Subscript, ast.Attribute)), ast.dump(key)
+    # Keys said through a table: the refusals in plain words.
+    for _, key in REFUSALS:
+        assert key in catalog, f"refusal {key!r} is not in the catalog"
+        used.add(key)
     # The transport's send/edit are called from say() and edit() only.
     senders = calls(tree, {"send_message", "edit_message"})
     owners = {f.name for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) for c in ast.walk(f) if c in senders}

@@ -20,6 +20,18 @@ log = logging.getLogger("booking_bot")
 
 router = Router("booking")
 
+# Why slotcraft refused a time, in plain words: the first of these reasons it gave; any other (busy, a buffer,
+# no seat left) is "just taken".
+REFUSALS = (
+    (sc.ReasonCode.time_off, "refused_time_off"),
+    (sc.ReasonCode.outside_hours, "refused_hours"),
+    (sc.ReasonCode.on_break, "refused_break"),
+    (sc.ReasonCode.too_soon, "refused_too_soon"),
+    (sc.ReasonCode.too_far_ahead, "refused_too_far"),
+    (sc.ReasonCode.daily_limit, "refused_daily_limit"),
+    (sc.ReasonCode.off_grid, "refused_off_grid"),
+)
+
 
 def ask_confirm(bot: Any, user: dict) -> None:
     bot.remember_card(user, bot.say(user, "ask_confirm", bot.confirm_buttons(user["data"]["hold_id"])))
@@ -224,7 +236,7 @@ class Booking:
             self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
             return
         if hold is None:
-            self.say(user, "slot_taken")
+            self.say_refused(user, reasons, master_id)
             self.show_times(user, master_id, service_id, day, f"b:t:{service_id}", f"b:s:{service_id}")
             return
         log.info("action hold user=%s booking=%s", user["user_id"], hold.id)
@@ -235,6 +247,15 @@ class Booking:
                         city=zones.city(zone.key, user["lang"]), place=self.place_name(hold.location),
                         minutes=self.hold_ttl // timedelta(minutes=1))
         self.remember_card(user, card)
+
+    def say_refused(self, user: dict, reasons: list[sc.Reason], master_id: str) -> None:
+        """Why a time picked is not to be had (slotcraft's reasons, in plain words), before the times still free."""
+        codes = {r.code for r in reasons}
+        key = next((key for code, key in REFUSALS if code in codes), None)
+        if key is None:
+            self.say(user, "slot_taken")
+        else:
+            self.say(user, key, master=self.master_name(master_id))
 
     @staticmethod
     def confirm_buttons(hold_id: str) -> list[list[Button]]:
@@ -288,7 +309,7 @@ class Booking:
                 self.say(user, "service_withdrawn", service=self.service_name(hold.service))
             else:
                 zone = self.master_zone(hold.resource)
-                self.say(user, "slot_taken")
+                self.say_refused(user, list(getattr(e, "reasons", [])), hold.resource)
                 self.show_times(user, hold.resource, hold.service, hold.start.astimezone(zone).date(),
                                 f"b:t:{hold.service}", f"b:s:{hold.service}")
             return

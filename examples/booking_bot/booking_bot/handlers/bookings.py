@@ -101,7 +101,7 @@ class Bookings:
                 moved = self.s.reschedule(b.id, start, location=location, now=self.now(), actor=self.actor(user))
             except (sc.Conflict, sc.InvalidArgument) as e:
                 log.info("action move refused user=%s booking=%s field=%s", user["user_id"], b.id, e.field)
-                self.say(user, "slot_taken")
+                self.say_refused(user, list(getattr(e, "reasons", [])), b.resource)
                 self.show_times(user, b.resource, b.service, start.astimezone(zone).date(), f"{prefix}:t:{b.id}",
                                 f"{prefix}:r:{b.id}", moving=b.id)
                 return

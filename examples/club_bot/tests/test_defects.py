@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import slotcraft as sc
 from conftest import START, Club, buttons
 
 
@@ -216,3 +217,30 @@ def test_unticking_a_booked_time_asks_first_and_the_client_is_told(club: Club) -
     bot.wait_log(r"poll answer resource=t1 day=2027-03-29 slots=10:00\n")
     ann.send("/my")
     ann.expect("no_bookings")
+
+
+def test_an_older_confirm_card_does_not_book_the_time_held_since(club: Club) -> None:
+    club.bot()
+    anna, ann = club.user("Anna"), club.user("Ann")
+    yoga = club.add_subject("Yoga", 2)
+    t_anna = club.add_teacher(anna)
+    club.teach(t_anna, yoga)
+    ann.send("/book")
+    ann.press(ann.expect("pick_subject"), "Yoga")
+    ann.press(ann.expect("pick_teacher"), "Anna")
+    ann.press(ann.expect("pick_day"), "Mon 29.03")
+    times = ann.expect("pick_time")
+    ann.press(times, "10:00 (2 left)")
+    ten = ann.expect("confirm_booking", when="Mon 29.03 10:00")
+    ann.press(times, "11:00 (2 left)")  # she changes her mind: 10:00 is released, 11:00 held
+    eleven = ann.expect("confirm_booking", when="Mon 29.03 11:00")
+    ann.press_key(ten, "btn_confirm")  # the card that says 10:00 books neither time
+    ann.expect("stale_card")
+    ann.press_key(ten, "btn_abort")  # nor lets 11:00 go
+    ann.expect("stale_card")
+    assert ann.count("booked") == 0
+    ann.press_key(eleven, "btn_confirm")
+    ann.expect("booked", when="Mon 29.03 11:00")
+    s = sc.Scheduler(club.db)
+    assert [(b.start, b.status) for b in s.upcoming(t_anna, START, 7) if b.client] == [
+        (datetime(2027, 3, 29, 9, 0, tzinfo=timezone.utc), sc.BookingStatus.confirmed)]

@@ -10,7 +10,7 @@ from typing import Any
 
 import slotcraft as sc
 
-from botkit.core import InputError, btn
+from botkit.core import Button, InputError, btn
 from botkit.handlers import Router
 
 from ..club import LOCATION, parse_ymd, ymd
@@ -21,8 +21,13 @@ log = logging.getLogger("club_bot")
 router = Router("booking")
 
 
+def confirm_buttons(hold_id: str) -> list[list[Button]]:
+    """Confirm and Give up, for the one hold the card shows."""
+    return [[btn("btn_confirm", f"bk:ok:{hold_id}"), btn("btn_abort", f"bk:no:{hold_id}")]]
+
+
 def ask_confirm(bot: Any, user: dict) -> None:
-    bot.say(user, "ask_confirm", [[btn("btn_confirm", "bk:ok"), btn("btn_abort", "bk:no")]])
+    bot.say(user, "ask_confirm", confirm_buttons(user["data"].get("booking", "")))
 
 
 class Booking:
@@ -110,7 +115,11 @@ class Booking:
             self.say(user, "pick_time", [row for _, row in sorted(rows, key=lambda r: r[0])], day=self.day_label(user, day))
         elif step == "h" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             self.take_hold(user, args[0], args[1], datetime.fromtimestamp(int(args[2]), timezone.utc))
-        elif step == "ok":
+        elif step in ("ok", "no") and args and (user["state"] != "confirm" or user["data"].get("booking") != args[0]):
+            # A card whose hold is gone (another time picked, booked, given up): it acts on nothing.
+            log.info("action stale card user=%s hold=%s", user["user_id"], args[0][:64])
+            self.say(user, "stale_card")
+        elif step == "ok":  # this card's hold (a card sent before the buttons named it: the hold of the moment)
             self.confirm(user, message_id)
         elif step == "no":
             self.cmd_cancel(user, "")
@@ -135,7 +144,7 @@ class Booking:
             except sc.Conflict:
                 continue
             self.set_state(user, "confirm", {"hold": hold.hold_token, "booking": hold.id})
-            self.say(user, "confirm_booking", [[btn("btn_confirm", "bk:ok"), btn("btn_abort", "bk:no")]],
+            self.say(user, "confirm_booking", confirm_buttons(hold.id),
                      subject=self.subject_name(sid), teacher=self.teacher_name(rid), when=self.when(user, start))
             return
         self.say(user, "slot_gone")

@@ -11,6 +11,7 @@ import slotcraft as sc
 from conftest import MODES, WAIT, World, buttons
 from test_client import HAIRCUT, a_client_of, confirmed, times_on
 from test_master import edit_places
+from test_reminders import passed
 
 
 def test_a_commands_argument_is_its_answer(world: World) -> None:
@@ -92,3 +93,23 @@ def test_a_time_refused_says_why_in_plain_words(world: World) -> None:
     client.expect("no_free_times")
     [b] = confirmed(world, f"m{master.id}")
     assert b.start == datetime(2027, 3, 27, 9, 0, tzinfo=timezone.utc)  # not moved
+
+
+def test_a_clients_booking_names_the_masters_time_zone_wherever_it_is_shown(world: World) -> None:
+    """The client may be anywhere: the booking, /my, the reminder and the master's notices say whose time it is,
+    as the list of times and the confirm card do."""
+    master, client, _ = a_client_of(world)
+    booked = world.book(client, HAIRCUT, "Sat 27.03", "10:00")
+    assert "Sat 27.03 10:00 (Berlin time) at Salon" in booked["text"]
+    client.send("/lang ru")
+    client.lang = "ru"
+    client.expect("lang_set")
+    client.send("/my")
+    mine = client.expect("client_booking", when="сб 27.03 10:00")
+    assert mine["text"].startswith("сб 27.03 10:00 (время: Берлин): Haircut")
+    passed(world, datetime(2027, 3, 27, 7, 0, tzinfo=timezone.utc))  # 10:00 Berlin is 09:00 UTC: 2 h left
+    assert "10:00 (время: Берлин)" in client.expect("reminder_hours", hours=2)["text"]
+    master.send("/bookings")
+    master.press_key(master.expect("master_booking", when="Sat 27.03 10:00"), "btn_cancel")
+    master.press_key(master.expect("sure_cancel"), "btn_yes_cancel")
+    assert "сб 27.03 10:00 (время: Берлин)" in client.expect("notice_master_cancelled")["text"]

@@ -324,7 +324,8 @@ class Booking:
             self.edit(user, message_id, "confirm_done", service=self.service_name(b.service),
                       when=self.when(user, b.start, zone))
         self.say(user, "booked", service=self.service_name(b.service), when=self.when(user, b.start, zone),
-                 place=self.place_name(b.location), master=self.master_name(b.resource))
+                 city=zones.city(zone.key, user["lang"]), place=self.place_name(b.location),
+                 master=self.master_name(b.resource))
         master = self.master_user(b.resource)
         if master is not None:
             self.say(master, "notice_new_booking", client=user["name"], service=self.service_name(b.service),
@@ -346,8 +347,9 @@ class Booking:
         for b in bookings:
             zone = self.master_zone(b.resource)
             self.say(user, "client_booking", [[btn("btn_cancel", f"c:x:{b.id}"), btn("btn_reschedule", f"c:r:{b.id}")]],
-                     when=self.when(user, b.start, zone), service=self.service_name(b.service),
-                     master=self.master_name(b.resource), place=self.place_name(b.location))
+                     when=self.when(user, b.start, zone), city=zones.city(zone.key, user["lang"]),
+                     service=self.service_name(b.service), master=self.master_name(b.resource),
+                     place=self.place_name(b.location))
         for e in waiting:
             zone = self.master_zone(e.resource)
             last = (e.end - timedelta(seconds=1)).astimezone(zone).date()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
+from botkit import zones
 from botkit.core import btn
 from botkit.handlers import Router
 
@@ -118,7 +119,8 @@ class Bookings:
         if other is None:
             log.warning("booking %s: nobody to tell", b.id)
             return
-        params = {"when": self.when(other, b.start, zone), "service": self.service_name(b.service),
+        params = {"when": self.when(other, b.start, zone), "city": zones.city(zone.key, other["lang"]),
+                  "service": self.service_name(b.service),
                   "place": self.place_name(b.location),
                   "master": self.master_name(b.resource), "client": (self.s.client(b.client).name if b.client else "-")}
         if old is not None:
@@ -141,7 +143,7 @@ class Bookings:
         self.say(user, key, [[btn("btn_coming", f"rc:{b.id}"), btn("btn_cancel", f"c:x:{b.id}")]],
                  hours=hours, minutes=minutes if hours else left, service=self.service_name(b.service),
                  master=self.master_name(b.resource), when=self.when(user, b.start, zone),
-                 place=self.place_name(b.location))
+                 city=zones.city(zone.key, user["lang"]), place=self.place_name(b.location))
         return True
 
     @router.button("rc", roles=ANYONE)

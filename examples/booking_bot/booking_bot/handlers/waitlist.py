@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import slotcraft as sc
 
-from botkit import waitlist
+from botkit import waitlist, zones
 from botkit.core import Button, btn
 from botkit.handlers import Router
 
@@ -87,7 +87,8 @@ class Waitlist:
             self.say(user, "waitlist_offer",
                      [[btn("btn_confirm", f"w:ok:{entry.id}"), btn("btn_decline", f"w:no:{entry.id}")]],
                      service=self.service_name(hold.service), master=self.master_name(hold.resource),
-                     when=self.when(user, hold.start, zone), place=self.place_name(hold.location),
+                     when=self.when(user, hold.start, zone), city=zones.city(zone.key, user["lang"]),
+                     place=self.place_name(hold.location),
                      minutes=entry.offer_ttl // timedelta(minutes=1))
             log.info("waitlist offer sent entry=%s booking=%s", entry.id, hold.id)
             sent += 1

@@ -113,3 +113,25 @@ def test_a_clients_booking_names_the_masters_time_zone_wherever_it_is_shown(worl
     master.press_key(master.expect("master_booking", when="Sat 27.03 10:00"), "btn_cancel")
     master.press_key(master.expect("sure_cancel"), "btn_yes_cancel")
     assert "сб 27.03 10:00 (время: Берлин)" in client.expect("notice_master_cancelled")["text"]
+
+
+def test_a_day_or_a_time_typed_instead_of_pressed_is_taken_as_pressed(world: World) -> None:
+    master, client, _ = a_client_of(world)
+    client.send("/book")
+    client.press(client.expect("pick_service"), HAIRCUT)
+    client.expect("pick_day")
+    client.send("25.12")  # not among the days offered: said so, not sent to Anna as a message
+    client.expect("typed_day_not_offered", date="25.12")
+    client.send("tomorrow")  # Saturday, as pressing "Sat 27.03" would
+    client.expect("pick_time", wd="Sat", date="27.03")
+    client.send("13.00")  # the break
+    client.expect("typed_time_not_offered", time="13:00")
+    client.send("10")
+    card = client.expect("confirm_booking", when="Sat 27.03 10:00")
+    client.press_key(card, "btn_confirm")
+    client.expect("booked", when="Sat 27.03 10:00")
+    assert master.count("msg_from_client") == 0
+    client.send("10:30")  # nothing on screen to pick from any more: words for Anna, as before
+    master.expect("msg_from_client", client="Carl", text="10:30")
+    [b] = confirmed(world, f"m{master.id}")
+    assert b.start == datetime(2027, 3, 27, 9, 0, tzinfo=timezone.utc)

@@ -135,3 +135,11 @@ def test_a_day_or_a_time_typed_instead_of_pressed_is_taken_as_pressed(world: Wor
     master.expect("msg_from_client", client="Carl", text="10:30")
     [b] = confirmed(world, f"m{master.id}")
     assert b.start == datetime(2027, 3, 27, 9, 0, tzinfo=timezone.utc)
+
+
+def test_cancel_with_nothing_in_progress_says_how_to_cancel_a_booking(world: World) -> None:
+    master, client, _ = a_client_of(world)
+    world.book(client, HAIRCUT, "Sat 27.03", "10:00")
+    client.send("/cancel")  # what a client types to cancel their haircut
+    client.expect("nothing_to_stop")  # not "Stopped", as if something was
+    assert client.count("dialog_cancelled") == 0 and len(confirmed(world, f"m{master.id}")) == 1

@@ -244,3 +244,17 @@ def test_an_older_confirm_card_does_not_book_the_time_held_since(club: Club) -> 
     s = sc.Scheduler(club.db)
     assert [(b.start, b.status) for b in s.upcoming(t_anna, START, 7) if b.client] == [
         (datetime(2027, 3, 29, 9, 0, tzinfo=timezone.utc), sc.BookingStatus.confirmed)]
+
+
+def test_cancel_with_nothing_in_progress_does_not_say_cancelled(club: Club) -> None:
+    club.bot()
+    anna, ann = club.user("Anna"), club.user("Ann")
+    yoga = club.add_subject("Yoga", 2)
+    t_anna = club.add_teacher(anna)
+    club.teach(t_anna, yoga)
+    club.book(ann, "Yoga", "Anna", "Mon 29.03", "10:00 (2 left)")
+    ann.send("/cancel")  # she means her lesson: "Cancelled." told her it was, and it was not
+    ann.expect("nothing_to_stop")
+    assert ann.count("dialog_cancelled") == 0
+    assert [b.status for b in sc.Scheduler(club.db).upcoming(t_anna, START, 7) if b.client] == [
+        sc.BookingStatus.confirmed]

@@ -78,5 +78,10 @@ class Common:
 
     @router.command("cancel", roles=ANYONE)
     def cmd_cancel(self, user: dict, arg: str) -> None:
+        """Stops the dialog step in progress; with none, says how a booking is cancelled (what people mean)."""
+        if not user["state"]:
+            self.set_state(user, "")  # the days or times last shown are no longer picked by typing
+            self.say(user, "nothing_to_stop")
+            return
         self.set_state(user, "")
         self.say(user, "dialog_cancelled")

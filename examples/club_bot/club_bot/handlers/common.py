@@ -60,6 +60,10 @@ class Common:
 
     @router.command("cancel", roles=ALL)
     def cmd_cancel(self, user: dict, arg: str) -> None:
+        """Stops the dialog step in progress; with none, says how a booking is cancelled (what people mean)."""
+        if not user["state"]:
+            self.say(user, "nothing_to_stop")
+            return
         self.release_hold(user)
         self.set_state(user, "")
         self.say(user, "dialog_cancelled")

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
+from botkit import picks
 from botkit.clock import Clock
 from botkit.core import BotCore
 from botkit.handlers import Route
@@ -85,6 +86,8 @@ class ClubBot(Common, Admin, Poll, Timetable, Booking, Waitlist, TeacherTools, S
     def on_free_text(self, user: dict, text: str) -> None:
         """A client's words outside any dialog step are a question for support; staff's are not understood."""
         if self.role(user) == CLIENT:
+            if picks.typed(self, user, text):  # a day or a time typed instead of pressing its button
+                return
             log.info("action support user=%s", user["user_id"])
             self.support_text(user, text)
         else:

@@ -258,3 +258,22 @@ def test_cancel_with_nothing_in_progress_does_not_say_cancelled(club: Club) -> N
     assert ann.count("dialog_cancelled") == 0
     assert [b.status for b in sc.Scheduler(club.db).upcoming(t_anna, START, 7) if b.client] == [
         sc.BookingStatus.confirmed]
+
+
+def test_a_day_or_a_time_typed_instead_of_pressed_is_no_question_for_support(club: Club) -> None:
+    club.bot()
+    anna, ann = club.user("Anna"), club.user("Ann")
+    yoga = club.add_subject("Yoga", 2)
+    club.teach(club.add_teacher(anna), yoga)
+    ann.send("/book")
+    ann.press(ann.expect("pick_subject"), "Yoga")
+    ann.press(ann.expect("pick_teacher"), "Anna")
+    ann.expect("pick_day")
+    ann.send("monday")  # Saturday today: Monday 29.03, as its button
+    ann.expect("pick_time", day="Mon 29.03")
+    ann.send("9:00")  # before Anna's hours
+    ann.expect("typed_time_not_offered", time="09:00")
+    ann.send("11")
+    ann.press_key(ann.expect("confirm_booking", when="Mon 29.03 11:00"), "btn_confirm")
+    ann.expect("booked", when="Mon 29.03 11:00")
+    assert ann.count("handed_over") == 0 and club.admin.count("new_conversation") == 0

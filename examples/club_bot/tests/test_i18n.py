@@ -14,7 +14,7 @@ from club_bot.i18n import CLUB, LANGS
 
 SOURCES = [EXAMPLE / "club_bot" / "bot.py", *sorted((EXAMPLE / "club_bot" / "handlers").glob("*.py")),
            EXAMPLE / "club_bot" / "club.py", e2e.BOTKIT / "botkit" / "core.py", e2e.BOTKIT / "botkit" / "connect.py",
-           e2e.BOTKIT / "botkit" / "staff.py", e2e.BOTKIT / "botkit" / "waitlist.py"]
+           e2e.BOTKIT / "botkit" / "staff.py", e2e.BOTKIT / "botkit" / "waitlist.py", e2e.BOTKIT / "botkit" / "picks.py"]
 # Raised by botkit's parsers the club uses (parse_hours, parse_ranges, parse_breaks, parse_date).
 SHARED = {"bad_range", "bad_days", "bad_hours", "bad_date"}
 

@@ -9,10 +9,9 @@ from typing import Any
 
 import slotcraft as sc
 
-from botkit import zones
+from botkit import picks, zones
 from botkit.core import Button, InputError, btn
 from botkit.handlers import Router
-from botkit.parsers import parse_date, parse_time
 
 from ..roles import ANYONE
 from .master import days_text
@@ -102,7 +101,7 @@ class Booking:
         # A day whose times are all taken is not listed: the client waits for any time from here.
         self.say(user, "pick_day", rows + ([] if moving else [[self.waitlist_button(service_id, None)]]),
                  service=self.service_name(service_id))
-        self.remember_pick(user, master_id, "days", [(f"{d:%Y%m%d}", f"{prefix}:{d:%Y%m%d}") for d in days])
+        picks.remember_days(self, user, zone.key, [(d, f"{prefix}:{d:%Y%m%d}") for d in days])  # typed, they count
 
     def show_times(self, user: dict, master_id: str, service_id: str, day: date, prefix: str, back: str,
                    moving: str = "") -> None:
@@ -128,45 +127,7 @@ class Booking:
         # The times are the master's wall times; the client may be anywhere, so the zone is named.
         self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"),
                  city=zones.city(zone.key, user["lang"]))
-        self.remember_pick(user, master_id, "times", [(b[2]["time"], b[1]) for b in buttons])
-
-    def remember_pick(self, user: dict, master_id: str, kind: str, choices: list[tuple[str, str]]) -> None:
-        """The days (`YYYYMMDD`) or times (`HH:MM`) just offered, each with its button's data: a client who types
-        one instead of pressing it gets what the button gives (`typed_pick`). Outside any dialog step only."""
-        if not user["state"]:
-            user["data"] = {"pick": {"master": master_id, "kind": kind, "choices": choices}}
-            self.store.set_state(user["user_id"], "", user["data"])
-
-    def typed_pick(self, user: dict, text: str) -> bool:
-        """A day ("27.03", "tomorrow", "sat") or a time ("10", "10:00", "10.00") typed instead of pressing one of
-        the buttons just shown: pressed for them, or said not to be free. False for other words (a message)."""
-        pick = (user["data"] or {}).get("pick")
-        if not pick:
-            return False
-        if pick["kind"] == "days":
-            today = self.now().astimezone(self.master_zone(pick["master"])).date()
-            try:
-                day = parse_date(text, today)
-            except InputError:
-                return False
-            found = [data for key, data in pick["choices"] if key == f"{day:%Y%m%d}"]
-            if not found:
-                self.say(user, "typed_day_not_offered", date=day.strftime("%d.%m"))
-                return True
-        else:
-            at = parse_time(text)
-            if at is None:
-                return False
-            found = [data for key, data in pick["choices"] if key == at]
-            if not found:
-                self.say(user, "typed_time_not_offered", time=at)
-                return True
-            if len(found) > 1:  # that time at several places: the buttons name them
-                self.say(user, "use_buttons")
-                return True
-        log.info("action typed pick user=%s %s", user["user_id"], pick["kind"])
-        self.on_button(user, found[0], None)
-        return True
+        picks.remember_times(self, user, [(b[2]["time"], b[1]) for b in buttons])  # typed, they count
 
     def require_client(self, user: dict) -> str | None:
         user.update(self.reload(user))

@@ -9,6 +9,7 @@ from typing import Any
 
 import slotcraft as sc
 
+from botkit import picks
 from botkit.core import btn
 from botkit.handlers import Router
 
@@ -58,7 +59,7 @@ class Chat:
     def on_free_text(self, user: dict, text: str) -> None:
         """A client's words outside a dialog go to their master, as /write would send them (two-way chat)."""
         if user["active_master"] and self.store.master_of_user(user["user_id"]) is None:
-            if self.typed_pick(user, text):  # a day or a time typed instead of pressing its button
+            if picks.typed(self, user, text):  # a day or a time typed instead of pressing its button
                 return
             log.info("action relay user=%s", user["user_id"])
             self.st_write(user, text)

@@ -10,6 +10,7 @@ from typing import Any
 
 import slotcraft as sc
 
+from botkit import picks
 from botkit.core import Button, InputError, btn
 from botkit.handlers import Router
 
@@ -95,6 +96,7 @@ class Booking:
                 self.say(user, "no_days", self.wait_rows(sid, who, None, self.store.timetabled(sid)))
                 return
             self.say(user, "pick_day", [[btn("label", f"bk:d:{sid}:{who}:{ymd(d)}", text=self.day_label(user, d))] for d in days])
+            picks.remember_days(self, user, self.zone.key, [(d, f"bk:d:{sid}:{who}:{ymd(d)}") for d in days])  # typed too
         elif step == "d" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             sid, who, day = args[0], args[1], parse_ymd(args[2])
             slots = self.free(sid, who, day)
@@ -113,6 +115,8 @@ class Booking:
                                   text=label[start] if who != "*" else f"{label[start]} {self.teacher_name(rid)}")])
                      for start, rid in full]
             self.say(user, "pick_time", [row for _, row in sorted(rows, key=lambda r: r[0])], day=self.day_label(user, day))
+            picks.remember_times(self, user, [(start.astimezone(self.zone).strftime("%H:%M"), row[0][1])
+                                              for start, row in rows])  # typed, they count too
         elif step == "h" and len(args) == 3 and (args[1] == "*" or args[1] in self.s.providers(args[0])):
             self.take_hold(user, args[0], args[1], datetime.fromtimestamp(int(args[2]), timezone.utc))
         elif step in ("ok", "no") and args and (user["state"] != "confirm" or user["data"].get("booking") != args[0]):

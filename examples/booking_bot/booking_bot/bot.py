@@ -90,7 +90,14 @@ class Bot(Common, Registration, Master, Bookings, Booking, Waitlist, Chat, BotCo
     def when(self, user: dict, instant: datetime, zone: ZoneInfo) -> str:
         local = instant.astimezone(zone)
         return self.t(user, "when", wd=self.t(user, f"wd_{local.weekday()}"), date=local.strftime("%d.%m"),
-                      time=local.strftime("%H:%M"))
+                      time=self.wall_time(local))
+
+    @staticmethod
+    def wall_time(local: datetime) -> str:
+        """`HH:MM`; in the hour the clocks go back, which of its two it is, by the zone's abbreviation
+        (`02:00 CEST`, then `02:00 CET`)."""
+        twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+        return local.strftime("%H:%M %Z" if twice else "%H:%M")
 
     def place_name(self, location_id: str) -> str:
         loc = self.s.location(location_id)

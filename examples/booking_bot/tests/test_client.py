@@ -114,12 +114,12 @@ def times_on(client: TgUser, service: str, day: str) -> dict:
 
 
 def a_client_of(world: World, services: tuple[str, ...] = ("Haircut; 30; 25 EUR; buffer 10",),
-                client_name: str = "Carl") -> tuple[TgUser, TgUser, str]:
-    """A running bot, a registered master with `services`, a client (whose Telegram profile name is
-    `client_name`) who followed the master's link, and the link's payload."""
+                client_name: str = "Carl", **registration: str) -> tuple[TgUser, TgUser, str]:
+    """A running bot, a registered master with `services` (and `registration`'s answers: hours, breaks, tz), a
+    client (whose Telegram profile name is `client_name`) who followed the master's link, and the link's payload."""
     world.bot()
     master, client = world.user("Anna"), world.user(client_name)
-    code = world.register_master(master, services=services)
+    code = world.register_master(master, services=services, **registration)
     client.send(f"/start {code}")
     client.expect("welcome_client")
     return master, client, code

@@ -143,3 +143,20 @@ def test_cancel_with_nothing_in_progress_says_how_to_cancel_a_booking(world: Wor
     client.send("/cancel")  # what a client types to cancel their haircut
     client.expect("nothing_to_stop")  # not "Stopped", as if something was
     assert client.count("dialog_cancelled") == 0 and len(confirmed(world, f"m{master.id}")) == 1
+
+
+def test_the_two_times_of_the_hour_the_clocks_go_back_are_told_apart(world: World) -> None:
+    world.clock.set(datetime(2027, 10, 29, 12, 0, tzinfo=timezone.utc))  # Berlin goes back on Sunday 31 October
+    master, client, _ = a_client_of(world, ("Night; 30",), hours="mon-sun 00:00-06:00", breaks="none")
+    times = times_on(client, "Night, 30 min", "Sun 31.10")
+    labels = [t for t, _ in buttons(times)]
+    assert labels[3:9] == ["01:30", "02:00 CEST", "02:30 CEST", "02:00 CET", "02:30 CET", "03:00"], labels
+    client.send("02:00")  # which one? the buttons say
+    client.expect("use_buttons")
+    client.press(times, "02:00 CET")
+    client.press_key(client.expect("confirm_booking", when="Sun 31.10 02:00 CET"), "btn_confirm")
+    client.expect("booked", when="Sun 31.10 02:00 CET")
+    master.expect("notice_new_booking", when="Sun 31.10 02:00 CET")
+    [b] = [b for b in sc.Scheduler(world.db).upcoming(f"m{master.id}", world.clock_now(), 3)
+           if b.status == sc.BookingStatus.confirmed]
+    assert b.start == datetime(2027, 10, 31, 1, 0, tzinfo=timezone.utc)  # 02:00 CET, the second 02:00

@@ -119,7 +119,7 @@ class Booking:
         buttons: list[Button] = []
         for s in slots[:40]:
             data = f"{prefix}:{int(s.start.timestamp())}:{self.place_key(master_id, s.location)}"
-            at = s.start.astimezone(zone).strftime("%H:%M")
+            at = self.wall_time(s.start.astimezone(zone))
             buttons.append(btn("time_place_button", data, time=at, place=self.place_name(s.location)) if several
                            else btn("time_button", data, time=at))
         width = 2 if several else 4
@@ -127,7 +127,7 @@ class Booking:
         # The times are the master's wall times; the client may be anywhere, so the zone is named.
         self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"),
                  city=zones.city(zone.key, user["lang"]))
-        picks.remember_times(self, user, [(b[2]["time"], b[1]) for b in buttons])  # typed, they count
+        picks.remember_times(self, user, [(b[2]["time"][:5], b[1]) for b in buttons])  # typed, they count
 
     def require_client(self, user: dict) -> str | None:
         user.update(self.reload(user))

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
+from botkit import zones
 from botkit.clock import Clock
 from botkit.core import BotCore, btn
 from botkit.handlers import Route
@@ -90,14 +91,7 @@ class Bot(Common, Registration, Master, Bookings, Booking, Waitlist, Chat, BotCo
     def when(self, user: dict, instant: datetime, zone: ZoneInfo) -> str:
         local = instant.astimezone(zone)
         return self.t(user, "when", wd=self.t(user, f"wd_{local.weekday()}"), date=local.strftime("%d.%m"),
-                      time=self.wall_time(local))
-
-    @staticmethod
-    def wall_time(local: datetime) -> str:
-        """`HH:MM`; in the hour the clocks go back, which of its two it is, by the zone's abbreviation
-        (`02:00 CEST`, then `02:00 CET`)."""
-        twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
-        return local.strftime("%H:%M %Z" if twice else "%H:%M")
+                      time=zones.wall_time(local))  # the hour the clocks go back: 02:00 CEST or CET
 
     def place_name(self, location_id: str) -> str:
         loc = self.s.location(location_id)

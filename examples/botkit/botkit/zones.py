@@ -99,3 +99,10 @@ def offset_label(zone: str, at: datetime) -> str:
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{'-' if minutes < 0 else '+'}{hours}" + (f":{rest:02}" if rest else "")
+
+
+def wall_time(local: datetime) -> str:
+    """A local time as people read it, `HH:MM`; in the hour the clocks go back, which of its two it is, by the
+    zone's abbreviation (`02:00 CEST`, then `02:00 CET`)."""
+    twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+    return local.strftime("%H:%M %Z" if twice else "%H:%M")

@@ -4,6 +4,7 @@ hours with any dash, dates and ranges of them, time zones by city or abbreviatio
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -98,3 +99,10 @@ def test_an_abbreviation_offers_the_zones_that_use_it_or_asks_for_the_city() -> 
     assert zones.city("Europe/Moscow", "ru") == "Москва"
     assert zones.offset_label("Asia/Kolkata", datetime(2027, 1, 1, tzinfo=timezone.utc)) == "UTC+5:30"
     assert zones.offset_label("America/New_York", datetime(2027, 1, 1, tzinfo=timezone.utc)) == "UTC-5"
+
+
+def test_a_wall_time_that_occurs_twice_says_which() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    first, second = (datetime(2027, 10, 31, h, 30, tzinfo=timezone.utc).astimezone(berlin) for h in (0, 1))
+    assert (zones.wall_time(first), zones.wall_time(second)) == ("02:30 CEST", "02:30 CET")
+    assert zones.wall_time(datetime(2027, 10, 31, 2, 0, tzinfo=timezone.utc).astimezone(berlin)) == "03:00"

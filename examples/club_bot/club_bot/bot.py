@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
-from botkit import picks
+from botkit import picks, zones
 from botkit.clock import Clock
 from botkit.core import BotCore
 from botkit.handlers import Route
@@ -115,7 +115,7 @@ class ClubBot(Common, Admin, Poll, Timetable, Booking, Waitlist, TeacherTools, S
 
     def when(self, user: dict, instant: datetime) -> str:
         local = instant.astimezone(self.zone)
-        return self.t(user, "when", day=self.day_label(user, local.date()), time=local.strftime("%H:%M"))
+        return self.t(user, "when", day=self.day_label(user, local.date()), time=zones.wall_time(local))
 
     def today(self) -> date:
         return self.now().astimezone(self.zone).date()

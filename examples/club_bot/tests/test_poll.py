@@ -190,7 +190,8 @@ def test_the_fall_back_poll_tells_the_two_hours_apart(club: Club) -> None:
     assert club.times(bob, "Piano", "Pia", "Sun 31.10") == ["02:00 CEST", "02:00 CET"]
     tick(club, pia, sunday, "03:00", "2027-10-31", "02:00 CEST,02:00 CET,03:00")
     assert override(s, rid, date(2027, 10, 31)) == [("02:00", "04:00")]
-    club.book(bob, "Piano", "Pia", "Sun 31.10", "02:00 CET")
+    booked = club.book(bob, "Piano", "Pia", "Sun 31.10", "02:00 CET")
+    assert bob.match(booked, "booked")["when"] == "Sun 31.10 02:00 CET"  # the card and the booking say which
     [b] = [b for b in s.upcoming(rid, utc("2027-10-30T00:00"), 3) if b.status == sc.BookingStatus.confirmed]
     assert b.start == utc("2027-10-31T01:00")
 

@@ -119,7 +119,7 @@ class Booking:
         buttons: list[Button] = []
         for s in slots[:40]:
             data = f"{prefix}:{int(s.start.timestamp())}:{self.place_key(master_id, s.location)}"
-            at = self.wall_time(s.start.astimezone(zone))
+            at = zones.wall_time(s.start.astimezone(zone))
             buttons.append(btn("time_place_button", data, time=at, place=self.place_name(s.location)) if several
                            else btn("time_button", data, time=at))
         width = 2 if several else 4

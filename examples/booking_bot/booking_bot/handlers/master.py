@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import slotcraft as sc
 
+from botkit import zones
 from botkit.core import InputError, btn
 from botkit.handlers import Router
 from botkit.parsers import parse_dates
@@ -162,7 +163,7 @@ class Master:
             today = [b for b in self.s.upcoming(master_id, start, 1)
                      if b.status == sc.BookingStatus.confirmed and start <= b.start < end]
             day = f"{self.t(master, f'wd_{local.weekday()}')} {local.strftime('%d.%m')}"
-            lines = [self.t(master, "agenda_line", time=self.wall_time(b.start.astimezone(zone)),
+            lines = [self.t(master, "agenda_line", time=zones.wall_time(b.start.astimezone(zone)),
                             service=self.service_name(b.service),
                             client=(c.name if b.client and (c := self.s.client(b.client)) else "-"),
                             place=self.place_name(b.location)) for b in today]

@@ -32,7 +32,9 @@ def test_a_commands_argument_is_its_answer(world: World) -> None:
     assert client.count("ask_write") == 0
 
     master.send("/broadcast Closed on Monday")  # "are you sure?" all the same
-    master.press_key(master.expect("sure_broadcast", count=1, text="Closed on Monday"), "btn_send_all")
+    sure = master.expect("sure_broadcast", count=1, text="Closed on Monday")
+    assert "1 clients" not in sure["text"]  # and it reads as English
+    master.press_key(sure, "btn_send_all")
     master.expect("broadcast_sent", count=1)
     client.expect("broadcast", master="Anna", text="Closed on Monday")
 

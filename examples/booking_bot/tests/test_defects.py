@@ -162,3 +162,21 @@ def test_the_two_times_of_the_hour_the_clocks_go_back_are_told_apart(world: Worl
     [b] = [b for b in sc.Scheduler(world.db).upcoming(f"m{master.id}", world.clock_now(), 3)
            if b.status == sc.BookingStatus.confirmed]
     assert b.start == datetime(2027, 10, 31, 1, 0, tzinfo=timezone.utc)  # 02:00 CET, the second 02:00
+
+
+
+def test_a_right_to_left_name_cannot_reorder_the_words_after_it(world: World) -> None:
+    # A profile name holding U+202E RIGHT-TO-LEFT OVERRIDE showed the rest of the master's line reversed, and an
+    # Arabic name took the numbers after it into its right-to-left run.
+    master, client, code = a_client_of(world, client_name="\u202eCarl")
+    world.book(client, HAIRCUT, "Sat 27.03", "10:00")
+    notice = master.expect("notice_new_booking", service="Haircut", when="Sat 27.03 10:00")
+    assert notice["text"].startswith("New booking: \u2068\u202eCarl\u2069, Haircut, Sat 27.03 10:00")
+    arabic = world.user("محمد")
+    arabic.send(f"/start {code}")
+    arabic.expect("welcome_client")
+    world.book(arabic, HAIRCUT, "Sat 27.03", "11:00")
+    assert master.expect("notice_new_booking", when="Sat 27.03 11:00")["text"].startswith(
+        "New booking: \u2068محمد\u2069, Haircut")
+    client.send("/my")  # left-to-right words are shown as they are
+    assert client.expect("client_booking")["text"] == "Sat 27.03 10:00 (Berlin time): Haircut with Anna at Salon"

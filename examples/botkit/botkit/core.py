@@ -33,6 +33,20 @@ def btn(key: str, data: str, **params: Any) -> Button:
     return (key, data, params)
 
 
+# Bidirectional classes that reorder the text around them: right-to-left letters and the explicit controls.
+BIDI = frozenset(("R", "AL", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"))
+
+
+def isolate(value: Any) -> Any:
+    """A line of text people typed (a name, a place), between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL
+    ISOLATE when it holds right-to-left letters or bidirectional controls: an Arabic name or a U+202E RIGHT-TO-LEFT
+    OVERRIDE in one then cannot reorder the time or the words shown after it. Other values are left as they are."""
+    if (isinstance(value, str) and "\n" not in value and not value.startswith("\u2068")
+            and any(unicodedata.bidirectional(ch) in BIDI for ch in value)):
+        return f"\u2068{value}\u2069"
+    return value
+
+
 class InputError(Exception):
     """Garbage input: `key` is the catalog text that explains what is expected."""
 
@@ -88,7 +102,7 @@ class BotCore:
     # ---- output: the only calls of the transport's send/edit -------------------------
 
     def t(self, user: dict, key: str, **params: Any) -> str:
-        return self.catalogs.text(user["lang"], key, **params)
+        return self.catalogs.text(user["lang"], key, **{k: isolate(v) for k, v in params.items()})
 
     def keyboard(self, user: dict, buttons: list[list[Button]] | None) -> list[list[tuple[str, str]]] | None:
         return [[(self.t(user, k, **p), data) for k, data, p in row] for row in buttons] if buttons else None

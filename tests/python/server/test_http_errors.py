@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from starlette.requests import Request
 
 import slotcraft as sc
 import slotcraft.server as server
-from conftest import build_salon
+from conftest import _postgres_uri, _psql, build_salon
 from slotcraft.server.routing import MAX_BODY_BYTES
 
 from .conftest import Api, error_of
@@ -133,6 +135,40 @@ def test_the_store_failing_is_503_without_its_sql(tmp_path: Path) -> None:
     assert error_of(response, 503)["message"] == "the database is not available"
     assert "SELECT" not in response.text
     keys.close()
+
+
+@pytest.mark.skipif(_postgres_uri() is None, reason="needs the PostgreSQL test server")
+def test_the_server_tables_connect_again_after_postgresql_dropped_their_connection(
+    store_target: str, request: pytest.FixtureRequest
+) -> None:
+    """A restart or failover of PostgreSQL, or pg_terminate_backend, ends the connection of the
+    server's own tables (API keys, ...): the call that meets it is a 503, the next ones work again,
+    as the store's own calls do, rather than every later call being a 503 until a restart."""
+    if not store_target.startswith("postgresql://"):
+        pytest.skip("PostgreSQL only: the other databases keep their connections")
+    uri = _postgres_uri()
+    assert uri is not None
+    scheduler = build_salon(store_target)
+    keys = server.ApiKeys(scheduler)
+    request.addfinalizer(keys.close)
+    http = TestClient(server.create_app(scheduler, keys))
+    admin = {"Authorization": f"Bearer {keys.create('ops', 'admin')[1]}"}
+    assert http.get("/v1/locations", headers=admin).status_code == 200
+    ((pid,),) = keys.db.run("SELECT pg_backend_pid()")
+    _psql(uri, f"SELECT pg_terminate_backend({pid})")
+    deadline = time.monotonic() + 10
+    while _backend_alive(uri, pid):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    first = http.get("/v1/locations", headers=admin)
+    assert first.status_code in (200, 503), first.text
+    assert [http.get("/v1/locations", headers=admin).status_code for _ in range(3)] == [200, 200, 200]
+
+
+def _backend_alive(uri: str, pid: int) -> bool:
+    found = subprocess.run(["psql", "-qtA", uri, "-c", f"SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}"],
+                           check=True, capture_output=True, text=True)
+    return found.stdout.strip() != "0"
 
 
 class Broken:

@@ -24,33 +24,55 @@ log = logging.getLogger(__name__)
 
 class ServerDb:
     """One connection to the database `scheduler` keeps its data in, shared by
-    the threads of one process (a lock serialises statements)."""
+    the threads of one process (a lock serialises statements). On PostgreSQL a
+    connection the server ended (a restart, a failover, pg_terminate_backend)
+    fails the call that meets it with a 503 and is opened anew by the next call,
+    as the store's own connections are."""
 
     def __init__(self, scheduler: sc.Scheduler, schema: Sequence[str] = ()) -> None:
-        target = scheduler.store.target
-        self.postgres = target.startswith(("postgresql://", "postgres://"))
+        self._target = scheduler.store.target
+        self.postgres = self._target.startswith(("postgresql://", "postgres://"))
         self._lock = threading.Lock()
+        self._closed = False
         self._db: Any
         self._db_errors: tuple[type[Exception], ...]
         if self.postgres:
             import psycopg2  # Debian's python3-psycopg2
 
-            self._db, self._db_errors = psycopg2.connect(target), (psycopg2.Error,)
-            self._db.autocommit = True
+            self._db_errors = (psycopg2.Error,)
+            self._db = self._connect_postgres()
         else:
-            path = ":memory:" if target == "memory:" else target
+            path = ":memory:" if self._target == "memory:" else self._target
             self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             self._db_errors = (sqlite3.Error,)
         for statement in schema:
             self.run(statement)
 
+    def _connect_postgres(self) -> Any:
+        import psycopg2
+
+        db = psycopg2.connect(self._target)
+        db.autocommit = True
+        return db
+
     def close(self) -> None:
+        self._closed = True
         self._db.close()
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A cursor of the connection, under the lock; a 503 when the database fails."""
+        with self._lock, self._failing_as_503():
+            # psycopg2 marks a connection the server ended as closed; one closed by close() stays so.
+            if self.postgres and self._db.closed and not self._closed:
+                self._db = self._connect_postgres()
+            with closing(self._db.cursor()) as cursor:
+                yield cursor
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Runs one statement in its own transaction; its rows, if it returns any.
         A failing database is a 503 that does not quote the SQL."""
-        with self._lock, self._failing_as_503(), closing(self._db.cursor()) as cursor:
+        with self._cursor() as cursor:
             return Transaction(cursor, self.postgres).run(sql, params)
 
     @contextmanager
@@ -59,7 +81,7 @@ class ServerDb:
         It starts as a writer (SQLite: `BEGIN IMMEDIATE`), so two processes that
         read and then update the same rows take turns; on PostgreSQL lock the rows
         read with `FOR UPDATE` (`Transaction.for_update`)."""
-        with self._lock, self._failing_as_503(), closing(self._db.cursor()) as cursor:
+        with self._cursor() as cursor:
             cursor.execute("BEGIN" if self.postgres else "BEGIN IMMEDIATE")
             try:
                 yield Transaction(cursor, self.postgres)

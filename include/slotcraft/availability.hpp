@@ -131,6 +131,12 @@ struct slot {
     friend bool operator==(const slot&, const slot&) = default;
 };
 
+/// The most free starts (one resource at one start) a query's answer may
+/// hold at once. Beyond it the query is refused on `query` before its answer
+/// exhausts memory: 366 days at a one-minute step are 527,040 starts a
+/// resource, so ten resources reach it (docs/semantics.md).
+inline constexpr std::size_t max_answer_starts = 5'000'000;
+
 /// The free slots of a query with each slot's resources given as positions
 /// in `slot_query::resources`, all kept in one array: the answer of
 /// `find_slots` without copying a resource id per slot.
@@ -273,6 +279,7 @@ private:
     for (instant span_start = query.from; span_start < query.to; span_start += span_length, span_length *= 2) {
         const interval span{span_start, std::min(query.to, span_start + span_length)};
         listed.clear();
+        std::size_t held = out.members.size();  // this span's free lists and the answer so far
         detail::smallest_starts first_starts(early_limit);
         bool all_free_somewhere = true;
         for (std::size_t i = 0; i < n && all_free_somewhere; ++i) {
@@ -282,6 +289,11 @@ private:
             if (view) view->reset(query.resources[i], starts, offsets[i]);
             else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i], query.asker());
             view->free_starts(query.seats, free[i], scratch, per_resource, bound);
+            held += free[i].size();
+            if (held > max_answer_starts)
+                reject("query", fmt::format("the answer would hold more than {} free starts (a resource at a start); "
+                                            "ask for fewer resources, a shorter range, a larger step or a limit",
+                                            max_answer_starts));
             next[i] = 0;
             if (early_limit > 0)
                 for (const free_start& f : free[i]) first_starts.add(f.start);

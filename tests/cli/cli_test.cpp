@@ -619,6 +619,24 @@ TEST_CASE("--db schedule set: a day given twice in one --week, or a date given t
     CHECK(salon.audit_size() == before);
 }
 
+TEST_CASE("a query whose answer would hold more than five million free starts is refused on query, not killed") {
+    json q = query();
+    q["from"] = "2026-03-02T00:00:00Z";
+    q["to"] = "2027-03-01T00:00:00Z";
+    q["service"] = {{"id", "cut"}, {"duration", 1}, {"step", 1}};
+    const json day = json::array({json::array({"00:00", "24:00"})});
+    q["resources"] = json::array();
+    for (int i = 0; i < 11; ++i)
+        q["resources"].push_back({{"id", "r" + std::to_string(i)}, {"timezone", "UTC"},
+                                  {"weekly", {{"mon", day}, {"tue", day}, {"wed", day}, {"thu", day}, {"fri", day},
+                                              {"sat", day}, {"sun", day}}}});
+    const outcome r = run("slots", q.dump());
+    CHECK(r.status == 2);
+    const json answer = json::parse(r.out, nullptr, false);
+    REQUIRE_MESSAGE(answer.is_object(), (r.out + r.err));
+    CHECK(answer["error"]["field"] == "query");
+}
+
 TEST_CASE("the CLI reads at most 16 MiB of a file or stdin, and a folder is refused as a file") {
     const fs::path dir = fs::temp_directory_path() / ("slotcraft-cli-dir-" + std::to_string(::getpid()));
     fs::create_directories(dir);

@@ -90,6 +90,28 @@ TEST_CASE("limit 0 or no limit means every slot, and a negative limit is refused
     CHECK(test::refused_field(q) == "limit");
 }
 
+TEST_CASE("an answer of more free starts than max_answer_starts is refused naming the query, and a limit answers it") {
+    // Eleven people open all year at a one-minute step: 11 x 525,600 starts. It used
+    // to be computed whole, until memory ran out (the OOM killer ends such a process).
+    json q = test::base_query();
+    q["now"] = "2026-01-01T00:00:00Z";
+    q["from"] = "2026-01-01T00:00:00Z";
+    q["to"] = "2027-01-01T00:00:00Z";
+    q["service"] = {{"id", "s"}, {"duration", 1}, {"step", 1}};
+    const json day = test::hours({{"00:00", "24:00"}});
+    q["resources"] = json::array();
+    for (int i = 0; i < 11; ++i)
+        q["resources"].push_back({{"id", fmt::format("r{}", i)}, {"timezone", "UTC"},
+                                  {"weekly", {{"mon", day}, {"tue", day}, {"wed", day}, {"thu", day}, {"fri", day},
+                                              {"sat", day}, {"sun", day}}}});
+    CHECK(test::refused_field(q) == "query");
+    q["limit"] = 3;
+    CHECK(test::slots_of(q).size() == 3);
+    q["limit"] = 0;
+    while (q["resources"].size() > 1) q["resources"].erase(1);  // one person: 525,600 slots, within the bound
+    CHECK(test::slots_of(q).size() == 525'600);
+}
+
 TEST_CASE("the slot table names each slot's resources by their position in the query") {
     const slot_query q = query_from_json(mixed_team("any"));
     const slot_table table = find_slot_table(q);

@@ -109,6 +109,11 @@ booking_record scheduler::reschedule(std::string_view booking_id, instant new_st
                                             std::string(location.empty() ? std::string_view(b.location) : location),
                                             now, &locks);
         b.attendance = attendance_status::unmarked;  // a mark was for the old time
+        member_choice members_now;
+        for (const booking_record& m : group.members)
+            if (m.status != booking_status::cancelled) members_now.emplace(m.pool, m.resource);
+        b.updated_at = group.main.updated_at;
+        if (b == group.main && members_now == chosen) return b;  // moved to where it is: no change, nothing written
         b.updated_at = now;
         update_recorded(tx, b, now, actor, "reschedule", before);
         if (b.time.start != old_start) tx.forget_reminders(b.id);  // and so were its reminders

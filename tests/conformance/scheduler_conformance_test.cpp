@@ -199,6 +199,11 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         REQUIRE(boris_rooms.size() == 1);
         CHECK(boris_rooms.front().group == boris.id);
         CHECK(boris_rooms.front().time == moved.time);
+        // Moving him to where he is changes nothing: nothing is written, his room booking included.
+        const auto entries = s.audit(0, 10000).size();
+        CHECK(s.reschedule(boris.id, monday_0900 + 5h, now + 1min) == *s.booking(boris.id));
+        CHECK(s.audit(0, 10000).size() == entries);
+        CHECK(s.upcoming("room-1", monday_0900 + 5h, 1) == boris_rooms);
 
         // Moving the room booking's id moves its whole group; it stays in room 1 where it is free.
         const booking_record carol_room = s.upcoming("room-1", at_0900, 1).front();
@@ -825,6 +830,18 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
             });
         for (std::thread& t : workers) t.join();
         CHECK(winners == 1);
+    }
+
+    SUBCASE("a move to where a booking already is changes nothing and writes no audit entry") {
+        const booking_record b = s.book(cut_at(monday_0900), now);  // audited once (a tester saw a second, equal entry)
+        const auto entries = s.audit(0, 10000).size();
+        const booking_record same = s.reschedule(b.id, monday_0900, now + 1min);
+        CHECK(same == b);
+        CHECK(*s.booking(b.id) == b);
+        CHECK(s.audit(0, 10000).size() == entries);
+        // An hour later it is a move, and written.
+        CHECK(s.reschedule(b.id, monday_0900 + 1h, now + 1min).updated_at == now + 1min);
+        CHECK(s.audit(0, 10000).size() == entries + 1);
     }
 
     SUBCASE("the audit log records every mutation in order, with before and after") {

@@ -97,6 +97,20 @@ def test_a_time_refused_says_why_in_plain_words(world: World) -> None:
     assert b.start == datetime(2027, 3, 27, 9, 0, tzinfo=timezone.utc)  # not moved
 
 
+def test_a_class_whose_last_seat_went_meanwhile_says_so_not_that_the_time_was_taken(world: World) -> None:
+    master, client, code = a_client_of(world, ("Yoga; 60; seats 2",))
+    old_list = times_on(client, "Yoga, 60 min", "Sat 27.03")
+    for name in ("Dora", "Emil"):  # the two seats of 10:00 go while Carl looks at the list
+        other = world.user(name)
+        other.send(f"/start {code}")
+        other.expect("welcome_client")
+        world.book(other, "Yoga, 60 min", "Sat 27.03", "10:00")
+    client.press(old_list, "10:00")
+    client.expect("refused_no_seats")  # was "that time has just been taken"
+    fresh = [t for t, _ in buttons(client.expect("pick_time", wd="Sat", date="27.03"))]
+    assert "10:00" not in fresh and "11:00" in fresh
+
+
 def test_a_clients_booking_names_the_masters_time_zone_wherever_it_is_shown(world: World) -> None:
     """The client may be anywhere: the booking, /my, the reminder and the master's notices say whose time it is,
     as the list of times and the confirm card do."""

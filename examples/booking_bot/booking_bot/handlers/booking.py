@@ -20,9 +20,10 @@ log = logging.getLogger("booking_bot")
 
 router = Router("booking")
 
-# Why slotcraft refused a time, in plain words: the first of these reasons it gave; any other (busy, a buffer,
-# no seat left) is "just taken".
+# Why slotcraft refused a time, in plain words: the first of these reasons it gave; any other (busy, a buffer)
+# is "just taken".
 REFUSALS = (
+    (sc.ReasonCode.no_seats, "refused_no_seats"),
     (sc.ReasonCode.time_off, "refused_time_off"),
     (sc.ReasonCode.outside_hours, "refused_hours"),
     (sc.ReasonCode.on_break, "refused_break"),

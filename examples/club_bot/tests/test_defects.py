@@ -8,14 +8,28 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import slotcraft as sc
-from conftest import START, Club, buttons
+from conftest import START, Club, ClubUser, buttons
 
 
-def test_a_client_cannot_cancel_a_lesson_once_it_began_or_inside_the_cut_off(club: Club) -> None:
+def anna_teaches_yoga(club: Club) -> tuple[ClubUser, ClubUser, str]:
+    """A running bot; Anna teaches Yoga (2 seats); Ann, a client. Anna, Ann and Anna's teacher id."""
     club.bot()
     anna, ann = club.user("Anna"), club.user("Ann")
     yoga = club.add_subject("Yoga", 2)
-    club.teach(club.add_teacher(anna), yoga)
+    t_anna = club.add_teacher(anna)
+    club.teach(t_anna, yoga)
+    return anna, ann, t_anna
+
+
+def ann_picks_yoga_with_anna(ann: ClubUser) -> None:
+    """Ann starts booking and picks Yoga and Anna; the days are shown next."""
+    ann.send("/book")
+    ann.press(ann.expect("pick_subject"), "Yoga")
+    ann.press(ann.expect("pick_teacher"), "Anna")
+
+
+def test_a_client_cannot_cancel_a_lesson_once_it_began_or_inside_the_cut_off(club: Club) -> None:
+    anna, ann, _ = anna_teaches_yoga(club)
     # Saturday 27 March 12:00 UTC is 13:00 in Berlin: Monday 10:00 and 11:00 are two days away.
     club.book(ann, "Yoga", "Anna", "Mon 29.03", "10:00 (2 left)")
     club.book(ann, "Yoga", "Anna", "Mon 29.03", "11:00 (2 left)")
@@ -53,13 +67,8 @@ def test_a_client_cannot_cancel_a_lesson_once_it_began_or_inside_the_cut_off(clu
 
 
 def test_the_confirm_card_loses_its_buttons_once_booked(club: Club) -> None:
-    club.bot()
-    anna, ann = club.user("Anna"), club.user("Ann")
-    yoga = club.add_subject("Yoga", 2)
-    club.teach(club.add_teacher(anna), yoga)
-    ann.send("/book")
-    ann.press(ann.expect("pick_subject"), "Yoga")
-    ann.press(ann.expect("pick_teacher"), "Anna")
+    anna, ann, _ = anna_teaches_yoga(club)
+    ann_picks_yoga_with_anna(ann)
     ann.press(ann.expect("pick_day"), "Mon 29.03")
     ann.press(ann.expect("pick_time"), "10:00 (2 left)")
     card = ann.expect("confirm_booking")
@@ -220,14 +229,8 @@ def test_unticking_a_booked_time_asks_first_and_the_client_is_told(club: Club) -
 
 
 def test_an_older_confirm_card_does_not_book_the_time_held_since(club: Club) -> None:
-    club.bot()
-    anna, ann = club.user("Anna"), club.user("Ann")
-    yoga = club.add_subject("Yoga", 2)
-    t_anna = club.add_teacher(anna)
-    club.teach(t_anna, yoga)
-    ann.send("/book")
-    ann.press(ann.expect("pick_subject"), "Yoga")
-    ann.press(ann.expect("pick_teacher"), "Anna")
+    anna, ann, t_anna = anna_teaches_yoga(club)
+    ann_picks_yoga_with_anna(ann)
     ann.press(ann.expect("pick_day"), "Mon 29.03")
     times = ann.expect("pick_time")
     ann.press(times, "10:00 (2 left)")
@@ -247,11 +250,7 @@ def test_an_older_confirm_card_does_not_book_the_time_held_since(club: Club) -> 
 
 
 def test_cancel_with_nothing_in_progress_does_not_say_cancelled(club: Club) -> None:
-    club.bot()
-    anna, ann = club.user("Anna"), club.user("Ann")
-    yoga = club.add_subject("Yoga", 2)
-    t_anna = club.add_teacher(anna)
-    club.teach(t_anna, yoga)
+    anna, ann, t_anna = anna_teaches_yoga(club)
     club.book(ann, "Yoga", "Anna", "Mon 29.03", "10:00 (2 left)")
     ann.send("/cancel")  # she means her lesson: "Cancelled." told her it was, and it was not
     ann.expect("nothing_to_stop")
@@ -261,13 +260,8 @@ def test_cancel_with_nothing_in_progress_does_not_say_cancelled(club: Club) -> N
 
 
 def test_a_day_or_a_time_typed_instead_of_pressed_is_no_question_for_support(club: Club) -> None:
-    club.bot()
-    anna, ann = club.user("Anna"), club.user("Ann")
-    yoga = club.add_subject("Yoga", 2)
-    club.teach(club.add_teacher(anna), yoga)
-    ann.send("/book")
-    ann.press(ann.expect("pick_subject"), "Yoga")
-    ann.press(ann.expect("pick_teacher"), "Anna")
+    anna, ann, _ = anna_teaches_yoga(club)
+    ann_picks_yoga_with_anna(ann)
     ann.expect("pick_day")
     ann.send("monday")  # Saturday today: Monday 29.03, as its button
     ann.expect("pick_time", day="Mon 29.03")

@@ -21,7 +21,7 @@
 // scheduler returned, so a killed worker has printed only committed changes:
 //   OK <booking id>                 the booking (or the confirm of its hold) committed
 //   HOLD <booking id>               the hold committed; its confirm follows
-//   MOVE <booking id> <start>       the reschedule committed; start in seconds since the epoch
+//   MOVE <booking id> <start>       the reschedule to another start committed; start in seconds since the epoch
 //   REFUSED <reason> [<booking>]    booking_refused, with the booking in the way if any
 //   CANCEL <booking id>             the cancellation committed
 // and, when all threads are done, one summary line:
@@ -131,6 +131,7 @@ void work(shared_state& state, unsigned thread_index) {
     struct own_booking {
         std::string id;
         std::string service;
+        instant start;  // where it is now
     };
     std::vector<own_booking> mine;  // this thread's bookings that are not cancelled
     // A start for `service` on the hot day (for a cut with --random-times, a
@@ -169,7 +170,7 @@ void work(shared_state& state, unsigned thread_index) {
                 continue;
             }
             if (state.moves && !mine.empty() && pick(rng, 4) == 0) {
-                const own_booking& own = mine[pick(rng, mine.size())];
+                own_booking& own = mine[pick(rng, mine.size())];
                 const instant to = start_for(own.service);
                 const auto started = std::chrono::steady_clock::now();
                 try {
@@ -177,7 +178,9 @@ void work(shared_state& state, unsigned thread_index) {
                     state.timed(thread_index, started);
                     if (moved.id != own.id || moved.status != booking_status::confirmed || moved.time.start != to)
                         throw std::runtime_error("reschedule of " + own.id + " returned an unexpected booking");
-                    emit(stdout, "MOVE " + own.id + " " + std::to_string(to.time_since_epoch().count()));
+                    // A move to where the booking is changes nothing and is not audited: not a MOVE.
+                    if (to != own.start) emit(stdout, "MOVE " + own.id + " " + std::to_string(to.time_since_epoch().count()));
+                    own.start = to;
                 } catch (const booking_refused& e) {
                     state.timed(thread_index, started);
                     refused(e);
@@ -215,7 +218,7 @@ void work(shared_state& state, unsigned thread_index) {
                 state.timed(thread_index, started);
                 if (b.status != booking_status::confirmed || b.time.start != request.start)
                     throw std::runtime_error("book returned an unexpected booking " + b.id);
-                mine.push_back({b.id, request.service});
+                mine.push_back({b.id, request.service, b.time.start});
                 emit(stdout, "OK " + b.id);
             } catch (const booking_refused& e) {
                 state.timed(thread_index, started);

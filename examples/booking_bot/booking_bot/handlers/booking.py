@@ -118,17 +118,20 @@ class Booking:
         r = self.s.resource(master_id)
         several = r is not None and len(r.schedules) > 1
         buttons: list[Button] = []
+        offered: list[tuple[str, str]] = []  # (HH:MM, the button's data): what typing a time presses
         for s in slots[:40]:
             data = f"{prefix}:{int(s.start.timestamp())}:{self.place_key(master_id, s.location)}"
-            at = zones.wall_time(s.start.astimezone(zone))
+            local = s.start.astimezone(zone)
+            at = zones.wall_time(local)
             buttons.append(btn("time_place_button", data, time=at, place=self.place_name(s.location)) if several
                            else btn("time_button", data, time=at))
+            offered.append((local.strftime("%H:%M"), data))
         width = 2 if several else 4
         rows = [buttons[i : i + width] for i in range(0, len(buttons), width)] + [[btn("btn_other_day", back)]]
         # The times are the master's wall times; the client may be anywhere, so the zone is named.
         self.say(user, "pick_time", rows, wd=self.t(user, f"wd_{day.weekday()}"), date=day.strftime("%d.%m"),
                  city=zones.city(zone.key, user["lang"]))
-        picks.remember_times(self, user, [(b[2]["time"][:5], b[1]) for b in buttons])  # typed, they count
+        picks.remember_times(self, user, offered)  # typed, they count
 
     def require_client(self, user: dict) -> str | None:
         user.update(self.reload(user))

@@ -125,3 +125,19 @@ TEST_CASE("windows of neighbouring dates that overlap each keep their grid") {
     CHECK(starts_of(q) == Starts{"2026-03-02T23:00:00Z", "2026-03-03T00:00:00Z", "2026-03-03T00:30:00Z",
                                  "2026-03-03T01:00:00Z", "2026-03-03T01:30:00Z"});
 }
+
+TEST_CASE("a slot built from its members with braces equals the one find_slots lists, and an empty slot has none") {
+    json q = base_query();
+    q["service"] = {{"duration", 30}};
+    q["resources"][0]["weekly"]["mon"] = test::hours({{"09:00", "09:30"}});
+    const std::vector<slot> listed = test::slots_of(q);
+    REQUIRE(listed.size() == 1);
+    const std::string& id = q["resources"][0]["id"].get_ref<const std::string&>();
+    CHECK(listed[0] == slot{{test::at("2026-03-02T09:00:00Z"), test::at("2026-03-02T09:30:00Z")}, {id}, 1});
+    CHECK_FALSE(listed[0] == slot{{test::at("2026-03-02T09:00:00Z"), test::at("2026-03-02T09:30:00Z")}, {id}, 2});
+    const slot empty;
+    CHECK(empty.time == interval{});
+    CHECK(empty.resources.empty());
+    CHECK(empty.seats_left == 0);
+    CHECK(empty.pools.empty());
+}

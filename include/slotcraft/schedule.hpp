@@ -11,10 +11,12 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace slotcraft {
@@ -122,17 +124,41 @@ struct open_time {
     interval_set time_off;        ///< the resource's time off
 };
 
+namespace detail {
+
+/// `dates_touching` for a `zone` or its `zone_offsets`.
+template <class Zone>
+std::pair<local_date, local_date> dates_touching(const Zone& tz, interval span) {
+    constexpr std::chrono::hours whole_day{24};
+    local_date first = tz.date_of(span.start) - date::days{1};
+    local_date last = tz.date_of(span.end);
+    // The clock jumped in the day before `span.start`: a range can end past a
+    // skipped day, up to 24 h later (SPEC §1: a wall time in a gap moves later).
+    if (tz.to_local(span.start) - tz.to_local(span.start - whole_day) != whole_day)
+        first = std::min(first, tz.date_of(span.start - whole_day));
+    // The clock went back in the day before `span.end`: a later date's range
+    // can begin at its earlier instant, before `span.end` (SPEC §1: overlap).
+    if (tz.to_local(span.end) - tz.to_local(span.end - whole_day) != whole_day)
+        last = std::max(last, tz.date_of(span.end + whole_day));
+    return {first, last};
+}
+
+}  // namespace detail
+
 /// The local dates whose hours can touch `span`: from the day before the
 /// local date of `span.start` (its overnight ranges reach into that date) to
 /// the local date of `span.end`. A date's ranges and breaks lie within its
 /// own and the next local day, so earlier dates end by the local midnight
-/// at or before `span.start` and later ones begin after `span.end`.
+/// at or before `span.start` and later ones begin after `span.end`, unless
+/// the clock jumped in the day before either end (by up to a day, as
+/// Kiritimati's did in 1994 and Alaska's in 1867); then the dates reach a
+/// day further that way.
 [[nodiscard]] inline std::pair<local_date, local_date> dates_touching(const zone& tz, interval span) {
-    return {tz.date_of(span.start) - date::days{1}, tz.date_of(span.end)};
+    return detail::dates_touching(tz, span);
 }
 /// As above, with the zone's offsets already read.
 [[nodiscard]] inline std::pair<local_date, local_date> dates_touching(const zone_offsets& tz, interval span) {
-    return {tz.date_of(span.start) - date::days{1}, tz.date_of(span.end)};
+    return detail::dates_touching(tz, span);
 }
 
 /// Computes the open time of `rules` for every local date that can touch

@@ -145,3 +145,35 @@ TEST_CASE("Lord Howe's 30-minute gap shortens the night by half an hour") {
     CHECK(starts.front() == "2026-10-03T14:30:00Z");
     CHECK(starts.back() == "2026-10-03T16:30:00Z");
 }
+
+TEST_CASE("a range ending in the day Kiritimati skipped is open to a query that starts after the skip") {
+    // Friday 1994-12-30 20:00 to 09:59 on the skipped Saturday: the end moves
+    // later by the 24-hour gap (SPEC §1), to 1995-01-01 09:59 local, 19:59Z.
+    json q = base_query("Pacific/Kiritimati");
+    q["now"] = "1994-12-01T00:00:00Z";
+    q["from"] = "1994-12-31T12:00:00Z";
+    q["to"] = "1994-12-31T20:00:00Z";
+    q["service"] = {{"id", "svc"}, {"duration", 60}};
+    q["resources"][0]["weekly"]["fri"] = test::hours({{"20:00", "09:59"}});
+    const Starts after_the_skip{"1994-12-31T12:00:00Z", "1994-12-31T13:00:00Z", "1994-12-31T14:00:00Z",
+                                "1994-12-31T15:00:00Z", "1994-12-31T16:00:00Z", "1994-12-31T17:00:00Z",
+                                "1994-12-31T18:00:00Z"};
+    CHECK(starts_of(q) == after_the_skip);
+    CHECK(test::reasons_at(q, "1994-12-31T12:00:00Z").empty());
+    q["from"] = "1994-12-31T05:00:00Z";  // the same range seen from before the skip
+    const Starts whole = starts_of(q);
+    CHECK(Starts(whole.end() - 7, whole.end()) == after_the_skip);
+}
+
+TEST_CASE("a date Alaska's clock went back into begins at its earlier instant, before a query's end") {
+    // Sitka went from +14:58:47 to -09:01:13 at 15:30:00 local on 1867-10-19, back
+    // to 15:30 on the 18th: Saturday the 19th's 09:00 first came before the change
+    // (1867-10-18T18:01:13Z), so its range holds starts after the change too.
+    json q = base_query("America/Sitka");
+    q["now"] = "1867-01-01T00:00:00Z";
+    q["from"] = "1867-10-19T02:00:00Z";
+    q["to"] = "1867-10-19T02:30:00Z";
+    q["resources"][0]["weekly"]["sat"] = test::hours({{"09:00", "17:00"}});
+    CHECK(starts_of(q) == Starts{"1867-10-19T02:01:13Z"});
+    CHECK(test::reasons_at(q, "1867-10-19T02:01:13Z").empty());
+}

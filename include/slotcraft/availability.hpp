@@ -139,10 +139,11 @@ struct slot {
     friend bool operator==(const slot&, const slot&) = default;
 };
 
-/// The most free starts (one resource at one start) a query's answer may
-/// hold at once. Beyond it the query is refused on `query` before its answer
-/// exhausts memory: 366 days at a one-minute step are 527,040 starts a
-/// resource, so ten resources reach it (docs/semantics.md).
+/// The most free starts (one resource, or one free member of a pool, at one
+/// start) a query's answer may hold at once. Beyond it the query is refused
+/// on `query` before its answer exhausts memory: 366 days at a one-minute
+/// step are 527,040 starts a resource, so ten resources reach it
+/// (docs/semantics.md).
 inline constexpr std::size_t max_answer_starts = 5'000'000;
 
 /// The free slots of a query with each slot's resources given as positions
@@ -269,11 +270,19 @@ private:
     };
 
     slot_table out;
+    std::size_t held = 0;  // the span's free lists and the answer so far
+    const auto refuse_large_answer = [] {
+        reject("query", fmt::format("the answer would hold more than {} free starts (a resource or a pool's member "
+                                    "at a start); ask for fewer resources, a shorter range, a larger step or a limit",
+                                    max_answer_starts));
+    };
     // Whether every pool has a free member at the row's start; if so, they are recorded for it.
     const auto pools_allow = [&](slot_table::row& row) {
         if (!pools) return true;
         row.pool_first = static_cast<std::uint32_t>(out.pool_members.size());
-        return pools->free_at(row.time.start, out.pool_members, out.pool_counts);
+        if (!pools->free_at(row.time.start, out.pool_members, out.pool_counts)) return false;
+        if (held + out.pool_members.size() > max_answer_starts) refuse_large_answer();
+        return true;
     };
     std::vector<std::vector<free_start>> free(n);
     std::vector<instant> scratch;
@@ -287,7 +296,7 @@ private:
     for (instant span_start = query.from; span_start < query.to; span_start += span_length, span_length *= 2) {
         const interval span{span_start, std::min(query.to, span_start + span_length)};
         listed.clear();
-        std::size_t held = out.members.size();  // this span's free lists and the answer so far
+        held = out.members.size();
         detail::smallest_starts first_starts(early_limit);
         bool all_free_somewhere = true;
         for (std::size_t i = 0; i < n && all_free_somewhere; ++i) {
@@ -298,10 +307,7 @@ private:
             else view.emplace(query.resources[i], query.asked, query.now, starts, offsets[i], query.asker());
             view->free_starts(query.seats, free[i], scratch, per_resource, bound);
             held += free[i].size();
-            if (held > max_answer_starts)
-                reject("query", fmt::format("the answer would hold more than {} free starts (a resource at a start); "
-                                            "ask for fewer resources, a shorter range, a larger step or a limit",
-                                            max_answer_starts));
+            if (held > max_answer_starts) refuse_large_answer();
             next[i] = 0;
             if (early_limit > 0)
                 for (const free_start& f : free[i]) first_starts.add(f.start);

@@ -112,6 +112,28 @@ TEST_CASE("an answer of more free starts than max_answer_starts is refused namin
     CHECK(test::slots_of(q).size() == 525'600);
 }
 
+TEST_CASE("the free members of a pool count towards max_answer_starts, and a limit still answers") {
+    // One person open all year at a one-minute step with a pool of twenty rooms
+    // open as long: 525,600 slots of twenty free rooms each. The rooms were not
+    // counted, so such a query ran until memory ran out.
+    json q = test::base_query();
+    q["now"] = "2026-01-01T00:00:00Z";
+    q["from"] = "2026-01-01T00:00:00Z";
+    q["to"] = "2027-01-01T00:00:00Z";
+    q["service"] = {{"id", "s"}, {"duration", 1}, {"step", 1}};
+    const json day = test::hours({{"00:00", "24:00"}});
+    const json all_week = {{"mon", day}, {"tue", day}, {"wed", day}, {"thu", day}, {"fri", day}, {"sat", day}, {"sun", day}};
+    q["resources"] = json::array({{{"id", "anna"}, {"timezone", "UTC"}, {"weekly", all_week}}});
+    json rooms = json::array();
+    for (int i = 0; i < 20; ++i) rooms.push_back({{"id", fmt::format("room{}", i)}, {"timezone", "UTC"}, {"weekly", all_week}});
+    q["pools"] = json::array({{{"id", "rooms"}, {"resources", rooms}}});
+    CHECK(test::refused_field(q) == "query");
+    q["limit"] = 3;
+    const std::vector<slot> first = test::slots_of(q);
+    REQUIRE(first.size() == 3);
+    CHECK(first[0].pools.at(0).members.size() == 20);
+}
+
 TEST_CASE("the slot table names each slot's resources by their position in the query") {
     const slot_query q = query_from_json(mixed_team("any"));
     const slot_table table = find_slot_table(q);

@@ -332,6 +332,10 @@ public:
         }
         return true;
     };
+    // nlohmann's reader ends the text at a NUL byte and would take what
+    // follows as absent; JSON allows none outside an escape (RFC 8259 §7).
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        reject(field, fmt::format("is not valid JSON: a NUL byte at offset {}", nul));
     auto document = nlohmann::json::parse(text, track, false);
     if (document.is_discarded()) reject(field, "is not valid JSON");
     if (!repeated.empty()) reject(repeated, "is given twice in one object; give each member once");

@@ -103,6 +103,18 @@ TEST_CASE("a JSON query naming a member twice is refused naming its path, whiche
     CHECK(answer["error"]["field"] == "service.duration");
 }
 
+TEST_CASE("a JSON query followed by a NUL byte and more text is refused naming the query, as any trailing text is") {
+    const std::string text = query().dump();
+    REQUIRE(run("slots", text).status == 0);
+    for (const std::string& tail : {std::string("\0garbage", 8), std::string(" x")}) {
+        const outcome r = run("slots", text + tail);  // the NUL ended nlohmann's reading: 0 and slots
+        CHECK(r.status == 2);
+        const json answer = json::parse(r.out, nullptr, false);
+        REQUIRE_MESSAGE(answer.is_object(), (r.out + r.err));
+        CHECK(answer["error"]["field"] == "query");
+    }
+}
+
 TEST_CASE("explain names the booking in the way") {
     const outcome r = run("explain --start 2026-03-02T08:30:00Z", query().dump());
     REQUIRE(r.status == 0);
@@ -576,6 +588,8 @@ TEST_CASE("--db --json: a usage error is JSON on stdout naming the option, as ev
              {"service add hex --duration 30 --buffer-after 0x0F", "buffer-after"},
              {"service add hex", "duration"},
              {"client add", "id"},
+             {"book cut anna 2026-03-02T08:00:00Z --seats 99999999999", "seats"},  // past an int
+             {"service add big --duration 30 --capacity 99999999999", "capacity"},
              {"bogus", ""}}) {
         CAPTURE(args);
         const json error = salon.refusal(args, 64);  // stdout was empty

@@ -7,6 +7,7 @@ a negative or fractional duration, an empty id, ... all name what was wrong.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -169,6 +170,8 @@ CASES: list[Case] = [
     ("Query.from_dict: bytes value", lambda s: sc.Query.from_dict(query(mode=b"any")), sc.InvalidArgument, "mode"),
     ("Query.from_dict: int keys", lambda s: sc.Query.from_dict(query(service={1: 2})), sc.InvalidArgument, "service"),
     ("Query.from_json: not JSON", lambda s: sc.Query.from_json("{not json"), sc.InvalidArgument, "query"),
+    ("Query.from_json: JSON, a NUL and more text", lambda s: sc.Query.from_json(json.dumps(QUERY) + "\x00{{{"), sc.InvalidArgument, "query"),
+    ("find_slots: JSON, a NUL and more text", lambda s: sc.find_slots(json.dumps(QUERY) + "\x00garbage"), sc.InvalidArgument, "query"),
     ("Query.from_json: not text", lambda s: sc.Query.from_json(QUERY), sc.InvalidArgument, "text"),
     ("find_slots: a list", lambda s: sc.find_slots([QUERY]), sc.InvalidArgument, "query"),
     ("find_slots: a slot would end in the year 10000", lambda s: sc.find_slots(query(**{"from": "9999-12-31T23:00:00Z", "to": "9999-12-31T23:59:59Z"})), sc.InvalidArgument, "to"),

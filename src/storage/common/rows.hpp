@@ -42,7 +42,10 @@ auto stored_value(std::string_view where, Read&& read) {
 /// that `read` refuses, is a storage failure naming `where`.
 template <class Read>
 auto decode_column(const std::string& text, std::string_view where, Read&& read) {
-    const nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    // nlohmann's reader would end the text at a NUL byte.
+    const bool has_nul = text.find('\0') != std::string::npos;
+    const nlohmann::json value = has_nul ? nlohmann::json(nlohmann::json::value_t::discarded)
+                                         : nlohmann::json::parse(text, nullptr, false);
     if (value.is_discarded()) throw error(error_category::storage, "", fmt::format("corrupt JSON in {}", where));
     return stored_value(where, [&] { return read(value); });
 }

@@ -87,6 +87,16 @@ bool json_asked(int argc, char** argv) {
 /// The option or argument a CLI11 usage error is about, without its dashes
 /// (`--duration: ...`, `--duration is required`, `id is required`), or "".
 std::string usage_field(std::string_view message) {
+    // CLI11's "Could not convert: --seats = 99999999999" (a number out of its type's range).
+    constexpr std::string_view not_converted = "Could not convert: ";
+    if (message.starts_with(not_converted)) {
+        message.remove_prefix(not_converted.size());
+        const std::size_t end = message.find(" = ");
+        if (end == std::string_view::npos) return "";
+        message = message.substr(0, end);
+        message.remove_prefix(std::min(message.find_first_not_of('-'), message.size()));
+        return std::string(message);
+    }
     const std::size_t dashes = std::min(message.find_first_not_of('-'), std::size_t{2});
     const std::size_t end = message.find_first_of(": ", dashes);
     if (end == std::string_view::npos || end == dashes) return "";

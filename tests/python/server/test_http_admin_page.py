@@ -46,6 +46,16 @@ def test_without_its_built_libraries_the_admin_page_says_so(memory_api: Api, mon
     assert "npm ci" in refused.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("path", ["/static/%00", "/static/admin/main%00.js", "/assets/%00",
+                                  "/static/" + "x" * 300 + ".js", "/static/" + "a/" * 3000 + "main.js"],
+                         ids=["NUL", "NUL in a name", "NUL in a library's", "a name over 255 bytes",
+                              "a path over 4096 bytes"])
+def test_a_file_path_no_disk_can_hold_is_a_404_naming_path(memory_api: Api, path: str) -> None:
+    answer = memory_api.anonymous.get(path)
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["error"]["field"] == "path"
+
+
 def test_the_admin_page_is_not_part_of_the_api(memory_api: Api) -> None:
     document = memory_api.anonymous.get("/v1/openapi.json").json()
     assert "/admin" in {route.path for route in memory_api.app.routes}

@@ -45,8 +45,9 @@ def test_a_body_that_is_not_json_is_400(memory_api: Api) -> None:
     assert error_of(response, 400)["field"] == "body"
 
 
-@pytest.mark.parametrize("body", [b"[" * 200_000 + b"]" * 200_000, b'{"resource": "\xff\xfe"}'],
-                         ids=["nested 200,000 deep", "not UTF-8"])
+@pytest.mark.parametrize("body", [b"[" * 200_000 + b"]" * 200_000, b'{"resource": "\xff\xfe"}',
+                                  b'{"resource": "anna", "seats": ' + b"1" * 5000 + b"}"],
+                         ids=["nested 200,000 deep", "not UTF-8", "an integer of 5,000 digits"])
 def test_a_body_json_cannot_read_is_400_naming_body(memory_api: Api, body: bytes) -> None:
     response = memory_api.http.post(
         "/v1/bookings", content=body, headers={"Authorization": f"Bearer {memory_api.texts['admin']}",
@@ -116,6 +117,18 @@ def test_an_empty_id_in_the_path_is_400_naming_it_and_nothing_is_written(
                                        headers={"Authorization": f"Bearer {memory_api.texts['admin']}"})
     assert error_of(response, 400)["field"] == field
     assert len(memory_api.scheduler.audit()) == before
+
+
+@pytest.mark.parametrize("path", ["/v1/locations/%FF", "/v1/locations/room%C3", "/v1/locations/%ED%A0%80"],
+                         ids=["not UTF-8", "a cut UTF-8 character", "an encoded surrogate"])
+def test_an_id_in_the_path_that_is_not_utf8_is_400_naming_it_and_nothing_is_written(memory_api: Api, path: str) -> None:
+    # Decoded with replacement, %FF and %FE would both be the id U+FFFD: another record than the one sent.
+    before = len(memory_api.scheduler.audit())
+    response = memory_api.http.put(path, json={"name": "Somewhere"},
+                                   headers={"Authorization": f"Bearer {memory_api.texts['admin']}"})
+    assert error_of(response, 400)["field"] == "id"
+    assert len(memory_api.scheduler.audit()) == before
+    assert memory_api.scheduler.locations() == [memory_api.scheduler.location("salon")]
 
 
 def test_the_key_store_failing_is_503(memory_api: Api) -> None:

@@ -56,6 +56,10 @@ class BoundedRequest(Request):
                 raise ApiError(400, "nests too deep to be read", field="body") from None
             except UnicodeDecodeError:
                 raise ApiError(400, "is not UTF-8 text", field="body") from None
+            except json.JSONDecodeError:
+                raise  # FastAPI answers it, naming `body`
+            except ValueError as error:  # an integer of more digits than Python converts (4300)
+                raise ApiError(400, f"cannot be read: {error}", field="body") from None
         return self._json
 
     async def body(self) -> bytes:
@@ -76,8 +80,10 @@ class BoundedRequest(Request):
 
 def _routing_path(raw_path: bytes) -> str:
     """The path with each segment decoded on its own and `/` inside a segment (sent as %2F) written `~s`
-    (`~` itself `~~`), so that an id holding a slash stays one segment."""
-    segments = [unquote(part.decode("latin-1"), encoding="utf-8", errors="replace") for part in raw_path.split(b"/")]
+    (`~` itself `~~`), so that an id holding a slash stays one segment. A byte that is not part of a UTF-8
+    character stays a lone surrogate (`_check_path` refuses it): replaced, %FF and %FE would both name U+FFFD."""
+    segments = [unquote(part.decode("latin-1"), encoding="utf-8", errors="surrogateescape")
+                for part in raw_path.split(b"/")]
     return "/".join(part.replace("~", "~~").replace("/", "~s") for part in segments)
 
 
@@ -119,11 +125,17 @@ def _check_query(request: Request, repeatable: dict[str, bool]) -> None:
 
 
 def _check_path(request: Request) -> None:
-    """An empty segment where the path takes a parameter (`PUT /v1/locations/`) is a 400 naming it."""
+    """An empty segment where the path takes a parameter (`PUT /v1/locations/`), or one whose percent-encoded
+    bytes are not UTF-8 text (`_routing_path`), is a 400 naming it."""
     for name, value in request.path_params.items():
         if value == "":
             raise ApiError(400, "is empty: the path names no record there", field=name)
+        if isinstance(value, str) and _NOT_UTF8.search(value):
+            raise ApiError(400, "is not UTF-8 text: percent-encode the id's UTF-8 bytes", field=name)
 
+
+# What `_routing_path` leaves of a byte that is not part of a UTF-8 character.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 # A `str` path parameter as Starlette compiles it (`[^/]+`), to be matched when empty too.
 _STR_PARAMETER = re.compile(r"\(\?P<(\w+)>\[\^/\]\+\)")

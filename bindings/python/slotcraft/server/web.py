@@ -31,9 +31,13 @@ def page(html: str, *, csp: str = CONTENT_SECURITY_POLICY, status: int = 200) ->
 
 def _file_under(root: Path, relative: str, what: str) -> FileResponse:
     """The file `relative` inside `root`, never outside it (no `..`, no links out)."""
-    path = (root / relative).resolve()
-    media_type = MEDIA_TYPES.get(path.suffix)
-    if not path.is_relative_to(root.resolve()) or not path.is_file() or media_type is None:
+    try:
+        path = (root / relative).resolve()
+        found = path.is_relative_to(root.resolve()) and path.is_file()
+    except (ValueError, OSError):  # a NUL in it, or a name or path longer than the disk's
+        found = False
+    media_type = MEDIA_TYPES.get(path.suffix) if found else None
+    if media_type is None:
         raise ApiError(404, f"no {what} {relative!r}", field="path")
     return FileResponse(path, media_type=media_type, headers={"Cache-Control": "public, max-age=300",
                                                               "X-Content-Type-Options": "nosniff"})

@@ -70,6 +70,10 @@ def test_cancel_this_following_or_all(api: Api) -> None:
         (weekly(rrule="FREQ=HOURLY"), "rrule"),
         (weekly(rrule="FREQ=WEEKLY;COUNT=x"), "rrule"),
         (weekly(except_dates=["2027-13-01"]), "except_dates[0]"),
+        (weekly(except_dates=["20270316"]), "except_dates[0]"),  # pydantic read it as Unix seconds: 1970-08-23
+        (weekly(except_dates=[1]), "except_dates[0]"),
+        (weekly(except_dates=["2027-03-16", True]), "except_dates[1]"),
+        (weekly(except_dates=["2027-3-16"]), "except_dates[0]"),
         (weekly(what_is_free="yes"), "what_is_free"),
         (weekly(start="2027-03-02T09:00"), "start"),
         ({"resource": "anna", "service": "cut", "start": TUESDAY}, "rrule"),

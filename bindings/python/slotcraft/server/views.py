@@ -4,8 +4,9 @@ Free slots are written in that shape by `Scheduler.slots_json` itself."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,30 @@ class Instant(datetime):
     @classmethod
     def __modify_schema__(cls, schema: dict[str, Any]) -> None:
         schema.update(type="string", format="date-time", example="2027-03-01T08:00:00Z")
+
+
+class IsoDate(date):
+    """A calendar date written YYYY-MM-DD, and nothing else: pydantic's own `date` reads a number, or
+    text of digits such as 20270316, as Unix seconds (1970-08-23), and 2027-3-16 as a date."""
+
+    PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+    @classmethod
+    def __get_validators__(cls) -> Iterator[Callable[[object], date]]:
+        yield cls.parse
+
+    @classmethod
+    def parse(cls, value: object) -> date:
+        if not isinstance(value, str) or not cls.PATTERN.fullmatch(value):
+            raise TypeError("expected a date as text, YYYY-MM-DD, like 2027-03-16")
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"no such date: {error}") from None
+
+    @classmethod
+    def __modify_schema__(cls, schema: dict[str, Any]) -> None:
+        schema.update(type="string", format="date", example="2027-03-16")
 
 
 def local_time(t: datetime, zone: str) -> str:

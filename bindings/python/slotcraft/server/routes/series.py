@@ -4,7 +4,6 @@ one occurrence, it and the following ones, or all."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends
@@ -17,7 +16,7 @@ from ..context import Context
 from ..errors import fields_named
 from ..params import booking_path
 from ..routing import ApiRoute
-from ..views import caller_key
+from ..views import IsoDate, caller_key
 from .bookings import NewBooking, idempotency_key
 
 ROLES: Rules = {
@@ -28,7 +27,7 @@ ROLES: Rules = {
 
 class NewSeries(NewBooking):
     rrule: StrictStr
-    except_dates: list[date] = []
+    except_dates: list[IsoDate] = []
     what_is_free: StrictBool = False
 
     class Config:

@@ -154,6 +154,13 @@ def test_a_disabled_webhook_is_listed_as_disabled_and_gets_nothing(admin: Admin,
         ({"events": ["booking.created"]}, "url"),
         ({"url": "https://example.org/h", "events": ["booking.created"], "secret": "mine"}, "secret"),
         ({"url": 5, "events": ["booking.created"]}, "url"),
+        ({"url": "https://[::1/h", "events": ["booking.created"]}, "url"),
+        ({"url": "https://example.org:99999/h", "events": ["booking.created"]}, "url"),
+        ({"url": "https://example.org:https/h", "events": ["booking.created"]}, "url"),
+        ({"url": "https://exa mple.org/h", "events": ["booking.created"]}, "url"),
+        ({"url": "https://example.org/h\u0000", "events": ["booking.created"]}, "url"),
+        ({"url": "https://example.org/h", "events": ["booking.created"], "description": "bot\nforged line"},
+         "description"),
     ],
 )
 def test_a_bad_subscription_is_a_400_naming_the_field_and_nothing_is_stored(

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
@@ -92,6 +93,14 @@ def error_response(error: Exception) -> JSONResponse:
     if isinstance(error, HTTPException):
         return JSONResponse(error_body(str(error.detail)), error.status_code, headers=error.headers)
     return JSONResponse(error_body("internal error"), 500)
+
+
+def plain_text(value: str, field: str) -> str:
+    """`value`, or a 400 naming `field` when it holds a control character (NUL, a line break, an escape), as
+    slotcraft refuses them in its own names: a name is shown on pages and in terminals and logs, one line."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ApiError(400, "must not hold control characters (such as NUL or a line break)", field=field)
+    return value
 
 
 def minutes_field(value: int, field: str) -> timedelta:

@@ -21,7 +21,7 @@ from starlette.requests import Request
 import slotcraft as sc
 
 from .auth import ROLES, Principal, Role, bearer_token, unauthorized
-from .errors import ApiError
+from .errors import ApiError, plain_text
 from .serverdb import ServerDb
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS server_api_keys (
@@ -123,6 +123,7 @@ class ApiKeys:
         `staff` keys name an existing resource, `client` keys an existing client."""
         if not name.strip():
             raise ApiError(400, "give the key a name", field="name")
+        plain_text(name, "name")
         checked_role(self._scheduler, role, resource, client, roles=ROLES, holder="key")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         created = _now()

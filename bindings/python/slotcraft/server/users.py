@@ -21,7 +21,7 @@ import slotcraft as sc
 
 from .auth import Principal, Role
 from .context import Clock
-from .errors import ApiError
+from .errors import ApiError, plain_text
 from .keys import checked_role
 from .passwords import check_password, hash_password
 from .serverdb import ServerDb
@@ -122,7 +122,7 @@ def _checked_name(name: str) -> str:
         raise ApiError(400, "give the user's name", field="name")
     if len(name) > MAX_NAME_LENGTH:
         raise ApiError(400, f"a name has at most {MAX_NAME_LENGTH} characters", field="name")
-    return name
+    return plain_text(name, "name")
 
 
 class Users:

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import slotcraft as sc
 
 from .context import Clock, wall_clock
-from .errors import ApiError
+from .errors import ApiError, plain_text
 from .serverdb import ServerDb, Transaction
 from .views import local_time
 
@@ -256,10 +256,15 @@ DELIVERY_STATUSES = ("pending", "delivered", "failed")
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
     if len(url) > MAX_URL_LENGTH:
         raise ApiError(400, f"must be at most {MAX_URL_LENGTH} characters", field="url")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is not a number from 0 to 65535 raises here
+    except ValueError:  # "http://[::1/": a bracket not closed; "http://host:99999/"
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or any(ch.isspace() or not ch.isprintable() for ch in url)):  # no request can carry those
         raise ApiError(400, f"expected an http:// or https:// address, got {url!r}", field="url")
     if parts.username or parts.password:
         raise ApiError(400, "an address with a user or password in it would be stored and logged in clear",
@@ -295,6 +300,7 @@ class Webhooks:
         url, wanted = _check_url(url), _check_events(events)
         if len(description) > MAX_DESCRIPTION_LENGTH:
             raise ApiError(400, f"must be at most {MAX_DESCRIPTION_LENGTH} characters", field="description")
+        plain_text(description, "description")
         id, secret, now = f"wh_{secrets.token_hex(8)}", f"whsec_{secrets.token_urlsafe(32)}", self._clock()
         with self._db.transaction() as tx:
             starts_after = self._follow_from(tx)

@@ -45,7 +45,7 @@ PUBLIC: frozenset[str] = frozenset({
 # The longest period the page asks slots for: two months.
 MAX_SLOT_PERIOD = timedelta(days=62)
 MAX_NAME_LENGTH = 200
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+")
 PHONE = re.compile(r"\+?[0-9]{6,15}")
 PHONE_SEPARATORS = re.compile(r"[\s().-]")
 

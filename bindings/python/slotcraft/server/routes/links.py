@@ -14,7 +14,7 @@ import slotcraft as sc
 
 from ..auth import STAFF, Principal, Rules
 from ..context import Context
-from ..errors import ApiError
+from ..errors import ApiError, plain_text
 from ..links import BookingLink, BookingLinks
 from ..paging import cursor_query, limit_query, paged
 from ..routing import ApiRoute
@@ -111,6 +111,7 @@ def routes(ctx: Context) -> APIRouter:
                            field="id")
         if not body.title.strip():
             raise ApiError(400, "the title is empty", field="title")
+        plain_text(body.title, "title")
         if who.role == "staff":
             if not body.resource:
                 raise ApiError(403, f"{who.actor} (staff) may make links of their own resource only", field="resource")

@@ -165,6 +165,9 @@ TEST_CASE("a value changed behind slotcraft's back to one it never writes is a s
     const std::vector<corruption> cases{
         {"UPDATE resources SET time_off = '[{' WHERE id = 'anna'", [](transaction& tx) { (void)tx.resource("anna"); },
          "corrupt JSON in resources.time_off of \"anna\""},
+        // JSON and then a NUL: nlohmann's reader stopped at the NUL and read `[]`.
+        {"UPDATE resources SET time_off = CAST(X'5B5D007B' AS TEXT) WHERE id = 'anna'",
+         [](transaction& tx) { (void)tx.resource("anna"); }, "corrupt JSON in resources.time_off of \"anna\""},
         {"UPDATE resources SET time_off = '{\"a\": 1}' WHERE id = 'anna'", [](transaction& tx) { (void)tx.resources(); },
          "corrupt data in resources.time_off of \"anna\""},
         {"UPDATE resource_schedules SET schedule = '7' WHERE resource_id = 'anna'",

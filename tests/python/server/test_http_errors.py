@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -84,6 +86,28 @@ def test_a_query_parameter_the_route_does_not_take_or_one_given_twice_is_400_nam
     listed = memory_api.http.get(f"/v1/slots?service=cut&{period}&resources=anna&resources=boris",
                                  headers={"Authorization": f"Bearer {memory_api.texts['admin']}"})
     assert listed.status_code == 200, listed.text
+
+
+@pytest.mark.parametrize("twice", ["Idempotency-Key", "Authorization"])
+def test_a_header_read_once_given_twice_is_400_naming_it_and_nothing_is_booked(memory_api: Api, twice: str) -> None:
+    # One of the two keys was used and the other dropped: a retry with the other made a second booking.
+    body = {"resource": "anna", "service": "cut", "start": "2027-03-01T08:00:00Z"}
+    bearer = f"Bearer {memory_api.texts['admin']}"
+    headers = [("Authorization", bearer), ("Idempotency-Key", "k1")]
+    headers.append(("Idempotency-Key", "k2") if twice == "Idempotency-Key" else ("Authorization", bearer))
+
+
+    async def post(sent: list[tuple[str, str]]) -> httpx.Response:
+        # Each header line as sent, as uvicorn hands them on (the test client would join the two with a comma).
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=memory_api.http.app),
+                                     base_url="http://testserver") as client:
+            return await client.post("/v1/bookings", json=body, headers=sent)
+
+    before = len(memory_api.scheduler.audit())
+    assert error_of(asyncio.run(post(headers)), 400)["field"] == twice
+    assert len(memory_api.scheduler.audit()) == before
+    once = asyncio.run(post(headers[:2]))
+    assert once.status_code == 201, once.text
 
 
 def test_unknown_paths_and_methods_answer_in_the_shape(memory_api: Api) -> None:

@@ -124,6 +124,14 @@ def _check_query(request: Request, repeatable: dict[str, bool]) -> None:
         seen.add(name)
 
 
+def _check_headers(request: Request, singles: list[str]) -> None:
+    """A header the route reads once (`Idempotency-Key`, `Authorization`) given twice is a 400 naming it:
+    one of the two would be read and the other dropped, and the client cannot tell which."""
+    for name in singles:
+        if len(request.headers.getlist(name)) > 1:
+            raise ApiError(400, "is given twice; give it once", field=name)
+
+
 def _check_path(request: Request) -> None:
     """An empty segment where the path takes a parameter (`PUT /v1/locations/`), or one whose percent-encoded
     bytes are not UTF-8 text (`_routing_path`), is a 400 naming it."""
@@ -171,12 +179,15 @@ class ApiRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
-        repeatable = {field.alias: not is_scalar_field(field) for field in get_flat_dependant(self.dependant).query_params}
+        flat = get_flat_dependant(self.dependant)
+        repeatable = {field.alias: not is_scalar_field(field) for field in flat.query_params}
+        single_headers = ["Authorization", *(field.alias for field in flat.header_params if is_scalar_field(field))]
 
         async def answer(request: Request) -> Response:
             try:
                 _check_path(request)
                 _check_query(request, repeatable)
+                _check_headers(request, single_headers)
                 return await handler(BoundedRequest(request.scope, request.receive))
             except ANSWERED as error:
                 return error_response(error)

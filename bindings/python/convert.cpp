@@ -76,7 +76,14 @@ instant to_instant(py::handle value, const std::string& field) {
             reject(field, "must be an aware datetime.datetime, got a datetime.date (a date names no instant)");
         reject(field, "must be an aware datetime.datetime, got " + type_name(value));
     }
-    const py::object offset = py::reinterpret_borrow<py::object>(value).attr("utcoffset")();
+    py::object offset;
+    try {
+        offset = py::reinterpret_borrow<py::object>(value).attr("utcoffset")();
+    } catch (py::error_already_set& failed) {
+        // datetime itself refuses a tzinfo's offset of a day or more (ValueError); a tzinfo may raise anything.
+        if (!failed.matches(PyExc_Exception)) throw;  // KeyboardInterrupt and the like go on
+        reject(field, fmt::format("its tzinfo gives no offset: utcoffset() raised {}", failed.what()));
+    }
     if (offset.is_none())
         reject(field,
                "naive datetime (no tzinfo) names no instant and is not read as local time; give it a zone, e.g. "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,6 +38,18 @@ class OffsetNotADelta(datetime):
 class OffsetOfAges(datetime):
     def utcoffset(self) -> timedelta:  # type: ignore[override]
         return timedelta(days=999999999)
+
+
+class ThreeDaysAhead(tzinfo):
+    """A tzinfo of an offset datetime itself refuses (a day or more): datetime.utcoffset() raises ValueError."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(days=3)
+
+
+class NoSuchZone(tzinfo):
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        raise KeyError("Mars/Olympus")
 
 
 AT_9 = datetime(2027, 3, 1, 9, tzinfo=timezone.utc)
@@ -300,6 +312,8 @@ CASES: list[Case] = [
     ("save_settings: an offset twice", lambda s: s.save_settings(sc.Settings(reminder_offsets=[timedelta(hours=1), timedelta(hours=1)])), sc.InvalidArgument, "reminder_offsets[1]"),
     ("Zone: localtime, the host's zone", lambda s: sc.Zone("localtime"), sc.InvalidArgument, "name"),
     ("format_instant: utcoffset not a timedelta", lambda s: sc.format_instant(OffsetNotADelta(2027, 3, 1, 9, tzinfo=timezone.utc)), sc.InvalidArgument, "t"),
+    ("format_instant: a tzinfo of three days", lambda s: sc.format_instant(datetime(2027, 3, 1, 9, tzinfo=ThreeDaysAhead())), sc.InvalidArgument, "t"),
+    ("format_instant: a tzinfo that raises", lambda s: sc.format_instant(datetime(2027, 3, 1, 9, tzinfo=NoSuchZone())), sc.InvalidArgument, "t"),
     ("format_instant: utcoffset of ages", lambda s: sc.format_instant(OffsetOfAges(2027, 3, 1, 9, tzinfo=timezone.utc)), sc.InvalidArgument, "t"),
     ("format_instant: before the year 1 in UTC", lambda s: sc.format_instant(BEFORE_YEAR_1), sc.InvalidArgument, "t"),
     ("put_resource: time off before the year 1", lambda s: s.put_resource(sc.ResourceRecord("r", "UTC", time_off=[(BEFORE_YEAR_1, AT_9)])), sc.InvalidArgument, "time_off[0].start"),

@@ -90,20 +90,34 @@ TEST_CASE("limit 0 or no limit means every slot, and a negative limit is refused
     CHECK(test::refused_field(q) == "limit");
 }
 
-TEST_CASE("an answer of more free starts than max_answer_starts is refused naming the query, and a limit answers it") {
-    // Eleven people open all year at a one-minute step: 11 x 525,600 starts. It used
-    // to be computed whole, until memory ran out (the OOM killer ends such a process).
+namespace {
+
+/// A query over 2026 at a one-minute step, its resources still to be given.
+json all_year_at_one_minute() {
     json q = test::base_query();
     q["now"] = "2026-01-01T00:00:00Z";
     q["from"] = "2026-01-01T00:00:00Z";
     q["to"] = "2027-01-01T00:00:00Z";
     q["service"] = {{"id", "s"}, {"duration", 1}, {"step", 1}};
-    const json day = test::hours({{"00:00", "24:00"}});
     q["resources"] = json::array();
-    for (int i = 0; i < 11; ++i)
-        q["resources"].push_back({{"id", fmt::format("r{}", i)}, {"timezone", "UTC"},
-                                  {"weekly", {{"mon", day}, {"tue", day}, {"wed", day}, {"thu", day}, {"fri", day},
-                                              {"sat", day}, {"sun", day}}}});
+    return q;
+}
+/// `count` people (or rooms) named `prefix0`, `prefix1`, ... open all day every day in UTC.
+json open_all_the_time(const char* prefix, int count) {
+    const json day = test::hours({{"00:00", "24:00"}});
+    const json week = {{"mon", day}, {"tue", day}, {"wed", day}, {"thu", day}, {"fri", day}, {"sat", day}, {"sun", day}};
+    json out = json::array();
+    for (int i = 0; i < count; ++i) out.push_back({{"id", fmt::format("{}{}", prefix, i)}, {"timezone", "UTC"}, {"weekly", week}});
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("an answer of more free starts than max_answer_starts is refused naming the query, and a limit answers it") {
+    // Eleven people open all year at a one-minute step: 11 x 525,600 starts. It used
+    // to be computed whole, until memory ran out (the OOM killer ends such a process).
+    json q = all_year_at_one_minute();
+    q["resources"] = open_all_the_time("r", 11);
     CHECK(test::refused_field(q) == "query");
     q["limit"] = 3;
     CHECK(test::slots_of(q).size() == 3);
@@ -116,17 +130,9 @@ TEST_CASE("the free members of a pool count towards max_answer_starts, and a lim
     // One person open all year at a one-minute step with a pool of twenty rooms
     // open as long: 525,600 slots of twenty free rooms each. The rooms were not
     // counted, so such a query ran until memory ran out.
-    json q = test::base_query();
-    q["now"] = "2026-01-01T00:00:00Z";
-    q["from"] = "2026-01-01T00:00:00Z";
-    q["to"] = "2027-01-01T00:00:00Z";
-    q["service"] = {{"id", "s"}, {"duration", 1}, {"step", 1}};
-    const json day = test::hours({{"00:00", "24:00"}});
-    const json all_week = {{"mon", day}, {"tue", day}, {"wed", day}, {"thu", day}, {"fri", day}, {"sat", day}, {"sun", day}};
-    q["resources"] = json::array({{{"id", "anna"}, {"timezone", "UTC"}, {"weekly", all_week}}});
-    json rooms = json::array();
-    for (int i = 0; i < 20; ++i) rooms.push_back({{"id", fmt::format("room{}", i)}, {"timezone", "UTC"}, {"weekly", all_week}});
-    q["pools"] = json::array({{{"id", "rooms"}, {"resources", rooms}}});
+    json q = all_year_at_one_minute();
+    q["resources"] = open_all_the_time("anna", 1);
+    q["pools"] = json::array({{{"id", "rooms"}, {"resources", open_all_the_time("room", 20)}}});
     CHECK(test::refused_field(q) == "query");
     q["limit"] = 3;
     const std::vector<slot> first = test::slots_of(q);

@@ -96,7 +96,6 @@ def test_a_header_read_once_given_twice_is_400_naming_it_and_nothing_is_booked(m
     headers = [("Authorization", bearer), ("Idempotency-Key", "k1")]
     headers.append(("Idempotency-Key", "k2") if twice == "Idempotency-Key" else ("Authorization", bearer))
 
-
     async def post(sent: list[tuple[str, str]]) -> httpx.Response:
         # Each header line as sent, as uvicorn hands them on (the test client would join the two with a comma).
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=memory_api.http.app),

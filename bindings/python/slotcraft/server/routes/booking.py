@@ -13,7 +13,6 @@ slotcraft's reasons."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +25,7 @@ import slotcraft as sc
 
 from ..auth import Rules
 from ..context import Context
-from ..errors import ApiError, error_body, fields_named
+from ..errors import ApiError, error_body, fields_named, plain_text
 from ..idempotency import REPLAYED_HEADER, IdempotentAnswers
 from ..links import BookingLink, BookingLinks
 from ..params import EXAMPLE_FROM, EXAMPLE_TO, INSTANT
@@ -216,8 +215,7 @@ def public_routes(ctx: Context) -> APIRouter:
             return sc.Identity("telegram", user.id), user.name
         if not hold.name.strip():
             raise ApiError(400, "give your name", field="name")
-        if any(unicodedata.category(ch) == "Cc" for ch in hold.name):
-            raise ApiError(400, "must not hold control characters (such as NUL or a line break)", field="name")
+        plain_text(hold.name, "name")
         return contact_identity(hold.contact), hold.name.strip()
 
     def resource_for(link: BookingLink, service: str, hold: PublicHold, now: datetime) -> tuple[str, str]:

@@ -229,6 +229,7 @@ struct series_record {
     std::string rrule{};     ///< the RRULE value, without `RRULE:`
     instant first_start{};   ///< DTSTART: its local wall time in the resource's zone anchors the rule
     std::vector<local_date> except_dates{};  ///< EXDATEs, local dates
+    std::string idempotency_key{};  ///< the key it was booked with, or empty; one series' and no booking's
     friend bool operator==(const series_record&, const series_record&) = default;
 };
 

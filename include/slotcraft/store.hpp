@@ -101,9 +101,12 @@ public:
     [[nodiscard]] virtual std::vector<booking_record> confirmed_starting_in(interval span) = 0;
 
     /// Records the rule of a booked series (insert or replace by id);
-    /// not_found (`series.resource`) for an unknown resource.
+    /// not_found (`series.resource`) for an unknown resource; conflict
+    /// (`series.idempotency_key`) for a key another series has.
     virtual void put_series(const series_record& series) = 0;
     [[nodiscard]] virtual std::optional<series_record> series(std::string_view id) = 0;
+    /// The series booked with idempotency key `key`; none for "".
+    [[nodiscard]] virtual std::optional<series_record> series_by_idempotency_key(std::string_view key) = 0;
 
     // Reminders: at most once per booking and offset, even across processes.
     /// Records the reminder; true only for the first caller; not_found for an

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 
 namespace slotcraft::scheduling {
@@ -160,6 +161,14 @@ void lock_set::need(std::span<const std::string> wanted) const {
 }
 
 std::string client_lock(std::string_view client) { return "client " + std::string(client); }
+
+std::string key_lock(std::string_view key) {
+    // In hex: the name is taken before the key is checked, and PostgreSQL
+    // refuses text that is not UTF-8 or holds a NUL.
+    std::string name = "key ";
+    for (const unsigned char c : key) fmt::format_to(std::back_inserter(name), "{:02x}", c);
+    return name;
+}
 
 service_pools::service_pools(transaction& tx, const booking_context& ctx, interval reach, const lock_set* locks)
     : config_(ctx.config) {
@@ -315,6 +324,7 @@ std::vector<std::string> booking_locks(std::span<const booking_request> requests
     for (const booking_request& r : requests) {
         out.push_back(r.resource);
         if (!r.client.empty()) out.push_back(client_lock(r.client));
+        if (!r.idempotency_key.empty()) out.push_back(key_lock(r.idempotency_key));
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -462,6 +472,9 @@ booking_record book_in(transaction& tx, const booking_request& request, instant 
                             "this idempotency key was used for a different booking");
             return *earlier;
         }
+        if (tx.series_by_idempotency_key(request.idempotency_key))
+            throw error(error_category::conflict, "idempotency_key",
+                        "this idempotency key was used for a recurring series (book_recurring)");
     }
     std::optional<booking_context> own;
     const booking_context& ctx = context_of(tx, request, contexts, own);

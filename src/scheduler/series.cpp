@@ -30,20 +30,21 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
         series_outcome out;
         context_cache contexts;
         // A retried request books what became free under the series id of its
-        // first attempt, which must have asked for the same series.
+        // first attempt, which must have asked for the same series. The key
+        // of a single booking (book, hold, book_many) is not a series' key.
         std::string series = fresh_series;
-        if (!request.first.idempotency_key.empty())
-            for (instant start : starts)
-                if (const auto earlier = tx.booking_by_idempotency_key(key_of(start)); earlier && !earlier->series.empty()) {
-                    series = earlier->series;
-                    const auto first = tx.series(series);
-                    if (first && (first->resource != request.first.resource || first->rrule != rule ||
-                                  first->first_start != request.first.start ||
-                                  first->except_dates != request.except_dates))
-                        throw error(error_category::conflict, "idempotency_key",
-                                    "this idempotency key was used for a different series");
-                    break;
-                }
+        if (const std::string& key = request.first.idempotency_key; !key.empty()) {
+            if (tx.booking_by_idempotency_key(key))
+                throw error(error_category::conflict, "idempotency_key",
+                            "this idempotency key was used for a single booking, not a series");
+            if (const auto first = tx.series_by_idempotency_key(key)) {
+                if (first->resource != request.first.resource || first->rrule != rule ||
+                    first->first_start != request.first.start || first->except_dates != request.except_dates)
+                    throw error(error_category::conflict, "idempotency_key",
+                                "this idempotency key was used for a different series");
+                series = first->id;
+            }
+        }
         for (std::size_t i = 0; i < starts.size(); ++i) {
             booking_request occurrence = request.first;
             occurrence.start = starts[i];
@@ -61,7 +62,8 @@ series_outcome scheduler::book_recurring(const recurring_request& request, insta
         if (!out.booked.empty()) out.series = series;
         if (out.series == fresh_series) {
             tx.put_series({.id = series, .resource = request.first.resource, .rrule = rule,
-                           .first_start = request.first.start, .except_dates = request.except_dates});
+                           .first_start = request.first.start, .except_dates = request.except_dates,
+                           .idempotency_key = request.first.idempotency_key});
         }
         return out;
     });

@@ -504,6 +504,19 @@ TEST_CASE("--db book --rrule refuses bad input naming the field, and writes noth
     CHECK(salon.audit_size() == before);
 }
 
+TEST_CASE("--db book --key: a series' key books no single booking, nor a booking's key a series, and nothing is written") {
+    salon_db salon;
+    // Anna works on Mondays: the series at 09:00, the booking at 10:00, the refused ones at 11:00 and 12:00.
+    REQUIRE(salon.db("book cut anna 2026-03-02T06:00:00Z --rrule 'FREQ=WEEKLY;COUNT=2' --key k1").status == 0);
+    REQUIRE(salon.db("book cut anna 2026-03-02T07:00:00Z --key k2").status == 0);
+    const std::size_t before = salon.audit_size();
+    CHECK(salon.refusal("book cut anna 2026-03-02T08:00:00Z --key k1", 4)["field"] == "idempotency_key");
+    CHECK(salon.refusal("hold cut anna 2026-03-02T08:00:00Z --key k1", 4)["field"] == "idempotency_key");
+    CHECK(salon.refusal("book cut anna 2026-03-02T09:00:00Z --rrule 'FREQ=WEEKLY;COUNT=2' --key k2", 4)["field"] ==
+          "idempotency_key");
+    CHECK(salon.audit_size() == before);
+}
+
 TEST_CASE("--db export-ics prints an iCalendar file of a resource's bookings, and refuses a missing selection") {
     salon_db salon;
     const outcome booked = salon.db("book cut anna 2026-03-02T06:00:00Z --client c1");

@@ -989,6 +989,34 @@ TEST_CASE_TEMPLATE_DEFINE("scheduler on every store", Backend, scheduler_conform
         CHECK(s.client_bookings("c1", now, true).size() == 2);
     }
 
+    SUBCASE("one idempotency key is one request's: a series and a single booking never share it") {
+        recurring_request weekly{.first = cut_at(at("2026-03-17T16:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=2"};
+        weekly.first.idempotency_key = "tuesdays";
+        const series_outcome series = s.book_recurring(weekly, now);
+        REQUIRE(series.booked.size() == 2);
+        const auto audit_before = s.audit().size();
+        // The series' key for one booking, even of its own first occurrence, or for a hold or a batch.
+        booking_request single = cut_at(at("2026-03-18T16:00:00Z"));
+        single.idempotency_key = "tuesdays";
+        CHECK(field_of([&] { (void)s.book(single, now); }) == "idempotency_key");
+        CHECK(field_of([&] { (void)s.hold(single, 10min, now); }) == "idempotency_key");
+        CHECK(field_of([&] { (void)s.book(weekly.first, now); }) == "idempotency_key");
+        CHECK(field_of([&] { (void)s.book_many(std::span(&single, 1), now, batch_mode::all_or_nothing); }) ==
+              "requests[0].idempotency_key");
+        // A single booking's key for a series.
+        booking_request once = cut_at(at("2026-03-19T16:00:00Z"));
+        once.idempotency_key = "thursday";
+        const booking_record kept = s.book(once, now);
+        recurring_request thursdays{.first = once, .rrule = "FREQ=WEEKLY;BYDAY=TH;COUNT=2"};
+        thursdays.first.start = at("2026-03-26T16:00:00Z");  // from the next week: free
+        CHECK(field_of([&] { (void)s.book_recurring(thursdays, now); }) == "idempotency_key");
+        CHECK(s.audit().size() == audit_before + 1);  // only `once` was written
+        CHECK(s.client_bookings("c1", now, true).size() == 3);
+        // Each is still answered as before.
+        CHECK(s.book(once, now) == kept);
+        CHECK(s.book_recurring(weekly, now).booked == series.booked);
+    }
+
     SUBCASE("cancelling one occurrence, this and the following, or the whole series") {
         recurring_request weekly{.first = cut_at(at("2026-03-17T16:00:00Z")), .rrule = "FREQ=WEEKLY;BYDAY=TU;COUNT=4"};
         const series_outcome out = s.book_recurring(weekly, now);

@@ -312,12 +312,67 @@ TEST_CASE("a database with a newer slotcraft schema is refused and left unchange
     CHECK(tx.exec1("SELECT version FROM slotcraft_schema")[0].as<int>() == postgres_schema_version() + 1);
 }
 
-/// Takes away what versions 6 and 7 added: the pool group columns and their
-/// index (its seat trigger is written again by the migration), the waiting list.
+/// Takes away what version 9 added: the series' idempotency keys.
+void back_to_version_8(pqxx::work& tx) {
+    tx.exec0("DROP INDEX series_idempotency_key");
+    tx.exec0("ALTER TABLE series DROP COLUMN idempotency_key");
+}
+
+/// Takes away what versions 6 to 9 added: the pool group columns and their
+/// index (its seat trigger is written again by the migration), the waiting
+/// list, the series' keys.
 void back_to_version_5(pqxx::work& tx) {
+    back_to_version_8(tx);
     tx.exec0("DROP TABLE waitlist");
     tx.exec0("DROP INDEX bookings_group");
     tx.exec0("ALTER TABLE bookings DROP COLUMN group_id, DROP COLUMN pool_id");
+}
+
+TEST_CASE("a version 8 database's series take the key their occurrences were booked with, one series per key") {
+    salon t;
+    recurring_request mondays{.first = {.resource = "anna", .service = "cut", .start = monday_0900},
+                              .rrule = "FREQ=WEEKLY;COUNT=2"};
+    mondays.first.idempotency_key = "mondays";
+    const series_outcome first = t.s.book_recurring(mondays, now);
+    recurring_request tuesdays{.first = {.resource = "anna", .service = "cut", .start = monday_0900 + 24h},
+                               .rrule = "FREQ=WEEKLY;COUNT=2"};
+    tuesdays.first.idempotency_key = "tuesdays";
+    const series_outcome second = t.s.book_recurring(tuesdays, now);
+    t.db.reset();
+    {
+        // Version 8 kept a series' key only in its occurrences' keys, `<key>@<start>`,
+        // and let a second series with another rule take a key already used.
+        auto conn = t.schema.connect();
+        pqxx::work tx(conn);
+        back_to_version_8(tx);
+        tx.exec0("UPDATE bookings SET idempotency_key = replace(idempotency_key, 'tuesdays@', 'mondays@') "
+                 "WHERE series = " + tx.quote(second.series));
+        tx.exec0("UPDATE slotcraft_schema SET version = 8");
+        tx.commit();
+    }
+    t.db = open_postgres_store(t.schema.uri());
+    CHECK(t.count("SELECT version FROM slotcraft_schema") == postgres_schema_version());
+    CHECK(t.count("SELECT count(*) FROM series WHERE idempotency_key = 'mondays'") == 1);
+    CHECK(t.count("SELECT count(*) FROM series WHERE idempotency_key = ''") == 1);
+    // The key stays with the series of the lower id, which a retry of its request finds.
+    const std::string kept = std::min(first.series, second.series);
+    CHECK(t.db->read([](transaction& tx) { return tx.series_by_idempotency_key("mondays"); })->id == kept);
+    const auto refused_field = [](auto&& attempt) -> std::string {
+        try {
+            attempt();
+        } catch (const error& e) {
+            CHECK(e.category() == error_category::conflict);
+            return e.field();
+        }
+        return "nothing raised";
+    };
+    scheduler again{*t.db};
+    if (kept == first.series) CHECK(again.book_recurring(mondays, now).booked == first.booked);
+    else CHECK(refused_field([&] { (void)again.book_recurring(mondays, now); }) == "idempotency_key");
+    // Its key books no single booking.
+    booking_request single{.resource = "anna", .service = "cut", .start = monday_0900 + 48h};
+    single.idempotency_key = "mondays";
+    CHECK(refused_field([&] { (void)again.book(single, now); }) == "idempotency_key");
 }
 
 TEST_CASE("a version 5 database gains pool groups and the waiting list: its bookings read with no group") {

@@ -125,7 +125,8 @@ inline series_record weekly_series() {
             .resource = "anna",
             .rrule = "FREQ=WEEKLY;COUNT=3",
             .first_start = sample_instant("2026-03-02T10:00:00Z"),
-            .except_dates = {sample_date(2026, 3, 9)}};
+            .except_dates = {sample_date(2026, 3, 9)},
+            .idempotency_key = "weekly-1"};
 }
 
 /// The catalog every booking test relies on.

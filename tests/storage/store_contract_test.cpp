@@ -265,6 +265,7 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
             CHECK_FALSE(tx.location("attic").has_value());
             CHECK_FALSE(tx.booking("b-held").has_value());
             CHECK_FALSE(tx.series("s-1").has_value());
+            CHECK_FALSE(tx.series_by_idempotency_key("weekly-1").has_value());
             CHECK(tx.providers("cut").empty());
             CHECK(tx.load_settings() == settings{});
             CHECK_FALSE(tx.reminded("b-held", minutes{5}));
@@ -980,6 +981,51 @@ TEST_CASE_TEMPLATE_DEFINE("store contract on every store", Backend, store_contra
             REQUIRE(found.size() == 2);
             CHECK(found[1] == middle);
         });
+    }
+
+    SUBCASE("a series is found by its idempotency key, which no other series may take; a replace moves it") {
+        put_catalog(db);
+        write(db, [](transaction& tx) { tx.put_series(weekly_series()); });
+        read(db, [](transaction& tx) {
+            CHECK(tx.series_by_idempotency_key("weekly-1") == weekly_series());
+            CHECK_FALSE(tx.series_by_idempotency_key("weekly-2").has_value());
+            CHECK_FALSE(tx.series_by_idempotency_key("").has_value());
+        });
+        series_record twin = weekly_series();
+        twin.id = "s-2";
+        CHECK(refusal([&] { write(db, [&](transaction& tx) { tx.put_series(twin); }); }) ==
+              refused{error_category::conflict, "series.idempotency_key"});
+        twin.idempotency_key.clear();
+        series_record unkeyed = twin;
+        unkeyed.id = "s-3";
+        write(db, [&](transaction& tx) {
+            tx.put_series(twin);  // no key: any number of series
+            tx.put_series(unkeyed);
+        });
+        series_record rekeyed = weekly_series();
+        rekeyed.idempotency_key = "weekly-2";
+        write(db, [&](transaction& tx) { tx.put_series(rekeyed); });
+        // A write that fails after a replace leaves the key where it was.
+        CHECK_THROWS_AS(write(db,
+                              [&](transaction& tx) {
+                                  series_record back = rekeyed;
+                                  back.idempotency_key = "weekly-3";
+                                  tx.put_series(back);
+                                  CHECK(tx.series_by_idempotency_key("weekly-3") == back);
+                                  throw std::runtime_error("the engine refused");
+                              }),
+                        std::runtime_error);
+        read(db, [&](transaction& tx) {
+            CHECK_FALSE(tx.series_by_idempotency_key("weekly-1").has_value());
+            CHECK_FALSE(tx.series_by_idempotency_key("weekly-3").has_value());
+            CHECK(tx.series_by_idempotency_key("weekly-2") == rekeyed);
+            CHECK(tx.series("s-2") == twin);
+            CHECK(tx.series("s-3") == unkeyed);
+        });
+        // The key it left is free again.
+        twin.idempotency_key = "weekly-1";
+        write(db, [&](transaction& tx) { tx.put_series(twin); });
+        read(db, [&](transaction& tx) { CHECK(tx.series_by_idempotency_key("weekly-1") == twin); });
     }
 
     SUBCASE("put_series inserts or replaces by id and reads back equal; an unknown resource is not_found") {

@@ -296,9 +296,16 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
 
 /// Takes a current file back to schema version 5: no catalog version, no
 /// triggers (version 6), the index of version 1 that version 7 drops.
-/// Takes away what versions 9 and 10 added: the pool group columns and their
-/// index, the waiting list.
+/// Takes away what version 11 added: the series' idempotency keys.
+void back_to_version_10(raw_db& raw) {
+    raw.exec("DROP INDEX series_idempotency_key");
+    raw.exec("ALTER TABLE series DROP COLUMN idempotency_key");
+}
+
+/// Takes away what versions 9 to 11 added: the pool group columns and their
+/// index, the waiting list, the series' keys.
 void back_to_version_8(raw_db& raw) {
+    back_to_version_10(raw);
     raw.exec("DROP TABLE waitlist");
     raw.exec("DROP INDEX bookings_group");
     raw.exec("ALTER TABLE bookings DROP COLUMN group_id");
@@ -410,6 +417,50 @@ TEST_CASE("a version 4 file's CHECKs are rewritten without value lists, and stil
     cancelled.status = booking_status::cancelled;  // from 'held', set just above
     write(*db, [&](transaction& tx) { tx.update_booking(cancelled); });
     read(*db, [&](transaction& tx) { CHECK(tx.booking("b-kept") == cancelled); });
+}
+
+TEST_CASE("a version 10 file's series take the key their occurrences were booked with, one series per key") {
+    temp_db file;
+    // Version 10 kept a series' key only in its occurrences' keys, `<key>@<start>`,
+    // and let a second series with another rule take a key already used.
+    const auto occurrence = [](std::string id, std::string series, std::string key, const char* start) {
+        booking_record b = booking_at(std::move(id), start, start);
+        b.time.end = b.time.start + minutes{30};
+        b.series = std::move(series);
+        b.idempotency_key = std::move(key);
+        return b;
+    };
+    {
+        const auto db = open_fast(file.path());
+        put_catalog(*db);
+        write(*db, [&](transaction& tx) {
+            for (const char* id : {"sr_keyed", "sr_dup_a", "sr_dup_b", "sr_plain", "sr_none"})
+                tx.put_series({.id = id, .resource = "anna", .rrule = "FREQ=WEEKLY;COUNT=2",
+                               .first_start = at("2026-03-02T10:00:00Z")});
+            tx.insert_booking(occurrence("b1", "sr_keyed", "mondays@2026-03-02T10:00:00Z", "2026-03-02T10:00:00Z"));
+            tx.insert_booking(occurrence("b2", "sr_keyed", "mondays@2026-03-09T10:00:00Z", "2026-03-09T10:00:00Z"));
+            tx.insert_booking(occurrence("b3", "sr_dup_a", "again@2026-03-03T10:00:00Z", "2026-03-03T10:00:00Z"));
+            tx.insert_booking(occurrence("b4", "sr_dup_b", "again@2026-03-04T10:00:00Z", "2026-03-04T10:00:00Z"));
+            tx.insert_booking(occurrence("b5", "sr_plain", "not-an-occurrence-key", "2026-03-05T10:00:00Z"));
+            tx.insert_booking(occurrence("b6", "sr_none", "", "2026-03-06T10:00:00Z"));
+        });
+        raw_db raw(file.path());
+        back_to_version_10(raw);
+        raw.exec("PRAGMA user_version = 10");
+    }
+    const auto db = open_fast(file.path());
+    raw_db raw(file.path());
+    CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version());
+    read(*db, [](transaction& tx) {
+        CHECK(tx.series_by_idempotency_key("mondays")->id == "sr_keyed");
+        CHECK(tx.series_by_idempotency_key("again")->id == "sr_dup_a");
+        CHECK(tx.series("sr_dup_b")->idempotency_key.empty());
+        CHECK(tx.series("sr_plain")->idempotency_key.empty());
+        CHECK(tx.series("sr_none")->idempotency_key.empty());
+        CHECK_FALSE(tx.series_by_idempotency_key("not-an-occurrence-key").has_value());
+    });
+    // The index holds: a second series with the key is refused.
+    CHECK(raw.result_of("UPDATE series SET idempotency_key = 'mondays' WHERE id = 'sr_plain'") == SQLITE_CONSTRAINT);
 }
 
 TEST_CASE("a version 5 file gains the catalog version and loses an index, and a catalog row changed by a sqlite3 shell is read at once") {

@@ -188,6 +188,9 @@ public:
 
     void put_series(const series_record& series) override { inner_.put_series(series); }
     std::optional<series_record> series(std::string_view id) override { return inner_.series(id); }
+    std::optional<series_record> series_by_idempotency_key(std::string_view key) override {
+        return inner_.series_by_idempotency_key(key);
+    }
 
     bool mark_reminded(std::string_view booking, minutes offset) override {
         return inner_.mark_reminded(booking, offset);

@@ -133,13 +133,14 @@ private:
     std::size_t next_ = 0;
 };
 
-/// A series: id, resource, rule, first start, except dates (JSON).
+/// A series: id, resource, rule, first start, except dates (JSON), idempotency key.
 template <class Row>
 series_record series_from_row(const Row& row) {
     series_record out{.id = row.text(0),
                       .resource = row.text(1),
                       .rrule = row.text(2),
-                      .first_start = instant_of(row.integer(3))};
+                      .first_start = instant_of(row.integer(3)),
+                      .idempotency_key = row.text(5)};
     out.except_dates = decode_column(row.text(4), fmt::format("series.except_dates of \"{}\"", out.id),
                                      [](const nlohmann::json& v) { return catalog_json::read_dates(v, "except_dates"); });
     return out;

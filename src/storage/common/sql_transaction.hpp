@@ -127,8 +127,12 @@ public:
         if (!exists(statement::resource_exists, s.resource))
             throw error(error_category::not_found, "series.resource",
                         fmt::format("resource \"{}\" does not exist", s.resource));
+        if (const auto owner = self().first_row(
+                statement::series_key_owner, [](const auto& row) { return std::string(row.text(0)); }, s.idempotency_key, s.id))
+            throw error(error_category::conflict, "series.idempotency_key",
+                        fmt::format("idempotency key \"{}\" is already used by series \"{}\"", s.idempotency_key, *owner));
         self().run(statement::put_series, s.id, s.resource, s.rrule, seconds_of(s.first_start),
-                   json_text(catalog_json::dates(s.except_dates), "series.except_dates"));
+                   json_text(catalog_json::dates(s.except_dates), "series.except_dates"), s.idempotency_key);
     }
     bool mark_reminded(std::string_view booking_id, minutes offset) override {
         writing();
@@ -248,6 +252,10 @@ public:
 
     std::optional<series_record> series(std::string_view id) override {
         return self().first_row(statement::series, [](const auto& row) { return series_from_row(row); }, id);
+    }
+    std::optional<series_record> series_by_idempotency_key(std::string_view key) override {
+        return self().first_row(statement::series_by_idempotency_key,
+                                [](const auto& row) { return series_from_row(row); }, key);
     }
 
     bool reminded(std::string_view booking_id, minutes offset) override {

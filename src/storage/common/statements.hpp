@@ -80,8 +80,10 @@ enum class statement : unsigned char {
     /// what write_checks.hpp's refuse_booking_write asks.
     booking_write_facts,
 
-    put_series,  ///< upsert (id, resource, rrule, first start, except dates JSON)
-    series,      ///< (id) → id, resource, rrule, first start, except dates JSON
+    put_series,  ///< upsert (id, resource, rrule, first start, except dates JSON, idempotency key)
+    series,      ///< (id) → id, resource, rrule, first start, except dates JSON, idempotency key
+    series_by_idempotency_key,  ///< (key) → as `series`, none for ""
+    series_key_owner,           ///< (key, id) → the id of another series with the key
 
     mark_reminded,  ///< (booking, offset minutes); nothing when it was marked
     reminded,       ///< (booking, offset minutes) → a row when marked

@@ -57,6 +57,7 @@ struct data {
     string_hash_map<std::string> by_idempotency_key;
     string_hash_map<std::string> by_hold_token;
     std::map<std::string, series_record, std::less<>> series;
+    string_hash_map<std::string> series_keys;  // idempotency key → series id
     std::set<std::pair<std::string, long long>> reminders;  // (booking, offset minutes)
     std::map<std::string, waitlist_entry, std::less<>> waitlist;
     std::deque<audit_entry> audit;  // by sequence; a deque never moves what it holds as it grows
@@ -224,9 +225,27 @@ public:
         if (!data_.resources.contains(series.resource))
             throw error(error_category::not_found, "series.resource",
                         fmt::format("resource \"{}\" does not exist", series.resource));
+        const std::string& key = series.idempotency_key;
+        if (const auto owner = data_.series_keys.find(key);
+            !key.empty() && owner != data_.series_keys.end() && owner->second != series.id)
+            throw error(error_category::conflict, "series.idempotency_key",
+                        fmt::format("idempotency key \"{}\" is already used by series \"{}\"", key, owner->second));
+        if (const auto old = data_.series.find(series.id);
+            old != data_.series.end() && !old->second.idempotency_key.empty()) {
+            std::string old_key = old->second.idempotency_key;
+            data_.series_keys.erase(old_key);
+            undo_.push_back([this, old_key = std::move(old_key), id = series.id] {
+                data_.series_keys.insert_or_assign(old_key, id);
+            });
+        }
         put(data_.series, series.id, series);
+        if (!key.empty()) put(data_.series_keys, key, series.id);
     }
     std::optional<series_record> series(std::string_view id) override { return find_in(data_.series, id); }
+    std::optional<series_record> series_by_idempotency_key(std::string_view key) override {
+        const auto owner = data_.series_keys.find(key);
+        return owner == data_.series_keys.end() ? std::nullopt : find_in(data_.series, owner->second);
+    }
 
     bool mark_reminded(std::string_view booking, minutes offset) override {
         must_write();

@@ -222,13 +222,19 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "(SELECT id FROM bookings WHERE idempotency_key = $4 AND idempotency_key <> '' AND id <> $1 LIMIT 1), "
      "(SELECT id FROM bookings WHERE hold_token = $5 AND hold_token <> '' AND id <> $1 LIMIT 1)"},
     {statement::put_series,
-     "INSERT INTO series (id, resource_id, rrule, first_start, except_dates) "
-     "VALUES ($1, $2, $3, to_timestamp($4::bigint), $5::jsonb) "
+     "INSERT INTO series (id, resource_id, rrule, first_start, except_dates, idempotency_key) "
+     "VALUES ($1, $2, $3, to_timestamp($4::bigint), $5::jsonb, $6) "
      "ON CONFLICT (id) DO UPDATE SET resource_id = excluded.resource_id, rrule = excluded.rrule, "
-     "first_start = excluded.first_start, except_dates = excluded.except_dates"},
+     "first_start = excluded.first_start, except_dates = excluded.except_dates, "
+     "idempotency_key = excluded.idempotency_key"},
     {statement::series,
-     "SELECT id, resource_id, rrule, extract(epoch FROM first_start)::bigint, except_dates FROM series "
-     "WHERE id = $1"},
+     "SELECT id, resource_id, rrule, extract(epoch FROM first_start)::bigint, except_dates, idempotency_key "
+     "FROM series WHERE id = $1"},
+    {statement::series_by_idempotency_key,
+     "SELECT id, resource_id, rrule, extract(epoch FROM first_start)::bigint, except_dates, idempotency_key "
+     "FROM series WHERE idempotency_key = $1 AND idempotency_key <> ''"},
+    {statement::series_key_owner,
+     "SELECT id FROM series WHERE idempotency_key = $1 AND idempotency_key <> '' AND id <> $2 LIMIT 1"},
     {statement::mark_reminded,
      "INSERT INTO reminders (booking_id, offset_min) VALUES ($1, $2::integer) ON CONFLICT DO NOTHING"},
     {statement::reminded,

@@ -158,11 +158,18 @@ inline constexpr std::array<statement_text, statement_count> statements{{
      "(SELECT id FROM bookings WHERE idempotency_key = ?4 AND idempotency_key <> '' AND id <> ?1 LIMIT 1), "
      "(SELECT id FROM bookings WHERE hold_token = ?5 AND hold_token <> '' AND id <> ?1 LIMIT 1)"},
     {statement::put_series,
-     "INSERT INTO series (id, resource_id, rrule, first_start_s, except_dates) VALUES (?1, ?2, ?3, ?4, ?5) "
+     "INSERT INTO series (id, resource_id, rrule, first_start_s, except_dates, idempotency_key) "
+     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
      "ON CONFLICT (id) DO UPDATE SET resource_id = excluded.resource_id, rrule = excluded.rrule, "
-     "first_start_s = excluded.first_start_s, except_dates = excluded.except_dates"},
+     "first_start_s = excluded.first_start_s, except_dates = excluded.except_dates, "
+     "idempotency_key = excluded.idempotency_key"},
     {statement::series,
-     "SELECT id, resource_id, rrule, first_start_s, except_dates FROM series WHERE id = ?1"},
+     "SELECT id, resource_id, rrule, first_start_s, except_dates, idempotency_key FROM series WHERE id = ?1"},
+    {statement::series_by_idempotency_key,
+     "SELECT id, resource_id, rrule, first_start_s, except_dates, idempotency_key FROM series "
+     "WHERE idempotency_key = ?1 AND idempotency_key <> ''"},
+    {statement::series_key_owner,
+     "SELECT id FROM series WHERE idempotency_key = ?1 AND idempotency_key <> '' AND id <> ?2 LIMIT 1"},
     {statement::mark_reminded,
      "INSERT INTO reminders (booking_id, offset_min) VALUES (?1, ?2) ON CONFLICT DO NOTHING"},
     {statement::reminded,

@@ -53,6 +53,20 @@ def test_a_retried_series_with_its_idempotency_key_books_nothing_twice(memory_ap
     assert sorted(b.id for b in booked) == sorted(b["id"] for b in first["booked"])
 
 
+def test_one_idempotency_key_is_a_series_or_a_booking_never_both(api: Api) -> None:
+    key = {"Idempotency-Key": "tap-9"}
+    series = api.admin.post("/v1/series", weekly(2), headers=key)
+    assert series.status_code == 201, series.text
+    single = {"resource": "anna", "service": "cut", "start": "2027-03-03T08:00:00Z"}
+    assert error_of(api.admin.post("/v1/bookings", single, headers=key), 409)["field"] == "Idempotency-Key"
+    other = {"Idempotency-Key": "tap-10"}
+    assert api.admin.post("/v1/bookings", single, headers=other).status_code == 201
+    assert error_of(api.admin.post("/v1/series", weekly(2, start="2027-03-04T08:00:00Z"), headers=other),
+                    409)["field"] == "Idempotency-Key"
+    booked = api.scheduler.upcoming("anna", sc.parse_instant(TUESDAY), 60)
+    assert len(booked) == 3
+
+
 def test_cancel_this_following_or_all(api: Api) -> None:
     booked = [b["id"] for b in api.client.post("/v1/series", weekly(5)).json()["booked"]]
     one = api.client.post(f"/v1/bookings/{booked[1]}/cancel-series", {"scope": "this"}).json()["cancelled"]

@@ -263,15 +263,22 @@ class ClubStore(StateStore):
         return [dict(zip(CONV, r)) for r in rows]
 
     def take(self, conv_id: int, operator: str, owners: list[str] | None) -> bool:
+        """Takes an open conversation of these owners' queues; an admin (None) also one that was shown to
+        the admins for waiting too long while taken and not answered (taking it over)."""
         where, values = self._owned_by(owners)
-        return self.run(f"UPDATE club_convs SET status = 'taken', operator = ? WHERE conv_id = ? AND status = 'open'"
+        takeable = "status = 'open'"
+        if owners is None:
+            takeable = ("(status = 'open' OR (status = 'taken' AND first_reply_at = '' "
+                        "AND conv_id IN (SELECT conv_id FROM club_escalated)))")
+        return self.run(f"UPDATE club_convs SET status = 'taken', operator = ? WHERE conv_id = ? AND {takeable}"
                         f"{where}", (operator, conv_id, *values)) == 1
 
     def waiting_since(self, before: str) -> list[dict]:
-        """Open conversations of a teacher's client opened before `before` and not yet shown to the admins."""
-        rows = self.all(f"SELECT {', '.join(CONV)} FROM club_convs WHERE status = 'open' AND owner <> '' "
-                        "AND opened_at <= ? AND conv_id NOT IN (SELECT conv_id FROM club_escalated) ORDER BY conv_id",
-                        (before,))
+        """Conversations of a teacher's client opened before `before` with no answer yet, open or taken,
+        and not yet shown to the admins."""
+        rows = self.all(f"SELECT {', '.join(CONV)} FROM club_convs WHERE (status = 'open' OR "
+                        "(status = 'taken' AND first_reply_at = '')) AND owner <> '' AND opened_at <= ? "
+                        "AND conv_id NOT IN (SELECT conv_id FROM club_escalated) ORDER BY conv_id", (before,))
         return [dict(zip(CONV, r)) for r in rows]
 
     def claim_escalation(self, conv_id: int, at: str) -> bool:

@@ -160,6 +160,59 @@ def test_a_teachers_client_waiting_too_long_is_shown_to_the_admins_once(club: Cl
     bob.expect("operator_says", text="Yes: Tuesday 10:00 is free.")
 
 
+def test_a_conversation_a_teacher_took_and_never_answered_is_shown_to_the_admins_who_can_take_it_over(
+        club: Club) -> None:
+    club.bot()
+    anna = club.user("Anna")
+    sid = club.add_subject("Piano", 1)
+    club.teach(club.add_teacher(anna), sid)
+    bob = club.user("Bob")
+    club.book(bob, "Piano", "Anna", "Mon 29.03", "10:00")
+    club.admin.send("/settings escalate 20")
+    club.admin.expect("settings", escalate=20)
+    bob.send("Can I move my lesson?")
+    bob.expect("handed_over")
+    anna.press_key(anna.expect("new_conversation", name="Bob"), "btn_take")
+    anna.expect("conversation", name="Bob")
+    # Anna took it and wrote nothing: after the wait the admins are told, once.
+    club.set_clock(START + timedelta(minutes=21))
+    club.wait_poll_pass(START + timedelta(minutes=21))
+    waiting = club.admin.expect("conversation_waiting", name="Bob", teacher="Anna", minutes=20,
+                                text="Can I move my lesson?")
+    club.set_clock(START + timedelta(minutes=40))
+    club.wait_poll_pass(START + timedelta(minutes=40))
+    assert club.admin.count("conversation_waiting") == 1
+    club.admin.press_key(waiting, "btn_take")
+    club.admin.expect("conversation", name="Bob")
+    anna.expect("taken_over", by=club.admin.name, name="Bob")
+    club.admin.send("Yes: Tuesday 10:00 is free.")
+    bob.expect("operator_says", text="Yes: Tuesday 10:00 is free.")
+    # Anna's late reply reaches nobody; Bob's next message reaches the admin.
+    anna.send("Sorry, I was busy.")
+    anna.expect("stale_button")
+    assert bob.count("operator_says", text="Sorry, I was busy.") == 0
+    bob.send("Thank you!")
+    club.admin.expect("client_says", text="Thank you!")
+
+
+def test_an_answered_conversation_is_not_shown_to_the_admins(club: Club) -> None:
+    club.bot()
+    anna = club.user("Anna")
+    sid = club.add_subject("Piano", 1)
+    club.teach(club.add_teacher(anna), sid)
+    bob = club.user("Bob")
+    club.book(bob, "Piano", "Anna", "Mon 29.03", "10:00")
+    club.admin.send("/settings escalate 20")
+    club.admin.expect("settings", escalate=20)
+    bob.send("Can I move my lesson?")
+    anna.press_key(anna.expect("new_conversation", name="Bob"), "btn_take")
+    anna.send("Which day suits you?")
+    bob.expect("operator_says", text="Which day suits you?")
+    club.set_clock(START + timedelta(minutes=21))
+    club.wait_poll_pass(START + timedelta(minutes=21))
+    assert club.admin.count("conversation_waiting") == 0
+
+
 def test_thanks_after_the_operator_closes_opens_no_new_question(club: Club) -> None:
     club.bot()
     ann = club.user("Ann")

@@ -130,8 +130,8 @@ class Support:
         return timedelta(minutes=int(self.store.setting("escalate_minutes", "30")))
 
     def escalation_pass(self) -> int:
-        """Shows the admins each conversation of a teacher's client nobody took within the wait (once,
-        across processes); how many."""
+        """Shows the admins each conversation of a teacher's client nobody answered within the wait, taken
+        or not (once, across processes); how many. An admin's Take takes over one a teacher took."""
         now = self.now()
         shown = 0
         for conv in self.store.waiting_since((now - self.escalation_wait()).isoformat()):
@@ -172,8 +172,11 @@ class Support:
             if not mine and not self.store.take(conv["conv_id"], user["user_id"], self.my_owners(user)):
                 self.say(user, "already_taken")
                 return
-            history = "\n".join(self.t(user, f"from_{s}", text=t) for s, t in self.store.conv_messages(conv["conv_id"]))
             client = self.store.user(conv["client_user_id"])
+            earlier = self.store.user(conv["operator"]) if not mine and conv["status"] == "taken" else None
+            if earlier and earlier["user_id"] != user["user_id"]:
+                self.say(earlier, "taken_over", by=user["name"], name=client["name"] if client else "?")
+            history = "\n".join(self.t(user, f"from_{s}", text=t) for s, t in self.store.conv_messages(conv["conv_id"]))
             self.set_state(user, "op_reply", {"conv": conv["conv_id"]})
             self.say(user, "conversation", [[btn("btn_close", f"op:close:{conv['conv_id']}")]],
                      name=client["name"] if client else "?", history=history or "-")

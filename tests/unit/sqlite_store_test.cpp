@@ -294,8 +294,6 @@ TEST_CASE("a file with a schema newer than this build is refused and left unchan
     CHECK(raw.scalar("PRAGMA user_version") == sqlite_schema_version() + 1);
 }
 
-/// Takes a current file back to schema version 5: no catalog version, no
-/// triggers (version 6), the index of version 1 that version 7 drops.
 /// Takes away what version 11 added: the series' idempotency keys.
 void back_to_version_10(raw_db& raw) {
     raw.exec("DROP INDEX series_idempotency_key");
@@ -312,6 +310,8 @@ void back_to_version_8(raw_db& raw) {
     raw.exec("ALTER TABLE bookings DROP COLUMN pool_id");
 }
 
+/// Takes a current file back to schema version 5: no catalog version, no
+/// triggers (version 6), the index of version 1 that version 7 drops.
 void back_to_version_5(raw_db& raw) {
     back_to_version_8(raw);
     for (const std::string& name : raw.texts("SELECT name FROM sqlite_master WHERE type = 'trigger'"))

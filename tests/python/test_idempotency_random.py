@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Callable, TypeVar
 
 import pytest
 
@@ -16,6 +17,7 @@ import slotcraft as sc
 from conftest import build_salon
 
 UTC = timezone.utc
+T = TypeVar("T")
 MONDAY = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
 KEYS = ("k1", "k2", "k3", "k4", "")
 RULES = ("FREQ=DAILY;COUNT=2", "FREQ=WEEKLY;COUNT=2")
@@ -66,11 +68,25 @@ def random_asked(rng: random.Random, kind: str) -> Asked:
                  ttl=timedelta(minutes=rng.choice((10, 20))) if kind == "hold" else None)
 
 
-def expect_key_conflict(w: World, key: str, call: object, field_name: str = "idempotency_key") -> None:
-    with pytest.raises(sc.Conflict) as refused:
-        call()  # type: ignore[operator]
-    assert refused.value.field == field_name, (w.steps[-1], refused.value.message)
-    assert w.writes() == 0, f"a refused reuse of {key!r} wrote something"
+def attempt(w: World, asked: Asked, key: str, call: Callable[[], T],
+            retry_may_be_refused: bool) -> tuple[T, Made | None] | None:
+    """Runs `call`, which asks `asked` with `key`, and checks its answer against the model: a conflict on
+    the key, writing nothing, when the key served another request; else any refusal but one on the key,
+    also writing nothing. Its answer and what the key made before, or None when it was refused."""
+    earlier = w.keys.get(key) if key else None
+    if earlier is not None and earlier.asked != asked:
+        with pytest.raises(sc.Conflict) as refused:
+            call()
+        assert refused.value.field == "idempotency_key", (w.steps[-1], refused.value.message)
+        assert w.writes() == 0, f"a refused reuse of {key!r} wrote something"
+        return None
+    try:
+        return call(), earlier
+    except sc.Conflict as e:
+        assert e.field != "idempotency_key", (w.steps[-1], e.message, "the key was free or asked the same")
+        assert earlier is None or retry_may_be_refused, (w.steps[-1], "the same request again was refused")
+        assert w.writes() == 0
+        return None
 
 
 def one(w: World, asked: Asked, key: str) -> None:
@@ -82,17 +98,10 @@ def one(w: World, asked: Asked, key: str) -> None:
                             now=w.now)
         return w.s.book(asked.resource, "cut", asked.start, client=asked.client, idempotency_key=key, now=w.now)
 
-    earlier = w.keys.get(key) if key else None
-    if earlier is not None and earlier.asked != asked:
-        expect_key_conflict(w, key, call)
+    done = attempt(w, asked, key, call, retry_may_be_refused=False)
+    if done is None:
         return
-    try:
-        made = call()
-    except sc.Conflict as e:
-        assert e.field != "idempotency_key", (w.steps[-1], e.message, "the key was free")
-        assert earlier is None, (w.steps[-1], "the same request again was refused", e.message)
-        assert w.writes() == 0
-        return
+    made, earlier = done
     if earlier is not None:
         assert earlier.ids == {made.id}, (w.steps[-1], "the same request again made another booking")
         assert w.writes() == 0
@@ -136,16 +145,11 @@ def series(w: World, asked: Asked, key: str, what_is_free: bool) -> None:
         return w.s.book_recurring(asked.resource, "cut", asked.start, asked.rule, client=asked.client,
                                   idempotency_key=key, what_is_free=what_is_free, now=w.now)
 
-    earlier = w.keys.get(key) if key else None
-    if earlier is not None and earlier.asked != asked:
-        expect_key_conflict(w, key, call)
+    # A retry may be refused: it books what became free, all or nothing unless what_is_free.
+    done = attempt(w, asked, key, call, retry_may_be_refused=True)
+    if done is None:
         return
-    try:
-        out = call()
-    except sc.Conflict as e:
-        assert e.field != "idempotency_key", (w.steps[-1], e.message)
-        assert w.writes() == 0
-        return
+    out, earlier = done
     w.writes()
     ids = {b.id for b in out.booked}
     w.bookings.extend(sorted(ids))

@@ -132,7 +132,9 @@ def test_i_cannot_that_day_is_answered(club: Club) -> None:
     anna.expect("poll_day_off")
 
 
-def test_a_teachers_client_waiting_too_long_is_shown_to_the_admins_once(club: Club) -> None:
+def bob_asks_annas_question(club: Club) -> tuple[ClubUser, ClubUser]:
+    """A running bot with escalation after 20 minutes; Anna teaches Piano, Bob booked her lesson and has
+    just asked a question, which is Anna's to answer. Anna and Bob."""
     club.bot()
     anna = club.user("Anna")
     sid = club.add_subject("Piano", 1)
@@ -143,6 +145,11 @@ def test_a_teachers_client_waiting_too_long_is_shown_to_the_admins_once(club: Cl
     club.admin.expect("settings", escalate=20)
     bob.send("Can I move my lesson?")
     bob.expect("handed_over")
+    return anna, bob
+
+
+def test_a_teachers_client_waiting_too_long_is_shown_to_the_admins_once(club: Club) -> None:
+    anna, bob = bob_asks_annas_question(club)
     anna.expect("new_conversation", name="Bob")
     club.set_clock(START + timedelta(minutes=19))
     club.wait_poll_pass(START + timedelta(minutes=19))
@@ -162,16 +169,7 @@ def test_a_teachers_client_waiting_too_long_is_shown_to_the_admins_once(club: Cl
 
 def test_a_conversation_a_teacher_took_and_never_answered_is_shown_to_the_admins_who_can_take_it_over(
         club: Club) -> None:
-    club.bot()
-    anna = club.user("Anna")
-    sid = club.add_subject("Piano", 1)
-    club.teach(club.add_teacher(anna), sid)
-    bob = club.user("Bob")
-    club.book(bob, "Piano", "Anna", "Mon 29.03", "10:00")
-    club.admin.send("/settings escalate 20")
-    club.admin.expect("settings", escalate=20)
-    bob.send("Can I move my lesson?")
-    bob.expect("handed_over")
+    anna, bob = bob_asks_annas_question(club)
     anna.press_key(anna.expect("new_conversation", name="Bob"), "btn_take")
     anna.expect("conversation", name="Bob")
     # Anna took it and wrote nothing: after the wait the admins are told, once.
@@ -196,15 +194,7 @@ def test_a_conversation_a_teacher_took_and_never_answered_is_shown_to_the_admins
 
 
 def test_an_answered_conversation_is_not_shown_to_the_admins(club: Club) -> None:
-    club.bot()
-    anna = club.user("Anna")
-    sid = club.add_subject("Piano", 1)
-    club.teach(club.add_teacher(anna), sid)
-    bob = club.user("Bob")
-    club.book(bob, "Piano", "Anna", "Mon 29.03", "10:00")
-    club.admin.send("/settings escalate 20")
-    club.admin.expect("settings", escalate=20)
-    bob.send("Can I move my lesson?")
+    anna, bob = bob_asks_annas_question(club)
     anna.press_key(anna.expect("new_conversation", name="Bob"), "btn_take")
     anna.send("Which day suits you?")
     bob.expect("operator_says", text="Which day suits you?")

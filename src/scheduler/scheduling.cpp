@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iterator>
 #include <random>
 
 namespace slotcraft::scheduling {
@@ -162,13 +161,7 @@ void lock_set::need(std::span<const std::string> wanted) const {
 
 std::string client_lock(std::string_view client) { return "client " + std::string(client); }
 
-std::string key_lock(std::string_view key) {
-    // In hex: the name is taken before the key is checked, and PostgreSQL
-    // refuses text that is not UTF-8 or holds a NUL.
-    std::string name = "key ";
-    for (const unsigned char c : key) fmt::format_to(std::back_inserter(name), "{:02x}", c);
-    return name;
-}
+std::string key_lock(std::string_view key) { return "key " + std::string(key); }
 
 service_pools::service_pools(transaction& tx, const booking_context& ctx, interval reach, const lock_set* locks)
     : config_(ctx.config) {

@@ -138,7 +138,7 @@ auto write_locked(store& backend, std::vector<std::string> locks, Work&& work) {
 
 // The lock name of a client's bookings (a resource with the same id only shares it).
 std::string client_lock(std::string_view client);
-// The lock name of an idempotency key (any bytes), which a booking and a series may both ask for.
+// The lock name of an idempotency key, which a booking and a series may both ask for.
 std::string key_lock(std::string_view key);
 
 // The catalog pools of one service with their active members, each with its

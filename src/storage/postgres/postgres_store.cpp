@@ -15,6 +15,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -248,9 +249,20 @@ public:
         return sql_transaction::audit_log(after, limit);
     }
 
-    /// Takes the advisory lock of each name, in order.
+    /// Takes the advisory lock of each name, in order. A name is taken before
+    /// the ids in it are checked, and PostgreSQL takes no text that is not
+    /// UTF-8 or holds a NUL: such a name is sent as its bytes in hex, so that
+    /// the write goes on to refuse the id, naming its field.
     void lock(std::span<const std::string> names) {
-        for (const std::string& name : names) (void)exec(postgres_sql::take_lock, name);
+        for (const std::string& name : names) {
+            if (detail::is_utf8(name) && name.find('\0') == std::string::npos) {
+                (void)exec(postgres_sql::take_lock, name);
+                continue;
+            }
+            std::string bytes = "bytes ";
+            for (const unsigned char c : name) fmt::format_to(std::back_inserter(bytes), "{:02x}", c);
+            (void)exec(postgres_sql::take_lock, bytes);
+        }
     }
 
     /// Runs the statement `sql` (static storage) with `args` as $1, $2, ...;

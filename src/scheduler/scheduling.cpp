@@ -328,6 +328,12 @@ void validate_request(const booking_request& request) {
     if (request.resource.empty()) reject("resource", "must not be empty");
     if (request.service.empty()) reject("service", "must not be empty");
     if (request.seats < 1) reject("seats", fmt::format("must be at least 1 (got {})", request.seats));
+    // No record has such an id (their ids are checked so when written), and
+    // PostgreSQL refuses to look one up: refused here the same on every store.
+    check_text(request.resource, "resource");
+    check_text(request.service, "service");
+    check_text(request.location, "location");
+    check_text(request.client, "client");
     check_utf8(request.idempotency_key, "idempotency_key");
     check_text(request.actor, "actor");
 }

@@ -356,6 +356,13 @@ TEST_CASE_TEMPLATE_DEFINE("listed means bookable on every store", Backend, liste
               }) == "idempotency_key");
         CHECK(field_of([&] { (void)s.book({.resource = "anna", .service = "cut", .start = monday_1000, .actor = "\xff"}, now); }) ==
               "actor");
+        // The ids a write locks (PostgreSQL: by name, before anything is read) name no record.
+        CHECK(field_of([&] { (void)s.book({.resource = "an\xffna", .service = "cut", .start = monday_1000}, now); }) ==
+              "resource");
+        CHECK(field_of([&] {
+                  (void)s.book({.resource = "anna", .service = "cut", .client = std::string("c\0\xff", 3), .start = monday_1000},
+                               now);
+              }) == "client");
         const booking_record kept = s.book({.resource = "anna", .service = "cut", .start = monday_1000}, now);
         CHECK(field_of([&] { (void)s.cancel(kept.id, "no\x1bshow", now); }) == "reason");
         CHECK(field_of([&] { s.put_location({.id = "annex", .name = "Annex"}, "\xc0\xaf"); }) == "actor");  // an overlong '/'
